@@ -1,0 +1,29 @@
+/*
+ * The daemon's one clock. Everything that needs "now" asks here, so tests can
+ * pin time: when CQOD_FAKE_NOW is set in the environment (unix seconds, or
+ * "YYYY-MM-DD HH:MM:SS" in China Standard Time), clock_now() starts from it and
+ * advances with the real clock.
+ */
+#ifndef CQOD_CLOCK_H
+#define CQOD_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reads CQOD_FAKE_NOW once; returns -EINVAL if it is set but unreadable. */
+int clock_init(void);
+/* Unix seconds. */
+int64_t clock_now(void);
+/* Milliseconds since an arbitrary point, monotonic (for latencies). */
+uint64_t clock_mono_ms(void);
+/* "YYYY-MM-DD" of unix time `t` in China Standard Time (UTC+8). */
+void clock_cst_date(int64_t t, char out[11]);
+/* Year of `t` in China Standard Time. */
+int clock_cst_year(int64_t t);
+
+/* Day number (days since 1970-01-01) of t's date in China Standard Time. */
+int64_t clock_cst_day(int64_t t);
+/* Parses "YYYY-MM-DD" (a real calendar date) into a day number; 0 or -EINVAL. */
+int clock_parse_date(const char *s, int64_t *day);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * cqod's configuration: an INI file read with inih.
+ *
+ *   [daemon]   listen, database, data_dir, log_level, console_role, console_scope,
+ *              shutdown_timeout_ms
+ *   [http]     max_header_bytes, max_body_bytes, idle_timeout_ms,
+ *              request_timeout_ms, max_connections
+ *   [inbox]    dedupe_hours, commit_batch_max
+ *   [<platform>:<name>]  one section per platform instance, e.g. [generic:ci];
+ *              its keys are checked against the platform's key table in
+ *              config_keys.c.
+ *
+ * Secrets (any key named "secret", "token", "aes_key", "app_secret", ... see
+ * config_keys.c) may be given inline or as "<key>_file = PATH"; the file is
+ * read at load time (relative paths are relative to the config file's directory;
+ * one trailing newline is stripped) and its content stored under <key>.
+ * Secrets are never logged.
+ *
+ * Every problem found is reported, not just the first, as "file:line: message".
+ */
+#ifndef CQOD_CONFIG_H
+#define CQOD_CONFIG_H
+
+#include <stddef.h>
+
+#include "log.h"
+
+struct config_kv {
+	char *key;
+	char *value;
+	int line;
+};
+
+/* A [platform:name] section. */
+struct config_instance {
+	char *platform;
+	char *name;
+	int line;              /* line of the section header */
+	struct config_kv *kv;
+	size_t n_kv;
+};
+
+struct config {
+	char *path;
+
+	/* [daemon] */
+	char *listen;                 /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" */
+	char *database;               /* SQLite file path */
+	char *data_dir;               /* holds regions.csv, cn-workcalendar.csv */
+	enum log_level log_level;
+	char *console_role;           /* role of the local console operator */
+	char *console_scope;          /* region scope when console_role is clerk, else NULL */
+	unsigned shutdown_timeout_ms; /* bound on draining in-flight work at exit */
+
+	/* [http] */
+	size_t max_header_bytes;
+	size_t max_body_bytes;
+	unsigned idle_timeout_ms;     /* keep-alive connection with no request */
+	unsigned request_timeout_ms;  /* whole request (headers + body) must arrive in this */
+	unsigned max_connections;     /* beyond it: 503 and close */
+
+	/* [inbox] */
+	unsigned dedupe_hours;        /* at least 8 */
+	unsigned commit_batch_max;    /* inbound records per group commit */
+
+	struct config_instance *instances;
+	size_t n_instances;
+};
+
+/* A list of "file:line: message" strings; owns them. */
+struct config_errors {
+	char **msgs;
+	size_t n, cap;
+};
+
+/* Loads and validates `path`. On success returns 0 and *out (caller frees
+ * with config_free). On failure returns -EINVAL (or -ENOENT, -ENOMEM), *out is
+ * NULL and `errs` holds every problem found. errs must be zeroed by the caller
+ * and released with config_errors_free(). A file that cannot be opened gives
+ * the one error "path: cannot open: <reason>" and that -errno (-ENOENT when
+ * missing); a read error midway adds "path: cannot read: <reason>" and
+ * returns that -errno. */
+int config_load(const char *path, struct config **out, struct config_errors *errs);
+void config_free(struct config *cfg);
+void config_errors_free(struct config_errors *errs);
+
+/* A config with every default and no instances (console mode without -c).
+ * Caller frees with config_free. NULL on ENOMEM. */
+struct config *config_defaults(void);
+
+/* Finds the instance [platform:name]; NULL if absent. */
+const struct config_instance *config_instance_find(const struct config *cfg,
+                                                   const char *platform, const char *name);
+/* Value of `key` in an instance, NULL if absent. Borrowed from the instance. */
+const char *config_instance_get(const struct config_instance *inst, const char *key);
+
+#endif

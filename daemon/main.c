@@ -1,0 +1,369 @@
+/*
+ * cqod: the CQO registry chat-bot daemon.
+ *
+ *   cqod -c FILE          serve webhooks (never as root)
+ *   cqod -n -c FILE       check the configuration and exit
+ *   cqod --console [-c FILE] [-d DB]   the same handlers on stdin/stdout
+ *
+ * Lifecycle: SIGTERM/SIGINT stop accepting, let requests in flight finish (at
+ * most shutdown_timeout_ms), flush the inbox, close the store and exit 0.
+ * SIGHUP re-reads the configuration and swaps it in only if it is valid.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../handlers/dispatch.h"
+#include "../messages/console.h"
+#include "../messages/text.h"
+#include "app.h"
+#include "clock.h"
+#include "config.h"
+#include "http.h"
+#include "inbox.h"
+#include "log.h"
+#include "metrics.h"
+#include "store.h"
+
+#define DRAIN_POLL_MS 10
+#define SD_LISTEN_FDS_START 3
+
+struct daemon {
+	struct app app;
+	struct dispatch_env env;        /* console mode */
+	struct identity console_who;
+	struct console *console;
+	uv_signal_t sig_term, sig_int, sig_hup;
+	uv_timer_t drain;
+	uint64_t drain_deadline;
+	bool console_mode;
+	int exit_code;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: cqod [-c FILE] [-d DATABASE] [-n] [--console]\n"
+	      "  -c, --config FILE    configuration file (see cqod.conf.example)\n"
+	      "  -d, --database PATH  SQLite database, overriding [daemon] database\n"
+	      "  -n, --check          check the configuration, print \"configuration OK\"\n"
+	      "      --console        run commands from stdin as the local operator\n"
+	      "  -h, --help           this text\n",
+	      f);
+}
+
+static void close_handle(uv_handle_t *h)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+/* Everything in flight is done (or the deadline passed): close all handles so
+ * uv_run returns. */
+static void daemon_finish(struct daemon *d)
+{
+	close_handle((uv_handle_t *)&d->drain);
+	close_handle((uv_handle_t *)&d->sig_term);
+	close_handle((uv_handle_t *)&d->sig_int);
+	close_handle((uv_handle_t *)&d->sig_hup);
+	if (d->console) {
+		console_close(d->console);
+		d->console = NULL;
+	}
+	if (d->app.http) {
+		http_server_close(d->app.http, NULL, NULL);
+		d->app.http = NULL;
+	}
+	if (d->app.inbox) {
+		inbox_close(d->app.inbox);
+		d->app.inbox = NULL;
+	}
+}
+
+static void on_drain(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+	size_t busy = d->app.http ? http_server_requests_in_flight(d->app.http) : 0;
+
+	busy += d->app.inbox ? inbox_pending(d->app.inbox) : 0;
+	if (busy && uv_now(d->app.loop) < d->drain_deadline)
+		return;
+	if (busy)
+		log_warn("shutdown: %zu requests still in flight after %u ms, closing them", busy,
+		         d->app.cfg->shutdown_timeout_ms);
+	daemon_finish(d);
+}
+
+static void daemon_stop(struct daemon *d)
+{
+	if (d->app.stopping)
+		return;
+	d->app.stopping = true;
+	if (!d->console_mode)
+		log_info("shutting down");
+	if (d->app.http)
+		http_server_stop_accepting(d->app.http);
+	d->drain_deadline = uv_now(d->app.loop) + d->app.cfg->shutdown_timeout_ms;
+	uv_timer_start(&d->drain, on_drain, 0, DRAIN_POLL_MS);
+}
+
+static void on_console_eof(void *arg)
+{
+	daemon_stop(arg);
+}
+
+static void on_stop_signal(uv_signal_t *s, int signum)
+{
+	log_info("received %s", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+	daemon_stop(s->data);
+}
+
+static void report_config_errors(const struct config_errors *errs, bool to_log)
+{
+	for (size_t i = 0; i < errs->n; i++) {
+		if (to_log)
+			log_warn("%s", errs->msgs[i]);
+		else
+			fprintf(stderr, "%s\n", errs->msgs[i]);
+	}
+}
+
+static void on_reload(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+	struct config_errors errs = {0};
+	struct config *next = NULL;
+	struct config *cur = d->app.cfg;
+	(void)signum;
+
+	if (!cur->path) {
+		log_warn("SIGHUP: started without -c, nothing to reload");
+		return;
+	}
+	if (config_load(cur->path, &next, &errs) < 0) {
+		report_config_errors(&errs, true);
+		log_warn("SIGHUP: %s has %zu error(s); keeping the running configuration", cur->path,
+		         errs.n);
+		config_errors_free(&errs);
+		return;
+	}
+	if (strcmp(next->listen, cur->listen) != 0)
+		log_warn("SIGHUP: listen changed; it takes effect after a restart");
+	if (strcmp(next->database, cur->database) != 0)
+		log_warn("SIGHUP: database changed; it takes effect after a restart");
+	/* What cannot change while running keeps its running value. */
+	free(next->listen);
+	free(next->database);
+	next->listen = strdup(cur->listen);
+	next->database = strdup(cur->database);
+	if (!next->listen || !next->database) {
+		log_error("SIGHUP: out of memory; keeping the running configuration");
+		config_free(next);
+		return;
+	}
+	log_set_level(next->log_level);
+	struct http_limits lim = {next->max_header_bytes, next->max_body_bytes,
+	                          next->idle_timeout_ms, next->request_timeout_ms,
+	                          next->max_connections};
+	if (d->app.http)
+		http_server_set_limits(d->app.http, &lim);
+	if (d->app.inbox)
+		inbox_set_limits(d->app.inbox, next->commit_batch_max, next->dedupe_hours);
+	d->app.cfg = next;
+	d->env.cfg = next;
+	config_free(cur);
+	log_info("SIGHUP: configuration reloaded from %s", next->path);
+}
+
+/* systemd socket activation: the listening socket is fd 3 when LISTEN_PID is us. */
+static int activated_fd(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+
+	if (!pid || !fds || atol(pid) != (long)getpid() || atoi(fds) < 1)
+		return -1;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return SD_LISTEN_FDS_START;
+}
+
+static int load_regions(struct store *st, const char *data_dir)
+{
+	char path[4096];
+	int loaded = 0;
+
+	if (store_regions_count(st) > 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/regions.csv", data_dir);
+	if (access(path, R_OK) != 0) {
+		log_warn("%s: %s; region names will be missing", path, strerror(errno));
+		return 0;
+	}
+	int rc = store_regions_load_csv(st, path, &loaded);
+	if (rc == 0)
+		log_info("loaded %d regions from %s", loaded, path);
+	return rc;
+}
+
+static int start_console(struct daemon *d)
+{
+	struct config *cfg = d->app.cfg;
+	enum role r = ROLE_ADMIN;
+
+	if (role_parse(cfg->console_role, &r) < 0)
+		return -EINVAL;
+	d->console_who.role = r;
+	if (cfg->console_scope)
+		snprintf(d->console_who.scope, sizeof d->console_who.scope, "%s",
+		         cfg->console_scope);
+	d->env = (struct dispatch_env){.store = d->app.store, .cfg = cfg,
+	                               .fixed_identity = &d->console_who};
+	if (isatty(0) && isatty(1)) {
+		printf(TXT_CONSOLE_BANNER "\n", cfg->console_role);
+		fflush(stdout);
+	}
+	return console_start(d->app.loop, &d->env, on_console_eof, d, &d->console);
+}
+
+static int start_server(struct daemon *d)
+{
+	struct config *cfg = d->app.cfg;
+	struct http_limits lim = {cfg->max_header_bytes, cfg->max_body_bytes,
+	                          cfg->idle_timeout_ms, cfg->request_timeout_ms,
+	                          cfg->max_connections};
+	int fd = activated_fd();
+	int rc = inbox_open(d->app.loop, d->app.store, cfg->commit_batch_max, cfg->dedupe_hours,
+	                    &d->app.inbox);
+	if (rc < 0)
+		return rc;
+	rc = http_server_start(d->app.loop, cfg->listen, fd, &lim, router_handle, &d->app,
+	                       &d->app.http);
+	if (rc < 0) {
+		log_error("cannot listen on %s: %s", fd >= 0 ? "the activated socket" : cfg->listen,
+		          uv_strerror(rc));
+		return rc;
+	}
+	log_info("listening on %s (port %d), %zu webhook instance(s)",
+	         fd >= 0 ? "the activated socket" : cfg->listen, http_server_port(d->app.http),
+	         cfg->n_instances);
+	return 0;
+}
+
+static int run(struct daemon *d)
+{
+	uv_loop_t *loop = d->app.loop;
+	int rc;
+
+	uv_timer_init(loop, &d->drain);
+	uv_signal_init(loop, &d->sig_term);
+	uv_signal_init(loop, &d->sig_int);
+	uv_signal_init(loop, &d->sig_hup);
+	d->drain.data = d->sig_term.data = d->sig_int.data = d->sig_hup.data = d;
+	uv_signal_start(&d->sig_term, on_stop_signal, SIGTERM);
+	uv_signal_start(&d->sig_int, on_stop_signal, SIGINT);
+	uv_signal_start(&d->sig_hup, on_reload, SIGHUP);
+	router_metrics_init(&d->app);
+	dispatch_metrics_init();
+
+	rc = d->console_mode ? start_console(d) : start_server(d);
+	if (rc < 0) {
+		d->exit_code = 1;
+		daemon_finish(d);
+	}
+	uv_run(loop, UV_RUN_DEFAULT);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"database", required_argument, NULL, 'd'},
+		{"check", no_argument, NULL, 'n'},
+		{"console", no_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *cfg_path = NULL, *db_path = NULL;
+	bool check_only = false;
+	struct daemon d = {0};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "c:d:nh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': cfg_path = optarg; break;
+		case 'd': db_path = optarg; break;
+		case 'n': check_only = true; break;
+		case 'C': d.console_mode = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init(LOG_LEVEL_INFO);
+	if (clock_init() < 0) {
+		fprintf(stderr, "cqod: CQOD_FAKE_NOW is not a time\n");
+		return 2;
+	}
+
+	struct config_errors errs = {0};
+	if (cfg_path) {
+		if (config_load(cfg_path, &d.app.cfg, &errs) < 0) {
+			report_config_errors(&errs, false);
+			config_errors_free(&errs);
+			return 1;
+		}
+	} else if (check_only) {
+		fprintf(stderr, "cqod: -n needs -c FILE\n");
+		return 2;
+	} else if (!(d.app.cfg = config_defaults())) {
+		return 1;
+	}
+	if (check_only) {
+		puts("configuration OK");
+		config_free(d.app.cfg);
+		return 0;
+	}
+	if (!d.console_mode && geteuid() == 0) {
+		fprintf(stderr, "cqod: refusing to run as root; run it as a dedicated user "
+		                "(the systemd unit uses User=cqod)\n");
+		config_free(d.app.cfg);
+		return 1;
+	}
+	if (db_path) {
+		char *p = strdup(db_path);
+		if (!p)
+			return 1;
+		free(d.app.cfg->database);
+		d.app.cfg->database = p;
+	}
+	log_init(d.app.cfg->log_level);
+
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	d.app.loop = &loop;
+	int rc = store_open(d.app.cfg->database, &d.app.store);
+	if (rc < 0) {
+		log_error("cannot open database %s: %s", d.app.cfg->database, strerror(-rc));
+		d.exit_code = 1;
+	} else if (load_regions(d.app.store, d.app.cfg->data_dir) < 0) {
+		d.exit_code = 1;
+	} else {
+		run(&d);
+	}
+	if (d.app.store)
+		store_close(d.app.store);
+	if (uv_loop_close(&loop) != 0)
+		log_warn("event loop closed with handles still open");
+	if (!d.console_mode && d.exit_code == 0)
+		log_info("stopped cleanly");
+	config_free(d.app.cfg);
+	metrics_reset();
+	return d.exit_code;
+}

@@ -1,0 +1,322 @@
+/*
+ * Opening, migrating and closing the store; transactions; the statement
+ * cache and the helpers the other store_*.c files share.
+ *
+ * Migrations: each numbered script runs in its own BEGIN IMMEDIATE
+ * transaction together with "PRAGMA user_version = N", so a crash leaves the
+ * database at a whole version. Foreign keys stay on during migrations and a
+ * foreign_key_check must come back empty before the commit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_internal.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+int store_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_CONSTRAINT:
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return -EEXIST;
+		return -EINVAL;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	default:
+		return -EIO;
+	}
+}
+
+int store_fail(struct store *st, const char *what, int rc)
+{
+	/* sqlite3_errmsg names constraints and columns, never bound values. */
+	log_warn("store: %s: %s", what, sqlite3_errmsg(st->db));
+	return store_errno(rc);
+}
+
+int store_exec(struct store *st, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : store_fail(st, what, rc);
+}
+
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id, const char *sql)
+{
+	if (!st->stmt[id]) {
+		int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+		                            &st->stmt[id], NULL);
+		if (rc != SQLITE_OK) {
+			store_fail(st, "prepare", rc);
+			st->stmt[id] = NULL;
+		}
+	}
+	return st->stmt[id];
+}
+
+void store_stmt_done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+int store_bind_text(sqlite3_stmt *s, int idx, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(s, idx);
+	return sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
+}
+
+int store_bind_text_or_null(sqlite3_stmt *s, int idx, const char *text)
+{
+	return store_bind_text(s, idx, text && *text ? text : NULL);
+}
+
+void store_col_text(sqlite3_stmt *s, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(s, col) : 0;
+
+	if (len == 0)
+		return;
+	if (n >= len) {
+		/* Cut before a partial multi-byte character (continuation bytes
+		 * are 10xxxxxx). */
+		n = len - 1;
+		while (n > 0 && (t[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(buf, t, n);
+	buf[n] = '\0';
+}
+
+bool store_is_date(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	if (!s)
+		return false;
+	for (size_t i = 0; i < sizeof shape - 1; i++) {
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+			return false;
+	}
+	return s[sizeof shape - 1] == '\0';
+}
+
+/* Reads an integer-valued pragma such as user_version. */
+static int pragma_int(struct store *st, const char *sql, int *out)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, "pragma", rc);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "pragma", rc);
+}
+
+/* Sets the per-connection pragmas; WAL is persistent in the file but is
+ * asked for on every open so a database created elsewhere is converted. */
+static int configure(struct store *st)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	rc = store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+	                "pragmas");
+	if (rc)
+		return rc;
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, "journal_mode", rc);
+	rc = sqlite3_step(s);
+	bool wal = rc == SQLITE_ROW &&
+	           strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "journal_mode", rc);
+	if (!wal) {
+		log_error("store: the database refused WAL journal mode");
+		return -EIO;
+	}
+	return 0;
+}
+
+/* True when PRAGMA foreign_key_check reports no violation. */
+static int foreign_keys_hold(struct store *st)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, "foreign_key_check", rc);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_ROW) {
+		log_error("store: migration left foreign key violations");
+		return -EINVAL;
+	}
+	return store_fail(st, "foreign_key_check", rc);
+}
+
+/* Applies migration `version` in one transaction. */
+static int migrate_one(struct store *st, int version)
+{
+	char set_version[48];
+	int rc = store_begin(st);
+	if (rc)
+		return rc;
+	rc = store_exec(st, store_migration_sql(version), "migration");
+	if (rc == 0)
+		rc = foreign_keys_hold(st);
+	if (rc == 0) {
+		/* PRAGMA takes no bound parameters; the value is our own integer. */
+		int n = snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", version);
+		rc = n > 0 && (size_t)n < sizeof set_version
+		             ? store_exec(st, set_version, "user_version") : -EINVAL;
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc) {
+		store_rollback(st);
+		log_error("store: migration %d failed", version);
+		return rc;
+	}
+	log_info("store: schema migrated to version %d", version);
+	return 0;
+}
+
+static int migrate(struct store *st, int target)
+{
+	int current;
+	int rc = pragma_int(st, "PRAGMA user_version", &current);
+	if (rc)
+		return rc;
+	if (current > store_migrations_count()) {
+		log_error("store: database schema version %d is newer than this program's %d",
+		          current, store_migrations_count());
+		return -EINVAL;
+	}
+	for (int v = current + 1; v <= target; v++) {
+		rc = migrate_one(st, v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int store_open_at_version(const char *path, int target, struct store **out)
+{
+	struct store *st;
+	int rc;
+
+	*out = NULL;
+	if (!path || target < 0 || target > store_migrations_count())
+		return -EINVAL;
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return -ENOMEM;
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		/* The path is configuration, not personal data. */
+		log_error("store: cannot open %s: %s", path,
+		          st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		rc = rc == SQLITE_NOMEM ? -ENOMEM : -EIO;
+	} else {
+		rc = configure(st);
+		if (rc == 0)
+			rc = migrate(st, target);
+	}
+	if (rc) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int store_open(const char *path, struct store **out)
+{
+	return store_open_at_version(path, store_migrations_count(), out);
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STMT__COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db) {
+		/* Folds the WAL into the main file so a copied .db is complete;
+		 * readers elsewhere only make this partial, which is harmless. */
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (sqlite3_close(st->db) != SQLITE_OK)
+			log_warn("store: close: %s", sqlite3_errmsg(st->db));
+	}
+	free(st);
+}
+
+int store_schema_version(struct store *st)
+{
+	int v;
+	return pragma_int(st, "PRAGMA user_version", &v) == 0 ? v : -EIO;
+}
+
+/* Steps a cached parameterless statement once (transaction control). */
+static int step_once(struct store *st, enum store_stmt_id id, const char *sql, const char *what)
+{
+	sqlite3_stmt *s = store_stmt(st, id, sql);
+	if (!s)
+		return -EIO;
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
+}
+
+int store_begin(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db)) {
+		log_warn("store: begin inside a transaction (not nestable)");
+		return -EINVAL;
+	}
+	return step_once(st, STMT_BEGIN, "BEGIN IMMEDIATE", "begin");
+}
+
+int store_commit(struct store *st)
+{
+	return step_once(st, STMT_COMMIT, "COMMIT", "commit");
+}
+
+int store_rollback(struct store *st)
+{
+	/* SQLite may already have rolled back (e.g. after SQLITE_FULL), and
+	 * callers roll back after a failed begin: nothing to do then. */
+	if (sqlite3_get_autocommit(st->db))
+		return 0;
+	return step_once(st, STMT_ROLLBACK, "ROLLBACK", "rollback");
+}
+
+int store_check_writable(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		return -EBUSY;
+	/* A write-protected file opens read-only without an error. */
+	if (sqlite3_db_readonly(st->db, "main") == 1)
+		return -EROFS;
+	int rc = store_begin(st);
+	if (rc)
+		return rc;
+	return store_rollback(st);
+}

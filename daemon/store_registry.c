@@ -1,0 +1,302 @@
+/*
+ * Registry reads on the hot path: search (查询) and the record card.
+ *
+ * Every search mode has a count statement and a page statement; the lookups
+ * by id, credit code, person name and exact enterprise name go through
+ * indexes (the CROSS JOINs fix the join order so the planner starts from the
+ * indexed table). Only the enterprise-name substring search scans.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+#define HIT_COLUMNS "SELECT a.id, p.name, e.name, e.region_code, a.status, a.term_end"
+#define FROM_PERSON \
+	" FROM people p CROSS JOIN appointments a ON a.person_id = p.id" \
+	" CROSS JOIN enterprises e ON e.id = a.enterprise_id"
+#define FROM_ENTERPRISE \
+	" FROM enterprises e CROSS JOIN appointments a ON a.enterprise_id = e.id" \
+	" CROSS JOIN people p ON p.id = a.person_id"
+#define FROM_APPOINTMENT \
+	" FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id" \
+	" JOIN people p ON p.id = a.person_id"
+/* ?2 is the scope, a region-code prefix; "" matches every region. */
+#define IN_SCOPE " AND substr(e.region_code, 1, length(?2)) = ?2"
+#define NEWEST_FIRST " ORDER BY a.id DESC LIMIT ?3"
+/* The count and the page statement of one mode, from its FROM ... WHERE. */
+#define SEARCH_SQL(where) \
+	"SELECT count(*)" where IN_SCOPE, HIT_COLUMNS where IN_SCOPE NEWEST_FIRST
+
+enum search_mode { BY_ID, BY_CREDIT_CODE, BY_PERSON, BY_ENTERPRISE, BY_SUBSTRING, N_MODES };
+
+static const struct search_sql {
+	enum store_stmt_id count_id, page_id;
+	const char *count_sql, *page_sql;
+} search_sql[N_MODES] = {
+	[BY_ID] = {STMT_SEARCH_ID_COUNT, STMT_SEARCH_ID_PAGE,
+	           SEARCH_SQL(FROM_APPOINTMENT " WHERE a.id = ?1")},
+	[BY_CREDIT_CODE] = {STMT_SEARCH_CREDIT_COUNT, STMT_SEARCH_CREDIT_PAGE,
+	                    SEARCH_SQL(FROM_ENTERPRISE " WHERE e.credit_code = ?1")},
+	[BY_PERSON] = {STMT_SEARCH_PERSON_COUNT, STMT_SEARCH_PERSON_PAGE,
+	               SEARCH_SQL(FROM_PERSON " WHERE p.name = ?1")},
+	[BY_ENTERPRISE] = {STMT_SEARCH_ENT_COUNT, STMT_SEARCH_ENT_PAGE,
+	                   SEARCH_SQL(FROM_ENTERPRISE " WHERE e.name = ?1")},
+	[BY_SUBSTRING] = {STMT_SEARCH_LIKE_COUNT, STMT_SEARCH_LIKE_PAGE,
+	                  SEARCH_SQL(FROM_APPOINTMENT " WHERE e.name LIKE ?1 ESCAPE '\\'")},
+};
+
+/* What ?1 is bound to: a number (BY_ID) or text. */
+struct search_key {
+	int64_t id;
+	const char *text;
+};
+
+static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_key *key,
+                    const char *scope)
+{
+	int rc = mode == BY_ID ? sqlite3_bind_int64(s, 1, key->id)
+	                       : store_bind_text(s, 1, key->text);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(s, 2, scope);
+	return rc;
+}
+
+/* Runs one mode: *total from the count statement, then up to max hits. */
+static int search_mode(struct store *st, enum search_mode mode, const struct search_key *key,
+                       const char *scope, struct store_cqo_hit *out, size_t max,
+                       size_t *total)
+{
+	const struct search_sql *q = &search_sql[mode];
+	sqlite3_stmt *s = store_stmt(st, q->count_id, q->count_sql);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	rc = bind_key(s, mode, key, scope);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	store_stmt_done(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "search count", rc);
+	if (*total == 0 || max == 0)
+		return 0;
+
+	s = store_stmt(st, q->page_id, q->page_sql);
+	if (!s)
+		return -EIO;
+	rc = bind_key(s, mode, key, scope);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 3, max > INT32_MAX ? INT32_MAX : (int64_t)max);
+	for (size_t n = 0; rc == SQLITE_OK && n < max; n++) {
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW)
+			break;
+		struct store_cqo_hit *h = &out[n];
+		h->appointment_id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, h->person_name, sizeof h->person_name);
+		store_col_text(s, 2, h->enterprise_name, sizeof h->enterprise_name);
+		store_col_text(s, 3, h->region_code, sizeof h->region_code);
+		store_col_text(s, 4, h->status, sizeof h->status);
+		store_col_text(s, 5, h->term_end, sizeof h->term_end);
+		rc = SQLITE_OK;
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : store_fail(st, "search", rc);
+}
+
+/* 18 ASCII letters and digits: a credit code, upper-cased into code[19]. */
+static bool as_credit_code(const char *term, char code[19])
+{
+	size_t i;
+	for (i = 0; term[i] && i < 18; i++) {
+		char c = term[i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')))
+			return false;
+		code[i] = c;
+	}
+	code[i] = '\0';
+	return i == 18 && term[18] == '\0';
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+	return true;
+}
+
+/* "%term%" with LIKE's wildcards and the escape character escaped, so the
+ * term matches literally. Caller frees. */
+static char *like_pattern(const char *term)
+{
+	size_t len = strlen(term);
+	char *p = malloc(2 * len + 3), *w = p;
+	if (!p)
+		return NULL;
+	*w++ = '%';
+	for (const char *r = term; *r; r++) {
+		if (*r == '%' || *r == '_' || *r == '\\')
+			*w++ = '\\';
+		*w++ = *r;
+	}
+	*w++ = '%';
+	*w = '\0';
+	return p;
+}
+
+/* By name: a person, else an enterprise, else a part of an enterprise name. */
+static int search_names(struct store *st, const char *term, const char *scope,
+                        struct store_cqo_hit *out, size_t max, size_t *total)
+{
+	struct search_key key = {.text = term};
+	int rc = search_mode(st, BY_PERSON, &key, scope, out, max, total);
+	if (rc == 0 && *total == 0)
+		rc = search_mode(st, BY_ENTERPRISE, &key, scope, out, max, total);
+	if (rc != 0 || *total != 0)
+		return rc;
+	char *pattern = like_pattern(term);   /* owned here */
+	if (!pattern)
+		return -ENOMEM;
+	key.text = pattern;
+	rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, total);
+	free(pattern);
+	return rc;
+}
+
+int store_cqo_search(struct store *st, const char *term, const char *scope,
+                     struct store_cqo_hit *out, size_t max, size_t *total)
+{
+	char code[19];
+
+	*total = 0;
+	if (!term || !*term || !scope || strlen(scope) > 6 || (*scope && !all_digits(scope)) ||
+	    (max > 0 && !out))
+		return -EINVAL;
+	/* Credit codes first: some are all digits, and no record number is 18
+	 * digits long. */
+	if (as_credit_code(term, code)) {
+		struct search_key key = {.text = code};
+		return search_mode(st, BY_CREDIT_CODE, &key, scope, out, max, total);
+	}
+	if (all_digits(term)) {
+		char *end;
+		errno = 0;
+		struct search_key key = {.id = strtoll(term, &end, 10)};
+		if (errno == ERANGE)
+			return 0;   /* no record number is that large */
+		return search_mode(st, BY_ID, &key, scope, out, max, total);
+	}
+	return search_names(st, term, scope, out, max, total);
+}
+
+/* Training hours of `person_id` with dates in `year`. */
+static int hours_in_year(struct store *st, int64_t person_id, int year, double *out)
+{
+	char from[24], to[24];
+	sqlite3_stmt *s = store_stmt(st, STMT_CARD_HOURS,
+		"SELECT total(hours) FROM trainings"
+		" WHERE person_id = ?1 AND date >= ?2 AND date < ?3");
+	if (!s)
+		return -EIO;
+	snprintf(from, sizeof from, "%04d-01-01", year);
+	snprintf(to, sizeof to, "%04d-01-01", year + 1);
+	sqlite3_bind_int64(s, 1, person_id);
+	store_bind_text(s, 2, from);
+	store_bind_text(s, 3, to);
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_double(s, 0) : 0;
+	store_stmt_done(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "card hours", rc);
+}
+
+/* The open sanctions of the appointment, newest first, at most 8. */
+static int open_sanctions(struct store *st, struct store_cqo_record *r)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_CARD_SANCTIONS,
+		"SELECT id, kind, issued_on, reason FROM sanctions"
+		" WHERE appointment_id = ?1 AND status = 'open'"
+		" ORDER BY issued_on DESC, id DESC LIMIT ?2");
+	const int cap = (int)(sizeof r->sanctions / sizeof r->sanctions[0]);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, r->appointment_id);
+	sqlite3_bind_int(s, 2, cap);
+	r->n_sanctions = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && r->n_sanctions < cap) {
+		struct store_sanction_brief *b = &r->sanctions[r->n_sanctions++];
+		b->id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, b->kind, sizeof b->kind);
+		store_col_text(s, 2, b->issued_on, sizeof b->issued_on);
+		store_col_text(s, 3, b->reason, sizeof b->reason);
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail(st, "card sanctions", rc);
+}
+
+int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cqo_record *out)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_CARD,
+		"SELECT a.id, p.id, e.id, p.name, p.gender, p.birth_date, p.education, p.title,"
+		"  p.position, p.phone, p.email, e.name, e.credit_code, e.region_code, r.name,"
+		"  a.doc_no, a.start_date, a.term_end, a.status"
+		" FROM appointments a JOIN people p ON p.id = a.person_id"
+		" JOIN enterprises e ON e.id = a.enterprise_id"
+		" LEFT JOIN regions r ON r.code = e.region_code"
+		" WHERE a.id = ?1");
+	if (!s)
+		return -EIO;
+	if (year < 1 || year > 9998)
+		return -EINVAL;
+	memset(out, 0, sizeof *out);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->appointment_id = sqlite3_column_int64(s, 0);
+		out->person_id = sqlite3_column_int64(s, 1);
+		out->enterprise_id = sqlite3_column_int64(s, 2);
+		store_col_text(s, 3, out->person_name, sizeof out->person_name);
+		store_col_text(s, 4, out->gender, sizeof out->gender);
+		store_col_text(s, 5, out->birth_date, sizeof out->birth_date);
+		store_col_text(s, 6, out->education, sizeof out->education);
+		store_col_text(s, 7, out->title, sizeof out->title);
+		store_col_text(s, 8, out->position, sizeof out->position);
+		store_col_text(s, 9, out->phone, sizeof out->phone);
+		store_col_text(s, 10, out->email, sizeof out->email);
+		store_col_text(s, 11, out->enterprise_name, sizeof out->enterprise_name);
+		store_col_text(s, 12, out->credit_code, sizeof out->credit_code);
+		store_col_text(s, 13, out->region_code, sizeof out->region_code);
+		store_col_text(s, 14, out->region_name, sizeof out->region_name);
+		store_col_text(s, 15, out->doc_no, sizeof out->doc_no);
+		store_col_text(s, 16, out->start_date, sizeof out->start_date);
+		store_col_text(s, 17, out->term_end, sizeof out->term_end);
+		store_col_text(s, 18, out->status, sizeof out->status);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "card", rc);
+	rc = hours_in_year(st, out->person_id, year, &out->hours_this_year);
+	if (rc == 0)
+		rc = open_sanctions(st, out);
+	return rc;
+}
+
+bool store_region_in_scope(const char *region, const char *scope)
+{
+	if (!region || !scope)
+		return false;
+	return strncmp(region, scope, strlen(scope)) == 0;
+}

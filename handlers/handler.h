@@ -1,0 +1,75 @@
+/*
+ * The command framework: every command family lives in handlers/<family>.c and
+ * exports one or more `const struct handler_entry`; handlers/table.c lists
+ * them. The dispatcher (handlers/dispatch.c) tokenizes, looks the command up,
+ * checks the asker's role against the entry before the handler runs, and
+ * turns the handler's result into a reply (usage line on HANDLER_USAGE).
+ */
+#ifndef CQOD_HANDLER_H
+#define CQOD_HANDLER_H
+
+#include <stdint.h>
+
+#include "../messages/chat.h"
+#include "../messages/reply.h"
+#include "args.h"
+
+struct store;
+struct config;
+
+enum role {
+	ROLE_GUEST = 0,
+	ROLE_CQO = 1,
+	ROLE_ORGANIZER = 2,
+	ROLE_CLERK = 3,
+	ROLE_ADMIN = 4,
+};
+
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ANY (ROLE_BIT(ROLE_GUEST) | ROLE_BIT(ROLE_CQO) | ROLE_BIT(ROLE_ORGANIZER) | \
+                   ROLE_BIT(ROLE_CLERK) | ROLE_BIT(ROLE_ADMIN))
+#define ROLES_STAFF (ROLE_BIT(ROLE_CLERK) | ROLE_BIT(ROLE_ADMIN))
+
+/* Who is asking, resolved from the store before the handler runs. */
+struct identity {
+	enum role role;
+	char scope[16];        /* clerk: GB/T 2260 region code (2, 4 or 6 digits); else "" */
+	int64_t person_id;     /* cqo: bound person record; else 0 */
+	int64_t alliance_id;   /* organizer: alliance; else 0 */
+};
+
+struct cmd_ctx {
+	struct store *store;
+	const struct config *cfg;
+	const struct chat_msg *msg;
+	const struct identity *who;
+	const struct args *args;   /* argv[0] is the command word as typed */
+	struct reply *reply;       /* the handler fills it */
+	int64_t now;               /* unix seconds, from clock_now() */
+};
+
+/* Handler results besides 0 (done, reply filled). */
+enum {
+	HANDLER_OK = 0,
+	HANDLER_USAGE = -1000,   /* bad arguments: the dispatcher adds the usage line */
+	HANDLER_DENIED = -1001,  /* role or scope refused: the dispatcher says so */
+	HANDLER_ERROR = -1002,   /* internal failure (store): generic apology */
+};
+
+typedef int (*handler_fn)(struct cmd_ctx *ctx);
+
+struct handler_entry {
+	const char *name;               /* Chinese command word, e.g. "查询" */
+	const char *const *aliases;     /* NULL-terminated, English first, e.g. {"query", NULL} */
+	unsigned roles;                 /* ROLE_BIT mask of roles allowed to run it */
+	const char *usage;              /* "查询 <姓名|企业名|统一社会信用代码|记录号>" */
+	const char *help;               /* one line */
+	handler_fn run;
+};
+
+/* Name of a role as stored and shown ("admin", "clerk", ...). */
+const char *role_name(enum role r);
+/* Parses a role name (English or Chinese); 0 or -EINVAL. */
+int role_parse(const char *name, enum role *out);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * 查询 <姓名|企业名|统一社会信用代码|记录号>: one match gives the record card,
+ * several a numbered short list. A clerk searches only inside their region
+ * scope and a CQO only their own record; both are told "not found" alike for
+ * a record that exists outside their reach, so the answer leaks nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../daemon/clock.h"
+#include "../daemon/store.h"
+#include "../messages/text.h"
+#include "handler.h"
+
+#define QUERY_LIST_MAX 10
+
+static const char *status_text(const char *status)
+{
+	if (strcmp(status, "active") == 0)
+		return TXT_STATUS_ACTIVE;
+	if (strcmp(status, "ended") == 0)
+		return TXT_STATUS_ENDED;
+	if (strcmp(status, "dismissed") == 0)
+		return TXT_STATUS_DISMISSED;
+	if (strcmp(status, "removed") == 0)
+		return TXT_STATUS_REMOVED;
+	return status;
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && s[0] ? s : TXT_UNKNOWN_VALUE;
+}
+
+static void card_term(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
+{
+	int64_t end, today = clock_cst_day(ctx->now);
+	struct reply *r = ctx->reply;
+
+	reply_add_field(r, TXT_CARD_TERM, TXT_CARD_TERM_FMT, or_dash(rec->start_date),
+	                or_dash(rec->term_end));
+	if (strcmp(rec->status, "active") != 0 || clock_parse_date(rec->term_end, &end) < 0) {
+		reply_add_field(r, TXT_CARD_STATUS, "%s", status_text(rec->status));
+		return;
+	}
+	if (end >= today)
+		reply_add_field(r, TXT_CARD_STATUS, "%s" TXT_CARD_DAYS_LEFT,
+		                status_text(rec->status), (long long)(end - today));
+	else
+		reply_add_field(r, TXT_CARD_STATUS, "%s" TXT_CARD_DAYS_OVER,
+		                status_text(rec->status), (long long)(today - end));
+}
+
+static void card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
+{
+	struct reply *r = ctx->reply;
+	char key[64];
+
+	reply_set_title(r, TXT_CARD_TITLE, (long long)rec->appointment_id);
+	reply_add_field(r, TXT_CARD_PERSON, "%s", rec->person_name);
+	reply_add_field(r, TXT_CARD_EDUCATION, "%s / %s", or_dash(rec->education),
+	                or_dash(rec->title));
+	reply_add_field(r, TXT_CARD_POSITION, "%s", or_dash(rec->position));
+	reply_add_field(r, TXT_CARD_ENTERPRISE, "%s", rec->enterprise_name);
+	reply_add_field(r, TXT_CARD_CREDIT, "%s", rec->credit_code);
+	reply_add_field(r, TXT_CARD_REGION, "%s（%s）", or_dash(rec->region_name),
+	                rec->region_code);
+	reply_add_field(r, TXT_CARD_DOC, "%s", or_dash(rec->doc_no));
+	card_term(ctx, rec);
+	snprintf(key, sizeof key, TXT_CARD_HOURS, clock_cst_year(ctx->now));
+	reply_add_field(r, key, TXT_CARD_HOURS_FMT, rec->hours_this_year);
+	if (rec->n_sanctions == 0) {
+		reply_add_field(r, TXT_CARD_SANCTIONS, TXT_CARD_SANCTION_NONE);
+		return;
+	}
+	for (int i = 0; i < rec->n_sanctions; i++)
+		reply_add_field(r, TXT_CARD_SANCTIONS, TXT_CARD_SANCTION_LINE,
+		                rec->sanctions[i].kind, rec->sanctions[i].issued_on,
+		                rec->sanctions[i].reason);
+}
+
+/* May the asker see this record? Clerks by region scope, CQOs their own. */
+static bool may_see(const struct identity *who, const struct store_cqo_record *rec)
+{
+	switch (who->role) {
+	case ROLE_ADMIN:
+		return true;
+	case ROLE_CLERK:
+		return store_region_in_scope(rec->region_code, who->scope);
+	case ROLE_CQO:
+		return who->person_id != 0 && rec->person_id == who->person_id;
+	default:
+		return false;
+	}
+}
+
+static int query_run(struct cmd_ctx *ctx)
+{
+	struct store_cqo_hit hits[QUERY_LIST_MAX];
+	struct store_cqo_record rec;
+	size_t n, total, shown = 0;
+	const char *scope = ctx->who->role == ROLE_CLERK ? ctx->who->scope : "";
+	int year = clock_cst_year(ctx->now);
+
+	if (ctx->args->argc != 2)
+		return HANDLER_USAGE;
+	const char *term = ctx->args->argv[1];
+	if (store_cqo_search(ctx->store, term, scope, hits, QUERY_LIST_MAX, &total) < 0)
+		return HANDLER_ERROR;
+	n = total < QUERY_LIST_MAX ? total : QUERY_LIST_MAX;
+
+	/* Keep the hits the asker may see; a CQO's scope is their own person. */
+	for (size_t i = 0; i < n; i++) {
+		int rc = store_cqo_record_get(ctx->store, hits[i].appointment_id, year, &rec);
+		if (rc == -ENOENT)
+			continue;
+		if (rc < 0)
+			return HANDLER_ERROR;
+		if (may_see(ctx->who, &rec))
+			hits[shown++] = hits[i];
+	}
+	if (ctx->who->role == ROLE_CQO)
+		total = shown;
+
+	if (shown == 0) {
+		reply_add_line(ctx->reply, TXT_QUERY_NONE, term);
+		return HANDLER_OK;
+	}
+	if (shown == 1 && total == 1) {
+		if (store_cqo_record_get(ctx->store, hits[0].appointment_id, year, &rec) < 0)
+			return HANDLER_ERROR;
+		card_fill(ctx, &rec);
+		return HANDLER_OK;
+	}
+	reply_set_title(ctx->reply, TXT_QUERY_MANY_TITLE, total);
+	for (size_t i = 0; i < shown; i++)
+		reply_add_line(ctx->reply, TXT_QUERY_MANY_LINE, i + 1,
+		               (long long)hits[i].appointment_id, hits[i].person_name,
+		               hits[i].enterprise_name, status_text(hits[i].status));
+	if (total > shown)
+		reply_add_line(ctx->reply, TXT_QUERY_MORE, total - shown);
+	return HANDLER_OK;
+}
+
+static const char *const query_aliases[] = {"query", "find", NULL};
+
+const struct handler_entry handler_query = {
+	.name = TXT_QUERY_NAME,
+	.aliases = query_aliases,
+	.roles = ROLES_STAFF | ROLE_BIT(ROLE_CQO),
+	.usage = TXT_QUERY_USAGE,
+	.help = TXT_QUERY_HELP,
+	.run = query_run,
+};

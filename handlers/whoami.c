@@ -1,0 +1,62 @@
+/* 我是谁 / whoami: the asker's identity, role and scope as cqod sees them. */
+#include <stdio.h>
+
+#include "../daemon/store.h"
+#include "../messages/text.h"
+#include "handler.h"
+
+static const char *role_display(enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN: return TXT_ROLE_ADMIN;
+	case ROLE_CLERK: return TXT_ROLE_CLERK;
+	case ROLE_ORGANIZER: return TXT_ROLE_ORGANIZER;
+	case ROLE_CQO: return TXT_ROLE_CQO;
+	case ROLE_GUEST: return TXT_ROLE_GUEST;
+	}
+	return TXT_ROLE_GUEST;
+}
+
+static int whoami_run(struct cmd_ctx *ctx)
+{
+	const struct chat_msg *m = ctx->msg;
+	const struct identity *who = ctx->who;
+	struct reply *r = ctx->reply;
+	char region[96];
+
+	if (ctx->args->argc != 1)
+		return HANDLER_USAGE;
+	reply_set_title(r, TXT_WHOAMI_TITLE);
+	reply_add_field(r, TXT_WHOAMI_PLATFORM, "%s%s%s", m->platform, m->instance ? ":" : "",
+	                m->instance ? m->instance : "");
+	if (m->sender_name && m->sender_name[0])
+		reply_add_field(r, TXT_WHOAMI_USER, "%s（%s）", m->sender_name, m->sender_id);
+	else
+		reply_add_field(r, TXT_WHOAMI_USER, "%s", m->sender_id);
+	reply_add_field(r, TXT_WHOAMI_CHAT, "%s",
+	                m->kind == CHAT_PRIVATE ? TXT_WHOAMI_PRIVATE : TXT_WHOAMI_GROUP);
+	reply_add_field(r, TXT_WHOAMI_ROLE, "%s", role_display(who->role));
+	if (who->role == ROLE_ADMIN) {
+		reply_add_field(r, TXT_WHOAMI_SCOPE, TXT_WHOAMI_SCOPE_ALL);
+	} else if (who->role == ROLE_CLERK) {
+		if (store_region_name(ctx->store, who->scope, region, sizeof region) < 0)
+			snprintf(region, sizeof region, "%s", TXT_UNKNOWN_VALUE);
+		reply_add_field(r, TXT_WHOAMI_SCOPE, "%s（%s）", region, who->scope);
+	}
+	if (who->role == ROLE_CQO)
+		reply_add_field(r, TXT_WHOAMI_PERSON, "%lld", (long long)who->person_id);
+	else if (who->role == ROLE_GUEST)
+		reply_add_line(r, TXT_GUEST_HINT);
+	return HANDLER_OK;
+}
+
+static const char *const whoami_aliases[] = {"whoami", NULL};
+
+const struct handler_entry handler_whoami = {
+	.name = TXT_WHOAMI_NAME,
+	.aliases = whoami_aliases,
+	.roles = ROLES_ANY,
+	.usage = TXT_WHOAMI_USAGE,
+	.help = TXT_WHOAMI_HELP,
+	.run = whoami_run,
+};

@@ -1,0 +1,32 @@
+/*
+ * The platform-neutral inbound message. Every adapter (generic, console, and the
+ * chat platforms) decodes its wire format into one of these; handlers never see
+ * platform JSON or XML.
+ *
+ * Ownership: every string is borrowed from the adapter and valid only for the
+ * duration of the call it is passed to. Copy what must outlive the call.
+ */
+#ifndef CQOD_CHAT_H
+#define CQOD_CHAT_H
+
+#include <stdint.h>
+
+enum chat_kind {
+	CHAT_PRIVATE = 0,
+	CHAT_GROUP = 1,
+};
+
+struct chat_msg {
+	const char *platform;    /* "generic", "console", "wecom", ... */
+	const char *instance;    /* config section name, e.g. "ci" for [generic:ci] */
+	const char *chat_id;     /* conversation the reply belongs in */
+	enum chat_kind kind;
+	const char *sender_id;   /* platform user id */
+	const char *sender_name; /* display name, may be "" */
+	const char *text;        /* command text, bot mentions already stripped */
+	const char *msg_id;      /* platform message id; NULL when there is none */
+	int64_t received_at;     /* unix seconds */
+	uint64_t request_id;     /* ties the log lines of one request together */
+};
+
+#endif

@@ -1,0 +1,150 @@
+/* The generic webhook adapter; see generic.h. */
+#include "generic.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+
+#define SIG_PREFIX "sha256="
+
+int generic_verify(const char *secret, const char *header, const char *body, size_t len)
+{
+	uint8_t want[CRYPTO_SHA256_LEN], got[CRYPTO_SHA256_LEN];
+	size_t plen = strlen(SIG_PREFIX);
+
+	if (!header || strncmp(header, SIG_PREFIX, plen) != 0)
+		return -EACCES;
+	if (crypto_unhex(header + plen, strlen(header + plen), got, sizeof got) < 0)
+		return -EACCES;
+	if (crypto_hmac_sha256(secret, strlen(secret), body, len, want) < 0)
+		return -EACCES;
+	return crypto_equal(want, got, sizeof want) ? 0 : -EACCES;
+}
+
+/* A required non-empty string member, or NULL. */
+static const char *member(const cJSON *obj, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+int generic_decode(const char *body, size_t len, const char *instance,
+                   struct generic_msg *out, const char **why)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const char *kind;
+
+	memset(out, 0, sizeof *out);
+	if (!cJSON_IsObject(root)) {
+		*why = "body is not a JSON object";
+		goto bad;
+	}
+	struct chat_msg *m = &out->msg;
+	m->platform = "generic";
+	m->instance = instance;
+	m->msg_id = member(root, "msg_id");
+	m->chat_id = member(root, "chat_id");
+	m->sender_id = member(root, "sender_id");
+	kind = member(root, "chat_type");
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(root, "text");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "sender_name");
+	if (!m->msg_id || !m->chat_id || !m->sender_id || !kind || !cJSON_IsString(text)) {
+		*why = "msg_id, chat_id, chat_type, sender_id and text are required strings";
+		goto bad;
+	}
+	if (strcmp(kind, "private") == 0) {
+		m->kind = CHAT_PRIVATE;
+	} else if (strcmp(kind, "group") == 0) {
+		m->kind = CHAT_GROUP;
+	} else {
+		*why = "chat_type must be \"private\" or \"group\"";
+		goto bad;
+	}
+	if (name && !cJSON_IsString(name)) {
+		*why = "sender_name must be a string";
+		goto bad;
+	}
+	m->sender_name = name ? name->valuestring : "";
+	m->text = text->valuestring;
+	if (strlen(m->msg_id) > 128 || strlen(m->chat_id) > 256 || strlen(m->sender_id) > 128) {
+		*why = "msg_id, chat_id or sender_id too long";
+		goto bad;
+	}
+	out->json = root;
+	return 0;
+bad:
+	cJSON_Delete(root);
+	memset(out, 0, sizeof *out);
+	return -EINVAL;
+}
+
+void generic_msg_free(struct generic_msg *m)
+{
+	cJSON_Delete(m->json);
+	memset(m, 0, sizeof *m);
+}
+
+static cJSON *reply_to_json(const struct reply *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *lines = cJSON_AddArrayToObject(o, "lines");
+	cJSON *fields = cJSON_AddArrayToObject(o, "fields");
+
+	if (r->title)
+		cJSON_AddStringToObject(o, "title", r->title);
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct reply_item *it = &r->items[i];
+		if (it->kind == REPLY_LINE) {
+			cJSON_AddItemToArray(lines, cJSON_CreateString(it->text));
+			continue;
+		}
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "key", it->key);
+		cJSON_AddStringToObject(f, "value", it->text);
+		cJSON_AddItemToArray(fields, f);
+	}
+	if (r->table_cols) {
+		cJSON *table = cJSON_AddArrayToObject(o, "table");
+		for (size_t row = 0; row < r->table_rows; row++) {
+			cJSON *cells = cJSON_CreateArray();
+			for (size_t c = 0; c < r->table_cols; c++)
+				cJSON_AddItemToArray(cells, cJSON_CreateString(
+					r->table_cells[row * r->table_cols + c]));
+			cJSON_AddItemToArray(table, cells);
+		}
+	}
+	cJSON_AddBoolToObject(o, "error", r->is_error);
+	char *text = reply_render_text(r);
+	cJSON_AddStringToObject(o, "text", text ? text : "");
+	free(text);
+	return o;
+}
+
+char *generic_render_reply(const struct reply *r)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddBoolToObject(root, "ok", 1);
+	cJSON_AddBoolToObject(root, "duplicate", 0);
+	cJSON_AddItemToObject(root, "reply", reply_to_json(r));
+	char *s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return s;
+}
+
+char *generic_render_duplicate(void)
+{
+	return strdup("{\"ok\":true,\"duplicate\":true}");
+}
+
+char *generic_render_error(const char *why)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddBoolToObject(root, "ok", 0);
+	cJSON_AddStringToObject(root, "error", why);
+	char *s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return s;
+}

@@ -1,0 +1,53 @@
+/*
+ * The neutral reply a handler builds: a title, then items (plain lines or
+ * key/value fields) in order, then an optional table. Each platform renders
+ * it to its own markup; reply_render_text() gives the plain-text form used by
+ * the console and the generic webhook.
+ *
+ * Ownership: a struct reply owns every string added to it (copies are made);
+ * reply_free() releases them. Functions return 0 or -ENOMEM.
+ */
+#ifndef CQOD_REPLY_H
+#define CQOD_REPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum reply_item_kind {
+	REPLY_LINE = 0,
+	REPLY_FIELD = 1,
+};
+
+struct reply_item {
+	enum reply_item_kind kind;
+	char *key;   /* REPLY_FIELD only, NULL for lines */
+	char *text;
+};
+
+struct reply {
+	char *title;              /* may be NULL */
+	struct reply_item *items;
+	size_t n_items, cap_items;
+	size_t table_cols;        /* 0: no table */
+	char **table_cells;       /* header row first, then rows; row-major */
+	size_t table_rows;        /* including the header row */
+	size_t cap_cells;
+	bool is_error;            /* the command failed; renderers may mark it */
+};
+
+void reply_init(struct reply *r);
+void reply_free(struct reply *r);
+
+int reply_set_title(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int reply_add_line(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int reply_add_field(struct reply *r, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Starts the table with a header row of `cols` cells; rows must match. */
+int reply_table_begin(struct reply *r, size_t cols, const char *const *header);
+int reply_table_add_row(struct reply *r, const char *const *cells);
+
+/* Plain text: title, lines/fields ("键：值"), table as aligned-free rows
+ * separated by " | ". Returns a heap string the caller frees, NULL on ENOMEM. */
+char *reply_render_text(const struct reply *r);
+
+#endif

@@ -1,0 +1,212 @@
+"""Starts the real cqod on an ephemeral loopback port with a temporary
+database, and talks to it over HTTP. Used by tests/integration/test_*.py.
+
+cqod refuses to run as root, so when the tests run as root (CI) the daemon
+is started as the unprivileged user 'nobody' through setpriv, in a temporary
+directory that user owns."""
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+BUILD = os.environ.get("CQOD_BUILD", "build")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SECRET = "test-secret-0123456789"
+NOBODY = 65534
+
+
+def as_user_prefix():
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"]
+
+
+def sign(body, secret=SECRET):
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class Daemon:
+    """One cqod process with its own directory, config and database."""
+
+    def __init__(self, extra_config="", seed="demo", env=None):
+        self.dir = tempfile.mkdtemp(prefix="cqod-it-")
+        os.chmod(self.dir, 0o755)
+        # Binaries are copied so an unprivileged user can run them whatever
+        # the permissions of the checkout's parent directories.
+        for name in ("cqod", "cqoctl"):
+            shutil.copy(os.path.join(ROOT, BUILD, name), os.path.join(self.dir, name))
+        self.db = os.path.join(self.dir, "cqod.db")
+        self.config = os.path.join(self.dir, "cqod.conf")
+        self.write_config(extra_config)
+        self.env = dict(os.environ)
+        self.env.update(env or {})
+        if seed:
+            self.ctl(seed)
+        self.proc = None
+        self.port = None
+        self.log = []
+
+    def write_config(self, extra=""):
+        with open(self.config, "w") as f:
+            f.write("[daemon]\nlisten = 127.0.0.1:0\ndatabase = %s\ndata_dir = %s\n"
+                    "log_level = debug\nshutdown_timeout_ms = 3000\n\n"
+                    "[generic:test]\nsecret = %s\n\n%s" % (
+                        self.db, os.path.join(ROOT, "data"), SECRET, extra))
+        self._own()
+
+    def _own(self):
+        if os.geteuid() == 0:
+            for base, dirs, files in os.walk(self.dir):
+                os.chown(base, NOBODY, NOBODY)
+                for f in files:
+                    os.chown(os.path.join(base, f), NOBODY, NOBODY)
+
+    def ctl(self, *args):
+        cmd = as_user_prefix() + [os.path.join(self.dir, "cqoctl"), "-c", self.config]
+        cmd += list(args[0].split() if len(args) == 1 else args)
+        self._own()
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=self.env)
+        assert r.returncode == 0, "cqoctl %s failed: %s" % (args, r.stderr)
+        return r.stdout
+
+    def start(self, wait=True):
+        if self.proc:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+        self.log = []
+        cmd = as_user_prefix() + [os.path.join(self.dir, "cqod"), "-c", self.config]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=self.env)
+        if wait:
+            line = self.wait_log(r"listening on .*\(port (\d+)\)", 20)
+            self.port = int(re.search(r"\(port (\d+)\)", line).group(1))
+        return self
+
+    def wait_log(self, pattern, timeout=10.0):
+        """Reads the daemon's stderr until a line matches; returns it."""
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        for line in self.log:
+            if rx.search(line):
+                return line
+        buf = b""
+        fd = self.proc.stderr.fileno()
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.1)
+            if not r:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace")
+                self.log.append(line)
+                if rx.search(line):
+                    return line
+        raise AssertionError("no log line matching %r; log so far:\n%s" % (
+            pattern, "\n".join(self.log[-30:])))
+
+    def drain_log(self):
+        """Collects whatever stderr has so far without blocking."""
+        fd = self.proc.stderr.fileno()
+        buf = b""
+        while select.select([fd], [], [], 0.05)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            buf += chunk
+        self.log.extend(buf.decode("utf-8", "replace").splitlines())
+        return self.log
+
+    def conn(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, conn=None):
+        c = conn or self.conn()
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        if conn is None:
+            c.close()
+        return r.status, data, r
+
+    def webhook(self, text, msg_id, sender="u-admin", chat_type="private", name="test",
+                secret=SECRET, conn=None, sender_name="测试用户"):
+        body = json.dumps({"msg_id": msg_id, "chat_id": "chat-1", "chat_type": chat_type,
+                           "sender_id": sender, "sender_name": sender_name,
+                           "text": text}, ensure_ascii=False).encode()
+        status, data, _ = self.request("POST", "/webhook/generic/" + name, body,
+                                       {"X-Cqod-Signature": sign(body, secret),
+                                        "Content-Type": "application/json"}, conn)
+        return status, json.loads(data) if data else None
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, timeout=15):
+        """SIGTERM and wait; returns the exit code."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("cqod did not exit within %ds of SIGTERM" % timeout)
+        if self.proc:
+            self.drain_log()
+        return self.proc.returncode if self.proc else None
+
+    def close(self):
+        try:
+            if self.proc and self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            # Sanitizer builds report leaks and errors on stderr at exit.
+            if self.proc:
+                self.drain_log()
+                bad = [l for l in self.log if "Sanitizer" in l or "runtime error" in l]
+                assert not bad, "sanitizer report:\n" + "\n".join(self.log[-60:])
+        finally:
+            for p in (self.proc.stdout, self.proc.stderr) if self.proc else ():
+                p.close()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def raw_connect(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return s
+
+
+def recv_all(s, timeout=10.0):
+    """Reads until the peer closes or timeout; returns bytes."""
+    s.settimeout(timeout)
+    data = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except (socket.timeout, ConnectionResetError):
+        pass
+    return data

@@ -1,0 +1,134 @@
+/* The generic adapter: HMAC signature check, body decoding, reply JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <string.h>
+
+#include "../../messages/generic.h"
+
+#define BODY "{\"msg_id\":\"1\",\"chat_id\":\"c\",\"chat_type\":\"group\",\"sender_id\":\"s\",\"text\":\"查询 张三\"}"
+/* echo -n "$BODY" | openssl dgst -sha256 -hmac key  (computed independently) */
+#define GOOD "sha256=%s"
+
+static void sig_for(const char *key, const char *body, char *out, size_t len)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "printf '%%s' '%s' | openssl dgst -sha256 -hmac '%s' -r", body, key);
+	FILE *p = popen(cmd, "r");
+	char hex[65] = {0};
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%64s", hex), 1);
+	pclose(p);
+	snprintf(out, len, GOOD, hex);
+}
+
+static void test_verify_accepts_independent_hmac(void **state)
+{
+	char sig[128];
+	(void)state;
+	sig_for("key", BODY, sig, sizeof sig);
+	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY)), 0);
+}
+
+static void test_verify_rejects(void **state)
+{
+	char sig[128];
+	(void)state;
+	sig_for("key", BODY, sig, sizeof sig);
+	assert_int_equal(generic_verify("other", sig, BODY, strlen(BODY)), -EACCES);
+	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY) - 1), -EACCES);
+	assert_int_equal(generic_verify("key", NULL, BODY, strlen(BODY)), -EACCES);
+	assert_int_equal(generic_verify("key", "", BODY, strlen(BODY)), -EACCES);
+	assert_int_equal(generic_verify("key", sig + 7, BODY, strlen(BODY)), -EACCES);
+	sig[strlen(sig) - 1] = sig[strlen(sig) - 1] == '0' ? '1' : '0';
+	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY)), -EACCES);
+	assert_int_equal(generic_verify("key", "sha256=zz", BODY, strlen(BODY)), -EACCES);
+	/* Uppercase hex is the same signature. */
+	sig_for("key", BODY, sig, sizeof sig);
+	for (char *p = sig + 7; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'f' ? *p - 32 : *p);
+	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY)), 0);
+}
+
+static void test_decode_ok(void **state)
+{
+	struct generic_msg m;
+	const char *why = NULL;
+	(void)state;
+	assert_int_equal(generic_decode(BODY, strlen(BODY), "ci", &m, &why), 0);
+	assert_string_equal(m.msg.platform, "generic");
+	assert_string_equal(m.msg.instance, "ci");
+	assert_string_equal(m.msg.msg_id, "1");
+	assert_int_equal(m.msg.kind, CHAT_GROUP);
+	assert_string_equal(m.msg.text, "查询 张三");
+	assert_string_equal(m.msg.sender_name, "");
+	generic_msg_free(&m);
+}
+
+static void test_decode_errors(void **state)
+{
+	static const char *bad[] = {
+		"", "nope", "[]", "{}", "{\"msg_id\":1}",
+		"{\"msg_id\":\"1\",\"chat_id\":\"c\",\"chat_type\":\"x\",\"sender_id\":\"s\",\"text\":\"t\"}",
+		"{\"msg_id\":\"1\",\"chat_id\":\"c\",\"chat_type\":\"private\",\"sender_id\":\"s\"}",
+		"{\"msg_id\":\"\",\"chat_id\":\"c\",\"chat_type\":\"private\",\"sender_id\":\"s\",\"text\":\"t\"}",
+		"{\"msg_id\":\"1\",\"chat_id\":\"c\",\"chat_type\":\"private\",\"sender_id\":\"s\",\"text\":\"t\",\"sender_name\":5}",
+		"{\"msg_id\":\"1\",\"chat_id\":\"c\",\"chat_type\":\"private\",\"sender_id\":\"s\",\"text\":\"t\"",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct generic_msg m;
+		const char *why = NULL;
+		assert_int_equal(generic_decode(bad[i], strlen(bad[i]), "ci", &m, &why), -EINVAL);
+		assert_non_null(why);
+	}
+}
+
+static void test_render_reply_json(void **state)
+{
+	struct reply r;
+	const char *hdr[] = {"a", "b"}, *row[] = {"1", "2"};
+	(void)state;
+	reply_init(&r);
+	reply_set_title(&r, "标题");
+	reply_add_line(&r, "第 %d 行", 1);
+	reply_add_field(&r, "键", "%s", "值\"引号\"");
+	reply_table_begin(&r, 2, hdr);
+	reply_table_add_row(&r, row);
+	char *s = generic_render_reply(&r);
+	cJSON *j = cJSON_Parse(s);
+	assert_non_null(j);
+	cJSON *rep = cJSON_GetObjectItem(j, "reply");
+	assert_string_equal(cJSON_GetObjectItem(rep, "title")->valuestring, "标题");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(rep, "lines"), 0)->valuestring,
+	                    "第 1 行");
+	assert_string_equal(cJSON_GetObjectItem(rep, "text")->valuestring,
+	                    "标题\n第 1 行\n键：值\"引号\"\na | b\n1 | 2");
+	cJSON_Delete(j);
+	free(s);
+	reply_free(&r);
+	s = generic_render_error("bad \"thing\"");
+	j = cJSON_Parse(s);
+	assert_string_equal(cJSON_GetObjectItem(j, "error")->valuestring, "bad \"thing\"");
+	cJSON_Delete(j);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verify_accepts_independent_hmac),
+		cmocka_unit_test(test_verify_rejects),
+		cmocka_unit_test(test_decode_ok),
+		cmocka_unit_test(test_decode_errors),
+		cmocka_unit_test(test_render_reply_json),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,365 @@
+/* The store: open, migrations, pragmas, audit log, inbound dedupe, regions,
+ * identities, transactions. Run from the repository root (reads data/). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../daemon/store.h"
+#include "../../daemon/store_internal.h"
+
+#define REGIONS_CSV "data/regions.csv"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+/* Removes the database, its WAL files and any file a test wrote. */
+static int teardown(void **state)
+{
+	static const char *const names[] = {"cqod.db", "cqod.db-wal", "cqod.db-shm", "bad.csv",
+	                                    "quoted.csv"};
+	struct fixture *f = *state;
+	char p[128];
+	store_close(f->st);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", f->dir, names[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct store *open_fresh(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	return f->st;
+}
+
+/* One integer from a parameterless query on the store's own connection. */
+static int64_t query_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int exec(struct store *st, const char *sql)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
+static bool has_object(struct store *st, const char *type, const char *name)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(st->db,
+		"SELECT 1 FROM sqlite_schema WHERE type = ?1 AND name = ?2", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+static void test_fresh_open(void **state)
+{
+	static const char *const tables[] = {
+		"regions", "enterprises", "enterprise_tags", "people", "appointments", "trainings",
+		"sanctions", "honours", "policies", "targets", "alliances", "alliance_members",
+		"events", "signups", "identities", "bind_codes", "subscriptions", "confirmations",
+		"audit_log", "access_log", "inbound", "outbox", "reminder_ledger", "reminder_mutes",
+		"calendar",
+	};
+	struct store *st = open_fresh(state);
+	assert_int_equal(store_migrations_count(), 2);
+	assert_int_equal(store_schema_version(st), store_migrations_count());
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		if (!has_object(st, "table", tables[i]))
+			fail_msg("missing table %s", tables[i]);
+	}
+	assert_true(has_object(st, "index", "appointments_one_active"));
+	assert_true(has_object(st, "index", "people_name"));
+	assert_true(has_object(st, "index", "enterprises_region"));
+	assert_true(has_object(st, "view", "active_appointments"));
+	assert_null(store_migration_sql(0));
+	assert_null(store_migration_sql(store_migrations_count() + 1));
+}
+
+static void test_upgrade(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(store_open_at_version(f->path, 1, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), 1);
+	assert_false(has_object(f->st, "view", "active_appointments"));
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '示例升级有限公司', '371302', 1, 1);"
+		"INSERT INTO people (name, created_at, updated_at) VALUES ('张三', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
+		" updated_at) VALUES (1, 1, '2025-01-01', '2027-12-31', 1, 1);"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), 2);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM regions"), 3);
+	assert_int_equal(query_int(f->st,
+		"SELECT count(*) FROM active_appointments WHERE person_name = '张三'"
+		" AND enterprise_name = '示例升级有限公司' AND region_code = '371302'"), 1);
+}
+
+static void test_reopen_idempotent(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state);
+	int64_t objects = query_int(st, "SELECT count(*) FROM sqlite_schema");
+	assert_int_equal(store_inbound_record(st, "wecom", "m1", 100), 0);
+	for (int i = 0; i < 2; i++) {
+		store_close(f->st);
+		f->st = NULL;
+		assert_int_equal(store_open(f->path, &f->st), 0);
+		assert_int_equal(store_schema_version(f->st), 2);
+		assert_int_equal(query_int(f->st, "SELECT count(*) FROM sqlite_schema"), objects);
+		assert_int_equal(store_inbound_record(f->st, "wecom", "m1", 100), -EEXIST);
+	}
+	/* Opening at an older version than the file's leaves it alone. */
+	store_close(f->st);
+	assert_int_equal(store_open_at_version(f->path, 1, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), 2);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state);
+	assert_int_equal(exec(st, "PRAGMA user_version = 99"), SQLITE_OK);
+	store_close(st);
+	f->st = NULL;
+	assert_int_equal(store_open(f->path, &f->st), -EINVAL);
+	assert_null(f->st);
+	assert_int_equal(store_open_at_version(f->path, 3, &f->st), -EINVAL);
+}
+
+static void test_pragmas(void **state)
+{
+	struct store *st = open_fresh(state);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(query_int(st, "PRAGMA synchronous"), 2);   /* FULL */
+	assert_int_equal(query_int(st, "PRAGMA busy_timeout"), 5000);
+	/* Foreign keys are enforced, not merely declared. */
+	assert_int_not_equal(exec(st,
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '示例', '999999', 1, 1)"), SQLITE_OK);
+}
+
+static void test_audit_log_append_only(void **state)
+{
+	struct store *st = open_fresh(state);
+	assert_int_equal(exec(st, "INSERT INTO audit_log (at, command, entity, entity_id)"
+	                          " VALUES (1, '备案', 'appointment', 7)"), SQLITE_OK);
+	assert_int_not_equal(exec(st, "UPDATE audit_log SET command = 'x'"), SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(st->db), "append-only"));
+	assert_int_not_equal(exec(st, "DELETE FROM audit_log WHERE id = 1"), SQLITE_OK);
+	assert_int_not_equal(exec(st, "DELETE FROM audit_log"), SQLITE_OK);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM audit_log WHERE command = '备案'"), 1);
+}
+
+static void test_inbound(void **state)
+{
+	struct store *st = open_fresh(state);
+	int deleted = -1;
+	assert_int_equal(store_inbound_record(st, "wecom", "abc", 1000), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "abc", 1001), -EEXIST);
+	assert_int_equal(store_inbound_record(st, "dingtalk", "abc", 1002), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "def", 2000), 0);
+	assert_int_equal(store_inbound_prune(st, 1500, &deleted), 0);
+	assert_int_equal(deleted, 2);
+	assert_int_equal(store_inbound_prune(st, 1500, NULL), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "def", 2001), -EEXIST);
+	assert_int_equal(store_inbound_record(st, "wecom", "abc", 2002), 0);
+	assert_int_equal(store_inbound_record(st, NULL, "abc", 2002), -EINVAL);
+}
+
+/* Lines in data/regions.csv, header included. */
+static int count_lines(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	int n = 0, c;
+	assert_non_null(fp);
+	while ((c = fgetc(fp)) != EOF)
+		n += c == '\n';
+	fclose(fp);
+	return n;
+}
+
+static void write_file(const char *dir, const char *name, const char *text, char *path,
+                       size_t len)
+{
+	snprintf(path, len, "%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void test_regions(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state);
+	int expected = count_lines(REGIONS_CSV) - 1, loaded = 0;
+	char name[96], path[128];
+
+	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, &loaded), 0);
+	assert_int_equal(loaded, expected);
+	assert_int_equal(store_regions_count(st), expected);
+	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
+	assert_int_equal(store_regions_count(st), expected);
+	assert_int_equal(store_region_name(st, "371302", name, sizeof name), 0);
+	assert_string_equal(name, "兰山区");
+	assert_int_equal(store_region_name(st, "3713", name, sizeof name), 0);
+	assert_string_equal(name, "临沂市");
+	assert_int_equal(store_region_name(st, "999999", name, sizeof name), -ENOENT);
+	/* Truncation keeps whole UTF-8 characters: 兰 is 3 bytes. */
+	assert_int_equal(store_region_name(st, "371302", name, 5), 0);
+	assert_string_equal(name, "兰");
+
+	/* A bad line rejects the whole file and changes nothing. */
+	write_file(f->dir, "bad.csv", "code,name,parent_code,level\n99,示例省,,1\n9901,x,99\n",
+	           path, sizeof path);
+	assert_int_equal(store_regions_load_csv(st, path, &loaded), -EINVAL);
+	assert_int_equal(store_region_name(st, "99", name, sizeof name), -ENOENT);
+	write_file(f->dir, "bad.csv", "code,name,parent_code,level\n99,\"示例省,,1\n", path,
+	           sizeof path);
+	assert_int_equal(store_regions_load_csv(st, path, NULL), -EINVAL);
+	write_file(f->dir, "bad.csv", "code,name\n99,示例省\n", path, sizeof path);
+	assert_int_equal(store_regions_load_csv(st, path, NULL), -EINVAL);
+	/* A parent that does not exist fails the deferred foreign key. */
+	write_file(f->dir, "bad.csv", "code,name,parent_code,level\n9901,示例市,99,2\n", path,
+	           sizeof path);
+	assert_int_equal(store_regions_load_csv(st, path, NULL), -EINVAL);
+	assert_int_equal(store_regions_count(st), expected);
+	assert_int_equal(store_regions_load_csv(st, "/nonexistent/regions.csv", NULL), -ENOENT);
+
+	/* Quoted fields, CRLF line ends and a doubled quote. */
+	write_file(f->dir, "quoted.csv",
+	           "code,name,parent_code,level\r\n\"98\",\"示例,省\",,\"1\"\r\n"
+	           "9801,\"示例\"\"市\"\"\",98,2\r\n", path, sizeof path);
+	assert_int_equal(store_regions_load_csv(st, path, &loaded), 0);
+	assert_int_equal(loaded, 2);
+	assert_int_equal(store_region_name(st, "98", name, sizeof name), 0);
+	assert_string_equal(name, "示例,省");
+	assert_int_equal(store_region_name(st, "9801", name, sizeof name), 0);
+	assert_string_equal(name, "示例\"市\"");
+}
+
+static void test_identity(void **state)
+{
+	struct store *st = open_fresh(state);
+	struct store_identity id = {.role = "clerk", .scope = "3713"}, got;
+
+	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
+	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), -ENOENT);
+	assert_int_equal(store_identity_set(st, "wecom", "u1", "示例办事员", &id), 0);
+	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), 0);
+	assert_string_equal(got.role, "clerk");
+	assert_string_equal(got.scope, "3713");
+	assert_int_equal(got.person_id, 0);
+	assert_int_equal(got.alliance_id, 0);
+	/* Same user id on another platform is someone else. */
+	assert_int_equal(store_identity_get(st, "dingtalk", "u1", &got), -ENOENT);
+
+	struct store_identity admin = {.role = "admin"};
+	assert_int_equal(store_identity_set(st, "wecom", "u1", NULL, &admin), 0);
+	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), 0);
+	assert_string_equal(got.role, "admin");
+	assert_string_equal(got.scope, "");
+
+	/* Invalid: unknown role, a clerk without scope, a cqo without person,
+	 * a scope that is not a region. */
+	struct store_identity bad = {.role = "boss"};
+	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &bad), -EINVAL);
+	struct store_identity clerk = {.role = "clerk"};
+	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &clerk), -EINVAL);
+	struct store_identity cqo = {.role = "cqo"};
+	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &cqo), -EINVAL);
+	struct store_identity nowhere = {.role = "clerk", .scope = "999999"};
+	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &nowhere), -EINVAL);
+	assert_int_equal(store_identity_get(st, "wecom", "u2", &got), -ENOENT);
+}
+
+static void test_transactions(void **state)
+{
+	struct store *st = open_fresh(state);
+
+	assert_int_equal(store_check_writable(st), 0);
+	assert_int_equal(store_rollback(st), 0);   /* nothing open: a no-op */
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_begin(st), -EINVAL);   /* not nestable */
+	assert_int_equal(store_check_writable(st), -EBUSY);
+	assert_int_equal(store_inbound_record(st, "wecom", "t1", 1), 0);
+	assert_int_equal(store_rollback(st), 0);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM inbound"), 0);
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "t1", 1), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "t2", 1), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM inbound"), 2);
+
+	/* The regions loader joins an open transaction, so it rolls back too. */
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
+	assert_int_equal(store_rollback(st), 0);
+	assert_int_equal(store_regions_count(st), 0);
+	assert_int_equal(store_check_writable(st), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_log_append_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inbound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_regions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
