@@ -9,15 +9,28 @@
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
+SYSCONFDIR ?= /etc
+# Where systemd looks: Debian 12 keeps packaged units in /lib/systemd/system;
+# other prefixes use their own lib/ (systemd reads /usr/local/lib/... too).
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+DATADIR    := $(PREFIX)/share/cqod
+DOCDIR     := $(PREFIX)/share/doc/cqod
+MANDIR     := $(PREFIX)/share/man
+# Manual pages by section: every file listed is installed and uninstalled.
+MAN5       := man/cqod.conf.5
+MAN8       := man/cqod.8 man/cqoctl.8
 BUILD      ?= build
 CC         ?= cc
 SAN        ?=
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 PKGS       := libuv libcurl libcjson sqlite3 libcrypto expat inih
 DEB_BUILD  := build-essential pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev \
               libsqlite3-dev libssl-dev libexpat1-dev libinih-dev libhttp-parser-dev \
               libcmocka-dev
-DEB_TEST   := python3 clang libclang-rt-14-dev
+DEB_TEST   := python3 clang libclang-rt-14-dev systemd
 DEB_BENCH  := wrk nginx-light bc curl
 
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -41,7 +54,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBCORE    := $(BUILD)/libcqod.a
 
-.PHONY: all deps run check unit integration check-san bench fuzz install uninstall clean
+.PHONY: all deps run check unit unit-bin integration bench fuzz install uninstall clean
 
 all: $(BUILD)/cqod $(BUILD)/cqoctl
 
@@ -67,10 +80,16 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCORE)
 deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-run: deps all
+# The demo runs from the checkout: its config points at ./data (regions,
+# holiday calendar) and var/demo.db.
+run: deps
+	$(MAKE) -j$(JOBS) all
 	@mkdir -p var
-	@test -f var/demo.db || ./$(BUILD)/cqoctl -d var/demo.db --data-dir data demo
-	./$(BUILD)/cqod --console -d var/demo.db
+	@test -f var/demo.conf || printf '[daemon]\ndatabase = var/demo.db\ndata_dir = data\n' >var/demo.conf
+	@test -f var/demo.db || ./$(BUILD)/cqoctl -c var/demo.conf demo
+	./$(BUILD)/cqod --console -c var/demo.conf
+
+unit-bin: $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
@@ -78,23 +97,85 @@ unit: $(UNIT_BIN)
 integration: all
 	@python3 tests/integration/run.py --build $(BUILD)
 
+# Builds in parallel, then runs the suites one after the other (integration
+# tests start daemons and must not compete with the unit tests).
 check: deps
-	$(MAKE) all unit integration
-	$(MAKE) BUILD=build/san SAN=1 all unit integration
+	$(MAKE) -j$(JOBS) all unit-bin
+	$(MAKE) unit integration
+	$(MAKE) -j$(JOBS) BUILD=build/san SAN=1 all unit-bin
+	$(MAKE) BUILD=build/san SAN=1 unit integration
+	$(MAKE) fuzz FUZZ_SECONDS=5
 
 bench: all
 	@sh tests/deps.sh $(DEB_BENCH)
 	@sh tests/bench/run.sh $(BUILD)
 
+# libFuzzer: one target per inbound decoder (tests/fuzz/fuzz_<name>.c), built
+# with clang from only the sources it needs, each run for FUZZ_SECONDS from
+# its seed corpus; new finds go to $(BUILD)/fuzz/corpus-<name>, crashes to
+# $(BUILD)/fuzz/<name>-crash-*.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_NAMES   := wecom dingtalk feishu
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_COMMON  := messages/crypto.c messages/strbuf.c
+FUZZ_SRC_fuzz_wecom    := messages/wecom.c messages/wecom_crypto.c messages/urlquery.c
+FUZZ_SRC_fuzz_dingtalk := messages/dingtalk.c
+FUZZ_SRC_fuzz_feishu   := messages/feishu.c
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(FUZZ_SRC_fuzz_wecom) \
+                      $(FUZZ_SRC_fuzz_dingtalk) $(FUZZ_SRC_fuzz_feishu) $(wildcard messages/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -o $@ $< $(FUZZ_SRC_fuzz_$*) $(FUZZ_COMMON) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for n in $(FUZZ_NAMES); do \
+	  mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	  $(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
+	    >$(BUILD)/fuzz/$$n.log 2>&1 || { tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	  echo "fuzz_$$n: $(FUZZ_SECONDS)s, no crash"; \
+	done
+
+# The files of a Debian-style installation; uninstall removes exactly these
+# (never /etc/cqod/cqod.conf nor the database). The units name the binaries
+# under PREFIX, and the example config the data directory when it is not the
+# built-in /usr/share/cqod. Afterwards, as root: systemd-sysusers,
+# systemd-tmpfiles --create, systemctl daemon-reload (see README, Operations).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/cqod $(DESTDIR)/etc/cqod
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/cqod
 	install -m 0755 $(BUILD)/cqod $(BUILD)/cqoctl $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 data/regions.csv data/cn-workcalendar.csv $(DESTDIR)$(PREFIX)/share/cqod/
-	install -m 0644 cqod.conf.example $(DESTDIR)$(PREFIX)/share/cqod/
+	install -m 0644 data/regions.csv data/cn-workcalendar.csv $(DESTDIR)$(DATADIR)/
+	sed -e '$(if $(filter /usr,$(PREFIX)),,s|^#data_dir = /usr/share/cqod$$|data_dir = $(DATADIR)|)' \
+	  cqod.conf.example >$(BUILD)/cqod.conf.example
+	install -m 0644 $(BUILD)/cqod.conf.example $(DESTDIR)$(SYSCONFDIR)/cqod/cqod.conf.example
+	install -m 0644 $(BUILD)/cqod.conf.example README.md $(DESTDIR)$(DOCDIR)/
+	for u in cqod.service cqod.socket; do \
+	  sed -e 's|/usr/bin/|$(PREFIX)/bin/|g' systemd/$$u >$(BUILD)/$$u && \
+	  install -m 0644 $(BUILD)/$$u $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 systemd/cqod.sysusers $(DESTDIR)$(SYSUSERSDIR)/cqod.conf
+	install -m 0644 systemd/cqod.tmpfiles $(DESTDIR)$(TMPFILESDIR)/cqod.conf
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/cqod $(DESTDIR)$(PREFIX)/bin/cqoctl
-	rm -rf $(DESTDIR)$(PREFIX)/share/cqod
+	rm -f $(DESTDIR)$(DATADIR)/regions.csv $(DESTDIR)$(DATADIR)/cn-workcalendar.csv
+	rm -f $(DESTDIR)$(SYSCONFDIR)/cqod/cqod.conf.example
+	rm -f $(DESTDIR)$(DOCDIR)/cqod.conf.example $(DESTDIR)$(DOCDIR)/README.md
+	rm -f $(DESTDIR)$(UNITDIR)/cqod.service $(DESTDIR)$(UNITDIR)/cqod.socket
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/cqod.conf $(DESTDIR)$(TMPFILESDIR)/cqod.conf
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	for d in $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/cqod; do \
+	  [ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; \
+	done
 
 clean:
 	rm -rf build

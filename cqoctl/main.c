@@ -2,139 +2,105 @@
  * cqoctl: the administrator's command-line tool, working on the same SQLite
  * database as a running daemon (WAL and a busy timeout make that safe).
  *
- *   cqoctl [-c FILE] [-d DATABASE] [--data-dir DIR] COMMAND [ARGS]
- *   demo                      create the demo registry (fictional sample data)
- *   seed N                    add N generated fictional CQOs (benchmarks)
- *   grant PLATFORM USER ROLE [SCOPE|PERSON|ALLIANCE]   give a chat identity a role
+ *   cqoctl [-c FILE] [-d DATABASE] [--data-dir DIR] [-v] COMMAND [ARGS]
+ *
+ * This file reads the global options, finds the command in the table and
+ * runs it with the store open; each command family has its own file. Every
+ * command prints its usage for --help; an error is one line on stderr and
+ * exit status 2 (usage) or 1 (failure).
  */
-#include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../daemon/clock.h"
 #include "../daemon/config.h"
 #include "../daemon/log.h"
 #include "../daemon/store.h"
-#include "../handlers/handler.h"
+#include "../daemon/store_import.h"
+#include "../messages/text.h"
+#include "ctl.h"
 
-struct ctl {
-	struct config *cfg;
-	struct store *st;
+static const struct ctl_command commands[] = {
+	{"import", ctl_cmd_import, TXT_CTL_HELP_IMPORT, TXT_CTL_USAGE_IMPORT, true},
+	{"export", ctl_cmd_export, TXT_CTL_HELP_EXPORT, TXT_CTL_USAGE_EXPORT, false},
+	{"backup", ctl_cmd_backup, TXT_CTL_HELP_BACKUP, TXT_CTL_USAGE_BACKUP, false},
+	{"check", ctl_cmd_check, TXT_CTL_HELP_CHECK, TXT_CTL_USAGE_CHECK, false},
+	{"grant", ctl_cmd_grant, TXT_CTL_HELP_GRANT, TXT_CTL_USAGE_GRANT, true},
+	{"revoke", ctl_cmd_revoke, TXT_CTL_HELP_REVOKE, TXT_CTL_USAGE_REVOKE, false},
+	{"roles", ctl_cmd_roles, TXT_CTL_HELP_ROLES, TXT_CTL_USAGE_ROLES, false},
+	{"policy", ctl_cmd_policy, TXT_CTL_HELP_POLICY, TXT_CTL_USAGE_POLICY, true},
+	{"target", ctl_cmd_target, TXT_CTL_HELP_TARGET, TXT_CTL_USAGE_TARGET, true},
+	{"calendar", ctl_cmd_calendar, TXT_CTL_HELP_CALENDAR, TXT_CTL_USAGE_CALENDAR, false},
+	{"outbox", ctl_cmd_outbox, TXT_CTL_HELP_OUTBOX, TXT_CTL_USAGE_OUTBOX, false},
+	{"remind", ctl_cmd_remind, TXT_CTL_HELP_REMIND, TXT_CTL_USAGE_REMIND, false},
+	{"demo", ctl_cmd_demo, TXT_CTL_HELP_DEMO, TXT_CTL_USAGE_DEMO, true},
+	{"seed", ctl_cmd_seed, TXT_CTL_HELP_SEED, TXT_CTL_USAGE_SEED, true},
 };
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)
 {
-	fputs("usage: cqoctl [-c FILE] [-d DATABASE] [--data-dir DIR] COMMAND [ARGS]\n"
-	      "commands:\n"
-	      "  demo                       load regions and fictional sample data into an\n"
-	      "                             empty database\n"
-	      "  seed N                     add N generated fictional CQOs (for benchmarks)\n"
-	      "  grant PLATFORM USER ROLE [ARG]\n"
-	      "                             give a chat identity a role: admin; clerk SCOPE\n"
-	      "                             (region code); cqo PERSON-ID; organizer ALLIANCE-ID\n",
-	      f);
+	fputs(TXT_CTL_USAGE, f);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, TXT_CTL_USAGE_LINE, commands[i].name, commands[i].summary);
 }
 
-static int fail(const char *what, int rc)
+static const struct ctl_command *find_command(const char *name)
 {
-	fprintf(stderr, "cqoctl: %s: %s\n", what, strerror(-rc));
-	return 1;
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
 }
 
-static int load_regions(struct ctl *c)
+static bool wants_help(int argc, char **argv)
 {
-	char path[4096];
-	int loaded = 0;
-
-	if (store_regions_count(c->st) > 0)
-		return 0;
-	snprintf(path, sizeof path, "%s/regions.csv", c->cfg->data_dir);
-	int rc = store_regions_load_csv(c->st, path, &loaded);
-	if (rc < 0)
-		return fail(path, rc);
-	printf("loaded %d regions\n", loaded);
-	return 0;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
 }
 
-static int cmd_demo(struct ctl *c, int argc, char **argv)
+/* The Unix user name (audit rows name it), or the uid when it has none. */
+static void unix_user(char *buf, size_t len)
 {
-	char today[11];
-	(void)argv;
-
-	if (argc != 1) {
-		fputs("usage: cqoctl demo\n", stderr);
-		return 2;
-	}
-	if (load_regions(c))
-		return 1;
-	clock_cst_date(clock_now(), today);
-	int rc = store_demo_seed(c->st, today);
-	if (rc == -EEXIST) {
-		puts("the registry already has data; demo data not added");
-		return 0;
-	}
-	if (rc < 0)
-		return fail("demo", rc);
-	puts("demo data loaded (all people and enterprises are fictional)");
-	return 0;
+	const struct passwd *pw = getpwuid(geteuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)geteuid());
 }
 
-static int cmd_seed(struct ctl *c, int argc, char **argv)
+/* Loads the configuration (-c, or the defaults) with -d and --data-dir
+ * applied; NULL after printing why. */
+static struct config *load_config(const char *path, const char *db, const char *data_dir)
 {
-	char today[11], *end;
-	long n = argc == 2 ? strtol(argv[1], &end, 10) : 0;
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
 
-	if (argc != 2 || *end || n < 1 || n > 10000000) {
-		fputs("usage: cqoctl seed N   (1 to 10000000)\n", stderr);
-		return 2;
+	if (path ? config_load(path, &cfg, &errs) < 0 : !(cfg = config_defaults())) {
+		ctl_fail(NULL, TXT_CTL_CONFIG, errs.n ? errs.msgs[0] : path ? path : "");
+		config_errors_free(&errs);
+		return NULL;
 	}
-	if (load_regions(c))
-		return 1;
-	clock_cst_date(clock_now(), today);
-	int rc = store_bench_seed(c->st, (int)n, today);
-	if (rc < 0)
-		return fail("seed", rc);
-	printf("added %ld generated CQOs\n", n);
-	return 0;
-}
-
-static int cmd_grant(struct ctl *c, int argc, char **argv)
-{
-	struct store_identity id = {0};
-	enum role r;
-
-	if (argc < 4 || argc > 5 || role_parse(argv[3], &r) < 0 || r == ROLE_GUEST) {
-		fputs("usage: cqoctl grant PLATFORM USER admin|clerk|cqo|organizer [ARG]\n", stderr);
-		return 2;
+	if (db) {
+		free(cfg->database);
+		cfg->database = strdup(db);
 	}
-	const char *arg = argc == 5 ? argv[4] : NULL;
-	bool needs_arg = r != ROLE_ADMIN;
-	if (needs_arg != (arg != NULL)) {
-		fprintf(stderr, "cqoctl: role %s %s\n", role_name(r),
-		        needs_arg ? "needs a scope, person or alliance argument" : "takes no argument");
-		return 2;
+	if (data_dir) {
+		free(cfg->data_dir);
+		cfg->data_dir = strdup(data_dir);
 	}
-	snprintf(id.role, sizeof id.role, "%s", role_name(r));
-	if (r == ROLE_CLERK) {
-		char name[96];
-		if (store_region_name(c->st, arg, name, sizeof name) < 0) {
-			fprintf(stderr, "cqoctl: unknown region code %s\n", arg);
-			return 1;
-		}
-		snprintf(id.scope, sizeof id.scope, "%s", arg);
-	} else if (r == ROLE_CQO) {
-		id.person_id = atoll(arg);
-	} else if (r == ROLE_ORGANIZER) {
-		id.alliance_id = atoll(arg);
+	if (!cfg->database || !cfg->data_dir) {
+		config_free(cfg);
+		return NULL;
 	}
-	int rc = store_identity_set(c->st, argv[1], argv[2], "", &id);
-	if (rc < 0)
-		return fail("grant", rc);
-	printf("%s:%s is now %s%s%s\n", argv[1], argv[2], role_name(r), arg ? " " : "",
-	       arg ? arg : "");
-	return 0;
+	return cfg;
 }
 
 int main(int argc, char **argv)
@@ -143,71 +109,60 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"database", required_argument, NULL, 'd'},
 		{"data-dir", required_argument, NULL, 'D'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *cfg_path = NULL, *db = NULL, *data_dir = NULL;
-	struct config_errors errs = {0};
 	struct ctl c = {0};
+	bool verbose = false;
 	int opt, rc;
 
 	/* Stop at the first non-option: the command's own arguments follow. */
-	while ((opt = getopt_long(argc, argv, "+c:d:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+c:d:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': cfg_path = optarg; break;
+		case 'v': verbose = true; break;
 		case 'd': db = optarg; break;
 		case 'D': data_dir = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h': usage(stdout); return CTL_OK;
+		default: return ctl_usage(NULL, TXT_CTL_BAD_OPTION);
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 2;
-	}
-	log_init(LOG_LEVEL_WARN);
-	if (clock_init() < 0) {
-		fputs("cqoctl: CQOD_FAKE_NOW is not a time\n", stderr);
-		return 2;
-	}
-	if (cfg_path ? config_load(cfg_path, &c.cfg, &errs) < 0 : !(c.cfg = config_defaults())) {
-		for (size_t i = 0; i < errs.n; i++)
-			fprintf(stderr, "%s\n", errs.msgs[i]);
-		config_errors_free(&errs);
-		return 1;
-	}
-	if (db) {
-		free(c.cfg->database);
-		c.cfg->database = strdup(db);
-	}
-	if (data_dir) {
-		free(c.cfg->data_dir);
-		c.cfg->data_dir = strdup(data_dir);
-	}
-	if (!c.cfg->database || !c.cfg->data_dir) {
-		config_free(c.cfg);
-		return 1;
-	}
-	rc = store_open(c.cfg->database, &c.st);
-	if (rc < 0) {
-		fprintf(stderr, "cqoctl: cannot open %s: %s\n", c.cfg->database, strerror(-rc));
-		config_free(c.cfg);
-		return 1;
-	}
-	const char *cmd = argv[optind];
+	if (optind >= argc)
+		return ctl_usage(NULL, TXT_CTL_NO_CMD);
+	const struct ctl_command *cmd = find_command(argv[optind]);
+	if (!cmd)
+		return ctl_usage(NULL, TXT_CTL_UNKNOWN_CMD, argv[optind]);
 	int sub_argc = argc - optind;
 	char **sub_argv = argv + optind;
-	if (strcmp(cmd, "demo") == 0) {
-		rc = cmd_demo(&c, sub_argc, sub_argv);
-	} else if (strcmp(cmd, "seed") == 0) {
-		rc = cmd_seed(&c, sub_argc, sub_argv);
-	} else if (strcmp(cmd, "grant") == 0) {
-		rc = cmd_grant(&c, sub_argc, sub_argv);
-	} else {
-		fprintf(stderr, "cqoctl: unknown command \"%s\"\n", cmd);
-		usage(stderr);
-		rc = 2;
+	if (wants_help(sub_argc, sub_argv)) {
+		fputs(cmd->usage, stdout);
+		return CTL_OK;
 	}
+
+	/* Errors are one line of cqoctl's own; the store's details on request. */
+	log_init(verbose ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR);
+	store_import_process_init();
+	if (clock_init() < 0)
+		return ctl_fail(NULL, TXT_CTL_FAKE_NOW);
+	if (!(c.cfg = load_config(cfg_path, db, data_dir)))
+		return CTL_FAILED;
+	rc = store_open(c.cfg->database, &c.st);
+	if (rc < 0) {
+		ctl_fail(NULL, TXT_CTL_OPEN_DB, c.cfg->database, strerror(-rc));
+		config_free(c.cfg);
+		return CTL_FAILED;
+	}
+	unix_user(c.user, sizeof c.user);
+	c.now = clock_now();
+	clock_cst_date(c.now, c.today);
+	/* getopt_long again from the command's own arguments. */
+	optind = 0;
+	rc = cmd->regions ? ctl_ensure_regions(&c, cmd->name) : CTL_OK;
+	if (rc == CTL_OK)
+		rc = cmd->run(&c, sub_argc, sub_argv);
 	store_close(c.st);
 	config_free(c.cfg);
 	return rc;

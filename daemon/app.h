@@ -13,6 +13,8 @@ struct config;
 struct store;
 struct inbox;
 struct http_server;
+struct sender;
+struct outbox;
 struct http_request;
 
 struct app {
@@ -21,13 +23,17 @@ struct app {
 	struct store *store;       /* owned */
 	struct inbox *inbox;       /* owned */
 	struct http_server *http;  /* owned; NULL in console mode */
+	struct sender *sender;     /* owned; outbound platform messages (messages/platform.h) */
+	struct outbox *outbox;     /* owned; delivers queued messages (daemon/outbox.h) */
 	bool stopping;
 };
 
 /* The HTTP request handler: routes /healthz, /metrics, /webhook/<platform>/<name>. */
 void router_handle(struct http_request *req, void *arg);
 
-/* Answers req and counts it under `route` in cqod_http_requests_total. */
+/* Answers req (with an X-Request-Id header: the "req N" of the log lines),
+ * counts it under `route` in cqod_http_requests_total and observes its
+ * duration in cqod_http_request_duration_seconds. */
 void router_respond(struct http_request *req, const char *route, int status,
                     const char *content_type, const char *body, size_t len);
 
@@ -36,5 +42,19 @@ void router_metrics_init(struct app *app);
 
 /* POST /webhook/generic/<name>: verify, dedupe, run, answer with the reply. */
 void webhook_generic(struct app *app, struct http_request *req, const char *name);
+
+/* GET (URL check) and POST /webhook/wecom/<name>: WeCom self-built app
+ * callbacks; the reply is a passive encrypted reply, or goes through the
+ * sender. See webhook_wecom.c. */
+void webhook_wecom(struct app *app, struct http_request *req, const char *name);
+
+/* POST /webhook/dingtalk/<name>: DingTalk app robot (HTTP mode); acknowledged
+ * at once, the reply goes to the sessionWebhook. See webhook_dingtalk.c. */
+void webhook_dingtalk(struct app *app, struct http_request *req, const char *name);
+
+/* POST /webhook/feishu/<name>: Feishu event subscription (challenge and
+ * im.message.receive_v1); the reply goes through the reply API. See
+ * webhook_feishu.c. */
+void webhook_feishu(struct app *app, struct http_request *req, const char *name);
 
 #endif

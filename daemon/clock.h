@@ -16,6 +16,8 @@ int clock_init(void);
 int64_t clock_now(void);
 /* Milliseconds since an arbitrary point, monotonic (for latencies). */
 uint64_t clock_mono_ms(void);
+/* Nanoseconds since the same point (for histograms of short latencies). */
+uint64_t clock_mono_ns(void);
 /* "YYYY-MM-DD" of unix time `t` in China Standard Time (UTC+8). */
 void clock_cst_date(int64_t t, char out[11]);
 /* Year of `t` in China Standard Time. */

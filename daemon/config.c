@@ -259,10 +259,16 @@ static void instance_key(struct parser *p, const char *key, const char *value)
 		add_error(p, p->line, "%s: expected a file path, got \"\"", key);
 		return;
 	}
-	if (from_file)
+	if (from_file) {
 		rc = config_secret_read(p->dir, value, &v, &why);
-	else
+		/* What the file holds must pass the checks an inline value does. */
+		if (rc == 0 && (rc = config_platform_value_check(k, v, &why)) < 0) {
+			config_wipe_free(v);
+			v = NULL;
+		}
+	} else {
 		rc = config_platform_value_check(k, value, &why);
+	}
 	if (rc < 0 && !why) {
 		p->oom = true;
 	} else if (rc < 0) {

@@ -6,6 +6,10 @@
  *   [http]     max_header_bytes, max_body_bytes, idle_timeout_ms,
  *              request_timeout_ms, max_connections
  *   [inbox]    dedupe_hours, commit_batch_max
+ *   [outbound] ca_file, timeout_ms, max_in_flight
+ *   [reminders] send_at, catch_up_days
+ *   [outbox]   max_age_hours, admin_dest, robot_per_minute, wecom_app_per_minute,
+ *              feishu_per_second, feishu_bot_per_minute
  *   [<platform>:<name>]  one section per platform instance, e.g. [generic:ci];
  *              its keys are checked against the platform's key table in
  *              config_keys.c.
@@ -62,6 +66,26 @@ struct config {
 	/* [inbox] */
 	unsigned dedupe_hours;        /* at least 8 */
 	unsigned commit_batch_max;    /* inbound records per group commit */
+
+	/* [outbound]: requests to the platforms' APIs */
+	char *ca_file;                /* PEM CA bundle; NULL = the system's */
+	unsigned outbound_timeout_ms; /* one whole HTTP exchange */
+	unsigned max_in_flight;       /* sends in flight at once (the outbox keeps to it) */
+
+	/* [reminders]: the daily sweep (daemon/scheduler.c) */
+	unsigned remind_send_at;      /* minutes after midnight, China Standard Time */
+	unsigned remind_catch_up_days; /* after downtime, milestones this far back still go */
+
+	/* [outbox]: delivery of queued messages (daemon/outbox.c); a rate of 0 = no limit */
+	unsigned outbox_max_age_hours;        /* failing rows are retried this long, then dead */
+	char *outbox_admin_dest;              /* dest_format text told about dead rows; NULL */
+	unsigned outbox_robot_per_minute;     /* per group: robots, app group chats, DingTalk */
+	unsigned outbox_wecom_app_per_minute; /* WeCom app messages, per member */
+	unsigned outbox_feishu_per_second;    /* Feishu app messages, per chat or user */
+	unsigned outbox_feishu_bot_per_minute; /* Feishu custom bot (also feishu_per_second) */
+
+	/* [alliances]: broadcasts to an alliance's groups and members */
+	unsigned alliance_confirm_above; /* a 通知 reaching more groups + people asks 确认 */
 
 	struct config_instance *instances;
 	size_t n_instances;

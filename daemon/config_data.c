@@ -59,6 +59,8 @@ void config_free(struct config *cfg)
 	free(cfg->data_dir);
 	free(cfg->console_role);
 	free(cfg->console_scope);
+	free(cfg->ca_file);
+	free(cfg->outbox_admin_dest);
 	for (size_t i = 0; i < cfg->n_instances; i++) {
 		struct config_instance *in = &cfg->instances[i];
 

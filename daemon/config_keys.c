@@ -1,9 +1,9 @@
 /*
- * What cqod.conf may contain: the keys of [daemon], [http] and [inbox] with
- * their defaults and ranges, the keys of each platform's instance sections,
- * and the checks that turn values into struct config fields; also the message
- * helpers the other config_*.c files share. Line-level parsing lives in
- * config.c.
+ * What cqod.conf may contain: the keys of [daemon], [http], [inbox] and
+ * [outbound] with their defaults and ranges, the keys of each platform's
+ * instance sections, and the checks that turn values into struct config
+ * fields; also the message helpers the other config_*.c files share.
+ * Line-level parsing lives in config.c.
  */
 #include "config_keys.h"
 
@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
+
+#include "../messages/platform.h"
+#include "../messages/wecom_crypto.h"
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -33,6 +37,21 @@ const struct config_key config_keys[] = {
 	/* At least 8 hours: Feishu retries an undelivered event for up to 7.1 h. */
 	{"inbox", "dedupe_hours", CK_UINT, FIELD(dedupe_hours), 8, 720, "8"},
 	{"inbox", "commit_batch_max", CK_UINT, FIELD(commit_batch_max), 1, 10000, "256"},
+	{"outbound", "ca_file", CK_PATH, FIELD(ca_file), 0, 0, NULL},
+	{"outbound", "timeout_ms", CK_UINT, FIELD(outbound_timeout_ms), 100, 600000, "10000"},
+	{"outbound", "max_in_flight", CK_UINT, FIELD(max_in_flight), 1, 1024, "16"},
+	{"reminders", "send_at", CK_TIME, FIELD(remind_send_at), 0, 0, "09:00"},
+	{"reminders", "catch_up_days", CK_UINT, FIELD(remind_catch_up_days), 1, 366, "31"},
+	/* Rate limits: 0 turns one off (tests and benchmarks against fakes). */
+	{"outbox", "max_age_hours", CK_UINT, FIELD(outbox_max_age_hours), 1, 720, "24"},
+	{"outbox", "admin_dest", CK_DEST, FIELD(outbox_admin_dest), 0, 0, NULL},
+	{"outbox", "robot_per_minute", CK_UINT, FIELD(outbox_robot_per_minute), 0, 60000, "20"},
+	{"outbox", "wecom_app_per_minute", CK_UINT, FIELD(outbox_wecom_app_per_minute), 0, 60000,
+	 "30"},
+	{"outbox", "feishu_per_second", CK_UINT, FIELD(outbox_feishu_per_second), 0, 1000, "5"},
+	{"outbox", "feishu_bot_per_minute", CK_UINT, FIELD(outbox_feishu_bot_per_minute), 0, 60000,
+	 "100"},
+	{"alliances", "confirm_above", CK_UINT, FIELD(alliance_confirm_above), 0, 1000000, "20"},
 };
 const size_t config_n_keys = sizeof config_keys / sizeof config_keys[0];
 _Static_assert(sizeof config_keys / sizeof config_keys[0] <= CONFIG_KEYS_MAX,
@@ -55,12 +74,25 @@ const struct config_platform_key config_platform_keys[] = {
 	{"dingtalk", "app_secret", true, true, false},
 	{"dingtalk", "robot_code", false, false, false},
 	{"dingtalk", "api_base", false, false, true},
+	{"dingtalk", "oapi_base", false, false, true},
 
 	{"feishu", "app_id", true, false, false},
 	{"feishu", "app_secret", true, true, false},
 	{"feishu", "verification_token", true, true, false},
 	{"feishu", "encrypt_key", false, true, false},
 	{"feishu", "api_base", false, false, true},
+
+	/* Group robots: send-only webhooks, no inbound messages. */
+	{"wecom_robot", "key", true, true, false},
+	{"wecom_robot", "api_base", false, false, true},
+
+	{"dingtalk_robot", "access_token", true, true, false},
+	{"dingtalk_robot", "secret", false, true, false},
+	{"dingtalk_robot", "api_base", false, false, true},
+
+	{"feishu_bot", "hook_id", true, true, false},
+	{"feishu_bot", "secret", false, true, false},
+	{"feishu_bot", "api_base", false, false, true},
 };
 const size_t config_n_platform_keys = sizeof config_platform_keys / sizeof config_platform_keys[0];
 _Static_assert(sizeof config_platform_keys / sizeof config_platform_keys[0] <=
@@ -162,6 +194,24 @@ static int parse_uint(const char *s, unsigned long long min, unsigned long long 
 	return 0;
 }
 
+/* "HH:MM" (one or two digits of hours, two of minutes) into minutes after
+ * midnight. */
+static int parse_time(const char *s, unsigned long long *out)
+{
+	unsigned long long h, m;
+	const char *colon = strchr(s, ':');
+	char hours[3];
+
+	if (!colon || colon - s < 1 || colon - s > 2 || strlen(colon + 1) != 2)
+		return -EINVAL;
+	memcpy(hours, s, (size_t)(colon - s));
+	hours[colon - s] = '\0';
+	if (parse_uint(hours, 0, 23, &h) < 0 || parse_uint(colon + 1, 0, 59, &m) < 0)
+		return -EINVAL;
+	*out = h * 60 + m;
+	return 0;
+}
+
 /* Numeric addresses only: the HTTP server binds with uv_ip4_addr/uv_ip6_addr
  * and does no name resolution. */
 static bool listen_valid(const char *s)
@@ -235,6 +285,7 @@ int config_key_apply(struct config *cfg, const struct config_key *k, const char 
 	void *field = (char *)cfg + k->offset;
 	unsigned long long v;
 	enum log_level level;
+	struct dest dest;
 
 	*why = NULL;
 	switch (k->kind) {
@@ -269,6 +320,16 @@ int config_key_apply(struct config *cfg, const struct config_key *k, const char 
 		if (!scope_valid(value))
 			return config_fail(why, "expected a region code of 2, 4 or 6 digits");
 		break;
+	case CK_TIME:
+		if (parse_time(value, &v) < 0)
+			return config_fail(why, "expected a time of day as HH:MM, from 00:00 to 23:59");
+		*(unsigned *)field = (unsigned)v;
+		return 0;
+	case CK_DEST:
+		if (dest_parse(value, &dest) < 0)
+			return config_fail(why, "expected a destination \"platform|instance|kind|0|target\""
+			                        " (kind user, chat or robot; target empty for a robot)");
+		break;
 	}
 	return set_string((char **)field, value);
 }
@@ -281,6 +342,19 @@ int config_platform_value_check(const struct config_platform_key *k, const char 
 		return config_fail(why, "must not be empty");
 	if (k->is_url && strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0)
 		return config_fail(why, "expected an http:// or https:// URL");
+	/* A key that cannot decrypt anything is better refused at load time than
+	 * at the first callback. */
+	if (strcmp(k->platform, "wecom") == 0 && strcmp(k->key, "aes_key") == 0) {
+		uint8_t key[WECOM_KEY_LEN];
+		int rc = wecom_crypto_key(value, key);
+
+		OPENSSL_cleanse(key, sizeof key);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0)
+			return config_fail(why, "expected an EncodingAESKey: 43 characters from "
+			                        "A-Z a-z 0-9");
+	}
 	return 0;
 }
 

@@ -15,7 +15,7 @@
 
 #include "config.h"
 
-/* How a key of [daemon], [http] or [inbox] is checked and stored. */
+/* How a key of [daemon], [http], [inbox] or [outbound] is checked and stored. */
 enum config_kind {
 	CK_PATH,       /* non-empty string */
 	CK_UINT,       /* unsigned field, range min..max */
@@ -24,6 +24,8 @@ enum config_kind {
 	CK_LOG_LEVEL,  /* enum log_level via log_level_parse() */
 	CK_ROLE,       /* admin, clerk, organizer, cqo, guest */
 	CK_SCOPE,      /* region code of 2, 4 or 6 digits */
+	CK_TIME,       /* "HH:MM", 24-hour clock: unsigned minutes after midnight */
+	CK_DEST,       /* a destination as dest_format writes it (messages/platform.h) */
 };
 
 struct config_key {

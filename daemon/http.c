@@ -20,7 +20,11 @@
  *    A zero timeout or max_connections means no limit; byte limits are
  *    taken literally.
  *  - Every response carries Content-Length (but 204 and 304, which have no
- *    body) and "Connection: close" when the connection ends after it.
+ *    body) and "Connection: close" when the connection ends after it. After
+ *    its last response a connection sends FIN and drops input until the
+ *    client closes, for at most 2 s, so that the client gets to read it.
+ *  - "Expect: 100-continue" is answered with "100 Continue" when the body
+ *    is acceptable, and with 413 when it is declared too large.
  *
  * Ownership: the server owns its connections, and each connection its input
  * buffer and the request being parsed. A complete request belongs to the
@@ -230,25 +234,13 @@ static int server_listen(struct http_server *srv, int fd)
 	return err;
 }
 
-int http_server_start(uv_loop_t *loop, const char *listen_addr, int fd,
-                      const struct http_limits *limits, http_handler_fn handler,
-                      void *arg, struct http_server **out)
+/* Builds the server around a listening fd, which it owns in any case. */
+static int server_new(uv_loop_t *loop, int fd, const struct http_limits *limits,
+                      http_handler_fn handler, void *arg, struct http_server **out)
 {
-	struct http_server *srv;
-	bool inherited = fd >= 0;
+	struct http_server *srv = calloc(1, sizeof *srv);
 	int err;
 
-	if (!loop || !limits || !handler || !out || (!inherited && !listen_addr))
-		return -EINVAL;
-	*out = NULL;
-	err = inherited ? check_inherited(fd) : open_listener(listen_addr, &fd);
-	if (err) {
-		/* The fd is ours from the call on, on failure too. */
-		if (fd >= 0)
-			close(fd);
-		return err;
-	}
-	srv = calloc(1, sizeof *srv);
 	if (!srv) {
 		close(fd);
 		return -ENOMEM;
@@ -271,10 +263,34 @@ int http_server_start(uv_loop_t *loop, const char *listen_addr, int fd,
 		http_server_close(srv, NULL, NULL);
 		return err;
 	}
-	log_info("http: listening on %s, port %d",
-	         inherited ? "an inherited socket" : listen_addr, srv->port);
 	*out = srv;
 	return 0;
+}
+
+int http_server_start(uv_loop_t *loop, const char *listen_addr, int fd,
+                      const struct http_limits *limits, http_handler_fn handler,
+                      void *arg, struct http_server **out)
+{
+	bool inherited = fd >= 0;
+	int err;
+
+	if (out)
+		*out = NULL;
+	if (!loop || !limits || !handler || !out || (!inherited && !listen_addr))
+		err = -EINVAL;
+	else
+		err = inherited ? check_inherited(fd) : open_listener(listen_addr, &fd);
+	if (err) {
+		/* A socket handed over is ours from the call on, on failure too. */
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	err = server_new(loop, fd, limits, handler, arg, out);
+	if (!err)
+		log_info("http: listening on %s, port %d",
+		         inherited ? "an inherited socket" : listen_addr, (*out)->port);
+	return err;
 }
 
 int http_server_port(const struct http_server *srv)

@@ -42,6 +42,7 @@ struct http_request {
 	size_t body_len;
 	char remote[64];           /* "127.0.0.1:54321" */
 	uint64_t id;               /* request id, unique per process */
+	uint64_t started_ns;       /* clock_mono_ns() when its first byte was parsed */
 };
 
 struct http_server;

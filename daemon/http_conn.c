@@ -55,15 +55,21 @@ static void on_handle_closed(uv_handle_t *h)
 	http_server_maybe_free(srv);
 }
 
+/* The connection no longer takes a place under max_connections. */
+static void conn_uncount(struct http_conn *c)
+{
+	if (c->counted) {
+		c->srv->n_serving--;
+		c->counted = false;
+	}
+}
+
 void http_conn_close(struct http_conn *c)
 {
 	if (c->state == HTTP_CONN_CLOSED)
 		return;
 	c->state = HTTP_CONN_CLOSED;
-	if (c->counted) {
-		c->srv->n_serving--;
-		c->counted = false;
-	}
+	conn_uncount(c);
 	/* The handler still owns an unanswered request; it becomes an orphan. */
 	if (c->in_flight) {
 		c->in_flight->conn = NULL;
@@ -172,7 +178,9 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 		http_conn_close(c);
 		return;
 	}
+	/* The answer is out: draining is courtesy, not service. */
 	c->state = HTTP_CONN_DRAINING;
+	conn_uncount(c);
 	if (conn_deadline(c, LINGER_MS))
 		conn_read_start(c);
 }
@@ -437,7 +445,7 @@ static void conn_feed(struct http_conn *c)
 			http_parser_pause(&c->parser, 0);
 			conn_dispatch(c);
 		} else if (e != HPE_OK || n < avail) {
-			log_debug("http: %s: bad request: %s", c->remote, http_errno_name(e));
+			log_debug("http: %s: parser: %s", c->remote, http_errno_name(e));
 			conn_fail(c, fail_status(c, e));
 		}
 	}

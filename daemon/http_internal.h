@@ -28,7 +28,8 @@ struct http_server {
 	http_handler_fn handler;
 	void *handler_arg;
 	struct http_conn *conns;    /* owned: every connection not yet freed */
-	size_t n_serving;           /* connections within max_connections, open */
+	size_t n_serving;           /* accepted within max_connections and not
+	                               yet finished (draining ones are done) */
 	size_t n_in_flight;         /* requests with the handler, not answered */
 	unsigned pending_handles;   /* listener and gate: not yet closed */
 	int port;

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "clock.h"
+
 #define HDR_OVERHEAD 4          /* ": " and CRLF */
 #define MIN_ALLOC 256
 
@@ -28,7 +30,11 @@ static atomic_uint_fast64_t next_id;
 
 struct http_req *http_req_new(void)
 {
-	return calloc(1, sizeof(struct http_req));
+	struct http_req *r = calloc(1, sizeof(struct http_req));
+
+	if (r)
+		r->pub.started_ns = clock_mono_ns();
+	return r;
 }
 
 void http_req_free(struct http_req *r)
@@ -92,7 +98,7 @@ static int end_part(struct http_req *r)
 	case HTTP_PART_URL:
 		r->url_len = r->str_len;
 		r->url_done = true;
-		return append(r, "\0", 2);
+		return append(r, "\0", 2);  /* terminator, then the shared "" */
 	case HTTP_PART_FIELD:
 		r->offs[r->n_offs - 1].value = empty_off(r);
 		return append(r, "", 1);

@@ -65,6 +65,7 @@ static void inbox_flush(struct inbox *ib)
 		return;
 
 	int64_t now = clock_now();
+	uint64_t t0 = clock_mono_ns();
 	int rc = store_begin(ib->st);
 	for (struct pending *p = batch; p && rc == 0; p = p->next) {
 		p->status = store_inbound_record(ib->st, p->platform, p->msg_id, now);
@@ -77,6 +78,7 @@ static void inbox_flush(struct inbox *ib)
 		store_rollback(ib->st);
 	if (rc != 0)
 		log_error("inbox: group commit of %u messages failed: %s", n, strerror(-rc));
+	metrics_observe("cqod_inbox_commit_seconds", "", metrics_since(t0));
 	metrics_add("cqod_inbox_commits_total", "", 1);
 	metrics_add("cqod_inbox_messages_total", "", n);
 

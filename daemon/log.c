@@ -79,6 +79,7 @@ static const char *level_word(enum log_level level)
 
 /* One fprintf per line so concurrent writers (tests, cqoctl) never interleave
  * inside a line. */
+__attribute__((format(printf, 2, 0)))
 static void log_emit(enum log_level level, const char *fmt, va_list ap)
 {
 	char msg[2048];

@@ -8,17 +8,27 @@
  * Lifecycle: SIGTERM/SIGINT stop accepting, let requests in flight finish (at
  * most shutdown_timeout_ms), flush the inbox, close the store and exit 0.
  * SIGHUP re-reads the configuration and swaps it in only if it is valid.
+ *
+ * Under systemd (Type=notify) each step is announced on $NOTIFY_SOCKET:
+ * READY=1 once the store is open and the listener is up, RELOADING=1 and
+ * READY=1 around a SIGHUP, STOPPING=1 at the start of the drain, with STATUS=
+ * lines saying what is going on; WATCHDOG=1 pings come from a loop timer, so
+ * a stuck loop gets the service restarted (WatchdogSec=).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../handlers/dispatch.h"
 #include "../messages/console.h"
+#include "../messages/platform.h"
 #include "../messages/text.h"
+#include "alliance_tick.h"
 #include "app.h"
 #include "clock.h"
 #include "config.h"
@@ -26,9 +36,15 @@
 #include "inbox.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_process.h"
+#include "notify.h"
+#include "outbox.h"
+#include "scheduler.h"
 #include "store.h"
+#include "store_audit.h"
 
 #define DRAIN_POLL_MS 10
+#define ACCESS_FLUSH_MS 1000
 #define SD_LISTEN_FDS_START 3
 
 struct daemon {
@@ -36,9 +52,14 @@ struct daemon {
 	struct dispatch_env env;        /* console mode */
 	struct identity console_who;
 	struct console *console;
+	struct scheduler *scheduler;    /* the daily reminder sweep */
+	struct alliance_tick *alliance_tick; /* delivery reports, annual campaigns */
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_timer_t drain;
+	uv_timer_t access_flush;        /* writes queued access-log rows in batches */
+	uv_timer_t watchdog;            /* WATCHDOG=1 at half of $WATCHDOG_USEC */
 	uint64_t drain_deadline;
+	size_t drain_reported;          /* requests in flight last told to systemd */
 	bool console_mode;
 	int exit_code;
 };
@@ -65,12 +86,22 @@ static void close_handle(uv_handle_t *h)
 static void daemon_finish(struct daemon *d)
 {
 	close_handle((uv_handle_t *)&d->drain);
+	close_handle((uv_handle_t *)&d->access_flush);
+	close_handle((uv_handle_t *)&d->watchdog);
 	close_handle((uv_handle_t *)&d->sig_term);
 	close_handle((uv_handle_t *)&d->sig_int);
 	close_handle((uv_handle_t *)&d->sig_hup);
 	if (d->console) {
 		console_close(d->console);
 		d->console = NULL;
+	}
+	if (d->scheduler) {
+		scheduler_close(d->scheduler);
+		d->scheduler = NULL;
+	}
+	if (d->alliance_tick) {
+		alliance_tick_close(d->alliance_tick);
+		d->alliance_tick = NULL;
 	}
 	if (d->app.http) {
 		http_server_close(d->app.http, NULL, NULL);
@@ -80,14 +111,36 @@ static void daemon_finish(struct daemon *d)
 		inbox_close(d->app.inbox);
 		d->app.inbox = NULL;
 	}
+	if (d->app.sender) {
+		sender_close(d->app.sender);
+		d->app.sender = NULL;
+	}
+	/* After the sender: the sends it cancelled settle in the outbox. */
+	if (d->app.outbox) {
+		outbox_close(d->app.outbox);
+		d->app.outbox = NULL;
+	}
+}
+
+/* Work a shutdown waits for: requests, inbox commits, sends. */
+static size_t daemon_busy(const struct daemon *d)
+{
+	size_t busy = d->app.http ? http_server_requests_in_flight(d->app.http) : 0;
+
+	busy += d->app.inbox ? inbox_pending(d->app.inbox) : 0;
+	busy += d->app.sender ? sender_pending(d->app.sender) : 0;
+	return busy;
 }
 
 static void on_drain(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
-	size_t busy = d->app.http ? http_server_requests_in_flight(d->app.http) : 0;
+	size_t busy = daemon_busy(d);
 
-	busy += d->app.inbox ? inbox_pending(d->app.inbox) : 0;
+	if (!d->console_mode && busy != d->drain_reported) {
+		d->drain_reported = busy;
+		notify_sendf("STATUS=draining %zu requests", busy);
+	}
 	if (busy && uv_now(d->app.loop) < d->drain_deadline)
 		return;
 	if (busy)
@@ -101,12 +154,27 @@ static void daemon_stop(struct daemon *d)
 	if (d->app.stopping)
 		return;
 	d->app.stopping = true;
-	if (!d->console_mode)
+	if (!d->console_mode) {
 		log_info("shutting down");
+		d->drain_reported = daemon_busy(d);
+		notify_sendf("STOPPING=1\nSTATUS=draining %zu requests", d->drain_reported);
+	}
 	if (d->app.http)
 		http_server_stop_accepting(d->app.http);
+	if (d->app.outbox)
+		outbox_stop(d->app.outbox);
 	d->drain_deadline = uv_now(d->app.loop) + d->app.cfg->shutdown_timeout_ms;
 	uv_timer_start(&d->drain, on_drain, 0, DRAIN_POLL_MS);
+}
+
+/* Full-record displays are logged in batches: one transaction a second at
+ * most, so a query never pays a disk flush of its own. */
+static void on_access_flush(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (store_access_log_pending(d->app.store) && store_access_log_flush(d->app.store) < 0)
+		log_warn("access log flush failed; entries kept for the next attempt");
 }
 
 static void on_console_eof(void *arg)
@@ -130,13 +198,11 @@ static void report_config_errors(const struct config_errors *errs, bool to_log)
 	}
 }
 
-static void on_reload(uv_signal_t *s, int signum)
+static void reload(struct daemon *d)
 {
-	struct daemon *d = s->data;
 	struct config_errors errs = {0};
 	struct config *next = NULL;
 	struct config *cur = d->app.cfg;
-	(void)signum;
 
 	if (!cur->path) {
 		log_warn("SIGHUP: started without -c, nothing to reload");
@@ -177,16 +243,64 @@ static void on_reload(uv_signal_t *s, int signum)
 	log_info("SIGHUP: configuration reloaded from %s", next->path);
 }
 
-/* systemd socket activation: the listening socket is fd 3 when LISTEN_PID is us. */
+static void notify_serving(const struct daemon *d)
+{
+	notify_sendf("READY=1\nSTATUS=serving, %zu webhook instances", d->app.cfg->n_instances);
+}
+
+static void on_reload(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+	(void)signum;
+
+	if (!d->console_mode)
+		notify_send("RELOADING=1\nSTATUS=reloading the configuration");
+	reload(d);
+	/* A newer calendar file may have been dropped in, whatever the config. */
+	if (d->scheduler)
+		scheduler_reload(d->scheduler);
+	if (!d->console_mode && !d->app.stopping)
+		notify_serving(d);
+}
+
+/* Whether fd is a listening stream socket (what ListenStream= passes). */
+static bool is_listening_stream(int fd)
+{
+	int type = 0, listening = 0;
+	socklen_t len = sizeof type;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM)
+		return false;
+	len = sizeof listening;
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening;
+}
+
+/* systemd socket activation (sd_listen_fds(3)): the listening socket is fd 3
+ * when LISTEN_PID is us. Once taken, the variables are removed so that no
+ * process started later could mistake them for its own. Returns the fd, -1
+ * when not activated, -EINVAL when what was passed cannot be used. */
 static int activated_fd(void)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char *end;
 
-	if (!pid || !fds || atol(pid) != (long)getpid() || atoi(fds) < 1)
+	if (!pid || !fds || atol(pid) != (long)getpid())
 		return -1;
+	long n = strtol(fds, &end, 10);
+	bool valid = *fds && !*end && n >= 1;
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
+	if (!valid)
+		return -1;
+	if (n > 1)
+		log_warn("socket activation passed %ld sockets; using only the first", n);
+	if (!is_listening_stream(SD_LISTEN_FDS_START)) {
+		log_error("socket activation: fd %d is not a listening stream socket "
+		          "(cqod.socket needs ListenStream=)", SD_LISTEN_FDS_START);
+		return -EINVAL;
+	}
+	fcntl(SD_LISTEN_FDS_START, F_SETFD, FD_CLOEXEC);
 	return SD_LISTEN_FDS_START;
 }
 
@@ -222,10 +336,31 @@ static int start_console(struct daemon *d)
 	d->env = (struct dispatch_env){.store = d->app.store, .cfg = cfg,
 	                               .fixed_identity = &d->console_who};
 	if (isatty(0) && isatty(1)) {
-		printf(TXT_CONSOLE_BANNER "\n", cfg->console_role);
+		printf(TXT_CONSOLE_BANNER "\n", role_display(r));
 		fflush(stdout);
 	}
 	return console_start(d->app.loop, &d->env, on_console_eof, d, &d->console);
+}
+
+static void on_watchdog(uv_timer_t *t)
+{
+	(void)t;
+	notify_send("WATCHDOG=1");
+}
+
+/* Pings at half the interval systemd asked for, as sd_watchdog_enabled(3)
+ * advises; from a loop timer, so the pings stop when the loop is stuck. */
+static void start_watchdog(struct daemon *d)
+{
+	uint64_t usec = notify_watchdog_usec();
+	uint64_t ms = usec / 2000;
+
+	if (!usec)
+		return;
+	if (ms == 0)
+		ms = 1;
+	uv_timer_start(&d->watchdog, on_watchdog, ms, ms);
+	log_info("systemd watchdog: pinging every %llu ms", (unsigned long long)ms);
 }
 
 static int start_server(struct daemon *d)
@@ -235,10 +370,17 @@ static int start_server(struct daemon *d)
 	                          cfg->idle_timeout_ms, cfg->request_timeout_ms,
 	                          cfg->max_connections};
 	int fd = activated_fd();
+	if (fd == -EINVAL)
+		return fd;
 	int rc = inbox_open(d->app.loop, d->app.store, cfg->commit_batch_max, cfg->dedupe_hours,
 	                    &d->app.inbox);
 	if (rc < 0)
 		return rc;
+	rc = sender_open(d->app.loop, &d->app.cfg, &d->app.sender);
+	if (rc < 0) {
+		log_error("cannot start outbound messaging: %s", strerror(-rc));
+		return rc;
+	}
 	rc = http_server_start(d->app.loop, cfg->listen, fd, &lim, router_handle, &d->app,
 	                       &d->app.http);
 	if (rc < 0) {
@@ -246,6 +388,7 @@ static int start_server(struct daemon *d)
 		          uv_strerror(rc));
 		return rc;
 	}
+	start_watchdog(d);
 	log_info("listening on %s (port %d), %zu webhook instance(s)",
 	         fd >= 0 ? "the activated socket" : cfg->listen, http_server_port(d->app.http),
 	         cfg->n_instances);
@@ -258,6 +401,12 @@ static int run(struct daemon *d)
 	int rc;
 
 	uv_timer_init(loop, &d->drain);
+	uv_timer_init(loop, &d->access_flush);
+	uv_timer_init(loop, &d->watchdog);
+	uv_unref((uv_handle_t *)&d->watchdog);
+	d->access_flush.data = d;
+	uv_timer_start(&d->access_flush, on_access_flush, ACCESS_FLUSH_MS, ACCESS_FLUSH_MS);
+	uv_unref((uv_handle_t *)&d->access_flush);
 	uv_signal_init(loop, &d->sig_term);
 	uv_signal_init(loop, &d->sig_int);
 	uv_signal_init(loop, &d->sig_hup);
@@ -267,11 +416,25 @@ static int run(struct daemon *d)
 	uv_signal_start(&d->sig_hup, on_reload, SIGHUP);
 	router_metrics_init(&d->app);
 	dispatch_metrics_init();
+	store_metrics_init();
+	metrics_process_init();
 
 	rc = d->console_mode ? start_console(d) : start_server(d);
+	if (rc == 0) {
+		rc = outbox_open(loop, d->app.store, &d->app.cfg, d->app.sender, &d->app.outbox);
+		if (rc < 0)
+			log_error("cannot start the outbox: %s", strerror(-rc));
+	}
+	if (rc == 0)
+		rc = scheduler_start(loop, d->app.store, &d->app.cfg, &d->scheduler);
+	if (rc == 0)
+		rc = alliance_tick_start(loop, d->app.store, &d->app.cfg, &d->alliance_tick);
 	if (rc < 0) {
 		d->exit_code = 1;
 		daemon_finish(d);
+	} else if (!d->console_mode) {
+		/* Everything has started: store, listener, outbox and timers. */
+		notify_serving(d);
 	}
 	uv_run(loop, UV_RUN_DEFAULT);
 	return rc;
@@ -343,7 +506,9 @@ int main(int argc, char **argv)
 		free(d.app.cfg->database);
 		d.app.cfg->database = p;
 	}
-	log_init(d.app.cfg->log_level);
+	/* At the console, per-command info lines would drown the answers. */
+	log_init(d.console_mode && d.app.cfg->log_level == LOG_LEVEL_INFO ? LOG_LEVEL_WARN
+	                                                                 : d.app.cfg->log_level);
 
 	uv_loop_t loop;
 	uv_loop_init(&loop);

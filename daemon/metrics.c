@@ -5,20 +5,33 @@
  * request path pays one hash and one compare per increment. The table only
  * grows: label values come from fixed vocabularies (routes, status codes,
  * command names, platforms), never from user input, so it stays small.
+ * A histogram series keeps its per-bucket counts (not cumulative) beside the
+ * total in `value`; the cumulative form is computed at exposition.
  */
 #include "metrics.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../messages/strbuf.h"
+#include "clock.h"
+
+/* Upper bounds in seconds; +Inf is implied and equals the count. */
+static const double bucket_le[] = {
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+	1, 2.5, 5, 10,
+};
+#define N_BUCKETS (sizeof bucket_le / sizeof bucket_le[0])
 
 struct series {
 	char *name;
 	char *labels;
 	uint64_t value;
 	size_t order;
+	uint64_t *buckets;   /* histograms only: N_BUCKETS counts, owned */
+	double sum;
 };
 
 struct desc {
@@ -69,21 +82,50 @@ static int grow(void)
 	return 0;
 }
 
-void metrics_add(const char *name, const char *labels, uint64_t n)
+/* The series name{labels}, created on first use; NULL on ENOMEM. */
+static struct series *series_get(const char *name, const char *labels)
 {
 	if ((n_series + 1) * 2 > n_slots && grow() < 0)
-		return;
+		return NULL;
 	struct series *s = slot_find(slots, n_slots, name, labels);
 	if (!s->name) {
 		char *nm = strdup(name), *lb = strdup(labels);
 		if (!nm || !lb) {
 			free(nm);
 			free(lb);
-			return;
+			return NULL;
 		}
 		*s = (struct series){.name = nm, .labels = lb, .order = n_series++};
 	}
-	s->value += n;
+	return s;
+}
+
+void metrics_add(const char *name, const char *labels, uint64_t n)
+{
+	struct series *s = series_get(name, labels);
+	if (s)
+		s->value += n;
+}
+
+void metrics_observe(const char *name, const char *labels, double seconds)
+{
+	struct series *s = series_get(name, labels);
+	if (!s)
+		return;
+	if (!s->buckets && !(s->buckets = calloc(N_BUCKETS, sizeof *s->buckets)))
+		return;
+	size_t i = 0;
+	while (i < N_BUCKETS && seconds > bucket_le[i])
+		i++;
+	if (i < N_BUCKETS)
+		s->buckets[i]++;
+	s->sum += seconds;
+	s->value++;
+}
+
+double metrics_since(uint64_t start_ns)
+{
+	return (double)(clock_mono_ns() - start_ns) / 1e9;
 }
 
 static struct desc *desc_add(const char *name, const char *type, const char *help)
@@ -112,6 +154,11 @@ void metrics_describe(const char *name, const char *type, const char *help)
 	desc_add(name, type, help);
 }
 
+void metrics_histogram(const char *name, const char *help)
+{
+	desc_add(name, "histogram", help);
+}
+
 void metrics_gauge(const char *name, const char *help, metrics_gauge_fn fn, void *arg)
 {
 	struct desc *d = desc_add(name, "gauge", help);
@@ -126,6 +173,28 @@ static int by_order(const void *a, const void *b)
 	const struct series *x = *(const struct series *const *)a;
 	const struct series *y = *(const struct series *const *)b;
 	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* name_bucket (cumulative, with le), name_sum and name_count of one series. */
+static void render_histogram(struct strbuf *sb, const struct series *s)
+{
+	const char *sep = s->labels[0] ? "," : "";
+	uint64_t cum = 0;
+
+	for (size_t i = 0; i < N_BUCKETS; i++) {
+		cum += s->buckets ? s->buckets[i] : 0;
+		strbuf_appendf(sb, "%s_bucket{%s%sle=\"%g\"} %llu\n", s->name, s->labels, sep,
+		               bucket_le[i], (unsigned long long)cum);
+	}
+	strbuf_appendf(sb, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", s->name, s->labels, sep,
+	               (unsigned long long)s->value);
+	if (s->labels[0]) {
+		strbuf_appendf(sb, "%s_sum{%s} %.9g\n%s_count{%s} %llu\n", s->name, s->labels, s->sum,
+		               s->name, s->labels, (unsigned long long)s->value);
+	} else {
+		strbuf_appendf(sb, "%s_sum %.9g\n%s_count %llu\n", s->name, s->sum, s->name,
+		               (unsigned long long)s->value);
+	}
 }
 
 char *metrics_render(void)
@@ -149,10 +218,13 @@ char *metrics_render(void)
 			strbuf_appendf(&sb, "%s %.17g\n", descs[d].name, descs[d].gauge(descs[d].arg));
 			continue;
 		}
+		bool histogram = strcmp(descs[d].type, "histogram") == 0;
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(list[i]->name, descs[d].name) != 0)
 				continue;
-			if (list[i]->labels[0])
+			if (histogram)
+				render_histogram(&sb, list[i]);
+			else if (list[i]->labels[0])
 				strbuf_appendf(&sb, "%s{%s} %llu\n", list[i]->name, list[i]->labels,
 				               (unsigned long long)list[i]->value);
 			else
@@ -169,6 +241,7 @@ void metrics_reset(void)
 	for (size_t i = 0; i < n_slots; i++) {
 		free(slots[i].name);
 		free(slots[i].labels);
+		free(slots[i].buckets);
 	}
 	free(slots);
 	slots = NULL;

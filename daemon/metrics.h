@@ -2,6 +2,8 @@
  * Prometheus counters kept in process memory. A series is a metric name plus
  * a label string ("route=\"/healthz\",code=\"200\""); counters only go up.
  * Gauges are sampled at exposition time through registered callbacks.
+ * Histograms of durations share one set of buckets in seconds (100 us to
+ * 10 s), enough for a disk flush as for a slow platform API.
  */
 #ifndef CQOD_METRICS_H
 #define CQOD_METRICS_H
@@ -19,6 +21,17 @@ void metrics_describe(const char *name, const char *type, const char *help);
 /* A gauge computed on demand. */
 typedef double (*metrics_gauge_fn)(void *arg);
 void metrics_gauge(const char *name, const char *help, metrics_gauge_fn fn, void *arg);
+
+/* Declares a histogram (seconds); observe it with metrics_observe. */
+void metrics_histogram(const char *name, const char *help);
+
+/* Counts one observation of `seconds` in the histogram series name{labels};
+ * renders as name_bucket{...,le="..."}, name_sum and name_count. Drops it
+ * if memory runs out, like metrics_add. */
+void metrics_observe(const char *name, const char *labels, double seconds);
+
+/* Seconds since `start_ns` of clock_mono_ns(): the usual observation. */
+double metrics_since(uint64_t start_ns);
 
 /* Text exposition format 0.0.4; caller frees. NULL on ENOMEM. */
 char *metrics_render(void);

@@ -394,6 +394,100 @@ static const char *const migrations[] = {
 	"JOIN enterprises e ON e.id = a.enterprise_id\n"
 	"JOIN people p ON p.id = a.person_id\n"
 	"WHERE a.status = 'active';\n",
+
+	/* 3: audit rows name the registry record they concern, so 审计 finds a
+	 * record's whole history (its trainings, sanctions, ...) by one index. */
+	"ALTER TABLE audit_log ADD COLUMN record_id INTEGER;\n"
+	"CREATE INDEX audit_log_record ON audit_log(record_id, id);\n",
+
+	/* 4: 撤销 <处理号> [说明] keeps the admin's explanation with the sanction. */
+	"ALTER TABLE sanctions ADD COLUMN revoke_note TEXT;\n",
+
+	/* 5: a person's training hours and kinds straight from the index, so the
+	 * 未培训 list and the statistics need no table lookup per CQO; it serves
+	 * every query trainings_person_date did. */
+	"CREATE INDEX trainings_person_cover ON trainings(person_id, date, hours, kind);\n"
+	"DROP INDEX trainings_person_date;\n",
+
+	/* 6: alliances (h15). A subscription reaches an app group chat or a
+	 * send-only group robot (chat_id '' for a robot), and may carry a name
+	 * for delivery reports; an event may be online. */
+	"ALTER TABLE subscriptions ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'\n"
+	"  CHECK (kind IN ('chat', 'robot'));\n"
+	"ALTER TABLE subscriptions ADD COLUMN label TEXT;\n"
+	"ALTER TABLE events ADD COLUMN link TEXT;\n",
+
+	/* 7: one row per fan-out (an event published, changed or cancelled, a
+	 * notice, a campaign): its outbox rows share key_prefix, which is how
+	 * delivery is reported; report_to is the dest (dest_format) told once
+	 * every row is settled. */
+	"CREATE TABLE broadcasts (\n"
+	"  id          INTEGER PRIMARY KEY,\n"
+	"  alliance_id INTEGER NOT NULL REFERENCES alliances(id),\n"
+	"  event_id    INTEGER REFERENCES events(id),\n"
+	"  kind        TEXT NOT NULL\n"
+	"              CHECK (kind IN ('publish', 'update', 'cancel', 'notice', 'campaign')),\n"
+	"  key_prefix  TEXT NOT NULL UNIQUE CHECK (key_prefix <> ''),\n"
+	"  n_groups    INTEGER NOT NULL DEFAULT 0 CHECK (n_groups >= 0),\n"
+	"  n_people    INTEGER NOT NULL DEFAULT 0 CHECK (n_people >= 0),\n"
+	"  report_to   TEXT,\n"
+	"  reported_at INTEGER,\n"
+	"  created_by  TEXT,\n"
+	"  created_at  INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX broadcasts_event ON broadcasts(event_id, id);\n"
+	"CREATE INDEX broadcasts_unreported ON broadcasts(id)\n"
+	"  WHERE reported_at IS NULL AND report_to IS NOT NULL;\n",
+
+	/* 8: yearly broadcasts an admin sets once per alliance (质量月 from
+	 * 09-01, 首席质量官日); sent_year is the last year one went out. */
+	"CREATE TABLE alliance_campaigns (\n"
+	"  id          INTEGER PRIMARY KEY,\n"
+	"  alliance_id INTEGER NOT NULL REFERENCES alliances(id) ON DELETE CASCADE,\n"
+	"  kind        TEXT NOT NULL CHECK (kind IN ('质量月', '首席质量官日')),\n"
+	"  month_day   TEXT NOT NULL CHECK (length(month_day) = 5\n"
+	"              AND date('2000-' || month_day, '+0 days') IS '2000-' || month_day),\n"
+	"  body        TEXT NOT NULL CHECK (body <> ''),\n"
+	"  sent_year   INTEGER,\n"
+	"  created_by  TEXT,\n"
+	"  created_at  INTEGER NOT NULL,\n"
+	"  updated_at  INTEGER NOT NULL,\n"
+	"  UNIQUE (alliance_id, kind)\n"
+	");\n"
+	"CREATE INDEX alliance_campaigns_day ON alliance_campaigns(month_day);\n",
+
+	/* 9: the outbox dispatcher (h13). Each destination's next row comes
+	 * from a small index of pending rows (one seek per destination, so a
+	 * burst for one group never hides another's rows); each destination's
+	 * last attempt (sent_at) restores its rate limit after a restart. */
+	"CREATE INDEX outbox_pending ON outbox(destination, not_before)\n"
+	"  WHERE state = 'pending';\n"
+	"CREATE INDEX outbox_destination_sent ON outbox(destination, sent_at)\n"
+	"  WHERE sent_at IS NOT NULL;\n",
+
+	/* 10: reminders (h14) go back through the config instance ([wecom:NAME],
+	 * ...) an identity was bound or granted through; NULL: not known (older
+	 * rows, cqoctl), the platform's first instance is used. */
+	"ALTER TABLE identities ADD COLUMN instance TEXT;\n",
+
+	/* 11: the reminder sweep (h14): its last day, so a restart after
+	 * downtime catches up once; and its due dates as index ranges, so a
+	 * sweep costs what is due, not the registry's size. */
+	"CREATE TABLE reminder_sweeps (\n"
+	"  name      TEXT PRIMARY KEY,\n"
+	"  last_date TEXT NOT NULL CHECK (date(last_date, '+0 days') IS last_date),\n"
+	"  swept_at  INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX appointments_active_filed ON appointments(filed_at)\n"
+	"  WHERE status = 'active';\n"
+	"CREATE INDEX sanctions_open_scheduled ON sanctions(scheduled_at)\n"
+	"  WHERE status = 'open' AND scheduled_at IS NOT NULL;\n"
+	"CREATE INDEX sanctions_open_rectify ON sanctions(rectify_by)\n"
+	"  WHERE status = 'open' AND rectify_by IS NOT NULL;\n"
+	"CREATE INDEX sanctions_unacknowledged ON sanctions(issued_on)\n"
+	"  WHERE status = 'open' AND acknowledged_at IS NULL;\n"
+	"CREATE INDEX reminder_ledger_unacknowledged ON reminder_ledger(milestone_date)\n"
+	"  WHERE acknowledged_at IS NULL;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

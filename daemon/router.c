@@ -13,6 +13,27 @@
 #define JSON "application/json"
 #define WEBHOOK_PREFIX "/webhook/"
 
+/* The time from the request's first byte to its answer, by route. */
+static void observe_duration(const struct http_request *req, const char *route)
+{
+	char labels[96];
+
+	snprintf(labels, sizeof labels, "route=\"%s\"", route);
+	metrics_observe("cqod_http_request_duration_seconds", labels,
+	                metrics_since(req->started_ns));
+}
+
+/* X-Request-Id carries the "req N" of cqod's log lines, so a proxy's access
+ * log entry leads to them. */
+static void respond(struct http_request *req, int status, const char *content_type,
+                    const char *body, size_t len)
+{
+	char extra[48];
+
+	snprintf(extra, sizeof extra, "X-Request-Id: %llu\r\n", (unsigned long long)req->id);
+	http_respond(req, status, content_type, body, len, extra);
+}
+
 void router_respond(struct http_request *req, const char *route, int status,
                     const char *content_type, const char *body, size_t len)
 {
@@ -20,7 +41,8 @@ void router_respond(struct http_request *req, const char *route, int status,
 
 	snprintf(labels, sizeof labels, "route=\"%s\",code=\"%d\"", route, status);
 	metrics_add("cqod_http_requests_total", labels, 1);
-	http_respond(req, status, content_type, body, len, NULL);
+	observe_duration(req, route);
+	respond(req, status, content_type, body, len);
 }
 
 static void respond_text(struct http_request *req, const char *route, int status,
@@ -29,51 +51,103 @@ static void respond_text(struct http_request *req, const char *route, int status
 	router_respond(req, route, status, "text/plain; charset=utf-8", body, strlen(body));
 }
 
-static void route_healthz(struct app *app, struct http_request *req)
+/* Liveness: the loop turns and answers; nothing else is looked at, so a
+ * supervisor restarts the process only when it is truly stuck. */
+static void route_live(struct http_request *req, const char *route)
 {
-	char body[160];
-	int ok = store_check_writable(app->store) == 0;
+	static const char body[] = "{\"status\":\"ok\",\"live\":true}";
 
-	snprintf(body, sizeof body, "{\"status\":\"%s\",\"store\":\"%s\",\"schema\":%d}",
-	         ok ? "ok" : "unavailable", ok ? "writable" : "not writable",
+	router_respond(req, route, 200, JSON, body, sizeof body - 1);
+}
+
+/* Readiness: the store takes writes and the listener accepts (not
+ * draining for a shutdown). A proxy or balancer sends traffic only then. */
+static void route_ready(struct app *app, struct http_request *req)
+{
+	char body[200];
+	bool writable = store_check_writable(app->store) == 0;
+	bool listening = app->http && !app->stopping;
+	bool ready = writable && listening;
+
+	snprintf(body, sizeof body,
+	         "{\"status\":\"%s\",\"ready\":%s,\"live\":true,\"store\":\"%s\","
+	         "\"listener\":\"%s\",\"schema\":%d}",
+	         ready ? "ok" : "unavailable", ready ? "true" : "false",
+	         writable ? "writable" : "not writable", listening ? "up" : "stopping",
 	         store_schema_version(app->store));
-	router_respond(req, "/healthz", ok ? 200 : 503, JSON, body, strlen(body));
+	router_respond(req, "/healthz", ready ? 200 : 503, JSON, body, strlen(body));
+}
+
+/* Whether the query string has a parameter named `name` ("live", "live=1"). */
+static bool query_has(const char *query, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = query; *p;) {
+		size_t len = strcspn(p, "&");
+		if (len >= n && strncmp(p, name, n) == 0 && (len == n || p[n] == '='))
+			return true;
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	return false;
 }
 
 static void route_metrics(struct http_request *req)
 {
 	/* Count this scrape before rendering so the page includes it. */
 	metrics_add("cqod_http_requests_total", "route=\"/metrics\",code=\"200\"", 1);
+	observe_duration(req, "/metrics");
 	char *text = metrics_render();
 	if (!text) {
 		respond_text(req, "/metrics", 500, "out of memory\n");
 		return;
 	}
-	http_respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text),
-	             NULL);
+	respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
 	free(text);
 }
+
+/* The webhook flows, one per platform, each in daemon/webhook_<platform>.c.
+ * `methods` says what the path accepts (WeCom checks its URL with a GET). */
+enum { M_GET = 1, M_POST = 2 };
+
+static const struct webhook_route {
+	const char *platform;
+	const char *route;   /* metrics label */
+	unsigned methods;
+	void (*handle)(struct app *app, struct http_request *req, const char *name);
+} webhook_routes[] = {
+	{"generic", "/webhook/generic", M_POST, webhook_generic},
+	{"wecom", "/webhook/wecom", M_GET | M_POST, webhook_wecom},
+	{"dingtalk", "/webhook/dingtalk", M_POST, webhook_dingtalk},
+	{"feishu", "/webhook/feishu", M_POST, webhook_feishu},
+};
 
 /* /webhook/<platform>/<name>: the adapters, by platform. */
 static void route_webhook(struct app *app, struct http_request *req)
 {
 	const char *rest = req->path + strlen(WEBHOOK_PREFIX);
 	const char *slash = strchr(rest, '/');
-	char platform[32];
+	size_t plen = slash ? (size_t)(slash - rest) : 0;
 
-	if (!slash || slash == rest || (size_t)(slash - rest) >= sizeof platform ||
-	    !slash[1] || strchr(slash + 1, '/')) {
+	if (!slash || plen == 0 || !slash[1] || strchr(slash + 1, '/')) {
 		respond_text(req, "other", 404, "not found\n");
 		return;
 	}
-	memcpy(platform, rest, (size_t)(slash - rest));
-	platform[slash - rest] = '\0';
-	if (strcmp(platform, "generic") == 0) {
-		if (strcmp(req->method, "POST") != 0) {
-			respond_text(req, "/webhook/generic", 405, "method not allowed\n");
+	for (size_t i = 0; i < sizeof webhook_routes / sizeof webhook_routes[0]; i++) {
+		const struct webhook_route *r = &webhook_routes[i];
+		unsigned m = strcmp(req->method, "GET") == 0    ? M_GET
+		             : strcmp(req->method, "POST") == 0 ? M_POST
+		                                                : 0;
+
+		if (strlen(r->platform) != plen || strncmp(rest, r->platform, plen) != 0)
+			continue;
+		if (!(r->methods & m)) {
+			respond_text(req, r->route, 405, "method not allowed\n");
 			return;
 		}
-		webhook_generic(app, req, slash + 1);
+		r->handle(app, req, slash + 1);
 		return;
 	}
 	respond_text(req, "other", 404, "not found\n");
@@ -87,20 +161,24 @@ void router_handle(struct http_request *req, void *arg)
 		route_webhook(app, req);
 		return;
 	}
-	bool health = strcmp(req->path, "/healthz") == 0;
-	bool metrics = strcmp(req->path, "/metrics") == 0;
-	if (!health && !metrics) {
+	const char *route = strcmp(req->path, "/healthz") == 0   ? "/healthz"
+	                    : strcmp(req->path, "/livez") == 0   ? "/livez"
+	                    : strcmp(req->path, "/metrics") == 0 ? "/metrics"
+	                                                         : NULL;
+	if (!route) {
 		respond_text(req, "other", 404, "not found\n");
 		return;
 	}
 	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		respond_text(req, health ? "/healthz" : "/metrics", 405, "method not allowed\n");
+		respond_text(req, route, 405, "method not allowed\n");
 		return;
 	}
-	if (health)
-		route_healthz(app, req);
-	else
+	if (strcmp(route, "/metrics") == 0)
 		route_metrics(req);
+	else if (strcmp(route, "/livez") == 0 || query_has(req->query, "live"))
+		route_live(req, route);
+	else
+		route_ready(app, req);
 }
 
 static double gauge_connections(void *arg)
@@ -119,12 +197,16 @@ void router_metrics_init(struct app *app)
 {
 	metrics_describe("cqod_http_requests_total", "counter",
 	                 "HTTP requests answered, by route and status code.");
+	metrics_histogram("cqod_http_request_duration_seconds",
+	                  "Time from a request's first byte to its answer, by route.");
 	metrics_describe("cqod_inbound_messages_total", "counter",
 	                 "Inbound chat messages, by platform and outcome.");
 	metrics_describe("cqod_inbox_commits_total", "counter",
 	                 "Group commits of inbound dedupe records.");
 	metrics_describe("cqod_inbox_messages_total", "counter",
 	                 "Inbound dedupe records written by group commits.");
+	metrics_histogram("cqod_inbox_commit_seconds",
+	                  "Group commits of inbound dedupe records, BEGIN to COMMIT.");
 	metrics_gauge("cqod_http_connections", "Open HTTP connections.", gauge_connections, app);
 	metrics_gauge("cqod_inbox_pending", "Inbound messages waiting for a group commit.",
 	              gauge_inbox_pending, app);

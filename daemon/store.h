@@ -42,6 +42,11 @@ int store_rollback(struct store *st);
  * transaction that is rolled back), negative otherwise. */
 int store_check_writable(struct store *st);
 
+/* Describes the store's metrics: cqod_store_transaction_seconds{outcome}
+ * (BEGIN to COMMIT or ROLLBACK; the /healthz probe is not counted) and
+ * cqod_store_errors_total{kind} (every failure store_fail logs). */
+void store_metrics_init(void);
+
 /* ---- inbound dedupe ---- */
 
 /* Records (platform, msg_id) as seen at `now`. Returns 0 if new, -EEXIST if
@@ -68,6 +73,9 @@ struct store_identity {
 	char scope[16];        /* clerk region code, else "" */
 	int64_t person_id;     /* cqo, else 0 */
 	int64_t alliance_id;   /* organizer, else 0 */
+	char instance[33];     /* the config instance ([wecom:NAME] ...) it was bound or
+	                        * granted through, where reminders reach it; "" unknown
+	                        * (store_identity_set then keeps the stored one) */
 };
 /* The identity bound to (platform, user_id); -ENOENT if none (a guest). */
 int store_identity_get(struct store *st, const char *platform, const char *user_id,
@@ -134,6 +142,12 @@ struct store_cqo_record {
  * -ENOENT if there is no such appointment. Scope is checked by the caller
  * through region_code (store_region_in_scope). */
 int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cqo_record *out);
+
+/* The name of person `person_id` into name[len] and their newest
+ * appointment (record number) into *appointment_id, 0 when they have none.
+ * -ENOENT if there is no such person. */
+int store_person_brief(struct store *st, int64_t person_id, char *name, size_t len,
+                       int64_t *appointment_id);
 
 /* true when `region` equals or lies below `scope` ("" = everywhere). */
 bool store_region_in_scope(const char *region, const char *scope);

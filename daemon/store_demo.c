@@ -373,7 +373,14 @@ int store_demo_seed(struct store *st, const char *today)
 	return rc;
 }
 
-/* ---- benchmark data ---- */
+/* ---- benchmark data ----
+ *
+ * Number k (continuing after the existing enterprises) makes enterprise id
+ * k, with a credit code built from k, and one person. Enterprises and
+ * people are inserted row by row from C (the credit code's check character
+ * and the names come from here); appointments, trainings and tags then
+ * follow from them in one INSERT ... SELECT each, which cut 100,000 CQOs
+ * from about 5 s to 3 s compared with 300,000 more single-row statements. */
 
 /* Generated names: mostly unique, every 50th one of a few common names so
  * that name searches also meet many hits. */
@@ -381,37 +388,46 @@ static const char *const common_names[] = {"王伟", "李娜", "张伟", "刘洋
 static const char *const educations[] = {"大专", "本科", "硕士研究生", "博士研究生"};
 static const char *const sizes[] = {"大型", "中型", "小微", "小微"};
 
-enum { B_ENT, B_TAG, B_PERSON, B_APPT, B_TRAINING, N_BENCH_STMT };
+enum { B_ENT, B_PERSON, N_BENCH_ROW_STMT };
 
-static const char *const bench_sql[N_BENCH_STMT] = {
-	[B_ENT] = "INSERT INTO enterprises (credit_code, name, region_code, industry_code, size,"
-	          "  employees, created_at, updated_at) VALUES (?1, ?2, ?3, 'C34', ?4, ?5, ?6, ?6)",
-	[B_TAG] = "INSERT INTO enterprise_tags (enterprise_id, tag) VALUES (?1, '规上')",
-	[B_PERSON] = "INSERT INTO people (name, gender, birth_date, education, quality_years,"
+static const char *const bench_row_sql[N_BENCH_ROW_STMT] = {
+	[B_ENT] = "INSERT INTO enterprises (id, credit_code, name, region_code, industry_code, size,"
+	          "  employees, created_at, updated_at)"
+	          " VALUES (?1, ?2, ?3, ?4, 'C34', ?5, ?6, ?7, ?7)",
+	[B_PERSON] = "INSERT INTO people (id, name, gender, birth_date, education, quality_years,"
 	             "  position, title, phone, email, created_at, updated_at)"
-	             " VALUES (?1, ?2, date('1965-01-01', ?3 || ' days'), ?4, ?5, '质量总监',"
-	             "  '工程师', ?6, 'bench@example.com', ?7, ?7)",
-	[B_APPT] = "INSERT INTO appointments (enterprise_id, person_id, start_date, term_end,"
-	           "  status, filed_by, filed_at, updated_at)"
-	           " VALUES (?1, ?2, date(?3, ?4 || ' days'),"
-	           "  date(?3, ?4 || ' days', '+36 months', '-1 day'), 'active', 'bench', ?5, ?5)",
-	[B_TRAINING] = "INSERT INTO trainings (appointment_id, person_id, kind, date, hours,"
-	               "  created_at) VALUES (?1, ?2, '继续教育', date(?3, ?4 || ' days'), ?5, ?6)",
+	             " VALUES (?1, ?2, ?3, date('1965-01-01', ?4 || ' days'), ?5, ?6, '质量总监',"
+	             "  '工程师', ?7, 'bench@example.com', ?8, ?8)",
+};
+
+/* ?1 first enterprise id, ?2 person id minus enterprise id, ?3 today, ?4 now.
+ * Terms start up to 1000 days ago, so some are about to end. */
+static const char *const bench_bulk_sql[] = {
+	"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, status,"
+	"  filed_by, filed_at, updated_at)"
+	" SELECT id, id + ?2, date(?3, -(id % 1000) || ' days'),"
+	"  date(?3, -(id % 1000) || ' days', '+36 months', '-1 day'), 'active', 'bench', ?4, ?4"
+	" FROM enterprises WHERE id >= ?1 ORDER BY id",
+	"INSERT INTO trainings (appointment_id, person_id, kind, date, hours, created_at)"
+	" SELECT id, person_id, '继续教育', date(?3, -(enterprise_id % 300) || ' days'),"
+	"  8 + enterprise_id % 24, ?4 FROM appointments WHERE enterprise_id >= ?1",
+	"INSERT INTO enterprise_tags (enterprise_id, tag)"
+	" SELECT id, '规上' FROM enterprises WHERE id >= ?1 AND id % 3 = 0",
 };
 
 struct bench {
 	struct store *st;
-	sqlite3_stmt *stmt[N_BENCH_STMT];   /* owned; finalized by bench_seed_all */
+	sqlite3_stmt *stmt[N_BENCH_ROW_STMT];   /* owned; finalized by bench_fill */
 	const char *today;
 	int64_t now;
+	int64_t person_offset;                  /* person id = enterprise id + this */
 };
 
-/* Inserts CQO number k (enterprise, person, appointment, one training). */
-static int bench_one(struct bench *b, int64_t k, const char *region)
+/* Inserts enterprise k and its person. */
+static int bench_row(struct bench *b, int64_t k, const char *region)
 {
 	/* Sized for any int64_t, so only the length check below can fail. */
 	char code[40], ent_name[64], person_name[48], phone[32];
-	int64_t ent, person, appt;
 	int rc;
 
 	if (snprintf(code, sizeof code, "91%sT%08lld", region, (long long)k) != 17)
@@ -426,28 +442,15 @@ static int bench_one(struct bench *b, int64_t k, const char *region)
 	snprintf(phone, sizeof phone, "139%08lld", (long long)k);
 
 	rc = run_prepared(b->st, b->stmt[B_ENT],
-	                  (struct seed_arg[]){ARG_T(code), ARG_T(ent_name), ARG_T(region),
+	                  (struct seed_arg[]){ARG_I(k), ARG_T(code), ARG_T(ent_name), ARG_T(region),
 	                                      ARG_T(sizes[k % 4]), ARG_I(20 + k % 2000),
-	                                      ARG_I(b->now), ARG_END}, &ent);
-	if (rc == 0 && k % 3 == 0)
-		rc = run_prepared(b->st, b->stmt[B_TAG], (struct seed_arg[]){ARG_I(ent), ARG_END},
-		                  NULL);
+	                                      ARG_I(b->now), ARG_END}, NULL);
 	if (rc == 0)
 		rc = run_prepared(b->st, b->stmt[B_PERSON],
-		                  (struct seed_arg[]){ARG_T(person_name), ARG_T(k % 2 ? "男" : "女"),
-		                                      ARG_I(k % 9000), ARG_T(educations[k % 4]),
-		                                      ARG_I(3 + k % 20), ARG_T(phone), ARG_I(b->now),
-		                                      ARG_END}, &person);
-	if (rc == 0)
-		rc = run_prepared(b->st, b->stmt[B_APPT],
-		                  (struct seed_arg[]){ARG_I(ent), ARG_I(person), ARG_T(b->today),
-		                                      ARG_I(-(k % 1000)), ARG_I(b->now), ARG_END},
-		                  &appt);
-	if (rc == 0)
-		rc = run_prepared(b->st, b->stmt[B_TRAINING],
-		                  (struct seed_arg[]){ARG_I(appt), ARG_I(person), ARG_T(b->today),
-		                                      ARG_I(-(k % 300)), ARG_D(8 + k % 24),
-		                                      ARG_I(b->now), ARG_END}, NULL);
+		                  (struct seed_arg[]){ARG_I(k + b->person_offset), ARG_T(person_name),
+		                                      ARG_T(k % 2 ? "男" : "女"), ARG_I(k % 9000),
+		                                      ARG_T(educations[k % 4]), ARG_I(3 + k % 20),
+		                                      ARG_T(phone), ARG_I(b->now), ARG_END}, NULL);
 	return rc;
 }
 
@@ -476,45 +479,51 @@ static int county_codes(struct store *st, char **codes, size_t *n)
 		sqlite3_finalize(s);
 		return -ENOMEM;
 	}
-	while (*n < (size_t)count && (rc = sqlite3_step(s)) == SQLITE_ROW)
+	while (*n < (size_t)count && sqlite3_step(s) == SQLITE_ROW)
 		store_col_text(s, 0, *codes + 7 * (*n)++, 7);
 	sqlite3_finalize(s);
 	return 0;
 }
 
-static int bench_seed_all(struct bench *b, int64_t first, int n, const char *codes,
-                          size_t n_codes)
+static int bench_fill(struct bench *b, int64_t first, int n, const char *codes, size_t n_codes)
 {
 	int rc = 0;
-	for (int i = 0; rc == 0 && i < N_BENCH_STMT; i++) {
-		rc = sqlite3_prepare_v3(b->st->db, bench_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+	for (int i = 0; rc == 0 && i < N_BENCH_ROW_STMT; i++) {
+		rc = sqlite3_prepare_v3(b->st->db, bench_row_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 		                        &b->stmt[i], NULL);
 		rc = rc == SQLITE_OK ? 0 : store_fail(b->st, "seed prepare", rc);
 	}
 	for (int64_t k = first; rc == 0 && k < first + n; k++)
-		rc = bench_one(b, k, codes + 7 * (size_t)(k % (int64_t)n_codes));
-	for (int i = 0; i < N_BENCH_STMT; i++)
+		rc = bench_row(b, k, codes + 7 * (size_t)(k % (int64_t)n_codes));
+	for (int i = 0; i < N_BENCH_ROW_STMT; i++)
 		sqlite3_finalize(b->stmt[i]);
+	for (size_t i = 0; rc == 0 && i < sizeof bench_bulk_sql / sizeof bench_bulk_sql[0]; i++)
+		rc = seed_row(b->st, bench_bulk_sql[i],
+		              (struct seed_arg[]){ARG_I(first), ARG_I(b->person_offset),
+		                                  ARG_T(b->today), ARG_I(b->now), ARG_END}, NULL);
 	return rc;
 }
 
 int store_bench_seed(struct store *st, int n, const char *today)
 {
 	struct bench b = {.st = st, .today = today, .now = clock_now()};
-	int64_t first = 0;
+	int64_t first = 0, first_person = 0;
 	char *codes;   /* owned here */
 	size_t n_codes;
 
-	/* Numbers continue after existing enterprises so codes stay unique;
-	 * the organisation code holds eight digits of it. */
+	/* The organisation code holds eight digits of k. */
 	if (n < 1 || !store_is_date(today))
 		return -EINVAL;
 	int rc = seed_int(st, "SELECT coalesce(max(id), 0) + 1 FROM enterprises",
 	                  (struct seed_arg[]){ARG_END}, &first);
+	if (rc == 0)
+		rc = seed_int(st, "SELECT coalesce(max(id), 0) + 1 FROM people",
+		              (struct seed_arg[]){ARG_END}, &first_person);
 	if (rc)
 		return rc;
 	if (first + n > 100000000)
 		return -EINVAL;
+	b.person_offset = first_person - first;
 	rc = county_codes(st, &codes, &n_codes);
 	if (rc)
 		return rc;
@@ -522,7 +531,7 @@ int store_bench_seed(struct store *st, int n, const char *today)
 	bool own = sqlite3_get_autocommit(st->db);
 	rc = own ? store_begin(st) : 0;
 	if (rc == 0)
-		rc = bench_seed_all(&b, first, n, codes, n_codes);
+		rc = bench_fill(&b, first, n, codes, n_codes);
 	if (own && rc == 0)
 		rc = store_commit(st);
 	if (own && rc != 0)

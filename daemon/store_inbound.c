@@ -6,7 +6,7 @@
 int store_inbound_record(struct store *st, const char *platform, const char *msg_id,
                          int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_INBOUND_INSERT,
+	sqlite3_stmt *s = store_prepare(st,
 		"INSERT INTO inbound (platform, msg_id, received_at) VALUES (?1, ?2, ?3)");
 	if (!s)
 		return -EIO;
@@ -27,8 +27,7 @@ int store_inbound_record(struct store *st, const char *platform, const char *msg
 
 int store_inbound_prune(struct store *st, int64_t before, int *deleted)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_INBOUND_PRUNE,
-		"DELETE FROM inbound WHERE received_at < ?1");
+	sqlite3_stmt *s = store_prepare(st, "DELETE FROM inbound WHERE received_at < ?1");
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, before);

@@ -13,49 +13,49 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store.h"
 
-/* One slot per cached statement; the SQL text lives next to its user. */
-enum store_stmt_id {
-	STMT_BEGIN,
-	STMT_COMMIT,
-	STMT_ROLLBACK,
-	STMT_INBOUND_INSERT,
-	STMT_INBOUND_PRUNE,
-	STMT_REGION_UPSERT,
-	STMT_REGION_NAME,
-	STMT_REGIONS_COUNT,
-	STMT_IDENTITY_GET,
-	STMT_IDENTITY_SET,
-	STMT_SEARCH_ID_COUNT,
-	STMT_SEARCH_ID_PAGE,
-	STMT_SEARCH_CREDIT_COUNT,
-	STMT_SEARCH_CREDIT_PAGE,
-	STMT_SEARCH_PERSON_COUNT,
-	STMT_SEARCH_PERSON_PAGE,
-	STMT_SEARCH_ENT_COUNT,
-	STMT_SEARCH_ENT_PAGE,
-	STMT_SEARCH_LIKE_COUNT,
-	STMT_SEARCH_LIKE_PAGE,
-	STMT_CARD,
-	STMT_CARD_HOURS,
-	STMT_CARD_SANCTIONS,
-	STMT__COUNT
+/* A prepared statement cached under the address of its SQL text. */
+struct store_stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+/* A queued access_log row (store_audit.c); strings owned. */
+struct store_access_entry {
+	int64_t at, person_id, appointment_id;
+	char *platform, *user_id, *chat_id;
 };
 
 struct store {
 	sqlite3 *db;                         /* owned; closed by store_close */
-	sqlite3_stmt *stmt[STMT__COUNT];     /* owned; NULL until first use */
+	struct store_stmt_slot *slots;       /* owned; open addressing, power of 2 */
+	size_t n_slots, n_stmts;
+	struct store_access_entry *access;   /* owned; queued access_log rows */
+	size_t n_access, cap_access;
+	uint64_t txn_start_ns;               /* clock_mono_ns() at BEGIN; 0: not timed */
+	/* The outbox dispatcher's wake-up (store_outbox_set_wake), called after
+	 * a commit that wrote outbox rows (outbox_dirty). */
+	void (*outbox_wake)(void *arg);
+	void *outbox_wake_arg;
+	bool outbox_dirty;
 };
 
 /* Migration scripts (daemon/migrations.c): the SQL that takes the schema
  * from version-1 to `version` (1-based), or NULL when out of range. */
 const char *store_migration_sql(int version);
 
-/* The cached statement `id`, prepared from `sql` on first use; NULL (logged)
- * if it cannot be prepared. Owned by the store. */
-sqlite3_stmt *store_stmt(struct store *st, enum store_stmt_id id, const char *sql);
+/* The statement for `sql`, prepared on first use and cached under the
+ * string's ADDRESS (so pass a static array or a literal used at one call
+ * site: the same text at another address gets its own statement); NULL
+ * (logged) if it cannot be prepared. Owned by the store. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+
+/* Drops queued access-log rows without writing them (store_close, after a
+ * last flush attempt). */
+void store_access_log_discard(struct store *st);
 /* Resets a statement and clears its bindings after use. */
 void store_stmt_done(sqlite3_stmt *s);
 

@@ -69,7 +69,7 @@ static int upsert_region(struct store *st, char **f, const char *path, int linen
 		log_warn("store: %s:%d: not a region record", path, lineno);
 		return -EINVAL;
 	}
-	sqlite3_stmt *s = store_stmt(st, STMT_REGION_UPSERT,
+	sqlite3_stmt *s = store_prepare(st,
 		"INSERT INTO regions (code, name, parent_code, level) VALUES (?1, ?2, ?3, ?4)"
 		" ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
 		"  parent_code = excluded.parent_code, level = excluded.level");
@@ -161,8 +161,7 @@ int store_regions_load_csv(struct store *st, const char *path, int *loaded)
 
 int store_region_name(struct store *st, const char *code, char *buf, size_t len)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_REGION_NAME,
-		"SELECT name FROM regions WHERE code = ?1");
+	sqlite3_stmt *s = store_prepare(st, "SELECT name FROM regions WHERE code = ?1");
 	if (!s)
 		return -EIO;
 	store_bind_text(s, 1, code);
@@ -177,7 +176,7 @@ int store_region_name(struct store *st, const char *code, char *buf, size_t len)
 
 int store_regions_count(struct store *st)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_REGIONS_COUNT, "SELECT count(*) FROM regions");
+	sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM regions");
 	if (!s)
 		return -EIO;
 	int rc = sqlite3_step(s);

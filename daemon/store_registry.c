@@ -1,10 +1,12 @@
 /*
  * Registry reads on the hot path: search (查询) and the record card.
  *
- * Every search mode has a count statement and a page statement; the lookups
+ * Every search mode has a count statement and a page statement. The lookups
  * by id, credit code, person name and exact enterprise name go through
  * indexes (the CROSS JOINs fix the join order so the planner starts from the
- * indexed table). Only the enterprise-name substring search scans.
+ * indexed table). The enterprise-name substring search scans enterprises;
+ * when it matches many, the page is read by walking appointments newest
+ * first instead, which stops after `max` hits rather than sorting them all.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,32 +23,39 @@
 	" FROM enterprises e CROSS JOIN appointments a ON a.enterprise_id = e.id" \
 	" CROSS JOIN people p ON p.id = a.person_id"
 #define FROM_APPOINTMENT \
-	" FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id" \
-	" JOIN people p ON p.id = a.person_id"
+	" FROM appointments a CROSS JOIN enterprises e ON e.id = a.enterprise_id" \
+	" CROSS JOIN people p ON p.id = a.person_id"
 /* ?2 is the scope, a region-code prefix; "" matches every region. */
-#define IN_SCOPE " AND substr(e.region_code, 1, length(?2)) = ?2"
+#define IN_SCOPE "substr(e.region_code, 1, length(?2)) = ?2"
 #define NEWEST_FIRST " ORDER BY a.id DESC LIMIT ?3"
-/* The count and the page statement of one mode, from its FROM ... WHERE. */
+/* The count statement returns matches anywhere and matches in scope (the
+ * former decides whether the term was a name of this kind at all); the
+ * page statement returns hits in scope. */
 #define SEARCH_SQL(where) \
-	"SELECT count(*)" where IN_SCOPE, HIT_COLUMNS where IN_SCOPE NEWEST_FIRST
+	"SELECT count(*), coalesce(sum(" IN_SCOPE "), 0)" where, \
+	HIT_COLUMNS where " AND " IN_SCOPE NEWEST_FIRST
+
+/* Above this many substring matches the page walks appointments instead
+ * of sorting the matches. */
+#define SORT_MAX 500
 
 enum search_mode { BY_ID, BY_CREDIT_CODE, BY_PERSON, BY_ENTERPRISE, BY_SUBSTRING, N_MODES };
 
+#define LIKE_WHERE " WHERE e.name LIKE ?1 ESCAPE '\\'"
+
 static const struct search_sql {
-	enum store_stmt_id count_id, page_id;
 	const char *count_sql, *page_sql;
 } search_sql[N_MODES] = {
-	[BY_ID] = {STMT_SEARCH_ID_COUNT, STMT_SEARCH_ID_PAGE,
-	           SEARCH_SQL(FROM_APPOINTMENT " WHERE a.id = ?1")},
-	[BY_CREDIT_CODE] = {STMT_SEARCH_CREDIT_COUNT, STMT_SEARCH_CREDIT_PAGE,
-	                    SEARCH_SQL(FROM_ENTERPRISE " WHERE e.credit_code = ?1")},
-	[BY_PERSON] = {STMT_SEARCH_PERSON_COUNT, STMT_SEARCH_PERSON_PAGE,
-	               SEARCH_SQL(FROM_PERSON " WHERE p.name = ?1")},
-	[BY_ENTERPRISE] = {STMT_SEARCH_ENT_COUNT, STMT_SEARCH_ENT_PAGE,
-	                   SEARCH_SQL(FROM_ENTERPRISE " WHERE e.name = ?1")},
-	[BY_SUBSTRING] = {STMT_SEARCH_LIKE_COUNT, STMT_SEARCH_LIKE_PAGE,
-	                  SEARCH_SQL(FROM_APPOINTMENT " WHERE e.name LIKE ?1 ESCAPE '\\'")},
+	[BY_ID] = {SEARCH_SQL(FROM_APPOINTMENT " WHERE a.id = ?1")},
+	[BY_CREDIT_CODE] = {SEARCH_SQL(FROM_ENTERPRISE " WHERE e.credit_code = ?1")},
+	[BY_PERSON] = {SEARCH_SQL(FROM_PERSON " WHERE p.name = ?1")},
+	[BY_ENTERPRISE] = {SEARCH_SQL(FROM_ENTERPRISE " WHERE e.name = ?1")},
+	[BY_SUBSTRING] = {SEARCH_SQL(FROM_ENTERPRISE LIKE_WHERE)},
 };
+
+/* The page of a substring search with more than SORT_MAX matches. */
+static const char like_walk_sql[] =
+	HIT_COLUMNS FROM_APPOINTMENT LIKE_WHERE " AND " IN_SCOPE NEWEST_FIRST;
 
 /* What ?1 is bound to: a number (BY_ID) or text. */
 struct search_key {
@@ -64,13 +73,14 @@ static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_
 	return rc;
 }
 
-/* Runs one mode: *total from the count statement, then up to max hits. */
+/* Runs one mode: *anywhere and *total (in scope) from the count statement,
+ * then up to max hits. */
 static int search_mode(struct store *st, enum search_mode mode, const struct search_key *key,
                        const char *scope, struct store_cqo_hit *out, size_t max,
-                       size_t *total)
+                       size_t *anywhere, size_t *total)
 {
 	const struct search_sql *q = &search_sql[mode];
-	sqlite3_stmt *s = store_stmt(st, q->count_id, q->count_sql);
+	sqlite3_stmt *s = store_prepare(st, q->count_sql);
 	int rc;
 
 	if (!s)
@@ -78,14 +88,18 @@ static int search_mode(struct store *st, enum search_mode mode, const struct sea
 	rc = bind_key(s, mode, key, scope);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	*anywhere = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 1) : 0;
 	store_stmt_done(s);
 	if (rc != SQLITE_ROW)
 		return store_fail(st, "search count", rc);
 	if (*total == 0 || max == 0)
 		return 0;
 
-	s = store_stmt(st, q->page_id, q->page_sql);
+	if (mode == BY_SUBSTRING && *total > SORT_MAX)
+		s = store_prepare(st, like_walk_sql);
+	else
+		s = store_prepare(st, q->page_sql);
 	if (!s)
 		return -EIO;
 	rc = bind_key(s, mode, key, scope);
@@ -154,21 +168,24 @@ static char *like_pattern(const char *term)
 	return p;
 }
 
-/* By name: a person, else an enterprise, else a part of an enterprise name. */
+/* By name: a person, else an enterprise, else a part of an enterprise name.
+ * A name that exists only outside the scope still decides the kind, so a
+ * person's name never falls through to the (scanning) substring search. */
 static int search_names(struct store *st, const char *term, const char *scope,
                         struct store_cqo_hit *out, size_t max, size_t *total)
 {
 	struct search_key key = {.text = term};
-	int rc = search_mode(st, BY_PERSON, &key, scope, out, max, total);
-	if (rc == 0 && *total == 0)
-		rc = search_mode(st, BY_ENTERPRISE, &key, scope, out, max, total);
-	if (rc != 0 || *total != 0)
+	size_t anywhere;
+	int rc = search_mode(st, BY_PERSON, &key, scope, out, max, &anywhere, total);
+	if (rc == 0 && anywhere == 0)
+		rc = search_mode(st, BY_ENTERPRISE, &key, scope, out, max, &anywhere, total);
+	if (rc != 0 || anywhere != 0)
 		return rc;
 	char *pattern = like_pattern(term);   /* owned here */
 	if (!pattern)
 		return -ENOMEM;
 	key.text = pattern;
-	rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, total);
+	rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, &anywhere, total);
 	free(pattern);
 	return rc;
 }
@@ -177,6 +194,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
                      struct store_cqo_hit *out, size_t max, size_t *total)
 {
 	char code[19];
+	size_t anywhere;
 
 	*total = 0;
 	if (!term || !*term || !scope || strlen(scope) > 6 || (*scope && !all_digits(scope)) ||
@@ -186,7 +204,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 	 * digits long. */
 	if (as_credit_code(term, code)) {
 		struct search_key key = {.text = code};
-		return search_mode(st, BY_CREDIT_CODE, &key, scope, out, max, total);
+		return search_mode(st, BY_CREDIT_CODE, &key, scope, out, max, &anywhere, total);
 	}
 	if (all_digits(term)) {
 		char *end;
@@ -194,7 +212,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 		struct search_key key = {.id = strtoll(term, &end, 10)};
 		if (errno == ERANGE)
 			return 0;   /* no record number is that large */
-		return search_mode(st, BY_ID, &key, scope, out, max, total);
+		return search_mode(st, BY_ID, &key, scope, out, max, &anywhere, total);
 	}
 	return search_names(st, term, scope, out, max, total);
 }
@@ -203,8 +221,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 static int hours_in_year(struct store *st, int64_t person_id, int year, double *out)
 {
 	char from[24], to[24];
-	sqlite3_stmt *s = store_stmt(st, STMT_CARD_HOURS,
-		"SELECT total(hours) FROM trainings"
+	sqlite3_stmt *s = store_prepare(st, "SELECT total(hours) FROM trainings"
 		" WHERE person_id = ?1 AND date >= ?2 AND date < ?3");
 	if (!s)
 		return -EIO;
@@ -222,8 +239,7 @@ static int hours_in_year(struct store *st, int64_t person_id, int year, double *
 /* The open sanctions of the appointment, newest first, at most 8. */
 static int open_sanctions(struct store *st, struct store_cqo_record *r)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_CARD_SANCTIONS,
-		"SELECT id, kind, issued_on, reason FROM sanctions"
+	sqlite3_stmt *s = store_prepare(st, "SELECT id, kind, issued_on, reason FROM sanctions"
 		" WHERE appointment_id = ?1 AND status = 'open'"
 		" ORDER BY issued_on DESC, id DESC LIMIT ?2");
 	const int cap = (int)(sizeof r->sanctions / sizeof r->sanctions[0]);
@@ -247,7 +263,7 @@ static int open_sanctions(struct store *st, struct store_cqo_record *r)
 
 int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cqo_record *out)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_CARD,
+	sqlite3_stmt *s = store_prepare(st,
 		"SELECT a.id, p.id, e.id, p.name, p.gender, p.birth_date, p.education, p.title,"
 		"  p.position, p.phone, p.email, e.name, e.credit_code, e.region_code, r.name,"
 		"  a.doc_no, a.start_date, a.term_end, a.status"
@@ -292,6 +308,26 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 	if (rc == 0)
 		rc = open_sanctions(st, out);
 	return rc;
+}
+
+int store_person_brief(struct store *st, int64_t person_id, char *name, size_t len,
+                       int64_t *appointment_id)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT p.name,"
+		"  (SELECT coalesce(max(a.id), 0) FROM appointments a WHERE a.person_id = p.id)"
+		" FROM people p WHERE p.id = ?1");
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		store_col_text(s, 0, name, len);
+		*appointment_id = sqlite3_column_int64(s, 1);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "person brief", rc);
 }
 
 bool store_region_in_scope(const char *region, const char *scope)

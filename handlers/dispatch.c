@@ -9,6 +9,7 @@
 #include "../daemon/log.h"
 #include "../daemon/metrics.h"
 #include "../daemon/store.h"
+#include "../daemon/store_audit.h"
 #include "../messages/text.h"
 #include "table.h"
 
@@ -44,6 +45,16 @@ static void count(const char *command, const char *outcome)
 
 	snprintf(labels, sizeof labels, "command=\"%s\",outcome=\"%s\"", command, outcome);
 	metrics_add("cqod_commands_total", labels, 1);
+}
+
+/* Handlers run on the loop thread against the store, so this is mostly
+ * store time: the latency a command's queries and transaction cost. */
+static void observe(const char *command, double seconds)
+{
+	char labels[96];
+
+	snprintf(labels, sizeof labels, "command=\"%s\"", command);
+	metrics_observe("cqod_command_duration_seconds", labels, seconds);
 }
 
 static void reply_unknown(struct reply *out, const char *word, unsigned roles)
@@ -84,20 +95,13 @@ static const char *finish(int rc, const struct handler_entry *e, struct reply *o
 	}
 }
 
-int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
-                     struct reply *out)
+/* Tokenizes ctx->text, finds the command, checks the role and runs it. */
+static int run_command(struct cmd_ctx *ctx, bool rerun)
 {
-	struct identity who;
 	struct args args = {0};
-	const char *outcome;
-	int rc;
+	struct reply *out = ctx->reply;
+	int rc = args_tokenize(ctx->text, &args);
 
-	if (env->fixed_identity)
-		who = *env->fixed_identity;
-	else if (dispatch_identity(env->store, msg->platform, msg->sender_id, &who) < 0)
-		goto internal;
-
-	rc = args_tokenize(msg->text, &args);
 	if (rc < 0 || args.argc == 0) {
 		out->is_error = rc < 0;
 		reply_add_line(out, "%s", rc == -E2BIG ? TXT_TOO_LONG :
@@ -108,49 +112,84 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 	}
 
 	const struct handler_entry *e = handler_find(args.argv[0]);
-	unsigned mine = ROLE_BIT(who.role);
-	if (!e || !(e->roles & mine)) {
-		if (!e) {
-			reply_unknown(out, args.argv[0], mine);
-			count("-", "unknown");
-		} else {
-			out->is_error = true;
-			reply_add_line(out, TXT_DENIED, e->name);
-			if (who.role == ROLE_GUEST)
-				reply_add_line(out, TXT_GUEST_HINT);
-			count(e->name, "denied");
-		}
+	unsigned mine = ROLE_BIT(ctx->who->role);
+	if (!e) {
+		reply_unknown(out, args.argv[0], mine);
+		count("-", "unknown");
+		args_free(&args);
+		return 0;
+	}
+	if (!(e->roles & mine) || (rerun && (e->flags & HANDLER_F_NO_RERUN))) {
+		out->is_error = true;
+		reply_add_line(out, TXT_DENIED, e->name);
+		if (ctx->who->role == ROLE_GUEST)
+			reply_add_line(out, TXT_GUEST_HINT);
+		count(e->name, "denied");
 		args_free(&args);
 		return 0;
 	}
 
+	ctx->args = &args;
+	ctx->entry = e;
+	uint64_t t0 = clock_mono_ns();
+	rc = e->run(ctx);
+	double took = metrics_since(t0);
+	const char *outcome = finish(rc, e, out);
+	count(e->name, outcome);
+	observe(e->name, took);
+	log_info("req %llu: %s:%s ran %s (%s, %.1f ms)", (unsigned long long)ctx->msg->request_id,
+	         ctx->msg->platform, ctx->msg->instance ? ctx->msg->instance : "-", e->name,
+	         outcome, took * 1000);
+	ctx->args = NULL;
+	args_free(&args);
+	return 0;
+}
+
+int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t page_offset)
+{
+	struct cmd_ctx again = *ctx;
+
+	again.text = text;
+	again.confirmed = confirmed;
+	again.page_offset = page_offset;
+	return run_command(&again, true);
+}
+
+int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
+                     struct reply *out)
+{
+	struct identity who;
+
+	if (env->fixed_identity) {
+		who = *env->fixed_identity;
+	} else if (dispatch_identity(env->store, msg->platform, msg->sender_id, &who) < 0) {
+		out->is_error = true;
+		reply_add_line(out, TXT_INTERNAL_ERROR);
+		count("-", "error");
+		return 0;
+	}
 	struct cmd_ctx ctx = {
 		.store = env->store,
 		.cfg = env->cfg,
 		.msg = msg,
 		.who = &who,
-		.args = &args,
 		.reply = out,
 		.now = clock_now(),
+		.text = msg->text,
 	};
-	uint64_t t0 = clock_mono_ms();
-	rc = e->run(&ctx);
-	outcome = finish(rc, e, out);
-	count(e->name, outcome);
-	log_info("req %llu: %s:%s ran %s (%s, %llu ms)", (unsigned long long)msg->request_id,
-	         msg->platform, msg->instance ? msg->instance : "-", e->name, outcome,
-	         (unsigned long long)(clock_mono_ms() - t0));
-	args_free(&args);
-	return 0;
+	return run_command(&ctx, false);
+}
 
-internal:
-	out->is_error = true;
-	reply_add_line(out, TXT_INTERNAL_ERROR);
-	count("-", "error");
-	return 0;
+void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out)
+{
+	out->platform = ctx->msg->platform;
+	out->user_id = ctx->msg->sender_id;
+	out->chat_id = ctx->msg->chat_id;
+	out->command = ctx->entry ? ctx->entry->name : "";
 }
 
 void dispatch_metrics_init(void)
 {
 	metrics_describe("cqod_commands_total", "counter", "Commands run, by command and outcome.");
+	metrics_histogram("cqod_command_duration_seconds", "Time commands took to run, by command.");
 }

@@ -8,6 +8,8 @@
 #ifndef CQOD_HANDLER_H
 #define CQOD_HANDLER_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../messages/chat.h"
@@ -15,6 +17,7 @@
 #include "args.h"
 
 struct store;
+struct handler_entry;
 struct config;
 
 enum role {
@@ -44,8 +47,13 @@ struct cmd_ctx {
 	const struct chat_msg *msg;
 	const struct identity *who;
 	const struct args *args;   /* argv[0] is the command word as typed */
+	const struct handler_entry *entry;   /* the command being run */
 	struct reply *reply;       /* the handler fills it */
 	int64_t now;               /* unix seconds, from clock_now() */
+	const char *text;          /* the command text being run (msg->text, or the
+	                            * stored text on 确认 / 下一页) */
+	bool confirmed;            /* re-run by 确认 <码>: perform, do not ask again */
+	size_t page_offset;        /* re-run by 下一页: first item of the page */
 };
 
 /* Handler results besides 0 (done, reply filled). */
@@ -65,7 +73,27 @@ struct handler_entry {
 	const char *usage;              /* "查询 <姓名|企业名|统一社会信用代码|记录号>" */
 	const char *help;               /* one line */
 	handler_fn run;
+	unsigned flags;                 /* HANDLER_F_* */
 };
+
+/* The command acts on a pending question (确认, 取消, 下一页) and so is never
+ * re-run from stored text. */
+#define HANDLER_F_NO_RERUN 1u
+
+struct store_actor;
+
+/* Who did it, for the audit log: platform, user and chat of ctx->msg and the
+ * command word. The strings are borrowed from ctx. */
+void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out);
+
+/* Re-runs `text` as a command for the same asker with the given flags (used
+ * by 确认 and 下一页); the reply goes into ctx->reply. Returns the handler's
+ * result like a handler does. Commands that only make sense typed (确认,
+ * 取消, 下一页) are not re-run. */
+int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t page_offset);
+
+/* Display name of a role (管理员, 办事员, ...). */
+const char *role_display(enum role r);
 
 /* Name of a role as stored and shown ("admin", "clerk", ...). */
 const char *role_name(enum role r);

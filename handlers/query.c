@@ -1,8 +1,15 @@
 /*
  * 查询 <姓名|企业名|统一社会信用代码|记录号>: one match gives the record card,
  * several a numbered short list. A clerk searches only inside their region
- * scope and a CQO only their own record; both are told "not found" alike for
- * a record that exists outside their reach, so the answer leaks nothing.
+ * scope, a CQO only their own record, an organizer only their alliance's
+ * members; all are told "not found" alike for a record that exists outside
+ * their reach, so the answer leaks nothing.
+ *
+ * Personal details (phone, e-mail, birth date) are shown in full only in a
+ * private chat, to staff entitled to the record or to the person themself;
+ * in a group chat they are masked. An organizer sees names and enterprises
+ * only. Every full display is queued for the access log (batched by the
+ * daemon, so it costs the query no disk flush).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,8 +17,11 @@
 
 #include "../daemon/clock.h"
 #include "../daemon/store.h"
+#include "../daemon/store_alliance.h"
+#include "../daemon/store_audit.h"
 #include "../messages/text.h"
 #include "handler.h"
+#include "mask.h"
 
 #define QUERY_LIST_MAX 10
 
@@ -52,13 +62,65 @@ static void card_term(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 		                status_text(rec->status), (long long)(today - end));
 }
 
+/* How much of the card the asker gets. */
+enum card_detail {
+	CARD_NAMES,    /* organizer: name and enterprise only */
+	CARD_MASKED,   /* group chat: personal details masked */
+	CARD_FULL,     /* private chat to staff in scope or the person themself */
+};
+
+/* Whoever reaches the card passed may_see(): staff in scope or the person
+ * themself, who get full details in private; or an organizer. */
+static enum card_detail card_detail(const struct cmd_ctx *ctx)
+{
+	if (ctx->who->role == ROLE_ORGANIZER)
+		return CARD_NAMES;
+	return ctx->msg->kind == CHAT_PRIVATE ? CARD_FULL : CARD_MASKED;
+}
+
+/* 性别, 出生日期, 手机 and 邮箱, masked unless `full`. */
+static void card_personal(struct reply *r, const struct store_cqo_record *rec, bool full)
+{
+	char birth[32], phone[40], email[136];
+
+	reply_add_field(r, TXT_CARD_GENDER, "%s", or_dash(rec->gender));
+	if (full || !rec->birth_date[0])
+		snprintf(birth, sizeof birth, "%s", or_dash(rec->birth_date));
+	else
+		mask_birth_date(rec->birth_date, birth, sizeof birth);
+	if (full || !rec->phone[0])
+		snprintf(phone, sizeof phone, "%s", or_dash(rec->phone));
+	else
+		mask_phone(rec->phone, phone, sizeof phone);
+	if (full || !rec->email[0])
+		snprintf(email, sizeof email, "%s", or_dash(rec->email));
+	else
+		mask_email(rec->email, email, sizeof email);
+	reply_add_field(r, TXT_CARD_BIRTH, "%s", birth);
+	reply_add_field(r, TXT_CARD_PHONE, "%s", phone);
+	reply_add_field(r, TXT_CARD_EMAIL, "%s", email);
+}
+
 static void card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 {
 	struct reply *r = ctx->reply;
+	enum card_detail detail = card_detail(ctx);
 	char key[64];
 
 	reply_set_title(r, TXT_CARD_TITLE, (long long)rec->appointment_id);
 	reply_add_field(r, TXT_CARD_PERSON, "%s", rec->person_name);
+	if (detail == CARD_NAMES) {
+		reply_add_field(r, TXT_CARD_ENTERPRISE, "%s", rec->enterprise_name);
+		return;
+	}
+	if (detail == CARD_FULL) {
+		struct store_actor actor;
+
+		handler_actor(ctx, &actor);
+		store_access_log_queue(ctx->store, &actor, rec->person_id, rec->appointment_id,
+		                       ctx->now);
+	}
+	card_personal(r, rec, detail == CARD_FULL);
 	reply_add_field(r, TXT_CARD_EDUCATION, "%s / %s", or_dash(rec->education),
 	                or_dash(rec->title));
 	reply_add_field(r, TXT_CARD_POSITION, "%s", or_dash(rec->position));
@@ -80,18 +142,28 @@ static void card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 		                rec->sanctions[i].reason);
 }
 
-/* May the asker see this record? Clerks by region scope, CQOs their own. */
-static bool may_see(const struct identity *who, const struct store_cqo_record *rec)
+/* May the asker see this record? Clerks by region scope, CQOs their own,
+ * organizers their alliance's members. 1 yes, 0 no, negative on error. */
+static int may_see(struct store *st, const struct identity *who,
+                   const struct store_cqo_record *rec)
 {
+	bool member;
+
 	switch (who->role) {
 	case ROLE_ADMIN:
-		return true;
+		return 1;
 	case ROLE_CLERK:
 		return store_region_in_scope(rec->region_code, who->scope);
 	case ROLE_CQO:
 		return who->person_id != 0 && rec->person_id == who->person_id;
+	case ROLE_ORGANIZER:
+		if (who->alliance_id == 0)
+			return 0;
+		if (store_alliance_has_member(st, who->alliance_id, rec->appointment_id, &member) < 0)
+			return -1;
+		return member;
 	default:
-		return false;
+		return 0;
 	}
 }
 
@@ -110,17 +182,21 @@ static int query_run(struct cmd_ctx *ctx)
 		return HANDLER_ERROR;
 	n = total < QUERY_LIST_MAX ? total : QUERY_LIST_MAX;
 
-	/* Keep the hits the asker may see; a CQO's scope is their own person. */
+	/* Keep the hits the asker may see; a CQO's scope is their own person,
+	 * an organizer's their alliance's members. */
 	for (size_t i = 0; i < n; i++) {
 		int rc = store_cqo_record_get(ctx->store, hits[i].appointment_id, year, &rec);
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0)
 			return HANDLER_ERROR;
-		if (may_see(ctx->who, &rec))
+		rc = may_see(ctx->store, ctx->who, &rec);
+		if (rc < 0)
+			return HANDLER_ERROR;
+		if (rc)
 			hits[shown++] = hits[i];
 	}
-	if (ctx->who->role == ROLE_CQO)
+	if (ctx->who->role == ROLE_CQO || ctx->who->role == ROLE_ORGANIZER)
 		total = shown;
 
 	if (shown == 0) {
@@ -148,7 +224,7 @@ static const char *const query_aliases[] = {"query", "find", NULL};
 const struct handler_entry handler_query = {
 	.name = TXT_QUERY_NAME,
 	.aliases = query_aliases,
-	.roles = ROLES_STAFF | ROLE_BIT(ROLE_CQO),
+	.roles = ROLES_STAFF | ROLE_BIT(ROLE_CQO) | ROLE_BIT(ROLE_ORGANIZER),
 	.usage = TXT_QUERY_USAGE,
 	.help = TXT_QUERY_HELP,
 	.run = query_run,

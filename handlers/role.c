@@ -32,6 +32,13 @@ const char *role_name(enum role r)
 	return role_names[r].en;
 }
 
+const char *role_display(enum role r)
+{
+	if ((unsigned)r >= N_ROLES)
+		return TXT_ROLE_GUEST;
+	return role_names[r].zh;
+}
+
 int role_parse(const char *name, enum role *out)
 {
 	if (!name || !out)

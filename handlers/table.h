@@ -10,7 +10,52 @@
 #include "handler.h"
 
 /* The entries, each defined in its family's file (help.c, whoami.c, query.c). */
-extern const struct handler_entry handler_help, handler_whoami, handler_query;
+/* Every command, one line each (handlers/<family>.c defines them). */
+extern const struct handler_entry handler_help;
+extern const struct handler_entry handler_whoami;
+extern const struct handler_entry handler_query;
+extern const struct handler_entry handler_file;
+extern const struct handler_entry handler_replace;
+extern const struct handler_entry handler_renew;
+extern const struct handler_entry handler_dismiss;
+extern const struct handler_entry handler_bind;
+extern const struct handler_entry handler_unbind;
+extern const struct handler_entry handler_bindcode;
+extern const struct handler_entry handler_next_page;
+extern const struct handler_entry handler_confirm;
+extern const struct handler_entry handler_cancel;
+extern const struct handler_entry handler_audit;
+extern const struct handler_entry handler_grant;
+extern const struct handler_entry handler_revoke;
+extern const struct handler_entry handler_roles;
+extern const struct handler_entry handler_train;
+extern const struct handler_entry handler_summon;
+extern const struct handler_entry handler_warn;
+extern const struct handler_entry handler_remove;
+extern const struct handler_entry handler_blacklist;
+extern const struct handler_entry handler_advise_dismissal;
+extern const struct handler_entry handler_revoke_sanction;
+extern const struct handler_entry handler_honour;
+extern const struct handler_entry handler_mine;
+extern const struct handler_entry handler_expiring;
+extern const struct handler_entry handler_overdue;
+extern const struct handler_entry handler_untrained;
+extern const struct handler_entry handler_sanction_list;
+extern const struct handler_entry handler_vacant;
+extern const struct handler_entry handler_stats;
+extern const struct handler_entry handler_target;
+extern const struct handler_entry handler_queue;
+extern const struct handler_entry handler_ack;
+extern const struct handler_entry handler_unacked;
+extern const struct handler_entry handler_remind;
+extern const struct handler_entry handler_alliance;
+extern const struct handler_entry handler_subscribe;
+extern const struct handler_entry handler_unsubscribe;
+extern const struct handler_entry handler_event;
+extern const struct handler_entry handler_signup;
+extern const struct handler_entry handler_withdraw;
+extern const struct handler_entry handler_roster;
+extern const struct handler_entry handler_notice;
 
 /* NULL-terminated. */
 extern const struct handler_entry *const handler_table[];

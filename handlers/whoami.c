@@ -2,19 +2,34 @@
 #include <stdio.h>
 
 #include "../daemon/store.h"
+#include "../daemon/store_alliance.h"
 #include "../messages/text.h"
 #include "handler.h"
 
-static const char *role_display(enum role r)
+/* The bound person's name and newest record; the bare id if unreadable. */
+static void show_person(struct cmd_ctx *ctx)
 {
-	switch (r) {
-	case ROLE_ADMIN: return TXT_ROLE_ADMIN;
-	case ROLE_CLERK: return TXT_ROLE_CLERK;
-	case ROLE_ORGANIZER: return TXT_ROLE_ORGANIZER;
-	case ROLE_CQO: return TXT_ROLE_CQO;
-	case ROLE_GUEST: return TXT_ROLE_GUEST;
-	}
-	return TXT_ROLE_GUEST;
+	char name[64];
+	int64_t record;
+
+	if (store_person_brief(ctx->store, ctx->who->person_id, name, sizeof name, &record) == 0)
+		reply_add_field(ctx->reply, TXT_WHOAMI_PERSON, TXT_ROLE_DETAIL_PERSON, name,
+		                (long long)record);
+	else
+		reply_add_field(ctx->reply, TXT_WHOAMI_PERSON, "%lld", (long long)ctx->who->person_id);
+}
+
+/* The organizer's alliance by name; the bare id if unreadable. */
+static void show_alliance(struct cmd_ctx *ctx)
+{
+	struct store_alliance al;
+
+	if (store_alliance_get(ctx->store, ctx->who->alliance_id, &al) == 0)
+		reply_add_field(ctx->reply, TXT_WHOAMI_ALLIANCE, TXT_ROLE_DETAIL_ALLIANCE, al.name,
+		                (long long)al.id);
+	else
+		reply_add_field(ctx->reply, TXT_WHOAMI_ALLIANCE, "%lld",
+		                (long long)ctx->who->alliance_id);
 }
 
 static int whoami_run(struct cmd_ctx *ctx)
@@ -44,7 +59,9 @@ static int whoami_run(struct cmd_ctx *ctx)
 		reply_add_field(r, TXT_WHOAMI_SCOPE, "%s（%s）", region, who->scope);
 	}
 	if (who->role == ROLE_CQO)
-		reply_add_field(r, TXT_WHOAMI_PERSON, "%lld", (long long)who->person_id);
+		show_person(ctx);
+	else if (who->role == ROLE_ORGANIZER)
+		show_alliance(ctx);
 	else if (who->role == ROLE_GUEST)
 		reply_add_line(r, TXT_GUEST_HINT);
 	return HANDLER_OK;

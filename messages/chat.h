@@ -27,6 +27,10 @@ struct chat_msg {
 	const char *msg_id;      /* platform message id; NULL when there is none */
 	int64_t received_at;     /* unix seconds */
 	uint64_t request_id;     /* ties the log lines of one request together */
+	/* How to answer on platforms that answer out of band: DingTalk's
+	 * sessionWebhook URL, Feishu's message id (reply API); NULL otherwise. */
+	const char *reply_handle;
+	int64_t reply_handle_expires;   /* unix seconds; 0 = no expiry */
 };
 
 #endif

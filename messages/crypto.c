@@ -2,6 +2,8 @@
 #include "crypto.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -71,4 +73,61 @@ bool crypto_equal(const void *a, const void *b, size_t len)
 int crypto_random(void *buf, size_t len)
 {
 	return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
+}
+
+int crypto_base64_encode(const uint8_t *in, size_t len, char **out)
+{
+	size_t n;
+	char *s;
+
+	*out = NULL;
+	/* EVP_EncodeBlock takes an int length. */
+	if (len > (size_t)INT_MAX / 4 * 3 - 3)
+		return -EINVAL;
+	n = (len + 2) / 3 * 4;
+	s = malloc(n + 1);
+	if (!s)
+		return -ENOMEM;
+	if ((size_t)EVP_EncodeBlock((unsigned char *)s, in, (int)len) != n) {
+		free(s);
+		return -EINVAL;
+	}
+	s[n] = '\0';
+	*out = s;
+	return 0;
+}
+
+static bool base64_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
+}
+
+int crypto_base64_decode(const char *in, size_t len, uint8_t **out, size_t *out_len)
+{
+	size_t pad = 0, n;
+	uint8_t *buf;
+
+	*out = NULL;
+	*out_len = 0;
+	if (len % 4 != 0 || len > (size_t)INT_MAX)
+		return -EINVAL;
+	if (len && in[len - 1] == '=')
+		pad = len >= 2 && in[len - 2] == '=' ? 2 : 1;
+	for (size_t i = 0; i < len - pad; i++)
+		if (!base64_char(in[i]))
+			return -EINVAL;
+	/* EVP_DecodeBlock would skip leading and trailing whitespace and accept
+	 * '=' only as padding; the checks above leave it nothing to be lax about. */
+	buf = malloc(len / 4 * 3 + 1);
+	if (!buf)
+		return -ENOMEM;
+	if (len && EVP_DecodeBlock(buf, (const unsigned char *)in, (int)len) < 0) {
+		free(buf);
+		return -EINVAL;
+	}
+	n = len / 4 * 3 - pad;
+	*out = buf;
+	*out_len = n;
+	return 0;
 }

@@ -31,4 +31,18 @@ bool crypto_equal(const void *a, const void *b, size_t len);
 /* Fills buf with cryptographically random bytes; 0 or -EIO. */
 int crypto_random(void *buf, size_t len);
 
+/* Standard Base64 (RFC 4648 alphabet, '=' padding, no line breaks) of `len`
+ * bytes. On success *out is a NUL-terminated string the caller frees.
+ * Returns 0, -EINVAL (len too large) or -ENOMEM. */
+int crypto_base64_encode(const uint8_t *in, size_t len, char **out);
+
+/* Decodes exactly `len` characters of standard Base64. Strict: the length must
+ * be a multiple of 4, only the alphabet is allowed (no whitespace, no URL-safe
+ * "-_"), and '=' only as one or two final padding characters. The unused low
+ * bits of the last character are not checked, because WeCom's EncodingAESKey
+ * is 43 random alphabet characters that the protocol decodes with one "="
+ * appended. On success *out (caller frees; always allocated, even for empty
+ * input) holds *out_len bytes. Returns 0, -EINVAL or -ENOMEM. */
+int crypto_base64_decode(const char *in, size_t len, uint8_t **out, size_t *out_len);
+
 #endif

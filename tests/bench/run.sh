@@ -10,7 +10,7 @@ DURATION=${BENCH_SECONDS:-10}
 CONNS=32
 THREADS=2
 SECRET=bench-secret-$$
-dir=$(mktemp -d /tmp/cqod-bench-XXXXXX)
+dir=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/cqod-bench-XXXXXX")
 chmod 755 "$dir"
 cleanup() {
 	[ -n "${CQOD_PID:-}" ] && kill "$CQOD_PID" 2>/dev/null || true
@@ -45,7 +45,7 @@ $as_user "$dir/cqoctl" -c "$dir/cqod.conf" seed "$N" >/dev/null
 $as_user "$dir/cqoctl" -c "$dir/cqod.conf" grant generic bench-admin admin >/dev/null
 t1=$(date +%s.%N)
 echo "seed: $(echo "$t1 - $t0" | bc) s"
-python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 400000 "$dir/requests.txt"
+python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 400000 "$dir/requests.txt" "$N"
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
@@ -102,3 +102,12 @@ echo "nginx req/s: $(rate "$dir/wrk-nginx.txt")  p50: $(pct "$dir/wrk-nginx.txt"
 echo "ratio cqod/nginx: $(echo "scale=3; $(rate "$dir/wrk-cqod.txt") / $(rate "$dir/wrk-nginx.txt")" | bc)"
 errors=$(grep -c "Non-2xx\|Socket errors" "$dir/wrk-cqod.txt" || true)
 [ "$errors" = 0 ] || echo "note: wrk reported errors for cqod (see above)"
+
+# The daily reminder sweep against a registry of 1,000,000 (its own database).
+sh "$ROOT/tests/bench/remind.sh" "$BUILD"
+
+# The import of a generated 信息表 (tests/bench/import.sh).
+sh "$ROOT/tests/bench/import.sh" "$BUILD"
+
+# The outbox: drain rate to a local endpoint, RSS, enqueue cost (tests/bench/outbox.sh).
+sh "$ROOT/tests/bench/outbox.sh" "$BUILD"

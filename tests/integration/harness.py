@@ -54,6 +54,7 @@ class Daemon:
         self.proc = None
         self.port = None
         self.log = []
+        self._partial = b""
 
     def write_config(self, extra=""):
         with open(self.config, "w") as f:
@@ -83,6 +84,7 @@ class Daemon:
             self.proc.stdout.close()
             self.proc.stderr.close()
         self.log = []
+        self._partial = b""
         cmd = as_user_prefix() + [os.path.join(self.dir, "cqod"), "-c", self.config]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=self.env)
@@ -92,13 +94,13 @@ class Daemon:
         return self
 
     def wait_log(self, pattern, timeout=10.0):
-        """Reads the daemon's stderr until a line matches; returns it."""
+        """Reads the daemon's stderr until a line matches; returns it. Every
+        line read is kept in self.log, including those after the match."""
         deadline = time.monotonic() + timeout
         rx = re.compile(pattern)
         for line in self.log:
             if rx.search(line):
                 return line
-        buf = b""
         fd = self.proc.stderr.fileno()
         while time.monotonic() < deadline:
             r, _, _ = select.select([fd], [], [], 0.1)
@@ -109,20 +111,25 @@ class Daemon:
             chunk = os.read(fd, 65536)
             if not chunk:
                 break
-            buf += chunk
-            while b"\n" in buf:
-                raw, buf = buf.split(b"\n", 1)
+            self._partial += chunk
+            lines = self._partial.split(b"\n")
+            self._partial = lines.pop()
+            found = None
+            for raw in lines:
                 line = raw.decode("utf-8", "replace")
                 self.log.append(line)
-                if rx.search(line):
-                    return line
+                if found is None and rx.search(line):
+                    found = line
+            if found is not None:
+                return found
         raise AssertionError("no log line matching %r; log so far:\n%s" % (
             pattern, "\n".join(self.log[-30:])))
 
     def drain_log(self):
         """Collects whatever stderr has so far without blocking."""
         fd = self.proc.stderr.fileno()
-        buf = b""
+        buf = self._partial
+        self._partial = b""
         while select.select([fd], [], [], 0.05)[0]:
             chunk = os.read(fd, 65536)
             if not chunk:

@@ -19,6 +19,9 @@
 
 #include "../../daemon/config.h"
 
+/* Tencent's sample EncodingAESKey: 43 characters from A-Z a-z 0-9. */
+#define AES_KEY "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+
 static char g_dir[64];    /* the temporary directory */
 static char g_conf[128];  /* g_dir/cqod.conf, the file most tests load */
 
@@ -133,6 +136,12 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->max_connections, 1024);
 	assert_int_equal(c->dedupe_hours, 8);
 	assert_int_equal(c->commit_batch_max, 256);
+	assert_null(c->ca_file);
+	assert_int_equal(c->outbound_timeout_ms, 10000);
+	assert_int_equal(c->max_in_flight, 16);
+	assert_int_equal(c->remind_send_at, 9 * 60);
+	assert_int_equal(c->remind_catch_up_days, 31);
+	assert_int_equal(c->alliance_confirm_above, 20);
 	assert_int_equal(c->n_instances, 0);
 	assert_null(c->instances);
 }
@@ -194,7 +203,7 @@ static void test_every_key(void **state)
 		"agent_id = 1000002\n"
 		"secret = s-w\n"
 		"token = t-w\n"
-		"aes_key = a-w\n"
+		"aes_key = " AES_KEY "\n"
 		"api_base = https://qyapi.example\n"
 		"[dingtalk:d]\n"
 		"app_key = k-d\n"
@@ -239,7 +248,7 @@ static void test_every_key(void **state)
 	assert_string_equal(config_instance_get(in, "agent_id"), "1000002");
 	assert_string_equal(config_instance_get(in, "secret"), "s-w");
 	assert_string_equal(config_instance_get(in, "token"), "t-w");
-	assert_string_equal(config_instance_get(in, "aes_key"), "a-w");
+	assert_string_equal(config_instance_get(in, "aes_key"), AES_KEY);
 	assert_string_equal(config_instance_get(in, "api_base"), "https://qyapi.example");
 	assert_null(config_instance_get(in, "app_key"));
 
@@ -328,7 +337,7 @@ static void test_instance_names(void **state)
 	(void)state;
 	c = expect_ok("[generic:AZaz09_-]\nsecret = x\n"
 	              "[generic:abcdefghijklmnopqrstuvwxyz012345]\nsecret = y\n"
-	              "[wecom:ci]\ncorp_id=a\nagent_id=b\nsecret=c\ntoken=d\naes_key=e\n"
+	              "[wecom:ci]\ncorp_id=a\nagent_id=b\nsecret=c\ntoken=d\naes_key=" AES_KEY "\n"
 	              "[generic:ci]\nsecret = z\n");
 	assert_int_equal(c->n_instances, 4);
 	assert_string_equal(config_instance_get(config_instance_find(c, "generic", "AZaz09_-"),
@@ -509,6 +518,16 @@ static void test_bad_values(void **state)
 		{"daemon", "console_scope", "11a1", "expected a region code of 2, 4 or 6 digits"},
 		{"daemon", "console_scope", "", "expected a region code of 2, 4 or 6 digits"},
 		{"daemon", "console_scope", "+11", "expected a region code of 2, 4 or 6 digits"},
+		{"outbound", "ca_file", "", "expected a path"},
+		{"reminders", "send_at", "", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", "9", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", "24:00", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", "09:60", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", "09:5", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", "009:00", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", "+9:00", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", "09:00:00", "expected a time of day as HH:MM, from 00:00 to 23:59"},
+		{"reminders", "send_at", ":30", "expected a time of day as HH:MM, from 00:00 to 23:59"},
 	};
 	static const struct {
 		const char *section, *key;
@@ -522,6 +541,10 @@ static void test_bad_values(void **state)
 		{"http", "max_connections", 1, 100000},
 		{"inbox", "dedupe_hours", 8, 720},
 		{"inbox", "commit_batch_max", 1, 10000},
+		{"outbound", "timeout_ms", 100, 600000},
+		{"outbound", "max_in_flight", 1, 1024},
+		{"reminders", "catch_up_days", 1, 366},
+		{"alliances", "confirm_above", 0, 1000000},
 	};
 	static const char *const bad_ints[] = {
 		"abc", "", "-1", "+5", "1.5", "0x10", "1e3", "12abc", "5 6", "18446744073709551616",
@@ -562,7 +585,7 @@ static void test_bad_values(void **state)
 static void test_instance_bad_values(void **state)
 {
 	static const char wecom[] =
-		"[wecom:w]\ncorp_id = c\nagent_id = 1\nsecret = s\ntoken = t\naes_key = a\n";
+		"[wecom:w]\ncorp_id = c\nagent_id = 1\nsecret = s\ntoken = t\naes_key = " AES_KEY "\n";
 	char text[512];
 
 	(void)state;
@@ -570,11 +593,45 @@ static void test_instance_bad_values(void **state)
 	expect_only(text, 7, "api_base: expected an http:// or https:// URL, got \"ftp://x\"");
 	snprintf(text, sizeof text, "%sapi_base =\n", wecom);
 	expect_only(text, 7, "api_base: must not be empty");
-	expect_only("[wecom:w]\ncorp_id =\nagent_id = 1\nsecret = s\ntoken = t\naes_key = a\n", 2,
+	expect_only("[wecom:w]\ncorp_id =\nagent_id = 1\nsecret = s\ntoken = t\n"
+	            "aes_key = " AES_KEY "\n", 2,
 	            "corp_id: must not be empty");
 	expect_only("[generic:ci]\nsecret =\n", 2, "secret: must not be empty");
 	expect_only("[generic:ci]\nsecret = ; only a comment\n", 2, "secret: must not be empty");
 	expect_only("[generic:ci]\nsecret_file =\n", 2, "secret_file: expected a file path, got \"\"");
+}
+
+static void test_wecom_aes_key(void **state)
+{
+	static const char head[] = "[wecom:w]\ncorp_id = c\nagent_id = 1\nsecret = s\ntoken = t\n";
+	static const char *const bad[] = {
+		AES_KEY "x",                                        /* 44 characters */
+		"jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2",       /* 42 */
+		"jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2+",      /* Base64, not the alphabet */
+		"jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2=",
+		"S3CRET-aes-jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj",      /* '-' */
+	};
+	char text[512];
+	struct config *c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "%saes_key = %s\n", head, bad[i]);
+		/* The value is a secret: the message never shows it. */
+		expect_only(text, 6, "aes_key: expected an EncodingAESKey: 43 characters from "
+		                     "A-Z a-z 0-9");
+	}
+	/* A key read from a file is checked the same way. */
+	write_file("aes.bad", "S3CRET-aes-jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj\n");
+	snprintf(text, sizeof text, "%saes_key_file = aes.bad\n", head);
+	expect_only(text, 6, "aes_key_file: expected an EncodingAESKey: 43 characters from "
+	                     "A-Z a-z 0-9");
+	write_file("aes.good", AES_KEY "\n");
+	snprintf(text, sizeof text, "%saes_key_file = aes.good\n", head);
+	c = expect_ok(text);
+	assert_string_equal(config_instance_get(config_instance_find(c, "wecom", "w"), "aes_key"),
+	                    AES_KEY);
+	config_free(c);
 }
 
 static void test_unknown_keys(void **state)
@@ -605,9 +662,10 @@ static void test_unknown_sections(void **state)
 	expect_only("[Daemon]\n", 1, "unknown section [Daemon]");
 	expect_only("[slack:team]\ntoken = x\n", 1,
 	            "unknown platform \"slack\" in [slack:team] (known: generic, wecom, dingtalk, "
-	            "feishu)");
+	            "feishu, wecom_robot, dingtalk_robot, feishu_bot)");
 	expect_only("[:ci]\n", 1,
-	            "unknown platform \"\" in [:ci] (known: generic, wecom, dingtalk, feishu)");
+	            "unknown platform \"\" in [:ci] (known: generic, wecom, dingtalk, feishu, "
+	            "wecom_robot, dingtalk_robot, feishu_bot)");
 }
 
 static void test_bad_instance_names(void **state)
@@ -637,7 +695,8 @@ static void test_unknown_platform_and_bad_name(void **state)
 	assert_int_equal(load("[irc:a b]\n", &c, &errs), -EINVAL);
 	assert_int_equal(errs.n, 2);
 	expect_error(&errs, 1,
-	             "unknown platform \"irc\" in [irc:a b] (known: generic, wecom, dingtalk, feishu)");
+	             "unknown platform \"irc\" in [irc:a b] (known: generic, wecom, dingtalk, "
+	             "feishu, wecom_robot, dingtalk_robot, feishu_bot)");
 	expect_error(&errs, 1,
 	             "bad instance name \"a b\" in [irc:a b]: use 1 to 32 characters from "
 	             "A-Z a-z 0-9 _ -");
@@ -896,6 +955,140 @@ static void test_no_secret_in_messages(void **state)
 	config_errors_free(&errs);
 }
 
+/* [reminders]: the sweep's time of day, in either hour form. */
+static void test_reminders(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned minutes;
+	} good[] = {{"00:00", 0}, {"9:05", 545}, {"09:05", 545}, {"17:30", 1050}, {"23:59", 1439}};
+	char text[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(text, sizeof text, "[reminders]\nsend_at = %s\ncatch_up_days = 7\n",
+		         good[i].text);
+		struct config *c = expect_ok(text);
+		assert_int_equal(c->remind_send_at, good[i].minutes);
+		assert_int_equal(c->remind_catch_up_days, 7);
+		config_free(c);
+	}
+	expect_only("[reminders]\nsend_at = 8:00\nsend_at = 9:00\n", 3,
+	            "duplicate key \"send_at\" in [reminders] (first set on line 2)");
+	expect_only("[reminders]\nsend_on = 8:00\n", 2, "unknown key \"send_on\" in [reminders]");
+}
+
+/* [alliances]: when a 通知 asks for 确认 first. */
+static void test_alliances(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = expect_ok("[alliances]\nconfirm_above = 0\n");
+	assert_int_equal(c->alliance_confirm_above, 0);
+	config_free(c);
+	c = expect_ok("[alliances]\nconfirm_above = 500\n");
+	assert_int_equal(c->alliance_confirm_above, 500);
+	config_free(c);
+	expect_only("[alliances]\nconfirm_below = 5\n", 2,
+	            "unknown key \"confirm_below\" in [alliances]");
+}
+
+/* [outbound] and the group robot sections. */
+static void test_outbound_and_robots(void **state)
+{
+	const struct config_instance *in;
+	struct config *c;
+
+	(void)state;
+	write_file("robot.secret", "SECabc\n");
+	c = expect_ok("[outbound]\n"
+	              "ca_file = /etc/cqod/ca.pem\n"
+	              "timeout_ms = 100\n"
+	              "max_in_flight = 1024\n"
+	              "[dingtalk:d]\n"
+	              "app_key = k\n"
+	              "app_secret = s\n"
+	              "oapi_base = http://127.0.0.1:9\n"
+	              "[wecom_robot:w]\n"
+	              "key = k-w\n"
+	              "[dingtalk_robot:d]\n"
+	              "access_token = t-d\n"
+	              "secret_file = robot.secret\n"
+	              "api_base = https://oapi.example\n"
+	              "[feishu_bot:f]\n"
+	              "hook_id = h-f\n"
+	              "secret = s-f\n"
+	              "api_base = https://open.example\n");
+	assert_string_equal(c->ca_file, "/etc/cqod/ca.pem");
+	assert_int_equal(c->outbound_timeout_ms, 100);
+	assert_int_equal(c->max_in_flight, 1024);
+	assert_int_equal(c->n_instances, 4);
+	assert_string_equal(config_instance_get(config_instance_find(c, "dingtalk", "d"),
+	                                        "oapi_base"),
+	                    "http://127.0.0.1:9");
+	in = config_instance_find(c, "wecom_robot", "w");
+	assert_non_null(in);
+	assert_string_equal(config_instance_get(in, "key"), "k-w");
+	assert_null(config_instance_get(in, "api_base"));
+	in = config_instance_find(c, "dingtalk_robot", "d");
+	assert_string_equal(config_instance_get(in, "access_token"), "t-d");
+	assert_string_equal(config_instance_get(in, "secret"), "SECabc");
+	assert_string_equal(config_instance_get(in, "api_base"), "https://oapi.example");
+	in = config_instance_find(c, "feishu_bot", "f");
+	assert_string_equal(config_instance_get(in, "hook_id"), "h-f");
+	assert_string_equal(config_instance_get(in, "secret"), "s-f");
+	assert_null(config_instance_find(c, "wecom", "w"));
+	config_free(c);
+
+	/* The signing secrets are optional. */
+	c = expect_ok("[dingtalk_robot:d]\naccess_token = t\n[feishu_bot:f]\nhook_id = h\n");
+	assert_null(config_instance_get(config_instance_find(c, "dingtalk_robot", "d"), "secret"));
+	config_free(c);
+}
+
+static void test_robot_errors(void **state)
+{
+	struct config_errors errs;
+	struct config *c;
+
+	(void)state;
+	assert_int_equal(load("[wecom_robot:w]\n[dingtalk_robot:d]\nsecret = SECx\n"
+	                      "[feishu_bot:f]\napi_base = https://x\n",
+	                      &c, &errs),
+	                 -EINVAL);
+	assert_null(c);
+	assert_int_equal(errs.n, 3);
+	expect_error(&errs, 1, "[wecom_robot:w]: missing required key \"key\" (or \"key_file\")");
+	expect_error(&errs, 2, "[dingtalk_robot:d]: missing required key \"access_token\" "
+	                       "(or \"access_token_file\")");
+	expect_error(&errs, 4, "[feishu_bot:f]: missing required key \"hook_id\" "
+	                       "(or \"hook_id_file\")");
+	config_errors_free(&errs);
+
+	expect_only("[wecom_robot:w]\nkey = k\napi_base = ftp://x\n", 3,
+	            "api_base: expected an http:// or https:// URL, got \"ftp://x\"");
+	expect_only("[dingtalk:d]\napp_key = k\napp_secret = s\noapi_base = oapi.dingtalk.com\n", 4,
+	            "oapi_base: expected an http:// or https:// URL, got \"oapi.dingtalk.com\"");
+	expect_only("[feishu_bot:f]\nhook_id = h\nsecret =\n", 3, "secret: must not be empty");
+	/* Secrets are never quoted, even when rejected. */
+	expect_only("[feishu_bot:f]\nhook_id = h\nsecret = s1\nsecret = s2\n", 4,
+	            "duplicate key \"secret\" in [feishu_bot:f] (first set on line 3)");
+	expect_only("[wecom_robot:w]\nkey = k\nsecret = s\n", 3,
+	            "unknown key \"secret\" in [wecom_robot:w]");
+	expect_only("[dingtalk_robot:d]\naccess_token = t\nrobot_code = r\n", 3,
+	            "unknown key \"robot_code\" in [dingtalk_robot:d]");
+	expect_only("[feishu_bot:f]\nhook_id = h\napi_base_file = x\n", 3,
+	            "unknown key \"api_base_file\" in [feishu_bot:f]");
+	expect_only("[dingtalk_robot:d]\naccess_token = t\naccess_token_file = none\n", 3,
+	            "access_token and access_token_file are both given (the other on line 2); use one");
+	expect_only("[outbound]\ntimeout_ms = 5\n", 2,
+	            "timeout_ms: expected an integer from 100 to 600000, got \"5\"");
+	expect_only("[outbound]\nretries = 5\n", 2, "unknown key \"retries\" in [outbound]");
+	expect_only("[outbound]\nca_file = a\nca_file = b\n", 3,
+	            "duplicate key \"ca_file\" in [outbound] (first set on line 2)");
+}
+
 static void test_example_file(void **state)
 {
 	static const char *const candidates[] = {
@@ -918,8 +1111,9 @@ static void test_example_file(void **state)
 	assert_defaults(c);
 	config_free(c);
 
-	/* Uncommenting every documented default of [daemon], [http] and [inbox]
-	 * must give the built-in defaults (console_scope has none). */
+	/* Uncommenting every documented default of [daemon], [http], [inbox] and
+	 * [outbound] must give the built-in defaults (console_scope and ca_file
+	 * have none). */
 	in = fopen(path, "r");
 	assert_non_null(in);
 	path_in_dir(out, sizeof out, "example-uncommented.conf");
@@ -929,7 +1123,8 @@ static void test_example_file(void **state)
 		if (strncmp(line, "#[", 2) == 0)
 			in_instances = true;
 		if (!in_instances && line[0] == '#' && line[1] >= 'a' && line[1] <= 'z' &&
-		    strstr(line, " = ") && strncmp(line, "#console_scope", 14) != 0)
+		    strstr(line, " = ") && strncmp(line, "#console_scope", 14) != 0 &&
+		    strncmp(line, "#ca_file", 8) != 0)
 			fputs(line + 1, o);
 		else
 			fputs(line, o);
@@ -986,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_instance_bad_values),
+		cmocka_unit_test(test_wecom_aes_key),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_unknown_sections),
 		cmocka_unit_test(test_bad_instance_names),
@@ -998,6 +1194,10 @@ int main(void)
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_long_and_nul_lines),
 		cmocka_unit_test(test_no_secret_in_messages),
+		cmocka_unit_test(test_outbound_and_robots),
+		cmocka_unit_test(test_reminders),
+		cmocka_unit_test(test_alliances),
+		cmocka_unit_test(test_robot_errors),
 		cmocka_unit_test(test_example_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -49,6 +49,8 @@ struct harness {
 	char last_query[128];
 	char last_header[64];                 /* value of "x-test" */
 	char last_remote[64];
+	size_t last_n_headers;
+	bool last_has_empty;                  /* an "Empty" header with value "" */
 	bool closed;
 };
 
@@ -138,6 +140,9 @@ static void handler(struct http_request *req, void *arg)
 	copy_str(h->last_query, sizeof h->last_query, req->query);
 	copy_str(h->last_header, sizeof h->last_header, http_request_header(req, "x-test"));
 	copy_str(h->last_remote, sizeof h->last_remote, req->remote);
+	h->last_n_headers = req->n_headers;
+	h->last_has_empty = http_request_header(req, "EMPTY") &&
+	                    strcmp(http_request_header(req, "EMPTY"), "") == 0;
 	if (strcmp(req->path, "/hold") == 0) {
 		assert_true(h->n_held < MAX_HELD);
 		h->held[h->n_held++] = req;
@@ -512,6 +517,35 @@ static void test_async_and_held(void **state)
 	assert_int_equal(r.status, 201);
 	assert_string_equal(r.body, "made");
 	expect_echo(&h, &cl, "GET /again HTTP/1.1\r\n\r\n", "GET /again ");
+	client_close(&cl);
+	harness_finish(&h);
+}
+
+/* Every string split across reads must come out whole. */
+static void test_byte_by_byte(void **state)
+{
+	static const char req[] =
+		"POST /split?q=1 HTTP/1.1\r\nX-Test: split value\r\nEmpty:\r\n"
+		"Transfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n";
+	struct harness h;
+	struct client cl;
+	struct response r;
+
+	(void)state;
+	harness_init(&h);
+	assert_int_equal(harness_start(&h, "127.0.0.1:0"), 0);
+	client_open(&cl, &h);
+	for (size_t i = 0; i < sizeof req - 1; i++) {
+		send_all(&h, &cl, req + i, 1);
+		for (int k = 0; k < 3; k++)
+			pump(&h);
+	}
+	assert_true(read_response(&h, &cl, &r));
+	assert_string_equal(r.body, "POST /split body");
+	assert_string_equal(h.last_query, "q=1");
+	assert_string_equal(h.last_header, "split value");
+	assert_int_equal(h.last_n_headers, 3);
+	assert_true(h.last_has_empty);
 	client_close(&cl);
 	harness_finish(&h);
 }
@@ -913,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_keep_alive),
 		cmocka_unit_test(test_pipelined),
 		cmocka_unit_test(test_async_and_held),
+		cmocka_unit_test(test_byte_by_byte),
 		cmocka_unit_test(test_http10),
 		cmocka_unit_test(test_response_framing),
 		cmocka_unit_test(test_expect_continue),

@@ -1,4 +1,4 @@
-/* Metrics: counters by label, gauges, exposition format. */
+/* Metrics: counters by label, gauges, histograms, exposition format. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../daemon/clock.h"
 #include "../../daemon/metrics.h"
 
 static double forty_two(void *arg)
@@ -50,11 +51,45 @@ static void test_many_series_grow(void **state)
 	metrics_reset();
 }
 
+static void test_histogram(void **state)
+{
+	(void)state;
+	metrics_histogram("h_seconds", "Test histogram.");
+	metrics_observe("h_seconds", "", 0.0002);
+	metrics_observe("h_seconds", "", 0.003);
+	metrics_observe("h_seconds", "", 0.003);
+	metrics_observe("h_seconds", "", 42);
+	metrics_observe("h_seconds", "route=\"/x\"", 0.00001);
+	char *s = metrics_render();
+	assert_non_null(strstr(s, "# TYPE h_seconds histogram\n"));
+	assert_non_null(strstr(s, "h_seconds_bucket{le=\"0.0001\"} 0\n"));
+	assert_non_null(strstr(s, "h_seconds_bucket{le=\"0.00025\"} 1\n"));
+	assert_non_null(strstr(s, "h_seconds_bucket{le=\"0.0025\"} 1\n"));
+	assert_non_null(strstr(s, "h_seconds_bucket{le=\"0.005\"} 3\n"));
+	assert_non_null(strstr(s, "h_seconds_bucket{le=\"10\"} 3\n"));
+	assert_non_null(strstr(s, "h_seconds_bucket{le=\"+Inf\"} 4\n"));
+	assert_non_null(strstr(s, "h_seconds_sum 42.0062\n"));
+	assert_non_null(strstr(s, "h_seconds_count 4\n"));
+	assert_non_null(strstr(s, "h_seconds_bucket{route=\"/x\",le=\"0.0001\"} 1\n"));
+	assert_non_null(strstr(s, "h_seconds_count{route=\"/x\"} 1\n"));
+	free(s);
+	metrics_reset();
+}
+
+static void test_since(void **state)
+{
+	(void)state;
+	double t = metrics_since(clock_mono_ns());
+	assert_true(t >= 0 && t < 60);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_many_series_grow),
+		cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_since),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

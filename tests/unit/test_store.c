@@ -96,7 +96,7 @@ static void test_fresh_open(void **state)
 		"calendar",
 	};
 	struct store *st = open_fresh(state);
-	assert_int_equal(store_migrations_count(), 2);
+	assert_true(store_migrations_count() >= 2);
 	assert_int_equal(store_schema_version(st), store_migrations_count());
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		if (!has_object(st, "table", tables[i]))
@@ -128,7 +128,7 @@ static void test_upgrade(void **state)
 	f->st = NULL;
 
 	assert_int_equal(store_open(f->path, &f->st), 0);
-	assert_int_equal(store_schema_version(f->st), 2);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM regions"), 3);
 	assert_int_equal(query_int(f->st,
 		"SELECT count(*) FROM active_appointments WHERE person_name = '张三'"
@@ -145,14 +145,14 @@ static void test_reopen_idempotent(void **state)
 		store_close(f->st);
 		f->st = NULL;
 		assert_int_equal(store_open(f->path, &f->st), 0);
-		assert_int_equal(store_schema_version(f->st), 2);
+		assert_int_equal(store_schema_version(f->st), store_migrations_count());
 		assert_int_equal(query_int(f->st, "SELECT count(*) FROM sqlite_schema"), objects);
 		assert_int_equal(store_inbound_record(f->st, "wecom", "m1", 100), -EEXIST);
 	}
 	/* Opening at an older version than the file's leaves it alone. */
 	store_close(f->st);
 	assert_int_equal(store_open_at_version(f->path, 1, &f->st), 0);
-	assert_int_equal(store_schema_version(f->st), 2);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
 }
 
 static void test_newer_schema_refused(void **state)
@@ -164,7 +164,8 @@ static void test_newer_schema_refused(void **state)
 	f->st = NULL;
 	assert_int_equal(store_open(f->path, &f->st), -EINVAL);
 	assert_null(f->st);
-	assert_int_equal(store_open_at_version(f->path, 3, &f->st), -EINVAL);
+	assert_int_equal(store_open_at_version(f->path, store_migrations_count() + 1, &f->st),
+	                 -EINVAL);
 }
 
 static void test_pragmas(void **state)
@@ -305,6 +306,9 @@ static void test_identity(void **state)
 	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), 0);
 	assert_string_equal(got.role, "admin");
 	assert_string_equal(got.scope, "");
+	/* No display name given: the stored one stays. */
+	assert_int_equal(query_int(st, "SELECT count(*) FROM identities"
+	                               " WHERE display_name = '示例办事员'"), 1);
 
 	/* Invalid: unknown role, a clerk without scope, a cqo without person,
 	 * a scope that is not a region. */

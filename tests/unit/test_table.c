@@ -12,13 +12,25 @@
 #include "../../handlers/table.h"
 #include "../../messages/text.h"
 
-static void test_table_order(void **state)
+/* Every entry is complete, and no name or alias is claimed twice: a clash
+ * would make one command unreachable. */
+static void test_table_integrity(void **state)
 {
 	(void)state;
 	assert_ptr_equal(handler_table[0], &handler_help);
-	assert_ptr_equal(handler_table[1], &handler_whoami);
-	assert_ptr_equal(handler_table[2], &handler_query);
-	assert_null(handler_table[3]);
+	for (size_t i = 0; handler_table[i]; i++) {
+		const struct handler_entry *e = handler_table[i];
+		assert_non_null(e->name);
+		assert_non_null(e->usage);
+		assert_non_null(e->help);
+		assert_non_null(e->run);
+		assert_true(e->roles != 0);
+		assert_ptr_equal(handler_find(e->name), e);
+		for (const char *const *a = e->aliases; a && *a; a++)
+			assert_ptr_equal(handler_find(*a), e);
+		for (size_t j = i + 1; handler_table[j]; j++)
+			assert_ptr_not_equal(handler_table[j], e);
+	}
 }
 
 static void test_find(void **state)
@@ -296,7 +308,7 @@ static void test_help_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_order),
+		cmocka_unit_test(test_table_integrity),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_unknown),
 		cmocka_unit_test(test_suggest),

@@ -17,7 +17,7 @@
 #include "http.h"
 #include "inbox.h"
 #include "log.h"
-#include "metrics.h"
+#include "webhook.h"
 
 #define ROUTE "/webhook/generic"
 #define JSON "application/json"
@@ -39,29 +39,22 @@ static void respond_json(struct http_request *req, int status, char *body)
 	free(body);
 }
 
-static void count_inbound(const char *outcome)
-{
-	char labels[96];
-	snprintf(labels, sizeof labels, "platform=\"generic\",outcome=\"%s\"", outcome);
-	metrics_add("cqod_inbound_messages_total", labels, 1);
-}
-
 static void on_recorded(void *arg, int status)
 {
 	struct generic_job *job = arg;
 	struct app *app = job->app;
 
 	if (status == -EEXIST) {
-		count_inbound("duplicate");
+		webhook_count("generic", "duplicate");
 		respond_json(job->req, 200, generic_render_duplicate());
 	} else if (status < 0) {
-		count_inbound("error");
+		webhook_count("generic", "error");
 		respond_json(job->req, 503, generic_render_error("temporarily unavailable"));
 	} else {
 		struct dispatch_env env = {.store = app->store, .cfg = app->cfg};
 		struct reply r;
 		reply_init(&r);
-		count_inbound("accepted");
+		webhook_count("generic", "accepted");
 		if (dispatch_message(&env, &job->gm.msg, &r) < 0)
 			respond_json(job->req, 500, generic_render_error("out of memory"));
 		else
@@ -86,7 +79,7 @@ void webhook_generic(struct app *app, struct http_request *req, const char *name
 	                   req->body_len) < 0) {
 		log_warn("req %llu: generic:%s: bad or missing signature from %s",
 		         (unsigned long long)req->id, name, req->remote);
-		count_inbound("bad_signature");
+		webhook_count("generic", "bad_signature");
 		respond_json(req, 401, generic_render_error("bad signature"));
 		return;
 	}
@@ -98,7 +91,7 @@ void webhook_generic(struct app *app, struct http_request *req, const char *name
 	if (generic_decode(req->body, req->body_len, name, &job->gm, &why) < 0) {
 		log_warn("req %llu: generic:%s: malformed body: %s", (unsigned long long)req->id,
 		         name, why);
-		count_inbound("malformed");
+		webhook_count("generic", "malformed");
 		respond_json(req, 400, generic_render_error(why));
 		free(job);
 		return;

@@ -1,0 +1,367 @@
+/*
+ * Checking every row of an import before the transaction: the chat's field
+ * rules (handlers/import_check.c), then what only the whole file shows
+ * (the same enterprise, CQO, training or sanction twice, or an enterprise
+ * described two ways, since the later row would undo the earlier one on
+ * every import), then what the database says about regions and the term
+ * their policy gives.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../daemon/store.h"
+#include "../daemon/store_policy.h"
+#include "../messages/strbuf.h"
+#include "../messages/text.h"
+#include "import.h"
+#include "keyset.h"
+#include "progress.h"
+
+#define CMD "import"
+#define VALUE_SHOWN 60   /* characters of a value quoted in a report line */
+
+/* The value as a report line shows it: one line, cut at VALUE_SHOWN
+ * characters. */
+static void brief(const char *value, char *buf, size_t len)
+{
+	size_t chars = 0, n = 0;
+
+	for (const char *p = value; *p && n + 8 < len; p++) {
+		if (((unsigned char)*p & 0xC0) != 0x80 && chars++ == VALUE_SHOWN) {
+			n += (size_t)snprintf(buf + n, len - n, "%s", TXT_CTL_IMP_MORE);
+			break;
+		}
+		buf[n++] = *p == '\n' || *p == '\r' ? ' ' : *p;
+	}
+	buf[n] = '\0';
+}
+
+/* Keeps `text` (taken over) as a report line of `line`. */
+static void report_line(struct import_job *job, unsigned line, char *text)
+{
+	if (job->n_report == job->cap_report) {
+		size_t cap = job->cap_report ? job->cap_report * 2 : 64;
+		struct import_report *r = realloc(job->report, cap * sizeof *r);
+		if (!r) {
+			job->out_of_memory = true;
+			free(text);
+			return;
+		}
+		job->report = r;
+		job->cap_report = cap;
+	}
+	job->report[job->n_report] = (struct import_report){line, job->n_report, text};
+	job->n_report++;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct import_report *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void import_report_flush(struct import_job *job)
+{
+	if (job->n_report)
+		qsort(job->report, job->n_report, sizeof *job->report, by_line);
+	for (size_t i = 0; i < job->n_report; i++) {
+		fputs(job->report[i].text, stderr);
+		free(job->report[i].text);
+	}
+	job->n_report = 0;
+}
+
+void import_problem(void *arg, const char *column, const char *value, const char *why)
+{
+	struct import_job *job = arg;
+	char shown[VALUE_SHOWN * 4 + 8];
+	struct strbuf sb;
+	char **r = &job->reasons[job->current];
+	unsigned line = job->rows[job->current].line;
+
+	brief(value, shown, sizeof shown);
+	strbuf_init(&sb);
+	if (*column)
+		strbuf_appendf(&sb, TXT_CTL_IMP_PROBLEM, job->path, line, column, shown, why);
+	else
+		strbuf_appendf(&sb, TXT_CTL_IMP_PROBLEM_ROW, job->path, line, why);
+	char *text = strbuf_detach(&sb);
+	if (text)
+		report_line(job, line, text);
+	else
+		job->out_of_memory = true;
+	if (!*r)
+		job->n_bad++;
+	strbuf_init(&sb);
+	if (*r)
+		strbuf_appendf(&sb, "%s" TXT_CTL_IMP_ROW_SEP, *r);
+	if (*column)
+		strbuf_appendf(&sb, TXT_CTL_IMP_REASON, column, why);
+	else
+		strbuf_appends(&sb, why);
+	char *joined = strbuf_detach(&sb);
+	if (joined) {
+		free(*r);
+		*r = joined;
+	} else if (!*r) {
+		/* Without memory for its reason the row cannot be set aside
+		 * reliably: the whole import fails instead. */
+		job->out_of_memory = true;
+	}
+}
+
+void import_row_problem(struct import_job *job, size_t i, enum import_col col, const char *fmt,
+                        ...)
+{
+	char why[256];
+	va_list ap;
+	const struct import_header *h = &job->header;
+	int at = h->at[col];
+	const struct import_record *rec = &job->recs[i + 1];
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	job->current = i;
+	import_problem(job, import_header_name(h, col),
+	               at >= 0 && (size_t)at < rec->n ? job->fields[rec->first + (size_t)at] : "",
+	               why);
+}
+
+static bool blank_record(const struct import_job *job, const struct import_record *rec)
+{
+	for (size_t k = 0; k < rec->n; k++)
+		for (const char *p = job->fields[rec->first + k]; *p; p++)
+			if (*p != ' ' && *p != '\t')
+				return false;
+	return true;
+}
+
+static bool differs(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) != 0;
+}
+
+static bool enterprises_differ(const struct store_import_enterprise *a,
+                               const struct store_import_enterprise *b)
+{
+	return differs(a->name, b->name) || differs(a->region_code, b->region_code) ||
+	       differs(a->industry_code, b->industry_code) || differs(a->size, b->size) ||
+	       differs(a->nature, b->nature) || differs(a->main_products, b->main_products) ||
+	       differs(a->contact_name, b->contact_name) ||
+	       differs(a->contact_phone, b->contact_phone) ||
+	       (a->employees >= 0 && b->employees >= 0 && a->employees != b->employees) ||
+	       (a->tags_add & b->tags_remove) || (a->tags_remove & b->tags_add);
+}
+
+static bool people_differ(const struct store_import_person *a, const struct store_import_person *b)
+{
+	return differs(a->gender, b->gender) || differs(a->birth_date, b->birth_date) ||
+	       differs(a->education, b->education) || differs(a->major, b->major) ||
+	       differs(a->position, b->position) || differs(a->title, b->title) ||
+	       differs(a->email, b->email) || differs(a->resume, b->resume) ||
+	       (a->quality_years >= 0 && b->quality_years >= 0 &&
+	        a->quality_years != b->quality_years);
+}
+
+/* The maps of first occurrences across the file. */
+struct seen {
+	struct keyset rows, enterprises, people, active;
+};
+
+/* Puts row index `i` under `key` in ks unless the key is there already:
+ * *is_new says which, *first is the row already there. 0 or -ENOMEM. */
+static int first_of(struct keyset *ks, const char *key, size_t i, size_t *first, bool *is_new)
+{
+	*is_new = !keyset_get(ks, key, first);
+	return *is_new ? keyset_put(ks, key, i) : 0;
+}
+
+#define SEP "\x1f"
+
+static int cross_cqo(struct import_job *job, struct seen *s, size_t i)
+{
+	const struct store_import_cqo *q = &job->rows[i].in.cqo;
+	char key[256];
+	size_t first;
+	bool fresh;
+	int rc;
+
+	snprintf(key, sizeof key, "%s" SEP "%s", q->enterprise.credit_code, q->person.name);
+	if ((rc = first_of(&s->rows, key, i, &first, &fresh)) < 0)
+		return rc;
+	if (!fresh) {
+		import_row_problem(job, i, IC_NAME, TXT_IMP_DUP_CQO, job->rows[first].line);
+		return 0;
+	}
+	if ((rc = first_of(&s->enterprises, q->enterprise.credit_code, i, &first, &fresh)) < 0)
+		return rc;
+	if (!fresh && enterprises_differ(&job->rows[first].in.cqo.enterprise, &q->enterprise)) {
+		import_row_problem(job, i, IC_CREDIT, TXT_IMP_DIFF_ENTERPRISE, job->rows[first].line);
+		return 0;
+	}
+	if (q->person.phone) {
+		snprintf(key, sizeof key, "%s" SEP "%s", q->person.name, q->person.phone);
+		if ((rc = first_of(&s->people, key, i, &first, &fresh)) < 0)
+			return rc;
+		if (!fresh && people_differ(&job->rows[first].in.cqo.person, &q->person)) {
+			import_row_problem(job, i, IC_NAME, TXT_IMP_DIFF_PERSON, job->rows[first].line);
+			return 0;
+		}
+	}
+	if (!q->status || strcmp(q->status, "active") == 0) {
+		if ((rc = first_of(&s->active, q->enterprise.credit_code, i, &first, &fresh)) < 0)
+			return rc;
+		if (!fresh)
+			import_row_problem(job, i, IC_NAME, TXT_IMP_TWO_ACTIVE, job->rows[first].line);
+	}
+	return 0;
+}
+
+/* One key per row: a repeat is a problem of the later row. */
+static int cross_key(struct import_job *job, struct seen *s, size_t i)
+{
+	const struct import_row *row = &job->rows[i];
+	char key[256];
+	size_t first;
+	bool fresh;
+	int rc;
+
+	switch (job->kind) {
+	case IMPORT_ENTERPRISES:
+		snprintf(key, sizeof key, "%s", row->in.enterprise.credit_code);
+		break;
+	case IMPORT_TRAININGS:
+		snprintf(key, sizeof key, "%s" SEP "%s" SEP "%s" SEP "%s",
+		         row->in.training.credit_code, row->in.training.person_name,
+		         row->in.training.kind, row->in.training.date);
+		break;
+	case IMPORT_SANCTIONS:
+		snprintf(key, sizeof key, "%s" SEP "%s" SEP "%s" SEP "%s",
+		         row->in.sanction.credit_code, row->in.sanction.person_name,
+		         row->in.sanction.kind, row->in.sanction.issued_on);
+		break;
+	default:
+		return cross_cqo(job, s, i);
+	}
+	if ((rc = first_of(&s->rows, key, i, &first, &fresh)) < 0)
+		return rc;
+	if (fresh)
+		return 0;
+	unsigned line = job->rows[first].line;
+	if (job->kind == IMPORT_ENTERPRISES)
+		import_row_problem(job, i, IC_CREDIT, TXT_IMP_DUP_ENTERPRISE, line);
+	else if (job->kind == IMPORT_TRAININGS)
+		import_row_problem(job, i, IC_NAME, TXT_IMP_DUP_TRAINING, line);
+	else
+		import_row_problem(job, i, IC_NAME, TXT_IMP_DUP_SANCTION, line);
+	return 0;
+}
+
+/* Region exists? Its term in months (0: unknown region), cached. */
+static int region_term(struct import_job *job, struct keyset *cache, const char *region,
+                       int *months)
+{
+	struct store_policy p;
+	char name[96];
+	size_t v;
+
+	if (keyset_get(cache, region, &v)) {
+		*months = (int)v;
+		return 0;
+	}
+	int rc = store_region_name(job->ctl->st, region, name, sizeof name);
+	if (rc == -ENOENT)
+		*months = 0;
+	else if (rc < 0)
+		return rc;
+	else if ((rc = store_policy_for_region(job->ctl->st, region, &p)) < 0)
+		return rc;
+	else
+		*months = p.term_months;
+	return keyset_put(cache, region, (size_t)*months);
+}
+
+static int check_region(struct import_job *job, struct keyset *cache, size_t i)
+{
+	struct store_import_enterprise *e = import_row_enterprise(job->kind, &job->rows[i]);
+	int months;
+
+	if (!e)
+		return 0;
+	int rc = region_term(job, cache, e->region_code, &months);
+	if (rc < 0)
+		return rc;
+	if (months == 0)
+		import_row_problem(job, i, IC_REGION, TXT_APPT_REGION_UNKNOWN, e->region_code);
+	else if (job->kind == IMPORT_CQOS && !job->rows[i].in.cqo.term_given)
+		job->rows[i].in.cqo.term_months = months;
+	return 0;
+}
+
+/* The field rules, row by row. */
+static int check_fields(struct import_job *job)
+{
+	struct import_sink sink = {import_problem, job};
+	struct progress bar;
+
+	progress_start(&bar, TXT_CTL_IMP_CHECK_STEP, job->n_rows);
+	for (size_t i = 0; i < job->n_rows; i++) {
+		const struct import_record *rec = &job->recs[i + 1];
+		progress_update(&bar, i);
+		if ((job->blank[i] = blank_record(job, rec)))
+			continue;
+		job->current = i;
+		job->rows[i].line = rec->line;
+		if (import_row_read(&job->header, job->fields + rec->first, rec->n,
+		                    job->ctl->today, &job->rows[i], &sink) < 0)
+			continue;
+		struct store_import_enterprise *e = import_row_enterprise(job->kind, &job->rows[i]);
+		if (e) {
+			e->tags_add |= job->tags;
+			e->tags_remove &= ~job->tags;
+		}
+	}
+	progress_end(&bar);
+	return 0;
+}
+
+int import_prepare(struct import_job *job)
+{
+	struct seen s;
+	struct keyset regions;
+	int rc;
+
+	job->n_rows = job->n_recs - 1;
+	job->rows = calloc(job->n_rows + 1, sizeof *job->rows);
+	job->reasons = calloc(job->n_rows + 1, sizeof *job->reasons);
+	job->blank = calloc(job->n_rows + 1, sizeof *job->blank);
+	if (!job->rows || !job->reasons || !job->blank)
+		return ctl_store_fail(CMD, -ENOMEM);
+	if ((rc = check_fields(job)) != 0)
+		return rc;
+	keyset_init(&s.rows);
+	keyset_init(&s.enterprises);
+	keyset_init(&s.people);
+	keyset_init(&s.active);
+	keyset_init(&regions);
+	rc = 0;
+	for (size_t i = 0; rc == 0 && i < job->n_rows; i++) {
+		if (job->blank[i] || job->reasons[i])
+			continue;
+		rc = cross_key(job, &s, i);
+		if (rc == 0 && !job->reasons[i])
+			rc = check_region(job, &regions, i);
+	}
+	keyset_free(&s.rows);
+	keyset_free(&s.enterprises);
+	keyset_free(&s.people);
+	keyset_free(&s.active);
+	keyset_free(&regions);
+	return rc < 0 ? ctl_store_fail(CMD, rc) : 0;
+}

@@ -1,0 +1,141 @@
+/*
+ * cqoctl target set REGION CATEGORY YEAR RATE | target list [options]:
+ * appointment-rate targets (聘任率目标), set as the chat's 目标 sets them
+ * (store_target_set, audited) and listed by region, category and year.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../daemon/store.h"
+#include "../daemon/store_lists.h"
+#include "../daemon/store_stats.h"
+#include "../daemon/store_target.h"
+#include "../handlers/validate.h"
+#include "../messages/text.h"
+#include "ctl.h"
+
+#define CMD "target"
+
+/* "80%", "80" or "0.8" -> 0.8, as 目标 reads it: a bare number above 1 is a
+ * percentage. */
+static int parse_rate(const char *s, double *out)
+{
+	size_t len = strlen(s), digits = 0, dots = 0;
+	bool pct = len > 0 && s[len - 1] == '%';
+
+	for (size_t i = 0; i + (pct ? 1 : 0) < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '.' && i > 0)
+			dots++;
+		else
+			return -EINVAL;
+	}
+	if (digits == 0 || digits > 9 || dots > 1)
+		return -EINVAL;
+	double v = strtod(s, NULL);
+	if (v > 100)
+		return -EINVAL;
+	*out = pct || v > 1 ? v / 100.0 : v;
+	return 0;
+}
+
+static int target_set(struct ctl *c, int argc, char **argv)
+{
+	char why[VALIDATE_WHY_MAX], name[96];
+	struct store_actor who;
+	double rate, old = 0;
+	bool had_old = false;
+	long year;
+
+	if (argc != 6)
+		return ctl_usage(CMD, TXT_CTL_ARGS);
+	const char *region = argv[2], *category = argv[3];
+	if (validate_region_code(region, why, sizeof why) < 0)
+		return ctl_usage(CMD, "%s", why);
+	if (!store_category_valid(category))
+		return ctl_usage(CMD, TXT_CTL_BAD_CATEGORY);
+	if (!ctl_parse_long(argv[4], 2000, 2200, &year))
+		return ctl_usage(CMD, TXT_CTL_BAD_YEAR);
+	if (parse_rate(argv[5], &rate) < 0)
+		return ctl_usage(CMD, "%s", TXT_TARGET_RATE_BAD);
+	int rc = store_region_name(c->st, region, name, sizeof name);
+	if (rc == -ENOENT)
+		return ctl_fail(CMD, TXT_CTL_BAD_REGION, region);
+	if (rc < 0)
+		return ctl_store_fail(CMD, rc);
+	ctl_actor(c, CMD, &who);
+	rc = store_target_set(c->st, &who, region, category, (int)year, rate, &had_old, &old);
+	if (rc < 0)
+		return ctl_store_fail(CMD, rc);
+	printf(TXT_TARGET_DONE "\n", name, region, category, (int)year, rate * 100.0);
+	if (had_old)
+		printf(TXT_TARGET_REPLACED "\n", old * 100.0);
+	return CTL_OK;
+}
+
+static int print_target(void *arg, const struct store_target_row *t)
+{
+	size_t *n = arg;
+	printf(TXT_CTL_TARGET_LINE, t->region_name[0] ? t->region_name : TXT_UNKNOWN_VALUE,
+	       t->region_code, t->category, t->year, t->rate * 100.0);
+	(*n)++;
+	return 0;
+}
+
+static int target_list(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"region", required_argument, NULL, 'r'},
+		{"year", required_argument, NULL, 'y'},
+		{"category", required_argument, NULL, 'k'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *region = "", *category = NULL;
+	char name[96];
+	long year = 0;
+	size_t n = 0;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			if (store_region_name(c->st, optarg, name, sizeof name) < 0)
+				return ctl_usage(CMD, TXT_CTL_BAD_REGION, optarg);
+			region = optarg;
+			break;
+		case 'y':
+			if (!ctl_parse_long(optarg, 2000, 2200, &year))
+				return ctl_usage(CMD, TXT_CTL_BAD_YEAR);
+			break;
+		case 'k':
+			if (!store_category_valid(optarg))
+				return ctl_usage(CMD, TXT_CTL_BAD_CATEGORY);
+			category = optarg;
+			break;
+		default:
+			return ctl_usage(CMD, TXT_CTL_BAD_OPTION);
+		}
+	}
+	if (optind != argc - 1)
+		return ctl_usage(CMD, TXT_CTL_ARGS);
+	int rc = store_target_each(c->st, region, category, (int)year, print_target, &n);
+	if (rc < 0)
+		return ctl_store_fail(CMD, rc);
+	if (n == 0)
+		fputs(TXT_CTL_TARGET_NONE, stdout);
+	return CTL_OK;
+}
+
+int ctl_cmd_target(struct ctl *c, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "set") == 0)
+		return target_set(c, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return target_list(c, argc, argv);
+	return ctl_usage(CMD, TXT_CTL_TARGET_ACTION);
+}

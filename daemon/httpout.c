@@ -1,0 +1,560 @@
+/*
+ * libcurl's multi interface driven by the libuv loop; see httpout.h.
+ *
+ * How the two meet, and what this file guarantees:
+ *
+ *  - libcurl owns the sockets and tells us, through CURLMOPT_SOCKETFUNCTION,
+ *    what to wait for on each (IN, OUT, INOUT or REMOVE). Each socket gets one
+ *    uv_poll_t, allocated on first sight and remembered with
+ *    curl_multi_assign(); REMOVE stops it and closes it, and the memory is
+ *    freed only in the close callback, as libuv requires.
+ *  - libcurl asks for one timer through CURLMOPT_TIMERFUNCTION: we keep one
+ *    uv_timer_t, (re)started one-shot with the delay asked for; -1 stops it.
+ *    Neither callback calls back into libcurl: readiness and expiry are
+ *    reported from the uv callbacks with curl_multi_socket_action(), with
+ *    CURL_CSELECT_ERR when libuv reports an error on the socket.
+ *  - After every curl_multi_socket_action() call, whatever it returned,
+ *    curl_multi_info_read() is drained, so a finished transfer is completed
+ *    in the same loop iteration. If libcurl reports a multi-level error, every
+ *    transfer in flight is failed rather than left hanging.
+ *  - Each transfer links back to its request with CURLOPT_PRIVATE; its done
+ *    callback runs exactly once, after the easy handle left the multi handle.
+ *    Callbacks may start requests, cancel, or close; closing from inside a
+ *    callback is deferred until the dispatch loop that called it returns
+ *    (h->depth), so nothing is freed under our feet.
+ *  - Closing: transfers are cancelled, then curl_multi_cleanup() runs while
+ *    the loop still exists (it may call the socket callback to remove
+ *    sockets), then the timer is closed; h is freed when the last of its
+ *    handles has been closed.
+ *  - TLS verification is always on; no transfer uses signals (CURLOPT_NOSIGNAL,
+ *    we are one thread on an event loop); responses are capped at
+ *    HTTPOUT_MAX_RESPONSE so a misbehaving peer cannot grow our memory.
+ */
+#include "httpout.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+#define USER_AGENT "cqod/1.0"
+#define MAX_HEADER_BYTES (64 * 1024)
+
+struct transfer {
+	struct transfer *prev, *next;
+	struct httpout *h;
+	CURL *easy;
+	struct curl_slist *headers;
+	httpout_done_fn done;
+	void *arg;
+	char *body;               /* response body so far; owned */
+	size_t len, cap;
+	bool too_large;
+	char *hdrs;               /* final response's headers: "name\0value\0"...; owned */
+	size_t hlen, hcap;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct sock {
+	uv_poll_t poll;
+	struct httpout *h;
+	curl_socket_t fd;
+};
+
+struct httpout {
+	uv_loop_t *loop;
+	CURLM *multi;
+	uv_timer_t timer;
+	struct transfer *head;    /* transfers in flight */
+	size_t n;
+	unsigned handles_open;    /* the timer and the socket polls not yet closed */
+	int depth;                /* > 0 while callbacks are being dispatched */
+	bool closing, cleaned;
+};
+
+static void handle_closed(struct httpout *h)
+{
+	if (--h->handles_open == 0 && h->cleaned)
+		free(h);
+}
+
+static void on_sock_closed(uv_handle_t *hd)
+{
+	struct sock *s = hd->data;
+	struct httpout *h = s->h;
+
+	free(s);
+	handle_closed(h);
+}
+
+static void on_timer_closed(uv_handle_t *hd)
+{
+	handle_closed(hd->data);
+}
+
+static void link_transfer(struct httpout *h, struct transfer *t)
+{
+	t->next = h->head;
+	if (h->head)
+		h->head->prev = t;
+	h->head = t;
+	h->n++;
+}
+
+static void unlink_transfer(struct httpout *h, struct transfer *t)
+{
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		h->head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	t->prev = t->next = NULL;
+	h->n--;
+}
+
+static void transfer_free(struct transfer *t)
+{
+	if (t->easy)
+		curl_easy_cleanup(t->easy);
+	curl_slist_free_all(t->headers);
+	free(t->body);
+	free(t->hdrs);
+	free(t);
+}
+
+/* Takes t (already unlinked) out of the multi handle, calls its done
+ * callback once and frees it. `override` replaces curl's outcome. */
+static void transfer_finish(struct transfer *t, CURLcode code, const char *override)
+{
+	struct httpout *h = t->h;
+	struct httpout_response res = {.body = t->body ? t->body : "", .len = t->len, .priv = t};
+	CURLMcode mc;
+
+	mc = curl_multi_remove_handle(h->multi, t->easy);
+	if (mc != CURLM_OK)
+		log_warn("curl_multi_remove_handle: %s", curl_multi_strerror(mc));
+	if (curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &res.status) != CURLE_OK)
+		res.status = 0;
+	if (override) {
+		res.error = override;
+	} else if (code == CURLE_OPERATION_TIMEDOUT) {
+		res.error = "timed out";
+		res.timed_out = true;
+	} else if ((code == CURLE_WRITE_ERROR && t->too_large) || code == CURLE_FILESIZE_EXCEEDED) {
+		res.error = "response too large";
+	} else if (code != CURLE_OK) {
+		res.error = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
+	}
+	t->done(t->arg, &res);
+	transfer_free(t);
+}
+
+static void finish_close(struct httpout *h)
+{
+	CURLMcode mc;
+
+	if (!h->closing || h->depth > 0 || h->cleaned)
+		return;
+	/* May call the socket callback (REMOVE), which closes the polls. */
+	mc = curl_multi_cleanup(h->multi);
+	if (mc != CURLM_OK)
+		log_warn("curl_multi_cleanup: %s", curl_multi_strerror(mc));
+	h->multi = NULL;
+	h->cleaned = true;
+	uv_close((uv_handle_t *)&h->timer, on_timer_closed);
+}
+
+/* Fails the transfers in flight now. The list is detached first, so
+ * transfers started by the callbacks are left running. */
+static void fail_all(struct httpout *h, const char *why)
+{
+	struct transfer *list = h->head;
+
+	h->head = NULL;
+	h->n = 0;
+	h->depth++;
+	while (list) {
+		struct transfer *t = list;
+
+		list = t->next;
+		t->prev = t->next = NULL;
+		transfer_finish(t, CURLE_OK, why);
+	}
+	h->depth--;
+	finish_close(h);
+}
+
+static void drain(struct httpout *h)
+{
+	CURLMsg *msg;
+	int left;
+
+	h->depth++;
+	while (h->multi && (msg = curl_multi_info_read(h->multi, &left))) {
+		struct transfer *t = NULL;
+		CURLcode code = msg->data.result;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t) != CURLE_OK ||
+		    !t) {
+			CURL *e = msg->easy_handle;
+
+			log_error("httpout: finished transfer without its request");
+			if (curl_multi_remove_handle(h->multi, e) != CURLM_OK)
+				log_error("httpout: cannot remove an orphan transfer");
+			continue;
+		}
+		unlink_transfer(h, t);
+		transfer_finish(t, code, NULL);
+	}
+	h->depth--;
+	finish_close(h);
+}
+
+static void socket_action(struct httpout *h, curl_socket_t fd, int flags)
+{
+	int running = 0;
+	CURLMcode mc = curl_multi_socket_action(h->multi, fd, flags, &running);
+
+	if (mc != CURLM_OK) {
+		log_error("curl_multi_socket_action: %s", curl_multi_strerror(mc));
+		drain(h);
+		fail_all(h, curl_multi_strerror(mc));
+		return;
+	}
+	drain(h);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+	struct sock *s = p->data;
+	int flags = 0;
+
+	if (status < 0) {
+		flags = CURL_CSELECT_ERR;
+	} else {
+		if (events & UV_READABLE)
+			flags |= CURL_CSELECT_IN;
+		if (events & UV_WRITABLE)
+			flags |= CURL_CSELECT_OUT;
+	}
+	socket_action(s->h, s->fd, flags);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	socket_action(t->data, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct httpout *h = userp;
+	struct sock *s = socketp;
+	int events = 0, rc;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (s) {
+			uv_poll_stop(&s->poll);
+			/* libcurl forgets the socketp of a removed socket itself. */
+			uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+		}
+		return 0;
+	}
+	if (!s) {
+		s = calloc(1, sizeof *s);
+		if (!s)
+			return -1;
+		rc = uv_poll_init_socket(h->loop, &s->poll, fd);
+		if (rc < 0) {
+			log_error("httpout: cannot watch socket %d: %s", (int)fd, uv_strerror(rc));
+			free(s);
+			return -1;
+		}
+		s->h = h;
+		s->fd = fd;
+		s->poll.data = s;
+		h->handles_open++;
+		if (curl_multi_assign(h->multi, fd, s) != CURLM_OK) {
+			uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+			return -1;
+		}
+	}
+	if (what & CURL_POLL_IN)
+		events |= UV_READABLE;
+	if (what & CURL_POLL_OUT)
+		events |= UV_WRITABLE;
+	rc = uv_poll_start(&s->poll, events, on_poll);
+	if (rc < 0) {
+		log_error("httpout: cannot poll socket %d: %s", (int)fd, uv_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct httpout *h = userp;
+
+	(void)multi;
+	if (timeout_ms < 0)
+		return uv_timer_stop(&h->timer) < 0 ? -1 : 0;
+	return uv_timer_start(&h->timer, on_timer, (uint64_t)timeout_ms, 0) < 0 ? -1 : 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct transfer *t = userp;
+	size_t n = size * nmemb;
+
+	if (n > HTTPOUT_MAX_RESPONSE - t->len) {
+		t->too_large = true;
+		return 0;
+	}
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 1024;
+		char *b;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		b = realloc(t->body, cap);
+		if (!b)
+			return 0;
+		t->body = b;
+		t->cap = cap;
+	}
+	memcpy(t->body + t->len, data, n);
+	t->len += n;
+	t->body[t->len] = '\0';
+	return n;
+}
+
+/* Keeps the headers of the last response only (a 100 Continue or a proxy's
+ * answer comes first), as "name\0value\0" pairs. */
+static size_t on_header(char *data, size_t size, size_t nitems, void *userp)
+{
+	struct transfer *t = userp;
+	size_t n = size * nitems, nl, vs, ve;
+	const char *colon;
+
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		t->hlen = 0;
+		return n;
+	}
+	colon = memchr(data, ':', n);
+	if (!colon || colon == data)
+		return n;
+	nl = (size_t)(colon - data);
+	for (vs = nl + 1; vs < n && (data[vs] == ' ' || data[vs] == '\t'); vs++)
+		;
+	for (ve = n; ve > vs && (data[ve - 1] == '\r' || data[ve - 1] == '\n' ||
+	                         data[ve - 1] == ' ' || data[ve - 1] == '\t');
+	     ve--)
+		;
+	if (t->hlen + nl + (ve - vs) + 2 > MAX_HEADER_BYTES)
+		return n;
+	if (t->hlen + nl + (ve - vs) + 2 > t->hcap) {
+		size_t cap = t->hcap ? t->hcap : 512;
+		char *b;
+
+		while (cap < t->hlen + nl + (ve - vs) + 2)
+			cap *= 2;
+		b = realloc(t->hdrs, cap);
+		if (!b)
+			return 0;
+		t->hdrs = b;
+		t->hcap = cap;
+	}
+	memcpy(t->hdrs + t->hlen, data, nl);
+	t->hlen += nl;
+	t->hdrs[t->hlen++] = '\0';
+	memcpy(t->hdrs + t->hlen, data + vs, ve - vs);
+	t->hlen += ve - vs;
+	t->hdrs[t->hlen++] = '\0';
+	return n;
+}
+
+const char *httpout_response_header(const struct httpout_response *res, const char *name)
+{
+	const struct transfer *t = res->priv;
+	size_t o = 0;
+
+	while (t && o < t->hlen) {
+		const char *k = t->hdrs + o;
+		const char *v = k + strlen(k) + 1;
+
+		if (strcasecmp(k, name) == 0)
+			return v;
+		o = (size_t)(v + strlen(v) + 1 - t->hdrs);
+	}
+	return NULL;
+}
+
+static int set_options(struct transfer *t, const struct httpout_req *req)
+{
+	CURL *e = t->easy;
+	long timeout = req->timeout_ms ? (long)req->timeout_ms : HTTPOUT_DEFAULT_TIMEOUT_MS;
+	CURLcode c = CURLE_OK;
+
+	for (const char *const *hd = req->headers; hd && *hd; hd++) {
+		struct curl_slist *l = curl_slist_append(t->headers, *hd);
+
+		if (!l)
+			return -ENOMEM;
+		t->headers = l;
+	}
+	/* No "Expect: 100-continue" round trip before a POST body. */
+	struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
+	if (!l)
+		return -ENOMEM;
+	t->headers = l;
+
+	c = curl_easy_setopt(e, CURLOPT_URL, req->url);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (!c && req->ca_file)
+		c = curl_easy_setopt(e, CURLOPT_CAINFO, req->ca_file);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_USERAGENT, USER_AGENT);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTPOUT_MAX_RESPONSE);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+	if (!c && req->method == HTTPOUT_GET)
+		c = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	if (!c && req->method == HTTPOUT_POST)
+		c = curl_easy_setopt(e, CURLOPT_POST, 1L);
+	if (!c && req->method == HTTPOUT_POST)
+		c = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	if (!c && req->method == HTTPOUT_POST)
+		c = curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
+	if (c == CURLE_OUT_OF_MEMORY)
+		return -ENOMEM;
+	return c ? -EIO : 0;
+}
+
+int httpout_request(struct httpout *h, const struct httpout_req *req, httpout_done_fn done,
+                    void *arg)
+{
+	struct transfer *t;
+	CURLMcode mc;
+	int rc;
+
+	if (h->closing)
+		return -ESHUTDOWN;
+	if (!req->url || (strncmp(req->url, "https://", 8) != 0 &&
+	                  strncmp(req->url, "http://", 7) != 0) ||
+	    (req->method != HTTPOUT_GET && req->method != HTTPOUT_POST) ||
+	    (req->body_len && !req->body))
+		return -EINVAL;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	t->h = h;
+	t->done = done;
+	t->arg = arg;
+	t->easy = curl_easy_init();
+	if (!t->easy) {
+		free(t);
+		return -ENOMEM;
+	}
+	rc = set_options(t, req);
+	if (rc < 0) {
+		transfer_free(t);
+		return rc;
+	}
+	/* Adding only arms the timer (CURLMOPT_TIMERFUNCTION); the transfer
+	 * starts from the loop, so done never runs inside this call. */
+	mc = curl_multi_add_handle(h->multi, t->easy);
+	if (mc != CURLM_OK) {
+		log_error("curl_multi_add_handle: %s", curl_multi_strerror(mc));
+		transfer_free(t);
+		return mc == CURLM_OUT_OF_MEMORY ? -ENOMEM : -EIO;
+	}
+	link_transfer(h, t);
+	return 0;
+}
+
+size_t httpout_in_flight(const struct httpout *h)
+{
+	return h->n;
+}
+
+void httpout_cancel_all(struct httpout *h)
+{
+	fail_all(h, "cancelled");
+}
+
+void httpout_close(struct httpout *h)
+{
+	if (h->closing)
+		return;
+	h->closing = true;
+	fail_all(h, "cancelled");
+}
+
+int httpout_open(uv_loop_t *loop, struct httpout **out)
+{
+	static bool curl_ready;
+	struct httpout *h;
+	CURLMcode mc = CURLM_OK;
+
+	*out = NULL;
+	/* Once per process, before any transfer; never undone (other threads of
+	 * the process, if any, may use libcurl too). */
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return -EIO;
+		curl_ready = true;
+	}
+	h = calloc(1, sizeof *h);
+	if (!h)
+		return -ENOMEM;
+	h->loop = loop;
+	h->multi = curl_multi_init();
+	if (!h->multi) {
+		free(h);
+		return -ENOMEM;
+	}
+	mc = curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	if (mc == CURLM_OK)
+		mc = curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	if (mc == CURLM_OK)
+		mc = curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	if (mc == CURLM_OK)
+		mc = curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	if (mc != CURLM_OK || uv_timer_init(loop, &h->timer) < 0) {
+		curl_multi_cleanup(h->multi);
+		free(h);
+		return -EIO;
+	}
+	h->timer.data = h;
+	h->handles_open = 1;
+	*out = h;
+	return 0;
+}

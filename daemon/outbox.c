@@ -1,0 +1,674 @@
+/* The outbox dispatcher; see outbox.h. */
+#include "outbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "../messages/platform.h"
+#include "clock.h"
+#include "config.h"
+#include "log.h"
+#include "metrics.h"
+#include "outbox_console.h"
+#include "outbox_dests.h"
+#include "outbox_notice.h"
+#include "outbox_policy.h"
+#include "store.h"
+#include "store_outbox.h"
+
+/* How often rows written by another process are looked for. */
+#define POLL_MS 1000
+/* After a failed pass (the database busy, say), the next try. */
+#define RETRY_PASS_MS 1000
+/* The longest the timer sleeps: rows are due by the wall clock, which may
+ * be set meanwhile. */
+#define MAX_SLEEP_MS (3600 * 1000)
+/* Pacing entries idle this long are forgotten (the database restores them
+ * as well, see outbox_pace_restore). */
+#define PRUNE_IDLE_MS 5000
+#define PRUNE_EVERY_MS 60000
+
+static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
+
+/* A completed send waiting for the next pass to be written. */
+struct settlement {
+	int64_t id;
+	enum store_outbox_fate fate;
+	int64_t not_before;
+	char error[160];
+};
+
+/* One send in flight. */
+struct job {
+	struct outbox *ob;
+	struct outbox_dest *entry;     /* pacing of its destination; busy while we live */
+	struct dest dest;
+	int64_t id, created_at;
+	int attempts;
+	unsigned interval_ms;          /* its destination's pace */
+	uint64_t request_id;
+};
+
+/* A destination's next row, as the pass reads them. */
+struct head {
+	int64_t id, not_before;
+	char *destination;   /* owned */
+};
+
+struct heads {
+	struct head *v;
+	size_t n, cap;
+	size_t limit;            /* candidates worth reading in this pass */
+	const struct outbox_dests *dests;
+	uint64_t now_ms, wake_ms; /* wake_ms: when a skipped destination may send */
+	int64_t now, next_due;   /* next_due: not_before of the first head not yet due; 0 none */
+	bool truncated;          /* stopped at limit with due heads left unread */
+	bool failed;
+};
+
+struct outbox {
+	uv_loop_t *loop;
+	struct store *st;
+	struct config *const *cfgp;
+	struct sender *sender;         /* NULL: console mode */
+	uv_timer_t timer;              /* the next pass */
+	uv_timer_t poll;               /* PRAGMA data_version */
+	int64_t data_version;
+	struct outbox_dests dests;
+	struct settlement *settle;     /* owned; waiting for the next pass */
+	size_t n_settle, cap_settle;
+	size_t in_flight;
+	struct outbox_notice notice;
+	int64_t notice_at;             /* unix seconds to check for dead rows to tell; 0 none */
+	uint64_t next_prune_ms;
+	uint32_t rng;
+	int open_handles;
+	int lock_fd;                   /* flock()ed: this process delivers; -1 none */
+	bool passive;                  /* another process delivers: do nothing */
+	bool stopping, closing;
+	bool woken;                    /* kicked since the current pass began */
+};
+
+static void on_timer(uv_timer_t *t);
+
+static uint32_t next_random(struct outbox *ob)
+{
+	/* xorshift32: jitter only needs to differ between rows. */
+	uint32_t x = ob->rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ob->rng = x;
+	return x;
+}
+
+/* Runs a pass on the next loop iteration; many kicks make one pass. */
+static void kick(struct outbox *ob)
+{
+	ob->woken = true;
+	if (!ob->closing && !ob->passive)
+		uv_timer_start(&ob->timer, on_timer, 0, 0);
+}
+
+static void on_wake(void *arg)
+{
+	kick(arg);
+}
+
+static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate fate,
+                           int64_t not_before, const char *error)
+{
+	if (ob->n_settle == ob->cap_settle) {
+		size_t cap = ob->cap_settle ? ob->cap_settle * 2 : 32;
+		struct settlement *v = realloc(ob->settle, cap * sizeof *v);
+
+		if (!v)
+			return -ENOMEM;
+		ob->settle = v;
+		ob->cap_settle = cap;
+	}
+	struct settlement *s = &ob->settle[ob->n_settle++];
+	s->id = id;
+	s->fate = fate;
+	s->not_before = not_before;
+	snprintf(s->error, sizeof s->error, "%s", error ? error : "");
+	return 0;
+}
+
+/* Writes the queued settlements (inside the pass's transaction). */
+static int flush_settlements(struct outbox *ob, int64_t now)
+{
+	for (size_t i = 0; i < ob->n_settle; i++) {
+		const struct settlement *s = &ob->settle[i];
+		int rc = store_outbox_settle(ob->st, s->id, s->fate, s->not_before,
+		                             s->fate == OUTBOX_SENT ? NULL : s->error, now);
+
+		/* Gone: an operator dropped it while it was on the wire. */
+		if (rc < 0 && rc != -ENOENT)
+			return rc;
+		if (s->fate == OUTBOX_DEAD && !ob->notice_at)
+			ob->notice_at = now;
+	}
+	return 0;
+}
+
+static void job_done(struct outbox *ob, struct job *job, const struct send_result *res)
+{
+	const struct config *cfg = *ob->cfgp;
+	uint64_t now_ms = uv_now(ob->loop);
+	int64_t now = clock_now(), not_before = 0;
+	enum store_outbox_fate fate;
+	char labels[96];
+
+	fate = outbox_fate(res, job->attempts, job->created_at, now,
+	                   (int64_t)cfg->outbox_max_age_hours * 3600, next_random(ob), &not_before);
+	/* Cancelled by a shutdown: not the row's fault, no attempt counted. */
+	if (ob->stopping && res->outcome == SEND_TRANSIENT) {
+		fate = OUTBOX_WAIT;
+		not_before = now;
+	}
+	/* New rows for this destination wait too, behind the held ones. */
+	if (fate == OUTBOX_WAIT || fate == OUTBOX_RETRY)
+		outbox_pace_hold(&job->entry->pace, now_ms, (uint64_t)(not_before - now) * 1000);
+	job->entry->pace.busy = false;
+	/* Shown at the console is not sent to a platform. */
+	if (ob->sender) {
+		snprintf(labels, sizeof labels, "platform=\"%s\",outcome=\"%s\"",
+		         job->dest.platform, outcome_names[res->outcome]);
+		metrics_add("cqod_outbox_sends_total", labels, 1);
+	}
+	/* "req N: " ties a queued reply to the request that made it. */
+	char req[32] = "";
+	if (job->request_id)
+		snprintf(req, sizeof req, "req %" PRIu64 ": ", job->request_id);
+	if (fate == OUTBOX_SENT) {
+		log_debug("%soutbox %" PRId64 " sent to %s/%s", req, job->id, job->dest.platform,
+		          job->dest.instance);
+	} else if (fate == OUTBOX_DEAD) {
+		metrics_add("cqod_outbox_dead_total", "", 1);
+		log_warn("%soutbox %" PRId64 " to %s/%s given up after %d attempt(s): %s", req,
+		         job->id, job->dest.platform, job->dest.instance, job->attempts + 1,
+		         res->detail);
+	} else {
+		metrics_add("cqod_outbox_retries_total", "", 1);
+		log_info("%soutbox %" PRId64 " to %s/%s: %s, again in %" PRId64 " s", req, job->id,
+		         job->dest.platform, job->dest.instance, res->detail, not_before - now);
+	}
+	if (push_settlement(ob, job->id, fate, not_before, res->detail) < 0)
+		/* It stays inflight and is sent again at the next start. */
+		log_error("outbox %" PRId64 ": out of memory recording its outcome", job->id);
+	ob->in_flight--;
+	free(job);
+	kick(ob);
+}
+
+static void on_sent(void *arg, const struct send_result *res)
+{
+	struct job *job = arg;
+
+	job_done(job->ob, job, res);
+}
+
+/* Hands a claimed row to the sender (or the console). */
+static void start_job(struct outbox *ob, struct job *job, const char *destination,
+                      const char *payload)
+{
+	struct send_result res = {0};
+	int rc;
+
+	ob->in_flight++;
+	/* The token is taken when the request really starts, after the commit:
+	 * a pass's clock is older by its commit, which would let two sends come
+	 * closer than the interval when one commit took longer. */
+	uv_update_time(ob->loop);
+	outbox_pace_take(&job->entry->pace, uv_now(ob->loop), job->interval_ms);
+	if (!ob->sender) {
+		outbox_console_print(stdout, destination, payload);
+		snprintf(res.detail, sizeof res.detail, "shown at the console");
+		job_done(ob, job, &res);
+		return;
+	}
+	rc = sender_send(ob->sender, &job->dest, payload, on_sent, job);
+	if (rc == 0)
+		return;
+	/* Refused before any request: an unknown instance or an unusable
+	 * destination (an expired session webhook) never gets better. */
+	res.outcome = rc == -EINVAL || rc == -ENOENT ? SEND_PERMANENT : SEND_TRANSIENT;
+	snprintf(res.detail, sizeof res.detail, "not sent: %s", strerror(-rc));
+	job_done(ob, job, &res);
+}
+
+static int on_head(void *arg, int64_t id, const char *destination, int64_t not_before)
+{
+	struct heads *h = arg;
+
+	if (not_before > h->now) {
+		/* Heads come in not_before order: the rest are later still. */
+		h->next_due = not_before;
+		return 1;
+	}
+	/* Destinations known to be busy or paced are passed over here, so a
+	 * pass reads only as many candidates as it has room for. */
+	const struct outbox_dest *e = outbox_dests_find(h->dests, destination);
+	if (e) {
+		uint64_t wait = outbox_pace_wait(&e->pace, h->now_ms);
+
+		if (!e->pace.busy && wait && wait < h->wake_ms)
+			h->wake_ms = wait;
+		if (e->pace.busy || wait)
+			return 0;
+	}
+	if (h->n >= h->limit) {
+		h->truncated = true;
+		return 1;
+	}
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		struct head *v = realloc(h->v, cap * sizeof *v);
+
+		if (!v) {
+			h->failed = true;
+			return 1;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n].destination = strdup(destination);
+	if (!h->v[h->n].destination) {
+		h->failed = true;
+		return 1;
+	}
+	h->v[h->n].id = id;
+	h->v[h->n++].not_before = not_before;
+	return 0;
+}
+
+static void heads_free(struct heads *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i].destination);
+	free(h->v);
+}
+
+/* A claimed row waiting for the commit before it is sent. */
+struct claimed {
+	struct job *job;
+	char *payload;
+	const char *destination;   /* the entry's key */
+};
+
+struct claims {
+	struct claimed *v;
+	size_t n;
+};
+
+static void claims_free(struct claims *c, bool started)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (!started) {
+			c->v[i].job->entry->pace.busy = false;
+			free(c->v[i].job);
+		}
+		free(c->v[i].payload);
+	}
+	free(c->v);
+}
+
+/* The pacing entry of a destination, its rate restored from the database
+ * when first seen. NULL on failure. */
+static struct outbox_dest *entry_for(struct outbox *ob, const char *destination,
+                                     unsigned interval_ms, uint64_t now_ms, int64_t now)
+{
+	bool created;
+	struct outbox_dest *e = outbox_dests_get(&ob->dests, destination, &created);
+	int64_t last = 0;
+
+	if (e && created) {
+		if (store_outbox_last_attempt(ob->st, destination, &last) < 0)
+			last = now;
+		outbox_pace_restore(&e->pace, now_ms, now, last, interval_ms);
+	}
+	return e;
+}
+
+/* Claims what may be sent now; *wake_ms is lowered to when a paced
+ * destination may send next. 0 or a negative errno (the pass is redone). */
+static int claim_due(struct outbox *ob, const struct heads *h, uint64_t now_ms, int64_t now,
+                     uint64_t *wake_ms, struct claims *out)
+{
+	const struct config *cfg = *ob->cfgp;
+	size_t slots = cfg->max_in_flight > ob->in_flight ? cfg->max_in_flight - ob->in_flight : 0;
+	int rc = 0;
+
+	out->v = calloc(slots ? slots : 1, sizeof *out->v);
+	if (!out->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->n && out->n < slots; i++) {
+		struct store_outbox_row row;
+		struct dest d;
+		bool usable = dest_parse(h->v[i].destination, &d) == 0;
+		unsigned interval = usable && ob->sender ? outbox_interval_ms(cfg, &d) : 0;
+		struct outbox_dest *e = entry_for(ob, h->v[i].destination, interval, now_ms, now);
+		uint64_t wait;
+
+		if (!e)
+			return -ENOMEM;
+		if (e->pace.busy)
+			continue;
+		wait = outbox_pace_wait(&e->pace, now_ms);
+		if (wait) {
+			if (wait < *wake_ms)
+				*wake_ms = wait;
+			continue;
+		}
+		rc = store_outbox_claim(ob->st, h->v[i].id, now, &row);
+		if (rc == -ENOENT)
+			continue;
+		if (rc < 0)
+			return rc;
+		if (!usable) {
+			/* Only a hand-edited row gets here: enqueue checks dests. */
+			free(row.payload);
+			rc = store_outbox_settle(ob->st, row.id, OUTBOX_DEAD, 0, "bad destination", now);
+			if (rc < 0)
+				return rc;
+			ob->notice_at = ob->notice_at ? ob->notice_at : now;
+			continue;
+		}
+		struct job *job = calloc(1, sizeof *job);
+		if (!job) {
+			free(row.payload);
+			return -ENOMEM;
+		}
+		*job = (struct job){.ob = ob, .entry = e, .dest = d, .id = row.id,
+		                    .created_at = row.created_at, .attempts = row.attempts,
+		                    .interval_ms = interval, .request_id = row.request_id};
+		e->pace.busy = true;
+		out->v[out->n++] = (struct claimed){job, row.payload, e->key};
+	}
+	return 0;
+}
+
+/* Sets the timer for the next pass. */
+static void arm(struct outbox *ob, uint64_t wake_ms)
+{
+	if (ob->closing)
+		return;
+	if (wake_ms > MAX_SLEEP_MS)
+		wake_ms = MAX_SLEEP_MS;
+	uv_timer_start(&ob->timer, on_timer, wake_ms, 0);
+}
+
+/* Settles, claims and commits in one transaction, then starts the sends.
+ * Returns when to run again (ms from now). */
+static uint64_t run_pass(struct outbox *ob)
+{
+	uint64_t now_ms = uv_now(ob->loop), wake_ms = UINT64_MAX;
+	int64_t now = clock_now();
+	size_t max = (*ob->cfgp)->max_in_flight;
+	/* New destinations may turn out paced once restored: read some spare. */
+	struct heads h = {.now = now, .now_ms = now_ms, .wake_ms = UINT64_MAX, .dests = &ob->dests,
+	                  .limit = max > ob->in_flight ? 2 * (max - ob->in_flight) : 0};
+	struct claims claims = {0};
+	int rc = store_begin(ob->st);
+
+	if (rc == 0)
+		rc = flush_settlements(ob, now);
+	/* With every slot taken, the next completion runs the next pass. */
+	if (rc == 0 && !ob->stopping && h.limit) {
+		rc = store_outbox_heads(ob->st, on_head, &h);
+		if (rc == 0 && h.failed)
+			rc = -ENOMEM;
+		if (rc == 0)
+			rc = claim_due(ob, &h, now_ms, now, &wake_ms, &claims);
+	}
+	if (rc == 0)
+		rc = store_commit(ob->st);
+	if (rc < 0) {
+		store_rollback(ob->st);
+		claims_free(&claims, false);
+		heads_free(&h);
+		log_warn("outbox: pass failed (%s); trying again", strerror(-rc));
+		return RETRY_PASS_MS;
+	}
+	ob->n_settle = 0;
+	heads_free(&h);
+	for (size_t i = 0; i < claims.n; i++)
+		start_job(ob, claims.v[i].job, claims.v[i].destination, claims.v[i].payload);
+	/* Candidates that turned out paced left room: read further now (they
+	 * are known next time, so each pass gets further). */
+	if (h.truncated && claims.n < h.limit / 2)
+		wake_ms = 0;
+	claims_free(&claims, true);
+	if (h.wake_ms < wake_ms)
+		wake_ms = h.wake_ms;
+	if (h.next_due) {
+		uint64_t ms = (uint64_t)(h.next_due - now) * 1000;
+		if (ms < wake_ms)
+			wake_ms = ms;
+	}
+	return wake_ms;
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct outbox *ob = t->data;
+	uint64_t wake_ms;
+	int64_t now;
+
+	ob->woken = false;
+	wake_ms = run_pass(ob);
+	now = clock_now();
+
+	if (ob->notice_at && now >= ob->notice_at)
+		ob->notice_at = outbox_notice_check(&ob->notice, ob->st, *ob->cfgp, now);
+	if (ob->notice_at) {
+		uint64_t ms = ob->notice_at > now ? (uint64_t)(ob->notice_at - now) * 1000 : 0;
+		if (ms < wake_ms)
+			wake_ms = ms;
+	}
+	if (uv_now(ob->loop) >= ob->next_prune_ms) {
+		outbox_dests_prune(&ob->dests, uv_now(ob->loop) - PRUNE_IDLE_MS);
+		ob->next_prune_ms = uv_now(ob->loop) + PRUNE_EVERY_MS;
+	}
+	/* Sends completed or rows were queued (the notice) during this pass:
+	 * the kick's timer start was overridden above, so pass again now. */
+	if (ob->woken)
+		wake_ms = 0;
+	arm(ob, wake_ms);
+}
+
+static void on_poll(uv_timer_t *t)
+{
+	struct outbox *ob = t->data;
+	int64_t v;
+
+	if (store_outbox_data_version(ob->st, &v) == 0 && v != ob->data_version) {
+		ob->data_version = v;
+		kick(ob);
+	}
+}
+
+/* Gauges read at each scrape of /metrics. */
+static double gauge_stat(struct outbox *ob, int which)
+{
+	struct store_outbox_stats s;
+	int64_t now = clock_now();
+
+	if (store_outbox_stats(ob->st, now, &s) < 0)
+		return 0;
+	switch (which) {
+	case 0: return (double)(s.pending + s.inflight);
+	case 1: return s.oldest_due ? (double)(now - s.oldest_due) : 0;
+	default: return (double)s.dead;
+	}
+}
+
+static double gauge_depth(void *arg)
+{
+	return gauge_stat(arg, 0);
+}
+
+static double gauge_oldest(void *arg)
+{
+	return gauge_stat(arg, 1);
+}
+
+static double gauge_dead(void *arg)
+{
+	return gauge_stat(arg, 2);
+}
+
+static void metrics_init(struct outbox *ob)
+{
+	metrics_describe("cqod_outbox_sends_total", "counter",
+	                 "Outbox sends, by platform and outcome (ok, rate_limited, transient, "
+	                 "permanent).");
+	metrics_describe("cqod_outbox_retries_total", "counter",
+	                 "Outbox rows put back for a later attempt (rate limits included).");
+	metrics_describe("cqod_outbox_dead_total", "counter",
+	                 "Outbox rows given up (permanent failure or too old).");
+	metrics_gauge("cqod_outbox_depth", "Outbox rows waiting or in flight.", gauge_depth, ob);
+	metrics_gauge("cqod_outbox_oldest_age_seconds",
+	              "How long the oldest due outbox row has been waiting.", gauge_oldest, ob);
+	metrics_gauge("cqod_outbox_dead", "Outbox rows given up, in the database.", gauge_dead, ob);
+}
+
+/* One deliverer per database: a daemon and a console (or a second daemon)
+ * on the same file would each take the other's inflight rows for crashed
+ * ones and send them again, and a console would "show" the daemon's
+ * messages instead of sending them. The lock file lives next to the
+ * database and is held, never removed, while the process runs. Returns the
+ * locked fd, -1 when another process holds it or it cannot be used. */
+static int take_lock(const char *database, bool *busy)
+{
+	char path[4096];
+	int fd, n = snprintf(path, sizeof path, "%s-outbox.lock", database);
+
+	*busy = false;
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_warn("outbox: %s: %s; not guarding against a second deliverer", path,
+		         strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		*busy = errno == EWOULDBLOCK;
+		if (!*busy)
+			log_warn("outbox: %s: %s; not guarding against a second deliverer", path,
+			         strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int outbox_open(uv_loop_t *loop, struct store *st, struct config *const *cfgp,
+                struct sender *sender, struct outbox **out)
+{
+	struct outbox *ob = calloc(1, sizeof *ob);
+	int recovered = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (!ob)
+		return -ENOMEM;
+	ob->lock_fd = take_lock((*cfgp)->database, &ob->passive);
+	if (ob->passive)
+		log_warn("outbox: another cqod process delivers the messages queued in %s; this one"
+		         " leaves them to it%s", (*cfgp)->database,
+		         sender ? "" : " (pushes are not shown here)");
+	if (!ob->passive)
+		rc = store_outbox_recover(st, clock_now(), &recovered);
+	if (rc == 0)
+		rc = store_outbox_data_version(st, &ob->data_version);
+	if (rc < 0) {
+		if (ob->lock_fd >= 0)
+			close(ob->lock_fd);
+		free(ob);
+		return rc;
+	}
+	if (recovered)
+		log_warn("outbox: %d message(s) were being sent when cqod stopped; sending them again",
+		         recovered);
+	ob->loop = loop;
+	ob->st = st;
+	ob->cfgp = cfgp;
+	ob->sender = sender;
+	ob->rng = (uint32_t)(uv_hrtime() ^ ((uint64_t)getpid() << 16)) | 1u;
+	/* At start: dead rows nobody was told about yet (a crash, a restart). */
+	ob->notice_at = clock_now();
+	uv_timer_init(loop, &ob->timer);
+	uv_timer_init(loop, &ob->poll);
+	ob->timer.data = ob->poll.data = ob;
+	ob->open_handles = 2;
+	metrics_init(ob);
+	if (!ob->passive) {
+		uv_timer_start(&ob->poll, on_poll, POLL_MS, POLL_MS);
+		/* Only the pass timer, closed at shutdown, keeps the loop. */
+		uv_unref((uv_handle_t *)&ob->poll);
+		store_outbox_set_wake(st, on_wake, ob);
+		kick(ob);
+	}
+	*out = ob;
+	return 0;
+}
+
+void outbox_stop(struct outbox *ob)
+{
+	ob->stopping = true;
+}
+
+size_t outbox_in_flight(const struct outbox *ob)
+{
+	return ob->in_flight;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct outbox *ob = h->data;
+
+	if (--ob->open_handles == 0) {
+		if (ob->lock_fd >= 0)
+			close(ob->lock_fd);
+		outbox_dests_free(&ob->dests);
+		free(ob->settle);
+		free(ob);
+	}
+}
+
+void outbox_close(struct outbox *ob)
+{
+	if (ob->closing)
+		return;
+	ob->stopping = true;
+	if (ob->n_settle) {
+		int64_t now = clock_now();
+		int rc = store_begin(ob->st);
+
+		if (rc == 0)
+			rc = flush_settlements(ob, now);
+		if (rc == 0)
+			rc = store_commit(ob->st);
+		if (rc < 0) {
+			store_rollback(ob->st);
+			log_warn("outbox: %zu outcome(s) not recorded; those messages are sent again"
+			         " at the next start", ob->n_settle);
+		}
+		ob->n_settle = 0;
+	}
+	ob->closing = true;
+	store_outbox_set_wake(ob->st, NULL, NULL);
+	uv_close((uv_handle_t *)&ob->timer, on_closed);
+	uv_close((uv_handle_t *)&ob->poll, on_closed);
+}

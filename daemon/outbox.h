@@ -1,0 +1,53 @@
+/*
+ * The outbox dispatcher: delivers the rows of the outbox table (written by
+ * store_outbox_enqueue) on the libuv loop.
+ *
+ * One timer, set to the next moment something can be done (a row falls due,
+ * a destination's rate-limit token comes back, a dead-letter notice is
+ * owed); woken early by the store after a commit that enqueued rows, by a
+ * send completing, and by a once-a-second look at PRAGMA data_version for
+ * rows another process (cqoctl) wrote. Each pass runs in one transaction:
+ * it settles the sends that completed since the last pass, then claims the
+ * next rows (committed as inflight before any request goes out), so a busy
+ * outbox costs one commit per pass rather than two per message.
+ *
+ * Per destination one send at a time, in (not_before, id) order, paced by
+ * outbox_policy.h; at most [outbound] max_in_flight sends in all. Results:
+ * sent; rate limited: the destination waits for the platform's window, the
+ * attempt not counted; transient: exponential backoff with jitter until
+ * [outbox] max_age_hours, then dead; permanent: dead at once. Dead rows are
+ * reported by outbox_notice.h.
+ *
+ * Without a sender (console mode) due rows are printed to stdout
+ * (outbox_console.h) and settled as sent.
+ */
+#ifndef CQOD_OUTBOX_H
+#define CQOD_OUTBOX_H
+
+#include <stddef.h>
+#include <uv.h>
+
+struct config;
+struct sender;
+struct store;
+struct outbox;
+
+/* Starts the dispatcher: rows a crash left inflight become pending again,
+ * the metrics are registered, the first pass is scheduled. store and sender
+ * (NULL: console mode) must outlive it; the configuration is read through
+ * *cfgp at each pass (SIGHUP). *out is freed by outbox_close. */
+int outbox_open(uv_loop_t *loop, struct store *st, struct config *const *cfgp,
+                struct sender *sender, struct outbox **out);
+
+/* Stops claiming rows (a shutdown); sends in flight still settle. */
+void outbox_stop(struct outbox *ob);
+
+/* Sends in flight. */
+size_t outbox_in_flight(const struct outbox *ob);
+
+/* Writes the settlements still queued, then frees the dispatcher once its
+ * handles are closed (the loop must run). Close the sender first: its
+ * cancelled sends settle here. */
+void outbox_close(struct outbox *ob);
+
+#endif

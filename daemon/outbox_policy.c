@@ -1,0 +1,94 @@
+/* The outbox's rules; see outbox_policy.h. */
+#include "outbox_policy.h"
+
+#include <string.h>
+
+#include "config.h"
+
+/* 1000 * unit_ms / rate rounded up, 0 when rate is 0. */
+static unsigned spacing(unsigned unit_ms, unsigned rate)
+{
+	return rate ? (unit_ms + rate - 1) / rate : 0;
+}
+
+unsigned outbox_interval_ms(const struct config *cfg, const struct dest *d)
+{
+	unsigned per_second, per_minute;
+
+	if (strcmp(d->platform, "feishu") == 0) {
+		per_second = spacing(1000, cfg->outbox_feishu_per_second);
+		if (d->kind != DEST_ROBOT)
+			return per_second;
+		per_minute = spacing(60000, cfg->outbox_feishu_bot_per_minute);
+		return per_minute > per_second ? per_minute : per_second;
+	}
+	/* WeCom's 30 a minute is per member of an app; its groups and robots,
+	 * and everything a DingTalk robot sends, go by the group robots' 20. */
+	if (strcmp(d->platform, "wecom") == 0 && d->kind == DEST_USER)
+		return spacing(60000, cfg->outbox_wecom_app_per_minute);
+	return spacing(60000, cfg->outbox_robot_per_minute);
+}
+
+int64_t outbox_backoff_s(int attempts, uint32_t jitter)
+{
+	int64_t base = OUTBOX_BACKOFF_MAX_S;
+	int64_t half;
+
+	if (attempts < 1)
+		attempts = 1;
+	if (attempts < 10 && ((int64_t)1 << attempts) < base)
+		base = (int64_t)1 << attempts;
+	/* "Equal jitter": never less than half, so a failing platform is not
+	 * hit again at once, yet rows that failed together spread out. */
+	half = base / 2;
+	base = half + (int64_t)(jitter % (uint32_t)(base - half + 1));
+	return base < 1 ? 1 : base;
+}
+
+enum store_outbox_fate outbox_fate(const struct send_result *res, int attempts,
+                                   int64_t created_at, int64_t now, int64_t max_age_s,
+                                   uint32_t jitter, int64_t *not_before)
+{
+	switch (res->outcome) {
+	case SEND_OK:
+		return OUTBOX_SENT;
+	case SEND_RATE_LIMITED:
+		*not_before = now + (res->retry_after_s > 0 ? res->retry_after_s : 1);
+		return OUTBOX_WAIT;
+	case SEND_TRANSIENT:
+		*not_before = now + outbox_backoff_s(attempts + 1, jitter);
+		return *not_before - created_at > max_age_s ? OUTBOX_DEAD : OUTBOX_RETRY;
+	case SEND_PERMANENT:
+		break;
+	}
+	return OUTBOX_DEAD;
+}
+
+uint64_t outbox_pace_wait(const struct outbox_pace *p, uint64_t now_ms)
+{
+	return p->ready_ms > now_ms ? p->ready_ms - now_ms : 0;
+}
+
+void outbox_pace_take(struct outbox_pace *p, uint64_t now_ms, unsigned interval_ms)
+{
+	/* A late send earns no credit: the next one still waits a whole
+	 * interval after it. */
+	p->ready_ms = now_ms + interval_ms;
+}
+
+void outbox_pace_hold(struct outbox_pace *p, uint64_t now_ms, uint64_t wait_ms)
+{
+	if (p->ready_ms < now_ms + wait_ms)
+		p->ready_ms = now_ms + wait_ms;
+}
+
+void outbox_pace_restore(struct outbox_pace *p, uint64_t now_ms, int64_t now_s, int64_t last_s,
+                         unsigned interval_ms)
+{
+	/* The attempt started somewhere within second last_s, so at the latest
+	 * at last_s + 1; "now" is at least now_s. */
+	int64_t wait_ms = last_s > 0 && interval_ms ? (last_s + 1 - now_s) * 1000 + (int64_t)interval_ms
+	                                            : 0;
+
+	p->ready_ms = wait_ms > 0 ? now_ms + (uint64_t)wait_ms : now_ms;
+}

@@ -1,0 +1,245 @@
+/* The daily reminder sweep on the event loop; see scheduler.h. */
+#include "scheduler.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "clock.h"
+#include "config.h"
+#include "log.h"
+#include "metrics.h"
+#include "remind.h"
+#include "remind_sweep.h"
+#include "store_remind.h"
+#include "store_workdays.h"
+
+#define CALENDAR_FILE "cn-workcalendar.csv"
+/* The longest sleep: a changed clock or calendar is noticed within it. */
+#define MAX_SLEEP_S 3600
+/* After a failed sweep step, the next attempt. */
+#define RETRY_S 600
+#define SECONDS_PER_DAY 86400
+#define CST_OFFSET (8 * 3600)
+
+struct scheduler {
+	uv_timer_t timer;
+	struct store *st;
+	struct config *const *cfgp;
+	struct calendar cal;
+	struct remind_sweep *sweep;   /* the sweep in progress, or NULL */
+	int64_t sweep_day;
+	uint64_t sweep_started_ns;
+	uint64_t sweep_busy_ns;       /* spent in the sweep's own steps */
+};
+
+/* Loads the data directory's calendar file into the table (a missing file
+ * is not an error: the table may come from cqoctl), then reads the table. */
+static void load_calendar(struct scheduler *s)
+{
+	const struct config *cfg = *s->cfgp;
+	struct store_workdays_load res;
+	char path[4096], until[11];
+
+	snprintf(path, sizeof path, "%s/%s", cfg->data_dir, CALENDAR_FILE);
+	int rc = store_workdays_load_csv(s->st, path, &res);
+	if (rc == 0)
+		log_info("calendar: %d days from %s (%d new or changed)", res.rows, path, res.changed);
+	else if (rc == -EINVAL)
+		log_warn("calendar: %s:%u: not a date,kind[,name] line; file not loaded", path,
+		         res.bad_line);
+	else if (rc == -ENOENT)
+		log_info("calendar: %s: %s; using the calendar already in the database", path,
+		         strerror(-rc));
+	else
+		log_warn("calendar: %s: %s; using the calendar already in the database", path,
+		         strerror(-rc));
+	struct calendar fresh = {0};
+	if (store_workdays_read(s->st, &fresh) < 0) {
+		log_warn("calendar: cannot read the calendar table; keeping the one loaded before");
+	} else {
+		calendar_free(&s->cal);
+		s->cal = fresh;
+	}
+	int64_t last = calendar_covered_until(&s->cal);
+	if (last < 0) {
+		log_warn("calendar: no holidays loaded; reminders go on Monday to Friday");
+		return;
+	}
+	remind_day_str(last, until);
+	log_info("calendar: covers working days until %s", until);
+}
+
+/* Seconds from `now` to the next time a sweep may be due. */
+static int64_t seconds_to_next(const struct scheduler *s, int64_t now, unsigned send_at)
+{
+	int64_t today = clock_cst_day(now);
+	int64_t minute = ((now + CST_OFFSET) % SECONDS_PER_DAY) / 60;
+	int64_t day = calendar_is_workday(&s->cal, today) && minute < send_at
+	                      ? today : calendar_next_workday(&s->cal, today);
+	int64_t wait = remind_day_start(day) + (int64_t)send_at * 60 - now;
+
+	return wait < 1 ? 1 : wait > MAX_SLEEP_S ? MAX_SLEEP_S : wait;
+}
+
+static void on_timer(uv_timer_t *t);
+
+static void arm(struct scheduler *s, int64_t seconds)
+{
+	uv_timer_start(&s->timer, on_timer, (uint64_t)seconds * 1000, 0);
+}
+
+/* Begins today's sweep; false when there is nothing to do now. */
+static bool begin_sweep(struct scheduler *s, int64_t now, int64_t today, int64_t last)
+{
+	const struct config *cfg = *s->cfgp;
+	struct remind_sweep_opts o = {.today = today, .now = now, .cal = &s->cal, .cfg = cfg};
+	char day[11], from[11];
+	int rc;
+
+	if (!remind_window(&s->cal, today, last, cfg->remind_catch_up_days, &o.from, &o.to)) {
+		store_remind_set_last_sweep(s->st, today, now);
+		return false;
+	}
+	remind_day_str(today, day);
+	remind_day_str(o.from, from);
+	if (o.from < today)
+		log_info("reminders: catching up once on milestones since %s", from);
+	s->sweep_started_ns = clock_mono_ns();
+	rc = remind_sweep_begin(s->st, &o, &s->sweep);
+	s->sweep_busy_ns = clock_mono_ns() - s->sweep_started_ns;
+	if (rc < 0) {
+		log_warn("reminders: sweep of %s cannot start: %s; retrying later", day, strerror(-rc));
+		return false;
+	}
+	s->sweep_day = today;
+	return true;
+}
+
+/* Whether a sweep is due now (a working day, send_at passed, not swept). */
+static void plan(struct scheduler *s)
+{
+	const struct config *cfg = *s->cfgp;
+	int64_t now = clock_now(), today = clock_cst_day(now), last;
+	int64_t minute = ((now + CST_OFFSET) % SECONDS_PER_DAY) / 60;
+
+	if (store_remind_last_sweep(s->st, &last) < 0) {
+		arm(s, RETRY_S);
+		return;
+	}
+	if (calendar_is_workday(&s->cal, today) && minute >= cfg->remind_send_at && last < today &&
+	    begin_sweep(s, now, today, last)) {
+		uv_timer_start(&s->timer, on_timer, 0, 0);
+		return;
+	}
+	arm(s, seconds_to_next(s, now, cfg->remind_send_at));
+}
+
+static void finish_sweep(struct scheduler *s)
+{
+	struct remind_sweep_stats st;
+	char day[11];
+
+	remind_sweep_stats(s->sweep, &st);
+	remind_day_str(s->sweep_day, day);
+	/* Its own work, and the time until it ended: between its steps the
+	 * loop serves requests and the outbox. */
+	log_info("reminders: swept %s: %zu reminders in %zu messages (%zu clerks' digests, "
+	         "%zu for persons without a chat identity) in %.1f ms (%.1f ms until done)",
+	         day, st.items, st.messages, st.digests, st.unbound, s->sweep_busy_ns / 1e6,
+	         metrics_since(s->sweep_started_ns) * 1000);
+	metrics_add("cqod_reminder_sweeps_total", "", 1);
+	metrics_add("cqod_reminders_total", "kind=\"person\"", st.items);
+	metrics_add("cqod_reminder_messages_total", "", st.messages);
+	metrics_add("cqod_reminders_total", "kind=\"digest\"", st.digests);
+	metrics_add("cqod_reminders_total", "kind=\"unbound\"", st.unbound);
+	metrics_add("cqod_reminder_sweep_busy_microseconds_total", "", s->sweep_busy_ns / 1000);
+	remind_sweep_free(s->sweep);
+	s->sweep = NULL;
+}
+
+static void scheduler_metrics_init(void)
+{
+	metrics_describe("cqod_reminder_sweeps_total", "counter", "Daily reminder sweeps completed.");
+	metrics_describe("cqod_reminders_total", "counter",
+	                 "Reminder milestones claimed by sweeps, by kind (person, digest line, "
+	                 "person without a chat identity).");
+	metrics_describe("cqod_reminder_messages_total", "counter",
+	                 "Reminder messages enqueued (a person's milestones of a day are one).");
+	metrics_describe("cqod_reminder_sweep_busy_microseconds_total", "counter",
+	                 "Time the sweeps spent on the loop.");
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct scheduler *s = t->data;
+	bool done = false;
+
+	if (!s->sweep) {
+		plan(s);
+		return;
+	}
+	uint64_t t0 = clock_mono_ns();
+	int rc = remind_sweep_step(s->sweep, &done);
+	s->sweep_busy_ns += clock_mono_ns() - t0;
+	if (rc < 0) {
+		log_warn("reminders: sweep step failed (%s); retrying in %d s", strerror(-rc),
+		         RETRY_S);
+		remind_sweep_free(s->sweep);
+		s->sweep = NULL;
+		arm(s, RETRY_S);
+		return;
+	}
+	if (!done) {
+		/* The next step on the next loop iteration: requests go first. */
+		uv_timer_start(&s->timer, on_timer, 0, 0);
+		return;
+	}
+	finish_sweep(s);
+	plan(s);
+}
+
+int scheduler_start(uv_loop_t *loop, struct store *st, struct config *const *cfgp,
+                    struct scheduler **out)
+{
+	struct scheduler *s = calloc(1, sizeof *s);
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->st = st;
+	s->cfgp = cfgp;
+	scheduler_metrics_init();
+	uv_timer_init(loop, &s->timer);
+	s->timer.data = s;
+	load_calendar(s);
+	uv_timer_start(&s->timer, on_timer, 0, 0);
+	*out = s;
+	return 0;
+}
+
+void scheduler_reload(struct scheduler *s)
+{
+	load_calendar(s);
+	if (!s->sweep)
+		uv_timer_start(&s->timer, on_timer, 0, 0);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct scheduler *s = h->data;
+
+	remind_sweep_free(s->sweep);
+	calendar_free(&s->cal);
+	free(s);
+}
+
+void scheduler_close(struct scheduler *s)
+{
+	if (!s)
+		return;
+	uv_timer_stop(&s->timer);
+	uv_close((uv_handle_t *)&s->timer, on_closed);
+}

@@ -1,0 +1,414 @@
+/* Filing and term changes; see store_appoint.h. */
+#include "store_appoint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_audit.h"
+#include "store_internal.h"
+
+/* Audit snapshots. updated_at is left out so that an update which changes
+ * nothing gives the same text and writes no audit row. */
+static const char APPOINT_SNAPSHOT_SQL[] =
+	"SELECT json_object('id', id, 'enterprise_id', enterprise_id, 'person_id', person_id,"
+	" 'doc_no', doc_no, 'start_date', start_date, 'term_end', term_end, 'status', status,"
+	" 'ended_on', ended_on, 'end_reason', end_reason, 'predecessor_id', predecessor_id,"
+	" 'eligibility_warnings', eligibility_warnings, 'remarks', remarks)"
+	" FROM appointments WHERE id = ?";
+static const char ENTERPRISE_SNAPSHOT_SQL[] =
+	"SELECT json_object('id', id, 'credit_code', credit_code, 'name', name,"
+	" 'region_code', region_code, 'industry_code', industry_code, 'size', size,"
+	" 'nature', nature, 'employees', employees, 'main_products', main_products)"
+	" FROM enterprises WHERE id = ?";
+static const char PERSON_SNAPSHOT_SQL[] =
+	"SELECT json_object('id', id, 'name', name, 'gender', gender, 'birth_date', birth_date,"
+	" 'education', education, 'major', major, 'quality_years', quality_years,"
+	" 'position', position, 'title', title, 'phone', phone, 'email', email, 'resume', resume)"
+	" FROM people WHERE id = ?";
+
+static const char ENTERPRISE_FIND_SQL[] =
+	"SELECT id, region_code FROM enterprises WHERE credit_code = ?1";
+/* ?1 is the credit code (insert) or the id (update); NULL keeps a value. */
+static const char ENTERPRISE_INSERT_SQL[] =
+	"INSERT INTO enterprises (credit_code, name, region_code, industry_code, size, nature,"
+	" employees, main_products, created_at, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+static const char ENTERPRISE_UPDATE_SQL[] =
+	"UPDATE enterprises SET name = coalesce(?2, name), region_code = coalesce(?3, region_code),"
+	" industry_code = coalesce(?4, industry_code), size = coalesce(?5, size),"
+	" nature = coalesce(?6, nature), employees = coalesce(?7, employees),"
+	" main_products = coalesce(?8, main_products), updated_at = ?9 WHERE id = ?1";
+
+static const char PERSON_FIND_SQL[] =
+	"SELECT id FROM people WHERE name = ?1 AND phone = ?2 ORDER BY id LIMIT 1";
+/* ?1 is the name (insert) or the id (update); NULL keeps a value. */
+static const char PERSON_INSERT_SQL[] =
+	"INSERT INTO people (name, gender, birth_date, education, major, quality_years,"
+	" position, title, phone, email, resume, created_at, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)";
+static const char PERSON_UPDATE_SQL[] =
+	"UPDATE people SET gender = coalesce(?2, gender), birth_date = coalesce(?3, birth_date),"
+	" education = coalesce(?4, education), major = coalesce(?5, major),"
+	" quality_years = coalesce(?6, quality_years), position = coalesce(?7, position),"
+	" title = coalesce(?8, title), phone = coalesce(?9, phone), email = coalesce(?10, email),"
+	" resume = coalesce(?11, resume), updated_at = ?12 WHERE id = ?1";
+
+static const char ACTIVE_FIND_SQL[] =
+	"SELECT id FROM appointments WHERE enterprise_id = ?1 AND status = 'active'";
+static const char APPOINT_END_SQL[] =
+	"UPDATE appointments SET status = 'ended', ended_on = min(term_end, date(?3, '-1 day')),"
+	" end_reason = '更换', updated_at = ?4"
+	" WHERE id = ?1 AND enterprise_id = ?2 AND status = 'active' RETURNING ended_on";
+/* ?5 is the term as an SQLite modifier ("+36 months"). */
+static const char APPOINT_INSERT_SQL[] =
+	"INSERT INTO appointments (enterprise_id, person_id, doc_no, start_date, term_end,"
+	" predecessor_id, eligibility_warnings, remarks, filed_by, filed_at, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, date(?4, ?5, '-1 day'), nullif(?6, 0), ?7, ?8, ?9, ?10, ?10)"
+	" RETURNING id, term_end";
+static const char APPOINT_RENEW_SQL[] =
+	"UPDATE appointments SET start_date = ?2, term_end = date(?2, ?3, '-1 day'), updated_at = ?4"
+	" WHERE id = ?1 AND status = 'active' RETURNING term_end";
+static const char APPOINT_EXISTS_SQL[] = "SELECT 1 FROM appointments WHERE id = ?1";
+static const char APPOINT_DISMISS_SQL[] =
+	"UPDATE appointments SET status = 'dismissed', ended_on = ?2, end_reason = ?3,"
+	" updated_at = ?4 WHERE id = ?1 AND status = 'active'";
+
+int store_appoint_enterprise_find(struct store *st, const char *credit_code, int64_t *id,
+                                  char region[16])
+{
+	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_FIND_SQL);
+
+	*id = 0;
+	region[0] = '\0';
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, credit_code);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, region, 16);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "enterprise find", rc);
+}
+
+/* Steps a statement that returns no rows; maps failures. */
+static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	/* A refused value (CHECK, NOT NULL, a test's RAISE) is the caller's
+	 * input, not a store failure worth an error log line. */
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return store_errno(rc);
+	return store_fail(st, what, rc);
+}
+
+static int bind_long_or_null(sqlite3_stmt *s, int idx, long v)
+{
+	return v < 0 ? sqlite3_bind_null(s, idx) : sqlite3_bind_int64(s, idx, v);
+}
+
+/* Writes an audit row when the snapshot changed (before NULL: created). */
+static int audit_if_changed(struct store *st, const struct store_actor *who, const char *entity,
+                            int64_t id, int64_t record_id, const char *snapshot_sql,
+                            const char *before)
+{
+	char *after = NULL;   /* owned here */
+	int rc = store_snapshot_json(st, snapshot_sql, id, &after);
+
+	if (rc == 0 && (!before || !after || strcmp(before, after) != 0))
+		rc = store_audit_add(st, who, entity, id, record_id, before, after);
+	free(after);
+	return rc;
+}
+
+/* Inserts or updates the enterprise; *before is its snapshot before the
+ * change (NULL when it is new; caller frees). */
+static int enterprise_put(struct store *st, const struct store_appoint_enterprise *e,
+                          int64_t now, int64_t *id, char **before)
+{
+	char region[16];
+	int rc = store_appoint_enterprise_find(st, e->credit_code, id, region);
+
+	*before = NULL;
+	if (rc == 0)
+		rc = store_snapshot_json(st, ENTERPRISE_SNAPSHOT_SQL, *id, before);
+	if (rc != 0 && rc != -ENOENT)
+		return rc;
+	bool exists = rc == 0;
+	sqlite3_stmt *s = store_prepare(st, exists ? ENTERPRISE_UPDATE_SQL : ENTERPRISE_INSERT_SQL);
+	if (!s)
+		return -EIO;
+	if (exists)
+		sqlite3_bind_int64(s, 1, *id);
+	else
+		store_bind_text(s, 1, e->credit_code);
+	store_bind_text_or_null(s, 2, e->name);
+	store_bind_text_or_null(s, 3, e->region_code);
+	store_bind_text_or_null(s, 4, e->industry_code);
+	store_bind_text_or_null(s, 5, e->size);
+	store_bind_text_or_null(s, 6, e->nature);
+	bind_long_or_null(s, 7, e->employees);
+	store_bind_text_or_null(s, 8, e->main_products);
+	sqlite3_bind_int64(s, 9, now);
+	rc = step_done(st, s, "enterprise put");
+	if (rc == 0 && !exists)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+/* The person with this name and phone, updated with the given fields, or a
+ * new one; *before as for enterprise_put. */
+static int person_put(struct store *st, const struct store_appoint_person *p, int64_t now,
+                      int64_t *id, char **before, bool *reused)
+{
+	int rc = SQLITE_DONE;
+
+	*before = NULL;
+	*reused = false;
+	if (p->phone && *p->phone) {
+		sqlite3_stmt *f = store_prepare(st, PERSON_FIND_SQL);
+		if (!f)
+			return -EIO;
+		store_bind_text(f, 1, p->name);
+		store_bind_text(f, 2, p->phone);
+		rc = sqlite3_step(f);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(f, 0);
+		store_stmt_done(f);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_fail(st, "person find", rc);
+	}
+	*reused = rc == SQLITE_ROW;
+	if (*reused && (rc = store_snapshot_json(st, PERSON_SNAPSHOT_SQL, *id, before)) < 0)
+		return rc;
+	sqlite3_stmt *s = store_prepare(st, *reused ? PERSON_UPDATE_SQL : PERSON_INSERT_SQL);
+	if (!s)
+		return -EIO;
+	if (*reused)
+		sqlite3_bind_int64(s, 1, *id);
+	else
+		store_bind_text(s, 1, p->name);
+	store_bind_text_or_null(s, 2, p->gender);
+	store_bind_text_or_null(s, 3, p->birth_date);
+	store_bind_text_or_null(s, 4, p->education);
+	store_bind_text_or_null(s, 5, p->major);
+	bind_long_or_null(s, 6, p->quality_years);
+	store_bind_text_or_null(s, 7, p->position);
+	store_bind_text_or_null(s, 8, p->title);
+	store_bind_text_or_null(s, 9, p->phone);
+	store_bind_text_or_null(s, 10, p->email);
+	store_bind_text_or_null(s, 11, p->resume);
+	sqlite3_bind_int64(s, 12, now);
+	rc = step_done(st, s, "person put");
+	if (rc == 0 && !*reused)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+/* Ends the predecessor for 更换; its audit row belongs to its own record. */
+static int end_predecessor(struct store *st, const struct store_actor *who,
+                           const struct store_appoint_filing *in, int64_t enterprise_id,
+                           char ended_on[11])
+{
+	char *before = NULL;   /* owned here */
+	int rc = store_snapshot_json(st, APPOINT_SNAPSHOT_SQL, in->replaces, &before);
+	sqlite3_stmt *s = rc == 0 ? store_prepare(st, APPOINT_END_SQL) : NULL;
+
+	if (!s) {
+		free(before);
+		return rc < 0 ? rc : -EIO;
+	}
+	sqlite3_bind_int64(s, 1, in->replaces);
+	sqlite3_bind_int64(s, 2, enterprise_id);
+	store_bind_text(s, 3, in->start_date);
+	sqlite3_bind_int64(s, 4, in->now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_col_text(s, 0, ended_on, 11);
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		rc = audit_if_changed(st, who, "appointment", in->replaces, in->replaces,
+		                      APPOINT_SNAPSHOT_SQL, before);
+	else if (rc == SQLITE_DONE)
+		rc = -ESTALE;
+	else
+		rc = (rc & 0xff) == SQLITE_CONSTRAINT ? store_errno(rc)
+		                                      : store_fail(st, "appointment end", rc);
+	free(before);
+	return rc;
+}
+
+/* The enterprise's active appointment in *active (0 if none). */
+static int active_of(struct store *st, int64_t enterprise_id, int64_t *active)
+{
+	sqlite3_stmt *s = store_prepare(st, ACTIVE_FIND_SQL);
+
+	*active = 0;
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, enterprise_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*active = sqlite3_column_int64(s, 0);
+	store_stmt_done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "active find", rc);
+}
+
+static int appointment_insert(struct store *st, const struct store_actor *who,
+                              const struct store_appoint_filing *in, int64_t enterprise_id,
+                              struct store_appoint_filed *out)
+{
+	char term[24], filed_by[192];
+	sqlite3_stmt *s = store_prepare(st, APPOINT_INSERT_SQL);
+
+	if (!s)
+		return -EIO;
+	if (in->term_months < 1 || in->term_months > 120)
+		return -EINVAL;
+	snprintf(term, sizeof term, "+%d months", in->term_months);
+	snprintf(filed_by, sizeof filed_by, "%s:%s", who->platform ? who->platform : "",
+	         who->user_id ? who->user_id : "");
+	sqlite3_bind_int64(s, 1, enterprise_id);
+	sqlite3_bind_int64(s, 2, out->person_id);
+	store_bind_text_or_null(s, 3, in->doc_no);
+	store_bind_text(s, 4, in->start_date);
+	store_bind_text(s, 5, term);
+	sqlite3_bind_int64(s, 6, in->replaces);
+	store_bind_text_or_null(s, 7, in->warnings);
+	store_bind_text_or_null(s, 8, in->remarks);
+	store_bind_text(s, 9, filed_by);
+	sqlite3_bind_int64(s, 10, in->now);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, out->term_end, sizeof out->term_end);
+		rc = sqlite3_step(s);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return store_errno(rc);
+	return store_fail(st, "appointment insert", rc);
+}
+
+int store_appoint_file(struct store *st, const struct store_actor *who,
+                       const struct store_appoint_filing *in, struct store_appoint_filed *out)
+{
+	char *ent_before = NULL, *person_before = NULL;   /* owned here */
+	int64_t enterprise_id = 0, active = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!in->enterprise.credit_code || !in->person.name || !in->start_date)
+		return -EINVAL;
+	rc = enterprise_put(st, &in->enterprise, in->now, &enterprise_id, &ent_before);
+	if (rc == 0 && in->replaces)
+		rc = end_predecessor(st, who, in, enterprise_id, out->ended_on);
+	if (rc == 0)
+		rc = active_of(st, enterprise_id, &active);
+	if (rc == 0 && active) {
+		out->active_id = active;
+		rc = -EEXIST;
+	}
+	if (rc == 0)
+		rc = person_put(st, &in->person, in->now, &out->person_id, &person_before,
+		                &out->person_reused);
+	if (rc == 0)
+		rc = appointment_insert(st, who, in, enterprise_id, out);
+	if (rc == 0)
+		rc = audit_if_changed(st, who, "enterprise", enterprise_id, out->id,
+		                      ENTERPRISE_SNAPSHOT_SQL, ent_before);
+	if (rc == 0)
+		rc = audit_if_changed(st, who, "person", out->person_id, out->id,
+		                      PERSON_SNAPSHOT_SQL, person_before);
+	if (rc == 0)
+		rc = audit_if_changed(st, who, "appointment", out->id, out->id,
+		                      APPOINT_SNAPSHOT_SQL, NULL);
+	free(ent_before);
+	free(person_before);
+	return rc;
+}
+
+/* -ENOENT or -ESTALE for an appointment a conditional update missed. */
+static int why_missed(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = store_prepare(st, APPOINT_EXISTS_SQL);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return -ESTALE;
+	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "appointment exists", rc);
+}
+
+int store_appoint_renew(struct store *st, const struct store_actor *who, int64_t id,
+                        const char *start_date, int term_months, int64_t now,
+                        char term_end[11])
+{
+	char term[24], *before = NULL;   /* before: owned here */
+	int rc;
+
+	term_end[0] = '\0';
+	if (term_months < 1 || term_months > 120 || !start_date)
+		return -EINVAL;
+	rc = store_snapshot_json(st, APPOINT_SNAPSHOT_SQL, id, &before);
+	sqlite3_stmt *s = rc == 0 ? store_prepare(st, APPOINT_RENEW_SQL) : NULL;
+	if (!s) {
+		free(before);
+		return rc < 0 ? rc : -EIO;
+	}
+	snprintf(term, sizeof term, "+%d months", term_months);
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, start_date);
+	store_bind_text(s, 3, term);
+	sqlite3_bind_int64(s, 4, now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_col_text(s, 0, term_end, 11);
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		rc = audit_if_changed(st, who, "appointment", id, id, APPOINT_SNAPSHOT_SQL, before);
+	else if (rc == SQLITE_DONE)
+		rc = why_missed(st, id);
+	else
+		rc = (rc & 0xff) == SQLITE_CONSTRAINT ? store_errno(rc)
+		                                      : store_fail(st, "appointment renew", rc);
+	free(before);
+	return rc;
+}
+
+int store_appoint_dismiss(struct store *st, const struct store_actor *who, int64_t id,
+                          const char *ended_on, const char *reason, int64_t now)
+{
+	char *before = NULL;   /* owned here */
+	int rc = store_snapshot_json(st, APPOINT_SNAPSHOT_SQL, id, &before);
+	sqlite3_stmt *s = rc == 0 ? store_prepare(st, APPOINT_DISMISS_SQL) : NULL;
+
+	if (!s) {
+		free(before);
+		return rc < 0 ? rc : -EIO;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, ended_on);
+	store_bind_text_or_null(s, 3, reason);
+	sqlite3_bind_int64(s, 4, now);
+	rc = step_done(st, s, "appointment dismiss");
+	if (rc == 0 && sqlite3_changes(st->db) == 0)
+		rc = why_missed(st, id);
+	else if (rc == 0)
+		rc = audit_if_changed(st, who, "appointment", id, id, APPOINT_SNAPSHOT_SQL, before);
+	free(before);
+	return rc;
+}

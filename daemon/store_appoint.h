@@ -1,0 +1,91 @@
+/*
+ * Appointments as filed and managed by clerks: 备案 (file), 更换 (file a
+ * successor and end the predecessor), 续聘 (renew the term) and 解聘
+ * (dismiss). Each change writes its audit rows (store_audit_add, record_id =
+ * the appointment) in the caller's transaction: these functions never begin
+ * or commit, so a handler can put a filing and its binding code in one
+ * transaction and roll both back together.
+ *
+ * Dates are "YYYY-MM-DD"; term ends are computed by SQLite as start +
+ * term_months - 1 day (a 36-month term from 2026-01-01 ends 2028-12-31).
+ */
+#ifndef CQOD_STORE_APPOINT_H
+#define CQOD_STORE_APPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+struct store_actor;
+
+/* The enterprise registered under `credit_code`: its id and region_code
+ * (region[16]); -ENOENT if none. */
+int store_appoint_enterprise_find(struct store *st, const char *credit_code, int64_t *id,
+                                  char region[16]);
+
+/* Person fields of the 信息表; NULL (or "") means "not given". Borrowed. */
+struct store_appoint_person {
+	const char *name, *gender, *birth_date, *education, *major, *position, *title;
+	const char *phone, *email, *resume;
+	long quality_years;        /* -1: not given */
+};
+
+/* Enterprise fields; NULL (or "") means "not given" (an existing enterprise
+ * keeps its value). credit_code is required; name and region_code are
+ * required for an enterprise not yet registered. Borrowed. */
+struct store_appoint_enterprise {
+	const char *credit_code, *name, *region_code, *industry_code, *size, *nature;
+	const char *main_products;
+	long employees;            /* -1: not given */
+};
+
+/* A filing. Borrowed strings. */
+struct store_appoint_filing {
+	struct store_appoint_person person;
+	struct store_appoint_enterprise enterprise;
+	const char *doc_no;        /* appointment document number */
+	const char *start_date;
+	int term_months;           /* 1..120 */
+	const char *warnings;      /* unmet eligibility criteria, or NULL */
+	const char *remarks;
+	int64_t replaces;          /* 0, or the active appointment this one succeeds */
+	int64_t now;
+};
+
+struct store_appoint_filed {
+	int64_t id;                /* the new record number */
+	int64_t person_id;
+	char term_end[11];
+	bool person_reused;        /* an existing person with the same name and phone */
+	int64_t active_id;         /* -EEXIST: the enterprise's active appointment */
+	char ended_on[11];         /* replaces != 0: the predecessor's end date */
+};
+
+/* Files an appointment, inside the caller's transaction: upserts the
+ * enterprise by credit code (given fields replace stored ones), reuses the
+ * person with the same name and phone or creates one, and inserts the
+ * appointment. With `replaces`, that appointment (which must be active and
+ * of the same enterprise) is first ended: status 'ended', end_reason '更换',
+ * ended_on the day before the new start (its term end if earlier).
+ * Returns 0; -EEXIST when the enterprise already has another active
+ * appointment (out->active_id); -ESTALE when `replaces` is not an active
+ * appointment of this enterprise; -EINVAL when the schema refuses a value;
+ * -EIO. On failure the caller rolls back. */
+int store_appoint_file(struct store *st, const struct store_actor *who,
+                       const struct store_appoint_filing *in, struct store_appoint_filed *out);
+
+/* 续聘: a new term for active appointment `id` from start_date for
+ * term_months, the record number unchanged; the new term end goes to
+ * term_end[11]. Inside the caller's transaction. -ENOENT, -ESTALE (not
+ * active), -EINVAL, -EIO. */
+int store_appoint_renew(struct store *st, const struct store_actor *who, int64_t id,
+                        const char *start_date, int term_months, int64_t now,
+                        char term_end[11]);
+
+/* 解聘: active appointment `id` becomes 'dismissed' on ended_on for `reason`.
+ * Inside the caller's transaction. -ENOENT, -ESTALE (not active), -EINVAL,
+ * -EIO. */
+int store_appoint_dismiss(struct store *st, const struct store_actor *who, int64_t id,
+                          const char *ended_on, const char *reason, int64_t now);
+
+#endif

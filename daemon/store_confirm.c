@@ -1,0 +1,96 @@
+/* Pending confirmations; see store_confirm.h. */
+#include "store_confirm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+static const char CONFIRM_PURGE_SQL[] = "DELETE FROM confirmations WHERE expires_at <= ?";
+static const char CONFIRM_DROP_SQL[] =
+	"DELETE FROM confirmations WHERE platform = ? AND user_id = ? AND expires_at > ?";
+static const char CONFIRM_PUT_SQL[] =
+	"INSERT INTO confirmations (code, platform, user_id, command, expires_at)"
+	" VALUES (?, ?, ?, ?, ?)";
+static const char CONFIRM_TAKE_SQL[] =
+	"DELETE FROM confirmations WHERE code = ? AND platform = ? AND user_id = ?"
+	" AND expires_at > ? RETURNING command";
+
+static int purge(struct store *st, int64_t now)
+{
+	sqlite3_stmt *s = store_prepare(st, CONFIRM_PURGE_SQL);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, now);
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm purge", rc);
+}
+
+int store_confirm_drop(struct store *st, const char *platform, const char *user_id,
+                       int64_t now, int *dropped)
+{
+	sqlite3_stmt *s = store_prepare(st, CONFIRM_DROP_SQL);
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, platform);
+	store_bind_text(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, now);
+	int rc = sqlite3_step(s);
+	if (dropped)
+		*dropped = sqlite3_changes(st->db) > 0;
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm drop", rc);
+}
+
+int store_confirm_put(struct store *st, const char *platform, const char *user_id,
+                      const char *code, const char *command, int64_t now,
+                      int64_t expires_at)
+{
+	int rc = purge(st, now);
+	if (rc == 0)
+		rc = store_confirm_drop(st, platform, user_id, now, NULL);
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *s = store_prepare(st, CONFIRM_PUT_SQL);
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, platform);
+	store_bind_text(s, 3, user_id);
+	store_bind_text(s, 4, command);
+	sqlite3_bind_int64(s, 5, expires_at);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return -EEXIST;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm put", rc);
+}
+
+int store_confirm_take(struct store *st, const char *platform, const char *user_id,
+                       const char *code, int64_t now, char **command)
+{
+	sqlite3_stmt *s = store_prepare(st, CONFIRM_TAKE_SQL);
+
+	*command = NULL;
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, code);
+	store_bind_text(s, 2, platform);
+	store_bind_text(s, 3, user_id);
+	sqlite3_bind_int64(s, 4, now);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*command = strdup((const char *)sqlite3_column_text(s, 0));
+	/* RETURNING rows must be stepped to the end for the DELETE to finish. */
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE) {
+		free(*command);
+		*command = NULL;
+		return store_fail(st, "confirm take", rc);
+	}
+	return *command ? 0 : -ENOENT;
+}

@@ -1,0 +1,403 @@
+/* Import rows: savepoints, shared helpers, enterprises and their tags; see
+ * store_import.h. CQO rows are in store_import_cqo.c, trainings and
+ * sanctions in store_import_records.c. */
+#include "store_import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_audit.h"
+#include "store_import_internal.h"
+
+/* The schema's CHECK list of enterprise_tags.tag, in its order. */
+static const char *const tags[STORE_IMPORT_TAGS] = {
+	"规上", "链主", "好品", "质量奖", "专精特新", "标杆", "食品", "药品", "特种设备",
+};
+
+const char *store_import_tag_name(int i)
+{
+	return i >= 0 && i < STORE_IMPORT_TAGS ? tags[i] : NULL;
+}
+
+int store_import_tag_index(const char *tag)
+{
+	for (int i = 0; i < STORE_IMPORT_TAGS; i++)
+		if (strcmp(tag, tags[i]) == 0)
+			return i;
+	return -1;
+}
+
+int store_import_process_init(void)
+{
+	/* Without the mutexes and memory statistics of a serialized build,
+	 * a bulk import spends far less time in malloc bookkeeping. */
+	if (sqlite3_config(SQLITE_CONFIG_SINGLETHREAD) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		return -EINVAL;
+	return 0;
+}
+
+int store_import_begin(struct store *st)
+{
+	/* Each row's savepoint keeps the pages it changes in a sub-journal;
+	 * in memory that costs a copy, on disk a write per page. */
+	int rc = store_exec(st, "PRAGMA temp_store = MEMORY", "import temp_store");
+	return rc < 0 ? rc : store_begin(st);
+}
+
+static const char SAVEPOINT_SQL[] = "SAVEPOINT import_row";
+static const char RELEASE_SQL[] = "RELEASE import_row";
+static const char UNDO_SQL[] = "ROLLBACK TO import_row";
+
+static int step_plain(struct store *st, const char *sql, const char *what)
+{
+	sqlite3_stmt *s = store_prepare(st, sql);
+	if (!s)
+		return -EIO;
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
+}
+
+int store_import_row_begin(struct store *st)
+{
+	return step_plain(st, SAVEPOINT_SQL, "import savepoint");
+}
+
+int store_import_row_end(struct store *st, bool keep)
+{
+	int rc = keep ? 0 : step_plain(st, UNDO_SQL, "import row undo");
+	int rel = step_plain(st, RELEASE_SQL, "import release");
+	return rc < 0 ? rc : rel;
+}
+
+int import_step(struct store *st, sqlite3_stmt *s, const char *what, int id_col, int64_t *id,
+                int json_col, char **json)
+{
+	int rc = sqlite3_step(s), found = 0;
+
+	if (json)
+		*json = NULL;
+	if (rc == SQLITE_ROW) {
+		found = 1;
+		if (id_col >= 0)
+			*id = sqlite3_column_int64(s, id_col);
+		if (json_col >= 0) {
+			const unsigned char *t = sqlite3_column_text(s, json_col);
+			if (t && !(*json = strdup((const char *)t))) {
+				store_stmt_done(s);
+				return -ENOMEM;
+			}
+		}
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return found;
+	if (json) {
+		free(*json);
+		*json = NULL;
+	}
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return store_errno(rc);
+	return store_fail(st, what, rc);
+}
+
+int import_write(struct store *st, sqlite3_stmt *s, const char *what, bool insert, int64_t *id,
+                 const char *snapshot_sql, char **json)
+{
+	int rc = sqlite3_step(s);
+
+	store_stmt_done(s);
+	if (json)
+		*json = NULL;
+	if (rc != SQLITE_DONE)
+		return (rc & 0xff) == SQLITE_CONSTRAINT ? store_errno(rc) : store_fail(st, what, rc);
+	/* RETURNING would give the snapshot in one statement, but builds a
+	 * temporary table per row: twice the cost of this lookup by id. */
+	bool written = sqlite3_changes(st->db) > 0;
+	if (insert && written)
+		*id = sqlite3_last_insert_rowid(st->db);
+	if (!written || !snapshot_sql)
+		return 0;
+	return store_snapshot_json(st, snapshot_sql, *id, json);
+}
+
+int import_update(struct store *st, const char *before_sql, const char *update_sql,
+                  const char *snapshot_sql, int64_t id, import_bind_fn bind, const void *arg,
+                  const char *what, char **before, char **after)
+{
+	sqlite3_stmt *s = store_prepare(st, before_sql);
+	int rc;
+
+	*before = *after = NULL;
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	bind(s, arg);
+	rc = import_step(st, s, what, -1, NULL, 0, before);
+	if (rc <= 0)
+		return rc;
+	if (!(s = store_prepare(st, update_sql)))
+		rc = -EIO;
+	else {
+		sqlite3_bind_int64(s, 1, id);
+		bind(s, arg);
+		rc = import_write(st, s, what, false, &id, snapshot_sql, after);
+	}
+	if (rc < 0) {
+		free(*before);
+		*before = NULL;
+	}
+	return rc;
+}
+
+void import_bind_text(sqlite3_stmt *s, int idx, const char *text)
+{
+	store_bind_text_or_null(s, idx, text);
+}
+
+void import_bind_long(sqlite3_stmt *s, int idx, long v)
+{
+	if (v < 0)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_int64(s, idx, v);
+}
+
+#define ENTERPRISE_JSON \
+	"json_object('id', id, 'credit_code', credit_code, 'name', name," \
+	" 'region_code', region_code, 'industry_code', industry_code, 'size', size," \
+	" 'nature', nature, 'employees', employees, 'main_products', main_products," \
+	" 'contact_name', contact_name, 'contact_phone', contact_phone)"
+
+static const char ENTERPRISE_FIND_SQL[] = "SELECT id FROM enterprises WHERE credit_code = ?1";
+static const char ENTERPRISE_INSERT_SQL[] =
+	"INSERT INTO enterprises (credit_code, name, region_code, industry_code, size, nature,"
+	" employees, main_products, contact_name, contact_phone, created_at, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
+/* ?1 is the id here; NULL keeps a value. */
+#define ENTERPRISE_CHANGES \
+	" WHERE id = ?1 AND (name IS NOT coalesce(?2, name)" \
+	" OR region_code IS NOT coalesce(?3, region_code)" \
+	" OR industry_code IS NOT coalesce(?4, industry_code) OR size IS NOT coalesce(?5, size)" \
+	" OR nature IS NOT coalesce(?6, nature) OR employees IS NOT coalesce(?7, employees)" \
+	" OR main_products IS NOT coalesce(?8, main_products)" \
+	" OR contact_name IS NOT coalesce(?9, contact_name)" \
+	" OR contact_phone IS NOT coalesce(?10, contact_phone))"
+static const char ENTERPRISE_BEFORE_SQL[] =
+	"SELECT " ENTERPRISE_JSON " FROM enterprises" ENTERPRISE_CHANGES;
+static const char ENTERPRISE_UPDATE_SQL[] =
+	"UPDATE enterprises SET name = coalesce(?2, name), region_code = coalesce(?3, region_code),"
+	" industry_code = coalesce(?4, industry_code), size = coalesce(?5, size),"
+	" nature = coalesce(?6, nature), employees = coalesce(?7, employees),"
+	" main_products = coalesce(?8, main_products), contact_name = coalesce(?9, contact_name),"
+	" contact_phone = coalesce(?10, contact_phone), updated_at = ?11" ENTERPRISE_CHANGES;
+static const char ENTERPRISE_SNAPSHOT_SQL[] =
+	"SELECT " ENTERPRISE_JSON " FROM enterprises WHERE id = ?1";
+static const char TAGS_GET_SQL[] = "SELECT tag FROM enterprise_tags WHERE enterprise_id = ?1";
+static const char TAG_ADD_SQL[] =
+	"INSERT OR IGNORE INTO enterprise_tags (enterprise_id, tag) VALUES (?1, ?2)";
+static const char TAG_DROP_SQL[] =
+	"DELETE FROM enterprise_tags WHERE enterprise_id = ?1 AND tag = ?2";
+
+struct enterprise_values {
+	const struct store_import_enterprise *in;
+	int64_t now;
+};
+
+static void bind_enterprise(sqlite3_stmt *s, const void *arg)
+{
+	const struct enterprise_values *v = arg;
+	const struct store_import_enterprise *in = v->in;
+
+	import_bind_text(s, 2, in->name);
+	import_bind_text(s, 3, in->region_code);
+	import_bind_text(s, 4, in->industry_code);
+	import_bind_text(s, 5, in->size);
+	import_bind_text(s, 6, in->nature);
+	import_bind_long(s, 7, in->employees);
+	import_bind_text(s, 8, in->main_products);
+	import_bind_text(s, 9, in->contact_name);
+	import_bind_text(s, 10, in->contact_phone);
+	sqlite3_bind_int64(s, 11, v->now);
+}
+
+static int tags_get(struct store *st, int64_t id, unsigned *out)
+{
+	sqlite3_stmt *s = store_prepare(st, TAGS_GET_SQL);
+	int rc;
+
+	*out = 0;
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int i = store_import_tag_index((const char *)sqlite3_column_text(s, 0));
+		if (i >= 0)
+			*out |= 1u << i;
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "import tags", rc);
+}
+
+/* Adds or drops one tag row. */
+static int tag_change(struct store *st, int64_t id, int i, bool add)
+{
+	sqlite3_stmt *s = store_prepare(st, add ? TAG_ADD_SQL : TAG_DROP_SQL);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, tags[i]);
+	return import_write(st, s, "import tag", false, NULL, NULL, NULL);
+}
+
+static int tags_put(struct store *st, const struct store_import_enterprise *in,
+                    struct import_enterprise_done *d)
+{
+	int rc = d->created ? 0 : tags_get(st, d->id, &d->tags_before);
+
+	d->tags_after = (d->tags_before | in->tags_add) & ~in->tags_remove;
+	for (int i = 0; rc == 0 && i < STORE_IMPORT_TAGS; i++) {
+		unsigned bit = 1u << i;
+		if ((d->tags_before ^ d->tags_after) & bit)
+			rc = tag_change(st, d->id, i, (d->tags_after & bit) != 0);
+	}
+	return rc;
+}
+
+int import_enterprise_put(struct store *st, const struct store_import_enterprise *in, int64_t now,
+                          struct import_enterprise_done *out)
+{
+	struct enterprise_values v = {in, now};
+	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_FIND_SQL);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, in->credit_code);
+	rc = import_step(st, s, "import enterprise find", 0, &out->id, -1, NULL);
+	if (rc < 0)
+		return rc;
+	out->created = rc == 0;
+	if (!out->created) {
+		rc = import_update(st, ENTERPRISE_BEFORE_SQL, ENTERPRISE_UPDATE_SQL,
+		                   ENTERPRISE_SNAPSHOT_SQL, out->id, bind_enterprise, &v,
+		                   "import enterprise update", &out->before, &out->after);
+	} else if (!(s = store_prepare(st, ENTERPRISE_INSERT_SQL))) {
+		rc = -EIO;
+	} else {
+		store_bind_text(s, 1, in->credit_code);
+		bind_enterprise(s, &v);
+		rc = import_write(st, s, "import enterprise insert", true, &out->id,
+		                  ENTERPRISE_SNAPSHOT_SQL, &out->after);
+	}
+	if (rc >= 0)
+		rc = tags_put(st, in, out);
+	if (rc < 0)
+		import_enterprise_done_free(out);
+	return rc < 0 ? rc : 0;
+}
+
+void import_enterprise_done_free(struct import_enterprise_done *d)
+{
+	free(d->before);
+	free(d->after);
+	d->before = d->after = NULL;
+}
+
+/* The snapshot `json` ("{...}") with the enterprise's tags added as
+ * "tags":["规上","链主"]; NULL on ENOMEM. Caller frees. */
+static char *with_tags(const char *json, unsigned bits)
+{
+	char list[256] = "";
+	size_t n = 0, len = strlen(json);
+
+	for (int i = 0; i < STORE_IMPORT_TAGS; i++)
+		if (bits & (1u << i))
+			n += (size_t)snprintf(list + n, sizeof list - n, "%s\"%s\"", n ? "," : "",
+			                      tags[i]);
+	size_t cap = len + n + 16;
+	char *out = malloc(cap);
+	if (out)
+		snprintf(out, cap, "%.*s,\"tags\":[%s]}", (int)(len - 1), json, list);
+	return out;
+}
+
+int import_enterprise_audit(struct store *st, const struct store_actor *who,
+                            struct import_enterprise_done *d, int64_t record_id,
+                            enum store_import_change *change)
+{
+	bool tags_changed = d->tags_before != d->tags_after;
+	char *before = NULL, *after = NULL;   /* owned here */
+	int rc = 0;
+
+	*change = d->created ? STORE_IMPORT_CREATED : STORE_IMPORT_SAME;
+	/* Categories alone changed: the fields as they are stand for both. */
+	if (!d->created && !d->after && tags_changed) {
+		rc = store_snapshot_json(st, ENTERPRISE_SNAPSHOT_SQL, d->id, &d->after);
+		if (rc == 0 && !(d->before = d->after ? strdup(d->after) : NULL))
+			rc = -ENOMEM;
+	}
+	if (rc == 0 && d->after) {
+		/* Tags are part of the enterprise's snapshot here. */
+		before = d->created ? NULL : with_tags(d->before, d->tags_before);
+		after = with_tags(d->after, d->tags_after);
+		if ((!d->created && !before) || !after)
+			rc = -ENOMEM;
+		else
+			rc = store_audit_add(st, who, "enterprise", d->id, record_id, before, after);
+		if (!d->created)
+			*change = STORE_IMPORT_UPDATED;
+	}
+	free(before);
+	free(after);
+	import_enterprise_done_free(d);
+	return rc;
+}
+
+int store_import_enterprise(struct store *st, const struct store_actor *who,
+                            const struct store_import_enterprise *in, int64_t now,
+                            struct store_import_result *out)
+{
+	struct import_enterprise_done d;
+
+	memset(out, 0, sizeof *out);
+	if (!in->credit_code)
+		return -EINVAL;
+	int rc = import_enterprise_put(st, in, now, &d);
+	if (rc < 0)
+		return rc;
+	out->id = d.id;
+	return import_enterprise_audit(st, who, &d, 0, &out->enterprise);
+}
+
+static const char CQO_FIND_SQL[] =
+	"SELECT a.id, a.person_id FROM enterprises e"
+	" JOIN appointments a ON a.enterprise_id = e.id"
+	" JOIN people p ON p.id = a.person_id"
+	" WHERE e.credit_code = ?1 AND p.name = ?2 ORDER BY a.id DESC LIMIT 1";
+
+int import_find_cqo(struct store *st, const char *credit_code, const char *name,
+                    int64_t *appointment_id, int64_t *person_id)
+{
+	sqlite3_stmt *s = store_prepare(st, CQO_FIND_SQL);
+
+	*appointment_id = *person_id = 0;
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, credit_code);
+	store_bind_text(s, 2, name);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*appointment_id = sqlite3_column_int64(s, 0);
+		*person_id = sqlite3_column_int64(s, 1);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "import cqo find", rc);
+}

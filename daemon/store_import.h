@@ -1,0 +1,127 @@
+/*
+ * Bulk upserts for cqoctl import: enterprises by credit code, CQOs (person
+ * and appointment) by person name within an enterprise, trainings by
+ * person, kind and date, sanctions by record, kind and date.
+ *
+ * The caller runs a whole file in one transaction (store_import_begin);
+ * a row that may fail while the others are kept runs between
+ * store_import_row_begin and store_import_row_end, so that it leaves
+ * nothing behind. Values must be validated already (handlers/import_row.c);
+ * a value the schema still refuses gives -EINVAL.
+ *
+ * Given values replace stored ones; NULL (and -1 for numbers) keeps what is
+ * stored. A row that changes nothing writes nothing: no update, no audit
+ * row, so importing the same file twice changes nothing the second time.
+ * Every change writes an audit row (store_audit_add) with snapshots before
+ * and after, keyed as in the chat commands' rows; an enterprise's
+ * snapshot also lists its categories ("tags").
+ */
+#ifndef CQOD_STORE_IMPORT_H
+#define CQOD_STORE_IMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+struct store_actor;
+
+/* Enterprise categories (enterprise_tags.tag) as bits: 1u << index. */
+#define STORE_IMPORT_TAGS 9
+/* The tag at index i (0..STORE_IMPORT_TAGS-1), else NULL. */
+const char *store_import_tag_name(int i);
+/* The index of `tag`, or -1. */
+int store_import_tag_index(const char *tag);
+
+enum store_import_change {
+	STORE_IMPORT_SAME = 0,
+	STORE_IMPORT_CREATED,
+	STORE_IMPORT_UPDATED,
+};
+
+/* Borrowed strings; NULL = not given. */
+struct store_import_enterprise {
+	const char *credit_code;       /* required */
+	const char *name, *region_code, *industry_code, *size, *nature, *main_products;
+	const char *contact_name, *contact_phone;
+	long employees;                /* -1: not given */
+	unsigned tags_add, tags_remove;
+};
+
+struct store_import_person {
+	const char *name;              /* required */
+	const char *gender, *birth_date, *education, *major, *position, *title;
+	const char *phone, *email, *resume;
+	long quality_years;            /* -1: not given */
+};
+
+/* One row of the 信息表: enterprise, person and appointment. */
+struct store_import_cqo {
+	struct store_import_enterprise enterprise;
+	struct store_import_person person;
+	const char *doc_no, *start_date, *term_end, *end_reason, *remarks;
+	const char *status;            /* active, ended, dismissed, removed; NULL = active
+	                                * for a new record, unchanged for an existing one */
+	const char *ended_on;          /* NULL for a record not in force: its term end */
+	int term_months;               /* when term_end is NULL: the term from start_date */
+	bool term_given;               /* term_months came from the file, not the policy */
+};
+
+struct store_import_training {
+	const char *person_name, *credit_code;   /* whose: the CQO of that enterprise */
+	const char *kind, *date;
+	double hours;
+	const char *certificate_no, *institution, *level, *tier;
+};
+
+struct store_import_sanction {
+	const char *person_name, *credit_code;
+	const char *kind, *ground, *reason, *issued_on;
+	int64_t scheduled_at;          /* 约谈 only; 0 = not given */
+	const char *place, *rectify_by;
+	const char *status;            /* open, closed, revoked; NULL = open / unchanged */
+};
+
+struct store_import_result {
+	enum store_import_change enterprise, person, record;
+	int64_t id;                    /* the appointment, training or sanction; enterprise
+	                                * for store_import_enterprise */
+	int64_t conflict_id;           /* -EEXIST: the enterprise's active record */
+	char conflict_name[64];        /* ... and its CQO's name */
+};
+
+/* For a process with one thread that uses SQLite only through the store
+ * (cqoctl): drops SQLite's mutexes and memory statistics. Call before
+ * anything opens a database. 0, or -EINVAL when SQLite is already in use. */
+int store_import_process_init(void);
+
+/* Begins the import's transaction (BEGIN IMMEDIATE), with the connection
+ * set up for many savepoints; end it with store_commit or store_rollback. */
+int store_import_begin(struct store *st);
+
+/* Starts and ends one row (a savepoint inside the caller's transaction);
+ * keep=false undoes the row. */
+int store_import_row_begin(struct store *st);
+int store_import_row_end(struct store *st, bool keep);
+
+int store_import_enterprise(struct store *st, const struct store_actor *who,
+                            const struct store_import_enterprise *in, int64_t now,
+                            struct store_import_result *out);
+
+/* -EEXIST when the record would be in force while the enterprise has
+ * another active record (out->conflict_id, conflict_name). */
+int store_import_cqo(struct store *st, const struct store_actor *who,
+                     const struct store_import_cqo *in, int64_t now,
+                     struct store_import_result *out);
+
+/* -ENOENT when the enterprise has no record of a CQO of that name. */
+int store_import_training(struct store *st, const struct store_actor *who,
+                          const struct store_import_training *in, int64_t now,
+                          struct store_import_result *out);
+
+/* -ENOENT as for trainings. An open 除名 or 黑名单 takes an active record
+ * out of force ('removed'), as the chat command does. */
+int store_import_sanction(struct store *st, const struct store_actor *who,
+                          const struct store_import_sanction *in, int64_t now,
+                          struct store_import_result *out);
+
+#endif

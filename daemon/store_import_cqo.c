@@ -1,0 +1,302 @@
+/* Import of 信息表 rows: enterprise, person and appointment; see
+ * store_import.h. A row names its CQO by name within the enterprise: the
+ * newest record of a person of that name there is updated, else a new
+ * record is filed, reusing a person with the same name and phone (as 备案
+ * does) or creating one. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_audit.h"
+#include "store_import_internal.h"
+
+/* Snapshots keyed as in store_appoint.c, so 审计 compares like with like;
+ * P is "" or a table alias with its dot. */
+#define PERSON_JSON(P) \
+	"json_object('id', " P "id, 'name', " P "name, 'gender', " P "gender," \
+	" 'birth_date', " P "birth_date, 'education', " P "education, 'major', " P "major," \
+	" 'quality_years', " P "quality_years, 'position', " P "position, 'title', " P "title," \
+	" 'phone', " P "phone, 'email', " P "email, 'resume', " P "resume)"
+#define APPOINT_JSON(P) \
+	"json_object('id', " P "id, 'enterprise_id', " P "enterprise_id," \
+	" 'person_id', " P "person_id, 'doc_no', " P "doc_no, 'start_date', " P "start_date," \
+	" 'term_end', " P "term_end, 'status', " P "status, 'ended_on', " P "ended_on," \
+	" 'end_reason', " P "end_reason, 'predecessor_id', " P "predecessor_id," \
+	" 'eligibility_warnings', " P "eligibility_warnings, 'remarks', " P "remarks)"
+
+static const char RECORD_FIND_SQL[] =
+	"SELECT a.id, a.person_id, a.status FROM appointments a JOIN people p ON p.id = a.person_id"
+	" WHERE a.enterprise_id = ?1 AND p.name = ?2 ORDER BY a.id DESC LIMIT 1";
+static const char ACTIVE_OTHER_SQL[] =
+	"SELECT a.id, p.name FROM appointments a JOIN people p ON p.id = a.person_id"
+	" WHERE a.enterprise_id = ?1 AND a.status = 'active' AND a.id IS NOT ?2 LIMIT 1";
+
+static const char PERSON_FIND_SQL[] =
+	"SELECT id FROM people WHERE name = ?1 AND phone = ?2 ORDER BY id LIMIT 1";
+static const char PERSON_INSERT_SQL[] =
+	"INSERT INTO people (name, gender, birth_date, education, major, quality_years,"
+	" position, title, phone, email, resume, created_at, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)";
+#define KEEP(col, n) col " IS NOT coalesce(?" #n ", " col ")"
+/* ?1 is the id here; NULL keeps a value. */
+#define PERSON_CHANGES \
+	" WHERE id = ?1 AND (" KEEP("gender", 2) " OR " KEEP("birth_date", 3) \
+	" OR " KEEP("education", 4) " OR " KEEP("major", 5) " OR " KEEP("quality_years", 6) \
+	" OR " KEEP("position", 7) " OR " KEEP("title", 8) " OR " KEEP("phone", 9) \
+	" OR " KEEP("email", 10) " OR " KEEP("resume", 11) ")"
+static const char PERSON_BEFORE_SQL[] = "SELECT " PERSON_JSON("") " FROM people" PERSON_CHANGES;
+static const char PERSON_UPDATE_SQL[] =
+	"UPDATE people SET gender = coalesce(?2, gender), birth_date = coalesce(?3, birth_date),"
+	" education = coalesce(?4, education), major = coalesce(?5, major),"
+	" quality_years = coalesce(?6, quality_years), position = coalesce(?7, position),"
+	" title = coalesce(?8, title), phone = coalesce(?9, phone), email = coalesce(?10, email),"
+	" resume = coalesce(?11, resume), updated_at = ?12" PERSON_CHANGES;
+static const char PERSON_SNAPSHOT_SQL[] = "SELECT " PERSON_JSON("") " FROM people WHERE id = ?1";
+
+/* ?4 start, ?5 term end or NULL, ?6 the term as a modifier ("+36 months"),
+ * ?7 status or NULL, ?8 ended_on or NULL, ?9 end reason. A record not in
+ * force without an end date ends on its term end. */
+#define TERM_NEW "coalesce(?5, date(?4, ?6, '-1 day'))"
+#define STATUS_NEW "coalesce(?7, 'active')"
+static const char APPOINT_INSERT_SQL[] =
+	"INSERT INTO appointments (enterprise_id, person_id, doc_no, start_date, term_end, status,"
+	" ended_on, end_reason, remarks, filed_by, filed_at, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, " TERM_NEW ", " STATUS_NEW ","
+	" CASE WHEN " STATUS_NEW " = 'active' THEN NULL ELSE coalesce(?8, " TERM_NEW ") END,"
+	" CASE WHEN " STATUS_NEW " = 'active' THEN NULL ELSE ?9 END, ?10, ?11, ?12, ?12)";
+/* An update keeps the stored term end when neither it, the start nor the
+ * term length (?13 = 1 when the file gave one) is new. */
+#define TERM_UPD \
+	"coalesce(?5, CASE WHEN ?13 = 0 AND ?4 = start_date THEN term_end" \
+	" ELSE date(?4, ?6, '-1 day') END)"
+#define STATUS_UPD "coalesce(?7, status)"
+#define ENDED_UPD \
+	"CASE WHEN " STATUS_UPD " = 'active' THEN NULL ELSE coalesce(?8, ended_on, " TERM_UPD ") END"
+#define REASON_UPD \
+	"CASE WHEN " STATUS_UPD " = 'active' THEN NULL ELSE coalesce(?9, end_reason) END"
+#define APPOINT_CHANGES \
+	" WHERE id = ?1 AND (" KEEP("doc_no", 3) " OR start_date IS NOT ?4" \
+	" OR term_end IS NOT " TERM_UPD " OR status IS NOT " STATUS_UPD \
+	" OR ended_on IS NOT " ENDED_UPD " OR end_reason IS NOT " REASON_UPD \
+	" OR " KEEP("remarks", 10) ")"
+static const char APPOINT_BEFORE_SQL[] =
+	"SELECT " APPOINT_JSON("") " FROM appointments" APPOINT_CHANGES;
+static const char APPOINT_UPDATE_SQL[] =
+	"UPDATE appointments SET doc_no = coalesce(?3, doc_no), start_date = ?4,"
+	" term_end = " TERM_UPD ", status = " STATUS_UPD ", ended_on = " ENDED_UPD ","
+	" end_reason = " REASON_UPD ", remarks = coalesce(?10, remarks), updated_at = ?12"
+	APPOINT_CHANGES;
+static const char APPOINT_SNAPSHOT_SQL[] =
+	"SELECT " APPOINT_JSON("") " FROM appointments WHERE id = ?1";
+
+/* What the row found and changed; strings owned. */
+struct cqo_work {
+	struct import_enterprise_done ent;
+	int64_t appointment_id, person_id;
+	char status[16];
+	char *appoint_before, *appoint_after, *person_before, *person_after;
+};
+
+static void work_free(struct cqo_work *w)
+{
+	import_enterprise_done_free(&w->ent);
+	free(w->appoint_before);
+	free(w->appoint_after);
+	free(w->person_before);
+	free(w->person_after);
+}
+
+/* The enterprise's newest record of a person of this name. */
+static int record_find(struct store *st, const char *name, struct cqo_work *w)
+{
+	sqlite3_stmt *s = store_prepare(st, RECORD_FIND_SQL);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, w->ent.id);
+	store_bind_text(s, 2, name);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		w->appointment_id = sqlite3_column_int64(s, 0);
+		w->person_id = sqlite3_column_int64(s, 1);
+		store_col_text(s, 2, w->status, sizeof w->status);
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "import record find", rc);
+}
+
+/* -EEXIST when another record of the enterprise is in force. */
+static int active_conflict(struct store *st, const struct cqo_work *w,
+                           struct store_import_result *out)
+{
+	sqlite3_stmt *s = store_prepare(st, ACTIVE_OTHER_SQL);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, w->ent.id);
+	if (w->appointment_id)
+		sqlite3_bind_int64(s, 2, w->appointment_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->conflict_id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, out->conflict_name, sizeof out->conflict_name);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return -EEXIST;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "import active check", rc);
+}
+
+struct person_values {
+	const struct store_import_person *p;
+	int64_t now;
+};
+
+static void bind_person(sqlite3_stmt *s, const void *arg)
+{
+	const struct person_values *v = arg;
+	const struct store_import_person *p = v->p;
+
+	import_bind_text(s, 2, p->gender);
+	import_bind_text(s, 3, p->birth_date);
+	import_bind_text(s, 4, p->education);
+	import_bind_text(s, 5, p->major);
+	import_bind_long(s, 6, p->quality_years);
+	import_bind_text(s, 7, p->position);
+	import_bind_text(s, 8, p->title);
+	import_bind_text(s, 9, p->phone);
+	import_bind_text(s, 10, p->email);
+	import_bind_text(s, 11, p->resume);
+	sqlite3_bind_int64(s, 12, v->now);
+}
+
+/* The person of an existing record, or the one with this name and phone,
+ * updated; else a new person. */
+static int person_put(struct store *st, const struct store_import_person *p, int64_t now,
+                      struct cqo_work *w)
+{
+	struct person_values v = {p, now};
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!w->person_id && p->phone) {
+		if (!(s = store_prepare(st, PERSON_FIND_SQL)))
+			return -EIO;
+		store_bind_text(s, 1, p->name);
+		store_bind_text(s, 2, p->phone);
+		if ((rc = import_step(st, s, "import person find", 0, &w->person_id, -1, NULL)) < 0)
+			return rc;
+	}
+	if (w->person_id)
+		return import_update(st, PERSON_BEFORE_SQL, PERSON_UPDATE_SQL, PERSON_SNAPSHOT_SQL,
+		                     w->person_id, bind_person, &v, "import person update",
+		                     &w->person_before, &w->person_after);
+	if (!(s = store_prepare(st, PERSON_INSERT_SQL)))
+		return -EIO;
+	store_bind_text(s, 1, p->name);
+	bind_person(s, &v);
+	return import_write(st, s, "import person insert", true, &w->person_id,
+	                    PERSON_SNAPSHOT_SQL, &w->person_after);
+}
+
+struct appoint_values {
+	const struct store_import_cqo *in;
+	int64_t person_id, now;
+	char term[24], filed_by[192];
+};
+
+static void bind_appointment(sqlite3_stmt *s, const void *arg)
+{
+	const struct appoint_values *v = arg;
+	const struct store_import_cqo *in = v->in;
+
+	sqlite3_bind_int64(s, 2, v->person_id);
+	import_bind_text(s, 3, in->doc_no);
+	store_bind_text(s, 4, in->start_date);
+	import_bind_text(s, 5, in->term_end);
+	store_bind_text(s, 6, v->term);
+	import_bind_text(s, 7, in->status);
+	import_bind_text(s, 8, in->ended_on);
+	import_bind_text(s, 9, in->end_reason);
+	import_bind_text(s, 10, in->remarks);
+	store_bind_text(s, 11, v->filed_by);
+	sqlite3_bind_int64(s, 12, v->now);
+	sqlite3_bind_int(s, 13, in->term_given);
+}
+
+static int appointment_put(struct store *st, const struct store_actor *who,
+                           const struct store_import_cqo *in, int64_t now, struct cqo_work *w)
+{
+	struct appoint_values v = {.in = in, .person_id = w->person_id, .now = now};
+	sqlite3_stmt *s;
+
+	if (in->term_months < 1 || in->term_months > 120)
+		return -EINVAL;
+	snprintf(v.term, sizeof v.term, "+%d months", in->term_months);
+	snprintf(v.filed_by, sizeof v.filed_by, "%s:%s", who->platform ? who->platform : "",
+	         who->user_id ? who->user_id : "");
+	if (w->appointment_id)
+		return import_update(st, APPOINT_BEFORE_SQL, APPOINT_UPDATE_SQL, APPOINT_SNAPSHOT_SQL,
+		                     w->appointment_id, bind_appointment, &v,
+		                     "import appointment update", &w->appoint_before,
+		                     &w->appoint_after);
+	if (!(s = store_prepare(st, APPOINT_INSERT_SQL)))
+		return -EIO;
+	sqlite3_bind_int64(s, 1, w->ent.id);
+	bind_appointment(s, &v);
+	return import_write(st, s, "import appointment insert", true, &w->appointment_id,
+	                    APPOINT_SNAPSHOT_SQL, &w->appoint_after);
+}
+
+static enum store_import_change change_of(const char *before, const char *after)
+{
+	if (!after)
+		return STORE_IMPORT_SAME;
+	return before ? STORE_IMPORT_UPDATED : STORE_IMPORT_CREATED;
+}
+
+static int audit_all(struct store *st, const struct store_actor *who, struct cqo_work *w,
+                     struct store_import_result *out)
+{
+	int64_t rec = w->appointment_id;
+	int rc = import_enterprise_audit(st, who, &w->ent, rec, &out->enterprise);
+
+	out->person = change_of(w->person_before, w->person_after);
+	out->record = change_of(w->appoint_before, w->appoint_after);
+	if (rc == 0 && w->person_after)
+		rc = store_audit_add(st, who, "person", w->person_id, rec, w->person_before,
+		                     w->person_after);
+	if (rc == 0 && w->appoint_after)
+		rc = store_audit_add(st, who, "appointment", rec, rec, w->appoint_before,
+		                     w->appoint_after);
+	return rc;
+}
+
+int store_import_cqo(struct store *st, const struct store_actor *who,
+                     const struct store_import_cqo *in, int64_t now,
+                     struct store_import_result *out)
+{
+	struct cqo_work w;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	memset(&w, 0, sizeof w);
+	if (!in->enterprise.credit_code || !in->person.name || !in->start_date)
+		return -EINVAL;
+	rc = import_enterprise_put(st, &in->enterprise, now, &w.ent);
+	/* An enterprise created just now has no records yet. */
+	bool known = rc == 0 && !w.ent.created;
+	if (known)
+		rc = record_find(st, in->person.name, &w);
+	const char *status = in->status ? in->status : w.appointment_id ? w.status : "active";
+	if (known && rc == 0 && strcmp(status, "active") == 0)
+		rc = active_conflict(st, &w, out);
+	if (rc == 0)
+		rc = person_put(st, &in->person, now, &w);
+	if (rc == 0)
+		rc = appointment_put(st, who, in, now, &w);
+	if (rc == 0)
+		rc = audit_all(st, who, &w, out);
+	out->id = w.appointment_id;
+	work_free(&w);
+	return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * Jurisdiction policies: term length, annual training hours, eligibility
+ * rules, reminder offsets and binding-code lifetime. Policy differs by place
+ * (Shandong, Shaanxi, Nantong...), so it is data in the policies table keyed
+ * by region code; a county without its own row inherits its city's, a city
+ * its province's, and a province without one gets the built-in defaults.
+ */
+#ifndef CQOD_STORE_POLICY_H
+#define CQOD_STORE_POLICY_H
+
+#include <stdbool.h>
+
+struct store;
+
+struct store_policy {
+	char region_code[16];      /* the row that applied; "" = built-in defaults */
+	int term_months;           /* 36 */
+	double annual_hours;       /* 30 */
+	int min_quality_years;     /* 3 */
+	char min_education[32];    /* e.g. "大专"; "" = no requirement */
+	char min_title[32];        /* e.g. "中级"; "" = no requirement */
+	bool eligibility_any;      /* true: education OR title suffices ("any") */
+	bool require_appointment_training;
+	char remind_term_days[64]; /* "90,30,7,0" */
+	int remind_training_month;
+	int bind_code_days;        /* 14 */
+};
+
+/* The policy in force for `region_code` (any level). 0, or -EIO. */
+int store_policy_for_region(struct store *st, const char *region_code, struct store_policy *out);
+
+/* Creates or replaces the policy row of `region_code` (admin tools). */
+int store_policy_set(struct store *st, const struct store_policy *p);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * Appointment statistics (统计) and their targets (目标), as structured rows
+ * for the chat command and for exports.
+ *
+ * For a region and an enterprise category, one row per region directly below
+ * it (a county: the county itself) that has enterprises of the category:
+ * how many, how many with an active CQO, how many of those CQOs have a
+ * 任职培训 record, how many appointments started in the year, and the
+ * appointment-rate target of that region, category and year (a region
+ * without its own target inherits its nearest ancestor's). The total row
+ * sums the rows and carries the chosen region's own target.
+ *
+ * The counts come from one aggregate query over the category's enterprises
+ * of the region (index range on the region code, or the category index for
+ * the whole country); each row's target is one primary-key lookup.
+ */
+#ifndef CQOD_STORE_STATS_H
+#define CQOD_STORE_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_actor;
+
+struct store_stats_row {
+	char region_code[16];       /* "" in the total row of the whole country */
+	char region_name[96];       /* "" when the code is not in regions (or "") */
+	int64_t enterprises;        /* enterprises of the category */
+	int64_t appointed;          /* ... with an active CQO */
+	int64_t trained;            /* ... whose CQO has a 任职培训 record */
+	int64_t new_filings;        /* appointments of those enterprises starting in the year */
+	bool has_target;
+	double target;              /* 0..1, when has_target */
+	char target_region[16];     /* the region whose target applies */
+};
+
+struct store_stats {
+	char region_code[16];       /* as asked; "" = the whole country */
+	char category[16];
+	int year;
+	struct store_stats_row *rows;   /* owned; n_rows, by region code */
+	size_t n_rows;
+	struct store_stats_row total;
+};
+
+/* Computes the statistics of `region` ("" or a 2/4/6-digit code), `category`
+ * (an enterprise tag: 规上, 链主, ...) and `year`. -EINVAL for a bad
+ * argument. On success free *out with store_stats_free. */
+int store_stats_compute(struct store *st, const char *region, const char *category, int year,
+                        struct store_stats *out);
+void store_stats_free(struct store_stats *s);
+
+/* The appointment rate appointed/enterprises (0 when there are none). */
+double store_stats_rate(const struct store_stats_row *r);
+/* target - rate when the target is set and not met, else 0. */
+double store_stats_gap(const struct store_stats_row *r);
+/* trained/appointed (0 when none is appointed). */
+double store_stats_trained_share(const struct store_stats_row *r);
+
+/* The target in force for (region, category, year): the region's own or its
+ * nearest ancestor's. *rate in 0..1; `from` (16 bytes, may be NULL) gets
+ * the region the target is set for. -ENOENT when none applies. */
+int store_target_get(struct store *st, const char *region, const char *category, int year,
+                     double *rate, char *from);
+
+/* Sets or replaces the target of exactly (region, category, year), with an
+ * audit row (entity "target") in the same transaction. *had_old (may be
+ * NULL) says whether one was replaced and *old_rate (may be NULL) its rate.
+ * -EINVAL for an unknown region, a bad category, year (2000..2200) or rate
+ * (0..1). */
+int store_target_set(struct store *st, const struct store_actor *who, const char *region,
+                     const char *category, int year, double rate, bool *had_old,
+                     double *old_rate);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * The WeCom self-built app callback, /webhook/wecom/<name> (PROTOCOLS.md
+ * §1.3-1.5).
+ *
+ * GET is the URL check: verify the signature over echostr, decrypt it, answer
+ * its plaintext. POST is a message: verify, decrypt, decode, record its id in
+ * the inbox, then run the command at once and answer with a passive encrypted
+ * reply in the HTTP response — WeCom waits 5 s, and a command takes
+ * milliseconds. When the reply would not fit a passive text (2048 bytes) or
+ * the budget is spent, the response is an empty 200 and the reply goes out
+ * through the sender (message/send) instead. Events are recorded and
+ * acknowledged, never answered: nobody typed them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+
+#include "../messages/crypto.h"
+#include "../messages/urlquery.h"
+#include "../messages/wecom.h"
+#include "../messages/wecom_crypto.h"
+#include "app.h"
+#include "clock.h"
+#include "config.h"
+#include "http.h"
+#include "inbox.h"
+#include "log.h"
+#include "webhook.h"
+
+#define ROUTE "/webhook/wecom"
+#define TEXT "text/plain; charset=utf-8"
+#define XML "application/xml; charset=utf-8"
+#define PASSIVE_MAX 2048        /* bytes of Content in a passive text reply */
+#define PASSIVE_BUDGET_MS 4000  /* of WeCom's 5 s, leaving room for the network */
+#define NONCE_DIGITS 10
+
+/* What one instance needs, copied so a SIGHUP mid-request cannot pull it away. */
+struct wecom_conf {
+	uint8_t key[WECOM_KEY_LEN];
+	char *token;
+	char *corp_id;
+};
+
+/* One POST waiting for its inbox commit. */
+struct wecom_job {
+	struct app *app;
+	struct http_request *req;
+	struct webhook_where where;
+	char name[33];
+	struct wecom_conf conf;
+	struct wecom_msg wm;
+	uint64_t started_ms;
+};
+
+static void conf_free(struct wecom_conf *c)
+{
+	OPENSSL_cleanse(c->key, sizeof c->key);
+	if (c->token) {
+		OPENSSL_cleanse(c->token, strlen(c->token));
+		free(c->token);
+	}
+	free(c->corp_id);
+	memset(c, 0, sizeof *c);
+}
+
+/* 0, -ENOENT (no such instance), -EINVAL (unusable aes_key), -ENOMEM. */
+static int conf_load(const struct config *cfg, const char *name, struct wecom_conf *c)
+{
+	const struct config_instance *inst = config_instance_find(cfg, "wecom", name);
+	const char *token = inst ? config_instance_get(inst, "token") : NULL;
+	const char *aes = inst ? config_instance_get(inst, "aes_key") : NULL;
+	const char *corp = inst ? config_instance_get(inst, "corp_id") : NULL;
+
+	memset(c, 0, sizeof *c);
+	if (!token || !aes || !corp)
+		return -ENOENT;
+	if (wecom_crypto_key(aes, c->key) < 0)
+		return -EINVAL;
+	c->token = strdup(token);
+	c->corp_id = strdup(corp);
+	if (!c->token || !c->corp_id) {
+		conf_free(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void respond(struct http_request *req, int status, const char *type, const char *body,
+                    size_t len)
+{
+	router_respond(req, ROUTE, status, type, body, len);
+}
+
+/* The signed query parameters; a missing one is left NULL. */
+struct wecom_query {
+	char *signature, *timestamp, *nonce, *echostr;
+};
+
+static void query_free(struct wecom_query *q)
+{
+	free(q->signature);
+	free(q->timestamp);
+	free(q->nonce);
+	free(q->echostr);
+}
+
+/* 0, or -EINVAL when a parameter is missing or badly escaped. */
+static int query_parse(const char *query, bool with_echostr, struct wecom_query *q)
+{
+	int rc = urlquery_get(query, "msg_signature", &q->signature);
+
+	if (rc == 0)
+		rc = urlquery_get(query, "timestamp", &q->timestamp);
+	if (rc == 0)
+		rc = urlquery_get(query, "nonce", &q->nonce);
+	if (rc == 0 && with_echostr)
+		rc = urlquery_get(query, "echostr", &q->echostr);
+	return rc == -ENOMEM ? rc : rc < 0 ? -EINVAL : 0;
+}
+
+/* Refuses a request whose ciphertext did not decrypt to a message for us. */
+static void reject_decrypt(struct http_request *req, const struct webhook_where *w, int rc)
+{
+	if (rc == -EPERM)
+		webhook_reject(req, w, 403, "forbidden", "receiveid is not this corp_id");
+	else if (rc == -EBADMSG)
+		webhook_reject(req, w, 400, "malformed", "ciphertext, padding or length is bad");
+	else
+		webhook_reject(req, w, 503, "error", "cannot decrypt now");
+}
+
+static void verify_url(struct http_request *req, const struct webhook_where *w,
+                       const struct wecom_conf *c, struct wecom_query *q)
+{
+	char *msg = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!webhook_fresh(q->timestamp)) {
+		webhook_reject(req, w, 401, "stale", "timestamp is missing or too far from now");
+		return;
+	}
+	if (wecom_crypto_verify(c->token, q->timestamp, q->nonce, q->echostr, q->signature) < 0) {
+		webhook_reject(req, w, 401, "bad_signature", "bad msg_signature");
+		return;
+	}
+	rc = wecom_crypto_decrypt(c->key, q->echostr, strlen(q->echostr), c->corp_id, &msg, &len);
+	if (rc < 0) {
+		reject_decrypt(req, w, rc);
+		return;
+	}
+	log_info("req %llu: wecom:%s: callback URL verified", (unsigned long long)req->id, w->name);
+	webhook_count(w->platform, "verified");
+	respond(req, 200, TEXT, msg, len);
+	free(msg);
+}
+
+/* The passive reply envelope for `text`, or NULL when it cannot be built. */
+static char *passive_reply(const struct wecom_job *job, const char *text)
+{
+	char ts[24], nonce[NONCE_DIGITS + 1], sig[WECOM_SIG_HEX_LEN + 1];
+	uint8_t rnd[NONCE_DIGITS];
+	char *inner, *enc = NULL, *env = NULL;
+	int64_t now = clock_now();
+
+	if (crypto_random(rnd, sizeof rnd) < 0)
+		return NULL;
+	for (size_t i = 0; i < NONCE_DIGITS; i++)
+		nonce[i] = (char)('0' + rnd[i] % 10);
+	nonce[NONCE_DIGITS] = '\0';
+	snprintf(ts, sizeof ts, "%lld", (long long)now);
+	inner = wecom_render_text(job->wm.from_user, job->conf.corp_id, now, text);
+	if (inner && wecom_crypto_encrypt(job->conf.key, inner, strlen(inner), job->conf.corp_id,
+	                                  &enc) == 0 &&
+	    wecom_crypto_sign(job->conf.token, ts, nonce, enc, sig) == 0)
+		env = wecom_render_envelope(enc, sig, ts, nonce);
+	free(inner);
+	free(enc);
+	return env;
+}
+
+/* Runs the message and answers: passively when possible, else through the
+ * sender after an empty 200. */
+static void answer(struct wecom_job *job)
+{
+	struct app *app = job->app;
+	struct chat_msg *m = &job->wm.msg;
+	bool supported = job->wm.kind == WECOM_TEXT;
+	struct reply r;
+	char *text = NULL, *env = NULL;
+
+	reply_init(&r);
+	webhook_count("wecom", supported ? "accepted" : "unsupported");
+	if (webhook_run(app, m, supported, &r) == 0)
+		text = reply_render_text(&r);
+	if (text && strlen(text) <= PASSIVE_MAX &&
+	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
+		env = passive_reply(job, text);
+	if (env) {
+		respond(job->req, 200, XML, env, strlen(env));
+	} else {
+		respond(job->req, 200, TEXT, "", 0);
+		if (text)
+			webhook_send_reply(app, m, &r, m->msg_id);
+	}
+	free(env);
+	free(text);
+	reply_free(&r);
+}
+
+static void job_free(struct wecom_job *job)
+{
+	wecom_msg_free(&job->wm);
+	conf_free(&job->conf);
+	free(job);
+}
+
+static void on_recorded(void *arg, int status)
+{
+	struct wecom_job *job = arg;
+
+	/* A retry already answered: an empty 200 stops WeCom's retries. */
+	if (status == -EEXIST) {
+		webhook_count("wecom", "duplicate");
+		respond(job->req, 200, TEXT, "", 0);
+	} else if (status < 0) {
+		webhook_count("wecom", "error");
+		respond(job->req, 503, TEXT, "temporarily unavailable\n", 24);
+	} else if (job->wm.kind == WECOM_EVENT) {
+		webhook_count("wecom", "ignored");
+		respond(job->req, 200, TEXT, "", 0);
+	} else {
+		answer(job);
+	}
+	job_free(job);
+}
+
+static void receive(struct app *app, struct http_request *req, struct wecom_job *job,
+                    const struct wecom_query *q)
+{
+	const struct webhook_where *w = &job->where;
+	char *encrypt = NULL, *xml = NULL;
+	const char *why = NULL;
+	char source[64];
+	size_t len = 0;
+	int rc;
+
+	if (!webhook_fresh(q->timestamp)) {
+		webhook_reject(req, w, 401, "stale", "timestamp is missing or too far from now");
+		goto fail;
+	}
+	if (wecom_envelope_parse(req->body, req->body_len, &encrypt) < 0) {
+		webhook_reject(req, w, 400, "malformed", "body is not an XML envelope with Encrypt");
+		goto fail;
+	}
+	if (wecom_crypto_verify(job->conf.token, q->timestamp, q->nonce, encrypt, q->signature) <
+	    0) {
+		webhook_reject(req, w, 401, "bad_signature", "bad msg_signature");
+		goto fail;
+	}
+	rc = wecom_crypto_decrypt(job->conf.key, encrypt, strlen(encrypt), job->conf.corp_id, &xml,
+	                          &len);
+	if (rc < 0) {
+		reject_decrypt(req, w, rc);
+		goto fail;
+	}
+	rc = wecom_decode(xml, len, job->name, &job->wm, &why);
+	if (rc < 0) {
+		webhook_reject(req, w, rc == -ENOMEM ? 503 : 400, rc == -ENOMEM ? "error" : "malformed",
+		               rc == -ENOMEM ? "out of memory" : why);
+		goto fail;
+	}
+	job->wm.msg.received_at = clock_now();
+	job->wm.msg.request_id = req->id;
+	webhook_source(w, source, sizeof source);
+	if (inbox_submit(app->inbox, source, job->wm.dedupe_id, on_recorded, job) < 0) {
+		webhook_reject(req, w, 503, "error", "inbox unavailable");
+		goto fail;
+	}
+	free(encrypt);
+	free(xml);
+	return;
+fail:
+	free(encrypt);
+	free(xml);
+	job_free(job);
+}
+
+void webhook_wecom(struct app *app, struct http_request *req, const char *name)
+{
+	struct wecom_query q = {0};
+	struct wecom_job *job = calloc(1, sizeof *job);
+	int rc;
+
+	if (!job) {
+		respond(req, 503, TEXT, "temporarily unavailable\n", 24);
+		return;
+	}
+	job->app = app;
+	job->req = req;
+	job->started_ms = clock_mono_ms();
+	snprintf(job->name, sizeof job->name, "%s", name);
+	job->where = (struct webhook_where){.platform = "wecom", .route = ROUTE, .name = job->name};
+	rc = conf_load(app->cfg, name, &job->conf);
+	if (rc == -ENOENT) {
+		respond(req, 404, TEXT, "not found\n", 10);
+		goto done;
+	}
+	if (rc < 0) {
+		webhook_reject(req, &job->where, 500, "error",
+		               rc == -EINVAL ? "aes_key is not a valid EncodingAESKey" : "out of memory");
+		goto done;
+	}
+	bool get = strcmp(req->method, "GET") == 0;
+	rc = query_parse(req->query, get, &q);
+	if (rc < 0) {
+		webhook_reject(req, &job->where, rc == -ENOMEM ? 503 : 400,
+		               rc == -ENOMEM ? "error" : "malformed",
+		               "msg_signature, timestamp, nonce (and echostr) are required");
+		goto done;
+	}
+	if (!get) {
+		receive(app, req, job, &q);
+		query_free(&q);
+		return;
+	}
+	verify_url(req, &job->where, &job->conf, &q);
+done:
+	query_free(&q);
+	job_free(job);
+}

@@ -1,0 +1,29 @@
+/*
+ * The sub-commands of 活动 that change events (handlers/event_publish.c),
+ * and telling people moved up from a waiting list;
+ * handlers/event.c reads the sub-command word and calls them with
+ * ctx->args unchanged (argv[1] is the sub-command). Each returns like a
+ * handler.
+ */
+#ifndef CQOD_EVENT_CMD_H
+#define CQOD_EVENT_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../daemon/store_event.h"
+#include "handler.h"
+
+/* 活动 发布 (form) */
+int event_publish_run(struct cmd_ctx *ctx);
+/* 活动 修改 <编号> (form of the fields to change) */
+int event_change_run(struct cmd_ctx *ctx);
+/* 活动 取消 <编号> */
+int event_cancel_run(struct cmd_ctx *ctx);
+
+/* Inside the transaction that moved them up: tells people[0..n) that their
+ * place on the waiting list of ev became a place (also 取消报名). */
+int event_tell_promoted(struct cmd_ctx *ctx, const struct store_event *ev,
+                        const int64_t *people, size_t n);
+
+#endif

@@ -1,0 +1,140 @@
+/* Paged lists and 下一页; see paging.h. */
+#include "paging.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../messages/text.h"
+
+#define PAGING_SLOTS 256
+#define PAGING_TTL_SECONDS 1800
+
+struct cursor {
+	char *key;          /* "platform\x1fuser" */
+	char *text;         /* the list command to re-run */
+	size_t offset;      /* first item of the next page */
+	int64_t used_at;
+};
+
+static struct cursor cursors[PAGING_SLOTS];
+
+static char *cursor_key(const struct chat_msg *m)
+{
+	size_t a = strlen(m->platform), b = strlen(m->sender_id);
+	char *k = malloc(a + b + 2);
+	if (k) {
+		memcpy(k, m->platform, a);
+		k[a] = '\x1f';
+		memcpy(k + a + 1, m->sender_id, b + 1);
+	}
+	return k;
+}
+
+static void cursor_clear(struct cursor *c)
+{
+	free(c->key);
+	free(c->text);
+	memset(c, 0, sizeof *c);
+}
+
+/* The slot of this person, or NULL. */
+static struct cursor *cursor_find(const char *key)
+{
+	for (size_t i = 0; i < PAGING_SLOTS; i++)
+		if (cursors[i].key && strcmp(cursors[i].key, key) == 0)
+			return &cursors[i];
+	return NULL;
+}
+
+/* A free slot, else the least recently used one. */
+static struct cursor *cursor_victim(void)
+{
+	struct cursor *lru = &cursors[0];
+	for (size_t i = 0; i < PAGING_SLOTS; i++) {
+		if (!cursors[i].key)
+			return &cursors[i];
+		if (cursors[i].used_at < lru->used_at)
+			lru = &cursors[i];
+	}
+	cursor_clear(lru);
+	return lru;
+}
+
+void handler_page_window(const struct cmd_ctx *ctx, size_t *offset, size_t *limit)
+{
+	*offset = ctx->page_offset;
+	*limit = PAGE_SIZE;
+}
+
+void handler_page_note(struct cmd_ctx *ctx, size_t shown, size_t total)
+{
+	char *key = cursor_key(ctx->msg);
+	if (!key)
+		return;
+	struct cursor *c = cursor_find(key);
+	size_t next = ctx->page_offset + shown;
+
+	if (total > PAGE_SIZE || ctx->page_offset > 0)
+		reply_add_line(ctx->reply, TXT_PAGE_RANGE, shown ? ctx->page_offset + 1 : 0, next,
+		               total);
+	if (next >= total || shown == 0) {
+		if (c)
+			cursor_clear(c);
+		free(key);
+		return;
+	}
+	if (!c)
+		c = cursor_victim();
+	else
+		cursor_clear(c);
+	c->key = key;
+	c->text = strdup(ctx->text);
+	c->offset = next;
+	c->used_at = ctx->now;
+	if (!c->text) {
+		cursor_clear(c);
+		return;
+	}
+	reply_add_line(ctx->reply, TXT_PAGE_MORE);
+}
+
+void handler_paging_reset(void)
+{
+	for (size_t i = 0; i < PAGING_SLOTS; i++)
+		cursor_clear(&cursors[i]);
+}
+
+static int next_page_run(struct cmd_ctx *ctx)
+{
+	if (ctx->args->argc != 1)
+		return HANDLER_USAGE;
+	char *key = cursor_key(ctx->msg);
+	struct cursor *c = key ? cursor_find(key) : NULL;
+	free(key);
+	if (!c || ctx->now - c->used_at > PAGING_TTL_SECONDS) {
+		if (c)
+			cursor_clear(c);
+		reply_add_line(ctx->reply, TXT_PAGE_NONE);
+		return HANDLER_OK;
+	}
+	/* The re-run replaces or clears this cursor, so work on copies. */
+	char *text = strdup(c->text);
+	size_t offset = c->offset;
+	if (!text)
+		return HANDLER_ERROR;
+	int rc = handler_rerun(ctx, text, false, offset);
+	free(text);
+	return rc;
+}
+
+static const char *const next_page_aliases[] = {"next", "more", NULL};
+
+const struct handler_entry handler_next_page = {
+	.name = TXT_PAGE_NAME,
+	.aliases = next_page_aliases,
+	.roles = ROLES_ANY,
+	.usage = TXT_PAGE_USAGE,
+	.help = TXT_PAGE_HELP,
+	.run = next_page_run,
+	.flags = HANDLER_F_NO_RERUN,
+};

@@ -1,0 +1,80 @@
+/*
+ * 角色: the identities cqod knows, with role and scope, a page at a time.
+ * An admin sees everyone; a clerk sees the clerks inside their own scope
+ * (the people they may grant to or revoke), nobody else.
+ */
+#include <stdio.h>
+
+#include "../daemon/store_identity.h"
+#include "../messages/text.h"
+#include "handler.h"
+#include "paging.h"
+
+/* What the role's scope is, for the list line. */
+static void describe(const struct store_identity_row *row, enum role r, char *buf, size_t len)
+{
+	switch (r) {
+	case ROLE_CLERK:
+		snprintf(buf, len, TXT_ROLE_DETAIL_REGION,
+		         row->scope_name[0] ? row->scope_name : TXT_UNKNOWN_VALUE, row->id.scope);
+		break;
+	case ROLE_ORGANIZER:
+		snprintf(buf, len, TXT_ROLE_DETAIL_ALLIANCE,
+		         row->alliance_name[0] ? row->alliance_name : TXT_UNKNOWN_VALUE,
+		         (long long)row->id.alliance_id);
+		break;
+	case ROLE_CQO:
+		snprintf(buf, len, TXT_ROLE_DETAIL_PERSON,
+		         row->person_name[0] ? row->person_name : TXT_UNKNOWN_VALUE,
+		         (long long)row->appointment_id);
+		break;
+	default:
+		snprintf(buf, len, "%s", TXT_ROLE_DETAIL_ALL);
+		break;
+	}
+}
+
+static int roles_run(struct cmd_ctx *ctx)
+{
+	struct store_identity_row rows[PAGE_SIZE];
+	size_t offset, limit, n, total;
+	bool admin = ctx->who->role == ROLE_ADMIN;
+
+	if (ctx->args->argc != 1)
+		return HANDLER_USAGE;
+	handler_page_window(ctx, &offset, &limit);
+	if (limit > PAGE_SIZE)
+		limit = PAGE_SIZE;
+	if (store_identity_list(ctx->store, admin ? "" : "clerk", admin ? "" : ctx->who->scope,
+	                        offset, rows, limit, &n, &total) < 0)
+		return HANDLER_ERROR;
+	if (total == 0) {
+		reply_add_line(ctx->reply, TXT_ROLES_NONE);
+		return HANDLER_OK;
+	}
+	reply_set_title(ctx->reply, TXT_ROLES_TITLE, total);
+	for (size_t i = 0; i < n; i++) {
+		char name[96] = "", detail[256];
+		enum role r = ROLE_GUEST;
+
+		role_parse(rows[i].id.role, &r);
+		describe(&rows[i], r, detail, sizeof detail);
+		if (rows[i].display_name[0])
+			snprintf(name, sizeof name, TXT_ROLES_USER_NAME, rows[i].display_name);
+		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform,
+		               rows[i].user_id, name, role_display(r), detail);
+	}
+	handler_page_note(ctx, n, total);
+	return HANDLER_OK;
+}
+
+static const char *const roles_aliases[] = {"roles", NULL};
+
+const struct handler_entry handler_roles = {
+	.name = TXT_ROLES_NAME,
+	.aliases = roles_aliases,
+	.roles = ROLES_STAFF,
+	.usage = TXT_ROLES_USAGE,
+	.help = TXT_ROLES_HELP,
+	.run = roles_run,
+};

@@ -1,0 +1,297 @@
+/*
+ * 统计 [地区代码] [类别] [年份]: the appointment rate of a category's
+ * enterprises per region directly below the chosen one, against the
+ * configured targets, as a table with a total row. Arguments come in any
+ * order and are told apart by shape: a 4-digit number starting with 20 is a
+ * year (no province code starts with 20), other 2/4/6-digit numbers are
+ * region codes, and words are categories. A clerk counts within their scope
+ * (the default); an admin sees every province unless a region is given.
+ *
+ * 目标 <地区代码> <类别> <年份> <比例> (admins): sets the target those
+ * statistics compare against.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../daemon/clock.h"
+#include "../daemon/store.h"
+#include "../daemon/store_audit.h"
+#include "../daemon/store_lists.h"
+#include "../daemon/store_stats.h"
+#include "../messages/text.h"
+#include "handler.h"
+#include "validate.h"
+
+#define DEFAULT_CATEGORY "规上"
+#define STATS_COLUMNS 8
+#define CELL_MAX 128
+#define ECHO_MAX 48   /* bytes of an unrecognized argument quoted back */
+
+struct stats_args {
+	const char *region, *category, *year_text;
+	int year;
+};
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+	return true;
+}
+
+/* A year argument: "2026" or "2026年" (the suffix is 3 bytes of UTF-8). */
+static bool is_year(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 7 && strcmp(s + 4, "年") == 0)
+		len = 4;
+	return len == 4 && s[0] == '2' && s[1] == '0' && s[2] >= '0' && s[2] <= '9' &&
+	       s[3] >= '0' && s[3] <= '9';
+}
+
+/* Sorts one argument into *a; 0, or -EINVAL with the reason in why. */
+static int stats_arg(const char *s, struct stats_args *a, char *why, size_t n)
+{
+	const char **slot;
+	size_t len = strlen(s);
+
+	if (is_year(s))
+		slot = &a->year_text;
+	else if ((len == 2 || len == 4 || len == 6) && all_digits(s))
+		slot = &a->region;
+	else if (store_category_valid(s))
+		slot = &a->category;
+	else {
+		/* Quote a long word only in part, cut between characters (the
+		 * tokenizer has checked it is UTF-8). */
+		size_t cut = len;
+		if (cut > ECHO_MAX) {
+			cut = ECHO_MAX;
+			while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+				cut--;
+		}
+		snprintf(why, n, TXT_STATS_BAD_ARG, (int)cut, s);
+		return -EINVAL;
+	}
+	if (*slot) {
+		snprintf(why, n, TXT_STATS_REPEATED_ARG, s);
+		return -EINVAL;
+	}
+	*slot = s;
+	if (slot == &a->year_text)
+		a->year = (int)strtol(s, NULL, 10);
+	return 0;
+}
+
+/* Checks the region: it must exist and, for a clerk, lie in their scope. */
+static int stats_region(struct cmd_ctx *ctx, const char *region)
+{
+	char name[96];
+	const struct identity *who = ctx->who;
+	int rc = store_region_name(ctx->store, region, name, sizeof name);
+
+	if (rc == -ENOENT) {
+		reply_add_line(ctx->reply, TXT_STATS_REGION_UNKNOWN, region);
+		return HANDLER_USAGE;
+	}
+	if (rc < 0)
+		return HANDLER_ERROR;
+	if (who->role != ROLE_ADMIN && !(who->scope[0] && store_region_in_scope(region, who->scope))) {
+		reply_add_line(ctx->reply, TXT_STATS_OUT_OF_SCOPE, region, who->scope);
+		return HANDLER_DENIED;
+	}
+	return HANDLER_OK;
+}
+
+static void percent(char *buf, double fraction)
+{
+	snprintf(buf, CELL_MAX, TXT_STATS_PERCENT, fraction * 100.0);
+}
+
+static void add_row(struct reply *r, const char *label, const struct store_stats_row *row)
+{
+	char cells[STATS_COLUMNS][CELL_MAX];
+	const char *ptr[STATS_COLUMNS];
+
+	snprintf(cells[0], CELL_MAX, "%s", label);
+	snprintf(cells[1], CELL_MAX, "%lld", (long long)row->enterprises);
+	snprintf(cells[2], CELL_MAX, "%lld", (long long)row->appointed);
+	if (row->enterprises > 0)
+		percent(cells[3], store_stats_rate(row));
+	else
+		snprintf(cells[3], CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
+	if (!row->has_target) {
+		snprintf(cells[4], CELL_MAX, "%s", TXT_STATS_NO_TARGET);
+		snprintf(cells[5], CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
+	} else {
+		percent(cells[4], row->target);
+		double gap = store_stats_gap(row);
+		if (gap > 0)
+			percent(cells[5], gap);
+		else
+			snprintf(cells[5], CELL_MAX, "%s", TXT_STATS_MET);
+	}
+	if (row->appointed > 0)
+		percent(cells[6], store_stats_trained_share(row));
+	else
+		snprintf(cells[6], CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
+	snprintf(cells[7], CELL_MAX, "%lld", (long long)row->new_filings);
+	for (size_t i = 0; i < STATS_COLUMNS; i++)
+		ptr[i] = cells[i];
+	reply_table_add_row(r, ptr);
+}
+
+static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
+{
+	static const char *const header[STATS_COLUMNS] = {
+		TXT_STATS_COL_REGION, TXT_STATS_COL_ENTERPRISES, TXT_STATS_COL_APPOINTED,
+		TXT_STATS_COL_RATE, TXT_STATS_COL_TARGET, TXT_STATS_COL_GAP,
+		TXT_STATS_COL_TRAINED, TXT_STATS_COL_NEW,
+	};
+	struct reply *r = ctx->reply;
+	char place[160];
+
+	if (s->region_code[0])
+		snprintf(place, sizeof place, TXT_STATS_REGION_FMT, s->total.region_name,
+		         s->region_code);
+	else
+		snprintf(place, sizeof place, "%s", TXT_STATS_ALL_REGIONS);
+	reply_set_title(r, TXT_STATS_TITLE, place, s->category, s->year);
+	if (s->n_rows == 0) {
+		reply_add_line(r, TXT_STATS_NO_DATA, s->category);
+		return;
+	}
+	reply_table_begin(r, STATS_COLUMNS, header);
+	for (size_t i = 0; i < s->n_rows; i++) {
+		const struct store_stats_row *row = &s->rows[i];
+		add_row(r, row->region_name[0] ? row->region_name : row->region_code, row);
+	}
+	/* A county's one row is the county itself: no total to add. */
+	if (strlen(s->region_code) < 6)
+		add_row(r, TXT_STATS_TOTAL, &s->total);
+}
+
+static int stats_run(struct cmd_ctx *ctx)
+{
+	struct stats_args a = {0};
+	struct store_stats s;
+	char why[VALIDATE_WHY_MAX];
+
+	for (int i = 1; i < ctx->args->argc; i++) {
+		if (stats_arg(ctx->args->argv[i], &a, why, sizeof why) < 0) {
+			reply_add_line(ctx->reply, "%s", why);
+			return HANDLER_USAGE;
+		}
+	}
+	if (ctx->who->role == ROLE_CLERK && !ctx->who->scope[0])
+		return HANDLER_DENIED;
+	if (!a.region)
+		a.region = ctx->who->role == ROLE_ADMIN ? "" : ctx->who->scope;
+	else {
+		int rc = stats_region(ctx, a.region);
+		if (rc != HANDLER_OK)
+			return rc;
+	}
+	if (!a.year_text)
+		a.year = clock_cst_year(ctx->now);
+	if (store_stats_compute(ctx->store, a.region, a.category ? a.category : DEFAULT_CATEGORY,
+	                        a.year, &s) < 0)
+		return HANDLER_ERROR;
+	stats_render(ctx, &s);
+	store_stats_free(&s);
+	return HANDLER_OK;
+}
+
+/* "80%", "80" or "0.8" -> 0.8. A bare number above 1 is a percentage. */
+static int parse_rate(const char *s, double *out)
+{
+	size_t len = strlen(s), digits = 0, dots = 0;
+	bool pct = len > 0 && s[len - 1] == '%';
+
+	/* Plain decimals only: strtod alone would take "1e2" and "0x10". */
+	for (size_t i = 0; i < len - (pct ? 1 : 0); i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '.' && i > 0)
+			dots++;
+		else
+			return -EINVAL;
+	}
+	if (digits == 0 || digits > 9 || dots > 1)
+		return -EINVAL;
+	double v = strtod(s, NULL);
+	if (v > 100)
+		return -EINVAL;
+	*out = pct || v > 1 ? v / 100.0 : v;
+	return 0;
+}
+
+static int target_run(struct cmd_ctx *ctx)
+{
+	struct store_actor actor;
+	char why[VALIDATE_WHY_MAX], name[96];
+	long year;
+	double rate, old = 0;
+	bool had_old = false;
+
+	if (ctx->args->argc != 5)
+		return HANDLER_USAGE;
+	const char *region = ctx->args->argv[1], *category = ctx->args->argv[2];
+	if (validate_region_code(region, why, sizeof why) < 0 ||
+	    validate_int(ctx->args->argv[3], 2000, 2200, &year, TXT_TARGET_YEAR_FIELD, why,
+	                 sizeof why) < 0) {
+		reply_add_line(ctx->reply, "%s", why);
+		return HANDLER_USAGE;
+	}
+	if (!store_category_valid(category)) {
+		reply_add_line(ctx->reply, "%s", TXT_LISTS_CATEGORY_BAD);
+		return HANDLER_USAGE;
+	}
+	if (parse_rate(ctx->args->argv[4], &rate) < 0) {
+		reply_add_line(ctx->reply, "%s", TXT_TARGET_RATE_BAD);
+		return HANDLER_USAGE;
+	}
+	int rc = store_region_name(ctx->store, region, name, sizeof name);
+	if (rc == -ENOENT) {
+		reply_add_line(ctx->reply, TXT_STATS_REGION_UNKNOWN, region);
+		return HANDLER_USAGE;
+	}
+	if (rc < 0)
+		return HANDLER_ERROR;
+	handler_actor(ctx, &actor);
+	if (store_target_set(ctx->store, &actor, region, category, (int)year, rate, &had_old,
+	                     &old) < 0)
+		return HANDLER_ERROR;
+	reply_add_line(ctx->reply, TXT_TARGET_DONE, name, region, category, (int)year,
+	               rate * 100.0);
+	if (had_old)
+		reply_add_line(ctx->reply, TXT_TARGET_REPLACED, old * 100.0);
+	return HANDLER_OK;
+}
+
+static const char *const stats_aliases[] = {"stats", NULL};
+static const char *const target_aliases[] = {"target", NULL};
+
+const struct handler_entry handler_stats = {
+	.name = TXT_STATS_NAME,
+	.aliases = stats_aliases,
+	.roles = ROLES_STAFF,
+	.usage = TXT_STATS_USAGE,
+	.help = TXT_STATS_HELP,
+	.run = stats_run,
+};
+
+const struct handler_entry handler_target = {
+	.name = TXT_TARGET_NAME,
+	.aliases = target_aliases,
+	.roles = ROLE_BIT(ROLE_ADMIN),
+	.usage = TXT_TARGET_USAGE,
+	.help = TXT_TARGET_HELP,
+	.run = target_run,
+};

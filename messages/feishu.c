@@ -1,0 +1,338 @@
+/* Feishu/Lark event subscription; see feishu.h. */
+#include "feishu.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "crypto.h"
+#include "strbuf.h"
+
+#define IV_LEN 16
+#define AES_BLOCK 16
+#define ID_MAX 256
+#define MAX_CIPHERTEXT (16u << 20)
+
+int feishu_key(const char *encrypt_key, uint8_t key[FEISHU_KEY_LEN])
+{
+	return crypto_sha256(encrypt_key, strlen(encrypt_key), key);
+}
+
+/* Strict PKCS#7 over 16-byte blocks. */
+static int unpad16(const uint8_t *buf, size_t len, size_t *out_len)
+{
+	unsigned n, bad = 0;
+
+	if (len == 0 || len % AES_BLOCK != 0)
+		return -EBADMSG;
+	n = buf[len - 1];
+	if (n < 1 || n > AES_BLOCK)
+		return -EBADMSG;
+	for (size_t i = len - n; i < len; i++)
+		bad |= buf[i] ^ n;
+	if (bad)
+		return -EBADMSG;
+	*out_len = len - n;
+	return 0;
+}
+
+int feishu_decrypt(const uint8_t key[FEISHU_KEY_LEN], const char *b64, size_t b64_len,
+                   char **out, size_t *out_len)
+{
+	uint8_t *raw = NULL, *pt = NULL;
+	size_t raw_len, ct_len, pt_len;
+	EVP_CIPHER_CTX *ctx = NULL;
+	int n1 = 0, n2 = 0;
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (b64_len > MAX_CIPHERTEXT)
+		return -EBADMSG;
+	rc = crypto_base64_decode(b64, b64_len, &raw, &raw_len);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : -EBADMSG;
+	rc = -EBADMSG;
+	if (raw_len < IV_LEN + AES_BLOCK || (raw_len - IV_LEN) % AES_BLOCK != 0)
+		goto done;
+	ct_len = raw_len - IV_LEN;
+	rc = -ENOMEM;
+	pt = malloc(ct_len + 1);
+	ctx = EVP_CIPHER_CTX_new();
+	if (!pt || !ctx)
+		goto done;
+	/* Padding is checked below, strictly, rather than by OpenSSL. */
+	rc = -EIO;
+	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), NULL, key, raw) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
+	    EVP_DecryptUpdate(ctx, pt, &n1, raw + IV_LEN, (int)ct_len) != 1 ||
+	    EVP_DecryptFinal_ex(ctx, pt + n1, &n2) != 1 || (size_t)(n1 + n2) != ct_len)
+		goto done;
+	rc = unpad16(pt, ct_len, &pt_len);
+	if (rc < 0)
+		goto done;
+	pt[pt_len] = '\0';
+	*out = (char *)pt;
+	*out_len = pt_len;
+	pt = NULL;
+	rc = 0;
+done:
+	if (pt) {
+		OPENSSL_cleanse(pt, ct_len);
+		free(pt);
+	}
+	EVP_CIPHER_CTX_free(ctx);
+	free(raw);
+	return rc;
+}
+
+int feishu_verify_signature(const char *timestamp, const char *nonce, const char *encrypt_key,
+                            const char *body, size_t len, const char *signature)
+{
+	uint8_t want[CRYPTO_SHA256_LEN], got[CRYPTO_SHA256_LEN];
+	EVP_MD_CTX *ctx;
+	unsigned int n = 0;
+	bool ok;
+
+	if (!timestamp || !nonce || !signature ||
+	    crypto_unhex(signature, strlen(signature), got, sizeof got) < 0)
+		return -EACCES;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -EACCES;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(ctx, timestamp, strlen(timestamp)) == 1 &&
+	     EVP_DigestUpdate(ctx, nonce, strlen(nonce)) == 1 &&
+	     EVP_DigestUpdate(ctx, encrypt_key, strlen(encrypt_key)) == 1 &&
+	     EVP_DigestUpdate(ctx, body, len) == 1 && EVP_DigestFinal_ex(ctx, want, &n) == 1 &&
+	     n == sizeof want;
+	EVP_MD_CTX_free(ctx);
+	return ok && crypto_equal(want, got, sizeof want) ? 0 : -EACCES;
+}
+
+int feishu_envelope(const char *body, size_t len, char **encrypt)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *enc = cJSON_GetObjectItemCaseSensitive(root, "encrypt");
+	int rc;
+
+	*encrypt = NULL;
+	if (!cJSON_IsObject(root))
+		rc = -EINVAL;
+	else if (!enc)
+		rc = -ENOENT;
+	else if (!cJSON_IsString(enc))
+		rc = -EINVAL;
+	else
+		rc = (*encrypt = strdup(enc->valuestring)) ? 0 : -ENOMEM;
+	cJSON_Delete(root);
+	return rc;
+}
+
+static const char *str(const cJSON *obj, const char *name, size_t max)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) > max)
+		return NULL;
+	return v->valuestring;
+}
+
+/* The mention whose key starts `p`; the longest wins, so "@_user_1" never
+ * takes the front of "@_user_10". */
+static const cJSON *mention_at(const cJSON *mentions, const char *p, size_t *key_len)
+{
+	const cJSON *best = NULL, *m;
+	size_t best_len = 0;
+
+	cJSON_ArrayForEach(m, mentions) {
+		const char *key = str(m, "key", 64);
+		size_t n = key && key[0] == '@' ? strlen(key) : 0;
+
+		if (n > best_len && strncmp(p, key, n) == 0) {
+			best = m;
+			best_len = n;
+		}
+	}
+	*key_len = best_len;
+	return best;
+}
+
+/* The text with placeholders rewritten (see feishu.h); NULL on ENOMEM. */
+static char *rewrite_mentions(const char *text, const cJSON *mentions, bool group)
+{
+	const char *bot_key = NULL;
+	size_t bot_len = 0;
+	struct strbuf sb;
+	const char *p;
+
+	text += strspn(text, " \t\r\n");
+	if (group && mention_at(mentions, text, &bot_len)) {
+		bot_key = text;
+		text += bot_len;
+	}
+	strbuf_init(&sb);
+	for (p = text; *p;) {
+		size_t n = 0;
+		const cJSON *m = *p == '@' ? mention_at(mentions, p, &n) : NULL;
+
+		if (!m) {
+			strbuf_append(&sb, p, 1);
+			p++;
+			continue;
+		}
+		if (!(bot_key && n == bot_len && strncmp(p, bot_key, n) == 0)) {
+			const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
+			const char *open_id = str(id, "open_id", ID_MAX);
+
+			if (open_id) {
+				strbuf_appendf(&sb, "@%s", open_id);
+			} else {
+				strbuf_append(&sb, p, n);
+			}
+		}
+		p += n;
+	}
+	return strbuf_detach(&sb);
+}
+
+static int decode_message(struct feishu_event *out, const cJSON *event, const char **why)
+{
+	const cJSON *sender = cJSON_GetObjectItemCaseSensitive(event, "sender");
+	const cJSON *sid = cJSON_GetObjectItemCaseSensitive(sender, "sender_id");
+	const cJSON *message = cJSON_GetObjectItemCaseSensitive(event, "message");
+	const char *sender_type = str(sender, "sender_type", 32);
+	const char *chat_type, *msg_type, *content;
+	struct chat_msg *m = &out->msg;
+
+	m->sender_id = str(sid, "open_id", ID_MAX);
+	m->chat_id = str(message, "chat_id", ID_MAX);
+	m->reply_handle = str(message, "message_id", ID_MAX);
+	chat_type = str(message, "chat_type", 32);
+	msg_type = str(message, "message_type", 32);
+	content = str(message, "content", SIZE_MAX);
+	if (!m->sender_id || !m->chat_id || !m->reply_handle || !chat_type || !msg_type) {
+		*why = "sender open_id, chat_id, message_id, chat_type and message_type are required";
+		return -EINVAL;
+	}
+	/* Other apps' messages are not commands, and answering them could loop. */
+	if (sender_type && strcmp(sender_type, "user") != 0) {
+		out->kind = FEISHU_IGNORED;
+		return 0;
+	}
+	/* Anything but p2p ("group", and "topic_group", which may exist) is a
+	 * chat of many people. */
+	m->kind = strcmp(chat_type, "p2p") == 0 ? CHAT_PRIVATE : CHAT_GROUP;
+	m->sender_name = "";
+	m->text = "";
+	if (strcmp(msg_type, "text") != 0) {
+		out->kind = FEISHU_UNSUPPORTED;
+		return 0;
+	}
+	cJSON *inner = content ? cJSON_Parse(content) : NULL;
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(inner, "text");
+	out->content = inner;
+	if (!cJSON_IsString(text)) {
+		*why = "text message content is not {\"text\":\"...\"}";
+		return -EINVAL;
+	}
+	out->text = rewrite_mentions(text->valuestring,
+	                             cJSON_GetObjectItemCaseSensitive(message, "mentions"),
+	                             m->kind == CHAT_GROUP);
+	if (!out->text)
+		return -ENOMEM;
+	m->text = out->text;
+	out->kind = FEISHU_MESSAGE;
+	return 0;
+}
+
+int feishu_decode(const char *json, size_t len, const char *instance,
+                  struct feishu_event *out, const char **why)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *header, *schema;
+	const char *type;
+
+	memset(out, 0, sizeof *out);
+	out->json = root;
+	out->msg.platform = "feishu";
+	out->msg.instance = instance;
+	if (!cJSON_IsObject(root)) {
+		*why = "event is not a JSON object";
+		return -EINVAL;
+	}
+	type = str(root, "type", 64);
+	if (type && strcmp(type, "url_verification") == 0) {
+		out->kind = FEISHU_CHALLENGE;
+		out->token = str(root, "token", ID_MAX);
+		out->challenge = str(root, "challenge", ID_MAX);
+		if (!out->challenge) {
+			*why = "url_verification without a challenge";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!schema) {
+		/* Schema 1.0: authenticated by its top-level token, then ignored. */
+		out->kind = FEISHU_IGNORED;
+		out->token = str(root, "token", ID_MAX);
+		return 0;
+	}
+	header = cJSON_GetObjectItemCaseSensitive(root, "header");
+	if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "2.0") != 0) {
+		*why = "schema is not \"2.0\"";
+		return -EINVAL;
+	}
+	out->token = str(header, "token", ID_MAX);
+	out->event_id = str(header, "event_id", ID_MAX);
+	type = str(header, "event_type", 128);
+	if (!out->event_id || !type) {
+		*why = "header.event_id and header.event_type are required";
+		return -EINVAL;
+	}
+	out->msg.msg_id = out->event_id;
+	if (strcmp(type, "im.message.receive_v1") != 0) {
+		out->kind = FEISHU_IGNORED;
+		return 0;
+	}
+	return decode_message(out, cJSON_GetObjectItemCaseSensitive(root, "event"), why);
+}
+
+void feishu_event_free(struct feishu_event *ev)
+{
+	cJSON_Delete(ev->json);
+	cJSON_Delete(ev->content);
+	free(ev->text);
+	memset(ev, 0, sizeof *ev);
+}
+
+int feishu_check_token(const struct feishu_event *ev, const char *token)
+{
+	uint8_t a[CRYPTO_SHA256_LEN], b[CRYPTO_SHA256_LEN];
+
+	/* Hashing first makes the compare independent of where lengths differ. */
+	if (!ev->token || crypto_sha256(ev->token, strlen(ev->token), a) < 0 ||
+	    crypto_sha256(token, strlen(token), b) < 0)
+		return -EACCES;
+	return crypto_equal(a, b, sizeof a) ? 0 : -EACCES;
+}
+
+char *feishu_render_challenge(const struct feishu_event *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	if (!o || !cJSON_AddStringToObject(o, "challenge", ev->challenge)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}

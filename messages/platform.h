@@ -1,0 +1,132 @@
+/*
+ * Outbound messaging to the chat platforms (WeCom, DingTalk, Feishu).
+ *
+ * Two steps, so the outbox can store what it will send:
+ *   1. render_message(): a neutral reply -> one or more platform request
+ *      bodies (JSON) for a destination, split at the platform's size limit on
+ *      line boundaries, never inside a UTF-8 character (messages/render_*.c);
+ *   2. sender_send(): one rendered body -> one HTTP request through the
+ *      curl-on-libuv glue (daemon/httpout.c), with the instance's access token
+ *      (cached, refreshed before expiry with one request in flight, refreshed
+ *      and retried once on the token-invalid codes) or the robot signature,
+ *      and the platform's answer classified (messages/send_*.c).
+ *
+ * Destinations name a config instance ([wecom:NAME], [dingtalk:NAME],
+ * [feishu:NAME], and robot sections) so credentials never travel with them.
+ * Rendered bodies hold no configuration either: what comes from the instance
+ * (WeCom's agentid, DingTalk's robotCode, the Feishu bot's timestamp and
+ * signature) is added by the sender at each attempt, so a stored body stays
+ * valid across a reload and a signature is never stale.
+ */
+#ifndef CQOD_PLATFORM_H
+#define CQOD_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chat.h"
+#include "reply.h"
+
+struct config;
+struct uv_loop_s;
+
+enum dest_kind {
+	DEST_USER = 0,    /* app message to one user: WeCom message/send (UserID), DingTalk
+	                   * robot oToMessages/batchSend (staff userid), Feishu
+	                   * im/v1/messages (receive_id_type from the id: "ou_" open_id,
+	                   * "on_" union_id, with '@' email, else user_id) */
+	DEST_CHAT = 1,    /* app message to a group chat: WeCom appchat/send, DingTalk
+	                   * robot groupMessages/send, Feishu im/v1/messages (chat_id) */
+	DEST_ROBOT = 2,   /* a custom group robot webhook configured as an instance: the
+	                   * instance names a [wecom_robot:NAME], [dingtalk_robot:NAME] or
+	                   * [feishu_bot:NAME] section (platform stays "wecom", ...):
+	                   * WeCom webhook/send?key=, DingTalk robot/send (signed),
+	                   * Feishu bot/v2/hook (signed body) */
+	DEST_SESSION = 3, /* DingTalk sessionWebhook (target = URL, which must lie under
+	                   * the instance's oapi_base), until expires_at (0: none) */
+	DEST_REPLY = 4,   /* Feishu reply API (target = message id) */
+};
+
+struct dest {
+	char platform[16];    /* "wecom", "dingtalk", "feishu" */
+	char instance[33];    /* config section name */
+	enum dest_kind kind;
+	char target[512];     /* user id, chat id, URL or message id; "" for DEST_ROBOT */
+	int64_t expires_at;   /* DEST_SESSION only; 0 otherwise */
+};
+
+/* "platform|instance|kind|expires|target" and back, for storing a dest in a
+ * text column; kind is spelled user, chat, robot, session or reply, e.g.
+ * "dingtalk|office|session|1700000000|https://oapi.dingtalk.com/robot/...".
+ * dest_format returns 0, -EINVAL (not a valid dest) or -ENOSPC (buf too
+ * small); dest_parse returns 0 or -EINVAL. */
+int dest_format(const struct dest *d, char *buf, size_t len);
+int dest_parse(const char *s, struct dest *out);
+
+/* The destination that answers `msg` (its sender or chat, by the platform's
+ * fastest path): WeCom: DEST_USER sender_id. DingTalk: DEST_SESSION
+ * reply_handle while more than a minute is left before
+ * reply_handle_expires, else DEST_USER sender_id (private) or DEST_CHAT
+ * chat_id (group). Feishu: DEST_REPLY reply_handle (the message id) when set,
+ * else DEST_CHAT chat_id. -ENOTSUP for platforms without an out-of-band
+ * path (generic, console); -EINVAL when a needed field is missing or too long. */
+int dest_for_reply(const struct chat_msg *msg, struct dest *out);
+
+struct rendered {
+	char **bodies;   /* n JSON request bodies, each owned */
+	size_t n;
+};
+void rendered_free(struct rendered *r);
+
+/* Renders `r` for `d`. idem_key (may be NULL) is carried where the platform
+ * has an idempotency field (Feishu uuid; one per part: key + "-N", N from 1;
+ * a key over 40 bytes is replaced by 40 hex digits of its SHA-256). Plain
+ * replies (lines only) go as text; replies with a title, fields or a table
+ * in the platform's rich format (markdown; Feishu post, or an interactive
+ * card for is_error). Deterministic: the same input gives the same bytes.
+ * Returns 0, -EINVAL (unknown platform/kind, empty target or empty reply) or
+ * -ENOMEM; on failure *out is empty. */
+int render_message(const struct dest *d, const struct reply *r, const char *idem_key,
+                   struct rendered *out);
+
+enum send_outcome {
+	SEND_OK = 0,
+	SEND_RATE_LIMITED = 1,  /* wait retry_after_s, then retry */
+	SEND_TRANSIENT = 2,     /* network error, timeout, 5xx, busy: back off, retry */
+	SEND_PERMANENT = 3,     /* bad key, unknown user, signature refused: never retry */
+};
+
+struct send_result {
+	enum send_outcome outcome;
+	int retry_after_s;      /* RATE_LIMITED: how long to wait (platform's value or default) */
+	int http_status;        /* 0 when no HTTP answer */
+	long platform_code;     /* errcode / code from the body, 0 if none */
+	char detail[160];       /* short English description for logs; no secrets */
+};
+
+struct sender;
+typedef void (*send_done_fn)(void *arg, const struct send_result *res);
+
+/* The sender reads instance credentials (and the [outbound] settings: CA
+ * bundle, timeouts, transfers in flight) through *cfgp at each send, so a
+ * SIGHUP that swaps the config is picked up. *out is freed by sender_close. */
+int sender_open(struct uv_loop_s *loop, struct config *const *cfgp, struct sender **out);
+
+/* Sends one rendered body to d. Returns 0 and later calls done exactly once
+ * (never from inside sender_send); or returns a negative error and never
+ * calls done: -EINVAL (unknown platform or kind, or the instance or dest
+ * cannot be used: agent_id not a number, sessionWebhook not under oapi_base
+ * or expired), -ENOENT (no such instance), -ESHUTDOWN (closing), -ENOMEM.
+ * body and d are copied. Never blocks. */
+int sender_send(struct sender *s, const struct dest *d, const char *body, send_done_fn done,
+                void *arg);
+
+/* Sends accepted and not yet done (shutdown lets them finish). */
+size_t sender_pending(const struct sender *s);
+
+/* Cancels transfers in flight (their done callbacks run now, with
+ * SEND_TRANSIENT "cancelled"), then frees the sender once its handles are
+ * closed (the loop must run). May be called from a done callback. */
+void sender_close(struct sender *s);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * DingTalk bodies (PROTOCOLS.md §2.2-2.3):
+ *   DEST_SESSION, DEST_ROBOT  sessionWebhook / custom robot:
+ *       {"msgtype":"text","text":{"content":...}} or
+ *       {"msgtype":"markdown","markdown":{"title":T,"text":...}}
+ *   DEST_USER   robot/oToMessages/batchSend   {"userIds":[U],"msgKey":...,"msgParam":...}
+ *   DEST_CHAT   robot/groupMessages/send      {"openConversationId":C,"msgKey":...,"msgParam":...}
+ *       msgKey sampleText ({"content"}) or sampleMarkdown ({"title","text"});
+ *       msgParam is that object as a JSON string. The sender adds "robotCode"
+ *       from the instance, so bodies carry no config.
+ * Plain replies go as text, structured ones as markdown (bold title and keys,
+ * a blank line between lines since DingTalk's markdown joins single
+ * newlines). actionCard needs a button URL, which replies do not have.
+ * The title field is what the notification shows: the reply's title, or the
+ * bot's name. Content is limited to 20000 bytes.
+ */
+#include "render_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "text.h"
+
+#define DINGTALK_CONTENT_MAX 20000
+
+/* The content object of a part: {"content":...} or {"title":...,"text":...}. */
+static void content_object(struct strbuf *sb, const struct render_parts *parts, size_t i,
+                           const char *title, bool md)
+{
+	if (md) {
+		strbuf_appends(sb, "{\"title\":");
+		render_json_str(sb, title);
+		strbuf_appends(sb, ",\"text\":\"");
+		render_json_part(sb, parts, i, "\n\n");
+	} else {
+		strbuf_appends(sb, "{\"content\":\"");
+		render_json_part(sb, parts, i, "\n");
+	}
+	strbuf_appends(sb, "\"}");
+}
+
+static char *body(const struct dest *d, const struct render_parts *parts, size_t i,
+                  const char *title, bool md)
+{
+	struct strbuf sb, param;
+	char *p;
+
+	strbuf_init(&sb);
+	if (d->kind == DEST_SESSION || d->kind == DEST_ROBOT) {
+		strbuf_appendf(&sb, "{\"msgtype\":\"%s\",\"%s\":", md ? "markdown" : "text",
+		               md ? "markdown" : "text");
+		content_object(&sb, parts, i, title, md);
+		strbuf_append(&sb, "}", 1);
+		return strbuf_detach(&sb);
+	}
+	strbuf_init(&param);
+	content_object(&param, parts, i, title, md);
+	p = strbuf_detach(&param);
+	if (!p)
+		return NULL;
+	if (d->kind == DEST_USER) {
+		strbuf_appends(&sb, "{\"userIds\":[");
+		render_json_str(&sb, d->target);
+		strbuf_append(&sb, "]", 1);
+	} else {
+		strbuf_appends(&sb, "{\"openConversationId\":");
+		render_json_str(&sb, d->target);
+	}
+	strbuf_appendf(&sb, ",\"msgKey\":\"%s\",\"msgParam\":", md ? "sampleMarkdown" : "sampleText");
+	render_json_str(&sb, p);
+	strbuf_append(&sb, "}", 1);
+	free(p);
+	return strbuf_detach(&sb);
+}
+
+int render_dingtalk(const struct dest *d, const struct reply *r, struct rendered *out)
+{
+	bool md = render_structured(r);
+	struct render_limit lim = {.budget = DINGTALK_CONTENT_MAX, .level = 0, .sep = md ? 2 : 1};
+	struct render_parts parts;
+	struct render_doc doc;
+	int rc;
+
+	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT &&
+	    d->kind != DEST_SESSION)
+		return -EINVAL;
+	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, &doc);
+	if (rc < 0) {
+		render_doc_free(&doc);
+		return rc;
+	}
+	rc = render_split(&doc, &lim, &parts);
+	for (size_t i = 0; rc == 0 && i < parts.n_parts; i++)
+		rc = render_push(out, body(d, &parts, i, doc.title ? doc.title : TXT_BOT_NAME, md));
+	render_parts_free(&parts);
+	render_doc_free(&doc);
+	return rc;
+}

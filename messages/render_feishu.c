@@ -1,0 +1,202 @@
+/*
+ * Feishu bodies (PROTOCOLS.md §3.5-3.6):
+ *   DEST_USER, DEST_CHAT  im/v1/messages   {"receive_id":X,"msg_type":T,"content":"<JSON>","uuid":K}
+ *                         (the sender puts receive_id_type in the query)
+ *   DEST_REPLY            im/v1/messages/<id>/reply   {"msg_type":T,"content":"<JSON>","uuid":K}
+ *   DEST_ROBOT            custom bot   {"msg_type":"text","content":{...}}, post as
+ *                         {"content":{"post":{...}}}, card as {"card":{...}}; the sender
+ *                         adds "timestamp" and "sign" when the bot has a secret
+ * For the IM API, content is a JSON string holding JSON (escaped twice); for
+ * the custom bot it is a plain object. uuid (the idempotency key + "-N", N
+ * counting parts from 1) only exists on the IM API; a key longer than
+ * IDEM_KEY_MAX bytes is replaced by the first 40 hex digits of its SHA-256.
+ *
+ * Plain replies go as text; structured ones as post (rich text: the title,
+ * one paragraph per line); structured error replies as an interactive card
+ * with a red header, so a refusal stands out. Limits are on the whole body:
+ * IM text 150 KB, IM post and card 30 KB, custom bot 20 KB; the splitter
+ * counts the content's escaped bytes, and FRAME_MARGIN covers the rest
+ * (field names, receive_id, uuid).
+ */
+#include "render_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "text.h"
+
+#define IM_TEXT_MAX (150 * 1024)
+#define IM_RICH_MAX (30 * 1024)
+#define BOT_MAX (20 * 1024)
+#define FRAME_MARGIN 512
+/* uuid is at most 50 characters: the key (or its hash) and "-N". */
+#define IDEM_KEY_MAX 40
+/* One post paragraph: [{"tag":"text","text":""}], */
+#define PARAGRAPH "[{\"tag\":\"text\",\"text\":\"\"}],"
+#define PARAGRAPH_QUOTES 8
+
+enum fs_format { FS_TEXT, FS_POST, FS_CARD };
+
+static const char *const type_names[] = {"text", "post", "interactive"};
+
+/* The content object of part i (JSON, escaped once). */
+static void content(struct strbuf *sb, enum fs_format f, const struct render_doc *doc,
+                    const struct render_parts *parts, size_t i)
+{
+	switch (f) {
+	case FS_TEXT:
+		strbuf_appends(sb, "{\"text\":\"");
+		render_json_part(sb, parts, i, "\n");
+		strbuf_appends(sb, "\"}");
+		break;
+	case FS_POST:
+		strbuf_appends(sb, "{\"zh_cn\":{");
+		if (doc->title) {
+			strbuf_appends(sb, "\"title\":");
+			render_json_str(sb, doc->title);
+			strbuf_append(sb, ",", 1);
+		}
+		strbuf_appends(sb, "\"content\":[");
+		for (size_t j = parts->starts[i]; j < parts->starts[i + 1]; j++) {
+			strbuf_appends(sb, j > parts->starts[i] ? ",[{\"tag\":\"text\",\"text\":\""
+			                                        : "[{\"tag\":\"text\",\"text\":\"");
+			render_json_escape(sb, parts->slices[j].p, parts->slices[j].n);
+			strbuf_appends(sb, "\"}]");
+		}
+		strbuf_appends(sb, "]}}");
+		break;
+	case FS_CARD:
+		strbuf_appends(sb, "{\"config\":{\"wide_screen_mode\":true},\"header\":{\"template\":"
+		                   "\"red\",\"title\":{\"tag\":\"plain_text\",\"content\":");
+		render_json_str(sb, doc->title ? doc->title : TXT_BOT_NAME);
+		strbuf_appends(sb, "}},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\","
+		                   "\"content\":\"");
+		render_json_part(sb, parts, i, "\n");
+		strbuf_appends(sb, "\"}}]}");
+		break;
+	}
+}
+
+static char *bot_body(enum fs_format f, const struct render_doc *doc,
+                      const struct render_parts *parts, size_t i)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_appendf(&sb, "{\"msg_type\":\"%s\",", type_names[f]);
+	if (f == FS_CARD) {
+		strbuf_appends(&sb, "\"card\":");
+	} else if (f == FS_POST) {
+		strbuf_appends(&sb, "\"content\":{\"post\":");
+	} else {
+		strbuf_appends(&sb, "\"content\":");
+	}
+	content(&sb, f, doc, parts, i);
+	strbuf_appends(&sb, f == FS_POST ? "}}" : "}");
+	return strbuf_detach(&sb);
+}
+
+static char *im_body(const struct dest *d, enum fs_format f, const struct render_doc *doc,
+                     const struct render_parts *parts, size_t i, const char *idem_key)
+{
+	struct strbuf sb, inner;
+	char *c;
+
+	strbuf_init(&inner);
+	content(&inner, f, doc, parts, i);
+	c = strbuf_detach(&inner);
+	if (!c)
+		return NULL;
+	strbuf_init(&sb);
+	strbuf_append(&sb, "{", 1);
+	if (d->kind != DEST_REPLY) {
+		strbuf_appends(&sb, "\"receive_id\":");
+		render_json_str(&sb, d->target);
+		strbuf_append(&sb, ",", 1);
+	}
+	strbuf_appendf(&sb, "\"msg_type\":\"%s\",\"content\":", type_names[f]);
+	render_json_str(&sb, c);
+	free(c);
+	if (idem_key) {
+		strbuf_appends(&sb, ",\"uuid\":\"");
+		render_json_escape(&sb, idem_key, strlen(idem_key));
+		strbuf_appendf(&sb, "-%zu\"", i + 1);
+	}
+	strbuf_append(&sb, "}", 1);
+	return strbuf_detach(&sb);
+}
+
+static void set_limit(struct render_limit *lim, enum fs_format f, bool bot,
+                      const struct render_doc *doc, const struct dest *d)
+{
+	size_t max = bot ? BOT_MAX : f == FS_TEXT ? IM_TEXT_MAX : IM_RICH_MAX;
+	const char *title = doc->title ? doc->title : TXT_BOT_NAME;
+	size_t fixed = FRAME_MARGIN + render_escaped_len(d->target, strlen(d->target), 1);
+
+	lim->level = bot ? 1 : 2;
+	lim->sep = f == FS_POST ? 0 : render_escaped_len("\n", 1, lim->level);
+	lim->overhead = f == FS_POST ? sizeof PARAGRAPH - 1 + (bot ? 0 : PARAGRAPH_QUOTES) : 0;
+	if (f != FS_TEXT)
+		fixed += render_escaped_len(title, strlen(title), lim->level);
+	lim->budget = max - fixed;
+}
+
+/* The key as used in uuid: as given when short enough, else hashed. */
+static int idem_short(const char *key, char out[IDEM_KEY_MAX + 1])
+{
+	uint8_t sum[CRYPTO_SHA256_LEN];
+	char hex[2 * CRYPTO_SHA256_LEN + 1];
+	size_t n = strlen(key);
+	int rc;
+
+	if (n <= IDEM_KEY_MAX) {
+		memcpy(out, key, n + 1);
+		return 0;
+	}
+	rc = crypto_sha256(key, n, sum);
+	if (rc < 0)
+		return rc;
+	crypto_hex(sum, sizeof sum, hex);
+	memcpy(out, hex, IDEM_KEY_MAX);
+	out[IDEM_KEY_MAX] = '\0';
+	return 0;
+}
+
+int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
+                  struct rendered *out)
+{
+	char key[IDEM_KEY_MAX + 1];
+	enum fs_format f = !render_structured(r) ? FS_TEXT : r->is_error ? FS_CARD : FS_POST;
+	bool bot = d->kind == DEST_ROBOT;
+	struct render_limit lim;
+	struct render_parts parts;
+	struct render_doc doc;
+	int rc;
+
+	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT &&
+	    d->kind != DEST_REPLY)
+		return -EINVAL;
+	if (idem_key) {
+		rc = idem_short(idem_key, key);
+		if (rc < 0)
+			return rc;
+		idem_key = key;
+	}
+	/* Post and card show the title in their own field. */
+	rc = render_doc_build(r, f == FS_CARD ? MARKUP_MARKDOWN : MARKUP_PLAIN, f == FS_TEXT,
+	                      &doc);
+	if (rc < 0) {
+		render_doc_free(&doc);
+		return rc;
+	}
+	set_limit(&lim, f, bot, &doc, d);
+	rc = render_split(&doc, &lim, &parts);
+	for (size_t i = 0; rc == 0 && i < parts.n_parts; i++)
+		rc = render_push(out, bot ? bot_body(f, &doc, &parts, i)
+		                          : im_body(d, f, &doc, &parts, i, idem_key));
+	render_parts_free(&parts);
+	render_doc_free(&doc);
+	return rc;
+}

@@ -1,0 +1,464 @@
+/*
+ * Sending one rendered body: the flow common to all platforms.
+ *
+ *   sender_send ─> [token: cached, or wait for the one fetch in flight]
+ *               ─> build the request (platform) ─> httpout
+ *               ─> classify the answer (platform)
+ *                    token refused, first time: refresh (a token other than
+ *                    the refused one) and send again, once
+ *                    otherwise: done(result), counted in
+ *                    cqod_outbound_requests_total{platform,outcome}
+ *
+ * What holds: done runs exactly once per accepted send, never from inside
+ * sender_send; the instance's settings are read from the current
+ * configuration at every attempt (a SIGHUP applies to the next request);
+ * sender_close completes everything in flight right away (SEND_TRANSIENT
+ * "cancelled") and frees the sender from a close callback, so it may be
+ * called from a done callback. Neither tokens, keys, URLs (they carry keys)
+ * nor message text reach the log.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../daemon/clock.h"
+#include "../daemon/log.h"
+#include "../daemon/metrics.h"
+#include "send_internal.h"
+
+#define METRIC "cqod_outbound_requests_total"
+
+struct sender {
+	uv_loop_t *loop;
+	struct config *const *cfgp;
+	struct httpout *h;          /* NULL once closing */
+	struct tokens *tokens;
+	/* Never started: closing it defers the free to its close callback. */
+	uv_timer_t reaper;
+	size_t pending;             /* accepted sends not yet done */
+	bool closing;
+};
+
+struct send_op {
+	struct sender *s;
+	const struct send_platform *p;
+	struct dest d;
+	char *body;
+	char *token;        /* token of the current attempt; wiped when freed */
+	bool retried;
+	send_done_fn done;
+	void *arg;
+};
+
+static const struct send_platform *const platforms[] = {&send_wecom, &send_dingtalk,
+                                                        &send_feishu};
+static const char *const kind_names[] = {"user", "chat", "robot", "session", "reply"};
+static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
+
+void send_result_set(struct send_result *res, enum send_outcome outcome, int retry_after_s,
+                     long http_status, long code, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->outcome = outcome;
+	res->retry_after_s = retry_after_s;
+	res->http_status = (int)http_status;
+	res->platform_code = code;
+	va_start(ap, fmt);
+	vsnprintf(res->detail, sizeof res->detail, fmt, ap);
+	va_end(ap);
+}
+
+bool send_classify_http(const struct httpout_response *r, struct send_result *res)
+{
+	if (r->error) {
+		send_result_set(res, SEND_TRANSIENT, 0, r->status, 0, "%s", r->error);
+		return true;
+	}
+	if (r->status >= 500) {
+		send_result_set(res, SEND_TRANSIENT, 0, r->status, 0, "HTTP %ld", r->status);
+		return true;
+	}
+	return false;
+}
+
+const char *send_clean_msg(const char *msg, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; msg && *msg && o + 1 < len; msg++)
+		buf[o++] = *msg >= 0x20 && *msg < 0x7f ? *msg : '?';
+	if (len)
+		buf[o] = '\0';
+	return buf;
+}
+
+int send_until_next_minute(void)
+{
+	int64_t now = clock_now();
+
+	return (int)(60 - (now % 60 + 60) % 60);
+}
+
+char *send_base(const struct config_instance *in, const char *key, const char *def)
+{
+	const char *v = config_instance_get(in, key);
+	char *b = strdup(v ? v : def);
+	size_t n = b ? strlen(b) : 0;
+
+	while (n > 0 && b[n - 1] == '/')
+		b[--n] = '\0';
+	return b;
+}
+
+char *send_splice(const char *body, const char *fields)
+{
+	const char *rest;
+	char *out;
+
+	if (body[0] != '{')
+		return NULL;
+	rest = body + 1 + strspn(body + 1, " \t\r\n");
+	if (asprintf(&out, "{%s%s%s", fields, *rest == '}' ? "" : ",", body + 1) < 0)
+		return NULL;
+	return out;
+}
+
+char *send_json_quote(const char *s)
+{
+	cJSON *str = cJSON_CreateString(s);
+	char *out = str ? cJSON_PrintUnformatted(str) : NULL;
+
+	cJSON_Delete(str);
+	return out;
+}
+
+cJSON *send_json_parse(const struct httpout_response *r)
+{
+	return r->len ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+}
+
+bool send_json_long(const cJSON *o, const char *name, long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (!cJSON_IsNumber(v))
+		return false;
+	*out = (long)v->valuedouble;
+	return true;
+}
+
+const char *send_json_str(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+void send_http_free(struct send_http *h)
+{
+	free(h->url);
+	free(h->body);
+	if (h->auth) {
+		explicit_bzero(h->auth, strlen(h->auth));
+		free(h->auth);
+	}
+	memset(h, 0, sizeof *h);
+}
+
+static void op_free(struct send_op *op)
+{
+	if (op->token) {
+		explicit_bzero(op->token, strlen(op->token));
+		free(op->token);
+	}
+	free(op->body);
+	free(op);
+}
+
+static void op_finish(struct send_op *op, const struct send_result *res)
+{
+	char labels[96];
+	send_done_fn done = op->done;
+	void *arg = op->arg;
+
+	snprintf(labels, sizeof labels, "platform=\"%s\",outcome=\"%s\"", op->p->name,
+	         outcome_names[res->outcome]);
+	metrics_add(METRIC, labels, 1);
+	if (res->outcome == SEND_OK)
+		log_debug("outbound %s/%s %s: sent", op->d.platform, op->d.instance,
+		          kind_names[op->d.kind]);
+	else if (res->outcome == SEND_PERMANENT)
+		log_warn("outbound %s/%s %s: failed for good: %s", op->d.platform, op->d.instance,
+		         kind_names[op->d.kind], res->detail);
+	else
+		log_info("outbound %s/%s %s: %s: %s", op->d.platform, op->d.instance,
+		         kind_names[op->d.kind], outcome_names[res->outcome], res->detail);
+	op->s->pending--;
+	op_free(op);
+	done(arg, res);
+}
+
+static const struct config_instance *op_instance(const struct send_op *op)
+{
+	const char *section = op->d.kind == DEST_ROBOT ? op->p->robot_section : op->p->name;
+
+	return config_instance_find(*op->s->cfgp, section, op->d.instance);
+}
+
+static void on_answer(void *arg, const struct httpout_response *r);
+static int op_token(struct send_op *op, const char *stale, const char **why);
+
+/* Sends the body once with `token` (NULL: none needed). 0, or a negative
+ * errno with *why when it could not start. */
+static int op_attempt(struct send_op *op, const char *token, const char **why)
+{
+	const struct config_instance *in = op_instance(op);
+	const struct config *cfg = *op->s->cfgp;
+	struct send_http http = {0};
+	const char *headers[3] = {SEND_CONTENT_TYPE, NULL, NULL};
+	int rc;
+
+	if (!op->s->h) {
+		*why = "cancelled";
+		return -ESHUTDOWN;
+	}
+	if (!in) {
+		*why = "no such instance in the configuration";
+		return -ENOENT;
+	}
+	rc = op->p->build(in, &op->d, op->body, token, &http, why);
+	if (rc == 0) {
+		struct httpout_req req = {
+			.method = http.method, .url = http.url, .headers = headers,
+			.body = http.body ? http.body : op->body, .timeout_ms = cfg->outbound_timeout_ms,
+			.ca_file = cfg->ca_file,
+		};
+
+		req.body_len = strlen(req.body);
+		headers[1] = http.auth;
+		rc = httpout_request(op->s->h, &req, on_answer, op);
+		if (rc < 0)
+			*why = rc == -ESHUTDOWN ? "cancelled" : "cannot start the request";
+	} else if (rc == -ENOMEM) {
+		*why = "out of memory";
+	}
+	send_http_free(&http);
+	return rc;
+}
+
+/* Ends an op that failed to start after sender_send returned. */
+static void op_fail(struct send_op *op, int rc, const char *why)
+{
+	struct send_result res = {0};
+
+	send_result_set(&res, rc == -EINVAL || rc == -ENOENT ? SEND_PERMANENT : SEND_TRANSIENT, 0,
+	                0, 0, "%s", why);
+	op_finish(op, &res);
+}
+
+static void on_token(void *arg, const char *token, const struct send_result *err)
+{
+	struct send_op *op = arg;
+	const char *why = NULL;
+	int rc;
+
+	if (err) {
+		op_finish(op, err);
+		return;
+	}
+	op->token = strdup(token);
+	rc = op->token ? op_attempt(op, op->token, &why) : -ENOMEM;
+	if (rc < 0)
+		op_fail(op, rc, why ? why : "out of memory");
+}
+
+/* Gets a token other than `stale` and sends: 0 (now or once the token comes)
+ * or a negative errno with *why. */
+static int op_token(struct send_op *op, const char *stale, const char **why)
+{
+	const struct config_instance *in = op_instance(op);
+	const struct config *cfg = *op->s->cfgp;
+	struct token_fetch f = {0};
+	char key[64], *url = NULL, *body = NULL;
+	const char *token;
+	int rc;
+
+	if (!op->s->h) {
+		*why = "cancelled";
+		return -ESHUTDOWN;
+	}
+	if (!in) {
+		*why = "no such instance in the configuration";
+		return -ENOENT;
+	}
+	snprintf(key, sizeof key, "%s/%s", op->p->name, op->d.instance);
+	rc = op->p->token_fetch(in, &f, &url, &body);
+	if (rc == 0) {
+		f.key = key;
+		f.timeout_ms = cfg->outbound_timeout_ms;
+		f.ca_file = cfg->ca_file;
+		rc = tokens_get(op->s->tokens, &f, stale, &token, on_token, op);
+	}
+	if (body)
+		explicit_bzero(body, strlen(body));
+	if (url)
+		explicit_bzero(url, strlen(url));
+	free(body);
+	free(url);
+	if (rc == 1) {
+		char *copy = strdup(token);
+
+		if (!copy) {
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+		if (op->token) {
+			explicit_bzero(op->token, strlen(op->token));
+			free(op->token);
+		}
+		op->token = copy;
+		return op_attempt(op, op->token, why);
+	}
+	if (rc < 0)
+		*why = rc == -ENOMEM ? "out of memory" : "cannot request an access token";
+	return rc;
+}
+
+static void on_answer(void *arg, const struct httpout_response *r)
+{
+	struct send_op *op = arg;
+	struct send_result res = {0};
+	const char *why = NULL;
+	char *stale;
+	int rc;
+
+	if (op->p->classify(&op->d, r, &res) == VERDICT_DONE) {
+		op_finish(op, &res);
+		return;
+	}
+	if (op->retried || op->s->closing) {
+		/* A token refused right after a refresh: let the caller retry later. */
+		send_result_set(&res, SEND_TRANSIENT, 0, res.http_status, res.platform_code,
+		                "access token refused after a refresh");
+		op_finish(op, &res);
+		return;
+	}
+	op->retried = true;
+	stale = op->token;
+	op->token = NULL;
+	rc = op_token(op, stale, &why);
+	if (stale) {
+		explicit_bzero(stale, strlen(stale));
+		free(stale);
+	}
+	if (rc < 0)
+		op_fail(op, rc, why);
+}
+
+static const struct send_platform *platform_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
+		if (strcmp(platforms[i]->name, name) == 0)
+			return platforms[i];
+	return NULL;
+}
+
+int sender_send(struct sender *s, const struct dest *d, const char *body, send_done_fn done,
+                void *arg)
+{
+	const struct send_platform *p = platform_find(d->platform);
+	const char *why = NULL;
+	struct send_op *op;
+	int rc;
+
+	if (s->closing)
+		return -ESHUTDOWN;
+	if (!p || !p->kind_ok(d->kind) || !body || !done)
+		return -EINVAL;
+	op = calloc(1, sizeof *op);
+	if (!op || !(op->body = strdup(body))) {
+		free(op);
+		return -ENOMEM;
+	}
+	op->s = s;
+	op->p = p;
+	op->d = *d;
+	op->done = done;
+	op->arg = arg;
+	if (p->needs_token(d->kind))
+		rc = op_token(op, NULL, &why);
+	else
+		rc = op_attempt(op, NULL, &why);
+	if (rc < 0) {
+		log_warn("outbound %s/%s %s: not sent: %s", d->platform, d->instance,
+		         kind_names[d->kind], why ? why : "error");
+		op_free(op);
+		return rc;
+	}
+	s->pending++;
+	return 0;
+}
+
+size_t sender_pending(const struct sender *s)
+{
+	return s->pending;
+}
+
+int sender_open(struct uv_loop_s *loop, struct config *const *cfgp, struct sender **out)
+{
+	struct sender *s = calloc(1, sizeof *s);
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->loop = loop;
+	s->cfgp = cfgp;
+	rc = httpout_open(loop, &s->h);
+	if (rc == 0)
+		rc = tokens_open(loop, s->h, &s->tokens);
+	if (rc == 0)
+		rc = uv_timer_init(loop, &s->reaper);
+	if (rc < 0) {
+		if (s->h)
+			httpout_close(s->h);
+		tokens_free(s->tokens);
+		free(s);
+		return rc;
+	}
+	s->reaper.data = s;
+	/* Worth saying at start: every send would fail on it. */
+	if ((*cfgp)->ca_file && access((*cfgp)->ca_file, R_OK) != 0)
+		log_warn("[outbound] ca_file %s: %s", (*cfgp)->ca_file, strerror(errno));
+	metrics_describe(METRIC, "counter",
+	                 "Messages sent to chat platforms, by platform and final outcome "
+	                 "(ok, rate_limited, transient, permanent).");
+	*out = s;
+	return 0;
+}
+
+static void on_reaped(uv_handle_t *h)
+{
+	struct sender *s = h->data;
+
+	tokens_free(s->tokens);
+	free(s);
+}
+
+void sender_close(struct sender *s)
+{
+	struct httpout *h = s->h;
+
+	if (s->closing)
+		return;
+	s->closing = true;
+	s->h = NULL;
+	/* Completes every transfer now: sends in flight and token fetches, whose
+	 * waiting sends then end as cancelled. */
+	httpout_close(h);
+	uv_close((uv_handle_t *)&s->reaper, on_reaped);
+}

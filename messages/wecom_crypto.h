@@ -1,0 +1,61 @@
+/*
+ * WeCom's callback cryptography (the WXBizMsgCrypt scheme, PROTOCOLS.md §1.2).
+ *
+ *   key        = Base64Decode(EncodingAESKey + "="), 32 bytes; IV = key[0:16]
+ *   cipher     = AES-256-CBC, OpenSSL padding off, PKCS#7 with a 32-byte block
+ *                (pad bytes 1..32, a whole extra block when already aligned)
+ *   plaintext  = random[16] || len (uint32, big-endian) || msg[len] || receiveid
+ *   signature  = lowercase hex SHA1 of the byte-wise sorted concatenation of
+ *                {token, timestamp, nonce, Encrypt}, Encrypt being the Base64 text
+ *
+ * Ownership: strings returned through `char **` are heap-allocated,
+ * NUL-terminated, and freed by the caller.
+ */
+#ifndef CQOD_WECOM_CRYPTO_H
+#define CQOD_WECOM_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WECOM_KEY_LEN 32
+#define WECOM_BLOCK 32
+#define WECOM_RANDOM_LEN 16
+#define WECOM_SIG_HEX_LEN 40
+
+/* An EncodingAESKey (exactly 43 characters [A-Za-z0-9]) into the 32-byte AES
+ * key. Returns 0 or -EINVAL. */
+int wecom_crypto_key(const char *encoding_aes_key, uint8_t key[WECOM_KEY_LEN]);
+
+/* The msg_signature of the four strings into out (40 hex digits + NUL).
+ * Returns 0, -ENOMEM or -EIO. */
+int wecom_crypto_sign(const char *token, const char *timestamp, const char *nonce,
+                      const char *encrypt, char out[WECOM_SIG_HEX_LEN + 1]);
+
+/* 0 when `signature` (hex, either case) is the msg_signature of the four
+ * strings, compared in constant time; -EACCES otherwise (NULL included). */
+int wecom_crypto_verify(const char *token, const char *timestamp, const char *nonce,
+                        const char *encrypt, const char *signature);
+
+/* Strict 32-byte-block PKCS#7: len must be a positive multiple of 32, the last
+ * byte n in 1..32, and all n pad bytes equal to n. *out_len = len - n.
+ * Returns 0 or -EBADMSG. */
+int wecom_crypto_unpad(const uint8_t *buf, size_t len, size_t *out_len);
+
+/* Decrypts the Base64 text `b64` and checks that the trailing receiveid equals
+ * `receive_id`. On success *msg holds the *msg_len message bytes (plus a NUL).
+ * Returns 0; -EBADMSG (not Base64, not whole blocks, bad padding, length field
+ * out of range); -EPERM (receiveid differs); -ENOMEM or -EIO. */
+int wecom_crypto_decrypt(const uint8_t key[WECOM_KEY_LEN], const char *b64, size_t b64_len,
+                         const char *receive_id, char **msg, size_t *msg_len);
+
+/* Encrypts msg for receive_id with 16 random bytes from the CSPRNG into the
+ * Base64 text *b64. Returns 0, -EINVAL (too long), -ENOMEM or -EIO. */
+int wecom_crypto_encrypt(const uint8_t key[WECOM_KEY_LEN], const char *msg, size_t len,
+                         const char *receive_id, char **b64);
+
+/* The same with the caller's 16 "random" bytes, for known-answer tests. */
+int wecom_crypto_encrypt_with(const uint8_t key[WECOM_KEY_LEN],
+                              const uint8_t random[WECOM_RANDOM_LEN], const char *msg,
+                              size_t len, const char *receive_id, char **b64);
+
+#endif

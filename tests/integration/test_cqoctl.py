@@ -1,0 +1,561 @@
+"""cqoctl end to end: importing generated 信息表 files in UTF-8, UTF-8 with
+BOM and GBK; every validation error reported with line, column, value and
+reason, and nothing imported; idempotent re-import; --skip-bad and its
+reject file; exports that import into a fresh database and export again
+byte for byte; the statistics export equal to the chat's 统计; an online
+backup taken while the daemon writes, restored by stop, copy, start;
+grant, revoke, roles, policy, target and calendar; --help and the one-line
+errors with their exit statuses.
+
+Time is pinned (CQOD_FAKE_NOW) to 2026-06-15 for the daemon and cqoctl."""
+import csv
+import importlib.util
+import io
+import json
+import os
+import pwd
+import shutil
+import sqlite3
+import subprocess
+import threading
+
+from harness import Daemon, ROOT, as_user_prefix
+
+FAKE_NOW = "2026-06-15 10:00:00"
+TODAY = "2026-06-15"
+
+_spec = importlib.util.spec_from_file_location(
+    "gen_import", os.path.join(ROOT, "tests", "bench", "gen_import.py"))
+gen_import = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gen_import)
+
+
+def daemon(seed="demo"):
+    return Daemon(seed=seed, env={"CQOD_FAKE_NOW": FAKE_NOW})
+
+
+def ctl(d, *args, stdin=None):
+    """Runs cqoctl as the daemon's user; returns (status, stdout, stderr)."""
+    d._own()
+    cmd = as_user_prefix() + [os.path.join(d.dir, "cqoctl"), "-c", d.config] + list(args)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=d.env,
+                       input=stdin)
+    return r.returncode, r.stdout, r.stderr
+
+
+def ok(d, *args):
+    rc, out, err = ctl(d, *args)
+    assert rc == 0, "cqoctl %s: %d\n%s%s" % (args, rc, out, err)
+    return out
+
+
+def write(d, name, text, encoding="utf-8"):
+    path = os.path.join(d.dir, name)
+    with open(path, "w", encoding=encoding, newline="") as f:
+        f.write(text)
+    d._own()
+    return path
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def rows(d, sql, *args):
+    db = sqlite3.connect(d.db)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def one(d, sql, *args):
+    return rows(d, sql, *args)[0][0]
+
+
+def registry_digest(d):
+    """Everything an import may change, to compare before and after."""
+    return [rows(d, "SELECT * FROM %s ORDER BY 1, 2" % t)
+            for t in ("enterprises", "enterprise_tags", "people", "appointments", "trainings",
+                      "sanctions", "audit_log")]
+
+
+def unix_user():
+    return pwd.getpwuid(65534 if os.geteuid() == 0 else os.geteuid()).pw_name
+
+
+def test_import_each_encoding():
+    for encoding, name in (("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8"), ("gbk", "GB18030")):
+        d = daemon()
+        with d:
+            path = os.path.join(d.dir, "cqos.csv")
+            gen_import.write(300, path, encoding)
+            d._own()
+            out = ok(d, "import", "cqos", path)
+            assert "300 行，编码 %s" % name in out, out
+            assert "企业：新增 300，更新 0，无变化 0" in out, out
+            assert "备案记录：新增 300，更新 0，无变化 0" in out, out
+            first = gen_import.row(0, __import__("random").Random(1), gen_import.counties())
+            got = rows(d, "SELECT p.name, p.phone, e.name, e.credit_code, e.region_code,"
+                          " a.doc_no, a.status FROM appointments a"
+                          " JOIN people p ON p.id = a.person_id"
+                          " JOIN enterprises e ON e.id = a.enterprise_id"
+                          " WHERE e.credit_code = ?", first[11])
+            assert got == [(first[0], first[8], first[10], first[11], first[12], first[19],
+                            "active")], got
+            # Free text with commas, quotes and a line break comes through whole.
+            assert one(d, "SELECT resume FROM people WHERE phone = ?", first[8]) == first[25]
+            # 30 generated, one in the demo.
+            assert one(d, "SELECT count(*) FROM appointments WHERE status = 'ended'") == 31
+            assert one(d, "SELECT count(*) FROM audit_log WHERE actor_platform = 'cqoctl'"
+                          " AND actor_user = ? AND command = 'import'", unix_user()) == 900
+            # The chat finds what was imported.
+            ok(d, "grant", "generic", "u-admin", "admin")
+            d.start()
+            _, body = d.webhook("查询 " + first[11], "q-1")
+            assert first[0] in body["reply"]["text"], body
+
+
+def test_encoding_override_and_bad_bytes():
+    d = daemon()
+    with d:
+        gbk = write(d, "gbk.csv", "统一社会信用代码,企业名称,所在地区\r\n"
+                                  "91371302DEM0000013,示例精密机械有限公司,371302\r\n", "gbk")
+        out = ok(d, "import", "enterprises", gbk, "--encoding", "gbk")
+        assert "编码 GBK" in out and "无变化 1" in out, out
+        rc, out, err = ctl(d, "import", "enterprises", gbk, "--encoding", "utf-8")
+        assert rc == 1 and err.count("\n") == 1, err
+        assert "gbk.csv:1: 含有不是 UTF-8 编码的字节" in err, err
+        utf16 = os.path.join(d.dir, "u16.csv")
+        with open(utf16, "wb") as f:
+            f.write("统一社会信用代码\r\n".encode("utf-16"))
+        rc, _, err = ctl(d, "import", "enterprises", utf16)
+        assert rc == 1 and "UTF-16" in err and err.count("\n") == 1, err
+
+
+CQO_HEADER = ("姓名,性别,出生日期,手机,邮箱,企业名称,统一社会信用代码,所在地区,行业代码,"
+              "职工人数,企业规模,类别,聘任日期,任期届满日期,状态,终止日期,备注\r\n")
+GOOD = "王小明,男,1980-01-02,13900000001,wxm@example.com,甲企业,%s,371302,C34,100,中型,规上,2024-01-01,,在任,,\r\n"
+
+
+def code(i):
+    return gen_import.credit_code("371302", 900000 + i)
+
+
+def test_every_validation_error_reported_nothing_imported():
+    d = daemon()
+    with d:
+        bad = [
+            ("姓名", "", "必填，不能为空", ",男,1980-01-02,13900000002,,乙企业,%s,371302,,,,,2024-01-01,,,,\r\n" % code(2)),
+            ("性别", "未知", "性别应为 男 或 女", "李,未知,,,,乙企业,%s,371302,,,,,2024-01-01,,,,\r\n" % code(3)),
+            ("出生日期", "1980-02-30", "日期不存在，请检查年月日", "李,,1980-02-30,,,乙,%s,371302,,,,,2024-01-01,,,,\r\n" % code(4)),
+            ("出生日期", "2030-01-01", "出生日期不能晚于今天", "李,,2030-01-01,,,乙,%s,371302,,,,,2024-01-01,,,,\r\n" % code(5)),
+            ("手机", "12345", "电话格式不正确", "李,,,12345,,乙,%s,371302,,,,,2024-01-01,,,,\r\n" % code(6)),
+            ("邮箱", "li@", "电子邮箱格式不正确", "李,,,,li@,乙,%s,371302,,,,,2024-01-01,,,,\r\n" % code(7)),
+            ("企业名称", "", "必填，不能为空", "李,,,,,,%s,371302,,,,,2024-01-01,,,,\r\n" % code(8)),
+            ("统一社会信用代码", "91371302DEM0000014", "统一社会信用代码校验位错误：应为 3", "李,,,,,乙,91371302DEM0000014,371302,,,,,2024-01-01,,,,\r\n"),
+            ("统一社会信用代码", "123", "统一社会信用代码应为 18 位，实际为 3 位", "李,,,,,乙,123,371302,,,,,2024-01-01,,,,\r\n"),
+            ("所在地区", "3713", "所在地区应为 6 位县级行政区划代码", "李,,,,,乙,%s,3713,,,,,2024-01-01,,,,\r\n" % code(9)),
+            ("所在地区", "379999", "所在地区代码 379999 不存在", "李,,,,,乙,%s,379999,,,,,2024-01-01,,,,\r\n" % code(10)),
+            ("行业代码", "Z9", "行业代码格式不正确", "李,,,,,乙,%s,371302,Z9,,,,2024-01-01,,,,\r\n" % code(11)),
+            ("职工人数", "很多", "职工人数应为 0 到 10000000 之间的整数", "李,,,,,乙,%s,371302,,很多,,,2024-01-01,,,,\r\n" % code(12)),
+            ("企业规模", "巨型", "企业规模应为 大型、中型 或 小微", "李,,,,,乙,%s,371302,,,巨型,,2024-01-01,,,,\r\n" % code(13)),
+            ("类别", "上市", "“上市”不是企业类别", "李,,,,,乙,%s,371302,,,,上市,2024-01-01,,,,\r\n" % code(14)),
+            ("聘任日期", "去年", "日期格式不正确", "李,,,,,乙,%s,371302,,,,,去年,,,,\r\n" % code(15)),
+            ("任期届满日期", "2023-01-01", "任期届满日期不能早于聘任日期", "李,,,,,乙,%s,371302,,,,,2024-01-01,2023-01-01,,,\r\n" % code(16)),
+            ("状态", "离职", "状态应为 在任、任期结束、已解聘 或 已除名", "李,,,,,乙,%s,371302,,,,,2024-01-01,,离职,,\r\n" % code(17)),
+            ("终止日期", "2024-05-01", "在任的记录不能填写终止日期或终止原因", "李,,,,,乙,%s,371302,,,,,2024-01-01,,在任,2024-05-01,\r\n" % code(18)),
+            ("姓名", "王小明", "与第 2 行是同一企业的同一首席质量官", GOOD % code(1)),
+            ("姓名", "赵大", "该企业已有在任首席质量官（记录号 2：张三）", "赵大,,,,,示例精密机械有限公司,91371302DEM0000013,371302,C34,320,中型,规上;链主,2024-01-01,,,,\r\n"),
+        ]
+        # Line 2 is good; a record over two lines moves the lines after it.
+        text = CQO_HEADER + GOOD % code(1) + \
+            "钱二,,,,,乙企业,%s,371302,,,,,2024-01-01,,,,\"多行\n备注，\"\"引号\"\"\"\r\n" % code(19)
+        text += "".join(b[3] for b in bad)
+        path = write(d, "bad.csv", text)
+        before = registry_digest(d)
+        rc, out, err = ctl(d, "import", "cqos", path)
+        assert rc == 1, (rc, out, err)
+        lines = err.strip().split("\n")
+        for i, (column, value, why, _) in enumerate(bad):
+            want = "%s:%d: %s“%s”：%s" % (path, i + 5, column, value, why)
+            assert any(l.startswith(want) for l in lines), (want, err)
+        assert lines[-1] == "cqoctl import: 未导入：%d 行有错误（见上），数据库未做任何更改" % len(bad), err
+        assert len(lines) == len(bad) + 1, err
+        assert registry_digest(d) == before
+
+        # Trainings and sanctions name their CQO by enterprise and name.
+        t = write(d, "t.csv", "姓名,统一社会信用代码,培训类型,培训日期,学时\r\n"
+                              "张三,91371302DEM0000013,讲座,2026-01-01,8\r\n"
+                              "张三,91371302DEM0000013,任职培训,2026-07-01,8\r\n"
+                              "张三,91371302DEM0000013,任职培训,2026-01-01,0\r\n"
+                              "无名,91371302DEM0000013,任职培训,2026-01-01,8\r\n")
+        rc, _, err = ctl(d, "import", "trainings", t)
+        assert rc == 1, err
+        assert "t.csv:2: 培训类型“讲座”：培训类型“讲座”无效" in err, err
+        assert "t.csv:3: 培训日期“2026-07-01”：培训日期不能晚于今天（2026-06-15）" in err, err
+        assert "t.csv:4: 学时“0”：学时应为大于 0" in err, err
+        assert "t.csv:5: 姓名“无名”：该企业没有名为“无名”的首席质量官备案记录" in err, err
+        s = write(d, "s.csv", "姓名,统一社会信用代码,处理类型,依据,处理日期,约谈地点\r\n"
+                              "张三,91371302DEM0000013,罚款,违法违规,2026-01-01,\r\n"
+                              "张三,91371302DEM0000013,警示,态度,2026-01-01,\r\n"
+                              "张三,91371302DEM0000013,警示,其他,2026-01-01,会议室\r\n")
+        rc, _, err = ctl(d, "import", "sanctions", s)
+        assert rc == 1, err
+        assert "s.csv:2: 处理类型“罚款”：处理类型应为" in err, err
+        assert "s.csv:3: 依据“态度”：处理依据应为" in err, err
+        assert "s.csv:4: 约谈地点“会议室”：只有约谈才填写" in err, err
+        assert registry_digest(d) == before
+
+        # File-level problems are one line each.
+        for text, why in (("姓名,企业名称\r\n", "缺少必需的列“统一社会信用代码”"),
+                          ("", "文件为空或没有表头"),
+                          (CQO_HEADER + "\"没有右引号,\r\n", "bad2.csv:2: 引号不配对")):
+            p = write(d, "bad2.csv", text)
+            rc, _, err = ctl(d, "import", "cqos", p)
+            assert rc == 1 and why in err and err.count("\n") == 1, (text, err)
+
+
+def test_reimport_changes_nothing_and_updates_are_audited():
+    d = daemon()
+    with d:
+        path = os.path.join(d.dir, "cqos.csv")
+        gen_import.write(200, path)
+        d._own()
+        ok(d, "import", "cqos", path)
+        before = registry_digest(d)
+        out = ok(d, "import", "cqos", path)
+        assert "企业：新增 0，更新 0，无变化 200" in out, out
+        assert "人员：新增 0，更新 0，无变化 200" in out, out
+        assert "备案记录：新增 0，更新 0，无变化 200" in out, out
+        assert registry_digest(d) == before
+
+        # One changed cell: one update, one audit row with before and after.
+        with open(path, encoding="utf-8", newline="") as f:
+            table = list(csv.reader(f))
+        table[3][9] = "changed@example.com"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\r\n").writerows(table)
+        d._own()
+        n = one(d, "SELECT count(*) FROM audit_log")
+        out = ok(d, "import", "cqos", path)
+        assert "人员：新增 0，更新 1，无变化 199" in out, out
+        audit = rows(d, "SELECT entity, before_json, after_json FROM audit_log WHERE id > ?", n)
+        assert len(audit) == 1 and audit[0][0] == "person", audit
+        assert "changed@example.com" in audit[0][2] and "changed" not in audit[0][1]
+
+        # --dry-run reports and keeps nothing.
+        table[3][9] = "again@example.com"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\r\n").writerows(table)
+        d._own()
+        before = registry_digest(d)
+        out = ok(d, "import", "cqos", path, "--dry-run")
+        assert "更新 1" in out and "试运行" in out, out
+        assert registry_digest(d) == before
+
+
+def test_skip_bad_writes_reject_file():
+    d = daemon()
+    with d:
+        text = ("企业名称,统一社会信用代码,所在地区,规上,专精特新\r\n"
+                "甲,%s,371302,是,\r\n"
+                "乙,%s,371302,也许,\r\n"
+                "丙,123,371302,,\r\n"
+                "丁,%s,371302,,1\r\n") % (code(1), code(2), code(3))
+        path = write(d, "ent.csv", text)
+        rc, out, err = ctl(d, "import", "enterprises", path, "--skip-bad")
+        assert rc == 0, err
+        assert "企业：新增 2，更新 0，无变化 0" in out, out
+        reject = os.path.join(d.dir, "ent.rejects.csv")
+        assert "2 行有错误，未导入，已写入 %s" % reject in out, out
+        data = read_bytes(reject)
+        assert data.startswith(b"\xef\xbb\xbf"), data
+        got = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        assert got == [["企业名称", "统一社会信用代码", "所在地区", "规上", "专精特新", "错误原因"],
+                       ["乙", code(2), "371302", "也许", "", "规上：应填 是 或 否（也可填 1 或 0）"],
+                       ["丙", "123", "371302", "", "",
+                        "统一社会信用代码：统一社会信用代码应为 18 位，实际为 3 位"]], got
+        assert rows(d, "SELECT e.name, t.tag FROM enterprises e JOIN enterprise_tags t"
+                       " ON t.enterprise_id = e.id WHERE e.name IN ('甲', '丁')"
+                       " ORDER BY e.name") == [("丁", "专精特新"), ("甲", "规上")]
+        # The corrected reject file imports; its 错误原因 column is ignored.
+        fixed = data.decode("utf-8-sig").replace("也许", "是").replace(",123,", "," + code(4) + ",")
+        write(d, "ent.rejects.csv", fixed)
+        out = ok(d, "import", "enterprises", reject, "--tag", "质量奖")
+        assert "企业：新增 2" in out, out
+        assert rows(d, "SELECT e.name FROM enterprises e JOIN enterprise_tags t"
+                       " ON t.enterprise_id = e.id WHERE t.tag = '质量奖' AND e.name IN"
+                       " ('甲', '乙', '丙', '丁') ORDER BY e.name") == [("丙",), ("乙",)]
+
+
+def export_all(d, suffix):
+    paths = {}
+    for what in ("enterprises", "registry", "trainings", "sanctions"):
+        paths[what] = os.path.join(d.dir, "%s%s.csv" % (what, suffix))
+        ok(d, "export", what, "-o", paths[what])
+    return paths
+
+
+def test_export_round_trip():
+    src = daemon()
+    with src:
+        gen = os.path.join(src.dir, "gen.csv")
+        gen_import.write(150, gen)
+        src._own()
+        ok(src, "import", "cqos", gen)
+        first = export_all(src, "")
+        data = read_bytes(first["registry"])
+        assert data.startswith(b"\xef\xbb\xbf\xe8\xae\xb0\xe5\xbd\x95\xe5\x8f\xb7,"), data[:40]
+        assert b"\r\n" in data and "示例精密机械有限公司".encode() in data
+        fresh = daemon(seed=None)
+        with fresh:
+            for what, kind in (("enterprises", "enterprises"), ("registry", "cqos"),
+                               ("trainings", "trainings"), ("sanctions", "sanctions")):
+                dst = os.path.join(fresh.dir, what + ".csv")
+                shutil.copy(first[what], dst)
+                fresh._own()
+                ok(fresh, "import", kind, dst)
+            second = export_all(fresh, ".2")
+            for what in first:
+                assert read_bytes(first[what]) == read_bytes(second[what]), what
+            rc, out, _ = ctl(fresh, "check")
+            assert rc == 0 and "备案记录 156 条" in out, out
+
+        # JSON: the same rows with English keys.
+        out = ok(src, "export", "registry", "--format", "json", "--region", "371302")
+        records = json.loads(out)
+        assert records and all(r["region_code"].startswith("371302") for r in records)
+        zs = [r for r in records if r["name"] == "张三"][0]
+        assert zs["record_id"] == 2 and zs["status"] == "active", zs
+        assert zs["categories"] == "规上;链主" and zs["quality_years"] == 12, zs
+
+
+def chat_table(d, text, n):
+    status, body = d.webhook(text, "stats-%d" % n)
+    assert status == 200 and not body["reply"]["error"], body
+    return body["reply"]["table"]
+
+
+def test_stats_export_equals_chat():
+    d = daemon()
+    with d:
+        ok(d, "grant", "generic", "u-admin", "admin")
+        out = ok(d, "target", "set", "3713", "规上", "2026", "60%")
+        assert "已设定 临沂市（3713）规上企业 2026 年聘任率目标：60.0%" in out, out
+        ok(d, "target", "set", "371311", "规上", "2026", "0.5")
+        ok(d, "target", "set", "37", "食品", "2026", "100")
+        gen = os.path.join(d.dir, "gen.csv")
+        gen_import.write(60, gen)
+        d._own()
+        ok(d, "import", "cqos", gen)
+        d.start()
+        n = 0
+        for region, category in (("3713", "规上"), ("", "规上"), ("37", "食品"),
+                                 ("371302", "规上"), ("11", "专精特新")):
+            n += 1
+            table = chat_table(d, ("统计 %s %s 2026" % (region, category)).replace("  ", " "), n)
+            args = ["export", "stats", "--category", category, "--year", "2026"]
+            if region:
+                args += ["--region", region]
+            data = ok(d, *args)
+            got = list(csv.reader(io.StringIO(data.lstrip("\ufeff"), newline="")))
+            assert got[0] == ["地区代码", "地区", "类别", "年份"] + table[0][1:], got[0]
+            assert len(table) > 1, table
+            assert [r[1:2] + r[4:] for r in got[1:]] == table[1:], (region, got, table)
+            assert all(r[2] == category and r[3] == "2026" for r in got[1:])
+
+        # Every category at once; JSON has the numbers.
+        data = ok(d, "export", "stats", "--region", "3713", "--year", "2026")
+        cats = [r[2] for r in csv.reader(io.StringIO(data.lstrip("\ufeff"), newline=""))][1:]
+        assert sorted(set(cats)) == sorted(["规上", "链主", "好品", "质量奖", "专精特新", "标杆",
+                                            "食品", "药品", "特种设备"]), cats
+        doc = json.loads(ok(d, "export", "stats", "--region", "3713", "--year", "2026",
+                            "--format", "json", "--category", "规上"))
+        total = doc["categories"][0]["total"]
+        assert doc["region_name"] == "临沂市" and total["target"] == 0.6, doc
+        assert abs(total["rate"] - total["appointed"] / total["enterprises"]) < 1e-9
+
+
+def test_backup_while_daemon_writes_restores_consistently():
+    d = daemon()
+    with d:
+        ok(d, "grant", "generic", "u-admin", "admin")
+        gen = os.path.join(d.dir, "gen.csv")
+        gen_import.write(2000, gen)
+        d._own()
+        ok(d, "import", "cqos", gen)
+        d.start()
+        stop = threading.Event()
+        sent = []
+
+        def writer():
+            conn = d.conn()
+            i = 0
+            while not stop.is_set():
+                i += 1
+                status, body = d.webhook("培训 2 线上自学 2026-06-01 0.5", "w-%d" % i, conn=conn)
+                assert status == 200 and not body["reply"]["error"], body
+                sent.append(i)
+            conn.close()
+
+        t = threading.Thread(target=writer)
+        t.start()
+        try:
+            while len(sent) < 20:
+                threading.Event().wait(0.05)
+            backup = os.path.join(d.dir, "backup.db")
+            out = ok(d, "backup", backup)
+            assert "已备份到 %s" % backup in out, out
+            after = len(sent) + 10
+            while len(sent) < after:
+                threading.Event().wait(0.05)
+        finally:
+            stop.set()
+            t.join()
+        written = len(sent)
+        assert d.stop() == 0
+        # Everything in the backup is whole: each training with its audit row.
+        copy = sqlite3.connect(backup)
+        trainings = copy.execute("SELECT count(*) FROM trainings WHERE appointment_id = 2"
+                                 " AND date = '2026-06-01' AND hours = 0.5").fetchone()[0]
+        audits = copy.execute("SELECT count(*) FROM audit_log WHERE entity = 'training'"
+                              " AND command = '培训'").fetchone()[0]
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        copy.close()
+        assert 20 <= trainings <= written and trainings == audits, (trainings, audits, written)
+        assert not os.path.exists(backup + ".part")
+
+        rc, out, err = ctl(d, "-d", backup, "check")
+        assert rc == 0 and "备案记录 2006 条" in out, (out, err)
+
+        # Restore: stop (done), copy over the database, drop its WAL, start.
+        shutil.copy(backup, d.db)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(d.db + suffix):
+                os.unlink(d.db + suffix)
+        d._own()
+        rc, out, err = ctl(d, "check")
+        assert rc == 0 and "完整性检查（integrity_check）：正常" in out, (out, err)
+        assert "外键检查（foreign_key_check）：正常" in out, out
+        d.start()
+        _, body = d.webhook("查询 张三", "after-restore")
+        assert "张三" in body["reply"]["text"], body
+        assert one(d, "SELECT count(*) FROM trainings WHERE appointment_id = 2"
+                      " AND date = '2026-06-01' AND hours = 0.5") == trainings
+        assert one(d, "SELECT count(*) FROM appointments") == 2006
+
+
+def test_grant_revoke_roles():
+    d = daemon()
+    with d:
+        out = ok(d, "grant", "generic", "@boss", "管理员")
+        assert out == "已将 generic:boss 授权为管理员：全部地区。\n", out
+        out = ok(d, "grant", "generic", "k1", "clerk", "371302")
+        assert "已将 generic:k1 授权为办事员：兰山区（371302）。" in out, out
+        out = ok(d, "grant", "generic", "o1", "organizer", "示例市首席质量官联盟（演示）")
+        assert "组织者" in out and "联盟编号 1" in out, out
+        out = ok(d, "grant", "generic", "z1", "cqo", "1")
+        assert "张三（记录号 2）" in out, out
+        for args, status, why in (
+                (["grant", "generic", "x", "boss"], 2, "未知角色“boss”"),
+                (["grant", "generic", "x", "clerk"], 2, "办事员需要管辖地区代码"),
+                (["grant", "generic", "x", "admin", "37"], 2, "管理员角色不带范围"),
+                (["grant", "generic", "x", "clerk", "379999"], 1, "地区代码 379999 不存在"),
+                (["grant", "generic", "x", "organizer", "无此联盟"], 1, "没有名称或编号为“无此联盟”的联盟"),
+                (["grant", "generic", "x", "cqo", "999"], 1, "人员编号 999 不存在"),
+                (["grant", "generic", "boss", "clerk", "37"], 1, "generic:boss 是最后一位管理员"),
+                (["revoke", "generic", "boss"], 1, "generic:boss 是最后一位管理员"),
+                (["revoke", "generic", "nobody-here"], 1, "用户 generic:nobody-here 没有任何授权"),
+                (["roles", "--role", "boss"], 2, "未知角色“boss”")):
+            rc, out, err = ctl(d, *args)
+            assert rc == status and why in err and err.count("\n") == 1, (args, rc, err)
+        out = ok(d, "roles")
+        lines = out.strip().split("\n")
+        assert lines[0] == "已授权用户（共 4 个）", out
+        assert lines[1].startswith("1. generic:boss") and "管理员" in lines[1], out
+        assert ok(d, "roles", "--role", "clerk", "--scope", "37").count("\n") == 2
+        out = ok(d, "revoke", "generic", "k1")
+        assert "已撤销 generic:k1 的办事员角色" in out, out
+        audit = rows(d, "SELECT actor_platform, actor_user, command, entity FROM audit_log")
+        assert audit == [("cqoctl", unix_user(), "revoke", "identity")], audit
+
+
+def test_policy_target_calendar():
+    d = daemon()
+    with d:
+        out = ok(d, "policy", "show", "371302")
+        assert "地区：兰山区（371302）" in out and "任期：36 个月" in out, out
+        out = ok(d, "policy", "set", "3713", "--term-months", "48", "--annual-hours=24",
+                 "--education", "本科", "--mode", "any", "--remind-days", "60,7")
+        assert "任期：48 个月" in out and "年度培训学时：24.0" in out, out
+        assert "最低学历：本科" in out and "满足其一即可" in out and "届满前 60,7 天" in out, out
+        out = ok(d, "policy", "show", "371302")
+        assert "生效设置来自：临沂市（3713）" in out and "任期：48 个月" in out, out
+        assert one(d, "SELECT count(*) FROM audit_log WHERE entity = 'policy'"
+                      " AND actor_platform = 'cqoctl'") == 1
+        for args, why in ((["policy", "set", "3713", "--term-months", "0"], "--term-months 的值“0”无效"),
+                          (["policy", "set", "3713"], "请至少给出一项"),
+                          (["policy", "set", "3713", "--education", "小学"], "--education 的值“小学”无效"),
+                          (["policy", "show", "379999"], "地区代码 379999 不存在"),
+                          (["policy", "drop", "3713"], "应为 policy show")):
+            rc, _, err = ctl(d, *args)
+            assert rc == 2 and why in err and err.count("\n") == 1, (args, err)
+
+        out = ok(d, "target", "set", "3713", "链主", "2026", "0.3")
+        assert "30.0%" in out, out
+        out = ok(d, "target", "set", "3713", "链主", "2026", "40")
+        assert "原目标为 30.0%" in out, out
+        out = ok(d, "target", "list", "--region", "37")
+        assert "临沂市（3713）链主企业 2026 年：40.0%" in out, out
+        assert "规上企业 2025 年：10.0%" in out, out
+        assert ok(d, "target", "list", "--year", "2030") == "没有设定聘任率目标\n"
+        for args, why in ((["target", "set", "3713", "上市", "2026", "0.3"], "企业类别应为"),
+                          (["target", "set", "3713", "规上", "1999", "0.3"], "年份应为"),
+                          (["target", "set", "3713", "规上", "2026", "120%"], "比例应为"),
+                          (["target", "set", "3x", "规上", "2026", "1"], "地区代码应为")):
+            rc, _, err = ctl(d, *args)
+            assert rc == 2 and why in err and err.count("\n") == 1, (args, err)
+
+        out = ok(d, "calendar", "load", os.path.join(ROOT, "data", "cn-workcalendar.csv"))
+        days = one(d, "SELECT count(*) FROM calendar")
+        assert days > 200 and "新增 %d 天，更新 0 天，无变化 0 天" % days in out, out
+        out = ok(d, "calendar", "load", os.path.join(ROOT, "data", "cn-workcalendar.csv"))
+        assert "新增 0 天，更新 0 天，无变化 %d 天" % days in out, out
+        cal = write(d, "cal.csv", "日期,类型,名称\r\n2027-01-01,休,元旦\r\n2027-02-30,休,\r\n"
+                                  "2027-02-06,上课,\r\n")
+        rc, _, err = ctl(d, "calendar", "load", cal)
+        assert rc == 1, err
+        assert "cal.csv:3: 日期“2027-02-30”：日期不存在" in err, err
+        assert "cal.csv:4: 类型“上课”应为 holiday（休）或 workday（班）" in err, err
+        assert one(d, "SELECT count(*) FROM calendar") == days
+
+
+def test_help_and_one_line_errors():
+    d = daemon()
+    with d:
+        out = ok(d, "--help")
+        for name in ("import", "export", "backup", "check", "grant", "revoke", "roles", "policy",
+                     "target", "calendar"):
+            assert "\n  %s " % name in out, (name, out)
+            rc, sub, err = ctl(d, name, "--help")
+            assert rc == 0 and sub.startswith("用法：cqoctl %s" % name) and not err, (name, sub)
+        for args, status, why in ((["frobnicate"], 2, "未知命令“frobnicate”"),
+                                  ([], 2, "缺少命令"),
+                                  (["import", "people", "x.csv"], 2, "导入类型应为"),
+                                  (["import", "cqos"], 2, "参数个数不对"),
+                                  (["import", "cqos", "x.csv", "--encoding", "big5"], 2, "编码应为"),
+                                  (["import", "cqos", "x.csv", "--tag", "上市"], 2, "“上市”不是企业类别"),
+                                  (["import", "cqos", "/nonexistent.csv"], 1, "/nonexistent.csv："),
+                                  (["export", "everything"], 2, "导出内容应为"),
+                                  (["export", "registry", "--format", "xml"], 2, "格式应为"),
+                                  (["export", "registry", "--region", "379999"], 2, "地区代码 379999 不存在"),
+                                  (["export", "registry", "-o", "/nonexistent/x.csv"], 1, "/nonexistent/x.csv："),
+                                  (["backup"], 2, "参数个数不对"),
+                                  (["backup", "/nonexistent/b.db"], 1, "备份到 /nonexistent/b.db 失败：No such file"),
+                                  (["check", "extra"], 2, "参数个数不对"),
+                                  (["seed", "0"], 2, "N 应为 1 到 10000000 之间的整数")):
+            rc, out, err = ctl(d, *args)
+            assert rc == status and why in err and err.count("\n") == 1, (args, rc, err)
+            assert err.startswith("cqoctl"), err

@@ -1,0 +1,374 @@
+"""Reminders through the real daemon: the daily sweep at send_at on working
+days (a weekend, the Dragon Boat holiday, a make-up Sunday), once only
+across restarts and a week of downtime, late catch-up marked as such,
+delivery through the outbox to the fake WeCom (through the instance an
+identity was bound on), the clerks' digests and their scope, sanction
+notices on issuance, 收到 / 未确认 / 提醒 for every role, the console, SIGHUP
+reloading the calendar, and cqoctl remind --dry-run.
+
+The demo is seeded on 2026-06-15 (a Monday): 张三 (person 1) holds record 2
+in 兰山区 371302, term ending Saturday 2026-07-04, so its 7-day milestone is
+Saturday 06-27 (sent Friday 06-26). 李四 (record 3, 罗庄区 371311) has an
+open, unacknowledged 警示 issued 06-05. 06-19..06-21 are the Dragon Boat
+holiday; Sunday 2026-09-20 is a make-up working day."""
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+
+from harness import Daemon, as_user_prefix
+from platforms import (FakePlatform, WECOM2_AES, WECOM2_CORP, WECOM2_TOKEN, platform_config,
+                       wecom_encrypt, wecom_envelope, wecom_inner, wecom_query)
+
+SEED = "2026-06-15 10:00:00"
+DENIED = "您没有权限使用“%s”。"
+SEND = "/cgi-bin/message/send"
+
+
+def db_rows(d, sql, *args):
+    db = sqlite3.connect(d.db)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def db_one(d, sql, *args):
+    return db_rows(d, sql, *args)[0][0]
+
+
+def texts(d, target):
+    """The markdown or text of every outbox row for user `target`."""
+    out = []
+    for (payload,) in db_rows(d, "SELECT payload FROM outbox WHERE destination LIKE ?"
+                                 " ORDER BY id", "%|user|0|" + target):
+        body = json.loads(payload)
+        out.append(body.get("markdown", body.get("text", {})).get("content", ""))
+    return out
+
+
+class Chat:
+    def __init__(self, d):
+        self.d = d
+        self.n = 0
+
+    def __call__(self, text, sender, chat_type="private"):
+        self.n += 1
+        status, body = self.d.webhook(text, "rm-%d-%d" % (os.getpid(), self.n), sender=sender,
+                                      chat_type=chat_type)
+        assert status == 200, body
+        return body["reply"]["text"], body["reply"]["error"]
+
+
+def reminders_daemon(fake, extra=""):
+    """The demo seeded on SEED with one identity per role: 张三 on WeCom
+    (w1, where reminders go) and on the generic webhook (to type commands),
+    clerks of 兰山区, 临沂市 and 雁塔区, an admin, an organizer."""
+    d = Daemon(platform_config(fake.base) + "\n[reminders]\nsend_at = 09:00\n" + extra,
+               env={"CQOD_FAKE_NOW": SEED})
+    for g in ("wecom zhangsan cqo 1", "generic cqo-zs cqo 1", "wecom clerk-ls clerk 371302",
+              "generic clerk-ls clerk 371302", "wecom clerk-ly clerk 3713",
+              "generic clerk-ly clerk 3713", "wecom clerk-xa clerk 610113",
+              "generic clerk-xa clerk 610113", "generic u-admin admin",
+              "generic org organizer 1"):
+        d.ctl("grant " + g)
+    return d
+
+
+def swept(d):
+    return db_rows(d, "SELECT last_date FROM reminder_sweeps")
+
+
+def wait_swept(d, day, timeout=20):
+    """Polls the database (log lines read together may be skipped by
+    Daemon.wait_log) until `day` is recorded as swept."""
+    deadline = time.monotonic() + timeout
+    while swept(d) != [(day,)]:
+        assert time.monotonic() < deadline, "no sweep of %s: %s" % (day, swept(d))
+        time.sleep(0.05)
+
+
+def at(d, now, wait_sweep=True):
+    """(Re)starts the daemon with its clock at `now` (China Standard Time)."""
+    if d.proc and d.proc.poll() is None:
+        assert d.stop() == 0
+    d.env["CQOD_FAKE_NOW"] = now
+    local = datetime.datetime.strptime(now, "%Y-%m-%d %H:%M:%S")
+    d.fake_epoch = local.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=8))).timestamp()
+    d.started = time.time()
+    d.start()
+    if wait_sweep:
+        wait_swept(d, now[:10])
+    return d
+
+
+def fake_now(d):
+    """The daemon's clock (the fake time runs on from the start)."""
+    return int(d.fake_epoch + time.time() - d.started)
+
+
+def test_term_reminder_weekend_and_once():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        # Thursday: nothing due yet for 张三.
+        at(d, "2026-06-25 09:30:00")
+        assert texts(d, "zhangsan") == []
+        # Friday: Saturday's milestone (7 days before the end).
+        at(d, "2026-06-26 09:30:00")
+        msgs = texts(d, "zhangsan")
+        assert len(msgs) == 1, msgs
+        assert "任期提醒" in msgs[0] and "2026-07-04" in msgs[0] and "还有 8 天" in msgs[0]
+        assert "补发" not in msgs[0]
+        assert db_rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zhangsan'") \
+            == [("wecom|w1|user|0|zhangsan",)]
+        # The outbox delivers it to WeCom.
+        sent = [r for r in fake.wait_requests(SEND, 1, 20)
+                if json.loads(r["body"]).get("touser") == "zhangsan"]
+        assert sent and "还有 8 天" in sent[0]["body"], sent
+        # The clerk of 兰山区 has it in the digest; 雁塔区's clerk not.
+        digest = texts(d, "clerk-ls")
+        assert len(digest) == 1 and "任期将届满：张三" in digest[0], digest
+        assert texts(d, "clerk-xa") == []
+        # 临沂市's clerk also sees 李四's unacknowledged 警示 (a week on: 06-27).
+        city = texts(d, "clerk-ly")
+        assert len(city) == 1 and "张三" in city[0] and "处理未确认：李四" in city[0], city
+        ledger = db_one(d, "SELECT count(*) FROM reminder_ledger")
+        metrics = d.request("GET", "/metrics")[1].decode()
+        assert "cqod_reminder_sweeps_total 1\n" in metrics, metrics
+        assert 'cqod_reminders_total{kind="person"} ' in metrics
+        # A restart the same day sends nothing again.
+        at(d, "2026-06-26 11:00:00", wait_sweep=False)
+        d.wait_log(r"listening on")
+        time.sleep(0.5)
+        assert len(texts(d, "zhangsan")) == 1
+        assert db_one(d, "SELECT count(*) FROM reminder_ledger") == ledger
+        assert db_one(d, "SELECT swept_at FROM reminder_sweeps") < fake_now(d) - 3600
+        # Monday: nothing for 张三 (Saturday's and Sunday's were Friday's).
+        at(d, "2026-06-29 09:30:00")
+        assert len(texts(d, "zhangsan")) == 1
+
+
+def test_holiday_downtime_and_makeup_day():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        at(d, "2026-06-18 09:30:00")
+        assert swept(d) == [("2026-06-18",)]
+        # The Dragon Boat holiday (Friday) and before send_at: no sweep.
+        at(d, "2026-06-19 10:00:00", wait_sweep=False)
+        time.sleep(0.5)
+        at(d, "2026-06-22 08:59:00", wait_sweep=False)
+        time.sleep(0.5)
+        assert swept(d) == [("2026-06-18",)]
+        # Down until the next Monday: one sweep catches up, marked late.
+        at(d, "2026-06-29 09:30:00")
+        msgs = texts(d, "zhangsan")
+        assert len(msgs) == 1, msgs
+        assert "（补发：应于 2026-06-26 提醒）" in msgs[0], msgs[0]
+        at(d, "2026-06-30 09:30:00")
+        assert len(texts(d, "zhangsan")) == 1
+        # A Saturday is no working day; the make-up Sunday is.
+        at(d, "2026-09-19 09:30:00", wait_sweep=False)
+        time.sleep(0.5)
+        assert swept(d) == [("2026-06-30",)]
+        at(d, "2026-09-20 09:30:00")
+        assert swept(d) == [("2026-09-20",)]
+
+
+def test_send_at_and_sighup_calendar():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        data = os.path.join(d.dir, "data")
+        os.mkdir(data)
+        shutil.copy(os.path.join(os.path.dirname(__file__), "..", "..", "data",
+                                 "cn-workcalendar.csv"), data)
+        with open(d.config) as f:
+            conf = f.read()
+        with open(d.config, "w") as f:
+            f.write(re.sub(r"data_dir = .*", "data_dir = " + data, conf))
+        d.ctl("grant wecom boss admin")
+        # Before send_at the daemon waits; then sweeps (with a fake clock that
+        # runs, so the test waits 2 s for 09:00).
+        at(d, "2026-12-01 08:59:58", wait_sweep=False)
+        assert swept(d) == []
+        wait_swept(d, "2026-12-01")
+        assert db_one(d, "SELECT count(*) FROM calendar") > 200
+        # A month before the calendar runs out, the admins are told, once.
+        warn = texts(d, "boss")
+        assert len(warn) == 1 and "工作日日历只到 2026-12-31" in warn[0], warn
+        # Next year's file dropped in and SIGHUP: loaded.
+        with open(os.path.join(data, "cn-workcalendar.csv"), "a") as f:
+            f.write("2027-01-01,holiday,元旦\n2027-02-07,workday,春节\n")
+        d._own()
+        d.signal(signal.SIGHUP)
+        d.wait_log(r"calendar: covers working days until 2027-12-31")
+        assert db_one(d, "SELECT kind FROM calendar WHERE date = '2027-02-07'") == "workday"
+        # A broken file is refused whole; the table stays.
+        with open(os.path.join(data, "cn-workcalendar.csv"), "a") as f:
+            f.write("2027-13-01,holiday,x\n")
+        d.signal(signal.SIGHUP)
+        d.wait_log(r"cn-workcalendar.csv:\d+: not a date,kind\[,name\] line; file not loaded")
+        assert db_one(d, "SELECT count(*) FROM calendar WHERE date LIKE '2027%'") == 2
+        at(d, "2026-12-02 09:30:00")
+        assert len(texts(d, "boss")) == 1
+
+
+def test_sanction_notice_and_commands():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        at(d, "2026-06-26 09:30:00")
+        say = Chat(d)
+        # A sanction reaches its CQO at once, in its own transaction.
+        text, err = say("警示 2 违法违规 测试警示", "clerk-ls")
+        assert not err, text
+        sid = int(re.search(r"处理号 (\d+)", text).group(1))
+        notice = [t for t in texts(d, "zhangsan") if "处理通知 · " in t]
+        assert len(notice) == 1 and "【警示】处理号 %d" % sid in notice[0], notice
+        assert "违法违规：测试警示" in notice[0]
+        assert db_one(d, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
+                         " AND record_id = ?", sid) == 1
+        fake.wait_requests(SEND, 2, 20)
+
+        # 未确认: each clerk their scope; admins everything; groups alike.
+        out, err = say("未确认", "clerk-ls")
+        assert not err and "尚未确认的处理和提醒（2 项）" in out, out
+        assert "张三" in out and "警示（处理号 %d）" % sid in out and "任期提醒" in out, out
+        assert "李四" not in out
+        out, err = say("unacked", "clerk-ly", chat_type="group")
+        assert not err and "（3 项）" in out and "李四" in out, out
+        out, err = say("未确认", "clerk-xa")
+        assert not err and out == "辖区内没有尚未确认的处理通知或提醒。", out
+        out, err = say("未确认", "u-admin")
+        assert not err and "（3 项）" in out, out
+        out, err = say("未确认 多余", "clerk-ls")
+        assert err and "用法：未确认" in out, out
+        for who in ("cqo-zs", "org", "guest-1"):
+            out, err = say("未确认", who)
+            assert err and DENIED % "未确认" in out, (who, out)
+
+        # 收到: the CQO's reminders and sanction; then nothing is pending.
+        out, err = say("收到", "cqo-zs")
+        assert not err and out == "已确认收到 1 条提醒、1 项处理通知。", out
+        out, err = say("ack", "cqo-zs")
+        assert not err and out == "没有待确认的提醒。", out
+        out, _ = say("未确认", "clerk-ls")
+        assert out == "辖区内没有尚未确认的处理通知或提醒。", out
+        assert db_one(d, "SELECT acknowledged_at IS NOT NULL FROM sanctions WHERE id = ?",
+                      sid) == 1
+        # A clerk acknowledges the digest lines of their scope.
+        out, err = say("收到", "clerk-ly")
+        assert not err and out == "已确认收到 2 条提醒。", out
+        out, err = say("收到", "clerk-xa")
+        assert not err and out == "没有待确认的提醒。", out
+        for who in ("u-admin", "org", "guest-1"):
+            out, err = say("收到", who)
+            assert err and DENIED % "收到" in out, (who, out)
+        audit = db_rows(d, "SELECT command, entity FROM audit_log WHERE entity = 'reminder_ack'")
+        assert len(audit) == 2, audit
+
+
+def test_mute_command():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        at(d, "2026-06-25 09:30:00")
+        say = Chat(d)
+        out, err = say("提醒", "cqo-zs")
+        assert not err and "您的提醒设置" in out and "任期：开启" in out, out
+        assert "处理通知：始终发送（不能关闭）" in out, out
+        out, err = say("提醒 关闭 任期", "cqo-zs")
+        assert not err and out == "已关闭任期提醒。发送“提醒 开启 任期”可恢复。", out
+        out, err = say("remind off term", "cqo-zs")
+        assert not err and out == "任期提醒本来就已关闭。", out
+        out, err = say("提醒 关闭 处理", "cqo-zs")
+        assert err and "不能关闭" in out, out
+        for bad, why in (("提醒 关闭 天气", "提醒类别应为"), ("提醒 暂停 任期", "第一个参数应为"),
+                         ("提醒 关闭", None), ("提醒 关闭 任期 多余", None)):
+            out, err = say(bad, "cqo-zs")
+            assert err and "用法：提醒" in out and (why is None or why in out), (bad, out)
+        for who in ("clerk-ls", "u-admin", "org", "guest-1"):
+            out, err = say("提醒 关闭 任期", who)
+            assert err and DENIED % "提醒" in out, (who, out)
+        assert db_rows(d, "SELECT person_id, category FROM reminder_mutes") == [(1, "term")]
+        # Muted: Friday's term reminder is not sent to 张三, still in the digest.
+        at(d, "2026-06-26 09:30:00")
+        assert texts(d, "zhangsan") == []
+        assert "任期将届满：张三" in texts(d, "clerk-ls")[0]
+        out, err = say("提醒 开启 任期", "cqo-zs")
+        assert not err and out == "已开启任期提醒。", out
+        out, _ = say("提醒", "cqo-zs")
+        assert "任期：开启" in out, out
+
+
+def test_unbound_person_goes_to_digest_and_bind_records_instance():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        d.ctl("revoke wecom zhangsan")
+        d.ctl("revoke generic cqo-zs")
+        at(d, "2026-06-26 09:30:00")
+        assert texts(d, "zhangsan") == []
+        digest = texts(d, "clerk-ls")[0]
+        assert "任期将届满：张三" in digest and "（未绑定，无法提醒）" in digest, digest
+        # Bound through the second WeCom app: reminders go back through it.
+        say = Chat(d)
+        code = re.search(r"绑定码：(\w{8})", say("绑定码 2", "clerk-ls")[0]).group(1)
+        inner = wecom_inner("绑定 " + code, sender="zs-w2", msg_id="7100000000000000001")
+        enc = wecom_encrypt(WECOM2_AES, inner.replace("ww-test-corp-1", WECOM2_CORP), WECOM2_CORP)
+        query = wecom_query(enc, token=WECOM2_TOKEN, ts=str(fake_now(d)))
+        status, body, _ = d.request("POST", "/webhook/wecom/w2?" + query, wecom_envelope(enc),
+                                    {"Content-Type": "text/xml"})
+        assert status == 200, (status, body)
+        assert db_rows(d, "SELECT role, instance FROM identities WHERE user_id = 'zs-w2'") \
+            == [("cqo", "w2")]
+        at(d, "2026-07-03 09:30:00")
+        assert db_rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zs-w2'") \
+            == [("wecom|w2|user|0|zs-w2",)]
+        assert "还有 1 天" in texts(d, "zs-w2")[0]
+
+
+def test_console_shows_pushed_reminders():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        cmd = as_user_prefix() + [os.path.join(d.dir, "cqod"), "--console", "-c", d.config]
+        env = dict(d.env, CQOD_FAKE_NOW="2026-06-26 09:30:00")
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+        seen = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            line = p.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if "还有 8 天" in line:
+                break
+        out, err = p.communicate("未确认\n", timeout=30)
+        text = "".join(seen) + out
+        assert p.returncode == 0, err
+        assert "【推送 → " in text and "还有 8 天" in text, text
+        assert "尚未确认的处理和提醒" in text and "张三" in text, text
+        assert fake.requests(SEND) == []
+
+
+def test_cqoctl_dry_run():
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        d.ctl("calendar load " + os.path.join(os.path.dirname(__file__), "..", "..", "data",
+                                              "cn-workcalendar.csv"))
+        out = d.ctl("remind --dry-run --date 2026-06-26")
+        assert "2026-06-26 的提醒（试运行：不发送，不记录），里程碑日期 2026-06-26 至 2026-06-28" \
+            in out, out
+        assert "→ wecom|w1|user|0|zhangsan" in out and "还有 8 天" in out, out
+        assert "→ wecom|w1|user|0|clerk-ls" in out and "任期将届满：张三" in out, out
+        assert "共 3 条消息" in out, out
+        assert db_one(d, "SELECT count(*) FROM outbox") == 0
+        assert db_one(d, "SELECT count(*) FROM reminder_ledger") == 0
+        assert swept(d) == []
+        out = d.ctl("remind --dry-run --date 2026-06-20")
+        assert "2026-06-20 不是工作日，不发送提醒；下一个工作日是 2026-06-22。" in out, out
+        # Once sent, a milestone is not listed again.
+        at(d, "2026-06-26 09:30:00")
+        out = d.ctl("remind --dry-run --date 2026-06-26")
+        assert "共 0 条消息" in out, out
+        for args, why in ((["remind"], "目前只支持试运行"),
+                          (["remind", "--dry-run", "--date", "2026-02-30"], "日期应为"),
+                          (["remind", "--dry-run", "x"], "参数个数不对"),
+                          (["remind", "--bogus"], "无法识别的选项")):
+            r = subprocess.run(as_user_prefix() + [os.path.join(d.dir, "cqoctl"), "-c", d.config]
+                               + args, capture_output=True, text=True, env=d.env)
+            assert r.returncode == 2 and why in r.stderr, (args, r.stderr)

@@ -1,0 +1,304 @@
+/* daemon/httpout.c against tests/fake/fakeplatform.py: requests and answers,
+ * response headers, the size cap, timeouts, failures, cancellation and
+ * closing (also from a callback), and a loop left with no handle open. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdbool.h>
+
+#include "../../daemon/httpout.h"
+#include "fake_client.h"
+
+static struct fake g_fake;
+static uv_loop_t g_loop;
+
+struct result {
+	int calls;
+	long status;
+	char body[256];
+	size_t len;
+	char error[256];
+	bool timed_out;
+	char header[64];
+	struct httpout *close_me;
+	struct httpout *again;   /* tries another request from the callback */
+	int again_rc;
+};
+
+static void on_done(void *arg, const struct httpout_response *res)
+{
+	struct result *r = arg;
+	const char *h = httpout_response_header(res, "X-Test");
+
+	r->calls++;
+	r->status = res->status;
+	/* A callback run from a timer would otherwise leave uv_run blocked in
+	 * its poll phase until the next event. */
+	uv_stop(&g_loop);
+	r->len = res->len;
+	snprintf(r->body, sizeof r->body, "%s", res->body);
+	snprintf(r->error, sizeof r->error, "%s", res->error ? res->error : "");
+	r->timed_out = res->timed_out;
+	snprintf(r->header, sizeof r->header, "%s", h ? h : "");
+	if (r->again) {
+		struct httpout_req req = {.method = HTTPOUT_GET, .url = "http://127.0.0.1:1/"};
+
+		r->again_rc = httpout_request(r->again, &req, on_done, r);
+	}
+	if (r->close_me)
+		httpout_close(r->close_me);
+}
+
+static void on_guard(uv_timer_t *t)
+{
+	*(bool *)t->data = true;
+	uv_stop(t->loop);
+}
+
+/* Runs the loop until *calls reaches want (at most 10 s). */
+static void run_until(const int *calls, int want)
+{
+	uv_timer_t guard;
+	bool expired = false;
+
+	uv_timer_init(&g_loop, &guard);
+	guard.data = &expired;
+	uv_timer_start(&guard, on_guard, 10000, 0);
+	while (*calls < want && !expired)
+		uv_run(&g_loop, UV_RUN_ONCE);
+	uv_close((uv_handle_t *)&guard, NULL);
+	uv_run(&g_loop, UV_RUN_NOWAIT);
+	assert_false(expired);
+}
+
+/* Closes h and runs the loop until its handles are gone. */
+static void close_and_drain(struct httpout *h)
+{
+	httpout_close(h);
+	uv_run(&g_loop, UV_RUN_DEFAULT);
+}
+
+static char *url(const char *path)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof buf, "%s%s", g_fake.base, path);
+	return buf;
+}
+
+static void test_get_and_post(void **state)
+{
+	const char *headers[] = {"X-Custom: one", NULL};
+	struct httpout_req get = {.method = HTTPOUT_GET, .headers = headers, .timeout_ms = 5000};
+	struct httpout_req post = {.method = HTTPOUT_POST, .body = "{\"a\":\"中\"}",
+	                           .body_len = strlen("{\"a\":\"中\"}")};
+	struct result r1 = {0}, r2 = {0};
+	struct httpout *h;
+	cJSON *reqs, *q;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(fake_script(&g_fake, "/cgi-bin/gettoken",
+	                             "[{\"status\":200,\"body\":{\"x\":1},\"headers\":{\"X-Test\":\"v 1\"}}]"),
+	                 0);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	get.url = strdup(url("/cgi-bin/gettoken?corpid=a%20b"));
+	assert_int_equal(httpout_request(h, &get, on_done, &r1), 0);
+	free((char *)get.url);
+	post.url = url("/open-apis/im/v1/messages?receive_id_type=open_id");
+	assert_int_equal(httpout_request(h, &post, on_done, &r2), 0);
+	/* Never called back from inside httpout_request. */
+	assert_int_equal(r1.calls + r2.calls, 0);
+	assert_int_equal(httpout_in_flight(h), 2);
+	run_until(&r2.calls, 1);
+	run_until(&r1.calls, 1);
+	assert_int_equal(r1.calls, 1);
+	assert_int_equal(r1.status, 200);
+	assert_string_equal(r1.body, "{\"x\": 1}");
+	assert_string_equal(r1.error, "");
+	assert_string_equal(r1.header, "v 1");
+	assert_int_equal(r2.status, 200);
+	assert_non_null(strstr(r2.body, "\"message_id\""));
+	assert_string_equal(r2.header, "");
+	assert_int_equal(httpout_in_flight(h), 0);
+
+	reqs = fake_requests(&g_fake);
+	assert_int_equal(cJSON_GetArraySize(reqs), 2);
+	for (int i = 0; i < 2; i++) {
+		q = cJSON_GetArrayItem(reqs, i);
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(q, "method")), "GET") == 0) {
+			cJSON *hd = cJSON_GetObjectItem(q, "headers");
+
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(q, "raw_query")),
+			                    "corpid=a%20b");
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(hd, "x-custom")), "one");
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(hd, "user-agent")),
+			                    "cqod/1.0");
+		} else {
+			cJSON *hd = cJSON_GetObjectItem(q, "headers");
+
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(q, "body")),
+			                    "{\"a\":\"中\"}");
+			assert_null(cJSON_GetObjectItem(hd, "expect"));
+		}
+	}
+	cJSON_Delete(reqs);
+	close_and_drain(h);
+}
+
+static void test_too_large(void **state)
+{
+	struct httpout_req req = {.method = HTTPOUT_GET};
+	struct result r = {0};
+	struct httpout *h;
+	size_t n = HTTPOUT_MAX_RESPONSE + 10;
+	char *big = malloc(n + 3), *script;
+
+	(void)state;
+	assert_non_null(big);
+	big[0] = '"';
+	memset(big + 1, 'a', n);
+	big[n + 1] = '"';
+	big[n + 2] = '\0';
+	assert_true(asprintf(&script, "[{\"body\":%s}]", big) > 0);
+	free(big);
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(fake_script(&g_fake, "/big", script), 0);
+	free(script);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	req.url = url("/big");
+	assert_int_equal(httpout_request(h, &req, on_done, &r), 0);
+	run_until(&r.calls, 1);
+	assert_string_equal(r.error, "response too large");
+	close_and_drain(h);
+}
+
+static void test_timeout_and_refused(void **state)
+{
+	struct httpout_req slow = {.method = HTTPOUT_GET, .timeout_ms = 200};
+	struct httpout_req refused = {.method = HTTPOUT_GET, .url = "http://127.0.0.1:1/x"};
+	struct result r1 = {0}, r2 = {0};
+	struct httpout *h;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(fake_script(&g_fake, "/slow", "[{\"delay_ms\":1500}]"), 0);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	slow.url = url("/slow");
+	assert_int_equal(httpout_request(h, &slow, on_done, &r1), 0);
+	assert_int_equal(httpout_request(h, &refused, on_done, &r2), 0);
+	run_until(&r1.calls, 1);
+	run_until(&r2.calls, 1);
+	assert_string_equal(r1.error, "timed out");
+	assert_true(r1.timed_out);
+	assert_int_equal(r1.status, 0);
+	assert_true(r2.error[0] != '\0');
+	assert_false(r2.timed_out);
+	assert_int_equal(r2.status, 0);
+	close_and_drain(h);
+}
+
+static void test_bad_requests(void **state)
+{
+	struct httpout_req req = {.method = HTTPOUT_GET, .url = "ftp://127.0.0.1/"};
+	struct result r = {0};
+	struct httpout *h;
+
+	(void)state;
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	assert_int_equal(httpout_request(h, &req, on_done, &r), -EINVAL);
+	req.url = NULL;
+	assert_int_equal(httpout_request(h, &req, on_done, &r), -EINVAL);
+	req.url = "http://127.0.0.1:1/";
+	req.method = (enum httpout_method)7;
+	assert_int_equal(httpout_request(h, &req, on_done, &r), -EINVAL);
+	req.method = HTTPOUT_POST;
+	req.body_len = 3;
+	assert_int_equal(httpout_request(h, &req, on_done, &r), -EINVAL);
+	/* TLS to a plain HTTP server fails the handshake: an error, no status. */
+	req.method = HTTPOUT_GET;
+	req.body_len = 0;
+	{
+		char tls[96];
+
+		snprintf(tls, sizeof tls, "https://127.0.0.1:%d/x", g_fake.port);
+		req.url = tls;
+		assert_int_equal(httpout_request(h, &req, on_done, &r), 0);
+		run_until(&r.calls, 1);
+		assert_true(r.error[0] != '\0');
+		assert_int_equal(r.status, 0);
+	}
+	close_and_drain(h);
+	assert_int_equal(r.calls, 1);
+}
+
+static void test_cancel_and_close(void **state)
+{
+	struct httpout_req slow = {.method = HTTPOUT_GET};
+	struct result r1 = {0}, r2 = {0}, r3 = {0};
+	struct httpout *h;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(fake_script(&g_fake, "/slow", "[{\"delay_ms\":500},{\"delay_ms\":500}]"), 0);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	slow.url = url("/slow");
+	assert_int_equal(httpout_request(h, &slow, on_done, &r1), 0);
+	assert_int_equal(httpout_request(h, &slow, on_done, &r2), 0);
+	uv_run(&g_loop, UV_RUN_NOWAIT);
+	httpout_cancel_all(h);
+	assert_int_equal(r1.calls, 1);
+	assert_int_equal(r2.calls, 1);
+	assert_string_equal(r1.error, "cancelled");
+	assert_int_equal(httpout_in_flight(h), 0);
+
+	/* Still usable after a cancel; closing from a done callback is safe
+	 * and cancels the rest. */
+	assert_int_equal(fake_script(&g_fake, "/slower", "[{\"delay_ms\":1000}]"), 0);
+	r1 = (struct result){.close_me = h};
+	r3.again = h;
+	slow.url = url("/slower");
+	assert_int_equal(httpout_request(h, &slow, on_done, &r3), 0);
+	slow.url = url("/quick");
+	assert_int_equal(httpout_request(h, &slow, on_done, &r1), 0);
+	run_until(&r1.calls, 1);
+	assert_int_equal(r3.calls, 1);
+	assert_string_equal(r3.error, "cancelled");
+	/* A callback run by the closing cannot start anything new. */
+	assert_int_equal(r3.again_rc, -ESHUTDOWN);
+	uv_run(&g_loop, UV_RUN_DEFAULT);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	if (uv_loop_init(&g_loop) < 0)
+		return -1;
+	return fake_start(&g_fake);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fake_stop(&g_fake);
+	uv_run(&g_loop, UV_RUN_DEFAULT);
+	/* Every handle was closed. */
+	return uv_loop_close(&g_loop) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_and_post),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_timeout_and_refused),
+		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_cancel_and_close),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,292 @@
+/* The outbox's rules (daemon/outbox_policy.c): rate intervals per platform,
+ * the one-token bucket, backoff with jitter, what each send result does to
+ * a row; the destinations table; and the text the console shows. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../daemon/config.h"
+#include "../../daemon/outbox_console.h"
+#include "../../daemon/outbox_dests.h"
+#include "../../daemon/outbox_policy.h"
+
+static struct dest mk(const char *platform, enum dest_kind kind)
+{
+	struct dest d = {.kind = kind, .instance = "x"};
+	snprintf(d.platform, sizeof d.platform, "%s", platform);
+	if (kind != DEST_ROBOT)
+		snprintf(d.target, sizeof d.target, "t");
+	return d;
+}
+
+static void test_intervals_default(void **state)
+{
+	(void)state;
+	struct config *cfg = config_defaults();
+	assert_non_null(cfg);
+	/* 20 a minute per group robot; 30 a minute per WeCom member; 5 a
+	 * second per Feishu chat; a Feishu bot's 100 a minute dominates its 5/s. */
+	struct dest wr = mk("wecom", DEST_ROBOT), wu = mk("wecom", DEST_USER),
+	            wc = mk("wecom", DEST_CHAT), dr = mk("dingtalk", DEST_ROBOT),
+	            ds = mk("dingtalk", DEST_SESSION), fu = mk("feishu", DEST_USER),
+	            fr = mk("feishu", DEST_REPLY), fb = mk("feishu", DEST_ROBOT);
+	assert_int_equal(outbox_interval_ms(cfg, &wr), 3000);
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 2000);
+	assert_int_equal(outbox_interval_ms(cfg, &wc), 3000);
+	assert_int_equal(outbox_interval_ms(cfg, &dr), 3000);
+	assert_int_equal(outbox_interval_ms(cfg, &ds), 3000);
+	assert_int_equal(outbox_interval_ms(cfg, &fu), 200);
+	assert_int_equal(outbox_interval_ms(cfg, &fr), 200);
+	assert_int_equal(outbox_interval_ms(cfg, &fb), 600);
+	config_free(cfg);
+}
+
+static void test_intervals_configured(void **state)
+{
+	(void)state;
+	struct config *cfg = config_defaults();
+	assert_non_null(cfg);
+	struct dest wr = mk("wecom", DEST_ROBOT), fb = mk("feishu", DEST_ROBOT);
+	/* Rounded up: 7 a minute is one every 8572 ms, never 8571. */
+	cfg->outbox_robot_per_minute = 7;
+	assert_int_equal(outbox_interval_ms(cfg, &wr), 8572);
+	/* 0 turns a limit off. */
+	cfg->outbox_robot_per_minute = 0;
+	assert_int_equal(outbox_interval_ms(cfg, &wr), 0);
+	/* A bot's per-second limit binds when its per-minute one is generous. */
+	cfg->outbox_feishu_bot_per_minute = 6000;
+	cfg->outbox_feishu_per_second = 2;
+	assert_int_equal(outbox_interval_ms(cfg, &fb), 500);
+	cfg->outbox_feishu_bot_per_minute = 0;
+	cfg->outbox_feishu_per_second = 0;
+	assert_int_equal(outbox_interval_ms(cfg, &fb), 0);
+	config_free(cfg);
+}
+
+/* A one-token bucket: sends are spaced by the interval, however late each
+ * goes, so no window of the platform's length holds more than its limit. */
+static void test_bucket(void **state)
+{
+	(void)state;
+	struct outbox_pace p = {0};
+
+	assert_int_equal(outbox_pace_wait(&p, 1000), 0);
+	outbox_pace_take(&p, 1000, 3000);
+	assert_int_equal(outbox_pace_wait(&p, 1000), 3000);
+	assert_int_equal(outbox_pace_wait(&p, 3999), 1);
+	assert_int_equal(outbox_pace_wait(&p, 4000), 0);
+	/* Sent late: no credit for the idle time. */
+	outbox_pace_take(&p, 10000, 3000);
+	assert_int_equal(outbox_pace_wait(&p, 12000), 1000);
+
+	/* 1,000 queued for one group at 20 a minute: any 60 s holds 20. */
+	uint64_t now = 0, sends[1000];
+	struct outbox_pace q = {0};
+	for (int i = 0; i < 1000; i++) {
+		now += outbox_pace_wait(&q, now);
+		sends[i] = now;
+		outbox_pace_take(&q, now, 3000);
+		now += (uint64_t)(i % 7);   /* the loop is a little late now and then */
+	}
+	for (int i = 20; i < 1000; i++)
+		assert_true(sends[i] - sends[i - 20] >= 60000);
+
+	/* A rate-limit answer holds the destination; a shorter hold does not
+	 * shorten it. */
+	outbox_pace_hold(&p, 20000, 600000);
+	assert_int_equal(outbox_pace_wait(&p, 20000), 600000);
+	outbox_pace_hold(&p, 20000, 1000);
+	assert_int_equal(outbox_pace_wait(&p, 20000), 600000);
+}
+
+/* After a restart the bucket starts from the last attempt in the database,
+ * which is known to the second only. */
+static void test_bucket_restore(void **state)
+{
+	(void)state;
+	struct outbox_pace p = {0};
+
+	/* Never sent: at once. */
+	outbox_pace_restore(&p, 500, 1000, 0, 3000);
+	assert_int_equal(outbox_pace_wait(&p, 500), 0);
+	/* Last attempt in second 999, now second 1000: it may have started at
+	 * 999.999, so the next waits until 1000 + 3 s. */
+	outbox_pace_restore(&p, 500, 1000, 999, 3000);
+	assert_int_equal(outbox_pace_wait(&p, 500), 3000);
+	/* Long ago: at once. */
+	outbox_pace_restore(&p, 500, 1000, 900, 3000);
+	assert_int_equal(outbox_pace_wait(&p, 500), 0);
+	/* Limits off: at once. */
+	outbox_pace_restore(&p, 500, 1000, 1000, 0);
+	assert_int_equal(outbox_pace_wait(&p, 500), 0);
+}
+
+static void test_backoff(void **state)
+{
+	(void)state;
+	/* Between half and all of 2^attempts, capped at 15 minutes. */
+	for (uint32_t j = 0; j < 2000; j += 7) {
+		for (int a = 1; a <= 40; a++) {
+			int64_t full = a < 10 && (1 << a) < OUTBOX_BACKOFF_MAX_S ? (1 << a)
+			                                                         : OUTBOX_BACKOFF_MAX_S;
+			int64_t s = outbox_backoff_s(a, j * 2654435761u);
+			assert_true(s >= full / 2 && s <= full);
+			assert_true(s >= 1);
+		}
+	}
+	assert_int_equal(outbox_backoff_s(1, 0), 1);
+	assert_int_equal(outbox_backoff_s(1, 1), 2);
+	assert_int_equal(outbox_backoff_s(3, 0), 4);
+	assert_int_equal(outbox_backoff_s(3, 4), 8);
+	assert_int_equal(outbox_backoff_s(30, 0), 450);
+	assert_int_equal(outbox_backoff_s(0, 0), 1);
+	/* Jitter spreads rows that failed together. */
+	assert_true(outbox_backoff_s(8, 1) != outbox_backoff_s(8, 100));
+}
+
+static void test_fate(void **state)
+{
+	(void)state;
+	struct send_result ok = {.outcome = SEND_OK};
+	struct send_result rate = {.outcome = SEND_RATE_LIMITED, .retry_after_s = 600};
+	struct send_result rate0 = {.outcome = SEND_RATE_LIMITED};
+	struct send_result tr = {.outcome = SEND_TRANSIENT};
+	struct send_result perm = {.outcome = SEND_PERMANENT};
+	int64_t nb = -1;
+	const int64_t day = 86400;
+
+	assert_int_equal(outbox_fate(&ok, 3, 0, 1000, day, 0, &nb), OUTBOX_SENT);
+	/* Rate limited: wait the platform's window, whatever the age. */
+	assert_int_equal(outbox_fate(&rate, 3, 0, 1000, day, 0, &nb), OUTBOX_WAIT);
+	assert_int_equal(nb, 1600);
+	assert_int_equal(outbox_fate(&rate0, 0, 0, 1000, day, 0, &nb), OUTBOX_WAIT);
+	assert_int_equal(nb, 1001);
+	/* Transient: the backoff of the attempt to come. */
+	assert_int_equal(outbox_fate(&tr, 0, 1000, 1000, day, 0, &nb), OUTBOX_RETRY);
+	assert_int_equal(nb, 1001);
+	assert_int_equal(outbox_fate(&tr, 2, 1000, 1000, day, 0, &nb), OUTBOX_RETRY);
+	assert_int_equal(nb, 1004);
+	/* ... until the retry would fall past the maximum age. */
+	assert_int_equal(outbox_fate(&tr, 20, 1000, 1000 + day - 451, day, 0, &nb), OUTBOX_RETRY);
+	assert_int_equal(outbox_fate(&tr, 20, 1000, 1000 + day - 449, day, 0, &nb), OUTBOX_DEAD);
+	/* Permanent: dead at once, even on the first attempt. */
+	assert_int_equal(outbox_fate(&perm, 0, 1000, 1000, day, 0, &nb), OUTBOX_DEAD);
+}
+
+static void test_dests(void **state)
+{
+	(void)state;
+	struct outbox_dests t = {0};
+	bool created;
+	char key[32];
+
+	struct outbox_dest *a = outbox_dests_get(&t, "wecom|a|robot|0|", &created);
+	assert_non_null(a);
+	assert_true(created);
+	assert_int_equal(a->pace.ready_ms, 0);
+	a->pace.ready_ms = 5000;
+	assert_ptr_equal(outbox_dests_get(&t, "wecom|a|robot|0|", &created), a);
+	assert_false(created);
+	/* Growing keeps every entry reachable. */
+	for (int i = 0; i < 500; i++) {
+		snprintf(key, sizeof key, "wecom|x|user|0|u%d", i);
+		struct outbox_dest *e = outbox_dests_get(&t, key, &created);
+		assert_non_null(e);
+		assert_true(created);
+		e->pace.ready_ms = (uint64_t)i;
+		e->pace.busy = i == 7;
+	}
+	assert_int_equal(t.n, 501);
+	assert_ptr_equal(outbox_dests_get(&t, "wecom|a|robot|0|", &created), a);
+	/* Idle entries go; busy ones and those not ready yet stay. */
+	outbox_dests_prune(&t, 100);
+	assert_int_equal(t.n, 501 - 99);
+	outbox_dests_get(&t, "wecom|x|user|0|u7", &created);
+	assert_false(created);
+	outbox_dests_get(&t, "wecom|x|user|0|u8", &created);
+	assert_true(created);
+	outbox_dests_free(&t);
+}
+
+/* The console's text of r rendered for d holds every line of r. */
+static void check_rendered(const char *platform, enum dest_kind kind, const struct reply *r)
+{
+	struct dest d = mk(platform, kind);
+	struct rendered out;
+
+	assert_int_equal(render_message(&d, r, "key", &out), 0);
+	assert_int_equal(out.n, 1);
+	char *text = outbox_console_text(out.bodies[0]);
+	assert_non_null(text);
+	for (size_t i = 0; i < r->n_items; i++)
+		assert_non_null(strstr(text, r->items[i].text));
+	if (r->title)
+		assert_non_null(strstr(text, r->title));
+	/* Nothing of the framing: ids, keys, message types. */
+	assert_null(strstr(text, "msgtype"));
+	assert_null(strstr(text, "key-1"));
+	free(text);
+	rendered_free(&out);
+}
+
+/* What the console shows of each platform's bodies, plain and structured. */
+static void test_console_text(void **state)
+{
+	(void)state;
+	static const enum dest_kind kinds[] = {DEST_USER, DEST_CHAT, DEST_ROBOT, DEST_SESSION,
+	                                       DEST_REPLY};
+	static const char *const platforms[] = {"wecom", "dingtalk", "feishu"};
+	struct reply plain, rich, err;
+
+	reply_init(&plain);
+	reply_init(&rich);
+	reply_init(&err);
+	assert_int_equal(reply_add_line(&plain, "任期将于 30 天后届满"), 0);
+	assert_int_equal(reply_add_line(&plain, "第二行 \"引号\""), 0);
+	assert_int_equal(reply_set_title(&rich, "到期提醒"), 0);
+	assert_int_equal(reply_add_field(&rich, "姓名", "张三"), 0);
+	assert_int_equal(reply_add_line(&rich, "请及时续聘"), 0);
+	assert_int_equal(reply_set_title(&err, "出错了"), 0);
+	assert_int_equal(reply_add_field(&err, "原因", "未知"), 0);
+	err.is_error = true;
+	for (size_t p = 0; p < 3; p++) {
+		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+			struct dest d = mk(platforms[p], kinds[k]);
+			struct rendered probe;
+
+			/* Only the kinds the platform serves. */
+			if (render_message(&d, &plain, "key", &probe) < 0)
+				continue;
+			rendered_free(&probe);
+			check_rendered(platforms[p], kinds[k], &plain);
+			check_rendered(platforms[p], kinds[k], &rich);
+			check_rendered(platforms[p], kinds[k], &err);
+		}
+	}
+	reply_free(&plain);
+	reply_free(&rich);
+	reply_free(&err);
+	assert_null(outbox_console_text("not json"));
+	assert_null(outbox_console_text("{\"msgtype\":\"text\"}"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_intervals_default),
+		cmocka_unit_test(test_intervals_configured),
+		cmocka_unit_test(test_bucket),
+		cmocka_unit_test(test_bucket_restore),
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_fate),
+		cmocka_unit_test(test_dests),
+		cmocka_unit_test(test_console_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

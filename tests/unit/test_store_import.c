@@ -1,0 +1,527 @@
+/* The store side of cqoctl (daemon/store_import*.c, store_export.c,
+ * store_backup.c, store_calendar.c, store_target.c): upserts that report
+ * created / updated / unchanged and write audit rows only for changes,
+ * conflicts undone by the row savepoint, rows read back out, the online
+ * backup, checks and counts. Run from the repository root (reads
+ * data/regions.csv). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../daemon/log.h"
+#include "../../daemon/store.h"
+#include "../../daemon/store_audit.h"
+#include "../../daemon/store_backup.h"
+#include "../../daemon/store_calendar.h"
+#include "../../daemon/store_export.h"
+#include "../../daemon/store_import.h"
+#include "../../daemon/store_internal.h"
+#include "../../daemon/store_stats.h"
+#include "../../daemon/store_target.h"
+
+#define NOW 1790000000
+#define CODE_A "91350100M000100Y43"
+#define CODE_B "91110000600037341L"
+
+static const struct store_actor who = {"cqoctl", "tester", NULL, "import"};
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-import-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	*state = f;
+	return 0;
+}
+
+static void remove_db(const char *dir, const char *base)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", ".part"};
+	char p[160];
+
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s%s", dir, base, suffixes[i]);
+		unlink(p);
+	}
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	store_close(f->st);
+	remove_db(f->dir, "cqod.db");
+	remove_db(f->dir, "backup.db");
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct store *st_of(void **state)
+{
+	return ((struct fixture *)*state)->st;
+}
+
+static int64_t one_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The text of the first column of the first row ("" for NULL). */
+static void one_text(struct store *st, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	const unsigned char *t = sqlite3_column_text(s, 0);
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
+	sqlite3_finalize(s);
+}
+
+static int64_t audit_rows(struct store *st)
+{
+	return one_int(st, "SELECT count(*) FROM audit_log");
+}
+
+static unsigned tag(const char *name)
+{
+	return 1u << store_import_tag_index(name);
+}
+
+static struct store_import_enterprise enterprise(const char *code, const char *name)
+{
+	struct store_import_enterprise e = {
+		.credit_code = code, .name = name, .region_code = "371302", .employees = -1,
+	};
+	return e;
+}
+
+static struct store_import_cqo cqo(const char *code, const char *person, const char *phone)
+{
+	struct store_import_cqo q = {
+		.enterprise = enterprise(code, "示例精密机械有限公司"),
+		.person = {.name = person, .phone = phone, .quality_years = -1},
+		.start_date = "2024-03-01",
+		.term_months = 36,
+	};
+	return q;
+}
+
+static void test_tags(void **state)
+{
+	(void)state;
+	assert_string_equal(store_import_tag_name(0), "规上");
+	assert_string_equal(store_import_tag_name(8), "特种设备");
+	assert_null(store_import_tag_name(9));
+	assert_int_equal(store_import_tag_index("专精特新"), 4);
+	assert_int_equal(store_import_tag_index("上市"), -1);
+}
+
+static void test_enterprise_upsert(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_enterprise e = enterprise(CODE_A, "示例精密机械有限公司");
+	struct store_import_result r;
+	char json[1024];
+
+	e.tags_add = tag("规上") | tag("专精特新");
+	e.employees = 320;
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_CREATED);
+	assert_true(r.id > 0);
+	assert_int_equal(audit_rows(st), 1);
+	one_text(st, "SELECT after_json FROM audit_log", json, sizeof json);
+	assert_non_null(strstr(json, "\"employees\":320"));
+	assert_non_null(strstr(json, "\"tags\":[\"规上\",\"专精特新\"]"));
+	one_text(st, "SELECT actor_platform || ':' || actor_user || ':' || command FROM audit_log",
+	         json, sizeof json);
+	assert_string_equal(json, "cqoctl:tester:import");
+
+	/* The same again: nothing written. Not given keeps what is stored. */
+	e.employees = -1;
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW + 60, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_SAME);
+	assert_int_equal(audit_rows(st), 1);
+	assert_int_equal(one_int(st, "SELECT updated_at FROM enterprises"), NOW);
+
+	/* A new name and a category less: one audit row with both. */
+	e.name = "示例精密机械股份有限公司";
+	e.tags_add = 0;
+	e.tags_remove = tag("专精特新");
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW + 60, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_UPDATED);
+	assert_int_equal(audit_rows(st), 2);
+	one_text(st, "SELECT before_json FROM audit_log ORDER BY id DESC", json, sizeof json);
+	assert_non_null(strstr(json, "\"name\":\"示例精密机械有限公司\""));
+	assert_non_null(strstr(json, "\"tags\":[\"规上\",\"专精特新\"]"));
+	one_text(st, "SELECT after_json FROM audit_log ORDER BY id DESC", json, sizeof json);
+	assert_non_null(strstr(json, "\"name\":\"示例精密机械股份有限公司\""));
+	assert_non_null(strstr(json, "\"tags\":[\"规上\"]"));
+	assert_int_equal(one_int(st, "SELECT count(*) FROM enterprise_tags"), 1);
+
+	/* Tags alone change too. */
+	e.tags_add = tag("链主");
+	e.tags_remove = 0;
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW + 60, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_UPDATED);
+	assert_int_equal(audit_rows(st), 3);
+}
+
+static void test_cqo_create_same_update(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo q = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_result r;
+	char buf[1024];
+
+	q.person.gender = "男";
+	q.doc_no = "示聘字〔2024〕第1号";
+	assert_int_equal(store_import_cqo(st, &who, &q, NOW, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_CREATED);
+	assert_int_equal(r.person, STORE_IMPORT_CREATED);
+	assert_int_equal(r.record, STORE_IMPORT_CREATED);
+	int64_t id = r.id;
+	assert_int_equal(audit_rows(st), 3);
+	assert_int_equal(one_int(st, "SELECT count(*) FROM audit_log WHERE record_id = 1"), 3);
+	one_text(st, "SELECT term_end || ' ' || status || ' ' || filed_by FROM appointments", buf,
+	         sizeof buf);
+	assert_string_equal(buf, "2027-02-28 active cqoctl:tester");
+
+	/* Again: nothing changes, nothing is written. */
+	assert_int_equal(store_import_cqo(st, &who, &q, NOW + 60, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_SAME);
+	assert_int_equal(r.person, STORE_IMPORT_SAME);
+	assert_int_equal(r.record, STORE_IMPORT_SAME);
+	assert_int_equal(r.id, id);
+	assert_int_equal(audit_rows(st), 3);
+
+	/* The term ended: its end date defaults to the term end. */
+	q.status = "ended";
+	q.person.title = "高级工程师";
+	assert_int_equal(store_import_cqo(st, &who, &q, NOW + 60, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_SAME);
+	assert_int_equal(r.person, STORE_IMPORT_UPDATED);
+	assert_int_equal(r.record, STORE_IMPORT_UPDATED);
+	assert_int_equal(audit_rows(st), 5);
+	one_text(st, "SELECT status || ' ' || ended_on FROM appointments", buf, sizeof buf);
+	assert_string_equal(buf, "ended 2027-02-28");
+	one_text(st, "SELECT before_json FROM audit_log WHERE entity = 'appointment'"
+	             " ORDER BY id DESC", buf, sizeof buf);
+	assert_non_null(strstr(buf, "\"status\":\"active\""));
+
+	/* Without status and term the stored ones stay. */
+	q.status = NULL;
+	q.term_months = 60;
+	assert_int_equal(store_import_cqo(st, &who, &q, NOW + 60, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_SAME);
+	/* A term from the file is applied. */
+	q.term_given = true;
+	assert_int_equal(store_import_cqo(st, &who, &q, NOW + 60, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_UPDATED);
+	one_text(st, "SELECT term_end FROM appointments", buf, sizeof buf);
+	assert_string_equal(buf, "2029-02-28");
+}
+
+static void test_person_reused_by_phone(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_B, "张三", "13800000001");
+	struct store_import_result r;
+
+	a.status = "ended";
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_CREATED);
+	assert_int_equal(r.person, STORE_IMPORT_SAME);
+	assert_int_equal(r.record, STORE_IMPORT_CREATED);
+	assert_int_equal(one_int(st, "SELECT count(*) FROM people"), 1);
+	assert_int_equal(one_int(st, "SELECT count(*) FROM appointments"), 2);
+}
+
+static void test_active_conflict_undone(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_A, "李四", "13800000002");
+	struct store_import_result r;
+
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+	int64_t audits = audit_rows(st);
+	assert_int_equal(store_import_begin(st), 0);
+	assert_int_equal(store_import_row_begin(st), 0);
+	b.enterprise.name = "改了名的企业";
+	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), -EEXIST);
+	assert_int_equal(r.conflict_id, 1);
+	assert_string_equal(r.conflict_name, "张三");
+	assert_int_equal(store_import_row_end(st, false), 0);
+	/* The next row of the same transaction goes in. */
+	assert_int_equal(store_import_row_begin(st), 0);
+	b.status = "ended";
+	b.enterprise.name = NULL;
+	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
+	assert_int_equal(store_import_row_end(st, true), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(one_int(st, "SELECT count(*) FROM enterprises WHERE name = '改了名的企业'"), 0);
+	assert_int_equal(one_int(st, "SELECT count(*) FROM appointments"), 2);
+	assert_int_equal(audit_rows(st), audits + 2);
+}
+
+static void test_trainings(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_training t = {
+		.person_name = "张三", .credit_code = CODE_A, .kind = "任职培训",
+		.date = "2024-04-01", .hours = 16, .level = "省",
+	};
+	struct store_import_result r;
+
+	assert_int_equal(store_import_training(st, &who, &t, NOW, &r), -ENOENT);
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+	int64_t record = r.id, audits = audit_rows(st);
+	assert_int_equal(store_import_training(st, &who, &t, NOW, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_CREATED);
+	assert_int_equal(audit_rows(st), audits + 1);
+	assert_int_equal(one_int(st, "SELECT record_id FROM audit_log ORDER BY id DESC"), record);
+	assert_int_equal(store_import_training(st, &who, &t, NOW, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_SAME);
+	t.hours = 24;
+	assert_int_equal(store_import_training(st, &who, &t, NOW, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_UPDATED);
+	assert_int_equal(audit_rows(st), audits + 2);
+	assert_int_equal(one_int(st, "SELECT hours FROM trainings"), 24);
+	t.person_name = "李四";
+	assert_int_equal(store_import_training(st, &who, &t, NOW, &r), -ENOENT);
+}
+
+static void test_sanctions(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_sanction s = {
+		.person_name = "张三", .credit_code = CODE_A, .kind = "警示", .ground = "其他",
+		.issued_on = "2026-01-05",
+	};
+	struct store_import_result r;
+	char buf[256];
+
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+	assert_int_equal(store_import_sanction(st, &who, &s, NOW, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_CREATED);
+	assert_int_equal(store_import_sanction(st, &who, &s, NOW, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_SAME);
+	s.status = "revoked";
+	assert_int_equal(store_import_sanction(st, &who, &s, NOW, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_UPDATED);
+	one_text(st, "SELECT status || ' ' || revoked_by FROM sanctions", buf, sizeof buf);
+	assert_string_equal(buf, "revoked cqoctl:tester");
+
+	/* An open removal takes the record out of force, as 除名 does. */
+	struct store_import_sanction rm = {
+		.person_name = "张三", .credit_code = CODE_A, .kind = "除名", .ground = "违法违规",
+		.issued_on = "2026-02-01",
+	};
+	int64_t audits = audit_rows(st);
+	assert_int_equal(store_import_sanction(st, &who, &rm, NOW, &r), 0);
+	one_text(st, "SELECT status || ' ' || ended_on || ' ' || end_reason FROM appointments", buf,
+	         sizeof buf);
+	assert_string_equal(buf, "removed 2026-02-01 除名：违法违规");
+	assert_int_equal(audit_rows(st), audits + 2);
+	assert_int_equal(store_import_sanction(st, &who, &rm, NOW, &r), 0);
+	assert_int_equal(r.record, STORE_IMPORT_SAME);
+	assert_int_equal(audit_rows(st), audits + 2);
+}
+
+/* Collects the values of one key from every exported row. */
+struct picked {
+	const char *key;
+	char values[8][128];
+	size_t n;
+};
+
+static int pick(void *arg, size_t n, const char *const *keys, const char *const *values)
+{
+	struct picked *p = arg;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], p->key) == 0 && p->n < 8)
+			snprintf(p->values[p->n++], sizeof p->values[0], "%s",
+			         values[i] ? values[i] : "(null)");
+	return 0;
+}
+
+static int stop_at_first(void *arg, size_t n, const char *const *keys, const char *const *values)
+{
+	(void)arg;
+	(void)n;
+	(void)keys;
+	(void)values;
+	return 42;
+}
+
+static void test_export(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_B, "李四", NULL);
+	struct store_import_result r;
+
+	a.enterprise.tags_add = tag("专精特新") | tag("规上");
+	b.enterprise.region_code = "110101";
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
+
+	struct picked cats = {.key = "categories"};
+	assert_int_equal(store_export(st, STORE_EXPORT_REGISTRY, "", 0, pick, &cats), 0);
+	assert_int_equal(cats.n, 2);
+	assert_string_equal(cats.values[0], "规上;专精特新");
+	assert_string_equal(cats.values[1], "(null)");
+
+	struct picked names = {.key = "name"};
+	assert_int_equal(store_export(st, STORE_EXPORT_REGISTRY, "37", 0, pick, &names), 0);
+	assert_int_equal(names.n, 1);
+	assert_string_equal(names.values[0], "张三");
+
+	struct picked region = {.key = "region_name"};
+	assert_int_equal(store_export(st, STORE_EXPORT_ENTERPRISES, "", 0, pick, &region), 0);
+	assert_int_equal(region.n, 2);
+	assert_string_equal(region.values[0], "东城区");   /* ordered by credit code */
+	assert_string_equal(region.values[1], "兰山区");
+
+	assert_int_equal(store_export(st, STORE_EXPORT_REGISTRY, "", 0, stop_at_first, NULL), 42);
+	assert_int_equal(store_export(st, STORE_EXPORT_REGISTRY, "3x", 0, pick, &names), -EINVAL);
+	struct picked none = {.key = "name"};
+	assert_int_equal(store_export(st, STORE_EXPORT_SIGNUPS, "", 0, pick, &none), 0);
+	assert_int_equal(none.n, 0);
+}
+
+static void test_calendar(void **state)
+{
+	struct store *st = st_of(state);
+	enum store_import_change ch;
+
+	assert_int_equal(store_calendar_put(st, "2026-10-01", "holiday", "国庆节", &ch), 0);
+	assert_int_equal(ch, STORE_IMPORT_CREATED);
+	assert_int_equal(store_calendar_put(st, "2026-10-01", "holiday", "国庆节", &ch), 0);
+	assert_int_equal(ch, STORE_IMPORT_SAME);
+	assert_int_equal(store_calendar_put(st, "2026-10-01", "holiday", "国庆", &ch), 0);
+	assert_int_equal(ch, STORE_IMPORT_UPDATED);
+	assert_int_equal(store_calendar_put(st, "2026-09-28", "workday", NULL, &ch), 0);
+	assert_int_equal(ch, STORE_IMPORT_CREATED);
+	assert_int_equal(store_calendar_put(st, "2026-02-30", "holiday", NULL, &ch), -EINVAL);
+	assert_int_equal(store_calendar_put(st, "2026-10-02", "rest", NULL, &ch), -EINVAL);
+	assert_int_equal(one_int(st, "SELECT count(*) FROM calendar"), 2);
+}
+
+static int count_target(void *arg, const struct store_target_row *t)
+{
+	char (*seen)[64] = arg;
+	size_t n = strlen(*seen);
+	snprintf(*seen + n, sizeof *seen - n, "%s%s/%s/%d/%.2f", n ? " " : "", t->region_code,
+	         t->category, t->year, t->rate);
+	return 0;
+}
+
+static void test_targets(void **state)
+{
+	struct store *st = st_of(state);
+	char seen[64] = "";
+
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 0.6, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "371302", "链主", 2025, 0.3, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "61", "规上", 2026, 1, NULL, NULL), 0);
+	assert_int_equal(store_target_each(st, "37", NULL, 0, count_target, &seen), 0);
+	assert_string_equal(seen, "3713/规上/2026/0.60 371302/链主/2025/0.30");
+	seen[0] = '\0';
+	assert_int_equal(store_target_each(st, "", "规上", 2026, count_target, &seen), 0);
+	assert_string_equal(seen, "3713/规上/2026/0.60 61/规上/2026/1.00");
+	assert_int_equal(store_target_each(st, "x", NULL, 0, count_target, &seen), -EINVAL);
+}
+
+static void on_step(void *arg, int remaining, int total)
+{
+	int *calls = arg;
+	assert_true(remaining >= 0 && remaining <= total);
+	(*calls)++;
+}
+
+static void test_backup_check_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_result r;
+	struct store_counts n, m;
+	struct store *copy;
+	char path[128], first[256], table[64];
+	int calls = 0, problems = -1, violations = -1;
+
+	assert_int_equal(store_import_cqo(f->st, &who, &a, NOW, &r), 0);
+	snprintf(path, sizeof path, "%s/backup.db", f->dir);
+	assert_int_equal(store_backup(f->st, path, 4, on_step, &calls), 0);
+	assert_true(calls > 1);
+	assert_int_equal(access(path, F_OK), 0);
+	snprintf(first, sizeof first, "%s.part", path);
+	assert_int_equal(access(first, F_OK), -1);
+
+	assert_int_equal(store_open(path, &copy), 0);
+	assert_int_equal(store_integrity_check(copy, &problems, first, sizeof first), 0);
+	assert_int_equal(problems, 0);
+	assert_string_equal(first, "");
+	assert_int_equal(store_foreign_key_check(copy, &violations, table, sizeof table), 0);
+	assert_int_equal(violations, 0);
+	assert_int_equal(store_counts(copy, &m), 0);
+	assert_int_equal(store_counts(f->st, &n), 0);
+	assert_memory_equal(&n, &m, sizeof n);
+	assert_int_equal(n.enterprises, 1);
+	assert_int_equal(n.active, 1);
+	assert_int_equal(n.audit_rows, 3);
+	assert_true(n.regions > 3000);
+	store_close(copy);
+
+	/* A backup replaces an older one whole. */
+	assert_int_equal(store_backup(f->st, path, 0, NULL, NULL), 0);
+	assert_int_equal(store_backup(f->st, "/nonexistent-dir/x.db", 0, NULL, NULL), -ENOENT);
+}
+
+int main(void)
+{
+	log_init(LOG_LEVEL_ERROR);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tags),
+		cmocka_unit_test_setup_teardown(test_enterprise_upsert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cqo_create_same_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person_reused_by_phone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_active_conflict_undone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_targets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_check_counts, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,457 @@
+/* The outbox store: enqueue (parts, idempotency, savepoints, the wake-up),
+ * the dispatcher's claim/settle/recover, and the operator's functions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../daemon/clock.h"
+#include "../../daemon/store.h"
+#include "../../daemon/store_internal.h"
+#include "../../daemon/store_outbox.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *st;
+	int wakes;
+};
+
+static void on_wake(void *arg)
+{
+	struct fixture *f = arg;
+	f->wakes++;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-outbox-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	store_outbox_set_wake(f->st, on_wake, f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	static const char *const names[] = {"cqod.db", "cqod.db-wal", "cqod.db-shm"};
+	struct fixture *f = *state;
+	char p[128];
+	store_close(f->st);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", f->dir, names[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t query_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static struct dest robot(const char *instance)
+{
+	struct dest d = {.platform = "wecom", .kind = DEST_ROBOT};
+	snprintf(d.instance, sizeof d.instance, "%s", instance);
+	return d;
+}
+
+static struct dest user(const char *id)
+{
+	struct dest d = {.platform = "wecom", .instance = "office", .kind = DEST_USER};
+	snprintf(d.target, sizeof d.target, "%s", id);
+	return d;
+}
+
+static int enqueue_text(struct store *st, const struct dest *d, const char *key,
+                        int64_t not_before)
+{
+	struct reply r;
+	reply_init(&r);
+	assert_int_equal(reply_add_line(&r, "hello %s", key), 0);
+	int rc = store_outbox_enqueue(st, d, &r, key, not_before, 7);
+	reply_free(&r);
+	return rc;
+}
+
+static void test_enqueue_once(void **state)
+{
+	struct fixture *f = *state;
+	struct dest d = user("zhangsan");
+
+	assert_int_equal(enqueue_text(f->st, &d, "k1", 0), 0);
+	assert_int_equal(f->wakes, 1);
+	assert_int_equal(enqueue_text(f->st, &d, "k1", 0), -EEXIST);
+	assert_int_equal(f->wakes, 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'k1#1'"
+	                                  " AND state = 'pending' AND chat_kind = 'private'"
+	                                  " AND destination = 'wecom|office|user|0|zhangsan'"
+	                                  " AND request_id = '7' AND platform = 'wecom'"
+	                                  " AND instance = 'office'"),
+	                 1);
+	assert_true(query_int(f->st, "SELECT not_before FROM outbox") >= clock_now() - 5);
+}
+
+static void test_enqueue_rejects(void **state)
+{
+	struct fixture *f = *state;
+	struct dest d = user("zhangsan");
+	struct dest bad = {.platform = "console", .instance = "x", .kind = DEST_USER,
+	                   .target = "u"};
+	struct reply r;
+
+	reply_init(&r);
+	/* An empty reply renders to nothing. */
+	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, "k", 0, 0), -EINVAL);
+	assert_int_equal(reply_add_line(&r, "x"), 0);
+	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, NULL, 0, 0), -EINVAL);
+	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, "", 0, 0), -EINVAL);
+	assert_int_equal(store_outbox_enqueue(f->st, &bad, &r, "k", 0, 0), -EINVAL);
+	reply_free(&r);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(f->wakes, 0);
+}
+
+/* A reply longer than one WeCom text (2048 bytes) becomes several rows,
+ * keyed #1, #2, ... in order. */
+static void test_enqueue_parts(void **state)
+{
+	struct fixture *f = *state;
+	struct dest d = robot("grp");
+	struct reply r;
+
+	reply_init(&r);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(reply_add_line(&r, "第%03d行：一些足够长的文字内容", i), 0);
+	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, "long", 1000, 0), 0);
+	reply_free(&r);
+	int64_t n = query_int(f->st, "SELECT count(*) FROM outbox");
+	assert_true(n >= 2);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE chat_kind = 'group'"
+	                                  " AND not_before = 1000 AND request_id IS NULL"),
+	                 n);
+	assert_int_equal(query_int(f->st, "SELECT min(id) FROM outbox WHERE idem_key = 'long#1'"),
+	                 query_int(f->st, "SELECT min(id) FROM outbox"));
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'long#2'"),
+	                 1);
+}
+
+/* Inside a caller's transaction: the wake-up waits for the commit, and a
+ * rollback takes the rows (and the wake-up) away. */
+static void test_enqueue_in_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct dest d = user("lisi");
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(enqueue_text(f->st, &d, "t1", 0), 0);
+	assert_int_equal(enqueue_text(f->st, &d, "t1", 0), -EEXIST);
+	assert_int_equal(f->wakes, 0);
+	assert_int_equal(store_rollback(f->st), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(f->wakes, 0);
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(enqueue_text(f->st, &d, "t1", 0), 0);
+	assert_int_equal(enqueue_text(f->st, &d, "t2", 0), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(f->wakes, 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 2);
+}
+
+struct heads {
+	int64_t ids[8];
+	char dests[8][64];
+	int64_t not_before[8];
+	int n;
+};
+
+static int on_head(void *arg, int64_t id, const char *destination, int64_t not_before)
+{
+	struct heads *h = arg;
+	if (h->n == 8)
+		return 1;
+	h->ids[h->n] = id;
+	snprintf(h->dests[h->n], sizeof h->dests[h->n], "%s", destination);
+	h->not_before[h->n++] = not_before;
+	return 0;
+}
+
+/* One head per destination, the lowest (not_before, id), in that order. */
+static void test_heads(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a"), b = robot("b"), c = user("c");
+	struct heads h = {0};
+
+	assert_int_equal(enqueue_text(f->st, &a, "a1", 300), 0);   /* id 1 */
+	assert_int_equal(enqueue_text(f->st, &a, "a2", 100), 0);   /* id 2 */
+	assert_int_equal(enqueue_text(f->st, &a, "a3", 100), 0);   /* id 3 */
+	assert_int_equal(enqueue_text(f->st, &b, "b1", 200), 0);   /* id 4 */
+	assert_int_equal(enqueue_text(f->st, &c, "c1", 50), 0);    /* id 5 */
+	assert_int_equal(store_outbox_heads(f->st, on_head, &h), 0);
+	assert_int_equal(h.n, 3);
+	assert_int_equal(h.ids[0], 5);
+	assert_string_equal(h.dests[0], "wecom|office|user|0|c");
+	assert_int_equal(h.ids[1], 2);
+	assert_int_equal(h.not_before[1], 100);
+	assert_string_equal(h.dests[1], "wecom|a|robot|0|");
+	assert_int_equal(h.ids[2], 4);
+
+	/* A claimed row is no longer a head; its destination's next one is. */
+	struct store_outbox_row row;
+	assert_int_equal(store_outbox_claim(f->st, 2, 1000, &row), 0);
+	free(row.payload);
+	memset(&h, 0, sizeof h);
+	assert_int_equal(store_outbox_heads(f->st, on_head, &h), 0);
+	assert_int_equal(h.n, 3);
+	assert_int_equal(h.ids[1], 3);
+}
+
+static void test_claim_and_settle(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a");
+	struct store_outbox_row row;
+
+	assert_int_equal(enqueue_text(f->st, &a, "x", 100), 0);
+	assert_int_equal(enqueue_text(f->st, &a, "y", 100), 0);
+	assert_int_equal(store_outbox_claim(f->st, 1, 500, &row), 0);
+	assert_int_equal(row.id, 1);
+	assert_string_equal(row.destination, "wecom|a|robot|0|");
+	assert_non_null(strstr(row.payload, "hello x"));
+	assert_int_equal(row.attempts, 0);
+	assert_int_equal(row.request_id, 7);
+	free(row.payload);
+	/* Twice: it is no longer pending. */
+	assert_int_equal(store_outbox_claim(f->st, 1, 500, &row), -ENOENT);
+	assert_null(row.payload);
+	assert_int_equal(store_outbox_claim(f->st, 99, 500, &row), -ENOENT);
+
+	/* A retry counts an attempt and holds the destination's other rows. */
+	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_RETRY, 900, "HTTP 500", 510), 0);
+	assert_int_equal(query_int(f->st, "SELECT attempts FROM outbox WHERE id = 1"), 1);
+	assert_int_equal(query_int(f->st, "SELECT not_before FROM outbox WHERE id = 2"), 900);
+	assert_int_equal(query_int(f->st, "SELECT sent_at FROM outbox WHERE id = 1"), 500);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 1"
+	                                  " AND last_error = 'HTTP 500' AND state = 'pending'"),
+	                 1);
+	/* Only an inflight row can be settled. */
+	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_SENT, 0, NULL, 520), -ENOENT);
+
+	/* Waiting (rate limited) counts no attempt. */
+	assert_int_equal(store_outbox_claim(f->st, 1, 900, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_WAIT, 1500, "45009", 901), 0);
+	assert_int_equal(query_int(f->st, "SELECT attempts FROM outbox WHERE id = 1"), 1);
+	assert_int_equal(query_int(f->st, "SELECT not_before FROM outbox WHERE id = 2"), 1500);
+
+	assert_int_equal(store_outbox_claim(f->st, 1, 1500, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_SENT, 0, NULL, 1501), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 1"
+	                                  " AND state = 'sent' AND last_error IS NULL"
+	                                  " AND sent_at = 1500"),
+	                 1);
+	int64_t at;
+	assert_int_equal(store_outbox_last_attempt(f->st, "wecom|a|robot|0|", &at), 0);
+	assert_int_equal(at, 1500);
+	assert_int_equal(store_outbox_last_attempt(f->st, "wecom|b|robot|0|", &at), 0);
+	assert_int_equal(at, 0);
+
+	assert_int_equal(store_outbox_claim(f->st, 2, 1600, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_settle(f->st, 2, OUTBOX_DEAD, 0, "93000", 1601), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 2"
+	                                  " AND state = 'dead' AND attempts = 1"),
+	                 1);
+}
+
+static void test_recover(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a");
+	struct store_outbox_row row;
+	int n = -1;
+
+	assert_int_equal(enqueue_text(f->st, &a, "x", 0), 0);
+	assert_int_equal(enqueue_text(f->st, &a, "y", 0), 0);
+	assert_int_equal(store_outbox_claim(f->st, 1, 100, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_recover(f->st, 200, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'pending'"),
+	                 2);
+	/* The interrupted attempt still counts for the rate limit. */
+	assert_int_equal(query_int(f->st, "SELECT sent_at FROM outbox WHERE id = 1"), 100);
+}
+
+static void test_stats_and_dead_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a");
+	struct store_outbox_stats s;
+	struct store_outbox_row row;
+	int64_t recent, total, at;
+
+	assert_int_equal(enqueue_text(f->st, &a, "x", 100), 0);
+	assert_int_equal(enqueue_text(f->st, &a, "y", 200), 0);
+	assert_int_equal(enqueue_text(f->st, &a, "outbox:dead:1", 300), 0);
+	assert_int_equal(enqueue_text(f->st, &a, "z", 5000), 0);
+	assert_int_equal(store_outbox_stats(f->st, 1000, &s), 0);
+	assert_int_equal(s.pending, 4);
+	assert_int_equal(s.oldest_due, 100);
+	for (int64_t id = 1; id <= 3; id++) {
+		assert_int_equal(store_outbox_claim(f->st, id, 1000, &row), 0);
+		free(row.payload);
+		assert_int_equal(store_outbox_settle(f->st, id, OUTBOX_DEAD, 0, "x", 1000 + id), 0);
+	}
+	assert_int_equal(store_outbox_stats(f->st, 1000, &s), 0);
+	assert_int_equal(s.pending, 1);
+	assert_int_equal(s.inflight, 0);
+	assert_int_equal(s.dead, 3);
+	assert_int_equal(s.oldest_due, 0);
+	assert_int_equal(store_outbox_dead_counts(f->st, 1002, "outbox:dead:", &recent, &total), 0);
+	assert_int_equal(recent, 1);
+	assert_int_equal(total, 2);
+	assert_int_equal(store_outbox_last_keyed(f->st, "outbox:dead:", &at), 0);
+	assert_true(at > 0);
+	assert_int_equal(store_outbox_last_keyed(f->st, "nothing:", &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(store_outbox_last_keyed(f->st, "", &at), -EINVAL);
+}
+
+struct listing {
+	int64_t ids[8];
+	int n;
+};
+
+static int on_entry(void *arg, const struct store_outbox_entry *e)
+{
+	struct listing *l = arg;
+	l->ids[l->n++] = e->id;
+	return l->n == 8;
+}
+
+static void test_list_retry_drop(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a");
+	struct store_outbox_row row;
+	struct listing l = {0};
+	int n;
+
+	for (int i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "m%d", i);
+		assert_int_equal(enqueue_text(f->st, &a, key, 100), 0);
+	}
+	assert_int_equal(store_outbox_list(f->st, NULL, 2, on_entry, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ids[0], 3);
+	assert_int_equal(l.ids[1], 2);
+
+	assert_int_equal(store_outbox_claim(f->st, 1, 1000, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_retry(f->st, 1, 2000), -EBUSY);
+	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_DEAD, 0, "x", 1001), 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_outbox_list(f->st, "dead", 10, on_entry, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ids[0], 1);
+	assert_int_equal(store_outbox_retry(f->st, 1, 2000), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 1"
+	                                  " AND state = 'pending' AND not_before = 2000"),
+	                 1);
+	assert_int_equal(store_outbox_retry(f->st, 42, 2000), -ENOENT);
+
+	assert_int_equal(store_outbox_claim(f->st, 2, 1000, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_settle(f->st, 2, OUTBOX_SENT, 0, NULL, 1001), 0);
+	assert_int_equal(store_outbox_retry(f->st, 2, 2000), -EALREADY);
+	assert_int_equal(store_outbox_claim(f->st, 3, 1000, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_settle(f->st, 3, OUTBOX_DEAD, 0, "x", 1001), 0);
+	assert_int_equal(store_outbox_retry_dead(f->st, 3000, &n), 0);
+	assert_int_equal(n, 1);
+
+	assert_int_equal(store_outbox_drop(f->st, 2), 0);
+	assert_int_equal(store_outbox_drop(f->st, 2), -ENOENT);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 2);
+}
+
+/* A reminder that pointed at a dropped message keeps its milestone. */
+static void test_drop_keeps_ledger(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a");
+
+	assert_int_equal(enqueue_text(f->st, &a, "r", 0), 0);
+	assert_int_equal(sqlite3_exec(f->st->db,
+	                              "INSERT INTO reminder_ledger (rule, record_id, milestone_date,"
+	                              " outbox_id, created_at) VALUES ('t', 1, '2026-01-01', 1, 0)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_outbox_drop(f->st, 1), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM reminder_ledger"
+	                                  " WHERE outbox_id IS NULL"),
+	                 1);
+}
+
+static void test_data_version(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other;
+	int64_t v1, v2, v3;
+
+	assert_int_equal(store_outbox_data_version(f->st, &v1), 0);
+	struct dest a = robot("a");
+	assert_int_equal(enqueue_text(f->st, &a, "own", 0), 0);
+	assert_int_equal(store_outbox_data_version(f->st, &v2), 0);
+	assert_int_equal(v1, v2);
+	assert_int_equal(store_open(f->path, &other), 0);
+	assert_int_equal(enqueue_text(other, &a, "other", 0), 0);
+	store_close(other);
+	assert_int_equal(store_outbox_data_version(f->st, &v3), 0);
+	assert_true(v3 != v2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_enqueue_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enqueue_rejects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enqueue_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enqueue_in_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_and_settle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_and_dead_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_retry_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drop_keeps_ledger, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_version, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,754 @@
+/* The reminder sweep (daemon/remind_sweep.c) over the store: each rule at
+ * its milestones with fixed clocks across a weekend, National Day 2026 and
+ * its make-up Saturday; once only across a repeated sweep and a week of
+ * downtime; a person's reminders merged into one message; acknowledgement
+ * and muting; the clerks' digests and their scope; sanction notices on
+ * issuance; the calendar warning; the dry run. Fixtures are written with
+ * SQL; the calendar is data/cn-workcalendar.csv. Run from the repository
+ * root. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../daemon/calendar.h"
+#include "../../daemon/clock.h"
+#include "../../daemon/config.h"
+#include "../../daemon/remind.h"
+#include "../../daemon/remind_notice.h"
+#include "../../daemon/remind_sweep.h"
+#include "../../daemon/store.h"
+#include "../../daemon/store_audit.h"
+#include "../../daemon/store_internal.h"
+#include "../../daemon/store_remind.h"
+#include "../../daemon/store_remind_ack.h"
+#include "../../daemon/store_sanction.h"
+#include "../../daemon/store_workdays.h"
+
+#define SEND_AT (9 * 3600 + 30 * 60)   /* the sweeps run at 09:30 */
+
+static const struct store_actor actor = {
+	.platform = "wecom", .user_id = "u", .chat_id = "c", .command = "测试",
+};
+
+struct fixture {
+	char dir[64];
+	struct store *st;
+	struct calendar cal;
+	struct config cfg;
+	struct config_instance inst[3];
+	int batch;
+	int serial;                 /* makes credit codes unique */
+	size_t printed;             /* dry run */
+};
+
+static struct fixture *F(void **state)
+{
+	return *state;
+}
+
+static int64_t D(const char *date)
+{
+	int64_t day;
+	assert_int_equal(clock_parse_date(date, &day), 0);
+	return day;
+}
+
+static void exec(struct store *st, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "%s\n%s\n", sql, err);
+		sqlite3_free(err);
+		fail();
+	}
+}
+
+/* One integer from SQL with %-formatted parameters (test values only). */
+static int64_t num(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int64_t num(struct store *st, const char *fmt, ...)
+{
+	char sql[1024];
+	sqlite3_stmt *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Every message enqueued for `target` (a user id), concatenated. */
+static char *texts_for(struct store *st, const char *target)
+{
+	static char buf[65536];
+	sqlite3_stmt *s;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(st->db,
+		"SELECT payload FROM outbox WHERE destination LIKE '%|user|0|' || ?1 ORDER BY id",
+		-1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW && used < sizeof buf - 1)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s\n",
+		                         (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return buf;
+}
+
+static int64_t messages_for(struct store *st, const char *target)
+{
+	return num(st, "SELECT count(*) FROM outbox WHERE destination LIKE '%%|user|0|%s'", target);
+}
+
+/* How often `needle` occurs in `hay`. */
+static int occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* A CQO with an active record in `region`; returns the record (记录号).
+ * filed_on is when it was filed; every CQO has had appointment training
+ * unless `untrained`, and has done 40 hours of continuing education in
+ * 2026 (so the annual hours are due only where a test wants them). */
+static int64_t add_cqo(struct fixture *f, const char *name, const char *region,
+                       const char *term_end, const char *filed_on, bool untrained)
+{
+	char sql[2048];
+	int64_t filed = remind_day_start(D(filed_on)) + 10 * 3600;
+
+	f->serial++;
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+	         " VALUES ('91%s%09dX', '%s的测试企业', '%s', 0, 0);"
+	         "INSERT INTO people (name, created_at, updated_at) VALUES ('%s', 0, 0);"
+	         "INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
+	         " updated_at) VALUES ((SELECT max(id) FROM enterprises), (SELECT max(id) FROM people),"
+	         " date('%s', '-3 years'), '%s', %lld, 0);",
+	         region, f->serial, name, region, name, term_end, term_end, (long long)filed);
+	exec(f->st, sql);
+	int64_t id = num(f->st, "SELECT max(id) FROM appointments");
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO trainings (person_id, kind, date, hours, created_at)"
+	         " SELECT person_id, '继续教育', '2026-01-15', 40, 0 FROM appointments WHERE id = %lld",
+	         (long long)id);
+	exec(f->st, sql);
+	if (!untrained) {
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO trainings (appointment_id, person_id, kind, date, hours, created_at)"
+		         " SELECT id, person_id, '任职培训', '%s', 8, 0 FROM appointments WHERE id = %lld",
+		         filed_on, (long long)id);
+		exec(f->st, sql);
+	}
+	return id;
+}
+
+static int64_t person_of(struct fixture *f, int64_t record)
+{
+	return num(f->st, "SELECT person_id FROM appointments WHERE id = %lld", (long long)record);
+}
+
+/* A chat identity: a cqo bound to record's person, or a clerk or admin. */
+static void add_identity(struct fixture *f, const char *platform, const char *user,
+                         const char *role, const char *scope, int64_t record,
+                         const char *instance)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO identities (platform, user_id, role, scope_region, person_id, instance,"
+	         " created_at, updated_at) VALUES ('%s', '%s', '%s', nullif('%s', ''),"
+	         " (SELECT person_id FROM appointments WHERE id = %lld), nullif('%s', ''), 0, 0)",
+	         platform, user, role, scope ? scope : "", (long long)record,
+	         instance ? instance : "");
+	exec(f->st, sql);
+}
+
+static void on_print(void *arg, const struct dest *d, const struct reply *r)
+{
+	(void)d;
+	(void)r;
+	((struct fixture *)arg)->printed++;
+}
+
+/* The daemon's sweep of `today` at 09:30 (or a dry run); returns what it
+ * did. A day already swept does nothing. */
+static struct remind_sweep_stats sweep_opt(struct fixture *f, const char *today, bool dry)
+{
+	struct remind_sweep_stats stats = {0};
+	struct remind_sweep_opts o = {.today = D(today), .now = remind_day_start(D(today)) + SEND_AT,
+	                              .cal = &f->cal, .cfg = &f->cfg, .batch = f->batch};
+	struct remind_sweep *s;
+	int64_t last;
+	bool done = false;
+
+	if (dry) {
+		o.print = on_print;
+		o.print_arg = f;
+	}
+	assert_true(calendar_is_workday(&f->cal, o.today));
+	assert_int_equal(store_remind_last_sweep(f->st, &last), 0);
+	if (!remind_window(&f->cal, o.today, last, 31, &o.from, &o.to))
+		return stats;
+	assert_int_equal(remind_sweep_begin(f->st, &o, &s), 0);
+	while (!done)
+		assert_int_equal(remind_sweep_step(s, &done), 0);
+	remind_sweep_stats(s, &stats);
+	remind_sweep_free(s);
+	return stats;
+}
+
+static struct remind_sweep_stats sweep(struct fixture *f, const char *today)
+{
+	return sweep_opt(f, today, false);
+}
+
+static void set_last(struct fixture *f, const char *day)
+{
+	assert_int_equal(store_remind_set_last_sweep(f->st, D(day), 0), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct store_workdays_load res;
+	char path[128];
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-remind-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(path, sizeof path, "%s/cqod.db", f->dir);
+	assert_int_equal(store_open(path, &f->st), 0);
+	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_workdays_load_csv(f->st, "data/cn-workcalendar.csv", &res), 0);
+	assert_int_equal(store_workdays_read(f->st, &f->cal), 0);
+	f->inst[0] = (struct config_instance){.platform = "wecom", .name = "w1"};
+	f->inst[1] = (struct config_instance){.platform = "wecom", .name = "w2"};
+	f->inst[2] = (struct config_instance){.platform = "feishu", .name = "f1"};
+	f->cfg.instances = f->inst;
+	f->cfg.n_instances = 3;
+	f->batch = 2;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	static const char *const names[] = {"cqod.db", "cqod.db-wal", "cqod.db-shm"};
+	struct fixture *f = *state;
+	char p[128];
+
+	store_close(f->st);
+	calendar_free(&f->cal);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", f->dir, names[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* 90, 30, 7 and 0 days before a term ends on a Saturday: the Saturday
+ * milestones go out on the Fridays before, through the identity's own
+ * instance. */
+static void test_term_weekend(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "甲", "371302", "2026-11-28", "2023-11-01", false);
+
+	add_identity(f, "wecom", "jia", "cqo", NULL, a, "w2");
+	sweep(f, "2026-08-27");
+	assert_int_equal(messages_for(f->st, "jia"), 0);
+	sweep(f, "2026-08-28");   /* 90 days before: Sunday 08-30 */
+	assert_int_equal(messages_for(f->st, "jia"), 1);
+	assert_non_null(strstr(texts_for(f->st, "jia"), "还有 92 天"));
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox WHERE destination ="
+	                            " 'wecom|w2|user|0|jia'"), 1);
+	sweep(f, "2026-10-29");   /* 30 days before, a Thursday */
+	assert_int_equal(messages_for(f->st, "jia"), 2);
+	sweep(f, "2026-11-19");
+	assert_int_equal(messages_for(f->st, "jia"), 2);
+	sweep(f, "2026-11-20");   /* 7 days before: Saturday 11-21 */
+	assert_int_equal(messages_for(f->st, "jia"), 3);
+	assert_non_null(strstr(texts_for(f->st, "jia"), "还有 8 天"));
+	sweep(f, "2026-11-23");
+	sweep(f, "2026-11-26");
+	assert_int_equal(messages_for(f->st, "jia"), 3);
+	sweep(f, "2026-11-27");   /* the end itself: Saturday 11-28 */
+	assert_int_equal(messages_for(f->st, "jia"), 4);
+	assert_non_null(strstr(texts_for(f->st, "jia"), "还有 1 天"));
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'term'"
+	                            " AND record_id = %lld AND outbox_id IS NOT NULL", (long long)a), 4);
+	assert_null(strstr(texts_for(f->st, "jia"), "补发"));
+}
+
+/* National Day 2026: a term ending on 10-05 is reminded on 09-30; the
+ * make-up Saturday 10-10 sends its own and Sunday's milestones. */
+static void test_term_holiday_and_makeup(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t b = add_cqo(f, "乙", "371302", "2026-10-05", "2023-10-01", false);
+	int64_t c = add_cqo(f, "丙", "371302", "2026-10-17", "2023-10-01", false);
+	int64_t d = add_cqo(f, "丁", "371302", "2026-10-18", "2023-10-01", false);
+
+	add_identity(f, "wecom", "yi", "cqo", NULL, b, NULL);
+	add_identity(f, "wecom", "bing", "cqo", NULL, c, NULL);
+	add_identity(f, "wecom", "ding", "cqo", NULL, d, NULL);
+	sweep(f, "2026-09-28");   /* 乙: 7 days before, a Monday */
+	assert_int_equal(messages_for(f->st, "yi"), 1);
+	/* Without a known instance, the platform's first one. */
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox WHERE destination ="
+	                            " 'wecom|w1|user|0|yi'"), 1);
+	sweep(f, "2026-09-29");
+	assert_int_equal(messages_for(f->st, "yi"), 1);
+	sweep(f, "2026-09-30");   /* covers 09-30 to 10-07 */
+	assert_int_equal(messages_for(f->st, "yi"), 2);
+	assert_non_null(strstr(texts_for(f->st, "yi"), "还有 5 天"));
+	sweep(f, "2026-10-08");
+	sweep(f, "2026-10-09");
+	assert_int_equal(messages_for(f->st, "bing"), 0);
+	assert_int_equal(messages_for(f->st, "ding"), 0);
+	sweep(f, "2026-10-10");   /* Saturday, worked: 丙's 10-10 and 丁's 10-11 */
+	assert_int_equal(messages_for(f->st, "bing"), 1);
+	assert_int_equal(messages_for(f->st, "ding"), 1);
+	assert_non_null(strstr(texts_for(f->st, "ding"), "还有 8 天"));
+	sweep(f, "2026-10-12");
+	assert_int_equal(messages_for(f->st, "ding"), 1);
+}
+
+/* A jurisdiction's own offsets (policies.remind_term_days) replace the
+ * defaults there, and only there. */
+static void test_policy_offsets(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t xa = add_cqo(f, "陕甲", "610113", "2027-01-22", "2023-11-01", false);
+	int64_t xb = add_cqo(f, "陕乙", "610113", "2027-02-21", "2023-11-01", false);
+	int64_t sd = add_cqo(f, "鲁甲", "371302", "2027-02-21", "2023-11-01", false);
+
+	exec(f->st, "INSERT INTO policies (region_code, remind_term_days) VALUES ('61', '60,14')");
+	add_identity(f, "wecom", "xa", "cqo", NULL, xa, "w1");
+	add_identity(f, "wecom", "xb", "cqo", NULL, xb, "w1");
+	add_identity(f, "wecom", "sd", "cqo", NULL, sd, "w1");
+	sweep(f, "2026-11-23");   /* 60 days before 01-22, 90 before 02-21 */
+	assert_non_null(strstr(texts_for(f->st, "xa"), "还有 60 天"));
+	assert_int_equal(messages_for(f->st, "xb"), 0);
+	assert_non_null(strstr(texts_for(f->st, "sd"), "还有 90 天"));
+}
+
+/* A sweep repeated after a crash (the day not yet recorded) sends
+ * nothing twice; a day already swept is not swept again. */
+static void test_once_across_restart(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "甲", "371302", "2026-11-28", "2023-11-01", false);
+	int64_t g = add_cqo(f, "庚", "371302", "2026-11-27", "2023-11-01", false);
+
+	add_identity(f, "wecom", "jia", "cqo", NULL, a, "w1");
+	add_identity(f, "wecom", "clerk", "clerk", "3713", 0, "w1");
+	(void)g;
+	struct remind_sweep_stats st = sweep(f, "2026-11-20");
+	int64_t rows = num(f->st, "SELECT count(*) FROM outbox");
+	int64_t ledger = num(f->st, "SELECT count(*) FROM reminder_ledger");
+	assert_int_equal(st.messages, 2);   /* 甲, and the clerk's digest with 庚 unbound */
+	assert_int_equal(rows, 2);
+	set_last(f, "2026-11-19");
+	st = sweep(f, "2026-11-20");
+	assert_int_equal(st.messages, 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox"), rows);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger"), ledger);
+	st = sweep(f, "2026-11-20");
+	assert_int_equal(st.items, 0);
+}
+
+/* A week of downtime: the first sweep after it catches up once, says what
+ * is late, and a lapsed term's weekly notice comes once. */
+static void test_week_downtime(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "甲", "371302", "2026-11-28", "2023-11-01", false);
+	int64_t e = add_cqo(f, "戊", "371302", "2026-11-01", "2023-11-01", false);
+
+	add_identity(f, "wecom", "jia", "cqo", NULL, a, "w1");
+	add_identity(f, "wecom", "wu", "cqo", NULL, e, "w1");
+	set_last(f, "2026-11-13");
+	sweep(f, "2026-11-23");
+	assert_int_equal(messages_for(f->st, "jia"), 1);
+	assert_non_null(strstr(texts_for(f->st, "jia"), "（补发：应于 2026-11-20 提醒）"));
+	assert_int_equal(messages_for(f->st, "wu"), 1);
+	assert_int_equal(occurrences(texts_for(f->st, "wu"), "任期逾期"), 1);
+	assert_non_null(strstr(texts_for(f->st, "wu"), "已逾期 22 天"));
+	sweep(f, "2026-11-24");
+	sweep(f, "2026-11-25");
+	assert_int_equal(messages_for(f->st, "jia"), 1);
+	assert_int_equal(messages_for(f->st, "wu"), 1);
+	/* The next week's notice is on time again. */
+	sweep(f, "2026-11-27");
+	assert_int_equal(messages_for(f->st, "wu"), 2);
+	assert_int_equal(occurrences(texts_for(f->st, "wu"), "补发"), 1);
+}
+
+/* Two reminders for one person on one day are one message (to each of
+ * their identities); each milestone keeps its ledger row, pointing at it. */
+static void test_merge(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t p = add_cqo(f, "己", "371302", "2026-12-23", "2026-10-24", true);
+
+	add_identity(f, "wecom", "ji", "cqo", NULL, p, "w1");
+	add_identity(f, "feishu", "ou_ji", "cqo", NULL, p, NULL);
+	struct remind_sweep_stats st = sweep(f, "2026-11-23");
+	assert_int_equal(st.items, 3);   /* and the digest's line (no clerk to read it) */
+	assert_int_equal(messages_for(f->st, "ji"), 1);
+	assert_int_equal(messages_for(f->st, "ou_ji"), 1);
+	const char *t = texts_for(f->st, "ji");
+	assert_non_null(strstr(t, "任期提醒"));
+	assert_non_null(strstr(t, "还有 30 天"));
+	assert_non_null(strstr(t, "任职培训"));
+	assert_int_equal(num(f->st, "SELECT count(DISTINCT outbox_id) FROM reminder_ledger"
+	                            " WHERE person_id = %lld", (long long)person_of(f, p)), 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE person_id = %lld"
+	                            " AND outbox_id IS NOT NULL", (long long)person_of(f, p)), 2);
+}
+
+/* 收到 stops a lapsed term's weekly notice; unacknowledged, it goes on. */
+static void test_overdue_ack(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t e = add_cqo(f, "戊", "371302", "2026-11-01", "2023-11-01", false);
+	int64_t h = add_cqo(f, "辛", "371302", "2026-11-01", "2023-11-01", false);
+	int reminders, sanctions;
+
+	add_identity(f, "wecom", "wu", "cqo", NULL, e, "w1");
+	add_identity(f, "wecom", "xin", "cqo", NULL, h, "w1");
+	add_identity(f, "wecom", "clerk", "clerk", "371302", 0, "w1");
+	sweep(f, "2026-11-06");   /* covers Sunday 11-08, a week after the end */
+	assert_int_equal(messages_for(f->st, "wu"), 1);
+	assert_non_null(strstr(texts_for(f->st, "wu"), "已逾期 5 天"));
+	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "任期已逾期"), 2);
+	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, e),
+	                                         remind_day_start(D("2026-11-06")) + 36000,
+	                                         &reminders, &sanctions), 0);
+	assert_int_equal(reminders, 1);
+	assert_int_equal(sanctions, 0);
+	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, e), 0, &reminders,
+	                                         &sanctions), 0);
+	assert_int_equal(reminders, 0);
+	sweep(f, "2026-11-13");
+	assert_int_equal(messages_for(f->st, "wu"), 1);
+	assert_int_equal(messages_for(f->st, "xin"), 2);
+	/* The clerk did not acknowledge: both still in the digest. */
+	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "任期已逾期"), 4);
+	int n;
+	assert_int_equal(store_remind_ack_scope(f->st, &actor, "371302", 0, &n), 0);
+	assert_int_equal(n, 4);
+	sweep(f, "2026-11-20");
+	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "任期已逾期"), 4);
+	assert_int_equal(messages_for(f->st, "xin"), 3);
+}
+
+/* A summons with its notice the day before and on the morning; a muted
+ * category is left out, sanctions cannot be. */
+static void test_mute_and_summons(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t p = add_cqo(f, "壬", "371302", "2026-11-30", "2023-11-01", false);
+	int64_t meet = remind_day_start(D("2026-11-24")) + 14 * 3600 + 30 * 60;
+	char sql[512];
+	bool changed;
+
+	add_identity(f, "wecom", "ren", "cqo", NULL, p, "w1");
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO sanctions (appointment_id, kind, ground, issued_on, scheduled_at, place,"
+	         " created_at) VALUES (%lld, '约谈', '其他', '2026-11-20', %lld, '三楼会议室', 0)",
+	         (long long)p, (long long)meet);
+	exec(f->st, sql);
+	assert_int_equal(store_remind_mute_set(f->st, &actor, person_of(f, p), "term", true, 0,
+	                                       &changed), 0);
+	assert_true(changed);
+	assert_int_equal(store_remind_mute_set(f->st, &actor, person_of(f, p), "term", true, 0,
+	                                       &changed), 0);
+	assert_false(changed);
+	sweep(f, "2026-11-23");   /* term 7 days before, and the eve of the summons */
+	const char *t = texts_for(f->st, "ren");
+	assert_int_equal(messages_for(f->st, "ren"), 1);
+	assert_non_null(strstr(t, "明天 14:30"));
+	assert_non_null(strstr(t, "三楼会议室"));
+	assert_null(strstr(t, "任期提醒"));
+	sweep(f, "2026-11-24");
+	assert_int_equal(messages_for(f->st, "ren"), 2);
+	assert_non_null(strstr(texts_for(f->st, "ren"), "今天 14:30"));
+	assert_int_equal(store_remind_mute_set(f->st, &actor, person_of(f, p), "term", false, 0,
+	                                       &changed), 0);
+	assert_true(changed);
+	sweep(f, "2026-11-30");   /* the end */
+	assert_non_null(strstr(texts_for(f->st, "ren"), "任期提醒"));
+}
+
+/* Each clerk's digest holds only what is in their scope; people without a
+ * chat identity appear there ("未绑定，无法提醒"); one digest a day. */
+static void test_digest_scope(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t g = add_cqo(f, "张测", "371302", "2026-12-23", "2023-11-01", false);
+	int64_t h = add_cqo(f, "王测", "610113", "2026-12-23", "2023-11-01", false);
+
+	add_identity(f, "wecom", "c3713", "clerk", "3713", 0, "w1");
+	add_identity(f, "wecom", "c61", "clerk", "61", 0, "w2");
+	add_identity(f, "wecom", "c11", "clerk", "11", 0, "w1");
+	add_identity(f, "generic", "cgen", "clerk", "37", 0, NULL);
+	(void)g;
+	(void)h;
+	struct remind_sweep_stats st = sweep(f, "2026-11-23");
+	assert_int_equal(st.digests, 2);
+	assert_int_equal(st.unbound, 2);
+	const char *t = texts_for(f->st, "c3713");
+	assert_non_null(strstr(t, "张测"));
+	assert_non_null(strstr(t, "未绑定，无法提醒"));
+	assert_null(strstr(t, "王测"));
+	t = texts_for(f->st, "c61");
+	assert_non_null(strstr(t, "王测"));
+	assert_null(strstr(t, "张测"));
+	assert_int_equal(messages_for(f->st, "c11"), 0);
+	assert_int_equal(messages_for(f->st, "cgen"), 0);
+	/* The digest line and the undelivered reminder are one line. */
+	assert_int_equal(occurrences(texts_for(f->st, "c3713"), "张测（"), 1);
+	set_last(f, "2026-11-20");
+	sweep(f, "2026-11-23");
+	assert_int_equal(messages_for(f->st, "c3713"), 1);
+}
+
+/* Appointment training: 30 days after filing to the CQO, 60 days to the
+ * digest; a rectification deadline the day before; an unacknowledged
+ * sanction a day after issuance, then weekly. */
+static void test_training_rectify_unacked(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t t30 = add_cqo(f, "训甲", "371302", "2029-01-01", "2026-10-24", true);
+	int64_t t60 = add_cqo(f, "训乙", "371302", "2029-01-01", "2026-09-24", true);
+	int64_t done = add_cqo(f, "训丙", "371302", "2029-01-01", "2026-10-24", false);
+	char sql[512];
+
+	add_identity(f, "wecom", "t30", "cqo", NULL, t30, "w1");
+	add_identity(f, "wecom", "t60", "cqo", NULL, t60, "w1");
+	add_identity(f, "wecom", "done", "cqo", NULL, done, "w1");
+	add_identity(f, "wecom", "clerk", "clerk", "37", 0, "w1");
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO sanctions (appointment_id, kind, ground, issued_on, rectify_by,"
+	         " created_at) VALUES (%lld, '警示', '其他', '2026-11-22', '2026-11-24', 0)",
+	         (long long)done);
+	exec(f->st, sql);
+	sweep(f, "2026-11-23");
+	assert_non_null(strstr(texts_for(f->st, "t30"), "备案已满 30 天"));
+	assert_int_equal(messages_for(f->st, "t60"), 0);
+	assert_non_null(strstr(texts_for(f->st, "done"), "整改期限为 2026-11-24"));
+	const char *t = texts_for(f->st, "clerk");
+	assert_non_null(strstr(t, "未参加任职培训：训乙"));
+	assert_non_null(strstr(t, "备案已满 60 天"));
+	assert_null(strstr(t, "训甲"));
+	assert_non_null(strstr(t, "处理未确认：训丙"));
+	/* A week later, still not acknowledged. */
+	sweep(f, "2026-11-30");
+	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "处理未确认"), 2);
+	int r, s;
+	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, done), 0, &r, &s), 0);
+	assert_int_equal(s, 1);
+	sweep(f, "2026-12-07");
+	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "处理未确认"), 2);
+}
+
+/* Annual hours on 09-01, in pages of persons, merged with the same day's
+ * other reminders. */
+static void test_hours(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t j = add_cqo(f, "学甲", "371302", "2026-10-01", "2023-09-01", false);
+	int64_t k = add_cqo(f, "学乙", "371302", "2029-01-01", "2023-09-01", false);
+	int64_t l = add_cqo(f, "学丙", "610113", "2029-01-01", "2023-09-01", false);
+	char sql[512];
+
+	f->batch = 1;
+	exec(f->st, "DELETE FROM trainings WHERE kind = '继续教育'");
+	add_identity(f, "wecom", "xj", "cqo", NULL, j, "w1");
+	add_identity(f, "wecom", "xk", "cqo", NULL, k, "w1");
+	add_identity(f, "wecom", "xl", "cqo", NULL, l, "w1");
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO trainings (person_id, kind, date, hours, created_at)"
+	         " VALUES (%lld, '继续教育', '2026-03-01', 10, 0), (%lld, '线上自学', '2026-05-01', 30, 0),"
+	         " (%lld, '继续教育', '2025-05-01', 40, 0)",
+	         (long long)person_of(f, j), (long long)person_of(f, k), (long long)person_of(f, l));
+	exec(f->st, sql);
+	/* Shaanxi asks for 40 hours. */
+	exec(f->st, "INSERT INTO policies (region_code, annual_hours) VALUES ('61', 40)");
+	struct remind_sweep_stats st = sweep(f, "2026-09-01");
+	assert_int_equal(messages_for(f->st, "xj"), 1);
+	const char *t = texts_for(f->st, "xj");
+	assert_non_null(strstr(t, "已完成 10.0 学时，还差 20.0 学时"));
+	assert_non_null(strstr(t, "还有 30 天"));
+	assert_int_equal(messages_for(f->st, "xk"), 0);
+	assert_non_null(strstr(texts_for(f->st, "xl"), "要求 40.0 学时"));
+	assert_int_equal(st.messages, 2);
+	sweep(f, "2026-09-02");
+	assert_int_equal(messages_for(f->st, "xj"), 1);
+}
+
+/* The day before an event, to those signed up and confirmed. */
+static void test_event(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t j = add_cqo(f, "会甲", "371302", "2029-01-01", "2023-09-01", false);
+	int64_t k = add_cqo(f, "会乙", "371302", "2029-01-01", "2023-09-01", false);
+	char sql[1024];
+
+	add_identity(f, "wecom", "hj", "cqo", NULL, j, "w1");
+	add_identity(f, "wecom", "hk", "cqo", NULL, k, "w1");
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO alliances (name, created_at) VALUES ('测试联盟', 0);"
+	         "INSERT INTO events (alliance_id, kind, title, starts_at, place, status, created_at,"
+	         " updated_at) VALUES (1, '沙龙', '质量沙龙', %lld, '会展中心', 'published', 0, 0);"
+	         "INSERT INTO signups (event_id, person_id, status, created_at) VALUES"
+	         " (1, %lld, 'confirmed', 0), (1, %lld, 'waitlist', 0)",
+	         (long long)(remind_day_start(D("2026-11-24")) + 14 * 3600), (long long)person_of(f, j),
+	         (long long)person_of(f, k));
+	exec(f->st, sql);
+	sweep(f, "2026-11-20");
+	assert_int_equal(messages_for(f->st, "hj"), 0);
+	sweep(f, "2026-11-23");
+	assert_non_null(strstr(texts_for(f->st, "hj"), "沙龙“质量沙龙”将于 2026-11-24 14:00"));
+	assert_int_equal(messages_for(f->st, "hk"), 0);
+}
+
+/* A sanction's notice goes in the sanction's own transaction, once. */
+static void test_sanction_notice(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t p = add_cqo(f, "处甲", "371302", "2029-01-01", "2023-09-01", false);
+	int64_t q = add_cqo(f, "处乙", "371302", "2029-01-01", "2023-09-01", false);
+	int64_t id;
+
+	add_identity(f, "wecom", "cj", "cqo", NULL, p, "w2");
+	struct store_sanction_new n = {
+		.appointment_id = p, .kind = "警示", .ground = "违法违规", .reason = "测试",
+		.issued_on = "2026-11-23", .now = 0, .on_issued = remind_notice_sanction,
+		.on_issued_arg = &f->cfg,
+	};
+	assert_int_equal(store_sanction_issue(f->st, &actor, &n, &id, NULL), 0);
+	assert_int_equal(messages_for(f->st, "cj"), 1);
+	const char *t = texts_for(f->st, "cj");
+	assert_non_null(strstr(t, "处理通知 · 警示"));
+	assert_non_null(strstr(t, "违法违规：测试"));
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
+	                            " AND record_id = %lld AND outbox_id IS NOT NULL", (long long)id),
+	                 1);
+	assert_int_equal(remind_notice_sanction(f->st, id, &f->cfg), 0);
+	assert_int_equal(messages_for(f->st, "cj"), 1);
+	/* Nobody to tell: the sanction is still issued. */
+	n.appointment_id = q;
+	assert_int_equal(store_sanction_issue(f->st, &actor, &n, &id, NULL), 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox"), 1);
+}
+
+/* A month before the calendar runs out the admins are told, once. */
+static void test_calendar_warning(void **state)
+{
+	struct fixture *f = F(state);
+
+	add_identity(f, "wecom", "adm", "admin", NULL, 0, "w1");
+	sweep(f, "2026-11-30");
+	assert_int_equal(messages_for(f->st, "adm"), 0);
+	sweep(f, "2026-12-01");
+	assert_int_equal(messages_for(f->st, "adm"), 1);
+	assert_non_null(strstr(texts_for(f->st, "adm"), "工作日日历只到 2026-12-31"));
+	sweep(f, "2026-12-02");
+	assert_int_equal(messages_for(f->st, "adm"), 1);
+}
+
+/* The dry run shows the messages and writes nothing. */
+static void test_dry_run(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "甲", "371302", "2026-11-28", "2023-11-01", false);
+
+	add_identity(f, "wecom", "jia", "cqo", NULL, a, "w1");
+	add_identity(f, "wecom", "clerk", "clerk", "37", 0, "w1");
+	add_cqo(f, "无绑", "371302", "2026-11-27", "2023-11-01", false);
+	int64_t changes = num(f->st, "SELECT total_changes()");
+	struct remind_sweep_stats st = sweep_opt(f, "2026-11-20", true);
+	assert_int_equal(st.messages, 2);
+	assert_int_equal(f->printed, 2);
+	assert_int_equal(num(f->st, "SELECT total_changes()"), changes);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_sweeps"), 0);
+	/* Then the real one sends just that. */
+	st = sweep(f, "2026-11-20");
+	assert_int_equal(st.messages, 2);
+}
+
+/* 未确认: open sanctions and delivered reminders not acknowledged, in
+ * scope only. */
+static void test_unacked_list(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "甲", "371302", "2026-11-28", "2023-11-01", false);
+	int64_t w = add_cqo(f, "西", "610113", "2026-11-28", "2023-11-01", false);
+	struct store_remind_unacked rows[10];
+	size_t n, total;
+
+	add_identity(f, "wecom", "jia", "cqo", NULL, a, "w1");
+	add_identity(f, "wecom", "xi", "cqo", NULL, w, "w1");
+	exec(f->st, "INSERT INTO sanctions (appointment_id, kind, ground, issued_on, created_at)"
+	            " VALUES (1, '警示', '其他', '2026-11-19', 0)");
+	sweep(f, "2026-11-20");
+	assert_int_equal(store_remind_unacked(f->st, "3713", "2026-10-01", 0, rows, 10, &n, &total),
+	                 0);
+	assert_int_equal(total, 2);
+	assert_string_equal(rows[0].person_name, "甲");
+	assert_string_equal(rows[0].rule, "term");
+	assert_int_equal(rows[1].sanction_id, 1);
+	assert_int_equal(store_remind_unacked(f->st, "", "2026-10-01", 1, rows, 10, &n, &total), 0);
+	assert_int_equal(total, 3);
+	assert_int_equal(n, 2);
+	int r, s;
+	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, a), 0, &r, &s), 0);
+	assert_int_equal(store_remind_unacked(f->st, "3713", "2026-10-01", 0, rows, 10, &n, &total),
+	                 0);
+	assert_int_equal(total, 0);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_term_weekend),
+		T(test_term_holiday_and_makeup),
+		T(test_policy_offsets),
+		T(test_once_across_restart),
+		T(test_week_downtime),
+		T(test_merge),
+		T(test_overdue_ack),
+		T(test_mute_and_summons),
+		T(test_digest_scope),
+		T(test_training_rectify_unacked),
+		T(test_hours),
+		T(test_event),
+		T(test_sanction_notice),
+		T(test_calendar_warning),
+		T(test_dry_run),
+		T(test_unacked_list),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,281 @@
+/* Field validation (handlers/validate.c): accepted values, their normalized
+ * form, and the Chinese explanation of each refusal. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "../../handlers/validate.h"
+#include "../../messages/text.h"
+
+static char why[VALIDATE_WHY_MAX];
+
+static void test_credit_code_good(void **state)
+{
+	static const char *const good[] = {"91350100M000100Y43", "91110000600037341L"};
+	char out[19];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_int_equal(validate_credit_code(good[i], out, why, sizeof why), 0);
+		assert_string_equal(out, good[i]);
+	}
+	/* Lower case is accepted and upcased. */
+	assert_int_equal(validate_credit_code("91110000600037341l", out, why, sizeof why), 0);
+	assert_string_equal(out, "91110000600037341L");
+}
+
+static void test_credit_code_bad(void **state)
+{
+	char out[19];
+	(void)state;
+
+	assert_int_equal(validate_credit_code("91350100M000100Y44", out, why, sizeof why), -EINVAL);
+	assert_string_equal(why, "统一社会信用代码校验位错误：应为 3");
+	assert_int_equal(validate_credit_code("91110000600037341X", out, why, sizeof why), -EINVAL);
+	assert_string_equal(why, "统一社会信用代码校验位错误：应为 L");
+	/* I, O, S, V and Z are not in the charset. */
+	assert_int_equal(validate_credit_code("91350100I000100Y43", out, why, sizeof why), -EINVAL);
+	assert_string_equal(why, TXT_V_CREDIT_CHARS);
+	assert_int_equal(validate_credit_code("9135010", out, why, sizeof why), -EINVAL);
+	assert_string_equal(why, "统一社会信用代码应为 18 位，实际为 7 位");
+	assert_int_equal(validate_credit_code("91350100M000100Y433", out, why, sizeof why), -EINVAL);
+	assert_non_null(strstr(why, "实际为 19 位"));
+	/* Counted in characters, not bytes. */
+	assert_int_equal(validate_credit_code("统一社会信用代码", out, why, sizeof why), -EINVAL);
+	assert_non_null(strstr(why, "实际为 8 位"));
+	assert_int_equal(validate_credit_code("", out, why, sizeof why), -EINVAL);
+}
+
+static void test_phone(void **state)
+{
+	char out[32];
+	(void)state;
+
+	assert_int_equal(validate_phone("13800001111", out, why, sizeof why), 0);
+	assert_string_equal(out, "13800001111");
+	assert_int_equal(validate_phone("138 0000 1111", out, why, sizeof why), 0);
+	assert_string_equal(out, "13800001111");
+	assert_int_equal(validate_phone("138-0000-1111", out, why, sizeof why), 0);
+	assert_string_equal(out, "13800001111");
+	assert_int_equal(validate_phone("0539-1234567", out, why, sizeof why), 0);
+	assert_string_equal(out, "0539-1234567");
+	assert_int_equal(validate_phone("010-12345678-123", out, why, sizeof why), 0);
+	assert_string_equal(out, "010-12345678-123");
+
+	static const char *const bad[] = {
+		"12800001111",      /* 12x is not a mobile prefix */
+		"1380000111",       /* 10 digits */
+		"138000011112",     /* 12 digits */
+		"1380000111a",
+		"0539-123456",      /* number too short */
+		"0539-123456789",   /* too long */
+		"05391-1234567",    /* area code too long */
+		"0539-1234567-",    /* empty extension */
+		"0539-1234567-1234567",
+		"",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(validate_phone(bad[i], out, why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_PHONE);
+	}
+}
+
+static void test_email(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_email("zhangsan@example.com", why, sizeof why), 0);
+	assert_int_equal(validate_email("a.b+c@mail.example.cn", why, sizeof why), 0);
+
+	static const char *const bad[] = {
+		"zhangsan", "@example.com", "a@b@example.com", "a@example", "a@.com", "a@example.c",
+		"a b@example.com", "a@example.com,b@example.com", "",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(validate_email(bad[i], why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_EMAIL);
+	}
+}
+
+static void test_date(void **state)
+{
+	static const char *const good[][2] = {
+		{"2026-11-21", "2026-11-21"}, {"2026/11/21", "2026-11-21"},
+		{"2026.11.21", "2026-11-21"}, {"2026年11月21日", "2026-11-21"},
+		{"2026-1-5", "2026-01-05"},   {"2024-02-29", "2024-02-29"},
+	};
+	char out[11];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_int_equal(validate_date(good[i][0], out, why, sizeof why), 0);
+		assert_string_equal(out, good[i][1]);
+	}
+	static const char *const malformed[] = {
+		"20261121", "2026-11", "2026-11-21 10:00", "2026-11-21x", "26-11-21", "2026- 1- 5",
+		"2026-+1-05", "1899-01-01", "2026年11月21", "", "明天",
+	};
+	for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+		assert_int_equal(validate_date(malformed[i], out, why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_DATE);
+	}
+	static const char *const unreal[] = {"2026-02-29", "2026-13-01", "2026-04-31", "2026-00-10"};
+	for (size_t i = 0; i < sizeof unreal / sizeof unreal[0]; i++) {
+		assert_int_equal(validate_date(unreal[i], out, why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_DATE_REAL);
+	}
+}
+
+static void test_datetime(void **state)
+{
+	long long t;
+	(void)state;
+
+	/* 2026-11-21 14:30 CST = 06:30 UTC. */
+	assert_int_equal(validate_datetime("2026-11-21 14:30", &t, why, sizeof why), 0);
+	assert_int_equal(t, 1795242600LL);
+	assert_int_equal(validate_datetime("2026年11月21日 14:30", &t, why, sizeof why), 0);
+	assert_int_equal(t, 1795242600LL);
+	assert_int_equal(validate_datetime("2026-11-21", &t, why, sizeof why), -EINVAL);
+	assert_string_equal(why, TXT_V_DATETIME);
+	assert_int_equal(validate_datetime("2026-11-21 24:00", &t, why, sizeof why), -EINVAL);
+	assert_int_equal(validate_datetime("2026-02-30 10:00", &t, why, sizeof why), -EINVAL);
+	assert_string_equal(why, TXT_V_DATE_REAL);
+}
+
+static void test_size(void **state)
+{
+	char out[16];
+	(void)state;
+
+	assert_int_equal(validate_size("大型", out, why, sizeof why), 0);
+	assert_string_equal(out, "大型");
+	assert_int_equal(validate_size("中型", out, why, sizeof why), 0);
+	assert_string_equal(out, "中型");
+	assert_int_equal(validate_size("小型", out, why, sizeof why), 0);
+	assert_string_equal(out, "小微");
+	assert_int_equal(validate_size("微型", out, why, sizeof why), 0);
+	assert_string_equal(out, "小微");
+	assert_int_equal(validate_size("巨型", out, why, sizeof why), -EINVAL);
+	assert_string_equal(why, TXT_V_SIZE);
+	assert_int_equal(validate_size("", out, why, sizeof why), -EINVAL);
+}
+
+static void test_industry(void **state)
+{
+	char out[8];
+	(void)state;
+
+	assert_int_equal(validate_industry("C3411", out, why, sizeof why), 0);
+	assert_string_equal(out, "C3411");
+	assert_int_equal(validate_industry("c34", out, why, sizeof why), 0);
+	assert_string_equal(out, "C34");
+	assert_int_equal(validate_industry("3411", out, why, sizeof why), 0);
+	assert_string_equal(out, "3411");
+	static const char *const bad[] = {"C", "3", "C34111", "U34", "C3a", "制造业", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(validate_industry(bad[i], out, why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_INDUSTRY);
+	}
+}
+
+static void test_gender(void **state)
+{
+	char out[8];
+	(void)state;
+
+	assert_int_equal(validate_gender("男", out, why, sizeof why), 0);
+	assert_string_equal(out, "男");
+	assert_int_equal(validate_gender("f", out, why, sizeof why), 0);
+	assert_string_equal(out, "女");
+	assert_int_equal(validate_gender("未知", out, why, sizeof why), -EINVAL);
+	assert_string_equal(why, TXT_V_GENDER);
+}
+
+static void test_int(void **state)
+{
+	long v = -1;
+	(void)state;
+
+	assert_int_equal(validate_int("12", 0, 80, &v, "质量工作年限", why, sizeof why), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(validate_int("0", 0, 80, &v, "质量工作年限", why, sizeof why), 0);
+	assert_int_equal(v, 0);
+	static const char *const bad[] = {"81", "-1", "1.5", "十", "", "99999999999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 7;
+		assert_int_equal(validate_int(bad[i], 0, 80, &v, "质量工作年限", why, sizeof why),
+		                 -EINVAL);
+		assert_string_equal(why, "质量工作年限应为 0 到 80 之间的整数");
+		assert_int_equal(v, 7);
+	}
+}
+
+static void test_hours(void **state)
+{
+	double h;
+	(void)state;
+
+	assert_int_equal(validate_hours("8", &h, why, sizeof why), 0);
+	assert_true(h == 8.0);
+	assert_int_equal(validate_hours("2.5", &h, why, sizeof why), 0);
+	assert_true(h == 2.5);
+	assert_int_equal(validate_hours("1000", &h, why, sizeof why), 0);
+	/* Exponents, hex and specials would slip through a bare strtod. */
+	static const char *const bad[] = {
+		"0", "0.0", "1000.5", "1001", "2.55", "-3", "1e2", "0x10", "inf", "nan", ".5", "5.",
+		" 5", "5 ", "",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(validate_hours(bad[i], &h, why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_HOURS);
+	}
+}
+
+static void test_region_code(void **state)
+{
+	(void)state;
+	assert_int_equal(validate_region_code("37", why, sizeof why), 0);
+	assert_int_equal(validate_region_code("3713", why, sizeof why), 0);
+	assert_int_equal(validate_region_code("371302", why, sizeof why), 0);
+	static const char *const bad[] = {"3", "371", "3713020", "37130a", "兰山区", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(validate_region_code(bad[i], why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_REGION);
+	}
+}
+
+/* A short `why` buffer is truncated, never overrun. */
+static void test_why_truncated(void **state)
+{
+	char small[8], out[19];
+	(void)state;
+
+	memset(small, 'x', sizeof small);
+	assert_int_equal(validate_credit_code("123", out, small, sizeof small), -EINVAL);
+	assert_int_equal(small[sizeof small - 1], '\0');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_credit_code_good),
+		cmocka_unit_test(test_credit_code_bad),
+		cmocka_unit_test(test_phone),
+		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_datetime),
+		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_industry),
+		cmocka_unit_test(test_gender),
+		cmocka_unit_test(test_int),
+		cmocka_unit_test(test_hours),
+		cmocka_unit_test(test_region_code),
+		cmocka_unit_test(test_why_truncated),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
