@@ -30,7 +30,7 @@ PKGS       := libuv libcurl libcjson sqlite3 libcrypto expat inih
 DEB_BUILD  := build-essential pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev \
               libsqlite3-dev libssl-dev libexpat1-dev libinih-dev libhttp-parser-dev \
               libcmocka-dev
-DEB_TEST   := python3 clang libclang-rt-14-dev systemd
+DEB_TEST   := python3 openssl clang libclang-rt-14-dev systemd
 DEB_BENCH  := wrk nginx-light bc curl
 
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \

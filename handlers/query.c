@@ -69,7 +69,7 @@ enum card_detail {
 	CARD_FULL,     /* private chat to staff in scope or the person themself */
 };
 
-/* Whoever reaches the card passed may_see(): staff in scope or the person
+/* Whoever reaches the card is staff in scope (the search was scoped) or the person
  * themself, who get full details in private; or an organizer. */
 static enum card_detail card_detail(const struct cmd_ctx *ctx)
 {
@@ -142,18 +142,15 @@ static void card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 		                rec->sanctions[i].reason);
 }
 
-/* May the asker see this record? Clerks by region scope, CQOs their own,
- * organizers their alliance's members. 1 yes, 0 no, negative on error. */
+/* May a CQO or an organizer see this record? A CQO their own, an organizer
+ * their alliance's members (admins and clerks are scoped by the search).
+ * 1 yes, 0 no, negative on error. */
 static int may_see(struct store *st, const struct identity *who,
                    const struct store_cqo_record *rec)
 {
 	bool member;
 
 	switch (who->role) {
-	case ROLE_ADMIN:
-		return 1;
-	case ROLE_CLERK:
-		return store_region_in_scope(rec->region_code, who->scope);
 	case ROLE_CQO:
 		return who->person_id != 0 && rec->person_id == who->person_id;
 	case ROLE_ORGANIZER:
@@ -182,21 +179,30 @@ static int query_run(struct cmd_ctx *ctx)
 		return HANDLER_ERROR;
 	n = total < QUERY_LIST_MAX ? total : QUERY_LIST_MAX;
 
-	/* Keep the hits the asker may see; a CQO's scope is their own person,
-	 * an organizer's their alliance's members. */
+	/* Admins and clerks were scoped by the search itself. A CQO's scope is
+	 * their own person and an organizer's their alliance's members, which
+	 * only the card tells: keep the hits they may see. rec_id names the
+	 * card held in rec, so a single hit is not read twice. */
+	bool filter = ctx->who->role == ROLE_CQO || ctx->who->role == ROLE_ORGANIZER;
+	int64_t rec_id = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (!filter) {
+			hits[shown++] = hits[i];
+			continue;
+		}
 		int rc = store_cqo_record_get(ctx->store, hits[i].appointment_id, year, &rec);
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0)
 			return HANDLER_ERROR;
+		rec_id = hits[i].appointment_id;
 		rc = may_see(ctx->store, ctx->who, &rec);
 		if (rc < 0)
 			return HANDLER_ERROR;
 		if (rc)
 			hits[shown++] = hits[i];
 	}
-	if (ctx->who->role == ROLE_CQO || ctx->who->role == ROLE_ORGANIZER)
+	if (filter)
 		total = shown;
 
 	if (shown == 0) {
@@ -204,7 +210,8 @@ static int query_run(struct cmd_ctx *ctx)
 		return HANDLER_OK;
 	}
 	if (shown == 1 && total == 1) {
-		if (store_cqo_record_get(ctx->store, hits[0].appointment_id, year, &rec) < 0)
+		if (rec_id != hits[0].appointment_id &&
+		    store_cqo_record_get(ctx->store, hits[0].appointment_id, year, &rec) < 0)
 			return HANDLER_ERROR;
 		card_fill(ctx, &rec);
 		return HANDLER_OK;
