@@ -44,6 +44,9 @@ class Daemon:
         # the permissions of the checkout's parent directories.
         for name in ("cqod", "cqoctl"):
             shutil.copy(os.path.join(ROOT, BUILD, name), os.path.join(self.dir, name))
+        # The data files too: the checkout's parents may not be readable by nobody.
+        self.data_dir = os.path.join(self.dir, "data")
+        shutil.copytree(os.path.join(ROOT, "data"), self.data_dir)
         self.db = os.path.join(self.dir, "cqod.db")
         self.config = os.path.join(self.dir, "cqod.conf")
         self.write_config(extra_config)
@@ -61,7 +64,7 @@ class Daemon:
             f.write("[daemon]\nlisten = 127.0.0.1:0\ndatabase = %s\ndata_dir = %s\n"
                     "log_level = debug\nshutdown_timeout_ms = 3000\n\n"
                     "[generic:test]\nsecret = %s\n\n%s" % (
-                        self.db, os.path.join(ROOT, "data"), SECRET, extra))
+                        self.db, self.data_dir, SECRET, extra))
         self._own()
 
     def _own(self):

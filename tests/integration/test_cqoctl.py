@@ -518,10 +518,10 @@ def test_policy_target_calendar():
             rc, _, err = ctl(d, *args)
             assert rc == 2 and why in err and err.count("\n") == 1, (args, err)
 
-        out = ok(d, "calendar", "load", os.path.join(ROOT, "data", "cn-workcalendar.csv"))
+        out = ok(d, "calendar", "load", os.path.join(d.data_dir, "cn-workcalendar.csv"))
         days = one(d, "SELECT count(*) FROM calendar")
         assert days > 200 and "新增 %d 天，更新 0 天，无变化 0 天" % days in out, out
-        out = ok(d, "calendar", "load", os.path.join(ROOT, "data", "cn-workcalendar.csv"))
+        out = ok(d, "calendar", "load", os.path.join(d.data_dir, "cn-workcalendar.csv"))
         assert "新增 0 天，更新 0 天，无变化 %d 天" % days in out, out
         cal = write(d, "cal.csv", "日期,类型,名称\r\n2027-01-01,休,元旦\r\n2027-02-30,休,\r\n"
                                   "2027-02-06,上课,\r\n")
