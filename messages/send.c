@@ -17,6 +17,7 @@
  * called from a done callback. Neither tokens, keys, URLs (they carry keys)
  * nor message text reach the log.
  */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -112,6 +113,36 @@ char *send_base(const struct config_instance *in, const char *key, const char *d
 	while (n > 0 && b[n - 1] == '/')
 		b[--n] = '\0';
 	return b;
+}
+
+int send_token_post(const struct config_instance *in, const char *base_def, const char *path,
+                    const char *id_json, const char *id_key, const char *secret_json,
+                    const char *secret_key, struct token_fetch *f, char **url, char **body)
+{
+	char *base = send_base(in, "api_base", base_def);
+	cJSON *o = cJSON_CreateObject();
+
+	*url = NULL;
+	*body = NULL;
+	if (base && o && cJSON_AddStringToObject(o, id_json, config_instance_get(in, id_key)) &&
+	    cJSON_AddStringToObject(o, secret_json, config_instance_get(in, secret_key)))
+		*body = cJSON_PrintUnformatted(o);
+	if (*body && asprintf(url, "%s%s", base, path) < 0)
+		*url = NULL;
+	if (o) {
+		/* The tree holds the secret too. */
+		cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, secret_json);
+		if (cJSON_IsString(sec))
+			explicit_bzero(sec->valuestring, strlen(sec->valuestring));
+	}
+	cJSON_Delete(o);
+	free(base);
+	if (!*url)
+		return -ENOMEM;
+	f->method = HTTPOUT_POST;
+	f->url = *url;
+	f->body = *body;
+	return 0;
 }
 
 char *send_splice(const char *body, const char *fields)

@@ -107,32 +107,11 @@ static int parse_token(const struct httpout_response *r, char **token, long *exp
 static int token_fetch(const struct config_instance *in, struct token_fetch *f, char **url,
                        char **body)
 {
-	char *base = send_base(in, "api_base", DINGTALK_API);
-	cJSON *o = cJSON_CreateObject();
-
-	*url = NULL;
-	*body = NULL;
-	if (base && o && cJSON_AddStringToObject(o, "appKey", config_instance_get(in, "app_key")) &&
-	    cJSON_AddStringToObject(o, "appSecret", config_instance_get(in, "app_secret")))
-		*body = cJSON_PrintUnformatted(o);
-	if (*body && asprintf(url, "%s/v1.0/oauth2/accessToken", base) < 0)
-		*url = NULL;
-	if (o) {
-		/* The tree holds the secret too. */
-		cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, "appSecret");
-		if (cJSON_IsString(sec))
-			explicit_bzero(sec->valuestring, strlen(sec->valuestring));
-	}
-	cJSON_Delete(o);
-	free(base);
-	if (!*url)
-		return -ENOMEM;
-	f->method = HTTPOUT_POST;
-	f->url = *url;
-	f->body = *body;
+	int rc = send_token_post(in, DINGTALK_API, "/v1.0/oauth2/accessToken", "appKey", "app_key",
+	                         "appSecret", "app_secret", f, url, body);
 	f->early_s = EARLY_S;
 	f->parse = parse_token;
-	return 0;
+	return rc;
 }
 
 static int build_session(const struct config_instance *in, const struct dest *d,

@@ -128,32 +128,11 @@ static int parse_token(const struct httpout_response *r, char **token, long *exp
 static int token_fetch(const struct config_instance *in, struct token_fetch *f, char **url,
                        char **body)
 {
-	char *base = send_base(in, "api_base", FEISHU_API);
-	cJSON *o = cJSON_CreateObject();
-
-	*url = NULL;
-	*body = NULL;
-	if (base && o && cJSON_AddStringToObject(o, "app_id", config_instance_get(in, "app_id")) &&
-	    cJSON_AddStringToObject(o, "app_secret", config_instance_get(in, "app_secret")))
-		*body = cJSON_PrintUnformatted(o);
-	if (*body &&
-	    asprintf(url, "%s/open-apis/auth/v3/tenant_access_token/internal", base) < 0)
-		*url = NULL;
-	if (o) {
-		cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, "app_secret");
-		if (cJSON_IsString(sec))
-			explicit_bzero(sec->valuestring, strlen(sec->valuestring));
-	}
-	cJSON_Delete(o);
-	free(base);
-	if (!*url)
-		return -ENOMEM;
-	f->method = HTTPOUT_POST;
-	f->url = *url;
-	f->body = *body;
+	int rc = send_token_post(in, FEISHU_API, "/open-apis/auth/v3/tenant_access_token/internal",
+	                         "app_id", "app_id", "app_secret", "app_secret", f, url, body);
 	f->early_s = EARLY_S;
 	f->parse = parse_token;
-	return 0;
+	return rc;
 }
 
 /* receive_id_type for a DEST_USER target: open ids start "ou_", union ids

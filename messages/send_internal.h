@@ -75,6 +75,15 @@ int send_until_next_minute(void);
  * trailing '/'. Caller frees; NULL on ENOMEM. */
 char *send_base(const struct config_instance *in, const char *key, const char *def);
 
+/* The credential exchange DingTalk and Feishu share: f becomes a POST to
+ * base + path (base from the instance's api_base, else base_def) with the
+ * body {"<id_json>": <instance's id_key>, "<secret_json>": <its secret_key>}.
+ * *url and *body hold what f points at (caller frees both, also on error).
+ * 0 or -ENOMEM. */
+int send_token_post(const struct config_instance *in, const char *base_def, const char *path,
+                    const char *id_json, const char *id_key, const char *secret_json,
+                    const char *secret_key, struct token_fetch *f, char **url, char **body);
+
 /* body (a JSON object) with `fields` ("\"a\":1,...") inserted first. The
  * renderers leave out what comes from the instance (agentid, robotCode, the
  * bot signature) so stored bodies hold no configuration. Caller frees; NULL
