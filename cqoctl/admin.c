@@ -117,12 +117,20 @@ int ctl_cmd_grant(struct ctl *c, int argc, char **argv)
 	if (rc != CTL_OK)
 		return rc;
 	snprintf(who, sizeof who, "%s:%s", argv[1], user);
-	if ((rc = last_admin(c, argv[1], user, r)) == -EPERM)
+	snprintf(id.role, sizeof id.role, "%s", role_name(r));
+	/* The last-admin check and the change in one transaction. */
+	if ((rc = store_begin(c->st)) < 0)
+		return ctl_store_fail("grant", rc);
+	rc = last_admin(c, argv[1], user, r);
+	if (rc == 0)
+		rc = store_identity_set(c->st, argv[1], user, NULL, &id);
+	if (rc == 0)
+		rc = store_commit(c->st);
+	if (rc < 0)
+		store_rollback(c->st);
+	if (rc == -EPERM)
 		return ctl_fail("grant", TXT_GRANT_LAST_ADMIN, who);
 	if (rc < 0)
-		return ctl_store_fail("grant", rc);
-	snprintf(id.role, sizeof id.role, "%s", role_name(r));
-	if ((rc = store_identity_set(c->st, argv[1], user, NULL, &id)) < 0)
 		return ctl_store_fail("grant", rc);
 	printf(TXT_GRANT_DONE "\n", who, role_display(r), detail);
 	return CTL_OK;
@@ -141,11 +149,17 @@ int ctl_cmd_revoke(struct ctl *c, int argc, char **argv)
 	if (!(user = user_arg(argv[2])))
 		return ctl_usage("revoke", TXT_GRANT_BAD_USER, USER_ID_MAX);
 	snprintf(who, sizeof who, "%s:%s", argv[1], user);
-	int rc = store_identity_get(c->st, argv[1], user, &cur);
+	int rc = store_begin(c->st);
+	if (rc == 0)
+		rc = store_identity_get(c->st, argv[1], user, &cur);
 	if (rc == 0) {
 		ctl_actor(c, "revoke", &actor);
 		rc = store_identity_revoke(c->st, &actor, argv[1], user);
 	}
+	if (rc == 0)
+		rc = store_commit(c->st);
+	if (rc < 0)
+		store_rollback(c->st);
 	if (rc == -ENOENT)
 		return ctl_fail("revoke", TXT_REVOKE_NONE, who);
 	if (rc == -EPERM)

@@ -110,7 +110,13 @@ int ctl_ensure_regions(struct ctl *c, const char *cmd)
 	if (store_regions_count(c->st) > 0)
 		return CTL_OK;
 	snprintf(path, sizeof path, "%s/regions.csv", c->cfg->data_dir);
-	int rc = store_regions_load_csv(c->st, path, &loaded);
+	int rc = store_begin(c->st);
+	if (rc == 0)
+		rc = store_regions_load_csv(c->st, path, &loaded);
+	if (rc == 0)
+		rc = store_commit(c->st);
+	if (rc < 0)
+		store_rollback(c->st);
 	if (rc < 0)
 		return ctl_fail(cmd, TXT_CTL_FILE, path, strerror(-rc));
 	fprintf(stderr, TXT_CTL_REGIONS_LOADED, loaded);

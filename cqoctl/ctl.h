@@ -27,6 +27,10 @@ struct ctl {
 /* Exit statuses. */
 enum { CTL_OK = 0, CTL_FAILED = 1, CTL_USAGE = 2 };
 
+/* How long cqoctl waits for the daemon's write lock (its transactions are
+ * short: one loop iteration's batch). */
+#define CTL_BUSY_TIMEOUT_MS 10000
+
 struct ctl_command {
 	const char *name;
 	int (*run)(struct ctl *c, int argc, char **argv);   /* argv[0] is the name */

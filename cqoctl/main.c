@@ -1,6 +1,7 @@
 /*
  * cqoctl: the administrator's command-line tool, working on the same SQLite
- * database as a running daemon (WAL and a busy timeout make that safe).
+ * database as a running daemon (WAL, and short transactions on both sides:
+ * the daemon never waits for a lock, cqoctl waits up to CTL_BUSY_TIMEOUT_MS).
  *
  *   cqoctl [-c FILE] [-d DATABASE] [--data-dir DIR] [-v] COMMAND [ARGS]
  *
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
 		config_free(c.cfg);
 		return CTL_FAILED;
 	}
+	store_set_busy_timeout(c.st, CTL_BUSY_TIMEOUT_MS);
 	unix_user(c.user, sizeof c.user);
 	c.now = clock_now();
 	clock_cst_date(c.now, c.today);

@@ -142,7 +142,13 @@ static int outbox_drop(struct ctl *c, int argc, char **argv)
 		return ctl_usage(CMD, TXT_CTL_ARGS);
 	if (!parse_id(argv[2], &id))
 		return ctl_usage(CMD, TXT_CTL_OB_BAD_ID);
-	rc = store_outbox_drop(c->st, id);
+	rc = store_begin(c->st);
+	if (rc == 0)
+		rc = store_outbox_drop(c->st, id);
+	if (rc == 0)
+		rc = store_commit(c->st);
+	if (rc < 0)
+		store_rollback(c->st);
 	if (rc == -ENOENT)
 		return ctl_fail(CMD, TXT_CTL_OB_NO_ROW, id);
 	if (rc < 0)

@@ -37,6 +37,10 @@ void router_handle(struct http_request *req, void *arg);
 void router_respond(struct http_request *req, const char *route, int status,
                     const char *content_type, const char *body, size_t len);
 
+/* Closes req's connection without an answer (http_abort), counted under
+ * `route` with code "closed". */
+void router_abort(struct http_request *req, const char *route);
+
 /* Registers the HTTP and inbound metrics. */
 void router_metrics_init(struct app *app);
 

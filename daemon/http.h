@@ -58,6 +58,12 @@ const char *http_request_header(const struct http_request *req, const char *name
 int http_respond(struct http_request *req, int status, const char *content_type,
                  const char *body, size_t body_len, const char *extra_headers);
 
+/* Releases req without answering it and closes its connection: for
+ * platforms that retry only when a request fails at the connection level.
+ * Requests pipelined behind it on that connection are lost with it (their
+ * clients retry them the same way). */
+void http_abort(struct http_request *req);
+
 /* Starts listening on `listen` ("127.0.0.1:8080", "[::1]:0", "0.0.0.0:80").
  * With fd >= 0, adopts that already-listening socket instead (socket
  * activation). On success *out is the server (freed by http_server_close). */

@@ -523,6 +523,19 @@ int http_respond(struct http_request *req, int status, const char *content_type,
 	return rc;
 }
 
+void http_abort(struct http_request *req)
+{
+	struct http_req *r = (struct http_req *)req;
+	struct http_conn *c = r->conn;
+
+	if (c) {
+		c->in_flight = NULL;
+		c->srv->n_in_flight--;
+		http_conn_close(c);
+	}
+	http_req_free(r);
+}
+
 /* "a.b.c.d:port" or "[v6]:port", for logs and http_request.remote. */
 static void format_remote(struct http_conn *c)
 {

@@ -1,4 +1,4 @@
-/* Inbound dedupe with group commit; see inbox.h. */
+/* The inbound batch; see inbox.h. */
 #include "inbox.h"
 
 #include <errno.h>
@@ -12,40 +12,102 @@
 #include "store.h"
 
 #define PRUNE_INTERVAL_MS (10 * 60 * 1000)
+/* Retries of a batch while another process holds the write lock: from
+ * BUSY_FIRST_MS, doubling up to BUSY_MAX_MS. */
+#define BUSY_FIRST_MS 5
+#define BUSY_MAX_MS 100
 
 struct pending {
 	struct pending *next;
-	inbox_done_fn done;
-	void *arg;
-	int status;
-	char *platform;
-	char *msg_id;
+	struct inbox_job job;
+	uint64_t deadline_ms;   /* loop time after which it is answered INBOX_RETRY */
+	int result;
 };
 
 struct inbox {
-	uv_check_t check;     /* commits at the end of the loop iteration */
+	uv_loop_t *loop;
+	uv_check_t check;     /* runs the batch at the end of the loop iteration */
 	uv_idle_t idle;       /* keeps poll from blocking while work is queued */
+	uv_timer_t busy;      /* the next try while the database is locked */
 	uv_timer_t prune;
 	struct store *st;
 	unsigned batch_max;
 	unsigned dedupe_hours;
 	struct pending *head, **tail;
 	unsigned n_pending;
+	unsigned busy_ms;     /* 0: not waiting for a lock */
 	int handles_open;
 	bool closing;
 };
 
-static void pending_free(struct pending *p)
+static void answer_all(struct pending *batch, bool retry)
 {
-	free(p->platform);
-	free(p->msg_id);
-	free(p);
+	while (batch) {
+		struct pending *p = batch;
+		batch = p->next;
+		p->job.done(p->job.arg, retry ? INBOX_RETRY : p->result);
+		free(p);
+	}
 }
 
-/* Takes up to batch_max queued messages, records them in one transaction and
+/* Puts batch back at the head of the queue, in order. */
+static void requeue(struct inbox *ib, struct pending *batch, unsigned n)
+{
+	struct pending *last = batch;
+
+	while (last->next)
+		last = last->next;
+	last->next = ib->head;
+	if (!ib->head)
+		ib->tail = &last->next;
+	ib->head = batch;
+	ib->n_pending += n;
+}
+
+/* Answers INBOX_RETRY to queued messages past their deadline. */
+static void expire(struct inbox *ib)
+{
+	uint64_t now = uv_now(ib->loop);
+	struct pending **pp = &ib->head, *gone = NULL, **gt = &gone;
+
+	while (*pp) {
+		struct pending *p = *pp;
+		if (now < p->deadline_ms) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		p->next = NULL;
+		*gt = p;
+		gt = &p->next;
+		ib->n_pending--;
+	}
+	ib->tail = &ib->head;
+	while (*ib->tail)
+		ib->tail = &(*ib->tail)->next;
+	if (gone) {
+		log_warn("inbox: the database stayed locked; messages answered with a retry");
+		metrics_add("cqod_inbox_busy_retries_total", "", 1);
+	}
+	answer_all(gone, true);
+}
+
+static void on_busy(uv_timer_t *t);
+
+/* The database is locked by another process: try again soon, never wait. */
+static void wait_for_lock(struct inbox *ib)
+{
+	ib->busy_ms = ib->busy_ms ? ib->busy_ms * 2 : BUSY_FIRST_MS;
+	if (ib->busy_ms > BUSY_MAX_MS)
+		ib->busy_ms = BUSY_MAX_MS;
+	uv_timer_start(&ib->busy, on_busy, ib->busy_ms, 0);
+}
+
+/* Takes up to batch_max queued messages and runs them in one transaction,
  * then reports to each submitter. Callbacks run after the commit, and may
- * submit again: those land in the next batch. */
-static void inbox_flush(struct inbox *ib)
+ * submit again: those land in the next batch. Returns false when the batch
+ * could not start because the database is locked. */
+static bool inbox_flush(struct inbox *ib)
 {
 	struct pending *batch = NULL, **bt = &batch;
 	unsigned n = 0;
@@ -62,41 +124,37 @@ static void inbox_flush(struct inbox *ib)
 		ib->tail = &ib->head;
 	ib->n_pending -= n;
 	if (!batch)
-		return;
+		return true;
 
-	int64_t now = clock_now();
 	uint64_t t0 = clock_mono_ns();
 	int rc = store_begin(ib->st);
-	for (struct pending *p = batch; p && rc == 0; p = p->next) {
-		p->status = store_inbound_record(ib->st, p->platform, p->msg_id, now);
-		if (p->status != 0 && p->status != -EEXIST)
-			rc = p->status;
+	if (rc == -EBUSY) {
+		requeue(ib, batch, n);
+		return false;
 	}
-	if (rc == 0)
+	bool lost = false;
+	for (struct pending *p = batch; p && rc == 0; p = p->next) {
+		p->result = p->job.run(p->job.arg, ib->st);
+		/* A disk-full or I/O error may roll the whole transaction back:
+		 * then nothing of the batch so far is kept. */
+		if (!store_in_txn(ib->st)) {
+			lost = true;
+			break;
+		}
+	}
+	if (rc == 0 && !lost)
 		rc = store_commit(ib->st);
-	else
+	if (rc != 0 || lost) {
 		store_rollback(ib->st);
-	if (rc != 0)
-		log_error("inbox: group commit of %u messages failed: %s", n, strerror(-rc));
+		log_error("inbox: batch of %u message(s) not committed (%s); the platforms will"
+		          " send them again", n, rc ? strerror(-rc) : "transaction lost");
+		metrics_add("cqod_inbox_failed_batches_total", "", 1);
+	}
 	metrics_observe("cqod_inbox_commit_seconds", "", metrics_since(t0));
 	metrics_add("cqod_inbox_commits_total", "", 1);
 	metrics_add("cqod_inbox_messages_total", "", n);
-
-	while (batch) {
-		struct pending *p = batch;
-		batch = p->next;
-		p->done(p->arg, rc != 0 ? rc : p->status);
-		pending_free(p);
-	}
-}
-
-static void on_check(uv_check_t *h)
-{
-	struct inbox *ib = h->data;
-
-	inbox_flush(ib);
-	if (!ib->head)
-		uv_idle_stop(&ib->idle);
+	answer_all(batch, rc != 0 || lost);
+	return true;
 }
 
 static void on_idle(uv_idle_t *h)
@@ -104,14 +162,63 @@ static void on_idle(uv_idle_t *h)
 	(void)h;
 }
 
+/* Runs one batch (requests that arrive meanwhile join the next one, and
+ * the loop stays responsive); when the database is locked, answers what
+ * waited too long and sets the timer for the next try. */
+static void run_batch(struct inbox *ib)
+{
+	if (!ib->head) {
+		ib->busy_ms = 0;
+		return;
+	}
+	if (inbox_flush(ib)) {
+		ib->busy_ms = 0;
+		if (ib->head)
+			uv_idle_start(&ib->idle, on_idle);
+		return;
+	}
+	expire(ib);
+	if (ib->head)
+		wait_for_lock(ib);
+	else
+		ib->busy_ms = 0;
+}
+
+static void on_check(uv_check_t *h)
+{
+	struct inbox *ib = h->data;
+
+	/* While waiting for a lock, the timer runs the next try. */
+	if (!ib->busy_ms)
+		run_batch(ib);
+	if (!ib->head || ib->busy_ms)
+		uv_idle_stop(&ib->idle);
+}
+
+static void on_busy(uv_timer_t *t)
+{
+	run_batch(t->data);
+}
+
+static int prune(struct store *st, void *arg)
+{
+	const struct inbox *ib = arg;
+	int deleted = 0;
+	int64_t before = clock_now() - (int64_t)ib->dedupe_hours * 3600;
+	int rc = store_inbound_prune(st, before, &deleted);
+
+	if (rc == 0 && deleted > 0)
+		log_debug("inbox: pruned %d dedupe records", deleted);
+	return rc;
+}
+
 static void on_prune(uv_timer_t *t)
 {
 	struct inbox *ib = t->data;
-	int deleted = 0;
-	int64_t before = clock_now() - (int64_t)ib->dedupe_hours * 3600;
 
-	if (store_inbound_prune(ib->st, before, &deleted) == 0 && deleted > 0)
-		log_debug("inbox: pruned %d dedupe records", deleted);
+	/* Busy or failed: the records wait for the next round. */
+	if (store_txn(ib->st, prune, ib) == -EBUSY)
+		log_debug("inbox: database busy; pruning later");
 }
 
 int inbox_open(uv_loop_t *loop, struct store *st, unsigned batch_max, unsigned dedupe_hours,
@@ -120,19 +227,27 @@ int inbox_open(uv_loop_t *loop, struct store *st, unsigned batch_max, unsigned d
 	struct inbox *ib = calloc(1, sizeof *ib);
 	if (!ib)
 		return -ENOMEM;
+	ib->loop = loop;
 	ib->st = st;
 	ib->tail = &ib->head;
 	inbox_set_limits(ib, batch_max, dedupe_hours);
 	uv_check_init(loop, &ib->check);
 	uv_idle_init(loop, &ib->idle);
+	uv_timer_init(loop, &ib->busy);
 	uv_timer_init(loop, &ib->prune);
-	ib->check.data = ib->idle.data = ib->prune.data = ib;
-	ib->handles_open = 3;
+	ib->check.data = ib->idle.data = ib->busy.data = ib->prune.data = ib;
+	ib->handles_open = 4;
 	uv_check_start(&ib->check, on_check);
 	uv_timer_start(&ib->prune, on_prune, 0, PRUNE_INTERVAL_MS);
 	/* The check handle must not keep the loop alive on its own. */
 	uv_unref((uv_handle_t *)&ib->check);
 	uv_unref((uv_handle_t *)&ib->prune);
+	metrics_describe("cqod_inbox_busy_retries_total", "counter",
+	                 "Times messages were answered with a retry because the database stayed"
+	                 " locked.");
+	metrics_describe("cqod_inbox_failed_batches_total", "counter",
+	                 "Inbound batches whose transaction did not commit (their messages are"
+	                 " answered with a retry).");
 	*out = ib;
 	return 0;
 }
@@ -143,22 +258,15 @@ void inbox_set_limits(struct inbox *ib, unsigned batch_max, unsigned dedupe_hour
 	ib->dedupe_hours = dedupe_hours;
 }
 
-int inbox_submit(struct inbox *ib, const char *platform, const char *msg_id,
-                 inbox_done_fn done, void *arg)
+int inbox_submit(struct inbox *ib, const struct inbox_job *job)
 {
 	if (ib->closing)
 		return -ESHUTDOWN;
 	struct pending *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
-	p->platform = strdup(platform);
-	p->msg_id = strdup(msg_id);
-	if (!p->platform || !p->msg_id) {
-		pending_free(p);
-		return -ENOMEM;
-	}
-	p->done = done;
-	p->arg = arg;
+	p->job = *job;
+	p->deadline_ms = uv_now(ib->loop) + INBOX_WAIT_MS;
 	*ib->tail = p;
 	ib->tail = &p->next;
 	ib->n_pending++;
@@ -181,10 +289,18 @@ static void on_handle_closed(uv_handle_t *h)
 
 void inbox_close(struct inbox *ib)
 {
-	while (ib->head)
-		inbox_flush(ib);
+	while (ib->head && inbox_flush(ib))
+		;
+	/* Locked at the very end: these are not recorded, so their retry after
+	 * the restart runs them. */
+	struct pending *rest = ib->head;
+	ib->head = NULL;
+	ib->tail = &ib->head;
+	ib->n_pending = 0;
+	answer_all(rest, true);
 	ib->closing = true;
 	uv_close((uv_handle_t *)&ib->check, on_handle_closed);
 	uv_close((uv_handle_t *)&ib->idle, on_handle_closed);
+	uv_close((uv_handle_t *)&ib->busy, on_handle_closed);
 	uv_close((uv_handle_t *)&ib->prune, on_handle_closed);
 }

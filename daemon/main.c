@@ -44,7 +44,6 @@
 #include "store_audit.h"
 
 #define DRAIN_POLL_MS 10
-#define ACCESS_FLUSH_MS 1000
 #define SD_LISTEN_FDS_START 3
 
 struct daemon {
@@ -56,7 +55,6 @@ struct daemon {
 	struct alliance_tick *alliance_tick; /* delivery reports, annual campaigns */
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_timer_t drain;
-	uv_timer_t access_flush;        /* writes queued access-log rows in batches */
 	uv_timer_t watchdog;            /* WATCHDOG=1 at half of $WATCHDOG_USEC */
 	uint64_t drain_deadline;
 	size_t drain_reported;          /* requests in flight last told to systemd */
@@ -86,7 +84,6 @@ static void close_handle(uv_handle_t *h)
 static void daemon_finish(struct daemon *d)
 {
 	close_handle((uv_handle_t *)&d->drain);
-	close_handle((uv_handle_t *)&d->access_flush);
 	close_handle((uv_handle_t *)&d->watchdog);
 	close_handle((uv_handle_t *)&d->sig_term);
 	close_handle((uv_handle_t *)&d->sig_int);
@@ -165,16 +162,6 @@ static void daemon_stop(struct daemon *d)
 		outbox_stop(d->app.outbox);
 	d->drain_deadline = uv_now(d->app.loop) + d->app.cfg->shutdown_timeout_ms;
 	uv_timer_start(&d->drain, on_drain, 0, DRAIN_POLL_MS);
-}
-
-/* Full-record displays are logged in batches: one transaction a second at
- * most, so a query never pays a disk flush of its own. */
-static void on_access_flush(uv_timer_t *t)
-{
-	struct daemon *d = t->data;
-
-	if (store_access_log_pending(d->app.store) && store_access_log_flush(d->app.store) < 0)
-		log_warn("access log flush failed; entries kept for the next attempt");
 }
 
 static void on_console_eof(void *arg)
@@ -316,7 +303,13 @@ static int load_regions(struct store *st, const char *data_dir)
 		log_warn("%s: %s; region names will be missing", path, strerror(errno));
 		return 0;
 	}
-	int rc = store_regions_load_csv(st, path, &loaded);
+	int rc = store_begin(st);
+	if (rc == 0)
+		rc = store_regions_load_csv(st, path, &loaded);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc)
+		store_rollback(st);
 	if (rc == 0)
 		log_info("loaded %d regions from %s", loaded, path);
 	return rc;
@@ -401,12 +394,8 @@ static int run(struct daemon *d)
 	int rc;
 
 	uv_timer_init(loop, &d->drain);
-	uv_timer_init(loop, &d->access_flush);
 	uv_timer_init(loop, &d->watchdog);
 	uv_unref((uv_handle_t *)&d->watchdog);
-	d->access_flush.data = d;
-	uv_timer_start(&d->access_flush, on_access_flush, ACCESS_FLUSH_MS, ACCESS_FLUSH_MS);
-	uv_unref((uv_handle_t *)&d->access_flush);
 	uv_signal_init(loop, &d->sig_term);
 	uv_signal_init(loop, &d->sig_int);
 	uv_signal_init(loop, &d->sig_hup);

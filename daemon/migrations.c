@@ -488,6 +488,16 @@ static const char *const migrations[] = {
 	"  WHERE status = 'open' AND acknowledged_at IS NULL;\n"
 	"CREATE INDEX reminder_ledger_unacknowledged ON reminder_ledger(milestone_date)\n"
 	"  WHERE acknowledged_at IS NULL;\n",
+
+	/* 12: exactly once. The answer of a message whose platform reads it
+	 * from the HTTP response (the generic adapter) is kept with its id, so
+	 * a retry of a committed message gets the same answer; and a one-row
+	 * table the readiness probe writes to when the daemon is idle. */
+	"ALTER TABLE inbound ADD COLUMN answer TEXT;\n"
+	"CREATE TABLE store_probe (\n"
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"  at INTEGER NOT NULL\n"
+	");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -160,6 +160,30 @@ static int flush_settlements(struct outbox *ob, int64_t now)
 	return 0;
 }
 
+enum store_outbox_fate outbox_fate_of(struct outbox *ob, const struct send_result *res,
+                                      int64_t *not_before)
+{
+	const struct config *cfg = *ob->cfgp;
+	int64_t now = clock_now();
+
+	*not_before = 0;
+	return outbox_fate(res, 0, now, now, (int64_t)cfg->outbox_max_age_hours * 3600,
+	                   next_random(ob), not_before);
+}
+
+void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate fate,
+                           int64_t not_before, const char *why)
+{
+	if (push_settlement(ob, id, fate, not_before, why) < 0) {
+		/* It stays inflight and is sent again at the next start. */
+		log_error("outbox %" PRId64 ": out of memory recording its outcome", id);
+		return;
+	}
+	if (fate == OUTBOX_DEAD && !ob->notice_at)
+		ob->notice_at = clock_now();
+	kick(ob);
+}
+
 static void job_done(struct outbox *ob, struct job *job, const struct send_result *res)
 {
 	const struct config *cfg = *ob->cfgp;

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <uv.h>
 
+#include "store_outbox.h"
+
 struct config;
 struct sender;
 struct store;
@@ -38,6 +40,28 @@ struct outbox;
  * *cfgp at each pass (SIGHUP). *out is freed by outbox_close. */
 int outbox_open(uv_loop_t *loop, struct store *st, struct config *const *cfgp,
                 struct sender *sender, struct outbox **out);
+
+/*
+ * The fast path's side. An answer to a message is written as outbox rows
+ * already claimed (store_outbox_enqueue_claimed) in the message's
+ * transaction; after the COMMIT the webhook flow sends them itself and
+ * settles each here. The outcomes are written by the next pass, like the
+ * dispatcher's own; a row whose outcome never got written (the process
+ * died) is made pending at the next start and delivered by the dispatcher.
+ * So an answer is never lost, and is sent twice at most when the process
+ * dies between the send and the pass that records it.
+ */
+struct send_result;
+
+/* What the dispatcher's rules make of a failed first attempt: the fate and,
+ * for a retry or a wait, *not_before (unix seconds). */
+enum store_outbox_fate outbox_fate_of(struct outbox *ob, const struct send_result *res,
+                                      int64_t *not_before);
+
+/* Settles claimed row `id` (see above); `why` is a short English reason,
+ * NULL when sent. */
+void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate fate,
+                           int64_t not_before, const char *why);
 
 /* Stops claiming rows (a shutdown); sends in flight still settle. */
 void outbox_stop(struct outbox *ob);

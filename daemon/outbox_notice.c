@@ -11,6 +11,7 @@
 #include "../messages/text.h"
 #include "config.h"
 #include "log.h"
+#include "store.h"
 #include "store_outbox.h"
 
 static int tell(const struct config *cfg, struct store *st, int64_t recent, int64_t total,
@@ -33,7 +34,14 @@ static int tell(const struct config *cfg, struct store *st, int64_t recent, int6
 	if (rc == 0)
 		rc = reply_add_line(&r, TXT_QUEUE_DEAD_HINT);
 	if (rc == 0)
+		rc = store_begin(st);
+	if (rc == 0) {
 		rc = store_outbox_enqueue(st, &d, &r, key, now, 0);
+		if (rc == 0)
+			rc = store_commit(st);
+		if (rc)
+			store_rollback(st);
+	}
 	reply_free(&r);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "clock.h"
 #include "http.h"
 #include "inbox.h"
 #include "metrics.h"
@@ -45,6 +46,16 @@ void router_respond(struct http_request *req, const char *route, int status,
 	respond(req, status, content_type, body, len);
 }
 
+void router_abort(struct http_request *req, const char *route)
+{
+	char labels[128];
+
+	snprintf(labels, sizeof labels, "route=\"%s\",code=\"closed\"", route);
+	metrics_add("cqod_http_requests_total", labels, 1);
+	observe_duration(req, route);
+	http_abort(req);
+}
+
 static void respond_text(struct http_request *req, const char *route, int status,
                          const char *body)
 {
@@ -60,21 +71,51 @@ static void route_live(struct http_request *req, const char *route)
 	router_respond(req, route, 200, JSON, body, sizeof body - 1);
 }
 
+/* What the store's writes say, for readiness: "not writable" while the
+ * write lock cannot be had (another process holds it, or the file is
+ * write-protected: a lock probe, nothing written); "full" from a write that
+ * failed for lack of space or an I/O error until one succeeds; when the
+ * daemon has been idle for PROBE_EVERY_S, one small durable write finds
+ * out, so a disk that filled up meanwhile is seen without an fsync per
+ * poll. */
+#define PROBE_EVERY_S 5
+
+static const char *store_state(struct app *app)
+{
+	static int64_t probed_at;
+	int64_t last_commit = 0, now = clock_now();
+	bool ok = store_write_ok(app->store, &last_commit);
+
+	if (store_check_writable(app->store) < 0)
+		return "not writable";
+	if (now - probed_at >= PROBE_EVERY_S && now - last_commit >= PROBE_EVERY_S) {
+		int rc = store_probe_write(app->store);
+
+		probed_at = now;
+		if (rc == -EBUSY)
+			return "not writable";
+		ok = store_write_ok(app->store, NULL);
+		if (ok && rc < 0)
+			return "not writable";
+	}
+	return ok ? "writable" : "full";
+}
+
 /* Readiness: the store takes writes and the listener accepts (not
  * draining for a shutdown). A proxy or balancer sends traffic only then. */
 static void route_ready(struct app *app, struct http_request *req)
 {
 	char body[200];
-	bool writable = store_check_writable(app->store) == 0;
+	const char *store = store_state(app);
+	bool writable = strcmp(store, "writable") == 0;
 	bool listening = app->http && !app->stopping;
 	bool ready = writable && listening;
 
 	snprintf(body, sizeof body,
 	         "{\"status\":\"%s\",\"ready\":%s,\"live\":true,\"store\":\"%s\","
 	         "\"listener\":\"%s\",\"schema\":%d}",
-	         ready ? "ok" : "unavailable", ready ? "true" : "false",
-	         writable ? "writable" : "not writable", listening ? "up" : "stopping",
-	         store_schema_version(app->store));
+	         ready ? "ok" : "unavailable", ready ? "true" : "false", store,
+	         listening ? "up" : "stopping", store_schema_version(app->store));
 	router_respond(req, "/healthz", ready ? 200 : 503, JSON, body, strlen(body));
 }
 

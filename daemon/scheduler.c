@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "remind.h"
 #include "remind_sweep.h"
+#include "store.h"
 #include "store_remind.h"
 #include "store_workdays.h"
 
@@ -44,7 +45,13 @@ static void load_calendar(struct scheduler *s)
 	char path[4096], until[11];
 
 	snprintf(path, sizeof path, "%s/%s", cfg->data_dir, CALENDAR_FILE);
-	int rc = store_workdays_load_csv(s->st, path, &res);
+	int rc = store_begin(s->st);
+	if (rc == 0)
+		rc = store_workdays_load_csv(s->st, path, &res);
+	if (rc == 0)
+		rc = store_commit(s->st);
+	if (rc)
+		store_rollback(s->st);
 	if (rc == 0)
 		log_info("calendar: %d days from %s (%d new or changed)", res.rows, path, res.changed);
 	else if (rc == -EINVAL)

@@ -18,8 +18,6 @@
 #include "store_audit.h"
 #include "store_internal.h"
 
-#define BUSY_TIMEOUT_MS 5000
-
 int store_errno(int rc)
 {
 	switch (rc & 0xff) {
@@ -33,9 +31,41 @@ int store_errno(int rc)
 		return -EINVAL;
 	case SQLITE_NOMEM:
 		return -ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_FULL:
+		return -ENOSPC;
 	default:
 		return -EIO;
 	}
+}
+
+/* Which failures may pass when the same work is tried again. */
+static enum store_fault fault_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		return STORE_FAULT_NONE;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return STORE_FAULT_TRANSIENT;
+	default:
+		return STORE_FAULT_PERMANENT;
+	}
+}
+
+/* Follows whether writes reach the disk (readiness). */
+static void note_write(struct store *st, bool failed)
+{
+	st->write_failed = failed;
+	if (!failed)
+		st->last_commit = clock_now();
 }
 
 /* A small fixed vocabulary for the errors metric's label. */
@@ -62,7 +92,42 @@ int store_fail(struct store *st, const char *what, int rc)
 	/* sqlite3_errmsg names constraints and columns, never bound values. */
 	log_warn("store: %s: %s", what, sqlite3_errmsg(st->db));
 	metrics_add("cqod_store_errors_total", error_kind(rc), 1);
+	enum store_fault f = fault_of(rc);
+	if (f > st->fault)
+		st->fault = f;
+	if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+		note_write(st, true);
 	return store_errno(rc);
+}
+
+enum store_fault store_fault_take(struct store *st)
+{
+	enum store_fault f = st->fault;
+
+	st->fault = STORE_FAULT_NONE;
+	return f;
+}
+
+bool store_write_ok(const struct store *st, int64_t *last_commit)
+{
+	if (last_commit)
+		*last_commit = st->last_commit;
+	return !st->write_failed;
+}
+
+int64_t store_effects(struct store *st)
+{
+	return sqlite3_total_changes64(st->db) - st->bookkeeping;
+}
+
+void store_note_bookkeeping(struct store *st)
+{
+	st->bookkeeping += sqlite3_changes64(st->db);
+}
+
+void store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms > 0 ? ms : 0);
 }
 
 void store_metrics_init(void)
@@ -201,7 +266,6 @@ static int configure(struct store *st)
 	int rc;
 
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	/* 8 MiB of page cache keeps the hot search indexes of a 100,000-CQO
 	 * registry (the default 2 MiB made lookups up to twice as slow); 64 MiB
 	 * was no faster under load but held RSS at 67 MiB instead of 23 MiB. */
@@ -329,9 +393,6 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	if (st->db && store_access_log_flush(st) < 0)
-		log_warn("store: %zu access log entries lost at close", store_access_log_pending(st));
-	store_access_log_discard(st);
 	for (size_t i = 0; i < st->n_slots; i++)
 		sqlite3_finalize(st->slots[i].stmt);
 	free(st->slots);
@@ -365,19 +426,25 @@ static int step_once(struct store *st, const char *sql, const char *what)
 int store_begin(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db)) {
-		log_warn("store: begin inside a transaction (not nestable)");
+		log_error("store: begin inside a transaction (not nestable)");
 		return -EINVAL;
 	}
 	uint64_t t0 = clock_mono_ns();
 	int rc = step_once(st, "BEGIN IMMEDIATE", "begin");
 	st->txn_start_ns = rc == 0 ? t0 : 0;
+	st->savepoints = 0;
+	st->changes_at_begin = sqlite3_total_changes64(st->db);
 	return rc;
 }
 
 int store_commit(struct store *st)
 {
+	bool wrote = sqlite3_total_changes64(st->db) != st->changes_at_begin;
 	int rc = step_once(st, "COMMIT", "commit");
 	if (rc == 0) {
+		/* Only a commit that wrote something shows the disk takes writes. */
+		if (wrote)
+			note_write(st, false);
 		txn_observe(st, "outcome=\"commit\"");
 		/* Rows are visible now: the dispatcher may pick them up. */
 		if (st->outbox_dirty && st->outbox_wake)
@@ -390,19 +457,107 @@ int store_commit(struct store *st)
 int store_rollback(struct store *st)
 {
 	/* SQLite may already have rolled back (e.g. after SQLITE_FULL), and
-	 * callers roll back after a failed begin: nothing to do then. */
+	 * callers roll back after a failed begin or commit: a COMMIT that
+	 * failed with SQLITE_BUSY leaves the transaction open, so this is what
+	 * ends it then. */
 	int rc = sqlite3_get_autocommit(st->db) ? 0 : step_once(st, "ROLLBACK", "rollback");
 	txn_observe(st, "outcome=\"rollback\"");
 	st->outbox_dirty = false;
+	st->savepoints = 0;
 	return rc;
+}
+
+bool store_in_txn(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
+int store_txn(struct store *st, int (*fn)(struct store *st, void *arg), void *arg)
+{
+	int rc = store_begin(st);
+
+	if (rc == 0)
+		rc = fn(st, arg);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc)
+		store_rollback(st);
+	return rc;
+}
+
+int store_savepoint(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db)) {
+		log_error("store: a savepoint needs the caller's transaction");
+		return -EINVAL;
+	}
+	int rc = step_once(st, "SAVEPOINT unit", "savepoint");
+	if (rc == 0)
+		st->savepoints++;
+	return rc;
+}
+
+int store_savepoint_end(struct store *st, int rc)
+{
+	int end = 0;
+
+	/* A statement that failed with FULL or IOERR may have rolled the whole
+	 * transaction back already: then there is no savepoint left to end. */
+	if (st->savepoints == 0 || sqlite3_get_autocommit(st->db)) {
+		st->savepoints = 0;
+		return rc ? rc : -EIO;
+	}
+	if (rc != 0)
+		end = step_once(st, "ROLLBACK TO unit", "rollback to savepoint");
+	if (end == 0)
+		end = step_once(st, "RELEASE unit", "release savepoint");
+	if (end == 0)
+		st->savepoints--;
+	return rc ? rc : end;
+}
+
+static const char PROBE_SQL[] =
+	"INSERT INTO store_probe (id, at) VALUES (1, ?1)"
+	" ON CONFLICT (id) DO UPDATE SET at = excluded.at";
+
+int store_probe_write(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		return -EBUSY;
+	int rc = store_begin(st);
+	if (rc)
+		return rc;
+	/* A probe, not work: kept out of the transaction latencies. */
+	st->txn_start_ns = 0;
+	sqlite3_stmt *s = store_prepare(st, PROBE_SQL);
+	if (!s) {
+		store_rollback(st);
+		return -EIO;
+	}
+	sqlite3_bind_int64(s, 1, clock_now());
+	int step = sqlite3_step(s);
+	store_stmt_done(s);
+	rc = step == SQLITE_DONE ? 0 : store_fail(st, "write probe", step);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc)
+		store_rollback(st);
+	/* A probe's failure is no command's fault. */
+	st->fault = STORE_FAULT_NONE;
+	return rc;
+}
+
+bool store_read_only(struct store *st)
+{
+	/* A write-protected file opens read-only without an error. */
+	return sqlite3_db_readonly(st->db, "main") == 1;
 }
 
 int store_check_writable(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		return -EBUSY;
-	/* A write-protected file opens read-only without an error. */
-	if (sqlite3_db_readonly(st->db, "main") == 1)
+	if (store_read_only(st))
 		return -EROFS;
 	int rc = store_begin(st);
 	if (rc)

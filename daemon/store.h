@@ -3,13 +3,25 @@
  * as prepared statements with bound parameters, so handlers never see SQL and
  * a second backend could be added behind the same functions.
  *
- * SQLite in WAL mode, foreign_keys=ON, synchronous=FULL, busy_timeout set.
+ * SQLite in WAL mode, foreign_keys=ON, synchronous=FULL. No busy timeout by
+ * default: the daemon's connection lives on the event loop, which must never
+ * sleep on a lock, so a busy database comes back at once as -EBUSY and the
+ * caller retries on a timer. Tools (cqoctl) set one (store_set_busy_timeout).
  * The schema is a list of numbered migrations (daemon/migrations.c) applied at
  * open, tracked in PRAGMA user_version; a released migration is never edited.
  *
  * Errors: functions return 0 on success or a negative errno-style code:
- * -ENOENT (no such row), -EEXIST (unique conflict), -EIO (SQLite failure,
+ * -ENOENT (no such row), -EEXIST (unique conflict), -EBUSY (locked by
+ * another connection), -ENOSPC (disk full), -EIO (other SQLite failure,
  * logged once without parameters), -ENOMEM, -EINVAL.
+ *
+ * The transaction rule: the owner of a unit of work begins and ends its
+ * transaction — the inbox batch (one transaction per loop iteration, one
+ * savepoint per message, see daemon/inbox.h), an outbox pass, the reminder
+ * sweep, an alliance tick, each cqoctl command. Store functions and
+ * handlers never BEGIN: a store function that writes more than one row runs
+ * them under a savepoint of the caller's transaction (store_savepoint), and
+ * refuses to run without one (-EINVAL, logged as a bug).
  */
 #ifndef CQOD_STORE_H
 #define CQOD_STORE_H
@@ -33,13 +45,63 @@ int store_migrations_count(void);
 /* Applies migrations up to `target` only (tests of upgrades). */
 int store_open_at_version(const char *path, int target, struct store **out);
 
-/* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). Not nestable. */
+/* How long a statement waits for another connection's lock before it
+ * fails with -EBUSY; 0 (the default) fails at once. Only for processes that
+ * are not an event loop (cqoctl). */
+void store_set_busy_timeout(struct store *st, int ms);
+
+/* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK), for the owners of a
+ * unit of work only (see the transaction rule above). Not nestable. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
+/* true while a transaction is open. */
+bool store_in_txn(struct store *st);
+/* For owners of a small unit of work: begin, fn(st, arg), commit; rolled
+ * back when fn or the commit fails. Returns fn's or the commit's error. */
+int store_txn(struct store *st, int (*fn)(struct store *st, void *arg), void *arg);
 
+/* Savepoints nest inside the open transaction: store_savepoint opens one
+ * (-EINVAL, logged, when no transaction is open); store_savepoint_end
+ * closes the innermost: with rc == 0 it is released (its writes join the
+ * transaction), otherwise rolled back and released. Returns rc, or the
+ * error of ending it when rc was 0. */
+int store_savepoint(struct store *st);
+int store_savepoint_end(struct store *st, int rc);
+
+/* What the store met since the last store_fault_take, the worst first:
+ * TRANSIENT (busy, locked, disk full, I/O error, out of memory: may pass if
+ * the same work is tried again later), PERMANENT (corruption, misuse, a
+ * schema error: will not pass by retrying). Constraint failures are not
+ * faults: they are answers (-EEXIST, -EINVAL) the caller turns into a
+ * refusal. The dispatcher takes it after each command. */
+enum store_fault {
+	STORE_FAULT_NONE = 0,
+	STORE_FAULT_PERMANENT = 1,
+	STORE_FAULT_TRANSIENT = 2,
+};
+enum store_fault store_fault_take(struct store *st);
+
+/* Rows changed through this connection so far, leaving out conversation
+ * state (pending confirmations) and access-log rows: the difference
+ * across a command tells whether it changed the registry. */
+int64_t store_effects(struct store *st);
+
+/* Whether the last write reached the disk: false from a write (statement or
+ * COMMIT) that failed for lack of space or an I/O error until one succeeds
+ * again. *last_commit gets the unix time of the last successful COMMIT, 0
+ * none (may be NULL). */
+bool store_write_ok(const struct store *st, int64_t *last_commit);
+/* A cheap durable write that tells whether the disk takes writes now
+ * (store_write_ok follows it); for idle readiness probes, at most every
+ * few seconds. Needs no open transaction (returns -EBUSY inside one). */
+int store_probe_write(struct store *st);
+
+/* true when the database file can only be read (write-protected). */
+bool store_read_only(struct store *st);
 /* 0 when the database accepts a write (a write-lock probe inside a
- * transaction that is rolled back), negative otherwise. */
+ * transaction that is rolled back: nothing reaches the disk), -EBUSY
+ * inside a transaction or while another connection writes, -EROFS. */
 int store_check_writable(struct store *st);
 
 /* Describes the store's metrics: cqod_store_transaction_seconds{outcome}
@@ -54,6 +116,14 @@ void store_metrics_init(void);
  * for group commit. */
 int store_inbound_record(struct store *st, const char *platform, const char *msg_id,
                          int64_t now);
+/* Keeps `answer` (the text the platform reads from the HTTP response) with
+ * the record of (platform, msg_id), in the message's transaction. */
+int store_inbound_set_answer(struct store *st, const char *platform, const char *msg_id,
+                             const char *answer);
+/* The answer kept with (platform, msg_id) into *answer (caller frees; NULL
+ * when none was kept). -ENOENT when the id is not recorded. */
+int store_inbound_answer(struct store *st, const char *platform, const char *msg_id,
+                         char **answer);
 /* Deletes records older than `before` (unix seconds); *deleted may be NULL. */
 int store_inbound_prune(struct store *st, int64_t before, int *deleted);
 

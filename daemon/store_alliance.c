@@ -202,16 +202,11 @@ void store_alliance_actor_label(const struct store_actor *who, char *buf, size_t
 int store_alliance_in_txn(struct store *st, int (*fn)(struct store *st, void *arg),
                           void *arg)
 {
-	int rc = store_begin(st);
+	int rc = store_savepoint(st);
 
 	if (rc)
 		return rc;
-	rc = fn(st, arg);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
-	return rc;
+	return store_savepoint_end(st, fn(st, arg));
 }
 
 /* ---- creating and listing ---- */

@@ -8,7 +8,8 @@
  * blacklisted CQO drops off every alliance list at once and comes back if
  * the sanction is revoked (the membership row itself is kept for that).
  *
- * Changes run in their own transaction with their audit rows ("alliance",
+ * Changes run atomically (a savepoint of the caller's transaction) with
+ * their audit rows ("alliance",
  * "alliance_member"). Rows are copied into the caller's structs.
  */
 #ifndef CQOD_STORE_ALLIANCE_H

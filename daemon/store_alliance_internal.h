@@ -50,8 +50,8 @@ int store_alliance_audit_after(struct store *st, const struct store_actor *who,
 /* "platform:user" of the actor, for created_by columns. */
 void store_alliance_actor_label(const struct store_actor *who, char *buf, size_t len);
 
-/* Runs fn inside its own transaction (BEGIN IMMEDIATE ... COMMIT, rolled
- * back when fn fails). */
+/* Runs fn under a savepoint of the caller's transaction (rolled back when
+ * fn fails). */
 int store_alliance_in_txn(struct store *st, int (*fn)(struct store *st, void *arg),
                           void *arg);
 

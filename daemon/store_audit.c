@@ -101,94 +101,25 @@ int store_audit_list(struct store *st, int64_t appointment_id, size_t offset,
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail(st, "audit list", rc);
 }
 
-void store_access_log_queue(struct store *st, const struct store_actor *who, int64_t person_id,
-                            int64_t appointment_id, int64_t at)
-{
-	struct store_access_entry e = {
-		.person_id = person_id,
-		.appointment_id = appointment_id,
-		.at = at,
-		.platform = strdup(who->platform ? who->platform : ""),
-		.user_id = strdup(who->user_id ? who->user_id : ""),
-		.chat_id = strdup(who->chat_id ? who->chat_id : ""),
-	};
-	if (!e.platform || !e.user_id || !e.chat_id)
-		goto drop;
-	if (st->n_access == st->cap_access) {
-		size_t cap = st->cap_access ? st->cap_access * 2 : 64;
-		struct store_access_entry *q = realloc(st->access, cap * sizeof *q);
-		if (!q)
-			goto drop;
-		st->access = q;
-		st->cap_access = cap;
-	}
-	st->access[st->n_access++] = e;
-	return;
-drop:
-	log_warn("store: access log entry dropped: out of memory");
-	free(e.platform);
-	free(e.user_id);
-	free(e.chat_id);
-}
-
 static const char ACCESS_INSERT_SQL[] =
 	"INSERT INTO access_log (at, actor_platform, actor_user, chat_id, person_id, appointment_id)"
 	" VALUES (?, ?, ?, ?, ?, ?)";
 
-static void access_entry_free(struct store_access_entry *e)
+int store_access_log_add(struct store *st, const struct store_actor *who, int64_t person_id,
+                         int64_t appointment_id, int64_t at)
 {
-	free(e->platform);
-	free(e->user_id);
-	free(e->chat_id);
-}
-
-int store_access_log_flush(struct store *st)
-{
-	if (st->n_access == 0 || !sqlite3_get_autocommit(st->db))
-		return 0;
-	int rc = store_begin(st);
-	if (rc < 0)
-		return rc;
 	sqlite3_stmt *s = store_prepare(st, ACCESS_INSERT_SQL);
-	if (!s) {
-		store_rollback(st);
+	if (!s)
 		return -EIO;
-	}
-	for (size_t i = 0; i < st->n_access && rc == 0; i++) {
-		struct store_access_entry *e = &st->access[i];
-		sqlite3_bind_int64(s, 1, e->at);
-		store_bind_text(s, 2, e->platform);
-		store_bind_text(s, 3, e->user_id);
-		store_bind_text(s, 4, e->chat_id);
-		sqlite3_bind_int64(s, 5, e->person_id);
-		sqlite3_bind_int64(s, 6, e->appointment_id);
-		int step = sqlite3_step(s);
-		store_stmt_done(s);
-		if (step != SQLITE_DONE)
-			rc = store_fail(st, "access log insert", step);
-	}
-	if (rc == 0)
-		rc = store_commit(st);
-	else
-		store_rollback(st);
-	if (rc == 0) {
-		for (size_t i = 0; i < st->n_access; i++)
-			access_entry_free(&st->access[i]);
-		st->n_access = 0;
-	}
-	return rc;
-}
-
-size_t store_access_log_pending(const struct store *st)
-{
-	return st->n_access;
-}
-
-void store_access_log_discard(struct store *st)
-{
-	for (size_t i = 0; i < st->n_access; i++)
-		access_entry_free(&st->access[i]);
-	free(st->access);
-	st->access = NULL;
-	st->n_access = st->cap_access = 0;
+	sqlite3_bind_int64(s, 1, at);
+	store_bind_text(s, 2, who->platform ? who->platform : "");
+	store_bind_text(s, 3, who->user_id ? who->user_id : "");
+	store_bind_text(s, 4, who->chat_id ? who->chat_id : "");
+	sqlite3_bind_int64(s, 5, person_id);
+	sqlite3_bind_int64(s, 6, appointment_id);
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		store_note_bookkeeping(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "access log insert", rc);
 }

@@ -4,9 +4,9 @@
  * command, which entity, and JSON snapshots before and after. Rows are never
  * updated or deleted (triggers in the schema refuse it).
  *
- * Full (unmasked) displays of a personal record are logged in access_log.
- * They are queued in memory and written in batches by store_access_log_flush
- * (the daemon calls it from a timer), so a query costs no disk flush.
+ * Full (unmasked) displays of a personal record are logged in access_log,
+ * in the transaction of the command that showed them: the display and its
+ * log row commit together (the batch's one commit pays the disk flush).
  */
 #ifndef CQOD_STORE_AUDIT_H
 #define CQOD_STORE_AUDIT_H
@@ -58,13 +58,9 @@ struct store_audit_row {
 int store_audit_list(struct store *st, int64_t appointment_id, size_t offset,
                      struct store_audit_row *out, size_t max, size_t *n, size_t *total);
 
-/* Queues one "who viewed whose full record" entry (copied). Never fails the
- * caller: on ENOMEM the entry is dropped with a warning. */
-void store_access_log_queue(struct store *st, const struct store_actor *who, int64_t person_id,
-                            int64_t appointment_id, int64_t at);
-/* Writes the queued entries in one transaction (skipped, and left queued,
- * while another transaction is open). Returns 0 or a negative error. */
-int store_access_log_flush(struct store *st);
-size_t store_access_log_pending(const struct store *st);
+/* Writes one "who viewed whose full record" row. Call inside the
+ * transaction of the command that shows the record. */
+int store_access_log_add(struct store *st, const struct store_actor *who, int64_t person_id,
+                         int64_t appointment_id, int64_t at);
 
 #endif

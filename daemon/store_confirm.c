@@ -25,6 +25,8 @@ static int purge(struct store *st, int64_t now)
 	sqlite3_bind_int64(s, 1, now);
 	int rc = sqlite3_step(s);
 	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		store_note_bookkeeping(st);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm purge", rc);
 }
 
@@ -41,6 +43,8 @@ int store_confirm_drop(struct store *st, const char *platform, const char *user_
 	if (dropped)
 		*dropped = sqlite3_changes(st->db) > 0;
 	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		store_note_bookkeeping(st);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm drop", rc);
 }
 
@@ -63,6 +67,8 @@ int store_confirm_put(struct store *st, const char *platform, const char *user_i
 	sqlite3_bind_int64(s, 5, expires_at);
 	rc = sqlite3_step(s);
 	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		store_note_bookkeeping(st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return -EEXIST;
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm put", rc);
@@ -87,6 +93,8 @@ int store_confirm_take(struct store *st, const char *platform, const char *user_
 	while (rc == SQLITE_ROW)
 		rc = sqlite3_step(s);
 	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		store_note_bookkeeping(st);
 	if (rc != SQLITE_DONE) {
 		free(*command);
 		*command = NULL;

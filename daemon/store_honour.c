@@ -75,16 +75,12 @@ static int honour_insert(struct store *st, const struct store_actor *who, int64_
 int store_honour_add(struct store *st, const struct store_actor *who, int64_t appointment_id,
                      const char *name, int year, int64_t now, int64_t *id)
 {
-	int rc = store_begin(st);
+	int rc = store_savepoint(st);
 
 	if (rc)
 		return rc;
 	rc = honour_insert(st, who, appointment_id, name, year, now, id);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
-	return rc;
+	return store_savepoint_end(st, rc);
 }
 
 int store_honour_list(struct store *st, int64_t person_id, struct store_honour *out, size_t max,

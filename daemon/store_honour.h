@@ -13,7 +13,7 @@ struct store_actor;
 
 /* Records honour `name` of `year` for the person of appointment
  * `appointment_id`, with its audit row (entity "honour", record_id = the
- * appointment), in one transaction; *id gets its id. -ENOENT: no such
+ * appointment), atomically; *id gets its id. -ENOENT: no such
  * appointment; -EEXIST: the person already has this honour for that year;
  * -EINVAL: a value breaks a schema check. */
 int store_honour_add(struct store *st, const struct store_actor *who, int64_t appointment_id,

@@ -211,22 +211,18 @@ static int identity_change(struct store *st, const struct store_actor *who, cons
 	return rc;
 }
 
-/* Runs identity_change in a transaction of its own. */
+/* Runs identity_change under a savepoint of the caller's transaction. */
 static int identity_change_tx(struct store *st, const struct store_actor *who,
                               const char *platform, const char *user_id,
                               const struct store_identity *id)
 {
 	if (!st || !who || !platform || !user_id)
 		return -EINVAL;
-	int rc = store_begin(st);
+	int rc = store_savepoint(st);
 	if (rc < 0)
 		return rc;
 	rc = identity_change(st, who, platform, user_id, id);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc < 0)
-		store_rollback(st);
-	return rc;
+	return store_savepoint_end(st, rc);
 }
 
 int store_identity_grant(struct store *st, const struct store_actor *who, const char *platform,

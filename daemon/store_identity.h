@@ -3,7 +3,8 @@
  * identity (store_identity_get) and the unaudited store_identity_set used by
  * cqoctl are declared in store.h.
  *
- * Every change runs in its own transaction together with its "identity"
+ * Every change runs atomically (a savepoint of the caller's transaction)
+ * together with its "identity"
  * audit row (before/after JSON: platform, user_id, role, scope_region,
  * alliance_id, person_id; entity id: the person for a cqo, else 0). A cqo
  * identity's audit row also names the person's newest appointment as its

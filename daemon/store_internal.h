@@ -23,24 +23,22 @@ struct store_stmt_slot {
 	sqlite3_stmt *stmt;
 };
 
-/* A queued access_log row (store_audit.c); strings owned. */
-struct store_access_entry {
-	int64_t at, person_id, appointment_id;
-	char *platform, *user_id, *chat_id;
-};
-
 struct store {
 	sqlite3 *db;                         /* owned; closed by store_close */
 	struct store_stmt_slot *slots;       /* owned; open addressing, power of 2 */
 	size_t n_slots, n_stmts;
-	struct store_access_entry *access;   /* owned; queued access_log rows */
-	size_t n_access, cap_access;
 	uint64_t txn_start_ns;               /* clock_mono_ns() at BEGIN; 0: not timed */
 	/* The outbox dispatcher's wake-up (store_outbox_set_wake), called after
 	 * a commit that wrote outbox rows (outbox_dirty). */
 	void (*outbox_wake)(void *arg);
 	void *outbox_wake_arg;
 	bool outbox_dirty;
+	enum store_fault fault;              /* worst since store_fault_take */
+	int savepoints;                      /* open savepoints (store_savepoint) */
+	int64_t bookkeeping;                 /* rows store_effects leaves out */
+	bool write_failed;                   /* the last write hit FULL or IOERR */
+	int64_t last_commit;                 /* unix seconds of the last good COMMIT */
+	int64_t changes_at_begin;            /* total changes when BEGIN ran */
 };
 
 /* Migration scripts (daemon/migrations.c): the SQL that takes the schema
@@ -53,9 +51,6 @@ const char *store_migration_sql(int version);
  * (logged) if it cannot be prepared. Owned by the store. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
 
-/* Drops queued access-log rows without writing them (store_close, after a
- * last flush attempt). */
-void store_access_log_discard(struct store *st);
 /* Resets a statement and clears its bindings after use. */
 void store_stmt_done(sqlite3_stmt *s);
 
@@ -66,6 +61,10 @@ int store_errno(int rc);
 /* Logs "store: <what>: <sqlite message>" once (never parameter values) and
  * returns store_errno(rc). */
 int store_fail(struct store *st, const char *what, int rc);
+
+/* Counts the rows the last statement changed as bookkeeping (left out of
+ * store_effects). */
+void store_note_bookkeeping(struct store *st);
 
 /* Runs SQL without parameters (schema, pragmas); logs and maps failures. */
 int store_exec(struct store *st, const char *sql, const char *what);

@@ -6,9 +6,8 @@
  * One row per rendered part, keyed "<idem_key>#<n>" (n from 1), so the
  * parts of one message go out in order and a second enqueue of the same
  * message finds part 1 taken and changes nothing. The rows of one call are
- * inserted under a savepoint of the caller's transaction (or in one of
- * their own when none is open): on any failure none of them remain, and
- * the caller's own work is left as it was. The commit that makes them
+ * inserted under a savepoint of the caller's transaction: on any failure
+ * none of them remain, and the caller's own work is left as it was. The commit that makes them
  * visible wakes the dispatcher (store_commit calls the wake-up when
  * outbox_dirty is set).
  */
@@ -27,8 +26,9 @@
 
 static const char ENQUEUE_SQL[] =
 	"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
-	" not_before, created_at, updated_at, request_id)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)"
+	" not_before, created_at, updated_at, request_id, state, sent_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9,"
+	"  CASE WHEN ?10 THEN 'inflight' ELSE 'pending' END, CASE WHEN ?10 THEN ?8 END)"
 	" ON CONFLICT (idem_key) DO NOTHING";
 
 void store_outbox_set_wake(struct store *st, void (*wake)(void *arg), void *arg)
@@ -44,10 +44,18 @@ static const char *chat_kind_of(const struct dest *d)
 	return d->kind == DEST_CHAT || d->kind == DEST_ROBOT ? "group" : "private";
 }
 
+/* How the rows of one message are written. */
+struct enqueue_how {
+	int64_t not_before, now;
+	const char *request_id;   /* decimal text, NULL when none */
+	bool claimed;             /* inflight for a fast path, not pending */
+	int64_t *ids;             /* row ids by part, or NULL */
+};
+
 /* Inserts part n (from 1); 0, -EEXIST when the key is taken, or -EIO. */
 static int insert_part(struct store *st, const struct dest *d, const char *dest_text,
-                       const char *key, size_t n, const char *payload, int64_t not_before,
-                       int64_t now, const char *request_id)
+                       const char *key, size_t n, const char *payload,
+                       const struct enqueue_how *how)
 {
 	char part_key[512];
 	int len = snprintf(part_key, sizeof part_key, "%s#%zu", key, n);
@@ -63,88 +71,76 @@ static int insert_part(struct store *st, const struct dest *d, const char *dest_
 	store_bind_text(s, 4, dest_text);
 	store_bind_text(s, 5, chat_kind_of(d));
 	store_bind_text(s, 6, payload);
-	sqlite3_bind_int64(s, 7, not_before);
-	sqlite3_bind_int64(s, 8, now);
-	store_bind_text(s, 9, request_id);
+	sqlite3_bind_int64(s, 7, how->not_before);
+	sqlite3_bind_int64(s, 8, how->now);
+	store_bind_text(s, 9, how->request_id);
+	sqlite3_bind_int(s, 10, how->claimed);
 	int rc = sqlite3_step(s);
 	store_stmt_done(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "outbox enqueue", rc);
-	return sqlite3_changes(st->db) > 0 ? 0 : -EEXIST;
+	if (sqlite3_changes(st->db) == 0)
+		return -EEXIST;
+	if (how->ids)
+		how->ids[n - 1] = sqlite3_last_insert_rowid(st->db);
+	return 0;
 }
 
+/* Inserts parts first..n under a savepoint of the caller's transaction. */
 static int insert_parts(struct store *st, const struct dest *d, const struct rendered *parts,
-                        size_t first, const char *idem_key, int64_t not_before,
-                        uint64_t request_id)
+                        size_t first, const char *idem_key, uint64_t request_id,
+                        struct enqueue_how *how)
 {
 	char dest_text[DEST_TEXT_MAX], req[24];
-	int64_t now = clock_now();
 	int rc = dest_format(d, dest_text, sizeof dest_text);
 
 	if (rc < 0)
 		return -EINVAL;
 	snprintf(req, sizeof req, "%" PRIu64, request_id);
-	for (size_t i = first; i < parts->n; i++) {
-		rc = insert_part(st, d, dest_text, idem_key, i + 1, parts->bodies[i],
-		                 not_before > 0 ? not_before : now, now, request_id ? req : NULL);
+	how->request_id = request_id ? req : NULL;
+	rc = store_savepoint(st);
+	if (rc)
+		return rc;
+	for (size_t i = first; rc == 0 && i < parts->n; i++) {
+		rc = insert_part(st, d, dest_text, idem_key, i + 1, parts->bodies[i], how);
 		/* Only the first part decides whether the message is new: a later
-		 * part's key can only be taken by a different message's odd key. */
-		if (rc == -EEXIST && i > first)
+		 * part's key can only be taken by a different message's odd key;
+		 * then that part has no row of this message. */
+		if (rc == -EEXIST && i > first) {
+			if (how->ids)
+				how->ids[i] = 0;
 			rc = 0;
-		if (rc < 0)
-			return rc;
+		}
 	}
-	return 0;
+	rc = store_savepoint_end(st, rc);
+	if (rc == 0)
+		st->outbox_dirty = true;
+	return rc;
 }
 
-/* Savepoint statements, each at its own call site (statement cache). */
-static int savepoint_step(struct store *st, const char *sql)
+int store_outbox_enqueue_claimed(struct store *st, const struct dest *d,
+                                 const struct rendered *parts, const char *idem_key,
+                                 uint64_t request_id, int64_t *ids)
 {
-	sqlite3_stmt *s = store_prepare(st, sql);
-	if (!s)
-		return -EIO;
-	int rc = sqlite3_step(s);
-	store_stmt_done(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "outbox savepoint", rc);
-}
+	int64_t now = clock_now();
+	struct enqueue_how how = {.not_before = now, .now = now, .claimed = true, .ids = ids};
 
-static const char SAVEPOINT_SQL[] = "SAVEPOINT outbox_enqueue";
-static const char RELEASE_SQL[] = "RELEASE outbox_enqueue";
-static const char ROLLBACK_TO_SQL[] = "ROLLBACK TO outbox_enqueue";
+	if (!st || !d || !parts || parts->n == 0 || !idem_key || !*idem_key || !ids)
+		return -EINVAL;
+	return insert_parts(st, d, parts, 0, idem_key, request_id, &how);
+}
 
 int store_outbox_enqueue_rendered(struct store *st, const struct dest *d,
                                   const struct rendered *parts, size_t first,
                                   const char *idem_key, int64_t not_before,
                                   uint64_t request_id)
 {
-	bool own_txn;
-	int rc;
+	int64_t now = clock_now();
+	struct enqueue_how how = {.not_before = not_before > 0 ? not_before : now, .now = now};
 
 	if (!st || !d || !parts || first >= parts->n || !idem_key || !*idem_key || not_before < 0)
 		return -EINVAL;
-	/* Outside a transaction the enqueue is one of its own. */
-	own_txn = sqlite3_get_autocommit(st->db);
-	rc = own_txn ? store_begin(st) : savepoint_step(st, SAVEPOINT_SQL);
-	if (rc == 0) {
-		rc = insert_parts(st, d, parts, first, idem_key, not_before, request_id);
-		if (own_txn) {
-			if (rc == 0) {
-				st->outbox_dirty = true;
-				rc = store_commit(st);
-			}
-			if (rc < 0)
-				store_rollback(st);
-		} else {
-			if (rc < 0)
-				savepoint_step(st, ROLLBACK_TO_SQL);
-			int rel = savepoint_step(st, RELEASE_SQL);
-			if (rc == 0 && rel < 0)
-				rc = rel;
-			if (rc == 0)
-				st->outbox_dirty = true;
-		}
-	}
-	return rc;
+	return insert_parts(st, d, parts, first, idem_key, request_id, &how);
 }
 
 int store_outbox_enqueue(struct store *st, const struct dest *d, const struct reply *r,

@@ -37,6 +37,17 @@ int store_outbox_enqueue_rendered(struct store *st, const struct dest *d,
                                   const char *idem_key, int64_t not_before,
                                   uint64_t request_id);
 
+/* The rows of an answer a fast path sends itself (a passive reply, a
+ * session webhook, the reply API): inserted like store_outbox_enqueue_rendered
+ * from part 1, but already inflight (claimed), so the dispatcher leaves
+ * them to the fast path, which settles them through outbox_settle once
+ * sent. If the process dies first, store_outbox_recover at the next start
+ * makes them pending and the dispatcher delivers them. ids[parts->n] gets
+ * the row ids. -EEXIST when the key is taken (nothing inserted). */
+int store_outbox_enqueue_claimed(struct store *st, const struct dest *d,
+                                 const struct rendered *parts, const char *idem_key,
+                                 uint64_t request_id, int64_t *ids);
+
 /* The dispatcher's wake-up: called once after a commit that enqueued rows
  * (on the thread that committed). NULL to unset. */
 void store_outbox_set_wake(struct store *st, void (*wake)(void *arg), void *arg);

@@ -229,20 +229,14 @@ int store_outbox_retry_dead(struct store *st, int64_t now, int *n)
 int store_outbox_drop(struct store *st, int64_t id)
 {
 	int changed = 0;
-	bool own_txn = sqlite3_get_autocommit(st->db);
-	int rc = own_txn ? store_begin(st) : 0;
+	int rc = store_savepoint(st);
 
-	if (rc == 0)
-		rc = step_id(st, UNLINK_SQL, id, -1, &changed, "outbox unlink");
+	if (rc)
+		return rc;
+	rc = step_id(st, UNLINK_SQL, id, -1, &changed, "outbox unlink");
 	if (rc == 0)
 		rc = step_id(st, DROP_SQL, id, -1, &changed, "outbox drop");
 	if (rc == 0 && !changed)
 		rc = -ENOENT;
-	if (own_txn) {
-		if (rc == 0)
-			rc = store_commit(st);
-		if (rc < 0)
-			store_rollback(st);
-	}
-	return rc;
+	return store_savepoint_end(st, rc);
 }

@@ -136,9 +136,6 @@ static int load_lines(struct store *st, FILE *fp, const char *path, int *loaded)
 int store_regions_load_csv(struct store *st, const char *path, int *loaded)
 {
 	int count = 0, rc;
-	/* Joins the caller's transaction if there is one; else makes its own,
-	 * so a bad line leaves the table as it was. */
-	bool own = sqlite3_get_autocommit(st->db);
 	FILE *fp = fopen(path, "r");
 
 	if (!fp) {
@@ -146,14 +143,11 @@ int store_regions_load_csv(struct store *st, const char *path, int *loaded)
 		log_warn("store: cannot open %s: %s", path, strerror(errno));
 		return rc;
 	}
-	rc = own ? store_begin(st) : 0;
+	/* Under a savepoint, so a bad line leaves the table as it was. */
+	rc = store_savepoint(st);
 	if (rc == 0)
-		rc = load_lines(st, fp, path, &count);
+		rc = store_savepoint_end(st, load_lines(st, fp, path, &count));
 	fclose(fp);
-	if (own && rc == 0)
-		rc = store_commit(st);
-	if (own && rc != 0)
-		store_rollback(st);
 	if (rc == 0 && loaded)
 		*loaded = count;
 	return rc;

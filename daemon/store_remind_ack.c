@@ -106,19 +106,15 @@ static int newest_record(struct store *st, int64_t person_id, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : store_fail(st, "newest record", rc);
 }
 
-/* Runs body() in a transaction of its own. */
+/* Runs body() under a savepoint of the caller's transaction. */
 static int in_tx(struct store *st, int (*body)(struct store *st, void *arg), void *arg)
 {
-	int rc = store_begin(st);
+	int rc = store_savepoint(st);
 
 	if (rc < 0)
 		return rc;
 	rc = body(st, arg);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc < 0)
-		store_rollback(st);
-	return rc;
+	return store_savepoint_end(st, rc);
 }
 
 struct ack_person {

@@ -168,17 +168,14 @@ int store_sanction_issue(struct store *st, const struct store_actor *who,
                          const struct store_sanction_new *s, int64_t *id, bool *removed)
 {
 	bool changed = false;
-	int rc = store_begin(st);
+	int rc = store_savepoint(st);
 
 	if (rc)
 		return rc;
 	rc = sanction_insert(st, who, s, id, &changed);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc) {
-		store_rollback(st);
+	rc = store_savepoint_end(st, rc);
+	if (rc)
 		changed = false;
-	}
 	if (removed)
 		*removed = changed;
 	return rc;
@@ -316,17 +313,14 @@ int store_sanction_revoke(struct store *st, const struct store_actor *who, int64
 {
 	struct store_sanction old;
 	enum store_revoke_effect eff = STORE_REVOKE_PLAIN;
-	int rc = store_begin(st);
+	int rc = store_savepoint(st);
 
 	if (rc)
 		return rc;
 	rc = revoke_in_tx(st, who, id, note, now, &old, &eff);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc) {
-		store_rollback(st);
+	rc = store_savepoint_end(st, rc);
+	if (rc)
 		eff = STORE_REVOKE_PLAIN;
-	}
 	if (out)
 		*out = old;
 	if (effect)

@@ -26,7 +26,7 @@ struct store_signup_state {
 int store_signup_get(struct store *st, int64_t event_id, int64_t person_id,
                      struct store_signup_state *out);
 
-/* Signs the person up (own transaction): a place while fewer than
+/* Signs the person up (atomically, in the caller's transaction): a place while fewer than
  * `capacity` hold one (0: no limit), else the waiting list. -EEXIST when
  * they are signed up already (*out tells how). */
 int store_signup_add(struct store *st, const struct store_actor *who, int64_t event_id,

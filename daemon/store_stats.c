@@ -267,13 +267,9 @@ int store_target_set(struct store *st, const struct store_actor *who, const char
 	int rc = store_region_name(st, region, name, sizeof name);
 	if (rc < 0)
 		return rc == -ENOENT ? -EINVAL : rc;
-	rc = store_begin(st);
+	rc = store_savepoint(st);
 	if (rc < 0)
 		return rc;
 	rc = target_change(st, who, region, category, year, rate, had_old, old_rate);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc < 0)
-		store_rollback(st);
-	return rc;
+	return store_savepoint_end(st, rc);
 }

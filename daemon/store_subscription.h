@@ -2,8 +2,8 @@
  * An alliance's groups: the chats and group robots its notices go to
  * (subscriptions). A chat is an app group chat on a platform instance
  * (DEST_CHAT); a robot is a configured send-only group robot (DEST_ROBOT,
- * instance = the robot section's name, no chat id). Changes run in their
- * own transaction with a "subscription" audit row.
+ * instance = the robot section's name, no chat id). Changes run in the
+ * caller's transaction with a "subscription" audit row.
  */
 #ifndef CQOD_STORE_SUBSCRIPTION_H
 #define CQOD_STORE_SUBSCRIPTION_H

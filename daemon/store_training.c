@@ -64,16 +64,12 @@ static int training_insert(struct store *st, const struct store_actor *who,
 int store_training_add(struct store *st, const struct store_actor *who,
                        const struct store_training_new *t, int64_t *id)
 {
-	int rc = store_begin(st);
+	int rc = store_savepoint(st);
 
 	if (rc)
 		return rc;
 	rc = training_insert(st, who, t, id);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
-	return rc;
+	return store_savepoint_end(st, rc);
 }
 
 int store_training_hours(struct store *st, int64_t person_id, int year, double *out)

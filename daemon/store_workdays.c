@@ -134,14 +134,11 @@ int store_workdays_load_csv(struct store *st, const char *path, struct store_wor
 		rc = parse(text + skip, len - skip, &entries, &n, &out->bad_line);
 	}
 	if (rc == 0)
-		rc = store_begin(st);
+		rc = store_savepoint(st);
 	if (rc == 0) {
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			rc = put(st, &entries[i], &out->changed);
-		if (rc == 0)
-			rc = store_commit(st);
-		if (rc < 0)
-			store_rollback(st);
+		rc = store_savepoint_end(st, rc);
 	}
 	if (rc == 0)
 		out->rows = (int)n;

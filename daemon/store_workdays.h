@@ -21,7 +21,7 @@ struct store_workdays_load {
 	unsigned bad_line;   /* -EINVAL: the first line that is not a valid entry */
 };
 
-/* Loads the file at `path` in one transaction: a header line, then
+/* Loads the file at `path` atomically, inside the caller's transaction: a header line, then
  * date,kind[,name] lines with a real YYYY-MM-DD date. Nothing is written
  * unless every line is valid. Returns 0; -EINVAL (out->bad_line says where),
  * -errno when the file cannot be read, -ENOMEM, -EIO. */

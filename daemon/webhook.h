@@ -1,8 +1,9 @@
 /*
  * What the webhook flows (daemon/webhook_<platform>.c) share: counting and
- * refusing requests, running a message as a command, and answering it out of
- * band through the sender. Every flow follows the same order: verify, decode,
- * record the message id in the inbox (group commit), acknowledge, run, answer.
+ * refusing requests, running a message as one unit of the inbox's batch,
+ * and delivering its answer. Every flow follows the same order: verify,
+ * decode, submit to the inbox (id, command and answer commit together),
+ * and only after the COMMIT acknowledge and deliver the answer.
  */
 #ifndef CQOD_WEBHOOK_H
 #define CQOD_WEBHOOK_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 
 #include "../messages/chat.h"
+#include "../messages/platform.h"
 #include "../messages/reply.h"
 
 struct app;
@@ -45,18 +47,61 @@ void webhook_reject(struct http_request *req, const struct webhook_where *w, int
  * instances of one platform may share message ids. */
 void webhook_source(const struct webhook_where *w, char *buf, size_t len);
 
-/* The answer to msg into out (initialized by the caller): the command's
- * reply when `supported`, else the polite TXT_UNSUPPORTED_MSG for message
- * types cqod cannot read. Returns 0 or -ENOMEM. */
-int webhook_run(struct app *app, const struct chat_msg *msg, bool supported,
-                struct reply *out);
+/*
+ * One inbound message on its way through the inbox (daemon/inbox.h): each
+ * flow's job embeds it and fills the top half; the inbox runs it as one
+ * unit of the batch (handlers/dispatch.h), then `finish` answers the
+ * platform after the COMMIT:
+ *  - result INBOX_RETRY: nothing was recorded; answer so the platform
+ *    sends it again (a status or a closed connection, per platform);
+ *  - INBOX_DUPLICATE: acknowledge; with keep_answer, `answer` holds the
+ *    first run's answer;
+ *  - INBOX_DONE: acknowledge and deliver the answer: `answer` (keep_answer)
+ *    or the claimed outbox rows, sent by webhook_deliver.
+ * finish must free the job (webhook_msg_free frees this part).
+ */
+struct webhook_msg {
+	struct app *app;
+	struct http_request *req;
+	const struct chat_msg *msg;   /* borrowed from the job */
+	const char *dedupe_id;        /* borrowed from the job */
+	const char *reply_key;        /* the answer's outbox key ends with it; borrowed */
+	char source[64];              /* "platform:name", the dedupe namespace */
+	bool run_command;             /* false: record the id only (events) */
+	bool supported;               /* false: answered TXT_UNSUPPORTED_MSG */
+	bool keep_answer;             /* the HTTP response is the answer (generic) */
+	char *(*render_answer)(const struct reply *r);   /* keep_answer: heap text */
+	void (*finish)(struct webhook_msg *wm);
 
-/* Sends r to msg's conversation out of band: dest_for_reply, render_message
- * (idem_key may be NULL), then sender_send of each part in order, the next
- * after the previous one is done. Delivery failures are logged (never the
- * text). Returns 0 once sending has started, or a negative error (logged)
- * when nothing could be sent. msg and r are only read during the call. */
-int webhook_send_reply(struct app *app, const struct chat_msg *msg, const struct reply *r,
-                       const char *idem_key);
+	int result;                   /* enum inbox_result, for finish */
+	struct reply reply;           /* the command's answer (INBOX_DONE) */
+	char *answer;                 /* keep_answer: rendered answer; owned */
+	struct dest dest;             /* else: where the answer goes, */
+	struct rendered parts;        /* its parts (owned) */
+	int64_t *row_ids;             /* and their claimed outbox rows (owned) */
+};
+
+/* Fills the common part of wm (zeroing the rest): source from w, msg and
+ * dedupe_id borrowed, run_command and supported true. */
+void webhook_msg_init(struct webhook_msg *wm, struct app *app, struct http_request *req,
+                      const struct webhook_where *w, const struct chat_msg *msg,
+                      const char *dedupe_id);
+
+/* Hands wm to the inbox. 0, or a negative error (finish is never called). */
+int webhook_submit(struct webhook_msg *wm);
+
+/* Frees what wm owns (not wm itself). */
+void webhook_msg_free(struct webhook_msg *wm);
+
+/* The fast path for an INBOX_DONE answer: sends its claimed rows in order
+ * through the sender and settles each with the outbox (daemon/outbox.h);
+ * a part that fails ends the fast path, and it and the rest go to the
+ * outbox's rules (retried in order, or dead with the first). Takes the
+ * parts and row ids from wm. */
+void webhook_deliver(struct webhook_msg *wm);
+
+/* Settles the claimed rows of wm as delivered another way (the passive
+ * reply in the HTTP response). */
+void webhook_delivered(struct webhook_msg *wm);
 
 #endif

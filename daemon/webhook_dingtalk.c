@@ -1,9 +1,12 @@
 /*
  * The DingTalk app robot in HTTP mode, /webhook/dingtalk/<name> (PROTOCOLS.md
- * §2.1-2.2). Verify the timestamp signature, decode, record msgId in the
- * inbox, answer 200 "{}", then run the command and send its reply through
+ * §2.1-2.2). Verify the timestamp signature, decode, and run the message
+ * as one unit of the inbox's batch (msgId, command and answer commit
+ * together); after the COMMIT answer 200 "{}" and send the answer through
  * the sessionWebhook (DingTalk's documented reply path; a reply in the HTTP
- * response is not supported by app robots).
+ * response is not supported by app robots). DingTalk documents no retry
+ * for HTTP mode: a failure that may pass closes the connection unanswered,
+ * the one signal any client treats as "not delivered".
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,38 +25,28 @@
 #define JSON "application/json"
 
 struct dingtalk_job {
-	struct app *app;
-	struct http_request *req;
+	struct webhook_msg wm;   /* first: the inbox's view of it */
 	struct dingtalk_msg dm;
 	char name[33];
 };
 
 static void job_free(struct dingtalk_job *job)
 {
+	webhook_msg_free(&job->wm);
 	dingtalk_msg_free(&job->dm);
 	free(job);
 }
 
-static void on_recorded(void *arg, int status)
+static void finish(struct webhook_msg *wm)
 {
-	struct dingtalk_job *job = arg;
-	struct chat_msg *m = &job->dm.msg;
+	struct dingtalk_job *job = (struct dingtalk_job *)wm;
 
-	if (status == -EEXIST) {
-		webhook_count("dingtalk", "duplicate");
-		router_respond(job->req, ROUTE, 200, JSON, "{}", 2);
-	} else if (status < 0) {
-		webhook_count("dingtalk", "error");
-		router_respond(job->req, ROUTE, 503, JSON, "{}", 2);
+	if (wm->result == INBOX_RETRY) {
+		router_abort(wm->req, ROUTE);
 	} else {
-		struct reply r;
-
-		webhook_count("dingtalk", job->dm.is_text ? "accepted" : "unsupported");
-		router_respond(job->req, ROUTE, 200, JSON, "{}", 2);
-		reply_init(&r);
-		if (webhook_run(job->app, m, job->dm.is_text, &r) == 0)
-			webhook_send_reply(job->app, m, &r, m->msg_id);
-		reply_free(&r);
+		router_respond(wm->req, ROUTE, 200, JSON, "{}", 2);
+		if (wm->result == INBOX_DONE)
+			webhook_deliver(wm);
 	}
 	job_free(job);
 }
@@ -64,7 +57,6 @@ void webhook_dingtalk(struct app *app, struct http_request *req, const char *nam
 	const char *secret = inst ? config_instance_get(inst, "app_secret") : NULL;
 	struct webhook_where w = {.platform = "dingtalk", .route = ROUTE, .name = name};
 	const char *why = NULL;
-	char source[64];
 	int rc;
 
 	if (!secret) {
@@ -105,10 +97,11 @@ void webhook_dingtalk(struct app *app, struct http_request *req, const char *nam
 	}
 	m->received_at = clock_now();
 	m->request_id = req->id;
-	job->app = app;
-	job->req = req;
-	webhook_source(&w, source, sizeof source);
-	if (inbox_submit(app->inbox, source, m->msg_id, on_recorded, job) < 0) {
+	w.name = job->name;
+	webhook_msg_init(&job->wm, app, req, &w, m, m->msg_id);
+	job->wm.supported = job->dm.is_text;
+	job->wm.finish = finish;
+	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(req, &w, 503, "error", "inbox unavailable");
 		job_free(job);
 	}

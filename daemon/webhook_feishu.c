@@ -6,9 +6,11 @@
  * good X-Lark-Signature over the raw body (the URL-check challenge need not:
  * Feishu does not sign it). Without one the body is plaintext. Either way the
  * verification token inside must match. A challenge is answered at once; a
- * message is recorded by event_id in the inbox, acknowledged with 200 "{}",
- * then run, and its reply goes out through the reply API; other events are
- * acknowledged and dropped.
+ * message runs as one unit of the inbox's batch (event_id, command and
+ * answer commit together), is acknowledged with 200 "{}" after the COMMIT,
+ * and its answer goes out through the reply API; other events are
+ * acknowledged and dropped. Feishu pushes an event again when it gets no
+ * 200: a failure that may pass is answered 503.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,39 +29,28 @@
 #define JSON "application/json"
 
 struct feishu_job {
-	struct app *app;
-	struct http_request *req;
+	struct webhook_msg wm;   /* first: the inbox's view of it */
 	struct feishu_event ev;
 	char name[33];
 };
 
 static void job_free(struct feishu_job *job)
 {
+	webhook_msg_free(&job->wm);
 	feishu_event_free(&job->ev);
 	free(job);
 }
 
-static void on_recorded(void *arg, int status)
+static void finish(struct webhook_msg *wm)
 {
-	struct feishu_job *job = arg;
-	struct chat_msg *m = &job->ev.msg;
-	bool supported = job->ev.kind == FEISHU_MESSAGE;
+	struct feishu_job *job = (struct feishu_job *)wm;
 
-	if (status == -EEXIST) {
-		webhook_count("feishu", "duplicate");
-		router_respond(job->req, ROUTE, 200, JSON, "{}", 2);
-	} else if (status < 0) {
-		webhook_count("feishu", "error");
-		router_respond(job->req, ROUTE, 503, JSON, "{}", 2);
+	if (wm->result == INBOX_RETRY) {
+		router_respond(wm->req, ROUTE, 503, JSON, "{}", 2);
 	} else {
-		struct reply r;
-
-		webhook_count("feishu", supported ? "accepted" : "unsupported");
-		router_respond(job->req, ROUTE, 200, JSON, "{}", 2);
-		reply_init(&r);
-		if (webhook_run(job->app, m, supported, &r) == 0)
-			webhook_send_reply(job->app, m, &r, job->ev.event_id);
-		reply_free(&r);
+		router_respond(wm->req, ROUTE, 200, JSON, "{}", 2);
+		if (wm->result == INBOX_DONE)
+			webhook_deliver(wm);
 	}
 	job_free(job);
 }
@@ -177,13 +168,13 @@ void webhook_feishu(struct app *app, struct http_request *req, const char *name)
 		router_respond(req, ROUTE, 200, JSON, "{}", 2);
 		goto done;
 	}
-	char source[64];
-	job->app = app;
-	job->req = req;
 	job->ev.msg.received_at = clock_now();
 	job->ev.msg.request_id = req->id;
-	webhook_source(&w, source, sizeof source);
-	if (inbox_submit(app->inbox, source, job->ev.event_id, on_recorded, job) < 0) {
+	w.name = job->name;
+	webhook_msg_init(&job->wm, app, req, &w, &job->ev.msg, job->ev.event_id);
+	job->wm.supported = job->ev.kind == FEISHU_MESSAGE;
+	job->wm.finish = finish;
+	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(req, &w, 503, "error", "inbox unavailable");
 		goto done;
 	}

@@ -1,8 +1,9 @@
 /*
- * The generic webhook flow. A request is answered only after its dedupe
- * record is committed (inbox group commit), so a platform retry after a crash
- * is either recognized or safely runs once; the command then runs on the loop
- * and its reply goes back in the HTTP response.
+ * The generic webhook flow. The answer is the HTTP response: it is kept
+ * with the message id in the message's transaction (daemon/inbox.h), sent
+ * only after the COMMIT, and sent again, marked "duplicate", to a retry of
+ * a committed message. A failure that may pass is answered 503 with a JSON
+ * error, and nothing of the message remains: the client sends it again.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,8 +25,7 @@
 
 /* One request waiting for its inbox commit. */
 struct generic_job {
-	struct app *app;
-	struct http_request *req;
+	struct webhook_msg wm;   /* first: the inbox's view of it */
 	struct generic_msg gm;
 };
 
@@ -39,28 +39,18 @@ static void respond_json(struct http_request *req, int status, char *body)
 	free(body);
 }
 
-static void on_recorded(void *arg, int status)
+static void finish(struct webhook_msg *wm)
 {
-	struct generic_job *job = arg;
-	struct app *app = job->app;
+	struct generic_job *job = (struct generic_job *)wm;
 
-	if (status == -EEXIST) {
-		webhook_count("generic", "duplicate");
-		respond_json(job->req, 200, generic_render_duplicate());
-	} else if (status < 0) {
-		webhook_count("generic", "error");
-		respond_json(job->req, 503, generic_render_error("temporarily unavailable"));
-	} else {
-		struct dispatch_env env = {.store = app->store, .cfg = app->cfg};
-		struct reply r;
-		reply_init(&r);
-		webhook_count("generic", "accepted");
-		if (dispatch_message(&env, &job->gm.msg, &r) < 0)
-			respond_json(job->req, 500, generic_render_error("out of memory"));
-		else
-			respond_json(job->req, 200, generic_render_reply(&r));
-		reply_free(&r);
-	}
+	if (wm->result == INBOX_RETRY)
+		respond_json(wm->req, 503, generic_render_error("temporarily unavailable"));
+	else if (!wm->answer)
+		respond_json(wm->req, 500, generic_render_error("the answer was lost"));
+	else
+		respond_json(wm->req, 200,
+		             generic_render_answer(wm->answer, wm->result == INBOX_DUPLICATE));
+	webhook_msg_free(wm);
 	generic_msg_free(&job->gm);
 	free(job);
 }
@@ -96,14 +86,16 @@ void webhook_generic(struct app *app, struct http_request *req, const char *name
 		free(job);
 		return;
 	}
-	job->app = app;
-	job->req = req;
 	job->gm.msg.received_at = clock_now();
 	job->gm.msg.request_id = req->id;
 	/* Instances may share message ids, so each has its own dedupe space. */
-	char source[64];
-	snprintf(source, sizeof source, "generic:%s", name);
-	if (inbox_submit(app->inbox, source, job->gm.msg.msg_id, on_recorded, job) < 0) {
+	struct webhook_where w = {.platform = "generic", .route = ROUTE, .name = name};
+	webhook_msg_init(&job->wm, app, req, &w, &job->gm.msg, job->gm.msg.msg_id);
+	job->wm.keep_answer = true;
+	job->wm.render_answer = generic_render_reply_body;
+	job->wm.finish = finish;
+	if (webhook_submit(&job->wm) < 0) {
+		webhook_msg_free(&job->wm);
 		respond_json(req, 503, generic_render_error("temporarily unavailable"));
 		generic_msg_free(&job->gm);
 		free(job);

@@ -1,61 +1,67 @@
 /*
- * Out-of-band answers: a reply rendered for the platform and handed to the
- * sender part by part. Parts go one at a time, each after the previous one is
- * done, so a long answer arrives in order; a part that fails ends the answer
- * (the rest would read out of context). The rendered bodies stay alive until
- * the last callback, whatever the sender does with them.
- *
- * A part that could not go now (network trouble, a 5xx, the platform's rate
- * limit) is not lost: it and the parts after it go to the outbox, keyed
- * "reply:<platform>:<instance>:<message id>", which retries them in order
- * (a DingTalk session webhook only until it expires).
+ * The fast path of an answer: its rows were written claimed (inflight) in
+ * the message's transaction; after the COMMIT they are sent here, part by
+ * part, each after the previous one is done, so a long answer arrives in
+ * order. Each outcome is settled with the outbox (daemon/outbox.h). A part
+ * that fails ends the fast path: it goes to the outbox's rules (a retry
+ * later, a wait for the platform's rate limit, or dead), and the parts
+ * after it follow it (due with it, or dead with it: the rest would read out
+ * of context). Nothing here is lost when the process dies: unsettled rows
+ * are delivered by the outbox after the restart.
  */
 #include "webhook.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../messages/platform.h"
 #include "app.h"
 #include "clock.h"
 #include "log.h"
-#include "store_outbox.h"
+#include "outbox.h"
 
 struct outgoing {
 	struct sender *sender;
-	struct store *store;
+	struct outbox *outbox;
 	struct dest dest;
 	struct rendered parts;
+	int64_t *row_ids;     /* owned; by part, 0 where the part has no row */
 	size_t next;
 	uint64_t request_id;
-	char *queue_key;      /* owned; the outbox key of this reply, NULL when none */
 };
 
 static void outgoing_free(struct outgoing *o)
 {
 	rendered_free(&o->parts);
-	free(o->queue_key);
+	free(o->row_ids);
 	free(o);
 }
 
-/* Queues part `from` (from 0) and the rest in the outbox, due at not_before. */
-static void queue_rest(struct outgoing *o, size_t from, int64_t not_before)
+static void settle(struct outgoing *o, size_t part, enum store_outbox_fate fate,
+                   int64_t not_before, const char *why)
 {
-	int rc = o->queue_key ? store_outbox_enqueue_rendered(o->store, &o->dest, &o->parts, from,
-	                                                      o->queue_key, not_before,
-	                                                      o->request_id)
-	                      : -ENOKEY;
+	if (o->row_ids[part])
+		outbox_settle_claimed(o->outbox, o->row_ids[part], fate, not_before, why);
+}
 
-	if (rc == 0 || rc == -EEXIST)
-		log_info("req %llu: %s:%s: reply part %zu of %zu queued in the outbox",
-		         (unsigned long long)o->request_id, o->dest.platform, o->dest.instance, from + 1,
-		         o->parts.n);
+/* Part `failed` (from 0) did not go: it and the rest go by the outbox. */
+static void hand_over(struct outgoing *o, size_t failed, enum store_outbox_fate fate,
+                      int64_t not_before, const char *why)
+{
+	settle(o, failed, fate, not_before, why);
+	for (size_t i = failed + 1; i < o->parts.n; i++)
+		settle(o, i, fate == OUTBOX_DEAD ? OUTBOX_DEAD : OUTBOX_WAIT, not_before,
+		       "an earlier part of this answer was not delivered");
+	if (fate == OUTBOX_DEAD)
+		log_warn("req %llu: %s:%s: reply part %zu of %zu given up: %s",
+		         (unsigned long long)o->request_id, o->dest.platform, o->dest.instance,
+		         failed + 1, o->parts.n, why);
 	else
-		log_warn("req %llu: %s:%s: reply part %zu of %zu lost: cannot queue it: %s",
-		         (unsigned long long)o->request_id, o->dest.platform, o->dest.instance, from + 1,
-		         o->parts.n, strerror(-rc));
+		log_info("req %llu: %s:%s: reply part %zu of %zu queued in the outbox: %s",
+		         (unsigned long long)o->request_id, o->dest.platform, o->dest.instance,
+		         failed + 1, o->parts.n, why);
 }
 
 static void send_next(struct outgoing *o);
@@ -63,78 +69,69 @@ static void send_next(struct outgoing *o);
 static void on_sent(void *arg, const struct send_result *res)
 {
 	struct outgoing *o = arg;
+	size_t part = o->next - 1;
+	int64_t not_before = 0;
 
-	if (res->outcome != SEND_OK) {
-		log_warn("req %llu: %s:%s: reply part %zu of %zu not delivered: %s (HTTP %d, code %ld)",
-		         (unsigned long long)o->request_id, o->dest.platform, o->dest.instance, o->next,
-		         o->parts.n, res->detail, res->http_status, res->platform_code);
-		if (res->outcome == SEND_TRANSIENT || res->outcome == SEND_RATE_LIMITED)
-			queue_rest(o, o->next - 1,
-			           clock_now() + (res->outcome == SEND_RATE_LIMITED ? res->retry_after_s : 0));
-		outgoing_free(o);
+	if (res->outcome == SEND_OK) {
+		settle(o, part, OUTBOX_SENT, 0, NULL);
+		send_next(o);
 		return;
 	}
-	send_next(o);
+	enum store_outbox_fate fate = outbox_fate_of(o->outbox, res, &not_before);
+	hand_over(o, part, fate, not_before, res->detail);
+	outgoing_free(o);
 }
 
 static void send_next(struct outgoing *o)
 {
-	if (o->next < o->parts.n) {
-		int rc = sender_send(o->sender, &o->dest, o->parts.bodies[o->next], on_sent, o);
-
+	while (o->next < o->parts.n && !o->row_ids[o->next])
 		o->next++;
-		if (rc == 0)
-			return;
-		log_warn("req %llu: %s:%s: reply part %zu not sent: %s",
-		         (unsigned long long)o->request_id, o->dest.platform, o->dest.instance, o->next,
-		         strerror(-rc));
-		/* Refused outright (no such instance, unusable destination) stays
-		 * refused; anything else (memory, a shutdown) may pass later. */
-		if (rc != -EINVAL && rc != -ENOENT)
-			queue_rest(o, o->next - 1, clock_now());
-	} else {
+	if (o->next == o->parts.n) {
 		log_debug("req %llu: %s:%s: reply delivered in %zu part(s)",
 		          (unsigned long long)o->request_id, o->dest.platform, o->dest.instance,
 		          o->parts.n);
+		outgoing_free(o);
+		return;
 	}
+	size_t part = o->next++;
+	int rc = sender_send(o->sender, &o->dest, o->parts.bodies[part], on_sent, o);
+	if (rc == 0)
+		return;
+	/* Refused outright (no such instance, unusable destination) stays
+	 * refused; anything else (memory, a shutdown) may pass later. */
+	char why[96];
+	snprintf(why, sizeof why, "not sent: %s", strerror(-rc));
+	hand_over(o, part, rc == -EINVAL || rc == -ENOENT ? OUTBOX_DEAD : OUTBOX_WAIT, clock_now(),
+	          why);
 	outgoing_free(o);
 }
 
-int webhook_send_reply(struct app *app, const struct chat_msg *msg, const struct reply *r,
-                       const char *idem_key)
+void webhook_deliver(struct webhook_msg *wm)
 {
+	struct app *app = wm->app;
 	struct outgoing *o;
-	int rc;
 
-	if (!app->sender) {
-		rc = -ENOTSUP;
-		goto fail;
-	}
+	if (wm->parts.n == 0)
+		return;
 	o = calloc(1, sizeof *o);
 	if (!o) {
-		rc = -ENOMEM;
-		goto fail;
+		/* The rows stay claimed: delivered after the next start. */
+		log_warn("req %llu: %s: out of memory; the answer waits for the next start",
+		         (unsigned long long)wm->msg->request_id, wm->source);
+		return;
 	}
-	o->sender = app->sender;
-	o->store = app->store;
-	o->request_id = msg->request_id;
-	/* A fresh key per message: the platform's own id where it has one. */
-	if (idem_key || msg->msg_id) {
-		if (asprintf(&o->queue_key, "reply:%s:%s:%s", msg->platform, msg->instance,
-		             idem_key ? idem_key : msg->msg_id) < 0)
-			o->queue_key = NULL;
-	}
-	rc = dest_for_reply(msg, &o->dest);
-	if (rc == 0)
-		rc = render_message(&o->dest, r, idem_key, &o->parts);
-	if (rc < 0) {
-		outgoing_free(o);
-		goto fail;
-	}
+	*o = (struct outgoing){.sender = app->sender, .outbox = app->outbox, .dest = wm->dest,
+	                       .parts = wm->parts, .row_ids = wm->row_ids,
+	                       .request_id = wm->msg->request_id};
+	wm->parts = (struct rendered){0};
+	wm->row_ids = NULL;
 	send_next(o);
-	return 0;
-fail:
-	log_warn("req %llu: %s:%s: cannot send the reply: %s", (unsigned long long)msg->request_id,
-	         msg->platform, msg->instance, strerror(-rc));
-	return rc;
+}
+
+void webhook_delivered(struct webhook_msg *wm)
+{
+	for (size_t i = 0; i < wm->parts.n; i++) {
+		if (wm->row_ids[i])
+			outbox_settle_claimed(wm->app->outbox, wm->row_ids[i], OUTBOX_SENT, 0, NULL);
+	}
 }

@@ -3,13 +3,17 @@
  * §1.3-1.5).
  *
  * GET is the URL check: verify the signature over echostr, decrypt it, answer
- * its plaintext. POST is a message: verify, decrypt, decode, record its id in
- * the inbox, then run the command at once and answer with a passive encrypted
- * reply in the HTTP response — WeCom waits 5 s, and a command takes
- * milliseconds. When the reply would not fit a passive text (2048 bytes) or
- * the budget is spent, the response is an empty 200 and the reply goes out
- * through the sender (message/send) instead. Events are recorded and
- * acknowledged, never answered: nobody typed them.
+ * its plaintext. POST is a message: verify, decrypt, decode, then run it as
+ * one unit of the inbox's batch (id, command and answer commit together;
+ * the answer as outbox rows for message/send, claimed by this flow). After
+ * the COMMIT the answer goes as a passive encrypted reply in the HTTP
+ * response — WeCom waits 5 s, and a command takes milliseconds — and its
+ * rows are settled as sent; when it would not fit a passive text (2048
+ * bytes) or the budget is spent, the response is an empty 200 and the rows
+ * go through the sender (message/send) instead. Events are recorded and
+ * acknowledged, never answered: nobody typed them. WeCom retries when the
+ * connection fails or times out: a failure that may pass closes the
+ * connection unanswered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,12 +49,11 @@ struct wecom_conf {
 
 /* One POST waiting for its inbox commit. */
 struct wecom_job {
-	struct app *app;
-	struct http_request *req;
+	struct webhook_msg wm;   /* first: the inbox's view of it */
 	struct webhook_where where;
 	char name[33];
 	struct wecom_conf conf;
-	struct wecom_msg wm;
+	struct wecom_msg wecom;
 	uint64_t started_ms;
 };
 
@@ -171,7 +174,7 @@ static char *passive_reply(const struct wecom_job *job, const char *text)
 		nonce[i] = (char)('0' + rnd[i] % 10);
 	nonce[NONCE_DIGITS] = '\0';
 	snprintf(ts, sizeof ts, "%lld", (long long)now);
-	inner = wecom_render_text(job->wm.from_user, job->conf.corp_id, now, text);
+	inner = wecom_render_text(job->wecom.from_user, job->conf.corp_id, now, text);
 	if (inner && wecom_crypto_encrypt(job->conf.key, inner, strlen(inner), job->conf.corp_id,
 	                                  &enc) == 0 &&
 	    wecom_crypto_sign(job->conf.token, ts, nonce, enc, sig) == 0)
@@ -181,59 +184,48 @@ static char *passive_reply(const struct wecom_job *job, const char *text)
 	return env;
 }
 
-/* Runs the message and answers: passively when possible, else through the
- * sender after an empty 200. */
-static void answer(struct wecom_job *job)
-{
-	struct app *app = job->app;
-	struct chat_msg *m = &job->wm.msg;
-	bool supported = job->wm.kind == WECOM_TEXT;
-	struct reply r;
-	char *text = NULL, *env = NULL;
-
-	reply_init(&r);
-	webhook_count("wecom", supported ? "accepted" : "unsupported");
-	if (webhook_run(app, m, supported, &r) == 0)
-		text = reply_render_text(&r);
-	if (text && strlen(text) <= PASSIVE_MAX &&
-	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
-		env = passive_reply(job, text);
-	if (env) {
-		respond(job->req, 200, XML, env, strlen(env));
-	} else {
-		respond(job->req, 200, TEXT, "", 0);
-		if (text)
-			webhook_send_reply(app, m, &r, m->msg_id);
-	}
-	free(env);
-	free(text);
-	reply_free(&r);
-}
-
 static void job_free(struct wecom_job *job)
 {
-	wecom_msg_free(&job->wm);
+	webhook_msg_free(&job->wm);
+	wecom_msg_free(&job->wecom);
 	conf_free(&job->conf);
 	free(job);
 }
 
-static void on_recorded(void *arg, int status)
+/* Answers a committed message: passively when possible, else through the
+ * sender after an empty 200. */
+static void answer(struct wecom_job *job)
 {
-	struct wecom_job *job = arg;
+	struct webhook_msg *wm = &job->wm;
+	char *text = NULL, *env = NULL;
 
-	/* A retry already answered: an empty 200 stops WeCom's retries. */
-	if (status == -EEXIST) {
-		webhook_count("wecom", "duplicate");
-		respond(job->req, 200, TEXT, "", 0);
-	} else if (status < 0) {
-		webhook_count("wecom", "error");
-		respond(job->req, 503, TEXT, "temporarily unavailable\n", 24);
-	} else if (job->wm.kind == WECOM_EVENT) {
-		webhook_count("wecom", "ignored");
-		respond(job->req, 200, TEXT, "", 0);
+	if (wm->parts.n)
+		text = reply_render_text(&wm->reply);
+	if (text && strlen(text) <= PASSIVE_MAX &&
+	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
+		env = passive_reply(job, text);
+	if (env) {
+		router_respond(wm->req, ROUTE, 200, XML, env, strlen(env));
+		webhook_delivered(wm);
 	} else {
-		answer(job);
+		respond(wm->req, 200, TEXT, "", 0);
+		webhook_deliver(wm);
 	}
+	free(env);
+	free(text);
+}
+
+static void finish(struct webhook_msg *wm)
+{
+	struct wecom_job *job = (struct wecom_job *)wm;
+
+	if (wm->result == INBOX_RETRY)
+		router_abort(wm->req, ROUTE);
+	else if (wm->result == INBOX_DUPLICATE || !wm->run_command)
+		/* A retry already answered, or an event: an empty 200 ends it. */
+		respond(wm->req, 200, TEXT, "", 0);
+	else
+		answer(job);
 	job_free(job);
 }
 
@@ -243,7 +235,6 @@ static void receive(struct app *app, struct http_request *req, struct wecom_job 
 	const struct webhook_where *w = &job->where;
 	char *encrypt = NULL, *xml = NULL;
 	const char *why = NULL;
-	char source[64];
 	size_t len = 0;
 	int rc;
 
@@ -266,16 +257,20 @@ static void receive(struct app *app, struct http_request *req, struct wecom_job 
 		reject_decrypt(req, w, rc);
 		goto fail;
 	}
-	rc = wecom_decode(xml, len, job->name, &job->wm, &why);
+	rc = wecom_decode(xml, len, job->name, &job->wecom, &why);
 	if (rc < 0) {
 		webhook_reject(req, w, rc == -ENOMEM ? 503 : 400, rc == -ENOMEM ? "error" : "malformed",
 		               rc == -ENOMEM ? "out of memory" : why);
 		goto fail;
 	}
-	job->wm.msg.received_at = clock_now();
-	job->wm.msg.request_id = req->id;
-	webhook_source(w, source, sizeof source);
-	if (inbox_submit(app->inbox, source, job->wm.dedupe_id, on_recorded, job) < 0) {
+	job->wecom.msg.received_at = clock_now();
+	job->wecom.msg.request_id = req->id;
+	webhook_msg_init(&job->wm, app, req, w, &job->wecom.msg, job->wecom.dedupe_id);
+	job->wm.reply_key = job->wecom.msg.msg_id;
+	job->wm.run_command = job->wecom.kind != WECOM_EVENT;
+	job->wm.supported = job->wecom.kind == WECOM_TEXT;
+	job->wm.finish = finish;
+	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(req, w, 503, "error", "inbox unavailable");
 		goto fail;
 	}
@@ -298,8 +293,6 @@ void webhook_wecom(struct app *app, struct http_request *req, const char *name)
 		respond(req, 503, TEXT, "temporarily unavailable\n", 24);
 		return;
 	}
-	job->app = app;
-	job->req = req;
 	job->started_ms = clock_mono_ms();
 	snprintf(job->name, sizeof job->name, "%s", name);
 	job->where = (struct webhook_where){.platform = "wecom", .route = ROUTE, .name = job->name};

@@ -218,32 +218,29 @@ static int usage(struct cmd_ctx *ctx)
 	return HANDLER_USAGE;
 }
 
+/* 成员, 群, 私信 and 年度 list without arguments and change with them:
+ * declared as writing, the stricter claim. */
+static const struct handler_sub alliance_subs[] = {
+	{TXT_AL_SUB_LIST, "list", list_run, 0, false},
+	{TXT_AL_SUB_CREATE, "new", create_run, 0, true},
+	{TXT_AL_SUB_MEMBERS, "members", alliance_member_run, 0, true},
+	{TXT_AL_SUB_GROUPS, "groups", groups_run, 0, true},
+	{TXT_AL_SUB_PRIVATE, "private", private_run, 0, true},
+	{TXT_AL_SUB_YEARLY, "yearly", alliance_campaign_run, 0, true},
+	{NULL, NULL, NULL, 0, false},
+};
+
 static int alliance_run(struct cmd_ctx *ctx)
 {
-	static const struct {
-		const char *word, *alias;
-		int (*run)(struct cmd_ctx *ctx);
-	} subs[] = {
-		{TXT_AL_SUB_LIST, "list", list_run},
-		{TXT_AL_SUB_CREATE, "new", create_run},
-		{TXT_AL_SUB_MEMBERS, "members", alliance_member_run},
-		{TXT_AL_SUB_GROUPS, "groups", groups_run},
-		{TXT_AL_SUB_PRIVATE, "private", private_run},
-		{TXT_AL_SUB_YEARLY, "yearly", alliance_campaign_run},
-	};
-	const char *word;
+	const struct handler_sub *s;
 
 	if (ctx->args->argc == 1)
 		return list_run(ctx);
-	word = ctx->args->argv[1];
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-		if (strcmp(word, subs[i].word) == 0 || strcasecmp(word, subs[i].alias) == 0) {
-			int rc = subs[i].run(ctx);
-
-			return rc == HANDLER_USAGE ? usage(ctx) : rc;
-		}
-	}
-	return usage(ctx);
+	s = handler_sub_find(ctx->entry, ctx->args->argv[1]);
+	if (!s)
+		return usage(ctx);
+	int rc = s->run(ctx);
+	return rc == HANDLER_USAGE ? usage(ctx) : rc;
 }
 
 static const char *const alliance_aliases[] = {"alliance", NULL};
@@ -255,4 +252,5 @@ const struct handler_entry handler_alliance = {
 	.usage = TXT_AL_USAGE,
 	.help = TXT_AL_HELP,
 	.run = alliance_run,
+	.subs = alliance_subs,
 };

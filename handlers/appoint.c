@@ -141,16 +141,13 @@ static int file_commit(struct cmd_ctx *ctx, struct appoint_form *f,
 	in->now = ctx->now;
 	handler_actor(ctx, &actor);
 
-	int rc = store_begin(ctx->store);
+	int rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = store_appoint_file(ctx->store, &actor, in, &out);
 	if (rc == 0 && show_code)
 		rc = bindcode_issue(ctx->store, &actor, out.person_id, out.id, policy.bind_code_days,
 		                    ctx->now, code, expires);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc < 0)
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
 	if (rc == -EEXIST && out.active_id)
 		return has_active(ctx, out.active_id);
 	if (rc < 0)
@@ -232,6 +229,7 @@ const struct handler_entry handler_file = {
 	.usage = TXT_FILE_USAGE,
 	.help = TXT_FILE_HELP,
 	.run = file_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_replace = {
@@ -241,4 +239,5 @@ const struct handler_entry handler_replace = {
 	.usage = TXT_REPLACE_USAGE,
 	.help = TXT_REPLACE_HELP,
 	.run = replace_run,
+	.writes = true,
 };

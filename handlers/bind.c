@@ -58,7 +58,7 @@ static int bind_run(struct cmd_ctx *ctx)
 		return bind_invalid(ctx);
 
 	handler_actor(ctx, &actor);
-	int rc = store_begin(ctx->store);
+	int rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = store_bind_redeem(ctx->store, &actor, ctx->msg->sender_name, hash, ctx->now,
 		                       &person_id, name);
@@ -66,10 +66,7 @@ static int bind_run(struct cmd_ctx *ctx)
 	if (rc == 0)
 		rc = store_identity_set_instance(ctx->store, ctx->msg->platform, ctx->msg->sender_id,
 		                                 ctx->msg->instance);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc < 0)
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
 	if (rc == -ENOENT)
 		return bind_invalid(ctx);
 	if (rc < 0)
@@ -85,13 +82,10 @@ static int unbind_run(struct cmd_ctx *ctx)
 	if (ctx->args->argc != 1)
 		return HANDLER_USAGE;
 	handler_actor(ctx, &actor);
-	int rc = store_begin(ctx->store);
+	int rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = store_bind_remove(ctx->store, &actor);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc < 0)
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
 	if (rc == -ENOENT) {
 		ctx->reply->is_error = true;
 		reply_add_line(ctx->reply, TXT_UNBIND_NONE);
@@ -133,16 +127,13 @@ static int bindcode_run(struct cmd_ctx *ctx)
 		return HANDLER_ERROR;
 
 	handler_actor(ctx, &actor);
-	rc = store_begin(ctx->store);
+	rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = bindcode_issue(ctx->store, &actor, rec.person_id, rec.appointment_id,
 		                    policy.bind_code_days, ctx->now, code, expires);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc < 0) {
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
+	if (rc < 0)
 		return HANDLER_ERROR;
-	}
 	reply_set_title(ctx->reply, TXT_BINDCODE_TITLE, (long long)rec.appointment_id,
 	                rec.person_name);
 	reply_add_line(ctx->reply, TXT_APPT_BINDCODE, code, expires, code);
@@ -161,6 +152,7 @@ const struct handler_entry handler_bind = {
 	.usage = TXT_BIND_USAGE,
 	.help = TXT_BIND_HELP,
 	.run = bind_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_unbind = {
@@ -170,6 +162,7 @@ const struct handler_entry handler_unbind = {
 	.usage = TXT_UNBIND_USAGE,
 	.help = TXT_UNBIND_HELP,
 	.run = unbind_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_bindcode = {
@@ -179,4 +172,5 @@ const struct handler_entry handler_bindcode = {
 	.usage = TXT_BINDCODE_USAGE,
 	.help = TXT_BINDCODE_HELP,
 	.run = bindcode_run,
+	.writes = true,
 };

@@ -79,6 +79,7 @@ const struct handler_entry handler_confirm = {
 	.help = TXT_CONFIRM_HELP,
 	.run = confirm_run,
 	.flags = HANDLER_F_NO_RERUN,
+	.writes = true,
 };
 
 const struct handler_entry handler_cancel = {

@@ -89,9 +89,36 @@ static const char *finish(int rc, const struct handler_entry *e, struct reply *o
 			reply_add_line(out, TXT_DENIED, e->name);
 		return "denied";
 	default:
+		/* Which apology, if any, dispatch_unit decides from the failure:
+		 * a transient one is retried, a permanent one rolled back. */
 		out->is_error = true;
+		reply_fail(out, REPLY_FAIL_PERMANENT);
 		reply_add_line(out, TXT_INTERNAL_ERROR);
 		return "error";
+	}
+}
+
+/* Whether this invocation of e may change the registry: the
+ * sub-command's declaration where it names one, else the command's. */
+static bool invocation_writes(const struct handler_entry *e, const struct args *args)
+{
+	const struct handler_sub *s = args->argc > 1 ? handler_sub_find(e, args->argv[1]) : NULL;
+
+	return s ? s->writes : e->writes;
+}
+
+/* A command declared read-only that changed the registry is a bug in its
+ * table entry: said loudly, since the declaration is what lets a reader
+ * (and later a read-only connection) trust it. */
+static void check_declaration(const struct cmd_ctx *ctx, const struct handler_entry *e,
+                              bool writes, int64_t before)
+{
+	int64_t changed = store_effects(ctx->store) - before;
+
+	if (!writes && changed > 0) {
+		log_error("req %llu: %s is declared read-only but changed %lld row(s)",
+		          (unsigned long long)ctx->msg->request_id, e->name, (long long)changed);
+		metrics_add("cqod_command_undeclared_writes_total", "", 1);
 	}
 }
 
@@ -131,9 +158,12 @@ static int run_command(struct cmd_ctx *ctx, bool rerun)
 
 	ctx->args = &args;
 	ctx->entry = e;
+	bool writes = invocation_writes(e, &args);
+	int64_t effects = store_effects(ctx->store);
 	uint64_t t0 = clock_mono_ns();
 	rc = e->run(ctx);
 	double took = metrics_since(t0);
+	check_declaration(ctx, e, writes, effects);
 	const char *outcome = finish(rc, e, out);
 	count(e->name, outcome);
 	observe(e->name, took);
@@ -164,6 +194,7 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 		who = *env->fixed_identity;
 	} else if (dispatch_identity(env->store, msg->platform, msg->sender_id, &who) < 0) {
 		out->is_error = true;
+		reply_fail(out, REPLY_FAIL_PERMANENT);
 		reply_add_line(out, TXT_INTERNAL_ERROR);
 		count("-", "error");
 		return 0;
@@ -177,7 +208,106 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 		.now = clock_now(),
 		.text = msg->text,
 	};
-	return run_command(&ctx, false);
+	int rc = run_command(&ctx, false);
+	/* What the store met decides over what the handler made of it: a
+	 * handler that turned a busy database into "not found" must not be
+	 * acknowledged as done. */
+	switch (store_fault_take(env->store)) {
+	case STORE_FAULT_TRANSIENT:
+		reply_fail(out, REPLY_FAIL_TRANSIENT);
+		break;
+	case STORE_FAULT_PERMANENT:
+		reply_fail(out, REPLY_FAIL_PERMANENT);
+		break;
+	case STORE_FAULT_NONE:
+		break;
+	}
+	return rc;
+}
+
+/* Records the id (when there is one); 0, -EEXIST or an error. */
+static int record(const struct dispatch_env *env, const struct dispatch_unit *u,
+                  int64_t now)
+{
+	return u->dedupe_id ? store_inbound_record(env->store, u->source, u->dedupe_id, now) : 0;
+}
+
+/* The permanent-failure path: the command's work is rolled back (the
+ * savepoint already was), the id recorded alone, the apology answered. */
+static int apologize(const struct dispatch_env *env, const struct chat_msg *msg,
+                     const struct dispatch_unit *u, struct reply *out, int64_t now)
+{
+	int rc = store_savepoint(env->store);
+
+	log_error("req %llu: %s: the command failed for good; its changes were rolled back",
+	          (unsigned long long)msg->request_id, u->source ? u->source : msg->platform);
+	reply_free(out);
+	reply_init(out);
+	out->is_error = true;
+	if (rc == 0)
+		rc = record(env, u, now);
+	if (rc == 0)
+		rc = reply_add_line(out, TXT_INTERNAL_FAULT);
+	if (rc == 0 && u->answer)
+		rc = u->answer(u->answer_arg, env->store, out);
+	return store_savepoint_end(env->store, rc);
+}
+
+enum dispatch_outcome dispatch_unit(const struct dispatch_env *env, const struct chat_msg *msg,
+                                    const struct dispatch_unit *u, struct reply *out)
+{
+	int64_t now = clock_now();
+	int rc;
+
+	store_fault_take(env->store);
+	rc = store_savepoint(env->store);
+	if (rc)
+		return DISPATCH_RETRY;
+	rc = record(env, u, now);
+	if (rc == -EEXIST) {
+		store_savepoint_end(env->store, 0);
+		return DISPATCH_DUPLICATE;
+	}
+	if (rc == 0 && u->run_command) {
+		if (u->supported)
+			rc = dispatch_message(env, msg, out);
+		else
+			rc = reply_add_line(out, TXT_UNSUPPORTED_MSG);
+		if (rc == -ENOMEM)
+			reply_fail(out, REPLY_FAIL_TRANSIENT);
+		if (out->failure == REPLY_FAIL_PERMANENT) {
+			store_savepoint_end(env->store, -EIO);
+			rc = apologize(env, msg, u, out, now);
+			return rc == 0 ? DISPATCH_DONE : DISPATCH_RETRY;
+		}
+		if (out->failure == REPLY_FAIL_TRANSIENT)
+			rc = -EAGAIN;
+	}
+	if (rc == 0 && u->answer && u->run_command)
+		rc = u->answer(u->answer_arg, env->store, out);
+	rc = store_savepoint_end(env->store, rc);
+	/* An answer that could not be written, or a savepoint that could not be
+	 * released, leaves nothing behind: the platform sends it again. */
+	return rc == 0 ? DISPATCH_DONE : DISPATCH_RETRY;
+}
+
+void dispatch_alone(const struct dispatch_env *env, const struct chat_msg *msg,
+                    struct reply *out)
+{
+	struct dispatch_unit u = {.source = msg->platform, .run_command = true, .supported = true};
+	int rc = store_begin(env->store);
+
+	if (rc == 0 && dispatch_unit(env, msg, &u, out) != DISPATCH_DONE)
+		rc = -EAGAIN;
+	if (rc == 0)
+		rc = store_commit(env->store);
+	if (rc) {
+		store_rollback(env->store);
+		reply_free(out);
+		reply_init(out);
+		out->is_error = true;
+		reply_add_line(out, TXT_INTERNAL_ERROR);
+	}
 }
 
 void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out)

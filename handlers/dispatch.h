@@ -16,11 +16,63 @@ struct dispatch_env {
 	const struct identity *fixed_identity;
 };
 
-/* Fills `out` (initialized by the caller) with the answer to msg. Returns 0
- * when a reply was produced (including refusals and usage errors), or a
- * negative error when not even an apology could be built (ENOMEM). */
+/* Fills `out` (initialized by the caller) with the answer to msg, inside
+ * the caller's transaction. Returns 0 when a reply was produced (including
+ * refusals and usage errors), or a negative error when not even an apology
+ * could be built (ENOMEM). out->failure tells whether the command met a
+ * failure (the store's faults are folded in): dispatch_unit acts on it. */
 int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
                      struct reply *out);
+
+/*
+ * One message as one unit of the caller's transaction (the exactly-once
+ * rule; daemon/inbox.h owns the transaction and its group commit).
+ *
+ * Under a savepoint: the message id is recorded, the command runs (its
+ * writes, audit rows, access-log rows and outbox rows), and the answer is
+ * written by the flow's `answer` (claimed outbox rows, or the answer text
+ * kept with the id). Guarantee: either all of that stays in the
+ * transaction, or none of it does and the id is not recorded:
+ *  - DISPATCH_DONE: keep it. Refusals on the command's own terms (bad
+ *    argument, not found, not allowed) are DONE with their writes (e.g. a
+ *    failed-attempt counter). A permanent internal failure (constraint,
+ *    corruption) is DONE too, but with the command's writes rolled back,
+ *    the id recorded and an apology as the answer (logged as an error).
+ *  - DISPATCH_DUPLICATE: the id was recorded before; nothing ran.
+ *  - DISPATCH_RETRY: a failure that may pass (busy, disk full, I/O, out of
+ *    memory) met the command, its answer or the savepoint: nothing of it
+ *    remains; the platform must be told to send it again.
+ */
+enum dispatch_outcome {
+	DISPATCH_DONE = 0,
+	DISPATCH_DUPLICATE = 1,
+	DISPATCH_RETRY = 2,
+};
+
+/* Writes the answer r inside the unit's savepoint: 0 or a negative error
+ * (then the unit is retried). */
+typedef int (*dispatch_answer_fn)(void *arg, struct store *st, const struct reply *r);
+
+/* How a flow wants its message run. Borrowed for the call. */
+struct dispatch_unit {
+	const char *source;          /* dedupe namespace, "platform:instance" */
+	const char *dedupe_id;       /* NULL: nothing to record (the console) */
+	bool run_command;            /* false: record the id only (events nobody typed) */
+	bool supported;              /* false: answer TXT_UNSUPPORTED_MSG */
+	dispatch_answer_fn answer;   /* NULL: the answer is not written */
+	void *answer_arg;
+};
+
+/* Runs msg as u says, inside the caller's open transaction; `out`
+ * (initialized by the caller) gets the answer for DISPATCH_DONE. */
+enum dispatch_outcome dispatch_unit(const struct dispatch_env *env, const struct chat_msg *msg,
+                                    const struct dispatch_unit *u, struct reply *out);
+
+/* The console's unit: msg in a transaction of its own (one operator, one
+ * line at a time; nothing to deduplicate). out gets the answer once the
+ * COMMIT succeeded, else TXT_INTERNAL_ERROR (try again). */
+void dispatch_alone(const struct dispatch_env *env, const struct chat_msg *msg,
+                    struct reply *out);
 
 /* Resolves the identity of (platform, user) from the store; guests get
  * ROLE_GUEST. 0 or -EIO. */

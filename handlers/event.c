@@ -143,42 +143,39 @@ static int report_run(struct cmd_ctx *ctx)
 	return HANDLER_OK;
 }
 
-static int staff_only(struct cmd_ctx *ctx, const char *sub, int (*run)(struct cmd_ctx *ctx))
+static int staff_only(struct cmd_ctx *ctx, const char *sub, unsigned roles,
+                      int (*run)(struct cmd_ctx *ctx))
 {
-	if (ctx->who->role != ROLE_ADMIN && ctx->who->role != ROLE_ORGANIZER) {
+	if (!(roles & ROLE_BIT(ctx->who->role))) {
 		reply_add_line(ctx->reply, TXT_EV_SUB_DENIED, sub);
 		return HANDLER_DENIED;
 	}
 	return run(ctx);
 }
 
+/* Organizers and admins only. */
+#define MANAGERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ORGANIZER))
+
+static const struct handler_sub event_subs[] = {
+	{TXT_EV_SUB_LIST, "list", list_run, 0, false},
+	{TXT_EV_SUB_VIEW, "show", view_run, 0, false},
+	{TXT_EV_SUB_PUBLISH, "publish", event_publish_run, MANAGERS, true},
+	{TXT_EV_SUB_CHANGE, "change", event_change_run, MANAGERS, true},
+	{TXT_EV_SUB_CANCEL, "cancel", event_cancel_run, MANAGERS, true},
+	{TXT_EV_SUB_REPORT, "report", report_run, MANAGERS, false},
+	{NULL, NULL, NULL, 0, false},
+};
+
 static int event_run(struct cmd_ctx *ctx)
 {
-	static const struct {
-		const char *word, *alias;
-		int (*run)(struct cmd_ctx *ctx);
-		bool managers;   /* organizers and admins only */
-	} subs[] = {
-		{TXT_EV_SUB_LIST, "list", list_run, false},
-		{TXT_EV_SUB_VIEW, "show", view_run, false},
-		{TXT_EV_SUB_PUBLISH, "publish", event_publish_run, true},
-		{TXT_EV_SUB_CHANGE, "change", event_change_run, true},
-		{TXT_EV_SUB_CANCEL, "cancel", event_cancel_run, true},
-		{TXT_EV_SUB_REPORT, "report", report_run, true},
-	};
-	const char *word;
+	const struct handler_sub *s;
 	int rc = HANDLER_USAGE;
 
 	if (ctx->args->argc == 1)
 		return list_run(ctx);
-	word = ctx->args->argv[1];
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-		if (strcmp(word, subs[i].word) != 0 && strcasecmp(word, subs[i].alias) != 0)
-			continue;
-		rc = subs[i].managers ? staff_only(ctx, subs[i].word, subs[i].run)
-		                      : subs[i].run(ctx);
-		break;
-	}
+	s = handler_sub_find(ctx->entry, ctx->args->argv[1]);
+	if (s)
+		rc = s->roles ? staff_only(ctx, s->word, s->roles, s->run) : s->run(ctx);
 	/* A sub-command that said what was wrong needs no list of them all. */
 	if (rc == HANDLER_USAGE && ctx->reply->n_items == 0)
 		reply_add_line(ctx->reply, TXT_EV_SUBS);
@@ -194,4 +191,5 @@ const struct handler_entry handler_event = {
 	.usage = TXT_EV_USAGE,
 	.help = TXT_EV_HELP,
 	.run = event_run,
+	.subs = event_subs,
 };

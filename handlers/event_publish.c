@@ -124,7 +124,7 @@ static int publish(struct cmd_ctx *ctx, struct store_event *ev)
 {
 	struct store_broadcast b;
 	struct store_actor actor;
-	int rc = store_begin(ctx->store);
+	int rc = store_savepoint(ctx->store);
 
 	if (rc)
 		return HANDLER_ERROR;
@@ -132,12 +132,9 @@ static int publish(struct cmd_ctx *ctx, struct store_event *ev)
 	rc = store_event_insert(ctx->store, &actor, ev, ctx->now, &ev->id);
 	if (rc == 0)
 		rc = fan_out(ctx, ev, BROADCAST_PUBLISH, 0, &b);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc) {
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
+	if (rc)
 		return HANDLER_ERROR;
-	}
 	reply_set_title(ctx->reply, TXT_EV_PUBLISHED, (long long)ev->id, ev->kind, ev->title);
 	reply_sent(ctx, &b, ev->id);
 	return HANDLER_OK;
@@ -178,7 +175,7 @@ static int change(struct cmd_ctx *ctx, const struct store_event *old, struct sto
 	struct store_broadcast b;
 	struct store_actor actor;
 	size_t n = 0;
-	int rc = store_begin(ctx->store);
+	int rc = store_savepoint(ctx->store);
 
 	if (rc)
 		return HANDLER_ERROR;
@@ -192,12 +189,9 @@ static int change(struct cmd_ctx *ctx, const struct store_event *old, struct sto
 		rc = fan_out(ctx, ev, BROADCAST_UPDATE, changed, &b);
 	if (rc == 0)
 		rc = event_tell_promoted(ctx, ev, promoted, n);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc) {
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
+	if (rc)
 		return HANDLER_ERROR;
-	}
 	reply_set_title(ctx->reply, TXT_EV_CHANGED, (long long)ev->id, ev->kind, ev->title);
 	reply_sent(ctx, &b, ev->id);
 	if (n)
@@ -247,18 +241,15 @@ int event_cancel_run(struct cmd_ctx *ctx)
 
 		return preview(ctx, &ev, BROADCAST_CANCEL, 0, &aud);
 	}
-	if (store_begin(ctx->store))
+	if (store_savepoint(ctx->store))
 		return HANDLER_ERROR;
 	handler_actor(ctx, &actor);
 	rc = store_event_cancel(ctx->store, &actor, ev.id, ctx->now);
 	if (rc == 0)
 		rc = fan_out(ctx, &ev, BROADCAST_CANCEL, 0, &b);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc) {
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
+	if (rc)
 		return HANDLER_ERROR;
-	}
 	reply_set_title(ctx->reply, TXT_EV_CANCEL_DONE, (long long)ev.id, ev.kind, ev.title);
 	reply_sent(ctx, &b, ev.id);
 	return HANDLER_OK;

@@ -246,6 +246,7 @@ const struct handler_entry handler_grant = {
 	.usage = TXT_GRANT_USAGE,
 	.help = TXT_GRANT_HELP,
 	.run = grant_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_revoke = {
@@ -255,4 +256,5 @@ const struct handler_entry handler_revoke = {
 	.usage = TXT_REVOKE_USAGE,
 	.help = TXT_REVOKE_HELP,
 	.run = revoke_run,
+	.writes = true,
 };

@@ -66,6 +66,17 @@ enum {
 
 typedef int (*handler_fn)(struct cmd_ctx *ctx);
 
+/* A sub-command (联盟 新建): its word, English alias, function, the roles
+ * allowed to run it (0: the command's) and whether it writes. A command's
+ * subs array ends with an entry whose word is NULL. */
+struct handler_sub {
+	const char *word;
+	const char *alias;
+	handler_fn run;
+	unsigned roles;
+	bool writes;
+};
+
 struct handler_entry {
 	const char *name;               /* Chinese command word, e.g. "查询" */
 	const char *const *aliases;     /* NULL-terminated, English first, e.g. {"query", NULL} */
@@ -74,7 +85,16 @@ struct handler_entry {
 	const char *help;               /* one line */
 	handler_fn run;
 	unsigned flags;                 /* HANDLER_F_* */
+	/* The command changes the registry (records, roles, sanctions, the
+	 * outbox...). Conversation state (confirmations, paging) and access-log
+	 * rows do not count. The dispatcher checks the claim after each run;
+	 * sub-commands declare their own. */
+	bool writes;
+	const struct handler_sub *subs;   /* NULL: no sub-commands */
 };
+
+/* The sub-command of e that `word` names (its word or alias), or NULL. */
+const struct handler_sub *handler_sub_find(const struct handler_entry *e, const char *word);
 
 /* The command acts on a pending question (确认, 取消, 下一页) and so is never
  * re-run from stored text. */

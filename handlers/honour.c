@@ -82,4 +82,5 @@ const struct handler_entry handler_honour = {
 	.usage = TXT_HONOUR_USAGE,
 	.help = TXT_HONOUR_HELP,
 	.run = honour_run,
+	.writes = true,
 };

@@ -29,7 +29,7 @@ static int send_notice(struct cmd_ctx *ctx, const struct store_alliance *al, con
 	struct reply msg;
 	struct dest to;
 	bool report = alliance_ref_report_dest(ctx, &to);
-	int rc = store_begin(ctx->store);
+	int rc = store_savepoint(ctx->store);
 
 	if (rc)
 		return HANDLER_ERROR;
@@ -41,13 +41,10 @@ static int send_notice(struct cmd_ctx *ctx, const struct store_alliance *al, con
 	if (rc == 0)
 		rc = store_broadcast_send(ctx->store, &actor, ctx->cfg, &aud, &b, &msg,
 		                          ctx->msg->request_id);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
 	reply_free(&msg);
-	if (rc) {
-		store_rollback(ctx->store);
+	if (rc)
 		return HANDLER_ERROR;
-	}
 	reply_add_line(ctx->reply, TXT_NT_SENT, al->name, b.groups, b.people, (long long)b.id,
 	               (long long)b.id);
 	if (report)
@@ -121,4 +118,5 @@ const struct handler_entry handler_notice = {
 	.usage = TXT_NT_USAGE,
 	.help = TXT_NT_HELP,
 	.run = notice_run,
+	.writes = true,
 };

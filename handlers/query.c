@@ -101,7 +101,9 @@ static void card_personal(struct reply *r, const struct store_cqo_record *rec, b
 	reply_add_field(r, TXT_CARD_EMAIL, "%s", email);
 }
 
-static void card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
+/* 0, or a negative error when the display could not be logged (then the
+ * card is not shown). */
+static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 {
 	struct reply *r = ctx->reply;
 	enum card_detail detail = card_detail(ctx);
@@ -111,14 +113,17 @@ static void card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	reply_add_field(r, TXT_CARD_PERSON, "%s", rec->person_name);
 	if (detail == CARD_NAMES) {
 		reply_add_field(r, TXT_CARD_ENTERPRISE, "%s", rec->enterprise_name);
-		return;
+		return 0;
 	}
 	if (detail == CARD_FULL) {
 		struct store_actor actor;
+		int rc;
 
 		handler_actor(ctx, &actor);
-		store_access_log_queue(ctx->store, &actor, rec->person_id, rec->appointment_id,
-		                       ctx->now);
+		rc = store_access_log_add(ctx->store, &actor, rec->person_id, rec->appointment_id,
+		                          ctx->now);
+		if (rc < 0)
+			return rc;
 	}
 	card_personal(r, rec, detail == CARD_FULL);
 	reply_add_field(r, TXT_CARD_EDUCATION, "%s / %s", or_dash(rec->education),
@@ -134,12 +139,13 @@ static void card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	reply_add_field(r, key, TXT_CARD_HOURS_FMT, rec->hours_this_year);
 	if (rec->n_sanctions == 0) {
 		reply_add_field(r, TXT_CARD_SANCTIONS, TXT_CARD_SANCTION_NONE);
-		return;
+		return 0;
 	}
 	for (int i = 0; i < rec->n_sanctions; i++)
 		reply_add_field(r, TXT_CARD_SANCTIONS, TXT_CARD_SANCTION_LINE,
 		                rec->sanctions[i].kind, rec->sanctions[i].issued_on,
 		                rec->sanctions[i].reason);
+	return 0;
 }
 
 /* May a CQO or an organizer see this record? A CQO their own, an organizer
@@ -213,8 +219,7 @@ static int query_run(struct cmd_ctx *ctx)
 		if (rec_id != hits[0].appointment_id &&
 		    store_cqo_record_get(ctx->store, hits[0].appointment_id, year, &rec) < 0)
 			return HANDLER_ERROR;
-		card_fill(ctx, &rec);
-		return HANDLER_OK;
+		return card_fill(ctx, &rec) < 0 ? HANDLER_ERROR : HANDLER_OK;
 	}
 	reply_set_title(ctx->reply, TXT_QUERY_MANY_TITLE, total);
 	for (size_t i = 0; i < shown; i++)

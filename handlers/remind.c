@@ -196,6 +196,7 @@ const struct handler_entry handler_ack = {
 	.usage = TXT_ACK_USAGE,
 	.help = TXT_ACK_HELP,
 	.run = ack_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_unacked = {
@@ -214,4 +215,5 @@ const struct handler_entry handler_remind = {
 	.usage = TXT_RMDSET_USAGE,
 	.help = TXT_RMDSET_HELP,
 	.run = remind_run,
+	.writes = true,
 };

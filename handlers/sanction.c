@@ -301,6 +301,7 @@ const struct handler_entry handler_summon = {
 	.usage = TXT_SAN_SUMMON_USAGE,
 	.help = TXT_SAN_SUMMON_HELP,
 	.run = summon_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_warn = {
@@ -310,6 +311,7 @@ const struct handler_entry handler_warn = {
 	.usage = TXT_SAN_WARN_USAGE,
 	.help = TXT_SAN_WARN_HELP,
 	.run = warn_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_remove = {
@@ -319,6 +321,7 @@ const struct handler_entry handler_remove = {
 	.usage = TXT_SAN_REMOVE_USAGE,
 	.help = TXT_SAN_REMOVE_HELP,
 	.run = remove_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_blacklist = {
@@ -328,6 +331,7 @@ const struct handler_entry handler_blacklist = {
 	.usage = TXT_SAN_BLACKLIST_USAGE,
 	.help = TXT_SAN_BLACKLIST_HELP,
 	.run = blacklist_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_advise_dismissal = {
@@ -337,4 +341,5 @@ const struct handler_entry handler_advise_dismissal = {
 	.usage = TXT_SAN_ADVISE_USAGE,
 	.help = TXT_SAN_ADVISE_HELP,
 	.run = advise_run,
+	.writes = true,
 };

@@ -79,4 +79,5 @@ const struct handler_entry handler_revoke_sanction = {
 	.usage = TXT_SANREV_USAGE,
 	.help = TXT_SANREV_HELP,
 	.run = revoke_run,
+	.writes = true,
 };

@@ -104,7 +104,7 @@ static int withdraw(struct cmd_ctx *ctx, const struct store_event *ev)
 	struct store_actor actor;
 	bool held = false;
 	size_t n = 0;
-	int rc = store_begin(ctx->store);
+	int rc = store_savepoint(ctx->store);
 
 	if (rc)
 		return HANDLER_ERROR;
@@ -115,10 +115,8 @@ static int withdraw(struct cmd_ctx *ctx, const struct store_event *ev)
 		                          PROMOTE_MAX, &n);
 	if (rc == 0)
 		rc = event_tell_promoted(ctx, ev, promoted, n);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
 	if (rc) {
-		store_rollback(ctx->store);
 		if (rc != -ENOENT)
 			return HANDLER_ERROR;
 		ctx->reply->is_error = true;
@@ -190,6 +188,7 @@ const struct handler_entry handler_signup = {
 	.usage = TXT_SU_USAGE,
 	.help = TXT_SU_HELP,
 	.run = signup_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_withdraw = {
@@ -199,6 +198,7 @@ const struct handler_entry handler_withdraw = {
 	.usage = TXT_SU_WITHDRAW_USAGE,
 	.help = TXT_SU_WITHDRAW_HELP,
 	.run = withdraw_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_roster = {

@@ -294,4 +294,5 @@ const struct handler_entry handler_target = {
 	.usage = TXT_TARGET_USAGE,
 	.help = TXT_TARGET_HELP,
 	.run = target_run,
+	.writes = true,
 };

@@ -190,6 +190,7 @@ const struct handler_entry handler_subscribe = {
 	.usage = TXT_SUB_USAGE,
 	.help = TXT_SUB_HELP,
 	.run = subscribe_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_unsubscribe = {
@@ -199,4 +200,5 @@ const struct handler_entry handler_unsubscribe = {
 	.usage = TXT_UNSUB_USAGE,
 	.help = TXT_UNSUB_HELP,
 	.run = unsubscribe_run,
+	.writes = true,
 };

@@ -58,6 +58,15 @@ const struct handler_entry *const handler_table[] = {
 
 #define TABLE_LEN (sizeof handler_table / sizeof handler_table[0] - 1)
 
+const struct handler_sub *handler_sub_find(const struct handler_entry *e, const char *word)
+{
+	for (const struct handler_sub *s = e->subs; s && s->word; s++) {
+		if (strcmp(word, s->word) == 0 || strcasecmp(word, s->alias) == 0)
+			return s;
+	}
+	return NULL;
+}
+
 /* Longest word, in code points, that suggestions are computed for. Command
  * words are a few code points long and a word more than twice as long as a
  * candidate is always past the threshold, so longer input cannot match. */

@@ -83,16 +83,13 @@ static int renew_run(struct cmd_ctx *ctx)
 	if (store_policy_for_region(ctx->store, rec.region_code, &policy) < 0)
 		return HANDLER_ERROR;
 	handler_actor(ctx, &actor);
-	rc = store_begin(ctx->store);
+	rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = store_appoint_renew(ctx->store, &actor, rec.appointment_id, start,
 		                         policy.term_months, ctx->now, term_end);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
-	if (rc < 0) {
-		store_rollback(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
+	if (rc < 0)
 		return HANDLER_ERROR;
-	}
 	reply_set_title(ctx->reply, TXT_RENEW_TITLE, (long long)rec.appointment_id);
 	reply_add_field(ctx->reply, TXT_APPT_K_PERSON, "%s", rec.person_name);
 	reply_add_field(ctx->reply, TXT_APPT_K_ENTERPRISE, "%s", rec.enterprise_name);
@@ -171,14 +168,12 @@ static int dismiss_run(struct cmd_ctx *ctx)
 		return handler_confirm_request(ctx);
 	}
 	handler_actor(ctx, &actor);
-	rc = store_begin(ctx->store);
+	rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = store_appoint_dismiss(ctx->store, &actor, rec.appointment_id, date, reason,
 		                           ctx->now);
-	if (rc == 0)
-		rc = store_commit(ctx->store);
+	rc = store_savepoint_end(ctx->store, rc);
 	if (rc < 0) {
-		store_rollback(ctx->store);
 		free(reason);
 		return HANDLER_ERROR;
 	}
@@ -198,6 +193,7 @@ const struct handler_entry handler_renew = {
 	.usage = TXT_RENEW_USAGE,
 	.help = TXT_RENEW_HELP,
 	.run = renew_run,
+	.writes = true,
 };
 
 const struct handler_entry handler_dismiss = {
@@ -207,4 +203,5 @@ const struct handler_entry handler_dismiss = {
 	.usage = TXT_DISMISS_USAGE,
 	.help = TXT_DISMISS_HELP,
 	.run = dismiss_run,
+	.writes = true,
 };

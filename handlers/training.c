@@ -193,4 +193,5 @@ const struct handler_entry handler_train = {
 	.usage = TXT_TRAIN_USAGE,
 	.help = TXT_TRAIN_HELP,
 	.run = train_run,
+	.writes = true,
 };

@@ -60,7 +60,7 @@ static void run_line(struct console *c, const char *text)
 	};
 
 	reply_init(&r);
-	dispatch_message(c->env, &msg, &r);
+	dispatch_alone(c->env, &msg, &r);
 	char *out = reply_render_text(&r);
 	if (out) {
 		printf("%s\n", out);

@@ -123,20 +123,39 @@ static cJSON *reply_to_json(const struct reply *r)
 	return o;
 }
 
-char *generic_render_reply(const struct reply *r)
+char *generic_render_reply_body(const struct reply *r)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON_AddBoolToObject(root, "ok", 1);
-	cJSON_AddBoolToObject(root, "duplicate", 0);
-	cJSON_AddItemToObject(root, "reply", reply_to_json(r));
-	char *s = cJSON_PrintUnformatted(root);
+	cJSON *body = reply_to_json(r);
+	char *s = body ? cJSON_PrintUnformatted(body) : NULL;
+
+	cJSON_Delete(body);
+	return s;
+}
+
+char *generic_render_answer(const char *body, bool duplicate)
+{
+	cJSON *reply = cJSON_Parse(body);
+	cJSON *root = reply ? cJSON_CreateObject() : NULL;
+	char *s = NULL;
+
+	if (root && cJSON_AddBoolToObject(root, "ok", 1) &&
+	    cJSON_AddBoolToObject(root, "duplicate", duplicate) &&
+	    cJSON_AddItemToObject(root, "reply", reply)) {
+		reply = NULL;
+		s = cJSON_PrintUnformatted(root);
+	}
+	cJSON_Delete(reply);
 	cJSON_Delete(root);
 	return s;
 }
 
-char *generic_render_duplicate(void)
+char *generic_render_reply(const struct reply *r)
 {
-	return strdup("{\"ok\":true,\"duplicate\":true}");
+	char *body = generic_render_reply_body(r);
+	char *s = body ? generic_render_answer(body, false) : NULL;
+
+	free(body);
+	return s;
 }
 
 char *generic_render_error(const char *why)

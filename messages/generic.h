@@ -30,11 +30,16 @@ int generic_decode(const char *body, size_t len, const char *instance,
                    struct generic_msg *out, const char **why);
 void generic_msg_free(struct generic_msg *m);
 
-/* {"ok":true,"duplicate":false,"reply":{"title":..,"lines":[..],"fields":[{..}],
- *  "table":[[..]],"text":".."}}; caller frees; NULL on ENOMEM. */
+/* {"title":..,"lines":[..],"fields":[{..}],"table":[[..]],"text":".."}: the
+ * reply object, as kept with the message id; caller frees; NULL on ENOMEM. */
+char *generic_render_reply_body(const struct reply *r);
+/* {"ok":true,"duplicate":<duplicate>,"reply":<body>} around a reply object
+ * from generic_render_reply_body (a retry of a handled message gets the
+ * first answer again, marked duplicate); caller frees; NULL on ENOMEM or a
+ * body that is not JSON. */
+char *generic_render_answer(const char *body, bool duplicate);
+/* generic_render_answer(generic_render_reply_body(r), false). */
 char *generic_render_reply(const struct reply *r);
-/* {"ok":true,"duplicate":true}: the message was already handled. */
-char *generic_render_duplicate(void);
 /* {"ok":false,"error":why}; caller frees. */
 char *generic_render_error(const char *why);
 

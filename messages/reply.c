@@ -28,6 +28,20 @@ void reply_free(struct reply *r)
 	reply_init(r);
 }
 
+void reply_fail(struct reply *r, enum reply_failure f)
+{
+	if (f > r->failure)
+		r->failure = f;
+}
+
+/* Marks the reply on ENOMEM; returns rc. */
+static int sticky(struct reply *r, int rc)
+{
+	if (rc == -ENOMEM)
+		reply_fail(r, REPLY_FAIL_TRANSIENT);
+	return rc;
+}
+
 int reply_set_title(struct reply *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -37,7 +51,7 @@ int reply_set_title(struct reply *r, const char *fmt, ...)
 	int n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return -ENOMEM;
+		return sticky(r, -ENOMEM);
 	free(r->title);
 	r->title = s;
 	return 0;
@@ -75,8 +89,8 @@ int reply_add_line(struct reply *r, const char *fmt, ...)
 	int n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return -ENOMEM;
-	return reply_push(r, REPLY_LINE, NULL, s);
+		return sticky(r, -ENOMEM);
+	return sticky(r, reply_push(r, REPLY_LINE, NULL, s));
 }
 
 int reply_add_field(struct reply *r, const char *key, const char *fmt, ...)
@@ -88,8 +102,8 @@ int reply_add_field(struct reply *r, const char *key, const char *fmt, ...)
 	int n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return -ENOMEM;
-	return reply_push(r, REPLY_FIELD, key, s);
+		return sticky(r, -ENOMEM);
+	return sticky(r, reply_push(r, REPLY_FIELD, key, s));
 }
 
 static int table_append(struct reply *r, const char *const *cells)
@@ -127,14 +141,14 @@ int reply_table_begin(struct reply *r, size_t cols, const char *const *header)
 	int rc = table_append(r, header);
 	if (rc < 0)
 		r->table_cols = 0;
-	return rc;
+	return sticky(r, rc);
 }
 
 int reply_table_add_row(struct reply *r, const char *const *cells)
 {
 	if (r->table_cols == 0)
 		return -EINVAL;
-	return table_append(r, cells);
+	return sticky(r, table_append(r, cells));
 }
 
 char *reply_render_text(const struct reply *r)

@@ -6,6 +6,12 @@
  *
  * Ownership: a struct reply owns every string added to it (copies are made);
  * reply_free() releases them. Functions return 0 or -ENOMEM.
+ *
+ * Failures are sticky, like a stream's error flag: an addition that runs
+ * out of memory marks the reply REPLY_FAIL_TRANSIENT, so a handler that
+ * does not check each call still cannot send a silently truncated answer;
+ * the dispatcher reads `failure` after the command and answers accordingly
+ * (daemon/inbox.h: a transient failure is retried, never acknowledged).
  */
 #ifndef CQOD_REPLY_H
 #define CQOD_REPLY_H
@@ -24,6 +30,13 @@ struct reply_item {
 	char *text;
 };
 
+/* What went wrong while the answer was made; the worst one sticks. */
+enum reply_failure {
+	REPLY_FAIL_NONE = 0,
+	REPLY_FAIL_PERMANENT = 1,   /* an internal error that will not pass by retrying */
+	REPLY_FAIL_TRANSIENT = 2,   /* may pass: busy, disk full, out of memory */
+};
+
 struct reply {
 	char *title;              /* may be NULL */
 	struct reply_item *items;
@@ -33,7 +46,11 @@ struct reply {
 	size_t table_rows;        /* including the header row */
 	size_t cap_cells;
 	bool is_error;            /* the command failed; renderers may mark it */
+	enum reply_failure failure;
 };
+
+/* Records a failure (the worse of the current and `f` sticks). */
+void reply_fail(struct reply *r, enum reply_failure f);
 
 void reply_init(struct reply *r);
 void reply_free(struct reply *r);

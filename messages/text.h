@@ -41,6 +41,7 @@
 #define TXT_GUEST_HINT          "您尚未绑定身份：首席质量官请发送“绑定 <绑定码>”，工作人员请联系管理员授权。"
 #define TXT_USAGE_PREFIX        "用法："
 #define TXT_INTERNAL_ERROR      "系统繁忙，请稍后再试。"
+#define TXT_INTERNAL_FAULT      "抱歉，系统出现内部错误，本次操作未执行，请联系管理员。"
 #define TXT_TOO_LONG            "消息太长或参数太多，请精简后再发。"
 #define TXT_BAD_INPUT           "无法识别的输入：引号未闭合或含有非法字符。"
 #define TXT_EMPTY               "请输入命令，发送“帮助”查看可用命令。"

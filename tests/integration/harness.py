@@ -190,6 +190,10 @@ class Daemon:
                 self.drain_log()
                 bad = [l for l in self.log if "Sanitizer" in l or "runtime error" in l]
                 assert not bad, "sanitizer report:\n" + "\n".join(self.log[-60:])
+                # A command declared read-only in the command table that changed
+                # the registry: the declaration is wrong.
+                bad = [l for l in self.log if "declared read-only but changed" in l]
+                assert not bad, "\n".join(bad)
         finally:
             for p in (self.proc.stdout, self.proc.stderr) if self.proc else ():
                 p.close()

@@ -372,7 +372,8 @@ def test_replace_failure_midway_changes_nothing():
     with d:
         before = snapshot(d)
         text, err = say(successor(聘任文件号="FAIL"), "clerk-ls")
-        assert err and "系统繁忙" in text and "更换成功" not in text, text
+        # A permanent failure is answered with an apology (not "try again").
+        assert err and "系统出现内部错误" in text and "更换成功" not in text, text
         assert snapshot(d) == before
         assert db_rows(d, "SELECT status, ended_on FROM appointments WHERE id = 2") \
             == [("active", None)]

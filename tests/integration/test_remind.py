@@ -42,10 +42,12 @@ def db_one(d, sql, *args):
 
 
 def texts(d, target):
-    """The markdown or text of every outbox row for user `target`."""
+    """The markdown or text of every outbox row pushed to user `target` (answers
+    to their own messages, keyed reply:..., are left out)."""
     out = []
     for (payload,) in db_rows(d, "SELECT payload FROM outbox WHERE destination LIKE ?"
-                                 " ORDER BY id", "%|user|0|" + target):
+                                 " AND idem_key NOT LIKE 'reply:%' ORDER BY id",
+                              "%|user|0|" + target):
         body = json.loads(payload)
         out.append(body.get("markdown", body.get("text", {})).get("content", ""))
     return out
@@ -310,7 +312,9 @@ def test_unbound_person_goes_to_digest_and_bind_records_instance():
         assert db_rows(d, "SELECT role, instance FROM identities WHERE user_id = 'zs-w2'") \
             == [("cqo", "w2")]
         at(d, "2026-07-03 09:30:00")
-        assert db_rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zs-w2'") \
+        # Answers are outbox rows too (keyed reply:...): the reminder is the other one.
+        assert db_rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zs-w2'"
+                          " AND idem_key NOT LIKE 'reply:%'") \
             == [("wecom|w2|user|0|zs-w2",)]
         assert "还有 1 天" in texts(d, "zs-w2")[0]
 

@@ -1,0 +1,254 @@
+/* One message as one unit of the caller's transaction (handlers/dispatch.h):
+ * id, effect and answer together or not at all. Run from the repository root
+ * (reads data/regions.csv). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../daemon/config.h"
+#include "../../daemon/store.h"
+#include "../../daemon/store_internal.h"
+#include "../../handlers/dispatch.h"
+#include "../../handlers/table.h"
+#include "../../messages/text.h"
+
+#define SET_TARGET "目标 61 规上 2026 80%"
+#define TARGETS "SELECT count(*) FROM targets"
+#define IDS "SELECT count(*) FROM inbound"
+
+struct fixture {
+	char dir[64], path[96];
+	struct store *st;
+	sqlite3 *peek;             /* a second connection: what was committed */
+	struct config *cfg;
+	struct identity admin;
+	struct dispatch_env env;
+};
+
+/* What the flow's answer writer saw and does. */
+struct answer {
+	int calls;
+	int fail;                  /* returned instead of writing */
+	char text[512];
+};
+
+static int write_answer(void *arg, struct store *st, const struct reply *r)
+{
+	struct answer *a = arg;
+	char *text = reply_render_text(r);
+
+	(void)st;
+	a->calls++;
+	snprintf(a->text, sizeof a->text, "%s", text ? text : "");
+	free(text);
+	return a->fail;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-unit-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(sqlite3_open(f->path, &f->peek), SQLITE_OK);
+	f->cfg = config_defaults();
+	assert_non_null(f->cfg);
+	f->admin.role = ROLE_ADMIN;
+	f->env = (struct dispatch_env){.store = f->st, .cfg = f->cfg, .fixed_identity = &f->admin};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	sqlite3_close(f->peek);
+	store_close(f->st);
+	config_free(f->cfg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static int committed(struct fixture *f, const char *sql)
+{
+	sqlite3_stmt *s;
+	int n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(f->peek, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* Runs text as message `id` in a transaction of its own, like one batch. */
+static enum dispatch_outcome run(struct fixture *f, const char *text, const char *id,
+                                 struct answer *a, struct reply *out)
+{
+	struct chat_msg msg = {
+		.platform = "generic", .instance = "t", .chat_id = "c", .kind = CHAT_PRIVATE,
+		.sender_id = "u1", .sender_name = "", .text = text, .msg_id = id,
+	};
+	struct dispatch_unit u = {.source = "generic:t", .dedupe_id = id, .run_command = true,
+	                          .supported = true, .answer = write_answer, .answer_arg = a};
+
+	reply_init(out);
+	assert_int_equal(store_begin(f->st), 0);
+	enum dispatch_outcome o = dispatch_unit(&f->env, &msg, &u, out);
+	/* The unit never ends the caller's transaction; only a disk-full or I/O
+	 * error may have SQLite roll it back (the inbox then retries the batch). */
+	if (o != DISPATCH_RETRY)
+		assert_true(store_in_txn(f->st));
+	if (store_in_txn(f->st))
+		assert_int_equal(store_commit(f->st), 0);
+	return o;
+}
+
+static void test_done_then_duplicate(void **state)
+{
+	struct fixture *f = *state;
+	struct answer a = {0};
+	struct reply r;
+
+	assert_int_equal(run(f, SET_TARGET, "m1", &a, &r), DISPATCH_DONE);
+	assert_int_equal(a.calls, 1);
+	assert_non_null(strstr(a.text, "80"));
+	reply_free(&r);
+	assert_int_equal(committed(f, TARGETS), 1);
+	assert_int_equal(committed(f, IDS), 1);
+
+	/* The platform sends it again: nothing runs, nothing is answered anew. */
+	a.calls = 0;
+	assert_int_equal(run(f, "目标 61 规上 2026 90%", "m1", &a, &r), DISPATCH_DUPLICATE);
+	assert_int_equal(a.calls, 0);
+	reply_free(&r);
+	assert_int_equal(committed(f, "SELECT count(*) FROM targets WHERE rate = 0.8"), 1);
+}
+
+/* The answer could not be written (say the disk filled): the command's effect
+ * and the id go with it, so the platform's retry runs it. */
+static void test_answer_failure_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct answer a = {.fail = -ENOSPC};
+	struct reply r;
+
+	assert_int_equal(run(f, SET_TARGET, "m2", &a, &r), DISPATCH_RETRY);
+	reply_free(&r);
+	assert_int_equal(committed(f, TARGETS), 0);
+	assert_int_equal(committed(f, IDS), 0);
+	a.fail = 0;
+	assert_int_equal(run(f, SET_TARGET, "m2", &a, &r), DISPATCH_DONE);
+	reply_free(&r);
+	assert_int_equal(committed(f, TARGETS), 1);
+	assert_int_equal(committed(f, IDS), 1);
+}
+
+/* The database is full when the command writes: a failure that may pass.
+ * Nothing of the message remains and no answer was written. */
+static void test_transient_store_failure_is_retried(void **state)
+{
+	struct fixture *f = *state;
+	struct answer a = {0};
+	struct reply r;
+	sqlite3_stmt *s;
+	int pages;
+
+	assert_int_equal(sqlite3_prepare_v2(f->peek, "PRAGMA page_count", -1, &s, NULL), 0);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	pages = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	/* No page can be added: the first write that needs one fails FULL. The
+	 * limit is the connection's: set on the store's own. */
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %d", pages);
+	assert_int_equal(sqlite3_exec(f->st->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	enum dispatch_outcome o = DISPATCH_DONE;
+	char id[16];
+	/* Fill until a page is needed (each target row is small). */
+	for (int i = 0; i < 200 && o == DISPATCH_DONE; i++) {
+		char text[64];
+
+		snprintf(id, sizeof id, "f%d", i);
+		snprintf(text, sizeof text, "目标 61 规上 %d 80%%", 2000 + i);
+		a.calls = 0;
+		o = run(f, text, id, &a, &r);
+		reply_free(&r);
+	}
+	assert_int_equal(o, DISPATCH_RETRY);
+	assert_int_equal(a.calls, 0);
+	char q[96];
+	snprintf(q, sizeof q, "SELECT count(*) FROM inbound WHERE msg_id = '%s'", id);
+	assert_int_equal(committed(f, q), 0);
+	assert_true(store_write_ok(f->st, NULL) == false);
+}
+
+/* A constraint the command did not expect (a trigger here) is a permanent
+ * internal failure: its writes are rolled back, the id is recorded (a retry
+ * would fail the same way) and the answer is the apology. */
+static void test_permanent_failure_apologizes(void **state)
+{
+	struct fixture *f = *state;
+	struct answer a = {0};
+	struct reply r;
+
+	assert_int_equal(sqlite3_exec(f->peek,
+	                              "CREATE TRIGGER no_targets BEFORE INSERT ON targets"
+	                              " BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(run(f, SET_TARGET, "m3", &a, &r), DISPATCH_DONE);
+	assert_int_equal(a.calls, 1);
+	assert_string_equal(a.text, TXT_INTERNAL_FAULT);
+	assert_true(r.is_error);
+	reply_free(&r);
+	assert_int_equal(committed(f, TARGETS), 0);
+	assert_int_equal(committed(f, IDS), 1);
+}
+
+/* A read-only command that wrote would be a wrong declaration: 查询 writes
+ * only the access log, which does not count. */
+static void test_write_declarations(void **state)
+{
+	const struct handler_entry *query = handler_find("查询");
+	const struct handler_entry *alliance = handler_find("联盟");
+	(void)state;
+
+	assert_false(query->writes);
+	assert_true(handler_find("培训")->writes);
+	assert_false(handler_sub_find(alliance, "列表")->writes);
+	assert_true(handler_sub_find(alliance, "新建")->writes);
+	assert_true(handler_sub_find(alliance, "new")->writes);
+	assert_null(handler_sub_find(alliance, "nonsense"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_done_then_duplicate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_answer_failure_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transient_store_failure_is_retried, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_permanent_failure_apologizes, setup, teardown),
+		cmocka_unit_test(test_write_declarations),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
