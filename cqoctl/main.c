@@ -1,6 +1,9 @@
 /*
  * cqoctl: the administrator's command-line tool, working on the same SQLite
- * database as a running daemon (WAL and a busy timeout make that safe).
+ * database as a running daemon: WAL lets both read while one writes, cqoctl
+ * waits for the daemon's short transactions (a busy timeout), and cqoctl's
+ * long jobs write in short chunks that the daemon's writes get between
+ * (chunk.h).
  *
  *   cqoctl [-c FILE] [-d DATABASE] [--data-dir DIR] [-v] COMMAND [ARGS]
  *
@@ -42,6 +45,10 @@ static const struct ctl_command commands[] = {
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* How long cqoctl waits for the daemon's write lock, which the daemon
+ * holds for milliseconds at a time. */
+#define LOCK_WAIT_MS 5000
 
 static void usage(FILE *f)
 {
@@ -155,6 +162,8 @@ int main(int argc, char **argv)
 		config_free(c.cfg);
 		return CTL_FAILED;
 	}
+	/* A failure would only make cqoctl fail at once where it could wait. */
+	store_import_wait_locks(c.st, LOCK_WAIT_MS);
 	unix_user(c.user, sizeof c.user);
 	c.now = clock_now();
 	clock_cst_date(c.now, c.today);

@@ -152,14 +152,4 @@ int store_person_brief(struct store *st, int64_t person_id, char *name, size_t l
 /* true when `region` equals or lies below `scope` ("" = everywhere). */
 bool store_region_in_scope(const char *region, const char *scope);
 
-/* ---- demo and bench data ---- */
-
-/* Fills an empty registry with clearly fictional sample data relative to
- * `today` (YYYY-MM-DD): a handful of enterprises, CQOs, trainings, one term
- * expiring within 30 days, one open sanction. -EEXIST if the registry already
- * has enterprises. */
-int store_demo_seed(struct store *st, const char *today);
-/* Generates `n` fictional CQOs (with enterprises) for benchmarks. */
-int store_bench_seed(struct store *st, int n, const char *today);
-
 #endif

@@ -1,8 +1,10 @@
 """cqoctl end to end: importing generated 信息表 files in UTF-8, UTF-8 with
 BOM and GBK; every validation error reported with line, column, value and
 reason, and nothing imported; idempotent re-import; --skip-bad and its
-reject file; large imports and seeds written in short chunks while another
-process writes, and an import killed half-way finished by running it again; exports that import into a fresh database and export again
+reject file; the database's refusals checked in file order before anything is
+written; large imports and seeds written in short chunks while another
+process writes, a row refused only while writing, a dry run on a copy, and
+an import killed half-way finished by running it again; exports that import into a fresh database and export again
 byte for byte; the statistics export equal to the chat's 统计; an online
 backup taken while the daemon writes, restored by stop, copy, start;
 grant, revoke, roles, policy, target and calendar; --help and the one-line
@@ -713,3 +715,96 @@ def test_import_killed_midway_finishes_when_run_again():
         shutil.copy(path, ref_path)
         ok(ref, "import", "cqos", ref_path)
         assert registry_content(d) == registry_content(ref)
+
+
+def test_database_checks_follow_file_order():
+    """What the database would refuse is checked before anything is
+    written, as the rows would meet it: a CQO whose enterprise has 张三 in
+    force goes in once an earlier row ends 张三's term, not before."""
+    d = daemon()
+    with d:
+        start = one(d, "SELECT start_date FROM appointments WHERE id = 2")
+        firm = "示例精密机械有限公司,91371302DEM0000013,371302,C34,320,中型,规上;链主"
+        end_zs = "张三,男,,13800000001,,%s,%s,,任期结束,,\r\n" % (firm, start)
+        new_zd = "赵大,男,,13900000009,,%s,2026-06-01,,在任,,\r\n" % firm
+        before = registry_digest(d)
+        wrong = write(d, "wrong.csv", CQO_HEADER + new_zd + end_zs)
+        rc, out, err = ctl(d, "import", "cqos", wrong)
+        assert rc == 1, (out, err)
+        assert err.startswith("%s:2: 姓名“赵大”：该企业已有在任首席质量官（记录号 2：张三）" % wrong), err
+        assert registry_digest(d) == before
+
+        # --skip-bad: the refused row goes to the reject file with its reason.
+        out = ok(d, "import", "cqos", wrong, "--skip-bad")
+        assert "备案记录：新增 0，更新 1，无变化 0" in out, out
+        data = read_bytes(os.path.join(d.dir, "wrong.rejects.csv")).decode("utf-8-sig")
+        assert "赵大" in data and "姓名：该企业已有在任首席质量官（记录号 2：张三）" in data, data
+        assert [l.split(",")[0] for l in data.splitlines()[1:]] == ["赵大"], data
+        assert rows(d, "SELECT status FROM appointments WHERE id = 2") == [("ended",)]
+
+        right = write(d, "right.csv", CQO_HEADER + end_zs + new_zd)
+        out = ok(d, "import", "cqos", right)
+        assert "备案记录：新增 1，更新 0，无变化 1" in out, out
+        assert rows(d, "SELECT p.name FROM appointments a JOIN people p ON p.id = a.person_id"
+                       " WHERE a.enterprise_id = 1 AND a.status = 'active'") == [("赵大",)]
+
+
+def test_row_refused_while_writing_and_dry_run_on_a_copy():
+    """A row the checks passed but the database refuses while writing (here a
+    test trigger; in life the daemon changed the registry in between): the
+    import stops there and keeps the chunks before, --skip-bad sets it aside
+    and imports the rest, and once it goes in the import is complete. A dry
+    run works on a copy: counts, no lock on the database, no copy left."""
+    n, refused = 6000, 5500   # past one chunk's row limit
+    d = daemon()
+    with d:
+        path = os.path.join(d.dir, "big.csv")
+        gen_import.write(n, path)
+        tmp = os.path.join(d.dir, "tmp")
+        os.mkdir(tmp)
+        d.env["TMPDIR"] = tmp
+        count = "SELECT count(*) FROM appointments"
+        before = one(d, count)
+        digest = registry_digest(d)
+        proc = start_ctl(d, "import", "cqos", path, "--dry-run")
+        done, timeouts, _, waits = write_alongside(d, proc, count, before, n)
+        out, err = proc.communicate(timeout=300)
+        print("    dry run of %d rows: other writer: %d writes, %d timed out, longest wait"
+              " %.0f ms" % (n, done, timeouts, max(waits or [0])))
+        assert proc.returncode == 0, err
+        assert "企业：新增 %d，更新 0，无变化 0" % n in out and "试运行" in out, out
+        assert timeouts == 0, (done, timeouts)
+        assert os.listdir(tmp) == []
+        db = sqlite3.connect(d.db)
+        db.execute("DELETE FROM inbound WHERE platform = 'other'")
+        db.commit()
+        db.close()
+        assert registry_digest(d) == digest
+
+        db = sqlite3.connect(d.db)
+        db.execute("CREATE TRIGGER refuse BEFORE INSERT ON appointments"
+                   " WHEN NEW.doc_no LIKE '%%第%d号' BEGIN SELECT RAISE(ABORT, 'test'); END"
+                   % refused)
+        db.close()
+        rc, out, err = ctl(d, "import", "cqos", path)
+        got = one(d, count) - before
+        print("    refused at row %d: %d rows kept: %s" % (refused, got, err.strip()[-120:]))
+        assert rc == 1, (out, err)
+        lines = err.strip().split("\n")
+        assert len(lines) == 2 and lines[0].endswith(": 数据库拒绝了这一行的值"), err
+        assert lines[1].startswith("cqoctl import: 导入已停止") and "批提交 %d 行" % got in lines[1], err
+        assert 0 < got < refused, got
+
+        out = ok(d, "import", "cqos", path, "--skip-bad")
+        assert "企业：新增 %d，更新 0，无变化 %d" % (n - 1 - got, got) in out, out
+        assert "批提交 %d 行" % (n - 1) in out and "1 行有错误，未导入" in out, out
+        reject = read_bytes(os.path.join(d.dir, "big.rejects.csv")).decode("utf-8-sig")
+        assert reject.count("数据库拒绝了这一行的值") == 1 and "第%d号" % refused in reject
+        assert one(d, count) == before + n - 1
+
+        db = sqlite3.connect(d.db)
+        db.execute("DROP TRIGGER refuse")
+        db.close()
+        out = ok(d, "import", "cqos", path)
+        assert "企业：新增 1，更新 0，无变化 %d" % (n - 1) in out, out
+        assert one(d, count) == before + n
