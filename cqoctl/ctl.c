@@ -56,11 +56,20 @@ int ctl_usage(const char *cmd, const char *fmt, ...)
 	return CTL_USAGE;
 }
 
-int ctl_store_fail(const char *cmd, int rc)
+void ctl_store_reason(int rc, char *buf, size_t len)
 {
 	if (rc == -EIO)
-		return ctl_fail(cmd, "%s", TXT_CTL_STORE_EIO);
-	return ctl_fail(cmd, TXT_CTL_STORE, strerror(-rc));
+		snprintf(buf, len, "%s", TXT_CTL_STORE_EIO);
+	else
+		snprintf(buf, len, TXT_CTL_STORE, strerror(-rc));
+}
+
+int ctl_store_fail(const char *cmd, int rc)
+{
+	char why[256];
+
+	ctl_store_reason(rc, why, sizeof why);
+	return ctl_fail(cmd, "%s", why);
 }
 
 bool ctl_parse_long(const char *s, long min, long max, long *out)

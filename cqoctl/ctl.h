@@ -8,6 +8,7 @@
 #define CQOCTL_CTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -65,6 +66,9 @@ int ctl_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf
 int ctl_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* ctl_fail for a negative errno from the store. */
 int ctl_store_fail(const char *cmd, int rc);
+/* What ctl_store_fail says of rc, into buf[len], to go in a longer
+ * message. */
+void ctl_store_reason(int rc, char *buf, size_t len);
 
 /* Loads data/regions.csv (from the configured data_dir) into an empty
  * regions table, as the daemon does at start, so that a fresh database

@@ -2,12 +2,12 @@
  * cqoctl import, in three steps over one in-memory copy of the file:
  *   import.c          options, reading, decoding to UTF-8, splitting CSV;
  *   import_prepare.c  checking every row (field rules, repeats within the
- *                     file, regions and policies from the database) before
+ *                     file, what the database would refuse) before
  *                     anything is written;
- *   import_apply.c    writing the good rows in one transaction, the reject
- *                     file and the summary.
- * The transaction holds the write lock, so everything that can be done
- * before it is done before it.
+ *   import_apply.c    the reject file, writing the good rows in short
+ *                     transactions, and the summary.
+ * A transaction holds the write lock, so everything that can be done
+ * before one is done before it.
  */
 #ifndef CQOCTL_IMPORT_H
 #define CQOCTL_IMPORT_H
@@ -73,12 +73,14 @@ void import_report_flush(struct import_job *job);
 void import_row_problem(struct import_job *job, size_t i, enum import_col col, const char *fmt,
                         ...) __attribute__((format(printf, 4, 5)));
 
-/* Checks every row; 0, or CTL_FAILED after printing why (out of memory,
- * database). Bad rows are counted in n_bad with their reasons. */
+/* Checks every row, reading the database; 0, or CTL_FAILED after printing
+ * why (out of memory, database). Bad rows are counted in n_bad with their
+ * reasons. */
 int import_prepare(struct import_job *job);
 
-/* Writes the good rows (unless bad rows remain and --skip-bad is not
- * given), the reject file and the summary. Returns the exit status. */
+/* Prints the problems found; then, unless bad rows remain and --skip-bad
+ * is not given, writes the reject file, the good rows and the summary.
+ * Returns the exit status. */
 int import_apply(struct import_job *job);
 
 #endif

@@ -1,26 +1,51 @@
 /*
- * Writing an import: every good row in one transaction. A row the
- * database refuses (an enterprise with another CQO in force, a training for
- * a CQO not on record) is reported like the others and the rows after it
- * still run, also when earlier checks refused rows, so one pass reports
- * them all. Nothing is kept unless every row went in, or --skip-bad was
- * given: then each row runs in a savepoint
- * so a refused one is undone alone, and the bad rows go to the reject file
- * before the commit, so a reject file that cannot be written keeps the
- * database as it was.
+ * Writing an import, once import_prepare has checked every row against the
+ * file and the database and every problem is reported: nothing is written
+ * unless every row is good or --skip-bad was given, and the reject file is
+ * written before the first row, so a reject file that cannot be written
+ * leaves the database as it was.
+ *
+ * The good rows go in in chunks (chunk.h), one short transaction each, so
+ * that the daemon's writes get through in between. Every row is an upsert
+ * that changes nothing once it is in, so an import cut short (a crash, a
+ * kill, a full disk) is finished by running it again.
+ *
+ * A row the database still refuses is one the checks could not foresee:
+ * the database changed since (the daemon filed a CQO meanwhile). Under
+ * --skip-bad each row runs in a savepoint, so such a row is undone alone,
+ * reported and added to the reject file; otherwise its chunk is rolled
+ * back and the import stops there, the chunks before it kept.
+ *
+ * --dry-run writes into a private copy of the database (in $TMPDIR) in one
+ * transaction it rolls back: its counts are exact and the live database is
+ * never locked.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../daemon/csv.h"
 #include "../daemon/store.h"
+#include "../daemon/store_backup.h"
 #include "../daemon/store_import.h"
 #include "../messages/text.h"
+#include "chunk.h"
 #include "import.h"
 #include "progress.h"
 
 #define CMD "import"
+#define COPY_PAGES 1024
+/* Rows between progress updates of a dry run. */
+#define DRY_RUN_STEP 256
+
+/* A new CQO row (enterprise, person, record and their audit rows) takes
+ * about 80 µs, an unchanged one about 20 µs: chunks end on time, the row
+ * limit only keeps one chunk's WAL bounded on a much faster machine. The
+ * clock is read after every row. */
+static const struct chunk_limits import_limits = {.max_rows = 5000, .step = 1};
 
 struct tally {
 	size_t n[3][3];   /* [enterprise, person, record][same, created, updated] */
@@ -57,22 +82,31 @@ static void summary(const struct import_job *job, const struct tally *t)
 	}
 }
 
+/* The rows being written and what became of them. */
+struct writer {
+	struct import_job *job;
+	struct store *st;            /* the database, or --dry-run's copy */
+	struct store_actor who;
+	struct tally t;
+	size_t refused;              /* rows the database refused after the checks */
+};
+
 /* Runs row i; 1 when the database refused it (reported), 0, or a negative
  * errno that ends the import. */
-static int apply_row(struct import_job *job, size_t i, const struct store_actor *who,
-                     struct store_import_result *r)
+static int apply_row(struct writer *w, size_t i, struct store_import_result *r)
 {
-	struct store *st = job->ctl->st;
+	struct import_job *job = w->job;
+	struct store *st = w->st;
 	const struct import_row *row = &job->rows[i];
 	int64_t now = job->ctl->now;
 	int rc;
 
 	switch (job->kind) {
 	case IMPORT_ENTERPRISES:
-		rc = store_import_enterprise(st, who, &row->in.enterprise, now, r);
+		rc = store_import_enterprise(st, &w->who, &row->in.enterprise, now, r);
 		break;
 	case IMPORT_CQOS:
-		rc = store_import_cqo(st, who, &row->in.cqo, now, r);
+		rc = store_import_cqo(st, &w->who, &row->in.cqo, now, r);
 		if (rc == -EEXIST) {
 			import_row_problem(job, i, IC_NAME, TXT_IMP_ACTIVE_EXISTS,
 			                   (long long)r->conflict_id, r->conflict_name);
@@ -80,10 +114,10 @@ static int apply_row(struct import_job *job, size_t i, const struct store_actor 
 		}
 		break;
 	case IMPORT_TRAININGS:
-		rc = store_import_training(st, who, &row->in.training, now, r);
+		rc = store_import_training(st, &w->who, &row->in.training, now, r);
 		break;
 	default:
-		rc = store_import_sanction(st, who, &row->in.sanction, now, r);
+		rc = store_import_sanction(st, &w->who, &row->in.sanction, now, r);
 		break;
 	}
 	if (rc == -ENOENT && job->kind != IMPORT_ENTERPRISES && job->kind != IMPORT_CQOS) {
@@ -100,34 +134,91 @@ static int apply_row(struct import_job *job, size_t i, const struct store_actor 
 	return rc;
 }
 
-static int apply_rows(struct import_job *job, struct tally *t)
+/* Writes the good rows of [from, to) (chunk_apply_fn); a refused row ends
+ * the chunk with -ECANCELED unless --skip-bad. */
+static int write_rows(void *arg, size_t from, size_t to)
 {
-	struct store_actor who;
-	struct progress bar;
+	struct writer *w = arg;
+	struct import_job *job = w->job;
 	int rc = 0;
 
-	ctl_actor(job->ctl, CMD, &who);
-	progress_start(&bar, TXT_CTL_IMP_STEP, job->n_rows);
-	for (size_t i = 0; rc == 0 && i < job->n_rows; i++) {
+	for (size_t i = from; rc == 0 && i < to; i++) {
 		struct store_import_result r;
 
-		progress_update(&bar, i);
 		if (job->blank[i] || job->reasons[i])
 			continue;
 		/* A savepoint per row only when bad rows are left out: otherwise a
-		 * bad row rolls back the whole import anyway. */
-		if (job->skip_bad && (rc = store_import_row_begin(job->ctl->st)) < 0)
+		 * refused row ends the chunk anyway. */
+		if (job->skip_bad && (rc = store_import_row_begin(w->st)) < 0)
 			break;
-		rc = apply_row(job, i, &who, &r);
-		int end = job->skip_bad ? store_import_row_end(job->ctl->st, rc == 0) : 0;
+		rc = apply_row(w, i, &r);
+		int end = job->skip_bad ? store_import_row_end(w->st, rc == 0) : 0;
 		if (rc == 0)
-			count(t, job, &r);
-		if (rc == 1)
-			rc = 0;
+			count(&w->t, job, &r);
+		if (rc == 1) {
+			w->refused++;
+			rc = job->skip_bad ? 0 : -ECANCELED;
+		}
 		if (rc == 0)
 			rc = end;
 	}
-	progress_end(&bar);
+	return rc;
+}
+
+/* The good rows of [0, n): those written when n rows are done. */
+static size_t good_rows(const struct import_job *job, size_t n)
+{
+	size_t good = 0;
+	for (size_t i = 0; i < n; i++)
+		good += !job->blank[i] && !job->reasons[i];
+	return good;
+}
+
+static void remove_copy(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", ".part"};
+	char p[PATH_MAX + 8];
+
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+}
+
+/* --dry-run: every good row into a copy of the database, rolled back. */
+static int write_to_copy(struct writer *w, struct progress *bar)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[PATH_MAX];
+	struct store *copy = NULL;
+	size_t n = w->job->n_rows;
+
+	if (snprintf(path, sizeof path, "%s/cqoctl-dry-run-XXXXXX", dir && *dir ? dir : "/tmp") >=
+	    (int)sizeof path)
+		return -ENAMETOOLONG;
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	/* The online backup reads one snapshot and never blocks the daemon. */
+	int rc = store_backup(w->job->ctl->st, path, COPY_PAGES, NULL, NULL);
+	if (rc == 0)
+		rc = store_open(path, &copy);
+	if (rc == 0)
+		rc = store_import_setup(copy);
+	if (rc == 0)
+		rc = store_begin(copy);
+	w->st = copy;
+	for (size_t i = 0; rc == 0 && i < n;) {
+		size_t j = n - i > DRY_RUN_STEP ? i + DRY_RUN_STEP : n;
+		rc = write_rows(w, i, j);
+		progress_update(bar, i = j);
+	}
+	if (copy) {
+		store_rollback(copy);
+		store_close(copy);
+	}
+	remove_copy(path);
 	return rc;
 }
 
@@ -161,40 +252,55 @@ static int write_rejects(struct import_job *job)
 	return ctl_close_out(CMD, f, job->reject_path);
 }
 
+/* Says how the import failed after the checks; the report is out. */
+static int write_failed(struct import_job *job, int rc, const struct chunk_stats *done)
+{
+	char why[256];
+	size_t rows = good_rows(job, done->done);
+
+	if (rc == -ECANCELED && done->chunks == 0)
+		return ctl_fail(CMD, TXT_CTL_IMP_REJECTED, job->n_bad);
+	if (rc == -ECANCELED)
+		return ctl_fail(CMD, TXT_CTL_IMP_LATE, done->chunks, rows);
+	ctl_store_reason(rc, why, sizeof why);
+	if (done->chunks == 0)
+		return ctl_fail(CMD, "%s", why);
+	return ctl_fail(CMD, TXT_CTL_IMP_PARTIAL, why, done->chunks, rows);
+}
+
 int import_apply(struct import_job *job)
 {
-	struct store *st = job->ctl->st;
-	struct tally t = {0};
+	struct writer w = {.job = job, .st = job->ctl->st};
+	struct chunk_stats done = {0};
+	struct progress bar;
+	int rc;
 
-	/* Rows already refused are passed over, the others still run, so that
-	 * one report also has what only the database can tell. */
-	int rc = store_import_begin(st);
-	if (rc == 0)
-		rc = apply_rows(job, &t);
+	import_report_flush(job);
+	if (job->out_of_memory)
+		return ctl_store_fail(CMD, -ENOMEM);
+	if (job->n_bad && !job->skip_bad)
+		return ctl_fail(CMD, TXT_CTL_IMP_REJECTED, job->n_bad);
+	if (job->n_bad && write_rejects(job) != CTL_OK)
+		return CTL_FAILED;
+	ctl_actor(job->ctl, CMD, &w.who);
+	progress_start(&bar, TXT_CTL_IMP_STEP, job->n_rows);
+	if (job->dry_run)
+		rc = write_to_copy(&w, &bar);
+	else if ((rc = store_import_setup(w.st)) == 0)
+		rc = chunk_run(w.st, job->n_rows, &import_limits, write_rows, &w, &bar, &done);
+	progress_end(&bar);
+	import_report_flush(job);
 	if (rc == 0 && job->out_of_memory)
 		rc = -ENOMEM;
-	if (rc < 0) {
-		store_rollback(st);
-		import_report_flush(job);
-		return ctl_store_fail(CMD, rc);
-	}
-	if (job->n_bad && !job->skip_bad) {
-		store_rollback(st);
-		import_report_flush(job);
-		return ctl_fail(CMD, TXT_CTL_IMP_REJECTED, job->n_bad);
-	}
-	import_report_flush(job);
-	if (job->n_bad && write_rejects(job) != CTL_OK) {
-		store_rollback(st);
+	if (rc < 0)
+		return write_failed(job, rc, &done);
+	/* Rows refused while writing join the reject file. */
+	if (w.refused && write_rejects(job) != CTL_OK)
 		return CTL_FAILED;
-	}
-	if (job->dry_run)
-		store_rollback(st);
-	else if ((rc = store_commit(st)) < 0) {
-		store_rollback(st);
-		return ctl_store_fail(CMD, rc);
-	}
-	summary(job, &t);
+	summary(job, &w.t);
+	if (!job->dry_run)
+		printf(TXT_CTL_IMP_CHUNKS, done.chunks, good_rows(job, job->n_rows),
+		       (unsigned long long)done.max_ms);
 	if (job->n_bad)
 		printf(TXT_CTL_IMP_SKIPPED, job->n_bad, job->reject_path);
 	if (job->dry_run)

@@ -1,10 +1,11 @@
 /*
- * Checking every row of an import before the transaction: the chat's field
- * rules (handlers/import_check.c), then what only the whole file shows
- * (the same enterprise, CQO, training or sanction twice, or an enterprise
- * described two ways, since the later row would undo the earlier one on
- * every import), then what the database says about regions and the term
- * their policy gives.
+ * Checking every row of an import before anything is written: the chat's
+ * field rules (handlers/import_check.c), then what only the whole file
+ * shows (the same enterprise, CQO, training or sanction twice, or an
+ * enterprise described two ways, since the later row would undo the
+ * earlier one on every import), then what the database says: regions and
+ * the term their policy gives, another CQO in force, a CQO not on record.
+ * The database is only read here, outside any transaction.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "../daemon/store.h"
+#include "../daemon/store_import.h"
 #include "../daemon/store_policy.h"
 #include "../messages/strbuf.h"
 #include "../messages/text.h"
@@ -304,6 +306,58 @@ static int check_region(struct import_job *job, struct keyset *cache, size_t i)
 	return 0;
 }
 
+/* What the database would refuse when the row is written, in file order
+ * as the rows are written: a CQO row whose enterprise has another record in
+ * force, a training or sanction for a CQO not on record. `ends` holds the
+ * records that earlier good rows take out of force (the writing has done
+ * so by the time it reaches this row). */
+static int check_database(struct import_job *job, struct keyset *ends, size_t i)
+{
+	struct store *st = job->ctl->st;
+	const struct import_row *row = &job->rows[i];
+	const struct store_import_cqo *q = &row->in.cqo;
+	struct store_import_result r;
+	const char *name;
+	char key[24];
+	size_t by;
+	int rc;
+
+	switch (job->kind) {
+	case IMPORT_CQOS:
+		rc = store_import_cqo_check(st, q, &r);
+		if (rc == -EEXIST) {
+			snprintf(key, sizeof key, "%lld", (long long)r.conflict_id);
+			if (!keyset_get(ends, key, &by)) {
+				import_row_problem(job, i, IC_NAME, TXT_IMP_ACTIVE_EXISTS,
+				                   (long long)r.conflict_id, r.conflict_name);
+				return 0;
+			}
+			rc = 0;
+		}
+		/* Ending its record frees the enterprise for the rows after it. */
+		if (rc == 0 && r.id && q->status && strcmp(q->status, "active") != 0) {
+			snprintf(key, sizeof key, "%lld", (long long)r.id);
+			rc = keyset_put(ends, key, i);
+		}
+		return rc;
+	case IMPORT_TRAININGS:
+		name = row->in.training.person_name;
+		rc = store_import_record_check(st, row->in.training.credit_code, name);
+		break;
+	case IMPORT_SANCTIONS:
+		name = row->in.sanction.person_name;
+		rc = store_import_record_check(st, row->in.sanction.credit_code, name);
+		break;
+	default:
+		return 0;
+	}
+	if (rc == -ENOENT) {
+		import_row_problem(job, i, IC_NAME, TXT_IMP_NO_CQO, name);
+		return 0;
+	}
+	return rc;
+}
+
 /* The field rules, row by row. */
 static int check_fields(struct import_job *job)
 {
@@ -334,7 +388,8 @@ static int check_fields(struct import_job *job)
 int import_prepare(struct import_job *job)
 {
 	struct seen s;
-	struct keyset regions;
+	struct keyset regions, ends;
+	struct progress bar;
 	int rc;
 
 	job->n_rows = job->n_recs - 1;
@@ -350,18 +405,25 @@ int import_prepare(struct import_job *job)
 	keyset_init(&s.people);
 	keyset_init(&s.active);
 	keyset_init(&regions);
+	keyset_init(&ends);
+	progress_start(&bar, TXT_CTL_IMP_CHECK_STEP, job->n_rows);
 	rc = 0;
 	for (size_t i = 0; rc == 0 && i < job->n_rows; i++) {
+		progress_update(&bar, i);
 		if (job->blank[i] || job->reasons[i])
 			continue;
 		rc = cross_key(job, &s, i);
 		if (rc == 0 && !job->reasons[i])
 			rc = check_region(job, &regions, i);
+		if (rc == 0 && !job->reasons[i])
+			rc = check_database(job, &ends, i);
 	}
+	progress_end(&bar);
 	keyset_free(&s.rows);
 	keyset_free(&s.enterprises);
 	keyset_free(&s.people);
 	keyset_free(&s.active);
 	keyset_free(&regions);
+	keyset_free(&ends);
 	return rc < 0 ? ctl_store_fail(CMD, rc) : 0;
 }

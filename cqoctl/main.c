@@ -1,7 +1,9 @@
 /*
  * cqoctl: the administrator's command-line tool, working on the same SQLite
- * database as a running daemon (WAL, and short transactions on both sides:
- * the daemon never waits for a lock, cqoctl waits up to CTL_BUSY_TIMEOUT_MS).
+ * database as a running daemon: WAL lets both read while one writes, cqoctl
+ * waits for the daemon's short transactions (a busy timeout), and cqoctl's
+ * long jobs write in short chunks that the daemon's writes get between
+ * (chunk.h).
  *
  *   cqoctl [-c FILE] [-d DATABASE] [--data-dir DIR] [-v] COMMAND [ARGS]
  *

@@ -13,9 +13,10 @@
 
 #define PRUNE_INTERVAL_MS (10 * 60 * 1000)
 /* Retries of a batch while another process holds the write lock: from
- * BUSY_FIRST_MS, doubling up to BUSY_MAX_MS. */
+ * BUSY_FIRST_MS, doubling up to BUSY_MAX_MS, which stays well under the
+ * pause cqoctl leaves between its chunks (cqoctl/chunk.h). */
 #define BUSY_FIRST_MS 5
-#define BUSY_MAX_MS 100
+#define BUSY_MAX_MS 20
 
 struct pending {
 	struct pending *next;

@@ -18,6 +18,8 @@
 #include "store_audit.h"
 #include "store_internal.h"
 
+#define OPEN_BUSY_TIMEOUT_MS 5000
+
 int store_errno(int rc)
 {
 	switch (rc & 0xff) {
@@ -266,6 +268,9 @@ static int configure(struct store *st)
 	int rc;
 
 	sqlite3_extended_result_codes(st->db, 1);
+	/* Opening and migrating happen before any event loop runs: they may
+	 * wait for another process's lock; store_open clears it afterwards. */
+	sqlite3_busy_timeout(st->db, OPEN_BUSY_TIMEOUT_MS);
 	/* 8 MiB of page cache keeps the hot search indexes of a 100,000-CQO
 	 * registry (the default 2 MiB made lookups up to twice as slow); 64 MiB
 	 * was no faster under load but held RSS at 67 MiB instead of 23 MiB. */
@@ -375,6 +380,8 @@ int store_open_at_version(const char *path, int target, struct store **out)
 		rc = configure(st);
 		if (rc == 0)
 			rc = migrate(st, target);
+		if (rc == 0)
+			sqlite3_busy_timeout(st->db, 0);
 	}
 	if (rc) {
 		store_close(st);

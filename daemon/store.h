@@ -6,7 +6,8 @@
  * SQLite in WAL mode, foreign_keys=ON, synchronous=FULL. No busy timeout by
  * default: the daemon's connection lives on the event loop, which must never
  * sleep on a lock, so a busy database comes back at once as -EBUSY and the
- * caller retries on a timer. Tools (cqoctl) set one (store_set_busy_timeout).
+ * caller retries on a timer (opening and migrating, before any loop runs,
+ * wait up to 5 s). Tools (cqoctl) set one (store_set_busy_timeout).
  * The schema is a list of numbered migrations (daemon/migrations.c) applied at
  * open, tracked in PRAGMA user_version; a released migration is never edited.
  *
@@ -221,15 +222,5 @@ int store_person_brief(struct store *st, int64_t person_id, char *name, size_t l
 
 /* true when `region` equals or lies below `scope` ("" = everywhere). */
 bool store_region_in_scope(const char *region, const char *scope);
-
-/* ---- demo and bench data ---- */
-
-/* Fills an empty registry with clearly fictional sample data relative to
- * `today` (YYYY-MM-DD): a handful of enterprises, CQOs, trainings, one term
- * expiring within 30 days, one open sanction. -EEXIST if the registry already
- * has enterprises. */
-int store_demo_seed(struct store *st, const char *today);
-/* Generates `n` fictional CQOs (with enterprises) for benchmarks. */
-int store_bench_seed(struct store *st, int n, const char *today);
 
 #endif

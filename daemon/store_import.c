@@ -39,12 +39,11 @@ int store_import_process_init(void)
 	return 0;
 }
 
-int store_import_begin(struct store *st)
+int store_import_setup(struct store *st)
 {
 	/* Each row's savepoint keeps the pages it changes in a sub-journal;
 	 * in memory that costs a copy, on disk a write per page. */
-	int rc = store_exec(st, "PRAGMA temp_store = MEMORY", "import temp_store");
-	return rc < 0 ? rc : store_begin(st);
+	return store_exec(st, "PRAGMA temp_store = MEMORY", "import temp_store");
 }
 
 static const char SAVEPOINT_SQL[] = "SAVEPOINT import_row";
@@ -268,18 +267,23 @@ static int tags_put(struct store *st, const struct store_import_enterprise *in,
 	return rc;
 }
 
+int import_enterprise_find(struct store *st, const char *credit_code, int64_t *id)
+{
+	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_FIND_SQL);
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, credit_code);
+	return import_step(st, s, "import enterprise find", 0, id, -1, NULL);
+}
+
 int import_enterprise_put(struct store *st, const struct store_import_enterprise *in, int64_t now,
                           struct import_enterprise_done *out)
 {
 	struct enterprise_values v = {in, now};
-	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_FIND_SQL);
-	int rc;
+	sqlite3_stmt *s;
 
 	memset(out, 0, sizeof *out);
-	if (!s)
-		return -EIO;
-	store_bind_text(s, 1, in->credit_code);
-	rc = import_step(st, s, "import enterprise find", 0, &out->id, -1, NULL);
+	int rc = import_enterprise_find(st, in->credit_code, &out->id);
 	if (rc < 0)
 		return rc;
 	out->created = rc == 0;
@@ -400,4 +404,10 @@ int import_find_cqo(struct store *st, const char *credit_code, const char *name,
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "import cqo find", rc);
+}
+
+int store_import_record_check(struct store *st, const char *credit_code, const char *person_name)
+{
+	int64_t appointment_id, person_id;
+	return import_find_cqo(st, credit_code, person_name, &appointment_id, &person_id);
 }

@@ -3,11 +3,14 @@
  * and appointment) by person name within an enterprise, trainings by
  * person, kind and date, sanctions by record, kind and date.
  *
- * The caller runs a whole file in one transaction (store_import_begin);
- * a row that may fail while the others are kept runs between
+ * Nothing here begins or commits a transaction: the caller writes rows
+ * inside its own (cqoctl writes a file in chunks of rows, one transaction
+ * each), and a row that may fail while the others are kept runs between
  * store_import_row_begin and store_import_row_end, so that it leaves
  * nothing behind. Values must be validated already (handlers/import_row.c);
- * a value the schema still refuses gives -EINVAL.
+ * a value the schema still refuses gives -EINVAL. store_import_cqo_check
+ * and store_import_record_check tell, reading only, whether a row would be
+ * refused, so that a whole file is checked before anything is written.
  *
  * Given values replace stored ones; NULL (and -1 for numbers) keeps what is
  * stored. A row that changes nothing writes nothing: no update, no audit
@@ -94,9 +97,9 @@ struct store_import_result {
  * anything opens a database. 0, or -EINVAL when SQLite is already in use. */
 int store_import_process_init(void);
 
-/* Begins the import's transaction (BEGIN IMMEDIATE), with the connection
- * set up for many savepoints; end it with store_commit or store_rollback. */
-int store_import_begin(struct store *st);
+/* Sets the connection up for many savepoints; once, before the import's
+ * first transaction. */
+int store_import_setup(struct store *st);
 
 /* Starts and ends one row (a savepoint inside the caller's transaction);
  * keep=false undoes the row. */
@@ -112,6 +115,17 @@ int store_import_enterprise(struct store *st, const struct store_actor *who,
 int store_import_cqo(struct store *st, const struct store_actor *who,
                      const struct store_import_cqo *in, int64_t now,
                      struct store_import_result *out);
+
+/* What store_import_cqo would say of another record in force, reading
+ * only: -EEXIST with out->conflict_id and conflict_name, else 0; out->id
+ * is the row's own record (0: a new one). Another row of the same file that
+ * takes the conflicting record out of force first is the caller's to see. */
+int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
+                           struct store_import_result *out);
+
+/* 0 when the enterprise has a record of a CQO of that name, else -ENOENT
+ * (what store_import_training and store_import_sanction would say). */
+int store_import_record_check(struct store *st, const char *credit_code, const char *person_name);
 
 /* -ENOENT when the enterprise has no record of a CQO of that name. */
 int store_import_training(struct store *st, const struct store_actor *who,

@@ -271,6 +271,35 @@ static int audit_all(struct store *st, const struct store_actor *who, struct cqo
 	return rc;
 }
 
+/* At a known enterprise (w->ent.id): the row's record, and -EEXIST when
+ * the row would leave a record in force while another one is. */
+static int record_and_conflict(struct store *st, const struct store_import_cqo *in,
+                               struct cqo_work *w, struct store_import_result *out)
+{
+	int rc = record_find(st, in->person.name, w);
+	const char *status = in->status ? in->status : w->appointment_id ? w->status : "active";
+	if (rc == 0 && strcmp(status, "active") == 0)
+		rc = active_conflict(st, w, out);
+	return rc;
+}
+
+int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
+                           struct store_import_result *out)
+{
+	struct cqo_work w;
+
+	memset(out, 0, sizeof *out);
+	memset(&w, 0, sizeof w);
+	if (!in->enterprise.credit_code || !in->person.name)
+		return -EINVAL;
+	int rc = import_enterprise_find(st, in->enterprise.credit_code, &w.ent.id);
+	/* A new enterprise has no records yet. */
+	if (rc == 1)
+		rc = record_and_conflict(st, in, &w, out);
+	out->id = w.appointment_id;
+	return rc;
+}
+
 int store_import_cqo(struct store *st, const struct store_actor *who,
                      const struct store_import_cqo *in, int64_t now,
                      struct store_import_result *out)
@@ -284,12 +313,8 @@ int store_import_cqo(struct store *st, const struct store_actor *who,
 		return -EINVAL;
 	rc = import_enterprise_put(st, &in->enterprise, now, &w.ent);
 	/* An enterprise created just now has no records yet. */
-	bool known = rc == 0 && !w.ent.created;
-	if (known)
-		rc = record_find(st, in->person.name, &w);
-	const char *status = in->status ? in->status : w.appointment_id ? w.status : "active";
-	if (known && rc == 0 && strcmp(status, "active") == 0)
-		rc = active_conflict(st, &w, out);
+	if (rc == 0 && !w.ent.created)
+		rc = record_and_conflict(st, in, &w, out);
 	if (rc == 0)
 		rc = person_put(st, &in->person, now, &w);
 	if (rc == 0)

@@ -52,6 +52,10 @@ struct import_enterprise_done {
 	unsigned tags_before, tags_after;
 };
 
+/* The id of the enterprise with this credit code: 1, or 0 when there is
+ * none. */
+int import_enterprise_find(struct store *st, const char *credit_code, int64_t *id);
+
 /* Upserts the enterprise and its tags without audit rows. */
 int import_enterprise_put(struct store *st, const struct store_import_enterprise *in, int64_t now,
                           struct import_enterprise_done *out);

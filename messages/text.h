@@ -648,7 +648,9 @@
 #define TXT_CTL_REGIONS_LOADED      "已载入 %d 个地区代码\n"
 #define TXT_CTL_DEMO_EXISTS      "数据库中已有数据，未添加演示数据\n"
 #define TXT_CTL_DEMO_DONE        "已载入演示数据（人员和企业均为虚构）\n"
-#define TXT_CTL_SEED_DONE        "已生成 %ld 条虚构的首席质量官记录\n"
+#define TXT_CTL_SEED_DONE        "已生成 %ld 条虚构的首席质量官记录，分 %zu 批提交（每批最长 %llu 毫秒）\n"
+#define TXT_CTL_SEED_STEP        "生成"
+#define TXT_CTL_SEED_FAILED      "%s；此前已分 %zu 批提交 %zu 条完整的记录"   /* why, chunks, CQOs */
 /* cqoctl import */
 #define TXT_CTL_HELP_IMPORT      "导入企业、首席质量官、培训或处理的 CSV 文件"
 #define TXT_CTL_USAGE_IMPORT \
@@ -658,11 +660,13 @@
 	"企业类别可写在“类别”列（如“规上;专精特新”），或每类一列填 是/否。\n" \
 	"按统一社会信用代码（企业）、企业内姓名（首席质量官）更新已有记录，重复导入同一文件不会产生变化。\n" \
 	"默认全部行无误才导入；否则逐行报告错误（行号、列、值、原因），不做任何更改。\n" \
+	"检查全部通过后分批写入（每批约 0.1 秒），不会长时间阻塞运行中的 cqod；\n" \
+	"导入中途中断（如断电）时，重新运行同一命令即可完成，已写入的行不会重复。\n" \
 	"  --encoding utf-8|gbk|gb18030  指定文件编码（默认自动识别）\n" \
 	"  --tag 类别                   文件中所有企业都属于该类别（可多次使用）\n" \
 	"  --skip-bad                   只导入无误的行，有误的行写入拒收文件\n" \
 	"  --reject 文件                拒收文件（默认：原文件名.rejects.csv）\n" \
-	"  --dry-run                    只检查并报告，不写入数据库\n"
+	"  --dry-run                    在数据库的临时副本上试运行：检查、统计，不写入数据库\n"
 #define TXT_CTL_IMP_KIND         "导入类型应为 enterprises、cqos、trainings 或 sanctions"
 #define TXT_CTL_IMP_ENCODING     "编码应为 utf-8、gbk 或 gb18030"
 #define TXT_CTL_IMP_TAG          "“%s”不是企业类别"
@@ -678,6 +682,12 @@
 #define TXT_CTL_IMP_REJECTED     "未导入：%zu 行有错误（见上），数据库未做任何更改"
 #define TXT_CTL_IMP_SKIPPED      "%zu 行有错误，未导入，已写入 %s\n"
 #define TXT_CTL_IMP_STEP         "写入数据库"
+#define TXT_CTL_IMP_CHUNKS       "已分 %zu 批提交 %zu 行（每批最长 %llu 毫秒）\n"   /* chunks, rows, ms */
+#define TXT_CTL_IMP_LATE \
+	"导入已停止：上面这一行在检查之后被数据库拒绝（其间数据库有变化）；此前已分 %zu 批提交 %zu 行，" \
+	"改正后重新运行本命令即可完成导入，已写入的行不会重复"
+#define TXT_CTL_IMP_PARTIAL \
+	"%s；此前已分 %zu 批提交 %zu 行，重新运行本命令即可完成导入，已写入的行不会重复"
 #define TXT_CTL_IMP_SUMMARY      "%s：新增 %zu，更新 %zu，无变化 %zu\n"  /* what, created, updated, same */
 #define TXT_CTL_IMP_ENTERPRISES  "企业"
 #define TXT_CTL_IMP_PEOPLE       "人员"

@@ -1,7 +1,10 @@
 """cqoctl end to end: importing generated 信息表 files in UTF-8, UTF-8 with
 BOM and GBK; every validation error reported with line, column, value and
 reason, and nothing imported; idempotent re-import; --skip-bad and its
-reject file; exports that import into a fresh database and export again
+reject file; the database's refusals checked in file order before anything is
+written; large imports and seeds written in short chunks while another
+process writes, a row refused only while writing, a dry run on a copy, and
+an import killed half-way finished by running it again; exports that import into a fresh database and export again
 byte for byte; the statistics export equal to the chat's 统计; an online
 backup taken while the daemon writes, restored by stop, copy, start;
 grant, revoke, roles, policy, target and calendar; --help and the one-line
@@ -18,6 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 import threading
+import time
 
 from harness import Daemon, ROOT, as_user_prefix
 
@@ -559,3 +563,248 @@ def test_help_and_one_line_errors():
             rc, out, err = ctl(d, *args)
             assert rc == status and why in err and err.count("\n") == 1, (args, rc, err)
             assert err.startswith("cqoctl"), err
+
+
+def start_ctl(d, *args):
+    """Starts cqoctl as the daemon's user without waiting for it."""
+    d._own()
+    cmd = as_user_prefix() + [os.path.join(d.dir, "cqoctl"), "-c", d.config] + list(args)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=d.env)
+
+
+def wait_opened(d, proc):
+    """Waits (bounded) until cqoctl has the database open: its -wal file is
+    there. This process may be root, and the -wal and -shm files it created
+    could not be written by cqoctl running as nobody."""
+    for _ in range(2000):
+        if os.path.exists(d.db + "-wal") or proc.poll() is not None:
+            return
+        time.sleep(0.005)
+
+
+def write_alongside(d, proc, count_sql, before, n):
+    """Another writer while cqoctl runs: every 10 ms BEGIN IMMEDIATE with a
+    200 ms busy timeout, a count of what cqoctl wrote so far, a one-row
+    insert and COMMIT. Returns the writes done, the writes that timed out,
+    the writes that saw cqoctl's job part done, and the waits for the lock
+    in ms."""
+    wait_opened(d, proc)
+    other = sqlite3.connect(d.db, timeout=0.2, isolation_level=None)
+    done = timeouts = partial = 0
+    waits = []
+    try:
+        while proc.poll() is None:
+            t0 = time.monotonic()
+            try:
+                other.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                assert "locked" in str(e), e
+                timeouts += 1
+                continue
+            waits.append((time.monotonic() - t0) * 1000)
+            seen = other.execute(count_sql).fetchone()[0]
+            other.execute("INSERT INTO inbound (platform, msg_id, received_at)"
+                          " VALUES ('other', ?, 0)", ("m-%d" % done,))
+            other.execute("COMMIT")
+            done += 1
+            partial += before < seen < before + n
+            time.sleep(0.01)
+    finally:
+        other.close()
+    return done, timeouts, partial, waits
+
+
+def chunk_line(out):
+    return [l for l in out.split("\n") if "批" in l]
+
+
+def test_large_import_lets_other_writers_through():
+    """A 20,000-row import commits in short chunks with the write lock free
+    between them: a writer with a 200 ms busy timeout never times out."""
+    n = 20000
+    d = daemon()
+    with d:
+        path = os.path.join(d.dir, "big.csv")
+        gen_import.write(n, path)
+        count = "SELECT count(*) FROM appointments"
+        before = one(d, count)
+        proc = start_ctl(d, "import", "cqos", path)
+        done, timeouts, partial, waits = write_alongside(d, proc, count, before, n)
+        out, err = proc.communicate(timeout=300)
+        print("    import of %d rows: %s; other writer: %d writes, %d timed out, %d between"
+              " chunks, longest wait %.0f ms" % (n, chunk_line(out), done, timeouts, partial,
+                                                 max(waits or [0])))
+        assert proc.returncode == 0, err
+        assert "企业：新增 %d，更新 0，无变化 0" % n in out, out
+        assert timeouts == 0, (done, timeouts)
+        assert done >= 10 and partial >= 1, (done, partial)
+        assert one(d, count) == before + n
+        assert one(d, "SELECT count(*) FROM inbound WHERE platform = 'other'") == done
+
+
+def test_large_seed_lets_other_writers_through():
+    """cqoctl seed writes its generated CQOs in short chunks too."""
+    n = 30000
+    d = daemon()
+    with d:
+        count = "SELECT count(*) FROM appointments"
+        before = one(d, count)
+        proc = start_ctl(d, "seed", str(n))
+        done, timeouts, partial, waits = write_alongside(d, proc, count, before, n)
+        out, err = proc.communicate(timeout=300)
+        print("    seed of %d CQOs: %s; other writer: %d writes, %d timed out, %d between"
+              " chunks, longest wait %.0f ms" % (n, chunk_line(out), done, timeouts, partial,
+                                                 max(waits or [0])))
+        assert proc.returncode == 0, err
+        assert timeouts == 0, (done, timeouts)
+        assert done >= 10 and partial >= 1, (done, partial)
+        assert one(d, count) == before + n
+        assert one(d, "SELECT count(*) FROM trainings") == one(d, "SELECT count(*) FROM trainings"
+                                                              " WHERE appointment_id <= 6") + n
+
+
+def registry_content(d):
+    """What an import writes, without the timestamps (which follow the
+    clock): records with their enterprise and person, tags, audit rows."""
+    return [rows(d, "SELECT a.id, a.status, a.start_date, a.term_end, a.ended_on, a.doc_no,"
+                    " e.id, e.credit_code, e.name, e.region_code, p.id, p.name, p.phone,"
+                    " p.resume FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id"
+                    " JOIN people p ON p.id = a.person_id ORDER BY a.id"),
+            rows(d, "SELECT * FROM enterprise_tags ORDER BY 1, 2"),
+            rows(d, "SELECT id, actor_platform, command, entity, entity_id, before_json,"
+                    " after_json FROM audit_log ORDER BY id")]
+
+
+def test_import_killed_midway_finishes_when_run_again():
+    """SIGKILL after the first chunks committed, then the same import again:
+    exactly the rows of an import that was never interrupted, none twice."""
+    n = 20000
+    d, ref = daemon(), daemon()
+    with d, ref:
+        path = os.path.join(d.dir, "big.csv")
+        gen_import.write(n, path)
+        count = "SELECT count(*) FROM appointments"
+        before = one(d, count)
+        proc = start_ctl(d, "import", "cqos", path)
+        wait_opened(d, proc)
+        watcher = sqlite3.connect(d.db)
+        try:
+            for _ in range(12000):   # a minute at most
+                if proc.poll() is not None or watcher.execute(count).fetchone()[0] > before:
+                    break
+                time.sleep(0.005)
+            proc.kill()
+            proc.communicate()
+            committed = watcher.execute(count).fetchone()[0] - before
+        finally:
+            watcher.close()
+        print("    import killed with %d of %d rows committed" % (committed, n))
+        assert 0 < committed < n, committed
+
+        out = ok(d, "import", "cqos", path)
+        print("    run again: %s" % chunk_line(out))
+        for what in ("企业", "人员", "备案记录"):
+            assert "%s：新增 %d，更新 0，无变化 %d" % (what, n - committed, committed) in out, out
+        assert one(d, count) == before + n
+        assert one(d, "SELECT count(DISTINCT credit_code) FROM enterprises") == \
+            one(d, "SELECT count(*) FROM enterprises")
+        assert one(d, "SELECT count(*) FROM audit_log") == 3 * n
+
+        ref_path = os.path.join(ref.dir, "big.csv")
+        shutil.copy(path, ref_path)
+        ok(ref, "import", "cqos", ref_path)
+        assert registry_content(d) == registry_content(ref)
+
+
+def test_database_checks_follow_file_order():
+    """What the database would refuse is checked before anything is
+    written, as the rows would meet it: a CQO whose enterprise has 张三 in
+    force goes in once an earlier row ends 张三's term, not before."""
+    d = daemon()
+    with d:
+        start = one(d, "SELECT start_date FROM appointments WHERE id = 2")
+        firm = "示例精密机械有限公司,91371302DEM0000013,371302,C34,320,中型,规上;链主"
+        end_zs = "张三,男,,13800000001,,%s,%s,,任期结束,,\r\n" % (firm, start)
+        new_zd = "赵大,男,,13900000009,,%s,2026-06-01,,在任,,\r\n" % firm
+        before = registry_digest(d)
+        wrong = write(d, "wrong.csv", CQO_HEADER + new_zd + end_zs)
+        rc, out, err = ctl(d, "import", "cqos", wrong)
+        assert rc == 1, (out, err)
+        assert err.startswith("%s:2: 姓名“赵大”：该企业已有在任首席质量官（记录号 2：张三）" % wrong), err
+        assert registry_digest(d) == before
+
+        # --skip-bad: the refused row goes to the reject file with its reason.
+        out = ok(d, "import", "cqos", wrong, "--skip-bad")
+        assert "备案记录：新增 0，更新 1，无变化 0" in out, out
+        data = read_bytes(os.path.join(d.dir, "wrong.rejects.csv")).decode("utf-8-sig")
+        assert "赵大" in data and "姓名：该企业已有在任首席质量官（记录号 2：张三）" in data, data
+        assert [l.split(",")[0] for l in data.splitlines()[1:]] == ["赵大"], data
+        assert rows(d, "SELECT status FROM appointments WHERE id = 2") == [("ended",)]
+
+        right = write(d, "right.csv", CQO_HEADER + end_zs + new_zd)
+        out = ok(d, "import", "cqos", right)
+        assert "备案记录：新增 1，更新 0，无变化 1" in out, out
+        assert rows(d, "SELECT p.name FROM appointments a JOIN people p ON p.id = a.person_id"
+                       " WHERE a.enterprise_id = 1 AND a.status = 'active'") == [("赵大",)]
+
+
+def test_row_refused_while_writing_and_dry_run_on_a_copy():
+    """A row the checks passed but the database refuses while writing (here a
+    test trigger; in life the daemon changed the registry in between): the
+    import stops there and keeps the chunks before, --skip-bad sets it aside
+    and imports the rest, and once it goes in the import is complete. A dry
+    run works on a copy: counts, no lock on the database, no copy left."""
+    n, refused = 6000, 5500   # past one chunk's row limit
+    d = daemon()
+    with d:
+        path = os.path.join(d.dir, "big.csv")
+        gen_import.write(n, path)
+        tmp = os.path.join(d.dir, "tmp")
+        os.mkdir(tmp)
+        d.env["TMPDIR"] = tmp
+        count = "SELECT count(*) FROM appointments"
+        before = one(d, count)
+        digest = registry_digest(d)
+        proc = start_ctl(d, "import", "cqos", path, "--dry-run")
+        done, timeouts, _, waits = write_alongside(d, proc, count, before, n)
+        out, err = proc.communicate(timeout=300)
+        print("    dry run of %d rows: other writer: %d writes, %d timed out, longest wait"
+              " %.0f ms" % (n, done, timeouts, max(waits or [0])))
+        assert proc.returncode == 0, err
+        assert "企业：新增 %d，更新 0，无变化 0" % n in out and "试运行" in out, out
+        assert timeouts == 0, (done, timeouts)
+        assert os.listdir(tmp) == []
+        db = sqlite3.connect(d.db)
+        db.execute("DELETE FROM inbound WHERE platform = 'other'")
+        db.commit()
+        db.close()
+        assert registry_digest(d) == digest
+
+        db = sqlite3.connect(d.db)
+        db.execute("CREATE TRIGGER refuse BEFORE INSERT ON appointments"
+                   " WHEN NEW.doc_no LIKE '%%第%d号' BEGIN SELECT RAISE(ABORT, 'test'); END"
+                   % refused)
+        db.close()
+        rc, out, err = ctl(d, "import", "cqos", path)
+        got = one(d, count) - before
+        print("    refused at row %d: %d rows kept: %s" % (refused, got, err.strip()[-120:]))
+        assert rc == 1, (out, err)
+        lines = err.strip().split("\n")
+        assert len(lines) == 2 and lines[0].endswith(": 数据库拒绝了这一行的值"), err
+        assert lines[1].startswith("cqoctl import: 导入已停止") and "批提交 %d 行" % got in lines[1], err
+        assert 0 < got < refused, got
+
+        out = ok(d, "import", "cqos", path, "--skip-bad")
+        assert "企业：新增 %d，更新 0，无变化 %d" % (n - 1 - got, got) in out, out
+        assert "批提交 %d 行" % (n - 1) in out and "1 行有错误，未导入" in out, out
+        reject = read_bytes(os.path.join(d.dir, "big.rejects.csv")).decode("utf-8-sig")
+        assert reject.count("数据库拒绝了这一行的值") == 1 and "第%d号" % refused in reject
+        assert one(d, count) == before + n - 1
+
+        db = sqlite3.connect(d.db)
+        db.execute("DROP TRIGGER refuse")
+        db.close()
+        out = ok(d, "import", "cqos", path)
+        assert "企业：新增 1，更新 0，无变化 %d" % (n - 1) in out, out
+        assert one(d, count) == before + n

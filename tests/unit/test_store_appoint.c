@@ -15,6 +15,7 @@
 
 #include "../../daemon/creditcode.h"
 #include "../../daemon/store.h"
+#include "../../daemon/store_demo.h"
 #include "../../daemon/store_appoint.h"
 #include "../../daemon/store_audit.h"
 #include "../../daemon/store_bind.h"

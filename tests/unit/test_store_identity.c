@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../daemon/store.h"
+#include "../../daemon/store_demo.h"
 #include "../../daemon/store_alliance.h"
 #include "../../daemon/store_audit.h"
 #include "../../daemon/store_identity.h"

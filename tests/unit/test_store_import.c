@@ -1,7 +1,8 @@
 /* The store side of cqoctl (daemon/store_import*.c, store_export.c,
  * store_backup.c, store_calendar.c, store_target.c): upserts that report
  * created / updated / unchanged and write audit rows only for changes,
- * conflicts undone by the row savepoint, rows read back out, the online
+ * conflicts undone by the row savepoint, the read-only checks that
+ * foresee them, rows read back out, the online
  * backup, checks and counts. Run from the repository root (reads
  * data/regions.csv). */
 #include <stdarg.h>
@@ -272,7 +273,8 @@ static void test_active_conflict_undone(void **state)
 
 	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
 	int64_t audits = audit_rows(st);
-	assert_int_equal(store_import_begin(st), 0);
+	assert_int_equal(store_import_setup(st), 0);
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_import_row_begin(st), 0);
 	b.enterprise.name = "改了名的企业";
 	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), -EEXIST);
@@ -289,6 +291,44 @@ static void test_active_conflict_undone(void **state)
 	assert_int_equal(one_int(st, "SELECT count(*) FROM enterprises WHERE name = '改了名的企业'"), 0);
 	assert_int_equal(one_int(st, "SELECT count(*) FROM appointments"), 2);
 	assert_int_equal(audit_rows(st), audits + 2);
+}
+
+/* The checks say what the writes would, and write nothing. */
+static void test_checks_read_only(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_A, "李四", "13800000002");
+	struct store_import_result r;
+
+	/* A new enterprise: no record, no conflict. */
+	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
+	assert_int_equal(r.id, 0);
+	assert_int_equal(store_import_record_check(st, CODE_A, "张三"), -ENOENT);
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+	int64_t record = r.id, changes = sqlite3_total_changes(st->db);
+
+	/* Its own record is found; another active one conflicts, as the write
+	 * would say; one that is not in force does not. */
+	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
+	assert_int_equal(r.id, record);
+	assert_int_equal(store_import_cqo_check(st, &b, &r), -EEXIST);
+	assert_int_equal(r.conflict_id, record);
+	assert_string_equal(r.conflict_name, "张三");
+	assert_int_equal(r.id, 0);
+	b.status = "ended";
+	assert_int_equal(store_import_cqo_check(st, &b, &r), 0);
+	assert_int_equal(store_import_record_check(st, CODE_A, "张三"), 0);
+	assert_int_equal(store_import_record_check(st, CODE_A, "李四"), -ENOENT);
+	assert_int_equal(store_import_record_check(st, CODE_B, "张三"), -ENOENT);
+	assert_int_equal(sqlite3_total_changes(st->db), changes);
+
+	/* Once 张三's term has ended, 李四 may be in force. */
+	a.status = "ended";
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+	b.status = NULL;
+	assert_int_equal(store_import_cqo_check(st, &b, &r), 0);
+	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
 }
 
 static void test_trainings(void **state)
@@ -516,6 +556,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cqo_create_same_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_reused_by_phone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_active_conflict_undone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checks_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../daemon/store.h"
+#include "../../daemon/store_demo.h"
 #include "../../daemon/store_audit.h"
 #include "../../daemon/store_honour.h"
 #include "../../daemon/store_internal.h"

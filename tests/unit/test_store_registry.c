@@ -14,6 +14,7 @@
 
 #include "../../daemon/creditcode.h"
 #include "../../daemon/store.h"
+#include "../../daemon/store_demo.h"
 #include "../../daemon/store_internal.h"
 
 #define TODAY "2026-06-15"
@@ -38,6 +39,28 @@ static int open_store(void **state, bool seed)
 	}
 	*state = f;
 	return 0;
+}
+
+/* n generated CQOs as cqoctl seed writes them: a few calls, each in its own
+ * transaction. */
+static int bench_seed(struct store *st, size_t n, const char *today)
+{
+	struct store_bench *b;
+	int rc = store_bench_open(st, n, today, &b);
+
+	for (size_t left = n; rc == 0;) {
+		size_t step = left < 256 ? left : 256;
+		assert_int_equal(store_begin(st), 0);
+		rc = store_bench_add(b, step);
+		if (rc == 0)
+			assert_int_equal(store_commit(st), 0);
+		else
+			assert_int_equal(store_rollback(st), 0);
+		if ((left -= step) == 0)
+			break;
+	}
+	store_bench_close(b);
+	return rc;
 }
 
 static int setup_demo(void **state)
@@ -133,7 +156,7 @@ static void test_demo_needs_regions(void **state)
 {
 	struct store *st = st_of(state);
 	assert_int_equal(store_demo_seed(st, TODAY), -ENOENT);
-	assert_int_equal(store_bench_seed(st, 10, TODAY), -ENOENT);
+	assert_int_equal(bench_seed(st, 10, TODAY), -ENOENT);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM enterprises"), 0);
 }
 
@@ -426,11 +449,22 @@ static void test_bench_seed(void **state)
 	struct store_cqo_record r;
 
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
-	assert_int_equal(store_bench_seed(f->st, 1000, TODAY), 0);
+	assert_int_equal(bench_seed(f->st, 1000, TODAY), 0);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM appointments WHERE status = 'active'"),
 	                 1000);
 	/* Numbering continues on a second run; codes stay unique and valid. */
-	assert_int_equal(store_bench_seed(f->st, 500, TODAY), 0);
+	assert_int_equal(sqlite3_exec(f->st->db, "INSERT INTO people (name, created_at, updated_at)"
+	                                         " VALUES ('别人', 0, 0)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(bench_seed(f->st, 500, TODAY), 0);
+	/* A person written by someone else in between only moves the ids on:
+	 * every CQO still has its own person, record, training. */
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM appointments a"
+	                                  " JOIN people p ON p.id = a.person_id"
+	                                  " WHERE p.phone = printf('139%08d', a.enterprise_id)"),
+	                 1500);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM trainings"), 1500);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_tags"), 500);
 	assert_int_equal(query_int(f->st, "SELECT count(DISTINCT credit_code) FROM enterprises"),
 	                 1500);
 	assert_int_equal(search(f->st, "测试人员000123", "", h, 8), 1);
@@ -455,7 +489,7 @@ static void test_bench_seed(void **state)
 	                 (size_t)query_int(f->st, "SELECT count(*) FROM enterprises"
 	                                          " WHERE region_code LIKE '37%'"));
 	assert_true(store_region_in_scope(h[0].region_code, "37"));
-	assert_int_equal(store_bench_seed(f->st, 0, TODAY), -EINVAL);
+	assert_int_equal(bench_seed(f->st, 0, TODAY), -EINVAL);
 }
 
 int main(void)

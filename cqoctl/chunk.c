@@ -1,0 +1,77 @@
+/* Long writes in short transactions; see chunk.h. */
+#include "chunk.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "../daemon/clock.h"
+#include "../daemon/log.h"
+#include "../daemon/store.h"
+
+/* What a chunk aims at from BEGIN to the end of COMMIT, less a margin for
+ * the step that crosses it. */
+#define CHUNK_AIM_MS (CHUNK_MS - 10)
+
+static void pause_ms(unsigned ms)
+{
+	struct timespec ts = {0, (long)ms * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Whether a chunk that has run `ms` with `rows` rows should take more: its
+ * COMMIT (writing and syncing the pages the rows changed) is expected to
+ * take as long per row as the last one did. Before any COMMIT, half the
+ * time is kept for it. */
+static bool room_for_more(uint64_t ms, size_t rows, double commit_ms_per_row)
+{
+	double commit = commit_ms_per_row < 0 ? CHUNK_AIM_MS / 2.0
+	                                       : commit_ms_per_row * (double)rows;
+	return (double)ms + commit < CHUNK_AIM_MS;
+}
+
+int chunk_run(struct store *st, size_t n, const struct chunk_limits *lim, chunk_apply_fn apply,
+              void *arg, struct progress *bar, struct chunk_stats *out)
+{
+	double commit_ms_per_row = -1;
+
+	memset(out, 0, sizeof *out);
+	while (out->done < n) {
+		if (out->chunks)
+			pause_ms(CHUNK_GAP_MS);
+		int rc = store_begin(st);
+		if (rc < 0)
+			return rc;
+		/* The lock is ours from here: BEGIN may have waited for it. */
+		uint64_t t0 = clock_mono_ms();
+		size_t i = out->done;
+		size_t last = n - i > lim->max_rows ? i + lim->max_rows : n;
+		do {
+			size_t j = last - i > lim->step ? i + lim->step : last;
+			rc = apply(arg, i, j);
+			i = j;
+			if (bar)
+				progress_update(bar, i);
+		} while (rc == 0 && i < last &&
+		         room_for_more(clock_mono_ms() - t0, i - out->done, commit_ms_per_row));
+		uint64_t t1 = clock_mono_ms();
+		if (rc == 0)
+			rc = store_commit(st);
+		if (rc < 0) {
+			store_rollback(st);
+			return rc;
+		}
+		uint64_t t2 = clock_mono_ms();
+		log_info("cqoctl: chunk %zu: %zu rows in %llu ms, COMMIT %llu ms", out->chunks + 1,
+		         i - out->done, (unsigned long long)(t2 - t0), (unsigned long long)(t2 - t1));
+		commit_ms_per_row = (double)(t2 - t1) / (double)(i - out->done);
+		out->done = i;
+		out->chunks++;
+		out->total_ms += t2 - t0;
+		if (t2 - t0 > out->max_ms)
+			out->max_ms = t2 - t0;
+	}
+	return 0;
+}
