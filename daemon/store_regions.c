@@ -133,6 +133,15 @@ static int load_lines(struct store *st, FILE *fp, const char *path, int *loaded)
 	return rc;
 }
 
+/* Deferred foreign-key violations not yet resolved on this connection. */
+static int deferred_fks(struct store *st)
+{
+	int cur = 0, high = 0;
+
+	sqlite3_db_status(st->db, SQLITE_DBSTATUS_DEFERRED_FKS, &cur, &high, 0);
+	return cur;
+}
+
 int store_regions_load_csv(struct store *st, const char *path, int *loaded)
 {
 	int count = 0, rc;
@@ -145,8 +154,19 @@ int store_regions_load_csv(struct store *st, const char *path, int *loaded)
 	}
 	/* Under a savepoint, so a bad line leaves the table as it was. */
 	rc = store_savepoint(st);
-	if (rc == 0)
-		rc = store_savepoint_end(st, load_lines(st, fp, path, &count));
+	if (rc == 0) {
+		int fks_before = deferred_fks(st);
+
+		rc = load_lines(st, fp, path, &count);
+		/* parent_code is checked only at the outer COMMIT (deferred): a
+		 * parent missing from the file must fail the load, not that COMMIT. */
+		if (rc == 0 && deferred_fks(st) > fks_before) {
+			log_warn("store: %s: a parent_code names no region in the file or the table",
+			         path);
+			rc = -EINVAL;
+		}
+		rc = store_savepoint_end(st, rc);
+	}
 	fclose(fp);
 	if (rc == 0 && loaded)
 		*loaded = count;

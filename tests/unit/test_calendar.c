@@ -55,11 +55,25 @@ static struct store *open_store(void)
 	return st;
 }
 
+/* The test owns its unit of work: it begins and ends the transaction the
+ * store's writes run in. */
+static void begin(struct store *st)
+{
+	assert_int_equal(store_begin(st), 0);
+}
+
+static void commit(struct store *st)
+{
+	assert_int_equal(store_commit(st), 0);
+}
+
 /* The official calendar, read back from the table. */
 static void load_official(struct store *st, struct calendar *cal)
 {
 	struct store_workdays_load res;
+	begin(st);
 	assert_int_equal(store_workdays_load_csv(st, DATA_FILE, &res), 0);
+	commit(st);
 	assert_true(res.rows > 200);
 	assert_int_equal(store_workdays_read(st, cal), 0);
 }
@@ -154,7 +168,9 @@ static void test_reload_and_newer_year(void **state)
 
 	(void)state;
 	load_official(st, &cal);
+	begin(st);
 	assert_int_equal(store_workdays_load_csv(st, DATA_FILE, &res), 0);
+	commit(st);
 	assert_int_equal(res.changed, 0);
 
 	write_file("2027.csv", "\xEF\xBB\xBF" "date,kind,name\r\n"
@@ -163,7 +179,9 @@ static void test_reload_and_newer_year(void **state)
 	                       "2027-02-07,workday,\"春节\"\r\n"
 	                       "2026-10-10,workday,国庆节\r\n");
 	path_in_dir(path, sizeof path, "2027.csv");
+	begin(st);
 	assert_int_equal(store_workdays_load_csv(st, path, &res), 0);
+	commit(st);
 	assert_int_equal(res.rows, 3);
 	assert_int_equal(res.changed, 2);
 	assert_int_equal(store_workdays_read(st, &cal), 0);
@@ -202,14 +220,19 @@ static void test_bad_files(void **state)
 	path_in_dir(path, sizeof path, "bad.csv");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		write_file("bad.csv", bad[i].text);
+		begin(st);
 		assert_int_equal(store_workdays_load_csv(st, path, &res), -EINVAL);
+		/* Committed: the refused file itself left nothing behind. */
+		commit(st);
 		assert_int_equal(res.bad_line, bad[i].line);
 		assert_int_equal(res.rows, 0);
 	}
 	assert_int_equal(store_workdays_read(st, &cal), 0);
 	assert_int_equal(cal.n, before);
 	path_in_dir(path, sizeof path, "missing.csv");
+	begin(st);
 	assert_int_equal(store_workdays_load_csv(st, path, &res), -ENOENT);
+	commit(st);
 	calendar_free(&cal);
 	store_close(st);
 }

@@ -69,6 +69,18 @@ static int64_t query_int(struct store *st, const char *sql)
 	return v;
 }
 
+/* The test owns its unit of work: it begins and ends the transaction the
+ * store's writes run in. */
+static void begin(struct store *st)
+{
+	assert_int_equal(store_begin(st), 0);
+}
+
+static void commit(struct store *st)
+{
+	assert_int_equal(store_commit(st), 0);
+}
+
 static int exec(struct store *st, const char *sql)
 {
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
@@ -178,6 +190,10 @@ static void test_pragmas(void **state)
 	sqlite3_finalize(s);
 	assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(query_int(st, "PRAGMA synchronous"), 2);   /* FULL */
+	/* No busy timeout by default (the event loop must never sleep on a
+	 * lock); a tool sets one. */
+	assert_int_equal(query_int(st, "PRAGMA busy_timeout"), 0);
+	store_set_busy_timeout(st, 5000);
 	assert_int_equal(query_int(st, "PRAGMA busy_timeout"), 5000);
 	/* Foreign keys are enforced, not merely declared. */
 	assert_int_not_equal(exec(st,
@@ -242,10 +258,14 @@ static void test_regions(void **state)
 	int expected = count_lines(REGIONS_CSV) - 1, loaded = 0;
 	char name[96], path[128];
 
+	begin(st);
 	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, &loaded), 0);
+	commit(st);
 	assert_int_equal(loaded, expected);
 	assert_int_equal(store_regions_count(st), expected);
+	begin(st);
 	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
+	commit(st);
 	assert_int_equal(store_regions_count(st), expected);
 	assert_int_equal(store_region_name(st, "371302", name, sizeof name), 0);
 	assert_string_equal(name, "兰山区");
@@ -256,9 +276,12 @@ static void test_regions(void **state)
 	assert_int_equal(store_region_name(st, "371302", name, 5), 0);
 	assert_string_equal(name, "兰");
 
-	/* A bad line rejects the whole file and changes nothing. */
+	/* A bad line rejects the whole file and changes nothing: the refused
+	 * loads leave the caller's transaction usable, and committing it
+	 * writes nothing of them. */
 	write_file(f->dir, "bad.csv", "code,name,parent_code,level\n99,示例省,,1\n9901,x,99\n",
 	           path, sizeof path);
+	begin(st);
 	assert_int_equal(store_regions_load_csv(st, path, &loaded), -EINVAL);
 	assert_int_equal(store_region_name(st, "99", name, sizeof name), -ENOENT);
 	write_file(f->dir, "bad.csv", "code,name,parent_code,level\n99,\"示例省,,1\n", path,
@@ -266,18 +289,20 @@ static void test_regions(void **state)
 	assert_int_equal(store_regions_load_csv(st, path, NULL), -EINVAL);
 	write_file(f->dir, "bad.csv", "code,name\n99,示例省\n", path, sizeof path);
 	assert_int_equal(store_regions_load_csv(st, path, NULL), -EINVAL);
-	/* A parent that does not exist fails the deferred foreign key. */
-	write_file(f->dir, "bad.csv", "code,name,parent_code,level\n9901,示例市,99,2\n", path,
-	           sizeof path);
-	assert_int_equal(store_regions_load_csv(st, path, NULL), -EINVAL);
+	commit(st);
+	/* (A parent that does not exist: test_regions_dangling_parent.) */
 	assert_int_equal(store_regions_count(st), expected);
+	begin(st);
 	assert_int_equal(store_regions_load_csv(st, "/nonexistent/regions.csv", NULL), -ENOENT);
+	commit(st);
 
 	/* Quoted fields, CRLF line ends and a doubled quote. */
 	write_file(f->dir, "quoted.csv",
 	           "code,name,parent_code,level\r\n\"98\",\"示例,省\",,\"1\"\r\n"
 	           "9801,\"示例\"\"市\"\"\",98,2\r\n", path, sizeof path);
+	begin(st);
 	assert_int_equal(store_regions_load_csv(st, path, &loaded), 0);
+	commit(st);
 	assert_int_equal(loaded, 2);
 	assert_int_equal(store_region_name(st, "98", name, sizeof name), 0);
 	assert_string_equal(name, "示例,省");
@@ -285,12 +310,34 @@ static void test_regions(void **state)
 	assert_string_equal(name, "示例\"市\"");
 }
 
+/* A parent that does not exist fails the deferred foreign key: the load is
+ * refused and leaves the caller's transaction usable. */
+static void test_regions_dangling_parent(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state);
+	int expected = count_lines(REGIONS_CSV) - 1;
+	char path[128];
+
+	begin(st);
+	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
+	commit(st);
+	write_file(f->dir, "bad.csv", "code,name,parent_code,level\n9901,示例市,99,2\n", path,
+	           sizeof path);
+	begin(st);
+	assert_int_equal(store_regions_load_csv(st, path, NULL), -EINVAL);
+	commit(st);
+	assert_int_equal(store_regions_count(st), expected);
+}
+
 static void test_identity(void **state)
 {
 	struct store *st = open_fresh(state);
 	struct store_identity id = {.role = "clerk", .scope = "3713"}, got;
 
+	begin(st);
 	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
+	commit(st);
 	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), -ENOENT);
 	assert_int_equal(store_identity_set(st, "wecom", "u1", "示例办事员", &id), 0);
 	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), 0);
@@ -348,6 +395,9 @@ static void test_transactions(void **state)
 	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
 	assert_int_equal(store_rollback(st), 0);
 	assert_int_equal(store_regions_count(st), 0);
+	/* Outside a transaction it refuses: it never begins one itself. */
+	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), -EINVAL);
+	assert_int_equal(store_regions_count(st), 0);
 	assert_int_equal(store_check_writable(st), 0);
 }
 
@@ -362,6 +412,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_log_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_regions_dangling_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	};

@@ -57,6 +57,18 @@ static const struct store_actor actor = {
 	.platform = "generic", .user_id = "u-admin", .chat_id = "c1", .command = "联盟",
 };
 
+/* The test owns its unit of work: it begins and ends the transaction the
+ * store's writes run in. */
+static void begin(struct store *st)
+{
+	assert_int_equal(store_begin(st), 0);
+}
+
+static void commit(struct store *st)
+{
+	assert_int_equal(store_commit(st), 0);
+}
+
 struct fixture {
 	char dir[64];
 	char path[96];
@@ -73,7 +85,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), 0);
+	begin(f->st);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	commit(f->st);
 	if (sqlite3_exec(f->st->db, FIXTURE_SQL, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("fixture: %s", err);
 	*state = f;
@@ -117,12 +131,14 @@ static int64_t count(struct store *st, const char *sql)
  * members yet); "丙联盟" without a region. */
 static void make_alliances(struct store *st, int64_t ids[3])
 {
+	begin(st);
 	assert_int_equal(store_alliance_create(st, &actor, "甲联盟", "3713", 100, &ids[0]), 0);
 	assert_int_equal(store_alliance_create(st, &actor, "乙联盟", "61", 100, &ids[1]), 0);
 	assert_int_equal(store_alliance_create(st, &actor, "丙联盟（演示）", "", 100, &ids[2]), 0);
 	for (int64_t rec = 1; rec <= 6; rec++)
 		if (rec != 3)
 			assert_int_equal(store_alliance_member_add(st, &actor, ids[0], rec, 200), 0);
+	commit(st);
 }
 
 static void test_create(void **state)
@@ -132,10 +148,12 @@ static void test_create(void **state)
 	int64_t ids[3], id;
 
 	make_alliances(st, ids);
+	begin(st);
 	assert_int_equal(store_alliance_create(st, &actor, "甲联盟", "", 100, &id), -EEXIST);
 	/* Names are compared as chat input reaches them: folded brackets. */
 	assert_int_equal(store_alliance_create(st, &actor, "丙联盟(演示)", "", 100, &id), -EEXIST);
 	assert_int_equal(store_alliance_create(st, &actor, "丁联盟", "379999", 100, &id), -EINVAL);
+	commit(st);
 	assert_int_equal(store_alliance_find(st, "丙联盟(演示)", &al), 0);
 	assert_int_equal(al.id, ids[2]);
 	assert_string_equal(al.region_code, "");
@@ -205,9 +223,11 @@ static void test_members(void **state)
 	bool yes;
 
 	make_alliances(st, ids);
+	begin(st);
 	assert_int_equal(store_alliance_member_add(st, &actor, ids[0], 1, 300), -EEXIST);
 	assert_int_equal(store_alliance_member_add(st, &actor, ids[0], 99, 300), -ENOENT);
 	assert_int_equal(store_alliance_member_add(st, &actor, 99, 1, 300), -ENOENT);
+	commit(st);
 	assert_int_equal(store_alliance_members(st, ids[0], 0, m, 2, &n, &total), 0);
 	assert_int_equal(total, 3);
 	assert_int_equal(n, 2);
@@ -234,8 +254,10 @@ static void test_members(void **state)
 	assert_int_equal(store_alliance_person_barred(st, 1, &yes), 0);
 	assert_false(yes);
 
+	begin(st);
 	assert_int_equal(store_alliance_member_remove(st, &actor, ids[0], 2), 0);
 	assert_int_equal(store_alliance_member_remove(st, &actor, ids[0], 2), -ENOENT);
+	commit(st);
 	assert_int_equal(store_alliance_person_member(st, ids[0], 2, &yes), 0);
 	assert_false(yes);
 	assert_int_equal(count(st, "SELECT count(*) FROM audit_log WHERE entity = 'alliance_member'"
@@ -251,21 +273,25 @@ static void test_private_notices(void **state)
 	int changed;
 
 	make_alliances(st, ids);
+	begin(st);
 	assert_int_equal(store_alliance_member_add(st, &actor, ids[2], 1, 300), 0);
 	assert_int_equal(store_alliance_private_set(st, &actor, 1, ids[0], false, &changed), 0);
 	assert_int_equal(changed, 1);
 	assert_int_equal(store_alliance_private_set(st, &actor, 1, ids[0], false, &changed), 0);
 	assert_int_equal(changed, 0);
+	commit(st);
 	assert_int_equal(store_alliance_members(st, ids[0], 0, m, 4, &n, &total), 0);
 	assert_false(m[0].private_notices);
 	assert_true(m[1].private_notices);
 	/* All of the person's alliances at once. */
+	begin(st);
 	assert_int_equal(store_alliance_private_set(st, &actor, 1, 0, false, &changed), 0);
 	assert_int_equal(changed, 1);
 	assert_int_equal(store_alliance_private_set(st, &actor, 1, 0, true, &changed), 0);
 	assert_int_equal(changed, 2);
 	assert_int_equal(store_alliance_private_set(st, &actor, 3, 0, true, &changed), -ENOENT);
 	assert_int_equal(store_alliance_private_set(st, &actor, 1, ids[1], true, &changed), -ENOENT);
+	commit(st);
 	assert_int_equal(count(st, "SELECT count(*) FROM audit_log WHERE entity = 'alliance_private'"
 	                           " AND entity_id = 1"), 3);
 }
@@ -292,12 +318,14 @@ static void test_subscriptions(void **state)
 	size_t n, total;
 
 	make_alliances(st, ids);
+	begin(st);
 	assert_int_equal(store_subscription_add(st, &actor, ids[0], &g1, "机械群", 10, &id), 0);
 	assert_int_equal(store_subscription_add(st, &actor, ids[0], &r1, NULL, 11, &id), 0);
 	assert_int_equal(store_subscription_add(st, &actor, ids[0], &g2, "", 12, &id), 0);
 	assert_int_equal(store_subscription_add(st, &actor, ids[0], &g1, "又一次", 13, &id), -EEXIST);
 	/* The same group may serve several alliances. */
 	assert_int_equal(store_subscription_add(st, &actor, ids[1], &g1, NULL, 14, &id), 0);
+	commit(st);
 
 	assert_int_equal(store_subscription_list(st, ids[0], 0, subs, 4, &n, &total), 0);
 	assert_int_equal(total, 3);
@@ -311,8 +339,10 @@ static void test_subscriptions(void **state)
 
 	assert_int_equal(store_subscription_find(st, ids[0], &r1, &one), 0);
 	assert_int_equal(one.id, subs[1].id);
+	begin(st);
 	assert_int_equal(store_subscription_remove(st, &actor, ids[0], &r1), 0);
 	assert_int_equal(store_subscription_remove(st, &actor, ids[0], &r1), -ENOENT);
+	commit(st);
 	assert_int_equal(store_subscription_find(st, ids[0], &r1, &one), -ENOENT);
 	assert_int_equal(store_subscription_list(st, ids[0], 1, subs, 4, &n, &total), 0);
 	assert_int_equal(total, 2);
@@ -336,6 +366,7 @@ static void test_campaigns(void **state)
 	size_t n;
 
 	make_alliances(st, ids);
+	begin(st);
 	assert_int_equal(store_campaign_set(st, &actor, ids[0], "质量月", "09-01", "九月质量月", 1),
 	                 0);
 	assert_int_equal(store_campaign_set(st, &actor, ids[0], "首席质量官日", "06-15", "节日", 1),
@@ -343,6 +374,7 @@ static void test_campaigns(void **state)
 	assert_int_equal(store_campaign_set(st, &actor, ids[0], "质量月", "09-02", "改了", 2), 0);
 	assert_int_equal(store_campaign_set(st, &actor, ids[1], "质量月", "02-30", "x", 2), -EINVAL);
 	assert_int_equal(store_campaign_set(st, &actor, ids[1], "植树节", "03-12", "x", 2), -EINVAL);
+	commit(st);
 	assert_int_equal(store_campaign_list(st, ids[0], c, 4, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(c[0].kind, "首席质量官日");
@@ -357,12 +389,16 @@ static void test_campaigns(void **state)
 	assert_int_equal(store_campaign_next_due(st, "2026-09-09", 7, 0, c), 0);
 	assert_int_equal(store_campaign_next_due(st, "2026-09-10", 7, 0, c), -ENOENT);
 	assert_int_equal(store_campaign_next_due(st, "2026-09-02", 7, c[0].id, c), -ENOENT);
+	begin(st);
 	assert_int_equal(store_campaign_mark_sent(st, c[0].id, 2026), 0);
+	commit(st);
 	assert_int_equal(store_campaign_next_due(st, "2026-09-03", 7, 0, c), -ENOENT);
 	assert_int_equal(store_campaign_next_due(st, "2027-09-03", 7, 0, c), 0);
 
+	begin(st);
 	assert_int_equal(store_campaign_delete(st, &actor, ids[0], "首席质量官日"), 0);
 	assert_int_equal(store_campaign_delete(st, &actor, ids[0], "首席质量官日"), -ENOENT);
+	commit(st);
 	assert_int_equal(store_campaign_list(st, ids[0], c, 4, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(count(st, "SELECT count(*) FROM audit_log WHERE entity = 'campaign'"), 4);

@@ -47,8 +47,11 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), 0);
+	/* The fixture is one unit of work: its own transaction. */
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_demo_seed(f->st, TODAY), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	*state = f;
 	return 0;
 }

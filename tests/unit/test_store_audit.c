@@ -152,7 +152,9 @@ static void test_policy_inheritance(void **state)
 	struct store_policy p;
 	(void)state;
 	assert_int_equal(store_open(db, &st), 0);
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_regions_load_csv(st, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_policy_for_region(st, "371302", &p), 0);
 	assert_string_equal(p.region_code, "");
 	assert_int_equal(p.term_months, 36);
@@ -161,6 +163,7 @@ static void test_policy_inheritance(void **state)
 	struct store_policy prov = p, city;
 	snprintf(prov.region_code, sizeof prov.region_code, "37");
 	prov.annual_hours = 24;
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_policy_set(st, &prov), 0);
 	city = prov;
 	snprintf(city.region_code, sizeof city.region_code, "3713");
@@ -168,6 +171,7 @@ static void test_policy_inheritance(void **state)
 	snprintf(city.min_education, sizeof city.min_education, "大专");
 	city.eligibility_any = true;
 	assert_int_equal(store_policy_set(st, &city), 0);
+	assert_int_equal(store_commit(st), 0);
 
 	assert_int_equal(store_policy_for_region(st, "371302", &p), 0);
 	assert_string_equal(p.region_code, "3713");
@@ -181,7 +185,9 @@ static void test_policy_inheritance(void **state)
 	assert_string_equal(p.region_code, "");
 	/* The schema refuses nonsense. */
 	city.term_months = 0;
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_policy_set(st, &city), -EINVAL);
+	assert_int_equal(store_commit(st), 0);
 	store_close(st);
 }
 

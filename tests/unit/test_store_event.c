@@ -76,6 +76,18 @@ static const struct store_actor actor = {
 	.platform = "generic", .user_id = "org", .chat_id = "c1", .command = "活动",
 };
 
+/* The test owns its unit of work: it begins and ends the transaction the
+ * store's writes run in. */
+static void begin(struct store *st)
+{
+	assert_int_equal(store_begin(st), 0);
+}
+
+static void commit(struct store *st)
+{
+	assert_int_equal(store_commit(st), 0);
+}
+
 struct fixture {
 	char dir[64];
 	char path[96];
@@ -102,7 +114,9 @@ static int setup(void **state)
 		fail_msg("config: %s", errs.n ? errs.msgs[0] : "?");
 	unlink(conf);
 	assert_int_equal(store_open(f->path, &f->st), 0);
+	begin(f->st);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	commit(f->st);
 	if (sqlite3_exec(f->st->db, FIXTURE_SQL, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("fixture: %s", err);
 	*state = f;
@@ -241,13 +255,17 @@ static void test_capacity_and_waitlist(void **state)
 	size_t n, total;
 	bool held;
 
+	begin(st);
 	for (int64_t p = 1; p <= 4; p++)
 		assert_int_equal(store_signup_add(st, &actor, ev, p, 2, NOW + p, &s), 0);
+	commit(st);
 	expect_state(st, ev, 1, "confirmed", 0);
 	expect_state(st, ev, 2, "confirmed", 0);
 	expect_state(st, ev, 3, "waitlist", 1);
 	expect_state(st, ev, 4, "waitlist", 2);
+	begin(st);
 	assert_int_equal(store_signup_add(st, &actor, ev, 3, 2, NOW, &s), -EEXIST);
+	commit(st);
 	assert_string_equal(s.status, "waitlist");
 	assert_int_equal(s.rank, 1);
 
@@ -272,9 +290,11 @@ static void test_capacity_and_waitlist(void **state)
 	assert_int_equal(store_commit(st), 0);
 
 	/* Signing up again goes to the end of the line. */
+	begin(st);
 	assert_int_equal(store_signup_add(st, &actor, ev, 1, 2, NOW + 10, &s), 0);
 	assert_string_equal(s.status, "waitlist");
 	assert_int_equal(store_signup_add(st, &actor, ev, 4, 2, NOW + 11, &s), 0);
+	commit(st);
 	expect_state(st, ev, 1, "waitlist", 1);
 	expect_state(st, ev, 4, "waitlist", 2);
 
@@ -289,8 +309,10 @@ static void test_capacity_and_waitlist(void **state)
 	assert_int_equal(store_commit(st), 0);
 
 	/* The roster: places in sign-up order, then the waiting list. */
+	begin(st);
 	assert_int_equal(store_signup_add(st, &actor, ev, 5, 5, NOW + 12, &s), 0);
 	assert_int_equal(store_signup_add(st, &actor, ev, 6, 5, NOW + 13, &s), 0);
+	commit(st);
 	assert_string_equal(s.status, "waitlist");
 	assert_int_equal(store_signup_list(st, ev, 0, rows, 8, &n, &total), 0);
 	assert_int_equal(total, 6);
@@ -322,6 +344,7 @@ static void subscribe_groups(struct store *st)
 	};
 	int64_t id;
 
+	begin(st);
 	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
 		struct dest d = {.kind = g[i].kind};
 
@@ -331,6 +354,7 @@ static void subscribe_groups(struct store *st)
 		assert_int_equal(store_subscription_add(st, &actor, 1, &d, i == 0 ? "机械群" : "", 0,
 		                                        &id), 0);
 	}
+	commit(st);
 }
 
 static void publish(struct fixture *f, int64_t ev, enum store_broadcast_kind kind,
@@ -396,11 +420,15 @@ static void test_fan_out(void **state)
 	/* A change also reaches those signed up who took no private notices,
 	 * and nobody twice. */
 	exec(f->st, "UPDATE alliance_members SET private_notices = 0 WHERE appointment_id = 1");
+	begin(f->st);
 	assert_int_equal(store_signup_add(f->st, &actor, ev, 2, 0, NOW, &s), 0);
+	commit(f->st);
 	aud.event_id = ev;
 	assert_int_equal(store_broadcast_count(f->st, f->cfg, &aud, &groups, &people), 0);
 	assert_int_equal(people, 2);
+	begin(f->st);
 	assert_int_equal(store_signup_add(f->st, &actor, ev, 1, 0, NOW, &s), 0);
+	commit(f->st);
 	assert_int_equal(store_broadcast_count(f->st, f->cfg, &aud, &groups, &people), 0);
 	assert_int_equal(people, 3);
 	publish(f, ev, BROADCAST_UPDATE, NULL, &b);
@@ -455,7 +483,9 @@ static void test_report(void **state)
 	assert_int_equal(rep.failed, 3);
 	assert_int_equal(rep.failed_people, 1);
 	assert_string_equal(got.target, "organizer");
+	begin(f->st);
 	assert_int_equal(store_broadcast_mark_reported(f->st, b.id, NOW), 0);
+	commit(f->st);
 	assert_int_equal(store_broadcast_next_settled(f->st, 0, &rep, &got), -ENOENT);
 
 	/* Reports of an event, newest first; a fan-out without report_to is
@@ -493,7 +523,9 @@ static void test_tick(void **state)
 	assert_int_equal(reports, 0);
 
 	/* A campaign on 09-21 goes out from send_at (09:00) that day, once. */
+	begin(f->st);
 	assert_int_equal(store_campaign_set(f->st, &actor, 1, "质量月", "09-21", "质量月开始", 0), 0);
+	commit(f->st);
 	exec(f->st, "DELETE FROM outbox");
 	assert_int_equal(alliance_tick_run(f->st, f->cfg, NOW - 14 * 3600, &reports, &campaigns),
 	                 0);

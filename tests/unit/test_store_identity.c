@@ -34,8 +34,10 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(db, sizeof db, "%s/t.db", dir);
 	assert_int_equal(store_open(db, &st), 0);
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_regions_load_csv(st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_demo_seed(st, "2026-06-01"), 0);
+	assert_int_equal(store_commit(st), 0);
 	*state = st;
 	return 0;
 }
@@ -63,6 +65,26 @@ static int count_rows(const char *sql)
 	return n;
 }
 
+/* Each grant and revoke is a unit of work of its own, as one 授权 command:
+ * begun and committed here (also when refused: the refusal must have
+ * written nothing), so another connection sees its outcome. */
+static int grant_in_tx(struct store *st, const char *platform, const char *user,
+                       const struct store_identity *id)
+{
+	assert_int_equal(store_begin(st), 0);
+	int rc = store_identity_grant(st, &actor, platform, user, id);
+	assert_int_equal(store_commit(st), 0);
+	return rc;
+}
+
+static int revoke_in_tx(struct store *st, const char *platform, const char *user)
+{
+	assert_int_equal(store_begin(st), 0);
+	int rc = store_identity_revoke(st, &actor, platform, user);
+	assert_int_equal(store_commit(st), 0);
+	return rc;
+}
+
 static struct store_identity role(const char *name, const char *scope, int64_t alliance,
                                   int64_t person)
 {
@@ -77,7 +99,7 @@ static void test_grant_writes_identity_and_audit(void **state)
 	struct store *st = *state;
 	struct store_identity got, clerk = role("clerk", "371302", 0, 0);
 
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "u1", &clerk), 0);
+	assert_int_equal(grant_in_tx(st, "generic", "u1", &clerk), 0);
 	assert_int_equal(store_identity_get(st, "generic", "u1", &got), 0);
 	assert_string_equal(got.role, "clerk");
 	assert_string_equal(got.scope, "371302");
@@ -88,7 +110,7 @@ static void test_grant_writes_identity_and_audit(void **state)
 
 	/* Replacing keeps one row and audits before and after. */
 	struct store_identity wider = role("clerk", "3713", 0, 0);
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "u1", &wider), 0);
+	assert_int_equal(grant_in_tx(st, "generic", "u1", &wider), 0);
 	assert_int_equal(store_identity_get(st, "generic", "u1", &got), 0);
 	assert_string_equal(got.scope, "3713");
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE entity = 'identity'"
@@ -104,11 +126,11 @@ static void test_grant_cqo_belongs_to_record(void **state)
 	struct store_audit_row rows[4];
 	size_t n, total;
 
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "zs", &cqo), 0);
+	assert_int_equal(grant_in_tx(st, "generic", "zs", &cqo), 0);
 	assert_int_equal(store_audit_list(st, 2, 0, rows, 4, &n, &total), 0);
 	assert_int_equal(total, 1);
 	assert_string_equal(rows[0].entity, "identity");
-	assert_int_equal(store_identity_revoke(st, &actor, "generic", "zs"), 0);
+	assert_int_equal(revoke_in_tx(st, "generic", "zs"), 0);
 	assert_int_equal(store_audit_list(st, 2, 0, rows, 4, &n, &total), 0);
 	assert_int_equal(total, 2);
 	assert_string_equal(rows[0].after_json, "");   /* deleted */
@@ -121,8 +143,8 @@ static void test_grant_bad_references_change_nothing(void **state)
 	struct store_identity no_alliance = role("organizer", "", 99, 0);
 	struct store_identity got;
 
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "u1", &no_region), -EINVAL);
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "u1", &no_alliance), -EINVAL);
+	assert_int_equal(grant_in_tx(st, "generic", "u1", &no_region), -EINVAL);
+	assert_int_equal(grant_in_tx(st, "generic", "u1", &no_alliance), -EINVAL);
 	assert_int_equal(store_identity_get(st, "generic", "u1", &got), -ENOENT);
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log"), 0);
 }
@@ -132,11 +154,11 @@ static void test_revoke(void **state)
 	struct store *st = *state;
 	struct store_identity got, org = role("organizer", "", 1, 0);
 
-	assert_int_equal(store_identity_revoke(st, &actor, "generic", "nobody"), -ENOENT);
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "o1", &org), 0);
+	assert_int_equal(revoke_in_tx(st, "generic", "nobody"), -ENOENT);
+	assert_int_equal(grant_in_tx(st, "generic", "o1", &org), 0);
 	/* Same user id on another platform is someone else. */
-	assert_int_equal(store_identity_revoke(st, &actor, "wecom", "o1"), -ENOENT);
-	assert_int_equal(store_identity_revoke(st, &actor, "generic", "o1"), 0);
+	assert_int_equal(revoke_in_tx(st, "wecom", "o1"), -ENOENT);
+	assert_int_equal(revoke_in_tx(st, "generic", "o1"), 0);
 	assert_int_equal(store_identity_get(st, "generic", "o1", &got), -ENOENT);
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE after_json IS NULL"
 	                            " AND json_extract(before_json, '$.role') = 'organizer'"), 1);
@@ -151,20 +173,20 @@ static void test_last_admin_is_kept(void **state)
 
 	assert_int_equal(store_identity_count_admins(st, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "a1", &admin), 0);
-	assert_int_equal(store_identity_revoke(st, &actor, "generic", "a1"), -EPERM);
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "a1", &clerk), -EPERM);
+	assert_int_equal(grant_in_tx(st, "generic", "a1", &admin), 0);
+	assert_int_equal(revoke_in_tx(st, "generic", "a1"), -EPERM);
+	assert_int_equal(grant_in_tx(st, "generic", "a1", &clerk), -EPERM);
 	assert_int_equal(store_identity_get(st, "generic", "a1", &got), 0);
 	assert_string_equal(got.role, "admin");
 	/* Re-granting admin to the last admin is fine. */
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "a1", &admin), 0);
+	assert_int_equal(grant_in_tx(st, "generic", "a1", &admin), 0);
 
 	/* An admin on another platform counts. */
-	assert_int_equal(store_identity_grant(st, &actor, "wecom", "a1", &admin), 0);
+	assert_int_equal(grant_in_tx(st, "wecom", "a1", &admin), 0);
 	assert_int_equal(store_identity_count_admins(st, &n), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(store_identity_grant(st, &actor, "generic", "a1", &clerk), 0);
-	assert_int_equal(store_identity_revoke(st, &actor, "wecom", "a1"), -EPERM);
+	assert_int_equal(grant_in_tx(st, "generic", "a1", &clerk), 0);
+	assert_int_equal(revoke_in_tx(st, "wecom", "a1"), -EPERM);
 	/* Refusals wrote no audit rows: two grants, one re-grant, one demotion. */
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log"), 4);
 }
@@ -181,7 +203,7 @@ static void test_list(void **state)
 	const char *users[] = {"c1", "k1", "k2", "a1", "o1", "k3"};
 
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		assert_int_equal(store_identity_grant(st, &actor, "generic", users[i], &ids[i]), 0);
+		assert_int_equal(grant_in_tx(st, "generic", users[i], &ids[i]), 0);
 
 	assert_int_equal(store_identity_list(st, "", "", 0, rows, 3, &n, &total), 0);
 	assert_int_equal(total, 6);

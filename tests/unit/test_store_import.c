@@ -49,7 +49,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	*state = f;
 	return 0;
 }
@@ -491,9 +493,11 @@ static void test_targets(void **state)
 	struct store *st = st_of(state);
 	char seen[64] = "";
 
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 0.6, NULL, NULL), 0);
 	assert_int_equal(store_target_set(st, &who, "371302", "链主", 2025, 0.3, NULL, NULL), 0);
 	assert_int_equal(store_target_set(st, &who, "61", "规上", 2026, 1, NULL, NULL), 0);
+	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_target_each(st, "37", NULL, 0, count_target, &seen), 0);
 	assert_string_equal(seen, "3713/规上/2026/0.60 371302/链主/2025/0.30");
 	seen[0] = '\0';

@@ -103,7 +103,10 @@ static void set_policy(struct store *st, const char *region, double hours, bool 
 	snprintf(p.region_code, sizeof p.region_code, "%s", region);
 	p.annual_hours = hours;
 	p.require_appointment_training = require;
+	/* One unit of work, in the test's own transaction. */
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_policy_set(st, &p), 0);
+	assert_int_equal(store_commit(st), 0);
 }
 
 static int setup(void **state)
@@ -116,7 +119,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	if (sqlite3_exec(f->st->db, FIXTURE_SQL, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("fixture: %s", err);
 	set_policy(f->st, "37", 30, true);

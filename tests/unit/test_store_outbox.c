@@ -93,14 +93,26 @@ static int enqueue_text(struct store *st, const struct dest *d, const char *key,
 	return rc;
 }
 
+/* enqueue_text as a unit of work of its own: begun and committed here
+ * (also when refused: a refusal leaves the transaction usable and writes
+ * nothing). */
+static int enqueue_in_tx(struct store *st, const struct dest *d, const char *key,
+                         int64_t not_before)
+{
+	assert_int_equal(store_begin(st), 0);
+	int rc = enqueue_text(st, d, key, not_before);
+	assert_int_equal(store_commit(st), 0);
+	return rc;
+}
+
 static void test_enqueue_once(void **state)
 {
 	struct fixture *f = *state;
 	struct dest d = user("zhangsan");
 
-	assert_int_equal(enqueue_text(f->st, &d, "k1", 0), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &d, "k1", 0), 0);
 	assert_int_equal(f->wakes, 1);
-	assert_int_equal(enqueue_text(f->st, &d, "k1", 0), -EEXIST);
+	assert_int_equal(enqueue_in_tx(f->st, &d, "k1", 0), -EEXIST);
 	assert_int_equal(f->wakes, 1);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 1);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'k1#1'"
@@ -121,12 +133,16 @@ static void test_enqueue_rejects(void **state)
 	struct reply r;
 
 	reply_init(&r);
+	/* Inside a transaction, so that -EINVAL is the refusal of the values,
+	 * not of a missing transaction. */
+	assert_int_equal(store_begin(f->st), 0);
 	/* An empty reply renders to nothing. */
 	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, "k", 0, 0), -EINVAL);
 	assert_int_equal(reply_add_line(&r, "x"), 0);
 	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, NULL, 0, 0), -EINVAL);
 	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, "", 0, 0), -EINVAL);
 	assert_int_equal(store_outbox_enqueue(f->st, &bad, &r, "k", 0, 0), -EINVAL);
+	assert_int_equal(store_commit(f->st), 0);
 	reply_free(&r);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 0);
 	assert_int_equal(f->wakes, 0);
@@ -143,7 +159,9 @@ static void test_enqueue_parts(void **state)
 	reply_init(&r);
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(reply_add_line(&r, "第%03d行：一些足够长的文字内容", i), 0);
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_outbox_enqueue(f->st, &d, &r, "long", 1000, 0), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	reply_free(&r);
 	int64_t n = query_int(f->st, "SELECT count(*) FROM outbox");
 	assert_true(n >= 2);
@@ -157,11 +175,16 @@ static void test_enqueue_parts(void **state)
 }
 
 /* Inside a caller's transaction: the wake-up waits for the commit, and a
- * rollback takes the rows (and the wake-up) away. */
+ * rollback takes the rows (and the wake-up) away. Outside one it refuses:
+ * it never makes its own. */
 static void test_enqueue_in_transaction(void **state)
 {
 	struct fixture *f = *state;
 	struct dest d = user("lisi");
+
+	assert_int_equal(enqueue_text(f->st, &d, "t0", 0), -EINVAL);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(f->wakes, 0);
 
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(enqueue_text(f->st, &d, "t1", 0), 0);
@@ -206,11 +229,11 @@ static void test_heads(void **state)
 	struct dest a = robot("a"), b = robot("b"), c = user("c");
 	struct heads h = {0};
 
-	assert_int_equal(enqueue_text(f->st, &a, "a1", 300), 0);   /* id 1 */
-	assert_int_equal(enqueue_text(f->st, &a, "a2", 100), 0);   /* id 2 */
-	assert_int_equal(enqueue_text(f->st, &a, "a3", 100), 0);   /* id 3 */
-	assert_int_equal(enqueue_text(f->st, &b, "b1", 200), 0);   /* id 4 */
-	assert_int_equal(enqueue_text(f->st, &c, "c1", 50), 0);    /* id 5 */
+	assert_int_equal(enqueue_in_tx(f->st, &a, "a1", 300), 0);   /* id 1 */
+	assert_int_equal(enqueue_in_tx(f->st, &a, "a2", 100), 0);   /* id 2 */
+	assert_int_equal(enqueue_in_tx(f->st, &a, "a3", 100), 0);   /* id 3 */
+	assert_int_equal(enqueue_in_tx(f->st, &b, "b1", 200), 0);   /* id 4 */
+	assert_int_equal(enqueue_in_tx(f->st, &c, "c1", 50), 0);    /* id 5 */
 	assert_int_equal(store_outbox_heads(f->st, on_head, &h), 0);
 	assert_int_equal(h.n, 3);
 	assert_int_equal(h.ids[0], 5);
@@ -236,8 +259,8 @@ static void test_claim_and_settle(void **state)
 	struct dest a = robot("a");
 	struct store_outbox_row row;
 
-	assert_int_equal(enqueue_text(f->st, &a, "x", 100), 0);
-	assert_int_equal(enqueue_text(f->st, &a, "y", 100), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "x", 100), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "y", 100), 0);
 	assert_int_equal(store_outbox_claim(f->st, 1, 500, &row), 0);
 	assert_int_equal(row.id, 1);
 	assert_string_equal(row.destination, "wecom|a|robot|0|");
@@ -296,8 +319,8 @@ static void test_recover(void **state)
 	struct store_outbox_row row;
 	int n = -1;
 
-	assert_int_equal(enqueue_text(f->st, &a, "x", 0), 0);
-	assert_int_equal(enqueue_text(f->st, &a, "y", 0), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "x", 0), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "y", 0), 0);
 	assert_int_equal(store_outbox_claim(f->st, 1, 100, &row), 0);
 	free(row.payload);
 	assert_int_equal(store_outbox_recover(f->st, 200, &n), 0);
@@ -316,10 +339,10 @@ static void test_stats_and_dead_counts(void **state)
 	struct store_outbox_row row;
 	int64_t recent, total, at;
 
-	assert_int_equal(enqueue_text(f->st, &a, "x", 100), 0);
-	assert_int_equal(enqueue_text(f->st, &a, "y", 200), 0);
-	assert_int_equal(enqueue_text(f->st, &a, "outbox:dead:1", 300), 0);
-	assert_int_equal(enqueue_text(f->st, &a, "z", 5000), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "x", 100), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "y", 200), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "outbox:dead:1", 300), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "z", 5000), 0);
 	assert_int_equal(store_outbox_stats(f->st, 1000, &s), 0);
 	assert_int_equal(s.pending, 4);
 	assert_int_equal(s.oldest_due, 100);
@@ -366,7 +389,7 @@ static void test_list_retry_drop(void **state)
 	for (int i = 0; i < 3; i++) {
 		char key[16];
 		snprintf(key, sizeof key, "m%d", i);
-		assert_int_equal(enqueue_text(f->st, &a, key, 100), 0);
+		assert_int_equal(enqueue_in_tx(f->st, &a, key, 100), 0);
 	}
 	assert_int_equal(store_outbox_list(f->st, NULL, 2, on_entry, &l), 0);
 	assert_int_equal(l.n, 2);
@@ -397,8 +420,10 @@ static void test_list_retry_drop(void **state)
 	assert_int_equal(store_outbox_retry_dead(f->st, 3000, &n), 0);
 	assert_int_equal(n, 1);
 
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_outbox_drop(f->st, 2), 0);
 	assert_int_equal(store_outbox_drop(f->st, 2), -ENOENT);
+	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 2);
 }
 
@@ -408,13 +433,15 @@ static void test_drop_keeps_ledger(void **state)
 	struct fixture *f = *state;
 	struct dest a = robot("a");
 
-	assert_int_equal(enqueue_text(f->st, &a, "r", 0), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "r", 0), 0);
 	assert_int_equal(sqlite3_exec(f->st->db,
 	                              "INSERT INTO reminder_ledger (rule, record_id, milestone_date,"
 	                              " outbox_id, created_at) VALUES ('t', 1, '2026-01-01', 1, 0)",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_outbox_drop(f->st, 1), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM reminder_ledger"
 	                                  " WHERE outbox_id IS NULL"),
 	                 1);
@@ -428,11 +455,11 @@ static void test_data_version(void **state)
 
 	assert_int_equal(store_outbox_data_version(f->st, &v1), 0);
 	struct dest a = robot("a");
-	assert_int_equal(enqueue_text(f->st, &a, "own", 0), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "own", 0), 0);
 	assert_int_equal(store_outbox_data_version(f->st, &v2), 0);
 	assert_int_equal(v1, v2);
 	assert_int_equal(store_open(f->path, &other), 0);
-	assert_int_equal(enqueue_text(other, &a, "other", 0), 0);
+	assert_int_equal(enqueue_in_tx(other, &a, "other", 0), 0);
 	store_close(other);
 	assert_int_equal(store_outbox_data_version(f->st, &v3), 0);
 	assert_true(v3 != v2);

@@ -43,8 +43,10 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_demo_seed(f->st, TODAY), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	*state = f;
 	return 0;
 }
@@ -121,6 +123,46 @@ static void status_of(struct store *st, int64_t appointment, char buf[16])
 	query_text(st, "SELECT status FROM appointments WHERE id = ?", appointment, buf, 16);
 }
 
+/* Each write below is a unit of work of its own, as one chat command: begun
+ * and committed here, also when refused (a refusal leaves the transaction
+ * usable and must have written nothing). */
+static int training_add_in_tx(struct store *st, const struct store_actor *who,
+                              const struct store_training_new *t, int64_t *id)
+{
+	assert_int_equal(store_begin(st), 0);
+	int rc = store_training_add(st, who, t, id);
+	assert_int_equal(store_commit(st), 0);
+	return rc;
+}
+
+static int sanction_issue_in_tx(struct store *st, const struct store_actor *who,
+                                const struct store_sanction_new *n, int64_t *id, bool *removed)
+{
+	assert_int_equal(store_begin(st), 0);
+	int rc = store_sanction_issue(st, who, n, id, removed);
+	assert_int_equal(store_commit(st), 0);
+	return rc;
+}
+
+static int sanction_revoke_in_tx(struct store *st, const struct store_actor *who, int64_t id,
+                                 const char *note, int64_t now, struct store_sanction *out,
+                                 enum store_revoke_effect *effect)
+{
+	assert_int_equal(store_begin(st), 0);
+	int rc = store_sanction_revoke(st, who, id, note, now, out, effect);
+	assert_int_equal(store_commit(st), 0);
+	return rc;
+}
+
+static int honour_add_in_tx(struct store *st, const struct store_actor *who, int64_t rec,
+                            const char *name, int year, int64_t now, int64_t *id)
+{
+	assert_int_equal(store_begin(st), 0);
+	int rc = store_honour_add(st, who, rec, name, year, now, id);
+	assert_int_equal(store_commit(st), 0);
+	return rc;
+}
+
 static int64_t issue(struct store *st, int64_t appointment, const char *kind, bool *removed)
 {
 	struct store_sanction_new n = {
@@ -128,7 +170,7 @@ static int64_t issue(struct store *st, int64_t appointment, const char *kind, bo
 		.reason = "测试详情", .issued_on = TODAY, .now = NOW,
 	};
 	int64_t id = 0;
-	assert_int_equal(store_sanction_issue(st, &actor, &n, &id, removed), 0);
+	assert_int_equal(sanction_issue_in_tx(st, &actor, &n, &id, removed), 0);
 	assert_true(id > 0);
 	return id;
 }
@@ -149,7 +191,7 @@ static void test_training_add_and_hours(void **state)
 		.certificate_no = "", .institution = "示例学院", .level = "省", .tier = "高级",
 		.created_at = NOW,
 	};
-	assert_int_equal(store_training_add(st, &actor, &t, &id), 0);
+	assert_int_equal(training_add_in_tx(st, &actor, &t, &id), 0);
 	assert_true(id > 0);
 	assert_int_equal(store_training_hours(st, person, 2026, &hours), 0);
 	assert_true(hours > 25.49 && hours < 25.51);
@@ -177,10 +219,10 @@ static void test_training_errors_change_nothing(void **state)
 		.appointment_id = 9999, .kind = "继续教育", .date = "2026-05-01", .hours = 2,
 		.created_at = NOW,
 	};
-	assert_int_equal(store_training_add(st, &actor, &t, &id), -ENOENT);
+	assert_int_equal(training_add_in_tx(st, &actor, &t, &id), -ENOENT);
 	t.appointment_id = rec;
 	t.level = "乡";   /* not a level the schema allows */
-	assert_int_equal(store_training_add(st, &actor, &t, &id), -EINVAL);
+	assert_int_equal(training_add_in_tx(st, &actor, &t, &id), -EINVAL);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM trainings", 0), trainings);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM audit_log", 0), audits);
 }
@@ -239,17 +281,17 @@ static void test_summons_keeps_time_and_place(void **state)
 	};
 	int64_t id;
 
-	assert_int_equal(store_sanction_issue(st, &actor, &n, &id, NULL), 0);
+	assert_int_equal(sanction_issue_in_tx(st, &actor, &n, &id, NULL), 0);
 	assert_int_equal(store_sanction_get(st, id, &one), 0);
 	assert_int_equal(one.scheduled_at, NOW + 86400);
 	assert_string_equal(one.place, "三楼会议室");
 	assert_string_equal(one.reason, "");
 	/* The schema keeps times for summons only. */
 	n.kind = "警示";
-	assert_int_equal(store_sanction_issue(st, &actor, &n, &id, NULL), -EINVAL);
+	assert_int_equal(sanction_issue_in_tx(st, &actor, &n, &id, NULL), -EINVAL);
 	n.appointment_id = 9999;
 	n.kind = "约谈";
-	assert_int_equal(store_sanction_issue(st, &actor, &n, &id, NULL), -ENOENT);
+	assert_int_equal(sanction_issue_in_tx(st, &actor, &n, &id, NULL), -ENOENT);
 }
 
 static void test_removal_and_revoke_restores(void **state)
@@ -275,7 +317,7 @@ static void test_removal_and_revoke_restores(void **state)
 		" AND json_extract(before_json, '$.status') = 'active'"
 		" AND json_extract(after_json, '$.status') = 'removed'", rec), 1);
 
-	assert_int_equal(store_sanction_revoke(st, &actor, id, "误操作", NOW, &old, &effect), 0);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, id, "误操作", NOW, &old, &effect), 0);
 	assert_int_equal(effect, STORE_REVOKE_RESTORED);
 	assert_string_equal(old.kind, "除名");
 	assert_int_equal(old.appointment_id, rec);
@@ -288,8 +330,8 @@ static void test_removal_and_revoke_restores(void **state)
 		" AND revoke_note = '误操作' FROM sanctions WHERE id = ?", id), 1);
 	assert_int_equal(audit_rows(st, rec), audits + 4);
 
-	assert_int_equal(store_sanction_revoke(st, &actor, id, NULL, NOW, NULL, &effect), -EALREADY);
-	assert_int_equal(store_sanction_revoke(st, &actor, 9999, NULL, NOW, NULL, &effect), -ENOENT);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, id, NULL, NOW, NULL, &effect), -EALREADY);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, 9999, NULL, NOW, NULL, &effect), -ENOENT);
 	assert_int_equal(audit_rows(st, rec), audits + 4);
 }
 
@@ -305,11 +347,11 @@ static void test_revoke_with_other_removal_open(void **state)
 	assert_true(removed);
 	int64_t b = issue(st, rec, "黑名单", &removed);
 	assert_false(removed);   /* already out of the pool */
-	assert_int_equal(store_sanction_revoke(st, &actor, a, NULL, NOW, NULL, &effect), 0);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, a, NULL, NOW, NULL, &effect), 0);
 	assert_int_equal(effect, STORE_REVOKE_OTHER_REMOVAL);
 	status_of(st, rec, status);
 	assert_string_equal(status, "removed");
-	assert_int_equal(store_sanction_revoke(st, &actor, b, NULL, NOW, NULL, &effect), 0);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, b, NULL, NOW, NULL, &effect), 0);
 	assert_int_equal(effect, STORE_REVOKE_RESTORED);
 	status_of(st, rec, status);
 	assert_string_equal(status, "active");
@@ -330,7 +372,7 @@ static void test_revoke_after_successor(void **state)
 		"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
 		" updated_at) SELECT enterprise_id, 2, '2026-06-15', '2029-06-14', 0, 0"
 		" FROM appointments WHERE id = 2", "test"), 0);
-	assert_int_equal(store_sanction_revoke(st, &actor, id, NULL, NOW, NULL, &effect), 0);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, id, NULL, NOW, NULL, &effect), 0);
 	assert_int_equal(effect, STORE_REVOKE_SUCCESSOR);
 	status_of(st, rec, status);
 	assert_string_equal(status, "removed");
@@ -349,14 +391,14 @@ static void test_non_removal_revoke_and_ended_record(void **state)
 	assert_false(removed);
 	status_of(st, ended, status);
 	assert_string_equal(status, "ended");
-	assert_int_equal(store_sanction_revoke(st, &actor, id, NULL, NOW, NULL, &effect), 0);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, id, NULL, NOW, NULL, &effect), 0);
 	assert_int_equal(effect, STORE_REVOKE_PLAIN);
 	status_of(st, ended, status);
 	assert_string_equal(status, "ended");
 
 	int64_t warn = issue(st, record_of(st, "张三"), "警示", &removed);
 	effect = STORE_REVOKE_RESTORED;
-	assert_int_equal(store_sanction_revoke(st, &actor, warn, NULL, NOW, NULL, &effect), 0);
+	assert_int_equal(sanction_revoke_in_tx(st, &actor, warn, NULL, NOW, NULL, &effect), 0);
 	assert_int_equal(effect, STORE_REVOKE_PLAIN);
 }
 
@@ -378,7 +420,7 @@ static void test_removal_failure_rolls_back(void **state)
 	assert_int_equal(store_exec(st,
 		"CREATE TRIGGER test_no_removal BEFORE UPDATE OF status ON appointments"
 		" BEGIN SELECT RAISE(ABORT, 'test'); END", "test"), 0);
-	assert_true(store_sanction_issue(st, &actor, &n, &id, &removed) < 0);
+	assert_true(sanction_issue_in_tx(st, &actor, &n, &id, &removed) < 0);
 	assert_false(removed);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM sanctions", 0), sanctions);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM audit_log", 0), audits);
@@ -394,12 +436,12 @@ static void test_honours(void **state)
 	size_t n, total;
 
 	int64_t audits = audit_rows(st, rec);
-	assert_int_equal(store_honour_add(st, &actor, rec, "质量专家人才库", 2026, NOW, &id), 0);
+	assert_int_equal(honour_add_in_tx(st, &actor, rec, "质量专家人才库", 2026, NOW, &id), 0);
 	assert_int_equal(audit_rows(st, rec), audits + 1);
-	assert_int_equal(store_honour_add(st, &actor, rec, "质量专家人才库", 2026, NOW, &id), -EEXIST);
-	assert_int_equal(store_honour_add(st, &actor, 9999, "质量专家人才库", 2026, NOW, &id),
+	assert_int_equal(honour_add_in_tx(st, &actor, rec, "质量专家人才库", 2026, NOW, &id), -EEXIST);
+	assert_int_equal(honour_add_in_tx(st, &actor, 9999, "质量专家人才库", 2026, NOW, &id),
 	                 -ENOENT);
-	assert_int_equal(store_honour_add(st, &actor, rec, "太早", 1900, NOW, &id), -EINVAL);
+	assert_int_equal(honour_add_in_tx(st, &actor, rec, "太早", 1900, NOW, &id), -EINVAL);
 	assert_int_equal(audit_rows(st, rec), audits + 1);
 
 	/* Newest year first; the demo has one from last year. */

@@ -34,8 +34,10 @@ static int open_store(void **state, bool seed)
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), 0);
 	if (seed) {
+		assert_int_equal(store_begin(f->st), 0);
 		assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 		assert_int_equal(store_demo_seed(f->st, TODAY), 0);
+		assert_int_equal(store_commit(f->st), 0);
 	}
 	*state = f;
 	return 0;
@@ -148,14 +150,18 @@ static void test_demo_seed(void **state)
 		assert_int_equal(creditcode_validate((const char *)sqlite3_column_text(s, 0), NULL), 0);
 	sqlite3_finalize(s);
 
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_demo_seed(st, TODAY), -EEXIST);
 	assert_int_equal(store_demo_seed(st, "2026-6-15"), -EINVAL);
+	assert_int_equal(store_commit(st), 0);
 }
 
 static void test_demo_needs_regions(void **state)
 {
 	struct store *st = st_of(state);
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_demo_seed(st, TODAY), -ENOENT);
+	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(bench_seed(st, 10, TODAY), -ENOENT);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM enterprises"), 0);
 }
@@ -448,7 +454,9 @@ static void test_bench_seed(void **state)
 	struct store_cqo_hit h[8];
 	struct store_cqo_record r;
 
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(bench_seed(f->st, 1000, TODAY), 0);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM appointments WHERE status = 'active'"),
 	                 1000);

@@ -49,6 +49,18 @@ struct fixture {
 	size_t printed;             /* dry run */
 };
 
+/* The test owns its unit of work: it begins and ends the transaction the
+ * store's writes run in. */
+static void begin(struct store *st)
+{
+	assert_int_equal(store_begin(st), 0);
+}
+
+static void commit(struct store *st)
+{
+	assert_int_equal(store_commit(st), 0);
+}
+
 static struct fixture *F(void **state)
 {
 	return *state;
@@ -219,7 +231,9 @@ static struct remind_sweep_stats sweep(struct fixture *f, const char *today)
 
 static void set_last(struct fixture *f, const char *day)
 {
+	begin(f->st);
 	assert_int_equal(store_remind_set_last_sweep(f->st, D(day), 0), 0);
+	commit(f->st);
 }
 
 static int setup(void **state)
@@ -233,8 +247,10 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(path, sizeof path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(path, &f->st), 0);
+	begin(f->st);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_workdays_load_csv(f->st, "data/cn-workcalendar.csv", &res), 0);
+	commit(f->st);
 	assert_int_equal(store_workdays_read(f->st, &f->cal), 0);
 	f->inst[0] = (struct config_instance){.platform = "wecom", .name = "w1"};
 	f->inst[1] = (struct config_instance){.platform = "wecom", .name = "w2"};
@@ -440,13 +456,17 @@ static void test_overdue_ack(void **state)
 	assert_int_equal(messages_for(f->st, "wu"), 1);
 	assert_non_null(strstr(texts_for(f->st, "wu"), "已逾期 5 天"));
 	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "任期已逾期"), 2);
+	begin(f->st);
 	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, e),
 	                                         remind_day_start(D("2026-11-06")) + 36000,
 	                                         &reminders, &sanctions), 0);
+	commit(f->st);
 	assert_int_equal(reminders, 1);
 	assert_int_equal(sanctions, 0);
+	begin(f->st);
 	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, e), 0, &reminders,
 	                                         &sanctions), 0);
+	commit(f->st);
 	assert_int_equal(reminders, 0);
 	sweep(f, "2026-11-13");
 	assert_int_equal(messages_for(f->st, "wu"), 1);
@@ -454,7 +474,9 @@ static void test_overdue_ack(void **state)
 	/* The clerk did not acknowledge: both still in the digest. */
 	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "任期已逾期"), 4);
 	int n;
+	begin(f->st);
 	assert_int_equal(store_remind_ack_scope(f->st, &actor, "371302", 0, &n), 0);
+	commit(f->st);
 	assert_int_equal(n, 4);
 	sweep(f, "2026-11-20");
 	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "任期已逾期"), 4);
@@ -477,12 +499,14 @@ static void test_mute_and_summons(void **state)
 	         " created_at) VALUES (%lld, '约谈', '其他', '2026-11-20', %lld, '三楼会议室', 0)",
 	         (long long)p, (long long)meet);
 	exec(f->st, sql);
+	begin(f->st);
 	assert_int_equal(store_remind_mute_set(f->st, &actor, person_of(f, p), "term", true, 0,
 	                                       &changed), 0);
 	assert_true(changed);
 	assert_int_equal(store_remind_mute_set(f->st, &actor, person_of(f, p), "term", true, 0,
 	                                       &changed), 0);
 	assert_false(changed);
+	commit(f->st);
 	sweep(f, "2026-11-23");   /* term 7 days before, and the eve of the summons */
 	const char *t = texts_for(f->st, "ren");
 	assert_int_equal(messages_for(f->st, "ren"), 1);
@@ -492,8 +516,10 @@ static void test_mute_and_summons(void **state)
 	sweep(f, "2026-11-24");
 	assert_int_equal(messages_for(f->st, "ren"), 2);
 	assert_non_null(strstr(texts_for(f->st, "ren"), "今天 14:30"));
+	begin(f->st);
 	assert_int_equal(store_remind_mute_set(f->st, &actor, person_of(f, p), "term", false, 0,
 	                                       &changed), 0);
+	commit(f->st);
 	assert_true(changed);
 	sweep(f, "2026-11-30");   /* the end */
 	assert_non_null(strstr(texts_for(f->st, "ren"), "任期提醒"));
@@ -565,7 +591,9 @@ static void test_training_rectify_unacked(void **state)
 	sweep(f, "2026-11-30");
 	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "处理未确认"), 2);
 	int r, s;
+	begin(f->st);
 	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, done), 0, &r, &s), 0);
+	commit(f->st);
 	assert_int_equal(s, 1);
 	sweep(f, "2026-12-07");
 	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "处理未确认"), 2);
@@ -646,7 +674,9 @@ static void test_sanction_notice(void **state)
 		.issued_on = "2026-11-23", .now = 0, .on_issued = remind_notice_sanction,
 		.on_issued_arg = &f->cfg,
 	};
+	begin(f->st);
 	assert_int_equal(store_sanction_issue(f->st, &actor, &n, &id, NULL), 0);
+	commit(f->st);
 	assert_int_equal(messages_for(f->st, "cj"), 1);
 	const char *t = texts_for(f->st, "cj");
 	assert_non_null(strstr(t, "处理通知 · 警示"));
@@ -654,11 +684,15 @@ static void test_sanction_notice(void **state)
 	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
 	                            " AND record_id = %lld AND outbox_id IS NOT NULL", (long long)id),
 	                 1);
+	begin(f->st);
 	assert_int_equal(remind_notice_sanction(f->st, id, &f->cfg), 0);
+	commit(f->st);
 	assert_int_equal(messages_for(f->st, "cj"), 1);
 	/* Nobody to tell: the sanction is still issued. */
 	n.appointment_id = q;
+	begin(f->st);
 	assert_int_equal(store_sanction_issue(f->st, &actor, &n, &id, NULL), 0);
+	commit(f->st);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox"), 1);
 }
 
@@ -722,7 +756,9 @@ static void test_unacked_list(void **state)
 	assert_int_equal(total, 3);
 	assert_int_equal(n, 2);
 	int r, s;
+	begin(f->st);
 	assert_int_equal(store_remind_ack_person(f->st, &actor, person_of(f, a), 0, &r, &s), 0);
+	commit(f->st);
 	assert_int_equal(store_remind_unacked(f->st, "3713", "2026-10-01", 0, rows, 10, &n, &total),
 	                 0);
 	assert_int_equal(total, 0);

@@ -97,7 +97,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(f->st), 0);
 	if (sqlite3_exec(f->st->db, FIXTURE_SQL, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("fixture: %s", err);
 	*state = f;
@@ -297,7 +299,9 @@ static void test_target_set(void **state)
 	assert_int_equal(store_target_get(st, "371302", "规上", 2026, &rate, from), 0);
 	assert_near(rate, 0.6);
 	assert_string_equal(from, "3713");
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_target_set(st, &who, "371302", "规上", 2026, 0.75, &had, &old), 0);
+	assert_int_equal(store_commit(st), 0);
 	assert_false(had);
 	assert_int_equal(store_target_get(st, "371302", "规上", 2026, &rate, from), 0);
 	assert_near(rate, 0.75);
@@ -305,7 +309,9 @@ static void test_target_set(void **state)
 	assert_int_equal(audit_rows(st), 1);
 
 	/* Replacing reports the old rate and audits again. */
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 0.8, &had, &old), 0);
+	assert_int_equal(store_commit(st), 0);
 	assert_true(had);
 	assert_near(old, 0.6);
 	assert_int_equal(store_target_get(st, "371311", "规上", 2026, &rate, NULL), 0);
@@ -318,11 +324,13 @@ static void test_target_set(void **state)
 	assert_int_equal(store_target_get(st, "", "规上", 2026, &rate, NULL), -ENOENT);
 
 	/* Bad arguments change nothing. */
+	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_target_set(st, &who, "379999", "规上", 2026, 0.5, NULL, NULL), -EINVAL);
 	assert_int_equal(store_target_set(st, &who, "3713", "大企业", 2026, 0.5, NULL, NULL), -EINVAL);
 	assert_int_equal(store_target_set(st, &who, "3713", "规上", 1999, 0.5, NULL, NULL), -EINVAL);
 	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 1.01, NULL, NULL), -EINVAL);
 	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, NAN, NULL, NULL), -EINVAL);
+	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(audit_rows(st), 2);
 	assert_int_equal(store_target_get(st, "3713", "规上", 2026, &rate, NULL), 0);
 	assert_near(rate, 0.8);
