@@ -145,6 +145,8 @@ static void start_section(struct parser *p, char *name)
 	if (fixed) {
 		p->sec = SEC_FIXED;
 		p->sec_name = fixed;
+		if (!p->cfg->daemon_line && strcmp(fixed, "daemon") == 0)
+			p->cfg->daemon_line = p->line;
 		return;
 	}
 	colon = strchr(name, ':');
@@ -393,6 +395,8 @@ static char *read_line(char *str, int num, void *stream)
 	}
 	if (len == 0 || *s == ';' || *s == '#')
 		return str;
+	if (!p->cfg->first_line)
+		p->cfg->first_line = p->line;
 	if (*s == '[') {
 		section_line(p, s);
 		return str;

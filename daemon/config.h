@@ -21,6 +21,8 @@
  * Secrets are never logged.
  *
  * Every problem found is reported, not just the first, as "file:line: message".
+ * A file that loads is then checked whole by config_reload_check() before
+ * cqod -n calls it good or SIGHUP puts it in place of the running one.
  */
 #ifndef CQOD_CONFIG_H
 #define CQOD_CONFIG_H
@@ -89,6 +91,10 @@ struct config {
 
 	struct config_instance *instances;
 	size_t n_instances;
+
+	/* Where the file said what it is, for config_reload_check(); 0 = nowhere. */
+	int first_line;               /* first section header or key */
+	int daemon_line;              /* first [daemon] header */
 };
 
 /* A list of "file:line: message" strings; owns them. */
@@ -107,6 +113,17 @@ struct config_errors {
 int config_load(const char *path, struct config **out, struct config_errors *errs);
 void config_free(struct config *cfg);
 void config_errors_free(struct config_errors *errs);
+
+/* Whether `next`, just loaded by config_load(), may replace `running`, the
+ * configuration in use (NULL for cqod -n, where nothing runs). A file can be
+ * valid line by line and still hurt: an empty or truncated one brings back
+ * every default and drops every webhook instance. Refused are a file with no
+ * section or key, one without [daemon], and, against a running configuration,
+ * a different listen or database (the listener and the store are opened once,
+ * at start) or no platform instance left where some are running. Returns 0,
+ * or -EINVAL with the first reason in *why as "file: reason" (caller frees);
+ * -ENOMEM with *why NULL. Nothing in a reason is a secret. */
+int config_reload_check(const struct config *running, const struct config *next, char **why);
 
 /* A config with every default and no instances (console mode without -c).
  * Caller frees with config_free. NULL on ENOMEM. */

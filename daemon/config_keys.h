@@ -5,6 +5,7 @@
  *   config_keys.c    the tables of sections and keys, value checks, defaults
  *   config_secret.c  secrets given as "<key>_file = PATH"
  *   config_data.c    building, freeing and searching struct config
+ *   config_reload.c  whether a loaded file may replace the running one
  */
 #ifndef CQOD_CONFIG_KEYS_H
 #define CQOD_CONFIG_KEYS_H

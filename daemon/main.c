@@ -7,7 +7,8 @@
  *
  * Lifecycle: SIGTERM/SIGINT stop accepting, let requests in flight finish (at
  * most shutdown_timeout_ms), flush the inbox, close the store and exit 0.
- * SIGHUP re-reads the configuration and swaps it in only if it is valid.
+ * SIGHUP re-reads the configuration and swaps it in only if it is valid and
+ * config_reload_check() finds it a safe replacement; cqod -n checks the same.
  *
  * Under systemd (Type=notify) each step is announced on $NOTIFY_SOCKET:
  * READY=1 once the store is open and the listener is up, RELOADING=1 and
@@ -59,6 +60,7 @@ struct daemon {
 	uint64_t drain_deadline;
 	size_t drain_reported;          /* requests in flight last told to systemd */
 	bool console_mode;
+	bool db_override;               /* -d: it wins over the file's database */
 	int exit_code;
 };
 
@@ -190,6 +192,8 @@ static void reload(struct daemon *d)
 	struct config_errors errs = {0};
 	struct config *next = NULL;
 	struct config *cur = d->app.cfg;
+	char *why = NULL;
+	int rc;
 
 	if (!cur->path) {
 		log_warn("SIGHUP: started without -c, nothing to reload");
@@ -202,17 +206,20 @@ static void reload(struct daemon *d)
 		config_errors_free(&errs);
 		return;
 	}
-	if (strcmp(next->listen, cur->listen) != 0)
-		log_warn("SIGHUP: listen changed; it takes effect after a restart");
-	if (strcmp(next->database, cur->database) != 0)
-		log_warn("SIGHUP: database changed; it takes effect after a restart");
-	/* What cannot change while running keeps its running value. */
-	free(next->listen);
-	free(next->database);
-	next->listen = strdup(cur->listen);
-	next->database = strdup(cur->database);
-	if (!next->listen || !next->database) {
-		log_error("SIGHUP: out of memory; keeping the running configuration");
+	/* As at start: the file's database does not count when -d gave one. */
+	if (d->db_override) {
+		free(next->database);
+		next->database = strdup(cur->database);
+		if (!next->database) {
+			log_error("SIGHUP: out of memory; keeping the running configuration");
+			config_free(next);
+			return;
+		}
+	}
+	rc = config_reload_check(cur, next, &why);
+	if (rc < 0) {
+		log_warn("SIGHUP: %s; keeping the running configuration", why ? why : strerror(-rc));
+		free(why);
 		config_free(next);
 		return;
 	}
@@ -478,9 +485,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check_only) {
-		puts("configuration OK");
+		char *why = NULL;
+		int rc = config_reload_check(NULL, d.app.cfg, &why);
+
+		if (rc < 0)
+			fprintf(stderr, "%s\n", why ? why : strerror(-rc));
+		else
+			puts("configuration OK");
+		free(why);
 		config_free(d.app.cfg);
-		return 0;
+		return rc < 0;
 	}
 	if (!d.console_mode && geteuid() == 0) {
 		fprintf(stderr, "cqod: refusing to run as root; run it as a dedicated user "
@@ -494,6 +508,7 @@ int main(int argc, char **argv)
 			return 1;
 		free(d.app.cfg->database);
 		d.app.cfg->database = p;
+		d.db_override = true;
 	}
 	/* At the console, per-command info lines would drown the answers. */
 	log_init(d.console_mode && d.app.cfg->log_level == LOG_LEVEL_INFO ? LOG_LEVEL_WARN

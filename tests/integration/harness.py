@@ -82,13 +82,15 @@ class Daemon:
         assert r.returncode == 0, "cqoctl %s failed: %s" % (args, r.stderr)
         return r.stdout
 
-    def start(self, wait=True):
+    def start(self, wait=True, args=()):
+        """Starts cqod -c <config>, followed by args."""
         if self.proc:
             self.proc.stdout.close()
             self.proc.stderr.close()
         self.log = []
         self._partial = b""
         cmd = as_user_prefix() + [os.path.join(self.dir, "cqod"), "-c", self.config]
+        cmd += list(args)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=self.env)
         if wait:

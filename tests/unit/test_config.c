@@ -1,6 +1,7 @@
 /* The configuration loader: defaults, every key, every error path, secrets
- * from files, and the shipped example. Files are written to a mkdtemp()
- * directory removed at the end. */
+ * from files, the shipped example, and which loaded files may replace the
+ * running configuration. Files are written to a mkdtemp() directory removed
+ * at the end. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1140,6 +1141,157 @@ static void test_example_file(void **state)
 	config_free(c);
 }
 
+/* ---- replacing the running configuration: SIGHUP and cqod -n ---- */
+
+/* What the running daemon was started with. listen is not the default, so a
+ * file that leaves it out changes it. */
+#define RUNNING                                                                           \
+	"[daemon]\nlisten = 127.0.0.1:9000\ndatabase = /srv/cqod.db\n[generic:ci]\nsecret = s-ci\n"
+
+/* Loading `text` succeeds, but config_reload_check() refuses it as a
+ * replacement for `running` (NULL: cqod -n) with exactly "<file>: want". */
+static void expect_refused(const struct config *running, const char *text, const char *want)
+{
+	struct config *next = expect_ok(text);
+	char full[4096];
+	char *why = NULL;
+	int rc = config_reload_check(running, next, &why);
+
+	snprintf(full, sizeof full, "%s: %s", g_conf, want);
+	if (rc != -EINVAL || !why || strcmp(why, full) != 0) {
+		fprintf(stderr, "for:\n%s\nrc=%d, why=%s\nwant -EINVAL and: %s\n", text, rc,
+		        why ? why : "(null)", full);
+		fail();
+	}
+	free(why);
+	config_free(next);
+}
+
+/* Loading `text` succeeds and config_reload_check() lets it replace `running`. */
+static void expect_accepted(const struct config *running, const char *text)
+{
+	struct config *next = expect_ok(text);
+	char *why = NULL;
+	int rc = config_reload_check(running, next, &why);
+
+	if (rc != 0 || why) {
+		fprintf(stderr, "for:\n%s\nrc=%d, why=%s\n", text, rc, why ? why : "(null)");
+		fail();
+	}
+	config_free(next);
+}
+
+static void test_reload_refuses_empty_file(void **state)
+{
+	static const char *const texts[] = {"", "\n", "# only a comment\n; and another\n\n   \n"};
+	struct config *running = expect_ok(RUNNING);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		/* Said before anything else: its defaults change listen too. */
+		expect_refused(running, texts[i], "the file is empty (no section or key)");
+		expect_refused(NULL, texts[i], "the file is empty (no section or key)");
+	}
+	config_free(running);
+}
+
+static void test_reload_refuses_no_daemon_section(void **state)
+{
+	static const char *const texts[] = {
+		"[generic:ci]\nsecret = s-ci\n",
+		"[http]\nmax_connections = 7\n[inbox]\ndedupe_hours = 9\n",
+		"; [daemon]\n[generic:ci]\nsecret = s-ci\n",
+	};
+	struct config *running = expect_ok(RUNNING);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		expect_refused(running, texts[i], "no [daemon] section (is the file truncated?)");
+		expect_refused(NULL, texts[i], "no [daemon] section (is the file truncated?)");
+	}
+	config_free(running);
+}
+
+static void test_reload_refuses_new_listen(void **state)
+{
+	static const char *const changed =
+		"[daemon]\nlisten = 0.0.0.0:9000\ndatabase = /srv/cqod.db\n[generic:ci]\nsecret = s-ci\n";
+	static const char *const omitted =
+		"[daemon]\ndatabase = /srv/cqod.db\n[generic:ci]\nsecret = s-ci\n";
+	struct config *running = expect_ok(RUNNING);
+
+	(void)state;
+	expect_refused(running, changed,
+	               "listen changed from \"127.0.0.1:9000\" to \"0.0.0.0:9000\"; "
+	               "that needs a restart of cqod");
+	expect_refused(running, omitted,
+	               "listen changed from \"127.0.0.1:9000\" to \"127.0.0.1:8080\"; "
+	               "that needs a restart of cqod");
+	/* cqod -n has nothing running to compare with. */
+	expect_accepted(NULL, changed);
+	expect_accepted(NULL, omitted);
+	config_free(running);
+}
+
+static void test_reload_refuses_new_database(void **state)
+{
+	static const char *const changed =
+		"[daemon]\nlisten = 127.0.0.1:9000\ndatabase = /srv/other.db\n"
+		"[generic:ci]\nsecret = s-ci\n";
+	struct config *running = expect_ok(RUNNING);
+
+	(void)state;
+	expect_refused(running, changed,
+	               "database changed from \"/srv/cqod.db\" to \"/srv/other.db\"; "
+	               "that needs a restart of cqod");
+	expect_refused(running, "[daemon]\nlisten = 127.0.0.1:9000\n[generic:ci]\nsecret = s\n",
+	               "database changed from \"/srv/cqod.db\" to \"/var/lib/cqod/cqod.db\"; "
+	               "that needs a restart of cqod");
+	expect_accepted(NULL, changed);
+	config_free(running);
+}
+
+static void test_reload_refuses_no_instance_left(void **state)
+{
+	static const char *const none =
+		"[daemon]\nlisten = 127.0.0.1:9000\ndatabase = /srv/cqod.db\n[http]\n";
+	struct config *running = expect_ok(RUNNING);
+	struct config *bare;
+
+	(void)state;
+	expect_refused(running, none,
+	               "no platform instance ([<platform>:<name>] section) left while 1 is "
+	               "running; restart cqod to run without any");
+	config_free(running);
+	running = expect_ok(RUNNING "[generic:cd]\nsecret = s-cd\n");
+	expect_refused(running, none,
+	               "no platform instance ([<platform>:<name>] section) left while 2 are "
+	               "running; restart cqod to run without any");
+	/* Nothing to lose: a daemon running without instances may reload without. */
+	bare = expect_ok(none);
+	expect_accepted(bare, none);
+	expect_accepted(NULL, none);
+	config_free(bare);
+	config_free(running);
+}
+
+static void test_reload_accepted(void **state)
+{
+	struct config *running = expect_ok(RUNNING);
+
+	(void)state;
+	expect_accepted(running, RUNNING);
+	expect_accepted(NULL, RUNNING);
+	/* Everything but listen and database may change, instances included as
+	 * long as one is left; the order of sections does not matter. */
+	expect_accepted(running, "[http]\nmax_connections = 7\n"
+	                         "[feishu_bot:alerts]\nhook_id = h-alerts\n"
+	                         "[daemon]\nlog_level = debug\ndatabase = /srv/cqod.db\n"
+	                         "data_dir = /srv/data\nlisten = 127.0.0.1:9000\n"
+	                         "[inbox]\ndedupe_hours = 9\n");
+	config_free(running);
+}
+
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
@@ -1199,6 +1351,12 @@ int main(void)
 		cmocka_unit_test(test_alliances),
 		cmocka_unit_test(test_robot_errors),
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_reload_refuses_empty_file),
+		cmocka_unit_test(test_reload_refuses_no_daemon_section),
+		cmocka_unit_test(test_reload_refuses_new_listen),
+		cmocka_unit_test(test_reload_refuses_new_database),
+		cmocka_unit_test(test_reload_refuses_no_instance_left),
+		cmocka_unit_test(test_reload_accepted),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
