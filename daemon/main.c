@@ -484,17 +484,21 @@ int main(int argc, char **argv)
 	} else if (!(d.app.cfg = config_defaults())) {
 		return 1;
 	}
-	if (check_only) {
+	/* What -n refuses, a start refuses too: an empty or truncated file
+	 * would start a daemon with no platform at all. */
+	if (cfg_path) {
 		char *why = NULL;
 		int rc = config_reload_check(NULL, d.app.cfg, &why);
 
 		if (rc < 0)
 			fprintf(stderr, "%s\n", why ? why : strerror(-rc));
-		else
+		else if (check_only)
 			puts("configuration OK");
 		free(why);
-		config_free(d.app.cfg);
-		return rc < 0;
+		if (rc < 0 || check_only) {
+			config_free(d.app.cfg);
+			return rc < 0;
+		}
 	}
 	if (!d.console_mode && geteuid() == 0) {
 		fprintf(stderr, "cqod: refusing to run as root; run it as a dedicated user "

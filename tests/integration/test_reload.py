@@ -8,7 +8,7 @@ import re
 import signal
 import subprocess
 
-from harness import SECRET, Daemon, sign
+from harness import as_user_prefix, SECRET, Daemon, sign
 
 KEEPING = "; keeping the running configuration"
 
@@ -133,6 +133,10 @@ def test_check_refuses_empty_file_and_no_daemon_section():
             assert r.returncode == 1, (name, r.returncode, r.stdout, r.stderr)
             assert r.stdout == "", (name, r.stdout)
             assert r.stderr == "%s: %s\n" % (path, why), (name, r.stderr)
+            # Starting on it is refused the same way: no daemon without platforms.
+            r = subprocess.run(as_user_prefix() + [cqod, "-c", path], capture_output=True,
+                               text=True, timeout=30)
+            assert r.returncode == 1 and r.stderr == "%s: %s\n" % (path, why), (name, r.stderr)
         # The daemon's own file still passes.
         r = subprocess.run([cqod, "-n", "-c", d.config], capture_output=True, text=True,
                            timeout=30)
