@@ -39,6 +39,7 @@ class Supervised:
         self.d = d
         self.port = None
         self.kills = 0
+        self.kill_times = []                    # time.time() once each kill is done
         self.starts = 0
         self.pump = None
         self.sanitizer = []
@@ -78,6 +79,7 @@ class Supervised:
         self.port = None
         self.d.proc.kill()
         self.d.proc.wait()
+        self.kill_times.append(time.time())
         self.pump.join(10)
         self.kills += 1
 
