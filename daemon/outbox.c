@@ -52,7 +52,6 @@ struct job {
 	struct dest dest;
 	int64_t id, created_at;
 	int attempts;
-	unsigned interval_ms;          /* its destination's pace */
 	uint64_t request_id;
 };
 
@@ -241,26 +240,36 @@ static void on_sent(void *arg, const struct send_result *res)
 	job_done(job->ob, job, res);
 }
 
+/* The job's destination's rate token, for the sender (send_pace), at the
+ * rate of the current configuration. */
+static uint64_t job_take(void *arg, uint64_t now_ms)
+{
+	struct job *job = arg;
+
+	return outbox_pace_try(&job->entry->pace, now_ms,
+	                       outbox_interval_ms(*job->ob->cfgp, &job->dest));
+}
+
 /* Hands a claimed row to the sender (or the console). */
 static void start_job(struct outbox *ob, struct job *job, const char *destination,
                       const char *payload)
 {
+	struct send_pace pace = {.take = job_take, .arg = job};
 	struct send_result res = {0};
 	int rc;
 
 	ob->in_flight++;
-	/* The token is taken when the request really starts, after the commit:
-	 * a pass's clock is older by its commit, which would let two sends come
-	 * closer than the interval when one commit took longer. */
-	uv_update_time(ob->loop);
-	outbox_pace_take(&job->entry->pace, uv_now(ob->loop), job->interval_ms);
 	if (!ob->sender) {
 		outbox_console_print(stdout, destination, payload);
 		snprintf(res.detail, sizeof res.detail, "shown at the console");
 		job_done(ob, job, &res);
 		return;
 	}
-	rc = sender_send(ob->sender, &job->dest, payload, on_sent, job);
+	/* The claim found the token there and the destination busy keeps it
+	 * there; the sender takes it for each request of the send (the retry
+	 * after a refused access token too) when that request really starts,
+	 * after this pass's commit and any token fetch. */
+	rc = sender_send_paced(ob->sender, &job->dest, payload, &pace, on_sent, job);
 	if (rc == 0)
 		return;
 	/* Refused before any request: an unknown instance or an unusable
@@ -414,7 +423,7 @@ static int claim_due(struct outbox *ob, const struct heads *h, uint64_t now_ms, 
 		}
 		*job = (struct job){.ob = ob, .entry = e, .dest = d, .id = row.id,
 		                    .created_at = row.created_at, .attempts = row.attempts,
-		                    .interval_ms = interval, .request_id = row.request_id};
+		                    .request_id = row.request_id};
 		e->pace.busy = true;
 		out->v[out->n++] = (struct claimed){job, row.payload, e->key};
 	}

@@ -76,6 +76,15 @@ void outbox_pace_take(struct outbox_pace *p, uint64_t now_ms, unsigned interval_
 	p->ready_ms = now_ms + interval_ms;
 }
 
+uint64_t outbox_pace_try(struct outbox_pace *p, uint64_t now_ms, unsigned interval_ms)
+{
+	uint64_t wait = outbox_pace_wait(p, now_ms);
+
+	if (!wait)
+		outbox_pace_take(p, now_ms, interval_ms);
+	return wait;
+}
+
 void outbox_pace_hold(struct outbox_pace *p, uint64_t now_ms, uint64_t wait_ms)
 {
 	if (p->ready_ms < now_ms + wait_ms)

@@ -3,12 +3,15 @@
  * destination may be sent to, how long to wait after a failure, and what a
  * send's result does to its row.
  *
- * Rate limits are token buckets of one token per destination: a send takes
- * the token, which comes back `interval` later. With a capacity of one,
- * sends to a destination are spaced evenly, so no window of the platform's
- * length (a minute, a second) ever holds more than its limit, whatever was
- * queued; a larger capacity would let a burst through at the start of a
- * window and the refill then break the limit within it.
+ * Rate limits are token buckets of one token per destination: every request
+ * to the destination takes the token (the sender asks for it through
+ * send_pace, messages/platform.h, before the first attempt and before the
+ * retry after a refused access token alike), and it comes back `interval`
+ * later. With a capacity of one, requests to a destination are spaced
+ * evenly, so no window of the platform's length (a minute, a second) ever
+ * holds more than its limit, whatever was queued and however often a token
+ * was refused; a larger capacity would let a burst through at the start of
+ * a window and the refill then break the limit within it.
  */
 #ifndef CQOD_OUTBOX_POLICY_H
 #define CQOD_OUTBOX_POLICY_H
@@ -52,6 +55,10 @@ struct outbox_pace {
 uint64_t outbox_pace_wait(const struct outbox_pace *p, uint64_t now_ms);
 /* A send starts at now_ms: the token comes back interval_ms later. */
 void outbox_pace_take(struct outbox_pace *p, uint64_t now_ms, unsigned interval_ms);
+/* A request would start at now_ms: when the token is back, takes it (as
+ * outbox_pace_take) and returns 0; else returns outbox_pace_wait and takes
+ * nothing. */
+uint64_t outbox_pace_try(struct outbox_pace *p, uint64_t now_ms, unsigned interval_ms);
 /* The platform said to wait wait_ms: no send before now_ms + wait_ms. */
 void outbox_pace_hold(struct outbox_pace *p, uint64_t now_ms, uint64_t wait_ms);
 /* After a restart: the last attempt started during unix second last_s (0:

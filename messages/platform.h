@@ -9,7 +9,9 @@
  *      curl-on-libuv glue (daemon/httpout.c), with the instance's access token
  *      (cached, refreshed before expiry with one request in flight, refreshed
  *      and retried once on the token-invalid codes) or the robot signature,
- *      and the platform's answer classified (messages/send_*.c).
+ *      and the platform's answer classified (messages/send_*.c); with
+ *      sender_send_paced, every request of the send (the retry too) first
+ *      takes its destination's rate token.
  *
  * Destinations name a config instance ([wecom:NAME], [dingtalk:NAME],
  * [feishu:NAME], and robot sections) so credentials never travel with them.
@@ -117,9 +119,40 @@ int sender_open(struct uv_loop_s *loop, struct config *const *cfgp, struct sende
  * calls done: -EINVAL (unknown platform or kind, or the instance or dest
  * cannot be used: agent_id not a number, sessionWebhook not under oapi_base
  * or expired), -ENOENT (no such instance), -ESHUTDOWN (closing), -ENOMEM.
- * body and d are copied. Never blocks. */
+ * body and d are copied. Never blocks. Unpaced: the caller answers for the
+ * destination's rate (see sender_send_paced). */
 int sender_send(struct sender *s, const struct dest *d, const char *body, send_done_fn done,
                 void *arg);
+
+/*
+ * Pacing: the platforms limit the messages each destination receives (a
+ * group robot 20 a minute, a WeCom member 30, a Feishu chat 5 a second), and
+ * the outbox keeps one rate token per destination for it
+ * (daemon/outbox_policy.h). The sender consults that token, through
+ * send_pace, before every request a paced send makes to its destination:
+ * the first attempt and the instant retry after a refused access token
+ * alike. A request starts only once it has taken the token; while the token
+ * is out the request waits for it on a timer of the loop (the loop never
+ * blocks, and the send stays pending: sender_close cancels it). Hence, for
+ * a destination whose every send is paced by one token, no two requests,
+ * retries included, start closer together than its interval, and no window
+ * of the platform's length holds more than its documented limit. An attempt
+ * that never gets as far as a request (refused, cancelled, no access token)
+ * takes nothing; fetching an access token is not a request to the
+ * destination and takes nothing.
+ */
+struct send_pace {
+	/* Takes the rate token at now_ms (loop milliseconds, uv_now) and
+	 * returns 0, or takes nothing and returns the milliseconds until the
+	 * token is back. Called only from the loop, never after done. */
+	uint64_t (*take)(void *arg, uint64_t now_ms);
+	void *arg;              /* borrowed: must live until done is called */
+};
+
+/* sender_send, each of whose requests first takes a rate token from pace
+ * (copied; NULL: unpaced, as sender_send). */
+int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
+                      const struct send_pace *pace, send_done_fn done, void *arg);
 
 /* Sends accepted and not yet done (shutdown lets them finish). */
 size_t sender_pending(const struct sender *s);

@@ -2,15 +2,20 @@
  * Sending one rendered body: the flow common to all platforms.
  *
  *   sender_send ─> [token: cached, or wait for the one fetch in flight]
- *               ─> build the request (platform) ─> httpout
- *               ─> classify the answer (platform)
+ *               ─> build the request (platform)
+ *               ─> [paced: take the destination's rate token, or wait for
+ *                   it on the timer and build again]
+ *               ─> httpout ─> classify the answer (platform)
  *                    token refused, first time: refresh (a token other than
- *                    the refused one) and send again, once
+ *                    the refused one) and send again, once, through the
+ *                    same steps: the retry takes a rate token too
  *                    otherwise: done(result), counted in
  *                    cqod_outbound_requests_total{platform,outcome}
  *
  * What holds: done runs exactly once per accepted send, never from inside
- * sender_send; the instance's settings are read from the current
+ * sender_send; every request of a paced send takes its destination's rate
+ * token right before it starts (the guarantee is in platform.h, at struct
+ * send_pace); the instance's settings are read from the current
  * configuration at every attempt (a SIGHUP applies to the next request);
  * sender_close completes everything in flight right away (SEND_TRANSIENT
  * "cancelled") and frees the sender from a close callback, so it may be
@@ -37,8 +42,11 @@ struct sender {
 	struct config *const *cfgp;
 	struct httpout *h;          /* NULL once closing */
 	struct tokens *tokens;
-	/* Never started: closing it defers the free to its close callback. */
-	uv_timer_t reaper;
+	/* Wakes the sends waiting for a rate token; closing it defers the free
+	 * to its close callback. */
+	uv_timer_t timer;
+	struct send_op *waiting;    /* sends waiting for a rate token, unordered;
+	                             * an op is freed when done, as any */
 	size_t pending;             /* accepted sends not yet done */
 	bool closing;
 };
@@ -50,6 +58,9 @@ struct send_op {
 	char *body;
 	char *token;        /* token of the current attempt; wiped when freed */
 	bool retried;
+	struct send_pace pace;      /* take NULL: unpaced */
+	uint64_t due_ms;            /* waiting: when the rate token is back (uv_now) */
+	struct send_op *next;       /* on s->waiting */
 	send_done_fn done;
 	void *arg;
 };
@@ -241,16 +252,47 @@ static const struct config_instance *op_instance(const struct send_op *op)
 }
 
 static void on_answer(void *arg, const struct httpout_response *r);
+static void on_wait_over(uv_timer_t *t);
 static int op_token(struct send_op *op, const char *stale, const char **why);
 
-/* Sends the body once with `token` (NULL: none needed). 0, or a negative
- * errno with *why when it could not start. */
-static int op_attempt(struct send_op *op, const char *token, const char **why)
+/* Sets the timer for the first waiting send to be due. */
+static void arm(struct sender *s)
+{
+	uint64_t first = UINT64_MAX, now = uv_now(s->loop);
+
+	if (s->closing)
+		return;
+	for (const struct send_op *op = s->waiting; op; op = op->next)
+		if (op->due_ms < first)
+			first = op->due_ms;
+	if (first == UINT64_MAX)
+		uv_timer_stop(&s->timer);
+	else
+		uv_timer_start(&s->timer, on_wait_over, first > now ? first - now : 0, 0);
+}
+
+/* Takes op's rate token for a request starting now: 0, or the milliseconds
+ * until it is back (nothing taken). Unpaced sends always may go. */
+static uint64_t op_take(struct send_op *op)
+{
+	if (!op->pace.take)
+		return 0;
+	/* The loop's clock dates from before this iteration's callbacks: the
+	 * token is taken at the time the request really starts. */
+	uv_update_time(op->s->loop);
+	return op->pace.take(op->pace.arg, uv_now(op->s->loop));
+}
+
+/* Sends the body once with op->token (NULL: none needed) as soon as the
+ * destination's rate token is there: now, or from the timer. 0, or a
+ * negative errno with *why when it could not start. */
+static int op_attempt(struct send_op *op, const char **why)
 {
 	const struct config_instance *in = op_instance(op);
 	const struct config *cfg = *op->s->cfgp;
 	struct send_http http = {0};
 	const char *headers[3] = {SEND_CONTENT_TYPE, NULL, NULL};
+	uint64_t wait;
 	int rc;
 
 	if (!op->s->h) {
@@ -261,8 +303,15 @@ static int op_attempt(struct send_op *op, const char *token, const char **why)
 		*why = "no such instance in the configuration";
 		return -ENOENT;
 	}
-	rc = op->p->build(in, &op->d, op->body, token, &http, why);
-	if (rc == 0) {
+	/* Built before the token is taken: a send that cannot be built takes
+	 * none; built again after a wait, so signatures are fresh. */
+	rc = op->p->build(in, &op->d, op->body, op->token, &http, why);
+	if (rc == 0 && (wait = op_take(op)) > 0) {
+		op->due_ms = uv_now(op->s->loop) + wait;
+		op->next = op->s->waiting;
+		op->s->waiting = op;
+		arm(op->s);
+	} else if (rc == 0) {
 		struct httpout_req req = {
 			.method = http.method, .url = http.url, .headers = headers,
 			.body = http.body ? http.body : op->body, .timeout_ms = cfg->outbound_timeout_ms,
@@ -291,6 +340,33 @@ static void op_fail(struct send_op *op, int rc, const char *why)
 	op_finish(op, &res);
 }
 
+static void on_wait_over(uv_timer_t *t)
+{
+	struct sender *s = t->data;
+	struct send_op *op = s->waiting, *next;
+	uint64_t now = uv_now(s->loop);
+
+	/* Detached: a done callback may send (and wait) again, or close the
+	 * sender, which cancels what is on the list; once closing, op_attempt
+	 * cancels the rest. */
+	s->waiting = NULL;
+	for (; op; op = next) {
+		const char *why = NULL;
+		int rc;
+
+		next = op->next;
+		if (op->due_ms > now && !s->closing) {
+			op->next = s->waiting;
+			s->waiting = op;
+			continue;
+		}
+		rc = op_attempt(op, &why);
+		if (rc < 0)
+			op_fail(op, rc, why ? why : "error");
+	}
+	arm(s);
+}
+
 static void on_token(void *arg, const char *token, const struct send_result *err)
 {
 	struct send_op *op = arg;
@@ -302,7 +378,7 @@ static void on_token(void *arg, const char *token, const struct send_result *err
 		return;
 	}
 	op->token = strdup(token);
-	rc = op->token ? op_attempt(op, op->token, &why) : -ENOMEM;
+	rc = op->token ? op_attempt(op, &why) : -ENOMEM;
 	if (rc < 0)
 		op_fail(op, rc, why ? why : "out of memory");
 }
@@ -352,7 +428,7 @@ static int op_token(struct send_op *op, const char *stale, const char **why)
 			free(op->token);
 		}
 		op->token = copy;
-		return op_attempt(op, op->token, why);
+		return op_attempt(op, why);
 	}
 	if (rc < 0)
 		*why = rc == -ENOMEM ? "out of memory" : "cannot request an access token";
@@ -401,6 +477,12 @@ static const struct send_platform *platform_find(const char *name)
 int sender_send(struct sender *s, const struct dest *d, const char *body, send_done_fn done,
                 void *arg)
 {
+	return sender_send_paced(s, d, body, NULL, done, arg);
+}
+
+int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
+                      const struct send_pace *pace, send_done_fn done, void *arg)
+{
 	const struct send_platform *p = platform_find(d->platform);
 	const char *why = NULL;
 	struct send_op *op;
@@ -420,10 +502,12 @@ int sender_send(struct sender *s, const struct dest *d, const char *body, send_d
 	op->d = *d;
 	op->done = done;
 	op->arg = arg;
+	if (pace)
+		op->pace = *pace;
 	if (p->needs_token(d->kind))
 		rc = op_token(op, NULL, &why);
 	else
-		rc = op_attempt(op, NULL, &why);
+		rc = op_attempt(op, &why);
 	if (rc < 0) {
 		log_warn("outbound %s/%s %s: not sent: %s", d->platform, d->instance,
 		         kind_names[d->kind], why ? why : "error");
@@ -453,7 +537,7 @@ int sender_open(struct uv_loop_s *loop, struct config *const *cfgp, struct sende
 	if (rc == 0)
 		rc = tokens_open(loop, s->h, &s->tokens);
 	if (rc == 0)
-		rc = uv_timer_init(loop, &s->reaper);
+		rc = uv_timer_init(loop, &s->timer);
 	if (rc < 0) {
 		if (s->h)
 			httpout_close(s->h);
@@ -461,7 +545,7 @@ int sender_open(struct uv_loop_s *loop, struct config *const *cfgp, struct sende
 		free(s);
 		return rc;
 	}
-	s->reaper.data = s;
+	s->timer.data = s;
 	/* Worth saying at start: every send would fail on it. */
 	if ((*cfgp)->ca_file && access((*cfgp)->ca_file, R_OK) != 0)
 		log_warn("[outbound] ca_file %s: %s", (*cfgp)->ca_file, strerror(errno));
@@ -483,6 +567,7 @@ static void on_reaped(uv_handle_t *h)
 void sender_close(struct sender *s)
 {
 	struct httpout *h = s->h;
+	struct send_op *op, *next;
 
 	if (s->closing)
 		return;
@@ -491,5 +576,12 @@ void sender_close(struct sender *s)
 	/* Completes every transfer now: sends in flight and token fetches, whose
 	 * waiting sends then end as cancelled. */
 	httpout_close(h);
-	uv_close((uv_handle_t *)&s->reaper, on_reaped);
+	/* And the sends waiting for a rate token (none joins them now). */
+	op = s->waiting;
+	s->waiting = NULL;
+	for (; op; op = next) {
+		next = op->next;
+		op_fail(op, -ESHUTDOWN, "cancelled");
+	}
+	uv_close((uv_handle_t *)&s->timer, on_reaped);
 }

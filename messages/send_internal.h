@@ -5,7 +5,8 @@
  * A platform is a table of functions: which destination kinds it serves and
  * which need a token, how to fetch and read the token, how to build the HTTP
  * request for one body, and how to classify the answer. send.c runs the
- * common flow (token, request, refresh and retry once, result, metrics).
+ * common flow (token, rate token, request, refresh and retry once, result,
+ * metrics).
  */
 #ifndef CQOD_SEND_INTERNAL_H
 #define CQOD_SEND_INTERNAL_H

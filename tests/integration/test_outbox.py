@@ -156,8 +156,9 @@ def test_outbox_rate_holds_across_a_restart():
 
 def test_outbox_rate_limited_token_expired_500_then_delivered_once():
     """Feishu answers 429 (reset 1 s), then "token invalid" (cqod refreshes
-    and retries at once), then 500, then success: each of 3 messages arrives
-    exactly once, in order, every attempt of one with the same uuid."""
+    and retries once the chat's rate token is back), then 500, then success:
+    each of 3 messages arrives exactly once, in order, every attempt of one
+    with the same uuid."""
     with Fake() as fake, Daemon(config(fake.base), seed=None).start() as d:
         fake.script(FEISHU_PATH, [
             {"status": 429, "body": {"code": 99991400, "msg": "too many requests"},
@@ -179,6 +180,8 @@ def test_outbox_rate_limited_token_expired_500_then_delivered_once():
             "Bearer tok-2"]
         # The 429 was waited out for the second it asked, not counted.
         assert reqs[1]["time"] - reqs[0]["time"] >= 1.0 - JITTER_S
+        # The retry with the new token kept the default 5 a second.
+        assert reqs[2]["time"] - reqs[1]["time"] >= 0.2 - JITTER_S
         assert rows(d, "SELECT attempts, state FROM outbox ORDER BY id") == [
             (1, "sent"), (0, "sent"), (0, "sent")]
         assert metric(d, "cqod_outbox_sends_total", '{platform="feishu",outcome="rate_limited"}') == 1
@@ -186,6 +189,60 @@ def test_outbox_rate_limited_token_expired_500_then_delivered_once():
         assert metric(d, "cqod_outbox_retries_total") == 2
         log = "\n".join(d.drain_log())
         assert FEISHU_SECRET not in log and "飞书" not in log and "tok-1" not in log
+
+
+# One app destination per platform whose token is refused once: its send
+# path, the fake's scripted refusal, and where a request carries the token.
+TOKEN_CASES = [
+    ("wecom|wa|user|0|zhangsan", "/cgi-bin/message/send",
+     {"body": {"errcode": 42001, "errmsg": "access_token expired"}},
+     lambda r: r["query"]["access_token"]),
+    ("dingtalk|da|chat|0|cid-paced", "/v1.0/robot/groupMessages/send",
+     {"status": 401, "body": {"code": "InvalidAuthentication", "message": "token invalid"}},
+     lambda r: r["headers"]["x-acs-dingtalk-access-token"]),
+    ("feishu|f|chat|0|oc_paced", FEISHU_PATH,
+     {"status": 400, "body": {"code": 99991663, "msg": "Invalid access token"}},
+     lambda r: r["headers"]["authorization"].replace("Bearer ", "")),
+]
+
+
+def test_outbox_retry_after_refused_token_keeps_the_pace():
+    """Each platform refuses the first send's token: cqod fetches a new one
+    and sends again, but only once the destination's rate token is back, so
+    its interval (1 s here: every limit at 60 a minute) separates the refused
+    request from the retry, and the retry from the next message, as it does
+    any two requests to one destination."""
+    interval = 1.0
+    rates = "robot_per_minute = 60\nwecom_app_per_minute = 60\nfeishu_per_second = 1\n"
+    with Fake() as fake:
+        text = config(fake.base, rates) + (
+            "\n[wecom:wa]\ncorp_id = ww-paced\nagent_id = 1000002\nsecret = wa-secret\n"
+            "token = t\naes_key = abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\napi_base = %s\n"
+            "\n[dingtalk:da]\napp_key = da-key\napp_secret = da-secret\nrobot_code = da-robot\n"
+            "api_base = %s\noapi_base = %s\n" % (fake.base, fake.base, fake.base))
+        with Daemon(text, seed=None).start() as d:
+            for dest, path, refused, _ in TOKEN_CASES:
+                fake.script(path, [refused])
+                enqueue(d, dest, "续发", 2)
+            gaps = {}
+            for dest, path, _, token in TOKEN_CASES:
+                reqs = wait_sends(fake, path, 3, timeout=30)
+                assert len(reqs) == 3, (dest, reqs)
+                assert [token(r) for r in reqs] == ["tok-1", "tok-2", "tok-2"], (dest, reqs)
+                assert [r["status"] for r in reqs[1:]] == [200, 200], (dest, reqs)
+                # The retry is the first message again, then the second one.
+                assert reqs[1]["body"] == reqs[0]["body"], dest
+                assert reqs[2]["body"] != reqs[1]["body"], dest
+                times = [r["time"] for r in reqs]
+                gaps[dest] = [b - a for a, b in zip(times, times[1:])]
+            # Every platform checked before any failure is reported.
+            assert all(g >= interval - JITTER_S for v in gaps.values() for g in v), gaps
+            time.sleep(0.3)
+            assert rows(d, "SELECT state, attempts, count(*) FROM outbox GROUP BY state, attempts"
+                        ) == [("sent", 0, 6)]
+            log = "\n".join(d.drain_log())
+            for secret in ("wa-secret", "da-secret", FEISHU_SECRET, "tok-1", "tok-2"):
+                assert secret not in log, secret
 
 
 def test_outbox_permanent_error_dead_letters_and_tells_admins_once():

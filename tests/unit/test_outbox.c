@@ -105,6 +105,27 @@ static void test_bucket(void **state)
 	assert_int_equal(outbox_pace_wait(&p, 20000), 600000);
 }
 
+/* What the sender asks before each request (the first attempt and the
+ * retry after a refused token alike): the token when it is back, else how
+ * long until it is, taking nothing. */
+static void test_bucket_try(void **state)
+{
+	(void)state;
+	struct outbox_pace p = {0};
+
+	assert_int_equal(outbox_pace_try(&p, 1000, 3000), 0);
+	/* The retry right after: it waits, and waiting does not push the
+	 * token further away. */
+	assert_int_equal(outbox_pace_try(&p, 1200, 3000), 2800);
+	assert_int_equal(outbox_pace_try(&p, 3999, 3000), 1);
+	assert_int_equal(outbox_pace_try(&p, 4000, 3000), 0);
+	assert_int_equal(outbox_pace_wait(&p, 4000), 3000);
+	/* A hold counts the same. */
+	outbox_pace_hold(&p, 5000, 10000);
+	assert_int_equal(outbox_pace_try(&p, 7000, 3000), 8000);
+	assert_int_equal(outbox_pace_try(&p, 15000, 3000), 0);
+}
+
 /* After a restart the bucket starts from the last attempt in the database,
  * which is known to the second only. */
 static void test_bucket_restore(void **state)
@@ -282,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_intervals_default),
 		cmocka_unit_test(test_intervals_configured),
 		cmocka_unit_test(test_bucket),
+		cmocka_unit_test(test_bucket_try),
 		cmocka_unit_test(test_bucket_restore),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_fate),

@@ -2,7 +2,8 @@
  * platform and destination kind, the exact requests the fake receives
  * (method, path, query, the headers that matter, body bytes, signatures),
  * the token cache (fetched once, single-flight, refreshed before expiry and
- * once more when refused) and the classification of the answers. The test
+ * once more when refused), the classification of the answers, and pacing
+ * (every request of a paced send, the retry too, takes a rate token). The test
  * runs a libuv loop; it reads the fake's records with blocking requests of
  * its own (fake_client.h). */
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "../../daemon/clock.h"
 #include "../../daemon/config.h"
 #include "../../daemon/metrics.h"
+#include "../../daemon/outbox_policy.h"
 #include "../../messages/platform.h"
 #include "../../messages/sign.h"
 #include "fake_client.h"
@@ -631,6 +633,173 @@ static void test_refresh_before_expiry(void **state)
 	cJSON_Delete(reqs);
 }
 
+/* ---- pacing ---- */
+
+#define PACE_MS 400
+/* The fake timestamps a request when its thread reads it: this much between
+ * two requests is measurement noise, not the sender's pace. */
+#define JITTER_S 0.03
+
+/* A destination's rate token as the outbox keeps it (outbox_policy.h),
+ * with the loop time of every take that let a request start. */
+struct pace_log {
+	struct outbox_pace pace;
+	int refused;            /* asked while the token was out */
+	int taken;
+	uint64_t at[4];
+};
+
+static uint64_t pace_take(void *arg, uint64_t now_ms)
+{
+	struct pace_log *l = arg;
+	uint64_t wait = outbox_pace_try(&l->pace, now_ms, PACE_MS);
+
+	if (wait) {
+		l->refused++;
+	} else {
+		if (l->taken < 4)
+			l->at[l->taken] = now_ms;
+		l->taken++;
+	}
+	return wait;
+}
+
+/* The fake's receive times (wall clock, seconds) of the requests to `path`;
+ * returns how many there were. */
+static int request_times(const char *path, double *t, int max)
+{
+	cJSON *reqs = fake_requests(&g_fake);
+	const cJSON *q;
+	int n = 0;
+
+	assert_non_null(reqs);
+	cJSON_ArrayForEach(q, reqs) {
+		if (strcmp(str(q, "path"), path) != 0)
+			continue;
+		if (n < max)
+			t[n] = cJSON_GetNumberValue(cJSON_GetObjectItem(q, "time"));
+		n++;
+	}
+	cJSON_Delete(reqs);
+	return n;
+}
+
+/* Each platform refuses the first request's access token: the retry with a
+ * new token takes the destination's rate token like the first request did,
+ * so it waits for it (on the loop's timer) and comes a whole interval after
+ * the refused one. */
+static void test_paced_retry_after_refused_token(void **state)
+{
+	static const struct {
+		const char *platform, *instance;
+		enum dest_kind kind;
+		const char *target, *path, *refused, *body;
+	} cases[] = {
+		{"wecom", "w", DEST_USER, "u", "/cgi-bin/message/send",
+		 "[{\"body\":{\"errcode\":42001,\"errmsg\":\"access_token expired\"}}]",
+		 "{\"touser\":\"u\",\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}}"},
+		{"dingtalk", "d", DEST_CHAT, "cid1", "/v1.0/robot/groupMessages/send",
+		 "[{\"status\":401,\"body\":{\"code\":\"InvalidAuthentication\",\"message\":\"no\"}}]",
+		 "{\"openConversationId\":\"cid1\",\"msgKey\":\"sampleText\",\"msgParam\":\"{}\"}"},
+		{"feishu", "f", DEST_CHAT, "oc_1", "/open-apis/im/v1/messages",
+		 "[{\"status\":400,\"body\":{\"code\":99991663,\"msg\":\"Invalid access token\"}}]",
+		 "{\"receive_id\":\"oc_1\",\"msg_type\":\"text\",\"content\":\"{}\"}"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct dest d = mkdest(cases[i].platform, cases[i].instance, cases[i].kind,
+		                       cases[i].target);
+		struct pace_log log = {0};
+		struct send_pace pace = {.take = pace_take, .arg = &log};
+		struct outcome o = {0};
+		double t[2];
+
+		assert_int_equal(fake_reset(&g_fake), 0);
+		script(cases[i].path, cases[i].refused);
+		assert_int_equal(sender_send_paced(g_sender, &d, cases[i].body, &pace, on_sent, &o), 0);
+		run_loop(&o.calls, 1, 0);
+		assert_int_equal(o.res.outcome, SEND_OK);
+		/* Two requests to the destination, each with a rate token... */
+		assert_int_equal(request_times(cases[i].path, t, 2), 2);
+		assert_int_equal(log.taken, 2);
+		assert_true(log.at[1] - log.at[0] >= PACE_MS);
+		/* ... so the retry had to wait for it, and the fake saw the pace. */
+		assert_true(log.refused >= 1);
+		if (t[1] - t[0] < PACE_MS / 1000.0 - JITTER_S)
+			fprintf(stderr, "%s: retry %.3f s after the refused request\n",
+			        cases[i].platform, t[1] - t[0]);
+		assert_true(t[1] - t[0] >= PACE_MS / 1000.0 - JITTER_S);
+	}
+}
+
+/* The first request waits for a token still out (a previous send's), and a
+ * send that never starts a request takes none. */
+static void test_paced_first_request(void **state)
+{
+	static const char md[] = "{\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}}";
+	struct dest d = mkdest("wecom", "r", DEST_ROBOT, "");
+	struct dest none = mkdest("wecom", "nosuch", DEST_ROBOT, "");
+	struct dest expired = mkdest("dingtalk", "d", DEST_SESSION, "");
+	struct pace_log log = {0};
+	struct send_pace pace = {.take = pace_take, .arg = &log};
+	struct outcome o = {0};
+	struct timeval tv;
+	double t, sent;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	snprintf(expired.target, sizeof expired.target, "%s/robot/sendBySession?session=x",
+	         g_fake.base);
+	expired.expires_at = clock_now() - 1;
+	assert_int_equal(sender_send_paced(g_sender, &none, md, &pace, on_sent, &o), -ENOENT);
+	assert_int_equal(sender_send_paced(g_sender, &expired, md, &pace, on_sent, &o), -EINVAL);
+	assert_int_equal(log.taken + log.refused, 0);
+
+	uv_update_time(&g_loop);
+	outbox_pace_take(&log.pace, uv_now(&g_loop), PACE_MS);
+	gettimeofday(&tv, NULL);
+	sent = (double)tv.tv_sec + tv.tv_usec / 1e6;
+	assert_int_equal(sender_send_paced(g_sender, &d, md, &pace, on_sent, &o), 0);
+	assert_int_equal(log.refused, 1);
+	assert_int_equal(log.taken, 0);
+	run_loop(&o.calls, 1, 0);
+	assert_int_equal(o.res.outcome, SEND_OK);
+	assert_int_equal(log.taken, 1);
+	assert_int_equal(request_times("/cgi-bin/webhook/send", &t, 1), 1);
+	assert_true(t - sent >= PACE_MS / 1000.0 - JITTER_S);
+}
+
+/* Closing cancels a send waiting for its rate token, at once and without a
+ * request. */
+static void test_paced_close(void **state)
+{
+	static const char md[] = "{\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}}";
+	struct dest d = mkdest("wecom", "r", DEST_ROBOT, "");
+	struct pace_log log = {0};
+	struct send_pace pace = {.take = pace_take, .arg = &log};
+	struct outcome o = {0};
+	struct sender *s;
+	double t;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(sender_open(&g_loop, &g_cfg, &s), 0);
+	uv_update_time(&g_loop);
+	outbox_pace_hold(&log.pace, uv_now(&g_loop), 60000);
+	assert_int_equal(sender_send_paced(s, &d, md, &pace, on_sent, &o), 0);
+	run_loop(NULL, 0, 50);
+	assert_int_equal(sender_pending(s), 1);
+	assert_int_equal(o.calls, 0);
+	sender_close(s);
+	assert_int_equal(o.calls, 1);
+	assert_int_equal(o.res.outcome, SEND_TRANSIENT);
+	assert_string_equal(o.res.detail, "cancelled");
+	uv_run(&g_loop, UV_RUN_DEFAULT);
+	assert_int_equal(log.taken, 0);
+	assert_int_equal(request_times("/cgi-bin/webhook/send", &t, 1), 0);
+}
+
 /* ---- timeouts, reload, failures, closing ---- */
 
 static int write_config(const char *name, const char *extra, struct config **out);
@@ -821,6 +990,9 @@ int main(void)
 		cmocka_unit_test(test_feishu_bot),
 		cmocka_unit_test(test_single_flight),
 		cmocka_unit_test(test_refresh_before_expiry),
+		cmocka_unit_test(test_paced_retry_after_refused_token),
+		cmocka_unit_test(test_paced_first_request),
+		cmocka_unit_test(test_paced_close),
 		cmocka_unit_test(test_timeout_and_reload),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_close),
