@@ -170,6 +170,33 @@ enum store_outbox_fate outbox_fate_of(struct outbox *ob, const struct send_resul
 	                   next_random(ob), not_before);
 }
 
+static struct outbox_dest *entry_for(struct outbox *ob, const char *destination,
+                                     unsigned interval_ms, uint64_t now_ms, int64_t now);
+
+/* The destination's entry is looked up at each take, not kept: entries
+ * are pruned when idle. Without memory for one, the request goes unpaced
+ * rather than never. */
+static uint64_t fast_take(void *arg, uint64_t now_ms)
+{
+	struct outbox_fast_pace *fp = arg;
+	struct outbox *ob = fp->ob;
+	unsigned interval = outbox_interval_ms(*ob->cfgp, &fp->dest);
+	struct outbox_dest *e = entry_for(ob, fp->key, interval, now_ms, clock_now());
+
+	return e ? outbox_pace_try(&e->pace, now_ms, interval) : 0;
+}
+
+int outbox_fast_pace_init(struct outbox *ob, const struct dest *d, struct outbox_fast_pace *fp,
+                          struct send_pace *pace)
+{
+	fp->ob = ob;
+	fp->dest = *d;
+	if (dest_format(d, fp->key, sizeof fp->key) < 0)
+		return -EINVAL;
+	*pace = (struct send_pace){.take = fast_take, .arg = fp};
+	return 0;
+}
+
 void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate fate,
                            int64_t not_before, const char *why)
 {

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <uv.h>
 
+#include "../messages/platform.h"
 #include "store_outbox.h"
 
 struct config;
@@ -57,6 +58,19 @@ struct send_result;
  * for a retry or a wait, *not_before (unix seconds). */
 enum store_outbox_fate outbox_fate_of(struct outbox *ob, const struct send_result *res,
                                       int64_t *not_before);
+
+/* The fast path's sends to a destination take the same rate token as the
+ * outbox's own (messages/platform.h, struct send_pace): a fast pace for d,
+ * filled by outbox_fast_pace_init and used as the pace of
+ * sender_send_paced; it must live until that send is done. */
+struct outbox_fast_pace {
+	struct outbox *ob;
+	struct dest dest;
+	char key[STORE_OUTBOX_DEST_MAX];
+};
+/* 0, or -EINVAL when d has no text form (then send unpaced). */
+int outbox_fast_pace_init(struct outbox *ob, const struct dest *d, struct outbox_fast_pace *fp,
+                          struct send_pace *pace);
 
 /* Settles claimed row `id` (see above); `why` is a short English reason,
  * NULL when sent. */

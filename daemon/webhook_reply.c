@@ -7,7 +7,9 @@
  * later, a wait for the platform's rate limit, or dead), and the parts
  * after it follow it (due with it, or dead with it: the rest would read out
  * of context). Nothing here is lost when the process dies: unsettled rows
- * are delivered by the outbox after the restart.
+ * are delivered by the outbox after the restart. Every request, the retry
+ * after a refused access token too, takes the destination's rate token
+ * shared with the outbox (outbox_fast_pace_init).
  */
 #include "webhook.h"
 
@@ -26,6 +28,9 @@ struct outgoing {
 	struct sender *sender;
 	struct outbox *outbox;
 	struct dest dest;
+	struct outbox_fast_pace fast;   /* the destination's rate token, shared */
+	struct send_pace pace;          /* over `fast`; unused when !paced */
+	bool paced;
 	struct rendered parts;
 	int64_t *row_ids;     /* owned; by part, 0 where the part has no row */
 	size_t next;
@@ -94,7 +99,8 @@ static void send_next(struct outgoing *o)
 		return;
 	}
 	size_t part = o->next++;
-	int rc = sender_send(o->sender, &o->dest, o->parts.bodies[part], on_sent, o);
+	int rc = sender_send_paced(o->sender, &o->dest, o->parts.bodies[part],
+	                           o->paced ? &o->pace : NULL, on_sent, o);
 	if (rc == 0)
 		return;
 	/* Refused outright (no such instance, unusable destination) stays
@@ -125,6 +131,7 @@ void webhook_deliver(struct webhook_msg *wm)
 	                       .request_id = wm->msg->request_id};
 	wm->parts = (struct rendered){0};
 	wm->row_ids = NULL;
+	o->paced = outbox_fast_pace_init(o->outbox, &o->dest, &o->fast, &o->pace) == 0;
 	send_next(o);
 }
 

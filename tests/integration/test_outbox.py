@@ -358,6 +358,25 @@ def test_outbox_reply_falls_back_when_the_direct_answer_fails():
         d.wait_log(r"reply part 1 of 1 queued in the outbox")
 
 
+def test_answer_retry_after_refused_token_keeps_the_pace():
+    """An answer's fast path takes the same rate token as the outbox: when
+    the Feishu reply API refuses the access token, the retry with a new one
+    waits for the chat's interval (1 s here) like any other request."""
+    with Fake() as fake, Daemon(config(fake.base, "feishu_per_second = 1\n")).start() as d:
+        path = "/open-apis/im/v1/messages/om_tok_1/reply"
+        fake.script("/open-apis/im/v1/messages/",
+                    [{"status": 400, "body": {"code": 99991663, "msg": "Invalid access token"}}])
+        feishu_post(d, "ev-tok-1", "om_tok_1")
+        reqs = wait_sends(fake, path, 2, timeout=15)
+        assert [r["status"] for r in reqs] == [400, 200], reqs
+        tokens = [r["headers"]["authorization"] for r in reqs]
+        assert tokens[0] != tokens[1] and reqs[0]["body"] == reqs[1]["body"], reqs
+        assert reqs[1]["time"] - reqs[0]["time"] >= 1.0 - JITTER_S, reqs
+        time.sleep(0.3)
+        assert rows(d, "SELECT idem_key, state FROM outbox") == [
+            ("reply:feishu:f:ev-tok-1#1", "sent")]
+
+
 def test_queue_command_roles():
     with Fake() as fake, Daemon(config(fake.base)) as d:
         for g in ("generic u-admin admin", "generic clerk-ls clerk 371302",
