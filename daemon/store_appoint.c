@@ -41,8 +41,17 @@ static const char ENTERPRISE_UPDATE_SQL[] =
 	" nature = coalesce(?6, nature), employees = coalesce(?7, employees),"
 	" main_products = coalesce(?8, main_products), updated_at = ?9 WHERE id = ?1";
 
+/* A person another region also files for is not the filer's to change:
+ * every record of theirs must lie in scope ?3 ("" everywhere). */
 static const char PERSON_FIND_SQL[] =
-	"SELECT id FROM people WHERE name = ?1 AND phone = ?2 ORDER BY id LIMIT 1";
+	"SELECT p.id FROM people p WHERE p.name = ?1 AND p.phone = ?2"
+	" AND NOT EXISTS (SELECT 1 FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id"
+	"  WHERE a.person_id = p.id"
+	"  AND (e.region_code IS NULL OR substr(e.region_code, 1, length(?3)) <> ?3))"
+	" ORDER BY p.id LIMIT 1";
+/* The person's other records, each told of a change to the person. */
+static const char PERSON_RECORDS_SQL[] =
+	"SELECT id FROM appointments WHERE person_id = ?1 AND id <> ?2 ORDER BY id";
 /* ?1 is the name (insert) or the id (update); NULL keeps a value. */
 static const char PERSON_INSERT_SQL[] =
 	"INSERT INTO people (name, gender, birth_date, education, major, quality_years,"
@@ -129,6 +138,54 @@ static int audit_if_changed(struct store *st, const struct store_actor *who, con
 	return rc;
 }
 
+/* The audit rows of a change to a person: one on the new record and one on
+ * each of the person's other records, so every region that files for them
+ * sees it in its 审计. Nothing when nothing changed. */
+static int audit_person(struct store *st, const struct store_actor *who, int64_t person_id,
+                        int64_t record_id, const char *before)
+{
+	char *after = NULL;   /* owned here */
+	int rc = store_snapshot_json(st, PERSON_SNAPSHOT_SQL, person_id, &after);
+	sqlite3_stmt *s;
+
+	if (rc < 0 || (before && after && strcmp(before, after) == 0)) {
+		free(after);
+		return rc;
+	}
+	rc = store_audit_add(st, who, "person", person_id, record_id, before, after);
+	s = rc == 0 && before ? store_prepare(st, PERSON_RECORDS_SQL) : NULL;
+	if (s) {
+		int64_t *others = NULL;   /* owned here; read first: the cursor ends before writing */
+		size_t n = 0, cap = 0;
+
+		sqlite3_bind_int64(s, 1, person_id);
+		sqlite3_bind_int64(s, 2, record_id);
+		while (rc == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 8;
+				int64_t *v = realloc(others, ncap * sizeof *v);
+				if (!v) {
+					rc = SQLITE_NOMEM;
+					break;
+				}
+				others = v;
+				cap = ncap;
+			}
+			others[n++] = sqlite3_column_int64(s, 0);
+			rc = 0;
+		}
+		store_stmt_done(s);
+		rc = rc == SQLITE_DONE || rc == 0 ? 0 : store_fail(st, "person records", rc);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = store_audit_add(st, who, "person", person_id, others[i], before, after);
+		free(others);
+	} else if (rc == 0 && before) {
+		rc = -EIO;
+	}
+	free(after);
+	return rc;
+}
+
 /* Inserts or updates the enterprise; *before is its snapshot before the
  * change (NULL when it is new; caller frees). */
 static int enterprise_put(struct store *st, const struct store_appoint_enterprise *e,
@@ -166,8 +223,9 @@ static int enterprise_put(struct store *st, const struct store_appoint_enterpris
 
 /* The person with this name and phone, updated with the given fields, or a
  * new one; *before as for enterprise_put. */
-static int person_put(struct store *st, const struct store_appoint_person *p, int64_t now,
-                      int64_t *id, char **before, bool *reused)
+static int person_put(struct store *st, const struct store_appoint_person *p,
+                      const char *scope, int64_t now, int64_t *id, char **before,
+                      bool *reused)
 {
 	int rc = SQLITE_DONE;
 
@@ -179,6 +237,7 @@ static int person_put(struct store *st, const struct store_appoint_person *p, in
 			return -EIO;
 		store_bind_text(f, 1, p->name);
 		store_bind_text(f, 2, p->phone);
+		store_bind_text(f, 3, scope ? scope : "");
 		rc = sqlite3_step(f);
 		if (rc == SQLITE_ROW)
 			*id = sqlite3_column_int64(f, 0);
@@ -320,16 +379,15 @@ int store_appoint_file(struct store *st, const struct store_actor *who,
 		rc = -EEXIST;
 	}
 	if (rc == 0)
-		rc = person_put(st, &in->person, in->now, &out->person_id, &person_before,
-		                &out->person_reused);
+		rc = person_put(st, &in->person, in->scope, in->now, &out->person_id,
+		                &person_before, &out->person_reused);
 	if (rc == 0)
 		rc = appointment_insert(st, who, in, enterprise_id, out);
 	if (rc == 0)
 		rc = audit_if_changed(st, who, "enterprise", enterprise_id, out->id,
 		                      ENTERPRISE_SNAPSHOT_SQL, ent_before);
 	if (rc == 0)
-		rc = audit_if_changed(st, who, "person", out->person_id, out->id,
-		                      PERSON_SNAPSHOT_SQL, person_before);
+		rc = audit_person(st, who, out->person_id, out->id, person_before);
 	if (rc == 0)
 		rc = audit_if_changed(st, who, "appointment", out->id, out->id,
 		                      APPOINT_SNAPSHOT_SQL, NULL);

@@ -50,13 +50,19 @@ struct store_appoint_filing {
 	const char *remarks;
 	int64_t replaces;          /* 0, or the active appointment this one succeeds */
 	int64_t now;
+	/* The filer's scope (a region-code prefix; "" or NULL everywhere): an
+	 * existing person with the same name and phone is reused only when
+	 * every record of theirs lies within it. Otherwise the filing makes a
+	 * new person, and nothing tells the filer that the other one exists. */
+	const char *scope;
 };
 
 struct store_appoint_filed {
 	int64_t id;                /* the new record number */
 	int64_t person_id;
 	char term_end[11];
-	bool person_reused;        /* an existing person with the same name and phone */
+	bool person_reused;        /* an existing person with the same name and phone,
+	                            * all of whose records lie in the filer's scope */
 	int64_t active_id;         /* -EEXIST: the enterprise's active appointment */
 	char ended_on[11];         /* replaces != 0: the predecessor's end date */
 };

@@ -139,6 +139,7 @@ static int file_commit(struct cmd_ctx *ctx, struct appoint_form *f,
 	in->term_months = f->term_years > 0 ? (int)f->term_years * 12 : policy.term_months;
 	in->replaces = old ? old->appointment_id : 0;
 	in->now = ctx->now;
+	in->scope = ctx->who->role == ROLE_ADMIN ? "" : ctx->who->scope;
 	handler_actor(ctx, &actor);
 
 	int rc = store_savepoint(ctx->store);

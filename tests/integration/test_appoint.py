@@ -251,6 +251,37 @@ def test_file_validation_errors():
         assert not [l for l in d.log if "1985-04-01" in l or "lilei" in l or "李雷" in l]
 
 
+def test_file_never_takes_over_a_person_of_another_region():
+    # 张三 (person 1, record 2 in 兰山区 371302) is not 雁塔区's to change: a
+    # 雁塔区 clerk filing someone with the same name and phone gets a new person
+    # and is told nothing about the other one.
+    d, say = staffed()
+    with d:
+        before = db_rows(d, "SELECT email, birth_date, resume FROM people WHERE id = 1")
+        text, err = say(form(姓名="张三", 手机="13800000001", 邮箱="evil@example.com",
+                             出生日期="1990-01-01", 所在地区="610113",
+                             统一社会信用代码=credit_code("91610113TE0000001")), "clerk-xa")
+        assert not err and "备案成功" in text, text
+        assert "已关联已有人员档案" not in text, text
+        assert db_rows(d, "SELECT email, birth_date, resume FROM people WHERE id = 1") == before
+        new_person = db_one(d, "SELECT person_id FROM appointments ORDER BY id DESC LIMIT 1")
+        assert new_person != 1
+        assert db_one(d, "SELECT count(*) FROM audit_log WHERE entity = 'person'"
+                         " AND entity_id = 1") == 0
+        # Within scope (临沂市 3713 holds all of 张三's records) the person is
+        # linked, and the change is audited on each of their records.
+        text, err = say(form(姓名="张三", 手机="13800000001", 邮箱="zs2@example.com",
+                             所在地区="371311",
+                             统一社会信用代码=credit_code("91371311TE0000002")), "clerk-ly")
+        assert not err and "已关联已有人员档案" in text, text
+        rec = db_one(d, "SELECT id FROM appointments WHERE person_id = 1 ORDER BY id DESC"
+                        " LIMIT 1")
+        assert db_one(d, "SELECT email FROM people WHERE id = 1") == "zs2@example.com"
+        assert sorted(r for (r,) in db_rows(d, "SELECT record_id FROM audit_log"
+                                               " WHERE entity = 'person' AND entity_id = 1")) \
+            == sorted([2, rec])
+
+
 def test_file_roles_and_scope():
     d, say = staffed()
     with d:

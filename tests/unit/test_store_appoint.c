@@ -235,6 +235,42 @@ static void test_file_existing_enterprise_and_person(void **state)
 	assert_int_equal(q_int(st, "SELECT count(*) FROM people", 0), people + 1);
 }
 
+/* 孙八 (person 6, records in 371302 only) is reused by a filer whose scope
+ * holds all his records, and never by one elsewhere (a new person, his row
+ * untouched); a change to him is audited on each of his records. */
+static void test_file_reuses_a_person_only_in_scope(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_appoint_filed out;
+	char code[19];
+	struct store_appoint_filing in = new_filing(code);
+	int64_t people = q_int(st, "SELECT count(*) FROM people", 0);
+	int64_t records = q_int(st, "SELECT count(*) FROM appointments WHERE person_id = ?1", 6);
+
+	credit_code("610113", "TE0000009", code);
+	in.enterprise.region_code = "610113";
+	in.person = (struct store_appoint_person){.name = "孙八", .phone = "13800000006",
+	                                          .email = "x@example.com", .quality_years = -1};
+	in.scope = "610113";
+	assert_int_equal(file_in_tx(st, &in, &out), 0);
+	assert_false(out.person_reused);
+	assert_int_not_equal(out.person_id, 6);
+	assert_int_equal(q_int(st, "SELECT count(*) FROM people", 0), people + 1);
+	assert_int_equal(q_int(st, "SELECT count(*) FROM people WHERE id = ?1"
+	                           " AND email IS 'x@example.com'", 6), 0);
+
+	in = new_filing(code);
+	credit_code("371302", "TE0000010", code);
+	in.person = (struct store_appoint_person){.name = "孙八", .phone = "13800000006",
+	                                          .email = "sb@example.com", .quality_years = -1};
+	in.scope = "3713";
+	assert_int_equal(file_in_tx(st, &in, &out), 0);
+	assert_true(out.person_reused);
+	assert_int_equal(out.person_id, 6);
+	assert_int_equal(q_int(st, "SELECT count(DISTINCT record_id) FROM audit_log"
+	                           " WHERE entity = 'person' AND entity_id = ?1", 6), records + 1);
+}
+
 static void test_file_refused_values(void **state)
 {
 	struct store *st = st_of(state);
@@ -501,6 +537,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_second_active_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_existing_enterprise_and_person, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_file_reuses_a_person_only_in_scope, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_file_refused_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
