@@ -81,6 +81,7 @@ const struct config_platform_key config_platform_keys[] = {
 	{"feishu", "verification_token", true, true, false},
 	{"feishu", "encrypt_key", false, true, false},
 	{"feishu", "api_base", false, false, true},
+	{"feishu", "bot_open_id", false, false, false},
 
 	/* Group robots: send-only webhooks, no inbound messages. */
 	{"wecom_robot", "key", true, true, false},

@@ -163,30 +163,59 @@ static const cJSON *mention_at(const cJSON *mentions, const char *p, size_t *key
 	return best;
 }
 
-/* The text with placeholders rewritten (see feishu.h); NULL on ENOMEM. */
-static char *rewrite_mentions(const char *text, const cJSON *mentions, bool group)
+/* Whether mention m is the bot: 1 or 0, or -1 when only the bot's open_id
+ * (bot_open_id NULL) could tell. */
+static int mention_is_bot(const cJSON *m, const char *bot_open_id)
 {
-	const char *bot_key = NULL;
-	size_t bot_len = 0;
+	const char *open_id = str(cJSON_GetObjectItemCaseSensitive(m, "id"), "open_id", ID_MAX);
+	const char *type = str(m, "mentioned_type", 32);
+
+	if (open_id && bot_open_id)
+		return strcmp(open_id, bot_open_id) == 0;
+	if (type)
+		return strcmp(type, "bot") == 0;
+	return bot_open_id ? 0 : -1;
+}
+
+/* Whether a message mentions the bot: 1, 0, or -EAGAIN when only the bot's
+ * open_id could tell. */
+static int mentions_bot(const cJSON *mentions, const char *bot_open_id)
+{
+	const cJSON *m;
+	bool unsure = false;
+
+	if (!cJSON_IsArray(mentions))
+		return 0;
+	cJSON_ArrayForEach(m, mentions) {
+		int r = mention_is_bot(m, bot_open_id);
+
+		if (r == 1)
+			return 1;
+		unsure |= r < 0;
+	}
+	return unsure ? -EAGAIN : 0;
+}
+
+/* The text with placeholders rewritten (see feishu.h); NULL on ENOMEM. */
+static char *rewrite_mentions(const char *text, const cJSON *mentions, const char *bot_open_id)
+{
 	struct strbuf sb;
 	const char *p;
 
+	if (!cJSON_IsArray(mentions))
+		mentions = NULL;
 	text += strspn(text, " \t\r\n");
-	if (group && mention_at(mentions, text, &bot_len)) {
-		bot_key = text;
-		text += bot_len;
-	}
 	strbuf_init(&sb);
 	for (p = text; *p;) {
 		size_t n = 0;
-		const cJSON *m = *p == '@' ? mention_at(mentions, p, &n) : NULL;
+		const cJSON *m = *p == '@' && mentions ? mention_at(mentions, p, &n) : NULL;
 
 		if (!m) {
 			strbuf_append(&sb, p, 1);
 			p++;
 			continue;
 		}
-		if (!(bot_key && n == bot_len && strncmp(p, bot_key, n) == 0)) {
+		if (mention_is_bot(m, bot_open_id) != 1) {
 			const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
 			const char *open_id = str(id, "open_id", ID_MAX);
 
@@ -201,11 +230,13 @@ static char *rewrite_mentions(const char *text, const cJSON *mentions, bool grou
 	return strbuf_detach(&sb);
 }
 
-static int decode_message(struct feishu_event *out, const cJSON *event, const char **why)
+static int decode_message(struct feishu_event *out, const cJSON *event, const char *bot_open_id,
+                          const char **why)
 {
 	const cJSON *sender = cJSON_GetObjectItemCaseSensitive(event, "sender");
 	const cJSON *sid = cJSON_GetObjectItemCaseSensitive(sender, "sender_id");
 	const cJSON *message = cJSON_GetObjectItemCaseSensitive(event, "message");
+	const cJSON *mentions = cJSON_GetObjectItemCaseSensitive(message, "mentions");
 	const char *sender_type = str(sender, "sender_type", 32);
 	const char *chat_type, *msg_type, *content;
 	struct chat_msg *m = &out->msg;
@@ -230,6 +261,20 @@ static int decode_message(struct feishu_event *out, const cJSON *event, const ch
 	m->kind = strcmp(chat_type, "p2p") == 0 ? CHAT_PRIVATE : CHAT_GROUP;
 	m->sender_name = "";
 	m->text = "";
+	if (m->kind == CHAT_GROUP) {
+		int rc = mentions_bot(mentions, bot_open_id);
+
+		if (rc == -EAGAIN) {
+			*why = "a group message mentions someone, and the bot's open_id is not known";
+			return rc;
+		}
+		if (rc == 0) {
+			/* Talk among people, received with the all-group-messages
+			 * permission: not a command. */
+			out->kind = FEISHU_IGNORED;
+			return 0;
+		}
+	}
 	if (strcmp(msg_type, "text") != 0) {
 		out->kind = FEISHU_UNSUPPORTED;
 		return 0;
@@ -241,9 +286,7 @@ static int decode_message(struct feishu_event *out, const cJSON *event, const ch
 		*why = "text message content is not {\"text\":\"...\"}";
 		return -EINVAL;
 	}
-	out->text = rewrite_mentions(text->valuestring,
-	                             cJSON_GetObjectItemCaseSensitive(message, "mentions"),
-	                             m->kind == CHAT_GROUP);
+	out->text = rewrite_mentions(text->valuestring, mentions, bot_open_id);
 	if (!out->text)
 		return -ENOMEM;
 	m->text = out->text;
@@ -251,7 +294,17 @@ static int decode_message(struct feishu_event *out, const cJSON *event, const ch
 	return 0;
 }
 
-int feishu_decode(const char *json, size_t len, const char *instance,
+/* A challenge is echoed to a sender not yet authenticated: printable ASCII
+ * only, so no decrypted bytes but the challenge's own go back. */
+static bool challenge_ok(const char *c)
+{
+	for (; *c; c++)
+		if (*c < 0x21 || *c > 0x7e)
+			return false;
+	return true;
+}
+
+int feishu_decode(const char *json, size_t len, const char *instance, const char *bot_open_id,
                   struct feishu_event *out, const char **why)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
@@ -271,8 +324,8 @@ int feishu_decode(const char *json, size_t len, const char *instance,
 		out->kind = FEISHU_CHALLENGE;
 		out->token = str(root, "token", ID_MAX);
 		out->challenge = str(root, "challenge", ID_MAX);
-		if (!out->challenge) {
-			*why = "url_verification without a challenge";
+		if (!out->challenge || !challenge_ok(out->challenge)) {
+			*why = "url_verification without a printable challenge";
 			return -EINVAL;
 		}
 		return 0;
@@ -301,7 +354,7 @@ int feishu_decode(const char *json, size_t len, const char *instance,
 		out->kind = FEISHU_IGNORED;
 		return 0;
 	}
-	return decode_message(out, cJSON_GetObjectItemCaseSensitive(root, "event"), why);
+	return decode_message(out, cJSON_GetObjectItemCaseSensitive(root, "event"), bot_open_id, why);
 }
 
 void feishu_event_free(struct feishu_event *ev)
@@ -335,4 +388,69 @@ char *feishu_render_challenge(const struct feishu_event *ev)
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
+}
+
+int feishu_open(const struct feishu_request *rq, const char *encrypt_key, const char *token,
+                char **plain, size_t *plain_len, struct feishu_event *challenge,
+                const char **why)
+{
+	uint8_t key[FEISHU_KEY_LEN];
+	const char *ignored;
+	char *encrypt = NULL;
+	int rc;
+
+	*plain = NULL;
+	*plain_len = 0;
+	memset(challenge, 0, sizeof *challenge);
+	if (rq->signature && feishu_verify_signature(rq->timestamp, rq->nonce, encrypt_key, rq->body,
+	                                             rq->len, rq->signature) < 0) {
+		*why = "bad X-Lark-Signature";
+		return -EACCES;
+	}
+	rc = feishu_envelope(rq->body, rq->len, &encrypt);
+	if (rc == -ENOMEM) {
+		*why = "out of memory";
+		return rc;
+	}
+	if (rc == -ENOENT) {
+		*why = "plaintext body, but an encrypt_key is set";
+		return -EACCES;
+	}
+	if (rc < 0) {
+		*why = rq->signature ? "body is not a JSON object with an \"encrypt\" string"
+		                     : "unsigned body that is not an encrypted envelope";
+		return rq->signature ? -EBADMSG : -EACCES;
+	}
+	rc = feishu_key(encrypt_key, key);
+	if (rc == 0)
+		rc = feishu_decrypt(key, encrypt, strlen(encrypt), plain, plain_len);
+	OPENSSL_cleanse(key, sizeof key);
+	free(encrypt);
+	if (rc == -EBADMSG) {
+		*why = rq->signature ? "encrypt is not valid ciphertext"
+		                     : "unsigned body whose ciphertext is not valid";
+		return rq->signature ? -EBADMSG : -EACCES;
+	}
+	if (rc < 0) {
+		*why = rc == -ENOMEM ? "out of memory" : "cannot decrypt now";
+		return rc;
+	}
+	if (rq->signature)
+		return FEISHU_OPENED_EVENT;
+	/* Unsigned: a URL challenge, or nothing. */
+	rc = feishu_decode(*plain, *plain_len, NULL, NULL, challenge, &ignored);
+	OPENSSL_cleanse(*plain, *plain_len);
+	free(*plain);
+	*plain = NULL;
+	*plain_len = 0;
+	if (rc == 0 && challenge->kind == FEISHU_CHALLENGE && feishu_check_token(challenge, token) == 0)
+		return FEISHU_OPENED_CHALLENGE;
+	if (rc == -ENOMEM)
+		*why = "out of memory";
+	else if (rc < 0 || challenge->kind != FEISHU_CHALLENGE)
+		*why = "unsigned body that is not a URL challenge";
+	else
+		*why = "URL challenge without the verification token";
+	feishu_event_free(challenge);
+	return rc == -ENOMEM ? rc : -EACCES;
 }

@@ -9,8 +9,10 @@
  *                   Node SDK hashes JSON.stringify(parsed body) instead, which
  *                   is the same bytes only for compact bodies; the raw bytes
  *                   are what Feishu signs.
- *   authentication  the verification token (header.token in schema 2.0, the
- *                   top-level token in the challenge and schema 1.0)
+ *   authentication  with an encrypt_key, the signature (feishu_open); the
+ *                   verification token (header.token in schema 2.0, the
+ *                   top-level token in the challenge and schema 1.0) is
+ *                   checked as well, and is all there is without one
  */
 #ifndef CQOD_FEISHU_H
 #define CQOD_FEISHU_H
@@ -45,7 +47,8 @@ enum feishu_kind {
 	FEISHU_CHALLENGE = 0,    /* url_verification: answer {"challenge":...} */
 	FEISHU_MESSAGE = 1,      /* im.message.receive_v1 text from a user: a command */
 	FEISHU_UNSUPPORTED = 2,  /* im.message.receive_v1 of another type: polite refusal */
-	FEISHU_IGNORED = 3,      /* any other event, schema 1.0, or a bot's message */
+	FEISHU_IGNORED = 3,      /* any other event, schema 1.0, a bot's message, or a
+	                          * group message that does not mention the bot */
 };
 
 /* A decoded event. Owns its JSON trees and the rewritten text; the pointers
@@ -61,17 +64,28 @@ struct feishu_event {
 	char *text;
 };
 
-/* Parses a plaintext event (or decrypted payload). For text messages the
- * content's JSON-in-JSON is decoded and its @_user_N placeholders rewritten:
- * the bot's own (in a group, the placeholder the text starts with — the bot
- * only receives group messages that @-mention it, and a command starts by
- * addressing it; Feishu does not tell which mention is the bot) is removed,
+/* Parses a plaintext event (or decrypted payload) for the bot whose open_id
+ * is `bot_open_id` (NULL when not known).
+ *
+ * Who is addressed: in a private chat every message is for the bot; in a
+ * group only one that mentions it (the app may be allowed to receive all
+ * group messages). A mentions[] entry is the bot when its id.open_id is
+ * bot_open_id; without an open_id to compare, when its mentioned_type is
+ * "bot". A group message that mentions nobody is not for the bot.
+ *
+ * Text messages: the content's JSON-in-JSON is decoded and its @_user_N
+ * placeholders rewritten: the bot's own are removed wherever they stand,
  * every other becomes "@<open_id>" so commands can name users by id.
  * msg: platform "feishu", `instance` (borrowed), sender_id = the sender's
  * open_id, msg_id = event_id, reply_handle = message_id (reply API).
- * On error returns -EINVAL with *why a static English reason, or -ENOMEM;
- * free with feishu_event_free either way. */
-int feishu_decode(const char *json, size_t len, const char *instance,
+ *
+ * Returns 0; -EAGAIN when a group message mentions someone, none of the
+ * mentions says its type and bot_open_id is NULL: only the bot's open_id
+ * can tell (the rest of the event, its token included, is decoded, but not
+ * its kind); -EINVAL
+ * with *why a static English reason; -ENOMEM. Free with feishu_event_free
+ * whatever it returned. */
+int feishu_decode(const char *json, size_t len, const char *instance, const char *bot_open_id,
                   struct feishu_event *out, const char **why);
 void feishu_event_free(struct feishu_event *ev);
 
@@ -80,5 +94,47 @@ int feishu_check_token(const struct feishu_event *ev, const char *token);
 
 /* {"challenge":"..."}; caller frees; NULL on ENOMEM. */
 char *feishu_render_challenge(const struct feishu_event *ev);
+
+/* A request to an instance with an encrypt_key, as received. Borrowed. */
+struct feishu_request {
+	const char *timestamp;   /* X-Lark-Request-Timestamp, or NULL */
+	const char *nonce;       /* X-Lark-Request-Nonce, or NULL */
+	const char *signature;   /* X-Lark-Signature, or NULL */
+	const char *body;
+	size_t len;
+};
+
+#define FEISHU_OPENED_EVENT 0
+#define FEISHU_OPENED_CHALLENGE 1
+
+/*
+ * Opens a request to an instance with an encrypt_key, authenticating it
+ * before anything is answered from its ciphertext.
+ *
+ * Guarantee: before authentication there are two outcomes only, a URL
+ * challenge that carries `token`, and -EACCES for everything else, whatever
+ * failed (signature, envelope, Base64, padding, JSON, not a challenge, the
+ * token): an answer built from it cannot serve as a padding oracle. A
+ * request with X-Lark-Signature is decrypted only once the signature holds;
+ * one without is decrypted only to be taken as a URL challenge (Feishu does
+ * not sign those). *why (a static English phrase) says what failed, for the
+ * log only.
+ *
+ * Returns FEISHU_OPENED_EVENT: signed; *plain is the decrypted event JSON
+ *   (*plain_len bytes, NUL-terminated; caller frees), still to be decoded
+ *   and its token checked;
+ * FEISHU_OPENED_CHALLENGE: unsigned, a URL challenge carrying `token`,
+ *   decoded into *challenge;
+ * -EACCES: refused: not authenticated, or a plaintext body (an instance
+ *   with an encrypt_key takes encrypted ones only);
+ * -EBADMSG: signed, but the envelope is malformed or its ciphertext is not
+ *   valid (the sender holds the key, so *why may be answered);
+ * -ENOMEM or -EIO.
+ * *challenge holds nothing unless FEISHU_OPENED_CHALLENGE is returned (free
+ * it with feishu_event_free either way).
+ */
+int feishu_open(const struct feishu_request *rq, const char *encrypt_key, const char *token,
+                char **plain, size_t *plain_len, struct feishu_event *challenge,
+                const char **why);
 
 #endif

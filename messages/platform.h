@@ -157,9 +157,38 @@ int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
 /* Sends accepted and not yet done (shutdown lets them finish). */
 size_t sender_pending(const struct sender *s);
 
+/*
+ * The bot's own id, on platforms whose inbound messages name it only by id
+ * (Feishu: mentions[] carry open_ids, and GET bot/v3/info with the app's
+ * tenant_access_token says which one is the bot's). Cached per instance for
+ * the sender's life and fetched once, on the loop, sharing the token cache
+ * with the sends; a reload that changes the instance's credentials or
+ * api_base forgets it; after a failed fetch none is started for
+ * SENDER_BOT_RETRY_S seconds.
+ */
+#define SENDER_BOT_RETRY_S 10
+
+/* bot_id is borrowed for the call; NULL when it could not be had. */
+typedef void (*sender_bot_fn)(void *arg, const char *bot_id);
+
+/* The cached id of the bot of `instance` of `platform`, or NULL. Starts
+ * nothing. Borrowed until the loop runs again. */
+const char *sender_bot_id(struct sender *s, const char *platform, const char *instance);
+
+/* Starts fetching it unless it is known or being fetched. When cb is given,
+ * it is called exactly once, later (never from inside this call), with the
+ * id or NULL (the fetch failed, or the sender closed). Returns 1 when the id
+ * is known (cb is not called), 0 when a fetch is under way; or a negative
+ * errno, and cb is never called: -EAGAIN (the last fetch failed less than
+ * SENDER_BOT_RETRY_S ago), -ENOTSUP (the platform has no such request),
+ * -ENOENT (no such instance), -ESHUTDOWN (closing), -ENOMEM. */
+int sender_bot_fetch(struct sender *s, const char *platform, const char *instance,
+                     sender_bot_fn cb, void *arg);
+
 /* Cancels transfers in flight (their done callbacks run now, with
- * SEND_TRANSIENT "cancelled"), then frees the sender once its handles are
- * closed (the loop must run). May be called from a done callback. */
+ * SEND_TRANSIENT "cancelled"; bot id fetches call back with NULL), then
+ * frees the sender once its handles are closed (the loop must run). May be
+ * called from a done callback. */
 void sender_close(struct sender *s);
 
 #endif

@@ -21,6 +21,10 @@
  * "cancelled") and frees the sender from a close callback, so it may be
  * called from a done callback. Neither tokens, keys, URLs (they carry keys)
  * nor message text reach the log.
+ *
+ * The same flow, without a body, learns a bot's own id (sender_bot_fetch:
+ * token, the platform's bot_build request, refresh and retry once); it is
+ * not a send and is not counted as one.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -33,9 +37,13 @@
 #include "../daemon/clock.h"
 #include "../daemon/log.h"
 #include "../daemon/metrics.h"
+#include "crypto.h"
 #include "send_internal.h"
 
 #define METRIC "cqod_outbound_requests_total"
+#define BOT_RETRY_MS ((uint64_t)SENDER_BOT_RETRY_S * 1000)
+
+struct bot_entry;
 
 struct sender {
 	uv_loop_t *loop;
@@ -48,6 +56,7 @@ struct sender {
 	struct send_op *waiting;    /* sends waiting for a rate token, unordered;
 	                             * an op is freed when done, as any */
 	size_t pending;             /* accepted sends not yet done */
+	struct bot_entry *bots;     /* sender_bot_fetch */
 	bool closing;
 };
 
@@ -209,6 +218,14 @@ void send_http_free(struct send_http *h)
 		free(h->auth);
 	}
 	memset(h, 0, sizeof *h);
+}
+
+/* Frees a string that may hold a secret (a token, credentials). */
+static void wipe_free(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
 }
 
 static void op_free(struct send_op *op)
@@ -383,14 +400,38 @@ static void on_token(void *arg, const char *token, const struct send_result *err
 		op_fail(op, rc, why ? why : "out of memory");
 }
 
+/* Asks the cache for the token of instance `in` of p, other than `stale`:
+ * tokens_get's answer (1 with *token, 0 when cb will be called), or a
+ * negative errno with *why. */
+static int get_token(struct sender *s, const struct send_platform *p,
+                     const struct config_instance *in, const char *instance, const char *stale,
+                     const char **token, tokens_fn cb, void *arg, const char **why)
+{
+	const struct config *cfg = *s->cfgp;
+	struct token_fetch f = {0};
+	char key[64], *url = NULL, *body = NULL;
+	int rc;
+
+	snprintf(key, sizeof key, "%s/%s", p->name, instance);
+	rc = p->token_fetch(in, &f, &url, &body);
+	if (rc == 0) {
+		f.key = key;
+		f.timeout_ms = cfg->outbound_timeout_ms;
+		f.ca_file = cfg->ca_file;
+		rc = tokens_get(s->tokens, &f, stale, token, cb, arg);
+	}
+	wipe_free(body);
+	wipe_free(url);
+	if (rc < 0)
+		*why = rc == -ENOMEM ? "out of memory" : "cannot request an access token";
+	return rc;
+}
+
 /* Gets a token other than `stale` and sends: 0 (now or once the token comes)
  * or a negative errno with *why. */
 static int op_token(struct send_op *op, const char *stale, const char **why)
 {
 	const struct config_instance *in = op_instance(op);
-	const struct config *cfg = *op->s->cfgp;
-	struct token_fetch f = {0};
-	char key[64], *url = NULL, *body = NULL;
 	const char *token;
 	int rc;
 
@@ -402,20 +443,7 @@ static int op_token(struct send_op *op, const char *stale, const char **why)
 		*why = "no such instance in the configuration";
 		return -ENOENT;
 	}
-	snprintf(key, sizeof key, "%s/%s", op->p->name, op->d.instance);
-	rc = op->p->token_fetch(in, &f, &url, &body);
-	if (rc == 0) {
-		f.key = key;
-		f.timeout_ms = cfg->outbound_timeout_ms;
-		f.ca_file = cfg->ca_file;
-		rc = tokens_get(op->s->tokens, &f, stale, &token, on_token, op);
-	}
-	if (body)
-		explicit_bzero(body, strlen(body));
-	if (url)
-		explicit_bzero(url, strlen(url));
-	free(body);
-	free(url);
+	rc = get_token(op->s, op->p, in, op->d.instance, stale, &token, on_token, op, why);
 	if (rc == 1) {
 		char *copy = strdup(token);
 
@@ -430,8 +458,6 @@ static int op_token(struct send_op *op, const char *stale, const char **why)
 		op->token = copy;
 		return op_attempt(op, why);
 	}
-	if (rc < 0)
-		*why = rc == -ENOMEM ? "out of memory" : "cannot request an access token";
 	return rc;
 }
 
@@ -523,6 +549,280 @@ size_t sender_pending(const struct sender *s)
 	return s->pending;
 }
 
+/*
+ * The bots' own ids (sender_bot_fetch). One entry per instance, kept for
+ * the sender's life: the id once known, and at most one fetch at a time (a
+ * token from the shared cache, then the platform's bot_build request, the
+ * token refreshed and the request sent again once when refused), whose
+ * waiters are all answered when it ends, with the id or NULL.
+ */
+struct bot_waiter {
+	struct bot_waiter *next;
+	sender_bot_fn cb;
+	void *arg;
+};
+
+struct bot_entry {
+	struct bot_entry *next;
+	struct sender *s;
+	const struct send_platform *p;
+	char instance[33];
+	uint8_t fp[CRYPTO_SHA256_LEN];        /* of the instance's token request */
+	uint8_t fetch_fp[CRYPTO_SHA256_LEN];  /* ... when the fetch under way began */
+	char *id;                             /* NULL until known */
+	char *token;                          /* of the fetch under way; wiped when dropped */
+	bool fetching, retried;
+	uint64_t retry_at;                    /* uv_now() before which none is started */
+	struct bot_waiter *waiters, **tail;
+};
+
+static void bot_drop_token(struct bot_entry *e)
+{
+	wipe_free(e->token);
+	e->token = NULL;
+}
+
+/* What the id depends on: the instance's credentials and base URL, as its
+ * token request holds them. */
+static int bot_fingerprint(const struct send_platform *p, const struct config_instance *in,
+                           uint8_t out[CRYPTO_SHA256_LEN])
+{
+	struct token_fetch f = {0};
+	char *url = NULL, *body = NULL, *both = NULL;
+	int rc = p->token_fetch(in, &f, &url, &body);
+
+	if (rc == 0 && asprintf(&both, "%s\n%s", url, body ? body : "") < 0) {
+		both = NULL;
+		rc = -ENOMEM;
+	}
+	if (rc == 0)
+		rc = crypto_sha256(both, strlen(both), out);
+	wipe_free(url);
+	wipe_free(body);
+	wipe_free(both);
+	return rc;
+}
+
+/* The entry of an instance, created when missing; its id is forgotten when
+ * the instance's credentials changed. NULL with *rc on error. */
+static struct bot_entry *bot_entry(struct sender *s, const char *platform, const char *instance,
+                                   int *rc)
+{
+	const struct send_platform *p = platform_find(platform);
+	const struct config_instance *in;
+	uint8_t fp[CRYPTO_SHA256_LEN];
+	struct bot_entry *e;
+
+	*rc = -ENOTSUP;
+	if (!p || !p->bot_build)
+		return NULL;
+	*rc = -ENOENT;
+	in = config_instance_find(*s->cfgp, p->name, instance);
+	if (!in || strlen(instance) >= sizeof e->instance)
+		return NULL;
+	*rc = bot_fingerprint(p, in, fp);
+	if (*rc < 0)
+		return NULL;
+	for (e = s->bots; e; e = e->next)
+		if (e->p == p && strcmp(e->instance, instance) == 0)
+			break;
+	if (!e) {
+		*rc = -ENOMEM;
+		e = calloc(1, sizeof *e);
+		if (!e)
+			return NULL;
+		e->s = s;
+		e->p = p;
+		snprintf(e->instance, sizeof e->instance, "%s", instance);
+		memcpy(e->fp, fp, sizeof fp);
+		e->tail = &e->waiters;
+		e->next = s->bots;
+		s->bots = e;
+	}
+	if (memcmp(e->fp, fp, sizeof fp) != 0) {
+		free(e->id);
+		e->id = NULL;
+		e->retry_at = 0;
+		memcpy(e->fp, fp, sizeof fp);
+	}
+	*rc = 0;
+	return e;
+}
+
+/* Ends the fetch: keeps id (taken) unless the credentials changed meanwhile,
+ * and answers every waiter. */
+static void bot_done(struct bot_entry *e, char *id, const char *why)
+{
+	struct bot_waiter *w = e->waiters;
+
+	e->fetching = false;
+	e->waiters = NULL;
+	e->tail = &e->waiters;
+	bot_drop_token(e);
+	if (id && memcmp(e->fp, e->fetch_fp, sizeof e->fp) != 0) {
+		why = "the instance's credentials changed meanwhile";
+		free(id);
+		id = NULL;
+	}
+	if (id) {
+		free(e->id);
+		e->id = id;
+		log_info("outbound %s/%s: the bot's own id is %s", e->p->name, e->instance, id);
+	} else {
+		e->retry_at = uv_now(e->s->loop) + BOT_RETRY_MS;
+		log_warn("outbound %s/%s: cannot learn the bot's own id: %s", e->p->name, e->instance,
+		         why);
+	}
+	/* The list was detached: a callback may start a new fetch. */
+	while (w) {
+		struct bot_waiter *next = w->next;
+
+		w->cb(w->arg, e->id);
+		free(w);
+		w = next;
+	}
+}
+
+static void bot_on_answer(void *arg, const struct httpout_response *r);
+static void bot_on_token(void *arg, const char *token, const struct send_result *err);
+
+/* Sends the bot request with `token`. 0 or a negative errno with *why. */
+static int bot_request(struct bot_entry *e, const char *token, const char **why)
+{
+	const struct config_instance *in = config_instance_find(*e->s->cfgp, e->p->name, e->instance);
+	const struct config *cfg = *e->s->cfgp;
+	struct send_http http = {0};
+	const char *headers[2] = {NULL, NULL};
+	int rc;
+
+	*why = "out of memory";
+	bot_drop_token(e);
+	if (!e->s->h || !in) {
+		*why = !in ? "no such instance in the configuration" : "cancelled";
+		return !in ? -ENOENT : -ESHUTDOWN;
+	}
+	if (!(e->token = strdup(token)))
+		return -ENOMEM;
+	rc = e->p->bot_build(in, e->token, &http);
+	if (rc == 0) {
+		struct httpout_req req = {
+			.method = http.method, .url = http.url, .headers = headers,
+			.timeout_ms = cfg->outbound_timeout_ms, .ca_file = cfg->ca_file,
+		};
+
+		headers[0] = http.auth;
+		rc = httpout_request(e->s->h, &req, bot_on_answer, e);
+		if (rc < 0)
+			*why = rc == -ESHUTDOWN ? "cancelled" : "cannot start the request";
+	}
+	send_http_free(&http);
+	return rc;
+}
+
+/* Gets a token other than `stale` and sends the bot request: 0 (now or
+ * once the token comes) or a negative errno with *why. */
+static int bot_start(struct bot_entry *e, const char *stale, const char **why)
+{
+	const struct config_instance *in = config_instance_find(*e->s->cfgp, e->p->name, e->instance);
+	const char *token;
+	int rc;
+
+	if (!e->s->h || !in) {
+		*why = !in ? "no such instance in the configuration" : "cancelled";
+		return !in ? -ENOENT : -ESHUTDOWN;
+	}
+	rc = get_token(e->s, e->p, in, e->instance, stale, &token, bot_on_token, e, why);
+	if (rc == 1)
+		rc = bot_request(e, token, why);
+	return rc < 0 ? rc : 0;
+}
+
+static void bot_on_token(void *arg, const char *token, const struct send_result *err)
+{
+	struct bot_entry *e = arg;
+	const char *why = NULL;
+
+	if (err)
+		bot_done(e, NULL, err->detail);
+	else if (bot_request(e, token, &why) < 0)
+		bot_done(e, NULL, why);
+}
+
+static void bot_on_answer(void *arg, const struct httpout_response *r)
+{
+	struct bot_entry *e = arg;
+	struct send_result res = {0};
+	struct dest d = {.kind = DEST_USER};
+	const char *why = NULL;
+	char *id = NULL;
+
+	snprintf(d.platform, sizeof d.platform, "%s", e->p->name);
+	snprintf(d.instance, sizeof d.instance, "%s", e->instance);
+	if (e->p->classify(&d, r, &res) == VERDICT_TOKEN_INVALID && !e->retried &&
+	    !e->s->closing) {
+		char *stale = e->token;
+
+		e->retried = true;
+		e->token = NULL;
+		if (bot_start(e, stale, &why) < 0)
+			bot_done(e, NULL, why);
+		wipe_free(stale);
+		return;
+	}
+	if (res.outcome == SEND_OK && e->p->bot_read(r, &id) < 0)
+		snprintf(res.detail, sizeof res.detail, "no id in the answer");
+	bot_done(e, id, res.detail);
+}
+
+const char *sender_bot_id(struct sender *s, const char *platform, const char *instance)
+{
+	int rc;
+	struct bot_entry *e = s->closing ? NULL : bot_entry(s, platform, instance, &rc);
+
+	return e ? e->id : NULL;
+}
+
+int sender_bot_fetch(struct sender *s, const char *platform, const char *instance,
+                     sender_bot_fn cb, void *arg)
+{
+	struct bot_entry *e;
+	struct bot_waiter *w;
+	const char *why = NULL;
+	int rc;
+
+	if (s->closing)
+		return -ESHUTDOWN;
+	e = bot_entry(s, platform, instance, &rc);
+	if (!e)
+		return rc;
+	if (e->id)
+		return 1;
+	if (!e->fetching && uv_now(s->loop) < e->retry_at)
+		return -EAGAIN;
+	w = cb ? calloc(1, sizeof *w) : NULL;
+	if (cb && !w)
+		return -ENOMEM;
+	if (!e->fetching) {
+		e->retried = false;
+		memcpy(e->fetch_fp, e->fp, sizeof e->fp);
+		rc = bot_start(e, NULL, &why);
+		if (rc < 0) {
+			log_warn("outbound %s/%s: cannot learn the bot's own id: %s", platform, instance,
+			         why);
+			free(w);
+			return rc;
+		}
+		e->fetching = true;
+	}
+	if (w) {
+		w->cb = cb;
+		w->arg = arg;
+		*e->tail = w;
+		e->tail = &w->next;
+	}
+	return 0;
+}
+
 int sender_open(struct uv_loop_s *loop, struct config *const *cfgp, struct sender **out)
 {
 	struct sender *s = calloc(1, sizeof *s);
@@ -560,6 +860,14 @@ static void on_reaped(uv_handle_t *h)
 {
 	struct sender *s = h->data;
 
+	while (s->bots) {
+		struct bot_entry *e = s->bots;
+
+		s->bots = e->next;
+		bot_drop_token(e);
+		free(e->id);
+		free(e);
+	}
 	tokens_free(s->tokens);
 	free(s);
 }

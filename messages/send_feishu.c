@@ -2,9 +2,10 @@
  * Feishu / Lark (PROTOCOLS.md §3.5-3.6): tenant_access_token/internal (POST
  * {"app_id","app_secret"}), then im/v1/messages?receive_id_type= (DEST_USER,
  * DEST_CHAT) or im/v1/messages/<id>/reply (DEST_REPLY) with
- * "Authorization: Bearer <token>". The custom bot ([feishu_bot:NAME]) posts
- * to bot/v2/hook/<hook_id> with no token; with a secret, "timestamp"
- * (seconds) and "sign" go into the body.
+ * "Authorization: Bearer <token>"; the bot's own open_id comes from GET
+ * bot/v3/info with the same token (sender_bot_fetch). The custom bot
+ * ([feishu_bot:NAME]) posts to bot/v2/hook/<hook_id> with no token; with a
+ * secret, "timestamp" (seconds) and "sign" go into the body.
  *
  * The token is refreshed 3 minutes before it expires, as the Node SDK does
  * (asking again within 30 minutes of expiry returns a new token).
@@ -33,6 +34,7 @@
 #define EARLY_S 180
 #define RATE_WAIT_S 1
 #define RATE_WAIT_MAX_S 3600
+#define BOT_ID_MAX 256
 
 static bool kind_ok(enum dest_kind k)
 {
@@ -242,6 +244,35 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 	return v;
 }
 
+/* GET bot/v3/info: {"code":0,"bot":{"open_id":"ou_...","app_name":...}}. */
+static int bot_build(const struct config_instance *in, const char *token, struct send_http *out)
+{
+	char *base = send_base(in, "api_base", FEISHU_API);
+
+	out->method = HTTPOUT_GET;
+	if (!base || asprintf(&out->url, "%s/open-apis/bot/v3/info", base) < 0)
+		out->url = NULL;
+	free(base);
+	if (!out->url || asprintf(&out->auth, "Authorization: Bearer %s", token) < 0) {
+		out->auth = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int bot_read(const struct httpout_response *r, char **id)
+{
+	cJSON *root = send_json_parse(r);
+	const char *open_id = send_json_str(cJSON_GetObjectItemCaseSensitive(root, "bot"), "open_id");
+	int rc = -EINVAL;
+
+	*id = NULL;
+	if (open_id && *open_id && strlen(open_id) <= BOT_ID_MAX)
+		rc = (*id = strdup(open_id)) ? 0 : -ENOMEM;
+	cJSON_Delete(root);
+	return rc;
+}
+
 const struct send_platform send_feishu = {
 	.name = "feishu",
 	.robot_section = "feishu_bot",
@@ -250,4 +281,6 @@ const struct send_platform send_feishu = {
 	.token_fetch = token_fetch,
 	.build = build,
 	.classify = classify,
+	.bot_build = bot_build,
+	.bot_read = bot_read,
 };

@@ -52,6 +52,11 @@ struct send_platform {
 	             const char *token, struct send_http *out, const char **why);
 	enum send_verdict (*classify)(const struct dest *d, const struct httpout_response *r,
 	                              struct send_result *res);
+	/* Optional (sender_bot_fetch): the request for the bot's own id with
+	 * the app's token, and the id in an answer `classify` found ok: 0 and
+	 * *id (caller frees), or -EINVAL when it holds none, -ENOMEM. */
+	int (*bot_build)(const struct config_instance *in, const char *token, struct send_http *out);
+	int (*bot_read)(const struct httpout_response *r, char **id);
 };
 
 extern const struct send_platform send_wecom, send_dingtalk, send_feishu;

@@ -30,6 +30,12 @@ TOKEN_ENDPOINTS = {
         "code": 0, "msg": "ok", "tenant_access_token": t, "expire": 7200},
 }
 
+# Feishu's GET /open-apis/bot/v3/info: who the bot is (not a send).
+FEISHU_BOT_OPEN_ID = "ou_bot"
+FEISHU_BOT_INFO = {"code": 0, "msg": "ok", "bot": {
+    "activate_status": 2, "app_name": "CQO", "avatar_url": "", "ip_white_list": [],
+    "open_id": FEISHU_BOT_OPEN_ID}}
+
 WECOM_OK = {"errcode": 0, "errmsg": "ok"}
 DINGTALK_OAPI_OK = {"errcode": 0, "errmsg": "ok"}
 
@@ -169,6 +175,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             n = STATE.token_counts.get(path, 0) + 1
             STATE.token_counts[path] = n
             return 200, TOKEN_ENDPOINTS[path]("tok-%d" % n), {}
+        if path == "/open-apis/bot/v3/info":
+            return 200, FEISHU_BOT_INFO, {}
         STATE.sends += 1
         reply = send_default(path, STATE.sends)
         if reply is None:

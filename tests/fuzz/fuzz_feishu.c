@@ -1,7 +1,9 @@
 /*
  * libFuzzer target for Feishu's inbound decoders: the envelope, the
- * decryption of an "encrypt" text, the signature check, and the event JSON
- * (mentions, JSON-in-JSON content), directly and after decryption.
+ * decryption of an "encrypt" text, the signature check, opening a request
+ * (signed and unsigned: authentication before decryption), and the event
+ * JSON (mentions with and without the bot's open_id, JSON-in-JSON content),
+ * directly and after decryption.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,15 +15,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void decode(const char *json, size_t len)
 {
-	struct feishu_event ev;
-	const char *why = NULL;
+	static const char *const bots[] = {NULL, "ou_bot"};
 
-	if (feishu_decode(json, len, "fuzz", &ev, &why) == 0) {
-		feishu_check_token(&ev, "fuzz-token");
-		if (ev.kind == FEISHU_CHALLENGE)
-			free(feishu_render_challenge(&ev));
+	for (size_t i = 0; i < sizeof bots / sizeof bots[0]; i++) {
+		struct feishu_event ev;
+		const char *why = NULL;
+
+		if (feishu_decode(json, len, "fuzz", bots[i], &ev, &why) == 0) {
+			feishu_check_token(&ev, "fuzz-token");
+			if (ev.kind == FEISHU_CHALLENGE)
+				free(feishu_render_challenge(&ev));
+		}
+		feishu_event_free(&ev);
 	}
-	feishu_event_free(&ev);
+}
+
+static void open_request(const char *body, size_t size, const char *signature)
+{
+	struct feishu_request rq = {.timestamp = "1700000000", .nonce = "nonce",
+	                            .signature = signature, .body = body, .len = size};
+	struct feishu_event ch;
+	const char *why = NULL;
+	char *plain = NULL;
+	size_t len = 0;
+
+	if (feishu_open(&rq, "test key", "fuzz-token", &plain, &len, &ch, &why) ==
+	    FEISHU_OPENED_EVENT)
+		decode(plain, len);
+	free(plain);
+	feishu_event_free(&ch);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,6 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode(buf, size);
 	feishu_verify_signature("1700000000", "nonce", "test key", buf, size,
 	                        "002a272a435d056759149cce18e88064ff320d38d91a09432445c344c4296949");
+	open_request(buf, size, NULL);
+	open_request(buf, size, "002a272a435d056759149cce18e88064ff320d38d91a09432445c344c4296949");
 	if (feishu_envelope(buf, size, &s) == 0) {
 		char *plain = NULL;
 

@@ -27,9 +27,9 @@ from platforms import FakePlatform, ding_sign
 DING_SECRET = "alliance-ding-secret"
 FEISHU_TOKEN = "alliance-feishu-token"
 
-# Paths that are not messages (token requests).
+# Paths that are not messages (token requests, and Feishu's "who is the bot").
 TOKEN_PATHS = ("/cgi-bin/gettoken", "/v1.0/oauth2/accessToken", "/gettoken",
-               "/open-apis/auth/v3/tenant_access_token/internal")
+               "/open-apis/auth/v3/tenant_access_token/internal", "/open-apis/bot/v3/info")
 
 
 def config(base, robots=3, rates=False):
@@ -166,8 +166,15 @@ class World:
         return message_text(mine[0])
 
     def feishu(self, text, sender="ou_org", chat="oc_group_1", group=True):
-        """A Feishu message; returns the reply text sent through the reply API."""
+        """A Feishu message; returns the reply text sent through the reply API.
+        In a group it @-mentions the bot (the fake's ou_bot), as it must to be
+        a command."""
         mid = "om_" + self._id()
+        mentions = []
+        if group:
+            text = "@_user_1 " + text
+            mentions = [{"key": "@_user_1", "id": {"open_id": "ou_bot"}, "name": "CQO",
+                         "mentioned_type": "bot"}]
         body = json.dumps({
             "schema": "2.0",
             "header": {"event_id": "ev-" + mid, "event_type": "im.message.receive_v1",
@@ -179,7 +186,7 @@ class World:
                                   "chat_type": "group" if group else "p2p",
                                   "message_type": "text",
                                   "content": json.dumps({"text": text}, ensure_ascii=False),
-                                  "mentions": []}}}, ensure_ascii=False).encode()
+                                  "mentions": mentions}}}, ensure_ascii=False).encode()
         status, _, _ = self.d.request("POST", "/webhook/feishu/f1", body,
                                       {"Content-Type": "application/json"})
         assert status == 200

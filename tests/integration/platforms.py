@@ -297,6 +297,19 @@ def feishu_event(text="whoami", event_id="ev-1", message_id="om_1", chat_type="p
         ensure_ascii=False)
 
 
+# The bot's open_id as tests/fake/fakeplatform.py answers GET /open-apis/bot/v3/info.
+FEISHU_BOT = "ou_bot"
+
+
+def feishu_mention(key, open_id, name="某人", mentioned_type=None):
+    """One mentions[] entry of a Feishu message; mentioned_type only when given."""
+    m = {"key": key, "id": {"open_id": open_id, "union_id": "on_" + open_id[3:]},
+         "name": name, "tenant_key": "t"}
+    if mentioned_type:
+        m["mentioned_type"] = mentioned_type
+    return m
+
+
 def feishu_post(d, body, name="plain", signed=None, ts=None, nonce="n-1", sig=None):
     """POSTs body (bytes); signed=True adds X-Lark-* headers for FEISHU_KEY."""
     ts = ts or str(int(time.time()))

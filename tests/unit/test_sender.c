@@ -575,6 +575,121 @@ static void test_feishu_bot(void **state)
 	assert_int_equal(send_wait(&b, body).outcome, SEND_OK);
 }
 
+/* ---- the bot's own id (sender_bot_fetch) ---- */
+
+struct bot_outcome {
+	int calls;
+	char id[64];   /* "" for NULL */
+};
+
+static void on_bot(void *arg, const char *id)
+{
+	struct bot_outcome *o = arg;
+
+	o->calls++;
+	snprintf(o->id, sizeof o->id, "%s", id ? id : "");
+	uv_stop(&g_loop);
+}
+
+static void test_feishu_bot_id(void **state)
+{
+	static const char *const want[] = {
+		"POST /open-apis/auth/v3/tenant_access_token/internal",
+		"GET /open-apis/bot/v3/info",
+		"POST /open-apis/auth/v3/tenant_access_token/internal",
+		"GET /open-apis/bot/v3/info",
+		"POST /open-apis/auth/v3/tenant_access_token/internal",
+		"GET /open-apis/bot/v3/info",
+	};
+	struct bot_outcome a = {0}, b = {0}, c = {0};
+	cJSON *reqs;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_null(sender_bot_id(g_sender, "feishu", "f4"));
+	/* One fetch for every caller while it is under way; a caller without
+	 * a callback only starts it. */
+	script("/open-apis/bot/v3/info", "[{\"delay_ms\":200}]");
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f4", NULL, NULL), 0);
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f4", on_bot, &a), 0);
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f4", on_bot, &b), 0);
+	assert_int_equal(a.calls + b.calls, 0);
+	assert_null(sender_bot_id(g_sender, "feishu", "f4"));
+	run_loop(&b.calls, 1, 0);
+	assert_int_equal(a.calls, 1);
+	assert_string_equal(a.id, "ou_bot");
+	assert_string_equal(b.id, "ou_bot");
+	/* Known from then on: nothing more is asked. */
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f4", on_bot, &c), 1);
+	assert_string_equal(sender_bot_id(g_sender, "feishu", "f4"), "ou_bot");
+	/* A refused token is refreshed and the request sent again, once. */
+	script("/open-apis/bot/v3/info",
+	       "[{\"status\":400,\"body\":{\"code\":99991663,\"msg\":\"Invalid access token\"}},"
+	       "{\"body\":{\"code\":0,\"bot\":{\"open_id\":\"ou_bot5\"}}}]");
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f5", on_bot, &c), 0);
+	run_loop(&c.calls, 1, 0);
+	assert_string_equal(c.id, "ou_bot5");
+	run_loop(NULL, 0, 50);
+	assert_int_equal(c.calls, 1);
+	reqs = expect_requests(want, 6);
+	assert_string_equal(str(nth(reqs, 0), "body"), "{\"app_id\":\"cli_4\",\"app_secret\":\"f-secret\"}");
+	assert_string_equal(str(nth(reqs, 1), "body"), "");
+	assert_string_equal(header(nth(reqs, 1), "authorization"), "Bearer tok-1");
+	assert_string_equal(str(nth(reqs, 2), "body"), "{\"app_id\":\"cli_5\",\"app_secret\":\"f-secret\"}");
+	assert_string_equal(header(nth(reqs, 3), "authorization"), "Bearer tok-2");
+	assert_string_equal(header(nth(reqs, 5), "authorization"), "Bearer tok-3");
+	cJSON_Delete(reqs);
+
+	/* A failure answers NULL, and none is started again for a while. */
+	memset(&c, 0, sizeof c);
+	script("/open-apis/bot/v3/info",
+	       "[{\"status\":400,\"body\":{\"code\":10003,\"msg\":\"bot not enabled\"}}]");
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f6", on_bot, &c), 0);
+	run_loop(&c.calls, 1, 0);
+	assert_string_equal(c.id, "");
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f6", on_bot, &c), -EAGAIN);
+	assert_null(sender_bot_id(g_sender, "feishu", "f6"));
+	/* An answer without an id is a failure too. */
+	memset(&c, 0, sizeof c);
+	script("/open-apis/bot/v3/info", "[{\"body\":{\"code\":0,\"bot\":{}}}]");
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f7", on_bot, &c), 0);
+	run_loop(&c.calls, 1, 0);
+	assert_string_equal(c.id, "");
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "nope", on_bot, &c), -ENOENT);
+	assert_int_equal(sender_bot_fetch(g_sender, "wecom", "w", on_bot, &c), -ENOTSUP);
+	assert_int_equal(c.calls, 1);
+}
+
+/* A reload that gives the instance another app forgets the id. */
+static void test_feishu_bot_id_reload(void **state)
+{
+	struct config *other, *old = g_cfg;
+	char path[160];
+	FILE *f;
+	struct config_errors errs = {0};
+	struct bot_outcome o = {0};
+
+	(void)state;
+	assert_string_equal(sender_bot_id(g_sender, "feishu", "f4"), "ou_bot");
+	snprintf(path, sizeof path, "%s/other.conf", g_dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[daemon]\n[feishu:f4]\napp_id = cli_other\napp_secret = f-secret\n"
+	           "verification_token = v\napi_base = %s\n", g_fake.base);
+	fclose(f);
+	assert_int_equal(config_load(path, &other, &errs), 0);
+	config_errors_free(&errs);
+	g_cfg = other;
+	assert_null(sender_bot_id(g_sender, "feishu", "f4"));
+	script("/open-apis/bot/v3/info", "[{\"body\":{\"code\":0,\"bot\":{\"open_id\":\"ou_other\"}}}]");
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f4", on_bot, &o), 0);
+	run_loop(&o.calls, 1, 0);
+	assert_string_equal(o.id, "ou_other");
+	g_cfg = old;
+	config_free(other);
+	assert_null(sender_bot_id(g_sender, "feishu", "f4"));
+}
+
 /* ---- the token cache ---- */
 
 static void test_single_flight(void **state)
@@ -858,18 +973,28 @@ static void test_close(void **state)
 	struct dest r = mkdest("wecom", "r", DEST_ROBOT, "");
 	struct dest bot = mkdest("feishu", "nosign", DEST_ROBOT, "");
 	struct outcome a = {0}, b = {0}, first = {0}, second = {0};
+	struct bot_outcome waiting = {0}, for_token = {0};
 	struct sender *s;
 
 	(void)state;
 	assert_int_equal(fake_reset(&g_fake), 0);
 	script("/open-apis/auth/", "[{\"delay_ms\":2000}]");
 	script("/cgi-bin/webhook/send", "[{\"delay_ms\":2000}]");
+	script("/open-apis/bot/v3/info", "[{\"delay_ms\":2000}]");
 	assert_int_equal(sender_send(g_sender, &c, text, on_sent, &a), 0);
 	assert_int_equal(sender_send(g_sender, &r, md, on_sent, &b), 0);
+	/* Bot id fetches: one waiting for its answer (f has a token), one for
+	 * the token it shares with the send above. */
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f", on_bot, &waiting), 0);
+	assert_int_equal(sender_bot_fetch(g_sender, "feishu", "f3", on_bot, &for_token), 0);
 	run_loop(NULL, 0, 50);
 	sender_close(g_sender);
 	assert_int_equal(a.calls, 1);
 	assert_int_equal(b.calls, 1);
+	assert_int_equal(waiting.calls, 1);
+	assert_string_equal(waiting.id, "");
+	assert_int_equal(for_token.calls, 1);
+	assert_string_equal(for_token.id, "");
 	assert_int_equal(a.res.outcome, SEND_TRANSIENT);
 	assert_string_equal(a.res.detail, "cancelled");
 	assert_string_equal(b.res.detail, "cancelled");
@@ -927,11 +1052,20 @@ static int write_config(const char *name, const char *extra, struct config **out
 	        "api_base = %s\n"
 	        "[feishu:f3]\napp_id = cli_3\napp_secret = f-secret\nverification_token = v\n"
 	        "api_base = %s\n"
+	        "[feishu:f4]\napp_id = cli_4\napp_secret = f-secret\nverification_token = v\n"
+	        "api_base = %s\n"
+	        "[feishu:f5]\napp_id = cli_5\napp_secret = f-secret\nverification_token = v\n"
+	        "api_base = %s\n"
+	        "[feishu:f6]\napp_id = cli_6\napp_secret = f-secret\nverification_token = v\n"
+	        "api_base = %s\n"
+	        "[feishu:f7]\napp_id = cli_7\napp_secret = f-secret\nverification_token = v\n"
+	        "api_base = %s\n"
 	        "[feishu_bot:r]\nhook_id = hook-1\nsecret = fb-secret\napi_base = %s\n"
 	        "[feishu_bot:nosign]\nhook_id = hook-plain\napi_base = %s\n",
 	        extra, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base,
 	        g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base,
-	        g_fake.base, g_fake.base, g_fake.base, g_fake.base);
+	        g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base,
+	        g_fake.base, g_fake.base);
 	fclose(f);
 	rc = config_load(path, out, &errs);
 	for (size_t i = 0; i < errs.n; i++)
@@ -988,6 +1122,8 @@ int main(void)
 		cmocka_unit_test(test_feishu_im),
 		cmocka_unit_test(test_feishu_codes),
 		cmocka_unit_test(test_feishu_bot),
+		cmocka_unit_test(test_feishu_bot_id),
+		cmocka_unit_test(test_feishu_bot_id_reload),
 		cmocka_unit_test(test_single_flight),
 		cmocka_unit_test(test_refresh_before_expiry),
 		cmocka_unit_test(test_paced_retry_after_refused_token),
