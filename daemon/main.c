@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../handlers/dispatch.h"
@@ -451,6 +452,9 @@ int main(int argc, char **argv)
 	struct daemon d = {0};
 	int opt;
 
+	/* The database, its WAL and shared memory, and the outbox lock hold the
+	 * registry: readable by the service user only, whoever started us. */
+	umask(077);
 	while ((opt = getopt_long(argc, argv, "c:d:nh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': cfg_path = optarg; break;
