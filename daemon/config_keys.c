@@ -334,9 +334,9 @@ int config_key_apply(struct config *cfg, const struct config_key *k, const char 
 		return 0;
 	case CK_PROXIES:
 		if (!http_proxies_valid(value))
-			return config_fail(why, "expected IPv4 or IPv6 addresses or networks such as "
-			                        "127.0.0.1, ::1 or 10.0.0.0/8, separated by commas or "
-			                        "spaces");
+			return config_fail(why, "expected IPv4 or IPv6 addresses or networks "
+			                   "such as 127.0.0.1, ::1 or 10.0.0.0/8, separated by "
+			                   "commas or spaces");
 		break;
 	case CK_DEST:
 		if (dest_parse(value, &dest) < 0)

@@ -447,9 +447,12 @@ static bool forwarded_client(const struct http_server *srv, const struct http_re
 	}
 	if (any)
 		return true;
-	for (size_t i = 0; i < req->n_headers; i++)
+	for (size_t i = 0; i < req->n_headers; i++) {
+		const char *v = req->headers[i].value;
+
 		if (strcasecmp(req->headers[i].name, "X-Real-IP") == 0)
-			return forwarded_item(req->headers[i].value, strlen(req->headers[i].value), out);
+			return forwarded_item(v, strlen(v), out);
+	}
 	return false;
 }
 

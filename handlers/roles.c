@@ -55,8 +55,8 @@ static int roles_run(struct cmd_ctx *ctx)
 	}
 	reply_set_title(ctx->reply, TXT_ROLES_TITLE, total);
 	for (size_t i = 0; i < n; i++) {
-		char name[96] = "", shown[sizeof rows[i].display_name], user[sizeof rows[i].user_id];
-		char detail[256];
+		char name[96] = "", shown[sizeof rows[i].display_name];
+		char user[sizeof rows[i].user_id], detail[256];
 		enum role r = ROLE_GUEST;
 
 		role_parse(rows[i].id.role, &r);
@@ -66,8 +66,8 @@ static int roles_run(struct cmd_ctx *ctx)
 		if (textclean_line(shown, sizeof shown, rows[i].display_name))
 			snprintf(name, sizeof name, TXT_ROLES_USER_NAME, shown);
 		textclean_line(user, sizeof user, rows[i].user_id);
-		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform, user, name,
-		               role_display(r), detail);
+		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform, user,
+		               name, role_display(r), detail);
 	}
 	handler_page_note(ctx, n, total);
 	return HANDLER_OK;

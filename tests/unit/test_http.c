@@ -1087,7 +1087,8 @@ static void test_trusted_proxies(void **state)
 	/* Other clients through the same proxy: the leftmost entries are the
 	 * client's to write, so only the rightmost untrusted one counts. */
 	client_open(&cl, &h);
-	expect_echo(&h, &cl, "GET /o HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9, 198.51.100.7\r\n\r\n",
+	expect_echo(&h, &cl,
+	            "GET /o HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9, 198.51.100.7\r\n\r\n",
 	            "GET /o ");
 	expect_echo(&h, &cl, "GET /o HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n"
 	            "X-Forwarded-For: 198.51.100.8\r\n\r\n", "GET /o ");
