@@ -20,6 +20,7 @@
 #include "../handlers/handler.h"
 #include "../handlers/validate.h"
 #include "../messages/text.h"
+#include "../messages/textclean.h"
 #include "ctl.h"
 
 #define USER_ID_MAX 127   /* as the chat's 授权 */
@@ -235,15 +236,19 @@ int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 		else if (shown == 0)
 			printf(TXT_ROLES_TITLE "\n", total);
 		for (size_t i = 0; i < n; i++) {
-			char name[96] = "", detail[256];
+			char name[96] = "", clean[sizeof rows[i].display_name];
+			char user[sizeof rows[i].user_id], detail[256];
 			enum role ri = ROLE_GUEST;
 
 			role_parse(rows[i].id.role, &ri);
 			describe(&rows[i], ri, detail, sizeof detail);
-			if (rows[i].display_name[0])
-				snprintf(name, sizeof name, TXT_ROLES_USER_NAME, rows[i].display_name);
-			printf(TXT_ROLES_LINE "\n", shown + i + 1, rows[i].platform, rows[i].user_id,
-			       name, role_display(ri), detail);
+			/* Names came from chat messages: no line breaks, and no escape
+			 * sequences for the administrator's terminal. */
+			if (textclean_line(clean, sizeof clean, rows[i].display_name))
+				snprintf(name, sizeof name, TXT_ROLES_USER_NAME, clean);
+			textclean_line(user, sizeof user, rows[i].user_id);
+			printf(TXT_ROLES_LINE "\n", shown + i + 1, rows[i].platform, user, name,
+			       role_display(ri), detail);
 		}
 		shown += n;
 	} while (n > 0 && shown < total);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../daemon/clock.h"
@@ -121,6 +122,9 @@ int main(int argc, char **argv)
 	bool verbose = false;
 	int opt, rc;
 
+	/* Databases, backups, exports and reject files hold the registry:
+	 * readable by their owner only (README "File permissions"). */
+	umask(077);
 	/* Stop at the first non-option: the command's own arguments follow. */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+c:d:vh", opts, NULL)) != -1) {

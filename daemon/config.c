@@ -437,6 +437,21 @@ static void check_console(struct parser *p)
 		add_error(p, p->key_line[si], "console_scope is only used when console_role = clerk");
 }
 
+/* Every body is counted against max_body_memory with its terminating NUL:
+ * a limit not above max_body_bytes would refuse the largest allowed body. */
+static void check_body_memory(struct parser *p)
+{
+	size_t bi = (size_t)(config_key_find("http", "max_body_bytes") - config_keys);
+	size_t mi = (size_t)(config_key_find("http", "max_body_memory") - config_keys);
+
+	if (p->key_bad[bi] || p->key_bad[mi] || p->cfg->max_body_memory > p->cfg->max_body_bytes)
+		return;
+	add_error(p, p->key_line[mi] ? p->key_line[mi] : p->key_line[bi],
+	          "max_body_memory (%zu) must be more than max_body_bytes (%zu), or no body of "
+	          "the largest allowed size could be taken", p->cfg->max_body_memory,
+	          p->cfg->max_body_bytes);
+}
+
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -475,6 +490,7 @@ int config_load(const char *path, struct config **out, struct config_errors *err
 			p.oom = true;
 		finish_section(&p);
 		check_console(&p);
+		check_body_memory(&p);
 		if (p.read_errno && errs_push(errs, config_printf("%s: cannot read: %s", path,
 		                                                  strerror(p.read_errno))) < 0)
 			p.oom = true;

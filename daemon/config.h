@@ -4,7 +4,8 @@
  *   [daemon]   listen, database, data_dir, log_level, console_role, console_scope,
  *              shutdown_timeout_ms
  *   [http]     max_header_bytes, max_body_bytes, idle_timeout_ms,
- *              request_timeout_ms, max_connections
+ *              request_timeout_ms, max_connections, max_connections_per_address,
+ *              max_body_memory, trusted_proxies
  *   [inbox]    dedupe_hours, commit_batch_max
  *   [outbound] ca_file, timeout_ms, max_in_flight
  *   [reminders] send_at, catch_up_days
@@ -64,6 +65,10 @@ struct config {
 	unsigned idle_timeout_ms;     /* keep-alive connection with no request */
 	unsigned request_timeout_ms;  /* whole request (headers + body) must arrive in this */
 	unsigned max_connections;     /* beyond it: 503 and close */
+	unsigned max_connections_per_address; /* per client address (http.h) */
+	size_t max_body_memory;       /* all request bodies at once (http.h) */
+	char *trusted_proxies;        /* addresses/networks whose forwarding headers
+	                                 count; NULL = none (http_proxies_valid) */
 
 	/* [inbox] */
 	unsigned dedupe_hours;        /* at least 8 */

@@ -61,6 +61,7 @@ void config_free(struct config *cfg)
 	free(cfg->console_scope);
 	free(cfg->ca_file);
 	free(cfg->outbox_admin_dest);
+	free(cfg->trusted_proxies);
 	for (size_t i = 0; i < cfg->n_instances; i++) {
 		struct config_instance *in = &cfg->instances[i];
 

@@ -16,6 +16,7 @@
 
 #include "../messages/platform.h"
 #include "../messages/wecom_crypto.h"
+#include "http.h"
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -34,6 +35,12 @@ const struct config_key config_keys[] = {
 	{"http", "idle_timeout_ms", CK_UINT, FIELD(idle_timeout_ms), 100, 3600000, "30000"},
 	{"http", "request_timeout_ms", CK_UINT, FIELD(request_timeout_ms), 100, 600000, "10000"},
 	{"http", "max_connections", CK_UINT, FIELD(max_connections), 1, 100000, "1024"},
+	{"http", "max_connections_per_address", CK_UINT, FIELD(max_connections_per_address), 1,
+	 100000, "64"},
+	/* More than max_body_bytes (config.c checks): the largest body must fit. */
+	{"http", "max_body_memory", CK_SIZE, FIELD(max_body_memory), 2048, 68719476736ULL,
+	 "33554432"},
+	{"http", "trusted_proxies", CK_PROXIES, FIELD(trusted_proxies), 0, 0, NULL},
 	/* At least 8 hours: Feishu retries an undelivered event for up to 7.1 h. */
 	{"inbox", "dedupe_hours", CK_UINT, FIELD(dedupe_hours), 8, 720, "8"},
 	{"inbox", "commit_batch_max", CK_UINT, FIELD(commit_batch_max), 1, 10000, "256"},
@@ -326,6 +333,12 @@ int config_key_apply(struct config *cfg, const struct config_key *k, const char 
 			return config_fail(why, "expected a time of day as HH:MM, from 00:00 to 23:59");
 		*(unsigned *)field = (unsigned)v;
 		return 0;
+	case CK_PROXIES:
+		if (!http_proxies_valid(value))
+			return config_fail(why, "expected IPv4 or IPv6 addresses or networks "
+			                   "such as 127.0.0.1, ::1 or 10.0.0.0/8, separated by "
+			                   "commas or spaces");
+		break;
 	case CK_DEST:
 		if (dest_parse(value, &dest) < 0)
 			return config_fail(why, "expected a destination \"platform|instance|kind|0|target\""

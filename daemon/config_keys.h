@@ -27,6 +27,7 @@ enum config_kind {
 	CK_SCOPE,      /* region code of 2, 4 or 6 digits */
 	CK_TIME,       /* "HH:MM", 24-hour clock: unsigned minutes after midnight */
 	CK_DEST,       /* a destination as dest_format writes it (messages/platform.h) */
+	CK_PROXIES,    /* addresses and networks, as http_proxies_valid() takes them */
 };
 
 struct config_key {

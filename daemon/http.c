@@ -19,6 +19,23 @@
  *    at once; the others are unaffected. Every refusal closes the connection.
  *    A zero timeout or max_connections means no limit; byte limits are
  *    taken literally.
+ *  - One client cannot take every place (max_connections_per_address, as
+ *    set now): a connection that finds its address with that many open
+ *    connections already (served, or being turned away) is answered 503;
+ *    past twice that it is closed at once without an answer, so one address
+ *    holds at most twice the limit of sockets. Connections from a trusted
+ *    proxy are not counted by address: each request from one counts, from
+ *    the end of its headers until it is answered, for the client the proxy
+ *    names (the rightmost X-Forwarded-For entry that is not itself a trusted
+ *    proxy, all X-Forwarded-For headers read as one list; else X-Real-IP;
+ *    else the proxy), and a request that finds its client with that many in
+ *    flight is answered 503. Such headers from other peers are ignored.
+ *  - Request bodies together hold at most max_body_memory bytes (as set
+ *    now), counted as allocated from the moment they are known (a declared
+ *    Content-Length when the headers end, a chunk when it is announced)
+ *    until the request is answered or dropped: a body that would go past it
+ *    is answered 503, so partial bodies cannot pile up; bodiless requests
+ *    and bodies that still fit are served.
  *  - Every response carries Content-Length (but 204 and 304, which have no
  *    body) and "Connection: close" when the connection ends after it. After
  *    its last response a connection sends FIN and drops input until the
@@ -73,6 +90,8 @@ void http_server_maybe_free(struct http_server *srv)
 
 	if (!srv->closing || srv->pending_handles > 0 || srv->conns)
 		return;
+	http_peers_free(&srv->peers);
+	http_nets_free(&srv->proxies);
 	free(srv);
 	if (cb)
 		cb(arg);
@@ -303,9 +322,26 @@ void http_server_set_limits(struct http_server *srv, const struct http_limits *l
 	srv->limits = *limits;
 }
 
+int http_server_set_trusted_proxies(struct http_server *srv, const char *list)
+{
+	struct http_nets nets;
+	int rc = http_nets_parse(list, &nets);
+
+	if (rc < 0)
+		return rc;
+	http_nets_free(&srv->proxies);
+	srv->proxies = nets;
+	return 0;
+}
+
 size_t http_server_connections(const struct http_server *srv)
 {
 	return srv->n_serving;
+}
+
+size_t http_server_body_memory(const struct http_server *srv)
+{
+	return srv->body_memory;
 }
 
 size_t http_server_requests_in_flight(const struct http_server *srv)

@@ -4,8 +4,11 @@
  * One request at a time per connection: reading pauses while a request is
  * being answered, so pipelined requests are answered in order. Keep-alive is
  * honoured. Limits (header and body size, idle and whole-request timeouts,
- * connection count) come from struct http_limits; breaches are answered by the
- * server itself (400, 408, 413, 431, 503) and the connection is closed.
+ * connection count, connections per client address, memory held by request
+ * bodies) come from struct http_limits; breaches are answered by the server
+ * itself (400, 408, 413, 431, 503) and the connection is closed. Behind a
+ * reverse proxy, the client address is read from X-Forwarded-For or
+ * X-Real-IP of trusted proxies only (http_server_set_trusted_proxies).
  *
  * The handler is called once per complete request and must eventually call
  * http_respond() exactly once for it, now or later (async). If the client went
@@ -14,6 +17,7 @@
 #ifndef CQOD_HTTP_H
 #define CQOD_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -24,6 +28,12 @@ struct http_limits {
 	unsigned idle_timeout_ms;
 	unsigned request_timeout_ms;
 	unsigned max_connections;
+	/* Per client address: open connections, or, from a trusted proxy,
+	 * requests in flight for the address it forwards. 0 = no limit. */
+	unsigned max_connections_per_address;
+	/* Bytes all request bodies may hold at once; a body that would go past
+	 * it is answered 503. 0 = no limit. */
+	size_t max_body_memory;
 };
 
 struct http_header {
@@ -74,11 +84,26 @@ int http_server_start(uv_loop_t *loop, const char *listen, int fd,
 /* The bound port (useful with port 0). */
 int http_server_port(const struct http_server *srv);
 
-/* Applies new limits to future connections (SIGHUP). */
+/* Applies new limits to future connections (SIGHUP); the per-address and
+ * body-memory limits, which are about what all connections share, apply at
+ * once. */
 void http_server_set_limits(struct http_server *srv, const struct http_limits *limits);
+
+/* Whether `list` is a valid trusted_proxies value: IPv4 and IPv6 addresses
+ * or networks ("10.0.0.0/8", "fd00::/8") separated by commas and/or blanks;
+ * "" is the empty list. */
+bool http_proxies_valid(const char *list);
+
+/* The peers whose X-Forwarded-For / X-Real-IP headers name the client
+ * (list as above; NULL or "" for none, the default: every peer is its own
+ * client). Replaces the previous list for requests from now on. 0, -EINVAL
+ * (the old list stays) or -ENOMEM. */
+int http_server_set_trusted_proxies(struct http_server *srv, const char *list);
 
 size_t http_server_connections(const struct http_server *srv);
 size_t http_server_requests_in_flight(const struct http_server *srv);
+/* Bytes held by request bodies now, as counted against max_body_memory. */
+size_t http_server_body_memory(const struct http_server *srv);
 
 /* Stops accepting; idle keep-alive connections are closed; connections with a
  * request in flight close after their response is written. */

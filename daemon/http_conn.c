@@ -22,6 +22,12 @@
  * record a refusal (c->fail_status) or pause the parser at the end of a
  * request, and conn_feed acts once http_parser_execute has returned.
  *
+ * Shared limits (see http.c): a connection counts under its peer's address
+ * from accept to close; a request counts its body's bytes in the server's
+ * body memory, and, from a trusted proxy, itself under the client the proxy
+ * names, from the moment they are known until req_release, which every path
+ * that frees or orphans a request goes through.
+ *
  * Routine events are logged at debug level only: a client can cause any
  * number of them.
  */
@@ -36,6 +42,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "metrics.h"
 
 #define READ_CHUNK 16384
 #define LINGER_MS 2000
@@ -64,18 +71,49 @@ static void conn_uncount(struct http_conn *c)
 	}
 }
 
+static void count_refusal(const char *reason)
+{
+	char labels[32];
+
+	snprintf(labels, sizeof labels, "reason=\"%s\"", reason);
+	metrics_add("cqod_http_refused_total", labels, 1);
+}
+
+/* Gives back what a request holds of the shared limits: its body memory and
+ * its place among its client's requests in flight. Once per request, before
+ * it is freed or orphaned (the fields are cleared). */
+static void req_release(struct http_server *srv, struct http_req *r)
+{
+	if (!r)
+		return;
+	srv->body_memory -= r->body_charge;
+	r->body_charge = 0;
+	if (r->client) {
+		r->client->requests--;
+		http_peers_put(&srv->peers, r->client);
+		r->client = NULL;
+	}
+}
+
 void http_conn_close(struct http_conn *c)
 {
 	if (c->state == HTTP_CONN_CLOSED)
 		return;
 	c->state = HTTP_CONN_CLOSED;
 	conn_uncount(c);
+	if (c->peer) {
+		c->peer->conns--;
+		http_peers_put(&c->srv->peers, c->peer);
+		c->peer = NULL;
+	}
 	/* The handler still owns an unanswered request; it becomes an orphan. */
 	if (c->in_flight) {
+		req_release(c->srv, c->in_flight);
 		c->in_flight->conn = NULL;
 		c->in_flight = NULL;
 		c->srv->n_in_flight--;
 	}
+	req_release(c->srv, c->building);
 	http_req_free(c->building);
 	c->building = NULL;
 	free(c->in);
@@ -154,6 +192,7 @@ static void conn_fail(struct http_conn *c, int status)
 	struct http_write *w;
 
 	log_debug("http: %s: answering %d and closing", c->remote, status);
+	req_release(c->srv, c->building);
 	http_req_free(c->building);
 	c->building = NULL;
 	c->in_off = c->in_len;  /* whatever follows is dropped */
@@ -336,6 +375,116 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 	return refuse(c, http_req_value(c->building, at, len, c->limits.max_header_bytes));
 }
 
+/* Raises what r's body is counted for to `total` bytes; false when all
+ * bodies together would pass max_body_memory (the request gets 503). */
+static bool body_charge(struct http_conn *c, struct http_req *r, size_t total)
+{
+	struct http_server *srv = c->srv;
+	size_t max = srv->limits.max_body_memory, more;
+
+	if (total <= r->body_charge)
+		return true;
+	more = total - r->body_charge;
+	if (max && (srv->body_memory > max || more > max - srv->body_memory)) {
+		log_debug("http: %s: request bodies hold %zu bytes; refusing %zu more", c->remote,
+		          srv->body_memory, more);
+		count_refusal("body_memory");
+		return false;
+	}
+	srv->body_memory += more;
+	r->body_charge = total;
+	return true;
+}
+
+/* Item s[0..n) of an X-Forwarded-For list (blanks and IPv6 brackets allowed
+ * around it) into *a. */
+static bool forwarded_item(const char *s, size_t n, struct http_addr *a)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	return http_addr_parse(s, n, a);
+}
+
+/* The client a trusted proxy names. X-Forwarded-For is one list over all its
+ * headers, each proxy appending the address it got the request from: read
+ * from the right, the first entry that is not a trusted proxy is the client
+ * (what is left of it, the client wrote itself); if all are trusted, the
+ * leftmost. Without X-Forwarded-For, X-Real-IP. False when no header names
+ * an address, or the entry that would is not one. */
+static bool forwarded_client(const struct http_server *srv, const struct http_request *req,
+                             struct http_addr *out)
+{
+	bool any = false;
+
+	for (size_t i = req->n_headers; i-- > 0;) {
+		const char *v = req->headers[i].value;
+		size_t end = strlen(v);
+
+		if (strcasecmp(req->headers[i].name, "X-Forwarded-For") != 0)
+			continue;
+		while (end > 0) {
+			size_t start = end;
+
+			while (start > 0 && v[start - 1] != ',')
+				start--;
+			if (strspn(v + start, " \t") < end - start) {
+				if (!forwarded_item(v + start, end - start, out))
+					return false;
+				any = true;
+				if (!http_nets_contain(&srv->proxies, out))
+					return true;
+			}
+			end = start ? start - 1 : 0;
+		}
+	}
+	if (any)
+		return true;
+	for (size_t i = 0; i < req->n_headers; i++) {
+		const char *v = req->headers[i].value;
+
+		if (strcasecmp(req->headers[i].name, "X-Real-IP") == 0)
+			return forwarded_item(v, strlen(v), out);
+	}
+	return false;
+}
+
+/* A request from a trusted proxy counts for the client the proxy names (the
+ * proxy itself when it names none); 0, or 503 when that client already has
+ * max_connections_per_address requests in flight. */
+static int conn_admit_client(struct http_conn *c, struct http_req *r)
+{
+	struct http_server *srv = c->srv;
+	unsigned max = srv->limits.max_connections_per_address;
+	struct http_addr a;
+	struct http_peer *p;
+
+	if (!forwarded_client(srv, &r->pub, &a))
+		a = c->addr;
+	p = http_peers_get(&srv->peers, &a);
+	if (!p)
+		return 500;
+	if (max && p->requests >= max) {
+		char text[INET6_ADDRSTRLEN];
+
+		http_peers_put(&srv->peers, p);
+		http_addr_format(&a, text, sizeof text);
+		log_debug("http: %s: %s has %u requests in flight; refusing", c->remote, text, max);
+		count_refusal("address");
+		return 503;
+	}
+	p->requests++;
+	r->client = p;
+	return 0;
+}
+
 static bool expects_continue(const http_parser *p, const struct http_req *r)
 {
 	const char *expect = http_request_header(&r->pub, "Expect");
@@ -358,9 +507,18 @@ static int on_headers_complete(http_parser *p)
 	r->http10 = p->http_major == 1 && p->http_minor == 0;
 	r->keep_alive = http_should_keep_alive(p) && !p->upgrade;
 	r->head = p->method == HTTP_HEAD;
-	/* A declared body too large is refused before the client sends it. */
-	if (p->flags & F_CONTENTLENGTH)
+	if (c->via_proxy)
+		st = conn_admit_client(c, r);
+	/* A declared body too large, or too much for the memory left, is
+	 * refused before the client sends it. */
+	if (!st && (p->flags & F_CONTENTLENGTH)) {
 		st = http_req_body_fits(r, p->content_length, c->limits.max_body_bytes);
+		if (!st && p->content_length > 0) {
+			r->body_expect = (size_t)p->content_length;
+			if (!body_charge(c, r, r->body_expect + 1))
+				st = 503;
+		}
+	}
 	if (!st && expects_continue(p, r) && conn_continue(c) != 0)
 		st = 500;
 	return refuse(c, st);
@@ -369,17 +527,27 @@ static int on_headers_complete(http_parser *p)
 static int on_chunk_header(http_parser *p)
 {
 	struct http_conn *c = p->data;
+	struct http_req *r = c->building;
+	uint64_t size = p->content_length;  /* the announced chunk size, here */
+	int st = http_req_body_fits(r, size, c->limits.max_body_bytes);
 
-	/* content_length holds the announced chunk size here. */
-	return refuse(c, http_req_body_fits(c->building, p->content_length,
-	                                    c->limits.max_body_bytes));
+	/* The chunk is charged before it arrives; the last one (0) adds nothing. */
+	if (!st && size > 0 && !body_charge(c, r, http_req_body_room(r, (size_t)size)))
+		st = 503;
+	return refuse(c, st);
 }
 
 static int on_body(http_parser *p, const char *at, size_t len)
 {
 	struct http_conn *c = p->data;
+	struct http_req *r = c->building;
+	int st = http_req_body_fits(r, len, c->limits.max_body_bytes);
 
-	return refuse(c, http_req_body(c->building, at, len, c->limits.max_body_bytes));
+	/* Charged already at the headers or the chunk's header: this only
+	 * guards against a body longer than announced. */
+	if (!st && !body_charge(c, r, http_req_body_room(r, len)))
+		st = 503;
+	return refuse(c, st ? st : http_req_body(r, at, len, c->limits.max_body_bytes));
 }
 
 static int on_message_complete(http_parser *p)
@@ -411,6 +579,7 @@ static void conn_dispatch(struct http_conn *c)
 
 	c->building = NULL;
 	if (!conn_deadline(c, 0)) {
+		req_release(srv, r);
 		http_req_free(r);
 		return;
 	}
@@ -496,6 +665,7 @@ int http_respond(struct http_request *req, int status, const char *content_type,
 	}
 	c->in_flight = NULL;
 	c->srv->n_in_flight--;
+	req_release(c->srv, r);
 	if (status < 200 || status > 599) {
 		log_warn("http: handler answered with status %d; sending 500", status);
 		status = 500;
@@ -531,6 +701,7 @@ void http_abort(struct http_request *req)
 	if (c) {
 		c->in_flight = NULL;
 		c->srv->n_in_flight--;
+		req_release(c->srv, r);
 		http_conn_close(c);
 	}
 	http_req_free(r);
@@ -547,6 +718,8 @@ static void format_remote(struct http_conn *c)
 	snprintf(c->remote, sizeof c->remote, "unknown");
 	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0)
 		return;
+	if (http_addr_from_sockaddr((struct sockaddr *)&ss, &c->addr) < 0)
+		c->addr.len = 0;
 	if (ss.ss_family == AF_INET) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
 
@@ -562,6 +735,41 @@ static void format_remote(struct http_conn *c)
 	}
 }
 
+/* Counts the connection under its peer's address (a trusted proxy's are
+ * counted per request instead); true when the address may have it. Past
+ * max_connections_per_address it is answered 503, past twice that closed
+ * at once: turned-away connections count too while they are open, so one
+ * address holds at most twice the limit of sockets. */
+static bool conn_admit_address(struct http_conn *c)
+{
+	struct http_server *srv = c->srv;
+	unsigned max = srv->limits.max_connections_per_address;
+	struct http_peer *p;
+
+	if (!c->addr.len)
+		return true;
+	if (http_nets_contain(&srv->proxies, &c->addr)) {
+		c->via_proxy = true;
+		return true;
+	}
+	p = http_peers_get(&srv->peers, &c->addr);
+	if (!p) {
+		conn_fail(c, 503);
+		return false;
+	}
+	p->conns++;
+	c->peer = p;
+	if (!max || p->conns <= max)
+		return true;
+	log_debug("http: %s: %u connections from this address; refusing", c->remote, p->conns - 1);
+	count_refusal("address");
+	if (p->conns > 2 * (uint64_t)max)
+		http_conn_close(c);
+	else
+		conn_fail(c, 503);
+	return false;
+}
+
 /* Starts serving an accepted connection, or turns it away with 503. */
 static void conn_begin(struct http_conn *c)
 {
@@ -572,8 +780,11 @@ static void conn_begin(struct http_conn *c)
 	err = uv_tcp_nodelay(&c->tcp, 1);
 	if (err)
 		log_debug("http: %s: nodelay: %s", c->remote, uv_strerror(err));
+	if (!conn_admit_address(c))
+		return;
 	if (srv->limits.max_connections && srv->n_serving >= srv->limits.max_connections) {
 		log_debug("http: %s: connection limit reached", c->remote);
+		count_refusal("connections");
 		conn_fail(c, 503);
 		return;
 	}

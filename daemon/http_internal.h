@@ -4,6 +4,7 @@
  *   http_conn.c     one connection: reading, parsing, timers, answering.
  *   http_request.c  assembling a struct http_request from parser callbacks.
  *   http_response.c formatting responses into write requests.
+ *   http_peer.c     client addresses: trusted proxies, per-address counts.
  */
 #ifndef CQOD_HTTP_INTERNAL_H
 #define CQOD_HTTP_INTERNAL_H
@@ -13,11 +14,44 @@
 #include <stdint.h>
 
 #include <http_parser.h>
+#include <sys/socket.h>
 #include <uv.h>
 
 #include "http.h"
 
 struct http_conn;
+
+/* A client address: IPv4 in 4 bytes (IPv4-mapped IPv6 included), IPv6 in 16. */
+struct http_addr {
+	unsigned char len;
+	unsigned char b[16];
+};
+
+/* An address and how many leading bits of it a network shares. */
+struct http_net {
+	struct http_addr addr;
+	unsigned bits;
+};
+
+struct http_nets {
+	struct http_net *v;         /* owned */
+	size_t n;
+};
+
+/* What one client address holds now. Freed when both counts are zero. */
+struct http_peer {
+	struct http_peer *next;     /* in its slot of struct http_peers */
+	struct http_addr addr;
+	unsigned conns;             /* open connections from it (any state) */
+	unsigned requests;          /* requests in flight forwarded for it by a
+	                               trusted proxy */
+};
+
+/* Every address with a connection or a proxied request; owns its entries. */
+struct http_peers {
+	struct http_peer **slots;   /* n_slots, a power of two, or none yet */
+	size_t n_slots, n;
+};
 
 struct http_server {
 	uv_loop_t *loop;
@@ -31,6 +65,9 @@ struct http_server {
 	size_t n_serving;           /* accepted within max_connections and not
 	                               yet finished (draining ones are done) */
 	size_t n_in_flight;         /* requests with the handler, not answered */
+	size_t body_memory;         /* sum of body_charge over live requests */
+	struct http_peers peers;    /* per-address counts */
+	struct http_nets proxies;   /* trusted proxies; owned */
 	unsigned pending_handles;   /* listener and gate: not yet closed */
 	int port;
 	bool listener_open;
@@ -73,6 +110,10 @@ struct http_req {
 	size_t n_offs, cap_offs;
 	char *body_buf;             /* owned; NULL while there is no body */
 	size_t body_cap;
+	size_t body_expect;         /* declared Content-Length; 0 when none */
+	size_t body_charge;         /* bytes counted in srv->body_memory */
+	struct http_peer *client;   /* borrowed: the forwarded client whose
+	                               requests count this one, or NULL */
 	size_t head_bytes;          /* counted against max_header_bytes */
 	enum http_part last;        /* which string the parser is delivering */
 	bool headers_done;          /* later header callbacks are trailers */
@@ -101,6 +142,10 @@ struct http_conn {
 	char *in;                   /* owned: received bytes, parsed from in_off */
 	size_t in_len, in_off, in_cap;
 	char remote[64];
+	struct http_addr addr;      /* the peer's; len 0 when unknown */
+	struct http_peer *peer;     /* borrowed: counts this connection, or NULL
+	                               (a trusted proxy, or an unknown address) */
+	bool via_proxy;             /* the peer is a trusted proxy */
 	int fail_status;            /* set by a parser callback refusing input */
 	unsigned open_handles;
 	bool counted;               /* counts in srv->n_serving */
@@ -119,6 +164,23 @@ void http_conn_accept(struct http_server *srv);
 void http_conn_stop(struct http_conn *c);
 void http_conn_close(struct http_conn *c);
 
+/* http_peer.c */
+int http_addr_from_sockaddr(const struct sockaddr *sa, struct http_addr *out);
+/* A bare IPv4 or IPv6 address s[0..n) (no brackets, port or prefix). */
+bool http_addr_parse(const char *s, size_t n, struct http_addr *out);
+void http_addr_format(const struct http_addr *a, char *buf, size_t len);
+bool http_addr_equal(const struct http_addr *a, const struct http_addr *b);
+/* A trusted_proxies list (see http_proxies_valid) into *out (caller frees
+ * with http_nets_free); NULL is the empty list. 0, -EINVAL or -ENOMEM. */
+int http_nets_parse(const char *list, struct http_nets *out);
+void http_nets_free(struct http_nets *nets);
+bool http_nets_contain(const struct http_nets *nets, const struct http_addr *a);
+/* The entry for a, made with zero counts if new; NULL on ENOMEM. */
+struct http_peer *http_peers_get(struct http_peers *t, const struct http_addr *a);
+/* Frees p if it counts nothing any more. */
+void http_peers_put(struct http_peers *t, struct http_peer *p);
+void http_peers_free(struct http_peers *t);
+
 /* http_request.c: each returns 0, or the HTTP status to refuse with. */
 struct http_req *http_req_new(void);
 void http_req_free(struct http_req *r);
@@ -127,6 +189,11 @@ int http_req_field(struct http_req *r, const char *at, size_t len, size_t max);
 int http_req_value(struct http_req *r, const char *at, size_t len, size_t max);
 int http_req_headers_done(struct http_req *r);
 int http_req_body_fits(const struct http_req *r, uint64_t more, size_t max);
+/* The body buffer's capacity once `more` bytes (already checked by
+ * http_req_body_fits) are appended: exactly the declared length when there
+ * is one, else doubling. What http_req_body will allocate, so that it can be
+ * charged first. */
+size_t http_req_body_room(const struct http_req *r, size_t more);
 int http_req_body(struct http_req *r, const char *at, size_t len, size_t max);
 void http_req_finish(struct http_req *r);
 

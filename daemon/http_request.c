@@ -11,8 +11,10 @@
  *
  * Header bytes are counted as the URL plus each name and value plus 4 for the
  * separators; going over the limit is reported as 431, a body over its limit
- * as 413, and running out of memory as 500. Everything here is owned by the
- * struct http_req and released by http_req_free.
+ * as 413, and running out of memory as 500. A body with a declared length is
+ * allocated once at that length, so what the connection charges against
+ * max_body_memory (http_conn.c) is what is allocated. Everything here is
+ * owned by the struct http_req and released by http_req_free.
  */
 #include "http_internal.h"
 
@@ -231,15 +233,36 @@ int http_req_body_fits(const struct http_req *r, uint64_t more, size_t max)
 	return more > max - r->pub.body_len ? 413 : 0;
 }
 
+size_t http_req_body_room(const struct http_req *r, size_t more)
+{
+	/* One spare byte for the terminating NUL. */
+	size_t need = r->pub.body_len + more + 1, n;
+
+	if (need <= r->body_cap)
+		return r->body_cap;
+	if (r->body_expect && need <= r->body_expect + 1)
+		return r->body_expect + 1;
+	for (n = r->body_cap ? r->body_cap : MIN_ALLOC; n < need; n *= 2)
+		;
+	return n;
+}
+
 int http_req_body(struct http_req *r, const char *at, size_t len, size_t max)
 {
 	int st = http_req_body_fits(r, len, max);
+	size_t room;
+	char *p;
 
 	if (st)
 		return st;
-	/* One spare byte for the terminating NUL. */
-	if (!grow(&r->body_buf, &r->body_cap, r->pub.body_len + len + 1))
-		return 500;
+	room = http_req_body_room(r, len);
+	if (room > r->body_cap) {
+		p = realloc(r->body_buf, room);
+		if (!p)
+			return 500;
+		r->body_buf = p;
+		r->body_cap = room;
+	}
 	memcpy(r->body_buf + r->pub.body_len, at, len);
 	r->pub.body_len += len;
 	return 0;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../handlers/dispatch.h"
@@ -187,6 +188,19 @@ static void report_config_errors(const struct config_errors *errs, bool to_log)
 	}
 }
 
+static struct http_limits http_limits_of(const struct config *cfg)
+{
+	return (struct http_limits){
+		.max_header_bytes = cfg->max_header_bytes,
+		.max_body_bytes = cfg->max_body_bytes,
+		.idle_timeout_ms = cfg->idle_timeout_ms,
+		.request_timeout_ms = cfg->request_timeout_ms,
+		.max_connections = cfg->max_connections,
+		.max_connections_per_address = cfg->max_connections_per_address,
+		.max_body_memory = cfg->max_body_memory,
+	};
+}
+
 static void reload(struct daemon *d)
 {
 	struct config_errors errs = {0};
@@ -224,11 +238,16 @@ static void reload(struct daemon *d)
 		return;
 	}
 	log_set_level(next->log_level);
-	struct http_limits lim = {next->max_header_bytes, next->max_body_bytes,
-	                          next->idle_timeout_ms, next->request_timeout_ms,
-	                          next->max_connections};
-	if (d->app.http)
+	if (d->app.http) {
+		struct http_limits lim = http_limits_of(next);
+
 		http_server_set_limits(d->app.http, &lim);
+		/* Checked when the file was loaded: only memory can fail here. */
+		rc = http_server_set_trusted_proxies(d->app.http, next->trusted_proxies);
+		if (rc < 0)
+			log_error("SIGHUP: trusted_proxies: %s; keeping the previous list",
+			          strerror(-rc));
+	}
 	if (d->app.inbox)
 		inbox_set_limits(d->app.inbox, next->commit_batch_max, next->dedupe_hours);
 	d->app.cfg = next;
@@ -366,9 +385,7 @@ static void start_watchdog(struct daemon *d)
 static int start_server(struct daemon *d)
 {
 	struct config *cfg = d->app.cfg;
-	struct http_limits lim = {cfg->max_header_bytes, cfg->max_body_bytes,
-	                          cfg->idle_timeout_ms, cfg->request_timeout_ms,
-	                          cfg->max_connections};
+	struct http_limits lim = http_limits_of(cfg);
 	int fd = activated_fd();
 	if (fd == -EINVAL)
 		return fd;
@@ -386,6 +403,11 @@ static int start_server(struct daemon *d)
 	if (rc < 0) {
 		log_error("cannot listen on %s: %s", fd >= 0 ? "the activated socket" : cfg->listen,
 		          uv_strerror(rc));
+		return rc;
+	}
+	rc = http_server_set_trusted_proxies(d->app.http, cfg->trusted_proxies);
+	if (rc < 0) {
+		log_error("trusted_proxies: %s", strerror(-rc));
 		return rc;
 	}
 	start_watchdog(d);
@@ -451,6 +473,9 @@ int main(int argc, char **argv)
 	struct daemon d = {0};
 	int opt;
 
+	/* The database, its WAL and shared memory, and the outbox lock hold the
+	 * registry: readable by the service user only, whoever started us. */
+	umask(077);
 	while ((opt = getopt_long(argc, argv, "c:d:nh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': cfg_path = optarg; break;

@@ -228,6 +228,12 @@ static double gauge_connections(void *arg)
 	return app->http ? (double)http_server_connections(app->http) : 0;
 }
 
+static double gauge_body_bytes(void *arg)
+{
+	struct app *app = arg;
+	return app->http ? (double)http_server_body_memory(app->http) : 0;
+}
+
 static double gauge_inbox_pending(void *arg)
 {
 	struct app *app = arg;
@@ -249,6 +255,13 @@ void router_metrics_init(struct app *app)
 	metrics_histogram("cqod_inbox_commit_seconds",
 	                  "Group commits of inbound dedupe records, BEGIN to COMMIT.");
 	metrics_gauge("cqod_http_connections", "Open HTTP connections.", gauge_connections, app);
+	metrics_gauge("cqod_http_body_bytes",
+	              "Bytes held by request bodies, as counted against max_body_memory.",
+	              gauge_body_bytes, app);
+	metrics_describe("cqod_http_refused_total", "counter",
+	                 "Connections and requests turned away with 503 (or closed) by a limit: "
+	                 "connections (max_connections), address (max_connections_per_address), "
+	                 "body_memory (max_body_memory).");
 	metrics_gauge("cqod_inbox_pending", "Inbound messages waiting for a group commit.",
 	              gauge_inbox_pending, app);
 }

@@ -200,7 +200,7 @@ static void answer(struct wecom_job *job)
 	char *text = NULL, *env = NULL;
 
 	if (wm->parts.n)
-		text = reply_render_text(&wm->reply);
+		text = render_wecom_text(&wm->reply);
 	if (text && strlen(text) <= PASSIVE_MAX &&
 	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
 		env = passive_reply(job, text);

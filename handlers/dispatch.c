@@ -11,9 +11,12 @@
 #include "../daemon/store.h"
 #include "../daemon/store_audit.h"
 #include "../messages/text.h"
+#include "../messages/textclean.h"
 #include "table.h"
 
 #define SUGGEST_MAX 3
+/* Room for a sender's display name once cleaned; longer ones are cut. */
+#define SENDER_NAME_MAX 128
 
 int dispatch_identity(struct store *st, const char *platform, const char *user_id,
                       struct identity *out)
@@ -188,7 +191,16 @@ int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t 
 int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
                      struct reply *out)
 {
+	char name[SENDER_NAME_MAX];
+	struct chat_msg clean = *msg;
 	struct identity who;
+
+	/* Handlers echo and store the display name: one line, whatever was sent. */
+	if (msg->sender_name) {
+		textclean_line(name, sizeof name, msg->sender_name);
+		clean.sender_name = name;
+	}
+	msg = &clean;
 
 	if (env->fixed_identity) {
 		who = *env->fixed_identity;

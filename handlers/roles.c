@@ -7,6 +7,7 @@
 
 #include "../daemon/store_identity.h"
 #include "../messages/text.h"
+#include "../messages/textclean.h"
 #include "handler.h"
 #include "paging.h"
 
@@ -54,15 +55,19 @@ static int roles_run(struct cmd_ctx *ctx)
 	}
 	reply_set_title(ctx->reply, TXT_ROLES_TITLE, total);
 	for (size_t i = 0; i < n; i++) {
-		char name[96] = "", detail[256];
+		char name[96] = "", shown[sizeof rows[i].display_name];
+		char user[sizeof rows[i].user_id], detail[256];
 		enum role r = ROLE_GUEST;
 
 		role_parse(rows[i].id.role, &r);
 		describe(&rows[i], r, detail, sizeof detail);
-		if (rows[i].display_name[0])
-			snprintf(name, sizeof name, TXT_ROLES_USER_NAME, rows[i].display_name);
-		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform,
-		               rows[i].user_id, name, role_display(r), detail);
+		/* One row per identity: names stored before they were cleaned on
+		 * arrival, and ids from the generic adapter, may hold line breaks. */
+		if (textclean_line(shown, sizeof shown, rows[i].display_name))
+			snprintf(name, sizeof name, TXT_ROLES_USER_NAME, shown);
+		textclean_line(user, sizeof user, rows[i].user_id);
+		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform, user,
+		               name, role_display(r), detail);
 	}
 	handler_page_note(ctx, n, total);
 	return HANDLER_OK;

@@ -4,6 +4,7 @@
 #include "../daemon/store.h"
 #include "../daemon/store_alliance.h"
 #include "../messages/text.h"
+#include "../messages/textclean.h"
 #include "handler.h"
 
 /* The bound person's name and newest record; the bare id if unreadable. */
@@ -37,17 +38,20 @@ static int whoami_run(struct cmd_ctx *ctx)
 	const struct chat_msg *m = ctx->msg;
 	const struct identity *who = ctx->who;
 	struct reply *r = ctx->reply;
-	char region[96];
+	char region[96], user[256];
 
 	if (ctx->args->argc != 1)
 		return HANDLER_USAGE;
 	reply_set_title(r, TXT_WHOAMI_TITLE);
 	reply_add_field(r, TXT_WHOAMI_PLATFORM, "%s%s%s", m->platform, m->instance ? ":" : "",
 	                m->instance ? m->instance : "");
+	/* The dispatcher cleaned the name; the generic adapter's ids are the
+	 * client's choice, so they are cleaned here. */
+	textclean_line(user, sizeof user, m->sender_id);
 	if (m->sender_name && m->sender_name[0])
-		reply_add_field(r, TXT_WHOAMI_USER, "%s（%s）", m->sender_name, m->sender_id);
+		reply_add_field(r, TXT_WHOAMI_USER, "%s（%s）", m->sender_name, user);
 	else
-		reply_add_field(r, TXT_WHOAMI_USER, "%s", m->sender_id);
+		reply_add_field(r, TXT_WHOAMI_USER, "%s", user);
 	reply_add_field(r, TXT_WHOAMI_CHAT, "%s",
 	                m->kind == CHAT_PRIVATE ? TXT_WHOAMI_PRIVATE : TXT_WHOAMI_GROUP);
 	reply_add_field(r, TXT_WHOAMI_ROLE, "%s", role_display(who->role));

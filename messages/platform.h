@@ -91,6 +91,11 @@ void rendered_free(struct rendered *r);
 int render_message(const struct dest *d, const struct reply *r, const char *idem_key,
                    struct rendered *out);
 
+/* The whole reply as one WeCom text message (WeCom's passive reply): lines
+ * as reply_render_text() makes them, with WeCom's text markup made inert.
+ * Caller frees; NULL on ENOMEM or an empty reply. */
+char *render_wecom_text(const struct reply *r);
+
 enum send_outcome {
 	SEND_OK = 0,
 	SEND_RATE_LIMITED = 1,  /* wait retry_after_s, then retry */

@@ -111,6 +111,28 @@ void render_json_part(struct strbuf *sb, const struct render_parts *p, size_t i,
 	}
 }
 
+void render_fullwidth(struct strbuf *sb, const char *s, size_t n, const char *chars)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp;
+		char wide[3];
+
+		if (c < 0x21 || c > 0x7e || !strchr(chars, c))
+			continue;
+		strbuf_append(sb, s + run, i - run);
+		run = i + 1;
+		cp = 0xff01 + (c - 0x21u);
+		wide[0] = (char)(0xe0 | (cp >> 12));
+		wide[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		wide[2] = (char)(0x80 | (cp & 0x3f));
+		strbuf_append(sb, wide, sizeof wide);
+	}
+	strbuf_append(sb, s + run, n - run);
+}
+
 /* Length of the UTF-8 character at s (1 for a stray or invalid byte). */
 static size_t char_len(const char *s, size_t avail)
 {
@@ -159,11 +181,18 @@ static int doc_add(struct render_doc *doc, char *line)
 	return 0;
 }
 
+/* How reply text becomes document text: the platform's escape function in
+ * the document's markup. */
+struct doc_esc {
+	render_escape_fn fn;
+	enum render_markup markup;
+};
+
 /* Adds `prefix` + text + `suffix` as lines: text is split at '\n' (a '\r'
- * before it is dropped); the prefix goes on the first line only, the suffix
- * on the last. */
+ * before it is dropped) and escaped (verbatim when e is NULL); the prefix
+ * goes on the first line only, the suffix on the last. */
 static int doc_add_text(struct render_doc *doc, const char *prefix, const char *text,
-                        const char *suffix)
+                        const char *suffix, const struct doc_esc *e)
 {
 	const char *s = text;
 
@@ -178,7 +207,10 @@ static int doc_add_text(struct render_doc *doc, const char *prefix, const char *
 		strbuf_init(&sb);
 		if (s == text)
 			strbuf_appends(&sb, prefix);
-		strbuf_append(&sb, s, n);
+		if (e)
+			e->fn(&sb, s, n, e->markup);
+		else
+			strbuf_append(&sb, s, n);
 		if (!nl)
 			strbuf_appends(&sb, suffix);
 		rc = doc_add(doc, strbuf_detach(&sb));
@@ -186,6 +218,16 @@ static int doc_add_text(struct render_doc *doc, const char *prefix, const char *
 			return rc;
 		s = nl + 1;
 	}
+}
+
+/* A string of the reply, escaped whole (newlines included) into a new string. */
+static char *escaped(const char *s, const struct doc_esc *e)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	e->fn(&sb, s, strlen(s), e->markup);
+	return strbuf_detach(&sb);
 }
 
 bool render_structured(const struct reply *r)
@@ -198,7 +240,9 @@ bool render_structured(const struct reply *r)
 	return false;
 }
 
-static int doc_add_table(struct render_doc *doc, const struct reply *r)
+/* Table rows as "cell | cell" lines; the cells are escaped, the separators
+ * are the renderer's own. */
+static int doc_add_table(struct render_doc *doc, const struct reply *r, const struct doc_esc *e)
 {
 	for (size_t row = 0; row < r->table_rows; row++) {
 		struct strbuf sb;
@@ -206,13 +250,17 @@ static int doc_add_table(struct render_doc *doc, const struct reply *r)
 		int rc;
 
 		strbuf_init(&sb);
-		for (size_t c = 0; c < r->table_cols; c++)
-			strbuf_appendf(&sb, "%s%s", c ? " | " : "",
-			               r->table_cells[row * r->table_cols + c]);
+		for (size_t c = 0; c < r->table_cols; c++) {
+			const char *cell = r->table_cells[row * r->table_cols + c];
+
+			if (c)
+				strbuf_appends(&sb, " | ");
+			e->fn(&sb, cell, strlen(cell), e->markup);
+		}
 		line = strbuf_detach(&sb);
 		if (!line)
 			return -ENOMEM;
-		rc = doc_add_text(doc, "", line, "");
+		rc = doc_add_text(doc, "", line, "", NULL);
 		free(line);
 		if (rc < 0)
 			return rc;
@@ -221,20 +269,26 @@ static int doc_add_table(struct render_doc *doc, const struct reply *r)
 }
 
 int render_doc_build(const struct reply *r, enum render_markup markup, bool title_line,
-                     struct render_doc *doc)
+                     render_escape_fn esc, struct render_doc *doc)
 {
+	const struct doc_esc e = {esc, markup}, plain = {esc, MARKUP_PLAIN};
 	bool md = markup == MARKUP_MARKDOWN;
 	int rc = 0;
 
 	memset(doc, 0, sizeof *doc);
-		if (r->title) {
-		size_t n = strcspn(r->title, "\r\n");
+	if (r->title) {
+		char *t = escaped(r->title, &plain);
+		size_t n;
 
-		doc->title = strndup(r->title, cut_len(r->title, n, RENDER_TITLE_MAX));
+		if (!t)
+			return -ENOMEM;
+		n = strcspn(t, "\r\n");
+		doc->title = strndup(t, cut_len(t, n, RENDER_TITLE_MAX));
+		free(t);
 		if (!doc->title)
 			return -ENOMEM;
 		if (title_line)
-			rc = doc_add_text(doc, md ? "**" : "", r->title, md ? "**" : "");
+			rc = doc_add_text(doc, md ? "**" : "", r->title, md ? "**" : "", &e);
 	}
 	for (size_t i = 0; rc == 0 && i < r->n_items; i++) {
 		const struct reply_item *it = &r->items[i];
@@ -242,19 +296,21 @@ int render_doc_build(const struct reply *r, enum render_markup markup, bool titl
 		char *pre;
 
 		if (it->kind == REPLY_LINE) {
-			rc = doc_add_text(doc, "", it->text, "");
+			rc = doc_add_text(doc, "", it->text, "", &e);
 			continue;
 		}
 		strbuf_init(&prefix);
-		strbuf_appendf(&prefix, md ? "**%s**：" : "%s：", it->key);
+		strbuf_appends(&prefix, md ? "**" : "");
+		esc(&prefix, it->key, strlen(it->key), markup);
+		strbuf_appends(&prefix, md ? "**：" : "：");
 		pre = strbuf_detach(&prefix);
 		if (!pre)
 			return -ENOMEM;
-		rc = doc_add_text(doc, pre, it->text, "");
+		rc = doc_add_text(doc, pre, it->text, "", &e);
 		free(pre);
 	}
 	if (rc == 0)
-		rc = doc_add_table(doc, r);
+		rc = doc_add_table(doc, r, &e);
 	if (rc == 0 && doc->n == 0 && !doc->title)
 		rc = -EINVAL;
 	return rc;

@@ -13,6 +13,10 @@
  * newlines). actionCard needs a button URL, which replies do not have.
  * The title field is what the notification shows: the reply's title, or the
  * bot's name. Content is limited to 20000 bytes.
+ *
+ * Reply text in markdown is made inert (render_fullwidth). Text has no
+ * markup (a mention needs the body's "at" field, which cqod never sends),
+ * so it goes as written.
  */
 #include "render_internal.h"
 
@@ -73,6 +77,12 @@ static char *body(const struct dest *d, const struct render_parts *parts, size_t
 	return strbuf_detach(&sb);
 }
 
+static void dingtalk_escape(struct strbuf *sb, const char *s, size_t n,
+                            enum render_markup markup)
+{
+	render_fullwidth(sb, s, n, markup == MARKUP_MARKDOWN ? RENDER_MARKDOWN_CHARS : "");
+}
+
 int render_dingtalk(const struct dest *d, const struct reply *r, struct rendered *out)
 {
 	bool md = render_structured(r);
@@ -84,7 +94,7 @@ int render_dingtalk(const struct dest *d, const struct reply *r, struct rendered
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT &&
 	    d->kind != DEST_SESSION)
 		return -EINVAL;
-	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, &doc);
+	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, dingtalk_escape, &doc);
 	if (rc < 0) {
 		render_doc_free(&doc);
 		return rc;

@@ -17,6 +17,11 @@
  * IM text 150 KB, IM post and card 30 KB, custom bot 20 KB; the splitter
  * counts the content's escaped bytes, and FRAME_MARGIN covers the rest
  * (field names, receive_id, uuid).
+ *
+ * Reply text is made inert (render_fullwidth): in text and post the tags
+ * (<at user_id="all"> would mention everyone), links, emphasis and
+ * entities; in the card's lark_md every markdown character as well. The
+ * card's header is plain_text and shows the title as it is.
  */
 #include "render_internal.h"
 
@@ -164,6 +169,11 @@ static int idem_short(const char *key, char out[IDEM_KEY_MAX + 1])
 	return 0;
 }
 
+static void feishu_escape(struct strbuf *sb, const char *s, size_t n, enum render_markup markup)
+{
+	render_fullwidth(sb, s, n, markup == MARKUP_MARKDOWN ? RENDER_MARKDOWN_CHARS : "<>[]*~&");
+}
+
 int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
                   struct rendered *out)
 {
@@ -186,7 +196,7 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
 	}
 	/* Post and card show the title in their own field. */
 	rc = render_doc_build(r, f == FS_CARD ? MARKUP_MARKDOWN : MARKUP_PLAIN, f == FS_TEXT,
-	                      &doc);
+	                      feishu_escape, &doc);
 	if (rc < 0) {
 		render_doc_free(&doc);
 		return rc;

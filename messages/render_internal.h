@@ -35,6 +35,25 @@ struct render_doc {
 	char *title;       /* plain title (cut to RENDER_TITLE_MAX); NULL when none */
 };
 
+/* Appends s[0..n) to sb as text in one platform format (`markup`), with
+ * every character that could start the format's markup made inert: what a
+ * user typed is shown, never obeyed. One per platform (render_<platform>.c);
+ * each is render_fullwidth() with that platform's characters. */
+typedef void (*render_escape_fn)(struct strbuf *sb, const char *s, size_t n,
+                                 enum render_markup markup);
+
+/* The characters render_fullwidth() takes out of markdown formats: tags and
+ * mentions (<, >), links and images ([, ]), emphasis and strike-through (*,
+ * ~), code (`), headings (#), entities (&). */
+#define RENDER_MARKDOWN_CHARS "<>[]*~`#&"
+
+/* Appends s[0..n) to sb with each ASCII character found in `chars` replaced
+ * by its full-width form (U+FF01..U+FF5E: '<' becomes U+FF1C '＜'). No
+ * platform reads those as markup, whatever its own escaping rules (which
+ * the platforms do not all document), and in Chinese text they read as
+ * ordinary punctuation. Everything else is copied. */
+void render_fullwidth(struct strbuf *sb, const char *s, size_t n, const char *chars);
+
 /* Whether r has a title, a field or a table: then it goes in the platform's
  * rich format (markdown, post, card), else as plain text. */
 bool render_structured(const struct reply *r);
@@ -64,9 +83,12 @@ struct render_limit {
 };
 
 /* Flattens r. title_line: the title becomes the first line (in `markup`)
- * rather than only doc->title. 0, -EINVAL (empty reply) or -ENOMEM. */
+ * rather than only doc->title. Every string of the reply (title, keys, text,
+ * table cells) goes through `esc` first, so only the markup added here (bold
+ * title and keys) is markup; doc->title is escaped as MARKUP_PLAIN, for the
+ * platforms' plain title fields. 0, -EINVAL (empty reply) or -ENOMEM. */
 int render_doc_build(const struct reply *r, enum render_markup markup, bool title_line,
-                     struct render_doc *doc);
+                     render_escape_fn esc, struct render_doc *doc);
 void render_doc_free(struct render_doc *doc);
 
 /* Splits doc into parts within lim; a line too long for one part is cut at a

@@ -7,6 +7,10 @@
  * A reply with only plain lines goes as "text"; one with a title, fields or
  * a table as "markdown" (bold title and keys). Limits are on the content's
  * UTF-8 bytes: text 2048; markdown 2048 for app messages, 4096 for robots.
+ *
+ * Reply text is made inert (render_fullwidth): in markdown every markup
+ * character, <@userid> mentions included; in text the tags (text messages
+ * take <a href> links) and entities.
  */
 #include "render_internal.h"
 
@@ -15,6 +19,11 @@
 #define WECOM_TEXT_MAX 2048
 #define WECOM_APP_MARKDOWN_MAX 2048
 #define WECOM_ROBOT_MARKDOWN_MAX 4096
+
+static void wecom_escape(struct strbuf *sb, const char *s, size_t n, enum render_markup markup)
+{
+	render_fullwidth(sb, s, n, markup == MARKUP_MARKDOWN ? RENDER_MARKDOWN_CHARS : "<>&");
+}
 
 int render_wecom(const struct dest *d, const struct reply *r, struct rendered *out)
 {
@@ -27,7 +36,7 @@ int render_wecom(const struct dest *d, const struct reply *r, struct rendered *o
 
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT)
 		return -EINVAL;
-	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, &doc);
+	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, wecom_escape, &doc);
 	if (rc < 0) {
 		render_doc_free(&doc);
 		return rc;
@@ -58,4 +67,23 @@ int render_wecom(const struct dest *d, const struct reply *r, struct rendered *o
 	render_parts_free(&parts);
 	render_doc_free(&doc);
 	return rc;
+}
+
+char *render_wecom_text(const struct reply *r)
+{
+	struct render_doc doc;
+	struct strbuf sb;
+
+	if (render_doc_build(r, MARKUP_PLAIN, true, wecom_escape, &doc) < 0) {
+		render_doc_free(&doc);
+		return NULL;
+	}
+	strbuf_init(&sb);
+	for (size_t i = 0; i < doc.n; i++) {
+		if (i)
+			strbuf_append(&sb, "\n", 1);
+		strbuf_appends(&sb, doc.lines[i]);
+	}
+	render_doc_free(&doc);
+	return strbuf_detach(&sb);
 }

@@ -135,6 +135,9 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->idle_timeout_ms, 30000);
 	assert_int_equal(c->request_timeout_ms, 10000);
 	assert_int_equal(c->max_connections, 1024);
+	assert_int_equal(c->max_connections_per_address, 64);
+	assert_int_equal(c->max_body_memory, 33554432);
+	assert_null(c->trusted_proxies);
 	assert_int_equal(c->dedupe_hours, 8);
 	assert_int_equal(c->commit_batch_max, 256);
 	assert_null(c->ca_file);
@@ -216,7 +219,13 @@ static void test_every_key(void **state)
 		"app_secret = s-f\n"
 		"verification_token = v-f\n"
 		"encrypt_key = e-f\n"
-		"api_base = https://feishu.example\n");
+		"api_base = https://feishu.example\n"
+		/* A fixed section may come back: keys added later go here, so the
+		 * lines above keep their numbers. */
+		"[http]\n"
+		"max_connections_per_address = 100000\n"
+		"max_body_memory = 68719476736\n"
+		"trusted_proxies = 127.0.0.1, ::1 10.0.0.0/8\n");
 
 	(void)state;
 	assert_string_equal(c->listen, "0.0.0.0:80");
@@ -231,6 +240,9 @@ static void test_every_key(void **state)
 	assert_int_equal(c->idle_timeout_ms, 3600000);
 	assert_int_equal(c->request_timeout_ms, 600000);
 	assert_int_equal(c->max_connections, 100000);
+	assert_int_equal(c->max_connections_per_address, 100000);
+	assert_int_equal(c->max_body_memory, 68719476736ULL);
+	assert_string_equal(c->trusted_proxies, "127.0.0.1, ::1 10.0.0.0/8");
 	assert_int_equal(c->dedupe_hours, 720);
 	assert_int_equal(c->commit_batch_max, 1);
 	assert_int_equal(c->n_instances, 4);
@@ -495,6 +507,9 @@ static void check_bad_value(const struct bad_value *b)
 	expect_only(text, 3, msg);
 }
 
+#define PROXIES_WANT "expected IPv4 or IPv6 addresses or networks such as 127.0.0.1, ::1 " \
+                     "or 10.0.0.0/8, separated by commas or spaces"
+
 static void test_bad_values(void **state)
 {
 	static const char listen_want[] =
@@ -520,6 +535,9 @@ static void test_bad_values(void **state)
 		{"daemon", "console_scope", "", "expected a region code of 2, 4 or 6 digits"},
 		{"daemon", "console_scope", "+11", "expected a region code of 2, 4 or 6 digits"},
 		{"outbound", "ca_file", "", "expected a path"},
+		{"http", "trusted_proxies", "nginx", PROXIES_WANT},
+		{"http", "trusted_proxies", "127.0.0.1, 10.0.0.0/33", PROXIES_WANT},
+		{"http", "trusted_proxies", "127.0.0.1:8080", PROXIES_WANT},
 		{"reminders", "send_at", "", "expected a time of day as HH:MM, from 00:00 to 23:59"},
 		{"reminders", "send_at", "9", "expected a time of day as HH:MM, from 00:00 to 23:59"},
 		{"reminders", "send_at", "24:00", "expected a time of day as HH:MM, from 00:00 to 23:59"},
@@ -540,6 +558,8 @@ static void test_bad_values(void **state)
 		{"http", "idle_timeout_ms", 100, 3600000},
 		{"http", "request_timeout_ms", 100, 600000},
 		{"http", "max_connections", 1, 100000},
+		{"http", "max_connections_per_address", 1, 100000},
+		{"http", "max_body_memory", 2048, 68719476736ULL},
 		{"inbox", "dedupe_hours", 8, 720},
 		{"inbox", "commit_batch_max", 1, 10000},
 		{"outbound", "timeout_ms", 100, 600000},
@@ -581,6 +601,27 @@ static void test_bad_values(void **state)
 	/* Control characters in a shown value are escaped. */
 	expect_only("[daemon]\nlog_level = a\"b\x01\n", 2,
 	            "log_level: expected one of error, warn, info, debug, got \"a\\\"b\\x01\"");
+}
+
+/* Bodies are counted with their NUL: the memory for all of them must take
+ * the largest one. Checked whichever of the two keys the file sets. */
+static void test_body_memory_over_body_bytes(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	expect_only("[http]\nmax_body_bytes = 67108864\n", 2,
+	            "max_body_memory (33554432) must be more than max_body_bytes (67108864), or "
+	            "no body of the largest allowed size could be taken");
+	expect_only("[http]\nmax_body_bytes = 4096\nmax_body_memory = 4096\n", 3,
+	            "max_body_memory (4096) must be more than max_body_bytes (4096), or no body of "
+	            "the largest allowed size could be taken");
+	c = expect_ok("[http]\nmax_body_bytes = 67108864\nmax_body_memory = 67108865\n");
+	assert_int_equal(c->max_body_memory, 67108865);
+	config_free(c);
+	c = expect_ok("[http]\ntrusted_proxies =\n");
+	assert_string_equal(c->trusted_proxies, "");
+	config_free(c);
 }
 
 static void test_instance_bad_values(void **state)
@@ -1332,6 +1373,7 @@ int main(void)
 		cmocka_unit_test(test_credentials_directory),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_body_memory_over_body_bytes),
 		cmocka_unit_test(test_instance_bad_values),
 		cmocka_unit_test(test_wecom_aes_key),
 		cmocka_unit_test(test_unknown_keys),

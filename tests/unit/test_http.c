@@ -102,6 +102,9 @@ static void answer(struct harness *h, struct http_request *req)
 		return;
 	}
 	n = snprintf(body, sizeof body, "%s %s %s", req->method, req->path, req->body);
+	/* A long body is echoed cut. */
+	if (n >= (int)sizeof body)
+		n = (int)sizeof body - 1;
 	h->last_rc = http_respond(req, 200, "text/plain", body, (size_t)n, "X-Reply: yes");
 }
 
@@ -267,6 +270,23 @@ static void client_open(struct client *cl, struct harness *h)
 	memset(cl, 0, sizeof *cl);
 	cl->fd = connect_to(AF_INET, http_server_port(h->srv));
 	assert_true(cl->fd >= 0);
+}
+
+/* A client from another loopback address ("127.0.0.2"): another peer. */
+static void client_open_from(struct client *cl, struct harness *h, const char *source)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(inet_pton(AF_INET, source, &a.sin_addr), 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	a.sin_port = htons((uint16_t)http_server_port(h->srv));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	memset(cl, 0, sizeof *cl);
+	cl->fd = fd;
 }
 
 static void client_close(struct client *cl)
@@ -922,6 +942,197 @@ static void test_bad_listen(void **state)
 	harness_finish(&h);
 }
 
+/* Expects the server to close the connection without having answered. */
+static void expect_dropped(struct harness *h, struct client *cl)
+{
+	assert_true(wait_closed(h, cl));
+	assert_int_equal(cl->len, 0);
+}
+
+/* One address cannot take every place (issue 13, finding 7): past
+ * max_connections_per_address its connections get 503, past twice that
+ * they are closed at once; other addresses are served throughout, and the
+ * address is served again once its connections are gone. */
+static void test_per_address_limit(void **state)
+{
+	struct harness h;
+	struct client served[2], refused[2], dropped, other, again;
+	struct response r;
+	uint64_t deadline;
+	bool ok = false;
+
+	(void)state;
+	harness_init(&h);
+	h.limits.max_connections_per_address = 2;
+	assert_int_equal(harness_start(&h, "127.0.0.1:0"), 0);
+	for (int i = 0; i < 2; i++) {
+		client_open_from(&served[i], &h, "127.0.0.2");
+		expect_echo(&h, &served[i], "GET /s HTTP/1.1\r\n\r\n", "GET /s ");
+	}
+	for (int i = 0; i < 2; i++) {
+		client_open_from(&refused[i], &h, "127.0.0.2");
+		expect_refusal(&h, &refused[i], "GET /r HTTP/1.1\r\n\r\n", 503);
+	}
+	client_open_from(&dropped, &h, "127.0.0.2");
+	expect_dropped(&h, &dropped);
+	client_open_from(&other, &h, "127.0.0.3");
+	expect_echo(&h, &other, "GET /o HTTP/1.1\r\n\r\n", "GET /o ");
+	expect_echo(&h, &served[1], "GET /s2 HTTP/1.1\r\n\r\n", "GET /s2 ");
+	assert_int_equal(http_server_connections(h.srv), 3);
+
+	client_close(&served[0]);
+	for (int i = 0; i < 2; i++)
+		client_close(&refused[i]);
+	client_close(&dropped);
+	deadline = now_ms() + WAIT_MS;
+	while (!ok && now_ms() < deadline) {
+		client_open_from(&again, &h, "127.0.0.2");
+		send_str(&h, &again, "GET /a HTTP/1.1\r\n\r\n");
+		ok = read_response(&h, &again, &r) && r.status == 200;
+		client_close(&again);
+	}
+	assert_true(ok);
+	client_close(&served[1]);
+	client_close(&other);
+	harness_finish(&h);
+}
+
+static bool body_memory_3001(struct harness *h)
+{
+	return http_server_body_memory(h->srv) == 3001;
+}
+
+static bool body_memory_0(struct harness *h)
+{
+	return http_server_body_memory(h->srv) == 0;
+}
+
+/* Bodies in flight share max_body_memory: a declared length is charged when
+ * the headers arrive, a chunked body as its chunks are announced; a body
+ * that does not fit gets 503 while smaller ones and bodiless requests are
+ * still served, and the memory comes back with the answer. */
+static void test_body_memory(void **state)
+{
+	struct harness h;
+	struct client big, late, small, chunked, get;
+	struct response r;
+	char rest[2991];
+
+	(void)state;
+	harness_init(&h);
+	h.limits.max_body_bytes = 4000;
+	h.limits.max_body_memory = 5000;
+	assert_int_equal(harness_start(&h, "127.0.0.1:0"), 0);
+	client_open(&big, &h);
+	send_str(&h, &big, "POST /big HTTP/1.1\r\nContent-Length: 3000\r\n\r\nxxxxxxxxxx");
+	assert_true(pump_until(&h, body_memory_3001));
+
+	client_open(&late, &h);
+	expect_refusal(&h, &late, "POST /late HTTP/1.1\r\nContent-Length: 3000\r\n\r\n", 503);
+	client_open(&chunked, &h);
+	expect_refusal(&h, &chunked,
+	               "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n", 503);
+	client_open(&small, &h);
+	expect_echo(&h, &small, "POST /small HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+	            "POST /small hello");
+	client_open(&get, &h);
+	expect_echo(&h, &get, "GET /g HTTP/1.1\r\n\r\n", "GET /g ");
+	assert_int_equal(http_server_body_memory(h.srv), 3001);
+
+	memset(rest, 'x', sizeof rest - 1);
+	rest[sizeof rest - 1] = '\0';
+	send_str(&h, &big, rest);
+	assert_true(read_response(&h, &big, &r));
+	assert_int_equal(r.status, 200);
+	assert_true(pump_until(&h, body_memory_0));
+	client_close(&big);
+	client_close(&late);
+	client_close(&chunked);
+	client_close(&small);
+	client_close(&get);
+	harness_finish(&h);
+}
+
+/* Behind a trusted proxy every connection comes from the proxy: the proxy
+ * is not limited by connections, and the limit applies to the requests in
+ * flight of the client it names (rightmost untrusted X-Forwarded-For entry,
+ * else X-Real-IP). Headers from other peers name nobody. */
+static void test_trusted_proxies(void **state)
+{
+	static const char *const refused[] = {
+		"GET /r HTTP/1.1\r\nX-Forwarded-For: 198.51.100.1, 203.0.113.9\r\n\r\n",
+		"GET /r HTTP/1.1\r\nX-Real-IP: 203.0.113.9\r\n\r\n",
+		/* The proxy's own entry is skipped. */
+		"GET /r HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9, 127.0.0.1\r\n\r\n",
+		"POST /r HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\nContent-Length: 2\r\n\r\nhi",
+	};
+	struct harness h;
+	struct client held, cl, direct, direct2;
+
+	(void)state;
+	harness_init(&h);
+	h.limits.max_connections_per_address = 1;
+	assert_int_equal(harness_start(&h, "127.0.0.1:0"), 0);
+	assert_int_equal(http_server_set_trusted_proxies(h.srv, "10.0.0.0/8, 127.0.0.1 ::1"), 0);
+	assert_int_equal(http_server_set_trusted_proxies(h.srv, "127.0.0.1, proxy"), -EINVAL);
+
+	client_open(&held, &h);
+	send_str(&h, &held, "GET /hold HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n");
+	assert_true(pump_until(&h, one_held));
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		client_open(&cl, &h);
+		expect_refusal(&h, &cl, refused[i], 503);
+		client_close(&cl);
+	}
+	/* Other clients through the same proxy: the leftmost entries are the
+	 * client's to write, so only the rightmost untrusted one counts. */
+	client_open(&cl, &h);
+	expect_echo(&h, &cl,
+	            "GET /o HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9, 198.51.100.7\r\n\r\n",
+	            "GET /o ");
+	expect_echo(&h, &cl, "GET /o HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n"
+	            "X-Forwarded-For: 198.51.100.8\r\n\r\n", "GET /o ");
+	expect_echo(&h, &cl, "GET /o HTTP/1.1\r\n\r\n", "GET /o ");
+	/* Once answered, the client's place is free again. */
+	assert_int_equal(http_respond(h.held[0], 200, "text/plain", "done", 4, NULL), 0);
+	h.n_held = 0;
+	expect_echo(&h, &cl, "GET /n HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n", "GET /n ");
+
+	/* An untrusted peer is limited by its own address, whatever it claims. */
+	client_open_from(&direct, &h, "127.0.0.2");
+	expect_echo(&h, &direct, "GET /d HTTP/1.1\r\nX-Forwarded-For: 198.51.100.9\r\n\r\n",
+	            "GET /d ");
+	client_open_from(&direct2, &h, "127.0.0.2");
+	expect_refusal(&h, &direct2, "GET /d HTTP/1.1\r\nX-Forwarded-For: 198.51.100.10\r\n\r\n",
+	               503);
+	client_close(&direct2);
+	client_close(&direct);
+	client_close(&cl);
+	client_close(&held);
+	harness_finish(&h);
+}
+
+static void test_proxies_valid(void **state)
+{
+	static const char *const good[] = {
+		"", "127.0.0.1", " 10.0.0.0/8, ::1  fd00::/8,,192.168.1.0/24 ", "0.0.0.0/0", "::/0",
+		"::ffff:127.0.0.1",
+	};
+	static const char *const bad[] = {
+		"proxy", "127.0.0.1, nonsense", "10.0.0.0/33", "::1/129", "1.2.3.4/", "1.2.3.4/-1",
+		"1.2.3.4/1x", "1.2.3.4/0008", "127.0.0.1:80", "[::1]",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_true(http_proxies_valid(good[i]));
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (http_proxies_valid(bad[i]))
+			fprintf(stderr, "accepted: %s\n", bad[i]);
+		assert_false(http_proxies_valid(bad[i]));
+	}
+}
+
 static void test_status_reason(void **state)
 {
 	(void)state;
@@ -964,6 +1175,10 @@ int main(void)
 		cmocka_unit_test(test_inherited_socket),
 		cmocka_unit_test(test_bad_listen),
 		cmocka_unit_test(test_status_reason),
+		cmocka_unit_test(test_per_address_limit),
+		cmocka_unit_test(test_body_memory),
+		cmocka_unit_test(test_trusted_proxies),
+		cmocka_unit_test(test_proxies_valid),
 	};
 
 	log_set_level(LOG_LEVEL_WARN);

@@ -506,6 +506,119 @@ static void test_deterministic(void **state)
 	reply_free(&r);
 }
 
+/* ---- user text is shown, never obeyed (issue 13, finding 9) ---- */
+
+/* What a guest typed, echoed back: a Feishu @all, a link, bold, a heading,
+ * inline code, an HTML entity. Every platform shows it; none acts on it. */
+#define TYPED_AT_ALL "<at user_id=\"all\"></at>"
+#define TYPED_MARKDOWN "<@all> **假** [点此](http://evil.example) # 标题 `码` ~~删~~ &#60;"
+
+/* The byte-exact answer to a guest who typed an @all: the tag arrives as
+ * text (full-width brackets), so Feishu mentions nobody. */
+static void test_feishu_at_all_inert(void **state)
+{
+	struct reply r;
+	struct dest d;
+
+	(void)state;
+	reply_init(&r);
+	assert_int_equal(reply_add_line(&r, "没有“%s”这个命令", TYPED_AT_ALL), 0);
+	d = mkdest("feishu", DEST_REPLY, "om_1");
+	expect_one(&d, &r, "ev1",
+	           "{\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"没有“＜at user_id="
+	           "\\\\\\\"all\\\\\\\"＞＜/at＞”这个命令\\\"}\",\"uuid\":\"ev1-1\"}");
+	d = mkdest("feishu", DEST_ROBOT, "");
+	expect_one(&d, &r, NULL,
+	           "{\"msg_type\":\"text\",\"content\":{\"text\":\"没有“＜at user_id=\\\"all\\\"＞"
+	           "＜/at＞”这个命令\"}}");
+	reply_free(&r);
+}
+
+/* Post paragraphs and the error card's lark_md get the same treatment; the
+ * renderer's own markup (the card's bold keys) still works. */
+static void test_feishu_rich_inert(void **state)
+{
+	struct reply rich, err;
+	struct dest d = mkdest("feishu", DEST_ROBOT, "");
+
+	(void)state;
+	reply_init(&rich);
+	assert_int_equal(reply_set_title(&rich, "查询结果"), 0);
+	assert_int_equal(reply_add_field(&rich, "企业", "%s", TYPED_AT_ALL), 0);
+	assert_int_equal(reply_add_line(&rich, "%s", TYPED_MARKDOWN), 0);
+	expect_one(&d, &rich, NULL,
+	           "{\"msg_type\":\"post\",\"content\":{\"post\":{\"zh_cn\":{\"title\":\"查询结果\","
+	           "\"content\":[[{\"tag\":\"text\",\"text\":\"企业：＜at user_id=\\\"all\\\"＞"
+	           "＜/at＞\"}],[{\"tag\":\"text\",\"text\":\"＜@all＞ ＊＊假＊＊ ［点此］"
+	           "(http://evil.example) # 标题 `码` ～～删～～ ＆#60;\"}]]}}}}");
+	reply_init(&err);
+	assert_int_equal(reply_set_title(&err, "出错了"), 0);
+	assert_int_equal(reply_add_field(&err, "原因", "%s", TYPED_MARKDOWN), 0);
+	err.is_error = true;
+	expect_one(&d, &err, NULL,
+	           "{\"msg_type\":\"interactive\",\"card\":{\"config\":{\"wide_screen_mode\":true},"
+	           "\"header\":{\"template\":\"red\",\"title\":{\"tag\":\"plain_text\",\"content\":"
+	           "\"出错了\"}},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\","
+	           "\"content\":\"**原因**：＜@all＞ ＊＊假＊＊ ［点此］(http://evil.example) ＃ 标题 "
+	           "｀码｀ ～～删～～ ＆＃60;\"}}]}}");
+	reply_free(&rich);
+	reply_free(&err);
+}
+
+/* WeCom: markdown loses its markup characters (<@userid> mentions, links,
+ * bold, headings); text keeps all but the tags (<a href>) and entities. */
+static void test_wecom_inert(void **state)
+{
+	struct reply rich, plain;
+	struct dest d = mkdest("wecom", DEST_ROBOT, "");
+	char *text;
+
+	(void)state;
+	reply_init(&rich);
+	assert_int_equal(reply_set_title(&rich, "查询结果"), 0);
+	assert_int_equal(reply_add_field(&rich, "姓名", "%s", TYPED_MARKDOWN), 0);
+	expect_one(&d, &rich, NULL,
+	           "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"**查询结果**\\n"
+	           "**姓名**：＜@all＞ ＊＊假＊＊ ［点此］(http://evil.example) ＃ 标题 ｀码｀ "
+	           "～～删～～ ＆＃60;\"}}");
+	reply_init(&plain);
+	assert_int_equal(reply_add_line(&plain, "<a href=\"http://evil.example\">点此</a> **"), 0);
+	expect_one(&d, &plain, NULL,
+	           "{\"msgtype\":\"text\",\"text\":{\"content\":\"＜a href=\\\"http://evil.example\\\""
+	           "＞点此＜/a＞ **\"}}");
+	/* The passive reply to a callback is WeCom text too. */
+	text = render_wecom_text(&rich);
+	assert_non_null(text);
+	assert_string_equal(text, "查询结果\n姓名：＜@all＞ **假** [点此](http://evil.example) # 标题 "
+	                          "`码` ~~删~~ ＆#60;");
+	free(text);
+	reply_free(&rich);
+	reply_free(&plain);
+}
+
+/* DingTalk: markdown as WeCom's; text has no markup at all (mentions need
+ * the body's "at" field, which cqod never sends), so it is left as typed. */
+static void test_dingtalk_inert(void **state)
+{
+	struct reply rich, plain;
+	struct dest d = mkdest("dingtalk", DEST_ROBOT, "");
+
+	(void)state;
+	reply_init(&rich);
+	assert_int_equal(reply_add_field(&rich, "姓名", "%s", TYPED_MARKDOWN), 0);
+	expect_one(&d, &rich, NULL,
+	           "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"首席质量官助手\",\"text\":"
+	           "\"**姓名**：＜@all＞ ＊＊假＊＊ ［点此］(http://evil.example) ＃ 标题 ｀码｀ "
+	           "～～删～～ ＆＃60;\"}}");
+	reply_init(&plain);
+	assert_int_equal(reply_add_line(&plain, "%s", TYPED_MARKDOWN), 0);
+	expect_one(&d, &plain, NULL,
+	           "{\"msgtype\":\"text\",\"text\":{\"content\":\"<@all> **假** [点此]"
+	           "(http://evil.example) # 标题 `码` ~~删~~ &#60;\"}}");
+	reply_free(&rich);
+	reply_free(&plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +632,10 @@ int main(void)
 		cmocka_unit_test(test_split_long_line),
 		cmocka_unit_test(test_split_escaped),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_feishu_at_all_inert),
+		cmocka_unit_test(test_feishu_rich_inert),
+		cmocka_unit_test(test_wecom_inert),
+		cmocka_unit_test(test_dingtalk_inert),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
