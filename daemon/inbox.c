@@ -267,6 +267,8 @@ int inbox_submit(struct inbox *ib, const struct inbox_job *job)
 	if (!p)
 		return -ENOMEM;
 	p->job = *job;
+	/* The loop's cached time may be a whole iteration old. */
+	uv_update_time(ib->loop);
 	p->deadline_ms = uv_now(ib->loop) + INBOX_WAIT_MS;
 	*ib->tail = p;
 	ib->tail = &p->next;

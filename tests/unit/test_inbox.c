@@ -182,7 +182,6 @@ static void test_locked_database_is_retried_not_waited_for(void **state)
 	assert_int_equal(early.runs, 0);
 	/* Many short turns (timer retries), not one long sleep. */
 	assert_true(turns > 5);
-	assert_true(waited_ms >= INBOX_WAIT_MS - 50);
 	printf("# locked: answered retry after %llu ms and %d loop turns\n",
 	       (unsigned long long)waited_ms, turns);
 
