@@ -45,7 +45,7 @@ import time
 from chaos import (RETRIABLE, Ledger, LivePoller, Supervised, Tmpfs, call, drive, join_all,
                    kill_loop)
 from harness import NOBODY, Daemon, signed
-from platforms import (FakePlatform, ding_body, ding_sign, feishu_event, platform_config,
+from platforms import (FakePlatform, ding_body, ding_sign, ding_ts, feishu_event, platform_config,
                        wecom_encrypt, wecom_envelope, wecom_inner, wecom_open_reply,
                        wecom_query, xml_field, WECOM_AES, WECOM_CORP)
 
@@ -428,7 +428,7 @@ def ding_attempt(sup, bodies):
     but 200 is final (and counted: a transient failure must close the
     connection instead)."""
     def attempt(state, key):
-        ts = str(int(time.time() * 1000))
+        ts = ding_ts()
         try:
             status, data, _ = call(state, sup, "POST", "/webhook/dingtalk/d1", bodies[key],
                                    {"Content-Type": "application/json; charset=utf-8",
@@ -741,7 +741,7 @@ def test_locked_database_tells_every_platform_to_retry():
                     return ("/webhook/wecom/w1?" + wecom_query(wenc), wecom_envelope(wenc),
                             {"Content-Type": "text/xml"})
                 if p == "dingtalk":
-                    ts = str(int(time.time() * 1000))
+                    ts = ding_ts()
                     return "/webhook/dingtalk/d1", dbody, {
                         "Content-Type": "application/json", "timestamp": ts,
                         "sign": ding_sign(ts)}
