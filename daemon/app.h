@@ -16,6 +16,7 @@ struct http_server;
 struct sender;
 struct outbox;
 struct http_request;
+struct dingtalk_signs;
 
 struct app {
 	uv_loop_t *loop;
@@ -25,6 +26,7 @@ struct app {
 	struct http_server *http;  /* owned; NULL in console mode */
 	struct sender *sender;     /* owned; outbound platform messages (messages/platform.h) */
 	struct outbox *outbox;     /* owned; delivers queued messages (daemon/outbox.h) */
+	struct dingtalk_signs *ding_signs;   /* owned; DingTalk signs seen (messages/dingtalk.h) */
 	bool stopping;
 };
 

@@ -28,6 +28,7 @@
 
 #include "../handlers/dispatch.h"
 #include "../messages/console.h"
+#include "../messages/dingtalk.h"
 #include "../messages/platform.h"
 #include "../messages/text.h"
 #include "alliance_tick.h"
@@ -398,6 +399,11 @@ static int start_server(struct daemon *d)
 		log_error("cannot start outbound messaging: %s", strerror(-rc));
 		return rc;
 	}
+	d->app.ding_signs = dingtalk_signs_new(DINGTALK_SIGNS_MAX);
+	if (!d->app.ding_signs) {
+		log_error("cannot start: out of memory");
+		return -ENOMEM;
+	}
 	rc = http_server_start(d->app.loop, cfg->listen, fd, &lim, router_handle, &d->app,
 	                       &d->app.http);
 	if (rc < 0) {
@@ -557,6 +563,7 @@ int main(int argc, char **argv)
 	}
 	if (d.app.store)
 		store_close(d.app.store);
+	dingtalk_signs_free(d.app.ding_signs);
 	if (uv_loop_close(&loop) != 0)
 		log_warn("event loop closed with handles still open");
 	if (!d.console_mode && d.exit_code == 0)

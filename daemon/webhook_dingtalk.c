@@ -1,6 +1,7 @@
 /*
  * The DingTalk app robot in HTTP mode, /webhook/dingtalk/<name> (PROTOCOLS.md
- * §2.1-2.2). Verify the timestamp signature, decode, and run the message
+ * §2.1-2.2). Verify the timestamp signature, decode, refuse a sign that
+ * came before with another message (app->ding_signs), and run the message
  * as one unit of the inbox's batch (msgId, command and answer commit
  * together); after the COMMIT answer 200 "{}" and send the answer through
  * the sessionWebhook (DingTalk's documented reply path; a reply in the HTTP
@@ -87,6 +88,23 @@ void webhook_dingtalk(struct app *app, struct http_request *req, const char *nam
 		return;
 	}
 	struct chat_msg *m = &job->dm.msg;
+	char source[64];
+	bool dropped = false;
+	webhook_source(&w, source, sizeof source);
+	rc = dingtalk_signs_claim(app->ding_signs, http_request_header(req, "timestamp"),
+	                          http_request_header(req, "sign"), source, m->msg_id,
+	                          clock_now() * 1000, &dropped);
+	if (dropped)
+		log_warn("req %llu: dingtalk:%s: %d fresh signs kept; forgot the one closest to expiry",
+		         (unsigned long long)req->id, name, DINGTALK_SIGNS_MAX);
+	if (rc < 0) {
+		if (rc == -EEXIST)
+			webhook_reject(req, &w, 401, "replayed", "sign already used by another message");
+		else
+			webhook_reject(req, &w, 503, "error", "out of memory");
+		job_free(job);
+		return;
+	}
 	if (m->reply_handle &&
 	    !dingtalk_webhook_allowed(m->reply_handle, config_instance_get(inst, "api_base"),
 	                              config_instance_get(inst, "oapi_base"))) {

@@ -1,5 +1,7 @@
 /*
- * The generic webhook flow. The answer is the HTTP response: it is kept
+ * The generic webhook flow. A request is taken only with a signature over
+ * its timestamp and body and a timestamp within 300 s (messages/generic.h);
+ * every refusal gets the same 401. The answer is the HTTP response: it is kept
  * with the message id in the message's transaction (daemon/inbox.h), sent
  * only after the COMMIT, and sent again, marked "duplicate", to a retry of
  * a committed message. A failure that may pass is answered 503 with a JSON
@@ -60,16 +62,29 @@ void webhook_generic(struct app *app, struct http_request *req, const char *name
 	const struct config_instance *inst = config_instance_find(app->cfg, "generic", name);
 	const char *secret = inst ? config_instance_get(inst, "secret") : NULL;
 	const char *why = NULL;
+	int rc;
 
 	if (!secret) {
 		router_respond(req, ROUTE, 404, "text/plain", "not found\n", 10);
 		return;
 	}
-	if (generic_verify(secret, http_request_header(req, "X-Cqod-Signature"), req->body,
-	                   req->body_len) < 0) {
-		log_warn("req %llu: generic:%s: bad or missing signature from %s",
-		         (unsigned long long)req->id, name, req->remote);
-		webhook_count("generic", "bad_signature");
+	rc = generic_verify(secret, http_request_header(req, "X-Cqod-Timestamp"),
+	                    http_request_header(req, "X-Cqod-Signature"), req->body, req->body_len,
+	                    clock_now());
+	if (rc == -ENOMEM) {
+		respond_json(req, 503, generic_render_error("temporarily unavailable"));
+		return;
+	}
+	if (rc < 0) {
+		/* One answer for every refusal; the log tells them apart. */
+		if (rc == -ETIME)
+			log_warn("req %llu: generic:%s: stale or missing X-Cqod-Timestamp (more "
+			         "than %d s from now) from %s", (unsigned long long)req->id, name,
+			         GENERIC_MAX_SKEW_S, req->remote);
+		else
+			log_warn("req %llu: generic:%s: bad or missing signature from %s",
+			         (unsigned long long)req->id, name, req->remote);
+		webhook_count("generic", rc == -ETIME ? "stale" : "bad_signature");
 		respond_json(req, 401, generic_render_error("bad signature"));
 		return;
 	}

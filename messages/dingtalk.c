@@ -56,6 +56,182 @@ int dingtalk_verify(const char *app_secret, const char *timestamp, const char *s
 	return rc;
 }
 
+#define KEY_LEN 16             /* of the MAC and of the message digest: no collisions */
+#define PRUNE_EVERY_MS 60000
+#define MIN_SLOTS 64
+
+struct sign_entry {
+	uint8_t mac[KEY_LEN];
+	uint8_t msg[KEY_LEN];     /* SHA-256 of source "\n" msgId */
+	int64_t expires_ms;       /* last moment the timestamp passes; 0: empty slot */
+};
+
+/* Open addressing with linear probing; the MACs are HMAC outputs nobody
+ * can choose, so their first bytes are the hash. Entries are removed only
+ * by rebuilding the table, which keeps probing simple. */
+struct dingtalk_signs {
+	struct sign_entry *slots;
+	size_t n_slots;           /* a power of two, at least twice count */
+	size_t count;
+	size_t max;
+	int64_t next_prune_ms;
+};
+
+struct dingtalk_signs *dingtalk_signs_new(size_t max)
+{
+	struct dingtalk_signs *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	s->slots = calloc(MIN_SLOTS, sizeof *s->slots);
+	if (!s->slots) {
+		free(s);
+		return NULL;
+	}
+	s->n_slots = MIN_SLOTS;
+	s->max = max ? max : 1;
+	return s;
+}
+
+void dingtalk_signs_free(struct dingtalk_signs *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	free(s);
+}
+
+static struct sign_entry *slot_for(struct sign_entry *slots, size_t n_slots,
+                                   const uint8_t mac[KEY_LEN])
+{
+	uint64_t h;
+	size_t i;
+
+	memcpy(&h, mac, sizeof h);
+	for (i = (size_t)h & (n_slots - 1);; i = (i + 1) & (n_slots - 1))
+		if (!slots[i].expires_ms || memcmp(slots[i].mac, mac, KEY_LEN) == 0)
+			return &slots[i];
+}
+
+/* Moves the entries still fresh at now_ms, except `skip`, into a table of
+ * n_slots. On ENOMEM the table is unchanged. */
+static int rebuild(struct dingtalk_signs *s, size_t n_slots, int64_t now_ms,
+                   const struct sign_entry *skip)
+{
+	struct sign_entry *slots = calloc(n_slots, sizeof *slots);
+	size_t count = 0;
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_slots; i++) {
+		const struct sign_entry *e = &s->slots[i];
+
+		if (e->expires_ms && e->expires_ms >= now_ms && e != skip) {
+			*slot_for(slots, n_slots, e->mac) = *e;
+			count++;
+		}
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->n_slots = n_slots;
+	s->count = count;
+	return 0;
+}
+
+static const struct sign_entry *closest_to_expiry(const struct dingtalk_signs *s)
+{
+	const struct sign_entry *best = NULL;
+
+	for (size_t i = 0; i < s->n_slots; i++)
+		if (s->slots[i].expires_ms &&
+		    (!best || s->slots[i].expires_ms < best->expires_ms))
+			best = &s->slots[i];
+	return best;
+}
+
+/* Room for one more entry: pruned, the oldest dropped when full, grown. */
+static int make_room(struct dingtalk_signs *s, int64_t now_ms, bool *dropped)
+{
+	int rc = 0;
+
+	if (s->count >= s->max)
+		rc = rebuild(s, s->n_slots, now_ms, NULL);
+	if (rc == 0 && s->count >= s->max) {
+		rc = rebuild(s, s->n_slots, now_ms, closest_to_expiry(s));
+		if (rc == 0 && dropped)
+			*dropped = true;
+	}
+	if (rc == 0 && (s->count + 1) * 2 > s->n_slots)
+		rc = rebuild(s, s->n_slots * 2, now_ms, NULL);
+	return rc;
+}
+
+static int message_key(const char *source, const char *msg_id, uint8_t out[KEY_LEN])
+{
+	uint8_t digest[CRYPTO_SHA256_LEN];
+	struct strbuf sb;
+	char *m;
+	int rc;
+
+	strbuf_init(&sb);
+	strbuf_appendf(&sb, "%s\n%s", source, msg_id);
+	m = strbuf_detach(&sb);
+	if (!m)
+		return -ENOMEM;
+	rc = crypto_sha256(m, strlen(m), digest);
+	free(m);
+	if (rc == 0)
+		memcpy(out, digest, KEY_LEN);
+	return rc;
+}
+
+int dingtalk_signs_claim(struct dingtalk_signs *s, const char *timestamp, const char *sign,
+                         const char *source, const char *msg_id, int64_t now_ms,
+                         bool *dropped)
+{
+	uint8_t mac[KEY_LEN], msg[KEY_LEN];
+	struct sign_entry *e;
+	uint8_t *raw = NULL;
+	size_t raw_len = 0;
+	int64_t ts;
+	int rc;
+
+	if (dropped)
+		*dropped = false;
+	if (parse_ms(timestamp, &ts) < 0 || !sign)
+		return -EINVAL;
+	rc = crypto_base64_decode(sign, strlen(sign), &raw, &raw_len);
+	if (rc < 0)
+		return rc;
+	if (raw_len != CRYPTO_SHA256_LEN) {
+		free(raw);
+		return -EINVAL;
+	}
+	memcpy(mac, raw, KEY_LEN);
+	free(raw);
+	rc = message_key(source, msg_id, msg);
+	if (rc < 0)
+		return rc;
+	if (now_ms >= s->next_prune_ms) {
+		if (rebuild(s, s->n_slots, now_ms, NULL) == 0)
+			s->next_prune_ms = now_ms + PRUNE_EVERY_MS;
+	}
+	e = slot_for(s->slots, s->n_slots, mac);
+	if (e->expires_ms && e->expires_ms >= now_ms)
+		return memcmp(e->msg, msg, KEY_LEN) == 0 ? 0 : -EEXIST;
+	if (!e->expires_ms) {
+		rc = make_room(s, now_ms, dropped);
+		if (rc < 0)
+			return rc;
+		e = slot_for(s->slots, s->n_slots, mac);
+		s->count++;
+	}
+	memcpy(e->mac, mac, KEY_LEN);
+	memcpy(e->msg, msg, KEY_LEN);
+	e->expires_ms = ts + DINGTALK_MAX_SKEW_MS;
+	return 0;
+}
+
 static bool under(const char *url, const char *base)
 {
 	size_t n;
@@ -88,6 +264,93 @@ static const char *member(const cJSON *obj, const char *name, size_t max)
 	return v->valuestring;
 }
 
+#define STAFF_ID_MAX 127   /* what a named user id may hold (handlers/grant.c) */
+#define MENTIONS_MAX 64
+
+/* The length of the white space at p: ASCII blanks and breaks, U+00A0,
+ * U+2005 and U+3000 (chat clients put these around @names); 0 if none. */
+static size_t space_at(const char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		return 1;
+	if (strncmp(p, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (strncmp(p, "\xe2\x80\x85", 3) == 0 || strncmp(p, "\xe3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* The length of the @name token at p (text starts at `text`), or 0. */
+static size_t mention_at(const char *text, const char *p)
+{
+	const char *q = p + 1;
+	bool after_space = p == text || space_at(p - 1) ||
+	                   (p - text >= 2 && space_at(p - 2) == 2) ||
+	                   (p - text >= 3 && space_at(p - 3) == 3);
+
+	if (*p != '@' || !after_space)
+		return 0;
+	while (*q && !space_at(q))
+		q++;
+	return q - p > 1 ? (size_t)(q - p) : 0;
+}
+
+/* A staff id fit to stand for a user in the text: no white space or control
+ * bytes (it would split into two arguments), not too long. */
+static const char *staff_id(const cJSON *user)
+{
+	const char *id = member(user, "staffId", STAFF_ID_MAX);
+
+	for (const unsigned char *p = (const unsigned char *)id; p && *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return NULL;
+	return id;
+}
+
+/* The text with its @names rewritten (see dingtalk.h); NULL on ENOMEM. */
+static char *rewrite_mentions(const char *text, const cJSON *root)
+{
+	const cJSON *at_users = cJSON_GetObjectItemCaseSensitive(root, "atUsers");
+	const cJSON *list = cJSON_IsArray(at_users) ? at_users : NULL;
+	const char *bot = member(root, "chatbotUserId", ID_MAX);
+	const char *ids[MENTIONS_MAX];
+	size_t n_ids = 0, n_names = 0, k = 0;
+	const cJSON *u;
+	struct strbuf sb;
+
+	cJSON_ArrayForEach(u, list) {
+		const char *who = member(u, "dingtalkId", ID_MAX);
+
+		if (bot && who && strcmp(who, bot) == 0)
+			continue;
+		if (n_ids == MENTIONS_MAX)
+			return strdup(text);
+		ids[n_ids++] = staff_id(u);
+	}
+	for (const char *p = text; *p; p++) {
+		size_t n = mention_at(text, p);
+
+		if (n) {
+			n_names++;
+			p += n - 1;
+		}
+	}
+	if (n_ids == 0 || n_names != n_ids)
+		return strdup(text);
+	strbuf_init(&sb);
+	for (const char *p = text; *p;) {
+		size_t n = mention_at(text, p);
+		const char *id = n ? ids[k++] : NULL;
+
+		if (id)
+			strbuf_appendf(&sb, "@%s", id);
+		else
+			strbuf_append(&sb, p, n ? n : 1);
+		p += n ? n : 1;
+	}
+	return strbuf_detach(&sb);
+}
+
 static int decode_text(const cJSON *root, struct dingtalk_msg *out, const char **why)
 {
 	const cJSON *text = cJSON_GetObjectItemCaseSensitive(root, "text");
@@ -100,7 +363,7 @@ static int decode_text(const cJSON *root, struct dingtalk_msg *out, const char *
 	}
 	s = content->valuestring;
 	s += strspn(s, " \t\r\n");
-	out->text = strdup(s);
+	out->text = rewrite_mentions(s, root);
 	return out->text ? 0 : -ENOMEM;
 }
 

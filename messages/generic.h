@@ -1,21 +1,37 @@
 /*
  * The generic webhook adapter: a JSON body
  *   {"msg_id","chat_id","chat_type":"private"|"group","sender_id","sender_name","text"}
- * authenticated by "X-Cqod-Signature: sha256=<hex of HMAC-SHA256(secret, raw body)>".
+ * authenticated by two headers:
+ *   X-Cqod-Timestamp: <unix seconds>
+ *   X-Cqod-Signature: sha256=<hex of HMAC-SHA256(secret, "<timestamp>.<body>")>
  * The reply travels back in the HTTP response as JSON.
+ *
+ * Replays: the signature binds the body to its timestamp, and a timestamp
+ * more than GENERIC_MAX_SKEW_S from our clock is refused, so a captured
+ * request is accepted only within that window; within it the message id
+ * is a duplicate (the inbox keeps ids dedupe_hours, at least 8 h, far
+ * longer than the window).
  */
 #ifndef CQOD_GENERIC_H
 #define CQOD_GENERIC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "chat.h"
 #include "reply.h"
 
-/* 0 when `header` carries the right signature of body; -EACCES otherwise
- * (missing, malformed, or wrong: constant-time compare). */
-int generic_verify(const char *secret, const char *header, const char *body, size_t len);
+#define GENERIC_MAX_SKEW_S 300
+
+/* Checks a request's headers against body at unix time `now`: 0 when
+ * `signature` is "sha256=<hex>" of the HMAC of `timestamp` "." body and
+ * `timestamp` (1 to 12 decimal digits) is within GENERIC_MAX_SKEW_S of now;
+ * -ETIME when the timestamp is missing or malformed, or well signed but
+ * too old or too far ahead; -EACCES when the signature is missing,
+ * malformed or wrong (constant-time compare); -ENOMEM. */
+int generic_verify(const char *secret, const char *timestamp, const char *signature,
+                   const char *body, size_t len, int64_t now);
 
 /* A decoded generic message. Owns its strings (a cJSON tree); msg borrows them. */
 struct generic_msg {

@@ -1,10 +1,12 @@
-"""Writes N signed generic-webhook requests ('signature<TAB>body' lines) that
-query names present in a registry seeded by 'cqoctl seed' (which names record
-k "测试人员%06d", except every 50th, which gets a common name)."""
+"""Writes N signed generic-webhook requests ('timestamp<TAB>signature<TAB>body'
+lines) that query names present in a registry seeded by 'cqoctl seed' (which
+names record k "测试人员%06d", except every 50th, which gets a common name).
+They are stamped now: cqod takes them for 300 seconds."""
 import hashlib
 import hmac
 import json
 import sys
+import time
 
 secret, count, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 population = int(sys.argv[4]) if len(sys.argv) > 4 else 100000
@@ -14,11 +16,12 @@ def person(i):
     k = 1 + i * 7919 % (population - 1)
     return k + 1 if k % 50 == 0 else k
 
+ts = str(int(time.time()))
 with open(path, "w") as f:
     for i in range(count):
         body = json.dumps({"msg_id": "bench-%d" % i, "chat_id": "bench", "chat_type": "private",
                            "sender_id": "bench-admin", "sender_name": "bench",
                            "text": "查询 测试人员%06d" % person(i)},
                           ensure_ascii=False, separators=(",", ":"))
-        sig = "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
-        f.write(sig + "\t" + body + "\n")
+        mac = hmac.new(secret.encode(), (ts + "." + body).encode(), hashlib.sha256).hexdigest()
+        f.write(ts + "\tsha256=" + mac + "\t" + body + "\n")

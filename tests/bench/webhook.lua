@@ -1,6 +1,7 @@
 -- wrk script: POSTs pre-signed generic webhook bodies, each with a unique
 -- message id, so every request runs 查询 for real (no dedupe shortcut).
--- The request file holds one "signature<TAB>body" line per request.
+-- The request file holds one "timestamp<TAB>signature<TAB>body" line per
+-- request (tests/bench/gen_requests.py, stamped just before the run).
 local threads = {}
 local counter = 0
 
@@ -16,9 +17,10 @@ function init(args)
   local i = 0
   for line in io.lines(os.getenv("BENCH_REQUESTS")) do
     if i % nthreads == tid then
-      local sig, body = line:match("^(%S+)\t(.*)$")
+      local ts, sig, body = line:match("^(%d+)\t(%S+)\t(.*)$")
       reqs[#reqs + 1] = wrk.format("POST", "/webhook/generic/bench",
-        {["X-Cqod-Signature"] = sig, ["Content-Type"] = "application/json"}, body)
+        {["X-Cqod-Timestamp"] = ts, ["X-Cqod-Signature"] = sig,
+         ["Content-Type"] = "application/json"}, body)
     end
     i = i + 1
   end

@@ -1,6 +1,7 @@
 /*
- * libFuzzer target for DingTalk's inbound decoders: the JSON body, the
- * timestamp and sign headers, and the sessionWebhook check.
+ * libFuzzer target for DingTalk's inbound decoders: the JSON body (with its
+ * @mentions), the timestamp and sign headers, the registry of signs seen,
+ * and the sessionWebhook check.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,12 +13,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* Small, so inputs reach the full registry's dropping too. */
+	static struct dingtalk_signs *signs;
 	struct dingtalk_msg m;
 	const char *why = NULL;
 	char *buf = malloc(size + 1);
 	char *nl;
 
-	if (!buf)
+	if (!signs)
+		signs = dingtalk_signs_new(4);
+	if (!buf || !signs)
 		abort();
 	memcpy(buf, data, size);
 	buf[size] = '\0';
@@ -32,6 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nl) {
 		*nl = '\0';
 		dingtalk_verify("fuzz-secret", buf, nl + 1, 1700000000000LL);
+		dingtalk_signs_claim(signs, buf, nl + 1, "dingtalk:fuzz", "m", 1700000000000LL,
+		                     NULL);
 	}
 	free(buf);
 	return 0;

@@ -22,7 +22,7 @@ import sqlite3
 import time
 
 from harness import Daemon
-from platforms import FakePlatform, ding_sign
+from platforms import FakePlatform, ding_sign, ding_ts
 
 DING_SECRET = "alliance-ding-secret"
 FEISHU_TOKEN = "alliance-feishu-token"
@@ -150,7 +150,7 @@ class World:
             "senderId": "$:LWCP_v1:$" + sender, "isInAtList": True, "robotCode": "ding-robot",
             "msgtype": "text", "text": {"content": " " + text}, "sessionWebhook": hook,
         }, ensure_ascii=False).encode()
-        ts = str(now)
+        ts = ding_ts()
         status, _, _ = self.d.request("POST", "/webhook/dingtalk/d1", body, {
             "Content-Type": "application/json", "timestamp": ts,
             "sign": ding_sign(ts, DING_SECRET)})

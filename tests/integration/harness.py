@@ -4,6 +4,7 @@ database, and talks to it over HTTP. Used by tests/integration/test_*.py.
 cqod refuses to run as root, so when the tests run as root (CI) the daemon
 is started as the unprivileged user 'nobody' through setpriv, in a temporary
 directory that user owns."""
+import calendar
 import hashlib
 import hmac
 import http.client
@@ -30,8 +31,24 @@ def as_user_prefix():
     return ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"]
 
 
-def sign(body, secret=SECRET):
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signed(body, secret=SECRET, ts=None):
+    """The generic adapter's authentication headers for body (bytes):
+    X-Cqod-Timestamp (now, unless ts is given) and X-Cqod-Signature, the
+    HMAC-SHA256 of "<timestamp>.<body>"."""
+    ts = str(int(time.time())) if ts is None else str(ts)
+    mac = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {"X-Cqod-Timestamp": ts, "X-Cqod-Signature": "sha256=" + mac}
+
+
+def fake_now(value):
+    """CQOD_FAKE_NOW as unix seconds: seconds, or "YYYY-MM-DD[ HH:MM:SS]" in
+    China Standard Time (daemon/clock.c)."""
+    if value.isdigit():
+        return int(value)
+    date, _, clock = value.partition(" ")
+    y, mo, d = (int(x) for x in date.split("-"))
+    h, mi, se = (int(x) for x in (clock or "0:0:0").split(":"))
+    return calendar.timegm((y, mo, d, h, mi, se)) - 8 * 3600
 
 
 class Daemon:
@@ -58,6 +75,7 @@ class Daemon:
         self.port = None
         self.log = []
         self._partial = b""
+        self._skew = 0
 
     def write_config(self, extra=""):
         with open(self.config, "w") as f:
@@ -91,6 +109,8 @@ class Daemon:
         self._partial = b""
         cmd = as_user_prefix() + [os.path.join(self.dir, "cqod"), "-c", self.config]
         cmd += list(args)
+        fake = self.env.get("CQOD_FAKE_NOW")
+        self._skew = fake_now(fake) - int(time.time()) if fake else 0
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=self.env)
         if wait:
@@ -155,14 +175,19 @@ class Daemon:
             c.close()
         return r.status, data, r
 
+    def now(self):
+        """The daemon's clock (pinned by CQOD_FAKE_NOW, then running), to
+        within a second: what its signed timestamps are checked against."""
+        return int(time.time()) + self._skew
+
     def webhook(self, text, msg_id, sender="u-admin", chat_type="private", name="test",
                 secret=SECRET, conn=None, sender_name="测试用户"):
         body = json.dumps({"msg_id": msg_id, "chat_id": "chat-1", "chat_type": chat_type,
                            "sender_id": sender, "sender_name": sender_name,
                            "text": text}, ensure_ascii=False).encode()
         status, data, _ = self.request("POST", "/webhook/generic/" + name, body,
-                                       {"X-Cqod-Signature": sign(body, secret),
-                                        "Content-Type": "application/json"}, conn)
+                                       dict(signed(body, secret, self.now()),
+                                            **{"Content-Type": "application/json"}), conn)
         return status, json.loads(data) if data else None
 
     def signal(self, sig):

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 import time
 import urllib.parse
 
@@ -243,14 +244,35 @@ def ding_sign(ts, secret=DING_SECRET):
     return base64.b64encode(mac.digest()).decode()
 
 
-def ding_body(fake, text="whoami", msg_id="ding-msg-1", conv="1", msgtype="text", hook=None):
+_ding_last = [0]
+_ding_lock = threading.Lock()
+
+
+def ding_ts():
+    """Now in milliseconds, as DingTalk's timestamp header, never twice the
+    same: cqod refuses a sign (a function of the timestamp alone) that comes
+    back with another message, so two test messages must not share one."""
+    with _ding_lock:
+        _ding_last[0] = max(int(time.time() * 1000), _ding_last[0] + 1)
+        return str(_ding_last[0])
+
+
+DING_BOT = "$:bot"
+
+
+def ding_body(fake, text="whoami", msg_id="ding-msg-1", conv="1", msgtype="text", hook=None,
+              at_users=None, sender="staff-1"):
+    """A DingTalk robot message; at_users lists the mentioned users as
+    DingTalk does ({"dingtalkId"[, "staffId"]}, the bot's own entry first)."""
     now = int(time.time() * 1000)
-    b = {"conversationId": "cid-test", "chatbotCorpId": "dingcorp", "chatbotUserId": "$:bot",
-         "msgId": msg_id, "senderNick": "测试", "isAdmin": False, "senderStaffId": "staff-1",
+    b = {"conversationId": "cid-test", "chatbotCorpId": "dingcorp", "chatbotUserId": DING_BOT,
+         "msgId": msg_id, "senderNick": "测试", "isAdmin": False, "senderStaffId": sender,
          "sessionWebhookExpiredTime": now + 90 * 60 * 1000, "createAt": now,
          "senderCorpId": "dingcorp", "conversationType": conv, "senderId": "$:LWCP_v1:$x",
          "isInAtList": True, "robotCode": "ding-robot", "msgtype": msgtype,
          "sessionWebhook": hook or fake.base + "/robot/sendBySession?session=s-" + msg_id}
+    if at_users is not None:
+        b["atUsers"] = at_users
     if msgtype == "text":
         b["text"] = {"content": " " + text}
     else:
@@ -259,7 +281,7 @@ def ding_body(fake, text="whoami", msg_id="ding-msg-1", conv="1", msgtype="text"
 
 
 def ding_post(d, body, ts=None, sign=None, name="d1"):
-    ts = ts if ts is not None else str(int(time.time() * 1000))
+    ts = ts if ts is not None else ding_ts()
     headers = {"Content-Type": "application/json; charset=utf-8", "timestamp": ts,
                "sign": sign if sign is not None else ding_sign(ts)}
     return d.request("POST", "/webhook/dingtalk/" + name, body, headers)

@@ -1,4 +1,6 @@
 """The foundation end to end: the real daemon over HTTP and on a console."""
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -8,7 +10,7 @@ import subprocess
 import threading
 import time
 
-from harness import ROOT, BUILD, Daemon, raw_connect, recv_all, sign, as_user_prefix
+from harness import ROOT, BUILD, SECRET, Daemon, raw_connect, recv_all, signed, as_user_prefix
 
 
 def grant_admin(d, user="u-admin"):
@@ -63,13 +65,64 @@ def test_bad_signature_is_401_and_runs_nothing():
         assert not [l for l in d.drain_log() if "test-secret" in l]
 
 
+def test_generic_replay_and_old_scheme_refused():
+    """The signature covers the timestamp: a captured request is a duplicate
+    while its timestamp is fresh and refused once it is 300 s old; the old
+    body-only signature is refused; re-signed with a fresh timestamp, a
+    handled msg_id is a duplicate. Every refusal has the bad signature's
+    status and body."""
+    with Daemon() as d:
+        grant_admin(d)
+        d.start()
+        url = "/webhook/generic/test"
+        _, bad_sig, _ = d.request("POST", url, b"{}", {"X-Cqod-Timestamp": str(int(time.time())),
+                                                       "X-Cqod-Signature": "sha256=" + "0" * 64})
+        assert json.loads(bad_sig) == {"ok": False, "error": "bad signature"}
+        body = json.dumps({"msg_id": "rp-1", "chat_id": "c1", "chat_type": "private",
+                           "sender_id": "u-admin", "sender_name": "管理员",
+                           "text": "查询 张三"}, ensure_ascii=False).encode()
+        now = int(time.time())
+        captured = signed(body, ts=now - 299)    # one second left in the window
+        status, data, _ = d.request("POST", url, body, captured)
+        first = json.loads(data)
+        assert status == 200 and not first["duplicate"] and "张三" in first["reply"]["text"]
+        deadline = time.monotonic() + 5
+        while True:
+            status, data, _ = d.request("POST", url, body, captured)
+            if status != 200 or time.monotonic() > deadline:
+                break
+            assert json.loads(data)["duplicate"]
+            time.sleep(0.2)
+        assert (status, data) == (401, bad_sig), (status, data)
+        old_scheme = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        refusals = [
+            signed(body, ts=now - 400),                              # stamped long ago
+            signed(body, ts=now + 400),                              # stamped ahead
+            {"X-Cqod-Signature": signed(body)["X-Cqod-Signature"]},  # no timestamp
+            {"X-Cqod-Timestamp": "%d.5" % now,
+             "X-Cqod-Signature": signed(body, ts="%d.5" % now)["X-Cqod-Signature"]},
+            {"X-Cqod-Timestamp": str(now), "X-Cqod-Signature": old_scheme},
+        ]
+        for headers in refusals:
+            status, data, _ = d.request("POST", url, body, headers)
+            assert (status, data) == (401, bad_sig), (headers, status, data)
+        d.wait_log("stale or missing X-Cqod-Timestamp")
+        # The captured body again, signed now: its id ran once already.
+        status, data, _ = d.request("POST", url, body, signed(body))
+        again = json.loads(data)
+        assert status == 200 and again["duplicate"] and again["reply"] == first["reply"], again
+        text = d.request("GET", "/metrics")[1].decode()
+        assert 'cqod_inbound_messages_total{platform="generic",outcome="stale"} 5' in text, text
+        assert 'cqod_inbound_messages_total{platform="generic",outcome="bad_signature"} 2' in text
+
+
 def test_malformed_bodies_are_400():
     with Daemon() as d:
         d.start()
         for payload in (b"not json", b"[]", b'{"msg_id":"1"}',
                         b'{"msg_id":"1","chat_id":"c","chat_type":"room","sender_id":"s","text":"x"}'):
             status, data, _ = d.request("POST", "/webhook/generic/test", payload,
-                                        {"X-Cqod-Signature": sign(payload)})
+                                        signed(payload))
             assert status == 400, (payload, status)
             assert json.loads(data)["ok"] is False
 
@@ -138,7 +191,7 @@ def test_oversized_body_is_413():
         d.start()
         big = b'{"text":"' + b"x" * 10000 + b'"}'
         status, _, _ = d.request("POST", "/webhook/generic/test", big,
-                                 {"X-Cqod-Signature": sign(big)})
+                                 signed(big))
         assert status == 413
         assert d.request("GET", "/healthz")[0] == 200
 

@@ -44,8 +44,8 @@ import time
 
 from chaos import (RETRIABLE, Ledger, LivePoller, Supervised, Tmpfs, call, drive, join_all,
                    kill_loop)
-from harness import NOBODY, Daemon, sign
-from platforms import (FakePlatform, ding_body, ding_sign, feishu_event, platform_config,
+from harness import NOBODY, Daemon, signed
+from platforms import (FakePlatform, ding_body, ding_sign, ding_ts, feishu_event, platform_config,
                        wecom_encrypt, wecom_envelope, wecom_inner, wecom_open_reply,
                        wecom_query, xml_field, WECOM_AES, WECOM_CORP)
 
@@ -157,8 +157,8 @@ def generic_attempt(sup, bodies, timeout=10.0):
         body = bodies[key]
         try:
             status, data, _ = call(state, sup, "POST", "/webhook/generic/test", body,
-                                   {"X-Cqod-Signature": sign(body),
-                                    "Content-Type": "application/json"}, timeout)
+                                   dict(signed(body), **{"Content-Type": "application/json"}),
+                                   timeout)
         except RETRIABLE as e:
             return "retry", "no answer (%s)" % type(e).__name__
         try:
@@ -451,7 +451,7 @@ def ding_attempt(sup, bodies):
     but 200 is final (and counted: a transient failure must close the
     connection instead)."""
     def attempt(state, key):
-        ts = str(int(time.time() * 1000))
+        ts = ding_ts()
         try:
             status, data, _ = call(state, sup, "POST", "/webhook/dingtalk/d1", bodies[key],
                                    {"Content-Type": "application/json; charset=utf-8",
@@ -758,13 +758,13 @@ def test_locked_database_tells_every_platform_to_retry():
             def request(p):
                 """(path, body, headers) of one try, signed now."""
                 if p == "generic":
-                    return "/webhook/generic/test", gbody, {
-                        "X-Cqod-Signature": sign(gbody), "Content-Type": "application/json"}
+                    return "/webhook/generic/test", gbody, dict(
+                        signed(gbody), **{"Content-Type": "application/json"})
                 if p == "wecom":
                     return ("/webhook/wecom/w1?" + wecom_query(wenc), wecom_envelope(wenc),
                             {"Content-Type": "text/xml"})
                 if p == "dingtalk":
-                    ts = str(int(time.time() * 1000))
+                    ts = ding_ts()
                     return "/webhook/dingtalk/d1", dbody, {
                         "Content-Type": "application/json", "timestamp": ts,
                         "sign": ding_sign(ts)}

@@ -5,7 +5,7 @@ import json
 import re
 import sqlite3
 
-from harness import Daemon, sign
+from harness import Daemon, signed
 
 
 def metrics(d):
@@ -45,8 +45,8 @@ def signed_post(d, text, msg_id, secret=None):
     body = json.dumps({"msg_id": msg_id, "chat_id": "c-1", "chat_type": "private",
                        "sender_id": "u-admin", "sender_name": "测试", "text": text},
                       ensure_ascii=False).encode()
-    sig = sign(body) if secret is None else sign(body, secret)
-    return d.request("POST", "/webhook/generic/test", body, {"X-Cqod-Signature": sig})
+    headers = signed(body) if secret is None else signed(body, secret)
+    return d.request("POST", "/webhook/generic/test", body, headers)
 
 
 def test_healthz_ready_and_livez():

@@ -15,6 +15,7 @@ import subprocess
 import time
 
 from harness import ROOT, Daemon
+from platforms import ding_ts
 
 APP_SECRET = "outbound-ding-secret"
 FEISHU_SECRET = "outbound-feishu-secret"
@@ -109,7 +110,7 @@ def ding_post(d, msg_id, expired):
         "sessionWebhook": "https://oapi.dingtalk.com/robot/sendBySession?session=old",
         "sessionWebhookExpiredTime": now - 60000 if expired else now + 5400000,
     }, ensure_ascii=False).encode()
-    ts = str(now)
+    ts = ding_ts()
     sign = base64.b64encode(hmac.new(APP_SECRET.encode(), ("%s\n%s" % (ts, APP_SECRET)).encode(),
                                      hashlib.sha256).digest()).decode()
     status, _, _ = d.request("POST", "/webhook/dingtalk/d", body,

@@ -5,11 +5,12 @@ Feishu's reply API). Every refused request must run nothing."""
 import base64
 import json
 import os
+import sqlite3
 import time
 
-from platforms import (FEISHU_TOKEN, WECOM2_AES, WECOM2_CORP, WECOM2_TOKEN, WECOM_AES,
+from platforms import (DING_BOT, FEISHU_TOKEN, WECOM2_AES, WECOM2_CORP, WECOM2_TOKEN, WECOM_AES,
                        WECOM_CORP, FakePlatform, assert_no_secrets, ding_body, ding_post,
-                       ding_sign, feishu_encrypt, feishu_encrypted_body, feishu_event,
+                       ding_sign, ding_ts, feishu_encrypt, feishu_encrypted_body, feishu_event,
                        feishu_post, feishu_sign, metric, start, wecom_encrypt, wecom_envelope,
                        wecom_inner, wecom_open_reply, wecom_post, wecom_query, xml_field)
 
@@ -251,6 +252,58 @@ def test_dingtalk_bad_input_runs_nothing():
         assert ding_post(d, body)[0] == 200
         fake.wait_requests("/robot/sendBySession")
         assert_no_secrets(d)
+
+
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def test_dingtalk_sign_replayed_with_another_message_is_refused():
+    """DingTalk's sign covers only the timestamp: a captured header pair
+    authenticates the message it came with (sent again, a duplicate), never
+    another one, also when its Base64 is spelled differently."""
+    with FakePlatform() as fake, start(fake) as d:
+        ts = ding_ts()
+        sign = ding_sign(ts)
+        first = ding_body(fake, "whoami", "dm-r1")
+        assert ding_post(d, first, ts=ts, sign=sign)[0] == 200
+        fake.wait_requests("/robot/sendBySession")
+        forged = ding_body(fake, "查询 张三", "dm-r2")
+        status, data, _ = ding_post(d, forged, ts=ts, sign=sign)
+        assert status == 401, data
+        # The last Base64 digit carries two unused bits: the same MAC.
+        alias = sign[:42] + B64[B64.index(sign[42]) ^ 1] + sign[43:]
+        assert alias != sign and base64.b64decode(alias) == base64.b64decode(sign)
+        assert ding_post(d, forged, ts=ts, sign=alias)[0] == 401
+        d.wait_log("sign already used by another message")
+        # The same request again is a platform retry: dedupe answers it.
+        assert ding_post(d, first, ts=ts, sign=sign)[0] == 200
+        assert metric(d, "dingtalk", "duplicate") == 1
+        # The refused message was not recorded: signed anew, it runs.
+        assert ding_post(d, forged)[0] == 200
+        fake.wait_requests("/robot/sendBySession", 2)
+        assert metric(d, "dingtalk", "accepted") == 2
+        assert metric(d, "dingtalk", "replayed") == 2
+        assert len(fake.requests("/robot/sendBySession")) == 2
+
+
+def test_dingtalk_group_mentions_become_staff_ids():
+    """授权 @张三 in a DingTalk group grants the role to the staff id DingTalk
+    lists in atUsers, in the order of the @names (the bot's own entry
+    dropped); an outsider (no staff id) keeps the typed @name."""
+    with FakePlatform() as fake, start(fake) as d:
+        d.ctl("grant", "dingtalk", "staff-1", "admin")
+        at = [{"dingtalkId": DING_BOT},
+              {"dingtalkId": "$:LWCP_v1:$outsider"},
+              {"dingtalkId": "$:LWCP_v1:$zs", "staffId": "zhangsan01"}]
+        body = ding_body(fake, "@外援 授权 @张三 办事员 371302", "dm-at1", conv="2",
+                         at_users=at)
+        assert ding_post(d, body)[0] == 200
+        reqs = fake.wait_requests("/robot/sendBySession")
+        assert "zhangsan01" in reqs[0]["body"], reqs[0]["body"]
+        with sqlite3.connect(d.db) as db:
+            ids = db.execute("SELECT user_id, role, scope_region FROM identities "
+                             "WHERE platform = 'dingtalk' ORDER BY user_id").fetchall()
+        assert ids == [("staff-1", "admin", None), ("zhangsan01", "clerk", "371302")], ids
 
 
 # --- Feishu ----------------------------------------------------------------

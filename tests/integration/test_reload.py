@@ -8,7 +8,7 @@ import re
 import signal
 import subprocess
 
-from harness import as_user_prefix, SECRET, Daemon, sign
+from harness import as_user_prefix, SECRET, Daemon, signed
 
 KEEPING = "; keeping the running configuration"
 
@@ -30,7 +30,7 @@ def status_of(d, name, secret, msg_id):
     body = json.dumps({"msg_id": msg_id, "chat_id": "c1", "chat_type": "private",
                        "sender_id": "u1", "sender_name": "张", "text": "我是谁"}).encode()
     return d.request("POST", "/webhook/generic/" + name, body,
-                     {"X-Cqod-Signature": sign(body, secret)})[0]
+                     signed(body, secret))[0]
 
 
 def refused(d, text, why):

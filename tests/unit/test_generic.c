@@ -1,4 +1,4 @@
-/* The generic adapter: HMAC signature check, body decoding, reply JSON. */
+/* The generic adapter: the timestamped HMAC signature, body decoding, reply JSON. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,47 +14,90 @@
 #include "../../messages/generic.h"
 
 #define BODY "{\"msg_id\":\"1\",\"chat_id\":\"c\",\"chat_type\":\"group\",\"sender_id\":\"s\",\"text\":\"查询 张三\"}"
-/* echo -n "$BODY" | openssl dgst -sha256 -hmac key  (computed independently) */
-#define GOOD "sha256=%s"
+#define NOW 1700000000LL
+#define TS "1700000000"
 
-static void sig_for(const char *key, const char *body, char *out, size_t len)
+/* "sha256=" and the hex HMAC-SHA256 of msg, by the openssl tool. */
+static void hex_hmac(const char *key, const char *msg, char *out, size_t len)
 {
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "printf '%%s' '%s' | openssl dgst -sha256 -hmac '%s' -r", body, key);
+	snprintf(cmd, sizeof cmd, "printf '%%s' '%s' | openssl dgst -sha256 -hmac '%s' -r", msg, key);
 	FILE *p = popen(cmd, "r");
 	char hex[65] = {0};
 	assert_non_null(p);
 	assert_int_equal(fscanf(p, "%64s", hex), 1);
 	pclose(p);
-	snprintf(out, len, GOOD, hex);
+	snprintf(out, len, "sha256=%s", hex);
+}
+
+/* The signature of body at ts, computed independently of cqod. */
+static void sig_for(const char *key, const char *ts, const char *body, char *out, size_t len)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s.%s", ts, body);
+	hex_hmac(key, msg, out, len);
+}
+
+static int verify(const char *key, const char *ts, const char *sig, size_t len, int64_t now)
+{
+	return generic_verify(key, ts, sig, BODY, len, now);
 }
 
 static void test_verify_accepts_independent_hmac(void **state)
 {
 	char sig[128];
 	(void)state;
-	sig_for("key", BODY, sig, sizeof sig);
-	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY)), 0);
+	sig_for("key", TS, BODY, sig, sizeof sig);
+	assert_int_equal(verify("key", TS, sig, strlen(BODY), NOW), 0);
+	/* Anywhere within 300 s of our clock, either side. */
+	assert_int_equal(verify("key", TS, sig, strlen(BODY), NOW + 300), 0);
+	assert_int_equal(verify("key", TS, sig, strlen(BODY), NOW - 300), 0);
 }
 
 static void test_verify_rejects(void **state)
 {
 	char sig[128];
 	(void)state;
-	sig_for("key", BODY, sig, sizeof sig);
-	assert_int_equal(generic_verify("other", sig, BODY, strlen(BODY)), -EACCES);
-	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY) - 1), -EACCES);
-	assert_int_equal(generic_verify("key", NULL, BODY, strlen(BODY)), -EACCES);
-	assert_int_equal(generic_verify("key", "", BODY, strlen(BODY)), -EACCES);
-	assert_int_equal(generic_verify("key", sig + 7, BODY, strlen(BODY)), -EACCES);
+	sig_for("key", TS, BODY, sig, sizeof sig);
+	assert_int_equal(verify("other", TS, sig, strlen(BODY), NOW), -EACCES);
+	assert_int_equal(verify("key", TS, sig, strlen(BODY) - 1, NOW), -EACCES);
+	assert_int_equal(verify("key", TS, NULL, strlen(BODY), NOW), -EACCES);
+	assert_int_equal(verify("key", TS, "", strlen(BODY), NOW), -EACCES);
+	assert_int_equal(verify("key", TS, sig + 7, strlen(BODY), NOW), -EACCES);
 	sig[strlen(sig) - 1] = sig[strlen(sig) - 1] == '0' ? '1' : '0';
-	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY)), -EACCES);
-	assert_int_equal(generic_verify("key", "sha256=zz", BODY, strlen(BODY)), -EACCES);
+	assert_int_equal(verify("key", TS, sig, strlen(BODY), NOW), -EACCES);
+	assert_int_equal(verify("key", TS, "sha256=zz", strlen(BODY), NOW), -EACCES);
 	/* Uppercase hex is the same signature. */
-	sig_for("key", BODY, sig, sizeof sig);
+	sig_for("key", TS, BODY, sig, sizeof sig);
 	for (char *p = sig + 7; *p; p++)
 		*p = (char)(*p >= 'a' && *p <= 'f' ? *p - 32 : *p);
-	assert_int_equal(generic_verify("key", sig, BODY, strlen(BODY)), 0);
+	assert_int_equal(verify("key", TS, sig, strlen(BODY), NOW), 0);
+}
+
+static void test_verify_binds_the_timestamp(void **state)
+{
+	char sig[128], old[128];
+	(void)state;
+	sig_for("key", TS, BODY, sig, sizeof sig);
+	/* A captured request is refused once its timestamp is 301 s off. */
+	assert_int_equal(verify("key", TS, sig, strlen(BODY), NOW + 301), -ETIME);
+	assert_int_equal(verify("key", TS, sig, strlen(BODY), NOW - 301), -ETIME);
+	/* Another timestamp with the captured signature is not signed. */
+	assert_int_equal(verify("key", "1700000100", sig, strlen(BODY), NOW), -EACCES);
+	assert_int_equal(verify("key", "01700000000", sig, strlen(BODY), NOW), -EACCES);
+	/* Missing or malformed timestamps. */
+	assert_int_equal(verify("key", NULL, sig, strlen(BODY), NOW), -ETIME);
+	assert_int_equal(verify("key", "", sig, strlen(BODY), NOW), -ETIME);
+	assert_int_equal(verify("key", "1700000000.5", sig, strlen(BODY), NOW), -ETIME);
+	assert_int_equal(verify("key", "-1700000000", sig, strlen(BODY), NOW), -ETIME);
+	assert_int_equal(verify("key", " 1700000000", sig, strlen(BODY), NOW), -ETIME);
+	assert_int_equal(verify("key", "1700000000000", sig, strlen(BODY), NOW), -ETIME);
+	/* The old scheme, a signature over the body alone, is not accepted. */
+	hex_hmac("key", BODY, old, sizeof old);
+	assert_int_equal(verify("key", TS, old, strlen(BODY), NOW), -EACCES);
+	/* An empty body is signed as "<timestamp>.". */
+	sig_for("key", TS, "", sig, sizeof sig);
+	assert_int_equal(generic_verify("key", TS, sig, "", 0, NOW), 0);
 }
 
 static void test_decode_ok(void **state)
@@ -126,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verify_accepts_independent_hmac),
 		cmocka_unit_test(test_verify_rejects),
+		cmocka_unit_test(test_verify_binds_the_timestamp),
 		cmocka_unit_test(test_decode_ok),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_render_reply_json),
