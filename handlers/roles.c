@@ -34,6 +34,17 @@ static void describe(const struct store_identity_row *row, enum role r, char *bu
 	}
 }
 
+/* The row's tenant, or that it is still pending and where it will be set. */
+static void tenant_note(const struct store_identity_row *row, char *buf, size_t len)
+{
+	if (row->id.tenant[0])
+		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
+	else if (row->id.instance[0])
+		snprintf(buf, len, TXT_ROLES_PENDING, row->id.instance);
+	else
+		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
+}
+
 static int roles_run(struct cmd_ctx *ctx)
 {
 	struct store_identity_row rows[PAGE_SIZE];
@@ -54,15 +65,16 @@ static int roles_run(struct cmd_ctx *ctx)
 	}
 	reply_set_title(ctx->reply, TXT_ROLES_TITLE, total);
 	for (size_t i = 0; i < n; i++) {
-		char name[96] = "", detail[256];
+		char name[96] = "", detail[256], tenant[256];
 		enum role r = ROLE_GUEST;
 
 		role_parse(rows[i].id.role, &r);
 		describe(&rows[i], r, detail, sizeof detail);
+		tenant_note(&rows[i], tenant, sizeof tenant);
 		if (rows[i].display_name[0])
 			snprintf(name, sizeof name, TXT_ROLES_USER_NAME, rows[i].display_name);
 		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform,
-		               rows[i].user_id, name, role_display(r), detail);
+		               rows[i].user_id, name, role_display(r), detail, tenant);
 	}
 	handler_page_note(ctx, n, total);
 	return HANDLER_OK;

@@ -44,6 +44,10 @@ static int whoami_run(struct cmd_ctx *ctx)
 	reply_set_title(r, TXT_WHOAMI_TITLE);
 	reply_add_field(r, TXT_WHOAMI_PLATFORM, "%s%s%s", m->platform, m->instance ? ":" : "",
 	                m->instance ? m->instance : "");
+	/* The organisation the platform vouched for: with the user id, who
+	 * this person is to cqod (an admin grants by both). */
+	if (m->tenant)
+		reply_add_field(r, TXT_WHOAMI_TENANT, "%s", m->tenant);
 	if (m->sender_name && m->sender_name[0])
 		reply_add_field(r, TXT_WHOAMI_USER, "%s（%s）", m->sender_name, m->sender_id);
 	else

@@ -67,8 +67,10 @@ struct feishu_event {
  * only receives group messages that @-mention it, and a command starts by
  * addressing it; Feishu does not tell which mention is the bot) is removed,
  * every other becomes "@<open_id>" so commands can name users by id.
- * msg: platform "feishu", `instance` (borrowed), sender_id = the sender's
- * open_id, msg_id = event_id, reply_handle = message_id (reply API).
+ * msg: platform "feishu", `instance` (borrowed), tenant = header.tenant_key
+ * (required for a message), sender_id = the sender's open_id (per app: the
+ * same person under two apps is two identities), msg_id = event_id,
+ * reply_handle = message_id (reply API).
  * On error returns -EINVAL with *why a static English reason, or -ENOMEM;
  * free with feishu_event_free either way. */
 int feishu_decode(const char *json, size_t len, const char *instance,
