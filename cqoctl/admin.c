@@ -5,18 +5,22 @@
  * region, alliance or person must exist; the last admin stays an admin);
  * the answers are the chat's texts.
  *
- * grant writes through store_identity_set without an audit row, as cqoctl
- * always has (store.h); revoke is audited by store_identity_revoke, actor
- * cqoctl and the Unix user.
+ * The user is named in <platform>:<instance> (the plain platform where the
+ * configuration has exactly one instance of it): the instance tells the
+ * tenant (tenant.h) where the configuration knows it, else the identity is
+ * pending on that instance until its first message (store.h). grant and
+ * revoke are audited like the chat's, actor cqoctl and the Unix user.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../daemon/config.h"
 #include "../daemon/store.h"
 #include "../daemon/store_alliance.h"
 #include "../daemon/store_identity.h"
+#include "../daemon/tenant.h"
 #include "../handlers/handler.h"
 #include "../handlers/validate.h"
 #include "../messages/text.h"
@@ -82,23 +86,124 @@ static int resolve(struct ctl *c, enum role r, const char *arg, struct store_ide
 	}
 }
 
-/* -EPERM when (platform, user) is the last admin and would stop being one. */
-static int last_admin(struct ctl *c, const char *platform, const char *user, enum role r)
-{
-	struct store_identity cur;
-	int admins, rc = store_identity_get(c->st, platform, user, &cur);
+/* Where a user is named: "platform[:instance]" resolved against the
+ * configuration. */
+struct target {
+	char platform[16];
+	const char *instance;   /* NULL: the console */
+	const char *tenant;     /* NULL: pending until the user's first message */
+};
 
-	if (rc == -ENOENT || (rc == 0 && (strcmp(cur.role, "admin") != 0 || r == ROLE_ADMIN)))
-		return 0;
-	if (rc < 0 || (rc = store_identity_count_admins(c->st, &admins)) < 0)
-		return rc;
-	return admins <= 1 ? -EPERM : 0;
+/* The instances of `platform` in cfg as "a、b" into buf; their number. */
+static size_t instance_list(const struct config *cfg, const char *platform, char *buf,
+                            size_t len)
+{
+	size_t n = 0, used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; cfg && i < cfg->n_instances; i++) {
+		const struct config_instance *ci = &cfg->instances[i];
+
+		if (strcmp(ci->platform, platform) != 0)
+			continue;
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s:%s",
+			                         n ? TXT_LIST_SEP : "", platform, ci->name);
+		n++;
+	}
+	return n;
+}
+
+/* Resolves argv's "platform[:instance]". Returns CTL_OK or the exit status
+ * after one line. */
+static int target_parse(struct ctl *c, const char *cmd, const char *spec, struct target *t)
+{
+	const char *colon = strchr(spec, ':');
+	size_t plen = colon ? (size_t)(colon - spec) : strlen(spec);
+	const struct config_instance *ci = NULL;
+	char list[512];
+
+	memset(t, 0, sizeof *t);
+	if (plen == 0 || plen >= sizeof t->platform)
+		return ctl_usage(cmd, TXT_CTL_UNKNOWN_PLATFORM, spec);
+	memcpy(t->platform, spec, plen);
+	if (strcmp(t->platform, "console") == 0 && !colon) {
+		t->tenant = "console";
+		return CTL_OK;
+	}
+	if (!tenant_chat_platform(t->platform))
+		return ctl_usage(cmd, TXT_CTL_UNKNOWN_PLATFORM, spec);
+	size_t n = instance_list(c->cfg, t->platform, list, sizeof list);
+	if (colon) {
+		ci = config_instance_find(c->cfg, t->platform, colon + 1);
+		if (!ci && n)
+			return ctl_fail(cmd, TXT_CTL_UNKNOWN_INSTANCE, spec, list);
+		if (!ci)
+			return ctl_fail(cmd, TXT_CTL_NO_INSTANCE, spec, t->platform);
+	} else {
+		if (n == 0)
+			return ctl_fail(cmd, TXT_CTL_NO_INSTANCE, spec, t->platform);
+		if (n > 1)
+			return ctl_fail(cmd, TXT_CTL_AMBIGUOUS_INSTANCE, t->platform, list);
+		for (size_t i = 0; !ci && i < c->cfg->n_instances; i++)
+			if (strcmp(c->cfg->instances[i].platform, t->platform) == 0)
+				ci = &c->cfg->instances[i];
+	}
+	t->instance = ci->name;
+	t->tenant = tenant_of_instance(ci);
+	return CTL_OK;
+}
+
+static struct store_identity_key target_key(const struct target *t, const char *user)
+{
+	return (struct store_identity_key){.platform = t->platform, .tenant = t->tenant,
+	                                   .user_id = user, .instance = t->instance};
+}
+
+/* Settles pending identities first (the daemon does at start), so a grant
+ * finds the row it would settle, then runs fn's change; one transaction. */
+static int in_txn(struct ctl *c, int (*fn)(struct ctl *c, void *arg), void *arg)
+{
+	int rc = store_begin(c->st);
+
+	if (rc == 0)
+		rc = tenant_settle(c->st, c->cfg, NULL);
+	if (rc == 0)
+		rc = fn(c, arg);
+	if (rc == 0)
+		rc = store_commit(c->st);
+	if (rc < 0)
+		store_rollback(c->st);
+	return rc;
+}
+
+struct change {
+	struct store_identity_key key;
+	const struct store_identity *id;   /* NULL: revoke */
+	struct store_identity cur;         /* revoke: the role it had */
+	const char *command;
+};
+
+static int change_run(struct ctl *c, void *arg)
+{
+	struct change *ch = arg;
+	struct store_actor actor;
+	int rc = 0;
+
+	ctl_actor(c, ch->command, &actor);
+	if (!ch->id)
+		rc = store_identity_get(c->st, &ch->key, &ch->cur);
+	if (rc == 0)
+		rc = ch->id ? store_identity_grant(c->st, &actor, &ch->key, ch->id)
+		            : store_identity_revoke(c->st, &actor, &ch->key);
+	return rc;
 }
 
 int ctl_cmd_grant(struct ctl *c, int argc, char **argv)
 {
 	struct store_identity id = {0};
 	char detail[256], who[192];
+	struct target t;
 	const char *user;
 	enum role r;
 
@@ -114,21 +219,17 @@ int ctl_cmd_grant(struct ctl *c, int argc, char **argv)
 		return ctl_usage("grant", "%s", r == ROLE_CLERK ? TXT_GRANT_NEED_REGION
 		                                : r == ROLE_ORGANIZER ? TXT_GRANT_NEED_ALLIANCE
 		                                                      : TXT_CTL_GRANT_PERSON);
-	int rc = resolve(c, r, argc == 5 ? argv[4] : "", &id, detail, sizeof detail);
+	int rc = target_parse(c, "grant", argv[1], &t);
+	if (rc != CTL_OK)
+		return rc;
+	rc = resolve(c, r, argc == 5 ? argv[4] : "", &id, detail, sizeof detail);
 	if (rc != CTL_OK)
 		return rc;
 	snprintf(who, sizeof who, "%s:%s", argv[1], user);
 	snprintf(id.role, sizeof id.role, "%s", role_name(r));
-	/* The last-admin check and the change in one transaction. */
-	if ((rc = store_begin(c->st)) < 0)
-		return ctl_store_fail("grant", rc);
-	rc = last_admin(c, argv[1], user, r);
-	if (rc == 0)
-		rc = store_identity_set(c->st, argv[1], user, NULL, &id);
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	snprintf(id.instance, sizeof id.instance, "%s", t.instance ? t.instance : "");
+	struct change ch = {.key = target_key(&t, user), .id = &id, .command = "grant"};
+	rc = in_txn(c, change_run, &ch);
 	if (rc == -EPERM)
 		return ctl_fail("grant", TXT_GRANT_LAST_ADMIN, who);
 	if (rc < 0)
@@ -139,9 +240,8 @@ int ctl_cmd_grant(struct ctl *c, int argc, char **argv)
 
 int ctl_cmd_revoke(struct ctl *c, int argc, char **argv)
 {
-	struct store_identity cur;
-	struct store_actor actor;
 	char who[192];
+	struct target t;
 	const char *user;
 	enum role r;
 
@@ -149,18 +249,12 @@ int ctl_cmd_revoke(struct ctl *c, int argc, char **argv)
 		return ctl_usage("revoke", TXT_CTL_ARGS);
 	if (!(user = user_arg(argv[2])))
 		return ctl_usage("revoke", TXT_GRANT_BAD_USER, USER_ID_MAX);
+	int rc = target_parse(c, "revoke", argv[1], &t);
+	if (rc != CTL_OK)
+		return rc;
 	snprintf(who, sizeof who, "%s:%s", argv[1], user);
-	int rc = store_begin(c->st);
-	if (rc == 0)
-		rc = store_identity_get(c->st, argv[1], user, &cur);
-	if (rc == 0) {
-		ctl_actor(c, "revoke", &actor);
-		rc = store_identity_revoke(c->st, &actor, argv[1], user);
-	}
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	struct change ch = {.key = target_key(&t, user), .command = "revoke"};
+	rc = in_txn(c, change_run, &ch);
 	if (rc == -ENOENT)
 		return ctl_fail("revoke", TXT_REVOKE_NONE, who);
 	if (rc == -EPERM)
@@ -168,8 +262,20 @@ int ctl_cmd_revoke(struct ctl *c, int argc, char **argv)
 	if (rc < 0)
 		return ctl_store_fail("revoke", rc);
 	printf(TXT_REVOKE_DONE "\n", who,
-	       role_parse(cur.role, &r) == 0 ? role_display(r) : cur.role);
+	       role_parse(ch.cur.role, &r) == 0 ? role_display(r) : ch.cur.role);
 	return CTL_OK;
+}
+
+/* The row's tenant, or that it is still pending and where it will be set
+ * (as the chat's 角色). */
+static void tenant_note(const struct store_identity_row *row, char *buf, size_t len)
+{
+	if (row->id.tenant[0])
+		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
+	else if (row->id.instance[0])
+		snprintf(buf, len, TXT_ROLES_PENDING, row->id.instance);
+	else
+		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
 }
 
 static void describe(const struct store_identity_row *row, enum role r, char *buf, size_t len)
@@ -237,18 +343,19 @@ int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 			printf(TXT_ROLES_TITLE "\n", total);
 		for (size_t i = 0; i < n; i++) {
 			char name[96] = "", clean[sizeof rows[i].display_name];
-			char user[sizeof rows[i].user_id], detail[256];
+			char user[sizeof rows[i].user_id], detail[256], tenant[256];
 			enum role ri = ROLE_GUEST;
 
 			role_parse(rows[i].id.role, &ri);
 			describe(&rows[i], ri, detail, sizeof detail);
+			tenant_note(&rows[i], tenant, sizeof tenant);
 			/* Names came from chat messages: no line breaks, and no escape
 			 * sequences for the administrator's terminal. */
 			if (textclean_line(clean, sizeof clean, rows[i].display_name))
 				snprintf(name, sizeof name, TXT_ROLES_USER_NAME, clean);
 			textclean_line(user, sizeof user, rows[i].user_id);
 			printf(TXT_ROLES_LINE "\n", shown + i + 1, rows[i].platform, user, name,
-			       role_display(ri), detail);
+			       role_display(ri), detail, tenant);
 		}
 		shown += n;
 	} while (n > 0 && shown < total);

@@ -12,10 +12,7 @@
 
 void ctl_actor(const struct ctl *c, const char *command, struct store_actor *out)
 {
-	out->platform = "cqoctl";
-	out->user_id = c->user;
-	out->chat_id = NULL;
-	out->command = command;
+	*out = (struct store_actor){.platform = "cqoctl", .user_id = c->user, .command = command};
 }
 
 __attribute__((format(printf, 3, 0)))

@@ -80,6 +80,7 @@ const struct config_platform_key config_platform_keys[] = {
 	{"dingtalk", "app_key", true, false, false},
 	{"dingtalk", "app_secret", true, true, false},
 	{"dingtalk", "robot_code", false, false, false},
+	{"dingtalk", "corp_id", false, false, false},
 	{"dingtalk", "api_base", false, false, true},
 	{"dingtalk", "oapi_base", false, false, true},
 

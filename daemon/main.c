@@ -45,6 +45,7 @@
 #include "scheduler.h"
 #include "store.h"
 #include "store_audit.h"
+#include "tenant.h"
 
 #define DRAIN_POLL_MS 10
 #define SD_LISTEN_FDS_START 3
@@ -342,6 +343,24 @@ static int load_regions(struct store *st, const char *data_dir)
 	return rc;
 }
 
+/* Gives pending identities what the configuration knows of their tenant
+ * (store.h), once per start: after an upgrade most are settled here. */
+static int settle_tenants(struct store *st, const struct config *cfg)
+{
+	int settled = 0;
+	int rc = store_begin(st);
+
+	if (rc == 0)
+		rc = tenant_settle(st, cfg, &settled);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc)
+		store_rollback(st);
+	else if (settled)
+		log_info("store: %d identities took the tenant of their instance", settled);
+	return rc;
+}
+
 static int start_console(struct daemon *d)
 {
 	struct config *cfg = d->app.cfg;
@@ -556,7 +575,8 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		log_error("cannot open database %s: %s", d.app.cfg->database, strerror(-rc));
 		d.exit_code = 1;
-	} else if (load_regions(d.app.store, d.app.cfg->data_dir) < 0) {
+	} else if (load_regions(d.app.store, d.app.cfg->data_dir) < 0 ||
+	           settle_tenants(d.app.store, d.app.cfg) < 0) {
 		d.exit_code = 1;
 	} else {
 		run(&d);

@@ -498,6 +498,95 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
 	"  at INTEGER NOT NULL\n"
 	");\n",
+
+	/* 13: an identity is (platform, tenant, user id) (issue 13). The
+	 * tenant is the organisation the platform vouches for in each signed
+	 * message (WeCom corp id, DingTalk senderCorpId, Feishu tenant_key, the
+	 * generic instance's name): user ids are chosen per corp, so the same id
+	 * in two corps is two people. Where SQL can tell (the generic adapter,
+	 * whose tenant is its instance; the console) the tenant is filled here;
+	 * other rows keep NULL ("pending"): such a row answers only on the
+	 * instance it came from and takes the tenant of its first message there
+	 * (store_identity_adopt), or of its instance's configured corp id at
+	 * the daemon's start (store_identity_settle). Pending confirmations are
+	 * conversation state and are dropped. Audit and access-log rows name
+	 * the actor's tenant. Failed 绑定 attempts are counted per identity and
+	 * in all, for the bind-code rate limits. */
+	"CREATE TABLE identities_v13 (\n"
+	"  id           INTEGER PRIMARY KEY,\n"
+	"  platform     TEXT NOT NULL,\n"
+	"  tenant       TEXT CHECK (tenant <> ''),\n"
+	"  user_id      TEXT NOT NULL,\n"
+	"  display_name TEXT,\n"
+	"  role         TEXT NOT NULL CHECK (role IN ('admin', 'clerk', 'organizer', 'cqo')),\n"
+	"  scope_region TEXT REFERENCES regions(code),\n"
+	"  alliance_id  INTEGER REFERENCES alliances(id),\n"
+	"  person_id    INTEGER REFERENCES people(id),\n"
+	"  created_at   INTEGER NOT NULL,\n"
+	"  updated_at   INTEGER NOT NULL,\n"
+	"  instance     TEXT,\n"
+	"  CHECK (role <> 'clerk' OR scope_region IS NOT NULL),\n"
+	"  CHECK (role <> 'organizer' OR alliance_id IS NOT NULL),\n"
+	"  CHECK (role <> 'cqo' OR person_id IS NOT NULL)\n"
+	");\n"
+	"INSERT INTO identities_v13 (platform, tenant, user_id, display_name, role, scope_region,\n"
+	"  alliance_id, person_id, created_at, updated_at, instance)\n"
+	"SELECT platform,\n"
+	"  CASE WHEN platform = 'generic' THEN nullif(instance, '')\n"
+	"       WHEN platform = 'console' THEN 'console' END,\n"
+	"  user_id, display_name, role, scope_region, alliance_id, person_id, created_at,\n"
+	"  updated_at, nullif(instance, '')\n"
+	"FROM identities ORDER BY platform, user_id;\n"
+	"DROP TABLE identities;\n"
+	"ALTER TABLE identities_v13 RENAME TO identities;\n"
+	"CREATE UNIQUE INDEX identities_key ON identities(platform, tenant, user_id)\n"
+	"  WHERE tenant IS NOT NULL;\n"
+	"CREATE UNIQUE INDEX identities_pending ON identities(platform, instance, user_id)\n"
+	"  WHERE tenant IS NULL;\n"
+	"CREATE INDEX identities_user ON identities(platform, user_id);\n"
+	"CREATE INDEX identities_person ON identities(person_id) WHERE person_id IS NOT NULL;\n"
+	"\n"
+	"DROP TABLE confirmations;\n"
+	"CREATE TABLE confirmations (\n"
+	"  code       TEXT PRIMARY KEY,\n"
+	"  platform   TEXT NOT NULL,\n"
+	"  tenant     TEXT NOT NULL,\n"
+	"  user_id    TEXT NOT NULL,\n"
+	"  command    TEXT NOT NULL,\n"
+	"  payload    TEXT,\n"
+	"  expires_at INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX confirmations_expires ON confirmations(expires_at);\n"
+	"CREATE INDEX confirmations_user ON confirmations(platform, tenant, user_id);\n"
+	"\n"
+	"ALTER TABLE audit_log ADD COLUMN actor_tenant TEXT;\n"
+	"ALTER TABLE access_log ADD COLUMN actor_tenant TEXT;\n"
+	"\n"
+	"-- One row per refused bind code, kept an hour (the longest window).\n"
+	"CREATE TABLE bind_failures (\n"
+	"  id        INTEGER PRIMARY KEY,\n"
+	"  platform  TEXT NOT NULL,\n"
+	"  tenant    TEXT NOT NULL,\n"
+	"  user_id   TEXT NOT NULL,\n"
+	"  at        INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX bind_failures_sender ON bind_failures(platform, tenant, user_id, at);\n"
+	"CREATE INDEX bind_failures_at ON bind_failures(at);\n"
+	"-- Identities that may not try a code before `until`.\n"
+	"CREATE TABLE bind_locks (\n"
+	"  platform TEXT NOT NULL,\n"
+	"  tenant   TEXT NOT NULL,\n"
+	"  user_id  TEXT NOT NULL,\n"
+	"  until    INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (platform, tenant, user_id)\n"
+	") WITHOUT ROWID;\n"
+	"-- 绑定 paused for everyone before `until` (too many failures in all).\n"
+	"CREATE TABLE bind_pause (\n"
+	"  id       INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"  until    INTEGER NOT NULL,\n"
+	"  since    INTEGER NOT NULL,\n"
+	"  failures INTEGER NOT NULL\n"
+	");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -139,6 +139,25 @@ int store_regions_count(struct store *st);
 
 /* ---- identities ---- */
 
+/*
+ * An identity is (platform, tenant, user id): the tenant is the organisation
+ * the platform vouches for (chat.h), so the same user id in two corps is two
+ * people, and two apps of one corp share an identity. A row whose tenant is
+ * not known yet ("pending": rows from before schema 13, cqoctl grants where
+ * the configuration cannot tell the tenant) belongs to the config instance
+ * it was granted or bound through: it answers only to messages through that
+ * instance, and the first of them gives it its tenant (store_identity_adopt).
+ * Guarantee: a tenanted row answers only to its own tenant, and a pending
+ * row only to its own instance; a tenanted row is preferred to a pending one.
+ */
+struct store_identity_key {
+	const char *platform;
+	const char *tenant;     /* NULL: not known (only a pending row matches) */
+	const char *user_id;
+	const char *instance;   /* the instance the message or grant came through, which
+	                         * a pending row must have been granted on; NULL: none */
+};
+
 struct store_identity {
 	char role[16];         /* "admin", "clerk", "organizer", "cqo" */
 	char scope[16];        /* clerk region code, else "" */
@@ -147,13 +166,32 @@ struct store_identity {
 	char instance[33];     /* the config instance ([wecom:NAME] ...) it was bound or
 	                        * granted through, where reminders reach it; "" unknown
 	                        * (store_identity_set then keeps the stored one) */
+	char tenant[129];      /* read only: "" while pending */
 };
-/* The identity bound to (platform, user_id); -ENOENT if none (a guest). */
-int store_identity_get(struct store *st, const char *platform, const char *user_id,
+/* The identity of key (its tenant's row, else the pending row of its
+ * instance); -ENOENT if none (a guest). */
+int store_identity_get(struct store *st, const struct store_identity_key *key,
                        struct store_identity *out);
-/* Creates or replaces the role of (platform, user_id). */
-int store_identity_set(struct store *st, const char *platform, const char *user_id,
+/* Creates or replaces the role of key (the row store_identity_get finds, a
+ * pending one taking key's tenant; else a new row, pending when key has no
+ * tenant). Not audited: callers audit (store_identity_grant does). */
+int store_identity_set(struct store *st, const struct store_identity_key *key,
                        const char *display_name, const struct store_identity *id);
+/* Gives the pending row of key's instance and user id key's tenant, once:
+ * 0 when it did (an "identity" audit row, command "upgrade", records it),
+ * -ENOENT when there is no such row, -EEXIST when key's tenant already has
+ * a row for the user (the pending one is left alone). Inside the caller's
+ * transaction. */
+int store_identity_adopt(struct store *st, const struct store_identity_key *key,
+                         const char *chat_id);
+/* What the configuration knows about instance [platform:instance] (daemon
+ * start, cqoctl grant): `first` (it is the platform's first instance) gives
+ * it the pending rows that name no instance (where reminders already went);
+ * a known `tenant` (NULL: none) is given to the pending rows of the
+ * instance, except where that tenant already has a row for the user.
+ * *settled (may be NULL) counts the rows that got a tenant. */
+int store_identity_settle(struct store *st, const char *platform, const char *instance,
+                          const char *tenant, bool first, int *settled);
 
 /* ---- registry search and record card ---- */
 

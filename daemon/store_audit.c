@@ -11,8 +11,8 @@
 
 static const char AUDIT_INSERT_SQL[] =
 	"INSERT INTO audit_log (at, actor_platform, actor_user, chat_id, command, entity,"
-	" entity_id, record_id, before_json, after_json)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" entity_id, record_id, before_json, after_json, actor_tenant)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_audit_add(struct store *st, const struct store_actor *who, const char *entity,
                     int64_t entity_id, int64_t record_id, const char *before_json,
@@ -33,6 +33,7 @@ int store_audit_add(struct store *st, const struct store_actor *who, const char 
 		sqlite3_bind_int64(s, 8, record_id);
 	store_bind_text(s, 9, before_json);
 	store_bind_text(s, 10, after_json);
+	store_bind_text(s, 11, who->tenant);
 	int rc = sqlite3_step(s);
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "audit insert", rc);
@@ -59,7 +60,7 @@ int store_snapshot_json(struct store *st, const char *sql, int64_t id, char **ou
 static const char AUDIT_COUNT_SQL[] = "SELECT count(*) FROM audit_log WHERE record_id = ?";
 static const char AUDIT_LIST_SQL[] =
 	"SELECT id, at, actor_platform, actor_user, chat_id, command, entity, entity_id,"
-	" before_json, after_json FROM audit_log WHERE record_id = ?"
+	" before_json, after_json, actor_tenant FROM audit_log WHERE record_id = ?"
 	" ORDER BY id DESC LIMIT ? OFFSET ?";
 
 int store_audit_list(struct store *st, int64_t appointment_id, size_t offset,
@@ -96,14 +97,15 @@ int store_audit_list(struct store *st, int64_t appointment_id, size_t offset,
 		r->entity_id = sqlite3_column_int64(s, 7);
 		store_col_text(s, 8, r->before_json, sizeof r->before_json);
 		store_col_text(s, 9, r->after_json, sizeof r->after_json);
+		store_col_text(s, 10, r->actor_tenant, sizeof r->actor_tenant);
 	}
 	store_stmt_done(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail(st, "audit list", rc);
 }
 
 static const char ACCESS_INSERT_SQL[] =
-	"INSERT INTO access_log (at, actor_platform, actor_user, chat_id, person_id, appointment_id)"
-	" VALUES (?, ?, ?, ?, ?, ?)";
+	"INSERT INTO access_log (at, actor_platform, actor_user, chat_id, person_id,"
+	" appointment_id, actor_tenant) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 int store_access_log_add(struct store *st, const struct store_actor *who, int64_t person_id,
                          int64_t appointment_id, int64_t at)
@@ -117,6 +119,7 @@ int store_access_log_add(struct store *st, const struct store_actor *who, int64_
 	store_bind_text(s, 4, who->chat_id ? who->chat_id : "");
 	sqlite3_bind_int64(s, 5, person_id);
 	sqlite3_bind_int64(s, 6, appointment_id);
+	store_bind_text(s, 7, who->tenant);
 	int rc = sqlite3_step(s);
 	store_stmt_done(s);
 	if (rc == SQLITE_DONE)

@@ -1,6 +1,6 @@
 /*
  * The audit trail. Every change to the registry writes one audit_log row in
- * the same transaction as the change: who (platform, user, chat), which
+ * the same transaction as the change: who (platform, tenant, user, chat), which
  * command, which entity, and JSON snapshots before and after. Rows are never
  * updated or deleted (triggers in the schema refuse it).
  *
@@ -16,12 +16,14 @@
 
 struct store;
 
-/* Borrowed strings, valid for the call. */
+/* Borrowed strings, valid for the call. A chat actor is the identity
+ * (platform, tenant, user_id) (store.h); tools leave tenant NULL. */
 struct store_actor {
 	const char *platform;
 	const char *user_id;
 	const char *chat_id;
 	const char *command;
+	const char *tenant;
 };
 
 /* Appends an audit row about `entity` #entity_id ("appointment", "training",
@@ -43,6 +45,7 @@ struct store_audit_row {
 	int64_t id;
 	int64_t at;
 	char actor_platform[16];
+	char actor_tenant[129];
 	char actor_user[128];
 	char chat_id[128];
 	char command[32];

@@ -8,6 +8,7 @@
 
 #include "store.h"
 #include "store_audit.h"
+#include "store_identity.h"
 #include "store_internal.h"
 
 static const char CODES_EXPIRE_SQL[] =
@@ -20,12 +21,8 @@ static const char CODE_USE_SQL[] =
 	"UPDATE bind_codes SET used_at = ?2"
 	" WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2"
 	" RETURNING person_id, coalesce(appointment_id, 0)";
-static const char IDENTITY_SNAPSHOT_SQL[] =
-	"SELECT json_object('platform', platform, 'user_id', user_id, 'role', role,"
-	" 'scope_region', scope_region, 'alliance_id', alliance_id, 'person_id', person_id)"
-	" FROM identities WHERE platform = ?1 AND user_id = ?2";
 static const char IDENTITY_REMOVE_SQL[] =
-	"DELETE FROM identities WHERE platform = ?1 AND user_id = ?2 AND role = 'cqo'"
+	"DELETE FROM identities WHERE id = " STORE_IDENTITY_KEY_ROW " AND role = 'cqo'"
 	" RETURNING person_id";
 static const char PERSON_NAME_SQL[] = "SELECT name FROM people WHERE id = ?1";
 static const char LATEST_RECORD_SQL[] =
@@ -72,32 +69,20 @@ int store_bind_issue(struct store *st, const struct store_actor *who, int64_t pe
 	return store_audit_add(st, who, "bind_code", person_id, appointment_id, NULL, after);
 }
 
-/* The identity row of (platform, user) as JSON in *out (NULL if none;
- * caller frees). */
-static int identity_snapshot(struct store *st, const struct store_actor *who, char **out)
+/* The identity of the actor on `instance`. */
+static struct store_identity_key actor_key(const struct store_actor *who, const char *instance)
 {
-	sqlite3_stmt *s = store_prepare(st, IDENTITY_SNAPSHOT_SQL);
-
-	*out = NULL;
-	if (!s)
-		return -EIO;
-	store_bind_text(s, 1, who->platform);
-	store_bind_text(s, 2, who->user_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && !(*out = strdup((const char *)sqlite3_column_text(s, 0))))
-		rc = SQLITE_NOMEM;
-	store_stmt_done(s);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	return rc == SQLITE_NOMEM ? -ENOMEM : store_fail(st, "identity snapshot", rc);
+	return (struct store_identity_key){.platform = who->platform, .tenant = who->tenant,
+	                                   .user_id = who->user_id, .instance = instance};
 }
 
-/* Audits an identity change of (platform, user) from `before` to now. */
-static int identity_audit(struct store *st, const struct store_actor *who, int64_t person_id,
+/* Audits an identity change of key from `before` to now. */
+static int identity_audit(struct store *st, const struct store_actor *who,
+                          const struct store_identity_key *key, int64_t person_id,
                           int64_t record_id, const char *before)
 {
 	char *after = NULL;   /* owned here */
-	int rc = identity_snapshot(st, who, &after);
+	int rc = store_identity_json(st, key, &after);
 
 	if (rc == 0)
 		rc = store_audit_add(st, who, "identity", person_id, record_id, before, after);
@@ -121,9 +106,11 @@ static int person_name(struct store *st, int64_t person_id, char name[64])
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "person name", rc);
 }
 
-int store_bind_redeem(struct store *st, const struct store_actor *who, const char *display_name,
-                      const char *code_hash, int64_t now, int64_t *person_id, char name[64])
+int store_bind_redeem(struct store *st, const struct store_actor *who, const char *instance,
+                      const char *display_name, const char *code_hash, int64_t now,
+                      int64_t *person_id, char name[64])
 {
+	struct store_identity_key key = actor_key(who, instance);
 	struct store_identity id = {0};
 	int64_t record_id = 0;
 	char *before = NULL;   /* owned here */
@@ -148,33 +135,35 @@ int store_bind_redeem(struct store *st, const struct store_actor *who, const cha
 	if (*person_id == 0)
 		return -ENOENT;
 
-	rc = identity_snapshot(st, who, &before);
+	rc = store_identity_json(st, &key, &before);
 	if (rc == 0) {
 		snprintf(id.role, sizeof id.role, "cqo");
 		id.person_id = *person_id;
-		rc = store_identity_set(st, who->platform, who->user_id, display_name, &id);
+		/* Reminders go back through the instance the code came in on. */
+		snprintf(id.instance, sizeof id.instance, "%s", instance ? instance : "");
+		rc = store_identity_set(st, &key, display_name, &id);
 	}
 	if (rc == 0)
-		rc = identity_audit(st, who, *person_id, record_id, before);
+		rc = identity_audit(st, who, &key, *person_id, record_id, before);
 	if (rc == 0)
 		rc = person_name(st, *person_id, name);
 	free(before);
 	return rc;
 }
 
-int store_bind_remove(struct store *st, const struct store_actor *who)
+int store_bind_remove(struct store *st, const struct store_actor *who, const char *instance)
 {
+	struct store_identity_key key = actor_key(who, instance);
 	int64_t person_id = 0, record_id = 0;
 	char *before = NULL;   /* owned here */
-	int rc = identity_snapshot(st, who, &before);
+	int rc = store_identity_json(st, &key, &before);
 	sqlite3_stmt *s = rc == 0 ? store_prepare(st, IDENTITY_REMOVE_SQL) : NULL;
 
 	if (!s) {
 		free(before);
 		return rc < 0 ? rc : -EIO;
 	}
-	store_bind_text(s, 1, who->platform);
-	store_bind_text(s, 2, who->user_id);
+	store_identity_bind_key(s, &key);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		person_id = sqlite3_column_int64(s, 0);
@@ -191,11 +180,122 @@ int store_bind_remove(struct store *st, const struct store_actor *who)
 		if (rc == SQLITE_ROW)
 			record_id = sqlite3_column_int64(s, 0);
 		store_stmt_done(s);
-		rc = rc == SQLITE_ROW ? identity_audit(st, who, person_id, record_id, before)
+		rc = rc == SQLITE_ROW ? identity_audit(st, who, &key, person_id, record_id, before)
 		                      : store_fail(st, "latest record", rc);
 	} else {
 		rc = -EIO;
 	}
 	free(before);
 	return rc;
+}
+
+static const char GATE_SQL[] =
+	"SELECT coalesce((SELECT until FROM bind_locks WHERE platform = ?1 AND tenant = ?2"
+	"  AND user_id = ?3 AND until > ?4), 0),"
+	" coalesce((SELECT until FROM bind_pause WHERE id = 1 AND until > ?4), 0)";
+static const char FAIL_PRUNE_SQL[] = "DELETE FROM bind_failures WHERE at <= ?1";
+static const char FAIL_INSERT_SQL[] =
+	"INSERT INTO bind_failures (platform, tenant, user_id, at) VALUES (?1, ?2, ?3, ?4)";
+static const char FAIL_COUNT_SQL[] =
+	"SELECT (SELECT count(*) FROM bind_failures WHERE platform = ?1 AND tenant = ?2"
+	"  AND user_id = ?3 AND at > ?4),"
+	" (SELECT count(*) FROM bind_failures WHERE at > ?5)";
+static const char LOCK_SQL[] =
+	"INSERT INTO bind_locks (platform, tenant, user_id, until) VALUES (?1, ?2, ?3, ?4)"
+	" ON CONFLICT (platform, tenant, user_id) DO UPDATE SET until = excluded.until";
+static const char PAUSE_SQL[] =
+	"INSERT INTO bind_pause (id, until, since, failures) VALUES (1, ?1, ?2, ?3)"
+	" ON CONFLICT (id) DO UPDATE SET until = excluded.until, since = excluded.since,"
+	"  failures = excluded.failures";
+
+/* Binds the actor's identity as ?1 platform, ?2 tenant ("" when the actor
+ * has none), ?3 user. */
+static void bind_actor(sqlite3_stmt *s, const struct store_actor *who)
+{
+	store_bind_text(s, 1, who->platform);
+	store_bind_text(s, 2, who->tenant ? who->tenant : "");
+	store_bind_text(s, 3, who->user_id);
+}
+
+int store_bind_gate(struct store *st, const struct store_actor *who, int64_t now,
+                    int64_t *locked_until, int64_t *paused_until)
+{
+	sqlite3_stmt *s = store_prepare(st, GATE_SQL);
+
+	*locked_until = *paused_until = 0;
+	if (!s)
+		return -EIO;
+	bind_actor(s, who);
+	sqlite3_bind_int64(s, 4, now);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*locked_until = sqlite3_column_int64(s, 0);
+		*paused_until = sqlite3_column_int64(s, 1);
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "bind gate", rc);
+}
+
+/* Runs a statement that takes the actor (and ?4 `at`) and returns no row. */
+static int run_actor(struct store *st, const char *sql, const struct store_actor *who,
+                     int64_t at, const char *what)
+{
+	sqlite3_stmt *s = store_prepare(st, sql);
+
+	if (!s)
+		return -EIO;
+	bind_actor(s, who);
+	sqlite3_bind_int64(s, 4, at);
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
+}
+
+int store_bind_fail(struct store *st, const struct store_actor *who, int64_t now,
+                    int64_t window_s, int64_t total_window_s, int *recent, int *total)
+{
+	sqlite3_stmt *s = store_prepare(st, FAIL_PRUNE_SQL);
+	int rc;
+
+	*recent = *total = 0;
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, now - total_window_s);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "bind failures prune", rc);
+	if ((rc = run_actor(st, FAIL_INSERT_SQL, who, now, "bind failure")) < 0)
+		return rc;
+	if (!(s = store_prepare(st, FAIL_COUNT_SQL)))
+		return -EIO;
+	bind_actor(s, who);
+	sqlite3_bind_int64(s, 4, now - window_s);
+	sqlite3_bind_int64(s, 5, now - total_window_s);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*recent = sqlite3_column_int(s, 0);
+		*total = sqlite3_column_int(s, 1);
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "bind failures count", rc);
+}
+
+int store_bind_lock(struct store *st, const struct store_actor *who, int64_t until)
+{
+	return run_actor(st, LOCK_SQL, who, until, "bind lock");
+}
+
+int store_bind_pause(struct store *st, int64_t now, int64_t until, int failures)
+{
+	sqlite3_stmt *s = store_prepare(st, PAUSE_SQL);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, until);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int(s, 3, failures);
+	int rc = sqlite3_step(s);
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "bind pause", rc);
 }

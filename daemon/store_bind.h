@@ -8,6 +8,10 @@
  *
  * Every function runs inside the caller's transaction and writes its audit
  * row there (entity "bind_code" or "identity", entity_id = the person).
+ *
+ * Refused codes are counted per identity (platform, tenant, user) and in
+ * all, for the rate limits the 绑定 handler applies (handlers/bind.c): a
+ * lock per identity and a pause for everyone, each until a time.
  */
 #ifndef CQOD_STORE_BIND_H
 #define CQOD_STORE_BIND_H
@@ -25,15 +29,36 @@ int store_bind_issue(struct store *st, const struct store_actor *who, int64_t pe
                      int64_t appointment_id, const char *code_hash, int64_t expires_at,
                      int64_t now);
 
-/* Redeems `code_hash` at `now` for the actor's (platform, user_id): the code
- * must exist, be unused and unexpired; it is marked used and the identity
- * becomes cqo of the code's person (*person_id, whose name goes to
- * name[64]). -ENOENT when the code cannot be used, whatever the reason. The
- * caller refuses staff identities. */
-int store_bind_redeem(struct store *st, const struct store_actor *who, const char *display_name,
-                      const char *code_hash, int64_t now, int64_t *person_id, char name[64]);
+/* Redeems `code_hash` at `now` for the actor's identity (platform, tenant,
+ * user_id; its pending row on `instance`, store.h): the code must exist, be
+ * unused and unexpired; it is marked used and the identity becomes cqo of
+ * the code's person (*person_id, whose name goes to name[64]), reached
+ * through `instance`. -ENOENT when the code cannot be used, whatever the
+ * reason. The caller refuses staff identities. */
+int store_bind_redeem(struct store *st, const struct store_actor *who, const char *instance,
+                      const char *display_name, const char *code_hash, int64_t now,
+                      int64_t *person_id, char name[64]);
 
-/* Removes the actor's cqo identity; -ENOENT if they have none. */
-int store_bind_remove(struct store *st, const struct store_actor *who);
+/* Removes the actor's cqo identity (as store_bind_redeem finds it); -ENOENT
+ * if they have none. */
+int store_bind_remove(struct store *st, const struct store_actor *who, const char *instance);
+
+/* Until when the actor's identity may not try a code (*locked_until) and
+ * nobody may (*paused_until), each 0 when that is not so at `now`. */
+int store_bind_gate(struct store *st, const struct store_actor *who, int64_t now,
+                    int64_t *locked_until, int64_t *paused_until);
+
+/* Records a refused code of the actor's identity at `now`, forgetting
+ * failures older than total_window_s; *recent gets the identity's failures
+ * within the last window_s seconds and *total everyone's within the last
+ * total_window_s, this one included in both. */
+int store_bind_fail(struct store *st, const struct store_actor *who, int64_t now,
+                    int64_t window_s, int64_t total_window_s, int *recent, int *total);
+
+/* Locks the actor's identity out of 绑定 until `until`. */
+int store_bind_lock(struct store *st, const struct store_actor *who, int64_t until);
+
+/* Pauses 绑定 for everyone from `now` until `until`, after `failures`. */
+int store_bind_pause(struct store *st, int64_t now, int64_t until, int failures);
 
 #endif

@@ -9,13 +9,14 @@
 
 static const char CONFIRM_PURGE_SQL[] = "DELETE FROM confirmations WHERE expires_at <= ?";
 static const char CONFIRM_DROP_SQL[] =
-	"DELETE FROM confirmations WHERE platform = ? AND user_id = ? AND expires_at > ?";
+	"DELETE FROM confirmations WHERE platform = ?1 AND tenant = ?2 AND user_id = ?3"
+	" AND expires_at > ?4";
 static const char CONFIRM_PUT_SQL[] =
-	"INSERT INTO confirmations (code, platform, user_id, command, expires_at)"
-	" VALUES (?, ?, ?, ?, ?)";
+	"INSERT INTO confirmations (code, platform, tenant, user_id, command, expires_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char CONFIRM_TAKE_SQL[] =
-	"DELETE FROM confirmations WHERE code = ? AND platform = ? AND user_id = ?"
-	" AND expires_at > ? RETURNING command";
+	"DELETE FROM confirmations WHERE code = ?1 AND platform = ?2 AND tenant = ?3"
+	" AND user_id = ?4 AND expires_at > ?5 RETURNING command";
 
 static int purge(struct store *st, int64_t now)
 {
@@ -30,15 +31,17 @@ static int purge(struct store *st, int64_t now)
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm purge", rc);
 }
 
-int store_confirm_drop(struct store *st, const char *platform, const char *user_id,
+int store_confirm_drop(struct store *st, const char *platform, const char *tenant,
+                      const char *user_id,
                        int64_t now, int *dropped)
 {
 	sqlite3_stmt *s = store_prepare(st, CONFIRM_DROP_SQL);
 	if (!s)
 		return -EIO;
 	store_bind_text(s, 1, platform);
-	store_bind_text(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, now);
+	store_bind_text(s, 2, tenant);
+	store_bind_text(s, 3, user_id);
+	sqlite3_bind_int64(s, 4, now);
 	int rc = sqlite3_step(s);
 	if (dropped)
 		*dropped = sqlite3_changes(st->db) > 0;
@@ -48,13 +51,14 @@ int store_confirm_drop(struct store *st, const char *platform, const char *user_
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm drop", rc);
 }
 
-int store_confirm_put(struct store *st, const char *platform, const char *user_id,
+int store_confirm_put(struct store *st, const char *platform, const char *tenant,
+                      const char *user_id,
                       const char *code, const char *command, int64_t now,
                       int64_t expires_at)
 {
 	int rc = purge(st, now);
 	if (rc == 0)
-		rc = store_confirm_drop(st, platform, user_id, now, NULL);
+		rc = store_confirm_drop(st, platform, tenant, user_id, now, NULL);
 	if (rc < 0)
 		return rc;
 	sqlite3_stmt *s = store_prepare(st, CONFIRM_PUT_SQL);
@@ -62,9 +66,10 @@ int store_confirm_put(struct store *st, const char *platform, const char *user_i
 		return -EIO;
 	store_bind_text(s, 1, code);
 	store_bind_text(s, 2, platform);
-	store_bind_text(s, 3, user_id);
-	store_bind_text(s, 4, command);
-	sqlite3_bind_int64(s, 5, expires_at);
+	store_bind_text(s, 3, tenant);
+	store_bind_text(s, 4, user_id);
+	store_bind_text(s, 5, command);
+	sqlite3_bind_int64(s, 6, expires_at);
 	rc = sqlite3_step(s);
 	store_stmt_done(s);
 	if (rc == SQLITE_DONE)
@@ -74,7 +79,8 @@ int store_confirm_put(struct store *st, const char *platform, const char *user_i
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm put", rc);
 }
 
-int store_confirm_take(struct store *st, const char *platform, const char *user_id,
+int store_confirm_take(struct store *st, const char *platform, const char *tenant,
+                      const char *user_id,
                        const char *code, int64_t now, char **command)
 {
 	sqlite3_stmt *s = store_prepare(st, CONFIRM_TAKE_SQL);
@@ -84,8 +90,9 @@ int store_confirm_take(struct store *st, const char *platform, const char *user_
 		return -EIO;
 	store_bind_text(s, 1, code);
 	store_bind_text(s, 2, platform);
-	store_bind_text(s, 3, user_id);
-	sqlite3_bind_int64(s, 4, now);
+	store_bind_text(s, 3, tenant);
+	store_bind_text(s, 4, user_id);
+	sqlite3_bind_int64(s, 5, now);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*command = strdup((const char *)sqlite3_column_text(s, 0));

@@ -1,14 +1,14 @@
 /*
- * Managing chat identities: 授权, 撤销授权 and the 角色 list. Reading one
- * identity (store_identity_get) and the unaudited store_identity_set used by
- * cqoctl are declared in store.h.
+ * Managing chat identities: 授权, 撤销授权 (and cqoctl grant, revoke) and
+ * the 角色 list. Keys, reading one identity and the unaudited
+ * store_identity_set are declared in store.h.
  *
  * Every change runs atomically (a savepoint of the caller's transaction)
- * together with its "identity"
- * audit row (before/after JSON: platform, user_id, role, scope_region,
- * alliance_id, person_id; entity id: the person for a cqo, else 0). A cqo
- * identity's audit row also names the person's newest appointment as its
- * record, so 审计 of that record shows the binding.
+ * together with its "identity" audit row (before/after JSON: platform,
+ * tenant, user_id, role, scope_region, alliance_id, person_id; entity id:
+ * the person for a cqo, else 0). A cqo identity's audit row also names the
+ * person's newest appointment as its record, so 审计 of that record shows
+ * the binding.
  */
 #ifndef CQOD_STORE_IDENTITY_H
 #define CQOD_STORE_IDENTITY_H
@@ -20,22 +20,21 @@
 
 struct store_actor;
 
-/* Makes (platform, user_id) hold `id` (created or replaced; a stored display
+/* Makes the identity of key hold `id` (created or replaced; a stored display
  * name is kept). -EPERM when the target is the last admin and `id` is not
  * admin; -EINVAL when the role's scope, alliance or person does not exist. */
-int store_identity_grant(struct store *st, const struct store_actor *who, const char *platform,
-                         const char *user_id, const struct store_identity *id);
+int store_identity_grant(struct store *st, const struct store_actor *who,
+                         const struct store_identity_key *key, const struct store_identity *id);
 
-/* Deletes the identity of (platform, user_id), making it a guest. -ENOENT
- * if there is none, -EPERM if it is the last admin. */
-int store_identity_revoke(struct store *st, const struct store_actor *who, const char *platform,
-                          const char *user_id);
+/* Deletes the identity of key, making it a guest. -ENOENT if there is
+ * none, -EPERM if it is the last admin. */
+int store_identity_revoke(struct store *st, const struct store_actor *who,
+                          const struct store_identity_key *key);
 
-/* Records the config instance (instance, e.g. "office" of [wecom:office])
- * that (platform, user_id) was bound through, where reminders reach it;
- * inside the caller's transaction. -ENOENT if there is no such identity. */
-int store_identity_set_instance(struct store *st, const char *platform, const char *user_id,
-                                const char *instance);
+/* The identity of key as the JSON its audit rows show, in *out (caller
+ * frees; NULL when there is none). For store functions that change an
+ * identity and audit it themselves (store_bind.c). */
+int store_identity_json(struct store *st, const struct store_identity_key *key, char **out);
 
 /* Number of admin identities, on every platform. */
 int store_identity_count_admins(struct store *st, int *out);
@@ -45,7 +44,7 @@ struct store_identity_row {
 	char platform[16];
 	char user_id[128];
 	char display_name[64];
-	struct store_identity id;
+	struct store_identity id;  /* with tenant ("" pending) and instance */
 	char scope_name[96];       /* clerk: region name; "" if unknown */
 	char alliance_name[128];   /* organizer */
 	char person_name[64];      /* cqo */

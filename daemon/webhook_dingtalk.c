@@ -10,6 +10,7 @@
  * the one signal any client treats as "not delivered".
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ struct dingtalk_job {
 	struct webhook_msg wm;   /* first: the inbox's view of it */
 	struct dingtalk_msg dm;
 	char name[33];
+	char tenant[257];        /* when the body names no senderCorpId (chat.h) */
 };
 
 static void job_free(struct dingtalk_job *job)
@@ -112,6 +114,16 @@ void webhook_dingtalk(struct app *app, struct http_request *req, const char *nam
 		         (unsigned long long)req->id, name);
 		m->reply_handle = NULL;
 		m->reply_handle_expires = 0;
+	}
+	/* A sender whose corp the body does not name belongs to the instance's
+	 * configured corp, else to this instance alone ("@<name>"), so it never
+	 * shares an identity with a sender of a named corp. */
+	if (!m->tenant) {
+		const char *corp = config_instance_get(inst, "corp_id");
+
+		snprintf(job->tenant, sizeof job->tenant, "%s%s", corp ? "" : "@",
+		         corp ? corp : job->name);
+		m->tenant = job->tenant;
 	}
 	m->received_at = clock_now();
 	m->request_id = req->id;

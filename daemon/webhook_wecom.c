@@ -263,6 +263,9 @@ static void receive(struct app *app, struct http_request *req, struct wecom_job 
 		               rc == -ENOMEM ? "out of memory" : why);
 		goto fail;
 	}
+	/* The ciphertext decrypted for this corp_id: the corp vouches for the
+	 * sender (chat.h). */
+	job->wecom.msg.tenant = job->conf.corp_id;
 	job->wecom.msg.received_at = clock_now();
 	job->wecom.msg.request_id = req->id;
 	webhook_msg_init(&job->wm, app, req, w, &job->wecom.msg, job->wecom.dedupe_id);

@@ -85,6 +85,7 @@ static const struct name_map field_names[] = {
 	{"scope_region", TXT_FIELD_SCOPE},
 	{"alliance_id", TXT_FIELD_ALLIANCE},
 	{"platform", TXT_FIELD_PLATFORM},
+	{"tenant", TXT_FIELD_TENANT},
 	{"user_id", TXT_FIELD_USER},
 	{"expires_at", TXT_FIELD_EXPIRES_AT},
 	{"used_at", TXT_FIELD_USED_AT},

@@ -2,34 +2,173 @@
  * Binding a chat identity to a CQO's record:
  *  - 绑定 <绑定码>: anyone not yet staff redeems a one-time code in a private
  *    chat and becomes the CQO of the code's person. A wrong, expired or used
- *    code gets one answer, so trying codes teaches nothing.
+ *    code gets one answer, so trying codes teaches nothing, and guessing is
+ *    rate limited (below).
  *  - 解绑: a CQO drops the binding and is a guest again.
  *  - 绑定码 <记录号>: staff issue a fresh code for a record's person (the
  *    unused ones expire), shown only in a private chat.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../daemon/config.h"
 #include "../daemon/log.h"
+#include "../daemon/remind_dest.h"
 #include "../daemon/store.h"
 #include "../daemon/store_audit.h"
 #include "../daemon/store_bind.h"
 #include "../daemon/store_identity.h"
+#include "../daemon/store_outbox.h"
 #include "../daemon/store_policy.h"
+#include "../daemon/store_remind.h"
+#include "../messages/platform.h"
 #include "../messages/text.h"
 #include "bindcode.h"
 #include "record_ref.h"
+#include "timefmt.h"
 
 /* A code typed with spaces ("ABCD EFGH") arrives as several arguments. */
 #define TYPED_CODE_MAX 64
 
-static int bind_invalid(struct cmd_ctx *ctx)
+/*
+ * Bind-code rate limits. Guarantee: a code is checked only while neither
+ * limit holds, so one identity (platform, tenant, user) gets at most
+ * BIND_FAIL_MAX wrong codes per BIND_FAIL_WINDOW_S and is then locked out
+ * for BIND_LOCK_S, and everyone together at most BIND_PAUSE_AFTER per
+ * BIND_PAUSE_WINDOW_S, after which 绑定 is paused for all for BIND_PAUSE_S
+ * and the admins are told through the outbox. The counters commit with the
+ * refusal (a refusal on the command's own terms keeps its writes,
+ * dispatch.h), so retrying, restarting or crashing does not reset them.
+ * Every refused code is logged with the sender, never the code.
+ */
+#define BIND_FAIL_MAX 5
+#define BIND_FAIL_WINDOW_S 600
+#define BIND_LOCK_S 3600
+#define BIND_PAUSE_AFTER 100
+#define BIND_PAUSE_WINDOW_S 3600
+#define BIND_PAUSE_S 3600
+
+/* The admins' notice of a pause: to [outbox] admin_dest when set, else to
+ * every admin a chat reaches (as the calendar warning). 0 or an error. */
+static int tell_admins(struct cmd_ctx *ctx, int failures, int64_t until)
 {
-	log_info("bind: code refused");
+	struct store_remind_identity *admins = NULL;   /* owned here */
+	struct remind_instances inst = {0};
+	char when[32], key[640];
+	size_t n_admins = 0, told = 0;
+	struct reply r;
+	struct dest d;
+	int rc;
+
+	timefmt_cst_minute(until, when, sizeof when);
+	reply_init(&r);
+	rc = reply_set_title(&r, TXT_BIND_PAUSE_TITLE);
+	if (rc == 0)
+		rc = reply_add_line(&r, TXT_BIND_PAUSE_COUNT, failures);
+	if (rc == 0)
+		rc = reply_add_line(&r, TXT_BIND_PAUSE_UNTIL, when);
+	if (rc == 0)
+		rc = reply_add_line(&r, TXT_BIND_PAUSE_HINT);
+	if (rc == 0 && ctx->cfg && ctx->cfg->outbox_admin_dest &&
+	    dest_parse(ctx->cfg->outbox_admin_dest, &d) == 0) {
+		snprintf(key, sizeof key, "bind:paused:%lld", (long long)ctx->now);
+		rc = store_outbox_enqueue(ctx->store, &d, &r, key, 0, ctx->msg->request_id);
+		told += rc == 0;
+	} else if (rc == 0) {
+		rc = remind_instances_from_config(ctx->cfg, &inst);
+		if (rc == 0)
+			rc = store_remind_role_identities(ctx->store, "admin", &admins, &n_admins);
+		for (size_t i = 0; rc == 0 && i < n_admins; i++) {
+			if (remind_dest_for(&inst, &admins[i], &d) < 0)
+				continue;
+			snprintf(key, sizeof key, "bind:paused:%lld:%s:%s:%s", (long long)ctx->now,
+			         d.platform, d.instance, d.target);
+			rc = store_outbox_enqueue(ctx->store, &d, &r, key, 0, ctx->msg->request_id);
+			if (rc == -EEXIST || rc == -EINVAL)
+				rc = 0;
+			else if (rc == 0)
+				told++;
+		}
+	}
+	if (rc == 0 && told == 0)
+		log_warn("bind: no admin can be told in a chat that 绑定 is paused; set [outbox]"
+		         " admin_dest");
+	free(admins);
+	remind_instances_free(&inst);
+	reply_free(&r);
+	return rc;
+}
+
+/* Counts a refused code of the asker, locks them or pauses 绑定 when a
+ * limit is reached, and answers. The counters stay whatever the answer. */
+static int bind_refused(struct cmd_ctx *ctx, const struct store_actor *who)
+{
+	int64_t locked = 0, paused = 0;
+	int recent = 0, total = 0;
+	int rc = store_savepoint(ctx->store);
+
+	if (rc == 0)
+		rc = store_bind_fail(ctx->store, who, ctx->now, BIND_FAIL_WINDOW_S,
+		                     BIND_PAUSE_WINDOW_S, &recent, &total);
+	if (rc == 0 && recent >= BIND_FAIL_MAX) {
+		locked = ctx->now + BIND_LOCK_S;
+		rc = store_bind_lock(ctx->store, who, locked);
+	}
+	if (rc == 0 && total >= BIND_PAUSE_AFTER) {
+		paused = ctx->now + BIND_PAUSE_S;
+		rc = store_bind_pause(ctx->store, ctx->now, paused, total);
+		if (rc == 0)
+			rc = tell_admins(ctx, total, paused);
+	}
+	rc = store_savepoint_end(ctx->store, rc);
+	if (rc < 0)
+		return HANDLER_ERROR;
+	log_info("req %llu: bind: code refused for %s:%s:%s (%d in %d min, %d in all in %d min)",
+	         (unsigned long long)ctx->msg->request_id, who->platform,
+	         who->tenant ? who->tenant : "", who->user_id, recent, BIND_FAIL_WINDOW_S / 60,
+	         total, BIND_PAUSE_WINDOW_S / 60);
+	if (locked)
+		log_warn("req %llu: bind: %s:%s:%s locked out of 绑定 for %d min after %d refused"
+		         " codes", (unsigned long long)ctx->msg->request_id, who->platform,
+		         who->tenant ? who->tenant : "", who->user_id, BIND_LOCK_S / 60, recent);
+	if (paused)
+		log_warn("req %llu: bind: 绑定 paused for everyone for %d min after %d refused codes"
+		         " in %d min", (unsigned long long)ctx->msg->request_id, BIND_PAUSE_S / 60,
+		         total, BIND_PAUSE_WINDOW_S / 60);
 	ctx->reply->is_error = true;
 	reply_add_line(ctx->reply, TXT_BIND_INVALID);
+	if (locked) {
+		char when[32];
+
+		timefmt_cst_minute(locked, when, sizeof when);
+		reply_add_line(ctx->reply, TXT_BIND_LOCKED, when);
+	}
 	return HANDLER_OK;
+}
+
+/* Answers an asker who may not try a code now; false when they may. */
+static bool bind_gated(struct cmd_ctx *ctx, const struct store_actor *who, int *rc)
+{
+	int64_t locked, paused;
+	char when[32];
+
+	*rc = store_bind_gate(ctx->store, who, ctx->now, &locked, &paused);
+	if (*rc < 0) {
+		*rc = HANDLER_ERROR;
+		return true;
+	}
+	*rc = HANDLER_OK;
+	if (!locked && !paused)
+		return false;
+	log_info("req %llu: bind: %s:%s:%s may not try a code now (%s)",
+	         (unsigned long long)ctx->msg->request_id, who->platform,
+	         who->tenant ? who->tenant : "", who->user_id, paused ? "paused" : "locked");
+	timefmt_cst_minute(paused ? paused : locked, when, sizeof when);
+	ctx->reply->is_error = true;
+	reply_add_line(ctx->reply, paused ? TXT_BIND_PAUSED : TXT_BIND_LOCKED, when);
+	return true;
 }
 
 static int bind_run(struct cmd_ctx *ctx)
@@ -52,23 +191,22 @@ static int bind_run(struct cmd_ctx *ctx)
 		reply_add_line(ctx->reply, TXT_BIND_GROUP);
 		return HANDLER_OK;
 	}
+	handler_actor(ctx, &actor);
+	int rc;
+	if (bind_gated(ctx, &actor, &rc))
+		return rc;
 	for (int i = 1; i < ctx->args->argc && used < sizeof typed; i++)
 		used += (size_t)snprintf(typed + used, sizeof typed - used, "%s", ctx->args->argv[i]);
 	if (used >= sizeof typed || bindcode_hash(typed, hash) < 0)
-		return bind_invalid(ctx);
+		return bind_refused(ctx, &actor);
 
-	handler_actor(ctx, &actor);
-	int rc = store_savepoint(ctx->store);
+	rc = store_savepoint(ctx->store);
 	if (rc == 0)
-		rc = store_bind_redeem(ctx->store, &actor, ctx->msg->sender_name, hash, ctx->now,
-		                       &person_id, name);
-	/* Reminders go back through the instance the code came in on. */
-	if (rc == 0)
-		rc = store_identity_set_instance(ctx->store, ctx->msg->platform, ctx->msg->sender_id,
-		                                 ctx->msg->instance);
+		rc = store_bind_redeem(ctx->store, &actor, ctx->msg->instance,
+		                       ctx->msg->sender_name, hash, ctx->now, &person_id, name);
 	rc = store_savepoint_end(ctx->store, rc);
 	if (rc == -ENOENT)
-		return bind_invalid(ctx);
+		return bind_refused(ctx, &actor);
 	if (rc < 0)
 		return HANDLER_ERROR;
 	reply_add_line(ctx->reply, TXT_BIND_DONE, name);
@@ -84,7 +222,7 @@ static int unbind_run(struct cmd_ctx *ctx)
 	handler_actor(ctx, &actor);
 	int rc = store_savepoint(ctx->store);
 	if (rc == 0)
-		rc = store_bind_remove(ctx->store, &actor);
+		rc = store_bind_remove(ctx->store, &actor, ctx->msg->instance);
 	rc = store_savepoint_end(ctx->store, rc);
 	if (rc == -ENOENT) {
 		ctx->reply->is_error = true;

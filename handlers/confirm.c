@@ -12,6 +12,12 @@
 
 #define CODE_TRIES 5
 
+/* The asker's tenant as the confirmations table keys it. */
+static const char *tenant(const struct chat_msg *m)
+{
+	return m->tenant ? m->tenant : "";
+}
+
 int handler_confirm_request(struct cmd_ctx *ctx)
 {
 	const struct chat_msg *m = ctx->msg;
@@ -22,7 +28,8 @@ int handler_confirm_request(struct cmd_ctx *ctx)
 		if (crypto_random(&r, sizeof r) < 0)
 			return HANDLER_ERROR;
 		snprintf(code, sizeof code, "%06u", (unsigned)(r % 1000000u));
-		int rc = store_confirm_put(ctx->store, m->platform, m->sender_id, code, ctx->text,
+		int rc = store_confirm_put(ctx->store, m->platform, tenant(m), m->sender_id, code,
+		                           ctx->text,
 		                           ctx->now, ctx->now + CONFIRM_TTL_SECONDS);
 		if (rc == 0) {
 			reply_add_line(ctx->reply, TXT_CONFIRM_ASK, code, CONFIRM_TTL_SECONDS / 60);
@@ -41,8 +48,8 @@ static int confirm_run(struct cmd_ctx *ctx)
 
 	if (ctx->args->argc != 2)
 		return HANDLER_USAGE;
-	int rc = store_confirm_take(ctx->store, m->platform, m->sender_id, ctx->args->argv[1],
-	                            ctx->now, &command);
+	int rc = store_confirm_take(ctx->store, m->platform, tenant(m), m->sender_id,
+	                            ctx->args->argv[1], ctx->now, &command);
 	if (rc == -ENOENT) {
 		ctx->reply->is_error = true;
 		reply_add_line(ctx->reply, TXT_CONFIRM_NONE);
@@ -61,8 +68,8 @@ static int cancel_run(struct cmd_ctx *ctx)
 
 	if (ctx->args->argc != 1)
 		return HANDLER_USAGE;
-	if (store_confirm_drop(ctx->store, ctx->msg->platform, ctx->msg->sender_id, ctx->now,
-	                       &dropped) < 0)
+	if (store_confirm_drop(ctx->store, ctx->msg->platform, tenant(ctx->msg),
+	                       ctx->msg->sender_id, ctx->now, &dropped) < 0)
 		return HANDLER_ERROR;
 	reply_add_line(ctx->reply, dropped ? TXT_CANCEL_DONE : TXT_CANCEL_NONE);
 	return HANDLER_OK;

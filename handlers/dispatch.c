@@ -18,19 +18,31 @@
 /* Room for a sender's display name once cleaned; longer ones are cut. */
 #define SENDER_NAME_MAX 128
 
-int dispatch_identity(struct store *st, const char *platform, const char *user_id,
-                      struct identity *out)
+int dispatch_identity(struct store *st, const struct chat_msg *msg, struct identity *out)
 {
+	struct store_identity_key key = {.platform = msg->platform, .tenant = msg->tenant,
+	                                 .user_id = msg->sender_id, .instance = msg->instance};
 	struct store_identity si;
 	enum role r;
 
 	memset(out, 0, sizeof *out);
 	out->role = ROLE_GUEST;
-	int rc = store_identity_get(st, platform, user_id, &si);
+	int rc = store_identity_get(st, &key, &si);
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
 		return rc;
+	/* A pending identity takes the tenant of its first message through
+	 * its instance (store.h); from then on no other tenant matches it. */
+	if (!si.tenant[0] && key.tenant && key.instance) {
+		rc = store_identity_adopt(st, &key, msg->chat_id);
+		if (rc == 0)
+			log_info("req %llu: %s:%s:%s: identity takes the tenant of its first"
+			         " message through %s", (unsigned long long)msg->request_id,
+			         key.platform, key.tenant, key.user_id, key.instance);
+		else if (rc != -ENOENT && rc != -EEXIST)
+			return rc;
+	}
 	if (role_parse(si.role, &r) < 0) {
 		log_warn("identity with unknown role \"%s\" treated as guest", si.role);
 		return 0;
@@ -204,7 +216,7 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 
 	if (env->fixed_identity) {
 		who = *env->fixed_identity;
-	} else if (dispatch_identity(env->store, msg->platform, msg->sender_id, &who) < 0) {
+	} else if (dispatch_identity(env->store, msg, &who) < 0) {
 		out->is_error = true;
 		reply_fail(out, REPLY_FAIL_PERMANENT);
 		reply_add_line(out, TXT_INTERNAL_ERROR);
@@ -324,10 +336,9 @@ void dispatch_alone(const struct dispatch_env *env, const struct chat_msg *msg,
 
 void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out)
 {
-	out->platform = ctx->msg->platform;
-	out->user_id = ctx->msg->sender_id;
-	out->chat_id = ctx->msg->chat_id;
-	out->command = ctx->entry ? ctx->entry->name : "";
+	*out = (struct store_actor){.platform = ctx->msg->platform, .tenant = ctx->msg->tenant,
+	                            .user_id = ctx->msg->sender_id, .chat_id = ctx->msg->chat_id,
+	                            .command = ctx->entry ? ctx->entry->name : ""};
 }
 
 void dispatch_metrics_init(void)

@@ -74,10 +74,10 @@ enum dispatch_outcome dispatch_unit(const struct dispatch_env *env, const struct
 void dispatch_alone(const struct dispatch_env *env, const struct chat_msg *msg,
                     struct reply *out);
 
-/* Resolves the identity of (platform, user) from the store; guests get
- * ROLE_GUEST. 0 or -EIO. */
-int dispatch_identity(struct store *st, const char *platform, const char *user_id,
-                      struct identity *out);
+/* Resolves the identity of msg's sender (platform, tenant, user; a pending
+ * row of its instance takes the tenant, inside the caller's transaction)
+ * from the store; guests get ROLE_GUEST. 0 or a negative error. */
+int dispatch_identity(struct store *st, const struct chat_msg *msg, struct identity *out);
 
 /* Registers the command metrics (call once at start). */
 void dispatch_metrics_init(void);

@@ -5,8 +5,10 @@
  * scope, and only to someone who is a guest or already a clerk there, so a
  * clerk can never demote an admin or re-scope a colleague elsewhere. The
  * same rule decides whom a clerk may revoke. Nobody changes their own role,
- * and the store refuses to remove the last admin. The target is named on the
- * asker's platform, as "@<user id>" (how adapters deliver mentions) or bare.
+ * and the store refuses to remove the last admin. The target is named in
+ * the asker's platform and tenant, as "@<user id>" (how adapters deliver
+ * mentions) or bare: a WeCom admin of one corp grants to users of that corp
+ * only.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,6 +37,15 @@ static const char *target_user(const char *arg)
 static bool is_self(const struct cmd_ctx *ctx, const char *user)
 {
 	return strcmp(user, ctx->msg->sender_id) == 0;
+}
+
+/* The target's identity: the asker's platform and tenant, reached through
+ * the asker's instance. */
+static struct store_identity_key target_key(const struct cmd_ctx *ctx, const char *user)
+{
+	return (struct store_identity_key){.platform = ctx->msg->platform,
+	                                   .tenant = ctx->msg->tenant, .user_id = user,
+	                                   .instance = ctx->msg->instance};
 }
 
 /* A clerk may act on a guest or on a clerk inside their own scope. */
@@ -167,18 +178,19 @@ static int grant_run(struct cmd_ctx *ctx)
 	if (rc != 0)
 		return rc;
 
-	rc = store_identity_get(ctx->store, ctx->msg->platform, user, &cur);
+	struct store_identity_key key = target_key(ctx, user);
+	rc = store_identity_get(ctx->store, &key, &cur);
 	if (rc < 0 && rc != -ENOENT)
 		return HANDLER_ERROR;
 	if (ctx->who->role != ROLE_ADMIN && !clerk_may_touch(ctx->who, &cur, rc == 0))
 		return deny_clerk(ctx);
 
 	snprintf(id.role, sizeof id.role, "%s", role_name(r));
-	/* The grantee is on this message's platform: reminders reach them
-	 * through the same instance. */
+	/* The grantee is in this message's platform and tenant: reminders
+	 * reach them through the same instance. */
 	snprintf(id.instance, sizeof id.instance, "%s", ctx->msg->instance ? ctx->msg->instance : "");
 	handler_actor(ctx, &actor);
-	rc = store_identity_grant(ctx->store, &actor, ctx->msg->platform, user, &id);
+	rc = store_identity_grant(ctx->store, &actor, &key, &id);
 	if (rc == -EPERM) {
 		reply_add_line(ctx->reply, TXT_GRANT_LAST_ADMIN, user);
 		return HANDLER_DENIED;
@@ -207,7 +219,8 @@ static int revoke_run(struct cmd_ctx *ctx)
 		reply_add_line(ctx->reply, TXT_GRANT_SELF);
 		return HANDLER_DENIED;
 	}
-	rc = store_identity_get(ctx->store, ctx->msg->platform, user, &cur);
+	struct store_identity_key key = target_key(ctx, user);
+	rc = store_identity_get(ctx->store, &key, &cur);
 	if (rc < 0 && rc != -ENOENT)
 		return HANDLER_ERROR;
 	if (ctx->who->role != ROLE_ADMIN && !(rc == 0 && clerk_may_touch(ctx->who, &cur, true)))
@@ -219,7 +232,7 @@ static int revoke_run(struct cmd_ctx *ctx)
 	}
 
 	handler_actor(ctx, &actor);
-	rc = store_identity_revoke(ctx->store, &actor, ctx->msg->platform, user);
+	rc = store_identity_revoke(ctx->store, &actor, &key);
 	if (rc == -EPERM) {
 		reply_add_line(ctx->reply, TXT_GRANT_LAST_ADMIN, user);
 		return HANDLER_DENIED;

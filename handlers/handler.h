@@ -102,8 +102,8 @@ const struct handler_sub *handler_sub_find(const struct handler_entry *e, const 
 
 struct store_actor;
 
-/* Who did it, for the audit log: platform, user and chat of ctx->msg and the
- * command word. The strings are borrowed from ctx. */
+/* Who did it, for the audit log: platform, tenant, user and chat of
+ * ctx->msg and the command word. The strings are borrowed from ctx. */
 void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out);
 
 /* Re-runs `text` as a command for the same asker with the given flags (used

@@ -10,7 +10,7 @@
 #define PAGING_TTL_SECONDS 1800
 
 struct cursor {
-	char *key;          /* "platform\x1fuser" */
+	char *key;          /* "platform\x1ftenant\x1fuser": one identity's list */
 	char *text;         /* the list command to re-run */
 	size_t offset;      /* first item of the next page */
 	int64_t used_at;
@@ -20,12 +20,15 @@ static struct cursor cursors[PAGING_SLOTS];
 
 static char *cursor_key(const struct chat_msg *m)
 {
-	size_t a = strlen(m->platform), b = strlen(m->sender_id);
-	char *k = malloc(a + b + 2);
+	const char *tenant = m->tenant ? m->tenant : "";
+	size_t a = strlen(m->platform), t = strlen(tenant), b = strlen(m->sender_id);
+	char *k = malloc(a + t + b + 3);
 	if (k) {
 		memcpy(k, m->platform, a);
 		k[a] = '\x1f';
-		memcpy(k + a + 1, m->sender_id, b + 1);
+		memcpy(k + a + 1, tenant, t);
+		k[a + 1 + t] = '\x1f';
+		memcpy(k + a + t + 2, m->sender_id, b + 1);
 	}
 	return k;
 }

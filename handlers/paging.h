@@ -1,8 +1,8 @@
 /*
  * Paged lists. A list handler asks for its window (offset from ctx, page
  * size), fills the page, then reports what it showed; when more remain, the
- * command text and the next offset are remembered for this (platform, user)
- * and `下一页` re-runs it there. The memory is small and bounded (the least
+ * command text and the next offset are remembered for this identity
+ * (platform, tenant, user) and `下一页` re-runs it there. The memory is small and bounded (the least
  * recently used entries are forgotten) and does not survive a restart: a
  * list is simply asked for again.
  */

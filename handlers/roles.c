@@ -35,6 +35,17 @@ static void describe(const struct store_identity_row *row, enum role r, char *bu
 	}
 }
 
+/* The row's tenant, or that it is still pending and where it will be set. */
+static void tenant_note(const struct store_identity_row *row, char *buf, size_t len)
+{
+	if (row->id.tenant[0])
+		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
+	else if (row->id.instance[0])
+		snprintf(buf, len, TXT_ROLES_PENDING, row->id.instance);
+	else
+		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
+}
+
 static int roles_run(struct cmd_ctx *ctx)
 {
 	struct store_identity_row rows[PAGE_SIZE];
@@ -56,18 +67,19 @@ static int roles_run(struct cmd_ctx *ctx)
 	reply_set_title(ctx->reply, TXT_ROLES_TITLE, total);
 	for (size_t i = 0; i < n; i++) {
 		char name[96] = "", shown[sizeof rows[i].display_name];
-		char user[sizeof rows[i].user_id], detail[256];
+		char user[sizeof rows[i].user_id], detail[256], tenant[256];
 		enum role r = ROLE_GUEST;
 
 		role_parse(rows[i].id.role, &r);
 		describe(&rows[i], r, detail, sizeof detail);
+		tenant_note(&rows[i], tenant, sizeof tenant);
 		/* One row per identity: names stored before they were cleaned on
 		 * arrival, and ids from the generic adapter, may hold line breaks. */
 		if (textclean_line(shown, sizeof shown, rows[i].display_name))
 			snprintf(name, sizeof name, TXT_ROLES_USER_NAME, shown);
 		textclean_line(user, sizeof user, rows[i].user_id);
 		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform, user,
-		               name, role_display(r), detail);
+		               name, role_display(r), detail, tenant);
 	}
 	handler_page_note(ctx, n, total);
 	return HANDLER_OK;

@@ -48,6 +48,10 @@ static int whoami_run(struct cmd_ctx *ctx)
 	/* The dispatcher cleaned the name; the generic adapter's ids are the
 	 * client's choice, so they are cleaned here. */
 	textclean_line(user, sizeof user, m->sender_id);
+	/* The organisation the platform vouched for: with the user id, who
+	 * this person is to cqod (an admin grants by both). */
+	if (m->tenant)
+		reply_add_field(r, TXT_WHOAMI_TENANT, "%s", m->tenant);
 	if (m->sender_name && m->sender_name[0])
 		reply_add_field(r, TXT_WHOAMI_USER, "%s（%s）", m->sender_name, user);
 	else

@@ -21,7 +21,14 @@ struct chat_msg {
 	const char *instance;    /* config section name, e.g. "ci" for [generic:ci] */
 	const char *chat_id;     /* conversation the reply belongs in */
 	enum chat_kind kind;
-	const char *sender_id;   /* platform user id */
+	/* Who sent it is (platform, tenant, sender_id): the tenant is the
+	 * organisation the platform vouches for in the signed message (WeCom:
+	 * the instance's corp_id the ciphertext was checked against; DingTalk:
+	 * senderCorpId, else the instance's corp_id, else "@<instance>";
+	 * Feishu: header.tenant_key; generic: the instance name; console:
+	 * "console"). Two tenants never share an identity. */
+	const char *tenant;
+	const char *sender_id;   /* platform user id, unique within the tenant */
 	const char *sender_name; /* display name, may be "" */
 	const char *text;        /* command text, bot mentions already stripped */
 	const char *msg_id;      /* platform message id; NULL when there is none */

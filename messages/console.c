@@ -52,6 +52,7 @@ static void run_line(struct console *c, const char *text)
 		.platform = "console",
 		.chat_id = "console",
 		.kind = CHAT_PRIVATE,
+		.tenant = "console",
 		.sender_id = "operator",
 		.sender_name = "",
 		.text = text,

@@ -385,6 +385,7 @@ int dingtalk_decode(const char *body, size_t len, const char *instance,
 	m->instance = instance;
 	m->msg_id = member(root, "msgId", ID_MAX);
 	m->chat_id = member(root, "conversationId", ID_MAX);
+	m->tenant = member(root, "senderCorpId", ID_MAX);
 	m->sender_id = member(root, "senderStaffId", ID_MAX);
 	if (!m->sender_id)
 		m->sender_id = member(root, "senderId", ID_MAX);

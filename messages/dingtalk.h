@@ -79,8 +79,9 @@ struct dingtalk_msg {
 	char *text;
 };
 
-/* Parses the body. msg: platform "dingtalk", `instance` (borrowed); sender_id
- * is senderStaffId (the org's userid) or, for outsiders, senderId; text is
+/* Parses the body. msg: platform "dingtalk", `instance` (borrowed); tenant
+ * is senderCorpId (NULL when absent: the flow falls back, chat.h);
+ * sender_id is senderStaffId (the org's userid) or, for outsiders, senderId; text is
  * text.content without leading whitespace (DingTalk leaves a space where it
  * cut the @bot; a leftover @name is skipped by the tokenizer), its @mentions
  * naming users by staff id: the k-th "@name" (an '@' at the start or after

@@ -354,6 +354,12 @@ int feishu_decode(const char *json, size_t len, const char *instance, const char
 		out->kind = FEISHU_IGNORED;
 		return 0;
 	}
+	/* The tenant the sender belongs to (chat.h): with the open_id, who it is. */
+	out->msg.tenant = str(header, "tenant_key", ID_MAX);
+	if (!out->msg.tenant) {
+		*why = "header.tenant_key is required for a message";
+		return -EINVAL;
+	}
 	return decode_message(out, cJSON_GetObjectItemCaseSensitive(root, "event"), bot_open_id, why);
 }
 

@@ -76,8 +76,10 @@ struct feishu_event {
  * Text messages: the content's JSON-in-JSON is decoded and its @_user_N
  * placeholders rewritten: the bot's own are removed wherever they stand,
  * every other becomes "@<open_id>" so commands can name users by id.
- * msg: platform "feishu", `instance` (borrowed), sender_id = the sender's
- * open_id, msg_id = event_id, reply_handle = message_id (reply API).
+ * msg: platform "feishu", `instance` (borrowed), tenant = header.tenant_key
+ * (required for a message), sender_id = the sender's open_id (per app: the
+ * same person under two apps is two identities), msg_id = event_id,
+ * reply_handle = message_id (reply API).
  *
  * Returns 0; -EAGAIN when a group message mentions someone, none of the
  * mentions says its type and bot_open_id is NULL: only the bot's open_id

@@ -78,6 +78,8 @@ int generic_decode(const char *body, size_t len, const char *instance,
 	struct chat_msg *m = &out->msg;
 	m->platform = "generic";
 	m->instance = instance;
+	/* The signing secret is the instance's: it vouches for its senders. */
+	m->tenant = instance;
 	m->msg_id = member(root, "msg_id");
 	m->chat_id = member(root, "chat_id");
 	m->sender_id = member(root, "sender_id");

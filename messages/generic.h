@@ -41,7 +41,8 @@ struct generic_msg {
 
 /* Parses and checks the body. On error returns -EINVAL and points *why at a
  * static English explanation fit for the HTTP error body (no input echoed).
- * On success free with generic_msg_free. platform/instance are borrowed. */
+ * On success free with generic_msg_free. platform/instance are borrowed;
+ * the tenant is the instance (its secret vouches for the senders). */
 int generic_decode(const char *body, size_t len, const char *instance,
                    struct generic_msg *out, const char **why);
 void generic_msg_free(struct generic_msg *m);

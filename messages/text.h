@@ -84,6 +84,7 @@
 #define TXT_WHOAMI_HELP         "查看您的身份与角色"
 #define TXT_WHOAMI_TITLE        "您的身份"
 #define TXT_WHOAMI_PLATFORM     "平台"
+#define TXT_WHOAMI_TENANT       "组织"
 #define TXT_WHOAMI_USER         "用户"
 #define TXT_WHOAMI_ROLE         "角色"
 #define TXT_WHOAMI_SCOPE        "管辖范围"
@@ -171,7 +172,11 @@
 #define TXT_ROLES_USAGE          "角色"
 #define TXT_ROLES_HELP           "列出已授权的用户及其角色和范围"
 #define TXT_ROLES_TITLE          "已授权用户（共 %zu 个）"
-#define TXT_ROLES_LINE           "%zu. %s:%s%s　%s　%s"   /* n, platform, user, （name）, role, detail */
+/* n, platform, user, （name）, role, detail, tenant */
+#define TXT_ROLES_LINE           "%zu. %s:%s%s　%s　%s%s"
+#define TXT_ROLES_TENANT         "　组织 %s"
+#define TXT_ROLES_PENDING        "　组织待定（该用户经 %s 发来第一条消息时确定）"   /* instance */
+#define TXT_ROLES_PENDING_ANY    "　组织待定（请用 平台:实例 重新授权）"
 #define TXT_ROLES_USER_NAME      "（%s）"
 #define TXT_ROLES_NONE           "没有已授权的用户。"
 #define TXT_ROLE_DETAIL_ALL      "全部地区"
@@ -262,6 +267,7 @@
 #define TXT_FIELD_SCOPE          "管辖范围"
 #define TXT_FIELD_ALLIANCE       "联盟"
 #define TXT_FIELD_PLATFORM       "平台"
+#define TXT_FIELD_TENANT         "组织"
 #define TXT_FIELD_USER           "用户"
 #define TXT_FIELD_EXPIRES_AT     "有效期"
 #define TXT_FIELD_USED_AT        "使用时间"
@@ -533,6 +539,12 @@
 #define TXT_BIND_STAFF           "您已有%s身份，工作人员身份不能绑定为首席质量官。"   /* role */
 #define TXT_BIND_GROUP           "为保护绑定码，请在与机器人的私聊中发送“绑定 <绑定码>”。"
 #define TXT_BIND_DONE            "绑定成功：您已绑定为首席质量官（%s）。发送“帮助”查看可用命令。"
+#define TXT_BIND_LOCKED          "绑定码错误次数过多，您的绑定已暂停至 %s，请届时再试，或向办事员核实绑定码。"   /* time */
+#define TXT_BIND_PAUSED          "近期绑定码错误次数过多，绑定功能已暂停至 %s，请稍后再试。"   /* time */
+#define TXT_BIND_PAUSE_TITLE     "绑定功能已暂停"
+#define TXT_BIND_PAUSE_COUNT     "过去一小时内绑定码错误 %d 次，疑有人猜测绑定码。"
+#define TXT_BIND_PAUSE_UNTIL     "绑定功能已对所有用户暂停至 %s，届时自动恢复。"
+#define TXT_BIND_PAUSE_HINT      "每次失败的发送人已记入服务日志（bind: code refused），请核查。"
 #define TXT_UNBIND_NAME          "解绑"
 #define TXT_UNBIND_USAGE         "解绑"
 #define TXT_UNBIND_HELP          "解除本人首席质量官身份绑定"
@@ -762,21 +774,29 @@
 /* cqoctl grant, revoke, roles */
 #define TXT_CTL_HELP_GRANT       "授予角色（与聊天命令“授权”相同，用于设置第一位管理员）"
 #define TXT_CTL_USAGE_GRANT \
-	"用法：cqoctl grant 平台 用户ID 角色 [范围]\n" \
+	"用法：cqoctl grant 平台[:实例] 用户ID 角色 [范围]\n" \
 	"角色：admin（管理员，不带范围）；clerk 地区代码（办事员）；organizer 联盟名称或编号（组织者）；\n" \
 	"cqo 人员编号（首席质量官）。角色也可写中文（管理员、办事员、组织者、首席质量官）。\n" \
-	"平台为 generic、wecom、dingtalk、feishu 等，用户ID 为该平台上的用户标识。\n" \
-	"例：cqoctl grant wecom zhangsan admin；cqoctl grant generic u1 clerk 371302\n"
+	"平台:实例 为配置文件中的实例，如 wecom:office；该平台只配置了一个实例时可只写平台名。\n" \
+	"用户ID 为该用户在此实例所属组织中的标识（企业微信 UserID、钉钉 userid、飞书 open_id），\n" \
+	"可让其向机器人发送“我是谁”查看。另一个企业或组织中的同名用户ID 是另一个人。写入审计记录。\n" \
+	"例：cqoctl grant wecom:office zhangsan admin；cqoctl grant generic u1 clerk 371302\n"
 #define TXT_CTL_GRANT_PERSON     "首席质量官需要人员编号（正整数）"
 #define TXT_CTL_GRANT_NO_PERSON  "人员编号 %ld 不存在"
+#define TXT_CTL_UNKNOWN_PLATFORM "未知平台“%s”：应为 wecom、dingtalk、feishu、generic 或 console"
+#define TXT_CTL_UNKNOWN_INSTANCE "配置中没有实例 %s；已配置的实例：%s"          /* spec, list */
+#define TXT_CTL_NO_INSTANCE      "配置中没有实例 %s；请先在配置文件中添加 [%s:名称] 一节"   /* spec, platform */
+#define TXT_CTL_AMBIGUOUS_INSTANCE "%s 配置了多个实例，请写明 平台:实例：%s"      /* platform, list */
 #define TXT_CTL_HELP_REVOKE      "撤销用户的角色（与聊天命令“撤销授权”相同）"
 #define TXT_CTL_USAGE_REVOKE \
-	"用法：cqoctl revoke 平台 用户ID\n" \
-	"撤销用户的角色，使其成为访客；不能撤销最后一位管理员。写入审计记录。\n"
+	"用法：cqoctl revoke 平台[:实例] 用户ID\n" \
+	"撤销用户的角色，使其成为访客；不能撤销最后一位管理员。平台:实例 的写法同 grant。写入审计记录。\n"
 #define TXT_CTL_HELP_ROLES       "列出已授权的用户（与聊天命令“角色”相同）"
 #define TXT_CTL_USAGE_ROLES \
 	"用法：cqoctl roles [--role 角色] [--scope 地区代码]\n" \
-	"列出已授权的用户及其角色和范围；--role 只列该角色，--scope 只列管辖范围在该地区内的。\n"
+	"列出已授权的用户及其角色、范围和所属组织；--role 只列该角色，--scope 只列管辖范围在该地区内的。\n" \
+	"“组织待定”的用户（升级前授权，或所在组织由消息决定的飞书、钉钉实例）在其经该实例发来\n" \
+	"第一条消息时确定组织。\n"
 /* cqoctl policy */
 #define TXT_CTL_HELP_POLICY      "查看或设置地方政策（任期、学时、任职条件、提醒）"
 #define TXT_CTL_USAGE_POLICY \

@@ -65,9 +65,11 @@ def test_history_of_real_changes_newest_first():
             text, err = say("审计 2", sender=sender, chat_type=chat)
             assert not err and "记录号 2 的操作历史（张三 · 示例精密机械有限公司）" in text, text
             rows = history(text)
-            assert [r[2] for r in rows] == ["撤销", "授权", "荣誉", "警示", "培训"], text
+            # Last, the setup's cqoctl grant of cqo-zs to 张三 (audited since issue 13).
+            assert [r[2] for r in rows] == ["撤销", "授权", "荣誉", "警示", "培训", "grant"], text
             assert rows[0][0] == "generic:u-admin" and rows[4][0] == "generic:clerk-ls"
-            assert all(r[1] == "chat-1" for r in rows)
+            assert all(r[1] == "chat-1" for r in rows[:5])
+            assert rows[5][0].startswith("cqoctl:") and rows[5][3] == "新建身份授权", rows
             assert rows[0][3].startswith("修改处理记录：状态、撤销人、撤销时间"), rows[0]
             assert rows[1][3] == "新建身份授权" and rows[2][3] == "新建荣誉"
             assert rows[3][3] == "新建处理记录" and rows[4][3] == "新建培训记录"
@@ -83,7 +85,8 @@ def test_out_of_scope_and_other_roles():
     with d:
         say("授权 z1 首席质量官 2")
         text, err = say("审计 2", sender="clerk-ls")
-        assert not err and len(history(text)) == 1, text
+        # The chat's grant and the setup's cqoctl grant of cqo-zs.
+        assert not err and len(history(text)) == 2, text
         # Out of scope reads exactly like a record that does not exist.
         out, err = say("审计 2", sender="clerk-lz")
         assert err and "未找到记录号 2" in out and "张三" not in out, out
@@ -114,11 +117,12 @@ def test_long_history_pages():
         for i in range(12):
             say("授权 z%02d 首席质量官 2" % i)
         text, err = say("审计 2")
+        # 12 grants in the chat and the setup's cqoctl grant of cqo-zs.
         assert not err and len(history(text)) == 10, text
-        assert "第 1–10 条，共 12 条" in text and "下一页" in text, text
+        assert "第 1–10 条，共 13 条" in text and "下一页" in text, text
         text, err = say("下一页")
-        assert not err and len(history(text)) == 2, text
-        assert "第 11–12 条，共 12 条" in text, text
+        assert not err and len(history(text)) == 3, text
+        assert "第 11–13 条，共 13 条" in text, text
         text, err = say("下一页")
         assert err or "没有可翻页" in text, text
 

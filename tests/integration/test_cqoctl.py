@@ -483,7 +483,8 @@ def test_grant_revoke_roles():
         out = ok(d, "revoke", "generic", "k1")
         assert "已撤销 generic:k1 的办事员角色" in out, out
         audit = rows(d, "SELECT actor_platform, actor_user, command, entity FROM audit_log")
-        assert audit == [("cqoctl", unix_user(), "revoke", "identity")], audit
+        assert audit == [("cqoctl", unix_user(), "grant", "identity")] * 4 + \
+            [("cqoctl", unix_user(), "revoke", "identity")], audit
 
 
 def test_policy_target_calendar():

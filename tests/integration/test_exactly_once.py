@@ -433,7 +433,7 @@ def wecom_passive(body):
 
 
 def test_wecom_kill9_runs_each_message_once_and_answers_it():
-    platform_drill("W", "grant wecom zhangsan admin", wecom_payloads, wecom_attempt,
+    platform_drill("W", "grant wecom:w1 zhangsan admin", wecom_payloads, wecom_attempt,
                    backoff(0.01, 0.1), passive=wecom_passive)
 
 
@@ -494,7 +494,7 @@ def feishu_attempt(sup, bodies):
 
 
 def test_feishu_kill9_runs_each_message_once_and_answers_it():
-    platform_drill("F", "grant feishu ou_sender admin", feishu_payloads, feishu_attempt,
+    platform_drill("F", "grant feishu:plain ou_sender admin", feishu_payloads, feishu_attempt,
                    backoff(0.015, 0.3))
 
 
@@ -742,8 +742,8 @@ def test_locked_database_tells_every_platform_to_retry():
     with FakePlatform() as fake:
         d = Daemon(platform_config(fake.base) + UNPACED)
         with d:
-            for g in ("grant generic u-admin admin", "grant wecom zhangsan admin",
-                      "grant dingtalk staff-1 admin", "grant feishu ou_sender admin"):
+            for g in ("grant generic u-admin admin", "grant wecom:w1 zhangsan admin",
+                      "grant dingtalk staff-1 admin", "grant feishu:plain ou_sender admin"):
                 d.ctl(g)
             sup = Supervised(d).start()
             marks = {p: marker("B", i) for i, p in enumerate(("generic", "wecom", "dingtalk",

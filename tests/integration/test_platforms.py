@@ -63,7 +63,7 @@ def test_wecom_text_gets_passive_reply():
 
 def test_wecom_grant_and_query():
     with FakePlatform() as fake, start(fake) as d:
-        d.ctl("grant", "wecom", "zhangsan", "admin")
+        d.ctl("grant", "wecom:w1", "zhangsan", "admin")
         status, body, _ = wecom_post(d, wecom_inner("查询 张三", msg_id="7000000000000000077"))
         assert status == 200
         content = xml_field(wecom_open_reply(body), "Content")

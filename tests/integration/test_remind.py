@@ -72,9 +72,10 @@ def reminders_daemon(fake, extra=""):
     clerks of 兰山区, 临沂市 and 雁塔区, an admin, an organizer."""
     d = Daemon(platform_config(fake.base) + "\n[reminders]\nsend_at = 09:00\n" + extra,
                env={"CQOD_FAKE_NOW": SEED})
-    for g in ("wecom zhangsan cqo 1", "generic cqo-zs cqo 1", "wecom clerk-ls clerk 371302",
-              "generic clerk-ls clerk 371302", "wecom clerk-ly clerk 3713",
-              "generic clerk-ly clerk 3713", "wecom clerk-xa clerk 610113",
+    for g in ("wecom:w1 zhangsan cqo 1", "generic cqo-zs cqo 1",
+              "wecom:w1 clerk-ls clerk 371302",
+              "generic clerk-ls clerk 371302", "wecom:w1 clerk-ly clerk 3713",
+              "generic clerk-ly clerk 3713", "wecom:w1 clerk-xa clerk 610113",
               "generic clerk-xa clerk 610113", "generic u-admin admin",
               "generic org organizer 1"):
         d.ctl("grant " + g)
@@ -181,7 +182,7 @@ def test_holiday_downtime_and_makeup_day():
 def test_send_at_and_sighup_calendar():
     with FakePlatform() as fake, reminders_daemon(fake) as d:
         data = d.data_dir     # the harness's own copy: the test appends to it
-        d.ctl("grant wecom boss admin")
+        d.ctl("grant wecom:w1 boss admin")
         # Before send_at the daemon waits; then sweeps (with a fake clock that
         # runs, so the test waits 2 s for 09:00).
         at(d, "2026-12-01 08:59:58", wait_sweep=False)
@@ -294,7 +295,7 @@ def test_mute_command():
 
 def test_unbound_person_goes_to_digest_and_bind_records_instance():
     with FakePlatform() as fake, reminders_daemon(fake) as d:
-        d.ctl("revoke wecom zhangsan")
+        d.ctl("revoke wecom:w1 zhangsan")
         d.ctl("revoke generic cqo-zs")
         at(d, "2026-06-26 09:30:00")
         assert texts(d, "zhangsan") == []

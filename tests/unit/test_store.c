@@ -147,6 +147,76 @@ static void test_upgrade(void **state)
 		" AND enterprise_name = '示例升级有限公司' AND region_code = '371302'"), 1);
 }
 
+/* Schema 13 keys identities by (platform, tenant, user): a database made at
+ * schema 12 keeps its identities, each with the tenant SQL can tell or
+ * pending on the instance it came through. */
+static void test_upgrade_identities_to_tenants(void **state)
+{
+	struct fixture *f = *state;
+	struct store_identity got;
+
+	assert_int_equal(store_open_at_version(f->path, 12, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2);"
+		"INSERT INTO identities (platform, user_id, role, scope_region, created_at,"
+		" updated_at, instance) VALUES"
+		" ('generic', 'u-ci', 'admin', NULL, 1, 1, 'ci'),"
+		" ('generic', 'u-old', 'clerk', '3713', 1, 1, NULL),"
+		" ('wecom', 'ZhangWei', 'admin', NULL, 1, 1, 'office'),"
+		" ('wecom', 'LiNa', 'clerk', '3713', 1, 1, NULL),"
+		" ('console', 'boss', 'admin', NULL, 1, 1, NULL);"
+		"INSERT INTO confirmations VALUES ('123456', 'wecom', 'ZhangWei', '除名 2 x', NULL, 9e9);"
+		"INSERT INTO audit_log (at, actor_platform, actor_user, command) VALUES"
+		" (1, 'wecom', 'ZhangWei', '授权');"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM identities"), 5);
+	/* Filled where SQL can tell: the generic instance, the console. */
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM identities WHERE"
+	                                  " (user_id = 'u-ci' AND tenant = 'ci')"
+	                                  " OR (user_id = 'boss' AND tenant = 'console')"), 2);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM identities WHERE tenant IS NULL"), 3);
+	/* Pending: found through the instance it came from, with the tenant of
+	 * the message, and through no other instance. */
+	const struct store_identity_key office_a = {"wecom", "corp-a", "ZhangWei", "office"};
+	const struct store_identity_key branch_b = {"wecom", "corp-b", "ZhangWei", "branch"};
+	assert_int_equal(store_identity_get(f->st, &office_a, &got), 0);
+	assert_string_equal(got.role, "admin");
+	assert_string_equal(got.tenant, "");
+	assert_int_equal(store_identity_get(f->st, &branch_b, &got), -ENOENT);
+	const struct store_identity_key ci = {"generic", "ci", "u-ci", "ci"};
+	const struct store_identity_key ci2 = {"generic", "ci2", "u-ci", "ci2"};
+	assert_int_equal(store_identity_get(f->st, &ci, &got), 0);
+	assert_string_equal(got.tenant, "ci");
+	assert_int_equal(store_identity_get(f->st, &ci2, &got), -ENOENT);
+	/* Pending confirmations are dropped; old audit rows name no tenant. */
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM confirmations"), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM audit_log"
+	                                  " WHERE actor_tenant IS NULL"), 1);
+
+	/* At start the daemon settles what the configuration tells: the first
+	 * wecom instance takes the rows that name none, a corp id its rows. */
+	begin(f->st);
+	int settled = -1;
+	assert_int_equal(store_identity_settle(f->st, "wecom", "office", "corp-a", true,
+	                                       &settled), 0);
+	assert_int_equal(settled, 2);
+	assert_int_equal(store_identity_settle(f->st, "generic", "ci", "ci", true, &settled), 0);
+	assert_int_equal(settled, 1);
+	commit(f->st);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM identities WHERE tenant IS NULL"), 0);
+	const struct store_identity_key li_a = {"wecom", "corp-a", "LiNa", "office"};
+	const struct store_identity_key li_b = {"wecom", "corp-b", "LiNa", "office"};
+	assert_int_equal(store_identity_get(f->st, &li_a, &got), 0);
+	assert_string_equal(got.tenant, "corp-a");
+	assert_string_equal(got.instance, "office");
+	/* Settled, the row answers to its corp only, whatever the instance. */
+	assert_int_equal(store_identity_get(f->st, &li_b, &got), -ENOENT);
+}
+
 static void test_reopen_idempotent(void **state)
 {
 	struct fixture *f = *state;
@@ -334,23 +404,30 @@ static void test_identity(void **state)
 {
 	struct store *st = open_fresh(state);
 	struct store_identity id = {.role = "clerk", .scope = "3713"}, got;
+	const struct store_identity_key u1 = {"wecom", "corp-a", "u1", "office"};
+	const struct store_identity_key u1_ding = {"dingtalk", "corp-a", "u1", "office"};
+	const struct store_identity_key u1_corp_b = {"wecom", "corp-b", "u1", "branch"};
+	const struct store_identity_key u2 = {"wecom", "corp-a", "u2", "office"};
 
 	begin(st);
 	assert_int_equal(store_regions_load_csv(st, REGIONS_CSV, NULL), 0);
 	commit(st);
-	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), -ENOENT);
-	assert_int_equal(store_identity_set(st, "wecom", "u1", "示例办事员", &id), 0);
-	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), 0);
+	assert_int_equal(store_identity_get(st, &u1, &got), -ENOENT);
+	assert_int_equal(store_identity_set(st, &u1, "示例办事员", &id), 0);
+	assert_int_equal(store_identity_get(st, &u1, &got), 0);
 	assert_string_equal(got.role, "clerk");
 	assert_string_equal(got.scope, "3713");
+	assert_string_equal(got.tenant, "corp-a");
 	assert_int_equal(got.person_id, 0);
 	assert_int_equal(got.alliance_id, 0);
 	/* Same user id on another platform is someone else. */
-	assert_int_equal(store_identity_get(st, "dingtalk", "u1", &got), -ENOENT);
+	assert_int_equal(store_identity_get(st, &u1_ding, &got), -ENOENT);
+	/* So is the same user id in another corp. */
+	assert_int_equal(store_identity_get(st, &u1_corp_b, &got), -ENOENT);
 
 	struct store_identity admin = {.role = "admin"};
-	assert_int_equal(store_identity_set(st, "wecom", "u1", NULL, &admin), 0);
-	assert_int_equal(store_identity_get(st, "wecom", "u1", &got), 0);
+	assert_int_equal(store_identity_set(st, &u1, NULL, &admin), 0);
+	assert_int_equal(store_identity_get(st, &u1, &got), 0);
 	assert_string_equal(got.role, "admin");
 	assert_string_equal(got.scope, "");
 	/* No display name given: the stored one stays. */
@@ -360,14 +437,14 @@ static void test_identity(void **state)
 	/* Invalid: unknown role, a clerk without scope, a cqo without person,
 	 * a scope that is not a region. */
 	struct store_identity bad = {.role = "boss"};
-	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &bad), -EINVAL);
+	assert_int_equal(store_identity_set(st, &u2, NULL, &bad), -EINVAL);
 	struct store_identity clerk = {.role = "clerk"};
-	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &clerk), -EINVAL);
+	assert_int_equal(store_identity_set(st, &u2, NULL, &clerk), -EINVAL);
 	struct store_identity cqo = {.role = "cqo"};
-	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &cqo), -EINVAL);
+	assert_int_equal(store_identity_set(st, &u2, NULL, &cqo), -EINVAL);
 	struct store_identity nowhere = {.role = "clerk", .scope = "999999"};
-	assert_int_equal(store_identity_set(st, "wecom", "u2", NULL, &nowhere), -EINVAL);
-	assert_int_equal(store_identity_get(st, "wecom", "u2", &got), -ENOENT);
+	assert_int_equal(store_identity_set(st, &u2, NULL, &nowhere), -EINVAL);
+	assert_int_equal(store_identity_get(st, &u2, &got), -ENOENT);
 }
 
 static void test_transactions(void **state)
@@ -406,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),

@@ -30,8 +30,8 @@
 #define REC_ZHANG 2
 #define REC_LI 3
 
-static const struct store_actor clerk = {"generic", "u-clerk", "chat-1", "备案"};
-static const struct store_actor cqo_user = {"generic", "u-cqo", "chat-2", "绑定"};
+static const struct store_actor clerk = {"generic", "u-clerk", "chat-1", "备案", "test"};
+static const struct store_actor cqo_user = {"generic", "u-cqo", "chat-2", "绑定", "test"};
 
 struct fixture {
 	char dir[64];
@@ -470,12 +470,14 @@ static int redeem(struct store *st, const char *hash, int64_t now, int64_t *pers
 {
 	char name[64];
 	assert_int_equal(store_begin(st), 0);
-	int rc = store_bind_redeem(st, &cqo_user, "测试", hash, now, person, name);
+	int rc = store_bind_redeem(st, &cqo_user, "test", "测试", hash, now, person, name);
 	assert_int_equal(rc == 0 ? store_commit(st) : store_rollback(st), 0);
 	if (rc == 0)
 		assert_string_equal(name, "张三");
 	return rc;
 }
+
+static const struct store_identity_key cqo_key = {"generic", "test", "u-cqo", "test"};
 
 static void test_bind_single_use(void **state)
 {
@@ -491,7 +493,7 @@ static void test_bind_single_use(void **state)
 	assert_int_equal(redeem(st, HASH_B, NOW + 10, &person), -ENOENT);
 	assert_int_equal(redeem(st, HASH_A, NOW + 10, &person), 0);
 	assert_int_equal(person, 1);
-	assert_int_equal(store_identity_get(st, "generic", "u-cqo", &id), 0);
+	assert_int_equal(store_identity_get(st, &cqo_key, &id), 0);
 	assert_string_equal(id.role, "cqo");
 	assert_int_equal(id.person_id, 1);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM audit_log WHERE entity = 'identity'"
@@ -500,13 +502,13 @@ static void test_bind_single_use(void **state)
 	assert_int_equal(redeem(st, HASH_A, NOW + 20, &person), -ENOENT);
 
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_bind_remove(st, &cqo_user), 0);
+	assert_int_equal(store_bind_remove(st, &cqo_user, "test"), 0);
 	assert_int_equal(store_commit(st), 0);
-	assert_int_equal(store_identity_get(st, "generic", "u-cqo", &id), -ENOENT);
+	assert_int_equal(store_identity_get(st, &cqo_key, &id), -ENOENT);
 	assert_int_equal(q_int(st, "SELECT count(*) FROM audit_log WHERE entity = 'identity'"
 	                           " AND record_id = ?1 AND after_json IS NULL", REC_ZHANG), 1);
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_bind_remove(st, &cqo_user), -ENOENT);
+	assert_int_equal(store_bind_remove(st, &cqo_user, "test"), -ENOENT);
 	assert_int_equal(store_rollback(st), 0);
 }
 

@@ -51,7 +51,7 @@ static int count_rows(const char *sql)
 	return n;
 }
 
-static const struct store_actor actor = {"generic", "u1", "chat-1", "培训"};
+static const struct store_actor actor = {"generic", "u1", "chat-1", "培训", "test"};
 
 static void test_audit_add_and_list(void **state)
 {
@@ -123,26 +123,36 @@ static void test_confirmations(void **state)
 	int dropped = 0;
 	(void)state;
 	assert_int_equal(store_open(db, &st), 0);
-	assert_int_equal(store_confirm_put(st, "generic", "u1", "123456", "除名 5 违法违规", 1000, 1600), 0);
+	assert_int_equal(store_confirm_put(st, "generic", "t", "u1", "123456", "除名 5 违法违规", 1000, 1600), 0);
 	/* Another person, a wrong code, or too late: nothing. */
-	assert_int_equal(store_confirm_take(st, "generic", "u2", "123456", 1001, &cmd), -ENOENT);
-	assert_int_equal(store_confirm_take(st, "generic", "u1", "654321", 1001, &cmd), -ENOENT);
-	assert_int_equal(store_confirm_take(st, "generic", "u1", "123456", 1600, &cmd), -ENOENT);
-	assert_int_equal(store_confirm_take(st, "generic", "u1", "123456", 1599, &cmd), 0);
+	assert_int_equal(store_confirm_take(st, "generic", "t", "u2", "123456", 1001, &cmd), -ENOENT);
+	assert_int_equal(store_confirm_take(st, "generic", "t", "u1", "654321", 1001, &cmd), -ENOENT);
+	assert_int_equal(store_confirm_take(st, "generic", "t", "u1", "123456", 1600, &cmd), -ENOENT);
+	assert_int_equal(store_confirm_take(st, "generic", "t", "u1", "123456", 1599, &cmd), 0);
 	assert_string_equal(cmd, "除名 5 违法违规");
 	free(cmd);
 	/* Once only. */
-	assert_int_equal(store_confirm_take(st, "generic", "u1", "123456", 1002, &cmd), -ENOENT);
+	assert_int_equal(store_confirm_take(st, "generic", "t", "u1", "123456", 1002, &cmd), -ENOENT);
 	/* A new request replaces the pending one. */
-	assert_int_equal(store_confirm_put(st, "generic", "u1", "111111", "a", 2000, 2600), 0);
-	assert_int_equal(store_confirm_put(st, "generic", "u1", "222222", "b", 2001, 2601), 0);
-	assert_int_equal(store_confirm_take(st, "generic", "u1", "111111", 2002, &cmd), -ENOENT);
+	assert_int_equal(store_confirm_put(st, "generic", "t", "u1", "111111", "a", 2000, 2600), 0);
+	assert_int_equal(store_confirm_put(st, "generic", "t", "u1", "222222", "b", 2001, 2601), 0);
+	assert_int_equal(store_confirm_take(st, "generic", "t", "u1", "111111", 2002, &cmd), -ENOENT);
 	/* Codes are unique across people while pending. */
-	assert_int_equal(store_confirm_put(st, "generic", "u3", "222222", "c", 2002, 2602), -EEXIST);
-	assert_int_equal(store_confirm_drop(st, "generic", "u1", 2003, &dropped), 0);
+	assert_int_equal(store_confirm_put(st, "generic", "t", "u3", "222222", "c", 2002, 2602), -EEXIST);
+	assert_int_equal(store_confirm_drop(st, "generic", "t", "u1", 2003, &dropped), 0);
 	assert_int_equal(dropped, 1);
-	assert_int_equal(store_confirm_drop(st, "generic", "u1", 2003, &dropped), 0);
+	assert_int_equal(store_confirm_drop(st, "generic", "t", "u1", 2003, &dropped), 0);
 	assert_int_equal(dropped, 0);
+	/* The same user id in another tenant (generic:t2) is another person:
+	 * it cannot confirm, and a drop there leaves this one pending. */
+	assert_int_equal(store_confirm_put(st, "generic", "t", "u1", "333333", "d", 3000, 3600), 0);
+	assert_int_equal(store_confirm_take(st, "generic", "t2", "u1", "333333", 3001, &cmd),
+	                 -ENOENT);
+	assert_int_equal(store_confirm_drop(st, "generic", "t2", "u1", 3001, &dropped), 0);
+	assert_int_equal(dropped, 0);
+	assert_int_equal(store_confirm_take(st, "generic", "t", "u1", "333333", 3002, &cmd), 0);
+	assert_string_equal(cmd, "d");
+	free(cmd);
 	store_close(st);
 }
 

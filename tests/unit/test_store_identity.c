@@ -22,7 +22,7 @@
 
 static char dir[64], db[128];
 
-static const struct store_actor actor = {"generic", "boss", "chat-9", "授权"};
+static const struct store_actor actor = {"generic", "boss", "chat-9", "授权", "test"};
 
 /* The demo registry: 张三 is person 1 with record 2 (371302); alliance 1
  * has the active records of 3713 (2, 3, 4) as members. */
@@ -68,19 +68,34 @@ static int count_rows(const char *sql)
 /* Each grant and revoke is a unit of work of its own, as one 授权 command:
  * begun and committed here (also when refused: the refusal must have
  * written nothing), so another connection sees its outcome. */
+/* The identity of user in the tests' one tenant of each platform. */
+static struct store_identity_key key_of(const char *platform, const char *user)
+{
+	return (struct store_identity_key){platform, "test", user, "test"};
+}
+
+static int get(struct store *st, const char *platform, const char *user,
+               struct store_identity *out)
+{
+	struct store_identity_key key = key_of(platform, user);
+	return store_identity_get(st, &key, out);
+}
+
 static int grant_in_tx(struct store *st, const char *platform, const char *user,
                        const struct store_identity *id)
 {
+	struct store_identity_key key = key_of(platform, user);
 	assert_int_equal(store_begin(st), 0);
-	int rc = store_identity_grant(st, &actor, platform, user, id);
+	int rc = store_identity_grant(st, &actor, &key, id);
 	assert_int_equal(store_commit(st), 0);
 	return rc;
 }
 
 static int revoke_in_tx(struct store *st, const char *platform, const char *user)
 {
+	struct store_identity_key key = key_of(platform, user);
 	assert_int_equal(store_begin(st), 0);
-	int rc = store_identity_revoke(st, &actor, platform, user);
+	int rc = store_identity_revoke(st, &actor, &key);
 	assert_int_equal(store_commit(st), 0);
 	return rc;
 }
@@ -100,7 +115,7 @@ static void test_grant_writes_identity_and_audit(void **state)
 	struct store_identity got, clerk = role("clerk", "371302", 0, 0);
 
 	assert_int_equal(grant_in_tx(st, "generic", "u1", &clerk), 0);
-	assert_int_equal(store_identity_get(st, "generic", "u1", &got), 0);
+	assert_int_equal(get(st, "generic", "u1", &got), 0);
 	assert_string_equal(got.role, "clerk");
 	assert_string_equal(got.scope, "371302");
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE entity = 'identity'"
@@ -111,7 +126,7 @@ static void test_grant_writes_identity_and_audit(void **state)
 	/* Replacing keeps one row and audits before and after. */
 	struct store_identity wider = role("clerk", "3713", 0, 0);
 	assert_int_equal(grant_in_tx(st, "generic", "u1", &wider), 0);
-	assert_int_equal(store_identity_get(st, "generic", "u1", &got), 0);
+	assert_int_equal(get(st, "generic", "u1", &got), 0);
 	assert_string_equal(got.scope, "3713");
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE entity = 'identity'"
 	                            " AND json_extract(before_json, '$.scope_region') = '371302'"
@@ -145,7 +160,7 @@ static void test_grant_bad_references_change_nothing(void **state)
 
 	assert_int_equal(grant_in_tx(st, "generic", "u1", &no_region), -EINVAL);
 	assert_int_equal(grant_in_tx(st, "generic", "u1", &no_alliance), -EINVAL);
-	assert_int_equal(store_identity_get(st, "generic", "u1", &got), -ENOENT);
+	assert_int_equal(get(st, "generic", "u1", &got), -ENOENT);
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log"), 0);
 }
 
@@ -159,7 +174,7 @@ static void test_revoke(void **state)
 	/* Same user id on another platform is someone else. */
 	assert_int_equal(revoke_in_tx(st, "wecom", "o1"), -ENOENT);
 	assert_int_equal(revoke_in_tx(st, "generic", "o1"), 0);
-	assert_int_equal(store_identity_get(st, "generic", "o1", &got), -ENOENT);
+	assert_int_equal(get(st, "generic", "o1", &got), -ENOENT);
 	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE after_json IS NULL"
 	                            " AND json_extract(before_json, '$.role') = 'organizer'"), 1);
 }
@@ -176,7 +191,7 @@ static void test_last_admin_is_kept(void **state)
 	assert_int_equal(grant_in_tx(st, "generic", "a1", &admin), 0);
 	assert_int_equal(revoke_in_tx(st, "generic", "a1"), -EPERM);
 	assert_int_equal(grant_in_tx(st, "generic", "a1", &clerk), -EPERM);
-	assert_int_equal(store_identity_get(st, "generic", "a1", &got), 0);
+	assert_int_equal(get(st, "generic", "a1", &got), 0);
 	assert_string_equal(got.role, "admin");
 	/* Re-granting admin to the last admin is fine. */
 	assert_int_equal(grant_in_tx(st, "generic", "a1", &admin), 0);
@@ -232,6 +247,72 @@ static void test_list(void **state)
 	assert_int_equal(total, 1);
 	assert_int_equal(store_identity_list(st, "clerk", "44", 0, rows, 3, &n, &total), 0);
 	assert_int_equal(total, 0);
+}
+
+/* Two WeCom corps each have a ZhangWei: a role of one is not the other's. */
+static void test_tenants_are_separate(void **state)
+{
+	struct store *st = *state;
+	struct store_identity got, admin = role("admin", "", 0, 0);
+	struct store_identity_key a = {"wecom", "corp-a", "ZhangWei", "office"};
+	struct store_identity_key b = {"wecom", "corp-b", "ZhangWei", "branch"};
+	/* Two apps of corp A share the identity. */
+	struct store_identity_key a_hr = {"wecom", "corp-a", "ZhangWei", "hr"};
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_identity_grant(st, &actor, &a, &admin), 0);
+	assert_int_equal(store_identity_get(st, &b, &got), -ENOENT);
+	assert_int_equal(store_identity_revoke(st, &actor, &b), -ENOENT);
+	assert_int_equal(store_identity_get(st, &a_hr, &got), 0);
+	assert_string_equal(got.role, "admin");
+	assert_string_equal(got.tenant, "corp-a");
+	assert_string_equal(got.instance, "office");
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE entity = 'identity'"
+	                            " AND json_extract(after_json, '$.tenant') = 'corp-a'"), 1);
+}
+
+/* A pending identity (tenant unknown: granted where the configuration
+ * cannot tell it) answers only on its instance, and its first message
+ * there gives it its tenant, audited; then no other tenant matches it. */
+static void test_pending_identity_takes_first_tenant(void **state)
+{
+	struct store *st = *state;
+	struct store_identity got, admin = role("admin", "", 0, 0);
+	struct store_identity_key pending = {"feishu", NULL, "ou_1", "office"};
+	struct store_identity_key on_office = {"feishu", "tk-a", "ou_1", "office"};
+	struct store_identity_key on_other = {"feishu", "tk-a", "ou_1", "other"};
+	struct store_identity_key other_tenant = {"feishu", "tk-b", "ou_1", "office"};
+	struct store_identity_key nowhere = {"feishu", NULL, "ou_2", NULL};
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_identity_set(st, &nowhere, NULL, &admin), -EINVAL);
+	assert_int_equal(store_identity_grant(st, &actor, &pending, &admin), 0);
+	assert_int_equal(store_identity_get(st, &on_other, &got), -ENOENT);
+	assert_int_equal(store_identity_get(st, &on_office, &got), 0);
+	assert_string_equal(got.tenant, "");
+	assert_int_equal(store_identity_adopt(st, &on_other, "c"), -ENOENT);
+	assert_int_equal(store_identity_adopt(st, &on_office, "c"), 0);
+	assert_int_equal(store_identity_adopt(st, &on_office, "c"), -ENOENT);
+	assert_int_equal(store_identity_get(st, &on_office, &got), 0);
+	assert_string_equal(got.tenant, "tk-a");
+	assert_int_equal(store_identity_get(st, &other_tenant, &got), -ENOENT);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit_log WHERE command = 'upgrade'"
+	                            " AND actor_tenant = 'tk-a' AND actor_user = 'ou_1'"
+	                            " AND json_extract(before_json, '$.tenant') IS NULL"
+	                            " AND json_extract(after_json, '$.tenant') = 'tk-a'"), 1);
+
+	/* A pending row whose tenant already has the user is left alone. */
+	struct store_identity_key pending2 = {"feishu", NULL, "ou_3", "office"};
+	struct store_identity_key tenanted2 = {"feishu", "tk-a", "ou_3", "office"};
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_identity_grant(st, &actor, &tenanted2, &admin), 0);
+	assert_int_equal(store_identity_set(st, &pending2, NULL, &admin), 0);
+	assert_int_equal(store_identity_adopt(st, &tenanted2, "c"), -EEXIST);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM identities WHERE user_id = 'ou_3'"
+	                            " AND tenant IS NULL"), 1);
 }
 
 static void test_alliance(void **state)
@@ -290,6 +371,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_admin_is_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tenants_are_separate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_identity_takes_first_tenant, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_alliance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_brief, setup, teardown),
 	};

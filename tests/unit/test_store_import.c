@@ -32,7 +32,7 @@
 #define CODE_A "91350100M000100Y43"
 #define CODE_B "91110000600037341L"
 
-static const struct store_actor who = {"cqoctl", "tester", NULL, "import"};
+static const struct store_actor who = {"cqoctl", "tester", NULL, "import", NULL};
 
 struct fixture {
 	char dir[64];

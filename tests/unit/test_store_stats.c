@@ -290,7 +290,7 @@ static int64_t audit_rows(struct store *st)
 static void test_target_set(void **state)
 {
 	struct store *st = st_of(state);
-	struct store_actor who = {"generic", "u-admin", "chat-1", "目标"};
+	struct store_actor who = {"generic", "u-admin", "chat-1", "目标", "test"};
 	char from[16];
 	double rate = -1, old = -1;
 	bool had = true;
