@@ -118,7 +118,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_NAMES   := wecom dingtalk feishu
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
-FUZZ_COMMON  := messages/crypto.c messages/strbuf.c
+FUZZ_COMMON  := messages/crypto.c messages/strbuf.c messages/digits.c
 FUZZ_SRC_fuzz_wecom    := messages/wecom.c messages/wecom_crypto.c messages/urlquery.c
 FUZZ_SRC_fuzz_dingtalk := messages/dingtalk.c
 FUZZ_SRC_fuzz_feishu   := messages/feishu.c

@@ -266,18 +266,6 @@ int ctl_cmd_revoke(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-/* The row's tenant, or that it is still pending and where it will be set
- * (as the chat's 角色). */
-static void tenant_note(const struct store_identity_row *row, char *buf, size_t len)
-{
-	if (row->id.tenant[0])
-		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
-	else if (row->id.instance[0])
-		snprintf(buf, len, TXT_ROLES_PENDING, row->id.instance);
-	else
-		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
-}
-
 static void describe(const struct store_identity_row *row, enum role r, char *buf, size_t len)
 {
 	switch (r) {
@@ -348,7 +336,7 @@ int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 
 			role_parse(rows[i].id.role, &ri);
 			describe(&rows[i], ri, detail, sizeof detail);
-			tenant_note(&rows[i], tenant, sizeof tenant);
+			role_tenant_note(&rows[i], tenant, sizeof tenant);
 			/* Names came from chat messages: no line breaks, and no escape
 			 * sequences for the administrator's terminal. */
 			if (textclean_line(clean, sizeof clean, rows[i].display_name))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../handlers/dispatch.h"
+#include "../messages/digits.h"
 #include "app.h"
 #include "clock.h"
 #include "http.h"
@@ -19,13 +20,10 @@
 
 bool webhook_fresh(const char *seconds)
 {
-	size_t n = seconds ? strlen(seconds) : 0;
-	int64_t t = 0, now = clock_now();
+	int64_t t, now = clock_now();
 
-	if (n == 0 || n > 12 || strspn(seconds, "0123456789") != n)
+	if (digits_parse(seconds, 12, &t) < 0)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		t = t * 10 + (seconds[i] - '0');
 	return t >= now - WEBHOOK_MAX_SKEW_S && t <= now + WEBHOOK_MAX_SKEW_S;
 }
 

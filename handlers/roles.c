@@ -11,6 +11,16 @@
 #include "handler.h"
 #include "paging.h"
 
+void role_tenant_note(const struct store_identity_row *row, char *buf, size_t len)
+{
+	if (row->id.tenant[0])
+		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
+	else if (row->id.instance[0])
+		snprintf(buf, len, TXT_ROLES_PENDING, row->id.instance);
+	else
+		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
+}
+
 /* What the role's scope is, for the list line. */
 static void describe(const struct store_identity_row *row, enum role r, char *buf, size_t len)
 {
@@ -33,17 +43,6 @@ static void describe(const struct store_identity_row *row, enum role r, char *bu
 		snprintf(buf, len, "%s", TXT_ROLE_DETAIL_ALL);
 		break;
 	}
-}
-
-/* The row's tenant, or that it is still pending and where it will be set. */
-static void tenant_note(const struct store_identity_row *row, char *buf, size_t len)
-{
-	if (row->id.tenant[0])
-		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
-	else if (row->id.instance[0])
-		snprintf(buf, len, TXT_ROLES_PENDING, row->id.instance);
-	else
-		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
 }
 
 static int roles_run(struct cmd_ctx *ctx)
@@ -72,7 +71,7 @@ static int roles_run(struct cmd_ctx *ctx)
 
 		role_parse(rows[i].id.role, &r);
 		describe(&rows[i], r, detail, sizeof detail);
-		tenant_note(&rows[i], tenant, sizeof tenant);
+		role_tenant_note(&rows[i], tenant, sizeof tenant);
 		/* One row per identity: names stored before they were cleaned on
 		 * arrival, and ids from the generic adapter, may hold line breaks. */
 		if (textclean_line(shown, sizeof shown, rows[i].display_name))

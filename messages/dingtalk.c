@@ -7,24 +7,12 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "digits.h"
 #include "strbuf.h"
 
 #define DINGTALK_HOST "https://oapi.dingtalk.com/"
 #define TS_DIGITS_MAX 15
 #define ID_MAX 256
-
-static int parse_ms(const char *s, int64_t *out)
-{
-	size_t n = s ? strlen(s) : 0;
-	int64_t v = 0;
-
-	if (n == 0 || n > TS_DIGITS_MAX || strspn(s, "0123456789") != n)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	*out = v;
-	return 0;
-}
 
 int dingtalk_verify(const char *app_secret, const char *timestamp, const char *sign,
                     int64_t now_ms)
@@ -39,7 +27,7 @@ int dingtalk_verify(const char *app_secret, const char *timestamp, const char *s
 
 	if (!sign || crypto_base64_decode(sign, strlen(sign), &got, &got_len) < 0)
 		return -EACCES;
-	if (parse_ms(timestamp, &ts) < 0 || ts > now_ms + DINGTALK_MAX_SKEW_MS ||
+	if (digits_parse(timestamp, TS_DIGITS_MAX, &ts) < 0 || ts > now_ms + DINGTALK_MAX_SKEW_MS ||
 	    ts < now_ms - DINGTALK_MAX_SKEW_MS) {
 		free(got);
 		return -ETIME;
@@ -198,7 +186,7 @@ int dingtalk_signs_claim(struct dingtalk_signs *s, const char *timestamp, const 
 
 	if (dropped)
 		*dropped = false;
-	if (parse_ms(timestamp, &ts) < 0 || !sign)
+	if (digits_parse(timestamp, TS_DIGITS_MAX, &ts) < 0 || !sign)
 		return -EINVAL;
 	rc = crypto_base64_decode(sign, strlen(sign), &raw, &raw_len);
 	if (rc < 0)

@@ -7,22 +7,10 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "digits.h"
 
 #define SIG_PREFIX "sha256="
 #define TS_DIGITS_MAX 12
-
-static int parse_seconds(const char *s, int64_t *out)
-{
-	size_t n = s ? strlen(s) : 0;
-	int64_t v = 0;
-
-	if (n == 0 || n > TS_DIGITS_MAX || strspn(s, "0123456789") != n)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	*out = v;
-	return 0;
-}
 
 int generic_verify(const char *secret, const char *timestamp, const char *signature,
                    const char *body, size_t len, int64_t now)
@@ -33,7 +21,7 @@ int generic_verify(const char *secret, const char *timestamp, const char *signat
 	char *msg;
 	int rc;
 
-	if (parse_seconds(timestamp, &ts) < 0)
+	if (digits_parse(timestamp, TS_DIGITS_MAX, &ts) < 0)
 		return -ETIME;
 	if (!signature || strncmp(signature, SIG_PREFIX, plen) != 0 ||
 	    crypto_unhex(signature + plen, strlen(signature + plen), got, sizeof got) < 0)
