@@ -45,8 +45,8 @@ CFLAGS     += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 LDFLAGS    += -fsanitize=address,undefined
 endif
 
-CORE_SRC   := $(filter-out daemon/main.c,$(wildcard daemon/*.c)) \
-              $(wildcard handlers/*.c) $(wildcard messages/*.c)
+CORE_SRC   := $(wildcard lib/*.c) $(wildcard store/*.c) $(wildcard messages/*.c) \
+              $(wildcard handlers/*.c) $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CQOD_OBJ   := $(BUILD)/obj/daemon/main.o
 CQOCTL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cqoctl/*.c))
@@ -54,7 +54,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBCORE    := $(BUILD)/libcqod.a
 
-.PHONY: all deps run check unit unit-bin integration bench fuzz install uninstall clean
+.PHONY: all deps run check layers unit unit-bin integration bench fuzz install uninstall clean
 
 all: $(BUILD)/cqod $(BUILD)/cqoctl
 
@@ -89,6 +89,11 @@ run: deps
 	@test -f var/demo.db || ./$(BUILD)/cqoctl -c var/demo.conf demo
 	./$(BUILD)/cqod --console -c var/demo.conf
 
+# Includes run one way: lib <- {messages, store} <- handlers <- {daemon, cqoctl}.
+layers:
+	@sh tests/layers/check.sh
+	@sh tests/layers/test_check.sh
+
 unit-bin: $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
@@ -99,7 +104,7 @@ integration: all
 
 # Builds in parallel, then runs the suites one after the other (integration
 # tests start daemons and must not compete with the unit tests).
-check: deps
+check: deps layers
 	$(MAKE) -j$(JOBS) all unit-bin
 	$(MAKE) unit integration
 	$(MAKE) -j$(JOBS) BUILD=build/san SAN=1 all unit-bin
@@ -118,13 +123,13 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_NAMES   := wecom dingtalk feishu
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
-FUZZ_COMMON  := messages/crypto.c messages/strbuf.c messages/digits.c
-FUZZ_SRC_fuzz_wecom    := messages/wecom.c messages/wecom_crypto.c messages/urlquery.c
+FUZZ_COMMON  := lib/crypto.c lib/strbuf.c lib/digits.c
+FUZZ_SRC_fuzz_wecom    := messages/wecom.c messages/wecom_crypto.c lib/urlquery.c
 FUZZ_SRC_fuzz_dingtalk := messages/dingtalk.c
 FUZZ_SRC_fuzz_feishu   := messages/feishu.c
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(FUZZ_SRC_fuzz_wecom) \
-                      $(FUZZ_SRC_fuzz_dingtalk) $(FUZZ_SRC_fuzz_feishu) $(wildcard messages/*.h)
+                      $(FUZZ_SRC_fuzz_dingtalk) $(FUZZ_SRC_fuzz_feishu) $(wildcard messages/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

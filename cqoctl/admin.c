@@ -16,15 +16,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/config.h"
-#include "../daemon/store.h"
-#include "../daemon/store_alliance.h"
-#include "../daemon/store_identity.h"
-#include "../daemon/tenant.h"
+#include "../lib/config.h"
+#include "../store/store.h"
+#include "../store/store_alliance.h"
+#include "../store/store_identity.h"
+#include "../handlers/tenant.h"
 #include "../handlers/handler.h"
 #include "../handlers/validate.h"
 #include "../messages/text.h"
-#include "../messages/textclean.h"
+#include "../lib/textclean.h"
 #include "ctl.h"
 
 #define USER_ID_MAX 127   /* as the chat's 授权 */

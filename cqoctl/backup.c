@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/store_backup.h"
+#include "../store/store_backup.h"
 #include "../messages/text.h"
 #include "ctl.h"
 #include "progress.h"

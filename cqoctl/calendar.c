@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../daemon/csv.h"
-#include "../daemon/store.h"
-#include "../daemon/store_calendar.h"
+#include "../lib/csv.h"
+#include "../store/store.h"
+#include "../store/store_calendar.h"
 #include "../handlers/argtext.h"
 #include "../handlers/import_row.h"
 #include "../handlers/validate.h"

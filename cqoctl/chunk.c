@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/log.h"
-#include "../daemon/store.h"
+#include "../lib/clock.h"
+#include "../lib/log.h"
+#include "../store/store.h"
 
 /* What a chunk aims at from BEGIN to the end of COMMIT, less a margin for
  * the step that crosses it. */

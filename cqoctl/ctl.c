@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/config.h"
-#include "../daemon/store.h"
+#include "../lib/config.h"
+#include "../store/store.h"
 #include "../messages/text.h"
 
 void ctl_actor(const struct ctl *c, const char *command, struct store_actor *out)

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../daemon/store_audit.h"
+#include "../store/store_audit.h"
 
 struct config;
 struct store;

@@ -11,10 +11,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "../daemon/csv.h"
-#include "../daemon/store.h"
-#include "../daemon/store_export.h"
-#include "../daemon/store_lists.h"
+#include "../lib/csv.h"
+#include "../store/store.h"
+#include "../store/store_export.h"
+#include "../store/store_lists.h"
 #include "../handlers/import_row.h"
 #include "../messages/text.h"
 #include "export.h"

@@ -11,10 +11,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "../daemon/csv.h"
-#include "../daemon/store.h"
-#include "../daemon/store_import.h"
-#include "../daemon/store_stats.h"
+#include "../lib/csv.h"
+#include "../store/store.h"
+#include "../store/store_import.h"
+#include "../store/store_stats.h"
 #include "../messages/text.h"
 #include "export.h"
 

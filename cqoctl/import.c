@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../daemon/csv.h"
-#include "../daemon/store_import.h"
+#include "../lib/csv.h"
+#include "../store/store_import.h"
 #include "../messages/text.h"
 #include "import.h"
 #include "textfile.h"

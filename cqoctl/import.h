@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../daemon/textenc.h"
+#include "../lib/textenc.h"
 #include "../handlers/import_row.h"
 #include "ctl.h"
 

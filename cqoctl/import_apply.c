@@ -27,10 +27,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../daemon/csv.h"
-#include "../daemon/store.h"
-#include "../daemon/store_backup.h"
-#include "../daemon/store_import.h"
+#include "../lib/csv.h"
+#include "../store/store.h"
+#include "../store/store_backup.h"
+#include "../store/store_import.h"
 #include "../messages/text.h"
 #include "chunk.h"
 #include "import.h"

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_import.h"
-#include "../daemon/store_policy.h"
-#include "../messages/strbuf.h"
+#include "../store/store.h"
+#include "../store/store_import.h"
+#include "../store/store_policy.h"
+#include "../lib/strbuf.h"
 #include "../messages/text.h"
 #include "import.h"
 #include "keyset.h"

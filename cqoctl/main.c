@@ -20,11 +20,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/config.h"
-#include "../daemon/log.h"
-#include "../daemon/store.h"
-#include "../daemon/store_import.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
+#include "../lib/log.h"
+#include "../store/store.h"
+#include "../store/store_import.h"
 #include "../messages/text.h"
 #include "ctl.h"
 

@@ -16,11 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_outbox.h"
+#include "../store/store.h"
+#include "../store/store_outbox.h"
 #include "../handlers/timefmt.h"
-#include "../messages/platform.h"
-#include "../messages/reply.h"
+#include "../lib/platform.h"
+#include "../lib/reply.h"
 #include "../messages/text.h"
 #include "ctl.h"
 

@@ -13,9 +13,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_policy.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
+#include "../store/store_policy.h"
 #include "../handlers/eligibility.h"
 #include "../messages/text.h"
 #include "ctl.h"

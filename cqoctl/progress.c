@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "../daemon/clock.h"
+#include "../lib/clock.h"
 
 #define BAR_WIDTH 30
 

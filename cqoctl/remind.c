@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/calendar.h"
-#include "../daemon/clock.h"
-#include "../daemon/config.h"
-#include "../daemon/remind.h"
+#include "../lib/calendar.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
+#include "../lib/remind.h"
 #include "../daemon/remind_sweep.h"
-#include "../daemon/store_outbox.h"
-#include "../daemon/store_remind.h"
-#include "../daemon/store_workdays.h"
-#include "../messages/platform.h"
+#include "../store/store_outbox.h"
+#include "../store/store_remind.h"
+#include "../store/store_workdays.h"
+#include "../lib/platform.h"
 #include "../messages/text.h"
 #include "ctl.h"
 

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_demo.h"
+#include "../store/store.h"
+#include "../store/store_demo.h"
 #include "../messages/text.h"
 #include "chunk.h"
 #include "ctl.h"

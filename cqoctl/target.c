@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_lists.h"
-#include "../daemon/store_stats.h"
-#include "../daemon/store_target.h"
+#include "../store/store.h"
+#include "../store/store_lists.h"
+#include "../store/store_stats.h"
+#include "../store/store_target.h"
 #include "../handlers/validate.h"
 #include "../messages/text.h"
 #include "ctl.h"

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "../daemon/textenc.h"
+#include "../lib/textenc.h"
 
 /* Reads `path` ("-" = stdin) in encoding *enc (TEXTENC_AUTO: detected;
  * the one read is written back) into *text (UTF-8, NUL-terminated, *len

@@ -10,14 +10,14 @@
 
 #include "../handlers/alliance_msg.h"
 #include "../messages/text.h"
-#include "clock.h"
-#include "config.h"
-#include "log.h"
-#include "store.h"
-#include "store_audit.h"
-#include "store_broadcast.h"
-#include "store_campaign.h"
-#include "store_outbox.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
+#include "../lib/log.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
+#include "../store/store_broadcast.h"
+#include "../store/store_campaign.h"
+#include "../store/store_outbox.h"
 
 #define TICK_MS 2000
 #define CAMPAIGN_EVERY_S 60

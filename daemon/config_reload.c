@@ -7,7 +7,7 @@
  * bring back the defaults and drop every webhook instance, and each
  * platform's callbacks would be answered 404 until the next good reload.
  */
-#include "config_keys.h"
+#include "../lib/config_keys.h"
 
 #include <string.h>
 

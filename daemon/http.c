@@ -59,7 +59,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "../lib/log.h"
 
 #define HOST_MAX 64
 
@@ -91,7 +91,7 @@ void http_server_maybe_free(struct http_server *srv)
 	if (!srv->closing || srv->pending_handles > 0 || srv->conns)
 		return;
 	http_peers_free(&srv->peers);
-	http_nets_free(&srv->proxies);
+	netaddr_nets_free(&srv->proxies);
 	free(srv);
 	if (cb)
 		cb(arg);
@@ -324,12 +324,12 @@ void http_server_set_limits(struct http_server *srv, const struct http_limits *l
 
 int http_server_set_trusted_proxies(struct http_server *srv, const char *list)
 {
-	struct http_nets nets;
-	int rc = http_nets_parse(list, &nets);
+	struct netaddr_nets nets;
+	int rc = netaddr_nets_parse(list, &nets);
 
 	if (rc < 0)
 		return rc;
-	http_nets_free(&srv->proxies);
+	netaddr_nets_free(&srv->proxies);
 	srv->proxies = nets;
 	return 0;
 }

@@ -89,11 +89,6 @@ int http_server_port(const struct http_server *srv);
  * once. */
 void http_server_set_limits(struct http_server *srv, const struct http_limits *limits);
 
-/* Whether `list` is a valid trusted_proxies value: IPv4 and IPv6 addresses
- * or networks ("10.0.0.0/8", "fd00::/8") separated by commas and/or blanks;
- * "" is the empty list. */
-bool http_proxies_valid(const char *list);
-
 /* The peers whose X-Forwarded-For / X-Real-IP headers name the client
  * (list as above; NULL or "" for none, the default: every peer is its own
  * client). Replaces the previous list for requests from now on. 0, -EINVAL

@@ -41,8 +41,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
-#include "metrics.h"
+#include "../lib/log.h"
+#include "../lib/metrics.h"
 
 #define READ_CHUNK 16384
 #define LINGER_MS 2000
@@ -398,7 +398,7 @@ static bool body_charge(struct http_conn *c, struct http_req *r, size_t total)
 
 /* Item s[0..n) of an X-Forwarded-For list (blanks and IPv6 brackets allowed
  * around it) into *a. */
-static bool forwarded_item(const char *s, size_t n, struct http_addr *a)
+static bool forwarded_item(const char *s, size_t n, struct netaddr *a)
 {
 	while (n && (*s == ' ' || *s == '\t')) {
 		s++;
@@ -410,7 +410,7 @@ static bool forwarded_item(const char *s, size_t n, struct http_addr *a)
 		s++;
 		n -= 2;
 	}
-	return http_addr_parse(s, n, a);
+	return netaddr_parse(s, n, a);
 }
 
 /* The client a trusted proxy names. X-Forwarded-For is one list over all its
@@ -420,7 +420,7 @@ static bool forwarded_item(const char *s, size_t n, struct http_addr *a)
  * leftmost. Without X-Forwarded-For, X-Real-IP. False when no header names
  * an address, or the entry that would is not one. */
 static bool forwarded_client(const struct http_server *srv, const struct http_request *req,
-                             struct http_addr *out)
+                             struct netaddr *out)
 {
 	bool any = false;
 
@@ -439,7 +439,7 @@ static bool forwarded_client(const struct http_server *srv, const struct http_re
 				if (!forwarded_item(v + start, end - start, out))
 					return false;
 				any = true;
-				if (!http_nets_contain(&srv->proxies, out))
+				if (!netaddr_nets_contain(&srv->proxies, out))
 					return true;
 			}
 			end = start ? start - 1 : 0;
@@ -463,7 +463,7 @@ static int conn_admit_client(struct http_conn *c, struct http_req *r)
 {
 	struct http_server *srv = c->srv;
 	unsigned max = srv->limits.max_connections_per_address;
-	struct http_addr a;
+	struct netaddr a;
 	struct http_peer *p;
 
 	if (!forwarded_client(srv, &r->pub, &a))
@@ -475,7 +475,7 @@ static int conn_admit_client(struct http_conn *c, struct http_req *r)
 		char text[INET6_ADDRSTRLEN];
 
 		http_peers_put(&srv->peers, p);
-		http_addr_format(&a, text, sizeof text);
+		netaddr_format(&a, text, sizeof text);
 		log_debug("http: %s: %s has %u requests in flight; refusing", c->remote, text, max);
 		count_refusal("address");
 		return 503;
@@ -718,7 +718,7 @@ static void format_remote(struct http_conn *c)
 	snprintf(c->remote, sizeof c->remote, "unknown");
 	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0)
 		return;
-	if (http_addr_from_sockaddr((struct sockaddr *)&ss, &c->addr) < 0)
+	if (netaddr_from_sockaddr((struct sockaddr *)&ss, &c->addr) < 0)
 		c->addr.len = 0;
 	if (ss.ss_family == AF_INET) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
@@ -748,7 +748,7 @@ static bool conn_admit_address(struct http_conn *c)
 
 	if (!c->addr.len)
 		return true;
-	if (http_nets_contain(&srv->proxies, &c->addr)) {
+	if (netaddr_nets_contain(&srv->proxies, &c->addr)) {
 		c->via_proxy = true;
 		return true;
 	}

@@ -18,30 +18,14 @@
 #include <uv.h>
 
 #include "http.h"
+#include "../lib/netaddr.h"
 
 struct http_conn;
-
-/* A client address: IPv4 in 4 bytes (IPv4-mapped IPv6 included), IPv6 in 16. */
-struct http_addr {
-	unsigned char len;
-	unsigned char b[16];
-};
-
-/* An address and how many leading bits of it a network shares. */
-struct http_net {
-	struct http_addr addr;
-	unsigned bits;
-};
-
-struct http_nets {
-	struct http_net *v;         /* owned */
-	size_t n;
-};
 
 /* What one client address holds now. Freed when both counts are zero. */
 struct http_peer {
 	struct http_peer *next;     /* in its slot of struct http_peers */
-	struct http_addr addr;
+	struct netaddr addr;
 	unsigned conns;             /* open connections from it (any state) */
 	unsigned requests;          /* requests in flight forwarded for it by a
 	                               trusted proxy */
@@ -67,7 +51,7 @@ struct http_server {
 	size_t n_in_flight;         /* requests with the handler, not answered */
 	size_t body_memory;         /* sum of body_charge over live requests */
 	struct http_peers peers;    /* per-address counts */
-	struct http_nets proxies;   /* trusted proxies; owned */
+	struct netaddr_nets proxies;   /* trusted proxies; owned */
 	unsigned pending_handles;   /* listener and gate: not yet closed */
 	int port;
 	bool listener_open;
@@ -142,7 +126,7 @@ struct http_conn {
 	char *in;                   /* owned: received bytes, parsed from in_off */
 	size_t in_len, in_off, in_cap;
 	char remote[64];
-	struct http_addr addr;      /* the peer's; len 0 when unknown */
+	struct netaddr addr;      /* the peer's; len 0 when unknown */
 	struct http_peer *peer;     /* borrowed: counts this connection, or NULL
 	                               (a trusted proxy, or an unknown address) */
 	bool via_proxy;             /* the peer is a trusted proxy */
@@ -165,18 +149,8 @@ void http_conn_stop(struct http_conn *c);
 void http_conn_close(struct http_conn *c);
 
 /* http_peer.c */
-int http_addr_from_sockaddr(const struct sockaddr *sa, struct http_addr *out);
-/* A bare IPv4 or IPv6 address s[0..n) (no brackets, port or prefix). */
-bool http_addr_parse(const char *s, size_t n, struct http_addr *out);
-void http_addr_format(const struct http_addr *a, char *buf, size_t len);
-bool http_addr_equal(const struct http_addr *a, const struct http_addr *b);
-/* A trusted_proxies list (see http_proxies_valid) into *out (caller frees
- * with http_nets_free); NULL is the empty list. 0, -EINVAL or -ENOMEM. */
-int http_nets_parse(const char *list, struct http_nets *out);
-void http_nets_free(struct http_nets *nets);
-bool http_nets_contain(const struct http_nets *nets, const struct http_addr *a);
 /* The entry for a, made with zero counts if new; NULL on ENOMEM. */
-struct http_peer *http_peers_get(struct http_peers *t, const struct http_addr *a);
+struct http_peer *http_peers_get(struct http_peers *t, const struct netaddr *a);
 /* Frees p if it counts nothing any more. */
 void http_peers_put(struct http_peers *t, struct http_peer *p);
 void http_peers_free(struct http_peers *t);

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "clock.h"
+#include "../lib/clock.h"
 
 #define HDR_OVERHEAD 4          /* ": " and CRLF */
 #define MIN_ALLOC 256

@@ -38,7 +38,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
+#include "../lib/log.h"
 
 #define USER_AGENT "cqod/1.0"
 #define MAX_HEADER_BYTES (64 * 1024)

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "log.h"
-#include "metrics.h"
-#include "store.h"
+#include "../lib/clock.h"
+#include "../lib/log.h"
+#include "../lib/metrics.h"
+#include "../store/store.h"
 
 #define PRUNE_INTERVAL_MS (10 * 60 * 1000)
 /* Retries of a batch while another process holds the write lock: from

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "metrics.h"
+#include "../lib/metrics.h"
 
 static double start_time;
 

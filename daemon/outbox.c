@@ -11,17 +11,17 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "../messages/platform.h"
-#include "clock.h"
-#include "config.h"
-#include "log.h"
-#include "metrics.h"
+#include "../lib/platform.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
+#include "../lib/log.h"
+#include "../lib/metrics.h"
 #include "outbox_console.h"
 #include "outbox_dests.h"
 #include "outbox_notice.h"
 #include "outbox_policy.h"
-#include "store.h"
-#include "store_outbox.h"
+#include "../store/store.h"
+#include "../store/store_outbox.h"
 
 /* How often rows written by another process are looked for. */
 #define POLL_MS 1000

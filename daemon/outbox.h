@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <uv.h>
 
-#include "../messages/platform.h"
-#include "store_outbox.h"
+#include "../lib/platform.h"
+#include "../store/store_outbox.h"
 
 struct config;
 struct sender;

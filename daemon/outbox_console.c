@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../messages/strbuf.h"
+#include "../lib/strbuf.h"
 #include "../messages/text.h"
 
 /* Bodies are ours and shallow; this only bounds a malformed row. */

@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../messages/platform.h"
-#include "../messages/reply.h"
+#include "../lib/platform.h"
+#include "../lib/reply.h"
 #include "../messages/text.h"
-#include "config.h"
-#include "log.h"
-#include "store.h"
-#include "store_outbox.h"
+#include "../lib/config.h"
+#include "../lib/log.h"
+#include "../store/store.h"
+#include "../store/store_outbox.h"
 
 static int tell(const struct config *cfg, struct store *st, int64_t recent, int64_t total,
                 int64_t now)

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "config.h"
+#include "../lib/config.h"
 
 /* 1000 * unit_ms / rate rounded up, 0 when rate is 0. */
 static unsigned spacing(unsigned unit_ms, unsigned rate)

@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../messages/platform.h"
-#include "store_outbox.h"
+#include "../lib/platform.h"
+#include "../store/store_outbox.h"
 
 struct config;
 

@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "log.h"
-#include "remind.h"
-#include "remind_dest.h"
-#include "remind_text.h"
-#include "store.h"
-#include "store_outbox.h"
-#include "store_remind.h"
+#include "../lib/calendar.h"
+#include "../lib/log.h"
+#include "../lib/remind.h"
+#include "../handlers/remind_dest.h"
+#include "../handlers/remind_text.h"
+#include "../store/store.h"
+#include "../store/store_outbox.h"
+#include "../store/store_remind.h"
 
 /* Persons per step: one transaction (one disk flush) each, a few tens of
  * milliseconds of the loop. */

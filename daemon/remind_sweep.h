@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../messages/platform.h"
-#include "../messages/reply.h"
+#include "../lib/platform.h"
+#include "../lib/reply.h"
 
 struct store;
 struct config;

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "app.h"
-#include "clock.h"
+#include "../lib/clock.h"
 #include "http.h"
 #include "inbox.h"
-#include "metrics.h"
-#include "store.h"
+#include "../lib/metrics.h"
+#include "../store/store.h"
 
 #define JSON "application/json"
 #define WEBHOOK_PREFIX "/webhook/"

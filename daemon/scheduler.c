@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "clock.h"
-#include "config.h"
-#include "log.h"
-#include "metrics.h"
-#include "remind.h"
+#include "../lib/calendar.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
+#include "../lib/log.h"
+#include "../lib/metrics.h"
+#include "../lib/remind.h"
 #include "remind_sweep.h"
-#include "store.h"
-#include "store_remind.h"
-#include "store_workdays.h"
+#include "../store/store.h"
+#include "../store/store_remind.h"
+#include "../store/store_workdays.h"
 
 #define CALENDAR_FILE "cn-workcalendar.csv"
 /* The longest sleep: a changed clock or calendar is noticed within it. */

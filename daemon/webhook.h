@@ -11,9 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../messages/chat.h"
-#include "../messages/platform.h"
-#include "../messages/reply.h"
+#include "../lib/chat.h"
+#include "../lib/platform.h"
+#include "../lib/reply.h"
 
 struct app;
 struct http_request;

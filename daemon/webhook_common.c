@@ -8,15 +8,15 @@
 #include <string.h>
 
 #include "../handlers/dispatch.h"
-#include "../messages/digits.h"
+#include "../lib/digits.h"
 #include "app.h"
-#include "clock.h"
+#include "../lib/clock.h"
 #include "http.h"
 #include "inbox.h"
-#include "log.h"
-#include "metrics.h"
-#include "store.h"
-#include "store_outbox.h"
+#include "../lib/log.h"
+#include "../lib/metrics.h"
+#include "../store/store.h"
+#include "../store/store_outbox.h"
 
 bool webhook_fresh(const char *seconds)
 {

@@ -16,11 +16,11 @@
 
 #include "../messages/dingtalk.h"
 #include "app.h"
-#include "clock.h"
-#include "config.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
 #include "http.h"
 #include "inbox.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "webhook.h"
 
 #define ROUTE "/webhook/dingtalk"

@@ -32,13 +32,13 @@
 #include <openssl/crypto.h>
 
 #include "../messages/feishu.h"
-#include "../messages/platform.h"
+#include "../lib/platform.h"
 #include "app.h"
-#include "clock.h"
-#include "config.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
 #include "http.h"
 #include "inbox.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "webhook.h"
 
 #define ROUTE "/webhook/feishu"

@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "app.h"
-#include "clock.h"
-#include "log.h"
+#include "../lib/clock.h"
+#include "../lib/log.h"
 #include "outbox.h"
 
 struct outgoing {

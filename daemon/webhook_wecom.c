@@ -21,16 +21,16 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
-#include "../messages/crypto.h"
-#include "../messages/urlquery.h"
+#include "../lib/crypto.h"
+#include "../lib/urlquery.h"
 #include "../messages/wecom.h"
 #include "../messages/wecom_crypto.h"
 #include "app.h"
-#include "clock.h"
-#include "config.h"
+#include "../lib/clock.h"
+#include "../lib/config.h"
 #include "http.h"
 #include "inbox.h"
-#include "log.h"
+#include "../lib/log.h"
 #include "webhook.h"
 
 #define ROUTE "/webhook/wecom"

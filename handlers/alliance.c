@@ -14,10 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_alliance.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_subscription.h"
+#include "../store/store.h"
+#include "../store/store_alliance.h"
+#include "../store/store_audit.h"
+#include "../store/store_subscription.h"
 #include "../messages/text.h"
 #include "alliance_cmd.h"
 #include "alliance_ref.h"

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/store_alliance.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_campaign.h"
+#include "../store/store_alliance.h"
+#include "../store/store_audit.h"
+#include "../store/store_campaign.h"
 #include "../messages/text.h"
 #include "alliance_cmd.h"
 #include "alliance_ref.h"

@@ -8,10 +8,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store.h"
-#include "../daemon/store_alliance.h"
-#include "../daemon/store_audit.h"
+#include "../lib/clock.h"
+#include "../store/store.h"
+#include "../store/store_alliance.h"
+#include "../store/store_audit.h"
 #include "../messages/text.h"
 #include "alliance_cmd.h"
 #include "alliance_ref.h"

@@ -8,10 +8,10 @@
 #ifndef CQOD_ALLIANCE_MSG_H
 #define CQOD_ALLIANCE_MSG_H
 
-#include "../daemon/store_broadcast.h"
-#include "../daemon/store_campaign.h"
-#include "../daemon/store_event.h"
-#include "../messages/reply.h"
+#include "../store/store_broadcast.h"
+#include "../store/store_campaign.h"
+#include "../store/store_event.h"
+#include "../lib/reply.h"
 
 /* The event as its announcement shows it: published, changed (`changed`
  * holds event_form.h's EVENT_F_* bits) or cancelled. */

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../daemon/store_alliance.h"
-#include "../messages/platform.h"
+#include "../store/store_alliance.h"
+#include "../lib/platform.h"
 #include "handler.h"
 
 /* A lookup below (here and in event_ref.h) that answered the asker itself

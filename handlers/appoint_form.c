@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/log.h"
+#include "../lib/clock.h"
+#include "../lib/log.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "validate.h"

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "../daemon/store_appoint.h"
+#include "../store/store_appoint.h"
 #include "form.h"
 #include "handler.h"
 

@@ -7,8 +7,8 @@
  */
 #include <errno.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
 #include "../messages/text.h"
 #include "audit_diff.h"
 #include "handler.h"

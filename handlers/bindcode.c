@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store_bind.h"
-#include "../messages/crypto.h"
+#include "../lib/clock.h"
+#include "../store/store_bind.h"
+#include "../lib/crypto.h"
 
 /* A fresh code colliding with a stored hash is drawn again; with 2^40
  * codes one retry is already unlikely. */

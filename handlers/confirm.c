@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/store_confirm.h"
-#include "../messages/crypto.h"
+#include "../store/store_confirm.h"
+#include "../lib/crypto.h"
 #include "../messages/text.h"
 
 #define CODE_TRIES 5

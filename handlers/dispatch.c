@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/log.h"
-#include "../daemon/metrics.h"
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
+#include "../lib/clock.h"
+#include "../lib/log.h"
+#include "../lib/metrics.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
 #include "../messages/text.h"
-#include "../messages/textclean.h"
+#include "../lib/textclean.h"
 #include "table.h"
 
 #define SUGGEST_MAX 3

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/store_policy.h"
+#include "../store/store_policy.h"
 #include "../messages/text.h"
 
 static bool has(const char *s, const char *part)

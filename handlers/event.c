@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../daemon/store_broadcast.h"
-#include "../daemon/store_event.h"
-#include "../daemon/store_signup.h"
+#include "../store/store_broadcast.h"
+#include "../store/store_event.h"
+#include "../store/store_signup.h"
 #include "../messages/text.h"
 #include "alliance_msg.h"
 #include "event_cmd.h"

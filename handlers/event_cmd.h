@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon/store_event.h"
+#include "../store/store_event.h"
 #include "handler.h"
 
 /* 活动 发布 (form) */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../daemon/clock.h"
+#include "../lib/clock.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "form.h"

@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../daemon/store_event.h"
-#include "../messages/reply.h"
+#include "../store/store_event.h"
+#include "../lib/reply.h"
 
 /* Fields a form set (bits), so a change can say what changed. */
 enum {

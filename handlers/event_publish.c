@@ -15,11 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_broadcast.h"
-#include "../daemon/store_event.h"
-#include "../daemon/store_signup.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
+#include "../store/store_broadcast.h"
+#include "../store/store_event.h"
+#include "../store/store_signup.h"
 #include "../messages/text.h"
 #include "alliance_msg.h"
 #include "alliance_ref.h"

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../daemon/store_alliance.h"
+#include "../store/store_alliance.h"
 #include "../messages/text.h"
 #include "alliance_ref.h"
 #include "argtext.h"

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "../daemon/store_event.h"
+#include "../store/store_event.h"
 #include "alliance_ref.h"
 #include "handler.h"
 

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../messages/reply.h"
+#include "../lib/reply.h"
 
 struct form_spec {
 	const char *key;     /* canonical key used by the handler, e.g. "name" */

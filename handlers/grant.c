@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_alliance.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_identity.h"
+#include "../store/store.h"
+#include "../store/store_alliance.h"
+#include "../store/store_audit.h"
+#include "../store/store_identity.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "record_ref.h"

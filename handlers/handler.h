@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../messages/chat.h"
-#include "../messages/reply.h"
+#include "../lib/chat.h"
+#include "../lib/reply.h"
 #include "args.h"
 
 struct store;

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../messages/strbuf.h"
+#include "../lib/strbuf.h"
 #include "../messages/text.h"
 
 #define HELP_MAX_SUGGEST 3

@@ -6,9 +6,9 @@
  */
 #include <errno.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_honour.h"
+#include "../lib/clock.h"
+#include "../store/store_audit.h"
+#include "../store/store_honour.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "handler.h"

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../daemon/csv.h"
-#include "../daemon/log.h"
+#include "../lib/csv.h"
+#include "../lib/log.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "import_row.h"

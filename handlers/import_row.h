@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../daemon/store_import.h"
+#include "../store/store_import.h"
 
 enum import_kind {
 	IMPORT_ENTERPRISES = 0,

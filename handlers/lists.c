@@ -7,8 +7,8 @@
  */
 #include <stdio.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store_lists.h"
+#include "../lib/clock.h"
+#include "../store/store_lists.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "paging.h"

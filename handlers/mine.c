@@ -8,13 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store.h"
-#include "../daemon/store_honour.h"
-#include "../daemon/store_mine.h"
-#include "../daemon/store_policy.h"
-#include "../daemon/store_sanction.h"
-#include "../daemon/store_training.h"
+#include "../lib/clock.h"
+#include "../store/store.h"
+#include "../store/store_honour.h"
+#include "../store/store_mine.h"
+#include "../store/store_policy.h"
+#include "../store/store_sanction.h"
+#include "../store/store_training.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "record_ref.h"

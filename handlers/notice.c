@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/config.h"
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_broadcast.h"
+#include "../lib/config.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
+#include "../store/store_broadcast.h"
 #include "../messages/text.h"
 #include "alliance_msg.h"
 #include "alliance_ref.h"

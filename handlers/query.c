@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store.h"
-#include "../daemon/store_alliance.h"
-#include "../daemon/store_audit.h"
+#include "../lib/clock.h"
+#include "../store/store.h"
+#include "../store/store_alliance.h"
+#include "../store/store_audit.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "mask.h"

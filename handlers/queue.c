@@ -2,7 +2,7 @@
  * how long the oldest due one has waited, how many were given up. */
 #include <stdio.h>
 
-#include "../daemon/store_outbox.h"
+#include "../store/store_outbox.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "timefmt.h"

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
+#include "../lib/clock.h"
 #include "../messages/text.h"
 #include "argtext.h"
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../daemon/store.h"
+#include "../store/store.h"
 #include "handler.h"
 
 /* Reads the 记录号 argument into *id; false after adding the reason line

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/remind.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_remind.h"
-#include "../daemon/store_remind_ack.h"
+#include "../lib/clock.h"
+#include "../lib/remind.h"
+#include "../store/store_audit.h"
+#include "../store/store_remind.h"
+#include "../store/store_remind_ack.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "paging.h"

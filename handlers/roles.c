@@ -5,9 +5,9 @@
  */
 #include <stdio.h>
 
-#include "../daemon/store_identity.h"
+#include "../store/store_identity.h"
 #include "../messages/text.h"
-#include "../messages/textclean.h"
+#include "../lib/textclean.h"
 #include "handler.h"
 #include "paging.h"
 

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/remind_notice.h"
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_sanction.h"
+#include "../lib/clock.h"
+#include "sanction_notice.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
+#include "../store/store_sanction.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "confirm.h"
@@ -205,7 +205,7 @@ static int issue(struct cmd_ctx *ctx, const struct sanction_kind *k,
 		.scheduled_at = s->scheduled_at,
 		.place = s->place,
 		.now = ctx->now,
-		.on_issued = remind_notice_sanction,
+		.on_issued = sanction_notice_sanction,
 		.on_issued_arg = ctx->cfg,
 	};
 	if (store_sanction_issue(ctx->store, &actor, &row, &id, &removed) < 0)

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../daemon/store_audit.h"
-#include "../daemon/store_sanction.h"
+#include "../store/store_audit.h"
+#include "../store/store_sanction.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "handler.h"

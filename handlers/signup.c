@@ -13,10 +13,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_alliance.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_signup.h"
+#include "../store/store.h"
+#include "../store/store_alliance.h"
+#include "../store/store_audit.h"
+#include "../store/store_signup.h"
 #include "../messages/text.h"
 #include "event_cmd.h"
 #include "event_ref.h"

@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_lists.h"
-#include "../daemon/store_stats.h"
+#include "../lib/clock.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
+#include "../store/store_lists.h"
+#include "../store/store_stats.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "validate.h"

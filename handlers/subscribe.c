@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/config.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_subscription.h"
+#include "../lib/config.h"
+#include "../store/store_audit.h"
+#include "../store/store_subscription.h"
 #include "../messages/text.h"
 #include "alliance_ref.h"
 #include "argtext.h"

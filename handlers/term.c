@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store.h"
-#include "../daemon/store_appoint.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_policy.h"
+#include "../lib/clock.h"
+#include "../store/store.h"
+#include "../store/store_appoint.h"
+#include "../store/store_audit.h"
+#include "../store/store_policy.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "confirm.h"

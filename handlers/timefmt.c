@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "../daemon/clock.h"
+#include "../lib/clock.h"
 
 void timefmt_cst_minute(int64_t t, char *buf, size_t len)
 {

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/store.h"
-#include "../daemon/store_audit.h"
-#include "../daemon/store_policy.h"
-#include "../daemon/store_training.h"
+#include "../lib/clock.h"
+#include "../store/store.h"
+#include "../store/store_audit.h"
+#include "../store/store_policy.h"
+#include "../store/store_training.h"
 #include "../messages/text.h"
 #include "argtext.h"
 #include "handler.h"

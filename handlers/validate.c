@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/clock.h"
-#include "../daemon/creditcode.h"
+#include "../lib/clock.h"
+#include "../lib/creditcode.h"
 #include "../messages/text.h"
 
 __attribute__((format(printf, 3, 4)))

@@ -1,10 +1,10 @@
 /* 我是谁 / whoami: the asker's identity, role and scope as cqod sees them. */
 #include <stdio.h>
 
-#include "../daemon/store.h"
-#include "../daemon/store_alliance.h"
+#include "../store/store.h"
+#include "../store/store_alliance.h"
 #include "../messages/text.h"
-#include "../messages/textclean.h"
+#include "../lib/textclean.h"
 #include "handler.h"
 
 /* The bound person's name and newest record; the bare id if unreadable. */

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
-#include "digits.h"
-#include "strbuf.h"
+#include "../lib/crypto.h"
+#include "../lib/digits.h"
+#include "../lib/strbuf.h"
 
 #define DINGTALK_HOST "https://oapi.dingtalk.com/"
 #define TS_DIGITS_MAX 15

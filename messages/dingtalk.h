@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "chat.h"
+#include "../lib/chat.h"
 
 /* Requests more than this far from our clock are refused (DingTalk's rule). */
 #define DINGTALK_MAX_SKEW_MS (3600LL * 1000)

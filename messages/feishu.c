@@ -10,8 +10,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "crypto.h"
-#include "strbuf.h"
+#include "../lib/crypto.h"
+#include "../lib/strbuf.h"
 
 #define IV_LEN 16
 #define AES_BLOCK 16

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "chat.h"
+#include "../lib/chat.h"
 
 #define FEISHU_KEY_LEN 32
 

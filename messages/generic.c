@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
-#include "digits.h"
+#include "../lib/crypto.h"
+#include "../lib/digits.h"
 
 #define SIG_PREFIX "sha256="
 #define TS_DIGITS_MAX 12

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "chat.h"
-#include "reply.h"
+#include "../lib/chat.h"
+#include "../lib/reply.h"
 
 #define GENERIC_MAX_SKEW_S 300
 

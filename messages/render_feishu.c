@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "../lib/crypto.h"
 #include "text.h"
 
 #define IM_TEXT_MAX (150 * 1024)

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "platform.h"
-#include "strbuf.h"
+#include "../lib/platform.h"
+#include "../lib/strbuf.h"
 
 /* Title fields (Feishu post and card headers, DingTalk's notification title)
  * are cut to this many bytes, at a character boundary. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "../lib/crypto.h"
 
 static int b64_mac(const char *key, size_t key_len, const char *msg, size_t len, char **out)
 {

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "strbuf.h"
+#include "../lib/strbuf.h"
 
 /* *out is the Base64 signature (caller frees). 0, -ENOMEM or -EIO. */
 int sign_dingtalk_robot(const char *secret, int64_t ts_ms, char **out);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "../lib/strbuf.h"
 
 /* Bounds on what one field may hold: WeCom's own limits are far lower
  * (2048 bytes of text, 64-byte user ids). */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "chat.h"
+#include "../lib/chat.h"
 
 /* The text of <Encrypt> in the POSTed envelope into *encrypt (caller frees).
  * ToUserName and AgentID of the envelope are not signed and are ignored.

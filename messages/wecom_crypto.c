@@ -10,9 +10,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include "crypto.h"
+#include "../lib/crypto.h"
 
-#define ENCODING_KEY_LEN 43
 #define LEN_FIELD 4
 #define HEADER_LEN (WECOM_RANDOM_LEN + LEN_FIELD)
 /* Far above any callback WeCom sends, far below int overflow in OpenSSL. */
@@ -20,27 +19,7 @@
 
 int wecom_crypto_key(const char *encoding_aes_key, uint8_t key[WECOM_KEY_LEN])
 {
-	char padded[ENCODING_KEY_LEN + 2];
-	uint8_t *raw;
-	size_t n;
-	int rc;
-
-	if (strlen(encoding_aes_key) != ENCODING_KEY_LEN ||
-	    strspn(encoding_aes_key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                             "0123456789") != ENCODING_KEY_LEN)
-		return -EINVAL;
-	memcpy(padded, encoding_aes_key, ENCODING_KEY_LEN);
-	padded[ENCODING_KEY_LEN] = '=';
-	padded[ENCODING_KEY_LEN + 1] = '\0';
-	rc = crypto_base64_decode(padded, ENCODING_KEY_LEN + 1, &raw, &n);
-	if (rc < 0)
-		return rc == -ENOMEM ? rc : -EINVAL;
-	rc = n == WECOM_KEY_LEN ? 0 : -EINVAL;
-	if (rc == 0)
-		memcpy(key, raw, WECOM_KEY_LEN);
-	OPENSSL_cleanse(raw, n);
-	free(raw);
-	return rc;
+	return crypto_key43_decode(encoding_aes_key, key);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../messages/urlquery.h"
+#include "../../lib/urlquery.h"
 #include "../../messages/wecom.h"
 #include "../../messages/wecom_crypto.h"
 

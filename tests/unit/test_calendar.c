@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/calendar.h"
-#include "../../daemon/clock.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_workdays.h"
+#include "../../lib/calendar.h"
+#include "../../lib/clock.h"
+#include "../../store/store.h"
+#include "../../store/store_workdays.h"
 
 #define DATA_FILE "data/cn-workcalendar.csv"
 

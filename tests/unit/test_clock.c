@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../../daemon/clock.h"
+#include "../../lib/clock.h"
 
 static void test_fake_now_cst(void **state)
 {

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../daemon/config.h"
+#include "../../lib/config.h"
 
 /* Tencent's sample EncodingAESKey: 43 characters from A-Z a-z 0-9. */
 #define AES_KEY "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../daemon/creditcode.h"
+#include "../../lib/creditcode.h"
 
 /* Known-good codes, used only as checksum vectors. */
 static const char *const good[] = {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../messages/crypto.h"
+#include "../../lib/crypto.h"
 
 static const struct {
 	const char *plain, *b64;

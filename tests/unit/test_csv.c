@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/csv.h"
+#include "../../lib/csv.h"
 
 /* A mutable copy of a literal, as the reader needs. */
 static char *dup_buf(const char *s, size_t *len)

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/config.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_internal.h"
+#include "../../lib/config.h"
+#include "../../store/store.h"
+#include "../../store/store_internal.h"
 #include "../../handlers/dispatch.h"
 #include "../../handlers/table.h"
 #include "../../messages/text.h"

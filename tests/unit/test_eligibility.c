@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../daemon/store_policy.h"
+#include "../../store/store_policy.h"
 #include "../../handlers/eligibility.h"
 
 static void test_education_rank(void **state)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "../../messages/crypto.h"
+#include "../../lib/crypto.h"
 #include "../../messages/feishu.h"
 
 /* Feishu's documented example: encrypt key "test key". */

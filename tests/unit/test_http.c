@@ -28,7 +28,8 @@
 #include <uv.h>
 
 #include "../../daemon/http.h"
-#include "../../daemon/log.h"
+#include "../../lib/netaddr.h"
+#include "../../lib/log.h"
 
 #define WAIT_MS 10000
 #define MAX_HELD 4
@@ -1125,11 +1126,11 @@ static void test_proxies_valid(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-		assert_true(http_proxies_valid(good[i]));
+		assert_true(netaddr_list_valid(good[i]));
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		if (http_proxies_valid(bad[i]))
+		if (netaddr_list_valid(bad[i]))
 			fprintf(stderr, "accepted: %s\n", bad[i]);
-		assert_false(http_proxies_valid(bad[i]));
+		assert_false(netaddr_list_valid(bad[i]));
 	}
 }
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/log.h"
-#include "../../daemon/store_import.h"
+#include "../../lib/log.h"
+#include "../../store/store_import.h"
 #include "../../handlers/import_row.h"
 #include "../../messages/text.h"
 

@@ -15,8 +15,8 @@
 #include <sqlite3.h>
 
 #include "../../daemon/inbox.h"
-#include "../../daemon/metrics.h"
-#include "../../daemon/store.h"
+#include "../../lib/metrics.h"
+#include "../../store/store.h"
 
 struct result {
 	int calls;

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/clock.h"
-#include "../../daemon/metrics.h"
+#include "../../lib/clock.h"
+#include "../../lib/metrics.h"
 
 static double forty_two(void *arg)
 {

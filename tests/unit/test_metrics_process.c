@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../daemon/metrics.h"
+#include "../../lib/metrics.h"
 #include "../../daemon/metrics_process.h"
 
 /* The value of an unlabelled sample `name` in the exposition text. */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/config.h"
+#include "../../lib/config.h"
 #include "../../daemon/outbox_console.h"
 #include "../../daemon/outbox_dests.h"
 #include "../../daemon/outbox_policy.h"

@@ -11,9 +11,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../daemon/calendar.h"
-#include "../../daemon/clock.h"
-#include "../../daemon/remind.h"
+#include "../../lib/calendar.h"
+#include "../../lib/clock.h"
+#include "../../lib/remind.h"
 
 static int64_t D(const char *date)
 {

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../messages/platform.h"
+#include "../../lib/platform.h"
 
 static struct dest mkdest(const char *platform, enum dest_kind kind, const char *target)
 {

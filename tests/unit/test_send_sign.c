@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/clock.h"
-#include "../../messages/platform.h"
+#include "../../lib/clock.h"
+#include "../../lib/platform.h"
 #include "../../messages/sign.h"
 
 /* Runs python3 with the HMAC computed from hex-encoded key and message

@@ -18,11 +18,11 @@
 #include <stdbool.h>
 #include <uv.h>
 
-#include "../../daemon/clock.h"
-#include "../../daemon/config.h"
-#include "../../daemon/metrics.h"
+#include "../../lib/clock.h"
+#include "../../lib/config.h"
+#include "../../lib/metrics.h"
 #include "../../daemon/outbox_policy.h"
-#include "../../messages/platform.h"
+#include "../../lib/platform.h"
 #include "../../messages/sign.h"
 #include "fake_client.h"
 

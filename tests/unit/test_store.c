@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/store.h"
-#include "../../daemon/store_internal.h"
+#include "../../store/store.h"
+#include "../../store/store_internal.h"
 
 #define REGIONS_CSV "data/regions.csv"
 

@@ -15,12 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/store.h"
-#include "../../daemon/store_alliance.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_campaign.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_subscription.h"
+#include "../../store/store.h"
+#include "../../store/store_alliance.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_campaign.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_subscription.h"
 
 /*
  * Record k is person k at enterprise k:

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/creditcode.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_demo.h"
-#include "../../daemon/store_appoint.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_bind.h"
-#include "../../daemon/store_internal.h"
+#include "../../lib/creditcode.h"
+#include "../../store/store.h"
+#include "../../store/store_demo.h"
+#include "../../store/store_appoint.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_bind.h"
+#include "../../store/store_internal.h"
 
 #define TODAY "2026-06-15"
 #define NOW 1781481600LL   /* 2026-06-15 08:00 CST */

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/store.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_confirm.h"
-#include "../../daemon/store_policy.h"
+#include "../../store/store.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_confirm.h"
+#include "../../store/store_policy.h"
 
 static char dir[64], db[128];
 

@@ -16,16 +16,16 @@
 #include <unistd.h>
 
 #include "../../daemon/alliance_tick.h"
-#include "../../daemon/config.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_alliance.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_broadcast.h"
-#include "../../daemon/store_campaign.h"
-#include "../../daemon/store_event.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_signup.h"
-#include "../../daemon/store_subscription.h"
+#include "../../lib/config.h"
+#include "../../store/store.h"
+#include "../../store/store_alliance.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_broadcast.h"
+#include "../../store/store_campaign.h"
+#include "../../store/store_event.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_signup.h"
+#include "../../store/store_subscription.h"
 
 #define NOW 1790000000   /* 2026-09-21 22:13 China Standard Time */
 #define DAY 86400

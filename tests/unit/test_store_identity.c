@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/store.h"
-#include "../../daemon/store_demo.h"
-#include "../../daemon/store_alliance.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_identity.h"
+#include "../../store/store.h"
+#include "../../store/store_demo.h"
+#include "../../store/store_alliance.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_identity.h"
 
 static char dir[64], db[128];
 

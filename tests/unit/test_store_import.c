@@ -17,16 +17,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/log.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_backup.h"
-#include "../../daemon/store_calendar.h"
-#include "../../daemon/store_export.h"
-#include "../../daemon/store_import.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_stats.h"
-#include "../../daemon/store_target.h"
+#include "../../lib/log.h"
+#include "../../store/store.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_backup.h"
+#include "../../store/store_calendar.h"
+#include "../../store/store_export.h"
+#include "../../store/store_import.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_stats.h"
+#include "../../store/store_target.h"
 
 #define NOW 1790000000
 #define CODE_A "91350100M000100Y43"

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/store.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_lists.h"
-#include "../../daemon/store_policy.h"
+#include "../../store/store.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_lists.h"
+#include "../../store/store_policy.h"
 
 #define TODAY "2026-06-15"
 #define YEAR 2026

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/metrics.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_internal.h"
+#include "../../lib/metrics.h"
+#include "../../store/store.h"
+#include "../../store/store_internal.h"
 
 static char dir[64], path[96];
 

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/clock.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_outbox.h"
+#include "../../lib/clock.h"
+#include "../../store/store.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_outbox.h"
 
 struct fixture {
 	char dir[64];

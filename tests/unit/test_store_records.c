@@ -13,14 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/store.h"
-#include "../../daemon/store_demo.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_honour.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_mine.h"
-#include "../../daemon/store_sanction.h"
-#include "../../daemon/store_training.h"
+#include "../../store/store.h"
+#include "../../store/store_demo.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_honour.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_mine.h"
+#include "../../store/store_sanction.h"
+#include "../../store/store_training.h"
 
 #define TODAY "2026-06-15"
 #define NOW 1781500000   /* 2026-06-15 in China Standard Time */

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/creditcode.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_demo.h"
-#include "../../daemon/store_internal.h"
+#include "../../lib/creditcode.h"
+#include "../../store/store.h"
+#include "../../store/store_demo.h"
+#include "../../store/store_internal.h"
 
 #define TODAY "2026-06-15"
 

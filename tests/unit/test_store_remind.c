@@ -18,19 +18,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/calendar.h"
-#include "../../daemon/clock.h"
-#include "../../daemon/config.h"
-#include "../../daemon/remind.h"
-#include "../../daemon/remind_notice.h"
+#include "../../lib/calendar.h"
+#include "../../lib/clock.h"
+#include "../../lib/config.h"
+#include "../../lib/remind.h"
+#include "../../handlers/sanction_notice.h"
 #include "../../daemon/remind_sweep.h"
-#include "../../daemon/store.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_remind.h"
-#include "../../daemon/store_remind_ack.h"
-#include "../../daemon/store_sanction.h"
-#include "../../daemon/store_workdays.h"
+#include "../../store/store.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_remind.h"
+#include "../../store/store_remind_ack.h"
+#include "../../store/store_sanction.h"
+#include "../../store/store_workdays.h"
 
 #define SEND_AT (9 * 3600 + 30 * 60)   /* the sweeps run at 09:30 */
 
@@ -671,7 +671,7 @@ static void test_sanction_notice(void **state)
 	add_identity(f, "wecom", "cj", "cqo", NULL, p, "w2");
 	struct store_sanction_new n = {
 		.appointment_id = p, .kind = "警示", .ground = "违法违规", .reason = "测试",
-		.issued_on = "2026-11-23", .now = 0, .on_issued = remind_notice_sanction,
+		.issued_on = "2026-11-23", .now = 0, .on_issued = sanction_notice_sanction,
 		.on_issued_arg = &f->cfg,
 	};
 	begin(f->st);
@@ -685,7 +685,7 @@ static void test_sanction_notice(void **state)
 	                            " AND record_id = %lld AND outbox_id IS NOT NULL", (long long)id),
 	                 1);
 	begin(f->st);
-	assert_int_equal(remind_notice_sanction(f->st, id, &f->cfg), 0);
+	assert_int_equal(sanction_notice_sanction(f->st, id, &f->cfg), 0);
 	commit(f->st);
 	assert_int_equal(messages_for(f->st, "cj"), 1);
 	/* Nobody to tell: the sanction is still issued. */

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/store.h"
-#include "../../daemon/store_audit.h"
-#include "../../daemon/store_internal.h"
-#include "../../daemon/store_stats.h"
+#include "../../store/store.h"
+#include "../../store/store_audit.h"
+#include "../../store/store_internal.h"
+#include "../../store/store_stats.h"
 
 /*
  * 临沂市 3713 and one enterprise in 西安 610113; tags in brackets:

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "../../messages/textclean.h"
+#include "../../lib/textclean.h"
 
 static void expect_clean(const char *in, const char *want)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/textenc.h"
+#include "../../lib/textenc.h"
 
 /* "张三,男\n" in GBK (and so in GB18030). */
 static const char GBK_ZHANGSAN[] = "\xD5\xC5\xC8\xFD,\xC4\xD0\n";

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../messages/urlquery.h"
+#include "../../lib/urlquery.h"
 #include "../../messages/wecom.h"
 
 /* The envelope of Tencent's POST sample, with its CDATA AgentID. */

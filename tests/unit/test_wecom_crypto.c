@@ -12,7 +12,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "../../messages/crypto.h"
+#include "../../lib/crypto.h"
 #include "../../messages/wecom_crypto.h"
 
 #define TOKEN "QDG6eK"
