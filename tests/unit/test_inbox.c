@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,10 @@
 #include "../../daemon/inbox.h"
 #include "../../lib/metrics.h"
 #include "../../store/store.h"
+#include "../../store/store_internal.h"
 
 struct result {
+	bool orphan_region;     /* also write a row whose deferred key fails at COMMIT */
 	int calls;
 	int status;
 	const char *source;
@@ -33,6 +36,9 @@ static int on_run(void *arg, struct store *st)
 	int rc = store_inbound_record(st, r->source, r->msg_id, (int64_t)time(NULL));
 
 	r->runs++;
+	if (rc == 0 && r->orphan_region)
+		rc = store_exec(st, "INSERT INTO regions (code, name, parent_code, level)"
+		                    " VALUES ('9901', 'x', '99', 2)", "orphan region");
 	return rc == 0 ? INBOX_DONE : rc == -EEXIST ? INBOX_DUPLICATE : INBOX_RETRY;
 }
 
@@ -197,12 +203,50 @@ static void test_locked_database_is_retried_not_waited_for(void **state)
 	store_close(st);
 }
 
+/* A COMMIT that fails (here a deferred foreign key with no parent row) must
+ * leave no transaction open: the batch is answered INBOX_RETRY, nothing of
+ * it is kept, and the next batch begins and commits as usual. */
+static void test_failed_commit_rolls_back(void **state)
+{
+	uv_loop_t loop;
+	struct store *st;
+	struct inbox *ib;
+	struct result good = {0}, bad = {.orphan_region = true}, again = {0}, next = {0};
+	(void)state;
+
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(store_open(dbpath, &st), 0);
+	assert_int_equal(inbox_open(&loop, st, 256, 8, &ib), 0);
+	assert_int_equal(submit(ib, "generic:t", "c1", &good), 0);
+	assert_int_equal(submit(ib, "generic:t", "c2", &bad), 0);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(bad.runs, 1);
+	assert_int_equal(good.calls, 1);
+	assert_int_equal(bad.calls, 1);
+	assert_int_equal(good.status, INBOX_RETRY);
+	assert_int_equal(bad.status, INBOX_RETRY);
+	assert_false(store_in_txn(st));
+
+	/* Nothing was kept: c1 runs again; a new message commits. */
+	assert_int_equal(submit(ib, "generic:t", "c1", &again), 0);
+	assert_int_equal(submit(ib, "generic:t", "c3", &next), 0);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(again.status, INBOX_DONE);
+	assert_int_equal(next.status, INBOX_DONE);
+	assert_false(store_in_txn(st));
+	inbox_close(ib);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_group_commit_and_dedupe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_database_is_retried_not_waited_for, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(test_failed_commit_rolls_back, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
