@@ -72,9 +72,14 @@ $(BUILD)/cqod: $(CQOD_OBJ) $(LIBCORE)
 $(BUILD)/cqoctl: $(CQOCTL_OBJ) $(LIBCORE)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# A test may wrap library functions the code under test calls (WRAP_<test>:
+# names; the test defines __wrap_<name>), e.g. to make an allocation fail.
+comma      := ,
+WRAP_test_http := calloc
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(WRAP_$*)) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Installs what is missing (as root, with apt-get); otherwise says what to install.
 deps:

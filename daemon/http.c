@@ -270,6 +270,7 @@ static int server_new(uv_loop_t *loop, int fd, const struct http_limits *limits,
 	srv->handler_arg = arg;
 	srv->listener.data = srv;
 	srv->gate.data = srv;
+	srv->refuse.data = srv;
 	err = uv_timer_init(loop, &srv->gate);
 	if (err) {
 		close(fd);

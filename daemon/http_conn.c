@@ -797,14 +797,53 @@ static void conn_begin(struct http_conn *c)
 		conn_read_start(c);
 }
 
+static void on_refused_closed(uv_handle_t *h)
+{
+	struct http_server *srv = h->data;
+
+	srv->refusing = false;
+	srv->pending_handles--;
+	if (srv->refuse_again) {
+		srv->refuse_again = false;
+		if (srv->listener_open)
+			http_conn_accept(srv);
+	}
+	http_server_maybe_free(srv);
+}
+
+/* A connection we cannot serve (no memory for it): libuv stops watching the
+ * listener until its pending connection is accepted, so it is accepted into
+ * the server's spare handle and closed at once. While the spare is closing,
+ * the next such connection waits for its close callback. */
+static void conn_refuse(struct http_server *srv)
+{
+	int err;
+
+	if (srv->refusing) {
+		srv->refuse_again = true;
+		return;
+	}
+	err = uv_tcp_init(srv->loop, &srv->refuse);
+	if (err) {
+		log_error("http: tcp: %s; no longer accepting connections", uv_strerror(err));
+		return;
+	}
+	err = uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)&srv->refuse);
+	if (err)
+		log_debug("http: accept: %s", uv_strerror(err));
+	srv->refusing = true;
+	srv->pending_handles++;
+	uv_close((uv_handle_t *)&srv->refuse, on_refused_closed);
+}
+
 void http_conn_accept(struct http_server *srv)
 {
 	struct http_conn *c = calloc(1, sizeof *c);
 	int err;
 
 	if (!c) {
-		/* The listener waits for an accept that will not come. */
-		log_error("http: out of memory accepting a connection");
+		log_error("http: out of memory accepting a connection; closed it");
+		conn_refuse(srv);
 		return;
 	}
 	c->srv = srv;
@@ -816,6 +855,7 @@ void http_conn_accept(struct http_server *srv)
 	if (err) {
 		free(c);
 		log_error("http: timer: %s", uv_strerror(err));
+		conn_refuse(srv);
 		return;
 	}
 	http_server_link(srv, c);
@@ -825,6 +865,7 @@ void http_conn_accept(struct http_server *srv)
 		log_error("http: tcp: %s", uv_strerror(err));
 		c->state = HTTP_CONN_CLOSED;
 		uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+		conn_refuse(srv);
 		return;
 	}
 	c->open_handles = 2;

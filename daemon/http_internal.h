@@ -42,6 +42,10 @@ struct http_server {
 	uv_tcp_t listener;
 	uv_timer_t gate;            /* never started; closed last so that the server
 	                               is always freed from a close callback */
+	uv_tcp_t refuse;            /* takes a connection there is no memory to
+	                               serve, and closes it at once */
+	bool refusing;              /* refuse is closing: not free yet */
+	bool refuse_again;          /* a connection waits until refuse is closed */
 	struct http_limits limits;  /* for connections accepted from now on */
 	http_handler_fn handler;
 	void *handler_arg;
@@ -52,7 +56,7 @@ struct http_server {
 	size_t body_memory;         /* sum of body_charge over live requests */
 	struct http_peers peers;    /* per-address counts */
 	struct netaddr_nets proxies;   /* trusted proxies; owned */
-	unsigned pending_handles;   /* listener and gate: not yet closed */
+	unsigned pending_handles;   /* listener, gate and refuse: not yet closed */
 	int port;
 	bool listener_open;
 	bool stopped;               /* no new connections; close after answering */

@@ -28,6 +28,7 @@
 #include <uv.h>
 
 #include "../../daemon/http.h"
+#include "../../daemon/http_internal.h"
 #include "../../lib/netaddr.h"
 #include "../../lib/log.h"
 
@@ -75,6 +76,21 @@ struct deferred {
 	struct harness *h;
 	struct http_request *req;
 };
+
+/* Linked with -Wl,--wrap=calloc (Makefile, WRAP_test_http): the next
+ * fail_conn_allocs allocations of a connection fail, as when memory runs out. */
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+static int fail_conn_allocs;
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	if (fail_conn_allocs > 0 && n == 1 && size == sizeof(struct http_conn)) {
+		fail_conn_allocs--;
+		return NULL;
+	}
+	return __real_calloc(n, size);
+}
 
 static uint64_t now_ms(void)
 {
@@ -783,6 +799,35 @@ static void test_max_connections(void **state)
 	harness_finish(&h);
 }
 
+/* No memory for a connection: it is accepted and closed at once, and the
+ * listener goes on accepting (libuv stops watching a listener whose pending
+ * connection is never accepted). Both clients are queued before the loop
+ * runs: the second, refused while the first is being closed, waits for that
+ * close and is then served, as memory is back. */
+static void test_accept_out_of_memory(void **state)
+{
+	struct harness h;
+	struct client a, b, c;
+
+	(void)state;
+	harness_init(&h);
+	assert_int_equal(harness_start(&h, "127.0.0.1:0"), 0);
+	fail_conn_allocs = 2;
+	client_open(&a, &h);
+	client_open(&b, &h);
+	assert_true(wait_closed(&h, &a));
+	assert_int_equal(a.len, 0);
+	assert_int_equal(fail_conn_allocs, 0);
+	client_close(&a);
+	expect_echo(&h, &b, "GET /b HTTP/1.1\r\n\r\n", "GET /b ");
+	client_open(&c, &h);
+	expect_echo(&h, &c, "GET /c HTTP/1.1\r\n\r\n", "GET /c ");
+	assert_int_equal(h.n_handled, 2);
+	client_close(&b);
+	client_close(&c);
+	harness_finish(&h);
+}
+
 static void test_set_limits(void **state)
 {
 	struct harness h;
@@ -1169,6 +1214,7 @@ int main(void)
 		cmocka_unit_test(test_slow_request),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_max_connections),
+		cmocka_unit_test(test_accept_out_of_memory),
 		cmocka_unit_test(test_set_limits),
 		cmocka_unit_test(test_stop_accepting),
 		cmocka_unit_test(test_close_in_flight),
