@@ -2,6 +2,7 @@
 #include "tokens.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,10 +22,19 @@ struct entry {
 	uint8_t fp[CRYPTO_SHA256_LEN];  /* of the fetch request: the credentials */
 	char *token;                    /* NULL when none; wiped when dropped */
 	uint64_t refresh_at;            /* uv_now() after which it is not handed out */
-	bool fetching;
+	uint64_t gen;                   /* counts fetches started */
+	bool fetching;                  /* fetch `gen` is in flight, made with fp */
 	int early_s;
 	int (*parse)(const struct httpout_response *, char **, long *, struct send_result *);
 	struct waiter *waiters, **tail;
+};
+
+/* One fetch in flight. Its answer is kept only if it is still the entry's
+ * latest fetch with the entry's credentials: a reload may have changed them
+ * meanwhile, and a token of the old app must not be filed under the new. */
+struct fetch {
+	struct entry *e;
+	uint64_t gen;
 };
 
 struct tokens {
@@ -89,17 +99,32 @@ static uint64_t lifetime_ms(long expires_in, int early_s)
 
 static void on_fetched(void *arg, const struct httpout_response *res)
 {
-	struct entry *e = arg;
+	struct fetch *fx = arg;
+	struct entry *e = fx->e;
+	bool current = e->fetching && fx->gen == e->gen;
 	struct send_result err = {0};
 	struct waiter *w = e->waiters;
 	char *token = NULL;
 	long expires_in = 0;
 	int rc;
 
+	free(fx);
+	if (current) {
+		rc = e->parse(res, &token, &expires_in, &err);
+	} else {
+		log_info("access token for %s: fetched with credentials since replaced; dropped",
+		         e->key);
+		/* The fetch with the new credentials serves the waiters; when none
+		 * could start, they are told to try again. */
+		if (e->fetching || !w)
+			return;
+		err.outcome = SEND_TRANSIENT;
+		snprintf(err.detail, sizeof err.detail, "credentials changed during the token fetch");
+		rc = -EAGAIN;
+	}
 	e->fetching = false;
 	e->waiters = NULL;
 	e->tail = &e->waiters;
-	rc = e->parse(res, &token, &expires_in, &err);
 	if (rc == 0) {
 		drop_token(e);
 		e->token = token;
@@ -138,8 +163,11 @@ int tokens_get(struct tokens *t, const struct token_fetch *f, const char *stale,
 	if (!e)
 		return -ENOMEM;
 	if (memcmp(e->fp, fp, sizeof fp) != 0) {
+		/* New credentials: the token in hand, and the answer of a fetch in
+		 * flight, belong to the old ones. */
 		drop_token(e);
 		memcpy(e->fp, fp, sizeof fp);
+		e->fetching = false;
 	}
 	if (e->token && uv_now(t->loop) < e->refresh_at && (!stale || strcmp(stale, e->token) != 0)) {
 		*token = e->token;
@@ -151,6 +179,7 @@ int tokens_get(struct tokens *t, const struct token_fetch *f, const char *stale,
 	w->cb = cb;
 	w->arg = arg;
 	if (!e->fetching) {
+		struct fetch *fx = malloc(sizeof *fx);
 		struct httpout_req req = {
 			.method = f->method, .url = f->url, .headers = headers, .body = f->body,
 			.body_len = f->body ? strlen(f->body) : 0, .timeout_ms = f->timeout_ms,
@@ -158,11 +187,18 @@ int tokens_get(struct tokens *t, const struct token_fetch *f, const char *stale,
 		};
 
 		/* The token in hand is stale or expiring: nobody gets it again. */
+		if (!fx) {
+			free(w);
+			return -ENOMEM;
+		}
 		drop_token(e);
 		e->parse = f->parse;
 		e->early_s = f->early_s;
-		rc = httpout_request(t->h, &req, on_fetched, e);
+		fx->e = e;
+		fx->gen = ++e->gen;
+		rc = httpout_request(t->h, &req, on_fetched, fx);
 		if (rc < 0) {
+			free(fx);
 			free(w);
 			return rc;
 		}

@@ -9,7 +9,9 @@
  * own. A caller whose token was refused passes it as `stale` to get a
  * different one (the refresh-and-retry-once rule is the sender's). The
  * credentials are fingerprinted with the request that fetches the token, so
- * a reload that changes a secret or api_base drops the old token.
+ * a reload that changes a secret or api_base drops the old token, and the
+ * answer of a fetch made with the old credentials that is still in flight:
+ * a new fetch starts with the new ones and serves every waiter.
  *
  * Tokens are secrets: they are never logged, and wiped when dropped.
  */

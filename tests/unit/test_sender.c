@@ -748,6 +748,64 @@ static void test_refresh_before_expiry(void **state)
 	cJSON_Delete(reqs);
 }
 
+/* A reload changes an app's secret while its token is being fetched: the
+ * answer to the old credentials is dropped, a fetch with the new ones serves
+ * both sends, and the token is kept under the new credentials only. */
+static void test_token_fetched_across_reload(void **state)
+{
+	static const char text[] = "{\"receive_id\":\"oc_1\",\"msg_type\":\"text\",\"content\":"
+	                           "\"{\\\"text\\\":\\\"hi\\\"}\"}";
+	struct dest c = mkdest("feishu", "f8", DEST_CHAT, "oc_1");
+	struct config *renewed, *old = g_cfg;
+	struct config_errors errs = {0};
+	struct outcome before = {0}, after = {0};
+	char path[160];
+	FILE *f;
+	cJSON *reqs;
+	int n_token = 0, n_sent = 0;
+	const cJSON *q;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	snprintf(path, sizeof path, "%s/renewed.conf", g_dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[daemon]\n[feishu:f8]\napp_id = cli_8\napp_secret = f-renewed\n"
+	           "verification_token = v\napi_base = %s\n", g_fake.base);
+	fclose(f);
+	assert_int_equal(config_load(path, &renewed, &errs), 0);
+	config_errors_free(&errs);
+	script("/open-apis/auth/", "[{\"delay_ms\":500,\"body\":{\"code\":0,\"msg\":\"ok\","
+	                           "\"tenant_access_token\":\"old-app\",\"expire\":7200}}]");
+	assert_int_equal(sender_send(g_sender, &c, text, on_sent, &before), 0);
+	run_loop(NULL, 0, 50);
+	g_cfg = renewed;
+	assert_int_equal(sender_send(g_sender, &c, text, on_sent, &after), 0);
+	run_loop(&before.calls, 1, 0);
+	run_loop(&after.calls, 1, 0);
+	/* The old fetch's answer arrives before the next send. */
+	run_loop(NULL, 0, 700);
+	assert_int_equal(send_wait(&c, text).outcome, SEND_OK);
+	g_cfg = old;
+	config_free(renewed);
+
+	assert_int_equal(before.res.outcome, SEND_OK);
+	assert_int_equal(after.res.outcome, SEND_OK);
+	reqs = fake_requests(&g_fake);
+	assert_non_null(reqs);
+	cJSON_ArrayForEach(q, reqs) {
+		if (strstr(str(q, "path"), "/auth/")) {
+			n_token++;
+			continue;
+		}
+		n_sent++;
+		assert_string_equal(header(q, "authorization"), "Bearer tok-1");
+	}
+	assert_int_equal(n_token, 2);
+	assert_int_equal(n_sent, 3);
+	cJSON_Delete(reqs);
+}
+
 /* ---- pacing ---- */
 
 #define PACE_MS 400
@@ -919,6 +977,7 @@ static void test_paced_close(void **state)
 
 static int write_config(const char *name, const char *extra, struct config **out);
 
+
 static void test_timeout_and_reload(void **state)
 {
 	static const char md[] = "{\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}}";
@@ -1060,12 +1119,14 @@ static int write_config(const char *name, const char *extra, struct config **out
 	        "api_base = %s\n"
 	        "[feishu:f7]\napp_id = cli_7\napp_secret = f-secret\nverification_token = v\n"
 	        "api_base = %s\n"
+	        "[feishu:f8]\napp_id = cli_8\napp_secret = f-secret\nverification_token = v\n"
+	        "api_base = %s\n"
 	        "[feishu_bot:r]\nhook_id = hook-1\nsecret = fb-secret\napi_base = %s\n"
 	        "[feishu_bot:nosign]\nhook_id = hook-plain\napi_base = %s\n",
 	        extra, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base,
 	        g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base,
 	        g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base, g_fake.base,
-	        g_fake.base, g_fake.base);
+	        g_fake.base, g_fake.base, g_fake.base);
 	fclose(f);
 	rc = config_load(path, out, &errs);
 	for (size_t i = 0; i < errs.n; i++)
@@ -1126,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_feishu_bot_id_reload),
 		cmocka_unit_test(test_single_flight),
 		cmocka_unit_test(test_refresh_before_expiry),
+		cmocka_unit_test(test_token_fetched_across_reload),
 		cmocka_unit_test(test_paced_retry_after_refused_token),
 		cmocka_unit_test(test_paced_first_request),
 		cmocka_unit_test(test_paced_close),
