@@ -40,7 +40,7 @@
 #include "../lib/log.h"
 #include "../lib/metrics.h"
 #include "metrics_process.h"
-#include "notify.h"
+#include "sd_notify.h"
 #include "outbox.h"
 #include "scheduler.h"
 #include "../store/store.h"
@@ -141,7 +141,7 @@ static void on_drain(uv_timer_t *t)
 
 	if (!d->console_mode && busy != d->drain_reported) {
 		d->drain_reported = busy;
-		notify_sendf("STATUS=draining %zu requests", busy);
+		sd_notify_sendf("STATUS=draining %zu requests", busy);
 	}
 	if (busy && uv_now(d->app.loop) < d->drain_deadline)
 		return;
@@ -159,7 +159,7 @@ static void daemon_stop(struct daemon *d)
 	if (!d->console_mode) {
 		log_info("shutting down");
 		d->drain_reported = daemon_busy(d);
-		notify_sendf("STOPPING=1\nSTATUS=draining %zu requests", d->drain_reported);
+		sd_notify_sendf("STOPPING=1\nSTATUS=draining %zu requests", d->drain_reported);
 	}
 	if (d->app.http)
 		http_server_stop_accepting(d->app.http);
@@ -260,7 +260,7 @@ static void reload(struct daemon *d)
 
 static void notify_serving(const struct daemon *d)
 {
-	notify_sendf("READY=1\nSTATUS=serving, %zu webhook instances", d->app.cfg->n_instances);
+	sd_notify_sendf("READY=1\nSTATUS=serving, %zu webhook instances", d->app.cfg->n_instances);
 }
 
 static void on_reload(uv_signal_t *s, int signum)
@@ -269,7 +269,7 @@ static void on_reload(uv_signal_t *s, int signum)
 	(void)signum;
 
 	if (!d->console_mode)
-		notify_send("RELOADING=1\nSTATUS=reloading the configuration");
+		sd_notify_send("RELOADING=1\nSTATUS=reloading the configuration");
 	reload(d);
 	/* A newer calendar file may have been dropped in, whatever the config. */
 	if (d->scheduler)
@@ -384,14 +384,14 @@ static int start_console(struct daemon *d)
 static void on_watchdog(uv_timer_t *t)
 {
 	(void)t;
-	notify_send("WATCHDOG=1");
+	sd_notify_send("WATCHDOG=1");
 }
 
 /* Pings at half the interval systemd asked for, as sd_watchdog_enabled(3)
  * advises; from a loop timer, so the pings stop when the loop is stuck. */
 static void start_watchdog(struct daemon *d)
 {
-	uint64_t usec = notify_watchdog_usec();
+	uint64_t usec = sd_notify_watchdog_usec();
 	uint64_t ms = usec / 2000;
 
 	if (!usec)

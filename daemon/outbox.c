@@ -18,7 +18,7 @@
 #include "../lib/metrics.h"
 #include "outbox_console.h"
 #include "outbox_dests.h"
-#include "outbox_notice.h"
+#include "outbox_dead_notice.h"
 #include "outbox_policy.h"
 #include "../store/store.h"
 #include "../store/store_outbox.h"
@@ -84,7 +84,7 @@ struct outbox {
 	struct settlement *settle;     /* owned; waiting for the next pass */
 	size_t n_settle, cap_settle;
 	size_t in_flight;
-	struct outbox_notice notice;
+	struct outbox_dead_notice notice;
 	int64_t notice_at;             /* unix seconds to check for dead rows to tell; 0 none */
 	uint64_t next_prune_ms;
 	uint32_t rng;
@@ -529,7 +529,7 @@ static void on_timer(uv_timer_t *t)
 	now = clock_now();
 
 	if (ob->notice_at && now >= ob->notice_at)
-		ob->notice_at = outbox_notice_check(&ob->notice, ob->st, *ob->cfgp, now);
+		ob->notice_at = outbox_dead_notice_check(&ob->notice, ob->st, *ob->cfgp, now);
 	if (ob->notice_at) {
 		uint64_t ms = ob->notice_at > now ? (uint64_t)(ob->notice_at - now) * 1000 : 0;
 		if (ms < wake_ms)

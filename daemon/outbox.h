@@ -16,7 +16,7 @@
  * sent; rate limited: the destination waits for the platform's window, the
  * attempt not counted; transient: exponential backoff with jitter until
  * [outbox] max_age_hours, then dead; permanent: dead at once. Dead rows are
- * reported by outbox_notice.h.
+ * reported by outbox_dead_notice.h.
  *
  * Without a sender (console mode) due rows are printed to stdout
  * (outbox_console.h) and settled as sent.

@@ -409,7 +409,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX trainings_person_cover ON trainings(person_id, date, hours, kind);\n"
 	"DROP INDEX trainings_person_date;\n",
 
-	/* 6: alliances (h15). A subscription reaches an app group chat or a
+	/* 6: alliances. A subscription reaches an app group chat or a
 	 * send-only group robot (chat_id '' for a robot), and may carry a name
 	 * for delivery reports; an event may be online. */
 	"ALTER TABLE subscriptions ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'\n"
@@ -456,7 +456,7 @@ static const char *const migrations[] = {
 	");\n"
 	"CREATE INDEX alliance_campaigns_day ON alliance_campaigns(month_day);\n",
 
-	/* 9: the outbox dispatcher (h13). Each destination's next row comes
+	/* 9: the outbox dispatcher. Each destination's next row comes
 	 * from a small index of pending rows (one seek per destination, so a
 	 * burst for one group never hides another's rows); each destination's
 	 * last attempt (sent_at) restores its rate limit after a restart. */
@@ -465,12 +465,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_destination_sent ON outbox(destination, sent_at)\n"
 	"  WHERE sent_at IS NOT NULL;\n",
 
-	/* 10: reminders (h14) go back through the config instance ([wecom:NAME],
+	/* 10: reminders go back through the config instance ([wecom:NAME],
 	 * ...) an identity was bound or granted through; NULL: not known (older
 	 * rows, cqoctl), the platform's first instance is used. */
 	"ALTER TABLE identities ADD COLUMN instance TEXT;\n",
 
-	/* 11: the reminder sweep (h14): its last day, so a restart after
+	/* 11: the reminder sweep: its last day, so a restart after
 	 * downtime catches up once; and its due dates as index ranges, so a
 	 * sweep costs what is due, not the registry's size. */
 	"CREATE TABLE reminder_sweeps (\n"

@@ -6,7 +6,7 @@ held to the rate across a restart, and delivered after repeated kill -9 with
 duplicates only for what was in flight. Also: a reply that cannot go back
 directly falls back to the outbox; 队列 for each role; cqoctl outbox's
 commands and errors; the console shows pushes. The rules themselves are unit
-tested in tests/unit/test_outbox.c and test_store_outbox.c."""
+tested in tests/unit/test_outbox_policy.c and test_store_outbox.c."""
 import json
 import os
 import random

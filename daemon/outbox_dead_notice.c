@@ -1,5 +1,5 @@
-/* Dead-letter notices; see outbox_notice.h. */
-#include "outbox_notice.h"
+/* Dead-letter notices; see outbox_dead_notice.h. */
+#include "outbox_dead_notice.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,7 +24,7 @@ static int tell(const struct config *cfg, struct store *st, int64_t recent, int6
 
 	if (dest_parse(cfg->outbox_admin_dest, &d) < 0)
 		return -EINVAL;
-	snprintf(key, sizeof key, OUTBOX_NOTICE_PREFIX "%" PRId64, now);
+	snprintf(key, sizeof key, OUTBOX_DEAD_NOTICE_PREFIX "%" PRId64, now);
 	reply_init(&r);
 	rc = reply_set_title(&r, TXT_OUTBOX_NOTICE_TITLE);
 	if (rc == 0)
@@ -46,25 +46,25 @@ static int tell(const struct config *cfg, struct store *st, int64_t recent, int6
 	return rc;
 }
 
-int64_t outbox_notice_check(struct outbox_notice *n, struct store *st,
+int64_t outbox_dead_notice_check(struct outbox_dead_notice *n, struct store *st,
                             const struct config *cfg, int64_t now)
 {
 	int64_t since_last, total, from_now, unused;
 	int rc;
 
 	if (!n->loaded && cfg->outbox_admin_dest) {
-		if (store_outbox_last_keyed(st, OUTBOX_NOTICE_PREFIX, &n->last_at) < 0)
-			return now + OUTBOX_NOTICE_EVERY_S;
+		if (store_outbox_last_keyed(st, OUTBOX_DEAD_NOTICE_PREFIX, &n->last_at) < 0)
+			return now + OUTBOX_DEAD_NOTICE_EVERY_S;
 	}
 	n->loaded = true;
-	if (store_outbox_dead_counts(st, n->last_at, OUTBOX_NOTICE_PREFIX, &since_last, &total) < 0 ||
-	    store_outbox_dead_counts(st, now, OUTBOX_NOTICE_PREFIX, &from_now, &unused) < 0)
-		return now + OUTBOX_NOTICE_EVERY_S;
+	if (store_outbox_dead_counts(st, n->last_at, OUTBOX_DEAD_NOTICE_PREFIX, &since_last, &total) < 0 ||
+	    store_outbox_dead_counts(st, now, OUTBOX_DEAD_NOTICE_PREFIX, &from_now, &unused) < 0)
+		return now + OUTBOX_DEAD_NOTICE_EVERY_S;
 	/* Rows of this very second belong to the next notice. */
 	if (since_last == from_now)
 		return from_now ? now + 1 : 0;
-	if (now < n->last_at + OUTBOX_NOTICE_EVERY_S)
-		return n->last_at + OUTBOX_NOTICE_EVERY_S;
+	if (now < n->last_at + OUTBOX_DEAD_NOTICE_EVERY_S)
+		return n->last_at + OUTBOX_DEAD_NOTICE_EVERY_S;
 	if (cfg->outbox_admin_dest) {
 		rc = tell(cfg, st, since_last - from_now, total, now);
 		if (rc < 0)
@@ -76,5 +76,5 @@ int64_t outbox_notice_check(struct outbox_notice *n, struct store *st,
 		         " the administrators in a chat", since_last - from_now, total);
 	}
 	n->last_at = now;
-	return from_now ? now + OUTBOX_NOTICE_EVERY_S : 0;
+	return from_now ? now + OUTBOX_DEAD_NOTICE_EVERY_S : 0;
 }

@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../daemon/notify.h"
+#include "../../daemon/sd_notify.h"
 
 /* A datagram socket bound to `name` (a path, or '@' for abstract). */
 static int listener(const char *name)
@@ -52,14 +52,14 @@ static void test_path_socket(void **state)
 	int fd = listener(path);
 
 	setenv("NOTIFY_SOCKET", path, 1);
-	assert_int_equal(notify_send("READY=1\nSTATUS=serving"), 0);
+	assert_int_equal(sd_notify_send("READY=1\nSTATUS=serving"), 0);
 	expect_datagram(fd, "READY=1\nSTATUS=serving");
-	assert_int_equal(notify_sendf("STATUS=draining %d requests", 3), 0);
+	assert_int_equal(sd_notify_sendf("STATUS=draining %d requests", 3), 0);
 	expect_datagram(fd, "STATUS=draining 3 requests");
 	close(fd);
 	unlink(path);
 	/* Nobody listens any more: the error comes back, nothing blocks. */
-	assert_int_equal(notify_send("WATCHDOG=1"), -ENOENT);
+	assert_int_equal(sd_notify_send("WATCHDOG=1"), -ENOENT);
 	unsetenv("NOTIFY_SOCKET");
 }
 
@@ -71,7 +71,7 @@ static void test_abstract_socket(void **state)
 	int fd = listener(name);
 
 	setenv("NOTIFY_SOCKET", name, 1);
-	assert_int_equal(notify_send("STOPPING=1"), 0);
+	assert_int_equal(sd_notify_send("STOPPING=1"), 0);
 	expect_datagram(fd, "STOPPING=1");
 	close(fd);
 	unsetenv("NOTIFY_SOCKET");
@@ -82,18 +82,18 @@ static void test_unset_and_bad_names(void **state)
 	char longname[200];
 	(void)state;
 	unsetenv("NOTIFY_SOCKET");
-	assert_int_equal(notify_send("READY=1"), 0);
+	assert_int_equal(sd_notify_send("READY=1"), 0);
 	setenv("NOTIFY_SOCKET", "", 1);
-	assert_int_equal(notify_send("READY=1"), 0);
+	assert_int_equal(sd_notify_send("READY=1"), 0);
 	setenv("NOTIFY_SOCKET", "relative/path", 1);
-	assert_int_equal(notify_send("READY=1"), -EINVAL);
+	assert_int_equal(sd_notify_send("READY=1"), -EINVAL);
 	setenv("NOTIFY_SOCKET", "@", 1);
-	assert_int_equal(notify_send("READY=1"), -EINVAL);
+	assert_int_equal(sd_notify_send("READY=1"), -EINVAL);
 	memset(longname, 'a', sizeof longname - 1);
 	longname[0] = '/';
 	longname[sizeof longname - 1] = '\0';
 	setenv("NOTIFY_SOCKET", longname, 1);
-	assert_int_equal(notify_send("READY=1"), -EINVAL);
+	assert_int_equal(sd_notify_send("READY=1"), -EINVAL);
 	unsetenv("NOTIFY_SOCKET");
 }
 
@@ -103,7 +103,7 @@ static void test_sendf_too_long(void **state)
 	(void)state;
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	assert_int_equal(notify_sendf("STATUS=%s", big), -ENOSPC);
+	assert_int_equal(sd_notify_sendf("STATUS=%s", big), -ENOSPC);
 }
 
 static void test_watchdog(void **state)
@@ -112,22 +112,22 @@ static void test_watchdog(void **state)
 	(void)state;
 	unsetenv("WATCHDOG_PID");
 	unsetenv("WATCHDOG_USEC");
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sd_notify_watchdog_usec(), 0);
 	setenv("WATCHDOG_USEC", "20000000", 1);
-	assert_int_equal(notify_watchdog_usec(), 20000000);
+	assert_int_equal(sd_notify_watchdog_usec(), 20000000);
 	snprintf(pid, sizeof pid, "%ld", (long)getpid());
 	setenv("WATCHDOG_PID", pid, 1);
-	assert_int_equal(notify_watchdog_usec(), 20000000);
+	assert_int_equal(sd_notify_watchdog_usec(), 20000000);
 	snprintf(pid, sizeof pid, "%ld", (long)getpid() + 1);
 	setenv("WATCHDOG_PID", pid, 1);
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sd_notify_watchdog_usec(), 0);
 	unsetenv("WATCHDOG_PID");
 	setenv("WATCHDOG_USEC", "0", 1);
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sd_notify_watchdog_usec(), 0);
 	setenv("WATCHDOG_USEC", "12s", 1);
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sd_notify_watchdog_usec(), 0);
 	setenv("WATCHDOG_USEC", "-5", 1);
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sd_notify_watchdog_usec(), 0);
 	unsetenv("WATCHDOG_USEC");
 }
 

@@ -1,5 +1,5 @@
-/* systemd notifications without libsystemd; see notify.h. */
-#include "notify.h"
+/* systemd notifications without libsystemd; see sd_notify.h. */
+#include "sd_notify.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -33,7 +33,7 @@ static int notify_addr(const char *name, struct sockaddr_un *sa, socklen_t *len)
 	return 0;
 }
 
-int notify_send(const char *state)
+int sd_notify_send(const char *state)
 {
 	const char *name = getenv("NOTIFY_SOCKET");
 	struct sockaddr_un sa;
@@ -57,7 +57,7 @@ int notify_send(const char *state)
 	return rc;
 }
 
-int notify_sendf(const char *fmt, ...)
+int sd_notify_sendf(const char *fmt, ...)
 {
 	char buf[NOTIFY_MAX];
 	va_list ap;
@@ -68,7 +68,7 @@ int notify_sendf(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		return -ENOSPC;
-	return notify_send(buf);
+	return sd_notify_send(buf);
 }
 
 /* A decimal number with nothing after it, above 0; else 0. */
@@ -84,7 +84,7 @@ static unsigned long long positive(const char *s)
 	return errno || *end ? 0 : v;
 }
 
-uint64_t notify_watchdog_usec(void)
+uint64_t sd_notify_watchdog_usec(void)
 {
 	const char *pid = getenv("WATCHDOG_PID");
 

@@ -7,22 +7,22 @@
  * systemd with Type=notify), and nothing ever blocks: a full socket buffer
  * drops the message, which systemd tolerates (the next state or ping follows).
  */
-#ifndef CQOD_NOTIFY_H
-#define CQOD_NOTIFY_H
+#ifndef CQOD_SD_NOTIFY_H
+#define CQOD_SD_NOTIFY_H
 
 #include <stdint.h>
 
 /* Sends `state`, e.g. "READY=1\nSTATUS=serving". Returns 0 when sent or when
  * there is no $NOTIFY_SOCKET; -EINVAL for an unusable socket address (not a
  * path, not '@', or too long), else the negative errno of socket/sendmsg. */
-int notify_send(const char *state);
+int sd_notify_send(const char *state);
 
-/* notify_send of a printf-formatted state; -ENOSPC past 1024 bytes. */
-int notify_sendf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* sd_notify_send of a printf-formatted state; -ENOSPC past 1024 bytes. */
+int sd_notify_sendf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The watchdog interval systemd asks for, in microseconds ($WATCHDOG_USEC),
  * or 0 when there is none: unset, not a positive number, or $WATCHDOG_PID
  * names another process (the variable was inherited, not meant for us). */
-uint64_t notify_watchdog_usec(void);
+uint64_t sd_notify_watchdog_usec(void);
 
 #endif
