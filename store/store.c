@@ -203,49 +203,6 @@ void store_stmt_done(sqlite3_stmt *s)
 	sqlite3_clear_bindings(s);
 }
 
-int store_bind_text(sqlite3_stmt *s, int idx, const char *text)
-{
-	if (!text)
-		return sqlite3_bind_null(s, idx);
-	return sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
-}
-
-int store_bind_text_or_null(sqlite3_stmt *s, int idx, const char *text)
-{
-	return store_bind_text(s, idx, text && *text ? text : NULL);
-}
-
-void store_col_text(sqlite3_stmt *s, int col, char *buf, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-	size_t n = t ? (size_t)sqlite3_column_bytes(s, col) : 0;
-
-	if (len == 0)
-		return;
-	if (n >= len) {
-		/* Cut before a partial multi-byte character (continuation bytes
-		 * are 10xxxxxx). */
-		n = len - 1;
-		while (n > 0 && (t[n] & 0xc0) == 0x80)
-			n--;
-	}
-	if (n)
-		memcpy(buf, t, n);
-	buf[n] = '\0';
-}
-
-bool store_is_date(const char *s)
-{
-	static const char shape[] = "dddd-dd-dd";
-	if (!s)
-		return false;
-	for (size_t i = 0; i < sizeof shape - 1; i++) {
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
-			return false;
-	}
-	return s[sizeof shape - 1] == '\0';
-}
-
 /* Reads an integer-valued pragma such as user_version. */
 static int pragma_int(struct store *st, const char *sql, int *out)
 {

@@ -41,17 +41,6 @@ int store_alliance_get(struct store *st, int64_t id, struct store_alliance *out)
 	return read_one(st, s, out);
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-	}
-	return true;
-}
-
 /* Folds s the way chat input reaches the handlers (handlers/args.h):
  * full-width ASCII (U+FF01..U+FF5E) to ASCII, U+3000, U+2005 and U+00A0 to
  * a space. Folding only shrinks text; out holds strlen(s) + 1 bytes. */
@@ -122,7 +111,7 @@ int store_alliance_find(struct store *st, const char *name_or_id, struct store_a
 
 	if (!name_or_id || !*name_or_id)
 		return -EINVAL;
-	if (all_digits(name_or_id) && strlen(name_or_id) < 19) {
+	if (store_all_digits(name_or_id) && strlen(name_or_id) < 19) {
 		rc = store_alliance_get(st, strtoll(name_or_id, NULL, 10), out);
 		if (rc != -ENOENT)
 			return rc;
@@ -153,62 +142,6 @@ int store_alliance_has_member(struct store *st, int64_t alliance_id, int64_t app
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "alliance member", rc);
 }
 
-/* ---- helpers shared by the alliance store files (store_alliance_internal.h) ---- */
-
-int store_alliance_step_done(struct store *st, sqlite3_stmt *s, const char *what,
-                             int *changes)
-{
-	int rc = sqlite3_step(s);
-
-	store_stmt_done(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_errno(rc);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, what, rc);
-	if (changes)
-		*changes = sqlite3_changes(st->db);
-	return 0;
-}
-
-int store_alliance_step_count(struct store *st, sqlite3_stmt *s, const char *what,
-                              int64_t *out)
-{
-	int rc = sqlite3_step(s);
-
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	store_stmt_done(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
-}
-
-int store_alliance_audit_after(struct store *st, const struct store_actor *who,
-                               const char *entity, const char *json_sql, int64_t id,
-                               int64_t record_id, const char *before)
-{
-	char *after = NULL;   /* owned here */
-	int rc = store_snapshot_json(st, json_sql, id, &after);
-
-	if (rc == 0)
-		rc = store_audit_add(st, who, entity, id, record_id, before, after);
-	free(after);
-	return rc;
-}
-
-void store_alliance_actor_label(const struct store_actor *who, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s:%s", who->platform ? who->platform : "",
-	         who->user_id ? who->user_id : "");
-}
-
-int store_alliance_in_txn(struct store *st, int (*fn)(struct store *st, void *arg),
-                          void *arg)
-{
-	int rc = store_savepoint(st);
-
-	if (rc)
-		return rc;
-	return store_savepoint_end(st, fn(st, arg));
-}
-
 /* ---- creating and listing ---- */
 
 static const char CREATE_SQL[] =
@@ -235,7 +168,7 @@ static int create_txn(struct store *st, void *arg)
 		if (!(s = store_prepare(st, REGION_EXISTS_SQL)))
 			return -EIO;
 		store_bind_text(s, 1, c->region);
-		rc = store_alliance_step_count(st, s, "alliance region", &n);
+		rc = store_step_count(st, s, "alliance region", &n);
 		if (rc == 0 && n == 0)
 			rc = -EINVAL;
 	}
@@ -246,12 +179,12 @@ static int create_txn(struct store *st, void *arg)
 	store_bind_text(s, 1, c->name);
 	store_bind_text(s, 2, c->region);
 	sqlite3_bind_int64(s, 3, c->now);
-	rc = store_alliance_step_done(st, s, "alliance create", NULL);
+	rc = store_step_done(st, s, "alliance create", NULL);
 	if (rc)
 		return rc;
 	c->id = sqlite3_last_insert_rowid(st->db);
-	return store_alliance_audit_after(st, c->who, "alliance", ALLIANCE_JSON_SQL, c->id, 0,
-	                                  NULL);
+	return store_audit_after(st, c->who, "alliance", ALLIANCE_JSON_SQL, c->id, 0,
+	                         NULL);
 }
 
 int store_alliance_create(struct store *st, const struct store_actor *who, const char *name,
@@ -268,7 +201,7 @@ int store_alliance_create(struct store *st, const struct store_actor *who, const
 		return -EEXIST;
 	if (rc != -ENOENT)
 		return rc;
-	rc = store_alliance_in_txn(st, create_txn, &c);
+	rc = store_savepoint_run(st, create_txn, &c);
 	if (rc == 0)
 		*id = c.id;
 	return rc;

@@ -41,7 +41,7 @@ static int member_txn(struct store *st, void *arg)
 	sqlite3_bind_int64(s, 2, m->appointment_id);
 	if (m->add)
 		sqlite3_bind_int64(s, 3, m->now);
-	rc = store_alliance_step_done(st, s, "alliance member", &changes);
+	rc = store_step_done(st, s, "alliance member", &changes);
 	if (rc == 0 && changes == 0)
 		rc = -ENOENT;
 	if (rc)
@@ -56,7 +56,7 @@ int store_alliance_member_add(struct store *st, const struct store_actor *who,
 {
 	struct member_args m = {who, alliance_id, appointment_id, now, true};
 
-	return store_alliance_in_txn(st, member_txn, &m);
+	return store_savepoint_run(st, member_txn, &m);
 }
 
 int store_alliance_member_remove(struct store *st, const struct store_actor *who,
@@ -64,7 +64,7 @@ int store_alliance_member_remove(struct store *st, const struct store_actor *who
 {
 	struct member_args m = {who, alliance_id, appointment_id, 0, false};
 
-	return store_alliance_in_txn(st, member_txn, &m);
+	return store_savepoint_run(st, member_txn, &m);
 }
 
 static const char MEMBERS_COUNT_SQL[] =
@@ -90,7 +90,7 @@ int store_alliance_members(struct store *st, int64_t alliance_id, size_t offset,
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, alliance_id);
-	rc = store_alliance_step_count(st, s, "alliance members", &count);
+	rc = store_step_count(st, s, "alliance members", &count);
 	if (rc)
 		return rc;
 	*total = (size_t)count;
@@ -129,7 +129,7 @@ int store_alliance_person_member(struct store *st, int64_t alliance_id, int64_t 
 		return -EIO;
 	sqlite3_bind_int64(s, 1, alliance_id);
 	sqlite3_bind_int64(s, 2, person_id);
-	rc = store_alliance_step_count(st, s, "alliance person member", &n);
+	rc = store_step_count(st, s, "alliance person member", &n);
 	*out = n > 0;
 	return rc;
 }
@@ -146,7 +146,7 @@ int store_alliance_person_barred(struct store *st, int64_t person_id, bool *out)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, person_id);
-	rc = store_alliance_step_count(st, s, "person barred", &n);
+	rc = store_step_count(st, s, "person barred", &n);
 	*out = n != 0;
 	return rc;
 }
@@ -180,7 +180,7 @@ static int private_txn(struct store *st, void *arg)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, p->person_id);
 	sqlite3_bind_int64(s, 2, p->alliance_id);
-	rc = store_alliance_step_count(st, s, "private notices", &n);
+	rc = store_step_count(st, s, "private notices", &n);
 	if (rc == 0 && n == 0)
 		rc = -ENOENT;
 	if (rc == 0 && !(s = store_prepare(st, PRIVATE_UPDATE_SQL)))
@@ -190,7 +190,7 @@ static int private_txn(struct store *st, void *arg)
 	sqlite3_bind_int64(s, 1, p->person_id);
 	sqlite3_bind_int64(s, 2, p->alliance_id);
 	sqlite3_bind_int(s, 3, p->on);
-	rc = store_alliance_step_done(st, s, "private notices", &p->changed);
+	rc = store_step_done(st, s, "private notices", &p->changed);
 	if (rc || p->changed == 0)
 		return rc;
 	snprintf(before, sizeof before, "{\"alliance_id\":%" PRId64 ",\"private_notices\":%d}",
@@ -204,7 +204,7 @@ int store_alliance_private_set(struct store *st, const struct store_actor *who,
                                int64_t person_id, int64_t alliance_id, bool on, int *changed)
 {
 	struct private_args p = {who, person_id, alliance_id, on, 0};
-	int rc = store_alliance_in_txn(st, private_txn, &p);
+	int rc = store_savepoint_run(st, private_txn, &p);
 
 	*changed = rc == 0 ? p.changed : 0;
 	return rc;

@@ -105,25 +105,6 @@ int store_appoint_enterprise_find(struct store *st, const char *credit_code, int
 	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "enterprise find", rc);
 }
 
-/* Steps a statement that returns no rows; maps failures. */
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	/* A refused value (CHECK, NOT NULL, a test's RAISE) is the caller's
-	 * input, not a store failure worth an error log line. */
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_errno(rc);
-	return store_fail(st, what, rc);
-}
-
-static int bind_long_or_null(sqlite3_stmt *s, int idx, long v)
-{
-	return v < 0 ? sqlite3_bind_null(s, idx) : sqlite3_bind_int64(s, idx, v);
-}
-
 /* Writes an audit row when the snapshot changed (before NULL: created). */
 static int audit_if_changed(struct store *st, const struct store_actor *who, const char *entity,
                             int64_t id, int64_t record_id, const char *snapshot_sql,
@@ -212,10 +193,10 @@ static int enterprise_put(struct store *st, const struct store_appoint_enterpris
 	store_bind_text_or_null(s, 4, e->industry_code);
 	store_bind_text_or_null(s, 5, e->size);
 	store_bind_text_or_null(s, 6, e->nature);
-	bind_long_or_null(s, 7, e->employees);
+	store_bind_long_or_null(s, 7, e->employees);
 	store_bind_text_or_null(s, 8, e->main_products);
 	sqlite3_bind_int64(s, 9, now);
-	rc = step_done(st, s, "enterprise put");
+	rc = store_step_done(st, s, "enterprise put", NULL);
 	if (rc == 0 && !exists)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
@@ -259,14 +240,14 @@ static int person_put(struct store *st, const struct store_appoint_person *p,
 	store_bind_text_or_null(s, 3, p->birth_date);
 	store_bind_text_or_null(s, 4, p->education);
 	store_bind_text_or_null(s, 5, p->major);
-	bind_long_or_null(s, 6, p->quality_years);
+	store_bind_long_or_null(s, 6, p->quality_years);
 	store_bind_text_or_null(s, 7, p->position);
 	store_bind_text_or_null(s, 8, p->title);
 	store_bind_text_or_null(s, 9, p->phone);
 	store_bind_text_or_null(s, 10, p->email);
 	store_bind_text_or_null(s, 11, p->resume);
 	sqlite3_bind_int64(s, 12, now);
-	rc = step_done(st, s, "person put");
+	rc = store_step_done(st, s, "person put", NULL);
 	if (rc == 0 && !*reused)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
@@ -333,8 +314,7 @@ static int appointment_insert(struct store *st, const struct store_actor *who,
 	if (in->term_months < 1 || in->term_months > 120)
 		return -EINVAL;
 	snprintf(term, sizeof term, "+%d months", in->term_months);
-	snprintf(filed_by, sizeof filed_by, "%s:%s", who->platform ? who->platform : "",
-	         who->user_id ? who->user_id : "");
+	store_actor_label(who, filed_by, sizeof filed_by);
 	sqlite3_bind_int64(s, 1, enterprise_id);
 	sqlite3_bind_int64(s, 2, out->person_id);
 	store_bind_text_or_null(s, 3, in->doc_no);
@@ -462,7 +442,7 @@ int store_appoint_dismiss(struct store *st, const struct store_actor *who, int64
 	store_bind_text(s, 2, ended_on);
 	store_bind_text_or_null(s, 3, reason);
 	sqlite3_bind_int64(s, 4, now);
-	rc = step_done(st, s, "appointment dismiss");
+	rc = store_step_done(st, s, "appointment dismiss", NULL);
 	if (rc == 0 && sqlite3_changes(st->db) == 0)
 		rc = why_missed(st, id);
 	else if (rc == 0)

@@ -48,8 +48,7 @@ int store_bind_issue(struct store *st, const struct store_actor *who, int64_t pe
 
 	if (!(s = store_prepare(st, CODE_INSERT_SQL)))
 		return -EIO;
-	snprintf(by, sizeof by, "%s:%s", who->platform ? who->platform : "",
-	         who->user_id ? who->user_id : "");
+	store_actor_label(who, by, sizeof by);
 	store_bind_text(s, 1, code_hash);
 	sqlite3_bind_int64(s, 2, person_id);
 	sqlite3_bind_int64(s, 3, appointment_id);

@@ -240,7 +240,7 @@ int store_broadcast_open(struct store *st, const struct store_actor *who,
 	memset(out, 0, sizeof *out);
 	if (!s)
 		return -EIO;
-	rc = store_alliance_step_count(st, s, "broadcast id", &out->id);
+	rc = store_step_count(st, s, "broadcast id", &out->id);
 	if (rc)
 		return rc;
 	if (report_to && dest_format(report_to, to, sizeof to) < 0)
@@ -250,7 +250,7 @@ int store_broadcast_open(struct store *st, const struct store_actor *who,
 	out->kind = kind;
 	out->created_at = now;
 	make_prefix(kind, a->event_id, out->id, out->prefix, sizeof out->prefix);
-	store_alliance_actor_label(who, by, sizeof by);
+	store_actor_label(who, by, sizeof by);
 	if (!(s = store_prepare(st, OPEN_SQL)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, out->id);
@@ -261,7 +261,7 @@ int store_broadcast_open(struct store *st, const struct store_actor *who,
 	store_bind_text(s, 6, report_to ? to : NULL);
 	store_bind_text(s, 7, by);
 	sqlite3_bind_int64(s, 8, now);
-	return store_alliance_step_done(st, s, "broadcast open", NULL);
+	return store_step_done(st, s, "broadcast open", NULL);
 }
 
 int store_broadcast_send(struct store *st, const struct store_actor *who,
@@ -280,6 +280,6 @@ int store_broadcast_send(struct store *st, const struct store_actor *who,
 	sqlite3_bind_int64(s, 1, b->id);
 	sqlite3_bind_int64(s, 2, (int64_t)b->groups);
 	sqlite3_bind_int64(s, 3, (int64_t)b->people);
-	rc = store_alliance_step_done(st, s, "broadcast counts", NULL);
-	return rc ? rc : store_alliance_audit_after(st, who, "broadcast", JSON_SQL, b->id, 0, NULL);
+	rc = store_step_done(st, s, "broadcast counts", NULL);
+	return rc ? rc : store_audit_after(st, who, "broadcast", JSON_SQL, b->id, 0, NULL);
 }

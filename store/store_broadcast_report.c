@@ -202,7 +202,7 @@ int store_broadcast_next_settled(struct store *st, int64_t after_id,
 		if (!s)
 			return -EIO;
 		sqlite3_bind_int64(s, 1, after_id);
-		rc = store_alliance_step_count(st, s, "broadcast unreported", &id);
+		rc = store_step_count(st, s, "broadcast unreported", &id);
 		if (rc)
 			return rc;
 		if (id == 0)
@@ -224,5 +224,5 @@ int store_broadcast_mark_reported(struct store *st, int64_t id, int64_t now)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
-	return store_alliance_step_done(st, s, "broadcast reported", NULL);
+	return store_step_done(st, s, "broadcast reported", NULL);
 }

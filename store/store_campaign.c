@@ -44,7 +44,7 @@ static int find(struct store *st, int64_t alliance_id, const char *kind, int64_t
 		return -EIO;
 	sqlite3_bind_int64(s, 1, alliance_id);
 	store_bind_text(s, 2, kind);
-	return store_alliance_step_count(st, s, "campaign find", id);
+	return store_step_count(st, s, "campaign find", id);
 }
 
 struct set_args {
@@ -67,19 +67,19 @@ static int set_txn(struct store *st, void *arg)
 	if (rc == 0 && !(s = store_prepare(st, UPSERT_SQL)))
 		rc = -EIO;
 	if (rc == 0) {
-		store_alliance_actor_label(a->who, by, sizeof by);
+		store_actor_label(a->who, by, sizeof by);
 		sqlite3_bind_int64(s, 1, a->alliance_id);
 		store_bind_text(s, 2, a->kind);
 		store_bind_text(s, 3, a->month_day);
 		store_bind_text(s, 4, a->body);
 		store_bind_text(s, 5, by);
 		sqlite3_bind_int64(s, 6, a->now);
-		rc = store_alliance_step_done(st, s, "campaign set", NULL);
+		rc = store_step_done(st, s, "campaign set", NULL);
 	}
 	if (rc == 0 && !id)
 		rc = find(st, a->alliance_id, a->kind, &id);
 	if (rc == 0)
-		rc = store_alliance_audit_after(st, a->who, "campaign", JSON_SQL, id, 0, before);
+		rc = store_audit_after(st, a->who, "campaign", JSON_SQL, id, 0, before);
 	free(before);
 	return rc;
 }
@@ -89,7 +89,7 @@ int store_campaign_set(struct store *st, const struct store_actor *who, int64_t 
 {
 	struct set_args a = {who, alliance_id, kind, month_day, body, now};
 
-	return store_alliance_in_txn(st, set_txn, &a);
+	return store_savepoint_run(st, set_txn, &a);
 }
 
 struct delete_args {
@@ -114,7 +114,7 @@ static int delete_txn(struct store *st, void *arg)
 		rc = -EIO;
 	if (rc == 0) {
 		sqlite3_bind_int64(s, 1, id);
-		rc = store_alliance_step_done(st, s, "campaign delete", NULL);
+		rc = store_step_done(st, s, "campaign delete", NULL);
 	}
 	if (rc == 0)
 		rc = store_audit_add(st, a->who, "campaign", id, 0, before, NULL);
@@ -127,7 +127,7 @@ int store_campaign_delete(struct store *st, const struct store_actor *who, int64
 {
 	struct delete_args a = {who, alliance_id, kind};
 
-	return store_alliance_in_txn(st, delete_txn, &a);
+	return store_savepoint_run(st, delete_txn, &a);
 }
 
 static void read_row(sqlite3_stmt *s, struct store_campaign *out)
@@ -187,5 +187,5 @@ int store_campaign_mark_sent(struct store *st, int64_t id, int year)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int(s, 2, year);
-	return store_alliance_step_done(st, s, "campaign sent", NULL);
+	return store_step_done(st, s, "campaign sent", NULL);
 }

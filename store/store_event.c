@@ -114,15 +114,15 @@ int store_event_insert(struct store *st, const struct store_actor *who,
 
 	if (!s)
 		return -EIO;
-	store_alliance_actor_label(who, by, sizeof by);
+	store_actor_label(who, by, sizeof by);
 	sqlite3_bind_int64(s, 1, ev->alliance_id);
 	bind_fields(s, ev, now);
 	store_bind_text(s, 12, by);
-	rc = store_alliance_step_done(st, s, "event insert", NULL);
+	rc = store_step_done(st, s, "event insert", NULL);
 	if (rc)
 		return rc;
 	*id = sqlite3_last_insert_rowid(st->db);
-	return store_alliance_audit_after(st, who, "event", JSON_SQL, *id, 0, NULL);
+	return store_audit_after(st, who, "event", JSON_SQL, *id, 0, NULL);
 }
 
 /* Runs an UPDATE of event `id` bound by the caller and audits it against
@@ -135,13 +135,13 @@ static int change(struct store *st, const struct store_actor *who, sqlite3_stmt 
 	int rc = store_snapshot_json(st, JSON_SQL, id, &before);
 
 	if (rc == 0)
-		rc = store_alliance_step_done(st, s, what, &changes);
+		rc = store_step_done(st, s, what, &changes);
 	else
 		store_stmt_done(s);
 	if (rc == 0 && changes == 0)
 		rc = -ENOENT;
 	if (rc == 0)
-		rc = store_alliance_audit_after(st, who, "event", JSON_SQL, id, 0, before);
+		rc = store_audit_after(st, who, "event", JSON_SQL, id, 0, before);
 	free(before);
 	return rc;
 }

@@ -72,60 +72,8 @@ int store_import_row_end(struct store *st, bool keep)
 	return rc < 0 ? rc : rel;
 }
 
-int import_step(struct store *st, sqlite3_stmt *s, const char *what, int id_col, int64_t *id,
-                int json_col, char **json)
-{
-	int rc = sqlite3_step(s), found = 0;
-
-	if (json)
-		*json = NULL;
-	if (rc == SQLITE_ROW) {
-		found = 1;
-		if (id_col >= 0)
-			*id = sqlite3_column_int64(s, id_col);
-		if (json_col >= 0) {
-			const unsigned char *t = sqlite3_column_text(s, json_col);
-			if (t && !(*json = strdup((const char *)t))) {
-				store_stmt_done(s);
-				return -ENOMEM;
-			}
-		}
-		rc = SQLITE_DONE;
-	}
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		return found;
-	if (json) {
-		free(*json);
-		*json = NULL;
-	}
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_errno(rc);
-	return store_fail(st, what, rc);
-}
-
-int import_write(struct store *st, sqlite3_stmt *s, const char *what, bool insert, int64_t *id,
-                 const char *snapshot_sql, char **json)
-{
-	int rc = sqlite3_step(s);
-
-	store_stmt_done(s);
-	if (json)
-		*json = NULL;
-	if (rc != SQLITE_DONE)
-		return (rc & 0xff) == SQLITE_CONSTRAINT ? store_errno(rc) : store_fail(st, what, rc);
-	/* RETURNING would give the snapshot in one statement, but builds a
-	 * temporary table per row: twice the cost of this lookup by id. */
-	bool written = sqlite3_changes(st->db) > 0;
-	if (insert && written)
-		*id = sqlite3_last_insert_rowid(st->db);
-	if (!written || !snapshot_sql)
-		return 0;
-	return store_snapshot_json(st, snapshot_sql, *id, json);
-}
-
 int import_update(struct store *st, const char *before_sql, const char *update_sql,
-                  const char *snapshot_sql, int64_t id, import_bind_fn bind, const void *arg,
+                  const char *snapshot_sql, int64_t id, store_bind_fn bind, const void *arg,
                   const char *what, char **before, char **after)
 {
 	sqlite3_stmt *s = store_prepare(st, before_sql);
@@ -136,7 +84,7 @@ int import_update(struct store *st, const char *before_sql, const char *update_s
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
 	bind(s, arg);
-	rc = import_step(st, s, what, -1, NULL, 0, before);
+	rc = store_step_row(st, s, what, -1, NULL, 0, before);
 	if (rc <= 0)
 		return rc;
 	if (!(s = store_prepare(st, update_sql)))
@@ -144,26 +92,13 @@ int import_update(struct store *st, const char *before_sql, const char *update_s
 	else {
 		sqlite3_bind_int64(s, 1, id);
 		bind(s, arg);
-		rc = import_write(st, s, what, false, &id, snapshot_sql, after);
+		rc = store_step_write(st, s, what, false, &id, snapshot_sql, after);
 	}
 	if (rc < 0) {
 		free(*before);
 		*before = NULL;
 	}
 	return rc;
-}
-
-void import_bind_text(sqlite3_stmt *s, int idx, const char *text)
-{
-	store_bind_text_or_null(s, idx, text);
-}
-
-void import_bind_long(sqlite3_stmt *s, int idx, long v)
-{
-	if (v < 0)
-		sqlite3_bind_null(s, idx);
-	else
-		sqlite3_bind_int64(s, idx, v);
 }
 
 #define ENTERPRISE_JSON \
@@ -212,15 +147,15 @@ static void bind_enterprise(sqlite3_stmt *s, const void *arg)
 	const struct enterprise_values *v = arg;
 	const struct store_import_enterprise *in = v->in;
 
-	import_bind_text(s, 2, in->name);
-	import_bind_text(s, 3, in->region_code);
-	import_bind_text(s, 4, in->industry_code);
-	import_bind_text(s, 5, in->size);
-	import_bind_text(s, 6, in->nature);
-	import_bind_long(s, 7, in->employees);
-	import_bind_text(s, 8, in->main_products);
-	import_bind_text(s, 9, in->contact_name);
-	import_bind_text(s, 10, in->contact_phone);
+	store_bind_text_or_null(s, 2, in->name);
+	store_bind_text_or_null(s, 3, in->region_code);
+	store_bind_text_or_null(s, 4, in->industry_code);
+	store_bind_text_or_null(s, 5, in->size);
+	store_bind_text_or_null(s, 6, in->nature);
+	store_bind_long_or_null(s, 7, in->employees);
+	store_bind_text_or_null(s, 8, in->main_products);
+	store_bind_text_or_null(s, 9, in->contact_name);
+	store_bind_text_or_null(s, 10, in->contact_phone);
 	sqlite3_bind_int64(s, 11, v->now);
 }
 
@@ -250,7 +185,7 @@ static int tag_change(struct store *st, int64_t id, int i, bool add)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, tags[i]);
-	return import_write(st, s, "import tag", false, NULL, NULL, NULL);
+	return store_step_write(st, s, "import tag", false, NULL, NULL, NULL);
 }
 
 static int tags_put(struct store *st, const struct store_import_enterprise *in,
@@ -273,7 +208,7 @@ int import_enterprise_find(struct store *st, const char *credit_code, int64_t *i
 	if (!s)
 		return -EIO;
 	store_bind_text(s, 1, credit_code);
-	return import_step(st, s, "import enterprise find", 0, id, -1, NULL);
+	return store_step_row(st, s, "import enterprise find", 0, id, -1, NULL);
 }
 
 int import_enterprise_put(struct store *st, const struct store_import_enterprise *in, int64_t now,
@@ -296,8 +231,8 @@ int import_enterprise_put(struct store *st, const struct store_import_enterprise
 	} else {
 		store_bind_text(s, 1, in->credit_code);
 		bind_enterprise(s, &v);
-		rc = import_write(st, s, "import enterprise insert", true, &out->id,
-		                  ENTERPRISE_SNAPSHOT_SQL, &out->after);
+		rc = store_step_write(st, s, "import enterprise insert", true, &out->id,
+		                      ENTERPRISE_SNAPSHOT_SQL, &out->after);
 	}
 	if (rc >= 0)
 		rc = tags_put(st, in, out);

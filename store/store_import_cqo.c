@@ -156,16 +156,16 @@ static void bind_person(sqlite3_stmt *s, const void *arg)
 	const struct person_values *v = arg;
 	const struct store_import_person *p = v->p;
 
-	import_bind_text(s, 2, p->gender);
-	import_bind_text(s, 3, p->birth_date);
-	import_bind_text(s, 4, p->education);
-	import_bind_text(s, 5, p->major);
-	import_bind_long(s, 6, p->quality_years);
-	import_bind_text(s, 7, p->position);
-	import_bind_text(s, 8, p->title);
-	import_bind_text(s, 9, p->phone);
-	import_bind_text(s, 10, p->email);
-	import_bind_text(s, 11, p->resume);
+	store_bind_text_or_null(s, 2, p->gender);
+	store_bind_text_or_null(s, 3, p->birth_date);
+	store_bind_text_or_null(s, 4, p->education);
+	store_bind_text_or_null(s, 5, p->major);
+	store_bind_long_or_null(s, 6, p->quality_years);
+	store_bind_text_or_null(s, 7, p->position);
+	store_bind_text_or_null(s, 8, p->title);
+	store_bind_text_or_null(s, 9, p->phone);
+	store_bind_text_or_null(s, 10, p->email);
+	store_bind_text_or_null(s, 11, p->resume);
 	sqlite3_bind_int64(s, 12, v->now);
 }
 
@@ -183,7 +183,8 @@ static int person_put(struct store *st, const struct store_import_person *p, int
 			return -EIO;
 		store_bind_text(s, 1, p->name);
 		store_bind_text(s, 2, p->phone);
-		if ((rc = import_step(st, s, "import person find", 0, &w->person_id, -1, NULL)) < 0)
+		rc = store_step_row(st, s, "import person find", 0, &w->person_id, -1, NULL);
+		if (rc < 0)
 			return rc;
 	}
 	if (w->person_id)
@@ -194,8 +195,8 @@ static int person_put(struct store *st, const struct store_import_person *p, int
 		return -EIO;
 	store_bind_text(s, 1, p->name);
 	bind_person(s, &v);
-	return import_write(st, s, "import person insert", true, &w->person_id,
-	                    PERSON_SNAPSHOT_SQL, &w->person_after);
+	return store_step_write(st, s, "import person insert", true, &w->person_id,
+	                        PERSON_SNAPSHOT_SQL, &w->person_after);
 }
 
 struct appoint_values {
@@ -210,14 +211,14 @@ static void bind_appointment(sqlite3_stmt *s, const void *arg)
 	const struct store_import_cqo *in = v->in;
 
 	sqlite3_bind_int64(s, 2, v->person_id);
-	import_bind_text(s, 3, in->doc_no);
+	store_bind_text_or_null(s, 3, in->doc_no);
 	store_bind_text(s, 4, in->start_date);
-	import_bind_text(s, 5, in->term_end);
+	store_bind_text_or_null(s, 5, in->term_end);
 	store_bind_text(s, 6, v->term);
-	import_bind_text(s, 7, in->status);
-	import_bind_text(s, 8, in->ended_on);
-	import_bind_text(s, 9, in->end_reason);
-	import_bind_text(s, 10, in->remarks);
+	store_bind_text_or_null(s, 7, in->status);
+	store_bind_text_or_null(s, 8, in->ended_on);
+	store_bind_text_or_null(s, 9, in->end_reason);
+	store_bind_text_or_null(s, 10, in->remarks);
 	store_bind_text(s, 11, v->filed_by);
 	sqlite3_bind_int64(s, 12, v->now);
 	sqlite3_bind_int(s, 13, in->term_given);
@@ -232,8 +233,7 @@ static int appointment_put(struct store *st, const struct store_actor *who,
 	if (in->term_months < 1 || in->term_months > 120)
 		return -EINVAL;
 	snprintf(v.term, sizeof v.term, "+%d months", in->term_months);
-	snprintf(v.filed_by, sizeof v.filed_by, "%s:%s", who->platform ? who->platform : "",
-	         who->user_id ? who->user_id : "");
+	store_actor_label(who, v.filed_by, sizeof v.filed_by);
 	if (w->appointment_id)
 		return import_update(st, APPOINT_BEFORE_SQL, APPOINT_UPDATE_SQL, APPOINT_SNAPSHOT_SQL,
 		                     w->appointment_id, bind_appointment, &v,
@@ -243,8 +243,8 @@ static int appointment_put(struct store *st, const struct store_actor *who,
 		return -EIO;
 	sqlite3_bind_int64(s, 1, w->ent.id);
 	bind_appointment(s, &v);
-	return import_write(st, s, "import appointment insert", true, &w->appointment_id,
-	                    APPOINT_SNAPSHOT_SQL, &w->appoint_after);
+	return store_step_write(st, s, "import appointment insert", true, &w->appointment_id,
+	                        APPOINT_SNAPSHOT_SQL, &w->appoint_after);
 }
 
 static enum store_import_change change_of(const char *before, const char *after)

@@ -1,31 +1,13 @@
 /*
- * Shared by daemon/store_import*.c only: stepping statements that return
- * an id and a JSON snapshot, audit rows, the enterprise upsert that CQO
- * rows reuse, and finding a CQO by enterprise and name.
+ * Shared by store/store_import*.c only: updating a row only when it
+ * changes, the enterprise upsert that CQO rows reuse, and finding a CQO by
+ * enterprise and name.
  */
 #ifndef CQOD_STORE_IMPORT_INTERNAL_H
 #define CQOD_STORE_IMPORT_INTERNAL_H
 
 #include "store_import.h"
 #include "store_internal.h"
-
-/* Steps a query `s` (then resets it): 1 when it returned a row, whose
- * integer column id_col goes to *id (id_col < 0: none) and text column
- * json_col to *json (a copy the caller frees; json_col < 0: none); 0 when
- * no row; a negative errno on failure. */
-int import_step(struct store *st, sqlite3_stmt *s, const char *what, int id_col, int64_t *id,
-                int json_col, char **json);
-
-/* Runs an INSERT or UPDATE that returns no rows, then resets it. For an
- * insert *id gets the new row's id. When a row was written and
- * snapshot_sql is given (SELECT <json> FROM t WHERE id = ?), *json gets
- * that row's snapshot (caller frees), else NULL. Constraint failures are
- * not logged. 0 or a negative errno. */
-int import_write(struct store *st, sqlite3_stmt *s, const char *what, bool insert, int64_t *id,
-                 const char *snapshot_sql, char **json);
-
-/* Binds a row's values to a statement (parameters from ?2; ?1 is the id). */
-typedef void (*import_bind_fn)(sqlite3_stmt *s, const void *arg);
 
 /* Updates row `id` only when a value would change. before_sql selects the
  * row's snapshot under the update's own condition, so an unchanged row
@@ -34,12 +16,8 @@ typedef void (*import_bind_fn)(sqlite3_stmt *s, const void *arg);
  * *before and *after (caller frees) are the snapshots, both NULL when
  * nothing changed. 0 or a negative errno. */
 int import_update(struct store *st, const char *before_sql, const char *update_sql,
-                  const char *snapshot_sql, int64_t id, import_bind_fn bind, const void *arg,
+                  const char *snapshot_sql, int64_t id, store_bind_fn bind, const void *arg,
                   const char *what, char **before, char **after);
-
-/* Binds text or NULL for NULL / "", and a number or NULL for -1. */
-void import_bind_text(sqlite3_stmt *s, int idx, const char *text);
-void import_bind_long(sqlite3_stmt *s, int idx, long v);
 
 /* An enterprise upserted by store_import_*: whether it is new, its
  * snapshots before and after when its fields changed (else NULL), and its

@@ -64,7 +64,7 @@ static int upsert_find(struct store *st, const char *sql, const char *what, int6
 	sqlite3_bind_int64(s, 1, a);
 	store_bind_text(s, 2, b);
 	store_bind_text(s, 3, c);
-	return import_step(st, s, what, 0, id, -1, NULL);
+	return store_step_row(st, s, what, 0, id, -1, NULL);
 }
 
 struct training_values {
@@ -81,10 +81,10 @@ static void bind_training(sqlite3_stmt *s, const void *arg)
 	store_bind_text(s, 3, in->kind);
 	store_bind_text(s, 4, in->date);
 	sqlite3_bind_double(s, 5, in->hours);
-	import_bind_text(s, 6, in->certificate_no);
-	import_bind_text(s, 7, in->institution);
-	import_bind_text(s, 8, in->level);
-	import_bind_text(s, 9, in->tier);
+	store_bind_text_or_null(s, 6, in->certificate_no);
+	store_bind_text_or_null(s, 7, in->institution);
+	store_bind_text_or_null(s, 8, in->level);
+	store_bind_text_or_null(s, 9, in->tier);
 	sqlite3_bind_int64(s, 10, v->now);
 }
 
@@ -102,8 +102,8 @@ static int training_put(struct store *st, const struct training_values *v,
 		return -EIO;
 	sqlite3_bind_int64(s, 1, appointment_id);
 	bind_training(s, v);
-	return import_write(st, s, "import training insert", true, id, TRAINING_SNAPSHOT_SQL,
-	                    after);
+	return store_step_write(st, s, "import training insert", true, id, TRAINING_SNAPSHOT_SQL,
+	                        after);
 }
 
 int store_import_training(struct store *st, const struct store_actor *who,
@@ -179,14 +179,14 @@ static void bind_sanction(sqlite3_stmt *s, const void *arg)
 	const struct store_import_sanction *in = v->in;
 
 	store_bind_text(s, 2, in->kind);
-	import_bind_text(s, 3, in->ground);
-	import_bind_text(s, 4, in->reason);
+	store_bind_text_or_null(s, 3, in->ground);
+	store_bind_text_or_null(s, 4, in->reason);
 	store_bind_text(s, 5, in->issued_on);
 	if (in->scheduled_at)
 		sqlite3_bind_int64(s, 6, in->scheduled_at);
-	import_bind_text(s, 7, in->place);
-	import_bind_text(s, 8, in->rectify_by);
-	import_bind_text(s, 9, in->status);
+	store_bind_text_or_null(s, 7, in->place);
+	store_bind_text_or_null(s, 8, in->rectify_by);
+	store_bind_text_or_null(s, 9, in->status);
 	store_bind_text(s, 10, v->by);
 	sqlite3_bind_int64(s, 11, v->now);
 }
@@ -205,8 +205,8 @@ static int sanction_put(struct store *st, const struct sanction_values *v,
 		return -EIO;
 	sqlite3_bind_int64(s, 1, appointment_id);
 	bind_sanction(s, v);
-	return import_write(st, s, "import sanction insert", true, id, SANCTION_SNAPSHOT_SQL,
-	                    after);
+	return store_step_write(st, s, "import sanction insert", true, id, SANCTION_SNAPSHOT_SQL,
+	                        after);
 }
 
 /* An open 除名 or 黑名单 takes its record out of force. */
@@ -223,7 +223,7 @@ static int sanction_removal(struct store *st, const struct store_actor *who,
 	if (!(s = store_prepare(st, REMOVE_BEFORE_SQL)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, appointment_id);
-	rc = import_step(st, s, "import removal find", -1, NULL, 0, &before);
+	rc = store_step_row(st, s, "import removal find", -1, NULL, 0, &before);
 	if (rc <= 0)
 		return rc;
 	if (!(s = store_prepare(st, REMOVE_SQL))) {
@@ -235,8 +235,8 @@ static int sanction_removal(struct store *st, const struct store_actor *who,
 	store_bind_text(s, 3, in->kind);
 	store_bind_text(s, 4, in->ground ? in->ground : "");
 	sqlite3_bind_int64(s, 5, now);
-	rc = import_write(st, s, "import removal", false, &appointment_id,
-	                  APPOINTMENT_SNAPSHOT_SQL, &after);
+	rc = store_step_write(st, s, "import removal", false, &appointment_id,
+	                      APPOINTMENT_SNAPSHOT_SQL, &after);
 	if (rc == 0 && after)
 		rc = store_audit_add(st, who, "appointment", appointment_id, appointment_id, before,
 		                     after);
@@ -256,8 +256,7 @@ int store_import_sanction(struct store *st, const struct store_actor *who,
 	if (!in->person_name || !in->credit_code || !in->kind || !in->issued_on)
 		return -EINVAL;
 	struct sanction_values v = {.in = in, .now = now};
-	snprintf(v.by, sizeof v.by, "%s:%s", who->platform ? who->platform : "",
-	         who->user_id ? who->user_id : "");
+	store_actor_label(who, v.by, sizeof v.by);
 	int rc = import_find_cqo(st, in->credit_code, in->person_name, &appointment_id, &person_id);
 	if (rc == 0)
 		rc = upsert_find(st, SANCTION_FIND_SQL, "import sanction find", appointment_id,

@@ -1,6 +1,8 @@
 /*
- * Shared by the daemon/store*.c files only: the store object, its cache of
- * prepared statements, and small helpers for binding, reading and errors.
+ * Shared by the store/store*.c files only, and the one header of the store
+ * that speaks SQLite: the store object, its cache of prepared statements,
+ * and the helper set every store file uses for binding, stepping, reading,
+ * errors and audit rows.
  *
  * Statements are prepared on first use with SQLITE_PREPARE_PERSISTENT and
  * kept until store_close; after each use store_stmt_done() resets them and
@@ -16,6 +18,8 @@
 #include <stdint.h>
 
 #include "store.h"
+
+struct store_actor;
 
 /* A prepared statement cached under the address of its SQL text. */
 struct store_stmt_slot {
@@ -41,7 +45,7 @@ struct store {
 	int64_t changes_at_begin;            /* total changes when BEGIN ran */
 };
 
-/* Migration scripts (daemon/migrations.c): the SQL that takes the schema
+/* Migration scripts (store/migrations.c): the SQL that takes the schema
  * from version-1 to `version` (1-based), or NULL when out of range. */
 const char *store_migration_sql(int version);
 
@@ -69,14 +73,64 @@ void store_note_bookkeeping(struct store *st);
 /* Runs SQL without parameters (schema, pragmas); logs and maps failures. */
 int store_exec(struct store *st, const char *sql, const char *what);
 
+/* ---- the helpers every store file shares (store_shared.c) ---- */
+
 /* Binds text without copying (SQLITE_STATIC: the caller keeps it alive until
  * store_stmt_done); a NULL pointer binds NULL. The _or_null form also binds
  * NULL for "" (optional columns). Return SQLite result codes. */
 int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
 int store_bind_text_or_null(sqlite3_stmt *s, int idx, const char *text);
+/* Binds v, or NULL for a negative v (optional numbers). */
+int store_bind_long_or_null(sqlite3_stmt *s, int idx, long v);
+/* Binds a row's values to a statement. */
+typedef void (*store_bind_fn)(sqlite3_stmt *s, const void *arg);
 /* Copies column `col` into buf (NUL-terminated; "" for NULL), truncating at a
  * UTF-8 character boundary. */
 void store_col_text(sqlite3_stmt *s, int col, char *buf, size_t len);
+
+/* Steps a statement that returns no rows, then resets it; *changes (may
+ * be NULL) gets the rows it changed. Constraint failures are the caller's
+ * input: they map without a log line (-EEXIST, -EINVAL); other failures
+ * are logged as `what`. */
+int store_step_done(struct store *st, sqlite3_stmt *s, const char *what, int *changes);
+
+/* store_step_done of the cached statement for `sql` with ?1 bound to v. */
+int store_run_int(struct store *st, const char *sql, const char *what, int64_t v, int *changes);
+
+/* Steps a statement expected to return one integer (a count); *out gets it
+ * (0 when there is no row). */
+int store_step_count(struct store *st, sqlite3_stmt *s, const char *what, int64_t *out);
+
+/* Steps a query `s` (then resets it): 1 when it returned a row, whose
+ * integer column id_col goes to *id (id_col < 0: none) and text column
+ * json_col to *json (a copy the caller frees; json_col < 0: none); 0 when
+ * no row; a negative errno on failure. */
+int store_step_row(struct store *st, sqlite3_stmt *s, const char *what, int id_col, int64_t *id,
+                   int json_col, char **json);
+
+/* Runs an INSERT or UPDATE that returns no rows, then resets it. For an
+ * insert *id gets the new row's id. When a row was written and
+ * snapshot_sql is given (SELECT <json> FROM t WHERE id = ?), *json gets
+ * that row's snapshot (caller frees), else NULL. Constraint failures are
+ * not logged. 0 or a negative errno. */
+int store_step_write(struct store *st, sqlite3_stmt *s, const char *what, bool insert,
+                     int64_t *id, const char *snapshot_sql, char **json);
+
+/* Runs fn under a savepoint of the caller's transaction (rolled back when
+ * fn fails). */
+int store_savepoint_run(struct store *st, int (*fn)(struct store *st, void *arg), void *arg);
+
+/* Appends an audit row whose after-snapshot is taken by `json_sql` (one
+ * integer parameter: id) and whose before-snapshot is `before` (may be
+ * NULL: created). */
+int store_audit_after(struct store *st, const struct store_actor *who, const char *entity,
+                      const char *json_sql, int64_t id, int64_t record_id, const char *before);
+
+/* "platform:user" of the actor, for created_by / filed_by columns. */
+void store_actor_label(const struct store_actor *who, char *buf, size_t len);
+
+/* True for a non-empty string of ASCII digits. */
+bool store_all_digits(const char *s);
 
 /* The identities row of a store_identity_key (store.h): its tenant's row,
  * else the pending row of its instance. Parameters ?1 platform, ?2 tenant,

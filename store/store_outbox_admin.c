@@ -174,33 +174,17 @@ static int row_state(struct store *st, int64_t id, char *buf, size_t len)
 	return rc == SQLITE_ROW ? 0 : store_fail(st, "outbox state", rc);
 }
 
-/* Steps a statement whose parameter 1 is an id (2: now when now >= 0);
- * *changed gets the rows changed. */
-static int step_id(struct store *st, const char *sql, int64_t id, int64_t now, int *changed,
-                   const char *what)
+int store_outbox_retry(struct store *st, int64_t id, int64_t now)
 {
-	sqlite3_stmt *s = store_prepare(st, sql);
-	int rc;
+	sqlite3_stmt *s = store_prepare(st, RETRY_SQL);
+	char state[12];
+	int changed = 0, rc;
 
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
-	if (now >= 0)
-		sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, what, rc);
-	*changed = sqlite3_changes(st->db);
-	return 0;
-}
-
-int store_outbox_retry(struct store *st, int64_t id, int64_t now)
-{
-	char state[12];
-	int changed = 0;
-	int rc = step_id(st, RETRY_SQL, id, now, &changed, "outbox retry");
-
+	sqlite3_bind_int64(s, 2, now);
+	rc = store_step_done(st, s, "outbox retry", &changed);
 	if (rc < 0 || changed)
 		return rc;
 	rc = row_state(st, id, state, sizeof state);
@@ -211,19 +195,7 @@ int store_outbox_retry(struct store *st, int64_t id, int64_t now)
 
 int store_outbox_retry_dead(struct store *st, int64_t now, int *n)
 {
-	sqlite3_stmt *s = store_prepare(st, RETRY_DEAD_SQL);
-	int rc;
-
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, now);
-	rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "outbox retry dead", rc);
-	if (n)
-		*n = sqlite3_changes(st->db);
-	return 0;
+	return store_run_int(st, RETRY_DEAD_SQL, "outbox retry dead", now, n);
 }
 
 int store_outbox_drop(struct store *st, int64_t id)
@@ -233,9 +205,9 @@ int store_outbox_drop(struct store *st, int64_t id)
 
 	if (rc)
 		return rc;
-	rc = step_id(st, UNLINK_SQL, id, -1, &changed, "outbox unlink");
+	rc = store_run_int(st, UNLINK_SQL, "outbox unlink", id, NULL);
 	if (rc == 0)
-		rc = step_id(st, DROP_SQL, id, -1, &changed, "outbox drop");
+		rc = store_run_int(st, DROP_SQL, "outbox drop", id, &changed);
 	if (rc == 0 && !changed)
 		rc = -ENOENT;
 	return store_savepoint_end(st, rc);

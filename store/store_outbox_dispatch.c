@@ -169,19 +169,7 @@ int store_outbox_settle(struct store *st, int64_t id, enum store_outbox_fate fat
 
 int store_outbox_recover(struct store *st, int64_t now, int *n)
 {
-	sqlite3_stmt *s = store_prepare(st, RECOVER_SQL);
-	int rc;
-
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, now);
-	rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "outbox recover", rc);
-	if (n)
-		*n = sqlite3_changes(st->db);
-	return 0;
+	return store_run_int(st, RECOVER_SQL, "outbox recover", now, n);
 }
 
 int store_outbox_last_attempt(struct store *st, const char *destination, int64_t *at)

@@ -51,21 +51,13 @@ static int csv_split(char *line, char **fields, int max)
 	}
 }
 
-static bool all_digits(const char *s)
-{
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-	}
-	return true;
-}
-
 /* Upserts one parsed record; returns 0 or a negative errno (logged). */
 static int upsert_region(struct store *st, char **f, const char *path, int lineno)
 {
 	size_t len = strlen(f[0]);
-	if (!(len == 2 || len == 4 || len == 6) || !all_digits(f[0]) || !*f[1] ||
-	    !all_digits(f[2]) || strlen(f[3]) != 1 || f[3][0] < '1' || f[3][0] > '3') {
+	if (!(len == 2 || len == 4 || len == 6) || !store_all_digits(f[0]) || !*f[1] ||
+	    (*f[2] && !store_all_digits(f[2])) || strlen(f[3]) != 1 || f[3][0] < '1' ||
+	    f[3][0] > '3') {
 		log_warn("store: %s:%d: not a region record", path, lineno);
 		return -EINVAL;
 	}

@@ -138,17 +138,6 @@ static bool as_credit_code(const char *term, char code[19])
 	return i == 18 && term[18] == '\0';
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-	}
-	return true;
-}
-
 /* "%term%" with LIKE's wildcards and the escape character escaped, so the
  * term matches literally. Caller frees. */
 static char *like_pattern(const char *term)
@@ -197,7 +186,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 	size_t anywhere;
 
 	*total = 0;
-	if (!term || !*term || !scope || strlen(scope) > 6 || (*scope && !all_digits(scope)) ||
+	if (!term || !*term || !scope || strlen(scope) > 6 || (*scope && !store_all_digits(scope)) ||
 	    (max > 0 && !out))
 		return -EINVAL;
 	/* Credit codes first: some are all digits, and no record number is 18
@@ -206,7 +195,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 		struct search_key key = {.text = code};
 		return search_mode(st, BY_CREDIT_CODE, &key, scope, out, max, &anywhere, total);
 	}
-	if (all_digits(term)) {
+	if (store_all_digits(term)) {
 		char *end;
 		errno = 0;
 		struct search_key key = {.id = strtoll(term, &end, 10)};

@@ -65,43 +65,6 @@ static bool is_removal(const char *kind)
 	return strcmp(kind, "除名") == 0 || strcmp(kind, "黑名单") == 0;
 }
 
-/* "platform:user" of the actor, for created_by / revoked_by. */
-static void actor_label(const struct store_actor *who, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s:%s", who->platform ? who->platform : "",
-	         who->user_id ? who->user_id : "");
-}
-
-/* Steps a statement that returns no rows and resets it; *changes (may be
- * NULL) gets the rows it changed. */
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what, int *changes)
-{
-	int rc = sqlite3_step(s);
-
-	store_stmt_done(s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_errno(rc);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, what, rc);
-	if (changes)
-		*changes = sqlite3_changes(st->db);
-	return 0;
-}
-
-/* Audit row for entity #id of record `record`, with snapshots before (may
- * be NULL) and after taken by `json_sql`. */
-static int audit_after(struct store *st, const struct store_actor *who, const char *entity,
-                       const char *json_sql, int64_t id, int64_t record, const char *before)
-{
-	char *after = NULL;   /* owned here */
-	int rc = store_snapshot_json(st, json_sql, id, &after);
-
-	if (rc == 0)
-		rc = store_audit_add(st, who, entity, id, record, before, after);
-	free(after);
-	return rc;
-}
-
 /* Takes an active appointment out of the talent pool. */
 static int remove_appointment(struct store *st, const struct store_actor *who,
                               const struct store_sanction_new *n, bool *removed)
@@ -119,12 +82,12 @@ static int remove_appointment(struct store *st, const struct store_actor *who,
 		store_bind_text(s, 3, n->kind);
 		store_bind_text(s, 4, n->ground);
 		sqlite3_bind_int64(s, 5, n->now);
-		rc = step_done(st, s, "sanction remove", &changes);
+		rc = store_step_done(st, s, "sanction remove", &changes);
 	}
 	if (rc == 0 && changes > 0) {
 		*removed = true;
-		rc = audit_after(st, who, "appointment", APPOINTMENT_JSON_SQL, n->appointment_id,
-		                 n->appointment_id, before);
+		rc = store_audit_after(st, who, "appointment", APPOINTMENT_JSON_SQL,
+		                       n->appointment_id, n->appointment_id, before);
 	}
 	free(before);
 	return rc;
@@ -139,7 +102,7 @@ static int sanction_insert(struct store *st, const struct store_actor *who,
 
 	if (!s)
 		return -EIO;
-	actor_label(who, by, sizeof by);
+	store_actor_label(who, by, sizeof by);
 	sqlite3_bind_int64(s, 1, n->appointment_id);
 	store_bind_text(s, 2, n->kind);
 	store_bind_text(s, 3, n->ground);
@@ -150,13 +113,13 @@ static int sanction_insert(struct store *st, const struct store_actor *who,
 	store_bind_text_or_null(s, 7, n->place);
 	store_bind_text(s, 8, by);
 	sqlite3_bind_int64(s, 9, n->now);
-	rc = step_done(st, s, "sanction insert", &changes);
+	rc = store_step_done(st, s, "sanction insert", &changes);
 	if (rc == 0 && changes == 0)
 		rc = -ENOENT;
 	if (rc)
 		return rc;
 	*id = sqlite3_last_insert_rowid(st->db);
-	rc = audit_after(st, who, "sanction", SANCTION_JSON_SQL, *id, n->appointment_id, NULL);
+	rc = store_audit_after(st, who, "sanction", SANCTION_JSON_SQL, *id, n->appointment_id, NULL);
 	if (rc == 0 && is_removal(n->kind))
 		rc = remove_appointment(st, who, n, removed);
 	if (rc == 0 && n->on_issued)
@@ -263,12 +226,12 @@ static int maybe_restore(struct store *st, const struct store_actor *who, int64_
 	if (rc == 0) {
 		sqlite3_bind_int64(s, 1, appointment_id);
 		sqlite3_bind_int64(s, 2, now);
-		rc = step_done(st, s, "sanction restore", &changes);
+		rc = store_step_done(st, s, "sanction restore", &changes);
 	}
 	if (rc == 0 && changes > 0) {
 		*effect = STORE_REVOKE_RESTORED;
-		rc = audit_after(st, who, "appointment", APPOINTMENT_JSON_SQL, appointment_id,
-		                 appointment_id, before);
+		rc = store_audit_after(st, who, "appointment", APPOINTMENT_JSON_SQL, appointment_id,
+		                       appointment_id, before);
 	}
 	free(before);
 	return rc;
@@ -291,16 +254,16 @@ static int revoke_in_tx(struct store *st, const struct store_actor *who, int64_t
 	if (rc == 0 && !(s = store_prepare(st, REVOKE_SQL)))
 		rc = -EIO;
 	if (rc == 0) {
-		actor_label(who, by, sizeof by);
+		store_actor_label(who, by, sizeof by);
 		sqlite3_bind_int64(s, 1, id);
 		store_bind_text(s, 2, by);
 		sqlite3_bind_int64(s, 3, now);
 		store_bind_text_or_null(s, 4, note);
-		rc = step_done(st, s, "sanction revoke", NULL);
+		rc = store_step_done(st, s, "sanction revoke", NULL);
 	}
 	if (rc == 0)
-		rc = audit_after(st, who, "sanction", SANCTION_JSON_SQL, id, old->appointment_id,
-		                 before);
+		rc = store_audit_after(st, who, "sanction", SANCTION_JSON_SQL, id,
+		                       old->appointment_id, before);
 	free(before);
 	if (rc == 0 && is_removal(old->kind))
 		rc = maybe_restore(st, who, old->appointment_id, now, effect);

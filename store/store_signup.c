@@ -84,7 +84,7 @@ static int confirmed_count(struct store *st, int64_t event_id, int64_t *n)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, event_id);
-	return store_alliance_step_count(st, s, "signup count", n);
+	return store_step_count(st, s, "signup count", n);
 }
 
 struct add_args {
@@ -119,7 +119,7 @@ static int add_txn(struct store *st, void *arg)
 	sqlite3_bind_int64(s, 2, a->person_id);
 	store_bind_text(s, 3, status);
 	sqlite3_bind_int64(s, 4, a->now);
-	rc = store_alliance_step_done(st, s, "signup add", &changes);
+	rc = store_step_done(st, s, "signup add", &changes);
 	if (rc == 0 && changes == 0)
 		rc = -EEXIST;
 	if (rc == 0)
@@ -137,7 +137,7 @@ int store_signup_add(struct store *st, const struct store_actor *who, int64_t ev
 	struct add_args a = {who, event_id, person_id, capacity, now, out};
 
 	memset(out, 0, sizeof *out);
-	return store_alliance_in_txn(st, add_txn, &a);
+	return store_savepoint_run(st, add_txn, &a);
 }
 
 int store_signup_cancel(struct store *st, const struct store_actor *who, int64_t event_id,
@@ -157,7 +157,7 @@ int store_signup_cancel(struct store *st, const struct store_actor *who, int64_t
 		return -EIO;
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, person_id);
-	rc = store_alliance_step_done(st, s, "signup cancel", &changes);
+	rc = store_step_done(st, s, "signup cancel", &changes);
 	if (rc == 0 && changes == 0)
 		rc = -ENOENT;
 	if (rc == 0)
@@ -174,7 +174,7 @@ static int next_waiting(struct store *st, int64_t event_id, int64_t *person_id)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, event_id);
-	return store_alliance_step_count(st, s, "signup next", person_id);
+	return store_step_count(st, s, "signup next", person_id);
 }
 
 int store_signup_promote(struct store *st, const struct store_actor *who, int64_t event_id,
@@ -194,7 +194,7 @@ int store_signup_promote(struct store *st, const struct store_actor *who, int64_
 			return -EIO;
 		sqlite3_bind_int64(s, 1, event_id);
 		sqlite3_bind_int64(s, 2, person);
-		rc = store_alliance_step_done(st, s, "signup promote", NULL);
+		rc = store_step_done(st, s, "signup promote", NULL);
 		if (rc == 0)
 			rc = audit(st, who, event_id, person, "waitlist", "confirmed");
 		if (rc == 0) {
@@ -228,7 +228,7 @@ int store_signup_list(struct store *st, int64_t event_id, size_t offset,
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, event_id);
-	rc = store_alliance_step_count(st, s, "signup count", &count);
+	rc = store_step_count(st, s, "signup count", &count);
 	if (rc)
 		return rc;
 	*total = (size_t)count;

@@ -85,7 +85,7 @@ static int add_txn(struct store *st, void *arg)
 
 	if (!s)
 		return -EIO;
-	store_alliance_actor_label(a->who, by, sizeof by);
+	store_actor_label(a->who, by, sizeof by);
 	sqlite3_bind_int64(s, 1, a->alliance_id);
 	store_bind_text(s, 2, a->d->platform);
 	store_bind_text(s, 3, a->d->instance);
@@ -94,11 +94,11 @@ static int add_txn(struct store *st, void *arg)
 	store_bind_text(s, 6, a->label ? a->label : "");
 	store_bind_text(s, 7, by);
 	sqlite3_bind_int64(s, 8, a->now);
-	rc = store_alliance_step_done(st, s, "subscription add", NULL);
+	rc = store_step_done(st, s, "subscription add", NULL);
 	if (rc)
 		return rc;
 	a->id = sqlite3_last_insert_rowid(st->db);
-	return store_alliance_audit_after(st, a->who, "subscription", JSON_SQL, a->id, 0, NULL);
+	return store_audit_after(st, a->who, "subscription", JSON_SQL, a->id, 0, NULL);
 }
 
 int store_subscription_add(struct store *st, const struct store_actor *who,
@@ -106,7 +106,7 @@ int store_subscription_add(struct store *st, const struct store_actor *who,
                            int64_t now, int64_t *id)
 {
 	struct add_args a = {who, alliance_id, d, label, now, 0};
-	int rc = store_alliance_in_txn(st, add_txn, &a);
+	int rc = store_savepoint_run(st, add_txn, &a);
 
 	if (rc == 0)
 		*id = a.id;
@@ -133,7 +133,7 @@ static int remove_txn(struct store *st, void *arg)
 		rc = -EIO;
 	if (rc == 0) {
 		sqlite3_bind_int64(s, 1, sub.id);
-		rc = store_alliance_step_done(st, s, "subscription remove", NULL);
+		rc = store_step_done(st, s, "subscription remove", NULL);
 	}
 	if (rc == 0)
 		rc = store_audit_add(st, a->who, "subscription", sub.id, 0, before, NULL);
@@ -146,7 +146,7 @@ int store_subscription_remove(struct store *st, const struct store_actor *who,
 {
 	struct remove_args a = {who, alliance_id, d};
 
-	return store_alliance_in_txn(st, remove_txn, &a);
+	return store_savepoint_run(st, remove_txn, &a);
 }
 
 int store_subscription_list(struct store *st, int64_t alliance_id, size_t offset,
@@ -161,7 +161,7 @@ int store_subscription_list(struct store *st, int64_t alliance_id, size_t offset
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, alliance_id);
-	rc = store_alliance_step_count(st, s, "subscription count", &count);
+	rc = store_step_count(st, s, "subscription count", &count);
 	if (rc)
 		return rc;
 	*total = (size_t)count;
