@@ -376,17 +376,6 @@ int store_schema_version(struct store *st)
 	return pragma_int(st, "PRAGMA user_version", &v) == 0 ? v : -EIO;
 }
 
-/* Steps a cached parameterless statement once (transaction control). */
-static int step_once(struct store *st, const char *sql, const char *what)
-{
-	sqlite3_stmt *s = store_prepare(st, sql);
-	if (!s)
-		return -EIO;
-	int rc = sqlite3_step(s);
-	store_stmt_done(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
-}
-
 int store_begin(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db)) {
@@ -394,7 +383,7 @@ int store_begin(struct store *st)
 		return -EINVAL;
 	}
 	uint64_t t0 = clock_mono_ns();
-	int rc = step_once(st, "BEGIN IMMEDIATE", "begin");
+	int rc = store_run(st, "BEGIN IMMEDIATE", "begin");
 	st->txn_start_ns = rc == 0 ? t0 : 0;
 	st->savepoints = 0;
 	st->changes_at_begin = sqlite3_total_changes64(st->db);
@@ -404,7 +393,7 @@ int store_begin(struct store *st)
 int store_commit(struct store *st)
 {
 	bool wrote = sqlite3_total_changes64(st->db) != st->changes_at_begin;
-	int rc = step_once(st, "COMMIT", "commit");
+	int rc = store_run(st, "COMMIT", "commit");
 	if (rc == 0) {
 		/* Only a commit that wrote something shows the disk takes writes. */
 		if (wrote)
@@ -424,7 +413,7 @@ int store_rollback(struct store *st)
 	 * callers roll back after a failed begin or commit: a COMMIT that
 	 * failed with SQLITE_BUSY leaves the transaction open, so this is what
 	 * ends it then. */
-	int rc = sqlite3_get_autocommit(st->db) ? 0 : step_once(st, "ROLLBACK", "rollback");
+	int rc = sqlite3_get_autocommit(st->db) ? 0 : store_run(st, "ROLLBACK", "rollback");
 	txn_observe(st, "outcome=\"rollback\"");
 	st->outbox_dirty = false;
 	st->savepoints = 0;
@@ -455,7 +444,7 @@ int store_savepoint(struct store *st)
 		log_error("store: a savepoint needs the caller's transaction");
 		return -EINVAL;
 	}
-	int rc = step_once(st, "SAVEPOINT unit", "savepoint");
+	int rc = store_run(st, "SAVEPOINT unit", "savepoint");
 	if (rc == 0)
 		st->savepoints++;
 	return rc;
@@ -472,9 +461,9 @@ int store_savepoint_end(struct store *st, int rc)
 		return rc ? rc : -EIO;
 	}
 	if (rc != 0)
-		end = step_once(st, "ROLLBACK TO unit", "rollback to savepoint");
+		end = store_run(st, "ROLLBACK TO unit", "rollback to savepoint");
 	if (end == 0)
-		end = step_once(st, "RELEASE unit", "release savepoint");
+		end = store_run(st, "RELEASE unit", "release savepoint");
 	if (end == 0)
 		st->savepoints--;
 	return rc ? rc : end;

@@ -18,17 +18,27 @@ static const char CONFIRM_TAKE_SQL[] =
 	"DELETE FROM confirmations WHERE code = ?1 AND platform = ?2 AND tenant = ?3"
 	" AND user_id = ?4 AND expires_at > ?5 RETURNING command";
 
+/* Steps a write to the confirmations, which is bookkeeping, not an effect
+ * (store_effects); *changed (may be NULL) tells whether it changed a row. */
+static int step_bookkeeping(struct store *st, sqlite3_stmt *s, const char *what, int *changed)
+{
+	int changes = 0;
+	int rc = store_step_done(st, s, what, &changes);
+
+	if (rc == 0)
+		store_note_bookkeeping(st);
+	if (changed)
+		*changed = changes > 0;
+	return rc;
+}
+
 static int purge(struct store *st, int64_t now)
 {
 	sqlite3_stmt *s = store_prepare(st, CONFIRM_PURGE_SQL);
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, now);
-	int rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		store_note_bookkeeping(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm purge", rc);
+	return step_bookkeeping(st, s, "confirm purge", NULL);
 }
 
 int store_confirm_drop(struct store *st, const char *platform, const char *tenant,
@@ -42,13 +52,7 @@ int store_confirm_drop(struct store *st, const char *platform, const char *tenan
 	store_bind_text(s, 2, tenant);
 	store_bind_text(s, 3, user_id);
 	sqlite3_bind_int64(s, 4, now);
-	int rc = sqlite3_step(s);
-	if (dropped)
-		*dropped = sqlite3_changes(st->db) > 0;
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		store_note_bookkeeping(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm drop", rc);
+	return step_bookkeeping(st, s, "confirm drop", dropped);
 }
 
 int store_confirm_put(struct store *st, const char *platform, const char *tenant,
@@ -70,13 +74,9 @@ int store_confirm_put(struct store *st, const char *platform, const char *tenant
 	store_bind_text(s, 4, user_id);
 	store_bind_text(s, 5, command);
 	sqlite3_bind_int64(s, 6, expires_at);
-	rc = sqlite3_step(s);
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		store_note_bookkeeping(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return -EEXIST;
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "confirm put", rc);
+	rc = step_bookkeeping(st, s, "confirm put", NULL);
+	/* Any constraint: the code is taken. */
+	return rc == -EINVAL ? -EEXIST : rc;
 }
 
 int store_confirm_take(struct store *st, const char *platform, const char *tenant,

@@ -50,25 +50,15 @@ static const char SAVEPOINT_SQL[] = "SAVEPOINT import_row";
 static const char RELEASE_SQL[] = "RELEASE import_row";
 static const char UNDO_SQL[] = "ROLLBACK TO import_row";
 
-static int step_plain(struct store *st, const char *sql, const char *what)
-{
-	sqlite3_stmt *s = store_prepare(st, sql);
-	if (!s)
-		return -EIO;
-	int rc = sqlite3_step(s);
-	store_stmt_done(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
-}
-
 int store_import_row_begin(struct store *st)
 {
-	return step_plain(st, SAVEPOINT_SQL, "import savepoint");
+	return store_run(st, SAVEPOINT_SQL, "import savepoint");
 }
 
 int store_import_row_end(struct store *st, bool keep)
 {
-	int rc = keep ? 0 : step_plain(st, UNDO_SQL, "import row undo");
-	int rel = step_plain(st, RELEASE_SQL, "import release");
+	int rc = keep ? 0 : store_run(st, UNDO_SQL, "import row undo");
+	int rel = store_run(st, RELEASE_SQL, "import release");
 	return rc < 0 ? rc : rel;
 }
 

@@ -94,6 +94,11 @@ void store_col_text(sqlite3_stmt *s, int col, char *buf, size_t len);
  * are logged as `what`. */
 int store_step_done(struct store *st, sqlite3_stmt *s, const char *what, int *changes);
 
+/* Steps the cached statement for `sql`, which takes no parameters and
+ * returns no rows, once (transaction control, savepoints); every failure
+ * is logged as `what`. */
+int store_run(struct store *st, const char *sql, const char *what);
+
 /* store_step_done of the cached statement for `sql` with ?1 bound to v. */
 int store_run_int(struct store *st, const char *sql, const char *what, int64_t v, int *changes);
 

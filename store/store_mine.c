@@ -12,16 +12,12 @@ static const char MINE_SQL[] =
 int store_mine_record(struct store *st, int64_t person_id, int64_t *appointment_id)
 {
 	sqlite3_stmt *s = store_prepare(st, MINE_SQL);
+	int rc;
 
 	*appointment_id = 0;
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, person_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*appointment_id = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		return -ENOENT;
-	return rc == SQLITE_ROW ? 0 : store_fail(st, "mine", rc);
+	rc = store_step_row(st, s, "mine", 0, appointment_id, -1, NULL);
+	return rc == 1 ? 0 : rc == 0 ? -ENOENT : rc;
 }

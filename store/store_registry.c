@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store_internal.h"
+#include "store_training.h"
 
 #define HIT_COLUMNS "SELECT a.id, p.name, e.name, e.region_code, a.status, a.term_end"
 #define FROM_PERSON \
@@ -206,25 +207,6 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 	return search_names(st, term, scope, out, max, total);
 }
 
-/* Training hours of `person_id` with dates in `year`. */
-static int hours_in_year(struct store *st, int64_t person_id, int year, double *out)
-{
-	char from[24], to[24];
-	sqlite3_stmt *s = store_prepare(st, "SELECT total(hours) FROM trainings"
-		" WHERE person_id = ?1 AND date >= ?2 AND date < ?3");
-	if (!s)
-		return -EIO;
-	snprintf(from, sizeof from, "%04d-01-01", year);
-	snprintf(to, sizeof to, "%04d-01-01", year + 1);
-	sqlite3_bind_int64(s, 1, person_id);
-	store_bind_text(s, 2, from);
-	store_bind_text(s, 3, to);
-	int rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_double(s, 0) : 0;
-	store_stmt_done(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, "card hours", rc);
-}
-
 /* The open sanctions of the appointment, newest first, at most 8. */
 static int open_sanctions(struct store *st, struct store_cqo_record *r)
 {
@@ -293,7 +275,7 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 		return -ENOENT;
 	if (rc != SQLITE_ROW)
 		return store_fail(st, "card", rc);
-	rc = hours_in_year(st, out->person_id, year, &out->hours_this_year);
+	rc = store_training_hours(st, out->person_id, year, &out->hours_this_year);
 	if (rc == 0)
 		rc = open_sanctions(st, out);
 	return rc;

@@ -99,11 +99,7 @@ static int newest_record(struct store *st, int64_t person_id, int64_t *out)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, person_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, "newest record", rc);
+	return store_step_count(st, s, "newest record", out);
 }
 
 /* Runs body() under a savepoint of the caller's transaction. */

@@ -119,6 +119,18 @@ int store_savepoint_run(struct store *st, int (*fn)(struct store *st, void *arg)
 	return store_savepoint_end(st, fn(st, arg));
 }
 
+int store_run(struct store *st, const char *sql, const char *what)
+{
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
+}
+
 int store_run_int(struct store *st, const char *sql, const char *what, int64_t v, int *changes)
 {
 	sqlite3_stmt *s = store_prepare(st, sql);
