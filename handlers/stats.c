@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../lib/clock.h"
+#include "../lib/digits.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_lists.h"
@@ -33,17 +34,6 @@ struct stats_args {
 	const char *region, *category, *year_text;
 	int year;
 };
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-	}
-	return true;
-}
 
 /* A year argument: "2026" or "2026年" (the suffix is 3 bytes of UTF-8). */
 static bool is_year(const char *s)
@@ -63,7 +53,7 @@ static int stats_arg(const char *s, struct stats_args *a, char *why, size_t n)
 
 	if (is_year(s))
 		slot = &a->year_text;
-	else if ((len == 2 || len == 4 || len == 6) && all_digits(s))
+	else if ((len == 2 || len == 4 || len == 6) && digits_only(s))
 		slot = &a->region;
 	else if (store_category_valid(s))
 		slot = &a->category;

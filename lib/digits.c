@@ -1,4 +1,4 @@
-/* Decimal numbers from the platforms; see digits.h. */
+/* Decimal numbers and digit codes; see digits.h. */
 #include "digits.h"
 
 #include <errno.h>
@@ -15,4 +15,9 @@ int digits_parse(const char *s, size_t max_digits, int64_t *out)
 		v = v * 10 + (s[i] - '0');
 	*out = v;
 	return 0;
+}
+
+bool digits_only(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
 }

@@ -1,10 +1,12 @@
 /*
  * Decimal numbers as the platforms send them in headers and fields (unix
- * seconds or milliseconds): digits only, no sign, no spaces.
+ * seconds or milliseconds), and codes typed as digits (ids, region codes):
+ * digits only, no sign, no spaces.
  */
 #ifndef CQOD_DIGITS_H
 #define CQOD_DIGITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,5 +14,8 @@
  * so it cannot overflow): 0, or -EINVAL (NULL, empty, too long, or not all
  * digits). */
 int digits_parse(const char *s, size_t max_digits, int64_t *out);
+
+/* True when `s` is one or more ASCII digits and nothing else. */
+bool digits_only(const char *s);
 
 #endif

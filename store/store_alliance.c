@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/digits.h"
 #include "store_alliance_internal.h"
 #include "store_audit.h"
 
@@ -111,7 +112,7 @@ int store_alliance_find(struct store *st, const char *name_or_id, struct store_a
 
 	if (!name_or_id || !*name_or_id)
 		return -EINVAL;
-	if (store_all_digits(name_or_id) && strlen(name_or_id) < 19) {
+	if (digits_only(name_or_id) && strlen(name_or_id) < 19) {
 		rc = store_alliance_get(st, strtoll(name_or_id, NULL, 10), out);
 		if (rc != -ENOENT)
 			return rc;

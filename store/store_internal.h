@@ -134,9 +134,6 @@ int store_audit_after(struct store *st, const struct store_actor *who, const cha
 /* "platform:user" of the actor, for created_by / filed_by columns. */
 void store_actor_label(const struct store_actor *who, char *buf, size_t len);
 
-/* True for a non-empty string of ASCII digits. */
-bool store_all_digits(const char *s);
-
 /* The identities row of a store_identity_key (store.h): its tenant's row,
  * else the pending row of its instance. Parameters ?1 platform, ?2 tenant,
  * ?3 user id, ?4 instance, bound by store_identity_bind_key. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/digits.h"
 #include "../lib/log.h"
 #include "store_internal.h"
 
@@ -55,8 +56,8 @@ static int csv_split(char *line, char **fields, int max)
 static int upsert_region(struct store *st, char **f, const char *path, int lineno)
 {
 	size_t len = strlen(f[0]);
-	if (!(len == 2 || len == 4 || len == 6) || !store_all_digits(f[0]) || !*f[1] ||
-	    (*f[2] && !store_all_digits(f[2])) || strlen(f[3]) != 1 || f[3][0] < '1' ||
+	if (!(len == 2 || len == 4 || len == 6) || !digits_only(f[0]) || !*f[1] ||
+	    (*f[2] && !digits_only(f[2])) || strlen(f[3]) != 1 || f[3][0] < '1' ||
 	    f[3][0] > '3') {
 		log_warn("store: %s:%d: not a region record", path, lineno);
 		return -EINVAL;

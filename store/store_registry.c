@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/digits.h"
 #include "store_internal.h"
 #include "store_training.h"
 
@@ -187,7 +188,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 	size_t anywhere;
 
 	*total = 0;
-	if (!term || !*term || !scope || strlen(scope) > 6 || (*scope && !store_all_digits(scope)) ||
+	if (!term || !*term || !scope || strlen(scope) > 6 || (*scope && !digits_only(scope)) ||
 	    (max > 0 && !out))
 		return -EINVAL;
 	/* Credit codes first: some are all digits, and no record number is 18
@@ -196,7 +197,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
 		struct search_key key = {.text = code};
 		return search_mode(st, BY_CREDIT_CODE, &key, scope, out, max, &anywhere, total);
 	}
-	if (store_all_digits(term)) {
+	if (digits_only(term)) {
 		char *end;
 		errno = 0;
 		struct search_key key = {.id = strtoll(term, &end, 10)};

@@ -58,17 +58,6 @@ int store_bind_long_or_null(sqlite3_stmt *s, int idx, long v)
 	return v < 0 ? sqlite3_bind_null(s, idx) : sqlite3_bind_int64(s, idx, v);
 }
 
-bool store_all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-	}
-	return true;
-}
-
 int store_step_done(struct store *st, sqlite3_stmt *s, const char *what, int *changes)
 {
 	int rc = sqlite3_step(s);
