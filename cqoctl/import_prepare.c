@@ -161,7 +161,8 @@ static bool enterprises_differ(const struct store_import_enterprise *a,
 	       (a->tags_add & b->tags_remove) || (a->tags_remove & b->tags_add);
 }
 
-static bool people_differ(const struct store_import_person *a, const struct store_import_person *b)
+static bool people_differ(const struct store_appoint_person *a,
+                          const struct store_appoint_person *b)
 {
 	return differs(a->gender, b->gender) || differs(a->birth_date, b->birth_date) ||
 	       differs(a->education, b->education) || differs(a->major, b->major) ||

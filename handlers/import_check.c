@@ -226,7 +226,7 @@ static void read_enterprise(struct check *c, struct import_row *row,
 	read_categories(c, e);
 }
 
-static void read_person(struct check *c, struct import_row *row, struct store_import_person *p,
+static void read_person(struct check *c, struct import_row *row, struct store_appoint_person *p,
                         const char *today)
 {
 	const size_t n = sizeof c->why;

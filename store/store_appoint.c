@@ -202,6 +202,21 @@ static int enterprise_put(struct store *st, const struct store_appoint_enterpris
 	return rc;
 }
 
+void store_person_bind(sqlite3_stmt *s, const struct store_appoint_person *p, int64_t now)
+{
+	store_bind_text_or_null(s, 2, p->gender);
+	store_bind_text_or_null(s, 3, p->birth_date);
+	store_bind_text_or_null(s, 4, p->education);
+	store_bind_text_or_null(s, 5, p->major);
+	store_bind_long_or_null(s, 6, p->quality_years);
+	store_bind_text_or_null(s, 7, p->position);
+	store_bind_text_or_null(s, 8, p->title);
+	store_bind_text_or_null(s, 9, p->phone);
+	store_bind_text_or_null(s, 10, p->email);
+	store_bind_text_or_null(s, 11, p->resume);
+	sqlite3_bind_int64(s, 12, now);
+}
+
 /* The person with this name and phone, updated with the given fields, or a
  * new one; *before as for enterprise_put. */
 static int person_put(struct store *st, const struct store_appoint_person *p,
@@ -236,17 +251,7 @@ static int person_put(struct store *st, const struct store_appoint_person *p,
 		sqlite3_bind_int64(s, 1, *id);
 	else
 		store_bind_text(s, 1, p->name);
-	store_bind_text_or_null(s, 2, p->gender);
-	store_bind_text_or_null(s, 3, p->birth_date);
-	store_bind_text_or_null(s, 4, p->education);
-	store_bind_text_or_null(s, 5, p->major);
-	store_bind_long_or_null(s, 6, p->quality_years);
-	store_bind_text_or_null(s, 7, p->position);
-	store_bind_text_or_null(s, 8, p->title);
-	store_bind_text_or_null(s, 9, p->phone);
-	store_bind_text_or_null(s, 10, p->email);
-	store_bind_text_or_null(s, 11, p->resume);
-	sqlite3_bind_int64(s, 12, now);
+	store_person_bind(s, p, now);
 	rc = store_step_done(st, s, "person put", NULL);
 	if (rc == 0 && !*reused)
 		*id = sqlite3_last_insert_rowid(st->db);

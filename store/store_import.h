@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store_appoint.h"
+
 struct store;
 struct store_actor;
 
@@ -50,17 +52,10 @@ struct store_import_enterprise {
 	unsigned tags_add, tags_remove;
 };
 
-struct store_import_person {
-	const char *name;              /* required */
-	const char *gender, *birth_date, *education, *major, *position, *title;
-	const char *phone, *email, *resume;
-	long quality_years;            /* -1: not given */
-};
-
 /* One row of the 信息表: enterprise, person and appointment. */
 struct store_import_cqo {
 	struct store_import_enterprise enterprise;
-	struct store_import_person person;
+	struct store_appoint_person person;   /* name required */
 	const char *doc_no, *start_date, *term_end, *end_reason, *remarks;
 	const char *status;            /* active, ended, dismissed, removed; NULL = active
 	                                * for a new record, unchanged for an existing one */

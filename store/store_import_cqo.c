@@ -147,31 +147,20 @@ static int active_conflict(struct store *st, const struct cqo_work *w,
 }
 
 struct person_values {
-	const struct store_import_person *p;
+	const struct store_appoint_person *p;
 	int64_t now;
 };
 
 static void bind_person(sqlite3_stmt *s, const void *arg)
 {
 	const struct person_values *v = arg;
-	const struct store_import_person *p = v->p;
 
-	store_bind_text_or_null(s, 2, p->gender);
-	store_bind_text_or_null(s, 3, p->birth_date);
-	store_bind_text_or_null(s, 4, p->education);
-	store_bind_text_or_null(s, 5, p->major);
-	store_bind_long_or_null(s, 6, p->quality_years);
-	store_bind_text_or_null(s, 7, p->position);
-	store_bind_text_or_null(s, 8, p->title);
-	store_bind_text_or_null(s, 9, p->phone);
-	store_bind_text_or_null(s, 10, p->email);
-	store_bind_text_or_null(s, 11, p->resume);
-	sqlite3_bind_int64(s, 12, v->now);
+	store_person_bind(s, v->p, v->now);
 }
 
 /* The person of an existing record, or the one with this name and phone,
  * updated; else a new person. */
-static int person_put(struct store *st, const struct store_import_person *p, int64_t now,
+static int person_put(struct store *st, const struct store_appoint_person *p, int64_t now,
                       struct cqo_work *w)
 {
 	struct person_values v = {p, now};

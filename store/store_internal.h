@@ -20,6 +20,7 @@
 #include "store.h"
 
 struct store_actor;
+struct store_appoint_person;
 
 /* A prepared statement cached under the address of its SQL text. */
 struct store_stmt_slot {
@@ -130,6 +131,10 @@ int store_savepoint_run(struct store *st, int (*fn)(struct store *st, void *arg)
  * NULL: created). */
 int store_audit_after(struct store *st, const struct store_actor *who, const char *entity,
                       const char *json_sql, int64_t id, int64_t record_id, const char *before);
+
+/* Binds a person's fields to ?2..?11 and `now` to ?12, the parameters the
+ * people INSERT and UPDATE statements share (?1: the name, or the id). */
+void store_person_bind(sqlite3_stmt *s, const struct store_appoint_person *p, int64_t now);
 
 /* "platform:user" of the actor, for created_by / filed_by columns. */
 void store_actor_label(const struct store_actor *who, char *buf, size_t len);
