@@ -1,5 +1,5 @@
 /*
- * The registry store. All SQL lives behind these functions (daemon/store*.c),
+ * The registry store. All SQL lives behind these functions (store/store*.c),
  * as prepared statements with bound parameters, so handlers never see SQL and
  * a second backend could be added behind the same functions.
  *
@@ -8,7 +8,7 @@
  * sleep on a lock, so a busy database comes back at once as -EBUSY and the
  * caller retries on a timer (opening and migrating, before any loop runs,
  * wait up to 5 s). Tools (cqoctl) set one (store_set_busy_timeout).
- * The schema is a list of numbered migrations (daemon/migrations.c) applied at
+ * The schema is a list of numbered migrations (store/migrations.c) applied at
  * open, tracked in PRAGMA user_version; a released migration is never edited.
  *
  * Errors: functions return 0 on success or a negative errno-style code:

@@ -1,8 +1,8 @@
 /*
  * Backup and health of the database file, for cqoctl backup and check.
  *
- * The backup is SQLite's online backup (sqlite3_backup_*), copied a number
- * of pages per step from inside one read transaction: in WAL mode that
+ * The backup is SQLite's online backup API, copied a number of
+ * pages per step from inside one read transaction: in WAL mode that
  * snapshot stays fixed while the daemon goes on writing (readers never
  * block writers), so the copy is the database as of one moment and the
  * steps never start over. The copy is written beside the target as

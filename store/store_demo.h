@@ -1,5 +1,5 @@
 /*
- * Sample data (daemon/store_demo.c): the fictional demo registry and
+ * Sample data (store/store_demo.c): the fictional demo registry and
  * generated CQOs for benchmarks. Regions must be loaded first.
  *
  * Nothing here begins or commits a transaction: the caller writes inside
