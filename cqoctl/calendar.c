@@ -169,10 +169,7 @@ static int load_days(struct ctl *c, struct cal *cal, size_t counts[3])
 				cal->workdays++;
 		}
 	}
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	rc = store_end(c->st, rc);
 	return rc;
 }
 

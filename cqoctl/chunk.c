@@ -57,12 +57,9 @@ int chunk_run(struct store *st, size_t n, const struct chunk_limits *lim, chunk_
 		} while (rc == 0 && i < last &&
 		         room_for_more(clock_mono_ms() - t0, i - out->done, commit_ms_per_row));
 		uint64_t t1 = clock_mono_ms();
-		if (rc == 0)
-			rc = store_commit(st);
-		if (rc < 0) {
-			store_rollback(st);
+		rc = store_end(st, rc);
+		if (rc < 0)
 			return rc;
-		}
 		uint64_t t2 = clock_mono_ms();
 		log_info("cqoctl: chunk %zu: %zu rows in %llu ms, COMMIT %llu ms", out->chunks + 1,
 		         i - out->done, (unsigned long long)(t2 - t0), (unsigned long long)(t2 - t1));

@@ -119,10 +119,7 @@ int ctl_ensure_regions(struct ctl *c, const char *cmd)
 	int rc = store_begin(c->st);
 	if (rc == 0)
 		rc = store_regions_load_csv(c->st, path, &loaded);
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	rc = store_end(c->st, rc);
 	if (rc < 0)
 		return ctl_fail(cmd, TXT_CTL_FILE, path, strerror(-rc));
 	fprintf(stderr, TXT_CTL_REGIONS_LOADED, loaded);

@@ -145,10 +145,7 @@ static int outbox_drop(struct ctl *c, int argc, char **argv)
 	rc = store_begin(c->st);
 	if (rc == 0)
 		rc = store_outbox_drop(c->st, id);
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	rc = store_end(c->st, rc);
 	if (rc == -ENOENT)
 		return ctl_fail(CMD, TXT_CTL_OB_NO_ROW, id);
 	if (rc < 0)
@@ -211,10 +208,8 @@ static int outbox_send(struct ctl *c, int argc, char **argv)
 	rc = store_begin(c->st);
 	for (long i = 1; rc == 0 && i <= count; i++)
 		rc = enqueue_one(c, &d, text, i, count);
-	if (rc == 0)
-		rc = store_commit(c->st);
+	rc = store_end(c->st, rc);
 	if (rc < 0) {
-		store_rollback(c->st);
 		if (rc == -EINVAL)
 			return ctl_usage(CMD, TXT_CTL_OB_BAD_DEST, dest_text);
 		return ctl_store_fail(CMD, rc);

@@ -176,10 +176,7 @@ static int save(struct ctl *c, const struct store_policy *before, const struct s
 	ctl_actor(c, CMD, &who);
 	if (rc == 0)
 		rc = store_audit_add(c->st, &who, "policy", 0, 0, b, a);
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	rc = store_end(c->st, rc);
 	free(b);
 	free(a);
 	return rc;

@@ -27,10 +27,7 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 	int rc = store_begin(c->st);
 	if (rc == 0)
 		rc = store_demo_seed(c->st, c->today);
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	rc = store_end(c->st, rc);
 	if (rc == -EEXIST) {
 		fputs(TXT_CTL_DEMO_EXISTS, stdout);
 		return CTL_OK;

@@ -71,10 +71,7 @@ static int target_set(struct ctl *c, int argc, char **argv)
 	rc = store_begin(c->st);
 	if (rc == 0)
 		rc = store_target_set(c->st, &who, region, category, (int)year, rate, &had_old, &old);
-	if (rc == 0)
-		rc = store_commit(c->st);
-	if (rc < 0)
-		store_rollback(c->st);
+	rc = store_end(c->st, rc);
 	if (rc < 0)
 		return ctl_store_fail(CMD, rc);
 	printf(TXT_TARGET_DONE "\n", name, region, category, (int)year, rate * 100.0);

@@ -65,10 +65,7 @@ static int send_report(struct store *st, const struct store_broadcast_report *re
 	}
 	if (rc == 0)
 		rc = store_broadcast_mark_reported(st, rep->b.id, now);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
+	rc = store_end(st, rc);
 	reply_free(&r);
 	return rc;
 }
@@ -111,11 +108,8 @@ static int send_campaign(struct store *st, const struct config *cfg,
 		rc = store_broadcast_send(st, &daemon_actor, cfg, &aud, &b, &r, 0);
 	if (rc == 0)
 		rc = store_campaign_mark_sent(st, c->id, year);
+	rc = store_end(st, rc);
 	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
-	else
 		log_info("alliances: campaign %" PRId64 " sent to %zu groups and %zu people", c->id,
 		         b.groups, b.people);
 	reply_free(&r);

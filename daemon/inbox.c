@@ -143,18 +143,17 @@ static bool inbox_flush(struct inbox *ib)
 			break;
 		}
 	}
-	if (rc == 0 && !lost)
-		rc = store_commit(ib->st);
-	if (rc != 0 || lost) {
-		store_rollback(ib->st);
+	/* A failed COMMIT leaves the transaction open: store_end closes it. */
+	rc = store_end(ib->st, lost ? -ECANCELED : rc);
+	if (rc != 0) {
 		log_error("inbox: batch of %u message(s) not committed (%s); the platforms will"
-		          " send them again", n, rc ? strerror(-rc) : "transaction lost");
+		          " send them again", n, lost ? "transaction lost" : strerror(-rc));
 		metrics_add("cqod_inbox_failed_batches_total", "", 1);
 	}
 	metrics_observe("cqod_inbox_commit_seconds", "", metrics_since(t0));
 	metrics_add("cqod_inbox_commits_total", "", 1);
 	metrics_add("cqod_inbox_messages_total", "", n);
-	answer_all(batch, rc != 0 || lost);
+	answer_all(batch, rc != 0);
 	return true;
 }
 

@@ -334,10 +334,7 @@ static int load_regions(struct store *st, const char *data_dir)
 	int rc = store_begin(st);
 	if (rc == 0)
 		rc = store_regions_load_csv(st, path, &loaded);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
+	rc = store_end(st, rc);
 	if (rc == 0)
 		log_info("loaded %d regions from %s", loaded, path);
 	return rc;
@@ -352,11 +349,8 @@ static int settle_tenants(struct store *st, const struct config *cfg)
 
 	if (rc == 0)
 		rc = tenant_settle(st, cfg, &settled);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
-	else if (settled)
+	rc = store_end(st, rc);
+	if (rc == 0 && settled)
 		log_info("store: %d identities took the tenant of their instance", settled);
 	return rc;
 }

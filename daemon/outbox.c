@@ -490,10 +490,8 @@ static uint64_t run_pass(struct outbox *ob)
 		if (rc == 0)
 			rc = claim_due(ob, &h, now_ms, now, &wake_ms, &claims);
 	}
-	if (rc == 0)
-		rc = store_commit(ob->st);
+	rc = store_end(ob->st, rc);
 	if (rc < 0) {
-		store_rollback(ob->st);
 		claims_free(&claims, false);
 		heads_free(&h);
 		log_warn("outbox: pass failed (%s); trying again", strerror(-rc));
@@ -718,10 +716,8 @@ void outbox_close(struct outbox *ob)
 
 		if (rc == 0)
 			rc = flush_settlements(ob, now);
-		if (rc == 0)
-			rc = store_commit(ob->st);
+		rc = store_end(ob->st, rc);
 		if (rc < 0) {
-			store_rollback(ob->st);
 			log_warn("outbox: %zu outcome(s) not recorded; those messages are sent again"
 			         " at the next start", ob->n_settle);
 		}

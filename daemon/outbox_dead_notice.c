@@ -37,10 +37,7 @@ static int tell(const struct config *cfg, struct store *st, int64_t recent, int6
 		rc = store_begin(st);
 	if (rc == 0) {
 		rc = store_outbox_enqueue(st, &d, &r, key, now, 0);
-		if (rc == 0)
-			rc = store_commit(st);
-		if (rc)
-			store_rollback(st);
+		rc = store_end(st, rc);
 	}
 	reply_free(&r);
 	return rc;

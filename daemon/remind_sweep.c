@@ -435,12 +435,8 @@ int remind_sweep_step(struct remind_sweep *s, bool *done)
 	case PHASE_FINISH: rc = step_finish(s); break;
 	case PHASE_DONE: break;
 	}
-	if (!dry(s)) {
-		if (rc == 0)
-			rc = store_commit(s->st);
-		if (rc < 0)
-			store_rollback(s->st);
-	}
+	if (!dry(s))
+		rc = store_end(s->st, rc);
 	*done = rc == 0 && s->phase == PHASE_DONE;
 	return rc;
 }

@@ -48,10 +48,7 @@ static void load_calendar(struct scheduler *s)
 	int rc = store_begin(s->st);
 	if (rc == 0)
 		rc = store_workdays_load_csv(s->st, path, &res);
-	if (rc == 0)
-		rc = store_commit(s->st);
-	if (rc)
-		store_rollback(s->st);
+	rc = store_end(s->st, rc);
 	if (rc == 0)
 		log_info("calendar: %d days from %s (%d new or changed)", res.rows, path, res.changed);
 	else if (rc == -EINVAL)

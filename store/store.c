@@ -286,10 +286,8 @@ static int migrate_one(struct store *st, int version)
 		rc = n > 0 && (size_t)n < sizeof set_version
 		             ? store_exec(st, set_version, "user_version") : -EINVAL;
 	}
-	if (rc == 0)
-		rc = store_commit(st);
+	rc = store_end(st, rc);
 	if (rc) {
-		store_rollback(st);
 		log_error("store: migration %d failed", version);
 		return rc;
 	}
@@ -420,6 +418,15 @@ int store_rollback(struct store *st)
 	return rc;
 }
 
+int store_end(struct store *st, int rc)
+{
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc != 0)
+		store_rollback(st);
+	return rc;
+}
+
 bool store_in_txn(struct store *st)
 {
 	return !sqlite3_get_autocommit(st->db);
@@ -430,11 +437,7 @@ int store_txn(struct store *st, int (*fn)(struct store *st, void *arg), void *ar
 	int rc = store_begin(st);
 
 	if (rc == 0)
-		rc = fn(st, arg);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
+		rc = store_end(st, fn(st, arg));
 	return rc;
 }
 
@@ -491,10 +494,7 @@ int store_probe_write(struct store *st)
 	int step = sqlite3_step(s);
 	store_stmt_done(s);
 	rc = step == SQLITE_DONE ? 0 : store_fail(st, "write probe", step);
-	if (rc == 0)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
+	rc = store_end(st, rc);
 	/* A probe's failure is no command's fault. */
 	st->fault = STORE_FAULT_NONE;
 	return rc;

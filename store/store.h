@@ -56,6 +56,10 @@ void store_set_busy_timeout(struct store *st, int ms);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
+/* Ends the transaction store_begin opened: commits when rc is 0, else
+ * rolls back, and rolls back too when the COMMIT fails, so no path leaves
+ * the connection inside a transaction. Returns rc, or the COMMIT's error. */
+int store_end(struct store *st, int rc);
 /* true while a transaction is open. */
 bool store_in_txn(struct store *st);
 /* For owners of a small unit of work: begin, fn(st, arg), commit; rolled

@@ -478,6 +478,40 @@ static void test_transactions(void **state)
 	assert_int_equal(store_check_writable(st), 0);
 }
 
+/* store_end closes every transaction it is given: committed on success,
+ * rolled back on any other result, and rolled back when the COMMIT itself
+ * fails (a deferred foreign key with no parent row fails only there). */
+static void test_end(void **state)
+{
+	struct store *st = open_fresh(state);
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "e1", 1), 0);
+	assert_int_equal(store_end(st, 0), 0);
+	assert_false(store_in_txn(st));
+	assert_int_equal(query_int(st, "SELECT count(*) FROM inbound"), 1);
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "e2", 1), 0);
+	assert_int_equal(store_end(st, -ENOENT), -ENOENT);
+	assert_false(store_in_txn(st));
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "e3", 1), 0);
+	assert_int_equal(store_end(st, 1), 1);   /* not 0: not committed either */
+	assert_false(store_in_txn(st));
+	assert_int_equal(query_int(st, "SELECT count(*) FROM inbound"), 1);
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_inbound_record(st, "wecom", "e4", 1), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO regions (code, name, parent_code, level)"
+	                                " VALUES ('9901', 'x', '99', 2)", "orphan"), 0);
+	assert_int_equal(store_end(st, 0), -EINVAL);
+	assert_false(store_in_txn(st));
+	assert_int_equal(query_int(st, "SELECT count(*) FROM inbound"), 1);
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_end(st, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +527,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_regions_dangling_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
