@@ -660,25 +660,36 @@ static void test_feishu_bot_id(void **state)
 	assert_int_equal(c.calls, 1);
 }
 
+/* A configuration with one Feishu app, as a reload would bring: section
+ * `name` with these credentials, on the fake. */
+static struct config *feishu_only(const char *file, const char *name, const char *app_id,
+                                  const char *secret)
+{
+	struct config_errors errs = {0};
+	struct config *c = NULL;
+	char path[160];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", g_dir, file);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[daemon]\n[feishu:%s]\napp_id = %s\napp_secret = %s\n"
+	           "verification_token = v\napi_base = %s\n", name, app_id, secret, g_fake.base);
+	fclose(f);
+	assert_int_equal(config_load(path, &c, &errs), 0);
+	config_errors_free(&errs);
+	return c;
+}
+
 /* A reload that gives the instance another app forgets the id. */
 static void test_feishu_bot_id_reload(void **state)
 {
 	struct config *other, *old = g_cfg;
-	char path[160];
-	FILE *f;
-	struct config_errors errs = {0};
 	struct bot_outcome o = {0};
 
 	(void)state;
 	assert_string_equal(sender_bot_id(g_sender, "feishu", "f4"), "ou_bot");
-	snprintf(path, sizeof path, "%s/other.conf", g_dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "[daemon]\n[feishu:f4]\napp_id = cli_other\napp_secret = f-secret\n"
-	           "verification_token = v\napi_base = %s\n", g_fake.base);
-	fclose(f);
-	assert_int_equal(config_load(path, &other, &errs), 0);
-	config_errors_free(&errs);
+	other = feishu_only("other.conf", "f4", "cli_other", "f-secret");
 	g_cfg = other;
 	assert_null(sender_bot_id(g_sender, "feishu", "f4"));
 	script("/open-apis/bot/v3/info", "[{\"body\":{\"code\":0,\"bot\":{\"open_id\":\"ou_other\"}}}]");
@@ -757,24 +768,14 @@ static void test_token_fetched_across_reload(void **state)
 	                           "\"{\\\"text\\\":\\\"hi\\\"}\"}";
 	struct dest c = mkdest("feishu", "f8", DEST_CHAT, "oc_1");
 	struct config *renewed, *old = g_cfg;
-	struct config_errors errs = {0};
 	struct outcome before = {0}, after = {0};
-	char path[160];
-	FILE *f;
 	cJSON *reqs;
 	int n_token = 0, n_sent = 0;
 	const cJSON *q;
 
 	(void)state;
 	assert_int_equal(fake_reset(&g_fake), 0);
-	snprintf(path, sizeof path, "%s/renewed.conf", g_dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "[daemon]\n[feishu:f8]\napp_id = cli_8\napp_secret = f-renewed\n"
-	           "verification_token = v\napi_base = %s\n", g_fake.base);
-	fclose(f);
-	assert_int_equal(config_load(path, &renewed, &errs), 0);
-	config_errors_free(&errs);
+	renewed = feishu_only("renewed.conf", "f8", "cli_8", "f-renewed");
 	script("/open-apis/auth/", "[{\"delay_ms\":500,\"body\":{\"code\":0,\"msg\":\"ok\","
 	                           "\"tenant_access_token\":\"old-app\",\"expire\":7200}}]");
 	assert_int_equal(sender_send(g_sender, &c, text, on_sent, &before), 0);
