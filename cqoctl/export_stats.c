@@ -1,7 +1,7 @@
 /*
  * cqoctl export stats: the 《企业首席质量官基本情况统计表》 for a region and
  * year, one block per enterprise category, from the same store function
- * (daemon/store_stats.h) and with the same cells as the chat command 统计,
+ * (store/store_stats.h) and with the same cells as the chat command 统计,
  * so the table sent upward and the one in the chat always agree. JSON gives
  * the numbers unformatted.
  */

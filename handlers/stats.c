@@ -21,6 +21,7 @@
 #include "../store/store_audit.h"
 #include "../store/store_lists.h"
 #include "../store/store_stats.h"
+#include "../store/store_target.h"
 #include "../messages/text.h"
 #include "handler.h"
 #include "validate.h"

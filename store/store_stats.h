@@ -1,6 +1,7 @@
 /*
- * Appointment statistics (统计) and their targets (目标), as structured rows
- * for the chat command and for exports.
+ * Appointment statistics (统计), as structured rows for the chat command
+ * and for exports. The targets they are measured against are
+ * store_target.h's.
  *
  * For a region and an enterprise category, one row per region directly below
  * it (a county: the county itself) that has enterprises of the category:
@@ -22,7 +23,6 @@
 #include <stdint.h>
 
 struct store;
-struct store_actor;
 
 struct store_stats_row {
 	char region_code[16];       /* "" in the total row of the whole country */
@@ -58,20 +58,5 @@ double store_stats_rate(const struct store_stats_row *r);
 double store_stats_gap(const struct store_stats_row *r);
 /* trained/appointed (0 when none is appointed). */
 double store_stats_trained_share(const struct store_stats_row *r);
-
-/* The target in force for (region, category, year): the region's own or its
- * nearest ancestor's. *rate in 0..1; `from` (16 bytes, may be NULL) gets
- * the region the target is set for. -ENOENT when none applies. */
-int store_target_get(struct store *st, const char *region, const char *category, int year,
-                     double *rate, char *from);
-
-/* Sets or replaces the target of exactly (region, category, year), with an
- * audit row (entity "target") in the same transaction. *had_old (may be
- * NULL) says whether one was replaced and *old_rate (may be NULL) its rate.
- * -EINVAL for an unknown region, a bad category, year (2000..2200) or rate
- * (0..1). */
-int store_target_set(struct store *st, const struct store_actor *who, const char *region,
-                     const char *category, int year, double rate, bool *had_old,
-                     double *old_rate);
 
 #endif

@@ -1,12 +1,15 @@
 /*
- * Listing appointment-rate targets (聘任率目标) for cqoctl target list.
- * Reading the target in force and setting one are store_stats.h's
- * (store_target_get, store_target_set), shared with the chat's 目标.
+ * Appointment-rate targets (聘任率目标): the target in force for a region
+ * (statistics, the chat's 目标), setting one (目标, cqoctl target set) and
+ * listing them (cqoctl target list).
  */
 #ifndef CQOD_STORE_TARGET_H
 #define CQOD_STORE_TARGET_H
 
+#include <stdbool.h>
+
 struct store;
+struct store_actor;
 
 struct store_target_row {
 	char region_code[16];
@@ -24,5 +27,20 @@ typedef int (*store_target_fn)(void *arg, const struct store_target_row *row);
  * category and year. -EINVAL for a bad scope. */
 int store_target_each(struct store *st, const char *scope, const char *category, int year,
                       store_target_fn fn, void *arg);
+
+/* The target in force for (region, category, year): the region's own or its
+ * nearest ancestor's. *rate in 0..1; `from` (16 bytes, may be NULL) gets
+ * the region the target is set for. -ENOENT when none applies. */
+int store_target_get(struct store *st, const char *region, const char *category, int year,
+                     double *rate, char *from);
+
+/* Sets or replaces the target of exactly (region, category, year), with an
+ * audit row (entity "target") in the same transaction. *had_old (may be
+ * NULL) says whether one was replaced and *old_rate (may be NULL) its rate.
+ * -EINVAL for an unknown region, a bad category, year (2000..2200) or rate
+ * (0..1). */
+int store_target_set(struct store *st, const struct store_actor *who, const char *region,
+                     const char *category, int year, double rate, bool *had_old,
+                     double *old_rate);
 
 #endif

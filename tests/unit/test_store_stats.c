@@ -17,6 +17,7 @@
 #include "../../store/store_audit.h"
 #include "../../store/store_internal.h"
 #include "../../store/store_stats.h"
+#include "../../store/store_target.h"
 
 /*
  * 临沂市 3713 and one enterprise in 西安 610113; tags in brackets:
