@@ -62,6 +62,13 @@ int store_import_row_end(struct store *st, bool keep)
 	return rc < 0 ? rc : rel;
 }
 
+enum store_import_change import_change_of(const char *before, const char *after)
+{
+	if (!after)
+		return STORE_IMPORT_SAME;
+	return before ? STORE_IMPORT_UPDATED : STORE_IMPORT_CREATED;
+}
+
 int import_update(struct store *st, const char *before_sql, const char *update_sql,
                   const char *snapshot_sql, int64_t id, store_bind_fn bind, const void *arg,
                   const char *what, char **before, char **after)

@@ -236,21 +236,14 @@ static int appointment_put(struct store *st, const struct store_actor *who,
 	                        APPOINT_SNAPSHOT_SQL, &w->appoint_after);
 }
 
-static enum store_import_change change_of(const char *before, const char *after)
-{
-	if (!after)
-		return STORE_IMPORT_SAME;
-	return before ? STORE_IMPORT_UPDATED : STORE_IMPORT_CREATED;
-}
-
 static int audit_all(struct store *st, const struct store_actor *who, struct cqo_work *w,
                      struct store_import_result *out)
 {
 	int64_t rec = w->appointment_id;
 	int rc = import_enterprise_audit(st, who, &w->ent, rec, &out->enterprise);
 
-	out->person = change_of(w->person_before, w->person_after);
-	out->record = change_of(w->appoint_before, w->appoint_after);
+	out->person = import_change_of(w->person_before, w->person_after);
+	out->record = import_change_of(w->appoint_before, w->appoint_after);
 	if (rc == 0 && w->person_after)
 		rc = store_audit_add(st, who, "person", w->person_id, rec, w->person_before,
 		                     w->person_after);

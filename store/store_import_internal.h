@@ -9,6 +9,10 @@
 #include "store_import.h"
 #include "store_internal.h"
 
+/* What an upsert did, from its snapshots (NULL before: none; NULL after:
+ * nothing written). */
+enum store_import_change import_change_of(const char *before, const char *after);
+
 /* Updates row `id` only when a value would change. before_sql selects the
  * row's snapshot under the update's own condition, so an unchanged row
  * costs one lookup and builds no snapshot; update_sql writes it and

@@ -46,13 +46,6 @@ static const char TRAINING_UPDATE_SQL[] =
 static const char TRAINING_SNAPSHOT_SQL[] =
 	"SELECT " TRAINING_JSON " FROM trainings WHERE id = ?1";
 
-static enum store_import_change change_of(const char *before, const char *after)
-{
-	if (!after)
-		return STORE_IMPORT_SAME;
-	return before ? STORE_IMPORT_UPDATED : STORE_IMPORT_CREATED;
-}
-
 /* The id of the row with keys ?1..?3, for the upserts below: 1, or 0 when
  * there is none. */
 static int upsert_find(struct store *st, const char *sql, const char *what, int64_t a,
@@ -125,7 +118,7 @@ int store_import_training(struct store *st, const struct store_actor *who,
 		rc = training_put(st, &v, appointment_id, rc, &id, &before, &after);
 	if (rc == 0 && after)
 		rc = store_audit_add(st, who, "training", id, appointment_id, before, after);
-	out->record = change_of(before, after);
+	out->record = import_change_of(before, after);
 	out->id = id;
 	free(before);
 	free(after);
@@ -270,7 +263,7 @@ int store_import_sanction(struct store *st, const struct store_actor *who,
 	bool open = in->status ? strcmp(in->status, "open") == 0 : created;
 	if (rc == 0 && after && open)
 		rc = sanction_removal(st, who, in, appointment_id, now);
-	out->record = change_of(before, after);
+	out->record = import_change_of(before, after);
 	out->id = id;
 	free(before);
 	free(after);
