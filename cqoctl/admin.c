@@ -23,6 +23,7 @@
 #include "../handlers/tenant.h"
 #include "../handlers/handler.h"
 #include "../handlers/validate.h"
+#include "../messages/platforms.h"
 #include "../messages/text.h"
 #include "../lib/textclean.h"
 #include "ctl.h"
@@ -121,14 +122,16 @@ static int target_parse(struct ctl *c, const char *cmd, const char *spec, struct
 	const char *colon = strchr(spec, ':');
 	size_t plen = colon ? (size_t)(colon - spec) : strlen(spec);
 	const struct config_instance *ci = NULL;
+	const struct platform_codec *p;
 	char list[512];
 
 	memset(t, 0, sizeof *t);
 	if (plen == 0 || plen >= sizeof t->platform)
 		return ctl_usage(cmd, TXT_CTL_UNKNOWN_PLATFORM, spec);
 	memcpy(t->platform, spec, plen);
-	if (strcmp(t->platform, "console") == 0 && !colon) {
-		t->tenant = "console";
+	p = platform_find(t->platform);
+	if (p && p->tenant == TENANT_FIXED && !colon) {
+		t->tenant = p->fixed_tenant;
 		return CTL_OK;
 	}
 	if (!tenant_chat_platform(t->platform))

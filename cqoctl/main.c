@@ -25,6 +25,7 @@
 #include "../lib/log.h"
 #include "../store/store.h"
 #include "../store/store_import.h"
+#include "../messages/platforms.h"
 #include "../messages/text.h"
 #include "ctl.h"
 
@@ -154,6 +155,9 @@ int main(int argc, char **argv)
 	store_import_process_init();
 	if (clock_init() < 0)
 		return ctl_fail(NULL, TXT_CTL_FAKE_NOW);
+	/* The loader and the destinations learn the platforms from their rows. */
+	if (platforms_register() < 0)
+		return ctl_fail(NULL, TXT_CTL_PLATFORMS);
 	if (!(c.cfg = load_config(cfg_path, db, data_dir)))
 		return CTL_FAILED;
 	rc = store_open(c.cfg->database, &c.st);

@@ -11,6 +11,7 @@
 #include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/reply.h"
+#include "../messages/platforms.h"
 #include "../messages/text.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
@@ -49,10 +50,10 @@ static void run_line(struct console *c, const char *text)
 {
 	struct reply r;
 	struct chat_msg msg = {
-		.platform = "console",
-		.chat_id = "console",
+		.platform = platform_console.name,
+		.chat_id = platform_console.name,
 		.kind = CHAT_PRIVATE,
-		.tenant = "console",
+		.tenant = platform_console.fixed_tenant,
 		.sender_id = "operator",
 		.sender_name = "",
 		.text = text,

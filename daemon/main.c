@@ -30,6 +30,7 @@
 #include "console.h"
 #include "../messages/dingtalk.h"
 #include "../lib/platform.h"
+#include "../messages/platforms.h"
 #include "../messages/text.h"
 #include "alliance_tick.h"
 #include "app.h"
@@ -512,6 +513,11 @@ int main(int argc, char **argv)
 	log_init(LOG_LEVEL_INFO);
 	if (clock_init() < 0) {
 		fprintf(stderr, "cqod: CQOD_FAKE_NOW is not a time\n");
+		return 2;
+	}
+	/* The loader and the destinations learn the platforms from their rows. */
+	if (platforms_register() < 0) {
+		fprintf(stderr, "cqod: the platform table is malformed\n");
 		return 2;
 	}
 

@@ -4,29 +4,20 @@
 #include <string.h>
 
 #include "../lib/config.h"
+#include "transports.h"
 
-/* 1000 * unit_ms / rate rounded up, 0 when rate is 0. */
-static unsigned spacing(unsigned unit_ms, unsigned rate)
+unsigned outbox_spacing_ms(unsigned unit_ms, unsigned rate)
 {
 	return rate ? (unit_ms + rate - 1) / rate : 0;
 }
 
 unsigned outbox_interval_ms(const struct config *cfg, const struct dest *d)
 {
-	unsigned per_second, per_minute;
+	const struct transport *t = transport_find(d->platform);
 
-	if (strcmp(d->platform, "feishu") == 0) {
-		per_second = spacing(1000, cfg->outbox_feishu_per_second);
-		if (d->kind != DEST_ROBOT)
-			return per_second;
-		per_minute = spacing(60000, cfg->outbox_feishu_bot_per_minute);
-		return per_minute > per_second ? per_minute : per_second;
-	}
-	/* WeCom's 30 a minute is per member of an app; its groups and robots,
-	 * and everything a DingTalk robot sends, go by the group robots' 20. */
-	if (strcmp(d->platform, "wecom") == 0 && d->kind == DEST_USER)
-		return spacing(60000, cfg->outbox_wecom_app_per_minute);
-	return spacing(60000, cfg->outbox_robot_per_minute);
+	if (t && t->pace_ms)
+		return t->pace_ms(cfg, d);
+	return outbox_spacing_ms(60000, cfg->outbox_robot_per_minute);
 }
 
 int64_t outbox_backoff_s(int attempts, uint32_t jitter)

@@ -28,8 +28,13 @@ struct config;
 #define OUTBOX_BACKOFF_MAX_S 900
 
 /* Milliseconds between two sends to d under cfg's [outbox] rates, rounded
- * up (never faster); 0 when that rate is turned off. */
+ * up (never faster); 0 when that rate is turned off. The platform's
+ * transport row says which rates apply (transports.h). */
 unsigned outbox_interval_ms(const struct config *cfg, const struct dest *d);
+
+/* unit_ms / rate rounded up, 0 when rate is 0: the spacing of `rate` sends
+ * per unit_ms. */
+unsigned outbox_spacing_ms(unsigned unit_ms, unsigned rate);
 
 /* Seconds to wait before attempt number `attempts` + 1 after `attempts`
  * failures (from 1): between half and all of min(2^attempts,

@@ -10,6 +10,7 @@
 #include "inbox.h"
 #include "../lib/metrics.h"
 #include "../store/store.h"
+#include "transports.h"
 
 #define JSON "application/json"
 #define WEBHOOK_PREFIX "/webhook/"
@@ -149,23 +150,8 @@ static void route_metrics(struct http_request *req)
 	free(text);
 }
 
-/* The webhook flows, one per platform, each in daemon/webhook_<platform>.c.
- * `methods` says what the path accepts (WeCom checks its URL with a GET). */
-enum { M_GET = 1, M_POST = 2 };
-
-static const struct webhook_route {
-	const char *platform;
-	const char *route;   /* metrics label */
-	unsigned methods;
-	void (*handle)(struct app *app, struct http_request *req, const char *name);
-} webhook_routes[] = {
-	{"generic", "/webhook/generic", M_POST, webhook_generic},
-	{"wecom", "/webhook/wecom", M_GET | M_POST, webhook_wecom},
-	{"dingtalk", "/webhook/dingtalk", M_POST, webhook_dingtalk},
-	{"feishu", "/webhook/feishu", M_POST, webhook_feishu},
-};
-
-/* /webhook/<platform>/<name>: the adapters, by platform. */
+/* /webhook/<platform>/<name>: the adapters, by platform (the transport
+ * rows, each flow in daemon/webhook_<platform>.c). */
 static void route_webhook(struct app *app, struct http_request *req)
 {
 	const char *rest = req->path + strlen(WEBHOOK_PREFIX);
@@ -176,19 +162,20 @@ static void route_webhook(struct app *app, struct http_request *req)
 		respond_text(req, "other", 404, "not found\n");
 		return;
 	}
-	for (size_t i = 0; i < sizeof webhook_routes / sizeof webhook_routes[0]; i++) {
-		const struct webhook_route *r = &webhook_routes[i];
-		unsigned m = strcmp(req->method, "GET") == 0    ? M_GET
-		             : strcmp(req->method, "POST") == 0 ? M_POST
+	for (size_t i = 0; i < transports_n; i++) {
+		const struct transport *t = transports[i];
+		const char *platform = t->codec->name;
+		unsigned m = strcmp(req->method, "GET") == 0    ? TRANSPORT_GET
+		             : strcmp(req->method, "POST") == 0 ? TRANSPORT_POST
 		                                                : 0;
 
-		if (strlen(r->platform) != plen || strncmp(rest, r->platform, plen) != 0)
+		if (!t->webhook || strlen(platform) != plen || strncmp(rest, platform, plen) != 0)
 			continue;
-		if (!(r->methods & m)) {
-			respond_text(req, r->route, 405, "method not allowed\n");
+		if (!(t->methods & m)) {
+			respond_text(req, t->route, 405, "method not allowed\n");
 			return;
 		}
-		r->handle(app, req, slash + 1);
+		t->webhook(app, req, slash + 1);
 		return;
 	}
 	respond_text(req, "other", 404, "not found\n");

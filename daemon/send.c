@@ -39,6 +39,7 @@
 #include "../lib/metrics.h"
 #include "../lib/crypto.h"
 #include "send_internal.h"
+#include "transports.h"
 
 #define METRIC "cqod_outbound_requests_total"
 #define BOT_RETRY_MS ((uint64_t)SENDER_BOT_RETRY_S * 1000)
@@ -74,8 +75,6 @@ struct send_op {
 	void *arg;
 };
 
-static const struct send_platform *const platforms[] = {&send_wecom, &send_dingtalk,
-                                                        &send_feishu};
 static const char *const kind_names[] = {"user", "chat", "robot", "session", "reply"};
 static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
 
@@ -244,7 +243,7 @@ static void op_finish(struct send_op *op, const struct send_result *res)
 	send_done_fn done = op->done;
 	void *arg = op->arg;
 
-	snprintf(labels, sizeof labels, "platform=\"%s\",outcome=\"%s\"", op->p->name,
+	snprintf(labels, sizeof labels, "platform=\"%s\",outcome=\"%s\"", op->p->codec->name,
 	         outcome_names[res->outcome]);
 	metrics_add(METRIC, labels, 1);
 	if (res->outcome == SEND_OK)
@@ -263,9 +262,11 @@ static void op_finish(struct send_op *op, const struct send_result *res)
 
 static const struct config_instance *op_instance(const struct send_op *op)
 {
-	const char *section = op->d.kind == DEST_ROBOT ? op->p->robot_section : op->p->name;
+	const struct platform_codec *c = op->p->codec;
+	const struct config_section_def *sec = op->d.kind == DEST_ROBOT ? c->robot_section
+	                                                                : c->section;
 
-	return config_instance_find(*op->s->cfgp, section, op->d.instance);
+	return sec ? config_instance_find(*op->s->cfgp, sec->name, op->d.instance) : NULL;
 }
 
 static void on_answer(void *arg, const struct httpout_response *r);
@@ -412,7 +413,7 @@ static int get_token(struct sender *s, const struct send_platform *p,
 	char key[64], *url = NULL, *body = NULL;
 	int rc;
 
-	snprintf(key, sizeof key, "%s/%s", p->name, instance);
+	snprintf(key, sizeof key, "%s/%s", p->codec->name, instance);
 	rc = p->token_fetch(in, &f, &url, &body);
 	if (rc == 0) {
 		f.key = key;
@@ -492,12 +493,12 @@ static void on_answer(void *arg, const struct httpout_response *r)
 		op_fail(op, rc, why);
 }
 
-static const struct send_platform *platform_find(const char *name)
+/* The sender of platform `name` (its transport row), or NULL. */
+static const struct send_platform *send_platform_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
-		if (strcmp(platforms[i]->name, name) == 0)
-			return platforms[i];
-	return NULL;
+	const struct transport *t = transport_find(name);
+
+	return t ? t->send : NULL;
 }
 
 int sender_send(struct sender *s, const struct dest *d, const char *body, send_done_fn done,
@@ -509,7 +510,7 @@ int sender_send(struct sender *s, const struct dest *d, const char *body, send_d
 int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
                       const struct send_pace *pace, send_done_fn done, void *arg)
 {
-	const struct send_platform *p = platform_find(d->platform);
+	const struct send_platform *p = send_platform_find(d->platform);
 	const char *why = NULL;
 	struct send_op *op;
 	int rc;
@@ -608,7 +609,7 @@ static int bot_fingerprint(const struct send_platform *p, const struct config_in
 static struct bot_entry *bot_entry(struct sender *s, const char *platform, const char *instance,
                                    int *rc)
 {
-	const struct send_platform *p = platform_find(platform);
+	const struct send_platform *p = send_platform_find(platform);
 	const struct config_instance *in;
 	uint8_t fp[CRYPTO_SHA256_LEN];
 	struct bot_entry *e;
@@ -617,7 +618,7 @@ static struct bot_entry *bot_entry(struct sender *s, const char *platform, const
 	if (!p || !p->bot_build)
 		return NULL;
 	*rc = -ENOENT;
-	in = config_instance_find(*s->cfgp, p->name, instance);
+	in = config_instance_find(*s->cfgp, p->codec->name, instance);
 	if (!in || strlen(instance) >= sizeof e->instance)
 		return NULL;
 	*rc = bot_fingerprint(p, in, fp);
@@ -667,11 +668,11 @@ static void bot_done(struct bot_entry *e, char *id, const char *why)
 	if (id) {
 		free(e->id);
 		e->id = id;
-		log_info("outbound %s/%s: the bot's own id is %s", e->p->name, e->instance, id);
+		log_info("outbound %s/%s: the bot's own id is %s", e->p->codec->name, e->instance, id);
 	} else {
 		e->retry_at = uv_now(e->s->loop) + BOT_RETRY_MS;
-		log_warn("outbound %s/%s: cannot learn the bot's own id: %s", e->p->name, e->instance,
-		         why);
+		log_warn("outbound %s/%s: cannot learn the bot's own id: %s", e->p->codec->name,
+		         e->instance, why);
 	}
 	/* The list was detached: a callback may start a new fetch. */
 	while (w) {
@@ -689,7 +690,8 @@ static void bot_on_token(void *arg, const char *token, const struct send_result 
 /* Sends the bot request with `token`. 0 or a negative errno with *why. */
 static int bot_request(struct bot_entry *e, const char *token, const char **why)
 {
-	const struct config_instance *in = config_instance_find(*e->s->cfgp, e->p->name, e->instance);
+	const struct config_instance *in =
+		config_instance_find(*e->s->cfgp, e->p->codec->name, e->instance);
 	const struct config *cfg = *e->s->cfgp;
 	struct send_http http = {0};
 	const char *headers[2] = {NULL, NULL};
@@ -723,7 +725,8 @@ static int bot_request(struct bot_entry *e, const char *token, const char **why)
  * once the token comes) or a negative errno with *why. */
 static int bot_start(struct bot_entry *e, const char *stale, const char **why)
 {
-	const struct config_instance *in = config_instance_find(*e->s->cfgp, e->p->name, e->instance);
+	const struct config_instance *in =
+		config_instance_find(*e->s->cfgp, e->p->codec->name, e->instance);
 	const char *token;
 	int rc;
 
@@ -756,7 +759,7 @@ static void bot_on_answer(void *arg, const struct httpout_response *r)
 	const char *why = NULL;
 	char *id = NULL;
 
-	snprintf(d.platform, sizeof d.platform, "%s", e->p->name);
+	snprintf(d.platform, sizeof d.platform, "%s", e->p->codec->name);
 	snprintf(d.instance, sizeof d.instance, "%s", e->instance);
 	if (e->p->classify(&d, r, &res) == VERDICT_TOKEN_INVALID && !e->retried &&
 	    !e->s->closing) {

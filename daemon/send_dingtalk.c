@@ -280,8 +280,7 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 }
 
 const struct send_platform send_dingtalk = {
-	.name = "dingtalk",
-	.robot_section = "dingtalk_robot",
+	.codec = &platform_dingtalk,
 	.kind_ok = kind_ok,
 	.needs_token = needs_token,
 	.token_fetch = token_fetch,

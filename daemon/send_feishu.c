@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "../lib/clock.h"
+#include "outbox_policy.h"
 #include "send_internal.h"
 #include "../messages/sign.h"
 
@@ -273,9 +274,19 @@ static int bot_read(const struct httpout_response *r, char **id)
 	return rc;
 }
 
+unsigned send_feishu_pace_ms(const struct config *cfg, const struct dest *d)
+{
+	unsigned per_second = outbox_spacing_ms(1000, cfg->outbox_feishu_per_second);
+	unsigned per_minute;
+
+	if (d->kind != DEST_ROBOT)
+		return per_second;
+	per_minute = outbox_spacing_ms(60000, cfg->outbox_feishu_bot_per_minute);
+	return per_minute > per_second ? per_minute : per_second;
+}
+
 const struct send_platform send_feishu = {
-	.name = "feishu",
-	.robot_section = "feishu_bot",
+	.codec = &platform_feishu,
 	.kind_ok = kind_ok,
 	.needs_token = needs_token,
 	.token_fetch = token_fetch,

@@ -18,6 +18,7 @@
 #include "../lib/config.h"
 #include "httpout.h"
 #include "../lib/platform.h"
+#include "../messages/platforms.h"
 #include "tokens.h"
 
 #define SEND_CONTENT_TYPE "Content-Type: application/json; charset=utf-8"
@@ -38,8 +39,9 @@ enum send_verdict {
 };
 
 struct send_platform {
-	const char *name;           /* dest platform: "wecom", ... */
-	const char *robot_section;  /* config platform of DEST_ROBOT instances */
+	/* The platform's codec row: its name (dest platform), instance and
+	 * robot sections (DEST_ROBOT instances). */
+	const struct platform_codec *codec;
 	bool (*kind_ok)(enum dest_kind k);
 	bool (*needs_token)(enum dest_kind k);
 	/* Fills f (its url and body are returned in *url and *body: the caller frees them). */
@@ -60,6 +62,12 @@ struct send_platform {
 };
 
 extern const struct send_platform send_wecom, send_dingtalk, send_feishu;
+
+/* The transport rows' pacing (transports.h): WeCom's 30 a minute per member
+ * of an app (its groups and robots go by the group robots' rate); Feishu's
+ * per chat or user a second, and its custom bot's a minute as well. */
+unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d);
+unsigned send_feishu_pace_ms(const struct config *cfg, const struct dest *d);
 
 /* Fills res (detail formatted, cut to fit). */
 void send_result_set(struct send_result *res, enum send_outcome outcome, int retry_after_s,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outbox_policy.h"
 #include "send_internal.h"
 #include "../messages/sign.h"
 
@@ -207,9 +208,15 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 	return VERDICT_DONE;
 }
 
+unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d)
+{
+	if (d->kind == DEST_USER)
+		return outbox_spacing_ms(60000, cfg->outbox_wecom_app_per_minute);
+	return outbox_spacing_ms(60000, cfg->outbox_robot_per_minute);
+}
+
 const struct send_platform send_wecom = {
-	.name = "wecom",
-	.robot_section = "wecom_robot",
+	.codec = &platform_wecom,
 	.kind_ok = kind_ok,
 	.needs_token = needs_token,
 	.token_fetch = token_fetch,

@@ -9,6 +9,7 @@
 
 #include "../handlers/dispatch.h"
 #include "../lib/digits.h"
+#include "../messages/platforms.h"
 #include "app.h"
 #include "../lib/clock.h"
 #include "http.h"

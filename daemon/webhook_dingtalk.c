@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../messages/dingtalk.h"
+#include "../messages/platforms.h"
 #include "app.h"
 #include "../lib/clock.h"
 #include "../lib/config.h"
@@ -24,6 +25,7 @@
 #include "webhook.h"
 
 #define ROUTE "/webhook/dingtalk"
+#define PLATFORM (platform_dingtalk.name)
 #define JSON "application/json"
 
 struct dingtalk_job {
@@ -56,9 +58,9 @@ static void finish(struct webhook_msg *wm)
 
 void webhook_dingtalk(struct app *app, struct http_request *req, const char *name)
 {
-	const struct config_instance *inst = config_instance_find(app->cfg, "dingtalk", name);
+	const struct config_instance *inst = config_instance_find(app->cfg, PLATFORM, name);
 	const char *secret = inst ? config_instance_get(inst, "app_secret") : NULL;
-	struct webhook_where w = {.platform = "dingtalk", .route = ROUTE, .name = name};
+	struct webhook_where w = {.platform = PLATFORM, .route = ROUTE, .name = name};
 	const char *why = NULL;
 	int rc;
 

@@ -33,6 +33,7 @@
 
 #include "../messages/feishu.h"
 #include "../lib/platform.h"
+#include "../messages/platforms.h"
 #include "app.h"
 #include "../lib/clock.h"
 #include "../lib/config.h"
@@ -42,6 +43,7 @@
 #include "webhook.h"
 
 #define ROUTE "/webhook/feishu"
+#define PLATFORM (platform_feishu.name)
 #define JSON "application/json"
 #define REFUSED "unauthorized\n"
 
@@ -68,7 +70,7 @@ static void job_free(struct feishu_job *job)
 
 static struct webhook_where where(const struct feishu_job *job)
 {
-	return (struct webhook_where){.platform = "feishu", .route = ROUTE, .name = job->name};
+	return (struct webhook_where){.platform = PLATFORM, .route = ROUTE, .name = job->name};
 }
 
 static void finish(struct webhook_msg *wm)
@@ -91,7 +93,7 @@ static void refuse(struct http_request *req, const struct webhook_where *w, cons
 {
 	log_warn("req %llu: feishu:%s: %s (from %s)", (unsigned long long)req->id, w->name, why,
 	         req->remote);
-	webhook_count("feishu", "unauthorized");
+	webhook_count(PLATFORM, "unauthorized");
 	router_respond(req, ROUTE, 401, "text/plain; charset=utf-8", REFUSED, strlen(REFUSED));
 }
 
@@ -102,7 +104,7 @@ static void answer_challenge(struct http_request *req, const struct webhook_wher
 
 	log_info("req %llu: feishu:%s: URL verification answered", (unsigned long long)req->id,
 	         w->name);
-	webhook_count("feishu", "verified");
+	webhook_count(PLATFORM, "verified");
 	router_respond(req, ROUTE, body ? 200 : 503, JSON, body ? body : "{}",
 	               body ? strlen(body) : 2);
 	free(body);
@@ -141,7 +143,7 @@ static void run(struct feishu_job *job)
 	struct webhook_where w = where(job);
 
 	if (job->ev.kind == FEISHU_IGNORED) {
-		webhook_count("feishu", "ignored");
+		webhook_count(PLATFORM, "ignored");
 		router_respond(job->req, ROUTE, 200, JSON, "{}", 2);
 		job_free(job);
 		return;
@@ -208,7 +210,7 @@ static void decode(struct feishu_job *job, const struct config_instance *inst,
 {
 	struct app *app = job->app;
 	struct webhook_where w = where(job);
-	const char *fetched = app->sender ? sender_bot_id(app->sender, "feishu", job->name) : NULL;
+	const char *fetched = app->sender ? sender_bot_id(app->sender, PLATFORM, job->name) : NULL;
 	const char *bot = fetched ? fetched : config_instance_get(inst, "bot_open_id");
 	const char *json, *why = NULL;
 	size_t len;
@@ -231,18 +233,18 @@ static void decode(struct feishu_job *job, const struct config_instance *inst,
 	/* A group is where the bot's open_id matters: learn it, in the
 	 * background unless this message needs it now. */
 	if (rc == 0 && job->ev.msg.kind == CHAT_GROUP && !fetched && app->sender)
-		sender_bot_fetch(app->sender, "feishu", job->name, NULL, NULL);
+		sender_bot_fetch(app->sender, PLATFORM, job->name, NULL, NULL);
 	if (rc == 0) {
 		run(job);
 		return;
 	}
-	rc = app->sender ? sender_bot_fetch(app->sender, "feishu", job->name, on_bot, job) : -ENOTSUP;
+	rc = app->sender ? sender_bot_fetch(app->sender, PLATFORM, job->name, on_bot, job) : -ENOTSUP;
 	if (rc == 0) {
 		log_info("req %llu: feishu:%s: waiting for the bot's open_id",
 		         (unsigned long long)job->req->id, job->name);
 		return;
 	}
-	on_bot(job, rc == 1 ? sender_bot_id(app->sender, "feishu", job->name) : NULL);
+	on_bot(job, rc == 1 ? sender_bot_id(app->sender, PLATFORM, job->name) : NULL);
 	return;
 done:
 	job_free(job);
@@ -289,11 +291,11 @@ static bool open_encrypted(struct feishu_job *job, const char *encrypt_key, cons
 
 void webhook_feishu(struct app *app, struct http_request *req, const char *name)
 {
-	const struct config_instance *inst = config_instance_find(app->cfg, "feishu", name);
+	const struct config_instance *inst = config_instance_find(app->cfg, PLATFORM, name);
 	const char *token = inst ? config_instance_get(inst, "verification_token") : NULL;
 	const char *encrypt_key = inst ? config_instance_get(inst, "encrypt_key") : NULL;
 	const char *stamp = http_request_header(req, "X-Lark-Request-Timestamp");
-	struct webhook_where w = {.platform = "feishu", .route = ROUTE, .name = name};
+	struct webhook_where w = {.platform = PLATFORM, .route = ROUTE, .name = name};
 	struct feishu_job *job;
 
 	if (!token) {

@@ -14,6 +14,7 @@
 
 #include "../handlers/dispatch.h"
 #include "../messages/generic.h"
+#include "../messages/platforms.h"
 #include "app.h"
 #include "../lib/clock.h"
 #include "../lib/config.h"
@@ -23,6 +24,7 @@
 #include "webhook.h"
 
 #define ROUTE "/webhook/generic"
+#define PLATFORM (platform_generic.name)
 #define JSON "application/json"
 
 /* One request waiting for its inbox commit. */
@@ -59,7 +61,7 @@ static void finish(struct webhook_msg *wm)
 
 void webhook_generic(struct app *app, struct http_request *req, const char *name)
 {
-	const struct config_instance *inst = config_instance_find(app->cfg, "generic", name);
+	const struct config_instance *inst = config_instance_find(app->cfg, PLATFORM, name);
 	const char *secret = inst ? config_instance_get(inst, "secret") : NULL;
 	const char *why = NULL;
 	int rc;
@@ -84,7 +86,7 @@ void webhook_generic(struct app *app, struct http_request *req, const char *name
 		else
 			log_warn("req %llu: generic:%s: bad or missing signature from %s",
 			         (unsigned long long)req->id, name, req->remote);
-		webhook_count("generic", rc == -ETIME ? "stale" : "bad_signature");
+		webhook_count(PLATFORM, rc == -ETIME ? "stale" : "bad_signature");
 		respond_json(req, 401, generic_render_error("bad signature"));
 		return;
 	}
@@ -96,7 +98,7 @@ void webhook_generic(struct app *app, struct http_request *req, const char *name
 	if (generic_decode(req->body, req->body_len, name, &job->gm, &why) < 0) {
 		log_warn("req %llu: generic:%s: malformed body: %s", (unsigned long long)req->id,
 		         name, why);
-		webhook_count("generic", "malformed");
+		webhook_count(PLATFORM, "malformed");
 		respond_json(req, 400, generic_render_error(why));
 		free(job);
 		return;
@@ -104,7 +106,7 @@ void webhook_generic(struct app *app, struct http_request *req, const char *name
 	job->gm.msg.received_at = clock_now();
 	job->gm.msg.request_id = req->id;
 	/* Instances may share message ids, so each has its own dedupe space. */
-	struct webhook_where w = {.platform = "generic", .route = ROUTE, .name = name};
+	struct webhook_where w = {.platform = PLATFORM, .route = ROUTE, .name = name};
 	webhook_msg_init(&job->wm, app, req, &w, &job->gm.msg, job->gm.msg.msg_id);
 	job->wm.keep_answer = true;
 	job->wm.render_answer = generic_render_reply_body;

@@ -25,6 +25,7 @@
 #include "../lib/urlquery.h"
 #include "../messages/wecom.h"
 #include "../messages/wecom_crypto.h"
+#include "../messages/platforms.h"
 #include "app.h"
 #include "../lib/clock.h"
 #include "../lib/config.h"
@@ -34,6 +35,7 @@
 #include "webhook.h"
 
 #define ROUTE "/webhook/wecom"
+#define PLATFORM (platform_wecom.name)
 #define TEXT "text/plain; charset=utf-8"
 #define XML "application/xml; charset=utf-8"
 #define PASSIVE_MAX 2048        /* bytes of Content in a passive text reply */
@@ -71,7 +73,7 @@ static void conf_free(struct wecom_conf *c)
 /* 0, -ENOENT (no such instance), -EINVAL (unusable aes_key), -ENOMEM. */
 static int conf_load(const struct config *cfg, const char *name, struct wecom_conf *c)
 {
-	const struct config_instance *inst = config_instance_find(cfg, "wecom", name);
+	const struct config_instance *inst = config_instance_find(cfg, PLATFORM, name);
 	const char *token = inst ? config_instance_get(inst, "token") : NULL;
 	const char *aes = inst ? config_instance_get(inst, "aes_key") : NULL;
 	const char *corp = inst ? config_instance_get(inst, "corp_id") : NULL;
@@ -298,7 +300,7 @@ void webhook_wecom(struct app *app, struct http_request *req, const char *name)
 	}
 	job->started_ms = clock_mono_ms();
 	snprintf(job->name, sizeof job->name, "%s", name);
-	job->where = (struct webhook_where){.platform = "wecom", .route = ROUTE, .name = job->name};
+	job->where = (struct webhook_where){.platform = PLATFORM, .route = ROUTE, .name = job->name};
 	rc = conf_load(app->cfg, name, &job->conf);
 	if (rc == -ENOENT) {
 		respond(req, 404, TEXT, "not found\n", 10);

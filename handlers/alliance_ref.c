@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../messages/platforms.h"
 #include "../messages/text.h"
 #include "argtext.h"
 
@@ -74,13 +75,10 @@ int alliance_ref_manage(struct cmd_ctx *ctx, const char *arg, struct store_allia
 
 static const char *platform_word(const char *platform, bool robot)
 {
-	if (strcmp(platform, "wecom") == 0)
-		return robot ? TXT_AL_WECOM_ROBOT : TXT_AL_WECOM_GROUP;
-	if (strcmp(platform, "dingtalk") == 0)
-		return robot ? TXT_AL_DINGTALK_ROBOT : TXT_AL_DINGTALK_GROUP;
-	if (strcmp(platform, "feishu") == 0)
-		return robot ? TXT_AL_FEISHU_ROBOT : TXT_AL_FEISHU_GROUP;
-	return platform;
+	const struct platform_codec *p = platform_find(platform);
+	const char *word = p ? (robot ? p->robot_word : p->group_word) : NULL;
+
+	return word ? word : platform;
 }
 
 void alliance_ref_group_name(const struct dest *d, const char *label, char *buf, size_t len)
@@ -100,9 +98,7 @@ bool alliance_ref_report_dest(const struct cmd_ctx *ctx, struct dest *out)
 	const struct chat_msg *m = ctx->msg;
 
 	memset(out, 0, sizeof *out);
-	if (!m->platform || !m->instance || !m->sender_id ||
-	    (strcmp(m->platform, "wecom") != 0 && strcmp(m->platform, "dingtalk") != 0 &&
-	     strcmp(m->platform, "feishu") != 0))
+	if (!m->platform || !m->instance || !m->sender_id || !platform_has_dest(m->platform))
 		return false;
 	if (strlen(m->instance) >= sizeof out->instance ||
 	    strlen(m->sender_id) >= sizeof out->target)

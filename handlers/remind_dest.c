@@ -7,12 +7,8 @@
 #include <string.h>
 
 #include "../lib/config.h"
+#include "../messages/platforms.h"
 #include "../store/store_remind.h"
-
-static bool app_platform(const char *p)
-{
-	return strcmp(p, "wecom") == 0 || strcmp(p, "dingtalk") == 0 || strcmp(p, "feishu") == 0;
-}
 
 int remind_instances_from_config(const struct config *cfg, struct remind_instances *out)
 {
@@ -25,7 +21,7 @@ int remind_instances_from_config(const struct config *cfg, struct remind_instanc
 	for (size_t i = 0; i < cfg->n_instances; i++) {
 		const struct config_instance *ci = &cfg->instances[i];
 
-		if (!ci->platform || !ci->name || !app_platform(ci->platform))
+		if (!ci->platform || !ci->name || !platform_has_dest(ci->platform))
 			continue;
 		snprintf(out->v[out->n].platform, sizeof out->v[out->n].platform, "%s", ci->platform);
 		snprintf(out->v[out->n].name, sizeof out->v[out->n].name, "%s", ci->name);

@@ -21,42 +21,38 @@
 #include "../lib/config.h"
 #include "../store/store_audit.h"
 #include "../store/store_subscription.h"
+#include "../messages/platforms.h"
 #include "../messages/text.h"
 #include "alliance_ref.h"
 #include "argtext.h"
 
 #define LABEL_MAX 30   /* characters */
 
-/* The platform of "<platform>:<instance>" as a dest names it, and the
- * config section a robot of it is configured in. */
-static const struct {
-	const char *word, *platform, *robot_section;
-} platforms[] = {
-	{"wecom", "wecom", "wecom_robot"},
-	{"dingtalk", "dingtalk", "dingtalk_robot"},
-	{"feishu", "feishu", "feishu_bot"},
-	{"wecom_robot", "wecom", "wecom_robot"},
-	{"dingtalk_robot", "dingtalk", "dingtalk_robot"},
-	{"feishu_bot", "feishu", "feishu_bot"},
-};
-
 /* Fills d from "<platform>:<instance>" naming a configured robot (robot)
- * or app instance; false after saying what is wrong. */
+ * or app instance; false after saying what is wrong. The word before the
+ * colon is a platform that can be pushed to, or its robot section: either
+ * way the robot is looked up in the robot section, the app instance in the
+ * section the word names. */
 static bool parse_instance(struct cmd_ctx *ctx, const char *spec, bool robot, struct dest *d)
 {
 	const char *colon = strchr(spec, ':');
-	size_t n = colon ? (size_t)(colon - spec) : 0;
+	const struct platform_codec *p = NULL;
+	const char *section = NULL;
+	char word[64];
 
 	memset(d, 0, sizeof *d);
-	for (size_t i = 0; colon && i < sizeof platforms / sizeof platforms[0]; i++) {
-		const char *section = robot ? platforms[i].robot_section : platforms[i].word;
-
-		if (strlen(platforms[i].word) != n || strncmp(spec, platforms[i].word, n) != 0)
-			continue;
-		if (!config_instance_find(ctx->cfg, section, colon + 1) ||
-		    strlen(colon + 1) >= sizeof d->instance)
-			break;
-		snprintf(d->platform, sizeof d->platform, "%s", platforms[i].platform);
+	if (colon && (size_t)(colon - spec) < sizeof word) {
+		memcpy(word, spec, (size_t)(colon - spec));
+		word[colon - spec] = '\0';
+		p = platform_find(word);
+		if (!p)
+			p = platform_find_section(word, NULL);
+	}
+	if (p && p->robot_section && platform_has_dest(p->name))
+		section = robot ? p->robot_section->name : word;
+	if (section && config_instance_find(ctx->cfg, section, colon + 1) &&
+	    strlen(colon + 1) < sizeof d->instance) {
+		snprintf(d->platform, sizeof d->platform, "%s", p->name);
 		snprintf(d->instance, sizeof d->instance, "%s", colon + 1);
 		d->kind = robot ? DEST_ROBOT : DEST_CHAT;
 		return true;
@@ -75,8 +71,7 @@ static bool this_group(struct cmd_ctx *ctx, struct dest *d)
 		reply_add_line(ctx->reply, TXT_SUB_IN_GROUP);
 		return false;
 	}
-	if (strcmp(m->platform, "wecom") != 0 && strcmp(m->platform, "dingtalk") != 0 &&
-	    strcmp(m->platform, "feishu") != 0) {
+	if (!platform_has_dest(m->platform)) {
 		reply_add_line(ctx->reply, TXT_SUB_NO_PUSH);
 		return false;
 	}

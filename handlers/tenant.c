@@ -4,26 +4,32 @@
 #include <string.h>
 
 #include "../lib/config.h"
+#include "../messages/platforms.h"
 #include "../store/store.h"
-
-static const char *const chat_platforms[] = {"wecom", "dingtalk", "feishu", "generic"};
 
 bool tenant_chat_platform(const char *platform)
 {
-	for (size_t i = 0; platform && i < sizeof chat_platforms / sizeof chat_platforms[0]; i++)
-		if (strcmp(platform, chat_platforms[i]) == 0)
-			return true;
-	return false;
+	const struct platform_codec *p = platform_find(platform);
+
+	/* Chat messages come through instances; the console has none. */
+	return p && p->section;
 }
 
 const char *tenant_of_instance(const struct config_instance *ci)
 {
-	if (!ci || !ci->platform)
+	const struct platform_codec *p = ci ? platform_find(ci->platform) : NULL;
+
+	if (!p || !p->section)
 		return NULL;
-	if (strcmp(ci->platform, "wecom") == 0 || strcmp(ci->platform, "dingtalk") == 0)
-		return config_instance_get(ci, "corp_id");
-	if (strcmp(ci->platform, "generic") == 0)
+	switch (p->tenant) {
+	case TENANT_FROM_KEY:
+		return config_instance_get(ci, p->tenant_key);
+	case TENANT_FROM_INSTANCE:
 		return ci->name;
+	case TENANT_FROM_MESSAGE:
+	case TENANT_FIXED:
+		break;
+	}
 	return NULL;
 }
 

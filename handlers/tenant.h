@@ -19,8 +19,9 @@ struct store;
  * from ci. */
 const char *tenant_of_instance(const struct config_instance *ci);
 
-/* Whether `platform` takes chat messages (wecom, dingtalk, feishu,
- * generic): the platforms identities belong to besides the console. */
+/* Whether `platform` takes chat messages through configured instances
+ * (its row has an instance section): the platforms identities belong to
+ * besides the console. */
 bool tenant_chat_platform(const char *platform);
 
 /* Settles the pending identities by cfg (store_identity_settle for each

@@ -51,10 +51,11 @@ struct parser {
 	enum section_kind sec;
 	const char *sec_name;        /* SEC_FIXED: the table's section name */
 	size_t inst;                 /* SEC_INSTANCE: index in cfg->instances */
+	const struct config_section_def *inst_def;  /* SEC_INSTANCE: its keys */
 	int key_line[CONFIG_KEYS_MAX];          /* line a fixed key was set on; 0 = not */
 	bool key_bad[CONFIG_KEYS_MAX];          /* its value was rejected */
-	int pkey_line[CONFIG_PLATFORM_KEYS_MAX]; /* same for the current instance */
-	bool pkey_file[CONFIG_PLATFORM_KEYS_MAX]; /* given as <key>_file */
+	int pkey_line[CONFIG_SECTION_KEYS_MAX]; /* same for the current instance */
+	bool pkey_file[CONFIG_SECTION_KEYS_MAX]; /* given as <key>_file */
 };
 
 /* Takes ownership of msg (NULL means its allocation failed). */
@@ -116,10 +117,10 @@ static void finish_section(struct parser *p)
 	if (p->sec != SEC_INSTANCE)
 		return;
 	in = &p->cfg->instances[p->inst];
-	for (size_t i = 0; i < config_n_platform_keys; i++) {
-		const struct config_platform_key *k = &config_platform_keys[i];
+	for (size_t i = 0; i < p->inst_def->n_keys; i++) {
+		const struct config_key_def *k = &p->inst_def->keys[i];
 
-		if (strcmp(k->platform, in->platform) != 0 || !k->required || p->pkey_line[i])
+		if (!k->required || p->pkey_line[i])
 			continue;
 		if (k->is_secret)
 			add_error(p, in->line, "[%s:%s]: missing required key \"%s\" (or \"%s_file\")",
@@ -134,6 +135,7 @@ static void finish_section(struct parser *p)
 static void start_section(struct parser *p, char *name)
 {
 	char e1[CONFIG_ESC_MAX], e2[CONFIG_ESC_MAX], known[128];
+	const struct config_section_def *def;
 	const struct config_instance *dup;
 	const char *fixed, *platform, *iname;
 	char *colon;
@@ -159,7 +161,8 @@ static void start_section(struct parser *p, char *name)
 	iname = colon + 1;
 	config_escape(platform, e1, sizeof e1);
 	config_escape(iname, e2, sizeof e2);
-	if (!config_platform_known(platform)) {
+	def = config_section_def_find(platform);
+	if (!def) {
 		config_platform_names(known, sizeof known);
 		add_error(p, p->line, "unknown platform \"%s\" in [%s:%s] (known: %s)", e1, e1, e2,
 		          known);
@@ -186,6 +189,7 @@ static void start_section(struct parser *p, char *name)
 	}
 	p->sec = SEC_INSTANCE;
 	p->inst = p->cfg->n_instances - 1;
+	p->inst_def = def;
 	memset(p->pkey_line, 0, sizeof p->pkey_line);
 	memset(p->pkey_file, 0, sizeof p->pkey_file);
 }
@@ -225,16 +229,17 @@ static void instance_key(struct parser *p, const char *key, const char *value)
 {
 	struct config_instance *in = &p->cfg->instances[p->inst];
 	char ek[CONFIG_ESC_MAX], ev[CONFIG_ESC_MAX];
-	const struct config_platform_key *k;
+	const struct config_section_def *def = p->inst_def;
+	const struct config_key_def *k;
 	size_t len = strlen(key);
 	bool from_file = false;
 	char *why = NULL, *v = NULL;
 	int i, rc;
 
-	i = config_platform_key_find(in->platform, key, len);
+	i = config_platform_key_find(def, key, len);
 	if (i < 0 && len > 5 && strcmp(key + len - 5, "_file") == 0) {
-		i = config_platform_key_find(in->platform, key, len - 5);
-		if (i >= 0 && !config_platform_keys[i].is_secret)
+		i = config_platform_key_find(def, key, len - 5);
+		if (i >= 0 && !def->keys[i].is_secret)
 			i = -1;
 		from_file = true;
 	}
@@ -243,7 +248,7 @@ static void instance_key(struct parser *p, const char *key, const char *value)
 		          config_escape(key, ek, sizeof ek), in->platform, in->name);
 		return;
 	}
-	k = &config_platform_keys[i];
+	k = &def->keys[i];
 	if (p->pkey_line[i] && p->pkey_file[i] == from_file) {
 		add_error(p, p->line, "duplicate key \"%s\" in [%s:%s] (first set on line %d)", key,
 		          in->platform, in->name, p->pkey_line[i]);

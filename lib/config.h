@@ -12,11 +12,12 @@
  *   [outbox]   max_age_hours, admin_dest, robot_per_minute, wecom_app_per_minute,
  *              feishu_per_second, feishu_bot_per_minute
  *   [<platform>:<name>]  one section per platform instance, e.g. [generic:ci];
- *              its keys are checked against the platform's key table in
- *              config_keys.c.
+ *              its keys are checked against the section's key table, which
+ *              the platform's row gives (messages/platforms.c registers the
+ *              tables with config_sections_register before any load).
  *
- * Secrets (any key named "secret", "token", "aes_key", "app_secret", ... see
- * config_keys.c) may be given inline or as "<key>_file = PATH"; the file is
+ * Secrets (the keys a section table marks is_secret: "secret", "token",
+ * "aes_key", "app_secret", ...) may be given inline or as "<key>_file = PATH"; the file is
  * read at load time (relative paths are relative to the config file's directory;
  * one trailing newline is stripped) and its content stored under <key>.
  * Secrets are never logged.
@@ -28,6 +29,7 @@
 #ifndef CQOD_CONFIG_H
 #define CQOD_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "log.h"
@@ -101,6 +103,45 @@ struct config {
 	int first_line;               /* first section header or key */
 	int daemon_line;              /* first [daemon] header */
 };
+
+/* One key of an instance section. */
+struct config_key_def {
+	const char *key;
+	bool required;
+	bool is_secret;  /* may come from "<key>_file"; never shown in messages */
+	bool is_url;     /* must start with http:// or https:// */
+	/* A further check of a non-empty value, NULL for none: 0, -EINVAL when
+	 * the value is refused (reported as "<key>: <expects>"), -ENOMEM. */
+	int (*check)(const char *value);
+	const char *expects;   /* with check: what a good value is, in English */
+};
+
+/* Keys an instance section may have, at most. */
+#define CONFIG_SECTION_KEYS_MAX 16
+
+/* A kind of instance section, [<name>:<instance>]. The loader lives below
+ * the platforms, so it learns these as data: each platform's row
+ * (messages/platforms.c) carries its sections, and cqod and cqoctl register
+ * them once at start. */
+struct config_section_def {
+	const char *name;
+	const struct config_key_def *keys;
+	size_t n_keys;        /* 1 .. CONFIG_SECTION_KEYS_MAX */
+};
+
+/* Makes defs[0..n) the instance sections config_load accepts, in the order
+ * an "unknown platform" message lists them. The array and everything it
+ * points to are borrowed for the rest of the process. Until it is called no
+ * instance section is known. Returns 0, or -EINVAL (and registers nothing)
+ * when a name is empty, contains ':' or comes twice, or a section has no
+ * key or more than CONFIG_SECTION_KEYS_MAX. */
+int config_sections_register(const struct config_section_def *const *defs, size_t n);
+
+/* The registered section named `name`, or NULL. */
+const struct config_section_def *config_section_def_find(const char *name);
+
+/* The registered sections: *defs (borrowed) and the count. */
+size_t config_sections(const struct config_section_def *const **defs);
 
 /* A list of "file:line: message" strings; owns them. */
 struct config_errors {

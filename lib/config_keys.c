@@ -1,7 +1,7 @@
 /*
  * What cqod.conf may contain: the keys of [daemon], [http], [inbox] and
- * [outbound] with their defaults and ranges, the keys of each platform's
- * instance sections, and the checks that turn values into struct config
+ * [outbound] with their defaults and ranges, the instance sections the
+ * platforms registered, and the checks that turn values into struct config
  * fields; also the message helpers the other config_*.c files share.
  * Line-level parsing lives in config.c.
  */
@@ -12,10 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/crypto.h>
 
 #include "platform.h"
-#include "crypto.h"
 #include "netaddr.h"
 
 #define FIELD(f) offsetof(struct config, f)
@@ -64,49 +62,40 @@ const size_t config_n_keys = sizeof config_keys / sizeof config_keys[0];
 _Static_assert(sizeof config_keys / sizeof config_keys[0] <= CONFIG_KEYS_MAX,
                "raise CONFIG_KEYS_MAX");
 
-/* A platform is known when it has rows here; adding a platform or a key is
- * adding rows. */
-const struct config_platform_key config_platform_keys[] = {
-	/* platform   key                   required secret url */
-	{"generic", "secret", true, true, false},
+/* The instance sections, as the platforms' rows give them. */
+static const struct config_section_def *const *sections;
+static size_t n_sections;
 
-	{"wecom", "corp_id", true, false, false},
-	{"wecom", "agent_id", true, false, false},
-	{"wecom", "secret", true, true, false},
-	{"wecom", "token", true, true, false},
-	{"wecom", "aes_key", true, true, false},
-	{"wecom", "api_base", false, false, true},
+int config_sections_register(const struct config_section_def *const *defs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct config_section_def *d = defs[i];
 
-	{"dingtalk", "app_key", true, false, false},
-	{"dingtalk", "app_secret", true, true, false},
-	{"dingtalk", "robot_code", false, false, false},
-	{"dingtalk", "corp_id", false, false, false},
-	{"dingtalk", "api_base", false, false, true},
-	{"dingtalk", "oapi_base", false, false, true},
+		if (!d->name[0] || strchr(d->name, ':') || d->n_keys < 1 ||
+		    d->n_keys > CONFIG_SECTION_KEYS_MAX)
+			return -EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(defs[j]->name, d->name) == 0)
+				return -EINVAL;
+	}
+	sections = defs;
+	n_sections = n;
+	return 0;
+}
 
-	{"feishu", "app_id", true, false, false},
-	{"feishu", "app_secret", true, true, false},
-	{"feishu", "verification_token", true, true, false},
-	{"feishu", "encrypt_key", false, true, false},
-	{"feishu", "api_base", false, false, true},
-	{"feishu", "bot_open_id", false, false, false},
+const struct config_section_def *config_section_def_find(const char *name)
+{
+	for (size_t i = 0; i < n_sections; i++)
+		if (strcmp(sections[i]->name, name) == 0)
+			return sections[i];
+	return NULL;
+}
 
-	/* Group robots: send-only webhooks, no inbound messages. */
-	{"wecom_robot", "key", true, true, false},
-	{"wecom_robot", "api_base", false, false, true},
-
-	{"dingtalk_robot", "access_token", true, true, false},
-	{"dingtalk_robot", "secret", false, true, false},
-	{"dingtalk_robot", "api_base", false, false, true},
-
-	{"feishu_bot", "hook_id", true, true, false},
-	{"feishu_bot", "secret", false, true, false},
-	{"feishu_bot", "api_base", false, false, true},
-};
-const size_t config_n_platform_keys = sizeof config_platform_keys / sizeof config_platform_keys[0];
-_Static_assert(sizeof config_platform_keys / sizeof config_platform_keys[0] <=
-                       CONFIG_PLATFORM_KEYS_MAX,
-               "raise CONFIG_PLATFORM_KEYS_MAX");
+size_t config_sections(const struct config_section_def *const **defs)
+{
+	*defs = sections;
+	return n_sections;
+}
 
 static const char *const roles[] = {"admin", "clerk", "organizer", "cqo", "guest"};
 
@@ -349,27 +338,22 @@ int config_key_apply(struct config *cfg, const struct config_key *k, const char 
 	return set_string((char **)field, value);
 }
 
-int config_platform_value_check(const struct config_platform_key *k, const char *value,
-                                char **why)
+int config_platform_value_check(const struct config_key_def *k, const char *value, char **why)
 {
+	int rc;
+
 	*why = NULL;
 	if (!*value)
 		return config_fail(why, "must not be empty");
 	if (k->is_url && strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0)
 		return config_fail(why, "expected an http:// or https:// URL");
-	/* A key that cannot decrypt anything is better refused at load time than
-	 * at the first callback. */
-	if (strcmp(k->platform, "wecom") == 0 && strcmp(k->key, "aes_key") == 0) {
-		uint8_t key[CRYPTO_KEY43_LEN];
-		int rc = crypto_key43_decode(value, key);
-
-		OPENSSL_cleanse(key, sizeof key);
-		if (rc == -ENOMEM)
-			return rc;
-		if (rc < 0)
-			return config_fail(why, "expected an EncodingAESKey: 43 characters from "
-			                        "A-Z a-z 0-9");
-	}
+	if (!k->check)
+		return 0;
+	rc = k->check(value);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return config_fail(why, "%s", k->expects ? k->expects : "expected another value");
 	return 0;
 }
 
@@ -390,14 +374,6 @@ const struct config_key *config_key_find(const char *section, const char *key)
 	return NULL;
 }
 
-bool config_platform_known(const char *platform)
-{
-	for (size_t i = 0; i < config_n_platform_keys; i++)
-		if (strcmp(config_platform_keys[i].platform, platform) == 0)
-			return true;
-	return false;
-}
-
 void config_platform_names(char *buf, size_t len)
 {
 	size_t o = 0;
@@ -405,27 +381,22 @@ void config_platform_names(char *buf, size_t len)
 	if (!len)
 		return;
 	buf[0] = '\0';
-	for (size_t i = 0; i < config_n_platform_keys; i++) {
-		const char *p = config_platform_keys[i].platform;
-		int n;
+	for (size_t i = 0; i < n_sections; i++) {
+		int n = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", sections[i]->name);
 
-		/* Rows of one platform are adjacent. */
-		if (i > 0 && strcmp(config_platform_keys[i - 1].platform, p) == 0)
-			continue;
-		n = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", p);
 		if (n < 0 || (size_t)n >= len - o)
 			return;
 		o += (size_t)n;
 	}
 }
 
-int config_platform_key_find(const char *platform, const char *key, size_t key_len)
+int config_platform_key_find(const struct config_section_def *sec, const char *key,
+                             size_t key_len)
 {
-	for (size_t i = 0; i < config_n_platform_keys; i++) {
-		const struct config_platform_key *k = &config_platform_keys[i];
+	for (size_t i = 0; i < sec->n_keys; i++) {
+		const struct config_key_def *k = &sec->keys[i];
 
-		if (strcmp(k->platform, platform) == 0 && strlen(k->key) == key_len &&
-		    memcmp(k->key, key, key_len) == 0)
+		if (strlen(k->key) == key_len && memcmp(k->key, key, key_len) == 0)
 			return (int)i;
 	}
 	return -1;

@@ -2,7 +2,8 @@
  * Internal to the configuration loader; nothing else should include this (use
  * config.h). The loader is split by job:
  *   config.c         reads the file line by line (with inih) and reports errors
- *   config_keys.c    the tables of sections and keys, value checks, defaults
+ *   config_keys.c    the table of fixed sections and keys, the registered
+ *                    instance sections, value checks, defaults
  *   config_secret.c  secrets given as "<key>_file = PATH"
  *   config_data.c    building, freeing and searching struct config
  *   config_reload.c  whether a loaded file may replace the running one
@@ -39,36 +40,25 @@ struct config_key {
 	const char *def;              /* default, parsed like a value; NULL = none */
 };
 
-/* One key a platform instance section accepts. */
-struct config_platform_key {
-	const char *platform;
-	const char *key;
-	bool required;
-	bool is_secret;  /* may come from "<key>_file"; never shown in messages */
-	bool is_url;     /* must start with http:// or https:// */
-};
-
-/* Bounds for the per-load bookkeeping arrays in config.c; config_keys.c
- * asserts the tables fit. */
+/* Bound for the per-load bookkeeping arrays in config.c; config_keys.c
+ * asserts the table fits. */
 #define CONFIG_KEYS_MAX 32
-#define CONFIG_PLATFORM_KEYS_MAX 64
 
 /* Room for one escaped value in a message (longer ones are cut with "..."). */
 #define CONFIG_ESC_MAX 256
 
 extern const struct config_key config_keys[];
 extern const size_t config_n_keys;
-extern const struct config_platform_key config_platform_keys[];
-extern const size_t config_n_platform_keys;
 
 /* The table's spelling of a fixed section name ("daemon", ...), or NULL. */
 const char *config_section_find(const char *name);
 const struct config_key *config_key_find(const char *section, const char *key);
-bool config_platform_known(const char *platform);
-/* "generic, wecom, ..." into buf (truncated to fit). */
+/* The registered section names, "generic, wecom, ...", into buf (truncated
+ * to fit). */
 void config_platform_names(char *buf, size_t len);
-/* Index into config_platform_keys of the first key_len bytes of key, or -1. */
-int config_platform_key_find(const char *platform, const char *key, size_t key_len);
+/* Index into sec->keys of the first key_len bytes of key, or -1. */
+int config_platform_key_find(const struct config_section_def *sec, const char *key,
+                             size_t key_len);
 /* [A-Za-z0-9_-]{1,32}: it becomes part of the URL path /webhook/<platform>/<name>. */
 bool config_instance_name_valid(const char *name);
 
@@ -81,8 +71,7 @@ int config_key_apply(struct config *cfg, const struct config_key *k, const char 
 
 /* Checks an instance value; same contract as config_key_apply. For secret
  * keys *why never contains the value. */
-int config_platform_value_check(const struct config_platform_key *k, const char *value,
-                                char **why);
+int config_platform_value_check(const struct config_key_def *k, const char *value, char **why);
 
 /* Reads a secret file. A relative path is taken from `dir` (the config file's
  * directory) and, if not there, from $CREDENTIALS_DIRECTORY (systemd's

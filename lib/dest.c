@@ -1,6 +1,6 @@
 /*
- * Destinations: choosing where a reply goes, and the text form the outbox
- * stores ("platform|instance|kind|expires|target"). See platform.h.
+ * Destinations: the text form the outbox stores
+ * ("platform|instance|kind|expires|target"). See platform.h.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -8,19 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
 #include "platform.h"
-
-/* A sessionWebhook this close to its expiry is not used: the send may wait
- * in the outbox a little, and DingTalk's clock is not ours. */
-#define SESSION_MARGIN_S 60
 
 static const char *const kind_names[] = {"user", "chat", "robot", "session", "reply"};
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 
+/* The platforms' table says which names a destination may carry. */
+static bool (*platform_known)(const char *platform);
+
+void dest_platforms_register(bool (*known)(const char *platform))
+{
+	platform_known = known;
+}
+
 static bool platform_valid(const char *p)
 {
-	return strcmp(p, "wecom") == 0 || strcmp(p, "dingtalk") == 0 || strcmp(p, "feishu") == 0;
+	return platform_known && platform_known(p);
 }
 
 /* Config instance names: [A-Za-z0-9_-]{1,32}. */
@@ -109,10 +112,12 @@ int dest_parse(const char *s, struct dest *out)
 	return 0;
 }
 
-static int fill(struct dest *out, const struct chat_msg *msg, enum dest_kind kind,
-                const char *target)
+int dest_fill(struct dest *out, const struct chat_msg *msg, enum dest_kind kind,
+              const char *target)
 {
-	if (!target || !*target || strlen(target) >= sizeof out->target ||
+	memset(out, 0, sizeof *out);
+	if (!msg->platform || !msg->instance || !target || !*target ||
+	    strlen(msg->platform) >= sizeof out->platform || strlen(target) >= sizeof out->target ||
 	    strlen(msg->instance) >= sizeof out->instance)
 		return -EINVAL;
 	snprintf(out->platform, sizeof out->platform, "%s", msg->platform);
@@ -120,30 +125,4 @@ static int fill(struct dest *out, const struct chat_msg *msg, enum dest_kind kin
 	snprintf(out->target, sizeof out->target, "%s", target);
 	out->kind = kind;
 	return dest_valid(out) ? 0 : -EINVAL;
-}
-
-int dest_for_reply(const struct chat_msg *msg, struct dest *out)
-{
-	memset(out, 0, sizeof *out);
-	if (!msg->platform || !msg->instance)
-		return -EINVAL;
-	if (strcmp(msg->platform, "wecom") == 0)
-		return fill(out, msg, DEST_USER, msg->sender_id);
-	if (strcmp(msg->platform, "dingtalk") == 0) {
-		if (msg->reply_handle && *msg->reply_handle &&
-		    (msg->reply_handle_expires == 0 ||
-		     clock_now() + SESSION_MARGIN_S < msg->reply_handle_expires)) {
-			out->expires_at = msg->reply_handle_expires;
-			return fill(out, msg, DEST_SESSION, msg->reply_handle);
-		}
-		if (msg->kind == CHAT_PRIVATE)
-			return fill(out, msg, DEST_USER, msg->sender_id);
-		return fill(out, msg, DEST_CHAT, msg->chat_id);
-	}
-	if (strcmp(msg->platform, "feishu") == 0) {
-		if (msg->reply_handle && *msg->reply_handle)
-			return fill(out, msg, DEST_REPLY, msg->reply_handle);
-		return fill(out, msg, DEST_CHAT, msg->chat_id);
-	}
-	return -ENOTSUP;
 }

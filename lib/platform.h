@@ -23,6 +23,7 @@
 #ifndef CQOD_PLATFORM_H
 #define CQOD_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,7 +51,7 @@ enum dest_kind {
 };
 
 struct dest {
-	char platform[16];    /* "wecom", "dingtalk", "feishu" */
+	char platform[16];    /* a platform with a sender (messages/platforms.c) */
 	char instance[33];    /* config section name */
 	enum dest_kind kind;
 	char target[512];     /* user id, chat id, URL or message id; "" for DEST_ROBOT */
@@ -65,14 +66,17 @@ struct dest {
 int dest_format(const struct dest *d, char *buf, size_t len);
 int dest_parse(const char *s, struct dest *out);
 
-/* The destination that answers `msg` (its sender or chat, by the platform's
- * fastest path): WeCom: DEST_USER sender_id. DingTalk: DEST_SESSION
- * reply_handle while more than a minute is left before
- * reply_handle_expires, else DEST_USER sender_id (private) or DEST_CHAT
- * chat_id (group). Feishu: DEST_REPLY reply_handle (the message id) when set,
- * else DEST_CHAT chat_id. -ENOTSUP for platforms without an out-of-band
- * path (generic, console); -EINVAL when a needed field is missing or too long. */
-int dest_for_reply(const struct chat_msg *msg, struct dest *out);
+/* Which platform names a destination may carry: those the platforms' table
+ * (messages/platforms.c) gives a sender; registered once at start, `known`
+ * lives for the process. Until then every destination is invalid. */
+void dest_platforms_register(bool (*known)(const char *platform));
+
+/* *out as a destination of `kind` to `target` through msg's platform and
+ * instance (expires_at 0): 0, or -EINVAL when a field is missing, too long
+ * or the result is not a valid destination. The platforms' reply rules
+ * (dest_for_reply, messages/platforms.h) are built on it. */
+int dest_fill(struct dest *out, const struct chat_msg *msg, enum dest_kind kind,
+              const char *target);
 
 struct rendered {
 	char **bodies;   /* n JSON request bodies, each owned */

@@ -10,6 +10,10 @@
 #include "../lib/digits.h"
 #include "../lib/strbuf.h"
 
+/* The platform's name, here once: the codec row (platforms.c) and every
+ * decoded message carry it. */
+const char dingtalk_platform_name[] = "dingtalk";
+
 #define DINGTALK_HOST "https://oapi.dingtalk.com/"
 #define TS_DIGITS_MAX 15
 #define ID_MAX 256
@@ -369,7 +373,7 @@ int dingtalk_decode(const char *body, size_t len, const char *instance,
 		*why = "body is not a JSON object";
 		return -EINVAL;
 	}
-	m->platform = "dingtalk";
+	m->platform = dingtalk_platform_name;
 	m->instance = instance;
 	m->msg_id = member(root, "msgId", ID_MAX);
 	m->chat_id = member(root, "conversationId", ID_MAX);

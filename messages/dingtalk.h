@@ -17,6 +17,9 @@
 
 #include "../lib/chat.h"
 
+/* "dingtalk": DingTalk's name in chat_msg.platform, dests and the config. */
+extern const char dingtalk_platform_name[];
+
 /* Requests more than this far from our clock are refused (DingTalk's rule). */
 #define DINGTALK_MAX_SKEW_MS (3600LL * 1000)
 

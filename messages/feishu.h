@@ -22,6 +22,9 @@
 
 #include "../lib/chat.h"
 
+/* "feishu": Feishu's name in chat_msg.platform, dests and the config. */
+extern const char feishu_platform_name[];
+
 #define FEISHU_KEY_LEN 32
 
 /* key = SHA-256(encrypt_key). 0 or -EIO. */

@@ -22,6 +22,9 @@
 #include "../lib/chat.h"
 #include "../lib/reply.h"
 
+/* "generic": the generic adapter's name in chat_msg.platform, dests and the config. */
+extern const char generic_platform_name[];
+
 #define GENERIC_MAX_SKEW_S 300
 
 /* Checks a request's headers against body at unix time `now`: 0 when

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platforms.h"
+
 void rendered_free(struct rendered *r)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -430,20 +432,15 @@ void render_parts_free(struct render_parts *p)
 int render_message(const struct dest *d, const struct reply *r, const char *idem_key,
                    struct rendered *out)
 {
+	const struct platform_codec *p;
 	int rc;
 
 	out->bodies = NULL;
 	out->n = 0;
 	if (d->kind != DEST_ROBOT && !d->target[0])
 		return -EINVAL;
-	if (strcmp(d->platform, "wecom") == 0)
-		rc = render_wecom(d, r, out);
-	else if (strcmp(d->platform, "dingtalk") == 0)
-		rc = render_dingtalk(d, r, out);
-	else if (strcmp(d->platform, "feishu") == 0)
-		rc = render_feishu(d, r, idem_key, out);
-	else
-		rc = -EINVAL;
+	p = platform_find(d->platform);
+	rc = p && p->render ? p->render(d, r, idem_key, out) : -EINVAL;
 	if (rc < 0)
 		rendered_free(out);
 	return rc;

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "../lib/clock.h"
 #include "text.h"
 
 #define DINGTALK_CONTENT_MAX 20000
@@ -83,7 +84,31 @@ static void dingtalk_escape(struct strbuf *sb, const char *s, size_t n,
 	render_fullwidth(sb, s, n, markup == MARKUP_MARKDOWN ? RENDER_MARKDOWN_CHARS : "");
 }
 
-int render_dingtalk(const struct dest *d, const struct reply *r, struct rendered *out)
+/* A sessionWebhook this close to its expiry is not used: the send may wait
+ * in the outbox a little, and DingTalk's clock is not ours. */
+#define SESSION_MARGIN_S 60
+
+/* The sessionWebhook while it lasts, then the OpenAPI: the sender
+ * privately, or the group. */
+int dingtalk_reply_dest(const struct chat_msg *msg, struct dest *out)
+{
+	int rc;
+
+	if (msg->reply_handle && *msg->reply_handle &&
+	    (msg->reply_handle_expires == 0 ||
+	     clock_now() + SESSION_MARGIN_S < msg->reply_handle_expires)) {
+		rc = dest_fill(out, msg, DEST_SESSION, msg->reply_handle);
+		if (rc == 0)
+			out->expires_at = msg->reply_handle_expires;
+		return rc;
+	}
+	if (msg->kind == CHAT_PRIVATE)
+		return dest_fill(out, msg, DEST_USER, msg->sender_id);
+	return dest_fill(out, msg, DEST_CHAT, msg->chat_id);
+}
+
+int render_dingtalk(const struct dest *d, const struct reply *r, const char *idem_key,
+                    struct rendered *out)
 {
 	bool md = render_structured(r);
 	struct render_limit lim = {.budget = DINGTALK_CONTENT_MAX, .level = 0, .sep = md ? 2 : 1};
@@ -91,6 +116,7 @@ int render_dingtalk(const struct dest *d, const struct reply *r, struct rendered
 	struct render_doc doc;
 	int rc;
 
+	(void)idem_key;   /* DingTalk's bodies have no idempotency field */
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT &&
 	    d->kind != DEST_SESSION)
 		return -EINVAL;

@@ -174,6 +174,14 @@ static void feishu_escape(struct strbuf *sb, const char *s, size_t n, enum rende
 	render_fullwidth(sb, s, n, markup == MARKUP_MARKDOWN ? RENDER_MARKDOWN_CHARS : "<>[]*~&");
 }
 
+/* The reply API on the message, else the chat. */
+int feishu_reply_dest(const struct chat_msg *msg, struct dest *out)
+{
+	if (msg->reply_handle && *msg->reply_handle)
+		return dest_fill(out, msg, DEST_REPLY, msg->reply_handle);
+	return dest_fill(out, msg, DEST_CHAT, msg->chat_id);
+}
+
 int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
                   struct rendered *out)
 {

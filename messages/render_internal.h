@@ -112,11 +112,20 @@ void render_json_part(struct strbuf *sb, const struct render_parts *p, size_t i,
 /* Takes ownership of body (NULL means an append failed: -ENOMEM). */
 int render_push(struct rendered *out, char *body);
 
-/* The per-platform renderers: d->platform already matched; 0, -EINVAL or
- * -ENOMEM; on failure `out` may hold some bodies (the caller frees). */
-int render_wecom(const struct dest *d, const struct reply *r, struct rendered *out);
-int render_dingtalk(const struct dest *d, const struct reply *r, struct rendered *out);
+/* The per-platform renderers, the rows' `render` (platforms.h): d->platform
+ * already matched; 0, -EINVAL or -ENOMEM; on failure `out` may hold some
+ * bodies (the caller frees). */
+int render_wecom(const struct dest *d, const struct reply *r, const char *idem_key,
+                 struct rendered *out);
+int render_dingtalk(const struct dest *d, const struct reply *r, const char *idem_key,
+                    struct rendered *out);
 int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
                   struct rendered *out);
+
+/* The rows' `reply_dest` (platforms.h, dest_for_reply): *out is zeroed
+ * first. */
+int wecom_reply_dest(const struct chat_msg *msg, struct dest *out);
+int dingtalk_reply_dest(const struct chat_msg *msg, struct dest *out);
+int feishu_reply_dest(const struct chat_msg *msg, struct dest *out);
 
 #endif

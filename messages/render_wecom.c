@@ -25,7 +25,14 @@ static void wecom_escape(struct strbuf *sb, const char *s, size_t n, enum render
 	render_fullwidth(sb, s, n, markup == MARKUP_MARKDOWN ? RENDER_MARKDOWN_CHARS : "<>&");
 }
 
-int render_wecom(const struct dest *d, const struct reply *r, struct rendered *out)
+/* WeCom answers the sender, by the app. */
+int wecom_reply_dest(const struct chat_msg *msg, struct dest *out)
+{
+	return dest_fill(out, msg, DEST_USER, msg->sender_id);
+}
+
+int render_wecom(const struct dest *d, const struct reply *r, const char *idem_key,
+                 struct rendered *out)
 {
 	struct render_limit lim = {.level = 0, .sep = 1};
 	struct render_parts parts;
@@ -34,6 +41,7 @@ int render_wecom(const struct dest *d, const struct reply *r, struct rendered *o
 	const char *type = md ? "markdown" : "text";
 	int rc;
 
+	(void)idem_key;   /* WeCom's bodies have no idempotency field */
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT)
 		return -EINVAL;
 	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, wecom_escape, &doc);

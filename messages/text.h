@@ -643,6 +643,7 @@
 #define TXT_CTL_OPEN_DB          "无法打开数据库 %s：%s"
 #define TXT_CTL_CONFIG           "配置文件有错误：%s"
 #define TXT_CTL_FAKE_NOW         "环境变量 CQOD_FAKE_NOW 不是有效的时间"
+#define TXT_CTL_PLATFORMS        "程序内置的平台表有误，请联系开发人员"
 #define TXT_CTL_STORE            "数据库操作失败：%s"
 #define TXT_CTL_STORE_EIO        "数据库操作失败：数据库可能正被长时间占用或已损坏（加 -v 查看详情）"
 #define TXT_CTL_FILE             "%s：%s"

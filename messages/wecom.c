@@ -10,6 +10,10 @@
 
 #include "../lib/strbuf.h"
 
+/* The platform's name, here once: the codec row (platforms.c) and every
+ * decoded message carry it. */
+const char wecom_platform_name[] = "wecom";
+
 /* Bounds on what one field may hold: WeCom's own limits are far lower
  * (2048 bytes of text, 64-byte user ids). */
 #define FIELD_MAX 65536
@@ -220,7 +224,7 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 	if (!out->dedupe_id)
 		return -ENOMEM;
 	struct chat_msg *m = &out->msg;
-	m->platform = "wecom";
+	m->platform = wecom_platform_name;
 	m->instance = instance;
 	m->chat_id = out->from_user;
 	m->kind = CHAT_PRIVATE;

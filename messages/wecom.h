@@ -13,6 +13,9 @@
 
 #include "../lib/chat.h"
 
+/* "wecom": WeCom's name in chat_msg.platform, dests and the config. */
+extern const char wecom_platform_name[];
+
 /* The text of <Encrypt> in the POSTed envelope into *encrypt (caller frees).
  * ToUserName and AgentID of the envelope are not signed and are ignored.
  * Returns 0, -EINVAL (malformed XML, no or empty <Encrypt>) or -ENOMEM. */

@@ -22,6 +22,15 @@ int wecom_crypto_key(const char *encoding_aes_key, uint8_t key[WECOM_KEY_LEN])
 	return crypto_key43_decode(encoding_aes_key, key);
 }
 
+int wecom_crypto_key_check(const char *encoding_aes_key)
+{
+	uint8_t key[WECOM_KEY_LEN];
+	int rc = wecom_crypto_key(encoding_aes_key, key);
+
+	OPENSSL_cleanse(key, sizeof key);
+	return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);

@@ -26,6 +26,11 @@
  * key. Returns 0 or -EINVAL. */
 int wecom_crypto_key(const char *encoding_aes_key, uint8_t key[WECOM_KEY_LEN]);
 
+/* The aes_key check of WeCom's config row: whether wecom_crypto_key takes
+ * the value. A key that cannot decrypt anything is better refused at load
+ * time than at the first callback. Returns 0 or -EINVAL. */
+int wecom_crypto_key_check(const char *encoding_aes_key);
+
 /* The msg_signature of the four strings into out (40 hex digits + NUL).
  * Returns 0, -ENOMEM or -EIO. */
 int wecom_crypto_sign(const char *token, const char *timestamp, const char *nonce,

@@ -307,6 +307,28 @@ def test_check_config():
         assert all(l.startswith(bad + ":") for l in lines), lines
 
 
+def test_check_config_platform_sections():
+    """cqod -n checks instance sections by the platforms' rows: the WeCom
+    aes_key row's own check, the known sections in the rows' order, and
+    keys no row has."""
+    with Daemon() as d:
+        cqod = os.path.join(d.dir, "cqod")
+        bad = os.path.join(d.dir, "bad.conf")
+        with open(bad, "w") as f:
+            f.write("[daemon]\n[wecom:w]\ncorp_id = ww1\nagent_id = 1\nsecret = s\n"
+                    "token = t\naes_key = S3CRET-aes-jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj\n"
+                    "[wecom_robot:r]\nkey = k\nagent_id = 1\n[slack:x]\n")
+        r = subprocess.run([cqod, "-n", "-c", bad], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 1
+        lines = r.stderr.strip().splitlines()
+        assert bad + ":7: aes_key: expected an EncodingAESKey: 43 characters from " \
+            "A-Z a-z 0-9" in lines, lines
+        assert bad + ":10: unknown key \"agent_id\" in [wecom_robot:r]" in lines, lines
+        assert bad + ":11: unknown platform \"slack\" in [slack:x] (known: generic, wecom, " \
+            "dingtalk, feishu, wecom_robot, dingtalk_robot, feishu_bot)" in lines, lines
+        assert "S3CRET" not in r.stderr
+
+
 def run_console(d, text, extra_args=()):
     cmd = [os.path.join(d.dir, "cqod"), "--console", "-c", d.config] + list(extra_args)
     return subprocess.run(as_user_prefix() + cmd, input=text, capture_output=True,

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../lib/config.h"
+#include "../../messages/platforms.h"
 
 /* Tencent's sample EncodingAESKey: 43 characters from A-Z a-z 0-9. */
 #define AES_KEY "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
@@ -1400,5 +1401,8 @@ int main(void)
 		cmocka_unit_test(test_reload_refuses_no_instance_left),
 		cmocka_unit_test(test_reload_accepted),
 	};
+	/* The loader and the destinations learn the platforms from their rows. */
+	if (platforms_register() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

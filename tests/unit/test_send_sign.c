@@ -16,6 +16,7 @@
 
 #include "../../lib/clock.h"
 #include "../../lib/platform.h"
+#include "../../messages/platforms.h"
 #include "../../messages/sign.h"
 
 /* Runs python3 with the HMAC computed from hex-encoded key and message
@@ -220,5 +221,7 @@ int main(void)
 		cmocka_unit_test(test_dest_round_trip),
 		cmocka_unit_test(test_dest_for_reply),
 	};
-	return clock_init() < 0 ? 1 : cmocka_run_group_tests(tests, NULL, NULL);
+	if (clock_init() < 0 || platforms_register() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@
 #include "../../daemon/outbox_policy.h"
 #include "../../lib/platform.h"
 #include "../../messages/sign.h"
+#include "../../messages/platforms.h"
 #include "fake_client.h"
 
 #define AES_KEY "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -1196,5 +1197,8 @@ int main(void)
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_close),
 	};
+	/* The loader and the destinations learn the platforms from their rows. */
+	if (platforms_register() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

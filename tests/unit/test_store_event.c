@@ -26,6 +26,7 @@
 #include "../../store/store_internal.h"
 #include "../../store/store_signup.h"
 #include "../../store/store_subscription.h"
+#include "../../messages/platforms.h"
 
 #define NOW 1790000000   /* 2026-09-21 22:13 China Standard Time */
 #define DAY 86400
@@ -548,5 +549,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tick, setup, teardown),
 	};
+	/* The loader and the destinations learn the platforms from their rows. */
+	if (platforms_register() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

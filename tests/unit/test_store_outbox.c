@@ -16,6 +16,7 @@
 #include "../../store/store.h"
 #include "../../store/store_internal.h"
 #include "../../store/store_outbox.h"
+#include "../../messages/platforms.h"
 
 struct fixture {
 	char dir[64];
@@ -480,5 +481,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drop_keeps_ledger, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_version, setup, teardown),
 	};
+	/* The loader and the destinations learn the platforms from their rows. */
+	if (platforms_register() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

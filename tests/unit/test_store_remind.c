@@ -31,6 +31,7 @@
 #include "../../store/store_remind_ack.h"
 #include "../../store/store_sanction.h"
 #include "../../store/store_workdays.h"
+#include "../../messages/platforms.h"
 
 #define SEND_AT (9 * 3600 + 30 * 60)   /* the sweeps run at 09:30 */
 
@@ -786,5 +787,8 @@ int main(void)
 		T(test_unacked_list),
 	};
 #undef T
+	/* The loader and the destinations learn the platforms from their rows. */
+	if (platforms_register() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

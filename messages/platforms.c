@@ -1,0 +1,211 @@
+/* The platforms' codec rows; see platforms.h. */
+#include "platforms.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "dingtalk.h"
+#include "feishu.h"
+#include "generic.h"
+#include "render_internal.h"
+#include "text.h"
+#include "wecom.h"
+#include "wecom_crypto.h"
+
+#define N(a) (sizeof a / sizeof a[0])
+
+/* Instance keys: key, required, secret, URL (then the extra check). */
+static const struct config_key_def generic_keys[] = {
+	{"secret", true, true, false, NULL, NULL},
+};
+
+static const struct config_key_def wecom_keys[] = {
+	{"corp_id", true, false, false, NULL, NULL},
+	{"agent_id", true, false, false, NULL, NULL},
+	{"secret", true, true, false, NULL, NULL},
+	{"token", true, true, false, NULL, NULL},
+	{"aes_key", true, true, false, wecom_crypto_key_check,
+	 "expected an EncodingAESKey: 43 characters from A-Z a-z 0-9"},
+	{"api_base", false, false, true, NULL, NULL},
+};
+
+static const struct config_key_def dingtalk_keys[] = {
+	{"app_key", true, false, false, NULL, NULL},
+	{"app_secret", true, true, false, NULL, NULL},
+	{"robot_code", false, false, false, NULL, NULL},
+	{"corp_id", false, false, false, NULL, NULL},
+	{"api_base", false, false, true, NULL, NULL},
+	{"oapi_base", false, false, true, NULL, NULL},
+};
+
+static const struct config_key_def feishu_keys[] = {
+	{"app_id", true, false, false, NULL, NULL},
+	{"app_secret", true, true, false, NULL, NULL},
+	{"verification_token", true, true, false, NULL, NULL},
+	{"encrypt_key", false, true, false, NULL, NULL},
+	{"api_base", false, false, true, NULL, NULL},
+	{"bot_open_id", false, false, false, NULL, NULL},
+};
+
+/* Group robots: send-only webhooks, no inbound messages. */
+static const struct config_key_def wecom_robot_keys[] = {
+	{"key", true, true, false, NULL, NULL},
+	{"api_base", false, false, true, NULL, NULL},
+};
+
+static const struct config_key_def dingtalk_robot_keys[] = {
+	{"access_token", true, true, false, NULL, NULL},
+	{"secret", false, true, false, NULL, NULL},
+	{"api_base", false, false, true, NULL, NULL},
+};
+
+static const struct config_key_def feishu_bot_keys[] = {
+	{"hook_id", true, true, false, NULL, NULL},
+	{"secret", false, true, false, NULL, NULL},
+	{"api_base", false, false, true, NULL, NULL},
+};
+
+static const struct config_section_def generic_section = {generic_platform_name, generic_keys,
+                                                          N(generic_keys)};
+static const struct config_section_def wecom_section = {wecom_platform_name, wecom_keys,
+                                                        N(wecom_keys)};
+static const struct config_section_def dingtalk_section = {dingtalk_platform_name, dingtalk_keys,
+                                                           N(dingtalk_keys)};
+static const struct config_section_def feishu_section = {feishu_platform_name, feishu_keys,
+                                                         N(feishu_keys)};
+static const struct config_section_def wecom_robot_section = {"wecom_robot", wecom_robot_keys,
+                                                              N(wecom_robot_keys)};
+static const struct config_section_def dingtalk_robot_section = {
+	"dingtalk_robot", dingtalk_robot_keys, N(dingtalk_robot_keys)};
+static const struct config_section_def feishu_bot_section = {"feishu_bot", feishu_bot_keys,
+                                                             N(feishu_bot_keys)};
+
+/*
+ * The codec rows. To add a platform: write its codec file here in
+ * messages/ (decode and verify what its webhook receives; render and
+ * reply_dest when the daemon can message it), add its row below and to
+ * platform_codecs, then its transport file and row in daemon/transports.c.
+ * That is all: nothing else compares platform names.
+ */
+const struct platform_codec platform_generic = {
+	.name = generic_platform_name,
+	.section = &generic_section,
+	.tenant = TENANT_FROM_INSTANCE,
+};
+
+const struct platform_codec platform_wecom = {
+	.name = wecom_platform_name,
+	.section = &wecom_section,
+	.robot_section = &wecom_robot_section,
+	.group_word = TXT_AL_WECOM_GROUP,
+	.robot_word = TXT_AL_WECOM_ROBOT,
+	.tenant = TENANT_FROM_KEY,
+	.tenant_key = "corp_id",
+	.reply_dest = wecom_reply_dest,
+	.render = render_wecom,
+};
+
+const struct platform_codec platform_dingtalk = {
+	.name = dingtalk_platform_name,
+	.section = &dingtalk_section,
+	.robot_section = &dingtalk_robot_section,
+	.group_word = TXT_AL_DINGTALK_GROUP,
+	.robot_word = TXT_AL_DINGTALK_ROBOT,
+	.tenant = TENANT_FROM_KEY,
+	.tenant_key = "corp_id",
+	.reply_dest = dingtalk_reply_dest,
+	.render = render_dingtalk,
+};
+
+const struct platform_codec platform_feishu = {
+	.name = feishu_platform_name,
+	.section = &feishu_section,
+	.robot_section = &feishu_bot_section,
+	.group_word = TXT_AL_FEISHU_GROUP,
+	.robot_word = TXT_AL_FEISHU_ROBOT,
+	.tenant = TENANT_FROM_MESSAGE,
+	.reply_dest = feishu_reply_dest,
+	.render = render_feishu,
+};
+
+/* The local operator's console (cqod --console): no instances, one
+ * conversation, its own tenant; it answers on the terminal. */
+const struct platform_codec platform_console = {
+	.name = "console",
+	.tenant = TENANT_FIXED,
+	.fixed_tenant = "console",
+};
+
+const struct platform_codec *const platform_codecs[] = {
+	&platform_generic, &platform_wecom, &platform_dingtalk, &platform_feishu, &platform_console,
+};
+const size_t platform_n_codecs = N(platform_codecs);
+
+/* Every instance section, then every robot section (cqod.conf's order). */
+static const struct config_section_def *sections[2 * N(platform_codecs)];
+
+const struct platform_codec *platform_find(const char *name)
+{
+	for (size_t i = 0; name && i < platform_n_codecs; i++)
+		if (strcmp(platform_codecs[i]->name, name) == 0)
+			return platform_codecs[i];
+	return NULL;
+}
+
+const struct platform_codec *platform_find_section(const char *section, bool *robot)
+{
+	for (size_t i = 0; section && i < platform_n_codecs; i++) {
+		const struct platform_codec *p = platform_codecs[i];
+
+		for (int r = 0; r < 2; r++) {
+			const struct config_section_def *s = r ? p->robot_section : p->section;
+
+			if (s && strcmp(s->name, section) == 0) {
+				if (robot)
+					*robot = r;
+				return p;
+			}
+		}
+	}
+	return NULL;
+}
+
+bool platform_has_dest(const char *name)
+{
+	const struct platform_codec *p = platform_find(name);
+
+	return p && p->reply_dest && p->render;
+}
+
+int platforms_register(void)
+{
+	size_t n = 0;
+	int rc;
+
+	for (int r = 0; r < 2; r++)
+		for (size_t i = 0; i < platform_n_codecs; i++) {
+			const struct platform_codec *p = platform_codecs[i];
+			const struct config_section_def *s = r ? p->robot_section : p->section;
+
+			if (s)
+				sections[n++] = s;
+		}
+	rc = config_sections_register(sections, n);
+	if (rc < 0)
+		return rc;
+	dest_platforms_register(platform_has_dest);
+	return 0;
+}
+
+int dest_for_reply(const struct chat_msg *msg, struct dest *out)
+{
+	const struct platform_codec *p;
+
+	memset(out, 0, sizeof *out);
+	if (!msg->platform || !msg->instance)
+		return -EINVAL;
+	p = platform_find(msg->platform);
+	if (!p || !p->reply_dest)
+		return -ENOTSUP;
+	return p->reply_dest(msg, out);
+}
