@@ -118,8 +118,6 @@ static int mine_run(struct cmd_ctx *ctx)
 	int64_t id;
 	int rc;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	rc = ctx->who->person_id ? store_mine_record(ctx->store, ctx->who->person_id, &id)
 	                         : -ENOENT;
 	if (rc == 0)

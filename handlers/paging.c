@@ -109,8 +109,6 @@ void handler_paging_reset(void)
 
 static int next_page_run(struct cmd_ctx *ctx)
 {
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	char *key = cursor_key(ctx->msg);
 	struct cursor *c = key ? cursor_find(key) : NULL;
 	free(key);

@@ -51,8 +51,6 @@ static int roles_run(struct cmd_ctx *ctx)
 	size_t offset, limit, n, total;
 	bool admin = ctx->who->role == ROLE_ADMIN;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	handler_page_window(ctx, &offset, &limit);
 	if (limit > PAGE_SIZE)
 		limit = PAGE_SIZE;

@@ -240,8 +240,6 @@ static int target_run(struct cmd_ctx *ctx)
 	double rate, old = 0;
 	bool had_old = false;
 
-	if (ctx->args->argc != 5)
-		return HANDLER_USAGE;
 	const char *region = ctx->args->argv[1], *category = ctx->args->argv[2];
 	if (validate_region_code(region, why, sizeof why) < 0 ||
 	    validate_int(ctx->args->argv[3], 2000, 2200, &year, TXT_TARGET_YEAR_FIELD, why,
@@ -285,6 +283,7 @@ const struct handler_entry handler_stats = {
 	.usage = TXT_STATS_USAGE,
 	.help = TXT_STATS_HELP,
 	.run = stats_run,
+	.max_args = 3,
 };
 
 const struct handler_entry handler_target = {
@@ -294,5 +293,7 @@ const struct handler_entry handler_target = {
 	.usage = TXT_TARGET_USAGE,
 	.help = TXT_TARGET_HELP,
 	.run = target_run,
+	.min_args = 4,
+	.max_args = 4,
 	.writes = true,
 };

@@ -925,20 +925,24 @@
 #define TXT_AL_NAME              "联盟"
 #define TXT_AL_USAGE             "联盟 列表|新建|成员|群|私信|年度 [参数]"
 #define TXT_AL_HELP              "首席质量官联盟：新建、成员、订阅的群、私信通知、年度活动"
-#define TXT_AL_SUBS \
-	"联盟 列表\n" \
-	"联盟 新建 <名称> [地区代码]（管理员）\n" \
-	"联盟 成员 [联盟]｜联盟 成员 加入|移出 <记录号> [联盟]（组织者、管理员）\n" \
-	"联盟 群 [联盟]（组织者、管理员）\n" \
-	"联盟 私信 开启|关闭 [联盟]（首席质量官：是否私聊接收联盟通知）\n" \
-	"联盟 年度 <联盟> [质量月|首席质量官日 <月-日> <正文>｜<类型> 删除]（管理员）"
+#define TXT_AL_LIST_USAGE        "联盟 列表"
+#define TXT_AL_LIST_HELP         "您可查看的联盟"
+#define TXT_AL_CREATE_USAGE      "联盟 新建 <名称> [地区代码]"
+#define TXT_AL_CREATE_HELP       "新建联盟"
+#define TXT_AL_MEMBERS_USAGE     "联盟 成员 [联盟]｜联盟 成员 加入|移出 <记录号> [联盟]"
+#define TXT_AL_MEMBERS_HELP      "查看联盟成员，或加入、移出成员"
+#define TXT_AL_GROUPS_USAGE      "联盟 群 [联盟]"
+#define TXT_AL_GROUPS_HELP       "联盟通知发往的群"
+#define TXT_AL_PRIVATE_USAGE     "联盟 私信 开启|关闭 [联盟]"
+#define TXT_AL_PRIVATE_HELP      "是否私聊接收联盟通知"
+#define TXT_AL_YEARLY_USAGE      "联盟 年度 <联盟> [质量月|首席质量官日 <月-日> <正文>｜<类型> 删除]"
+#define TXT_AL_YEARLY_HELP       "联盟的年度活动通知"
 #define TXT_AL_SUB_LIST          "列表"
 #define TXT_AL_SUB_CREATE        "新建"
 #define TXT_AL_SUB_MEMBERS       "成员"
 #define TXT_AL_SUB_GROUPS        "群"
 #define TXT_AL_SUB_PRIVATE       "私信"
 #define TXT_AL_SUB_YEARLY        "年度"
-#define TXT_AL_SUB_DENIED        "您没有权限使用“联盟 %s”。"
 #define TXT_AL_WORD_JOIN         "加入"
 #define TXT_AL_WORD_LEAVE        "移出"
 #define TXT_AL_WORD_ON           "开启"
@@ -1092,20 +1096,24 @@
 #define TXT_EV_NAME              "活动"
 #define TXT_EV_USAGE             "活动 列表|查看|发布|修改|取消|报告 [编号]"
 #define TXT_EV_HELP              "联盟活动：查看、发布、修改、取消，查看发送报告"
-#define TXT_EV_SUBS \
-	"活动 列表\n" \
-	"活动 查看 <编号>\n" \
-	"活动 发布（换行后逐行填写“字段：值”）（组织者、管理员）\n" \
-	"活动 修改 <编号>（换行后填写要修改的字段）（组织者、管理员）\n" \
-	"活动 取消 <编号>（组织者、管理员）\n" \
-	"活动 报告 <编号>（组织者、管理员：通知的送达情况）"
+#define TXT_EV_LIST_USAGE        "活动 列表"
+#define TXT_EV_LIST_HELP         "您可查看的近期活动"
+#define TXT_EV_VIEW_USAGE        "活动 查看 <编号>"
+#define TXT_EV_VIEW_HELP         "活动详情和您的报名情况"
+#define TXT_EV_PUBLISH_USAGE     "活动 发布（换行后逐行填写“字段：值”）"
+#define TXT_EV_PUBLISH_HELP      "发布活动"
+#define TXT_EV_CHANGE_USAGE      "活动 修改 <编号>（换行后填写要修改的字段）"
+#define TXT_EV_CHANGE_HELP       "修改活动"
+#define TXT_EV_CANCEL_USAGE      "活动 取消 <编号>"
+#define TXT_EV_CANCEL_HELP       "取消活动"
+#define TXT_EV_REPORT_USAGE      "活动 报告 <编号>"
+#define TXT_EV_REPORT_HELP       "活动通知的送达情况"
 #define TXT_EV_SUB_LIST          "列表"
 #define TXT_EV_SUB_VIEW          "查看"
 #define TXT_EV_SUB_PUBLISH       "发布"
 #define TXT_EV_SUB_CHANGE        "修改"
 #define TXT_EV_SUB_CANCEL        "取消"
 #define TXT_EV_SUB_REPORT        "报告"
-#define TXT_EV_SUB_DENIED        "您没有权限使用“活动 %s”。"
 #define TXT_EV_LIST_TITLE        "近期活动 %zu 个"
 #define TXT_EV_LIST_LINE         "%lld.【%s】%s　%s　%s　报名 %s%s"   /* id, kind, title, start, alliance, counts, mine */
 #define TXT_EV_LIST_NONE         "近期没有您可查看的活动。"
