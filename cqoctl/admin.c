@@ -22,6 +22,7 @@
 #include "../store/store_identity.h"
 #include "../handlers/tenant.h"
 #include "../handlers/handler.h"
+#include "../handlers/role_text.h"
 #include "../handlers/validate.h"
 #include "../messages/text.h"
 #include "../lib/textclean.h"
@@ -266,29 +267,6 @@ int ctl_cmd_revoke(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-static void describe(const struct store_identity_row *row, enum role r, char *buf, size_t len)
-{
-	switch (r) {
-	case ROLE_CLERK:
-		snprintf(buf, len, TXT_ROLE_DETAIL_REGION,
-		         row->scope_name[0] ? row->scope_name : TXT_UNKNOWN_VALUE, row->id.scope);
-		break;
-	case ROLE_ORGANIZER:
-		snprintf(buf, len, TXT_ROLE_DETAIL_ALLIANCE,
-		         row->alliance_name[0] ? row->alliance_name : TXT_UNKNOWN_VALUE,
-		         (long long)row->id.alliance_id);
-		break;
-	case ROLE_CQO:
-		snprintf(buf, len, TXT_ROLE_DETAIL_PERSON,
-		         row->person_name[0] ? row->person_name : TXT_UNKNOWN_VALUE,
-		         (long long)row->appointment_id);
-		break;
-	default:
-		snprintf(buf, len, "%s", TXT_ROLE_DETAIL_ALL);
-		break;
-	}
-}
-
 int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -335,7 +313,7 @@ int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 			enum role ri = ROLE_GUEST;
 
 			role_parse(rows[i].id.role, &ri);
-			describe(&rows[i], ri, detail, sizeof detail);
+			role_detail(&rows[i], ri, detail, sizeof detail);
 			role_tenant_note(&rows[i], tenant, sizeof tenant);
 			/* Names came from chat messages: no line breaks, and no escape
 			 * sequences for the administrator's terminal. */

@@ -127,12 +127,8 @@ void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out);
  * 下一页) are not re-run. */
 int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t page_offset);
 
-struct store_identity_row;
-/* An identity row's tenant for 角色 and cqoctl roles, or that it is still
- * pending and where it will be set (into buf). */
-void role_tenant_note(const struct store_identity_row *row, char *buf, size_t len);
-
-/* Display name of a role (管理员, 办事员, ...). */
+/* Role names (handlers/role_text.c). Display name of a role (管理员,
+ * 办事员, ...). */
 const char *role_display(enum role r);
 
 /* Name of a role as stored and shown ("admin", "clerk", ...). */

@@ -10,40 +10,7 @@
 #include "../lib/textclean.h"
 #include "handler.h"
 #include "paging.h"
-
-void role_tenant_note(const struct store_identity_row *row, char *buf, size_t len)
-{
-	if (row->id.tenant[0])
-		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
-	else if (row->id.instance[0])
-		snprintf(buf, len, TXT_ROLES_PENDING, row->id.instance);
-	else
-		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
-}
-
-/* What the role's scope is, for the list line. */
-static void describe(const struct store_identity_row *row, enum role r, char *buf, size_t len)
-{
-	switch (r) {
-	case ROLE_CLERK:
-		snprintf(buf, len, TXT_ROLE_DETAIL_REGION,
-		         row->scope_name[0] ? row->scope_name : TXT_UNKNOWN_VALUE, row->id.scope);
-		break;
-	case ROLE_ORGANIZER:
-		snprintf(buf, len, TXT_ROLE_DETAIL_ALLIANCE,
-		         row->alliance_name[0] ? row->alliance_name : TXT_UNKNOWN_VALUE,
-		         (long long)row->id.alliance_id);
-		break;
-	case ROLE_CQO:
-		snprintf(buf, len, TXT_ROLE_DETAIL_PERSON,
-		         row->person_name[0] ? row->person_name : TXT_UNKNOWN_VALUE,
-		         (long long)row->appointment_id);
-		break;
-	default:
-		snprintf(buf, len, "%s", TXT_ROLE_DETAIL_ALL);
-		break;
-	}
-}
+#include "role_text.h"
 
 static int roles_run(struct cmd_ctx *ctx)
 {
@@ -68,7 +35,7 @@ static int roles_run(struct cmd_ctx *ctx)
 		enum role r = ROLE_GUEST;
 
 		role_parse(rows[i].id.role, &r);
-		describe(&rows[i], r, detail, sizeof detail);
+		role_detail(&rows[i], r, detail, sizeof detail);
 		role_tenant_note(&rows[i], tenant, sizeof tenant);
 		/* One row per identity: names stored before they were cleaned on
 		 * arrival, and ids from the generic adapter, may hold line breaks. */
