@@ -24,6 +24,8 @@
 #include "../handlers/handler.h"
 #include "../handlers/role_text.h"
 #include "../handlers/validate.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/identity.h"
 #include "../messages/text.h"
 #include "../lib/textclean.h"
 #include "ctl.h"

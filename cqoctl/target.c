@@ -14,7 +14,9 @@
 #include "../store/store_stats.h"
 #include "../store/store_target.h"
 #include "../handlers/validate.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/lists.h"
+#include "../handlers/text/registry.h"
 #include "ctl.h"
 
 #define CMD "target"

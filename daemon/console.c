@@ -11,7 +11,7 @@
 #include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/reply.h"
-#include "../messages/text.h"
+#include "../handlers/text/common.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
 #define PROMPT "cqod> "

@@ -30,7 +30,7 @@
 #include "console.h"
 #include "../messages/dingtalk.h"
 #include "../lib/platform.h"
-#include "../messages/text.h"
+#include "../handlers/text/common.h"
 #include "alliance_tick.h"
 #include "app.h"
 #include "../lib/clock.h"

@@ -15,7 +15,7 @@
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
 #include "../store/store_campaign.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_cmd.h"
 #include "alliance_ref.h"
 #include "argtext.h"

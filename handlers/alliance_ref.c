@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "argtext.h"
 
 char *alliance_ref_text(const struct args *a, int from)

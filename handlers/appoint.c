@@ -18,7 +18,7 @@
 #include "../store/store_appoint.h"
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
-#include "../messages/text.h"
+#include "text/registry.h"
 #include "appoint_form.h"
 #include "bindcode.h"
 #include "eligibility.h"

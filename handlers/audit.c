@@ -9,7 +9,8 @@
 
 #include "../store/store.h"
 #include "../store/store_audit.h"
-#include "../messages/text.h"
+#include "text/records.h"
+#include "text/registry.h"
 #include "audit_diff.h"
 #include "handler.h"
 #include "paging.h"

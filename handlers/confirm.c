@@ -8,7 +8,7 @@
 
 #include "../store/store_confirm.h"
 #include "../lib/crypto.h"
-#include "../messages/text.h"
+#include "text/common.h"
 
 #define CODE_TRIES 5
 

@@ -10,6 +10,7 @@
 #include "../lib/metrics.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
+#include "text/common.h"
 #include "../messages/text.h"
 #include "../lib/textclean.h"
 #include "table.h"

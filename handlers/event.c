@@ -14,7 +14,7 @@
 #include "../store/store_broadcast.h"
 #include "../store/store_event.h"
 #include "../store/store_signup.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_msg.h"
 #include "event_cmd.h"
 #include "event_ref.h"

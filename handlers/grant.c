@@ -18,7 +18,7 @@
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
 #include "../store/store_identity.h"
-#include "../messages/text.h"
+#include "text/identity.h"
 #include "handler.h"
 #include "record_ref.h"
 #include "validate.h"

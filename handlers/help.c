@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "../lib/strbuf.h"
+#include "text/common.h"
 #include "../messages/text.h"
 
 #define HELP_MAX_SUGGEST 3

@@ -9,7 +9,7 @@
 #include "../lib/clock.h"
 #include "../store/store_audit.h"
 #include "../store/store_honour.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
 #include "record_ref.h"

@@ -9,7 +9,8 @@
 
 #include "../lib/clock.h"
 #include "../store/store_lists.h"
-#include "../messages/text.h"
+#include "text/lists.h"
+#include "text/registry.h"
 #include "handler.h"
 #include "paging.h"
 #include "validate.h"

@@ -15,7 +15,7 @@
 #include "../store/store_policy.h"
 #include "../store/store_sanction.h"
 #include "../store/store_training.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "handler.h"
 #include "record_ref.h"
 #include "timefmt.h"

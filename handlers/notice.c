@@ -13,7 +13,7 @@
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_broadcast.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_msg.h"
 #include "alliance_ref.h"
 #include "argtext.h"

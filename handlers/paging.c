@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../messages/text.h"
+#include "text/common.h"
 
 #define PAGING_SLOTS 256
 #define PAGING_TTL_SECONDS 1800

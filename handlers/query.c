@@ -19,7 +19,8 @@
 #include "../store/store.h"
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
-#include "../messages/text.h"
+#include "text/identity.h"
+#include "text/registry.h"
 #include "handler.h"
 #include "mask.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "../store/store_outbox.h"
-#include "../messages/text.h"
+#include "text/outbox.h"
 #include "handler.h"
 #include "timefmt.h"
 

@@ -19,7 +19,7 @@
 #include "../store/store_audit.h"
 #include "../store/store_remind.h"
 #include "../store/store_remind_ack.h"
-#include "../messages/text.h"
+#include "text/remind.h"
 #include "handler.h"
 #include "paging.h"
 

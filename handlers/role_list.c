@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "../store/store_identity.h"
-#include "../messages/text.h"
+#include "text/identity.h"
 #include "../lib/textclean.h"
 #include "handler.h"
 #include "paging.h"

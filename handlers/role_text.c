@@ -13,7 +13,9 @@
 
 #include "../store/store_identity.h"
 
-#include "../messages/text.h"
+#include "text/common.h"
+#include "text/identity.h"
+#include "text/registry.h"
 
 struct role_names {
 	const char *en;

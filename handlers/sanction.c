@@ -17,7 +17,7 @@
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_sanction.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "confirm.h"
 #include "handler.h"

@@ -8,7 +8,7 @@
 
 #include "../store/store_audit.h"
 #include "../store/store_sanction.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
 

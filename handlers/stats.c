@@ -20,7 +20,8 @@
 #include "../store/store_audit.h"
 #include "../store/store_lists.h"
 #include "../store/store_stats.h"
-#include "../messages/text.h"
+#include "text/lists.h"
+#include "text/registry.h"
 #include "handler.h"
 #include "validate.h"
 

@@ -21,7 +21,7 @@
 #include "../lib/config.h"
 #include "../store/store_audit.h"
 #include "../store/store_subscription.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_ref.h"
 #include "argtext.h"
 

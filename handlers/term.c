@@ -17,7 +17,7 @@
 #include "../store/store_appoint.h"
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
-#include "../messages/text.h"
+#include "text/registry.h"
 #include "argtext.h"
 #include "confirm.h"
 #include "record_ref.h"

@@ -13,7 +13,7 @@
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
 #include "../store/store_training.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
 #include "record_ref.h"

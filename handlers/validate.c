@@ -11,7 +11,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/creditcode.h"
-#include "../messages/text.h"
+#include "text/common.h"
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *why, size_t n, const char *fmt, ...)

@@ -2,7 +2,7 @@
  * Field validation shared by chat commands and cqoctl import. Each function
  * returns 0 when the value is acceptable (writing the normalized form where
  * there is one) or -EINVAL with a one-line Chinese explanation in `why`
- * (messages/text.h), fit to show the user after the usage line. Values are
+ * (handlers/text/common.h), fit to show the user after the usage line. Values are
  * never logged.
  */
 #ifndef CQOD_VALIDATE_H

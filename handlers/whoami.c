@@ -3,7 +3,9 @@
 
 #include "../store/store.h"
 #include "../store/store_alliance.h"
-#include "../messages/text.h"
+#include "text/common.h"
+#include "text/identity.h"
+#include "text/registry.h"
 #include "../lib/textclean.h"
 #include "handler.h"
 

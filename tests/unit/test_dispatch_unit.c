@@ -20,7 +20,10 @@
 #include "../../store/store_internal.h"
 #include "../../handlers/dispatch.h"
 #include "../../handlers/table.h"
-#include "../../messages/text.h"
+#include "../../handlers/text/alliance.h"
+#include "../../handlers/text/common.h"
+#include "../../handlers/text/lists.h"
+#include "../../handlers/text/registry.h"
 
 /* Allocation failure on demand: the reply's formatting goes through
  * vasprintf (lib/reply.c), which this definition takes the place of. The

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../handlers/table.h"
+#include "../../handlers/text/common.h"
 #include "../../messages/text.h"
 
 /* Every entry is complete, and no name or alias is claimed twice: a clash

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../handlers/validate.h"
-#include "../../messages/text.h"
+#include "../../handlers/text/common.h"
 
 static char why[VALIDATE_WHY_MAX];
 
