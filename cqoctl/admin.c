@@ -27,7 +27,6 @@
 #include "../handlers/text/cqoctl.h"
 #include "../handlers/text/identity.h"
 #include "../messages/text.h"
-#include "../lib/textclean.h"
 #include "ctl.h"
 
 #define USER_ID_MAX 127   /* as the chat's 授权 */
@@ -310,20 +309,10 @@ int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 		else if (shown == 0)
 			printf(TXT_ROLES_TITLE "\n", total);
 		for (size_t i = 0; i < n; i++) {
-			char name[96] = "", clean[sizeof rows[i].display_name];
-			char user[sizeof rows[i].user_id], detail[256], tenant[256];
-			enum role ri = ROLE_GUEST;
+			char line[ROLE_LINE_MAX];
 
-			role_parse(rows[i].id.role, &ri);
-			role_detail(&rows[i], ri, detail, sizeof detail);
-			role_tenant_note(&rows[i], tenant, sizeof tenant);
-			/* Names came from chat messages: no line breaks, and no escape
-			 * sequences for the administrator's terminal. */
-			if (textclean_line(clean, sizeof clean, rows[i].display_name))
-				snprintf(name, sizeof name, TXT_ROLES_USER_NAME, clean);
-			textclean_line(user, sizeof user, rows[i].user_id);
-			printf(TXT_ROLES_LINE "\n", shown + i + 1, rows[i].platform, user, name,
-			       role_display(ri), detail, tenant);
+			role_line(&rows[i], shown + i + 1, line, sizeof line);
+			puts(line);
 		}
 		shown += n;
 	} while (n > 0 && shown < total);

@@ -3,11 +3,8 @@
  * An admin sees everyone; a clerk sees the clerks inside their own scope
  * (the people they may grant to or revoke), nobody else.
  */
-#include <stdio.h>
-
 #include "../store/store_identity.h"
 #include "text/identity.h"
-#include "../lib/textclean.h"
 #include "handler.h"
 #include "paging.h"
 #include "role_text.h"
@@ -30,20 +27,10 @@ static int roles_run(struct cmd_ctx *ctx)
 	}
 	reply_set_title(ctx->reply, TXT_ROLES_TITLE, total);
 	for (size_t i = 0; i < n; i++) {
-		char name[96] = "", shown[sizeof rows[i].display_name];
-		char user[sizeof rows[i].user_id], detail[256], tenant[256];
-		enum role r = ROLE_GUEST;
+		char line[ROLE_LINE_MAX];
 
-		role_parse(rows[i].id.role, &r);
-		role_detail(&rows[i], r, detail, sizeof detail);
-		role_tenant_note(&rows[i], tenant, sizeof tenant);
-		/* One row per identity: names stored before they were cleaned on
-		 * arrival, and ids from the generic adapter, may hold line breaks. */
-		if (textclean_line(shown, sizeof shown, rows[i].display_name))
-			snprintf(name, sizeof name, TXT_ROLES_USER_NAME, shown);
-		textclean_line(user, sizeof user, rows[i].user_id);
-		reply_add_line(ctx->reply, TXT_ROLES_LINE, offset + i + 1, rows[i].platform, user,
-		               name, role_display(r), detail, tenant);
+		role_line(&rows[i], offset + i + 1, line, sizeof line);
+		reply_add_line(ctx->reply, "%s", line);
 	}
 	handler_page_note(ctx, n, total);
 	return HANDLER_OK;

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "../store/store_identity.h"
+#include "../lib/textclean.h"
 
 #include "text/common.h"
 #include "text/identity.h"
@@ -61,7 +62,8 @@ int role_parse(const char *name, enum role *out)
 	return -EINVAL;
 }
 
-void role_tenant_note(const struct store_identity_row *row, char *buf, size_t len)
+/* The row's tenant, or that it is still pending and where it will be set. */
+static void tenant_note(const struct store_identity_row *row, char *buf, size_t len)
 {
 	if (row->id.tenant[0])
 		snprintf(buf, len, TXT_ROLES_TENANT, row->id.tenant);
@@ -71,7 +73,9 @@ void role_tenant_note(const struct store_identity_row *row, char *buf, size_t le
 		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
 }
 
-void role_detail(const struct store_identity_row *row, enum role r, char *buf, size_t len)
+/* What the row's role r covers: a region, an alliance, a record, or
+ * everything. */
+static void detail(const struct store_identity_row *row, enum role r, char *buf, size_t len)
 {
 	switch (r) {
 	case ROLE_CLERK:
@@ -92,4 +96,23 @@ void role_detail(const struct store_identity_row *row, enum role r, char *buf, s
 		snprintf(buf, len, "%s", TXT_ROLE_DETAIL_ALL);
 		break;
 	}
+}
+
+void role_line(const struct store_identity_row *row, size_t number, char *buf, size_t len)
+{
+	char name[96] = "", shown[sizeof row->display_name];
+	char user[sizeof row->user_id], what[256], tenant[256];
+	enum role r = ROLE_GUEST;
+
+	role_parse(row->id.role, &r);
+	detail(row, r, what, sizeof what);
+	tenant_note(row, tenant, sizeof tenant);
+	/* One line per identity, safe for a chat and a terminal alike: names
+	 * stored before they were cleaned on arrival, and ids from the generic
+	 * adapter, may hold line breaks or escape sequences. */
+	if (textclean_line(shown, sizeof shown, row->display_name))
+		snprintf(name, sizeof name, TXT_ROLES_USER_NAME, shown);
+	textclean_line(user, sizeof user, row->user_id);
+	snprintf(buf, len, TXT_ROLES_LINE, number, row->platform, user, name, role_display(r),
+	         what, tenant);
 }
