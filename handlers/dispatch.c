@@ -100,8 +100,8 @@ static const char *shown_name(const struct handler_entry *e, const struct handle
 	return buf;
 }
 
-/* Turns a handler's result into the reply the user sees; `run` is the
- * entry that ran (the sub-command, if any). */
+/* Turns a handler's result into the reply the user sees: e ran, or its
+ * sub-command sub when not NULL. */
 static const char *finish(int rc, const struct handler_entry *e,
                           const struct handler_entry *sub, struct reply *out)
 {

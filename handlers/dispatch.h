@@ -1,6 +1,7 @@
 /*
  * Runs one chat message as a command: resolves the sender's identity, tokenizes,
- * finds the handler, checks the role, runs it and fills the reply. Generic
+ * finds the handler (and sub-command), checks role and argument count, runs
+ * it and fills the reply. Generic
  * policy lives here once so handlers only do their own work.
  */
 #ifndef CQOD_DISPATCH_H

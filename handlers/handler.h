@@ -1,9 +1,10 @@
 /*
  * The command framework: every command family lives in handlers/<family>.c and
  * exports one or more `const struct handler_entry`; handlers/table.c lists
- * them. The dispatcher (handlers/dispatch.c) tokenizes, looks the command up,
- * checks the asker's role against the entry before the handler runs, and
- * turns the handler's result into a reply (usage line on HANDLER_USAGE).
+ * them. The dispatcher (handlers/dispatch.c) tokenizes, looks the command
+ * and its sub-command up, checks the asker's role and the argument count
+ * against the entries before the handler runs, and turns the handler's
+ * result into a reply (usage line on HANDLER_USAGE).
  */
 #ifndef CQOD_HANDLER_H
 #define CQOD_HANDLER_H
