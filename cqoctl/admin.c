@@ -22,10 +22,12 @@
 #include "../store/store_identity.h"
 #include "../handlers/tenant.h"
 #include "../handlers/handler.h"
+#include "../handlers/role_text.h"
 #include "../handlers/validate.h"
 #include "../messages/platforms.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/identity.h"
 #include "../messages/text.h"
-#include "../lib/textclean.h"
 #include "ctl.h"
 
 #define USER_ID_MAX 127   /* as the chat's 授权 */
@@ -269,29 +271,6 @@ int ctl_cmd_revoke(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-static void describe(const struct store_identity_row *row, enum role r, char *buf, size_t len)
-{
-	switch (r) {
-	case ROLE_CLERK:
-		snprintf(buf, len, TXT_ROLE_DETAIL_REGION,
-		         row->scope_name[0] ? row->scope_name : TXT_UNKNOWN_VALUE, row->id.scope);
-		break;
-	case ROLE_ORGANIZER:
-		snprintf(buf, len, TXT_ROLE_DETAIL_ALLIANCE,
-		         row->alliance_name[0] ? row->alliance_name : TXT_UNKNOWN_VALUE,
-		         (long long)row->id.alliance_id);
-		break;
-	case ROLE_CQO:
-		snprintf(buf, len, TXT_ROLE_DETAIL_PERSON,
-		         row->person_name[0] ? row->person_name : TXT_UNKNOWN_VALUE,
-		         (long long)row->appointment_id);
-		break;
-	default:
-		snprintf(buf, len, "%s", TXT_ROLE_DETAIL_ALL);
-		break;
-	}
-}
-
 int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -333,20 +312,10 @@ int ctl_cmd_roles(struct ctl *c, int argc, char **argv)
 		else if (shown == 0)
 			printf(TXT_ROLES_TITLE "\n", total);
 		for (size_t i = 0; i < n; i++) {
-			char name[96] = "", clean[sizeof rows[i].display_name];
-			char user[sizeof rows[i].user_id], detail[256], tenant[256];
-			enum role ri = ROLE_GUEST;
+			char line[ROLE_LINE_MAX];
 
-			role_parse(rows[i].id.role, &ri);
-			describe(&rows[i], ri, detail, sizeof detail);
-			role_tenant_note(&rows[i], tenant, sizeof tenant);
-			/* Names came from chat messages: no line breaks, and no escape
-			 * sequences for the administrator's terminal. */
-			if (textclean_line(clean, sizeof clean, rows[i].display_name))
-				snprintf(name, sizeof name, TXT_ROLES_USER_NAME, clean);
-			textclean_line(user, sizeof user, rows[i].user_id);
-			printf(TXT_ROLES_LINE "\n", shown + i + 1, rows[i].platform, user, name,
-			       role_display(ri), detail, tenant);
+			role_line(&rows[i], shown + i + 1, line, sizeof line);
+			puts(line);
 		}
 		shown += n;
 	} while (n > 0 && shown < total);

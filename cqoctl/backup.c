@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../store/store_backup.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
 #include "ctl.h"
 #include "progress.h"
 

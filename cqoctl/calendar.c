@@ -17,7 +17,7 @@
 #include "../handlers/argtext.h"
 #include "../handlers/import_row.h"
 #include "../handlers/validate.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
 #include "ctl.h"
 #include "textfile.h"
 

@@ -8,7 +8,7 @@
 
 #include "../lib/config.h"
 #include "../store/store.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
 
 void ctl_actor(const struct ctl *c, const char *command, struct store_actor *out)
 {

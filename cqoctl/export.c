@@ -16,7 +16,8 @@
 #include "../store/store_export.h"
 #include "../store/store_lists.h"
 #include "../handlers/import_row.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/registry.h"
 #include "export.h"
 
 #define CMD "export"

@@ -15,7 +15,9 @@
 #include "../store/store.h"
 #include "../store/store_import.h"
 #include "../store/store_stats.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/lists.h"
+#include "../handlers/text/registry.h"
 #include "export.h"
 
 #define CMD "export"

@@ -12,7 +12,7 @@
 
 #include "../lib/csv.h"
 #include "../store/store_import.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
 #include "import.h"
 #include "textfile.h"
 

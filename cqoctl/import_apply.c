@@ -31,7 +31,7 @@
 #include "../store/store.h"
 #include "../store/store_backup.h"
 #include "../store/store_import.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
 #include "chunk.h"
 #include "import.h"
 #include "progress.h"

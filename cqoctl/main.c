@@ -26,7 +26,9 @@
 #include "../store/store.h"
 #include "../store/store_import.h"
 #include "../messages/platforms.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/outbox.h"
+#include "../handlers/text/remind.h"
 #include "ctl.h"
 
 static const struct ctl_command commands[] = {

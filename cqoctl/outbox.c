@@ -21,7 +21,8 @@
 #include "../handlers/timefmt.h"
 #include "../lib/platform.h"
 #include "../lib/reply.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/outbox.h"
 #include "ctl.h"
 
 #define CMD "outbox"

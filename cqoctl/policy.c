@@ -17,7 +17,8 @@
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
 #include "../handlers/eligibility.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/identity.h"
 #include "ctl.h"
 
 #define CMD "policy"

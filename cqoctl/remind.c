@@ -20,7 +20,9 @@
 #include "../store/store_remind.h"
 #include "../store/store_workdays.h"
 #include "../lib/platform.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/registry.h"
+#include "../handlers/text/remind.h"
 #include "ctl.h"
 
 #define CMD "remind"

@@ -9,7 +9,7 @@
 
 #include "../store/store.h"
 #include "../store/store_demo.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
 #include "chunk.h"
 #include "ctl.h"
 #include "progress.h"

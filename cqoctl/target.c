@@ -14,34 +14,12 @@
 #include "../store/store_stats.h"
 #include "../store/store_target.h"
 #include "../handlers/validate.h"
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
+#include "../handlers/text/lists.h"
+#include "../handlers/text/registry.h"
 #include "ctl.h"
 
 #define CMD "target"
-
-/* "80%", "80" or "0.8" -> 0.8, as 目标 reads it: a bare number above 1 is a
- * percentage. */
-static int parse_rate(const char *s, double *out)
-{
-	size_t len = strlen(s), digits = 0, dots = 0;
-	bool pct = len > 0 && s[len - 1] == '%';
-
-	for (size_t i = 0; i + (pct ? 1 : 0) < len; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			digits++;
-		else if (s[i] == '.' && i > 0)
-			dots++;
-		else
-			return -EINVAL;
-	}
-	if (digits == 0 || digits > 9 || dots > 1)
-		return -EINVAL;
-	double v = strtod(s, NULL);
-	if (v > 100)
-		return -EINVAL;
-	*out = pct || v > 1 ? v / 100.0 : v;
-	return 0;
-}
 
 static int target_set(struct ctl *c, int argc, char **argv)
 {
@@ -60,7 +38,7 @@ static int target_set(struct ctl *c, int argc, char **argv)
 		return ctl_usage(CMD, TXT_CTL_BAD_CATEGORY);
 	if (!ctl_parse_long(argv[4], 2000, 2200, &year))
 		return ctl_usage(CMD, TXT_CTL_BAD_YEAR);
-	if (parse_rate(argv[5], &rate) < 0)
+	if (validate_rate(argv[5], &rate) < 0)
 		return ctl_usage(CMD, "%s", TXT_TARGET_RATE_BAD);
 	int rc = store_region_name(c->st, region, name, sizeof name);
 	if (rc == -ENOENT)

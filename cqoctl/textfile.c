@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../messages/text.h"
+#include "../handlers/text/cqoctl.h"
 #include "ctl.h"
 
 /* The whole file (or stdin for "-") into a heap buffer. */

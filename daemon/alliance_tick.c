@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../handlers/alliance_msg.h"
-#include "../messages/text.h"
+#include "../handlers/text/alliance.h"
 #include "../lib/clock.h"
 #include "../lib/config.h"
 #include "../lib/log.h"

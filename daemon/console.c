@@ -12,7 +12,7 @@
 #include "../lib/log.h"
 #include "../lib/reply.h"
 #include "../messages/platforms.h"
-#include "../messages/text.h"
+#include "../handlers/text/common.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
 #define PROMPT "cqod> "

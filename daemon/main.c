@@ -31,7 +31,7 @@
 #include "../messages/dingtalk.h"
 #include "../lib/platform.h"
 #include "../messages/platforms.h"
-#include "../messages/text.h"
+#include "../handlers/text/common.h"
 #include "alliance_tick.h"
 #include "app.h"
 #include "../lib/clock.h"

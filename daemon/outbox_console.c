@@ -8,7 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "../lib/strbuf.h"
-#include "../messages/text.h"
+#include "../handlers/text/outbox.h"
 
 /* Bodies are ours and shallow; this only bounds a malformed row. */
 #define MAX_DEPTH 16

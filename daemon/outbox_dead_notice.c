@@ -8,7 +8,7 @@
 
 #include "../lib/platform.h"
 #include "../lib/reply.h"
-#include "../messages/text.h"
+#include "../handlers/text/outbox.h"
 #include "../lib/config.h"
 #include "../lib/log.h"
 #include "../store/store.h"

@@ -18,7 +18,7 @@
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
 #include "../store/store_subscription.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_cmd.h"
 #include "alliance_ref.h"
 #include "argtext.h"
@@ -26,12 +26,6 @@
 #include "validate.h"
 
 #define ALLIANCE_NAME_MAX 40   /* characters */
-
-int alliance_sub_denied(struct cmd_ctx *ctx, const char *sub)
-{
-	reply_add_line(ctx->reply, TXT_AL_SUB_DENIED, sub);
-	return HANDLER_DENIED;
-}
 
 static void page_window(const struct cmd_ctx *ctx, size_t cap, size_t *offset, size_t *limit)
 {
@@ -49,10 +43,6 @@ static int create_run(struct cmd_ctx *ctx)
 	int64_t id;
 	int rc;
 
-	if (ctx->who->role != ROLE_ADMIN)
-		return alliance_sub_denied(ctx, TXT_AL_SUB_CREATE);
-	if (a->argc < 3 || a->argc > 4)
-		return HANDLER_USAGE;
 	name = a->argv[2];
 	if (argtext_chars(name) > ALLIANCE_NAME_MAX) {
 		reply_add_line(ctx->reply, TXT_AL_NAME_LONG, ALLIANCE_NAME_MAX);
@@ -105,8 +95,6 @@ static int list_run(struct cmd_ctx *ctx)
 	struct store_alliance_filter f;
 	size_t offset, limit, n, total;
 
-	if (ctx->args->argc > 2)
-		return HANDLER_USAGE;
 	list_filter(ctx->who, &f);
 	page_window(ctx, PAGE_SIZE, &offset, &limit);
 	if (store_alliance_list(ctx->store, &f, offset, rows, limit, &n, &total) < 0)
@@ -143,10 +131,6 @@ static int groups_run(struct cmd_ctx *ctx)
 	size_t offset, limit, n, total;
 	int rc;
 
-	if (ctx->who->role != ROLE_ADMIN && ctx->who->role != ROLE_ORGANIZER)
-		return alliance_sub_denied(ctx, TXT_AL_SUB_GROUPS);
-	if (ctx->args->argc > 3)
-		return HANDLER_USAGE;
 	rc = alliance_ref_manage(ctx, ctx->args->argc == 3 ? ctx->args->argv[2] : NULL, &al);
 	if (rc != 0)
 		return alliance_ref_done(rc);
@@ -176,10 +160,8 @@ static int private_run(struct cmd_ctx *ctx)
 	int changed = 0, rc;
 	bool on;
 
-	if (ctx->who->role != ROLE_CQO || !ctx->who->person_id)
-		return alliance_sub_denied(ctx, TXT_AL_SUB_PRIVATE);
-	if (a->argc < 3 || a->argc > 4)
-		return HANDLER_USAGE;
+	if (!ctx->who->person_id)
+		return HANDLER_DENIED;
 	if (strcmp(a->argv[2], TXT_AL_WORD_ON) == 0 || strcmp(a->argv[2], "on") == 0)
 		on = true;
 	else if (strcmp(a->argv[2], TXT_AL_WORD_OFF) == 0 || strcmp(a->argv[2], "off") == 0)
@@ -209,39 +191,39 @@ static int private_run(struct cmd_ctx *ctx)
 	return HANDLER_OK;
 }
 
-/* Every sub-command's syntax, after a usage error that did not say what
- * was wrong. */
-static int usage(struct cmd_ctx *ctx)
-{
-	if (ctx->reply->n_items == 0)
-		reply_add_line(ctx->reply, TXT_AL_SUBS);
-	return HANDLER_USAGE;
-}
+static const char *const list_aliases[] = {"list", NULL};
+static const char *const create_aliases[] = {"new", NULL};
+static const char *const members_aliases[] = {"members", NULL};
+static const char *const groups_aliases[] = {"groups", NULL};
+static const char *const private_aliases[] = {"private", NULL};
+static const char *const yearly_aliases[] = {"yearly", NULL};
+
+#define MANAGERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ORGANIZER))
 
 /* 成员, 群, 私信 and 年度 list without arguments and change with them:
- * declared as writing, the stricter claim. */
-static const struct handler_sub alliance_subs[] = {
-	{TXT_AL_SUB_LIST, "list", list_run, 0, false},
-	{TXT_AL_SUB_CREATE, "new", create_run, 0, true},
-	{TXT_AL_SUB_MEMBERS, "members", alliance_member_run, 0, true},
-	{TXT_AL_SUB_GROUPS, "groups", groups_run, 0, true},
-	{TXT_AL_SUB_PRIVATE, "private", private_run, 0, true},
-	{TXT_AL_SUB_YEARLY, "yearly", alliance_campaign_run, 0, true},
-	{NULL, NULL, NULL, 0, false},
+ * declared as writing, the stricter claim. 列表 comes first: it is what a
+ * bare 联盟 runs. */
+static const struct handler_entry alliance_subs[] = {
+	{.name = TXT_AL_SUB_LIST, .aliases = list_aliases,
+	 .roles = ROLES_STAFF | ROLE_BIT(ROLE_ORGANIZER) | ROLE_BIT(ROLE_CQO),
+	 .usage = TXT_AL_LIST_USAGE, .help = TXT_AL_LIST_HELP, .run = list_run},
+	{.name = TXT_AL_SUB_CREATE, .aliases = create_aliases, .roles = ROLE_BIT(ROLE_ADMIN),
+	 .usage = TXT_AL_CREATE_USAGE, .help = TXT_AL_CREATE_HELP, .run = create_run,
+	 .min_args = 1, .max_args = 2, .writes = true},
+	{.name = TXT_AL_SUB_MEMBERS, .aliases = members_aliases, .roles = MANAGERS,
+	 .usage = TXT_AL_MEMBERS_USAGE, .help = TXT_AL_MEMBERS_HELP, .run = alliance_member_run,
+	 .max_args = 3, .writes = true},
+	{.name = TXT_AL_SUB_GROUPS, .aliases = groups_aliases, .roles = MANAGERS,
+	 .usage = TXT_AL_GROUPS_USAGE, .help = TXT_AL_GROUPS_HELP, .run = groups_run,
+	 .max_args = 1, .writes = true},
+	{.name = TXT_AL_SUB_PRIVATE, .aliases = private_aliases, .roles = ROLE_BIT(ROLE_CQO),
+	 .usage = TXT_AL_PRIVATE_USAGE, .help = TXT_AL_PRIVATE_HELP, .run = private_run,
+	 .min_args = 1, .max_args = 2, .writes = true},
+	{.name = TXT_AL_SUB_YEARLY, .aliases = yearly_aliases, .roles = ROLE_BIT(ROLE_ADMIN),
+	 .usage = TXT_AL_YEARLY_USAGE, .help = TXT_AL_YEARLY_HELP, .run = alliance_campaign_run,
+	 .min_args = 1, .max_args = HANDLER_ARGS_ANY, .writes = true},
+	{.name = NULL},
 };
-
-static int alliance_run(struct cmd_ctx *ctx)
-{
-	const struct handler_sub *s;
-
-	if (ctx->args->argc == 1)
-		return list_run(ctx);
-	s = handler_sub_find(ctx->entry, ctx->args->argv[1]);
-	if (!s)
-		return usage(ctx);
-	int rc = s->run(ctx);
-	return rc == HANDLER_USAGE ? usage(ctx) : rc;
-}
 
 static const char *const alliance_aliases[] = {"alliance", NULL};
 
@@ -251,6 +233,5 @@ const struct handler_entry handler_alliance = {
 	.roles = ROLES_STAFF | ROLE_BIT(ROLE_ORGANIZER) | ROLE_BIT(ROLE_CQO),
 	.usage = TXT_AL_USAGE,
 	.help = TXT_AL_HELP,
-	.run = alliance_run,
 	.subs = alliance_subs,
 };

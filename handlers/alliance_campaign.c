@@ -15,7 +15,7 @@
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
 #include "../store/store_campaign.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_cmd.h"
 #include "alliance_ref.h"
 #include "argtext.h"
@@ -102,10 +102,6 @@ int alliance_campaign_run(struct cmd_ctx *ctx)
 	const char *kind;
 	int rc;
 
-	if (ctx->who->role != ROLE_ADMIN)
-		return alliance_sub_denied(ctx, TXT_AL_SUB_YEARLY);
-	if (a->argc < 3)
-		return HANDLER_USAGE;
 	if ((rc = alliance_ref_find(ctx, a->argv[2], &al)) != 0)
 		return alliance_ref_done(rc);
 	if (a->argc == 3)

@@ -12,7 +12,8 @@
 #include "../store/store.h"
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
+#include "text/records.h"
 #include "alliance_cmd.h"
 #include "alliance_ref.h"
 #include "paging.h"
@@ -108,13 +109,11 @@ int alliance_member_run(struct cmd_ctx *ctx)
 	bool join, leave;
 	int rc;
 
-	if (ctx->who->role != ROLE_ADMIN && ctx->who->role != ROLE_ORGANIZER)
-		return alliance_sub_denied(ctx, TXT_AL_SUB_MEMBERS);
 	join = a->argc >= 3 && strcmp(a->argv[2], TXT_AL_WORD_JOIN) == 0;
 	leave = a->argc >= 3 && strcmp(a->argv[2], TXT_AL_WORD_LEAVE) == 0;
 	if (!join && !leave) {
 		if (a->argc > 3)
-			return HANDLER_USAGE;
+			return HANDLER_USAGE;   /* 联盟 成员 <联盟> <more> */
 		rc = alliance_ref_manage(ctx, a->argc == 3 ? a->argv[2] : NULL, &al);
 		return rc != 0 ? alliance_ref_done(rc) : list_members(ctx, &al);
 	}

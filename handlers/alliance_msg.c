@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text/alliance.h"
 #include "../messages/text.h"
 #include "alliance_ref.h"
 #include "event_form.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../messages/platforms.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "argtext.h"
 
 char *alliance_ref_text(const struct args *a, int from)

@@ -18,7 +18,7 @@
 #include "../store/store_appoint.h"
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
-#include "../messages/text.h"
+#include "text/registry.h"
 #include "appoint_form.h"
 #include "bindcode.h"
 #include "eligibility.h"
@@ -161,8 +161,6 @@ static int file_run(struct cmd_ctx *ctx)
 {
 	struct appoint_form f;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	int rc = appoint_form_read(ctx, false, &f);
 	if (rc == 0)
 		rc = region_check(ctx, f.filing.enterprise.region_code);
@@ -199,8 +197,6 @@ static int replace_run(struct cmd_ctx *ctx)
 	struct appoint_form f;
 	int64_t id;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	const char *typed = ctx->args->argv[1];
 	if (!record_ref_parse(ctx, typed, &id))
 		return HANDLER_USAGE;
@@ -240,5 +236,7 @@ const struct handler_entry handler_replace = {
 	.usage = TXT_REPLACE_USAGE,
 	.help = TXT_REPLACE_HELP,
 	.run = replace_run,
+	.min_args = 1,
+	.max_args = 1,
 	.writes = true,
 };

@@ -7,7 +7,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/log.h"
-#include "../messages/text.h"
+#include "text/registry.h"
 #include "argtext.h"
 #include "validate.h"
 

@@ -9,7 +9,8 @@
 
 #include "../store/store.h"
 #include "../store/store_audit.h"
-#include "../messages/text.h"
+#include "text/records.h"
+#include "text/registry.h"
 #include "audit_diff.h"
 #include "handler.h"
 #include "paging.h"
@@ -35,8 +36,6 @@ static int audit_run(struct cmd_ctx *ctx)
 	int64_t id;
 	int rc;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	const char *arg = ctx->args->argv[1];
 	if (!record_ref_parse(ctx, arg, &id))
 		return HANDLER_USAGE;
@@ -70,4 +69,6 @@ const struct handler_entry handler_audit = {
 	.usage = TXT_AUDIT_USAGE,
 	.help = TXT_AUDIT_HELP,
 	.run = audit_run,
+	.min_args = 1,
+	.max_args = 1,
 };

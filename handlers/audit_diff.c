@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../messages/text.h"
+#include "text/records.h"
 
 struct name_map {
 	const char *key, *name;

@@ -24,7 +24,8 @@
 #include "../store/store_policy.h"
 #include "../store/store_remind.h"
 #include "../lib/platform.h"
-#include "../messages/text.h"
+#include "text/identity.h"
+#include "text/registry.h"
 #include "bindcode.h"
 #include "record_ref.h"
 #include "timefmt.h"
@@ -179,8 +180,6 @@ static int bind_run(struct cmd_ctx *ctx)
 	int64_t person_id;
 	size_t used = 0;
 
-	if (ctx->args->argc < 2)
-		return HANDLER_USAGE;
 	if (role == ROLE_ADMIN || role == ROLE_CLERK || role == ROLE_ORGANIZER) {
 		ctx->reply->is_error = true;
 		reply_add_line(ctx->reply, TXT_BIND_STAFF, role_display(role));
@@ -217,8 +216,6 @@ static int unbind_run(struct cmd_ctx *ctx)
 {
 	struct store_actor actor;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	handler_actor(ctx, &actor);
 	int rc = store_savepoint(ctx->store);
 	if (rc == 0)
@@ -243,8 +240,6 @@ static int bindcode_run(struct cmd_ctx *ctx)
 	struct store_actor actor;
 	int64_t id;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	const char *typed = ctx->args->argv[1];
 	if (!record_ref_parse(ctx, typed, &id))
 		return HANDLER_USAGE;
@@ -290,6 +285,8 @@ const struct handler_entry handler_bind = {
 	.usage = TXT_BIND_USAGE,
 	.help = TXT_BIND_HELP,
 	.run = bind_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };
 
@@ -310,5 +307,7 @@ const struct handler_entry handler_bindcode = {
 	.usage = TXT_BINDCODE_USAGE,
 	.help = TXT_BINDCODE_HELP,
 	.run = bindcode_run,
+	.min_args = 1,
+	.max_args = 1,
 	.writes = true,
 };

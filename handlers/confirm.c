@@ -8,7 +8,7 @@
 
 #include "../store/store_confirm.h"
 #include "../lib/crypto.h"
-#include "../messages/text.h"
+#include "text/common.h"
 
 #define CODE_TRIES 5
 
@@ -46,8 +46,6 @@ static int confirm_run(struct cmd_ctx *ctx)
 	const struct chat_msg *m = ctx->msg;
 	char *command = NULL;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	int rc = store_confirm_take(ctx->store, m->platform, tenant(m), m->sender_id,
 	                            ctx->args->argv[1], ctx->now, &command);
 	if (rc == -ENOENT) {
@@ -66,8 +64,6 @@ static int cancel_run(struct cmd_ctx *ctx)
 {
 	int dropped = 0;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	if (store_confirm_drop(ctx->store, ctx->msg->platform, tenant(ctx->msg),
 	                       ctx->msg->sender_id, ctx->now, &dropped) < 0)
 		return HANDLER_ERROR;
@@ -85,6 +81,8 @@ const struct handler_entry handler_confirm = {
 	.usage = TXT_CONFIRM_USAGE,
 	.help = TXT_CONFIRM_HELP,
 	.run = confirm_run,
+	.min_args = 1,
+	.max_args = 1,
 	.flags = HANDLER_F_NO_RERUN,
 	.writes = true,
 };

@@ -10,6 +10,7 @@
 #include "../lib/metrics.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
+#include "text/common.h"
 #include "../messages/text.h"
 #include "../lib/textclean.h"
 #include "table.h"
@@ -88,20 +89,36 @@ static void reply_unknown(struct reply *out, const char *word, unsigned roles)
 		reply_add_line(out, TXT_HELP_LINE, near[i]->usage, near[i]->help);
 }
 
-/* Turns a handler's result into the reply the user sees. */
-static const char *finish(int rc, const struct handler_entry *e, struct reply *out)
+/* "联盟 新建" for a sub-command, else the command's name: what refusals
+ * name. */
+static const char *shown_name(const struct handler_entry *e, const struct handler_entry *sub,
+                              char *buf, size_t len)
 {
+	if (!sub)
+		return e->name;
+	snprintf(buf, len, "%s %s", e->name, sub->name);
+	return buf;
+}
+
+/* Turns a handler's result into the reply the user sees: e ran, or its
+ * sub-command sub when not NULL. */
+static const char *finish(int rc, const struct handler_entry *e,
+                          const struct handler_entry *sub, struct reply *out)
+{
+	const struct handler_entry *run = sub ? sub : e;
+	char name[64];
+
 	switch (rc) {
 	case HANDLER_OK:
 		return out->is_error ? "invalid" : "ok";
 	case HANDLER_USAGE:
 		out->is_error = true;
-		reply_add_line(out, "%s%s", TXT_USAGE_PREFIX, e->usage);
+		reply_add_line(out, "%s%s", TXT_USAGE_PREFIX, run->usage);
 		return "usage";
 	case HANDLER_DENIED:
 		out->is_error = true;
 		if (out->n_items == 0)
-			reply_add_line(out, TXT_DENIED, e->name);
+			reply_add_line(out, TXT_DENIED, shown_name(e, sub, name, sizeof name));
 		return "denied";
 	default:
 		/* Which apology, if any, dispatch_unit decides from the failure:
@@ -113,13 +130,16 @@ static const char *finish(int rc, const struct handler_entry *e, struct reply *o
 	}
 }
 
-/* Whether this invocation of e may change the registry: the
- * sub-command's declaration where it names one, else the command's. */
-static bool invocation_writes(const struct handler_entry *e, const struct args *args)
+/* A sub-command word e does not know: the ones the asker may use, then
+ * the command's usage. */
+static void reply_subs(struct reply *out, const struct handler_entry *e, unsigned mine)
 {
-	const struct handler_sub *s = args->argc > 1 ? handler_sub_find(e, args->argv[1]) : NULL;
-
-	return s ? s->writes : e->writes;
+	out->is_error = true;
+	for (const struct handler_entry *s = e->subs; s->name; s++) {
+		if (s->roles & mine)
+			reply_add_line(out, "%s", s->usage);
+	}
+	reply_add_line(out, "%s%s", TXT_USAGE_PREFIX, e->usage);
 }
 
 /* A command declared read-only that changed the registry is a bug in its
@@ -137,11 +157,75 @@ static void check_declaration(const struct cmd_ctx *ctx, const struct handler_en
 	}
 }
 
-/* Tokenizes ctx->text, finds the command, checks the role and runs it. */
-static int run_command(struct cmd_ctx *ctx, bool rerun)
+/* The refusal of e (or its sub-command) to this asker. */
+static void reply_denied(struct cmd_ctx *ctx, const struct handler_entry *e,
+                         const struct handler_entry *sub)
 {
+	char name[64];
+
+	ctx->reply->is_error = true;
+	reply_add_line(ctx->reply, TXT_DENIED, shown_name(e, sub, name, sizeof name));
+	if (ctx->who->role == ROLE_GUEST)
+		reply_add_line(ctx->reply, TXT_GUEST_HINT);
+}
+
+/* Applies the table's declarations to args: finds the command and its
+ * sub-command and checks roles and argument counts. Returns the entry to
+ * run, or NULL once the refusal is in the reply (*outcome says which). */
+static const struct handler_entry *resolve(struct cmd_ctx *ctx, const struct args *args,
+                                           bool rerun, const struct handler_entry **e_out,
+                                           const struct handler_entry **sub_out,
+                                           const char **outcome)
+{
+	const struct handler_entry *e = handler_find(args->argv[0]), *sub = NULL, *run;
+	unsigned mine = ROLE_BIT(ctx->who->role);
+	int nargs = args->argc - 1;
+
+	*e_out = e;
+	*sub_out = NULL;
+	if (!e) {
+		reply_unknown(ctx->reply, args->argv[0], mine);
+		*outcome = "unknown";
+		return NULL;
+	}
+	if (!(e->roles & mine) || (rerun && (e->flags & HANDLER_F_NO_RERUN))) {
+		reply_denied(ctx, e, NULL);
+		*outcome = "denied";
+		return NULL;
+	}
+	if (e->subs) {
+		sub = nargs == 0 ? &e->subs[0] : handler_sub_find(e, args->argv[1]);
+		if (!sub) {
+			reply_subs(ctx->reply, e, mine);
+			*outcome = "usage";
+			return NULL;
+		}
+		*sub_out = sub;
+		if (!(sub->roles & mine)) {
+			reply_denied(ctx, e, sub);
+			*outcome = "denied";
+			return NULL;
+		}
+		nargs = nargs ? nargs - 1 : 0;
+	}
+	run = sub ? sub : e;
+	if (!handler_args_fit(run, nargs)) {
+		ctx->reply->is_error = true;
+		reply_add_line(ctx->reply, "%s%s", TXT_USAGE_PREFIX, run->usage);
+		*outcome = "usage";
+		return NULL;
+	}
+	return run;
+}
+
+/* Tokenizes ctx->text, applies the table's declarations and runs the
+ * command. */
+static void run_command(struct cmd_ctx *ctx, bool rerun)
+{
+	const struct handler_entry *e, *sub, *run;
 	struct args args = {0};
 	struct reply *out = ctx->reply;
+	const char *outcome;
 	int rc = args_tokenize(ctx->text, &args);
 
 	if (rc < 0 || args.argc == 0) {
@@ -150,36 +234,25 @@ static int run_command(struct cmd_ctx *ctx, bool rerun)
 		                          rc < 0 ? TXT_BAD_INPUT : TXT_EMPTY);
 		count("-", rc < 0 ? "invalid" : "empty");
 		args_free(&args);
-		return 0;
+		return;
 	}
 
-	const struct handler_entry *e = handler_find(args.argv[0]);
-	unsigned mine = ROLE_BIT(ctx->who->role);
-	if (!e) {
-		reply_unknown(out, args.argv[0], mine);
-		count("-", "unknown");
+	run = resolve(ctx, &args, rerun, &e, &sub, &outcome);
+	if (!run) {
+		count(e ? e->name : "-", outcome);
 		args_free(&args);
-		return 0;
-	}
-	if (!(e->roles & mine) || (rerun && (e->flags & HANDLER_F_NO_RERUN))) {
-		out->is_error = true;
-		reply_add_line(out, TXT_DENIED, e->name);
-		if (ctx->who->role == ROLE_GUEST)
-			reply_add_line(out, TXT_GUEST_HINT);
-		count(e->name, "denied");
-		args_free(&args);
-		return 0;
+		return;
 	}
 
 	ctx->args = &args;
 	ctx->entry = e;
-	bool writes = invocation_writes(e, &args);
+	ctx->sub = sub;
 	int64_t effects = store_effects(ctx->store);
 	uint64_t t0 = clock_mono_ns();
-	rc = e->run(ctx);
+	rc = run->run(ctx);
 	double took = metrics_since(t0);
-	check_declaration(ctx, e, writes, effects);
-	const char *outcome = finish(rc, e, out);
+	check_declaration(ctx, e, run->writes, effects);
+	outcome = finish(rc, e, sub, out);
 	count(e->name, outcome);
 	observe(e->name, took);
 	log_info("req %llu: %s:%s ran %s (%s, %.1f ms)", (unsigned long long)ctx->msg->request_id,
@@ -187,7 +260,6 @@ static int run_command(struct cmd_ctx *ctx, bool rerun)
 	         outcome, took * 1000);
 	ctx->args = NULL;
 	args_free(&args);
-	return 0;
 }
 
 int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t page_offset)
@@ -197,7 +269,23 @@ int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t 
 	again.text = text;
 	again.confirmed = confirmed;
 	again.page_offset = page_offset;
-	return run_command(&again, true);
+	run_command(&again, true);
+	return HANDLER_OK;
+}
+
+/* Replaces whatever a failed command put into out (a reply that ran out
+ * of memory half-way must not go out cut short) with the apology for its
+ * failure, which stays marked. 0, or -ENOMEM when not even that fits. */
+static int apology(struct reply *out)
+{
+	enum reply_failure f = out->failure;
+
+	reply_free(out);
+	out->is_error = true;
+	int rc = reply_add_line(out, "%s", f == REPLY_FAIL_PERMANENT ? TXT_INTERNAL_FAULT
+	                                                             : TXT_INTERNAL_ERROR);
+	reply_fail(out, f);
+	return rc;
 }
 
 int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
@@ -217,11 +305,9 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 	if (env->fixed_identity) {
 		who = *env->fixed_identity;
 	} else if (dispatch_identity(env->store, msg, &who) < 0) {
-		out->is_error = true;
 		reply_fail(out, REPLY_FAIL_PERMANENT);
-		reply_add_line(out, TXT_INTERNAL_ERROR);
 		count("-", "error");
-		return 0;
+		return apology(out);
 	}
 	struct cmd_ctx ctx = {
 		.store = env->store,
@@ -232,7 +318,7 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 		.now = clock_now(),
 		.text = msg->text,
 	};
-	int rc = run_command(&ctx, false);
+	run_command(&ctx, false);
 	/* What the store met decides over what the handler made of it: a
 	 * handler that turned a busy database into "not found" must not be
 	 * acknowledged as done. */
@@ -246,7 +332,7 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 	case STORE_FAULT_NONE:
 		break;
 	}
-	return rc;
+	return out->failure ? apology(out) : 0;
 }
 
 /* Records the id (when there is one); 0, -EEXIST or an error. */

@@ -1,6 +1,7 @@
 /*
  * Runs one chat message as a command: resolves the sender's identity, tokenizes,
- * finds the handler, checks the role, runs it and fills the reply. Generic
+ * finds the handler (and sub-command), checks role and argument count, runs
+ * it and fills the reply. Generic
  * policy lives here once so handlers only do their own work.
  */
 #ifndef CQOD_DISPATCH_H
@@ -17,10 +18,13 @@ struct dispatch_env {
 };
 
 /* Fills `out` (initialized by the caller) with the answer to msg, inside
- * the caller's transaction. Returns 0 when a reply was produced (including
- * refusals and usage errors), or a negative error when not even an apology
- * could be built (ENOMEM). out->failure tells whether the command met a
- * failure (the store's faults are folded in): dispatch_unit acts on it. */
+ * the caller's transaction. out->failure tells whether the command met a
+ * failure (the store's faults and the reply's own out-of-memory are folded
+ * in): dispatch_unit acts on it. A failed answer is never handed back cut
+ * short: out then holds only the apology (TXT_INTERNAL_FAULT for a
+ * permanent failure, TXT_INTERNAL_ERROR for one that may pass).
+ * Returns 0 when a reply was produced (including refusals, usage errors and
+ * that apology), or -ENOMEM when not even the apology could be built. */
 int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
                      struct reply *out);
 

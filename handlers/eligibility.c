@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../store/store_policy.h"
-#include "../messages/text.h"
+#include "text/registry.h"
 
 static bool has(const char *s, const char *part)
 {

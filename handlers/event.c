@@ -14,7 +14,7 @@
 #include "../store/store_broadcast.h"
 #include "../store/store_event.h"
 #include "../store/store_signup.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_msg.h"
 #include "event_cmd.h"
 #include "event_ref.h"
@@ -69,8 +69,6 @@ static int list_run(struct cmd_ctx *ctx)
 	struct store_event_filter f;
 	size_t offset, limit, n, total;
 
-	if (ctx->args->argc > 2)
-		return HANDLER_USAGE;
 	list_filter(ctx->who, &f);
 	handler_page_window(ctx, &offset, &limit);
 	if (limit > LIST_PAGE)
@@ -102,8 +100,6 @@ static int view_run(struct cmd_ctx *ctx)
 	char count[64], mine[64];
 	int rc;
 
-	if (ctx->args->argc != 3)
-		return HANDLER_USAGE;
 	if ((rc = event_ref_load(ctx, ctx->args->argv[2], &ev)) != 0)
 		return alliance_ref_done(rc);
 	alliance_msg_event(ctx->reply, &ev, BROADCAST_PUBLISH, 0);
@@ -126,8 +122,6 @@ static int report_run(struct cmd_ctx *ctx)
 	size_t n;
 	int rc;
 
-	if (ctx->args->argc != 3)
-		return HANDLER_USAGE;
 	if ((rc = event_ref_manage(ctx, ctx->args->argv[2], &ev)) != 0)
 		return alliance_ref_done(rc);
 	if (store_broadcast_of_event(ctx->store, ev.id, ids, REPORTS_MAX, &n) < 0)
@@ -143,53 +137,46 @@ static int report_run(struct cmd_ctx *ctx)
 	return HANDLER_OK;
 }
 
-static int staff_only(struct cmd_ctx *ctx, const char *sub, unsigned roles,
-                      int (*run)(struct cmd_ctx *ctx))
-{
-	if (!(roles & ROLE_BIT(ctx->who->role))) {
-		reply_add_line(ctx->reply, TXT_EV_SUB_DENIED, sub);
-		return HANDLER_DENIED;
-	}
-	return run(ctx);
-}
+static const char *const list_aliases[] = {"list", NULL};
+static const char *const view_aliases[] = {"show", NULL};
+static const char *const publish_aliases[] = {"publish", NULL};
+static const char *const change_aliases[] = {"change", NULL};
+static const char *const cancel_aliases[] = {"cancel", NULL};
+static const char *const report_aliases[] = {"report", NULL};
 
+#define EVERYONE (ROLES_STAFF | ROLE_BIT(ROLE_ORGANIZER) | ROLE_BIT(ROLE_CQO))
 /* Organizers and admins only. */
 #define MANAGERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ORGANIZER))
 
-static const struct handler_sub event_subs[] = {
-	{TXT_EV_SUB_LIST, "list", list_run, 0, false},
-	{TXT_EV_SUB_VIEW, "show", view_run, 0, false},
-	{TXT_EV_SUB_PUBLISH, "publish", event_publish_run, MANAGERS, true},
-	{TXT_EV_SUB_CHANGE, "change", event_change_run, MANAGERS, true},
-	{TXT_EV_SUB_CANCEL, "cancel", event_cancel_run, MANAGERS, true},
-	{TXT_EV_SUB_REPORT, "report", report_run, MANAGERS, false},
-	{NULL, NULL, NULL, 0, false},
+/* 列表 comes first: it is what a bare 活动 runs. */
+static const struct handler_entry event_subs[] = {
+	{.name = TXT_EV_SUB_LIST, .aliases = list_aliases, .roles = EVERYONE,
+	 .usage = TXT_EV_LIST_USAGE, .help = TXT_EV_LIST_HELP, .run = list_run},
+	{.name = TXT_EV_SUB_VIEW, .aliases = view_aliases, .roles = EVERYONE,
+	 .usage = TXT_EV_VIEW_USAGE, .help = TXT_EV_VIEW_HELP, .run = view_run,
+	 .min_args = 1, .max_args = 1},
+	{.name = TXT_EV_SUB_PUBLISH, .aliases = publish_aliases, .roles = MANAGERS,
+	 .usage = TXT_EV_PUBLISH_USAGE, .help = TXT_EV_PUBLISH_HELP, .run = event_publish_run,
+	 .writes = true},
+	{.name = TXT_EV_SUB_CHANGE, .aliases = change_aliases, .roles = MANAGERS,
+	 .usage = TXT_EV_CHANGE_USAGE, .help = TXT_EV_CHANGE_HELP, .run = event_change_run,
+	 .min_args = 1, .max_args = 1, .writes = true},
+	{.name = TXT_EV_SUB_CANCEL, .aliases = cancel_aliases, .roles = MANAGERS,
+	 .usage = TXT_EV_CANCEL_USAGE, .help = TXT_EV_CANCEL_HELP, .run = event_cancel_run,
+	 .min_args = 1, .max_args = 1, .writes = true},
+	{.name = TXT_EV_SUB_REPORT, .aliases = report_aliases, .roles = MANAGERS,
+	 .usage = TXT_EV_REPORT_USAGE, .help = TXT_EV_REPORT_HELP, .run = report_run,
+	 .min_args = 1, .max_args = 1},
+	{.name = NULL},
 };
-
-static int event_run(struct cmd_ctx *ctx)
-{
-	const struct handler_sub *s;
-	int rc = HANDLER_USAGE;
-
-	if (ctx->args->argc == 1)
-		return list_run(ctx);
-	s = handler_sub_find(ctx->entry, ctx->args->argv[1]);
-	if (s)
-		rc = s->roles ? staff_only(ctx, s->word, s->roles, s->run) : s->run(ctx);
-	/* A sub-command that said what was wrong needs no list of them all. */
-	if (rc == HANDLER_USAGE && ctx->reply->n_items == 0)
-		reply_add_line(ctx->reply, TXT_EV_SUBS);
-	return rc;
-}
 
 static const char *const event_aliases[] = {"event", NULL};
 
 const struct handler_entry handler_event = {
 	.name = TXT_EV_NAME,
 	.aliases = event_aliases,
-	.roles = ROLES_STAFF | ROLE_BIT(ROLE_ORGANIZER) | ROLE_BIT(ROLE_CQO),
+	.roles = EVERYONE,
 	.usage = TXT_EV_USAGE,
 	.help = TXT_EV_HELP,
-	.run = event_run,
 	.subs = event_subs,
 };

@@ -1,7 +1,8 @@
 /*
  * The sub-commands of 活动 that change events (handlers/event_publish.c),
  * and telling people moved up from a waiting list;
- * handlers/event.c reads the sub-command word and calls them with
+ * handlers/event.c lists them in its table of sub-commands, whose roles and
+ * argument counts the dispatcher applies before they run. They see
  * ctx->args unchanged (argv[1] is the sub-command). Each returns like a
  * handler.
  */

@@ -7,7 +7,8 @@
 #include <strings.h>
 
 #include "../lib/clock.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
+#include "text/common.h"
 #include "argtext.h"
 #include "form.h"
 #include "validate.h"

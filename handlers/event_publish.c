@@ -20,7 +20,7 @@
 #include "../store/store_broadcast.h"
 #include "../store/store_event.h"
 #include "../store/store_signup.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_msg.h"
 #include "alliance_ref.h"
 #include "confirm.h"
@@ -148,8 +148,6 @@ int event_publish_run(struct cmd_ctx *ctx)
 	unsigned changed;
 	int rc;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	if ((rc = read_form(ctx, true, &ev, alliance, sizeof alliance, &changed)) != HANDLER_OK)
 		return rc;
 	if (ctx->who->role == ROLE_ADMIN && !alliance[0]) {
@@ -206,8 +204,6 @@ int event_change_run(struct cmd_ctx *ctx)
 	unsigned changed;
 	int rc;
 
-	if (ctx->args->argc != 3)
-		return HANDLER_USAGE;
 	if ((rc = event_ref_manage(ctx, ctx->args->argv[2], &old)) != 0)
 		return alliance_ref_done(rc);
 	if (event_ref_closed(ctx, &old))
@@ -230,8 +226,6 @@ int event_cancel_run(struct cmd_ctx *ctx)
 	struct store_actor actor;
 	int rc;
 
-	if (ctx->args->argc != 3)
-		return HANDLER_USAGE;
 	if ((rc = event_ref_manage(ctx, ctx->args->argv[2], &ev)) != 0)
 		return alliance_ref_done(rc);
 	if (event_ref_closed(ctx, &ev))

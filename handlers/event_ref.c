@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "../store/store_alliance.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_ref.h"
 #include "argtext.h"
 

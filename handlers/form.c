@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../messages/text.h"
+#include "text/common.h"
 
 /* Index of the spec entry that accepts `name` (length n), or -1. */
 static int spec_find(const struct form_spec *spec, size_t n_spec, const char *name, size_t n)

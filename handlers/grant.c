@@ -18,7 +18,7 @@
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
 #include "../store/store_identity.h"
-#include "../messages/text.h"
+#include "text/identity.h"
 #include "handler.h"
 #include "record_ref.h"
 #include "validate.h"
@@ -156,8 +156,6 @@ static int grant_run(struct cmd_ctx *ctx)
 	enum role r;
 	int rc;
 
-	if (a->argc < 3 || a->argc > 4)
-		return HANDLER_USAGE;
 	if (!(user = target_user(a->argv[1]))) {
 		reply_add_line(ctx->reply, TXT_GRANT_BAD_USER, USER_ID_MAX);
 		return HANDLER_USAGE;
@@ -209,8 +207,6 @@ static int revoke_run(struct cmd_ctx *ctx)
 	const char *user;
 	int rc;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	if (!(user = target_user(ctx->args->argv[1]))) {
 		reply_add_line(ctx->reply, TXT_GRANT_BAD_USER, USER_ID_MAX);
 		return HANDLER_USAGE;
@@ -259,6 +255,8 @@ const struct handler_entry handler_grant = {
 	.usage = TXT_GRANT_USAGE,
 	.help = TXT_GRANT_HELP,
 	.run = grant_run,
+	.min_args = 2,
+	.max_args = 3,
 	.writes = true,
 };
 
@@ -269,5 +267,7 @@ const struct handler_entry handler_revoke = {
 	.usage = TXT_REVOKE_USAGE,
 	.help = TXT_REVOKE_HELP,
 	.run = revoke_run,
+	.min_args = 1,
+	.max_args = 1,
 	.writes = true,
 };

@@ -1,9 +1,10 @@
 /*
  * The command framework: every command family lives in handlers/<family>.c and
  * exports one or more `const struct handler_entry`; handlers/table.c lists
- * them. The dispatcher (handlers/dispatch.c) tokenizes, looks the command up,
- * checks the asker's role against the entry before the handler runs, and
- * turns the handler's result into a reply (usage line on HANDLER_USAGE).
+ * them. The dispatcher (handlers/dispatch.c) tokenizes, looks the command
+ * and its sub-command up, checks the asker's role and the argument count
+ * against the entries before the handler runs, and turns the handler's
+ * result into a reply (usage line on HANDLER_USAGE).
  */
 #ifndef CQOD_HANDLER_H
 #define CQOD_HANDLER_H
@@ -48,6 +49,7 @@ struct cmd_ctx {
 	const struct identity *who;
 	const struct args *args;   /* argv[0] is the command word as typed */
 	const struct handler_entry *entry;   /* the command being run */
+	const struct handler_entry *sub;     /* its sub-command being run, or NULL */
 	struct reply *reply;       /* the handler fills it */
 	int64_t now;               /* unix seconds, from clock_now() */
 	const char *text;          /* the command text being run (msg->text, or the
@@ -66,35 +68,48 @@ enum {
 
 typedef int (*handler_fn)(struct cmd_ctx *ctx);
 
-/* A sub-command (联盟 新建): its word, English alias, function, the roles
- * allowed to run it (0: the command's) and whether it writes. A command's
- * subs array ends with an entry whose word is NULL. */
-struct handler_sub {
-	const char *word;
-	const char *alias;
-	handler_fn run;
-	unsigned roles;
-	bool writes;
-};
+/* An upper bound that is no bound: the tokenizer caps argc anyway. */
+#define HANDLER_ARGS_ANY ARGS_MAX_ARGC
 
+/*
+ * One command, or one sub-command of a command (联盟 新建). The dispatcher
+ * applies the declarations before `run` is called: the asker's role must be
+ * in `roles` (a sub-command's are checked as well as its command's), and the
+ * number of arguments after the command word (after the sub-command word for
+ * a sub-command) must lie in [min_args, max_args], else the answer is
+ * "用法：" + usage. A handler checks only what the table cannot say (the
+ * shape or value of an argument).
+ *
+ * A command with `subs` has no `run` of its own: its first sub-command runs
+ * when no sub-command word is given (联盟 = 联盟 列表), and an unknown word is
+ * answered with the sub-commands the asker may use. A sub-command's handler
+ * sees ctx->args unchanged (argv[1] is the sub-command word).
+ */
 struct handler_entry {
-	const char *name;               /* Chinese command word, e.g. "查询" */
+	const char *name;               /* Chinese command word, e.g. "查询"; a
+	                                 * sub-command's own word, e.g. "新建" */
 	const char *const *aliases;     /* NULL-terminated, English first, e.g. {"query", NULL} */
 	unsigned roles;                 /* ROLE_BIT mask of roles allowed to run it */
-	const char *usage;              /* "查询 <姓名|企业名|统一社会信用代码|记录号>" */
+	const char *usage;              /* "查询 <姓名|企业名|统一社会信用代码|记录号>";
+	                                 * a sub-command's starts with its command's word */
 	const char *help;               /* one line */
-	handler_fn run;
+	handler_fn run;                 /* NULL exactly when subs is set */
+	int min_args, max_args;         /* arguments after the (sub-)command word */
 	unsigned flags;                 /* HANDLER_F_* */
 	/* The command changes the registry (records, roles, sanctions, the
 	 * outbox...). Conversation state (confirmations, paging) and access-log
 	 * rows do not count. The dispatcher checks the claim after each run;
 	 * sub-commands declare their own. */
 	bool writes;
-	const struct handler_sub *subs;   /* NULL: no sub-commands */
+	/* Sub-commands, ended by an entry whose name is NULL; NULL: none. */
+	const struct handler_entry *subs;
 };
 
-/* The sub-command of e that `word` names (its word or alias), or NULL. */
-const struct handler_sub *handler_sub_find(const struct handler_entry *e, const char *word);
+/* The sub-command of e that `word` names (its name or an alias), or NULL. */
+const struct handler_entry *handler_sub_find(const struct handler_entry *e, const char *word);
+
+/* Whether e (a command or sub-command) takes `nargs` arguments. */
+bool handler_args_fit(const struct handler_entry *e, int nargs);
 
 /* The command acts on a pending question (确认, 取消, 下一页) and so is never
  * re-run from stored text. */
@@ -107,17 +122,14 @@ struct store_actor;
 void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out);
 
 /* Re-runs `text` as a command for the same asker with the given flags (used
- * by 确认 and 下一页); the reply goes into ctx->reply. Returns the handler's
- * result like a handler does. Commands that only make sense typed (确认,
- * 取消, 下一页) are not re-run. */
+ * by 确认 and 下一页), under the table's checks like a typed command; its
+ * whole answer, refusals and usage included, goes into ctx->reply, so this
+ * returns HANDLER_OK. Commands that only make sense typed (确认, 取消,
+ * 下一页) are not re-run. */
 int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t page_offset);
 
-struct store_identity_row;
-/* An identity row's tenant for 角色 and cqoctl roles, or that it is still
- * pending and where it will be set (into buf). */
-void role_tenant_note(const struct store_identity_row *row, char *buf, size_t len);
-
-/* Display name of a role (管理员, 办事员, ...). */
+/* Role names (handlers/role_text.c). Display name of a role (管理员,
+ * 办事员, ...). */
 const char *role_display(enum role r);
 
 /* Name of a role as stored and shown ("admin", "clerk", ...). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "../lib/strbuf.h"
+#include "text/common.h"
 #include "../messages/text.h"
 
 #define HELP_MAX_SUGGEST 3
@@ -78,7 +79,9 @@ static int add_list_field(struct reply *r, const char *key, const char *const *i
 	return rc;
 }
 
-static int help_detail(struct reply *r, const struct handler_entry *e)
+/* The details of e, then its sub-commands the asker may use, one
+ * "usage — help" line each. */
+static int help_detail(struct reply *r, const struct handler_entry *e, unsigned asker)
 {
 	const char *labels[sizeof role_labels / sizeof role_labels[0]];
 	size_t n_aliases = 0, n_labels = 0;
@@ -104,6 +107,10 @@ static int help_detail(struct reply *r, const struct handler_entry *e)
 		rc = add_list_field(r, TXT_HELP_KEY_ALIASES, e->aliases, n_aliases);
 	if (!rc)
 		rc = add_list_field(r, TXT_HELP_KEY_ROLES, labels, n_labels);
+	for (const struct handler_entry *s = e->subs; !rc && s && s->name; s++) {
+		if (s->roles & asker)
+			rc = reply_add_line(r, TXT_HELP_LINE, s->usage, s->help);
+	}
 	return rc;
 }
 
@@ -113,14 +120,12 @@ static int help_run(struct cmd_ctx *ctx)
 	const struct handler_entry *e;
 	int rc;
 
-	if (ctx->args->argc > 2)
-		return HANDLER_USAGE;
 	if (ctx->args->argc < 2) {
 		rc = help_list(ctx->reply, asker);
 	} else {
 		e = handler_find(ctx->args->argv[1]);
 		if (e && (e->roles & asker))
-			rc = help_detail(ctx->reply, e);
+			rc = help_detail(ctx->reply, e, asker);
 		else
 			rc = help_unknown(ctx->reply, ctx->args->argv[1], asker);
 	}
@@ -134,4 +139,5 @@ const struct handler_entry handler_help = {
 	.usage = TXT_HELP_USAGE,
 	.help = TXT_HELP_HELP,
 	.run = help_run,
+	.max_args = 1,
 };

@@ -9,7 +9,7 @@
 #include "../lib/clock.h"
 #include "../store/store_audit.h"
 #include "../store/store_honour.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
 #include "record_ref.h"
@@ -48,8 +48,6 @@ static int honour_run(struct cmd_ctx *ctx)
 	int64_t id, honour_id;
 	long year;
 
-	if (ctx->args->argc != 4)
-		return HANDLER_USAGE;
 	if (!parse_args(ctx, &id, &year))
 		return HANDLER_USAGE;
 	name = ctx->args->argv[2];
@@ -82,5 +80,7 @@ const struct handler_entry handler_honour = {
 	.usage = TXT_HONOUR_USAGE,
 	.help = TXT_HONOUR_HELP,
 	.run = honour_run,
+	.min_args = 3,
+	.max_args = 3,
 	.writes = true,
 };

@@ -9,7 +9,9 @@
 
 #include "../lib/csv.h"
 #include "../lib/log.h"
-#include "../messages/text.h"
+#include "text/cqoctl.h"
+#include "text/records.h"
+#include "text/registry.h"
 #include "argtext.h"
 #include "import_row.h"
 #include "validate.h"

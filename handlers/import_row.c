@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text/cqoctl.h"
 #include "../messages/text.h"
+#include "text/registry.h"
 
 #define REQ IMPORT_COL_REQUIRED
 #define IGN IMPORT_COL_IGNORED

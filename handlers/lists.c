@@ -9,7 +9,8 @@
 
 #include "../lib/clock.h"
 #include "../store/store_lists.h"
-#include "../messages/text.h"
+#include "text/lists.h"
+#include "text/registry.h"
 #include "handler.h"
 #include "paging.h"
 #include "validate.h"
@@ -61,8 +62,6 @@ static int expiring_run(struct cmd_ctx *ctx)
 	size_t offset, limit, n, total;
 	const char *scope;
 
-	if (ctx->args->argc > 2)
-		return HANDLER_USAGE;
 	if (ctx->args->argc == 2 &&
 	    validate_int(ctx->args->argv[1], 1, EXPIRING_MAX_DAYS, &days, TXT_LISTS_DAYS_FIELD,
 	                 why, sizeof why) < 0) {
@@ -100,8 +99,6 @@ static int overdue_run(struct cmd_ctx *ctx)
 	size_t offset, limit, n, total;
 	const char *scope;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	if (!list_scope(ctx, &scope))
 		return HANDLER_DENIED;
 	page_window(ctx, PAGE_SIZE, &offset, &limit);
@@ -147,8 +144,6 @@ static int untrained_run(struct cmd_ctx *ctx)
 	int year = clock_cst_year(ctx->now);
 	const char *scope;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	if (!list_scope(ctx, &scope))
 		return HANDLER_DENIED;
 	page_window(ctx, PAGE_SIZE, &offset, &limit);
@@ -172,8 +167,6 @@ static int sanctions_run(struct cmd_ctx *ctx)
 	size_t offset, limit, n, total;
 	const char *scope;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	if (!list_scope(ctx, &scope))
 		return HANDLER_DENIED;
 	page_window(ctx, PAGE_SIZE, &offset, &limit);
@@ -218,8 +211,6 @@ static int vacant_run(struct cmd_ctx *ctx)
 	size_t offset, limit, n, total;
 	const char *scope, *category = DEFAULT_CATEGORY;
 
-	if (ctx->args->argc > 2)
-		return HANDLER_USAGE;
 	if (ctx->args->argc == 2)
 		category = ctx->args->argv[1];
 	if (!store_category_valid(category)) {
@@ -256,6 +247,7 @@ const struct handler_entry handler_expiring = {
 	.usage = TXT_LISTS_EXPIRING_USAGE,
 	.help = TXT_LISTS_EXPIRING_HELP,
 	.run = expiring_run,
+	.max_args = 1,
 };
 
 const struct handler_entry handler_overdue = {
@@ -292,4 +284,5 @@ const struct handler_entry handler_vacant = {
 	.usage = TXT_LISTS_VACANT_USAGE,
 	.help = TXT_LISTS_VACANT_HELP,
 	.run = vacant_run,
+	.max_args = 1,
 };

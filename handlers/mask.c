@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../messages/text.h"
+#include "text/common.h"
 
 void mask_phone(const char *in, char *out, size_t len)
 {

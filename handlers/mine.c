@@ -15,7 +15,7 @@
 #include "../store/store_policy.h"
 #include "../store/store_sanction.h"
 #include "../store/store_training.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "handler.h"
 #include "record_ref.h"
 #include "timefmt.h"
@@ -118,8 +118,6 @@ static int mine_run(struct cmd_ctx *ctx)
 	int64_t id;
 	int rc;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	rc = ctx->who->person_id ? store_mine_record(ctx->store, ctx->who->person_id, &id)
 	                         : -ENOENT;
 	if (rc == 0)

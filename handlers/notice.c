@@ -13,7 +13,7 @@
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_broadcast.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_msg.h"
 #include "alliance_ref.h"
 #include "argtext.h"
@@ -82,8 +82,6 @@ static int notice_run(struct cmd_ctx *ctx)
 
 	if (ctx->args->argc >= 2 && strcmp(ctx->args->argv[1], TXT_NT_WORD_REPORT) == 0)
 		return report_run(ctx);
-	if (ctx->args->argc < 2)
-		return HANDLER_USAGE;
 	if ((rc = alliance_ref_manage(ctx, ctx->args->argv[1], &al)) != 0)
 		return alliance_ref_done(rc);
 	if (!(body = alliance_ref_text(ctx->args, 2)))
@@ -118,5 +116,7 @@ const struct handler_entry handler_notice = {
 	.usage = TXT_NT_USAGE,
 	.help = TXT_NT_HELP,
 	.run = notice_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };

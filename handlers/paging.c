@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../messages/text.h"
+#include "text/common.h"
 
 #define PAGING_SLOTS 256
 #define PAGING_TTL_SECONDS 1800
@@ -109,8 +109,6 @@ void handler_paging_reset(void)
 
 static int next_page_run(struct cmd_ctx *ctx)
 {
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	char *key = cursor_key(ctx->msg);
 	struct cursor *c = key ? cursor_find(key) : NULL;
 	free(key);

@@ -19,7 +19,8 @@
 #include "../store/store.h"
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
-#include "../messages/text.h"
+#include "text/identity.h"
+#include "text/registry.h"
 #include "handler.h"
 #include "mask.h"
 
@@ -178,8 +179,6 @@ static int query_run(struct cmd_ctx *ctx)
 	const char *scope = ctx->who->role == ROLE_CLERK ? ctx->who->scope : "";
 	int year = clock_cst_year(ctx->now);
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	const char *term = ctx->args->argv[1];
 	if (store_cqo_search(ctx->store, term, scope, hits, QUERY_LIST_MAX, &total) < 0)
 		return HANDLER_ERROR;
@@ -240,4 +239,6 @@ const struct handler_entry handler_query = {
 	.usage = TXT_QUERY_USAGE,
 	.help = TXT_QUERY_HELP,
 	.run = query_run,
+	.min_args = 1,
+	.max_args = 1,
 };

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "../store/store_outbox.h"
-#include "../messages/text.h"
+#include "text/outbox.h"
 #include "handler.h"
 #include "timefmt.h"
 
@@ -28,8 +28,6 @@ static int queue_run(struct cmd_ctx *ctx)
 	struct reply *r = ctx->reply;
 	char due[20], waited[48];
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	if (store_outbox_stats(ctx->store, ctx->now, &s) < 0)
 		return HANDLER_ERROR;
 	reply_set_title(r, TXT_QUEUE_TITLE);

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "../lib/clock.h"
-#include "../messages/text.h"
+#include "text/records.h"
+#include "text/registry.h"
 #include "argtext.h"
 
 bool record_ref_parse(struct cmd_ctx *ctx, const char *arg, int64_t *id)

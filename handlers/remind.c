@@ -19,7 +19,7 @@
 #include "../store/store_audit.h"
 #include "../store/store_remind.h"
 #include "../store/store_remind_ack.h"
-#include "../messages/text.h"
+#include "text/remind.h"
 #include "handler.h"
 #include "paging.h"
 
@@ -71,8 +71,6 @@ static int unacked_run(struct cmd_ctx *ctx)
 	char since[11], what[64];
 	const char *scope = ctx->who->role == ROLE_ADMIN ? "" : ctx->who->scope;
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	/* A clerk always has a scope; never everywhere by mistake. */
 	if (ctx->who->role != ROLE_ADMIN && !scope[0])
 		return HANDLER_DENIED;
@@ -196,6 +194,7 @@ const struct handler_entry handler_ack = {
 	.usage = TXT_ACK_USAGE,
 	.help = TXT_ACK_HELP,
 	.run = ack_run,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };
 
@@ -215,5 +214,6 @@ const struct handler_entry handler_remind = {
 	.usage = TXT_RMDSET_USAGE,
 	.help = TXT_RMDSET_HELP,
 	.run = remind_run,
+	.max_args = 2,
 	.writes = true,
 };

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "timefmt.h"
-#include "../messages/text.h"
+#include "text/records.h"
+#include "text/remind.h"
 #include "../lib/clock.h"
 #include "../store/store_remind.h"
 

@@ -1,5 +1,5 @@
 /*
- * The words of reminder messages (messages/text.h): a person's message of
+ * The words of reminder messages (handlers/text/remind.h): a person's message of
  * the day, a clerk's digest, a sanction's notice on issuance, the admins'
  * calendar warning. Details (names, places, times) are read from the store
  * as the lines are written; only what the items name is shown.

@@ -17,7 +17,7 @@
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_sanction.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "confirm.h"
 #include "handler.h"
@@ -234,8 +234,6 @@ static int sanction_run(struct cmd_ctx *ctx, const struct sanction_kind *k)
 	char reason[512];
 	int rc;
 
-	if (ctx->args->argc < 2)
-		return HANDLER_USAGE;
 	rc = parse_args(ctx, k, &s);
 	if (rc != HANDLER_OK)
 		goto done;
@@ -301,6 +299,8 @@ const struct handler_entry handler_summon = {
 	.usage = TXT_SAN_SUMMON_USAGE,
 	.help = TXT_SAN_SUMMON_HELP,
 	.run = summon_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };
 
@@ -311,6 +311,8 @@ const struct handler_entry handler_warn = {
 	.usage = TXT_SAN_WARN_USAGE,
 	.help = TXT_SAN_WARN_HELP,
 	.run = warn_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };
 
@@ -321,6 +323,8 @@ const struct handler_entry handler_remove = {
 	.usage = TXT_SAN_REMOVE_USAGE,
 	.help = TXT_SAN_REMOVE_HELP,
 	.run = remove_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };
 
@@ -331,6 +335,8 @@ const struct handler_entry handler_blacklist = {
 	.usage = TXT_SAN_BLACKLIST_USAGE,
 	.help = TXT_SAN_BLACKLIST_HELP,
 	.run = blacklist_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };
 
@@ -341,5 +347,7 @@ const struct handler_entry handler_advise_dismissal = {
 	.usage = TXT_SAN_ADVISE_USAGE,
 	.help = TXT_SAN_ADVISE_HELP,
 	.run = advise_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };

@@ -8,7 +8,7 @@
 
 #include "../store/store_audit.h"
 #include "../store/store_sanction.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
 
@@ -40,8 +40,6 @@ static int revoke_run(struct cmd_ctx *ctx)
 	int64_t id;
 	char *note;   /* owned here */
 
-	if (a->argc < 2)
-		return HANDLER_USAGE;
 	if (!argtext_id(a->argv[1], &id)) {
 		reply_add_line(ctx->reply, TXT_SANREV_BAD_ID);
 		return HANDLER_USAGE;
@@ -79,5 +77,7 @@ const struct handler_entry handler_revoke_sanction = {
 	.usage = TXT_SANREV_USAGE,
 	.help = TXT_SANREV_HELP,
 	.run = revoke_run,
+	.min_args = 1,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };

@@ -17,7 +17,8 @@
 #include "../store/store_alliance.h"
 #include "../store/store_audit.h"
 #include "../store/store_signup.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
+#include "text/registry.h"
 #include "event_cmd.h"
 #include "event_ref.h"
 #include "paging.h"
@@ -49,8 +50,6 @@ static int signup_run(struct cmd_ctx *ctx)
 	bool barred = false;
 	int rc;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	if (!ctx->who->person_id)
 		return HANDLER_DENIED;
 	/* Before the event: a barred person is no member any more, and would
@@ -132,8 +131,6 @@ static int withdraw_run(struct cmd_ctx *ctx)
 	struct store_event ev;
 	int rc;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	if (!ctx->who->person_id)
 		return HANDLER_DENIED;
 	if ((rc = event_ref_load(ctx, ctx->args->argv[1], &ev)) != 0)
@@ -150,8 +147,6 @@ static int roster_run(struct cmd_ctx *ctx)
 	struct store_event ev;
 	int rc;
 
-	if (ctx->args->argc != 2)
-		return HANDLER_USAGE;
 	if ((rc = event_ref_manage(ctx, ctx->args->argv[1], &ev)) != 0)
 		return alliance_ref_done(rc);
 	handler_page_window(ctx, &offset, &limit);
@@ -188,6 +183,8 @@ const struct handler_entry handler_signup = {
 	.usage = TXT_SU_USAGE,
 	.help = TXT_SU_HELP,
 	.run = signup_run,
+	.min_args = 1,
+	.max_args = 1,
 	.writes = true,
 };
 
@@ -198,6 +195,8 @@ const struct handler_entry handler_withdraw = {
 	.usage = TXT_SU_WITHDRAW_USAGE,
 	.help = TXT_SU_WITHDRAW_HELP,
 	.run = withdraw_run,
+	.min_args = 1,
+	.max_args = 1,
 	.writes = true,
 };
 
@@ -208,4 +207,6 @@ const struct handler_entry handler_roster = {
 	.usage = TXT_SU_ROSTER_USAGE,
 	.help = TXT_SU_ROSTER_HELP,
 	.run = roster_run,
+	.min_args = 1,
+	.max_args = 1,
 };

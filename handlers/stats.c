@@ -22,7 +22,8 @@
 #include "../store/store_lists.h"
 #include "../store/store_stats.h"
 #include "../store/store_target.h"
-#include "../messages/text.h"
+#include "text/lists.h"
+#include "text/registry.h"
 #include "handler.h"
 #include "validate.h"
 
@@ -199,30 +200,6 @@ static int stats_run(struct cmd_ctx *ctx)
 	return HANDLER_OK;
 }
 
-/* "80%", "80" or "0.8" -> 0.8. A bare number above 1 is a percentage. */
-static int parse_rate(const char *s, double *out)
-{
-	size_t len = strlen(s), digits = 0, dots = 0;
-	bool pct = len > 0 && s[len - 1] == '%';
-
-	/* Plain decimals only: strtod alone would take "1e2" and "0x10". */
-	for (size_t i = 0; i < len - (pct ? 1 : 0); i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			digits++;
-		else if (s[i] == '.' && i > 0)
-			dots++;
-		else
-			return -EINVAL;
-	}
-	if (digits == 0 || digits > 9 || dots > 1)
-		return -EINVAL;
-	double v = strtod(s, NULL);
-	if (v > 100)
-		return -EINVAL;
-	*out = pct || v > 1 ? v / 100.0 : v;
-	return 0;
-}
-
 static int target_run(struct cmd_ctx *ctx)
 {
 	struct store_actor actor;
@@ -231,8 +208,6 @@ static int target_run(struct cmd_ctx *ctx)
 	double rate, old = 0;
 	bool had_old = false;
 
-	if (ctx->args->argc != 5)
-		return HANDLER_USAGE;
 	const char *region = ctx->args->argv[1], *category = ctx->args->argv[2];
 	if (validate_region_code(region, why, sizeof why) < 0 ||
 	    validate_int(ctx->args->argv[3], 2000, 2200, &year, TXT_TARGET_YEAR_FIELD, why,
@@ -244,7 +219,7 @@ static int target_run(struct cmd_ctx *ctx)
 		reply_add_line(ctx->reply, "%s", TXT_LISTS_CATEGORY_BAD);
 		return HANDLER_USAGE;
 	}
-	if (parse_rate(ctx->args->argv[4], &rate) < 0) {
+	if (validate_rate(ctx->args->argv[4], &rate) < 0) {
 		reply_add_line(ctx->reply, "%s", TXT_TARGET_RATE_BAD);
 		return HANDLER_USAGE;
 	}
@@ -276,6 +251,7 @@ const struct handler_entry handler_stats = {
 	.usage = TXT_STATS_USAGE,
 	.help = TXT_STATS_HELP,
 	.run = stats_run,
+	.max_args = 3,
 };
 
 const struct handler_entry handler_target = {
@@ -285,5 +261,7 @@ const struct handler_entry handler_target = {
 	.usage = TXT_TARGET_USAGE,
 	.help = TXT_TARGET_HELP,
 	.run = target_run,
+	.min_args = 4,
+	.max_args = 4,
 	.writes = true,
 };

@@ -22,7 +22,7 @@
 #include "../store/store_audit.h"
 #include "../store/store_subscription.h"
 #include "../messages/platforms.h"
-#include "../messages/text.h"
+#include "text/alliance.h"
 #include "alliance_ref.h"
 #include "argtext.h"
 
@@ -134,8 +134,6 @@ static int subscription_run(struct cmd_ctx *ctx, bool subscribe)
 	int label_at, rc;
 	int64_t id;
 
-	if (a->argc < 2)
-		return HANDLER_USAGE;
 	if ((rc = alliance_ref_manage(ctx, a->argv[1], &al)) != 0)
 		return alliance_ref_done(rc);
 	if ((rc = parse_group(ctx, &d, &label_at)) != 0)
@@ -185,6 +183,8 @@ const struct handler_entry handler_subscribe = {
 	.usage = TXT_SUB_USAGE,
 	.help = TXT_SUB_HELP,
 	.run = subscribe_run,
+	.min_args = 1,
+	.max_args = 5,
 	.writes = true,
 };
 
@@ -195,5 +195,7 @@ const struct handler_entry handler_unsubscribe = {
 	.usage = TXT_UNSUB_USAGE,
 	.help = TXT_UNSUB_HELP,
 	.run = unsubscribe_run,
+	.min_args = 1,
+	.max_args = 4,
 	.writes = true,
 };

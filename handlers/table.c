@@ -58,15 +58,6 @@ const struct handler_entry *const handler_table[] = {
 
 #define TABLE_LEN (sizeof handler_table / sizeof handler_table[0] - 1)
 
-const struct handler_sub *handler_sub_find(const struct handler_entry *e, const char *word)
-{
-	for (const struct handler_sub *s = e->subs; s && s->word; s++) {
-		if (strcmp(word, s->word) == 0 || strcasecmp(word, s->alias) == 0)
-			return s;
-	}
-	return NULL;
-}
-
 /* Longest word, in code points, that suggestions are computed for. Command
  * words are a few code points long and a word more than twice as long as a
  * candidate is always past the threshold, so longer input cannot match. */
@@ -88,19 +79,39 @@ static bool word_matches(const char *word, const char *candidate)
 	return strcmp(word, candidate) == 0;
 }
 
+/* Whether word is e's name or one of its aliases. */
+static bool names(const struct handler_entry *e, const char *word)
+{
+	if (strcmp(word, e->name) == 0)
+		return true;
+	for (const char *const *a = e->aliases; a && *a; a++) {
+		if (word_matches(word, *a))
+			return true;
+	}
+	return false;
+}
+
+const struct handler_entry *handler_sub_find(const struct handler_entry *e, const char *word)
+{
+	for (const struct handler_entry *s = e->subs; word && s && s->name; s++) {
+		if (names(s, word))
+			return s;
+	}
+	return NULL;
+}
+
+bool handler_args_fit(const struct handler_entry *e, int nargs)
+{
+	return nargs >= e->min_args && nargs <= e->max_args;
+}
+
 const struct handler_entry *handler_find(const char *word)
 {
 	if (!word)
 		return NULL;
 	for (size_t i = 0; i < TABLE_LEN; i++) {
-		const struct handler_entry *e = handler_table[i];
-
-		if (strcmp(word, e->name) == 0)
-			return e;
-		for (const char *const *a = e->aliases; a && *a; a++) {
-			if (word_matches(word, *a))
-				return e;
-		}
+		if (names(handler_table[i], word))
+			return handler_table[i];
 	}
 	return NULL;
 }

@@ -17,7 +17,7 @@
 #include "../store/store_appoint.h"
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
-#include "../messages/text.h"
+#include "text/registry.h"
 #include "argtext.h"
 #include "confirm.h"
 #include "record_ref.h"
@@ -63,8 +63,6 @@ static int renew_run(struct cmd_ctx *ctx)
 	char start[11], term_end[11];
 	int64_t day;
 
-	if (ctx->args->argc != 2 && ctx->args->argc != 3)
-		return HANDLER_USAGE;
 	if (ctx->args->argc == 3 &&
 	    !date_arg(ctx, ctx->args->argv[2], TXT_RENEW_START_FIELD, start))
 		return HANDLER_USAGE;
@@ -153,8 +151,6 @@ static int dismiss_run(struct cmd_ctx *ctx)
 	struct store_actor actor;
 	char date[11], *reason;   /* reason: owned here */
 
-	if (ctx->args->argc < 3)
-		return HANDLER_USAGE;
 	int rc = dismiss_prepare(ctx, &rec, date, &reason);
 	if (rc != 0) {
 		free(reason);
@@ -193,6 +189,8 @@ const struct handler_entry handler_renew = {
 	.usage = TXT_RENEW_USAGE,
 	.help = TXT_RENEW_HELP,
 	.run = renew_run,
+	.min_args = 1,
+	.max_args = 2,
 	.writes = true,
 };
 
@@ -203,5 +201,7 @@ const struct handler_entry handler_dismiss = {
 	.usage = TXT_DISMISS_USAGE,
 	.help = TXT_DISMISS_HELP,
 	.run = dismiss_run,
+	.min_args = 2,
+	.max_args = HANDLER_ARGS_ANY,
 	.writes = true,
 };

@@ -13,7 +13,7 @@
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
 #include "../store/store_training.h"
-#include "../messages/text.h"
+#include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
 #include "record_ref.h"
@@ -145,8 +145,6 @@ static int train_run(struct cmd_ctx *ctx)
 	struct reply *r = ctx->reply;
 	int64_t training_id;
 
-	if (ctx->args->argc < 5 || ctx->args->argc > 9)
-		return HANDLER_USAGE;
 	if (!parse_args(ctx, &t))
 		return HANDLER_USAGE;
 	int rc = record_ref_load(ctx, t.id, ctx->args->argv[1], &rec);
@@ -193,5 +191,7 @@ const struct handler_entry handler_train = {
 	.usage = TXT_TRAIN_USAGE,
 	.help = TXT_TRAIN_HELP,
 	.run = train_run,
+	.min_args = 4,
+	.max_args = 8,
 	.writes = true,
 };

@@ -11,7 +11,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/creditcode.h"
-#include "../messages/text.h"
+#include "text/common.h"
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *why, size_t n, const char *fmt, ...)
@@ -276,4 +276,27 @@ int validate_region_code(const char *s, char *why, size_t n)
 	if ((len == 2 || len == 4 || len == 6) && all_digits(s, len))
 		return 0;
 	return fail(why, n, TXT_V_REGION);
+}
+
+int validate_rate(const char *s, double *out)
+{
+	size_t len = strlen(s), digits = 0, dots = 0;
+	bool pct = len > 0 && s[len - 1] == '%';
+
+	/* Plain decimals only: strtod alone would take "1e2" and "0x10". */
+	for (size_t i = 0; i < len - (pct ? 1 : 0); i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '.' && i > 0)
+			dots++;
+		else
+			return -EINVAL;
+	}
+	if (digits == 0 || digits > 9 || dots > 1)
+		return -EINVAL;
+	double v = strtod(s, NULL);
+	if (v > 100)
+		return -EINVAL;
+	*out = pct || v > 1 ? v / 100.0 : v;
+	return 0;
 }

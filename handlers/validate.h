@@ -2,7 +2,7 @@
  * Field validation shared by chat commands and cqoctl import. Each function
  * returns 0 when the value is acceptable (writing the normalized form where
  * there is one) or -EINVAL with a one-line Chinese explanation in `why`
- * (messages/text.h), fit to show the user after the usage line. Values are
+ * (handlers/text/common.h), fit to show the user after the usage line. Values are
  * never logged.
  */
 #ifndef CQOD_VALIDATE_H
@@ -38,5 +38,8 @@ int validate_int(const char *s, long min, long max, long *out, const char *field
 int validate_hours(const char *s, double *out, char *why, size_t n);
 /* A GB/T 2260 code shape: 2, 4 or 6 digits (existence is the store's to say). */
 int validate_region_code(const char *s, char *why, size_t n);
+/* An appointment-rate target (目标, cqoctl target set): "80%", "80" or "0.8"
+ * -> 0.8; a bare number above 1 is a percentage, at most 100. 0 or -EINVAL. */
+int validate_rate(const char *s, double *out);
 
 #endif

@@ -3,7 +3,9 @@
 
 #include "../store/store.h"
 #include "../store/store_alliance.h"
-#include "../messages/text.h"
+#include "text/common.h"
+#include "text/identity.h"
+#include "text/registry.h"
 #include "../lib/textclean.h"
 #include "handler.h"
 
@@ -40,8 +42,6 @@ static int whoami_run(struct cmd_ctx *ctx)
 	struct reply *r = ctx->reply;
 	char region[96], user[256];
 
-	if (ctx->args->argc != 1)
-		return HANDLER_USAGE;
 	reply_set_title(r, TXT_WHOAMI_TITLE);
 	reply_add_field(r, TXT_WHOAMI_PLATFORM, "%s%s%s", m->platform, m->instance ? ":" : "",
 	                m->instance ? m->instance : "");

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,39 @@
 #include "../../store/store_internal.h"
 #include "../../handlers/dispatch.h"
 #include "../../handlers/table.h"
-#include "../../messages/text.h"
+#include "../../handlers/text/alliance.h"
+#include "../../handlers/text/common.h"
+#include "../../handlers/text/lists.h"
+#include "../../handlers/text/registry.h"
+
+/* Allocation failure on demand: the reply's formatting goes through
+ * vasprintf (lib/reply.c), which this definition takes the place of. The
+ * `fail_at`-th call from now fails (0: none), or every call from then on
+ * when fail_all is set. */
+static int vasprintf_calls, fail_at;
+static bool fail_all;
+
+int vasprintf(char **strp, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	if (fail_at && ++vasprintf_calls >= fail_at && (fail_all || vasprintf_calls == fail_at))
+		return -1;
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0 || !(*strp = malloc((size_t)n + 1)))
+		return -1;
+	return vsnprintf(*strp, (size_t)n + 1, fmt, ap);
+}
+
+static void fail_alloc(int at, bool all)
+{
+	vasprintf_calls = 0;
+	fail_at = at;
+	fail_all = all;
+}
 
 #define SET_TARGET "目标 61 规上 2026 80%"
 #define TARGETS "SELECT count(*) FROM targets"
@@ -240,6 +273,131 @@ static void test_write_declarations(void **state)
 	assert_null(handler_sub_find(alliance, "nonsense"));
 }
 
+/* Runs text through dispatch_message as `role`; returns its result and
+ * the rendered answer in text (of size n). */
+static int ask(struct fixture *f, enum role role, const char *text, struct reply *r,
+               char *out, size_t n)
+{
+	struct identity who = {.role = role};
+	struct dispatch_env env = f->env;
+	struct chat_msg msg = {
+		.platform = "generic", .instance = "t", .chat_id = "c", .kind = CHAT_PRIVATE,
+		.sender_id = "u1", .sender_name = "", .text = text, .msg_id = "x",
+	};
+	char *s;
+	int rc;
+
+	env.fixed_identity = &who;
+	reply_init(r);
+	assert_int_equal(store_begin(f->st), 0);
+	rc = dispatch_message(&env, &msg, r);
+	assert_int_equal(store_commit(f->st), 0);
+	s = reply_render_text(r);
+	snprintf(out, n, "%s", s ? s : "");
+	free(s);
+	return rc;
+}
+
+/* A wrong number of arguments is answered from the table, with the entry's
+ * usage, before the handler runs: a writing command writes nothing. */
+static void test_arg_count_answers_usage(void **state)
+{
+	static const struct {
+		const char *text, *usage;
+	} cases[] = {
+		{"查询", TXT_QUERY_USAGE},
+		{"查询 张三 李四", TXT_QUERY_USAGE},
+		{"我是谁 啊", TXT_WHOAMI_USAGE},
+		{"帮助 查询 张三", TXT_HELP_USAGE},
+		{"目标 61 规上 2026", TXT_TARGET_USAGE},
+		{"联盟 新建", TXT_AL_CREATE_USAGE},
+		{"联盟 列表 多余", TXT_AL_LIST_USAGE},
+		{"活动 查看", TXT_EV_VIEW_USAGE},
+		{"event cancel 1 2", TXT_EV_CANCEL_USAGE},
+	};
+	struct fixture *f = *state;
+	char out[1024], want[512];
+	struct reply r;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(ask(f, ROLE_ADMIN, cases[i].text, &r, out, sizeof out), 0);
+		snprintf(want, sizeof want, "%s%s", TXT_USAGE_PREFIX, cases[i].usage);
+		assert_string_equal(out, want);
+		assert_true(r.is_error);
+		assert_int_equal(r.failure, REPLY_FAIL_NONE);
+		reply_free(&r);
+	}
+	assert_int_equal(committed(f, TARGETS), 0);
+}
+
+/* Sub-commands carry their own roles; an unknown one is answered with the
+ * ones the asker may use. */
+static void test_sub_roles_and_unknown_sub(void **state)
+{
+	struct fixture *f = *state;
+	char out[2048], want[256];
+	struct reply r;
+
+	assert_int_equal(ask(f, ROLE_CQO, "联盟 新建 甲联盟", &r, out, sizeof out), 0);
+	snprintf(want, sizeof want, TXT_DENIED, "联盟 新建");
+	assert_string_equal(out, want);
+	reply_free(&r);
+	assert_int_equal(ask(f, ROLE_CLERK, "活动 发布", &r, out, sizeof out), 0);
+	snprintf(want, sizeof want, TXT_DENIED, "活动 发布");
+	assert_string_equal(out, want);
+	reply_free(&r);
+
+	assert_int_equal(ask(f, ROLE_CQO, "联盟 解散 1", &r, out, sizeof out), 0);
+	assert_true(r.is_error);
+	assert_non_null(strstr(out, TXT_AL_LIST_USAGE "\n"));
+	assert_non_null(strstr(out, TXT_AL_PRIVATE_USAGE));
+	assert_null(strstr(out, TXT_AL_CREATE_USAGE));
+	assert_non_null(strstr(out, TXT_USAGE_PREFIX TXT_AL_USAGE));
+	reply_free(&r);
+
+	/* A bare command runs its first sub-command. */
+	assert_int_equal(ask(f, ROLE_ADMIN, "联盟", &r, out, sizeof out), 0);
+	assert_false(r.is_error);
+	assert_string_equal(out, TXT_AL_LIST_NONE);
+	reply_free(&r);
+}
+
+/* Out of memory half-way through an answer (帮助 lists every command): the
+ * answer is the apology, never the lines that fitted. */
+static void test_failed_reply_becomes_apology(void **state)
+{
+	struct fixture *f = *state;
+	char out[4096];
+	struct reply r;
+
+	fail_alloc(5, false);
+	assert_int_equal(ask(f, ROLE_ADMIN, "帮助", &r, out, sizeof out), 0);
+	fail_alloc(0, false);
+	assert_string_equal(out, TXT_INTERNAL_ERROR);
+	assert_true(r.is_error);
+	assert_int_equal(r.failure, REPLY_FAIL_TRANSIENT);
+	reply_free(&r);
+
+	/* Not even the apology fits: the promised negative return. */
+	fail_alloc(5, true);
+	assert_int_equal(ask(f, ROLE_ADMIN, "帮助", &r, out, sizeof out), -ENOMEM);
+	fail_alloc(0, false);
+	assert_int_equal(r.failure, REPLY_FAIL_TRANSIENT);
+	reply_free(&r);
+
+	/* The console's unit: the transient failure is answered "try again". */
+	struct chat_msg msg = {.platform = "console", .chat_id = "c", .kind = CHAT_PRIVATE,
+	                       .sender_id = "op", .sender_name = "", .text = "帮助"};
+	reply_init(&r);
+	fail_alloc(5, false);
+	dispatch_alone(&f->env, &msg, &r);
+	fail_alloc(0, false);
+	char *text = reply_render_text(&r);
+	assert_string_equal(text, TXT_INTERNAL_ERROR);
+	free(text);
+	reply_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +407,9 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_permanent_failure_apologizes, setup, teardown),
 		cmocka_unit_test(test_write_declarations),
+		cmocka_unit_test_setup_teardown(test_arg_count_answers_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sub_roles_and_unknown_sub, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_reply_becomes_apology, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,9 @@
 #include "../../lib/log.h"
 #include "../../store/store_import.h"
 #include "../../handlers/import_row.h"
-#include "../../messages/text.h"
+#include "../../handlers/text/common.h"
+#include "../../handlers/text/cqoctl.h"
+#include "../../handlers/text/registry.h"
 
 #define TODAY "2026-11-21"
 #define MAX_CELLS 40

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../handlers/table.h"
+#include "../../handlers/text/common.h"
 #include "../../messages/text.h"
 
 /* Every entry is complete, and no name or alias is claimed twice: a clash
@@ -23,14 +24,65 @@ static void test_table_integrity(void **state)
 		assert_non_null(e->name);
 		assert_non_null(e->usage);
 		assert_non_null(e->help);
-		assert_non_null(e->run);
 		assert_true(e->roles != 0);
+		assert_true(e->min_args >= 0 && e->min_args <= e->max_args);
+		/* A command runs itself or one of its sub-commands, not both. */
+		assert_true((e->run != NULL) != (e->subs != NULL));
 		assert_ptr_equal(handler_find(e->name), e);
 		for (const char *const *a = e->aliases; a && *a; a++)
 			assert_ptr_equal(handler_find(*a), e);
 		for (size_t j = i + 1; handler_table[j]; j++)
 			assert_ptr_not_equal(handler_table[j], e);
 	}
+}
+
+/* Every sub-command is a complete entry of its own: usage (starting with
+ * its command's word), help, run, counts, and roles its command allows. Its
+ * names are unique within the command, and it has no subs of its own. */
+static void test_sub_integrity(void **state)
+{
+	size_t commands = 0;
+
+	(void)state;
+	for (size_t i = 0; handler_table[i]; i++) {
+		const struct handler_entry *e = handler_table[i];
+		size_t len = strlen(e->name);
+
+		if (!e->subs)
+			continue;
+		commands++;
+		for (const struct handler_entry *s = e->subs; s->name; s++) {
+			assert_non_null(s->usage);
+			assert_non_null(s->help);
+			assert_non_null(s->run);
+			assert_null(s->subs);
+			assert_int_equal(strncmp(s->usage, e->name, len), 0);
+			assert_int_equal(s->usage[len], ' ');
+			assert_true(s->min_args >= 0 && s->min_args <= s->max_args);
+			assert_true(s->roles != 0);
+			assert_int_equal(s->roles & ~e->roles, 0);
+			assert_ptr_equal(handler_sub_find(e, s->name), s);
+			for (const char *const *a = s->aliases; a && *a; a++)
+				assert_ptr_equal(handler_sub_find(e, *a), s);
+		}
+		/* A bare command runs its first sub-command: it takes no
+		 * arguments and everyone who may run the command may run it. */
+		assert_int_equal(e->subs[0].min_args, 0);
+		assert_int_equal(e->subs[0].roles, e->roles);
+	}
+	assert_int_equal(commands, 2);   /* 联盟, 活动 */
+}
+
+static void test_args_fit(void **state)
+{
+	(void)state;
+	assert_true(handler_args_fit(&handler_query, 1));
+	assert_false(handler_args_fit(&handler_query, 0));
+	assert_false(handler_args_fit(&handler_query, 2));
+	assert_true(handler_args_fit(&handler_whoami, 0));
+	assert_false(handler_args_fit(&handler_whoami, 1));
+	assert_true(handler_args_fit(handler_sub_find(&handler_alliance, "新建"), 2));
+	assert_false(handler_args_fit(handler_sub_find(&handler_alliance, "新建"), 3));
 }
 
 static void test_find(void **state)
@@ -294,13 +346,57 @@ static void test_help_unknown(void **state)
 	reply_free(&r);
 }
 
+/* 帮助 takes at most one argument: the table says so and the dispatcher
+ * answers "帮助 查询 张三" with the usage (tests/unit/test_dispatch_unit.c). */
 static void test_help_usage(void **state)
 {
+	struct args args;
+
+	(void)state;
+	assert_int_equal(args_tokenize("帮助 查询 张三", &args), 0);
+	assert_false(handler_args_fit(handler_find(args.argv[0]), args.argc - 1));
+	args_free(&args);
+}
+
+/* Whether some line of the reply starts with `usage`. */
+static bool has_line(const struct reply *r, const char *usage)
+{
+	for (size_t i = 0; i < r->n_items; i++) {
+		if (r->items[i].kind == REPLY_LINE &&
+		    strncmp(r->items[i].text, usage, strlen(usage)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* 帮助 联盟 lists the sub-commands the asker may use, from the table. */
+static void test_help_subs_by_role(void **state)
+{
+	const struct handler_entry *create = handler_sub_find(&handler_alliance, "新建");
+	const struct handler_entry *private = handler_sub_find(&handler_alliance, "私信");
+	const struct handler_entry *list = handler_sub_find(&handler_alliance, "列表");
 	struct reply r;
 	char *out;
 
 	(void)state;
-	assert_int_equal(run_help("帮助 查询 张三", ROLE_ADMIN, &r, &out), HANDLER_USAGE);
+	assert_int_equal(run_help("帮助 联盟", ROLE_ADMIN, &r, &out), HANDLER_OK);
+	assert_true(lists(&r, list));
+	assert_true(lists(&r, create));
+	assert_false(has_line(&r, private->usage));
+	free(out);
+	reply_free(&r);
+
+	assert_int_equal(run_help("帮助 alliance", ROLE_CQO, &r, &out), HANDLER_OK);
+	assert_true(lists(&r, list));
+	assert_true(lists(&r, private));
+	assert_false(has_line(&r, create->usage));
+	assert_null(strstr(out, create->usage));
+	free(out);
+	reply_free(&r);
+
+	assert_int_equal(run_help("帮助 活动", ROLE_CQO, &r, &out), HANDLER_OK);
+	assert_true(lists(&r, handler_sub_find(&handler_event, "查看")));
+	assert_false(has_line(&r, handler_sub_find(&handler_event, "发布")->usage));
 	free(out);
 	reply_free(&r);
 }
@@ -309,6 +405,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_integrity),
+		cmocka_unit_test(test_sub_integrity),
+		cmocka_unit_test(test_args_fit),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_unknown),
 		cmocka_unit_test(test_suggest),
@@ -322,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_help_hidden_command),
 		cmocka_unit_test(test_help_unknown),
 		cmocka_unit_test(test_help_usage),
+		cmocka_unit_test(test_help_subs_by_role),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../handlers/validate.h"
-#include "../../messages/text.h"
+#include "../../handlers/text/common.h"
 
 static char why[VALIDATE_WHY_MAX];
 
@@ -260,6 +260,27 @@ static void test_why_truncated(void **state)
 	assert_int_equal(small[sizeof small - 1], '\0');
 }
 
+/* One reading of a rate for 目标 and cqoctl target set. */
+static void test_rate(void **state)
+{
+	static const struct {
+		const char *in;
+		double want;
+	} ok[] = {{"80%", 0.8}, {"80", 0.8}, {"0.8", 0.8}, {"100", 1.0}, {"1", 1.0},
+	          {"12.5%", 0.125}, {"0", 0.0}};
+	static const char *const bad[] = {"", "%", "1e2", "0x10", "101", "-5", ".5", "1.2.3",
+	                                  "80 %", "1234567890"};
+	double v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		assert_int_equal(validate_rate(ok[i].in, &v), 0);
+		assert_true(v > ok[i].want - 1e-9 && v < ok[i].want + 1e-9);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(validate_rate(bad[i], &v), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_hours),
 		cmocka_unit_test(test_region_code),
 		cmocka_unit_test(test_why_truncated),
+		cmocka_unit_test(test_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

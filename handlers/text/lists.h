@@ -1,0 +1,77 @@
+/*
+ * Lists and statistics: 到期, 逾期, 未培训, 处理名单, 空缺, 统计, 目标.
+ * Formats are string literals so -Wformat=2 checks them at each call.
+ */
+#ifndef CQOD_TEXT_LISTS_H
+#define CQOD_TEXT_LISTS_H
+
+/* lists and statistics: 到期, 逾期, 未培训, 处理名单, 空缺, 统计, 目标 */
+#define TXT_LISTS_EXPIRING_NAME    "到期"
+#define TXT_LISTS_EXPIRING_USAGE   "到期 [天数]"
+#define TXT_LISTS_EXPIRING_HELP    "列出任期在若干天内（默认 90 天）届满的首席质量官"
+#define TXT_LISTS_EXPIRING_TITLE   "%ld 天内任期届满的首席质量官（共 %zu 人）"     /* days, count */
+#define TXT_LISTS_EXPIRING_NONE    "%ld 天内没有任期届满的首席质量官。"
+#define TXT_LISTS_EXPIRING_LINE    "%zu. 记录号 %lld　%s　%s　%s　任期至 %s（剩余 %lld 天）"
+#define TXT_LISTS_DAYS_FIELD       "天数"
+#define TXT_LISTS_OVERDUE_NAME     "逾期"
+#define TXT_LISTS_OVERDUE_USAGE    "逾期"
+#define TXT_LISTS_OVERDUE_HELP     "列出任期已满、既未续聘也未更换的首席质量官"
+#define TXT_LISTS_OVERDUE_TITLE    "任期已满未续聘或更换（共 %zu 人）"
+#define TXT_LISTS_OVERDUE_NONE     "没有任期已满未续聘或更换的首席质量官。"
+#define TXT_LISTS_OVERDUE_LINE     "%zu. 记录号 %lld　%s　%s　%s　任期至 %s（已逾期 %lld 天）"
+#define TXT_LISTS_UNTRAINED_NAME   "未培训"
+#define TXT_LISTS_UNTRAINED_USAGE  "未培训"
+#define TXT_LISTS_UNTRAINED_HELP   "列出未参加任职培训或本年度学时不足的首席质量官"
+#define TXT_LISTS_UNTRAINED_TITLE  "培训未达标的首席质量官（%d 年，共 %zu 人）"     /* year, count */
+#define TXT_LISTS_UNTRAINED_NONE   "%d 年在任首席质量官的培训均已达标。"
+#define TXT_LISTS_UNTRAINED_LINE   "%zu. 记录号 %lld　%s　%s　%s　%s%s%s"   /* ..., region, reasons */
+#define TXT_LISTS_NO_INDUCTION     "未参加任职培训"
+#define TXT_LISTS_HOURS_SHORT      "本年学时 %.1f/%.1f"                       /* done, required */
+#define TXT_LISTS_REASON_SEP       "；"
+#define TXT_LISTS_SANCTIONS_NAME   "处理名单"
+#define TXT_LISTS_SANCTIONS_USAGE  "处理名单"
+#define TXT_LISTS_SANCTIONS_HELP   "列出尚未结案的约谈、警示、除名等处理"
+#define TXT_LISTS_SANCTIONS_TITLE  "未结处理（共 %zu 条）"
+#define TXT_LISTS_SANCTIONS_NONE   "没有未结的处理。"
+#define TXT_LISTS_SANCTIONS_LINE   "%zu. 处理号 %lld　%s　%s　依据：%s　记录号 %lld　%s　%s　%s"
+#define TXT_LISTS_VACANT_NAME      "空缺"
+#define TXT_LISTS_VACANT_USAGE     "空缺 [类别]"
+#define TXT_LISTS_VACANT_HELP      "列出某类企业（默认规上）中没有在任首席质量官的企业"
+#define TXT_LISTS_VACANT_TITLE     "%s企业中无在任首席质量官的（共 %zu 家）"        /* category, count */
+#define TXT_LISTS_VACANT_NONE      "%s企业均已聘任首席质量官。"
+#define TXT_LISTS_VACANT_LINE      "%zu. %s　%s　%s　%s"     /* n, enterprise, credit code, region, history */
+#define TXT_LISTS_VACANT_NEVER     "从未备案"
+#define TXT_LISTS_VACANT_LAST      "原首席质量官 %s（记录号 %lld）%s 离任"
+#define TXT_LISTS_CATEGORY_BAD     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备"
+#define TXT_STATS_NAME             "统计"
+#define TXT_STATS_USAGE            "统计 [地区代码] [类别] [年份]"
+#define TXT_STATS_HELP             "按下级地区统计某类企业（默认规上）的首席质量官聘任率、目标差距与培训情况"
+#define TXT_STATS_TITLE            "%s · %s企业首席质量官统计（%d 年）"   /* region, category, year */
+#define TXT_STATS_REGION_FMT       "%s（%s）"                             /* name, code */
+#define TXT_STATS_ALL_REGIONS      "全国"
+#define TXT_STATS_COL_REGION       "地区"
+#define TXT_STATS_COL_ENTERPRISES  "企业数"
+#define TXT_STATS_COL_APPOINTED    "已聘任"
+#define TXT_STATS_COL_RATE         "聘任率"
+#define TXT_STATS_COL_TARGET       "目标"
+#define TXT_STATS_COL_GAP          "差距"
+#define TXT_STATS_COL_TRAINED      "已任职培训"
+#define TXT_STATS_COL_NEW          "本年新备案"
+#define TXT_STATS_TOTAL            "合计"
+#define TXT_STATS_PERCENT          "%.1f%%"
+#define TXT_STATS_NO_TARGET        "未设定"
+#define TXT_STATS_MET              "已达标"
+#define TXT_STATS_NO_DATA          "该地区暂无%s企业。"                   /* category */
+#define TXT_STATS_BAD_ARG          "无法识别的参数“%.*s”：应为地区代码、企业类别或年份"
+#define TXT_STATS_REPEATED_ARG     "参数“%s”重复：地区、类别、年份各只能指定一次"
+#define TXT_STATS_REGION_UNKNOWN   "地区代码 %s 不存在"
+#define TXT_STATS_OUT_OF_SCOPE     "地区 %s 不在您的管辖范围内，只能统计 %s 及其下级地区。"
+#define TXT_TARGET_NAME            "目标"
+#define TXT_TARGET_USAGE           "目标 <地区代码> <类别> <年份> <比例>"
+#define TXT_TARGET_HELP            "设定某地区某类企业某年度的首席质量官聘任率目标（比例如 80%、0.8 或 80）"
+#define TXT_TARGET_YEAR_FIELD      "年份"
+#define TXT_TARGET_RATE_BAD        "比例应为 0 到 100% 之间的数，如 80%、0.8 或 80"
+#define TXT_TARGET_DONE            "已设定 %s（%s）%s企业 %d 年聘任率目标：%.1f%%"  /* name, code, category, year, rate */
+#define TXT_TARGET_REPLACED        "原目标为 %.1f%%。"
+
+#endif
