@@ -40,7 +40,7 @@ static const struct fixture_grant {
 	{FX_CLERK_LY, "clerk", "3713", 0, 0},
 	{FX_CLERK_LS, "clerk", "371302", 0, 0},
 	{FX_CLERK_LZ, "clerk", "371311", 0, 0},
-	{FX_CLERK_XA, "clerk", "6101", 0, 0},
+	{FX_CLERK_XA, "clerk", "610113", 0, 0},
 	{FX_CQO, "cqo", "", 1, 0},
 	{FX_CQO_LS, "cqo", "", 2, 0},
 	{FX_ORG, "organizer", "", 0, 1},
@@ -228,6 +228,28 @@ const char *fixture_say_in(struct fixture *fx, const char *who, bool group, cons
 const char *fixture_say(struct fixture *fx, const char *who, const char *text)
 {
 	return fixture_say_in(fx, who, false, text, NULL);
+}
+
+void fixture_exec(struct fixture *fx, const char *sql)
+{
+	sqlite3 *db;
+	char *why = NULL;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &why) != SQLITE_OK)
+		fail_msg("fixture: %s: %s", sql, why ? why : "?");
+	sqlite3_close(db);
+}
+
+void fixture_seed_bench(struct fixture *fx, size_t n)
+{
+	struct store_bench *b;
+
+	assert_int_equal(store_begin(fx->st), 0);
+	assert_int_equal(store_bench_open(fx->st, n, FIXTURE_TODAY, &b), 0);
+	assert_int_equal(store_bench_add(b, n), 0);
+	store_bench_close(b);
+	assert_int_equal(store_commit(fx->st), 0);
 }
 
 static sqlite3_stmt *query(struct fixture *fx, const char *sql)

@@ -19,7 +19,7 @@
  * Identities (platform generic, instance and tenant "test"), by user id:
  *   FX_ADMIN admin; FX_CLERK_SD clerk 37 (山东省); FX_CLERK_LY clerk 3713
  *   (临沂市); FX_CLERK_LS clerk 371302 (兰山区); FX_CLERK_LZ clerk 371311
- *   (罗庄区); FX_CLERK_XA clerk 6101 (西安市); FX_CQO cqo bound to person 1
+ *   (罗庄区); FX_CLERK_XA clerk 610113 (雁塔区); FX_CQO cqo bound to person 1
  *   (张三, record 2); FX_CQO_LS cqo bound to person 2 (李四, record 3);
  *   FX_ORG organizer of alliance 1. Any other user id is a guest. Every
  *   message comes from chat "chat-1" (private or group).
@@ -90,6 +90,12 @@ const char *fixture_say(struct fixture *fx, const char *who, const char *text);
  * whether the reply was marked as an error. */
 const char *fixture_say_in(struct fixture *fx, const char *who, bool group, const char *text,
                            bool *error);
+
+/* Changes the copy behind the store's back, through a connection of its
+ * own (as an operator editing the file would): for states the demo lacks. */
+void fixture_exec(struct fixture *fx, const char *sql);
+/* Adds n generated CQOs (store_bench_add, in 北京, dated FIXTURE_TODAY). */
+void fixture_seed_bench(struct fixture *fx, size_t n);
 
 /* The integer the read-only query `sql` returns (first column of its
  * first row; the test fails when there is none). */
