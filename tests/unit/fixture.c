@@ -59,8 +59,8 @@ static int write_config(const char *path, const char *db)
 
 static int seed(struct store *st)
 {
-	struct store_actor actor = {.platform = "console", .user_id = "fixture", .chat_id = "",
-	                            .command = "grant", .tenant = "console"};
+	/* What cqoctl grant writes. */
+	struct store_actor actor = {.platform = "cqoctl", .user_id = "fixture", .command = "grant"};
 	int rc = store_regions_load_csv(st, "data/regions.csv", NULL);
 
 	if (rc == 0)
@@ -86,8 +86,7 @@ int fixture_group_setup(void **state)
 
 	(void)state;
 	log_init(LOG_LEVEL_WARN);
-	if (setenv("CQOD_FAKE_NOW", FIXTURE_NOW, 1) != 0 || clock_init() != 0)
-		return -1;
+	fixture_set_now(FIXTURE_NOW);
 	snprintf(template_dir, sizeof template_dir, "/tmp/cqod-fixture-XXXXXX");
 	if (!mkdtemp(template_dir))
 		return -1;
@@ -145,6 +144,12 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
+void fixture_set_now(const char *when)
+{
+	assert_int_equal(setenv("CQOD_FAKE_NOW", when, 1), 0);
+	assert_int_equal(clock_init(), 0);
+}
+
 int fixture_setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
@@ -160,6 +165,7 @@ int fixture_setup(void **state)
 	config_errors_free(&errs);
 	assert_int_equal(sqlite3_open_v2(fx->path, &fx->peek, SQLITE_OPEN_READONLY, NULL),
 	                 SQLITE_OK);
+	fixture_set_now(FIXTURE_NOW);
 	*state = fx;
 	return 0;
 }
@@ -172,9 +178,68 @@ int fixture_teardown(void **state)
 	store_close(fx->st);
 	config_free(fx->cfg);
 	free(fx->last);
+	free(fx->log);
+	log_set_level(LOG_LEVEL_WARN);
 	remove_dir(fx->dir);
 	free(fx);
 	return 0;
+}
+
+static void log_path(const struct fixture *fx, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/log", fx->dir);
+}
+
+/* Points stderr at the fixture's log file; returns the saved stderr. */
+static int log_divert(const struct fixture *fx)
+{
+	char path[128];
+	int fd, saved;
+
+	log_path(fx, path, sizeof path);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	close(fd);
+	return saved;
+}
+
+static void log_restore(int saved)
+{
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
+void fixture_log_start(struct fixture *fx)
+{
+	fx->logging = true;
+	log_set_level(LOG_LEVEL_INFO);
+}
+
+const char *fixture_log(struct fixture *fx)
+{
+	char path[128], buf[4096];
+	size_t len = 0, n;
+	FILE *f;
+
+	log_path(fx, path, sizeof path);
+	free(fx->log);
+	fx->log = calloc(1, 1);
+	assert_non_null(fx->log);
+	f = fopen(path, "r");
+	while (f && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+		fx->log = realloc(fx->log, len + n + 1);
+		assert_non_null(fx->log);
+		memcpy(fx->log + len, buf, n);
+		len += n;
+		fx->log[len] = '\0';
+	}
+	if (f)
+		fclose(f);
+	return fx->log;
 }
 
 void fixture_send(struct fixture *fx, const char *who, bool group, const char *text,
@@ -196,10 +261,17 @@ void fixture_send(struct fixture *fx, const char *who, bool group, const char *t
 	msg.msg_id = id;
 	msg.request_id = fx->seq;
 	reply_init(&r);
-	/* The inbox's shape: its transaction around the message's unit. */
-	assert_int_equal(store_begin(fx->st), 0);
-	assert_int_equal(dispatch_unit(&env, &msg, &u, &r), DISPATCH_DONE);
-	assert_int_equal(store_commit(fx->st), 0);
+	/* The inbox's shape: its transaction around the message's unit. The
+	 * log goes to a file meanwhile, so that assertions are never lost. */
+	int saved = fx->logging ? log_divert(fx) : -1;
+	int begun = store_begin(fx->st);
+	enum dispatch_outcome o = begun == 0 ? dispatch_unit(&env, &msg, &u, &r) : DISPATCH_RETRY;
+	int committed = begun == 0 ? store_commit(fx->st) : begun;
+	if (saved >= 0)
+		log_restore(saved);
+	assert_int_equal(begun, 0);
+	assert_int_equal(o, DISPATCH_DONE);
+	assert_int_equal(committed, 0);
 	out->text = reply_render_text(&r);
 	assert_non_null(out->text);
 	out->error = r.is_error;

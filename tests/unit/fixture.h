@@ -59,6 +59,8 @@ struct fixture {
 	struct sqlite3 *peek;      /* read-only second connection: what was committed */
 	unsigned seq;              /* message ids */
 	char *last;                /* fixture_say's answer; owned */
+	bool logging;              /* fixture_log_start was called */
+	char *log;                 /* fixture_log's text; owned */
 };
 
 /* cmocka group setup and teardown: build the template once, remove it. */
@@ -96,6 +98,17 @@ const char *fixture_say_in(struct fixture *fx, const char *who, bool group, cons
 void fixture_exec(struct fixture *fx, const char *sql);
 /* Adds n generated CQOs (store_bench_add, in 北京, dated FIXTURE_TODAY). */
 void fixture_seed_bench(struct fixture *fx, size_t n);
+
+/* Moves the clock to `when` ("YYYY-MM-DD HH:MM:SS", China Standard Time),
+ * as a daemon restarted with CQOD_FAKE_NOW would see it; every test starts
+ * at FIXTURE_NOW. */
+void fixture_set_now(const char *when);
+
+/* From now on, keeps what the log says (at level info and above) while
+ * messages run. */
+void fixture_log_start(struct fixture *fx);
+/* Everything logged since fixture_log_start; valid until the next call. */
+const char *fixture_log(struct fixture *fx);
 
 /* The integer the read-only query `sql` returns (first column of its
  * first row; the test fails when there is none). */

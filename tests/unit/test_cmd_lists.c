@@ -1,7 +1,7 @@
 /* The clerks' lists (到期, 逾期, 未培训, 处理名单, 空缺) and the statistics
  * (统计, 目标) on the fixture registry (fixture.h), numbers computed by hand.
- * Moved from tests/integration/test_lists.py with every assertion, except
- * where that file checks the daemon's log or its console.
+ * Moved from tests/integration/test_lists.py with every assertion (the
+ * console test stays there).
  *
  * Facts: today is 2026-06-15. 张三 holds record 2 in 兰山区 371302 (规上,
  * 链主), has appointment training, term ending 2026-07-04 (19 days left);
@@ -135,9 +135,9 @@ static void test_expiring_group_chat_same_and_no_contact_details(void **state)
 	assert_false(fixture_has(group, "13800000001") || fixture_has(group, "example.com"));
 }
 
-/* The usage part of test_bad_arguments_get_usage_and_are_logged (its log
- * assertions stay in Python); lists change nothing. */
-static void test_bad_arguments_get_usage(void **state)
+/* Bad arguments get the usage, are logged without the words typed; and
+ * the lists change nothing. */
+static void test_bad_arguments_get_usage_and_are_logged(void **state)
 {
 	struct fixture *fx = *state;
 	static const struct {
@@ -157,6 +157,7 @@ static void test_bad_arguments_get_usage(void **state)
 	char usage[64];
 	bool err;
 
+	fixture_log_start(fx);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *text = fixture_say_in(fx, FX_CLERK_LS, false, cases[i].command, &err);
 
@@ -166,6 +167,9 @@ static void test_bad_arguments_get_usage(void **state)
 		if (cases[i].why)
 			assert_true(fixture_has(text, cases[i].why));
 	}
+	const char *log = fixture_log(fx);
+	assert_true(fixture_has(log, "ran 到期 (usage"));
+	assert_false(fixture_has(log, "大企业") || fixture_has(log, "abc"));
 	const char *lists[] = {"到期", "逾期", "未培训", "处理名单", "空缺", "统计"};
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
 		fixture_say(fx, FX_ADMIN, lists[i]);
@@ -437,7 +441,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_expiring_scope_and_roles),
 		T(test_expiring_group_chat_same_and_no_contact_details),
-		T(test_bad_arguments_get_usage),
+		T(test_bad_arguments_get_usage_and_are_logged),
 		T(test_overdue_lapsed_term),
 		T(test_untrained_reasons_and_scope),
 		T(test_sanction_list),
