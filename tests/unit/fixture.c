@@ -43,6 +43,7 @@ static const struct fixture_grant {
 	{FX_CLERK_XA, "clerk", "610113", 0, 0},
 	{FX_CQO, "cqo", "", 1, 0},
 	{FX_CQO_LS, "cqo", "", 2, 0},
+	{FX_CQO_SB, "cqo", "", 6, 0},
 	{FX_ORG, "organizer", "", 0, 1},
 };
 

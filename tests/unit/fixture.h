@@ -21,6 +21,7 @@
  *   (临沂市); FX_CLERK_LS clerk 371302 (兰山区); FX_CLERK_LZ clerk 371311
  *   (罗庄区); FX_CLERK_XA clerk 610113 (雁塔区); FX_CQO cqo bound to person 1
  *   (张三, record 2); FX_CQO_LS cqo bound to person 2 (李四, record 3);
+ *   FX_CQO_SB cqo bound to person 6 (孙八, whose record 1 has ended);
  *   FX_ORG organizer of alliance 1. Any other user id is a guest. Every
  *   message comes from chat "chat-1" (private or group).
  */
@@ -44,6 +45,7 @@
 #define FX_CLERK_XA "clerk-xa"
 #define FX_CQO "cqo-zs"
 #define FX_CQO_LS "cqo-ls"
+#define FX_CQO_SB "cqo-sb"
 #define FX_ORG "org"
 #define FX_GUEST "guest-1"
 
