@@ -325,6 +325,26 @@ void fixture_seed_bench(struct fixture *fx, size_t n)
 	assert_int_equal(store_commit(fx->st), 0);
 }
 
+const char *fixture_console(struct fixture *fx, const char *text)
+{
+	struct identity admin = {.role = ROLE_ADMIN};
+	struct dispatch_env env = {.store = fx->st, .cfg = fx->cfg, .fixed_identity = &admin};
+	struct chat_msg msg = {
+		.platform = "console", .chat_id = "console", .kind = CHAT_PRIVATE,
+		.tenant = "console", .sender_id = "operator", .sender_name = "", .text = text,
+		.received_at = clock_now(), .request_id = ++fx->seq,
+	};
+	struct reply r;
+
+	reply_init(&r);
+	dispatch_alone(&env, &msg, &r);
+	free(fx->last);
+	fx->last = reply_render_text(&r);
+	reply_free(&r);
+	assert_non_null(fx->last);
+	return fx->last;
+}
+
 static sqlite3_stmt *query(struct fixture *fx, const char *sql)
 {
 	sqlite3_stmt *s = NULL;

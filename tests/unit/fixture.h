@@ -95,6 +95,12 @@ const char *fixture_say(struct fixture *fx, const char *who, const char *text);
 const char *fixture_say_in(struct fixture *fx, const char *who, bool group, const char *text,
                            bool *error);
 
+/* Runs `text` as the console's operator does (daemon/console.c): platform
+ * and tenant "console", user "operator", with the fixed identity of an
+ * admin, in a transaction of its own (dispatch_alone). Returns the reply
+ * text like fixture_say. */
+const char *fixture_console(struct fixture *fx, const char *text);
+
 /* Changes the copy behind the store's back, through a connection of its
  * own (as an operator editing the file would): for states the demo lacks. */
 void fixture_exec(struct fixture *fx, const char *sql);
