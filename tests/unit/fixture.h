@@ -10,8 +10,7 @@
  * pinned to FIXTURE_NOW. Facts the tests rely on:
  *   records: 1 孙八 (ended, predecessor of 2), 2 张三 示例精密机械 兰山区
  *   371302 (term 2023-07-05 to 2026-07-04, 19 days left; 20 training
- *   hours this year), 3 李四 演示食品 罗庄区 371311
- *   (open 警示), 4 赵六 演示特种设备 河东区 371312, 5 王五 示例电子 雁塔区
+ *   hours this year), 3 李四 演示食品 罗庄区 371311 (open 警示), 4 赵六 演示特种设备 河东区 371312, 5 王五 示例电子 雁塔区
  *   610113, 6 钱七 示例医药 碑林区 610112; 演示纺织 (兰山区) has no CQO.
  *   people: 1 张三 ... as store_demo.c lists them.
  *   alliance 1 示例市首席质量官联盟（演示） (3713) with records 2, 3 and 4,
@@ -31,8 +30,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "../../lib/chat.h"
 
 #define FIXTURE_TODAY "2026-06-15"
 #define FIXTURE_NOW "2026-06-15 10:00:00"
@@ -74,21 +71,10 @@ int fixture_group_teardown(void **state);
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
 
-/* What one message got back. */
-struct fixture_answer {
-	char *text;                /* the plain-text rendering; owned, freed by fixture_answer_free */
-	bool error;                /* the reply is marked as an error */
-};
-
-/* Sends `text` from user `who` in a private chat (or group when `group`),
- * as one message of its own transaction: BEGIN, dispatch_unit, COMMIT.
- * Fails the test when the unit is not DISPATCH_DONE. */
-void fixture_send(struct fixture *fx, const char *who, bool group, const char *text,
-                  struct fixture_answer *out);
-void fixture_answer_free(struct fixture_answer *a);
-
-/* The common case: a private message; returns the reply text, valid until
- * the next fixture_say* on fx or the end of the test (fx keeps it). */
+/* Sends `text` from user `who` in a private chat, as one message of its
+ * own transaction (BEGIN, dispatch_unit, COMMIT, as the inbox does); fails
+ * the test unless the unit is DISPATCH_DONE. Returns the reply's plain
+ * text, valid until the next message on fx or the end of the test. */
 const char *fixture_say(struct fixture *fx, const char *who, const char *text);
 /* As fixture_say, in a group chat when `group`; *error (may be NULL) tells
  * whether the reply was marked as an error. */
@@ -128,9 +114,6 @@ void fixture_text(struct fixture *fx, const char *sql, char *buf, size_t len);
  * message ids and conversation state (pending confirmations): equal before
  * and after a command that changes nothing. */
 uint64_t fixture_digest(struct fixture *fx);
-
-/* Rows of audit_log. */
-int64_t fixture_audits(struct fixture *fx);
 
 /* true when `needle` occurs in `hay`. */
 bool fixture_has(const char *hay, const char *needle);
