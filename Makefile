@@ -52,6 +52,10 @@ CQOD_OBJ   := $(BUILD)/obj/daemon/main.o
 CQOCTL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cqoctl/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Helpers the unit tests share (tests/unit/fixture.c): an archive, so a test
+# links only what it uses.
+UNIT_SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
+LIBUNIT    := $(BUILD)/libunit.a
 LIBCORE    := $(BUILD)/libcqod.a
 
 .PHONY: all deps run check layers unit unit-bin integration bench fuzz install uninstall clean
@@ -77,7 +81,11 @@ $(BUILD)/cqoctl: $(CQOCTL_OBJ) $(LIBCORE)
 comma      := ,
 WRAP_test_http := calloc
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCORE)
+$(LIBUNIT): $(UNIT_SUPPORT_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBUNIT) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(WRAP_$*)) -o $@ $^ $(LDLIBS) -lcmocka
 

@@ -1,0 +1,977 @@
+/* 备案, 更换, 续聘, 解聘 and the binding codes (绑定, 解绑, 绑定码) on the
+ * fixture registry (fixture.h): success, each validation error, each role,
+ * private and group chats, the confirmation of 解聘, the atomicity of 更换,
+ * and single use and expiry of binding codes. Moved from tests/integration/
+ * test_appoint.py with every assertion (the console test stays there).
+ *
+ * Facts: today is 2026-06-15. 张三 (person 1) holds record 2 at
+ * 示例精密机械有限公司 in 兰山区 371302, term 2023-07-05 .. 2026-07-04.
+ * 李四 holds record 3 in 罗庄区 371311. 孙八's record 1 (same enterprise as
+ * 张三) has ended. 演示纺织有限公司 (371302) has no CQO. Shandong's policy
+ * (37): 3 years, 大专, 36 months. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/creditcode.h"
+#include "../../lib/crypto.h"
+#include "fixture.h"
+
+#define DENIED "您没有权限使用“%s”。"
+#define BIND_INVALID "绑定码无效、已过期或已使用"
+
+/* What a refused command must leave untouched. */
+#define SNAPSHOT "SELECT (SELECT group_concat(id || status || coalesce(ended_on, '-')" \
+	"  || start_date || term_end) FROM appointments) || ',' ||" \
+	" (SELECT count(*) FROM people) || ',' || (SELECT count(*) FROM enterprises) || ',' ||" \
+	" (SELECT group_concat(name) FROM enterprises) || ',' ||" \
+	" (SELECT count(*) FROM audit_log) || ',' || (SELECT count(*) FROM bind_codes) || ',' ||" \
+	" (SELECT count(*) FROM identities)"
+
+struct snapshot {
+	char v[1024];
+};
+
+static struct snapshot snapshot(struct fixture *fx)
+{
+	struct snapshot s;
+
+	fixture_text(fx, SNAPSHOT, s.v, sizeof s.v);
+	return s;
+}
+
+static void assert_snapshot(struct fixture *fx, const struct snapshot *before)
+{
+	struct snapshot now = snapshot(fx);
+
+	assert_string_equal(now.v, before->v);
+}
+
+/* GB 32100: the 17 characters and their check character, into out[19]. */
+static const char *credit_code(const char *body17, char out[19])
+{
+	snprintf(out, 19, "%s", body17);
+	out[17] = creditcode_check_char(out);
+	out[18] = '\0';
+	return out;
+}
+
+/* One "字段：值" line of a form; value NULL drops a default field. */
+struct field {
+	const char *key, *value;
+};
+#define END {NULL, NULL}
+
+static const struct field defaults[] = {
+	{"姓名", "李雷"}, {"性别", "男"}, {"出生日期", "1985-04-01"}, {"学历", "本科"},
+	{"质量工作年限", "5"}, {"职务", "质量总监"}, {"职称", "工程师"}, {"手机", "13900001111"},
+	{"邮箱", "lilei@example.com"}, {"企业名称", "测试机械有限公司"},
+	{"统一社会信用代码", NULL /* NEW_CODE */}, {"所在地区", "371302"}, {"行业代码", "C3411"},
+	{"职工人数", "120"}, {"企业性质", "有限责任公司"}, {"企业规模", "中型"},
+	{"聘任文件号", "测聘〔2026〕1号"}, {"聘任日期", "2026-01-01"},
+};
+#define N_DEFAULTS (sizeof defaults / sizeof defaults[0])
+
+static char new_code[19];
+
+/* The override of key in over (NULL-key terminated), or NULL. */
+static const struct field *find(const struct field *over, const char *key)
+{
+	for (; over && over->key; over++) {
+		if (strcmp(over->key, key) == 0)
+			return over;
+	}
+	return NULL;
+}
+
+/* A form: command, then the defaults with `over` applied (given keys keep
+ * their place, new ones follow), full- and half-width colons alternating
+ * (both are accepted), then `tail` when not NULL. Into buf. */
+static const char *form_tail(char *buf, size_t len, const char *command,
+                             const struct field *over, const char *tail)
+{
+	size_t at = (size_t)snprintf(buf, len, "%s", command);
+	int i = 0;
+
+	for (size_t d = 0; d < N_DEFAULTS; d++) {
+		const struct field *o = find(over, defaults[d].key);
+		const char *v = o ? o->value : defaults[d].value;
+
+		if (!o && strcmp(defaults[d].key, "统一社会信用代码") == 0)
+			v = new_code;
+		if (v)
+			at += (size_t)snprintf(buf + at, len - at, "\n%s%s%s", defaults[d].key,
+			                       i++ % 2 ? "：" : ":", v);
+	}
+	for (; over && over->key; over++) {
+		bool known = false;
+
+		for (size_t d = 0; d < N_DEFAULTS; d++)
+			known |= strcmp(defaults[d].key, over->key) == 0;
+		if (!known && over->value)
+			at += (size_t)snprintf(buf + at, len - at, "\n%s%s%s", over->key,
+			                       i++ % 2 ? "：" : ":", over->value);
+	}
+	if (tail)
+		at += (size_t)snprintf(buf + at, len - at, "%s", tail);
+	assert_true(at < len);
+	return buf;
+}
+
+static const char *form(char *buf, size_t len, const char *command, const struct field *over)
+{
+	return form_tail(buf, len, command, over, NULL);
+}
+
+/* The successor form of 更换: no enterprise fields, another person. */
+static const char *successor(char *buf, size_t len, const char *command,
+                             const struct field *over)
+{
+	static const char *const dropped[] = {"统一社会信用代码", "所在地区", "企业名称", "行业代码",
+	                                      "职工人数", "企业性质", "企业规模"};
+	struct field all[32];
+	size_t n = 0;
+
+	for (size_t i = 0; i < 7; i++)
+		all[n++] = (struct field){dropped[i], NULL};
+	all[n++] = (struct field){"姓名", "韩梅梅"};
+	all[n++] = (struct field){"手机", "13900003333"};
+	all[n++] = (struct field){"聘任文件号", "示例企聘字〔示例〕第3号"};
+	all[n++] = (struct field){"聘任日期", "2026-06-01"};
+	/* Later entries win: put the caller's first by replacing in place. */
+	for (; over && over->key; over++) {
+		size_t i = 0;
+
+		while (i < n && strcmp(all[i].key, over->key) != 0)
+			i++;
+		all[i] = *over;
+		if (i == n)
+			n++;
+	}
+	all[n] = (struct field)END;
+	return form(buf, len, command ? command : "更换 2", all);
+}
+
+static const struct field none[] = {END};
+
+static const char *say(struct fixture *fx, const char *text, const char *who, bool *err)
+{
+	return fixture_say_in(fx, who, false, text, err);
+}
+
+static const char *say_group(struct fixture *fx, const char *text, const char *who, bool *err)
+{
+	return fixture_say_in(fx, who, true, text, err);
+}
+
+static void assert_usage(const char *text, bool err, const char *usage_start,
+                         const char *const *reasons)
+{
+	char want[128];
+
+	snprintf(want, sizeof want, "用法：%s", usage_start);
+	assert_true(err);
+	if (!fixture_has(text, want))
+		fail_msg("\"%s\" not in:\n%s", want, text);
+	for (; reasons && *reasons; reasons++) {
+		if (!fixture_has(text, *reasons))
+			fail_msg("\"%s\" not in:\n%s", *reasons, text);
+	}
+}
+
+static void assert_denied(const char *text, bool err, const char *name)
+{
+	char want[96];
+
+	snprintf(want, sizeof want, DENIED, name);
+	assert_true(err && fixture_has(text, want));
+}
+
+static void assert_not_found(const char *text, bool err, const char *record)
+{
+	char want[128];
+
+	snprintf(want, sizeof want, "未找到记录号 %s，或该记录不在您的管辖范围内。", record);
+	assert_true(err);
+	assert_string_equal(text, want);
+}
+
+/* The binding code of text ("绑定码：XXXXXXXX（有效期至 YYYY-MM-DD HH:MM")
+ * into code[9] and expires[17]; false when there is none. */
+static bool find_code(const char *text, char code[9], char expires[17])
+{
+	regex_t rx;
+	regmatch_t m[3];
+	bool found;
+
+	assert_int_equal(regcomp(&rx, "绑定码：([2-9A-HJ-NP-Z]{8})（有效期至 "
+	                              "([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2})",
+	                         REG_EXTENDED), 0);
+	found = regexec(&rx, text, 3, m, 0) == 0;
+	if (found) {
+		snprintf(code, 9, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), text + m[1].rm_so);
+		snprintf(expires, 17, "%.*s", (int)(m[2].rm_eo - m[2].rm_so), text + m[2].rm_so);
+	}
+	regfree(&rx);
+	return found;
+}
+
+static bool has_code(const char *text)
+{
+	char code[9], expires[17];
+
+	return find_code(text, code, expires);
+}
+
+/* The number after `label` in text ("记录号 12" -> 12), 0 when absent. */
+static long number_after(const char *text, const char *label)
+{
+	const char *p = strstr(text, label);
+
+	return p ? strtol(p + strlen(label), NULL, 10) : 0;
+}
+
+static const char *query(struct fixture *fx, char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The text of a read-only query built from fmt. */
+static const char *query(struct fixture *fx, char *buf, size_t len, const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	fixture_text(fx, sql, buf, len);
+	return buf;
+}
+
+static void confirm_code(const char *text, char code[7])
+{
+	const char *p = strstr(text, "确认 ");
+
+	while (p && strspn(p + strlen("确认 "), "0123456789") != 6)
+		p = strstr(p + 1, "确认 ");
+	assert_non_null(p);
+	memcpy(code, p + strlen("确认 "), 6);
+	code[6] = '\0';
+}
+
+static int group_setup(void **state)
+{
+	credit_code("91371302TE0000001", new_code);
+	return fixture_group_setup(state);
+}
+
+/* ---- 备案 ---- */
+
+static void test_file_success_with_binding_code(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], buf[1024], code[9], expires[17], lower[9], code2[19];
+	uint8_t digest[CRYPTO_SHA256_LEN];
+	char hex[2 * CRYPTO_SHA256_LEN + 1];
+	bool err;
+
+	/* Remarks may span lines. */
+	const char *text = say(fx, form(f, sizeof f, "备案",
+	                                (const struct field[]){{"备注", "第一行\n第二行"}, END}),
+	                       FX_CLERK_LS, &err);
+	assert_false(err);
+	long rec = number_after(text, "备案成功 · 记录号 ");
+	assert_true(rec > 0);
+	assert_true(fixture_has(text, "首席质量官：李雷") && fixture_has(text, "企业：测试机械有限公司"));
+	assert_true(fixture_has(text, "任期：2026-01-01 至 2028-12-31（36 个月）"));
+	assert_false(fixture_has(text, "任职条件提示"));
+	assert_true(find_code(text, code, expires));
+	assert_true(strncmp(expires, "2026-06-29 ", 11) == 0);
+	/* Personal data is not echoed. */
+	assert_false(fixture_has(text, "13900001111") || fixture_has(text, "lilei@") ||
+	             fixture_has(text, "1985"));
+	query(fx, buf, sizeof buf,
+	      "SELECT a.status || '|' || a.doc_no || '|' || a.start_date || '|' || a.term_end || '|'"
+	      " || e.name || '|' || e.credit_code || '|' || e.region_code || '|' || e.industry_code"
+	      " || '|' || e.size || '|' || e.employees || '|' || p.name || '|' || p.phone || '|' ||"
+	      " p.quality_years || '|' || a.filed_by || '|' || a.remarks"
+	      " FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id"
+	      " JOIN people p ON p.id = a.person_id WHERE a.id = %ld", rec);
+	snprintf(f, sizeof f, "active|测聘〔2026〕1号|2026-01-01|2028-12-31|测试机械有限公司|%s|"
+	                      "371302|C3411|中型|120|李雷|13900001111|5|generic:clerk-ls|第一行\n第二行",
+	         new_code);
+	assert_string_equal(buf, f);
+	/* Only the hash is stored, expiring in 14 days. */
+	assert_int_equal(crypto_sha256(code, strlen(code), digest), 0);
+	for (size_t i = 0; i < CRYPTO_SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	snprintf(f, sizeof f, "SELECT count(*) FROM bind_codes WHERE appointment_id = %ld", rec);
+	assert_int_equal(fixture_int(fx, f), 1);
+	query(fx, buf, sizeof buf, "SELECT code_hash FROM bind_codes WHERE appointment_id = %ld", rec);
+	assert_string_equal(buf, hex);
+	snprintf(f, sizeof f, "SELECT expires_at - strftime('%%s', '2026-06-15 02:00:00')"
+	                      " FROM bind_codes WHERE appointment_id = %ld", rec);
+	int64_t left = fixture_int(fx, f);
+	assert_true(left >= 14 * 86400 && left <= 14 * 86400 + 120);
+	snprintf(f, sizeof f, "SELECT count(*) FROM audit_log"
+	                      " WHERE instr(coalesce(after_json, ''), '%s')", code);
+	assert_int_equal(fixture_int(fx, f), 0);
+	query(fx, buf, sizeof buf, "SELECT group_concat(r, ';') FROM (SELECT actor_user || '|' ||"
+	                           " chat_id || '|' || command || '|' || entity AS r FROM audit_log"
+	                           " WHERE record_id = %ld ORDER BY id)", rec);
+	assert_string_equal(buf, "clerk-ls|chat-1|备案|enterprise;clerk-ls|chat-1|备案|person;"
+	                         "clerk-ls|chat-1|备案|appointment;clerk-ls|chat-1|备案|bind_code");
+
+	/* The CQO binds with it, once. */
+	for (size_t i = 0; i < 9; i++)
+		lower[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] + 32 : code[i]);
+	snprintf(f, sizeof f, "绑定 %s", lower);
+	text = say(fx, f, "new-cqo", &err);
+	assert_true(!err && fixture_has(text, "绑定成功") && fixture_has(text, "李雷"));
+	assert_true(fixture_has(fixture_say(fx, "new-cqo", "我是谁"), "首席质量官"));
+	snprintf(f, sizeof f, "绑定 %s", code);
+	text = say(fx, f, "someone-else", &err);
+	assert_true(err && fixture_has(text, BIND_INVALID));
+	assert_true(fixture_has(fixture_say(fx, "someone-else", "我是谁"), "访客"));
+
+	/* Alias, admin, anywhere; a known-good real-world code as the enterprise. */
+	text = say(fx, form(f, sizeof f, "file",
+	                    (const struct field[]){{"统一社会信用代码", "91350100M000100Y43"},
+	                                           {"所在地区", "610113"},
+	                                           {"企业名称", "测试电子有限公司"}, END}),
+	           FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+	/* A city clerk files in a county below. */
+	text = say(fx, form(f, sizeof f, "备案",
+	                    (const struct field[]){
+	                            {"统一社会信用代码", credit_code("91371302TE0000002", code2)},
+	                            {"企业名称", "测试化工有限公司"}, {"姓名", "韩梅梅"},
+	                            {"手机", "13900002222"}, END}),
+	           FX_CLERK_LY, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+}
+
+static void test_file_in_group_hides_binding_code(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], want[64];
+	bool err;
+	const char *text = say_group(fx, form(f, sizeof f, "备案", none), FX_CLERK_LS, &err);
+
+	assert_false(err);
+	long rec = number_after(text, "记录号 ");
+	snprintf(want, sizeof want, "绑定码 %ld", rec);
+	assert_true(fixture_has(text, "群聊中不显示") && fixture_has(text, want));
+	assert_false(fixture_has(text, "13900001111") || fixture_has(text, "lilei@") ||
+	             fixture_has(text, "1985"));
+	assert_false(has_code(text));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM bind_codes"), 0);
+	/* 绑定码 is refused in a group before the record is even looked up ... */
+	text = say_group(fx, want, FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "私聊") && !has_code(text));
+	text = say_group(fx, "绑定码 99999", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "私聊"));
+	/* ... and works in private. */
+	text = say(fx, want, FX_CLERK_LS, &err);
+	assert_true(!err && has_code(text) && fixture_has(text, "李雷"));
+}
+
+static void test_file_validation_errors(void **state)
+{
+	struct fixture *fx = *state;
+	char bad_check[19], check_why[96], f[4096], long_name[128];
+	struct snapshot before = snapshot(fx);
+	bool err;
+
+	snprintf(bad_check, sizeof bad_check, "%.17s%c", new_code, new_code[17] != '0' ? '0' : '1');
+	snprintf(check_why, sizeof check_why, "统一社会信用代码校验位错误：应为 %c", new_code[17]);
+	size_t at = 0;
+	for (int i = 0; i < 21; i++)
+		at += (size_t)snprintf(long_name + at, sizeof long_name - at, "李");
+	const struct {
+		struct field over[3];
+		const char *tail, *why;
+	} cases[] = {
+		{{{"统一社会信用代码", bad_check}, END}, NULL, check_why},
+		{{{"统一社会信用代码", "91350100M000100Y44"}, END}, NULL, "统一社会信用代码校验位错误：应为 3"},
+		{{{"统一社会信用代码", "9137130"}, END}, NULL, "统一社会信用代码应为 18 位，实际为 7 位"},
+		{{{"统一社会信用代码", "91371302IO00000011"}, END}, NULL, "不使用 I、O、S、V、Z"},
+		{{{"手机", "12345"}, END}, NULL, "手机：电话格式不正确"},
+		{{{"邮箱", "lilei.example.com"}, END}, NULL, "邮箱：电子邮箱格式不正确"},
+		{{{"聘任日期", "2026-02-30"}, END}, NULL, "聘任日期：日期不存在"},
+		{{{"聘任日期", "明年元旦"}, END}, NULL, "聘任日期：日期格式不正确"},
+		{{{"出生日期", "2030-01-01"}, END}, NULL, "出生日期不能晚于今天"},
+		{{{"企业规模", "巨型"}, END}, NULL, "企业规模应为 大型、中型 或 小微"},
+		{{{"行业代码", "制造业"}, END}, NULL, "行业代码格式不正确"},
+		{{{"性别", "未知"}, END}, NULL, "性别应为 男 或 女"},
+		{{{"质量工作年限", "很多"}, END}, NULL, "质量工作年限应为 0 到 80 之间的整数"},
+		{{{"职工人数", "-5"}, END}, NULL, "职工人数应为 0 到 10000000 之间的整数"},
+		{{{"任期", "20"}, END}, NULL, "任期（年）应为 1 到 10 之间的整数"},
+		{{{"所在地区", "3713"}, END}, NULL, "所在地区应为 6 位县级行政区划代码"},
+		{{{"所在地区", "37130X"}, END}, NULL, "地区代码应为 2、4 或 6 位数字"},
+		{{{"所在地区", "379999"}, END}, NULL, "所在地区代码 379999 不存在"},
+		{{{"姓名", long_name}, END}, NULL, "姓名过长：最多 20 个字"},
+		{{{"企业名称", "测试机械\n有限公司"}, END}, NULL, "企业名称应写在一行内"},
+		{{{"姓名", NULL}, END}, NULL, "缺少必填字段“姓名”"},
+		{{{"聘任文件号", NULL}, {"聘任日期", NULL}, END}, NULL, "缺少必填字段“聘任文件号”"},
+		{{{"统一社会信用代码", NULL}, END}, NULL, "缺少必填字段“统一社会信用代码”"},
+		{{END}, "\n爱好：钓鱼", "未知字段“爱好”"},
+		{{END}, "\n姓名：韩梅梅", "字段“姓名”重复填写"},
+	};
+	fixture_log_start(fx);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *why[] = {cases[i].why, NULL};
+		const char *out = say(fx, form_tail(f, sizeof f, "备案", cases[i].over, cases[i].tail),
+		                      FX_CLERK_LS, &err);
+
+		assert_usage(out, err, "备案", why);
+		assert_false(fixture_has(out, "备案成功"));
+	}
+	/* Every problem at once. */
+	const char *all[] = {"电话格式不正确", "电子邮箱格式不正确", "企业规模应为", NULL};
+	const char *out = say(fx, form(f, sizeof f, "备案",
+	                               (const struct field[]){{"手机", "1"}, {"邮箱", "x"},
+	                                                      {"企业规模", "巨型"}, END}),
+	                      FX_CLERK_LS, &err);
+	assert_usage(out, err, "备案", all);
+	/* No form: the list of fields. */
+	const char *fields[] = {"姓名：（必填）", "聘任日期：（必填）", "备注：", NULL};
+	out = say(fx, "备案", FX_CLERK_LS, &err);
+	assert_usage(out, err, "备案", fields);
+	out = say(fx, "备案 张三", FX_CLERK_LS, &err);
+	assert_usage(out, err, "备案", NULL);
+	assert_snapshot(fx, &before);
+	/* Logged at info without the values. */
+	const char *log = fixture_log(fx);
+	assert_true(fixture_has(log, "invalid field phone"));
+	assert_false(fixture_has(log, "1985-04-01") || fixture_has(log, "lilei") ||
+	             fixture_has(log, "李雷"));
+}
+
+static void test_file_never_takes_over_a_person_of_another_region(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], code[19], before[512], buf[512];
+	bool err;
+
+	/* 张三 (person 1, record 2 in 兰山区 371302) is not 雁塔区's to change: a
+	 * 雁塔区 clerk filing someone with the same name and phone gets a new
+	 * person and is told nothing about the other one. */
+	query(fx, before, sizeof before, "SELECT coalesce(email, 'NULL') || '|' ||"
+	      " coalesce(birth_date, 'NULL') || '|' || coalesce(resume, 'NULL') FROM people"
+	      " WHERE id = 1");
+	const char *text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                                        {"姓名", "张三"}, {"手机", "13800000001"},
+	                                        {"邮箱", "evil@example.com"},
+	                                        {"出生日期", "1990-01-01"}, {"所在地区", "610113"},
+	                                        {"统一社会信用代码",
+	                                         credit_code("91610113TE0000001", code)}, END}),
+	                       FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+	assert_false(fixture_has(text, "已关联已有人员档案"));
+	query(fx, buf, sizeof buf, "SELECT coalesce(email, 'NULL') || '|' ||"
+	      " coalesce(birth_date, 'NULL') || '|' || coalesce(resume, 'NULL') FROM people"
+	      " WHERE id = 1");
+	assert_string_equal(buf, before);
+	assert_int_not_equal(fixture_int(fx, "SELECT person_id FROM appointments ORDER BY id DESC"
+	                                     " LIMIT 1"),
+	                     1);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE entity = 'person'"
+	                                 " AND entity_id = 1"),
+	                 0);
+	/* Within scope (临沂市 3713 holds all of 张三's records) the person is
+	 * linked, and the change is audited on each of their records. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                            {"姓名", "张三"}, {"手机", "13800000001"},
+	                            {"邮箱", "zs2@example.com"}, {"所在地区", "371311"},
+	                            {"统一社会信用代码", credit_code("91371311TE0000002", code)},
+	                            END}),
+	           FX_CLERK_LY, &err);
+	assert_true(!err && fixture_has(text, "已关联已有人员档案"));
+	int64_t rec = fixture_int(fx, "SELECT id FROM appointments WHERE person_id = 1"
+	                              " ORDER BY id DESC LIMIT 1");
+	query(fx, buf, sizeof buf, "SELECT email FROM people WHERE id = 1");
+	assert_string_equal(buf, "zs2@example.com");
+	query(fx, buf, sizeof buf, "SELECT group_concat(record_id) FROM (SELECT record_id"
+	      " FROM audit_log WHERE entity = 'person' AND entity_id = 1 ORDER BY record_id)");
+	snprintf(f, sizeof f, "2,%lld", (long long)rec);
+	assert_string_equal(buf, f);
+}
+
+static void test_file_roles_and_scope(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], food[32];
+	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+	struct snapshot before = snapshot(fx);
+	bool err;
+
+	/* A clerk of 610113 cannot file in 371302. */
+	const char *text = say(fx, form(f, sizeof f, "备案", none), FX_CLERK_XA, &err);
+	assert_true(err && fixture_has(text, "所在地区 371302（兰山区）不在您的管辖范围（610113）内"));
+	/* Nor move an enterprise registered outside their scope into it. */
+	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE region_code = '371311'", food,
+	             sizeof food);
+	text = say(fx, form(f, sizeof f, "备案",
+	                    (const struct field[]){{"统一社会信用代码", food}, END}),
+	           FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "对应的企业登记在您的管辖范围之外"));
+	for (size_t i = 0; i < 3; i++) {
+		text = say(fx, form(f, sizeof f, "备案", none), who[i], &err);
+		assert_denied(text, err, "备案");
+	}
+	text = say(fx, form(f, sizeof f, "备案", none), FX_GUEST, &err);
+	assert_true(fixture_has(text, "绑定 <绑定码>"));
+	assert_snapshot(fx, &before);
+}
+
+static void test_file_refuses_second_active_and_warns(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], precision[32], textile[32], buf[256];
+	const char *want = "质量工作年限 1 年，少于要求的 3 年；学历“中专”未达到大专及以上";
+	bool err;
+
+	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE id = 1", precision,
+	             sizeof precision);
+	struct snapshot before = snapshot(fx);
+	const char *text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                                        {"统一社会信用代码", precision},
+	                                        {"企业名称", "改名公司"}, END}),
+	                       FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "已有在任首席质量官（记录号 2：张三）") &&
+	            fixture_has(text, "更换 2"));
+	assert_snapshot(fx, &before);
+	/* Unmet criteria are warnings, recorded, not a refusal. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                            {"学历", "中专"}, {"质量工作年限", "1"}, END}),
+	           FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+	snprintf(buf, sizeof buf, "任职条件提示（已记录，不影响备案）：%s", want);
+	assert_true(fixture_has(text, buf));
+	long rec = number_after(text, "记录号 ");
+	query(fx, buf, sizeof buf, "SELECT eligibility_warnings FROM appointments WHERE id = %ld",
+	      rec);
+	assert_string_equal(buf, want);
+	/* The same person (name and phone) filed again elsewhere is reused. */
+	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE name = '演示纺织有限公司'",
+	             textile, sizeof textile);
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                            {"统一社会信用代码", textile}, {"企业名称", "演示纺织有限公司"},
+	                            {"职称", "高级工程师"}, END}),
+	           FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "已关联已有人员档案"));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM people WHERE name = '李雷'"), 1);
+	fixture_text(fx, "SELECT title FROM people WHERE name = '李雷'", buf, sizeof buf);
+	assert_string_equal(buf, "高级工程师");
+}
+
+/* ---- 更换 ---- */
+
+static void test_replace_success(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], buf[256], precision[32], cmd[32];
+	bool err;
+	const char *text = say(fx, successor(f, sizeof f, NULL, none), FX_CLERK_LS, &err);
+
+	assert_false(err);
+	long rec = number_after(text, "更换成功 · 新记录号 ");
+	assert_true(rec > 0);
+	assert_true(fixture_has(text, "原记录号 2（张三）已结束，结束日期 2026-05-31，原因：更换"));
+	assert_true(fixture_has(text, "企业：示例精密机械有限公司") && has_code(text));
+	fixture_text(fx, "SELECT status || '|' || ended_on || '|' || end_reason FROM appointments"
+	                 " WHERE id = 2", buf, sizeof buf);
+	assert_string_equal(buf, "ended|2026-05-31|更换");
+	query(fx, buf, sizeof buf, "SELECT status || '|' || predecessor_id || '|' || enterprise_id"
+	      " FROM appointments WHERE id = %ld", rec);
+	assert_string_equal(buf, "active|2|1");
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE record_id = 2"
+	                                 " AND command = '更换' AND entity = 'appointment'"),
+	                 1);
+	assert_true(fixture_has(fixture_say(fx, FX_CLERK_LS, "查询 2"), "任期结束"));
+	/* The replaced record is no longer in force. */
+	text = say(fx, successor(f, sizeof f, NULL, none), FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "记录号 2 当前状态为“任期结束”，不能办理更换"));
+	/* Alias, with the credit code given (matching) and a new enterprise name. */
+	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE id = 1", precision,
+	             sizeof precision);
+	snprintf(cmd, sizeof cmd, "replace %ld", rec);
+	text = say(fx, form(f, sizeof f, cmd, (const struct field[]){
+	                            {"姓名", "王磊"}, {"手机", "13900004444"},
+	                            {"统一社会信用代码", precision}, {"所在地区", NULL},
+	                            {"企业名称", "示例精密机械集团"}, {"聘任日期", "2026-06-10"},
+	                            END}),
+	           FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "更换成功") && fixture_has(text, "示例精密机械集团"));
+}
+
+static void test_replace_errors_and_roles(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], scope_out[256];
+	const struct {
+		struct field over[2];
+		const char *why;
+	} cases[] = {
+		{{{"统一社会信用代码", new_code}, END},
+		 "统一社会信用代码与记录号 2 的企业（示例精密机械有限公司）不一致"},
+		{{{"聘任日期", "2023-07-05"}, END}, "聘任日期应晚于原任期起始日期 2023-07-05"},
+		{{{"聘任日期", "2026-13-01"}, END}, "聘任日期：日期不存在"},
+		{{{"姓名", NULL}, END}, "缺少必填字段“姓名”"},
+	};
+	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+	struct snapshot before = snapshot(fx);
+	bool err, err2;
+	const char *out;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *why[] = {cases[i].why, NULL};
+
+		out = say(fx, successor(f, sizeof f, NULL, cases[i].over), FX_CLERK_LS, &err);
+		assert_usage(out, err, "更换", why);
+	}
+	out = say(fx, successor(f, sizeof f, NULL,
+	                        (const struct field[]){{"所在地区", "610113"}, END}),
+	          FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(out, "不在您的管辖范围"));
+	const char *numbers[] = {"记录号应为正整数", NULL};
+	out = say(fx, successor(f, sizeof f, "更换 abc", none), FX_CLERK_LS, &err);
+	assert_usage(out, err, "更换", numbers);
+	/* Out of scope reads exactly like a missing record. */
+	snprintf(scope_out, sizeof scope_out, "%s",
+	         say(fx, successor(f, sizeof f, "更换 3", none), FX_CLERK_XA, &err));
+	out = say(fx, successor(f, sizeof f, "更换 99999", none), FX_CLERK_XA, &err2);
+	assert_not_found(scope_out, err, "3");
+	assert_not_found(out, err2, "99999");
+	out = say(fx, successor(f, sizeof f, "更换 1", none), FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(out, "不能办理更换"));
+	for (size_t i = 0; i < 3; i++) {
+		out = say(fx, successor(f, sizeof f, NULL, none), who[i], &err);
+		assert_denied(out, err, "更换");
+	}
+	assert_snapshot(fx, &before);
+}
+
+static void test_replace_failure_midway_changes_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], buf[128];
+	bool err;
+
+	/* The insert of the new appointment fails after the old one was ended
+	 * (a trigger raises on this document number): both stay as they were. */
+	fixture_exec(fx, "CREATE TRIGGER fail_filing BEFORE INSERT ON appointments"
+	                 " WHEN NEW.doc_no = 'FAIL' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+	struct snapshot before = snapshot(fx);
+	const char *text = say(fx, successor(f, sizeof f, NULL,
+	                                     (const struct field[]){{"聘任文件号", "FAIL"}, END}),
+	                       FX_CLERK_LS, &err);
+	/* A permanent failure is answered with an apology (not "try again"). */
+	assert_true(err && fixture_has(text, "系统出现内部错误") && !fixture_has(text, "更换成功"));
+	assert_snapshot(fx, &before);
+	fixture_text(fx, "SELECT status || '|' || coalesce(ended_on, 'NULL') FROM appointments"
+	                 " WHERE id = 2", buf, sizeof buf);
+	assert_string_equal(buf, "active|NULL");
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM people WHERE name = '韩梅梅'"), 0);
+	/* The same 更换 without the fault goes through. */
+	text = say(fx, successor(f, sizeof f, NULL, none), FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "更换成功"));
+}
+
+/* ---- 续聘 ---- */
+
+static void test_renew(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *cmd, *why;
+	} bad[] = {
+		{"续聘 2 2026-02-30", "起始日期：日期不存在"},
+		{"续聘 2 明天", "起始日期：日期格式不正确"},
+		{"续聘 2 2029-07-05", "续聘起始日期应晚于当前任期起始日期 2029-07-05"},
+		{"续聘 x", "记录号应为正整数"},
+		{"续聘", NULL},
+		{"续聘 2 2030-01-01 多余", NULL},
+	};
+	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+	char buf[512];
+	bool err;
+	const char *text = say(fx, "续聘 2", FX_CLERK_LS, &err);
+
+	assert_false(err);
+	assert_true(fixture_has(text, "续聘成功 · 记录号 2") && fixture_has(text, "张三"));
+	assert_true(fixture_has(text, "原任期：2023-07-05 至 2026-07-04"));
+	assert_true(fixture_has(text, "新任期：2026-07-05 至 2029-07-04（36 个月）"));
+	fixture_text(fx, "SELECT start_date || '|' || term_end || '|' || status FROM appointments"
+	                 " WHERE id = 2", buf, sizeof buf);
+	assert_string_equal(buf, "2026-07-05|2029-07-04|active");
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE record_id = 2"
+	                                 " AND command = '续聘'"),
+	                 1);
+	fixture_text(fx, "SELECT before_json FROM audit_log WHERE record_id = 2 AND command = '续聘'",
+	             buf, sizeof buf);
+	assert_true(fixture_has(buf, "2026-07-04"));
+	fixture_text(fx, "SELECT after_json FROM audit_log WHERE record_id = 2 AND command = '续聘'",
+	             buf, sizeof buf);
+	assert_true(fixture_has(buf, "2029-07-04"));
+	/* An explicit start, another date form, the alias, a city clerk. */
+	text = say(fx, "renew 2 2029年7月5日", FX_CLERK_LY, &err);
+	assert_true(!err && fixture_has(text, "新任期：2029-07-05 至 2032-07-04"));
+	text = say(fx, "续聘 3 2026-06-20", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "李四"));
+
+	struct snapshot before = snapshot(fx);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *why[] = {bad[i].why, NULL};
+
+		text = say(fx, bad[i].cmd, FX_CLERK_LS, &err);
+		assert_usage(text, err, "续聘", why);
+	}
+	text = say(fx, "续聘 1", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "记录号 1 当前状态为“任期结束”，不能办理续聘"));
+	text = say(fx, "续聘 3", FX_CLERK_LS, &err);
+	assert_not_found(text, err, "3");
+	text = say(fx, "续聘 99999", FX_CLERK_LS, &err);
+	assert_not_found(text, err, "99999");
+	for (size_t i = 0; i < 3; i++) {
+		text = say(fx, "续聘 2", who[i], &err);
+		assert_denied(text, err, "续聘");
+	}
+	assert_snapshot(fx, &before);
+}
+
+/* ---- 解聘 ---- */
+
+static void test_dismiss_with_confirmation(void **state)
+{
+	struct fixture *fx = *state;
+	struct snapshot before = snapshot(fx);
+	char code[7], cmd[32], buf[128];
+	bool err;
+	const char *text = say_group(fx, "解聘 2 个人原因 离职", FX_CLERK_LS, &err);
+
+	assert_false(err);
+	assert_true(fixture_has(text, "记录号 2：张三 将被解聘，任期于 2026-06-15 终止，原因：个人原因 离职。"));
+	assert_true(fixture_has(text, "企业：示例精密机械有限公司"));
+	confirm_code(text, code);
+	snprintf(cmd, sizeof cmd, "确认 %s", code);
+	assert_snapshot(fx, &before);
+	/* Another person cannot confirm it. */
+	text = say(fx, cmd, FX_ADMIN, &err);
+	assert_true(err && fixture_has(text, "没有待确认的操作"));
+	assert_snapshot(fx, &before);
+	text = say_group(fx, cmd, FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "记录号 2：张三 已解聘，任期于 2026-06-15 终止，原因：个人原因 离职。"));
+	fixture_text(fx, "SELECT status || '|' || ended_on || '|' || end_reason FROM appointments"
+	                 " WHERE id = 2", buf, sizeof buf);
+	assert_string_equal(buf, "dismissed|2026-06-15|个人原因 离职");
+	/* Only once; and the CQO's identity stays. */
+	say(fx, cmd, FX_CLERK_LS, &err);
+	assert_true(err);
+	fixture_text(fx, "SELECT group_concat(role || '|' || person_id) FROM identities"
+	                 " WHERE user_id = 'cqo-zs'", buf, sizeof buf);
+	assert_string_equal(buf, "cqo|1");
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE record_id = 2"
+	                                 " AND command = '解聘'"),
+	                 1);
+	text = say(fx, "解聘 2 再次", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "当前状态为“已解聘”，不能办理解聘"));
+
+	/* A date, the alias, an admin; then 取消 drops it. */
+	text = say(fx, "dismiss 3 企业重组 2026-06-01", FX_ADMIN, &err);
+	assert_true(fixture_has(text, "任期于 2026-06-01 终止，原因：企业重组"));
+	text = say(fx, "取消", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已取消"));
+	fixture_text(fx, "SELECT status FROM appointments WHERE id = 3", buf, sizeof buf);
+	assert_string_equal(buf, "active");
+}
+
+static void test_dismiss_errors_and_roles(void **state)
+{
+	struct fixture *fx = *state;
+	char too_long[1024];
+	size_t at = (size_t)snprintf(too_long, sizeof too_long, "解聘 2 ");
+	for (int i = 0; i < 201; i++)
+		at += (size_t)snprintf(too_long + at, sizeof too_long - at, "长");
+	const struct {
+		const char *cmd, *why;
+	} bad[] = {
+		{"解聘 2 个人原因 2026-06-16", "解聘日期不能晚于今天"},
+		{"解聘 2 个人原因 2026-02-30", "解聘日期：日期不存在"},
+		{"解聘 2 个人原因 2020-01-01", "解聘日期不能早于任期起始日期 2023-07-05"},
+		{too_long, "原因过长：最多 200 个字"},
+		{"解聘 二 个人原因", "记录号应为正整数"},
+		{"解聘 2", NULL},
+	};
+	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+	struct snapshot before = snapshot(fx);
+	bool err;
+	const char *out;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *why[] = {bad[i].why, NULL};
+		char rest[2048];
+
+		out = say(fx, bad[i].cmd, FX_CLERK_LS, &err);
+		assert_usage(out, err, "解聘", why);
+		/* No confirmation is asked for (the usage line may say 需二次确认). */
+		snprintf(rest, sizeof rest, "%s", out);
+		for (char *p; (p = strstr(rest, "需二次确认"));)
+			memmove(p, p + strlen("需二次确认"), strlen(p + strlen("需二次确认")) + 1);
+		assert_false(fixture_has(rest, "确认"));
+	}
+	out = say(fx, "解聘 3 个人原因", FX_CLERK_LS, &err);
+	assert_not_found(out, err, "3");
+	out = say(fx, "解聘 99999 个人原因", FX_CLERK_LS, &err);
+	assert_not_found(out, err, "99999");
+	out = say(fx, "解聘 1 个人原因", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(out, "不能办理解聘"));
+	for (size_t i = 0; i < 3; i++) {
+		out = say(fx, "解聘 2 个人原因", who[i], &err);
+		assert_denied(out, err, "解聘");
+	}
+	assert_snapshot(fx, &before);
+}
+
+/* ---- 绑定, 解绑, 绑定码 ---- */
+
+static void issue_code(struct fixture *fx, int rec, const char *who, char code[9])
+{
+	char cmd[32], expires[17];
+	bool err;
+
+	snprintf(cmd, sizeof cmd, "绑定码 %d", rec);
+	const char *text = say(fx, cmd, who, &err);
+	assert_false(err);
+	assert_true(find_code(text, code, expires));
+}
+
+static void test_bind_unbind_and_reissue(void **state)
+{
+	struct fixture *fx = *state;
+	char old[9], new[9], expires[17], cmd[64], buf[256];
+	static const struct {
+		const char *who, *role;
+	} staff[] = {{FX_CLERK_LS, "办事员"}, {FX_ADMIN, "管理员"}, {FX_ORG, "组织者"}};
+	const char *no_unbind[] = {FX_CLERK_LS, FX_ORG};
+	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+	bool err;
+	const char *text;
+
+	issue_code(fx, 2, FX_CLERK_LS, old);
+	text = say(fx, "bindcode 2", FX_ADMIN, &err);
+	assert_true(fixture_has(text, "记录号 2 · 张三 的绑定码") &&
+	            fixture_has(text, "此前签发且未使用的绑定码已作废"));
+	assert_true(find_code(text, new, expires));
+	/* The older code no longer works; a malformed one gets the same answer. */
+	const char *typed[] = {old, "ABC", "绑定码"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(cmd, sizeof cmd, "绑定 %s", typed[i]);
+		text = say(fx, cmd, "phone-zs", &err);
+		assert_true(err);
+		assert_string_equal(text, BIND_INVALID "，请向办事员索取新的绑定码。");
+	}
+	/* Not in a group (the code stays usable). */
+	snprintf(cmd, sizeof cmd, "绑定 %s", new);
+	text = say_group(fx, cmd, "phone-zs", &err);
+	assert_true(err && fixture_has(text, "私聊"));
+	/* Staff cannot bind. */
+	for (size_t i = 0; i < 3; i++) {
+		char want[64];
+
+		snprintf(want, sizeof want, "您已有%s身份", staff[i].role);
+		text = say(fx, cmd, staff[i].who, &err);
+		assert_true(err && fixture_has(text, want));
+	}
+	/* Spaces inside the code are fine. */
+	snprintf(cmd, sizeof cmd, "bind %.4s %s", new, new + 4);
+	text = say(fx, cmd, "phone-zs", &err);
+	assert_true(!err && fixture_has(text, "绑定成功：您已绑定为首席质量官（张三）"));
+	fixture_text(fx, "SELECT group_concat(role || '|' || person_id || '|' || display_name)"
+	                 " FROM identities WHERE user_id = 'phone-zs'", buf, sizeof buf);
+	assert_string_equal(buf, "cqo|1|测试用户");
+	/* The command's own name, whichever alias was typed. */
+	fixture_text(fx, "SELECT group_concat(r, ';') FROM (SELECT entity || '|' || command || '|'"
+	                 " || (before_json IS NULL) AS r FROM audit_log WHERE record_id = 2"
+	                 " AND entity IN ('identity', 'bind_code') AND actor_platform <> 'cqoctl'"
+	                 " ORDER BY id)", buf, sizeof buf);
+	assert_string_equal(buf, "bind_code|绑定码|1;bind_code|绑定码|1;identity|绑定|1");
+	assert_true(fixture_has(fixture_say(fx, "phone-zs", "查询 2"), "张三"));
+
+	text = say(fx, "解绑", "phone-zs", &err);
+	assert_true(!err && fixture_has(text, "已解除绑定"));
+	assert_true(fixture_has(fixture_say(fx, "phone-zs", "我是谁"), "访客"));
+	text = say(fx, "unbind", "phone-zs", &err);
+	assert_denied(text, err, "解绑");
+	for (size_t i = 0; i < 2; i++) {
+		text = say(fx, "解绑", no_unbind[i], &err);
+		assert_denied(text, err, "解绑");
+	}
+
+	/* 绑定码 roles and scope. */
+	text = say(fx, "绑定码 3", FX_CLERK_LS, &err);
+	assert_not_found(text, err, "3");
+	text = say(fx, "绑定码 1", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "不能办理绑定码"));
+	const char *numbers[] = {"记录号应为正整数", NULL};
+	text = say(fx, "绑定码 x", FX_CLERK_LS, &err);
+	assert_usage(text, err, "绑定码", numbers);
+	for (size_t i = 0; i < 3; i++) {
+		text = say(fx, "绑定码 2", who[i], &err);
+		assert_denied(text, err, "绑定码");
+	}
+	text = say(fx, "绑定", FX_GUEST, &err);
+	assert_usage(text, err, "绑定", NULL);
+}
+
+static void test_bind_code_expires(void **state)
+{
+	struct fixture *fx = *state;
+	char code[9], stale[9], cmd[32];
+	bool err;
+	const char *text;
+
+	issue_code(fx, 2, FX_CLERK_LS, code);
+	issue_code(fx, 3, FX_ADMIN, stale);
+	/* 14 days later the code is still good; a day after that it is not. */
+	fixture_set_now("2026-06-29 09:59:00");
+	snprintf(cmd, sizeof cmd, "绑定 %s", code);
+	text = say(fx, cmd, "late-zs", &err);
+	assert_true(!err && fixture_has(text, "张三"));
+	fixture_set_now("2026-06-29 10:05:00");
+	snprintf(cmd, sizeof cmd, "绑定 %s", stale);
+	text = say(fx, cmd, "late-ls", &err);
+	assert_true(err && fixture_has(text, BIND_INVALID));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM identities WHERE user_id = 'late-ls'"),
+	                 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_file_success_with_binding_code),
+		T(test_file_in_group_hides_binding_code),
+		T(test_file_validation_errors),
+		T(test_file_never_takes_over_a_person_of_another_region),
+		T(test_file_roles_and_scope),
+		T(test_file_refuses_second_active_and_warns),
+		T(test_replace_success),
+		T(test_replace_errors_and_roles),
+		T(test_replace_failure_midway_changes_nothing),
+		T(test_renew),
+		T(test_dismiss_with_confirmation),
+		T(test_dismiss_errors_and_roles),
+		T(test_bind_unbind_and_reissue),
+		T(test_bind_code_expires),
+	};
+	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
+}

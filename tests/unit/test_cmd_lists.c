@@ -1,0 +1,457 @@
+/* The clerks' lists (到期, 逾期, 未培训, 处理名单, 空缺) and the statistics
+ * (统计, 目标) on the fixture registry (fixture.h), numbers computed by hand.
+ * Moved from tests/integration/test_lists.py with every assertion (the
+ * console test stays there).
+ *
+ * Facts: today is 2026-06-15. 张三 holds record 2 in 兰山区 371302 (规上,
+ * 链主), has appointment training, term ending 2026-07-04 (19 days left);
+ * 李四 holds record 3 in 罗庄区 371311 (规上) since 2025, untrained, with
+ * the one open sanction (警示, 未完成继续教育); 演示纺织有限公司 (兰山区,
+ * 规上) never filed a CQO; 王五 (雁塔区) and 钱七 (碑林区) are in 西安.
+ * Targets: 37 规上 2025 is 10%, none for 2026. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+#define DENIED "您没有权限使用“%s”。"
+#define EXPIRING_LINE "1. 记录号 2　张三　示例精密机械有限公司　兰山区　任期至 2026-07-04（剩余 19 天）"
+#define STATS_HEAD "地区 | 企业数 | 已聘任 | 聘任率 | 目标 | 差距 | 已任职培训 | 本年新备案"
+
+/* The numbers of the items ("12. ...", at the start of a line) into out;
+ * their count. */
+static size_t items(const char *text, int *out, size_t max)
+{
+	size_t n = 0;
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end != p && *p >= '0' && *p <= '9' && end[0] == '.' && end[1] == ' ' && n < max)
+			out[n++] = (int)v;
+	}
+	return n;
+}
+
+/* The items of text are exactly first..last. */
+static void assert_items(const char *text, int first, int last)
+{
+	int v[64];
+	size_t n = items(text, v, 64);
+
+	assert_int_equal(n, (size_t)(last - first + 1));
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i], first + (int)i);
+}
+
+/* Adds every "记录号 N" of text to seen[] (a set by record number). */
+static void collect_records(const char *text, bool *seen, size_t max)
+{
+	for (const char *p = strstr(text, "记录号 "); p; p = strstr(p + 1, "记录号 ")) {
+		long v = strtol(p + strlen("记录号 "), NULL, 10);
+
+		if (v > 0 && (size_t)v < max)
+			seen[v] = true;
+	}
+}
+
+static void assert_refused_to_others(struct fixture *fx, const char *command)
+{
+	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+	char word[64], want[128];
+	bool err;
+
+	snprintf(word, sizeof word, "%s", command);
+	word[strcspn(word, " ")] = '\0';
+	snprintf(want, sizeof want, DENIED, word);
+	for (size_t i = 0; i < 3; i++) {
+		const char *text = fixture_say_in(fx, who[i], false, command, &err);
+
+		assert_true(err && fixture_has(text, want));
+		assert_false(fixture_has(text, "记录号"));
+	}
+}
+
+/* A reply that is not an error and equals want. */
+static void assert_answer(struct fixture *fx, const char *who, const char *command,
+                          const char *want)
+{
+	bool err;
+	const char *text = fixture_say_in(fx, who, false, command, &err);
+
+	assert_false(err);
+	assert_string_equal(text, want);
+}
+
+/* A reply that is not an error and contains want. */
+static void assert_says(struct fixture *fx, const char *who, const char *command,
+                        const char *want)
+{
+	bool err;
+	const char *text = fixture_say_in(fx, who, false, command, &err);
+
+	assert_false(err);
+	if (!fixture_has(text, want))
+		fail_msg("%s: \"%s\" not in:\n%s", command, want, text);
+}
+
+static void test_expiring_scope_and_roles(void **state)
+{
+	struct fixture *fx = *state;
+	char end[16];
+
+	fixture_text(fx, "SELECT term_end FROM appointments WHERE id = 2", end, sizeof end);
+	assert_string_equal(end, "2026-07-04");
+	assert_says(fx, FX_ADMIN, "到期", "90 天内任期届满的首席质量官（共 1 人）");
+	assert_says(fx, FX_ADMIN, "到期", EXPIRING_LINE);
+	/* A city clerk and the county clerk see it; a clerk of 西安 does not. */
+	assert_says(fx, FX_CLERK_LY, "到期 30", EXPIRING_LINE);
+	assert_says(fx, FX_CLERK_LS, "到期 30", EXPIRING_LINE);
+	assert_answer(fx, FX_CLERK_XA, "到期", "90 天内没有任期届满的首席质量官。");
+	/* Shorter than the term's remaining days: nothing; the alias works. */
+	assert_says(fx, FX_ADMIN, "expiring 18", "没有任期届满");
+	assert_says(fx, FX_ADMIN, "到期 19", EXPIRING_LINE);
+	assert_refused_to_others(fx, "到期");
+}
+
+static void test_expiring_group_chat_same_and_no_contact_details(void **state)
+{
+	struct fixture *fx = *state;
+	char private[1024];
+	bool err;
+
+	snprintf(private, sizeof private, "%s", fixture_say(fx, FX_CLERK_LS, "到期"));
+	const char *group = fixture_say_in(fx, FX_CLERK_LS, true, "到期", &err);
+	assert_false(err);
+	assert_string_equal(group, private);
+	assert_false(fixture_has(group, "13800000001") || fixture_has(group, "example.com"));
+}
+
+/* Bad arguments get the usage, are logged without the words typed; and
+ * the lists change nothing. */
+static void test_bad_arguments_get_usage_and_are_logged(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *command, *why, *usage;
+	} cases[] = {
+		{"到期 0", "天数应为 1 到 3650 之间的整数", "到期 [天数]"},
+		{"到期 3651", "天数应为 1 到 3650 之间的整数", "到期 [天数]"},
+		{"到期 abc", "天数应为 1 到 3650 之间的整数", "到期 [天数]"},
+		{"到期 30 60", NULL, "到期 [天数]"},
+		{"逾期 全部", NULL, "逾期"},
+		{"未培训 2026", NULL, "未培训"},
+		{"处理名单 1", NULL, "处理名单"},
+		{"空缺 大企业", "企业类别应为：规上、链主", "空缺 [类别]"},
+		{"空缺 规上 链主", NULL, "空缺 [类别]"},
+	};
+	uint64_t before = fixture_digest(fx);
+	char usage[64];
+	bool err;
+
+	fixture_log_start(fx);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *text = fixture_say_in(fx, FX_CLERK_LS, false, cases[i].command, &err);
+
+		snprintf(usage, sizeof usage, "用法：%s", cases[i].usage);
+		assert_true(err && fixture_has(text, usage));
+		assert_false(fixture_has(text, "记录号"));
+		if (cases[i].why)
+			assert_true(fixture_has(text, cases[i].why));
+	}
+	const char *log = fixture_log(fx);
+	assert_true(fixture_has(log, "ran 到期 (usage"));
+	assert_false(fixture_has(log, "大企业") || fixture_has(log, "abc"));
+	const char *lists[] = {"到期", "逾期", "未培训", "处理名单", "空缺", "统计"};
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		fixture_say(fx, FX_ADMIN, lists[i]);
+	assert_true(fixture_digest(fx) == before);
+}
+
+static void test_overdue_lapsed_term(void **state)
+{
+	struct fixture *fx = *state;
+	const char *line = "1. 记录号 3　李四　演示食品股份有限公司　罗庄区　任期至 2026-06-05（已逾期 10 天）";
+
+	/* 李四's term ended ten days ago and was neither renewed nor succeeded. */
+	fixture_exec(fx, "UPDATE appointments SET term_end = '2026-06-05' WHERE id = 3");
+	assert_says(fx, FX_ADMIN, "逾期", "任期已满未续聘或更换（共 1 人）");
+	assert_says(fx, FX_ADMIN, "逾期", line);
+	assert_says(fx, FX_CLERK_LY, "overdue", line);
+	assert_answer(fx, FX_CLERK_LS, "逾期", "没有任期已满未续聘或更换的首席质量官。");
+	assert_answer(fx, FX_CLERK_XA, "逾期", "没有任期已满未续聘或更换的首席质量官。");
+	/* The succeeded predecessor of 张三 (record 1) is never listed. */
+	assert_false(fixture_has(fixture_say(fx, FX_ADMIN, "逾期"), "记录号 1　"));
+	assert_refused_to_others(fx, "逾期");
+}
+
+static void test_untrained_reasons_and_scope(void **state)
+{
+	struct fixture *fx = *state;
+	char text[2048];
+
+	snprintf(text, sizeof text, "%s\n", fixture_say(fx, FX_ADMIN, "未培训"));
+	assert_true(fixture_has(text, "培训未达标的首席质量官（2026 年，共 5 人）"));
+	assert_true(fixture_has(text, "1. 记录号 2　张三　示例精密机械有限公司　兰山区　本年学时 20.0/30.0"));
+	assert_true(fixture_has(text, "2. 记录号 3　李四　演示食品股份有限公司　罗庄区　未参加任职培训；本年学时 6.0/30.0"));
+	/* 王五 has his 30 hours (32) but no appointment training. */
+	assert_true(fixture_has(text, "记录号 5　王五　示例电子科技有限公司　雁塔区　未参加任职培训\n"));
+	const char *t = fixture_say(fx, FX_CLERK_LS, "untrained");
+	assert_true(fixture_has(t, "共 1 人") && fixture_has(t, "张三") && !fixture_has(t, "李四"));
+	t = fixture_say(fx, FX_CLERK_XA, "未培训");
+	assert_true(fixture_has(t, "共 1 人") && fixture_has(t, "王五"));
+	assert_false(fixture_has(t, "钱七") || fixture_has(t, "张三"));
+	assert_refused_to_others(fx, "未培训");
+}
+
+static void test_sanction_list(void **state)
+{
+	struct fixture *fx = *state;
+	const char *line = "1. 处理号 1　警示　2026-06-05　依据：未完成继续教育　记录号 3　李四"
+	                   "　演示食品股份有限公司　罗庄区";
+
+	assert_says(fx, FX_ADMIN, "处理名单", "未结处理（共 1 条）");
+	assert_says(fx, FX_ADMIN, "处理名单", line);
+	assert_says(fx, FX_CLERK_LY, "sanctions", line);
+	assert_answer(fx, FX_CLERK_LS, "处理名单", "没有未结的处理。");
+	assert_answer(fx, FX_CLERK_XA, "处理名单", "没有未结的处理。");
+	assert_refused_to_others(fx, "处理名单");
+}
+
+static void test_vacant_by_category(void **state)
+{
+	struct fixture *fx = *state;
+	const char *line = "1. 演示纺织有限公司　91371302DEM000006J　兰山区　从未备案";
+
+	assert_says(fx, FX_ADMIN, "空缺", "规上企业中无在任首席质量官的（共 1 家）");
+	assert_says(fx, FX_ADMIN, "空缺", line);
+	assert_says(fx, FX_CLERK_LS, "vacant 规上", line);
+	assert_answer(fx, FX_CLERK_XA, "空缺", "规上企业均已聘任首席质量官。");
+	assert_answer(fx, FX_ADMIN, "空缺 食品", "食品企业均已聘任首席质量官。");
+	assert_refused_to_others(fx, "空缺");
+}
+
+static void test_vacant_names_the_last_cqo(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* 张三 dismissed: his enterprise is vacant and the line says since when. */
+	fixture_exec(fx, "UPDATE appointments SET status = 'dismissed', ended_on = '2026-06-01'"
+	                 " WHERE id = 2");
+	assert_says(fx, FX_CLERK_LS, "空缺 链主", "共 1 家");
+	const char *text = fixture_say(fx, FX_CLERK_LS, "空缺 链主");
+	assert_true(fixture_has(text, "1. 示例精密机械有限公司　91371302DEM000001") &&
+	            fixture_has(text, "兰山区　原首席质量官 张三（记录号 2）2026-06-01 离任"));
+}
+
+static void test_long_lists_page(void **state)
+{
+	struct fixture *fx = *state;
+	bool seen[512] = {false};
+	const char *text;
+	bool err;
+
+	fixture_seed_bench(fx, 30);
+	text = fixture_say_in(fx, FX_ADMIN, false, "到期 3650", &err);
+	assert_false(err);
+	assert_true(fixture_has(text, "3650 天内任期届满的首席质量官（共 35 人）"));
+	assert_items(text, 1, 10);
+	assert_true(fixture_has(text, "第 1–10 条，共 35 条") &&
+	            fixture_has(text, "发送“下一页”查看更多"));
+	collect_records(text, seen, 512);
+	for (int first = 11; first <= 21; first += 10) {
+		text = fixture_say_in(fx, FX_ADMIN, false, "下一页", &err);
+		assert_false(err);
+		assert_items(text, first, first + 9);
+		collect_records(text, seen, 512);
+	}
+	text = fixture_say_in(fx, FX_ADMIN, false, "next", &err);
+	assert_false(err);
+	assert_items(text, 31, 35);
+	assert_true(fixture_has(text, "第 31–35 条，共 35 条") && !fixture_has(text, "下一页"));
+	collect_records(text, seen, 512);
+	int distinct = 0;
+	for (size_t i = 0; i < 512; i++)
+		distinct += seen[i];
+	assert_int_equal(distinct, 35);
+	assert_true(fixture_has(fixture_say(fx, FX_ADMIN, "下一页"), "没有可翻页的列表"));
+	/* Another person's 下一页 does not continue this list; a clerk of
+	 * 兰山区 gets no generated CQOs (they are in 北京). */
+	text = fixture_say(fx, FX_ADMIN, "未培训");
+	assert_true(fixture_has(text, "共 35 人") && fixture_has(text, "第 1–10 条"));
+	assert_true(fixture_has(fixture_say(fx, FX_CLERK_LS, "下一页"), "没有可翻页的列表"));
+	text = fixture_say(fx, FX_CLERK_LS, "未培训");
+	assert_true(fixture_has(text, "共 1 人") && !fixture_has(text, "下一页"));
+	assert_items(fixture_say(fx, FX_ADMIN, "下一页"), 11, 20);
+}
+
+static void test_stats_hand_computed(void **state)
+{
+	struct fixture *fx = *state;
+	const char *city = "临沂市（3713） · 规上企业首席质量官统计（2025 年）\n" STATS_HEAD "\n"
+	                   "兰山区 | 2 | 1 | 50.0% | 10.0% | 已达标 | 100.0% | 0\n"
+	                   "罗庄区 | 1 | 1 | 100.0% | 10.0% | 已达标 | 0.0% | 1\n"
+	                   "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1";
+	uint64_t before = fixture_digest(fx);
+
+	assert_answer(fx, FX_ADMIN, "统计 3713 2025", city);
+	/* Any order, alias, and the default year and category for a clerk. */
+	assert_answer(fx, FX_CLERK_LY, "stats 规上 2025 3713", city);
+	assert_answer(fx, FX_CLERK_LS, "统计",
+	              "兰山区（371302） · 规上企业首席质量官统计（2026 年）\n" STATS_HEAD "\n"
+	              "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0");
+	assert_answer(fx, FX_ADMIN, "统计",
+	              "全国 · 规上企业首席质量官统计（2026 年）\n" STATS_HEAD "\n"
+	              "山东省 | 3 | 2 | 66.7% | 未设定 | — | 50.0% | 0\n"
+	              "陕西省 | 1 | 1 | 100.0% | 未设定 | — | 0.0% | 1\n"
+	              "合计 | 4 | 3 | 75.0% | 未设定 | — | 33.3% | 1");
+	assert_says(fx, FX_ADMIN, "统计 371312", "该地区暂无规上企业。");
+	assert_true(fixture_digest(fx) == before);
+}
+
+static void test_stats_refusals_and_bad_arguments(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *command, *why;
+	} cases[] = {
+		{"统计 foo", "无法识别的参数“foo”"},
+		{"统计 3713 371302", "参数“371302”重复"},
+		{"统计 2025 2026", "参数“2026”重复"},
+		{"统计 379999", "地区代码 379999 不存在"},
+		{"统计 371", "无法识别的参数“371”"},
+	};
+	char cmd[512], want[128];
+	bool err;
+	const char *text = fixture_say_in(fx, FX_CLERK_LS, false, "统计 3713", &err);
+
+	assert_true(err && fixture_has(text, "地区 3713 不在您的管辖范围内") &&
+	            !fixture_has(text, "兰山区 |"));
+	text = fixture_say_in(fx, FX_CLERK_XA, false, "统计 37", &err);
+	assert_true(err && fixture_has(text, "不在您的管辖范围内"));
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		text = fixture_say_in(fx, FX_ADMIN, false, cases[i].command, &err);
+		assert_true(err && fixture_has(text, cases[i].why) &&
+		            fixture_has(text, "用法：统计 [地区代码] [类别] [年份]"));
+	}
+	/* A long unknown word is quoted back only in part, whole characters. */
+	strcpy(cmd, "统计 ");
+	strcpy(want, "“");
+	for (int i = 0; i < 100; i++)
+		strcat(cmd, "很");
+	for (int i = 0; i < 16; i++)
+		strcat(want, "很");
+	strcat(want, "”");
+	text = fixture_say_in(fx, FX_ADMIN, false, cmd, &err);
+	assert_true(err && fixture_has(text, want));
+	assert_refused_to_others(fx, "统计");
+}
+
+#define TARGET_AUDITS "SELECT count(*) FROM audit_log WHERE entity = 'target'"
+
+static void test_target_sets_and_feeds_stats(void **state)
+{
+	struct fixture *fx = *state;
+	char buf[256];
+	bool err;
+	const char *text;
+
+	assert_answer(fx, FX_ADMIN, "目标 3713 规上 2025 80%",
+	              "已设定 临沂市（3713）规上企业 2025 年聘任率目标：80.0%");
+	text = fixture_say(fx, FX_CLERK_LY, "统计 3713 2025");
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 80.0% | 30.0% | 100.0% | 0"));
+	assert_true(fixture_has(text, "罗庄区 | 1 | 1 | 100.0% | 80.0% | 已达标 | 0.0% | 1"));
+	assert_true(fixture_has(text, "合计 | 3 | 2 | 66.7% | 80.0% | 13.3% | 50.0% | 1"));
+	/* A county of its own; the city's target stays for the others. */
+	text = fixture_say_in(fx, FX_ADMIN, true, "target 371311 规上 2025 0.5", &err);
+	assert_true(!err && fixture_has(text, "50.0%") && !fixture_has(text, "原目标"));
+	text = fixture_say_in(fx, FX_ADMIN, false, "目标 3713 规上 2025 60", &err);
+	assert_true(!err && fixture_has(text, "60.0%") && fixture_has(text, "原目标为 80.0%。"));
+	text = fixture_say(fx, FX_ADMIN, "统计 3713 2025");
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 60.0% | 10.0% | 100.0% | 0"));
+	assert_true(fixture_has(text, "罗庄区 | 1 | 1 | 100.0% | 50.0% | 已达标"));
+	assert_true(fixture_has(text, "合计 | 3 | 2 | 66.7% | 60.0% | 已达标"));
+	/* One audit row per change, by the admin, with before and after. */
+	assert_int_equal(fixture_int(fx, TARGET_AUDITS), 3);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE entity = 'target'"
+	                                 " AND actor_user = 'u-admin'"
+	                                 " AND command IN ('目标', 'target')"),
+	                 3);
+	fixture_text(fx, "SELECT coalesce(before_json, 'NULL') FROM audit_log"
+	                 " WHERE entity = 'target' ORDER BY id LIMIT 1", buf, sizeof buf);
+	assert_string_equal(buf, "NULL");
+	fixture_text(fx, "SELECT after_json FROM audit_log"
+	                 " WHERE entity = 'target' ORDER BY id LIMIT 1", buf, sizeof buf);
+	assert_true(fixture_has(buf, "\"rate\":0.8"));
+	fixture_text(fx, "SELECT before_json FROM audit_log"
+	                 " WHERE entity = 'target' ORDER BY id DESC LIMIT 1", buf, sizeof buf);
+	assert_true(fixture_has(buf, "\"rate\":0.8"));
+	fixture_text(fx, "SELECT after_json FROM audit_log"
+	                 " WHERE entity = 'target' ORDER BY id DESC LIMIT 1", buf, sizeof buf);
+	assert_true(fixture_has(buf, "\"rate\":0.6"));
+}
+
+static void test_target_refusals_and_bad_arguments(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct {
+		const char *command, *why;
+	} cases[] = {
+		{"目标 3713 规上 2025", NULL},
+		{"目标 37x3 规上 2025 80%", "地区代码应为 2、4 或 6 位数字"},
+		{"目标 379999 规上 2025 80%", "地区代码 379999 不存在"},
+		{"目标 3713 大企业 2025 80%", "企业类别应为"},
+		{"目标 3713 规上 1999 80%", "年份应为 2000 到 2200 之间的整数"},
+		{"目标 3713 规上 2025 150", "比例应为 0 到 100% 之间"},
+		{"目标 3713 规上 2025 1e2", "比例应为 0 到 100% 之间"},
+		{"目标 3713 规上 2025 -5%", "比例应为 0 到 100% 之间"},
+	};
+	const char *others[] = {FX_CLERK_LY, FX_CQO, FX_ORG, FX_GUEST};
+	uint64_t before = fixture_digest(fx);
+	bool err;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *text = fixture_say_in(fx, FX_ADMIN, false, cases[i].command, &err);
+
+		assert_true(err && fixture_has(text, "用法：目标 <地区代码> <类别> <年份> <比例>"));
+		if (cases[i].why)
+			assert_true(fixture_has(text, cases[i].why));
+	}
+	for (size_t i = 0; i < 4; i++) {
+		const char *text = fixture_say_in(fx, others[i], false, "目标 3713 规上 2025 80%", &err);
+
+		assert_true(err && fixture_has(text, "您没有权限使用“目标”。"));
+	}
+	assert_int_equal(fixture_int(fx, TARGET_AUDITS), 0);
+	assert_true(fixture_digest(fx) == before);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_expiring_scope_and_roles),
+		T(test_expiring_group_chat_same_and_no_contact_details),
+		T(test_bad_arguments_get_usage_and_are_logged),
+		T(test_overdue_lapsed_term),
+		T(test_untrained_reasons_and_scope),
+		T(test_sanction_list),
+		T(test_vacant_by_category),
+		T(test_vacant_names_the_last_cqo),
+		T(test_long_lists_page),
+		T(test_stats_hand_computed),
+		T(test_stats_refusals_and_bad_arguments),
+		T(test_target_sets_and_feeds_stats),
+		T(test_target_refusals_and_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
+}
