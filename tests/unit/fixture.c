@@ -17,6 +17,7 @@
 #include "../../lib/clock.h"
 #include "../../lib/config.h"
 #include "../../lib/log.h"
+#include "../../messages/platforms.h"
 #include "../../store/store.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_demo.h"
@@ -89,6 +90,8 @@ int fixture_group_setup(void **state)
 	(void)state;
 	log_init(LOG_LEVEL_WARN);
 	fixture_set_now(FIXTURE_NOW);
+	if (platforms_register() < 0)
+		return -1;
 	snprintf(template_dir, sizeof template_dir, "/tmp/cqod-fixture-XXXXXX");
 	if (!mkdtemp(template_dir))
 		return -1;
@@ -103,7 +106,7 @@ int fixture_group_setup(void **state)
 		rc = store_begin(st);
 	if (rc == 0)
 		rc = seed(st);
-	rc = rc == 0 ? store_commit(st) : (store_rollback(st), rc);
+	rc = store_end(st, rc);
 	/* Closing checkpoints the WAL into the file, so the file alone is
 	 * the whole database. */
 	store_close(st);
