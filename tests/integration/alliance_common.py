@@ -21,7 +21,7 @@ import re
 import sqlite3
 import time
 
-from harness import Daemon
+from harness import Daemon, metric, wait_until
 from platforms import FakePlatform, ding_sign, ding_ts
 
 DING_SECRET = "alliance-ding-secret"
@@ -89,9 +89,15 @@ GRANTS = [
 class World:
     """The daemon, the fake platforms and helpers to talk as each person."""
 
-    def __init__(self, robots=3, rates=False, env=None, extra=""):
+    def __init__(self, robots=3, rates=False, env=None, extra="", clock=None):
+        """clock: a fake time ("YYYY-MM-DD HH:MM:SS", China Standard Time)
+        that set_clock() then moves without a restart."""
         self.fake = FakePlatform()
+        if clock:
+            env = dict(env or {}, CQOD_FAKE_NOW=clock)
         self.d = Daemon(config(self.fake.base, robots, rates) + extra, env=env)
+        if clock:
+            self.d.use_clock_file(clock)
         for g in GRANTS:
             self.d.ctl(g)
         self.d.start()
@@ -116,6 +122,19 @@ class World:
         self.d.stop()
         self.d.env.update(env)
         self.d.start()
+
+    def set_clock(self, value):
+        """Moves the daemon's fake clock (World(clock=...)) and waits for a
+        round of the alliances' timed work at the new time."""
+        self.d.set_clock(value)
+        self.tick()
+
+    def tick(self, timeout=20.0):
+        """Waits for a round of the alliances' timed work (every 2 s) that
+        starts after this call."""
+        before = metric(self.d, "cqod_alliance_ticks_total") or 0
+        wait_until(lambda: (metric(self.d, "cqod_alliance_ticks_total") or 0) > before,
+                   "a round of the alliances' timed work", timeout)
 
     def _id(self):
         self.n += 1

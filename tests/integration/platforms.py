@@ -83,6 +83,9 @@ class FakePlatform:
         self.close()
 
 
+FEISHU_TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
+
+
 def platform_config(fake_base):
     return """
 [wecom:w1]

@@ -15,7 +15,7 @@ import sqlite3
 import subprocess
 import time
 
-from harness import Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix, one as db_one, rows as db_rows
 
 TODAY = "2026-06-15"
 FAKE_NOW = TODAY + " 10:00:00"
@@ -38,19 +38,6 @@ def credit_code(body17):
 NEW_CODE = credit_code("91371302TE0000001")
 
 
-class Chat:
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender, chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "ap-%d-%d" % (os.getpid(), self.n), sender=sender,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
-
-
 def staffed(extra_sql=None):
     """The demo on TODAY with one identity per role; `extra_sql` runs on the
     database before the daemon starts (fault injection)."""
@@ -65,19 +52,7 @@ def staffed(extra_sql=None):
         db.close()
         d._own()
     d.start()
-    return d, Chat(d)
-
-
-def db_rows(d, sql, *args):
-    db = sqlite3.connect(d.db)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
-
-
-def db_one(d, sql, *args):
-    return db_rows(d, sql, *args)[0][0]
+    return d, Chat(d, "ap")
 
 
 def snapshot(d):

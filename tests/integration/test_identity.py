@@ -2,33 +2,12 @@
 signed generic webhook and the console, and that every change is audited and
 every refusal changes nothing."""
 import os
-import sqlite3
 import subprocess
 
-from harness import Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix, rows
 
 USAGE_GRANT = "用法：授权"
 USAGE_REVOKE = "用法：撤销授权"
-
-
-class Chat:
-    """Sends webhook messages with fresh message ids; returns (text, error)."""
-
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender="u-admin", chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "id-%d" % self.n, sender=sender,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
-
-
-def rows(d, sql, *args):
-    with sqlite3.connect(d.db) as db:
-        return db.execute(sql, args).fetchall()
 
 
 def identity(d, user, platform="generic"):
@@ -53,7 +32,7 @@ def staffed():
     d.ctl("grant generic org organizer 1")
     d.ctl("grant generic cqo-zs cqo 1")
     d.start()
-    return d, Chat(d)
+    return d, Chat(d, "id")
 
 
 def test_admin_grants_every_role():

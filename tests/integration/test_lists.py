@@ -13,25 +13,12 @@ import sqlite3
 import subprocess
 from datetime import date
 
-from harness import Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix
 
 TODAY = date(2026, 6, 15)
 FAKE_NOW = "2026-06-15 10:00:00"
 DENIED = "您没有权限使用“%s”。"
 ITEM = re.compile(r"^(\d+)\. ", re.M)
-
-
-class Chat:
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender="u-admin", chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "l-%d" % self.n, sender=sender,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
 
 
 def staffed(seed=None, edit=None):
@@ -50,7 +37,7 @@ def staffed(seed=None, edit=None):
         db.close()
         d._own()
     d.start()
-    return d, Chat(d)
+    return d, Chat(d, "l")
 
 
 def items(text):

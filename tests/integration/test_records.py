@@ -13,11 +13,10 @@ import calendar
 import os
 import re
 import select
-import sqlite3
 import subprocess
 import time
 
-from harness import Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix, one as db_one, rows as db_rows
 
 TODAY = "2026-06-15"
 FAKE_NOW = TODAY + " 10:00:00"
@@ -26,19 +25,6 @@ DENIED = "您没有权限使用“%s”。"
 NOT_FOUND = "未找到记录号 %s，或该记录不在您的管辖范围内。"
 GROUNDS = "事由须以下列之一开头"
 CONFIRM_RX = re.compile(r"确认 (\d{6})")
-
-
-class Chat:
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender, chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "r-%d-%d" % (os.getpid(), self.n), sender=sender,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
 
 
 def staffed(later=None):
@@ -52,24 +38,12 @@ def staffed(later=None):
     if later:
         d.env["CQOD_FAKE_NOW"] = later
     d.start()
-    return d, Chat(d)
+    return d, Chat(d, "r")
 
 
 def cst(y, mo, day, h, mi):
     """Unix time of a China Standard Time wall-clock time."""
     return calendar.timegm((y, mo, day, h, mi, 0)) - 8 * 3600
-
-
-def db_rows(d, sql, *args):
-    db = sqlite3.connect(d.db)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
-
-
-def db_one(d, sql, *args):
-    return db_rows(d, sql, *args)[0][0]
 
 
 def counts(d):
