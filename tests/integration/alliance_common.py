@@ -174,14 +174,9 @@ class World:
             "Content-Type": "application/json", "timestamp": ts,
             "sign": ding_sign(ts, DING_SECRET)})
         assert status == 200
-        reqs = self.fake.wait_requests("/robot/sendBySession", 1)
-        mine = [r for r in reqs if r["query"].get("session") == mid]
-        deadline = time.monotonic() + 10
-        while not mine and time.monotonic() < deadline:
-            time.sleep(0.05)
-            mine = [r for r in self.fake.requests("/robot/sendBySession")
-                    if r["query"].get("session") == mid]
-        assert mine, "no DingTalk reply for " + text
+        mine = wait_until(lambda: [r for r in self.fake.requests("/robot/sendBySession")
+                                   if r["query"].get("session") == mid],
+                          "a DingTalk reply for " + text, 10)
         return message_text(mine[0])
 
     def feishu(self, text, sender="ou_org", chat="oc_group_1", group=True):
@@ -220,25 +215,15 @@ class World:
                 and not r["path"].endswith("/reply")]
 
     def wait_messages(self, n, prefix="", timeout=20.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            got = self.messages(prefix)
-            if len(got) >= n or time.monotonic() > deadline:
-                assert len(got) >= n, "wanted %d messages, got %d: %s" % (
-                    n, len(got), [(r["path"], message_text(r)[:40]) for r in got])
-                return got
-            time.sleep(0.05)
+        wait_until(lambda: len(self.messages(prefix)) >= n, "%d messages under %r" % (n, prefix),
+                   timeout)
+        return self.messages(prefix)
 
     def drained(self, timeout=20.0):
         """Waits until the outbox has nothing pending or in flight."""
-        deadline = time.monotonic() + timeout
-        while True:
-            left = self.rows("SELECT count(*) FROM outbox WHERE state IN ('pending', 'inflight')"
-                             )[0][0]
-            if left == 0 or time.monotonic() > deadline:
-                assert left == 0, "outbox still holds %d rows" % left
-                return
-            time.sleep(0.05)
+        wait_until(lambda: self.rows("SELECT count(*) FROM outbox"
+                                     " WHERE state IN ('pending', 'inflight')")[0][0] == 0,
+                   "an empty outbox", timeout)
 
     def rows(self, sql, *args):
         with sqlite3.connect(self.d.db, timeout=10) as db:

@@ -45,13 +45,10 @@ class Fake:
 
     def wait(self, n, timeout=10.0):
         """The recorded requests once there are at least n."""
-        deadline = time.monotonic() + timeout
-        while True:
-            reqs = self.call("GET", "/_requests")["requests"]
-            if len(reqs) >= n or time.monotonic() > deadline:
-                assert len(reqs) >= n, "want %d requests, got %s" % (n, [r["path"] for r in reqs])
-                return reqs
-            time.sleep(0.05)
+        def recorded():
+            return self.call("GET", "/_requests")["requests"]
+        wait_until(lambda: len(recorded()) >= n, "%d requests" % n, timeout)
+        return recorded()
 
     def close(self):
         self.proc.stdin.close()

@@ -56,13 +56,10 @@ def sends(fake, path):
 
 
 def wait_sends(fake, path, n, timeout=30.0, pred=None):
-    deadline = time.monotonic() + timeout
-    while True:
-        reqs = [r for r in sends(fake, path) if pred is None or pred(r)]
-        if len(reqs) >= n or time.monotonic() > deadline:
-            assert len(reqs) >= n, "want %d requests to %s, got %d" % (n, path, len(reqs))
-            return reqs
-        time.sleep(0.05)
+    def matching():
+        return [r for r in sends(fake, path) if pred is None or pred(r)]
+    wait_until(lambda: len(matching()) >= n, "%d requests to %s" % (n, path), timeout)
+    return matching()
 
 
 def settled(d, want, timeout=30.0):
