@@ -30,20 +30,43 @@ PKGS       := libuv libcurl libcjson sqlite3 libcrypto expat inih
 DEB_BUILD  := build-essential pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev \
               libsqlite3-dev libssl-dev libexpat1-dev libinih-dev libhttp-parser-dev \
               libcmocka-dev
-DEB_TEST   := python3 openssl clang libclang-rt-14-dev systemd
+DEB_TEST   := python3 openssl clang libclang-rt-14-dev systemd nodejs npm util-linux
 DEB_BENCH  := wrk nginx-light bc curl
 
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
               -Wmissing-prototypes -Wvla
+# CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0 replaces them); what the
+# build cannot do without is in CQOD_CFLAGS / CQOD_LDFLAGS, added after them.
 CFLAGS     ?= -O2 -g
-CFLAGS     += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP
-CPPFLAGS   += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS     += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lm
-
+# Hardening: stack canaries, PIE, read-only relocations bound at start, and
+# glibc's checked string functions whenever optimizing (at -O0 glibc warns
+# that _FORTIFY_SOURCE does nothing, which -Werror would make an error).
+HARDEN_CFLAGS  := -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
+# (Not under the sanitizers: ASan checks those calls itself.)
+OPTIMIZING := $(filter-out -O0,$(lastword $(filter -O%,$(CFLAGS))))
 ifeq ($(SAN),1)
-CFLAGS     += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS    += -fsanitize=address,undefined
+SAN_CFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+OPTIMIZING :=
 endif
+FORTIFY    := $(if $(OPTIMIZING),-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
+CQOD_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP $(HARDEN_CFLAGS) $(FORTIFY) $(SAN_CFLAGS)
+CQOD_LDFLAGS = $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
+
+# pkg-config runs once, for goals that compile (check and run install the
+# packages first, then compile in a sub-make); a missing package stops the
+# build with pkg-config's own message.
+NO_PKG_GOALS := deps clean check run layers uninstall
+ifneq (,$(filter-out $(NO_PKG_GOALS),$(or $(MAKECMDGOALS),all)))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) || echo PKG_FAILED)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) || echo PKG_FAILED)
+ifneq (,$(filter PKG_FAILED,$(PKG_CFLAGS) $(PKG_LIBS)))
+$(error pkg-config found not all of $(PKGS): see its message above ('make deps' installs them))
+endif
+endif
+CPPFLAGS   += $(PKG_CFLAGS)
+LDLIBS     += $(PKG_LIBS) -lhttp_parser -lm
 
 CORE_SRC   := $(wildcard lib/*.c) $(wildcard store/*.c) $(wildcard messages/*.c) \
               $(wildcard handlers/*.c) $(filter-out daemon/main.c,$(wildcard daemon/*.c))
@@ -58,23 +81,24 @@ UNIT_SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out $(UNIT_SRC),$(w
 LIBUNIT    := $(BUILD)/libunit.a
 LIBCORE    := $(BUILD)/libcqod.a
 
-.PHONY: all deps run check layers unit unit-bin integration bench fuzz install uninstall clean
+.PHONY: all deps run check layers unit unit-bin integration interop-deps bench fuzz install \
+        uninstall clean
 
 all: $(BUILD)/cqod $(BUILD)/cqoctl
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CQOD_CFLAGS) -c $< -o $@
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/cqod: $(CQOD_OBJ) $(LIBCORE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(CQOD_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/cqoctl: $(CQOCTL_OBJ) $(LIBCORE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(CQOD_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A test may wrap library functions the code under test calls (WRAP_<test>:
 # names; the test defines __wrap_<name>), e.g. to make an allocation fail.
@@ -87,7 +111,7 @@ $(LIBUNIT): $(UNIT_SUPPORT_OBJ)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBUNIT) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(WRAP_$*)) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) $(CQOD_LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(WRAP_$*)) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Installs what is missing (as root, with apt-get); otherwise says what to install.
 deps:
@@ -112,50 +136,73 @@ unit-bin: $(UNIT_BIN)
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-integration: all
-	@python3 tests/integration/run.py --build $(BUILD)
+# Integration tests run in parallel worker processes (they mostly wait on
+# daemons); run.py's default is two per core.
+INTEGRATION_JOBS ?=
+integration: all interop-deps
+	@python3 tests/integration/run.py --build $(BUILD) $(if $(INTEGRATION_JOBS),-j $(INTEGRATION_JOBS))
+
+# The platforms' SDKs for tests/integration/test_interop.py, exactly as the
+# lock file pins them (node and npm come from Debian: make deps).
+INTEROP_MODULES := tests/interop/node_modules/.package-lock.json
+interop-deps: $(INTEROP_MODULES)
+$(INTEROP_MODULES): tests/interop/package-lock.json tests/interop/package.json
+	cd tests/interop && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Builds in parallel, then runs the suites one after the other (integration
 # tests start daemons and must not compete with the unit tests).
 check: deps layers
+	$(MAKE) interop-deps
 	$(MAKE) -j$(JOBS) all unit-bin
 	$(MAKE) unit integration
 	$(MAKE) -j$(JOBS) BUILD=build/san SAN=1 all unit-bin
 	$(MAKE) BUILD=build/san SAN=1 unit integration
-	$(MAKE) fuzz FUZZ_SECONDS=5
+	$(MAKE) -j$(JOBS) fuzz FUZZ_SECONDS=5
 
 bench: all
 	@sh tests/deps.sh $(DEB_BENCH)
 	@sh tests/bench/run.sh $(BUILD)
 
-# libFuzzer: one target per inbound decoder (tests/fuzz/fuzz_<name>.c), built
-# with clang from only the sources it needs, each run for FUZZ_SECONDS from
-# its seed corpus; new finds go to $(BUILD)/fuzz/corpus-<name>, crashes to
+# libFuzzer: one target per decoder of outside input (tests/fuzz/fuzz_<name>.c):
+# the platforms' inbound messages, the command tokenizer, the chat forms and
+# the HTTP request path. Each is built with clang from only the sources it
+# needs and run for FUZZ_SECONDS from its seed corpus (targets in parallel
+# under make -j); new finds go to $(BUILD)/fuzz/corpus-<name>, crashes to
 # $(BUILD)/fuzz/<name>-crash-*.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_NAMES   := wecom dingtalk feishu
+FUZZ_NAMES   := wecom dingtalk feishu args form http
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_COMMON  := lib/crypto.c lib/strbuf.c lib/digits.c
-FUZZ_SRC_fuzz_wecom    := messages/wecom.c messages/wecom_crypto.c lib/urlquery.c
-FUZZ_SRC_fuzz_dingtalk := messages/dingtalk.c
-FUZZ_SRC_fuzz_feishu   := messages/feishu.c
+FUZZ_SRC_wecom    := messages/wecom.c messages/wecom_crypto.c lib/urlquery.c $(FUZZ_COMMON)
+FUZZ_SRC_dingtalk := messages/dingtalk.c $(FUZZ_COMMON)
+FUZZ_SRC_feishu   := messages/feishu.c $(FUZZ_COMMON)
+FUZZ_SRC_args     := handlers/args.c
+FUZZ_SRC_form     := handlers/args.c handlers/form.c handlers/appoint_form.c \
+                     handlers/validate.c handlers/argtext.c lib/reply.c lib/strbuf.c \
+                     lib/clock.c lib/creditcode.c lib/log.c
+FUZZ_SRC_http     := daemon/http_request.c daemon/http_response.c lib/clock.c
+FUZZ_HDRS    := $(wildcard lib/*.h messages/*.h store/*.h handlers/*.h daemon/*.h)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(FUZZ_SRC_fuzz_wecom) \
-                      $(FUZZ_SRC_fuzz_dingtalk) $(FUZZ_SRC_fuzz_feishu) $(wildcard messages/*.h lib/*.h)
+.SECONDEXPANSION:
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -o $@ $< $(FUZZ_SRC_fuzz_$*) $(FUZZ_COMMON) $(LDLIBS)
+	  -o $@ $< $(FUZZ_SRC_$*) $(LDLIBS)
 
-fuzz: $(FUZZ_BIN)
-	@for n in $(FUZZ_NAMES); do \
-	  mkdir -p $(BUILD)/fuzz/corpus-$$n; \
-	  $(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	    -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
-	    >$(BUILD)/fuzz/$$n.log 2>&1 || { tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
-	  echo "fuzz_$$n: $(FUZZ_SECONDS)s, no crash"; \
-	done
+# Built through a pattern chain: kept, not deleted as intermediates.
+.PRECIOUS: $(BUILD)/fuzz/fuzz_%
+fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
+
+fuzz-run-%: $(BUILD)/fuzz/fuzz_%
+	@mkdir -p $(BUILD)/fuzz/corpus-$*
+	@$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(BUILD)/fuzz/$*- $(BUILD)/fuzz/corpus-$* tests/fuzz/corpus/$* \
+	  >$(BUILD)/fuzz/$*.log 2>&1 || { tail -40 $(BUILD)/fuzz/$*.log; exit 1; }
+	@echo "fuzz_$*: $(FUZZ_SECONDS)s, $$(grep -o 'Done [0-9]* runs' $(BUILD)/fuzz/$*.log | \
+	  cut -d' ' -f2) runs, no crash"
 
 # The files of a Debian-style installation; uninstall removes exactly these
 # (never /etc/cqod/cqod.conf nor the database). The units name the binaries

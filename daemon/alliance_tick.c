@@ -13,6 +13,7 @@
 #include "../lib/clock.h"
 #include "../lib/config.h"
 #include "../lib/log.h"
+#include "../lib/metrics.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_broadcast.h"
@@ -164,6 +165,12 @@ static void on_tick(uv_timer_t *timer)
 	}
 	if (rc < 0)
 		log_warn("alliances: timed work failed (%s); trying again", strerror(-rc));
+	metrics_add("cqod_alliance_ticks_total", "", 1);
+}
+
+void alliance_tick_now(struct alliance_tick *t)
+{
+	uv_timer_start(&t->timer, on_tick, 0, TICK_MS);
 }
 
 int alliance_tick_start(uv_loop_t *loop, struct store *st, struct config *const *cfgp,
@@ -175,6 +182,8 @@ int alliance_tick_start(uv_loop_t *loop, struct store *st, struct config *const 
 		return -ENOMEM;
 	t->st = st;
 	t->cfgp = cfgp;
+	metrics_describe("cqod_alliance_ticks_total", "counter",
+	                 "Rounds of the alliances' timed work (delivery reports, campaigns).");
 	uv_timer_init(loop, &t->timer);
 	t->timer.data = t;
 	uv_timer_start(&t->timer, on_tick, TICK_MS, TICK_MS);

@@ -29,6 +29,9 @@ struct alliance_tick;
 int alliance_tick_start(uv_loop_t *loop, struct store *st, struct config *const *cfgp,
                         struct alliance_tick **out);
 
+/* Runs a round now (the clock moved), then every tick as before. */
+void alliance_tick_now(struct alliance_tick *t);
+
 /* Stops and frees once the timer is closed (the loop must run). */
 void alliance_tick_close(struct alliance_tick *t);
 

@@ -61,6 +61,8 @@ struct daemon {
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_timer_t drain;
 	uv_timer_t watchdog;            /* WATCHDOG=1 at half of $WATCHDOG_USEC */
+	uv_fs_event_t clock_watch;      /* CQOD_FAKE_NOW_FILE, when tests set it */
+	bool clock_watched;
 	uint64_t drain_deadline;
 	size_t drain_reported;          /* requests in flight last told to systemd */
 	bool console_mode;
@@ -94,6 +96,8 @@ static void daemon_finish(struct daemon *d)
 	close_handle((uv_handle_t *)&d->sig_term);
 	close_handle((uv_handle_t *)&d->sig_int);
 	close_handle((uv_handle_t *)&d->sig_hup);
+	if (d->clock_watched)
+		close_handle((uv_handle_t *)&d->clock_watch);
 	if (d->console) {
 		console_close(d->console);
 		d->console = NULL;
@@ -389,8 +393,10 @@ static void start_watchdog(struct daemon *d)
 	uint64_t usec = sd_notify_watchdog_usec();
 	uint64_t ms = usec / 2000;
 
-	if (!usec)
+	if (!usec) {
+		log_debug("systemd watchdog: not asked for this process");
 		return;
+	}
 	if (ms == 0)
 		ms = 1;
 	uv_timer_start(&d->watchdog, on_watchdog, ms, ms);
@@ -437,6 +443,43 @@ static int start_server(struct daemon *d)
 	return 0;
 }
 
+/* The fake clock's file changed: the timed work looks at the new time now
+ * instead of after its current sleep (up to an hour). */
+static void on_clock_file(uv_fs_event_t *h, const char *name, int events, int status)
+{
+	struct daemon *d = h->data;
+	char date[11];
+
+	(void)name;
+	(void)events;
+	if (status < 0 || clock_reread() <= 0)
+		return;
+	clock_cst_date(clock_now(), date);
+	log_info("clock: set to %lld (%s) from %s", (long long)clock_now(), date,
+	         clock_fake_file());
+	if (d->scheduler)
+		scheduler_replan(d->scheduler);
+	if (d->alliance_tick)
+		alliance_tick_now(d->alliance_tick);
+}
+
+/* Tests move a fake clock by rewriting the file CQOD_FAKE_NOW_FILE names. */
+static void watch_clock_file(struct daemon *d)
+{
+	const char *path = clock_fake_file();
+	int rc;
+
+	if (!path)
+		return;
+	uv_fs_event_init(d->app.loop, &d->clock_watch);
+	d->clock_watch.data = d;
+	d->clock_watched = true;
+	rc = uv_fs_event_start(&d->clock_watch, on_clock_file, path, 0);
+	if (rc < 0)
+		log_warn("clock: cannot watch %s: %s", path, uv_strerror(rc));
+	uv_unref((uv_handle_t *)&d->clock_watch);
+}
+
 static int run(struct daemon *d)
 {
 	uv_loop_t *loop = d->app.loop;
@@ -467,6 +510,8 @@ static int run(struct daemon *d)
 		rc = scheduler_start(loop, d->app.store, &d->app.cfg, &d->scheduler);
 	if (rc == 0)
 		rc = alliance_tick_start(loop, d->app.store, &d->app.cfg, &d->alliance_tick);
+	if (rc == 0)
+		watch_clock_file(d);
 	if (rc < 0) {
 		d->exit_code = 1;
 		daemon_finish(d);
@@ -512,7 +557,8 @@ int main(int argc, char **argv)
 	}
 	log_init(LOG_LEVEL_INFO);
 	if (clock_init() < 0) {
-		fprintf(stderr, "cqod: CQOD_FAKE_NOW is not a time\n");
+		fprintf(stderr, "cqod: CQOD_FAKE_NOW (or the file CQOD_FAKE_NOW_FILE names) is not "
+		        "a time\n");
 		return 2;
 	}
 	/* The loader and the destinations learn the platforms from their rows. */

@@ -138,7 +138,9 @@ static void plan(struct scheduler *s)
 		uv_timer_start(&s->timer, on_timer, 0, 0);
 		return;
 	}
-	arm(s, seconds_to_next(s, now, cfg->remind_send_at));
+	int64_t wait = seconds_to_next(s, now, cfg->remind_send_at);
+	log_debug("reminders: no sweep due; next check in %lld s", (long long)wait);
+	arm(s, wait);
 }
 
 static void finish_sweep(struct scheduler *s)
@@ -227,6 +229,11 @@ int scheduler_start(uv_loop_t *loop, struct store *st, struct config *const *cfg
 void scheduler_reload(struct scheduler *s)
 {
 	load_calendar(s);
+	scheduler_replan(s);
+}
+
+void scheduler_replan(struct scheduler *s)
+{
 	if (!s->sweep)
 		uv_timer_start(&s->timer, on_timer, 0, 0);
 }

@@ -32,6 +32,10 @@ int scheduler_start(uv_loop_t *loop, struct store *st, struct config *const *cfg
 /* SIGHUP: reloads the calendar file and plans the next sweep again. */
 void scheduler_reload(struct scheduler *s);
 
+/* The clock moved (a test's fake clock): decides again whether a sweep is
+ * due now. A sweep in progress goes on. */
+void scheduler_replan(struct scheduler *s);
+
 /* Stops; a sweep in progress is abandoned between two steps (what it sent
  * is in the ledger, the rest is sent by the next start's catch-up). Frees
  * once the timer is closed (the loop must run). */

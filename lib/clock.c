@@ -10,8 +10,12 @@
 
 #define CST_OFFSET (8 * 3600)
 
-/* Added to the real clock; non-zero only under CQOD_FAKE_NOW. */
+/* Added to the real clock; non-zero only under CQOD_FAKE_NOW(_FILE). */
 static int64_t skew;
+/* CQOD_FAKE_NOW_FILE (borrowed from the environment) and the text last
+ * taken from it, so that rewriting the same time does not reset it. */
+static const char *fake_file;
+static char fake_seen[64];
 
 static int64_t real_now(void)
 {
@@ -55,15 +59,56 @@ static int parse_fake(const char *s, int64_t *out)
 int clock_init(void)
 {
 	const char *fake = getenv("CQOD_FAKE_NOW");
+	const char *file = getenv("CQOD_FAKE_NOW_FILE");
 	int64_t t;
 
 	skew = 0;
-	if (!fake || !*fake)
+	fake_file = NULL;
+	fake_seen[0] = '\0';
+	if (fake && *fake) {
+		if (parse_fake(fake, &t) != 0)
+			return -EINVAL;
+		skew = t - real_now();
+	}
+	if (file && *file) {
+		fake_file = file;
+		if (clock_reread() < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+const char *clock_fake_file(void)
+{
+	return fake_file;
+}
+
+int clock_reread(void)
+{
+	char buf[sizeof fake_seen];
+	int64_t t;
+	size_t n;
+	FILE *f;
+
+	if (!fake_file)
 		return 0;
-	if (parse_fake(fake, &t) != 0)
+	f = fopen(fake_file, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	if (strcmp(buf, fake_seen) == 0)
+		return 0;
+	/* A writer caught between truncating and writing leaves nothing to
+	 * read: the time stays as it was until the next change. */
+	if (parse_fake(buf, &t) != 0)
 		return -EINVAL;
 	skew = t - real_now();
-	return 0;
+	memcpy(fake_seen, buf, n + 1);
+	return 1;
 }
 
 int64_t clock_now(void)

@@ -2,7 +2,9 @@
  * The daemon's one clock. Everything that needs "now" asks here, so tests can
  * pin time: when CQOD_FAKE_NOW is set in the environment (unix seconds, or
  * "YYYY-MM-DD HH:MM:SS" in China Standard Time), clock_now() starts from it and
- * advances with the real clock.
+ * advances with the real clock. CQOD_FAKE_NOW_FILE names a file holding such a
+ * time instead; clock_reread() takes a new one from it, so a test can move the
+ * clock of a running daemon (daemon/main.c watches the file).
  */
 #ifndef CQOD_CLOCK_H
 #define CQOD_CLOCK_H
@@ -10,8 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Reads CQOD_FAKE_NOW once; returns -EINVAL if it is set but unreadable. */
+/* Reads CQOD_FAKE_NOW and CQOD_FAKE_NOW_FILE (the file wins); -EINVAL if
+ * either is set but not a time (or the file cannot be read). */
 int clock_init(void);
+/* The file CQOD_FAKE_NOW_FILE names, or NULL; borrowed from the environment. */
+const char *clock_fake_file(void);
+/* Takes the time in the fake-clock file if it changed: 1 when the clock was
+ * set, 0 when unchanged (or there is no such file), -EINVAL when the file
+ * holds no time (the clock stays as it was), or a negative errno. */
+int clock_reread(void);
 /* Unix seconds. */
 int64_t clock_now(void);
 /* Milliseconds since an arbitrary point, monotonic (for latencies). */

@@ -21,7 +21,7 @@ import re
 import sqlite3
 import time
 
-from harness import Daemon
+from harness import Daemon, metric, wait_until
 from platforms import FakePlatform, ding_sign, ding_ts
 
 DING_SECRET = "alliance-ding-secret"
@@ -89,9 +89,15 @@ GRANTS = [
 class World:
     """The daemon, the fake platforms and helpers to talk as each person."""
 
-    def __init__(self, robots=3, rates=False, env=None, extra=""):
+    def __init__(self, robots=3, rates=False, env=None, extra="", clock=None):
+        """clock: a fake time ("YYYY-MM-DD HH:MM:SS", China Standard Time)
+        that set_clock() then moves without a restart."""
         self.fake = FakePlatform()
+        if clock:
+            env = dict(env or {}, CQOD_FAKE_NOW=clock)
         self.d = Daemon(config(self.fake.base, robots, rates) + extra, env=env)
+        if clock:
+            self.d.use_clock_file(clock)
         for g in GRANTS:
             self.d.ctl(g)
         self.d.start()
@@ -116,6 +122,19 @@ class World:
         self.d.stop()
         self.d.env.update(env)
         self.d.start()
+
+    def set_clock(self, value):
+        """Moves the daemon's fake clock (World(clock=...)) and waits for a
+        round of the alliances' timed work at the new time."""
+        self.d.set_clock(value)
+        self.tick()
+
+    def tick(self, timeout=20.0):
+        """Waits for a round of the alliances' timed work (every 2 s) that
+        starts after this call."""
+        before = metric(self.d, "cqod_alliance_ticks_total") or 0
+        wait_until(lambda: (metric(self.d, "cqod_alliance_ticks_total") or 0) > before,
+                   "a round of the alliances' timed work", timeout)
 
     def _id(self):
         self.n += 1
@@ -155,14 +174,9 @@ class World:
             "Content-Type": "application/json", "timestamp": ts,
             "sign": ding_sign(ts, DING_SECRET)})
         assert status == 200
-        reqs = self.fake.wait_requests("/robot/sendBySession", 1)
-        mine = [r for r in reqs if r["query"].get("session") == mid]
-        deadline = time.monotonic() + 10
-        while not mine and time.monotonic() < deadline:
-            time.sleep(0.05)
-            mine = [r for r in self.fake.requests("/robot/sendBySession")
-                    if r["query"].get("session") == mid]
-        assert mine, "no DingTalk reply for " + text
+        mine = wait_until(lambda: [r for r in self.fake.requests("/robot/sendBySession")
+                                   if r["query"].get("session") == mid],
+                          "a DingTalk reply for " + text, 10)
         return message_text(mine[0])
 
     def feishu(self, text, sender="ou_org", chat="oc_group_1", group=True):
@@ -201,25 +215,15 @@ class World:
                 and not r["path"].endswith("/reply")]
 
     def wait_messages(self, n, prefix="", timeout=20.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            got = self.messages(prefix)
-            if len(got) >= n or time.monotonic() > deadline:
-                assert len(got) >= n, "wanted %d messages, got %d: %s" % (
-                    n, len(got), [(r["path"], message_text(r)[:40]) for r in got])
-                return got
-            time.sleep(0.05)
+        wait_until(lambda: len(self.messages(prefix)) >= n, "%d messages under %r" % (n, prefix),
+                   timeout)
+        return self.messages(prefix)
 
     def drained(self, timeout=20.0):
         """Waits until the outbox has nothing pending or in flight."""
-        deadline = time.monotonic() + timeout
-        while True:
-            left = self.rows("SELECT count(*) FROM outbox WHERE state IN ('pending', 'inflight')"
-                             )[0][0]
-            if left == 0 or time.monotonic() > deadline:
-                assert left == 0, "outbox still holds %d rows" % left
-                return
-            time.sleep(0.05)
+        wait_until(lambda: self.rows("SELECT count(*) FROM outbox"
+                                     " WHERE state IN ('pending', 'inflight')")[0][0] == 0,
+                   "an empty outbox", timeout)
 
     def rows(self, sql, *args):
         with sqlite3.connect(self.d.db, timeout=10) as db:

@@ -15,6 +15,7 @@ import select
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -69,6 +70,7 @@ class Daemon:
         self.write_config(extra_config)
         self.env = dict(os.environ)
         self.env.update(env or {})
+        self.clock_file = None
         if seed:
             self.ctl(seed)
         self.proc = None
@@ -110,7 +112,8 @@ class Daemon:
         cmd = as_user_prefix() + [os.path.join(self.dir, "cqod"), "-c", self.config]
         cmd += list(args)
         fake = self.env.get("CQOD_FAKE_NOW")
-        self._skew = fake_now(fake) - int(time.time()) if fake else 0
+        if self.clock_file is None:
+            self._skew = fake_now(fake) - int(time.time()) if fake else 0
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=self.env)
         if wait:
@@ -118,12 +121,13 @@ class Daemon:
             self.port = int(re.search(r"\(port (\d+)\)", line).group(1))
         return self
 
-    def wait_log(self, pattern, timeout=10.0):
+    def wait_log(self, pattern, timeout=10.0, since=0):
         """Reads the daemon's stderr until a line matches; returns it. Every
-        line read is kept in self.log, including those after the match."""
+        line read is kept in self.log, including those after the match.
+        Lines before self.log[since] (see log_mark) do not count."""
         deadline = time.monotonic() + timeout
         rx = re.compile(pattern)
-        for line in self.log:
+        for line in self.log[since:]:
             if rx.search(line):
                 return line
         fd = self.proc.stderr.fileno()
@@ -150,6 +154,12 @@ class Daemon:
         raise AssertionError("no log line matching %r; log so far:\n%s" % (
             pattern, "\n".join(self.log[-30:])))
 
+    def log_mark(self):
+        """Where the next log line will be: wait_log(..., since=mark) then
+        matches only lines logged after this call."""
+        self.drain_log()
+        return len(self.log)
+
     def drain_log(self):
         """Collects whatever stderr has so far without blocking."""
         fd = self.proc.stderr.fileno()
@@ -174,6 +184,29 @@ class Daemon:
         if conn is None:
             c.close()
         return r.status, data, r
+
+    def use_clock_file(self, value):
+        """Runs the daemon (once started) and cqoctl on a fake clock kept in a
+        file (CQOD_FAKE_NOW_FILE), set to `value` as fake_now() reads it;
+        set_clock() moves it without a restart."""
+        self.clock_file = os.path.join(self.dir, "fake-now")
+        with open(self.clock_file, "w") as f:
+            f.write(value)
+        self._own()
+        self.env.pop("CQOD_FAKE_NOW", None)
+        self.env["CQOD_FAKE_NOW_FILE"] = self.clock_file
+        self._skew = fake_now(value) - int(time.time())
+
+    def set_clock(self, value, timeout=20.0):
+        """Moves the fake clock of a running daemon to `value` and waits until
+        its reminder scheduler has looked at the new time (and swept, if a
+        sweep was due)."""
+        mark = self.log_mark()
+        with open(self.clock_file, "w") as f:
+            f.write(value)
+        self._skew = fake_now(value) - int(time.time())
+        self.wait_log(r"clock: set to ", timeout, since=mark)
+        self.wait_log(r"reminders: no sweep due", timeout, since=mark)
 
     def now(self):
         """The daemon's clock (pinned by CQOD_FAKE_NOW, then running), to
@@ -251,3 +284,60 @@ def recv_all(s, timeout=10.0):
     except (socket.timeout, ConnectionResetError):
         pass
     return data
+
+
+class Chat:
+    """Sends generic-webhook messages to d with fresh message ids; a call
+    returns the reply's (text, error). `secrets` maps instance names other
+    than "test" to their secrets."""
+
+    def __init__(self, d, prefix="m", secrets=None):
+        self.d = d
+        self.prefix = prefix
+        self.secrets = secrets or {}
+        self.n = 0
+
+    def __call__(self, text, sender="u-admin", chat_type="private", name="test"):
+        self.n += 1
+        status, body = self.d.webhook(text, "%s-%d-%d" % (self.prefix, os.getpid(), self.n),
+                                      sender=sender, chat_type=chat_type, name=name,
+                                      secret=self.secrets.get(name, SECRET))
+        assert status == 200, body
+        return body["reply"]["text"], body["reply"]["error"]
+
+
+def rows(d, sql, *args):
+    """The rows of one query on d's database (a connection of its own)."""
+    db = sqlite3.connect(d.db, timeout=10)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def one(d, sql, *args):
+    """The first column of the first row."""
+    return rows(d, sql, *args)[0][0]
+
+
+def metric(d, name, labels=""):
+    """The value of series name{labels} on d's /metrics, or None if absent."""
+    status, data, _ = d.request("GET", "/metrics")
+    assert status == 200, status
+    rx = r"^%s%s (\S+)$" % (re.escape(name), re.escape("{%s}" % labels) if labels else "")
+    m = re.search(rx, data.decode(), re.M)
+    return float(m.group(1)) if m else None
+
+
+def wait_until(check, what, timeout=20.0, interval=0.02):
+    """Polls check() until it returns something true, and returns that;
+    fails naming `what` (and the last value) after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        if time.monotonic() >= deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s (last: %r)" % (
+                timeout, what, got))
+        time.sleep(interval)

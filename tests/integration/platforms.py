@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.parse
 
-from harness import ROOT, Daemon
+from harness import ROOT, Daemon, wait_until
 
 WECOM_TOKEN = "wecom-token-1"
 WECOM_CORP = "ww-test-corp-1"
@@ -58,14 +58,9 @@ class FakePlatform:
 
     def wait_requests(self, prefix, n=1, timeout=10.0):
         """Polls until at least n requests under prefix arrived; returns them."""
-        deadline = time.monotonic() + timeout
-        while True:
-            reqs = self.requests(prefix)
-            if len(reqs) >= n or time.monotonic() > deadline:
-                assert len(reqs) >= n, "wanted %d request(s) under %s, got %d: %s" % (
-                    n, prefix, len(reqs), [r["path"] for r in self.requests()])
-                return reqs
-            time.sleep(0.05)
+        wait_until(lambda: len(self.requests(prefix)) >= n,
+                   "%d request(s) under %s" % (n, prefix), timeout)
+        return self.requests(prefix)
 
     def close(self):
         try:
@@ -81,6 +76,9 @@ class FakePlatform:
 
     def __exit__(self, *exc):
         self.close()
+
+
+FEISHU_TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 
 
 def platform_config(fake_base):

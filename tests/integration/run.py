@@ -1,43 +1,107 @@
-"""Runs every test_* function of tests/integration/test_*.py in order and
-prints 'N passed, N failed'. Usage: run.py [--build DIR] [-k SUBSTRING]"""
+"""Runs every test_* function of tests/integration/test_*.py and prints one
+line per test, the traceback of each failure, and 'integration: N passed,
+N failed'. Usage: run.py [--build DIR] [-k SUBSTRING] [-j N]
+
+Tests run in N worker processes (default: 2 per core; they mostly wait on
+daemons). Each test owns its ports and directories, so any order is valid;
+the slowest tests of the previous run (timings kept in DIR) start first so
+the last worker does not finish alone."""
 import argparse
+import concurrent.futures
 import importlib.util
+import json
+import multiprocessing
 import os
 import sys
 import time
 import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_modules = {}
+
+
+def collect(pattern):
+    """The (file, function) of every test whose "file::function" contains pattern."""
+    found = []
+    for fname in sorted(os.listdir(HERE)):
+        if not (fname.startswith("test_") and fname.endswith(".py")):
+            continue
+        mod = load(fname)
+        found += [(fname, n) for n in dir(mod)
+                  if n.startswith("test_") and pattern in "%s::%s" % (fname, n)]
+    return found
+
+
+def load(fname):
+    if fname not in _modules:
+        spec = importlib.util.spec_from_file_location(fname[:-3], os.path.join(HERE, fname))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        _modules[fname] = mod
+    return _modules[fname]
+
+
+def run_one(fname, name):
+    """Runs one test in this (worker) process; returns (ok, seconds, traceback)."""
+    t0 = time.monotonic()
+    try:
+        getattr(load(fname), name)()
+    except BaseException:
+        return False, time.monotonic() - t0, traceback.format_exc()
+    return True, time.monotonic() - t0, ""
+
+
+def read_times(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def write_times(path, times):
+    try:
+        with open(path + ".tmp", "w") as f:
+            json.dump(times, f, indent=0, sort_keys=True)
+        os.replace(path + ".tmp", path)
+    except OSError:
+        pass   # only an ordering hint for the next run
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("-k", default="")
+    ap.add_argument("-j", type=int, default=2 * (os.cpu_count() or 1))
     opts = ap.parse_args()
     os.environ["CQOD_BUILD"] = opts.build
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, here)
+    sys.path.insert(0, HERE)
+    tests = collect(opts.k)
+    times_path = os.path.join(opts.build, "integration-times.json")
+    times = read_times(times_path)
+    # Unknown tests count as slow: they may be.
+    tests.sort(key=lambda t: -times.get("%s::%s" % t, 60.0))
     passed = failed = 0
-    for fname in sorted(os.listdir(here)):
-        if not (fname.startswith("test_") and fname.endswith(".py")):
-            continue
-        spec = importlib.util.spec_from_file_location(fname[:-3], os.path.join(here, fname))
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        for name in [n for n in dir(mod) if n.startswith("test_")]:
-            full = "%s::%s" % (fname, name)
-            if opts.k not in full:
-                continue
-            t0 = time.monotonic()
+    # fork: the workers inherit sys.path and the modules already imported.
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max(1, opts.j), mp_context=ctx) as pool:
+        futures = {pool.submit(run_one, *t): "%s::%s" % t for t in tests}
+        for fut in concurrent.futures.as_completed(futures):
+            full = futures[fut]
             try:
-                getattr(mod, name)()
+                ok, secs, tb = fut.result()
             except Exception:
-                failed += 1
-                print("FAIL %s\n%s" % (full, traceback.format_exc()), flush=True)
-            else:
+                ok, secs, tb = False, 0.0, traceback.format_exc()
+            times[full] = round(secs, 2)
+            if ok:
                 passed += 1
-                print("ok   %s (%.1fs)" % (full, time.monotonic() - t0), flush=True)
+                print("ok   %s (%.1fs)" % (full, secs), flush=True)
+            else:
+                failed += 1
+                print("FAIL %s (%.1fs)\n%s" % (full, secs, tb), flush=True)
+    write_times(times_path, times)
     print("integration: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or not tests else 0)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from alliance_common import World, config, message_text
-from harness import Daemon, as_user_prefix
+from harness import Daemon, as_user_prefix, wait_until
 
 DENIED = "您没有权限使用"
 
@@ -224,7 +224,7 @@ def test_notice_confirm_threshold_and_report():
 
 
 def test_campaigns_set_list_and_sent_on_their_day():
-    with World(env={"CQOD_FAKE_NOW": "2026-08-31 10:00:00"}) as w:
+    with World(clock="2026-08-31 10:00:00") as w:
         w.ok("订阅 1 机器人 feishu:fb1", "u-admin")
         out = w.ok("联盟 年度 1 质量月 9月1日 质量月开始了，请关注各项活动")
         assert "已设置“示例市首席质量官联盟（演示）”的年度活动：质量月，每年 09-01" in out, out
@@ -244,20 +244,19 @@ def test_campaigns_set_list_and_sent_on_their_day():
         out, err = w.say("联盟 年度 1 首席质量官日 删除")
         assert err and "没有设置首席质量官日" in out
         assert audit(w, "campaign") == 3
-        time.sleep(3)
+        w.tick()
+        w.drained()
         assert not w.messages(), "a campaign went out before its day"
         # The next day at 10:00 (after send_at 09:00) it goes out, once, to
         # the group and the three members (reminders may go out too).
-        w.restart({"CQOD_FAKE_NOW": "2026-09-01 10:00:00"})
-        deadline = time.monotonic() + 20
-        while len(campaign_messages(w)) < 4 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        w.set_clock("2026-09-01 10:00:00")
+        wait_until(lambda: len(campaign_messages(w)) >= 4, "four campaign messages")
         got = campaign_messages(w)
         assert len(got) == 4, [r["path"] for r in got]
         bot = [r for r in got if r["path"] == "/open-apis/bot/v2/hook/fb-hook-1"]
         assert len(bot) == 1 and "【质量月】示例市首席质量官联盟（演示）" in message_text(bot[0])
-        w.restart({"CQOD_FAKE_NOW": "2026-09-02 10:00:00"})
-        time.sleep(3)
+        w.set_clock("2026-09-02 10:00:00")
+        w.drained()
         assert len(campaign_messages(w)) == 4
         assert w.rows("SELECT sent_year FROM alliance_campaigns") == [(2026,)]
 

@@ -8,26 +8,13 @@ Time is pinned (CQOD_FAKE_NOW) so the demo's dates are known: today is
 371302, term 2023-07-05 .. 2026-07-04."""
 import os
 import re
-import sqlite3
 import subprocess
 
-from harness import Daemon, as_user_prefix
+from harness import Daemon, as_user_prefix, one as db_one, rows as db_rows
 
 TODAY = "2026-06-15"
 FAKE_NOW = TODAY + " 10:00:00"
 CODE_RX = re.compile(r"绑定码：([2-9A-HJ-NP-Z]{8})（有效期至 (\d{4}-\d\d-\d\d \d\d:\d\d)")
-
-
-def db_rows(d, sql, *args):
-    db = sqlite3.connect(d.db)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
-
-
-def db_one(d, sql, *args):
-    return db_rows(d, sql, *args)[0][0]
 
 
 def test_renew_through_console():

@@ -6,22 +6,9 @@ import sqlite3
 import subprocess
 from datetime import datetime, timedelta, timezone
 
-from harness import Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d　(\S+)　会话 (\S+)　(\S+)　(.+)$")
-
-
-class Chat:
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender="u-admin", chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "a-%d" % self.n, sender=sender,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
 
 
 def history(text):
@@ -41,7 +28,7 @@ def staffed():
               "generic cqo-zs cqo 1", "generic org organizer 1"):
         d.ctl("grant " + g)
     d.start()
-    return d, Chat(d)
+    return d, Chat(d, "a")
 
 
 def test_history_of_real_changes_newest_first():

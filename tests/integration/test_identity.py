@@ -2,15 +2,9 @@
 can reach the last stored admin. Who may grant and revoke what, auditing
 and refusals are tested in C, tests/unit/test_cmd_roles.c."""
 import os
-import sqlite3
 import subprocess
 
-from harness import Daemon, as_user_prefix
-
-
-def rows(d, sql, *args):
-    with sqlite3.connect(d.db) as db:
-        return db.execute(sql, args).fetchall()
+from harness import Daemon, as_user_prefix, rows
 
 
 def identity(d, user, platform="generic"):

@@ -5,13 +5,12 @@ the running daemon, and the daemon's encrypted WeCom passive reply must open
 with the SDK. DingTalk publishes no SDK vectors; its signature is computed
 here with the openssl tool, independently of cqod and of Python's hmac.
 
-The SDKs are installed with `npm ci` when tests/interop/node_modules is
-missing. If that fails (no network, no npm) these tests fail: they never
+The SDKs are installed by the Makefile (make interop-deps: npm ci from the
+lock file), never from here. Without them these tests fail: they never
 skip."""
 import json
 import os
 import subprocess
-import threading
 import time
 import urllib.parse
 
@@ -21,21 +20,12 @@ from platforms import (DING_SECRET, FEISHU_KEY, FEISHU_TOKEN, WECOM_AES, WECOM_C
                        wecom_envelope, wecom_inner, xml_field)
 
 INTEROP = os.path.join(ROOT, "tests", "interop")
-_install_lock = threading.Lock()
 
 
 def ensure_sdks():
-    with _install_lock:
-        if os.path.isdir(os.path.join(INTEROP, "node_modules", "@wecom", "crypto")) and \
-                os.path.isdir(os.path.join(INTEROP, "node_modules", "@larksuiteoapi")):
-            return
-        try:
-            r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=INTEROP,
-                               capture_output=True, text=True, timeout=300)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise AssertionError("npm ci in tests/interop could not run: %s" % e)
-        assert r.returncode == 0, "npm ci in tests/interop failed (network?):\n%s%s" % (
-            r.stdout[-2000:], r.stderr[-2000:])
+    for pkg in ("@wecom/crypto", "@larksuiteoapi/node-sdk"):
+        assert os.path.isdir(os.path.join(INTEROP, "node_modules", pkg)), \
+            "tests/interop/node_modules/%s is missing: run make interop-deps" % pkg
 
 
 def sdk(op, **args):

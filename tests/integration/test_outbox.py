@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import time
 
-from harness import Daemon, as_user_prefix
+from harness import Daemon, as_user_prefix, wait_until
 from test_outbound import FEISHU_SECRET, FEISHU_VTOKEN, Fake, feishu_post
 
 ROBOT = "wecom|grp|robot|0|"
@@ -56,13 +56,18 @@ def sends(fake, path):
 
 
 def wait_sends(fake, path, n, timeout=30.0, pred=None):
-    deadline = time.monotonic() + timeout
-    while True:
-        reqs = [r for r in sends(fake, path) if pred is None or pred(r)]
-        if len(reqs) >= n or time.monotonic() > deadline:
-            assert len(reqs) >= n, "want %d requests to %s, got %d" % (n, path, len(reqs))
-            return reqs
-        time.sleep(0.05)
+    def matching():
+        return [r for r in sends(fake, path) if pred is None or pred(r)]
+    wait_until(lambda: len(matching()) >= n, "%d requests to %s" % (n, path), timeout)
+    return matching()
+
+
+def settled(d, want, timeout=30.0):
+    """Waits until the outbox's rows, counted by state, are `want`: the
+    daemon has recorded the end of every send, so no request is left that
+    could still reach the fake."""
+    wait_until(lambda: rows(d, "SELECT state, count(*) FROM outbox GROUP BY state") == want,
+               "outbox rows %s" % want, timeout)
 
 
 def robot_text(r):
@@ -113,9 +118,9 @@ def test_outbox_burst_drains_at_the_configured_rate():
         span = times[-1] - times[0]
         assert span >= 199 * interval - JITTER_S, span
         assert span <= 199 * interval * 1.5 + 2, span
-        time.sleep(0.5)
+        # Every row settled as sent: nothing is left that could go out again.
+        settled(d, [("sent", 200)])
         assert len(sends(fake, ROBOT_PATH)) == 200
-        assert rows(d, "SELECT state, count(*) FROM outbox GROUP BY state") == [("sent", 200)]
         assert metric(d, "cqod_outbox_sends_total", '{platform="wecom",outcome="ok"}') == 200
         assert metric(d, "cqod_outbox_depth") == 0
 
@@ -168,7 +173,7 @@ def test_outbox_rate_limited_token_expired_500_then_delivered_once():
         ])
         enqueue(d, FEISHU_CHAT, "飞书", 3)
         wait_sends(fake, FEISHU_PATH, 3, timeout=30, pred=lambda r: r["status"] == 200)
-        time.sleep(0.5)
+        settled(d, [("sent", 3)])
         reqs = sends(fake, FEISHU_PATH)
         assert [r["status"] for r in reqs] == [429, 400, 500, 200, 200, 200]
         texts = [json.loads(json.loads(r["body"])["content"])["text"] for r in reqs]
@@ -237,7 +242,7 @@ def test_outbox_retry_after_refused_token_keeps_the_pace():
                 gaps[dest] = [b - a for a, b in zip(times, times[1:])]
             # Every platform checked before any failure is reported.
             assert all(g >= interval - JITTER_S for v in gaps.values() for g in v), gaps
-            time.sleep(0.3)
+            settled(d, [("sent", 6)])
             assert rows(d, "SELECT state, attempts, count(*) FROM outbox GROUP BY state, attempts"
                         ) == [("sent", 0, 6)]
             log = "\n".join(d.drain_log())
@@ -253,7 +258,11 @@ def test_outbox_permanent_error_dead_letters_and_tells_admins_once():
         fake.script(ROBOT_PATH, [bad, bad])
         enqueue(d, ROBOT, "坏地址", 2)
         notices = wait_sends(fake, "/robot/send", 1, timeout=15)
-        time.sleep(2.5)
+        # Both rows dead and the notice sent: what one notice was for is over.
+        wait_until(lambda: rows(d, "SELECT state, count(*) FROM outbox WHERE destination = ?"
+                                   " GROUP BY state", ROBOT) == [("dead", 2)]
+                   and not rows(d, "SELECT id FROM outbox WHERE state IN ('pending', 'inflight')"),
+                   "both rows dead, nothing else pending")
         notices = sends(fake, "/robot/send")
         assert len(notices) == 1, notices
         assert notices[0]["query"]["access_token"] == "admins-token"
@@ -274,9 +283,10 @@ def test_outbox_permanent_error_dead_letters_and_tells_admins_once():
         assert out.count("\tdead\t") == 2 and "93000" in out and "坏地址" not in out, out
         assert "2 条投递失败的消息将立即重发" in d.ctl("outbox", "retry", "--dead")
         wait_sends(fake, ROBOT_PATH, 4, timeout=10)
-        time.sleep(0.3)
-        assert rows(d, "SELECT state, count(*) FROM outbox WHERE destination = ?"
-                       " GROUP BY state", ROBOT) == [("sent", 2)]
+        wait_until(lambda: rows(d, "SELECT state, count(*) FROM outbox WHERE destination = ?"
+                                   " GROUP BY state", ROBOT) == [("sent", 2)], "the retries sent")
+        # Still told once, now that the daemon has run well past the deaths.
+        assert len(sends(fake, "/robot/send")) == 1
 
 
 def recovered_in(log):
@@ -349,7 +359,7 @@ def test_outbox_reply_falls_back_when_the_direct_answer_fails():
         fake.script("/open-apis/im/v1/messages/", [{"status": 500, "body": "busy"}])
         feishu_post(d, "ev-ob-1", "om_ob_1")
         reqs = wait_sends(fake, "/open-apis/im/v1/messages/om_ob_1/reply", 2, timeout=15)
-        time.sleep(0.3)
+        settled(d, [("sent", 1)])
         reqs = sends(fake, "/open-apis/im/v1/messages/om_ob_1/reply")
         assert [r["status"] for r in reqs] == [500, 200]
         assert reqs[0]["body"] == reqs[1]["body"]
@@ -372,7 +382,7 @@ def test_answer_retry_after_refused_token_keeps_the_pace():
         tokens = [r["headers"]["authorization"] for r in reqs]
         assert tokens[0] != tokens[1] and reqs[0]["body"] == reqs[1]["body"], reqs
         assert reqs[1]["time"] - reqs[0]["time"] >= 1.0 - JITTER_S, reqs
-        time.sleep(0.3)
+        settled(d, [("sent", 1)])
         assert rows(d, "SELECT idem_key, state FROM outbox") == [
             ("reply:feishu:f:ev-tok-1#1", "sent")]
 
@@ -386,10 +396,8 @@ def test_queue_command_roles():
         d.start()
         # An instance that does not exist: refused by the sender, dead at once.
         enqueue(d, "wecom|nosuch|robot|0|", "无处投递")
-        deadline = time.monotonic() + 10
-        while rows(d, "SELECT count(*) FROM outbox WHERE state = 'dead'")[0][0] < 1:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_until(lambda: rows(d, "SELECT count(*) FROM outbox WHERE state = 'dead'")[0][0] >= 1,
+                   "the row dead", 10)
         for n, (who, chat) in enumerate([("u-admin", "private"), ("u-admin", "group")]):
             for word in ("队列", "queue", "QUEUE"):
                 status, body = d.webhook(word, "qa-%d-%s" % (n, word), sender=who,
@@ -415,7 +423,8 @@ def test_queue_shows_oldest_due_while_paced():
         d.start()
         enqueue(d, ROBOT, "慢", 3)
         wait_sends(fake, ROBOT_PATH, 1, timeout=10)
-        time.sleep(1.2)
+        wait_until(lambda: (metric(d, "cqod_outbox_oldest_age_seconds") or 0) >= 1,
+                   "the oldest due row a second old")
         status, body = d.webhook("队列", "qs-1", sender="u-admin")
         text = body["reply"]["text"]
         assert "待发送：2 条（其中正在发送 0 条）" in text, text

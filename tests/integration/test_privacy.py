@@ -10,24 +10,10 @@ has the active records of 临沂市 (2, 3, 4) as members."""
 import os
 import sqlite3
 import subprocess
-import time
 
-from harness import Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix, wait_until
 
 PHONE, EMAIL, BIRTH = "13800000001", "zhangsan@example.com", "1980-03-15"
-
-
-class Chat:
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender, chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "p-%d" % self.n, sender=sender,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
 
 
 def access_rows(d):
@@ -44,7 +30,7 @@ def staffed():
               "generic cqo-zs cqo 1", "generic cqo-ls cqo 2", "generic org organizer 1"):
         d.ctl("grant " + g)
     d.start()
-    return d, Chat(d)
+    return d, Chat(d, "p")
 
 
 def assert_full(text):
@@ -60,9 +46,7 @@ def test_access_log_is_batched_while_running():
         say("查询 张三", "u-admin", "group")
         # The daemon's timer writes the queue within about a second.
         d.wait_log(r"ran 查询", 5)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not access_rows(d):
-            time.sleep(0.1)
+        wait_until(lambda: access_rows(d), "the access log written", 5)
         assert access_rows(d) == [("generic", "u-admin", "chat-1", 1, 2)]
 
 

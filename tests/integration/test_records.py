@@ -12,27 +12,14 @@ Alliance 1 is the organizer's."""
 import os
 import re
 import select
-import sqlite3
 import subprocess
 import time
 
-from harness import Daemon, as_user_prefix
+from harness import Daemon, as_user_prefix, one as db_one, rows as db_rows
 
 TODAY = "2026-06-15"
 FAKE_NOW = TODAY + " 10:00:00"
 CONFIRM_RX = re.compile(r"确认 (\d{6})")
-
-
-def db_rows(d, sql, *args):
-    db = sqlite3.connect(d.db)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
-
-
-def db_one(d, sql, *args):
-    return db_rows(d, sql, *args)[0][0]
 
 
 def console_read(proc, pattern, timeout=20):

@@ -11,16 +11,14 @@ in 兰山区 371302, term ending Saturday 2026-07-04, so its 7-day milestone is
 Saturday 06-27 (sent Friday 06-26). 李四 (record 3, 罗庄区 371311) has an
 open, unacknowledged 警示 issued 06-05. 06-19..06-21 are the Dragon Boat
 holiday; Sunday 2026-09-20 is a make-up working day."""
-import datetime
 import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import time
 
-from harness import Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix, one, rows, wait_until
 from platforms import (FakePlatform, WECOM2_AES, WECOM2_CORP, WECOM2_TOKEN, platform_config,
                        wecom_encrypt, wecom_envelope, wecom_inner, wecom_query)
 
@@ -29,41 +27,16 @@ DENIED = "您没有权限使用“%s”。"
 SEND = "/cgi-bin/message/send"
 
 
-def db_rows(d, sql, *args):
-    db = sqlite3.connect(d.db)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
-
-
-def db_one(d, sql, *args):
-    return db_rows(d, sql, *args)[0][0]
-
-
 def texts(d, target):
     """The markdown or text of every outbox row pushed to user `target` (answers
     to their own messages, keyed reply:..., are left out)."""
     out = []
-    for (payload,) in db_rows(d, "SELECT payload FROM outbox WHERE destination LIKE ?"
+    for (payload,) in rows(d, "SELECT payload FROM outbox WHERE destination LIKE ?"
                                  " AND idem_key NOT LIKE 'reply:%' ORDER BY id",
                               "%|user|0|" + target):
         body = json.loads(payload)
         out.append(body.get("markdown", body.get("text", {})).get("content", ""))
     return out
-
-
-class Chat:
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender, chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "rm-%d-%d" % (os.getpid(), self.n), sender=sender,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
 
 
 def reminders_daemon(fake, extra=""):
@@ -83,35 +56,30 @@ def reminders_daemon(fake, extra=""):
 
 
 def swept(d):
-    return db_rows(d, "SELECT last_date FROM reminder_sweeps")
+    return rows(d, "SELECT last_date FROM reminder_sweeps")
 
 
 def wait_swept(d, day, timeout=20):
     """Polls the database (log lines read together may be skipped by
     Daemon.wait_log) until `day` is recorded as swept."""
-    deadline = time.monotonic() + timeout
-    while swept(d) != [(day,)]:
-        assert time.monotonic() < deadline, "no sweep of %s: %s" % (day, swept(d))
-        time.sleep(0.05)
+    wait_until(lambda: swept(d) == [(day,)], "a sweep of %s" % day, timeout)
 
 
-def at(d, now, wait_sweep=True):
-    """(Re)starts the daemon with its clock at `now` (China Standard Time)."""
-    if d.proc and d.proc.poll() is None:
+def at(d, now, wait_sweep=True, restart=False):
+    """Sets the daemon's fake clock to `now` (China Standard Time) and waits
+    until its scheduler has looked at it: moves the clock of the running
+    daemon, or starts the daemon there (restart: stops it first)."""
+    if restart and d.proc and d.proc.poll() is None:
         assert d.stop() == 0
-    d.env["CQOD_FAKE_NOW"] = now
-    local = datetime.datetime.strptime(now, "%Y-%m-%d %H:%M:%S")
-    d.fake_epoch = local.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=8))).timestamp()
-    d.started = time.time()
-    d.start()
+    if d.proc and d.proc.poll() is None:
+        d.set_clock(now)
+    else:
+        d.use_clock_file(now)
+        d.start()
+        d.wait_log(r"reminders: no sweep due")
     if wait_sweep:
         wait_swept(d, now[:10])
     return d
-
-
-def fake_now(d):
-    """The daemon's clock (the fake time runs on from the start)."""
-    return int(d.fake_epoch + time.time() - d.started)
 
 
 def test_term_reminder_weekend_and_once():
@@ -125,7 +93,7 @@ def test_term_reminder_weekend_and_once():
         assert len(msgs) == 1, msgs
         assert "任期提醒" in msgs[0] and "2026-07-04" in msgs[0] and "还有 8 天" in msgs[0]
         assert "补发" not in msgs[0]
-        assert db_rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zhangsan'") \
+        assert rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zhangsan'") \
             == [("wecom|w1|user|0|zhangsan",)]
         # The outbox delivers it to WeCom.
         sent = [r for r in fake.wait_requests(SEND, 1, 20)
@@ -138,17 +106,17 @@ def test_term_reminder_weekend_and_once():
         # 临沂市's clerk also sees 李四's unacknowledged 警示 (a week on: 06-27).
         city = texts(d, "clerk-ly")
         assert len(city) == 1 and "张三" in city[0] and "处理未确认：李四" in city[0], city
-        ledger = db_one(d, "SELECT count(*) FROM reminder_ledger")
+        ledger = one(d, "SELECT count(*) FROM reminder_ledger")
         metrics = d.request("GET", "/metrics")[1].decode()
-        assert "cqod_reminder_sweeps_total 1\n" in metrics, metrics
+        # One sweep a day on the same running daemon: Thursday's and Friday's.
+        assert "cqod_reminder_sweeps_total 2\n" in metrics, metrics
         assert 'cqod_reminders_total{kind="person"} ' in metrics
         # A restart the same day sends nothing again.
-        at(d, "2026-06-26 11:00:00", wait_sweep=False)
+        at(d, "2026-06-26 11:00:00", wait_sweep=False, restart=True)
         d.wait_log(r"listening on")
-        time.sleep(0.5)
         assert len(texts(d, "zhangsan")) == 1
-        assert db_one(d, "SELECT count(*) FROM reminder_ledger") == ledger
-        assert db_one(d, "SELECT swept_at FROM reminder_sweeps") < fake_now(d) - 3600
+        assert one(d, "SELECT count(*) FROM reminder_ledger") == ledger
+        assert one(d, "SELECT swept_at FROM reminder_sweeps") < d.now() - 3600
         # Monday: nothing for 张三 (Saturday's and Sunday's were Friday's).
         at(d, "2026-06-29 09:30:00")
         assert len(texts(d, "zhangsan")) == 1
@@ -160,12 +128,10 @@ def test_holiday_downtime_and_makeup_day():
         assert swept(d) == [("2026-06-18",)]
         # The Dragon Boat holiday (Friday) and before send_at: no sweep.
         at(d, "2026-06-19 10:00:00", wait_sweep=False)
-        time.sleep(0.5)
         at(d, "2026-06-22 08:59:00", wait_sweep=False)
-        time.sleep(0.5)
         assert swept(d) == [("2026-06-18",)]
         # Down until the next Monday: one sweep catches up, marked late.
-        at(d, "2026-06-29 09:30:00")
+        at(d, "2026-06-29 09:30:00", restart=True)
         msgs = texts(d, "zhangsan")
         assert len(msgs) == 1, msgs
         assert "（补发：应于 2026-06-26 提醒）" in msgs[0], msgs[0]
@@ -173,7 +139,6 @@ def test_holiday_downtime_and_makeup_day():
         assert len(texts(d, "zhangsan")) == 1
         # A Saturday is no working day; the make-up Sunday is.
         at(d, "2026-09-19 09:30:00", wait_sweep=False)
-        time.sleep(0.5)
         assert swept(d) == [("2026-06-30",)]
         at(d, "2026-09-20 09:30:00")
         assert swept(d) == [("2026-09-20",)]
@@ -188,7 +153,7 @@ def test_send_at_and_sighup_calendar():
         at(d, "2026-12-01 08:59:58", wait_sweep=False)
         assert swept(d) == []
         wait_swept(d, "2026-12-01")
-        assert db_one(d, "SELECT count(*) FROM calendar") > 200
+        assert one(d, "SELECT count(*) FROM calendar") > 200
         # A month before the calendar runs out, the admins are told, once.
         warn = texts(d, "boss")
         assert len(warn) == 1 and "工作日日历只到 2026-12-31" in warn[0], warn
@@ -198,13 +163,13 @@ def test_send_at_and_sighup_calendar():
         d._own()
         d.signal(signal.SIGHUP)
         d.wait_log(r"calendar: covers working days until 2027-12-31")
-        assert db_one(d, "SELECT kind FROM calendar WHERE date = '2027-02-07'") == "workday"
+        assert one(d, "SELECT kind FROM calendar WHERE date = '2027-02-07'") == "workday"
         # A broken file is refused whole; the table stays.
         with open(os.path.join(data, "cn-workcalendar.csv"), "a") as f:
             f.write("2027-13-01,holiday,x\n")
         d.signal(signal.SIGHUP)
         d.wait_log(r"cn-workcalendar.csv:\d+: not a date,kind\[,name\] line; file not loaded")
-        assert db_one(d, "SELECT count(*) FROM calendar WHERE date LIKE '2027%'") == 2
+        assert one(d, "SELECT count(*) FROM calendar WHERE date LIKE '2027%'") == 2
         at(d, "2026-12-02 09:30:00")
         assert len(texts(d, "boss")) == 1
 
@@ -212,7 +177,7 @@ def test_send_at_and_sighup_calendar():
 def test_sanction_notice_and_commands():
     with FakePlatform() as fake, reminders_daemon(fake) as d:
         at(d, "2026-06-26 09:30:00")
-        say = Chat(d)
+        say = Chat(d, "rm")
         # A sanction reaches its CQO at once, in its own transaction.
         text, err = say("警示 2 违法违规 测试警示", "clerk-ls")
         assert not err, text
@@ -220,7 +185,7 @@ def test_sanction_notice_and_commands():
         notice = [t for t in texts(d, "zhangsan") if "处理通知 · " in t]
         assert len(notice) == 1 and "【警示】处理号 %d" % sid in notice[0], notice
         assert "违法违规：测试警示" in notice[0]
-        assert db_one(d, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
+        assert one(d, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
                          " AND record_id = ?", sid) == 1
         fake.wait_requests(SEND, 2, 20)
 
@@ -248,7 +213,7 @@ def test_sanction_notice_and_commands():
         assert not err and out == "没有待确认的提醒。", out
         out, _ = say("未确认", "clerk-ls")
         assert out == "辖区内没有尚未确认的处理通知或提醒。", out
-        assert db_one(d, "SELECT acknowledged_at IS NOT NULL FROM sanctions WHERE id = ?",
+        assert one(d, "SELECT acknowledged_at IS NOT NULL FROM sanctions WHERE id = ?",
                       sid) == 1
         # A clerk acknowledges the digest lines of their scope.
         out, err = say("收到", "clerk-ly")
@@ -258,14 +223,14 @@ def test_sanction_notice_and_commands():
         for who in ("u-admin", "org", "guest-1"):
             out, err = say("收到", who)
             assert err and DENIED % "收到" in out, (who, out)
-        audit = db_rows(d, "SELECT command, entity FROM audit_log WHERE entity = 'reminder_ack'")
+        audit = rows(d, "SELECT command, entity FROM audit_log WHERE entity = 'reminder_ack'")
         assert len(audit) == 2, audit
 
 
 def test_mute_command():
     with FakePlatform() as fake, reminders_daemon(fake) as d:
         at(d, "2026-06-25 09:30:00")
-        say = Chat(d)
+        say = Chat(d, "rm")
         out, err = say("提醒", "cqo-zs")
         assert not err and "您的提醒设置" in out and "任期：开启" in out, out
         assert "处理通知：始终发送（不能关闭）" in out, out
@@ -282,7 +247,7 @@ def test_mute_command():
         for who in ("clerk-ls", "u-admin", "org", "guest-1"):
             out, err = say("提醒 关闭 任期", who)
             assert err and DENIED % "提醒" in out, (who, out)
-        assert db_rows(d, "SELECT person_id, category FROM reminder_mutes") == [(1, "term")]
+        assert rows(d, "SELECT person_id, category FROM reminder_mutes") == [(1, "term")]
         # Muted: Friday's term reminder is not sent to 张三, still in the digest.
         at(d, "2026-06-26 09:30:00")
         assert texts(d, "zhangsan") == []
@@ -302,19 +267,19 @@ def test_unbound_person_goes_to_digest_and_bind_records_instance():
         digest = texts(d, "clerk-ls")[0]
         assert "任期将届满：张三" in digest and "（未绑定，无法提醒）" in digest, digest
         # Bound through the second WeCom app: reminders go back through it.
-        say = Chat(d)
+        say = Chat(d, "rm")
         code = re.search(r"绑定码：(\w{8})", say("绑定码 2", "clerk-ls")[0]).group(1)
         inner = wecom_inner("绑定 " + code, sender="zs-w2", msg_id="7100000000000000001")
         enc = wecom_encrypt(WECOM2_AES, inner.replace("ww-test-corp-1", WECOM2_CORP), WECOM2_CORP)
-        query = wecom_query(enc, token=WECOM2_TOKEN, ts=str(fake_now(d)))
+        query = wecom_query(enc, token=WECOM2_TOKEN, ts=str(d.now()))
         status, body, _ = d.request("POST", "/webhook/wecom/w2?" + query, wecom_envelope(enc),
                                     {"Content-Type": "text/xml"})
         assert status == 200, (status, body)
-        assert db_rows(d, "SELECT role, instance FROM identities WHERE user_id = 'zs-w2'") \
+        assert rows(d, "SELECT role, instance FROM identities WHERE user_id = 'zs-w2'") \
             == [("cqo", "w2")]
         at(d, "2026-07-03 09:30:00")
         # Answers are outbox rows too (keyed reply:...): the reminder is the other one.
-        assert db_rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zs-w2'"
+        assert rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%zs-w2'"
                           " AND idem_key NOT LIKE 'reply:%'") \
             == [("wecom|w2|user|0|zs-w2",)]
         assert "还有 1 天" in texts(d, "zs-w2")[0]
@@ -353,8 +318,8 @@ def test_cqoctl_dry_run():
         assert "→ wecom|w1|user|0|zhangsan" in out and "还有 8 天" in out, out
         assert "→ wecom|w1|user|0|clerk-ls" in out and "任期将届满：张三" in out, out
         assert "共 3 条消息" in out, out
-        assert db_one(d, "SELECT count(*) FROM outbox") == 0
-        assert db_one(d, "SELECT count(*) FROM reminder_ledger") == 0
+        assert one(d, "SELECT count(*) FROM outbox") == 0
+        assert one(d, "SELECT count(*) FROM reminder_ledger") == 0
         assert swept(d) == []
         out = d.ctl("remind --dry-run --date 2026-06-20")
         assert "2026-06-20 不是工作日，不发送提醒；下一个工作日是 2026-06-22。" in out, out

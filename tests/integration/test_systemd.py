@@ -287,7 +287,7 @@ def test_notify_watchdog_abstract_socket():
         with Daemon(env=env) as d:
             d.start()
             fake.wait_for(lambda m: m.startswith("READY=1"))
-            time.sleep(0.5)
+            d.wait_log(r"systemd watchdog: not asked for")
             assert d.stop() == 0
             fake.wait_for(lambda m: m.startswith("STOPPING=1"))
             assert "WATCHDOG=1" not in fake.messages, fake.messages

@@ -5,11 +5,10 @@ before the upgrade take their tenant from their first message; and 绑定 is
 rate limited per identity and in all."""
 import json
 import re
-import sqlite3
 import subprocess
 import os
 
-from harness import SECRET, Daemon, as_user_prefix
+from harness import Chat, Daemon, as_user_prefix, rows
 from platforms import (WECOM2_AES, WECOM2_CORP, WECOM2_TOKEN, WECOM_CORP, FakePlatform,
                        ding_body, ding_post, feishu_event, feishu_post, platform_config,
                        wecom_inner, wecom_open_reply, wecom_post, xml_field)
@@ -19,32 +18,11 @@ T2 = "[generic:t2]\nsecret = %s\n" % T2_SECRET
 CONFIRM_RX = re.compile(r"确认 (\d{6})")
 
 
-def rows(d, sql, *args):
-    with sqlite3.connect(d.db) as db:
-        return db.execute(sql, args).fetchall()
-
-
 def ctl(d, *args):
     cmd = as_user_prefix() + [os.path.join(d.dir, "cqoctl"), "-c", d.config] + list(args)
     d._own()
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=d.env)
     return r.returncode, r.stdout, r.stderr
-
-
-class Chat:
-    """Generic messages as `sender` of instance `name`."""
-
-    def __init__(self, d):
-        self.d = d
-        self.n = 0
-
-    def __call__(self, text, sender="u-admin", name="test", chat_type="private"):
-        self.n += 1
-        status, body = self.d.webhook(text, "tn-%d" % self.n, sender=sender, name=name,
-                                      secret=T2_SECRET if name == "t2" else SECRET,
-                                      chat_type=chat_type)
-        assert status == 200, body
-        return body["reply"]["text"], body["reply"]["error"]
 
 
 def wecom_say(d, text, sender, msg_id, corp2=False):
@@ -102,7 +80,7 @@ def test_confirmation_belongs_to_its_tenant():
         d.write_config(T2)
         d.ctl("grant generic:t2 u-admin admin")
         d.start()
-        say = Chat(d)
+        say = Chat(d, "tn", {"t2": T2_SECRET})
         text, err = say("解聘 2 个人原因")
         assert not err, text
         code = CONFIRM_RX.search(text).group(1)
@@ -121,7 +99,7 @@ def test_whoami_shows_the_tenant():
         d = Daemon(platform_config(fake.base))
         with d:
             d.start()
-            text, _ = Chat(d)("我是谁", sender="nobody")
+            text, _ = Chat(d, "tn", {"t2": T2_SECRET})("我是谁", sender="nobody")
             assert "组织：test" in text, text
             text = wecom_say(d, "我是谁", "lisi", "7300000000000000011")
             assert "组织：" + WECOM_CORP in text, text
@@ -203,7 +181,7 @@ def test_bind_codes_are_rate_limited():
             d.ctl("grant generic clerk-ls clerk 371302")
             d.ctl("grant wecom boss admin")
             d.start()
-            say = Chat(d)
+            say = Chat(d, "tn", {"t2": T2_SECRET})
             code = bind_code(say)
             # Five wrong codes in ten minutes lock the sender out for an hour ...
             for i in range(5):

@@ -6,7 +6,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../../lib/clock.h"
 
@@ -32,6 +34,46 @@ static void test_fake_now_cst(void **state)
 	assert_int_equal(clock_init(), 0);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* CQOD_FAKE_NOW_FILE: read at start, and again on request when changed. */
+static void test_fake_now_file(void **state)
+{
+	char path[] = "/tmp/cqod-clock-XXXXXX", d[11];
+	int fd = mkstemp(path);
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, "2026-06-19 10:00:00\n");
+	setenv("CQOD_FAKE_NOW_FILE", path, 1);
+	assert_int_equal(clock_init(), 0);
+	assert_string_equal(clock_fake_file(), path);
+	clock_cst_date(clock_now(), d);
+	assert_string_equal(d, "2026-06-19");
+	assert_int_equal(clock_reread(), 0);          /* unchanged */
+	write_file(path, "2026-06-22 08:59:00");
+	assert_int_equal(clock_reread(), 1);
+	clock_cst_date(clock_now(), d);
+	assert_string_equal(d, "2026-06-22");
+	write_file(path, "");                          /* a writer half way */
+	assert_int_equal(clock_reread(), -EINVAL);
+	clock_cst_date(clock_now(), d);
+	assert_string_equal(d, "2026-06-22");
+	write_file(path, "soon");
+	assert_int_equal(clock_init(), -EINVAL);
+	unlink(path);
+	unsetenv("CQOD_FAKE_NOW_FILE");
+	assert_int_equal(clock_init(), 0);
+	assert_null(clock_fake_file());
+	assert_int_equal(clock_reread(), 0);
+}
+
 static void test_parse_date(void **state)
 {
 	int64_t a, b;
@@ -54,6 +96,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fake_now_cst),
+		cmocka_unit_test(test_fake_now_file),
 		cmocka_unit_test(test_parse_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
