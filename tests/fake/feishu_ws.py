@@ -20,7 +20,7 @@ dict), disconnect() (WebSocket close), drop() (TCP reset), push_raw(bytes).
 Events not acked when their connection ends are pushed again to the next
 connection with the same message_id.
 
-Recorded (self.log): endpoint {app_id}, connect, ping {service}, ack
+Recorded (self.log): endpoint {app_id}, endpoint_refused {app_id}, connect, ping {service}, ack
 {message_id, payload, biz_rt, headers}, unknown {hex}, disconnect.
 
 Run alone: python3 tests/fake/feishu_ws.py [--port N] [--exit-on-eof];
@@ -146,6 +146,7 @@ class FeishuWs(FakeServer):
         except ValueError:
             return 400, {"code": 400, "msg": "body is not JSON"}
         if req.get("AppID") != self.app_id or req.get("AppSecret") != self.app_secret:
+            self.record("endpoint_refused", app_id=req.get("AppID"))
             return 200, {"code": 514, "msg": "auth failed", "data": {}}
         ticket = self._next("t")
         with self.cond:
@@ -196,9 +197,11 @@ class FeishuWs(FakeServer):
         self.record("unknown", conn=conn.id, hex=data.hex())
 
     # -- what tests do -------------------------------------------------------
-    def push(self, event, parts=1, type_="event"):
+    def push(self, event, parts=1, type_="event", send=None):
         """Sends an event (a dict) in `parts` frames to every live connection
-        (or keeps it for the next); returns its message_id."""
+        (or keeps it for the next); returns its message_id. `send` (a list
+        of seq numbers) sends only those parts now, as when the connection
+        dies in the middle; all are redelivered on the next connection."""
         mid = self._next("msgfake-")
         payload = json.dumps(event, ensure_ascii=False).encode()
         step = max(1, -(-len(payload) // parts))
@@ -212,8 +215,9 @@ class FeishuWs(FakeServer):
         with self.cond:
             self.unacked[mid] = frames
         for conn in self.live():
-            for fr in frames:
-                conn.send(fr)
+            for i, fr in enumerate(frames):
+                if send is None or i in send:
+                    conn.send(fr)
         return mid
 
     def push_raw(self, data):
@@ -228,8 +232,8 @@ class FeishuWs(FakeServer):
         for c in self.live():
             c.drop()
 
-    def ctl_push(self, event, parts=1):
-        return self.push(event, parts)
+    def ctl_push(self, event, parts=1, send=None):
+        return self.push(event, parts, send=send)
 
     ctl_disconnect = disconnect
     ctl_drop = drop

@@ -6,14 +6,15 @@
 //
 // Runs until killed, printing one JSON object per line on stdout for what
 // the SDK reports:
-//   dingtalk  {base, client_id, client_secret}: DWClient of `dingtalk-stream`
-//             with the robot-message callback; each message is answered with
-//             socketCallBackResponse.  -> {ev:"message", message_id, text, msg_id}
+//   dingtalk  {base, client_id, client_secret, skip_acks?}: DWClient of
+//             `dingtalk-stream` with the robot-message callback; each message
+//             is answered with socketCallBackResponse, except the first
+//             skip_acks ones.  -> {ev:"message", message_id, text, msg_id}
 //   feishu    {base, app_id, app_secret}: WSClient of @larksuiteoapi/node-sdk
 //             with an EventDispatcher for im.message.receive_v1 (the SDK acks
 //             on its own once the handler returns).  -> {ev:"ready"},
 //             {ev:"message", event_id, text}
-//   wecom     {ws_url, bot_id, secret, send_to?}: WSClient of
+//   wecom     {ws_url, bot_id, secret, send_to?, heartbeat_ms?}: WSClient of
 //             @wecom/aibot-node-sdk; a text message is answered with
 //             replyStream(finish=true) and, when send_to is set, followed by
 //             sendMessage(send_to, markdown).  -> {ev:"authenticated"},
@@ -37,11 +38,15 @@ function dingtalk() {
   });
   console.info = () => {};
   const client = new DWClient({ clientId: opts.client_id, clientSecret: opts.client_secret });
+  let skip = opts.skip_acks || 0;
   client.registerCallbackListener(TOPIC_ROBOT, (res) => {
     const msg = JSON.parse(res.data);
     out({ ev: 'message', message_id: res.headers.messageId, msg_id: msg.msgId,
           text: msg.text.content });
-    client.socketCallBackResponse(res.headers.messageId, { handled: true });
+    if (skip > 0)
+      skip--;
+    else
+      client.socketCallBackResponse(res.headers.messageId, { handled: true });
   });
   client.connect();
 }
@@ -66,7 +71,8 @@ function feishu() {
 function wecom() {
   const { WSClient } = require('@wecom/aibot-node-sdk');
   const client = new WSClient({ botId: opts.bot_id, secret: opts.secret, wsUrl: opts.ws_url,
-                                logger: quiet, reconnectInterval: 200 });
+                                logger: quiet, reconnectInterval: 200,
+                                heartbeatInterval: opts.heartbeat_ms || 30000 });
   client.on('authenticated', () => out({ ev: 'authenticated' }));
   client.on('disconnected', () => out({ ev: 'disconnected' }));
   client.on('event.disconnected_event', () => out({ ev: 'kicked' }));
