@@ -48,24 +48,25 @@ static const char *str_member(const cJSON *o, const char *name, size_t max)
 int dingtalk_stream_open_request(const char *client_id, const char *client_secret,
                                  const char *ua, char **out)
 {
-	cJSON *o, *subs, *sub;
+	cJSON *o, *subs = NULL, *sub;
 	bool ok;
 
 	*out = NULL;
 	if (!client_id || !client_id[0] || !client_secret || !client_secret[0])
 		return -EINVAL;
+	/* Members in the SDK's order. */
 	o = cJSON_CreateObject();
-	subs = cJSON_AddArrayToObject(o, "subscriptions");
-	sub = cJSON_CreateObject();
+	ok = o && cJSON_AddStringToObject(o, "clientId", client_id) &&
+	     cJSON_AddStringToObject(o, "clientSecret", client_secret) &&
+	     cJSON_AddStringToObject(o, "ua", ua ? ua : "") &&
+	     (subs = cJSON_AddArrayToObject(o, "subscriptions"));
+	sub = ok ? cJSON_CreateObject() : NULL;
 	/* Once in the array, sub is freed with o. */
-	ok = subs && sub && cJSON_AddItemToArray(subs, sub);
+	ok = sub && cJSON_AddItemToArray(subs, sub);
 	if (!ok)
 		cJSON_Delete(sub);
 	ok = ok && cJSON_AddStringToObject(sub, "type", "CALLBACK") &&
-	     cJSON_AddStringToObject(sub, "topic", DINGTALK_STREAM_TOPIC_ROBOT) &&
-	     cJSON_AddStringToObject(o, "clientId", client_id) &&
-	     cJSON_AddStringToObject(o, "clientSecret", client_secret) &&
-	     cJSON_AddStringToObject(o, "ua", ua ? ua : "");
+	     cJSON_AddStringToObject(sub, "topic", DINGTALK_STREAM_TOPIC_ROBOT);
 	if (ok)
 		*out = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);

@@ -30,11 +30,13 @@ int wecom_aibot_req_id(const char *cmd, int64_t now_ms, uint64_t seq, char *buf,
 static int frame(const char *cmd, const char *req_id, cJSON *body, bool want_body, char **out)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *h = cJSON_AddObjectToObject(o, "headers");
+	cJSON *h = NULL;
 	bool ok;
 
+	/* Members in the SDK's order: cmd, headers, body. */
 	*out = NULL;
-	ok = o && h && (body || !want_body) && cJSON_AddStringToObject(o, "cmd", cmd) &&
+	ok = o && (body || !want_body) && cJSON_AddStringToObject(o, "cmd", cmd) &&
+	     (h = cJSON_AddObjectToObject(o, "headers")) &&
 	     cJSON_AddStringToObject(h, "req_id", req_id);
 	if (ok && body) {
 		ok = cJSON_AddItemToObject(o, "body", body);
@@ -75,14 +77,14 @@ int wecom_aibot_ping(const char *req_id, char **out)
 int wecom_aibot_respond(const char *req_id, const char *stream_id, const char *markdown,
                         char **out)
 {
-	cJSON *b, *st;
+	cJSON *b, *st = NULL;
 
 	*out = NULL;
 	if (!filled(req_id) || !filled(stream_id) || !markdown)
 		return -EINVAL;
 	b = cJSON_CreateObject();
-	st = cJSON_AddObjectToObject(b, "stream");
-	if (b && (!st || !cJSON_AddStringToObject(b, "msgtype", "stream") ||
+	if (b && (!cJSON_AddStringToObject(b, "msgtype", "stream") ||
+	          !(st = cJSON_AddObjectToObject(b, "stream")) ||
 	          !cJSON_AddStringToObject(st, "id", stream_id) ||
 	          !cJSON_AddBoolToObject(st, "finish", 1) ||
 	          !cJSON_AddStringToObject(st, "content", markdown))) {
@@ -94,15 +96,15 @@ int wecom_aibot_respond(const char *req_id, const char *stream_id, const char *m
 
 int wecom_aibot_send(const char *req_id, const char *chatid, const char *markdown, char **out)
 {
-	cJSON *b, *md;
+	cJSON *b, *md = NULL;
 
 	*out = NULL;
 	if (!filled(req_id) || !filled(chatid) || !markdown)
 		return -EINVAL;
 	b = cJSON_CreateObject();
-	md = cJSON_AddObjectToObject(b, "markdown");
-	if (b && (!md || !cJSON_AddStringToObject(b, "chatid", chatid) ||
+	if (b && (!cJSON_AddStringToObject(b, "chatid", chatid) ||
 	          !cJSON_AddStringToObject(b, "msgtype", "markdown") ||
+	          !(md = cJSON_AddObjectToObject(b, "markdown")) ||
 	          !cJSON_AddStringToObject(md, "content", markdown))) {
 		cJSON_Delete(b);
 		b = NULL;

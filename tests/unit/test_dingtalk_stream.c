@@ -42,9 +42,9 @@ static void test_open_request_and_answer(void **state)
 
 	(void)state;
 	assert_int_equal(dingtalk_stream_open_request("dingid", "secret", NULL, &body), 0);
-	assert_string_equal(body, "{\"subscriptions\":[{\"type\":\"CALLBACK\",\"topic\":"
-	                          "\"/v1.0/im/bot/messages/get\"}],\"clientId\":\"dingid\","
-	                          "\"clientSecret\":\"secret\",\"ua\":\"\"}");
+	assert_string_equal(body, "{\"clientId\":\"dingid\",\"clientSecret\":\"secret\","
+	                          "\"ua\":\"\",\"subscriptions\":[{\"type\":\"CALLBACK\","
+	                          "\"topic\":\"/v1.0/im/bot/messages/get\"}]}");
 	free(body);
 	assert_int_equal(dingtalk_stream_open_request("dingid", "", "cqod", &body), -EINVAL);
 	assert_null(body);
