@@ -12,11 +12,14 @@
  *     fresh ClientConfig JSON.
  *  3. Events arrive as data frames (method 1, type=event or card) with
  *     headers message_id, sum, seq, trace_id; a payload split in `sum` parts
- *     is joined in seq order. The joined payload is the same event JSON as
- *     HTTP mode (messages/feishu.h decodes it).
+ *     is joined in seq order (parts may split a UTF-8 character: only the
+ *     joined bytes are checked). The joined payload is the same event JSON
+ *     as HTTP mode (messages/feishu.h decodes it). The Node SDK answers
+ *     card frames not at all; only events are acked there.
  *  4. Each event is answered (within 3 s, or the server redelivers) by the
- *     last frame received sent back: same fields and headers plus
- *     biz_rt=<ms spent>, payload {"code":200}.
+ *     frame that completed it sent back: same fields and headers plus
+ *     biz_rt=<ms spent>, payload {"code":200}. (The Node SDK 1.74.0 sends
+ *     start - end, a negative biz_rt; the server does not object.)
  */
 #ifndef CQOD_FEISHU_FRAME_H
 #define CQOD_FEISHU_FRAME_H
@@ -27,7 +30,8 @@
 
 /* A frame, or a payload joined from fragments, larger than this is refused. */
 #define FEISHU_FRAME_MAX (1024 * 1024)
-/* Fragments per payload; the server splits around 1 MiB at most. */
+/* Fragments per payload: our bound (the SDKs take any sum), far above what
+ * a 1 MiB payload needs. */
 #define FEISHU_FRAME_MAX_FRAGMENTS 64
 /* Incomplete payloads held at once, and how long one may stay incomplete
  * (the SDKs drop theirs after 10 s; the server redelivers unacked events). */
