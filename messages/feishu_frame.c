@@ -287,7 +287,9 @@ int feishu_ws_endpoint_parse(const char *body, size_t len, struct feishu_ws_endp
 	if (!cJSON_IsNumber(c))
 		goto done;
 	if (c->valuedouble != 0) {
-		*code = (long)c->valuedouble;
+		/* Feishu's codes fit in 32 bits; anything else is reported as -1. */
+		*code = c->valuedouble >= -2147483648.0 && c->valuedouble <= 2147483647.0
+		            ? (long)c->valuedouble : -1;
 		r = -EPROTO;
 		goto done;
 	}

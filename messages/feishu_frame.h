@@ -109,7 +109,8 @@ struct feishu_ws_endpoint {
  * log it. */
 int feishu_ws_endpoint_request(const char *app_id, const char *app_secret, char **out);
 
-/* Parses the endpoint answer. 0; -EPROTO when code is not 0 (*code set; 1
+/* Parses the endpoint answer. 0; -EPROTO when code is not 0 (*code set, -1
+ * when it does not fit 32 bits; 1
  * "system busy" and 1000040343 "internal error" are worth retrying, others
  * are not); -EINVAL when malformed, not UTF-8, over FEISHU_FRAME_MAX, or
  * the URL is not ws(s):// or lacks a numeric service_id; -ENOMEM. out is

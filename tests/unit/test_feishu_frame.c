@@ -335,6 +335,9 @@ static void test_endpoint(void **state)
 	                                          &ep, &code), -EPROTO);
 	assert_int_equal(code, 514);
 	assert_null(ep.url);
+	/* Found by fuzz_feishu_frame: a code past any integer. */
+	assert_int_equal(feishu_ws_endpoint_parse("{\"code\":1e300}", 14, &ep, &code), -EPROTO);
+	assert_int_equal(code, -1);
 #define REFUSED(s) assert_int_equal(feishu_ws_endpoint_parse(s, strlen(s), &ep, &code), -EINVAL)
 	REFUSED("{\"code\":0,\"data\":{\"URL\":\"wss://h/ws?ticket=t\",\"ClientConfig\":{}}}");
 	REFUSED("{\"code\":0,\"data\":{\"URL\":\"https://h/?service_id=1\",\"ClientConfig\":{}}}");
