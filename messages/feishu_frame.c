@@ -480,7 +480,7 @@ int feishu_reasm_add(struct feishu_reasm *r, const struct feishu_frame *f, int64
 	if (s->part[f->seq]) {
 		/* A redelivered part is harmless when it is the same bytes. */
 		if (s->part_len[f->seq] == f->payload_len &&
-		    memcmp(s->part[f->seq], f->payload, f->payload_len) == 0)
+		    (f->payload_len == 0 || memcmp(s->part[f->seq], f->payload, f->payload_len) == 0))
 			return 0;
 		rc = -EINVAL;
 		goto drop;

@@ -285,6 +285,12 @@ static void test_reassembly_bounds(void **state)
 	/* The same part again with other bytes. */
 	assert_int_equal(add_made(r, "m", 2, 0, "x", 1, NOW_MS, &joined, &jlen), 0);
 	assert_int_equal(add_made(r, "m", 2, 0, "z", 1, NOW_MS, &joined, &jlen), -EINVAL);
+	/* An empty part, repeated (found by fuzz_feishu_frame under UBSan). */
+	assert_int_equal(add_made(r, "e", 2, 0, NULL, 0, NOW_MS, &joined, &jlen), 0);
+	assert_int_equal(add_made(r, "e", 2, 0, NULL, 0, NOW_MS, &joined, &jlen), 0);
+	assert_int_equal(add_made(r, "e", 2, 1, "{}", 2, NOW_MS, &joined, &jlen), 0);
+	assert_string_equal(joined, "{}");
+	free(joined);
 	/* Joined bytes that are not UTF-8. */
 	assert_int_equal(add_made(r, "u", 2, 0, "\xe6", 1, NOW_MS, &joined, &jlen), 0);
 	assert_int_equal(add_made(r, "u", 2, 1, "{", 1, NOW_MS, &joined, &jlen), -EINVAL);
