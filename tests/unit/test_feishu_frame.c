@@ -326,6 +326,7 @@ static void test_endpoint(void **state)
 	struct feishu_ws_endpoint ep;
 	long code;
 	char *body;
+	const char *lit;
 
 	(void)state;
 	assert_int_equal(feishu_ws_endpoint_parse(ok, strlen(ok), &ep, &code), 0);
@@ -337,12 +338,13 @@ static void test_endpoint(void **state)
 	assert_int_equal(ep.config.reconnect_nonce_s, 30);
 	feishu_ws_endpoint_free(&ep);
 
-	assert_int_equal(feishu_ws_endpoint_parse("{\"code\":514,\"msg\":\"auth failed\"}", 34,
-	                                          &ep, &code), -EPROTO);
+	lit = "{\"code\":514,\"msg\":\"auth failed\"}";
+	assert_int_equal(feishu_ws_endpoint_parse(lit, strlen(lit), &ep, &code), -EPROTO);
 	assert_int_equal(code, 514);
 	assert_null(ep.url);
 	/* Found by fuzz_feishu_frame: a code past any integer. */
-	assert_int_equal(feishu_ws_endpoint_parse("{\"code\":1e300}", 14, &ep, &code), -EPROTO);
+	lit = "{\"code\":1e300}";
+	assert_int_equal(feishu_ws_endpoint_parse(lit, strlen(lit), &ep, &code), -EPROTO);
 	assert_int_equal(code, -1);
 #define REFUSED(s) assert_int_equal(feishu_ws_endpoint_parse(s, strlen(s), &ep, &code), -EINVAL)
 	REFUSED("{\"code\":0,\"data\":{\"URL\":\"wss://h/ws?ticket=t\",\"ClientConfig\":{}}}");
