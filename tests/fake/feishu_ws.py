@@ -18,7 +18,7 @@ payload {"code":200}.
 A test calls push(event, parts=1) (event: the im.message.receive_v1 JSON, a
 dict), disconnect() (WebSocket close), drop() (TCP reset), push_raw(bytes).
 Events not acked when their connection ends are pushed again to the next
-connection with the same message_id.
+connection with the same message_id, redeliver_delay seconds after it opens.
 
 Recorded (self.log): endpoint {app_id}, endpoint_refused {app_id}, connect, ping {service}, ack
 {message_id, payload, biz_rt, headers}, unknown {hex}, disconnect.
@@ -29,10 +29,11 @@ control paths POST /_ctl/push {"event":{...},"parts":n}, /_ctl/drop,
 import json
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ws import OP_BINARY, FakeServer, serve_main   # noqa: E402
+from ws import OP_BINARY, Closed, FakeServer, serve_main   # noqa: E402
 
 APP_ID = "cli_a1b2c3d4e5f60789"
 APP_SECRET = "fake-feishu-app-secret"
@@ -123,8 +124,9 @@ def decode_frame(b):
 
 class FeishuWs(FakeServer):
     def __init__(self, port=0, app_id=APP_ID, app_secret=APP_SECRET, ping_interval=120,
-                 reconnect_interval=1):
+                 reconnect_interval=1, redeliver_delay=0.3):
         super().__init__(port)
+        self.redeliver_delay = redeliver_delay
         self.app_id = app_id
         self.app_secret = app_secret
         self.config = {"PingInterval": ping_interval, "ReconnectCount": -1,
@@ -165,11 +167,22 @@ class FeishuWs(FakeServer):
         return None
 
     def ws_accept(self, conn):
+        # Redelivery waits a moment, as Feishu's retry does: the Node SDK
+        # listens for messages only after its 'open' promise settles, so a
+        # frame sent right behind the handshake would be lost by the SDK.
+        t = threading.Timer(self.redeliver_delay, self._redeliver, (conn,))
+        t.daemon = True
+        t.start()
+
+    def _redeliver(self, conn):
         with self.cond:
             again = list(self.unacked.items())
         for mid, frames in again:
-            for fr in frames:
-                conn.send(fr)
+            try:
+                for fr in frames:
+                    conn.send(fr)
+            except (Closed, OSError):
+                return
             self.record("redeliver", conn=conn.id, message_id=mid)
 
     def ws_message(self, conn, opcode, data):
