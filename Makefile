@@ -26,10 +26,10 @@ CC         ?= cc
 SAN        ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-PKGS       := libuv libcurl libcjson sqlite3 libcrypto expat inih
+PKGS       := libuv libcurl libcjson sqlite3 libcrypto expat inih libprotobuf-c
 DEB_BUILD  := build-essential pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev \
               libsqlite3-dev libssl-dev libexpat1-dev libinih-dev libhttp-parser-dev \
-              libcmocka-dev
+              libcmocka-dev libprotobuf-c-dev protobuf-c-compiler
 DEB_TEST   := python3 openssl clang libclang-rt-14-dev systemd nodejs npm util-linux
 DEB_BENCH  := wrk nginx-light bc curl
 
@@ -70,7 +70,14 @@ LDLIBS     += $(PKG_LIBS) -lhttp_parser -lm
 
 CORE_SRC   := $(wildcard lib/*.c) $(wildcard store/*.c) $(wildcard messages/*.c) \
               $(wildcard handlers/*.c) $(filter-out daemon/main.c,$(wildcard daemon/*.c))
-CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+# Protobuf codecs are generated into the build directory by the protoc-c of
+# the libprotobuf-c they link against (Debian's pair): generated code checks
+# the library's version, so a checked-in copy would drift from the system's.
+PROTO      := messages/feishu_frame.proto
+PROTO_C    := $(PROTO:messages/%.proto=$(BUILD)/gen/%.pb-c.c)
+PROTO_H    := $(PROTO_C:.c=.h)
+CPPFLAGS   += -I$(BUILD)/gen
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(PROTO_C:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 CQOD_OBJ   := $(BUILD)/obj/daemon/main.o
 CQOCTL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cqoctl/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -89,6 +96,16 @@ all: $(BUILD)/cqod $(BUILD)/cqoctl
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CQOD_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/%.pb-c.c $(BUILD)/gen/%.pb-c.h: messages/%.proto
+	@mkdir -p $(dir $@)
+	protoc-c --proto_path=messages --c_out=$(BUILD)/gen $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CQOD_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/messages/feishu_frame.o $(BUILD)/obj/tests/unit/test_feishu_frame.o: $(PROTO_H)
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -172,7 +189,7 @@ bench: all
 # $(BUILD)/fuzz/<name>-crash-*.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_NAMES   := wecom dingtalk feishu args form http
+FUZZ_NAMES   := wecom dingtalk feishu args form http dingtalk_stream feishu_frame wecom_aibot
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_COMMON  := lib/crypto.c lib/strbuf.c lib/digits.c
 FUZZ_SRC_wecom    := messages/wecom.c messages/wecom_crypto.c lib/urlquery.c $(FUZZ_COMMON)
@@ -183,7 +200,11 @@ FUZZ_SRC_form     := handlers/args.c handlers/form.c handlers/appoint_form.c \
                      handlers/validate.c handlers/argtext.c lib/reply.c lib/strbuf.c \
                      lib/clock.c lib/creditcode.c lib/log.c
 FUZZ_SRC_http     := daemon/http_request.c daemon/http_response.c lib/clock.c
-FUZZ_HDRS    := $(wildcard lib/*.h messages/*.h store/*.h handlers/*.h daemon/*.h)
+FUZZ_SRC_dingtalk_stream := messages/dingtalk_stream.c messages/dingtalk.c lib/textenc.c \
+                            $(FUZZ_COMMON)
+FUZZ_SRC_feishu_frame    := messages/feishu_frame.c lib/textenc.c $(PROTO_C) $(FUZZ_COMMON)
+FUZZ_SRC_wecom_aibot     := messages/wecom_aibot.c lib/textenc.c $(FUZZ_COMMON)
+FUZZ_HDRS    := $(wildcard lib/*.h messages/*.h store/*.h handlers/*.h daemon/*.h) $(PROTO_H)
 
 .SECONDEXPANSION:
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) $(FUZZ_HDRS)
