@@ -26,9 +26,9 @@
 #include "../../handlers/text/registry.h"
 
 /* Allocation failure on demand: the reply's formatting goes through
- * vasprintf (lib/reply.c), which this definition takes the place of. The
- * `fail_at`-th call from now fails (0: none), or every call from then on
- * when fail_all is set. */
+ * vasprintf (lib/reply.c), which these definitions take the place of (the
+ * second is what a build with _FORTIFY_SOURCE calls). The `fail_at`-th call
+ * from now fails (0: none), or every call from then on when fail_all is set. */
 static int vasprintf_calls, fail_at;
 static bool fail_all;
 
@@ -45,6 +45,13 @@ int vasprintf(char **strp, const char *fmt, va_list ap)
 	if (n < 0 || !(*strp = malloc((size_t)n + 1)))
 		return -1;
 	return vsnprintf(*strp, (size_t)n + 1, fmt, ap);
+}
+
+int __vasprintf_chk(char **strp, int flag, const char *fmt, va_list ap);
+int __vasprintf_chk(char **strp, int flag, const char *fmt, va_list ap)
+{
+	(void)flag;
+	return vasprintf(strp, fmt, ap);
 }
 
 static void fail_alloc(int at, bool all)
