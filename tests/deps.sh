@@ -1,8 +1,18 @@
 #!/bin/sh
 # Installs the Debian packages named as arguments that are missing, when run
 # as root; otherwise lists them and fails. A no-op when all are present.
+# Node.js may come from elsewhere (NodeSource's nodejs bundles npm and
+# conflicts with Debian's): a command on PATH counts as its package.
+provided() {
+	case "$1" in
+	nodejs) command -v node >/dev/null ;;
+	npm) command -v npm >/dev/null ;;
+	*) false ;;
+	esac
+}
 missing=""
 for p in "$@"; do
+	provided "$p" && continue
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
