@@ -126,6 +126,10 @@ $(LIBUNIT): $(UNIT_SUPPORT_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
+# The tests' objects are kept: a later make (unit, the sanitizer pass) must
+# not compile them again.
+.SECONDARY: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBUNIT) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(CQOD_LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(WRAP_$*)) -o $@ $^ $(LDLIBS) -lcmocka
@@ -154,7 +158,7 @@ unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
 # Integration tests run in parallel worker processes (they mostly wait on
-# daemons); run.py's default is two per core.
+# daemons); run.py's default is four per core.
 INTEGRATION_JOBS ?=
 integration: all interop-deps
 	@python3 tests/integration/run.py --build $(BUILD) $(if $(INTEGRATION_JOBS),-j $(INTEGRATION_JOBS))

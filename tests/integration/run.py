@@ -2,7 +2,7 @@
 line per test, the traceback of each failure, and 'integration: N passed,
 N failed'. Usage: run.py [--build DIR] [-k SUBSTRING] [-j N]
 
-Tests run in N worker processes (default: 2 per core; they mostly wait on
+Tests run in N worker processes (default: 4 per core; they mostly wait on
 daemons). Each test owns its ports and directories, so any order is valid;
 the slowest tests of the previous run (timings kept in DIR) start first so
 the last worker does not finish alone."""
@@ -72,7 +72,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("-k", default="")
-    ap.add_argument("-j", type=int, default=2 * (os.cpu_count() or 1))
+    ap.add_argument("-j", type=int, default=4 * (os.cpu_count() or 1))
     opts = ap.parse_args()
     os.environ["CQOD_BUILD"] = opts.build
     sys.path.insert(0, HERE)
