@@ -1,8 +1,23 @@
 #!/bin/sh
-# Runs each cmocka binary given; prints a summary line; fails if any failed.
+# Runs the cmocka binaries given, as many at a time as there are cores (each
+# test owns its temporary files); prints the output of those that failed, a
+# summary line, and fails if any failed.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+jobs=$(nproc 2>/dev/null || echo 2)
+for t in "$@"; do printf '%s\n' "$t"; done |
+	xargs -P "$jobs" -I{} sh -c 'log="$1/$(basename "$2")"; "$2" >"$log.out" 2>&1 || touch "$log.failed"' \
+		sh "$logs" {}
 pass=0; fail=0
 for t in "$@"; do
-	if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
+	name=$(basename "$t")
+	if [ -e "$logs/$name.failed" ]; then
+		fail=$((fail + 1))
+		cat "$logs/$name.out"
+		echo "FAILED: $t"
+	else
+		pass=$((pass + 1))
+	fi
 done
 echo "unit: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -621,9 +621,9 @@ def chunk_line(out):
 
 
 def test_large_import_lets_other_writers_through():
-    """A 20,000-row import commits in short chunks with the write lock free
+    """A 10,000-row import commits in short chunks with the write lock free
     between them: a writer with a 200 ms busy timeout never times out."""
-    n = 20000
+    n = 10000
     d = daemon()
     with d:
         path = os.path.join(d.dir, "big.csv")
@@ -680,7 +680,7 @@ def registry_content(d):
 def test_import_killed_midway_finishes_when_run_again():
     """SIGKILL after the first chunks committed, then the same import again:
     exactly the rows of an import that was never interrupted, none twice."""
-    n = 20000
+    n = 8000   # past one chunk's row limit
     d, ref = daemon(), daemon()
     with d, ref:
         path = os.path.join(d.dir, "big.csv")
