@@ -10,6 +10,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "digits.h"
+
 int crypto_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
                        uint8_t out[CRYPTO_SHA256_LEN])
 {
@@ -42,23 +44,12 @@ void crypto_hex(const uint8_t *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int crypto_unhex(const char *hex, size_t hex_len, uint8_t *out, size_t out_len)
 {
 	if (hex_len != 2 * out_len)
 		return -EINVAL;
 	for (size_t i = 0; i < out_len; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		int hi = digits_hex_value(hex[2 * i]), lo = digits_hex_value(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);
@@ -158,4 +149,21 @@ int crypto_key43_decode(const char *encoding_aes_key, uint8_t key[CRYPTO_KEY43_L
 	OPENSSL_cleanse(raw, n);
 	free(raw);
 	return rc;
+}
+
+int crypto_pkcs7_unpad(const uint8_t *buf, size_t len, size_t block, size_t *out_len)
+{
+	unsigned n, bad = 0;
+
+	if (len == 0 || block == 0 || block > 255 || len % block != 0)
+		return -EBADMSG;
+	n = buf[len - 1];
+	if (n < 1 || n > block)
+		return -EBADMSG;
+	for (size_t i = len - n; i < len; i++)
+		bad |= buf[i] ^ n;
+	if (bad)
+		return -EBADMSG;
+	*out_len = len - n;
+	return 0;
 }

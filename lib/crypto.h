@@ -25,6 +25,12 @@ void crypto_hex(const uint8_t *in, size_t len, char *out);
  * be 2*out_len characters long; returns 0 or -EINVAL. */
 int crypto_unhex(const char *hex, size_t hex_len, uint8_t *out, size_t out_len);
 
+/* Strict PKCS#7 over `block`-byte blocks (the platforms' AES-CBC: WeCom
+ * pads to 32, Feishu to 16): len must be a positive multiple of block, the
+ * last byte n in 1..block, and all n pad bytes equal to n. *out_len =
+ * len - n. Returns 0 or -EBADMSG. */
+int crypto_pkcs7_unpad(const uint8_t *buf, size_t len, size_t block, size_t *out_len);
+
 /* Constant-time equality of two equal-length buffers. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 

@@ -21,3 +21,14 @@ bool digits_only(const char *s)
 {
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
+
+int digits_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

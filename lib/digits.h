@@ -18,4 +18,7 @@ int digits_parse(const char *s, size_t max_digits, int64_t *out);
 /* True when `s` is one or more ASCII digits and nothing else. */
 bool digits_only(const char *s);
 
+/* The value 0..15 of one hex digit (either case), or -1. */
+int digits_hex_value(char c);
+
 #endif

@@ -5,16 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "digits.h"
 
 static int decode(const char *s, size_t len, char **out)
 {
@@ -28,8 +19,8 @@ static int decode(const char *s, size_t len, char **out)
 			d[o++] = s[i];
 			continue;
 		}
-		int hi = i + 2 < len ? hex_digit(s[i + 1]) : -1;
-		int lo = i + 2 < len ? hex_digit(s[i + 2]) : -1;
+		int hi = i + 2 < len ? digits_hex_value(s[i + 1]) : -1;
+		int lo = i + 2 < len ? digits_hex_value(s[i + 2]) : -1;
 
 		/* A NUL would cut the C string short of what was signed. */
 		if (hi < 0 || lo < 0 || (hi | lo) == 0) {

@@ -27,24 +27,6 @@ int feishu_key(const char *encrypt_key, uint8_t key[FEISHU_KEY_LEN])
 	return crypto_sha256(encrypt_key, strlen(encrypt_key), key);
 }
 
-/* Strict PKCS#7 over 16-byte blocks. */
-static int unpad16(const uint8_t *buf, size_t len, size_t *out_len)
-{
-	unsigned n, bad = 0;
-
-	if (len == 0 || len % AES_BLOCK != 0)
-		return -EBADMSG;
-	n = buf[len - 1];
-	if (n < 1 || n > AES_BLOCK)
-		return -EBADMSG;
-	for (size_t i = len - n; i < len; i++)
-		bad |= buf[i] ^ n;
-	if (bad)
-		return -EBADMSG;
-	*out_len = len - n;
-	return 0;
-}
-
 int feishu_decrypt(const uint8_t key[FEISHU_KEY_LEN], const char *b64, size_t b64_len,
                    char **out, size_t *out_len)
 {
@@ -77,7 +59,7 @@ int feishu_decrypt(const uint8_t key[FEISHU_KEY_LEN], const char *b64, size_t b6
 	    EVP_DecryptUpdate(ctx, pt, &n1, raw + IV_LEN, (int)ct_len) != 1 ||
 	    EVP_DecryptFinal_ex(ctx, pt + n1, &n2) != 1 || (size_t)(n1 + n2) != ct_len)
 		goto done;
-	rc = unpad16(pt, ct_len, &pt_len);
+	rc = crypto_pkcs7_unpad(pt, ct_len, AES_BLOCK, &pt_len);
 	if (rc < 0)
 		goto done;
 	pt[pt_len] = '\0';

@@ -80,24 +80,6 @@ int wecom_crypto_verify(const char *token, const char *timestamp, const char *no
 	return crypto_equal(want, got, sizeof want) ? 0 : -EACCES;
 }
 
-int wecom_crypto_unpad(const uint8_t *buf, size_t len, size_t *out_len)
-{
-	unsigned n;
-	unsigned bad = 0;
-
-	if (len == 0 || len % WECOM_BLOCK != 0)
-		return -EBADMSG;
-	n = buf[len - 1];
-	if (n < 1 || n > WECOM_BLOCK)
-		return -EBADMSG;
-	for (size_t i = len - n; i < len; i++)
-		bad |= buf[i] ^ n;
-	if (bad)
-		return -EBADMSG;
-	*out_len = len - n;
-	return 0;
-}
-
 /* AES-256-CBC without OpenSSL's padding; out has room for len bytes. */
 static int aes_cbc(const uint8_t key[WECOM_KEY_LEN], bool enc, const uint8_t *in, size_t len,
                    uint8_t *out)
@@ -144,7 +126,7 @@ int wecom_crypto_decrypt(const uint8_t key[WECOM_KEY_LEN], const char *b64, size
 	rc = aes_cbc(key, false, ct, ct_len, pt);
 	if (rc < 0)
 		goto out;
-	rc = wecom_crypto_unpad(pt, ct_len, &pt_len);
+	rc = crypto_pkcs7_unpad(pt, ct_len, WECOM_BLOCK, &pt_len);
 	if (rc < 0)
 		goto out;
 	rc = -EBADMSG;

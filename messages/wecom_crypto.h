@@ -41,11 +41,6 @@ int wecom_crypto_sign(const char *token, const char *timestamp, const char *nonc
 int wecom_crypto_verify(const char *token, const char *timestamp, const char *nonce,
                         const char *encrypt, const char *signature);
 
-/* Strict 32-byte-block PKCS#7: len must be a positive multiple of 32, the last
- * byte n in 1..32, and all n pad bytes equal to n. *out_len = len - n.
- * Returns 0 or -EBADMSG. */
-int wecom_crypto_unpad(const uint8_t *buf, size_t len, size_t *out_len);
-
 /* Decrypts the Base64 text `b64` and checks that the trailing receiveid equals
  * `receive_id`. On success *msg holds the *msg_len message bytes (plus a NUL).
  * Returns 0; -EBADMSG (not Base64, not whole blocks, bad padding, length field

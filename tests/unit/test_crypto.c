@@ -129,6 +129,32 @@ static void test_hmac_and_hex(void **state)
 	assert_true(crypto_equal(mac, back, sizeof mac));
 }
 
+/* Feishu's 16-byte blocks (WeCom's 32 are in test_wecom_crypto.c). */
+static void test_pkcs7_unpad_16(void **state)
+{
+	uint8_t buf[32];
+	size_t n = 99;
+
+	(void)state;
+	memset(buf, 'x', sizeof buf);
+	memset(buf + 16, 16, 16);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 32, 16, &n), 0);
+	assert_int_equal(n, 16);
+	buf[31] = 3;
+	buf[29] = buf[30] = 3;
+	assert_int_equal(crypto_pkcs7_unpad(buf, 32, 16, &n), 0);
+	assert_int_equal(n, 29);
+	buf[29] = 4;
+	assert_int_equal(crypto_pkcs7_unpad(buf, 32, 16, &n), -EBADMSG);
+	buf[31] = 17;
+	assert_int_equal(crypto_pkcs7_unpad(buf, 32, 16, &n), -EBADMSG);
+	buf[31] = 0;
+	assert_int_equal(crypto_pkcs7_unpad(buf, 32, 16, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 24, 16, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 0, 16, &n), -EBADMSG);
+	assert_int_equal(n, 29);   /* untouched on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_wecom_aes_key),
 		cmocka_unit_test(test_hmac_and_hex),
+		cmocka_unit_test(test_pkcs7_unpad_16),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

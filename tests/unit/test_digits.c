@@ -44,11 +44,24 @@ static void test_only(void **state)
 	assert_false(digits_only("１２"));   /* full-width digits are not ASCII */
 }
 
+static void test_hex_value(void **state)
+{
+	(void)state;
+	assert_int_equal(digits_hex_value('0'), 0);
+	assert_int_equal(digits_hex_value('9'), 9);
+	assert_int_equal(digits_hex_value('a'), 10);
+	assert_int_equal(digits_hex_value('F'), 15);
+	assert_int_equal(digits_hex_value('g'), -1);
+	assert_int_equal(digits_hex_value('%'), -1);
+	assert_int_equal(digits_hex_value('\0'), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_only),
+		cmocka_unit_test(test_hex_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -212,30 +212,30 @@ static void test_unpad(void **state)
 
 	(void)state;
 	memset(buf, 0x20, sizeof buf);
-	assert_int_equal(wecom_crypto_unpad(buf, 32, &n), 0);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 32, WECOM_BLOCK, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(wecom_crypto_unpad(buf, 64, &n), 0);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 64, WECOM_BLOCK, &n), 0);
 	assert_int_equal(n, 32);
 	memset(buf, 'x', sizeof buf);
 	buf[63] = 1;
-	assert_int_equal(wecom_crypto_unpad(buf, 64, &n), 0);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 64, WECOM_BLOCK, &n), 0);
 	assert_int_equal(n, 63);
 	buf[63] = 0;
-	assert_int_equal(wecom_crypto_unpad(buf, 64, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 64, WECOM_BLOCK, &n), -EBADMSG);
 	buf[63] = 33;
-	assert_int_equal(wecom_crypto_unpad(buf, 64, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 64, WECOM_BLOCK, &n), -EBADMSG);
 	/* Every pad byte is checked, not just the last. */
 	memset(buf + 57, 7, 7);
 	buf[63] = 7;
-	assert_int_equal(wecom_crypto_unpad(buf, 64, &n), 0);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 64, WECOM_BLOCK, &n), 0);
 	assert_int_equal(n, 57);
 	buf[57] = 6;
-	assert_int_equal(wecom_crypto_unpad(buf, 64, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 64, WECOM_BLOCK, &n), -EBADMSG);
 	buf[57] = 7;
 	buf[60] = 8;
-	assert_int_equal(wecom_crypto_unpad(buf, 64, &n), -EBADMSG);
-	assert_int_equal(wecom_crypto_unpad(buf, 0, &n), -EBADMSG);
-	assert_int_equal(wecom_crypto_unpad(buf, 48, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 64, WECOM_BLOCK, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 0, WECOM_BLOCK, &n), -EBADMSG);
+	assert_int_equal(crypto_pkcs7_unpad(buf, 48, WECOM_BLOCK, &n), -EBADMSG);
 }
 
 /* Encrypts an arbitrary plaintext (already a multiple of 32 bytes). */
