@@ -5,12 +5,20 @@
  * audit rows — is one transaction, so a failure anywhere leaves the
  * registry as it was.
  *
+ * A filing that looks wrong is not taken silently: a term already over, a
+ * start more than FILING_AHEAD_DAYS ahead, a person who is the active CQO
+ * of another enterprise or on a blacklist, in any region, are named and the
+ * filing waits for 确认 <码>. A blacklist is named by region and date only:
+ * the other region's record is not the filer's to read. Without such a
+ * finding a filing is one step.
+ *
  * The reply gives the record number, the term, unmet eligibility criteria
  * (warnings, recorded with the appointment, never a refusal) and the CQO's
  * one-time binding code. The code lets its holder act as the CQO, so it is
  * drawn and shown only in a private chat; a group is told to ask privately.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../lib/clock.h"
@@ -21,11 +29,14 @@
 #include "text/registry.h"
 #include "appoint_form.h"
 #include "bindcode.h"
+#include "confirm.h"
 #include "eligibility.h"
 #include "record_ref.h"
 
 /* A check replied and the handler returns HANDLER_OK (0 means "go on"). */
 #define APPOINT_DONE 1
+/* A start further ahead than this is more likely a typo than a plan. */
+#define FILING_AHEAD_DAYS 90
 
 static bool in_scope(const struct identity *who, const char *region)
 {
@@ -114,6 +125,56 @@ static void reply_filed(struct cmd_ctx *ctx, const struct appoint_form *f,
 		reply_add_line(r, TXT_APPT_BINDCODE_GROUP, (long long)out->id);
 }
 
+/* What the filer should confirm (see the top); APPOINT_DONE after asking
+ * for 确认, 0 when there is nothing to confirm. */
+static int flags_check(struct cmd_ctx *ctx, const struct store_appoint_filing *in,
+                       const struct store_cqo_record *old)
+{
+	char today[11], over[160], ahead[160], active[320], black[256];
+	struct store_appoint_flags fl;
+	struct reply *r = ctx->reply;
+	const char *lines[4];
+	size_t n = 0;
+	int64_t start;
+
+	if (store_appoint_flags(ctx->store, in, &fl) < 0 ||
+	    clock_parse_date(in->start_date, &start) < 0)
+		return HANDLER_ERROR;
+	clock_cst_date(ctx->now, today);
+	if (strcmp(fl.term_end, today) < 0) {
+		snprintf(over, sizeof over, TXT_APPT_FLAG_OVER, in->start_date, fl.term_end);
+		lines[n++] = over;
+	}
+	if (start - clock_cst_day(ctx->now) > FILING_AHEAD_DAYS) {
+		snprintf(ahead, sizeof ahead, TXT_APPT_FLAG_AHEAD, in->start_date, FILING_AHEAD_DAYS);
+		lines[n++] = ahead;
+	}
+	if (fl.active_id) {
+		if (in_scope(ctx->who, fl.active_region))
+			snprintf(active, sizeof active, TXT_APPT_FLAG_ACTIVE_REC,
+			         fl.active_region_name, (long long)fl.active_id);
+		else
+			snprintf(active, sizeof active, TXT_APPT_FLAG_ACTIVE, fl.active_region_name);
+		lines[n++] = active;
+	}
+	if (fl.blacklist_region[0]) {
+		snprintf(black, sizeof black, TXT_APPT_FLAG_BLACKLIST, fl.blacklist_on,
+		         fl.blacklist_region);
+		lines[n++] = black;
+	}
+	if (n == 0)
+		return 0;
+	reply_add_line(r, TXT_APPT_FLAGS_INTRO, old ? TXT_REPLACE_NAME : TXT_FILE_NAME);
+	for (size_t i = 0; i < n; i++)
+		reply_add_line(r, TXT_APPT_FLAG_LINE, lines[i]);
+	reply_add_field(r, TXT_APPT_K_PERSON, "%s", in->person.name);
+	reply_add_field(r, TXT_APPT_K_ENTERPRISE, "%s",
+	                in->enterprise.name ? in->enterprise.name : old->enterprise_name);
+	reply_add_field(r, TXT_APPT_K_TERM, TXT_APPT_TERM_MONTHS_FMT, in->start_date, fl.term_end,
+	                in->term_months);
+	return handler_confirm_request(ctx) == HANDLER_OK ? APPOINT_DONE : HANDLER_ERROR;
+}
+
 /* Eligibility, term and the one transaction; `old` is the record 更换
  * replaces (NULL for 备案). */
 static int file_commit(struct cmd_ctx *ctx, struct appoint_form *f,
@@ -142,7 +203,10 @@ static int file_commit(struct cmd_ctx *ctx, struct appoint_form *f,
 	in->scope = ctx->who->role == ROLE_ADMIN ? "" : ctx->who->scope;
 	handler_actor(ctx, &actor);
 
-	int rc = store_savepoint(ctx->store);
+	int rc = ctx->confirmed ? 0 : flags_check(ctx, in, old);
+	if (rc != 0)
+		return rc;
+	rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = store_appoint_file(ctx->store, &actor, in, &out);
 	if (rc == 0 && show_code)

@@ -15,6 +15,7 @@ struct name_map {
 
 static const struct name_map entity_names[] = {
 	{"appointment", TXT_ENTITY_APPOINTMENT},
+	{"term", TXT_ENTITY_TERM},
 	{"training", TXT_ENTITY_TRAINING},
 	{"sanction", TXT_ENTITY_SANCTION},
 	{"honour", TXT_ENTITY_HONOUR},
@@ -36,6 +37,8 @@ static const struct name_map field_names[] = {
 	{"ended_on", TXT_FIELD_ENDED_ON},
 	{"end_reason", TXT_FIELD_END_REASON},
 	{"doc_no", TXT_FIELD_DOC_NO},
+	{"term_no", TXT_FIELD_TERM_NO},
+	{"evaluation", TXT_FIELD_EVALUATION},
 	{"predecessor_id", TXT_FIELD_PREDECESSOR},
 	{"eligibility_warnings", TXT_FIELD_WARNINGS},
 	{"remarks", TXT_FIELD_REMARKS},

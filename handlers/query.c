@@ -18,6 +18,7 @@
 #include "../lib/clock.h"
 #include "../store/store.h"
 #include "../store/store_alliance.h"
+#include "../store/store_appoint.h"
 #include "../store/store_audit.h"
 #include "text/identity.h"
 #include "text/registry.h"
@@ -61,6 +62,31 @@ static void card_term(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	else
 		reply_add_field(r, TXT_CARD_STATUS, "%s" TXT_CARD_DAYS_OVER,
 		                status_text(rec->status), (long long)(today - end));
+}
+
+/* How the record ended (解聘, 更换, 除名 ...) and every term it had, oldest
+ * first, each with its own document and evaluation. */
+static int card_history(struct cmd_ctx *ctx, int64_t id)
+{
+	struct store_appoint_history h;
+	struct reply *r = ctx->reply;
+
+	if (store_appoint_history(ctx->store, id, &h) < 0)
+		return -EIO;
+	if (h.ended_on[0])
+		reply_add_field(r, TXT_CARD_ENDED, TXT_CARD_ENDED_FMT, h.ended_on,
+		                or_dash(h.end_reason));
+	for (size_t i = 0; i < h.n_terms; i++) {
+		const struct store_appoint_term *t = &h.terms[i];
+
+		reply_add_field(r, TXT_CARD_TERMS, TXT_CARD_TERMS_LINE, t->term_no, t->start_date,
+		                t->term_end, or_dash(t->doc_no),
+		                t->evaluation[0] ? t->evaluation : TXT_CARD_NOT_EVALUATED);
+	}
+	if (h.total_terms > h.n_terms)
+		reply_add_field(r, TXT_CARD_TERMS, TXT_CARD_TERMS_EARLIER,
+		                h.total_terms - h.n_terms);
+	return 0;
 }
 
 /* How much of the card the asker gets. */
@@ -136,6 +162,8 @@ static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	                rec->region_code);
 	reply_add_field(r, TXT_CARD_DOC, "%s", or_dash(rec->doc_no));
 	card_term(ctx, rec);
+	if (card_history(ctx, rec->appointment_id) < 0)
+		return -EIO;
 	snprintf(key, sizeof key, TXT_CARD_HOURS, clock_cst_year(ctx->now));
 	reply_add_field(r, key, TXT_CARD_HOURS_FMT, rec->hours_this_year);
 	if (rec->n_sanctions == 0) {

@@ -14,6 +14,7 @@ const struct handler_entry *const handler_table[] = {
 	&handler_file,
 	&handler_replace,
 	&handler_renew,
+	&handler_evaluate,
 	&handler_dismiss,
 	&handler_bind,
 	&handler_unbind,

@@ -587,6 +587,45 @@ static const char *const migrations[] = {
 	"  since    INTEGER NOT NULL,\n"
 	"  failures INTEGER NOT NULL\n"
 	");\n",
+
+	/* 14: every term of an appointment is a row (issue 15): 备案 and 更换
+	 * write the first, 续聘 each next one with its own 聘任文件号, and the
+	 * enterprise's 考核结果 is kept with the term it judged. The
+	 * appointments row keeps start_date, term_end and doc_no as the current
+	 * term, so listings, reminders and statistics read it unchanged: the
+	 * first trigger writes term 1 with every appointment however it is
+	 * inserted (filing, import, demo), the second keeps the newest term
+	 * equal to the row when an import or an operator corrects it. Today's
+	 * records become their first term. */
+	"CREATE TABLE appointment_terms (\n"
+	"  id             INTEGER PRIMARY KEY,\n"
+	"  appointment_id INTEGER NOT NULL REFERENCES appointments(id),\n"
+	"  term_no        INTEGER NOT NULL CHECK (term_no >= 1),\n"
+	"  start_date     TEXT NOT NULL CHECK (date(start_date, '+0 days') IS start_date),\n"
+	"  term_end       TEXT NOT NULL CHECK (date(term_end, '+0 days') IS term_end),\n"
+	"  doc_no         TEXT,\n"
+	"  evaluation     TEXT CHECK (evaluation IN ('合格', '基本合格', '不合格')),\n"
+	"  evaluated_at   INTEGER,\n"
+	"  created_at     INTEGER NOT NULL,\n"
+	"  CHECK (term_end >= start_date),\n"
+	"  CHECK ((evaluation IS NULL) = (evaluated_at IS NULL)),\n"
+	"  UNIQUE (appointment_id, term_no)\n"
+	");\n"
+	"INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end, doc_no,\n"
+	"                               created_at)\n"
+	"  SELECT id, 1, start_date, term_end, doc_no, filed_at FROM appointments;\n"
+	"CREATE TRIGGER appointment_terms_first AFTER INSERT ON appointments BEGIN\n"
+	"  INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end, doc_no,\n"
+	"                                 created_at)\n"
+	"  VALUES (NEW.id, 1, NEW.start_date, NEW.term_end, NEW.doc_no, NEW.filed_at);\n"
+	"END;\n"
+	"CREATE TRIGGER appointment_terms_current\n"
+	"  AFTER UPDATE OF start_date, term_end, doc_no ON appointments BEGIN\n"
+	"  UPDATE appointment_terms SET start_date = NEW.start_date, term_end = NEW.term_end,\n"
+	"    doc_no = NEW.doc_no\n"
+	"  WHERE appointment_id = NEW.id AND term_no = (SELECT max(term_no)\n"
+	"    FROM appointment_terms WHERE appointment_id = NEW.id);\n"
+	"END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

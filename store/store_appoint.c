@@ -76,9 +76,58 @@ static const char APPOINT_INSERT_SQL[] =
 	" predecessor_id, eligibility_warnings, remarks, filed_by, filed_at, updated_at)"
 	" VALUES (?1, ?2, ?3, ?4, date(?4, ?5, '-1 day'), nullif(?6, 0), ?7, ?8, ?9, ?10, ?10)"
 	" RETURNING id, term_end";
+/* 续聘 writes the new term first, then makes it the appointment's current
+ * term: the trigger that keeps the newest term equal to the appointment
+ * (migration 14) then finds it so already. ?5 is the new document number. */
+static const char TERM_NEXT_SQL[] =
+	"INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end, doc_no,"
+	" created_at)"
+	" SELECT id, (SELECT coalesce(max(term_no), 0) + 1 FROM appointment_terms"
+	"  WHERE appointment_id = ?1), ?2, date(?2, ?3, '-1 day'), ?5, ?4"
+	" FROM appointments WHERE id = ?1 AND status = 'active' RETURNING term_no";
 static const char APPOINT_RENEW_SQL[] =
-	"UPDATE appointments SET start_date = ?2, term_end = date(?2, ?3, '-1 day'), updated_at = ?4"
-	" WHERE id = ?1 AND status = 'active' RETURNING term_end";
+	"UPDATE appointments SET start_date = ?2, term_end = date(?2, ?3, '-1 day'), doc_no = ?5,"
+	" updated_at = ?4 WHERE id = ?1 AND status = 'active' RETURNING term_end";
+static const char HISTORY_SQL[] =
+	"SELECT coalesce(ended_on, ''), coalesce(end_reason, ''),"
+	" (SELECT count(*) FROM appointment_terms WHERE appointment_id = ?1)"
+	" FROM appointments WHERE id = ?1";
+static const char TERMS_SQL[] =
+	"SELECT term_no, start_date, term_end, coalesce(doc_no, ''), coalesce(evaluation, '')"
+	" FROM appointment_terms WHERE appointment_id = ?1 ORDER BY term_no DESC LIMIT ?2";
+/* ?2 a term number, or 0 for the newest term begun by ?3. */
+static const char TERM_PICK_SQL[] =
+	"SELECT id, term_no, start_date > ?3 FROM appointment_terms WHERE appointment_id = ?1"
+	" AND (term_no = ?2 OR (?2 = 0 AND start_date <= ?3)) ORDER BY term_no DESC LIMIT 1";
+static const char TERM_SNAPSHOT_SQL[] =
+	"SELECT json_object('appointment_id', appointment_id, 'term_no', term_no,"
+	" 'start_date', start_date, 'term_end', term_end, 'doc_no', doc_no,"
+	" 'evaluation', evaluation) FROM appointment_terms WHERE id = ?";
+static const char TERM_EVALUATE_SQL[] =
+	"UPDATE appointment_terms SET evaluation = ?2, evaluated_at = ?3 WHERE id = ?1";
+
+/* As APPOINT_INSERT_SQL computes it. */
+static const char TERM_END_SQL[] = "SELECT date(?1, ?2, '-1 day')";
+/* The same person in any region: name and phone, and birth date when both
+ * sides have one (?1 name, ?2 phone, ?3 birth date or NULL). */
+#define PERSON_MATCH \
+	" p.name = ?1 AND p.phone = ?2 AND (p.birth_date IS NULL OR ?3 IS NULL" \
+	" OR p.birth_date = ?3)"
+/* ?4 is the enterprise filed for: its own record is no conflict. */
+static const char ACTIVE_ELSEWHERE_SQL[] =
+	"SELECT a.id, e.region_code, coalesce(r.name, '') FROM people p"
+	" JOIN appointments a ON a.person_id = p.id AND a.status = 'active'"
+	" JOIN enterprises e ON e.id = a.enterprise_id"
+	" LEFT JOIN regions r ON r.code = e.region_code"
+	" WHERE" PERSON_MATCH " AND e.credit_code IS NOT ?4 ORDER BY a.id LIMIT 1";
+static const char BLACKLISTED_SQL[] =
+	"SELECT coalesce(r.name, '') || '（' || e.region_code || '）', s.issued_on FROM people p"
+	" JOIN appointments a ON a.person_id = p.id"
+	" JOIN sanctions s ON s.appointment_id = a.id AND s.kind = '黑名单'"
+	"  AND s.status <> 'revoked'"
+	" JOIN enterprises e ON e.id = a.enterprise_id"
+	" LEFT JOIN regions r ON r.code = e.region_code"
+	" WHERE" PERSON_MATCH " ORDER BY s.issued_on DESC, s.id DESC LIMIT 1";
 static const char APPOINT_EXISTS_SQL[] = "SELECT 1 FROM appointments WHERE id = ?1";
 static const char APPOINT_DISMISS_SQL[] =
 	"UPDATE appointments SET status = 'dismissed', ended_on = ?2, end_reason = ?3,"
@@ -396,27 +445,57 @@ static int why_missed(struct store *st, int64_t id)
 	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "appointment exists", rc);
 }
 
+/* The next term row of active appointment id; *term_no its number. */
+static int term_next(struct store *st, int64_t id, const char *start_date, const char *term,
+                     const char *doc_no, int64_t now, int *term_no)
+{
+	sqlite3_stmt *s = store_prepare(st, TERM_NEXT_SQL);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, start_date);
+	store_bind_text(s, 3, term);
+	sqlite3_bind_int64(s, 4, now);
+	store_bind_text_or_null(s, 5, doc_no);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*term_no = sqlite3_column_int(s, 0);
+		rc = sqlite3_step(s);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return *term_no ? 0 : why_missed(st, id);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return store_errno(rc);
+	return store_fail(st, "term insert", rc);
+}
+
 int store_appoint_renew(struct store *st, const struct store_actor *who, int64_t id,
-                        const char *start_date, int term_months, int64_t now,
-                        char term_end[11])
+                        const char *start_date, int term_months, const char *doc_no,
+                        int64_t now, char term_end[11], int *term_no)
 {
 	char term[24], *before = NULL;   /* before: owned here */
 	int rc;
 
 	term_end[0] = '\0';
+	*term_no = 0;
 	if (term_months < 1 || term_months > 120 || !start_date)
 		return -EINVAL;
+	snprintf(term, sizeof term, "+%d months", term_months);
 	rc = store_snapshot_json(st, APPOINT_SNAPSHOT_SQL, id, &before);
+	if (rc == 0)
+		rc = term_next(st, id, start_date, term, doc_no, now, term_no);
 	sqlite3_stmt *s = rc == 0 ? store_prepare(st, APPOINT_RENEW_SQL) : NULL;
 	if (!s) {
 		free(before);
 		return rc < 0 ? rc : -EIO;
 	}
-	snprintf(term, sizeof term, "+%d months", term_months);
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, start_date);
 	store_bind_text(s, 3, term);
 	sqlite3_bind_int64(s, 4, now);
+	store_bind_text_or_null(s, 5, doc_no);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		store_col_text(s, 0, term_end, 11);
@@ -428,6 +507,146 @@ int store_appoint_renew(struct store *st, const struct store_actor *who, int64_t
 	else
 		rc = (rc & 0xff) == SQLITE_CONSTRAINT ? store_errno(rc)
 		                                      : store_fail(st, "appointment renew", rc);
+	free(before);
+	return rc;
+}
+
+/* Binds the person match of a filing (name, phone, birth date). */
+static void bind_match(sqlite3_stmt *s, const struct store_appoint_filing *in)
+{
+	store_bind_text(s, 1, in->person.name);
+	store_bind_text(s, 2, in->person.phone);
+	store_bind_text_or_null(s, 3, in->person.birth_date);
+}
+
+int store_appoint_flags(struct store *st, const struct store_appoint_filing *in,
+                        struct store_appoint_flags *out)
+{
+	char term[24];
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (in->term_months < 1 || in->term_months > 120 || !in->start_date)
+		return -EINVAL;
+	snprintf(term, sizeof term, "+%d months", in->term_months);
+	if (!(s = store_prepare(st, TERM_END_SQL)))
+		return -EIO;
+	store_bind_text(s, 1, in->start_date);
+	store_bind_text(s, 2, term);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_col_text(s, 0, out->term_end, sizeof out->term_end);
+	store_stmt_done(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "term end", rc);
+	if (!in->person.name || !in->person.phone || !*in->person.phone)
+		return 0;
+	if (!(s = store_prepare(st, ACTIVE_ELSEWHERE_SQL)))
+		return -EIO;
+	bind_match(s, in);
+	store_bind_text_or_null(s, 4, in->enterprise.credit_code);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->active_id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, out->active_region, sizeof out->active_region);
+		store_col_text(s, 2, out->active_region_name, sizeof out->active_region_name);
+	}
+	store_stmt_done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "active elsewhere", rc);
+	if (!(s = store_prepare(st, BLACKLISTED_SQL)))
+		return -EIO;
+	bind_match(s, in);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		store_col_text(s, 0, out->blacklist_region, sizeof out->blacklist_region);
+		store_col_text(s, 1, out->blacklist_on, sizeof out->blacklist_on);
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "blacklisted", rc);
+}
+
+int store_appoint_history(struct store *st, int64_t id, struct store_appoint_history *out)
+{
+	sqlite3_stmt *s = store_prepare(st, HISTORY_SQL);
+
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		store_col_text(s, 0, out->ended_on, sizeof out->ended_on);
+		store_col_text(s, 1, out->end_reason, sizeof out->end_reason);
+		out->total_terms = (size_t)sqlite3_column_int64(s, 2);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "appointment history", rc);
+	if (!(s = store_prepare(st, TERMS_SQL)))
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, STORE_APPOINT_TERMS_MAX);
+	/* Read newest first (the limit keeps the newest), listed oldest first. */
+	size_t n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < STORE_APPOINT_TERMS_MAX) {
+		struct store_appoint_term *t = &out->terms[STORE_APPOINT_TERMS_MAX - 1 - n++];
+
+		t->term_no = sqlite3_column_int(s, 0);
+		store_col_text(s, 1, t->start_date, sizeof t->start_date);
+		store_col_text(s, 2, t->term_end, sizeof t->term_end);
+		store_col_text(s, 3, t->doc_no, sizeof t->doc_no);
+		store_col_text(s, 4, t->evaluation, sizeof t->evaluation);
+	}
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "appointment terms", rc);
+	memmove(out->terms, out->terms + STORE_APPOINT_TERMS_MAX - n, n * sizeof out->terms[0]);
+	out->n_terms = n;
+	return 0;
+}
+
+int store_appoint_evaluate(struct store *st, const struct store_actor *who, int64_t id,
+                           int *term_no, const char *result, const char *today,
+                           int64_t now)
+{
+	char *before = NULL;   /* owned here */
+	int64_t term_id = 0;
+	sqlite3_stmt *s = store_prepare(st, TERM_PICK_SQL);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, *term_no);
+	store_bind_text(s, 3, today);
+	int rc = sqlite3_step(s), ahead = 0;
+	if (rc == SQLITE_ROW) {
+		term_id = sqlite3_column_int64(s, 0);
+		*term_no = sqlite3_column_int(s, 1);
+		ahead = sqlite3_column_int(s, 2);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "term pick", rc);
+	if (ahead)
+		return -EAGAIN;
+	rc = store_snapshot_json(st, TERM_SNAPSHOT_SQL, term_id, &before);
+	s = rc == 0 ? store_prepare(st, TERM_EVALUATE_SQL) : NULL;
+	if (!s) {
+		free(before);
+		return rc < 0 ? rc : -EIO;
+	}
+	sqlite3_bind_int64(s, 1, term_id);
+	store_bind_text(s, 2, result);
+	sqlite3_bind_int64(s, 3, now);
+	rc = store_step_done(st, s, "term evaluate", NULL);
+	if (rc == 0)
+		rc = audit_if_changed(st, who, "term", term_id, id, TERM_SNAPSHOT_SQL, before);
 	free(before);
 	return rc;
 }

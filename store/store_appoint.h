@@ -13,6 +13,7 @@
 #define CQOD_STORE_APPOINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -80,13 +81,68 @@ struct store_appoint_filed {
 int store_appoint_file(struct store *st, const struct store_actor *who,
                        const struct store_appoint_filing *in, struct store_appoint_filed *out);
 
+/* What a filing (备案, 更换's successor) is to be confirmed for. A person
+ * is matched across regions by name and phone, and birth date when both
+ * the filing and the stored person have one. */
+struct store_appoint_flags {
+	char term_end[11];           /* the term end the filing would get */
+	int64_t active_id;           /* their active record at another enterprise, 0: none */
+	char active_region[16];      /* its region code and name */
+	char active_region_name[96];
+	char blacklist_region[96];   /* the region name of an unrevoked 黑名单, "": none */
+	char blacklist_on[11];       /* and its date */
+};
+
+/* Fills *out for filing `in` (start_date, term_months, person,
+ * enterprise.credit_code); reads only. A filing without a phone matches
+ * nobody. 0, -EINVAL or -EIO. */
+int store_appoint_flags(struct store *st, const struct store_appoint_filing *in,
+                        struct store_appoint_flags *out);
+
 /* 续聘: a new term for active appointment `id` from start_date for
- * term_months, the record number unchanged; the new term end goes to
- * term_end[11]. Inside the caller's transaction. -ENOENT, -ESTALE (not
- * active), -EINVAL, -EIO. */
+ * term_months with its own document number doc_no (NULL: none filed), the
+ * record number unchanged. The term is a row of its own (appointment_terms)
+ * and the appointment's start_date, term_end and doc_no become the new
+ * term's, in the same statements, so everything reading the appointment
+ * sees the current term. The new term end goes to term_end[11], its
+ * number to *term_no. Inside the caller's transaction. -ENOENT, -ESTALE
+ * (not active), -EINVAL, -EIO. */
 int store_appoint_renew(struct store *st, const struct store_actor *who, int64_t id,
-                        const char *start_date, int term_months, int64_t now,
-                        char term_end[11]);
+                        const char *start_date, int term_months, const char *doc_no,
+                        int64_t now, char term_end[11], int *term_no);
+
+/* One term of an appointment (历届任期). */
+struct store_appoint_term {
+	int term_no;
+	char start_date[11];
+	char term_end[11];
+	char doc_no[96];           /* "" when none was filed */
+	char evaluation[16];       /* 合格, 基本合格, 不合格; "" when not yet evaluated */
+};
+
+#define STORE_APPOINT_TERMS_MAX 12
+
+/* An appointment's terms and how it ended. */
+struct store_appoint_history {
+	char ended_on[11];         /* "" while in force */
+	char end_reason[256];
+	size_t n_terms;            /* listed, oldest first: the newest STORE_APPOINT_TERMS_MAX */
+	size_t total_terms;
+	struct store_appoint_term terms[STORE_APPOINT_TERMS_MAX];
+};
+
+/* The history of appointment `id`. -ENOENT, -EIO. Scope is the caller's. */
+int store_appoint_history(struct store *st, int64_t id, struct store_appoint_history *out);
+
+/* 考核: the enterprise's evaluation `result` (合格, 基本合格, 不合格) of term
+ * *term_no of appointment `id`; *term_no 0 means the newest term begun by
+ * `today` and becomes the term evaluated. An earlier result is replaced.
+ * Audited (entity "term"); inside the caller's transaction. -ENOENT (no
+ * such appointment or term), -EAGAIN (the term has not begun by `today`),
+ * -EINVAL, -EIO. */
+int store_appoint_evaluate(struct store *st, const struct store_actor *who, int64_t id,
+                           int *term_no, const char *result, const char *today,
+                           int64_t now);
 
 /* 解聘: active appointment `id` becomes 'dismissed' on ended_on for `reason`.
  * Inside the caller's transaction. -ENOENT, -ESTALE (not active), -EINVAL,

@@ -265,6 +265,25 @@ static void confirm_code(const char *text, char code[7])
 	code[6] = '\0';
 }
 
+/* `text` is held for the filing checks: the reply names `reason` and asks
+ * for 确认, and nothing changed. Confirms it as `who`; returns the answer. */
+static const char *held_then_confirmed(struct fixture *fx, const char *text, const char *who,
+                                       const char *reason, bool *err)
+{
+	struct snapshot before = snapshot(fx);
+	char code[7], cmd[32];
+	const char *out = say(fx, text, who, err);
+
+	assert_false(*err);
+	if (!fixture_has(out, "请核实以下情况") || !fixture_has(out, reason))
+		fail_msg("\"%s\" not held in:\n%s", reason, out);
+	assert_false(fixture_has(out, "成功"));
+	assert_snapshot(fx, &before);
+	confirm_code(out, code);
+	snprintf(cmd, sizeof cmd, "确认 %s", code);
+	return say(fx, cmd, who, err);
+}
+
 static int group_setup(void **state)
 {
 	credit_code("91371302TE0000001", new_code);
@@ -340,12 +359,14 @@ static void test_file_success_with_binding_code(void **state)
 	assert_true(err && fixture_has(text, BIND_INVALID));
 	assert_true(fixture_has(fixture_say(fx, "someone-else", "我是谁"), "访客"));
 
-	/* Alias, admin, anywhere; a known-good real-world code as the enterprise. */
-	text = say(fx, form(f, sizeof f, "file",
-	                    (const struct field[]){{"统一社会信用代码", "91350100M000100Y43"},
-	                                           {"所在地区", "610113"},
-	                                           {"企业名称", "测试电子有限公司"}, END}),
-	           FX_ADMIN, &err);
+	/* Alias, admin, anywhere; a known-good real-world code as the enterprise.
+	 * 李雷 is now 测试机械's CQO, so the filing waits for 确认. */
+	text = held_then_confirmed(fx, form(f, sizeof f, "file",
+	                                    (const struct field[]){
+	                                            {"统一社会信用代码", "91350100M000100Y43"},
+	                                            {"所在地区", "610113"},
+	                                            {"企业名称", "测试电子有限公司"}, END}),
+	                           FX_ADMIN, "在任首席质量官", &err);
 	assert_true(!err && fixture_has(text, "备案成功"));
 	/* A city clerk files in a county below. */
 	text = say(fx, form(f, sizeof f, "备案",
@@ -562,14 +583,116 @@ static void test_file_refuses_second_active_and_warns(void **state)
 	/* The same person (name and phone) filed again elsewhere is reused. */
 	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE name = '演示纺织有限公司'",
 	             textile, sizeof textile);
-	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
-	                            {"统一社会信用代码", textile}, {"企业名称", "演示纺织有限公司"},
-	                            {"职称", "高级工程师"}, END}),
-	           FX_CLERK_LS, &err);
+	text = held_then_confirmed(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                                            {"统一社会信用代码", textile},
+	                                            {"企业名称", "演示纺织有限公司"},
+	                                            {"职称", "高级工程师"}, END}),
+	                           FX_CLERK_LS, "在任首席质量官（记录号", &err);
 	assert_true(!err && fixture_has(text, "已关联已有人员档案"));
 	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM people WHERE name = '李雷'"), 1);
 	fixture_text(fx, "SELECT title FROM people WHERE name = '李雷'", buf, sizeof buf);
 	assert_string_equal(buf, "高级工程师");
+}
+
+/* A term over at filing, a start more than 90 days ahead, a person in
+ * force elsewhere or blacklisted anywhere: each is named and the filing
+ * waits for 确认; without them it stays one step. */
+static void test_file_flags_need_confirmation(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], code[19], code2[19], code3[19];
+	bool err;
+	const char *text;
+
+	/* A term already over; the reply restates what will be filed. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){{"聘任日期", "2020-01-01"},
+	                                                               END}),
+	           FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "请核实以下情况，确认无误后再办理备案："));
+	assert_true(fixture_has(text, "· 任期 2020-01-01 至 2022-12-31 在备案时已经届满"));
+	assert_true(fixture_has(text, "首席质量官：李雷") &&
+	            fixture_has(text, "任期：2020-01-01 至 2022-12-31（36 个月）"));
+	assert_false(fixture_has(text, "距今超过") || fixture_has(text, "在任首席质量官") ||
+	             fixture_has(text, "黑名单"));
+	/* 取消 drops it; sent again and confirmed, it is filed. */
+	assert_true(fixture_has(say(fx, "取消", FX_CLERK_LS, &err), "已取消"));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM people WHERE name = '李雷'"), 0);
+	text = held_then_confirmed(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                                            {"聘任日期", "2020-01-01"}, END}),
+	                           FX_CLERK_LS, "在备案时已经届满", &err);
+	assert_true(!err && fixture_has(text, "备案成功") && has_code(text));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM appointments a JOIN people p"
+	                                 " ON p.id = a.person_id WHERE p.name = '李雷'"
+	                                 " AND a.term_end = '2022-12-31'"),
+	                 1);
+
+	/* 90 days ahead is fine, 91 is held. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                            {"统一社会信用代码", credit_code("91371302TE0000003", code)},
+	                            {"姓名", "韩梅梅"}, {"手机", "13900002222"},
+	                            {"聘任日期", "2026-09-13"}, END}),
+	           FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+	text = held_then_confirmed(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                                            {"统一社会信用代码",
+	                                             credit_code("91371302TE0000004", code2)},
+	                                            {"姓名", "王磊"}, {"手机", "13900004444"},
+	                                            {"聘任日期", "2026-09-14"}, END}),
+	                           FX_CLERK_LS, "· 聘任日期 2026-09-14 距今超过 90 天", &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+
+	/* 张三 is 兰山区's CQO (record 2): matched by name and phone, and birth
+	 * date when given; 雁塔区 learns the region, not the record. */
+	const struct field zhang[] = {{"姓名", "张三"}, {"手机", "13800000001"},
+	                              {"出生日期", "1980-03-15"}, {"所在地区", "610113"},
+	                              {"统一社会信用代码", credit_code("91610113TE0000001", code3)},
+	                              END};
+	text = say(fx, form(f, sizeof f, "备案", zhang), FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "· 同名同手机号的人员目前是兰山区另一家企业的在任首席质量官\n"));
+	assert_false(fixture_has(text, "记录号 2") || fixture_has(text, "示例精密机械"));
+	const struct field zhang_no_birth[] = {{"姓名", "张三"}, {"手机", "13800000001"},
+	                                       {"出生日期", NULL}, {"所在地区", "610113"},
+	                                       {"统一社会信用代码", code3}, END};
+	text = held_then_confirmed(fx, form(f, sizeof f, "备案", zhang_no_birth), FX_CLERK_XA,
+	                           "兰山区另一家企业的在任首席质量官", &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+}
+
+/* A blacklist anywhere holds the filing, named by region and date only;
+ * a revoked one does not. */
+static void test_file_flags_blacklist(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], code[19], code2[19];
+	bool err;
+
+	/* 李四 (record 3, 罗庄区 371311) was blacklisted and removed. */
+	fixture_exec(fx, "INSERT INTO sanctions (appointment_id, kind, ground, reason, issued_on,"
+	                 " status, created_at) VALUES (3, '黑名单', '虚假报告', '隐瞒质量事故',"
+	                 " '2026-05-20', 'open', 1);"
+	                 "UPDATE appointments SET status = 'removed', ended_on = '2026-05-20',"
+	                 " end_reason = '黑名单：隐瞒质量事故' WHERE id = 3");
+	const struct field li[] = {{"姓名", "李四"}, {"手机", "13800000002"}, {"性别", "女"},
+	                           {"出生日期", "1985-07-02"}, {"所在地区", "610113"},
+	                           {"统一社会信用代码", credit_code("91610113TE0000002", code)},
+	                           END};
+	const char *text = say(fx, form(f, sizeof f, "备案", li), FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "· 同名同手机号的人员已于 2026-05-20 在罗庄区（371311）被列入黑名单\n"));
+	assert_false(fixture_has(text, "隐瞒") || fixture_has(text, "虚假报告") ||
+	             fixture_has(text, "记录号 3") || fixture_has(text, "演示食品") ||
+	             fixture_has(text, "在任首席质量官"));
+	/* Another birth date is another person: one step. */
+	const struct field other[] = {{"姓名", "李四"}, {"手机", "13800000002"},
+	                              {"出生日期", "1990-01-01"}, {"所在地区", "610113"},
+	                              {"统一社会信用代码", credit_code("91610113TE0000003", code2)},
+	                              END};
+	text = say(fx, form(f, sizeof f, "备案", other), FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+	/* Revoked, the blacklist no longer holds a filing. */
+	fixture_exec(fx, "UPDATE sanctions SET status = 'revoked', revoked_at = 2 WHERE id ="
+	                 " (SELECT max(id) FROM sanctions)");
+	text = say(fx, form(f, sizeof f, "备案", li), FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
 }
 
 /* ---- 更换 ---- */
@@ -685,6 +808,135 @@ static void test_replace_failure_midway_changes_nothing(void **state)
 	assert_true(!err && fixture_has(text, "更换成功"));
 }
 
+/* 更换's successor is checked like a filing: 李四 is 罗庄区's CQO. */
+static void test_replace_flags_successor(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048];
+	bool err;
+	const char *text = held_then_confirmed(
+		fx, successor(f, sizeof f, NULL, (const struct field[]){
+			{"姓名", "李四"}, {"手机", "13800000002"}, {"出生日期", "1985-07-02"}, END}),
+		FX_CLERK_LY, "同名同手机号的人员目前是罗庄区另一家企业的在任首席质量官（记录号 3）",
+		&err);
+
+	assert_true(!err && fixture_has(text, "更换成功") && fixture_has(text, "原记录号 2（张三）"));
+	text = say(fx, "查询 2", FX_CLERK_LY, &err);
+	assert_true(fixture_has(text, "状态：任期结束"));
+}
+
+/* Every term is a row: 备案 and 更换 write the first, 续聘 the next with
+ * its own 聘任文件号; the appointment row carries the current term. */
+static void test_terms_are_rows(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], buf[512];
+	bool err;
+
+	const char *text = say(fx, form(f, sizeof f, "备案", none), FX_CLERK_LS, &err);
+	long rec = number_after(text, "记录号 ");
+	query(fx, buf, sizeof buf, "SELECT group_concat(term_no || '|' || start_date || '|' ||"
+	      " term_end || '|' || coalesce(doc_no, '-'), ';') FROM appointment_terms"
+	      " WHERE appointment_id = %ld", rec);
+	assert_string_equal(buf, "1|2026-01-01|2028-12-31|测聘〔2026〕1号");
+
+	/* 续聘 with a new document: term 2; term 1 keeps its own. */
+	text = say(fx, "续聘 2 - 示例企聘字〔2026〕第9号", FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "新任期：2026-07-05 至 2029-07-04（36 个月）"));
+	assert_true(fixture_has(text, "任期序号：第 2 届") &&
+	            fixture_has(text, "聘任文件号：示例企聘字〔2026〕第9号"));
+	assert_false(fixture_has(text, "未填写新的聘任文件号"));
+	fixture_text(fx, "SELECT group_concat(term_no || '|' || start_date || '|' || term_end || '|'"
+	                 " || coalesce(doc_no, '-'), ';') FROM (SELECT * FROM appointment_terms"
+	                 " WHERE appointment_id = 2 ORDER BY term_no)", buf, sizeof buf);
+	assert_string_equal(buf, "1|2023-07-05|2026-07-04|示例企聘字〔示例〕第2号;"
+	                         "2|2026-07-05|2029-07-04|示例企聘字〔2026〕第9号");
+	fixture_text(fx, "SELECT start_date || '|' || term_end || '|' || doc_no FROM appointments"
+	                 " WHERE id = 2", buf, sizeof buf);
+	assert_string_equal(buf, "2026-07-05|2029-07-04|示例企聘字〔2026〕第9号");
+	/* Without one, the new term has none and the reply says so. */
+	text = say(fx, "续聘 2 2029-07-05", FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "任期序号：第 3 届") &&
+	            fixture_has(text, "未填写新的聘任文件号"));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM appointment_terms"
+	                                 " WHERE appointment_id = 2 AND term_no = 3"
+	                                 " AND doc_no IS NULL AND term_end = '2032-07-04'"),
+	                 1);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM appointments WHERE id = 2"
+	                                 " AND doc_no IS NULL AND term_end = '2032-07-04'"),
+	                 1);
+	/* A document number too long is refused before anything changes. */
+	struct snapshot before = snapshot(fx);
+	const char *why[] = {"聘任文件号过长：最多 30 个字", NULL};
+	text = say(fx, "续聘 2 - 一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一",
+	           FX_CLERK_LS, &err);
+	assert_usage(text, err, "续聘", why);
+	assert_snapshot(fx, &before);
+
+	/* 更换: the successor's first term. */
+	text = say(fx, successor(f, sizeof f, "更换 3", none), FX_CLERK_LZ, &err);
+	rec = number_after(text, "新记录号 ");
+	assert_true(!err && rec > 0);
+	query(fx, buf, sizeof buf, "SELECT group_concat(term_no || '|' || start_date || '|' ||"
+	      " doc_no, ';') FROM appointment_terms WHERE appointment_id = %ld", rec);
+	assert_string_equal(buf, "1|2026-06-01|示例企聘字〔示例〕第3号");
+}
+
+/* 考核: the enterprise's evaluation of a term, by staff in scope, audited. */
+static void test_evaluate(void **state)
+{
+	struct fixture *fx = *state;
+	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+	char buf[512];
+	bool err;
+	const char *text;
+
+	/* Renewed ahead, the default is the term under way (the first). */
+	say(fx, "续聘 2 - 新文号", FX_CLERK_LS, &err);
+	text = say(fx, "考核 2 合格", FX_CLERK_LS, &err);
+	assert_false(err);
+	assert_string_equal(text, "记录号 2：张三 第 1 届任期（2023-07-05 至 2026-07-04）"
+	                          "考核结果已登记为“合格”。");
+	text = say(fx, "evaluate 2 基本合格 1", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "第 1 届任期") && fixture_has(text, "“基本合格”"));
+	fixture_text(fx, "SELECT group_concat(term_no || '|' || coalesce(evaluation, '-'), ';')"
+	                 " FROM (SELECT * FROM appointment_terms WHERE appointment_id = 2"
+	                 " ORDER BY term_no)", buf, sizeof buf);
+	assert_string_equal(buf, "1|基本合格;2|-");
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE record_id = 2"
+	                                 " AND entity = 'term' AND command IN ('考核')"
+	                                 " AND after_json LIKE '%合格%'"),
+	                 2);
+	text = fixture_say(fx, FX_CLERK_LS, "审计 2");
+	if (!fixture_has(text, "考核　修改任期：考核结果"))
+		fail_msg("%s", text);
+	/* An ended record's term may be evaluated too. */
+	text = say(fx, "考核 1 不合格", FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "孙八 第 1 届任期"));
+
+	struct snapshot before = snapshot(fx);
+	const char *bad_result[] = {"考核结果应为 合格、基本合格 或 不合格", NULL};
+	text = say(fx, "考核 2 优秀", FX_CLERK_LS, &err);
+	assert_usage(text, err, "考核", bad_result);
+	const char *bad_term[] = {"任期序号应为正整数", NULL};
+	text = say(fx, "考核 2 合格 第一", FX_CLERK_LS, &err);
+	assert_usage(text, err, "考核", bad_term);
+	text = say(fx, "考核 2 合格 5", FX_CLERK_LS, &err);
+	assert_true(err);
+	assert_string_equal(text, "记录号 2 没有第 5 届任期。");
+	text = say(fx, "考核 3 合格", FX_CLERK_LS, &err);
+	assert_not_found(text, err, "3");
+	text = say(fx, "考核 2", FX_CLERK_LS, &err);
+	assert_usage(text, err, "考核", NULL);
+	for (size_t i = 0; i < 3; i++) {
+		text = say(fx, "考核 2 合格", who[i], &err);
+		assert_denied(text, err, "考核");
+	}
+	assert_snapshot(fx, &before);
+	assert_string_equal(fixture_say(fx, FX_ADMIN, "考核 2 合格 2"),
+	                    "记录号 2 的第 2 届任期尚未开始，暂不能考核。");
+}
+
 /* ---- 续聘 ---- */
 
 static void test_renew(void **state)
@@ -698,7 +950,7 @@ static void test_renew(void **state)
 		{"续聘 2 2029-07-05", "续聘起始日期应晚于当前任期起始日期 2029-07-05"},
 		{"续聘 x", "记录号应为正整数"},
 		{"续聘", NULL},
-		{"续聘 2 2030-01-01 多余", NULL},
+		{"续聘 2 2030-01-01 文号 多余", NULL},
 	};
 	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
 	char buf[512];
@@ -964,6 +1216,11 @@ int main(void)
 		T(test_file_never_takes_over_a_person_of_another_region),
 		T(test_file_roles_and_scope),
 		T(test_file_refuses_second_active_and_warns),
+		T(test_file_flags_need_confirmation),
+		T(test_file_flags_blacklist),
+		T(test_replace_flags_successor),
+		T(test_terms_are_rows),
+		T(test_evaluate),
 		T(test_replace_success),
 		T(test_replace_errors_and_roles),
 		T(test_replace_failure_midway_changes_nothing),

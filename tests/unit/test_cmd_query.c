@@ -88,6 +88,36 @@ static void test_card_by_every_key(void **state)
 	assert_int_equal(access_rows(fx, FX_ADMIN, 1, 2), 3);
 }
 
+/* The card lists every term (dates, document, evaluation), and for a
+ * record no longer in force, when and why it ended. */
+static void test_card_lists_terms_and_end(void **state)
+{
+	struct fixture *fx = *state;
+	char ended[16], want[256];
+	const char *text = fixture_say(fx, FX_CLERK_LS, "查询 2");
+
+	assert_true(fixture_has(text, "历届任期：第 1 届：2023-07-05 至 2026-07-04，"
+	                              "聘任文件 示例企聘字〔示例〕第2号，考核结果 未登记"));
+	assert_false(fixture_has(text, "终止："));
+	fixture_say(fx, FX_CLERK_LS, "续聘 2 - 示例企聘字〔2026〕第9号");
+	fixture_say(fx, FX_CLERK_LS, "考核 2 合格");
+	text = fixture_say(fx, FX_CLERK_LS, "查询 2");
+	assert_true(fixture_has(text, "任期：2026-07-05 至 2029-07-04"));
+	assert_true(fixture_has(text, "历届任期：第 1 届：2023-07-05 至 2026-07-04，"
+	                              "聘任文件 示例企聘字〔示例〕第2号，考核结果 合格\n"
+	                              "历届任期：第 2 届：2026-07-05 至 2029-07-04，"
+	                              "聘任文件 示例企聘字〔2026〕第9号，考核结果 未登记"));
+	/* Ended by its term (the demo's predecessor) and dismissed. */
+	fixture_text(fx, "SELECT ended_on FROM appointments WHERE id = 1", ended, sizeof ended);
+	snprintf(want, sizeof want, "终止：%s，原因：任期届满（示例）", ended);
+	assert_true(fixture_has(fixture_say(fx, FX_CLERK_LS, "查询 1"), want));
+	fixture_exec(fx, "UPDATE appointments SET status = 'dismissed', ended_on = '2026-06-10',"
+	                 " end_reason = '个人原因' WHERE id = 3");
+	text = fixture_say(fx, FX_ADMIN, "查询 3");
+	assert_true(fixture_has(text, "状态：已解聘") &&
+	            fixture_has(text, "终止：2026-06-10，原因：个人原因"));
+}
+
 static void test_search_lists_newest_first(void **state)
 {
 	struct fixture *fx = *state;
@@ -244,6 +274,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_card_by_every_key),
+		T(test_card_lists_terms_and_end),
 		T(test_search_lists_newest_first),
 		T(test_scope_hides_like_missing),
 		T(test_usage_and_guest),

@@ -105,7 +105,7 @@ static void test_fresh_open(void **state)
 		"sanctions", "honours", "policies", "targets", "alliances", "alliance_members",
 		"events", "signups", "identities", "bind_codes", "subscriptions", "confirmations",
 		"audit_log", "access_log", "inbound", "outbox", "reminder_ledger", "reminder_mutes",
-		"calendar",
+		"calendar", "appointment_terms",
 	};
 	struct store *st = open_fresh(state);
 	assert_true(store_migrations_count() >= 2);
@@ -215,6 +215,81 @@ static void test_upgrade_identities_to_tenants(void **state)
 	assert_string_equal(got.instance, "office");
 	/* Settled, the row answers to its corp only, whatever the instance. */
 	assert_int_equal(store_identity_get(f->st, &li_b, &got), -ENOENT);
+}
+
+/* Schema 14 makes every term a row: a database at schema 13 keeps its
+ * appointments as they were, each now with its first term, and later
+ * inserts and corrections keep the current term and the row equal. */
+static void test_upgrade_terms_as_rows(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *s;
+
+	assert_int_equal(store_open_at_version(f->path, 13, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '示例升级有限公司', '371302', 1, 1);"
+		"INSERT INTO people (name, created_at, updated_at) VALUES ('张三', 1, 1), ('孙八', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, doc_no, start_date, term_end,"
+		" status, ended_on, end_reason, filed_at, updated_at) VALUES"
+		" (1, 2, '旧聘〔2020〕1号', '2020-01-01', '2022-12-31', 'ended', '2022-12-31', '更换',"
+		"  100, 100),"
+		" (1, 1, NULL, '2023-01-01', '2025-12-31', 'active', NULL, NULL, 200, 300);"), SQLITE_OK);
+	const char *rows = "SELECT group_concat(r, ';') FROM (SELECT id || '|' || enterprise_id"
+	                   " || '|' || person_id || '|' || coalesce(doc_no, '-') || '|' ||"
+	                   " start_date || '|' || term_end || '|' || status || '|' ||"
+	                   " coalesce(ended_on, '-') || '|' || coalesce(end_reason, '-') || '|' ||"
+	                   " filed_at || '|' || updated_at AS r FROM appointments ORDER BY id)";
+	char before[512];
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, rows, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(before, sizeof before, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, rows, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), before);
+	sqlite3_finalize(s);
+	const char *terms = "SELECT group_concat(r, ';') FROM (SELECT appointment_id || '|' ||"
+	                    " term_no || '|' || start_date || '|' || term_end || '|' ||"
+	                    " coalesce(doc_no, '-') || '|' || coalesce(evaluation, '-') || '|' ||"
+	                    " created_at AS r FROM appointment_terms"
+	                    " ORDER BY appointment_id, term_no)";
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, terms, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0),
+	                    "1|1|2020-01-01|2022-12-31|旧聘〔2020〕1号|-|100;"
+	                    "2|1|2023-01-01|2025-12-31|-|-|200");
+	sqlite3_finalize(s);
+
+	/* However an appointment is inserted it gets its first term; a
+	 * correction of the row reaches its newest term only. */
+	begin(f->st);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end,"
+		" created_at) VALUES (2, 2, '2026-01-01', '2028-12-31', 400);"
+		"UPDATE appointments SET start_date = '2026-01-01', term_end = '2028-12-30',"
+		" doc_no = '新聘〔2026〕2号' WHERE id = 2;"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000021', '示例新设有限公司', '371302', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, doc_no, start_date, term_end,"
+		" filed_at, updated_at) VALUES (2, 2, '新设聘1号', '2026-03-01', '2029-02-28', 500,"
+		" 500);"), SQLITE_OK);
+	commit(f->st);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, terms, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0),
+	                    "1|1|2020-01-01|2022-12-31|旧聘〔2020〕1号|-|100;"
+	                    "2|1|2023-01-01|2025-12-31|-|-|200;"
+	                    "2|2|2026-01-01|2028-12-30|新聘〔2026〕2号|-|400;"
+	                    "3|1|2026-03-01|2029-02-28|新设聘1号|-|500");
+	sqlite3_finalize(s);
 }
 
 static void test_reopen_idempotent(void **state)
@@ -517,6 +592,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),

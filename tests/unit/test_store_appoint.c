@@ -393,7 +393,8 @@ static void test_replace_stale(void **state)
 static int renew_in_tx(struct store *st, int64_t id, const char *start, char term_end[11])
 {
 	assert_int_equal(store_begin(st), 0);
-	int rc = store_appoint_renew(st, &clerk, id, start, 36, NOW, term_end);
+	int term_no;
+	int rc = store_appoint_renew(st, &clerk, id, start, 36, NULL, NOW, term_end, &term_no);
 	if (rc == 0)
 		assert_int_equal(store_commit(st), 0);
 	else
