@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../lib/remind.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_policy.h"
@@ -36,7 +37,14 @@ static void print_policy(struct ctl *c, const char *region, const char *name,
 	printf(TXT_CTL_POL_TITLE, name, region);
 	printf(TXT_CTL_POL_FROM, from);
 	printf(TXT_CTL_POL_TERM, p->term_months);
-	printf(TXT_CTL_POL_HOURS, p->annual_hours);
+	if (p->annual_hours > 0) {
+		printf(TXT_CTL_POL_HOURS, p->annual_hours);
+		printf(TXT_CTL_POL_KINDS, p->hours_kinds);
+		printf(TXT_CTL_POL_PRORATE,
+		       p->hours_prorate ? TXT_CTL_POL_PRORATED : TXT_CTL_POL_FULL_YEAR);
+	} else {
+		printf(TXT_CTL_POL_HOURS_NONE);
+	}
 	printf(TXT_CTL_POL_YEARS, p->min_quality_years);
 	printf(TXT_CTL_POL_EDUCATION, p->min_education[0] ? p->min_education : TXT_CTL_POL_NONE);
 	printf(TXT_CTL_POL_TITLE_REQ, p->min_title[0] ? p->min_title : TXT_CTL_POL_NONE);
@@ -44,7 +52,11 @@ static void print_policy(struct ctl *c, const char *region, const char *name,
 	printf(TXT_CTL_POL_TRAINING,
 	       p->require_appointment_training ? TXT_CTL_POL_REQUIRED : TXT_CTL_POL_NONE);
 	printf(TXT_CTL_POL_REMIND, p->remind_term_days);
-	printf(TXT_CTL_POL_MONTH, p->remind_training_month);
+	/* Days are sent only where there is a quota (store_remind_hours_days). */
+	if (p->annual_hours > 0)
+		printf(TXT_CTL_POL_MONTH, p->hours_remind);
+	else
+		printf(TXT_CTL_POL_MONTH_NONE);
 	printf(TXT_CTL_POL_BIND, p->bind_code_days);
 }
 
@@ -63,7 +75,9 @@ static char *policy_json(const struct store_policy *p)
 	cJSON_AddStringToObject(o, "eligibility_mode", p->eligibility_any ? "any" : "all");
 	cJSON_AddBoolToObject(o, "require_appointment_training", p->require_appointment_training);
 	cJSON_AddStringToObject(o, "remind_term_days", p->remind_term_days);
-	cJSON_AddNumberToObject(o, "remind_training_month", p->remind_training_month);
+	cJSON_AddStringToObject(o, "hours_kinds", p->hours_kinds);
+	cJSON_AddBoolToObject(o, "hours_prorate", p->hours_prorate);
+	cJSON_AddStringToObject(o, "hours_remind_dates", p->hours_remind);
 	cJSON_AddNumberToObject(o, "bind_code_days", p->bind_code_days);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -159,7 +173,21 @@ static bool apply_option(int opt, const char *v, struct store_policy *p)
 		snprintf(p->remind_term_days, sizeof p->remind_term_days, "%s", v);
 		return true;
 	case 'M':
-		return ctl_parse_long(v, 1, 12, &n) && ((p->remind_training_month = (int)n), true);
+		if (!ctl_parse_long(v, 1, 12, &n))
+			return false;
+		snprintf(p->hours_remind, sizeof p->hours_remind, "%02ld-01", n);
+		return true;
+	case 'D':
+		if (remind_hours_dates_valid(v) < 0 || strlen(v) >= sizeof p->hours_remind)
+			return false;
+		snprintf(p->hours_remind, sizeof p->hours_remind, "%s", v);
+		return true;
+	case 'k':
+		if (!remind_hours_kinds(v) || strlen(v) >= sizeof p->hours_kinds)
+			return false;
+		snprintf(p->hours_kinds, sizeof p->hours_kinds, "%s", v);
+		return true;
+	case 'p': return yes_no(v, &p->hours_prorate);
 	case 'b': return ctl_parse_long(v, 1, 365, &n) && ((p->bind_code_days = (int)n), true);
 	default: return false;
 	}
@@ -196,6 +224,9 @@ static int policy_set(struct ctl *c, const char *region, const char *name, int a
 		{"appointment-training", required_argument, NULL, 'a'},
 		{"remind-days", required_argument, NULL, 'r'},
 		{"training-month", required_argument, NULL, 'M'},
+		{"hours-remind", required_argument, NULL, 'D'},
+		{"hours-kinds", required_argument, NULL, 'k'},
+		{"prorate", required_argument, NULL, 'p'},
 		{"bind-code-days", required_argument, NULL, 'b'},
 		{NULL, 0, NULL, 0},
 	};

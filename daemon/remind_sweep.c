@@ -23,6 +23,10 @@
 /* The admins are warned this many days before the calendar runs out. */
 #define CALENDAR_WARN_DAYS 30
 
+/* Every day of the longest window (366 days of catch-up and a holiday
+ * run) could be some policy's reminder day. */
+#define HOURS_DAYS_MAX 400
+
 enum phase { PHASE_PERSONS, PHASE_DIGEST, PHASE_FINISH, PHASE_DONE };
 
 struct remind_sweep {
@@ -33,7 +37,7 @@ struct remind_sweep {
 	struct remind_items persons;     /* a person's reminders, sorted by person */
 	size_t pos;                      /* next of them to send */
 	struct remind_items digest;      /* digest lines and undelivered reminders */
-	int64_t hours[3];                /* annual-hours milestones in the window */
+	int64_t hours[HOURS_DAYS_MAX];   /* annual-hours milestones in the window */
 	size_t n_hours;
 	int64_t hours_after;             /* the persons paged through so far */
 	bool hours_left;
@@ -86,7 +90,11 @@ int remind_sweep_begin(struct store *st, const struct remind_sweep_opts *o,
 		return rc;
 	}
 	remind_items_sort(&s->persons);
-	s->n_hours = remind_hours_milestones(o->from, o->to, s->hours, 3);
+	rc = store_remind_hours_days(st, o->from, o->to, s->hours, HOURS_DAYS_MAX, &s->n_hours);
+	if (rc < 0) {
+		remind_sweep_free(s);
+		return rc;
+	}
 	s->hours_left = s->n_hours > 0;
 	*out = s;
 	return 0;

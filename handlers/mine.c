@@ -12,11 +12,11 @@
 #include "../store/store.h"
 #include "../store/store_honour.h"
 #include "../store/store_mine.h"
-#include "../store/store_policy.h"
 #include "../store/store_sanction.h"
 #include "../store/store_training.h"
 #include "text/records.h"
 #include "handler.h"
+#include "hours_text.h"
 #include "record_ref.h"
 #include "timefmt.h"
 
@@ -40,21 +40,13 @@ static void mine_term(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 
 static int mine_training(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 {
-	struct store_policy policy;
 	struct reply *r = ctx->reply;
-	double hours = rec->hours_this_year;
-	char key[32], date[11];
+	char key[32], date[11], hours[256];
 
-	if (store_policy_for_region(ctx->store, rec->region_code, &policy) < 0)
-		return -EIO;
 	snprintf(key, sizeof key, TXT_MINE_HOURS, clock_cst_year(ctx->now));
-	if (policy.annual_hours <= 0)
-		reply_add_field(r, key, TXT_TRAIN_NO_REQUIREMENT, hours);
-	else if (hours >= policy.annual_hours)
-		reply_add_field(r, key, TXT_TRAIN_MET, hours, policy.annual_hours);
-	else
-		reply_add_field(r, key, TXT_TRAIN_SHORT, hours, policy.annual_hours,
-		                policy.annual_hours - hours);
+	hours_text(hours, sizeof hours, rec->hours_this_year, rec->hours_required,
+	           rec->hours_kinds);
+	reply_add_field(r, key, "%s", hours);
 	int rc = store_training_first_appointment(ctx->store, rec->person_id, date);
 	if (rc == 0)
 		reply_add_field(r, TXT_MINE_INDUCTION, TXT_MINE_INDUCTION_DONE, date);

@@ -23,6 +23,7 @@
 #include "text/identity.h"
 #include "text/registry.h"
 #include "handler.h"
+#include "hours_text.h"
 #include "mask.h"
 
 #define QUERY_LIST_MAX 10
@@ -134,7 +135,7 @@ static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 {
 	struct reply *r = ctx->reply;
 	enum card_detail detail = card_detail(ctx);
-	char key[64];
+	char key[64], hours[256];
 
 	reply_set_title(r, TXT_CARD_TITLE, (long long)rec->appointment_id);
 	reply_add_field(r, TXT_CARD_PERSON, "%s", rec->person_name);
@@ -165,7 +166,9 @@ static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	if (card_history(ctx, rec->appointment_id) < 0)
 		return -EIO;
 	snprintf(key, sizeof key, TXT_CARD_HOURS, clock_cst_year(ctx->now));
-	reply_add_field(r, key, TXT_CARD_HOURS_FMT, rec->hours_this_year);
+	hours_text(hours, sizeof hours, rec->hours_this_year, rec->hours_required,
+	           rec->hours_kinds);
+	reply_add_field(r, key, "%s", hours);
 	if (rec->n_sanctions == 0) {
 		reply_add_field(r, TXT_CARD_SANCTIONS, TXT_CARD_SANCTION_NONE);
 		return 0;

@@ -11,11 +11,11 @@
 #include "../lib/clock.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
-#include "../store/store_policy.h"
 #include "../store/store_training.h"
 #include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
+#include "hours_text.h"
 #include "record_ref.h"
 #include "validate.h"
 
@@ -115,25 +115,19 @@ static bool parse_args(struct cmd_ctx *ctx, struct train_args *t)
 	return ok;
 }
 
-/* "2026年累计：28.0 学时，年度要求 30.0 学时，还差 2.0 学时". */
+/* "2026年累计：28.0 学时，年度要求 30.0 学时，还差 2.0 学时（计入：…）". */
 static int reply_year_hours(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 {
-	struct store_policy policy;
+	struct store_hours h;
 	int year = clock_cst_year(ctx->now);
-	double hours;
-	char key[32];
+	char key[32], text[256];
 
-	if (store_training_hours(ctx->store, rec->person_id, year, &hours) < 0 ||
-	    store_policy_for_region(ctx->store, rec->region_code, &policy) < 0)
+	if (store_training_year(ctx->store, rec->person_id, rec->region_code, rec->start_date,
+	                        year, &h) < 0)
 		return HANDLER_ERROR;
 	snprintf(key, sizeof key, TXT_TRAIN_YEAR, year);
-	if (policy.annual_hours <= 0)
-		reply_add_field(ctx->reply, key, TXT_TRAIN_NO_REQUIREMENT, hours);
-	else if (hours >= policy.annual_hours)
-		reply_add_field(ctx->reply, key, TXT_TRAIN_MET, hours, policy.annual_hours);
-	else
-		reply_add_field(ctx->reply, key, TXT_TRAIN_SHORT, hours, policy.annual_hours,
-		                policy.annual_hours - hours);
+	hours_text(text, sizeof text, h.done, h.required, h.kinds);
+	reply_add_field(ctx->reply, key, "%s", text);
 	return HANDLER_OK;
 }
 

@@ -264,8 +264,12 @@ int validate_hours(const char *s, double *out, char *why, size_t n)
 	if (whole == 0 || whole > 4 || frac > 1 || *p)
 		return fail(why, n, TXT_V_HOURS);
 	double v = strtod(s, NULL);
-	if (!(v > 0) || v > 1000)
+	if (!(v > 0))
 		return fail(why, n, TXT_V_HOURS);
+	/* More than 200 hours in one entry is a slip (2000 for 20.0, a year's
+	 * total typed as one course), not a training. */
+	if (v > 200)
+		return fail(why, n, TXT_V_HOURS_IMPLAUSIBLE, s);
 	*out = v;
 	return 0;
 }

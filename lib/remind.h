@@ -27,7 +27,7 @@ enum remind_rule {
 	REMIND_TERM = 0,        /* the term ends in N days (policy's remind_term_days) */
 	REMIND_OVERDUE,         /* the term lapsed, no renewal or successor: weekly */
 	REMIND_TRAINING,        /* no appointment training 30 days after filing */
-	REMIND_HOURS,           /* annual hours short on 09-01, 11-01 and 12-01 */
+	REMIND_HOURS,           /* annual hours short on the policy's days */
 	REMIND_SANCTION,        /* a sanction, on issuance (handlers/sanction_notice.c) */
 	REMIND_SUMMONS,         /* 约谈: the day before and the day itself */
 	REMIND_RECTIFY,         /* a rectification deadline: the day before */
@@ -110,9 +110,28 @@ int64_t remind_due_day(const struct calendar *c, int64_t milestone);
  * the count, or -EINVAL. */
 int remind_offsets_parse(const char *s, int *out, int max);
 
-/* The annual-hours milestones (09-01, 11-01 and 12-01 of each year) in
- * [from, to], into out[max]; the count. */
-size_t remind_hours_milestones(int64_t from, int64_t to, int64_t *out, size_t max);
+/* The annual-hours reminder days of a policy: "MM-DD" dates separated by
+ * commas, at most REMIND_HOURS_DATES_MAX, none repeated. */
+#define REMIND_HOURS_DATES "09-01,11-01,12-01"
+#define REMIND_HOURS_DATES_MAX 12
+/* 0 when `dates` is such a list, else -EINVAL. */
+int remind_hours_dates_valid(const char *dates);
+/* The milestones of `dates` in [from, to], into out[max], in the order of
+ * the list (then by year); the count, 0 for an invalid list. */
+size_t remind_hours_milestones(const char *dates, int64_t from, int64_t to, int64_t *out,
+                               size_t max);
+
+/* The training kinds a policy counts toward the annual hours, "继续教育,线上自学",
+ * as a mask: bit 0 任职培训, 1 继续教育, 2 线上自学; 0 when the list is empty
+ * or names an unknown kind or one twice. */
+#define REMIND_HOURS_KINDS "继续教育,线上自学"
+unsigned remind_hours_kinds(const char *kinds);
+
+/* The hours a CQO whose appointment started on `start_day` owes in `year`:
+ * `annual`, or when `prorate` and the appointment started during that year,
+ * annual x the months left counting the starting one / 12, rounded up to
+ * whole hours. 0 when annual is 0 (no quota). */
+double remind_hours_required(double annual, bool prorate, int64_t start_day, int year);
 
 /* The first weekly milestone start + 7k (k >= 1) on or after `from`. */
 int64_t remind_first_weekly(int64_t start, int64_t from);

@@ -2,6 +2,7 @@
 #include "remind.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,24 +164,125 @@ int remind_offsets_parse(const char *s, int *out, int max)
 	}
 }
 
-size_t remind_hours_milestones(int64_t from, int64_t to, int64_t *out, size_t max)
+/* Calls fn(month, day) for each "MM-DD" of `dates`; -EINVAL at the first
+ * malformed or impossible one (a day checked against 2001, so 02-29 is
+ * refused: a reminder that skipped three years in four would mislead). */
+static int each_month_day(const char *dates, int (*fn)(int month, int day, void *arg),
+                          void *arg)
 {
-	static const char *const month_days[] = {"09-01", "11-01", "12-01"};
-	size_t n = 0;
+	if (!dates || !*dates)
+		return -EINVAL;
+	for (const char *p = dates;;) {
+		char date[16];
+		int64_t day;
 
-	if (from > to)
-		return 0;
-	for (int y = clock_cst_year(from * 86400); y <= clock_cst_year(to * 86400); y++) {
-		for (size_t i = 0; i < sizeof month_days / sizeof month_days[0]; i++) {
-			char date[16];
-			int64_t day;
-
-			snprintf(date, sizeof date, "%04d-%s", y, month_days[i]);
-			if (clock_parse_date(date, &day) == 0 && day >= from && day <= to && n < max)
-				out[n++] = day;
-		}
+		if (strspn(p, "0123456789") != 2 || p[2] != '-' || strspn(p + 3, "0123456789") != 2 ||
+		    (p[5] != ',' && p[5] != '\0'))
+			return -EINVAL;
+		snprintf(date, sizeof date, "2001-%.5s", p);
+		if (clock_parse_date(date, &day) < 0)
+			return -EINVAL;
+		int rc = fn(atoi(p), atoi(p + 3), arg);
+		if (rc)
+			return rc;
+		if (p[5] == '\0')
+			return 0;
+		p += 6;
 	}
-	return n;
+}
+
+struct dates_seen {
+	int seen[REMIND_HOURS_DATES_MAX];
+	size_t n;
+};
+
+static int date_unique(int month, int day, void *arg)
+{
+	struct dates_seen *d = arg;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (d->seen[i] == month * 100 + day)
+			return -EINVAL;
+	if (d->n == REMIND_HOURS_DATES_MAX)
+		return -EINVAL;
+	d->seen[d->n++] = month * 100 + day;
+	return 0;
+}
+
+int remind_hours_dates_valid(const char *dates)
+{
+	struct dates_seen d = {.n = 0};
+
+	return each_month_day(dates, date_unique, &d);
+}
+
+struct milestones {
+	int64_t from, to, *out;
+	size_t max, n;
+};
+
+static int date_milestones(int month, int day, void *arg)
+{
+	struct milestones *m = arg;
+
+	for (int y = clock_cst_year(m->from * 86400); y <= clock_cst_year(m->to * 86400); y++) {
+		char date[16];
+		int64_t d;
+
+		snprintf(date, sizeof date, "%04d-%02d-%02d", y, month, day);
+		if (clock_parse_date(date, &d) == 0 && d >= m->from && d <= m->to && m->n < m->max)
+			m->out[m->n++] = d;
+	}
+	return 0;
+}
+
+size_t remind_hours_milestones(const char *dates, int64_t from, int64_t to, int64_t *out,
+                               size_t max)
+{
+	struct milestones m = {.from = from, .to = to, .out = out, .max = max, .n = 0};
+
+	if (from > to || remind_hours_dates_valid(dates) < 0)
+		return 0;
+	each_month_day(dates, date_milestones, &m);
+	return m.n;
+}
+
+unsigned remind_hours_kinds(const char *kinds)
+{
+	static const char *const names[] = {"任职培训", "继续教育", "线上自学"};
+	unsigned mask = 0;
+
+	if (!kinds || !*kinds)
+		return 0;
+	for (const char *p = kinds;;) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0] || mask & (1u << i))
+			return 0;
+		mask |= 1u << i;
+		if (p[n] == '\0')
+			return mask;
+		p += n + 1;
+	}
+}
+
+double remind_hours_required(double annual, bool prorate, int64_t start_day, int year)
+{
+	char date[11];
+
+	if (annual <= 0)
+		return 0;
+	if (!prorate)
+		return annual;
+	remind_day_str(start_day, date);
+	if (atoi(date) != year)
+		return annual;
+	int months = 13 - atoi(date + 5);
+	/* Rounded up to whole hours; the tolerance keeps 30 x 6 / 12 at 15. */
+	return ceil(annual * months / 12 - 1e-9);
 }
 
 int64_t remind_first_weekly(int64_t start, int64_t from)

@@ -626,6 +626,27 @@ static const char *const migrations[] = {
 	"  WHERE appointment_id = NEW.id AND term_no = (SELECT max(term_no)\n"
 	"    FROM appointment_terms WHERE appointment_id = NEW.id);\n"
 	"END;\n",
+
+	/* 15: the annual training hours as each jurisdiction states them
+	 * (issue 15). Which kinds count (Shaanxi: 线上自学 only, seed 003;
+	 * elsewhere continuing education, never the one-off 任职培训), pro rata
+	 * for a CQO appointed during the year, and the reminder days, which
+	 * replace remind_training_month: that month was shown but never sent,
+	 * the sweep used 09-01, 11-01 and 12-01. A row left at the default
+	 * month keeps the days it was really sent on; a month someone set
+	 * becomes its first day, as it was shown. Regions without a row lose
+	 * the built-in 30 hours in the code, not here. */
+	"ALTER TABLE policies ADD COLUMN hours_kinds TEXT NOT NULL DEFAULT '继续教育,线上自学'\n"
+	"  CHECK (hours_kinds <> '');\n"
+	"ALTER TABLE policies ADD COLUMN hours_prorate INTEGER NOT NULL DEFAULT 0\n"
+	"  CHECK (hours_prorate IN (0, 1));\n"
+	"ALTER TABLE policies ADD COLUMN hours_remind_dates TEXT NOT NULL\n"
+	"  DEFAULT '09-01,11-01,12-01'\n"
+	"  CHECK (hours_remind_dates <> '' AND hours_remind_dates NOT GLOB '*[^0-9,-]*');\n"
+	"UPDATE policies SET hours_kinds = '线上自学' WHERE region_code GLOB '61*';\n"
+	"UPDATE policies SET hours_remind_dates = printf('%02d-01', remind_training_month)\n"
+	"  WHERE remind_training_month <> 10;\n"
+	"ALTER TABLE policies DROP COLUMN remind_training_month;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -246,12 +246,15 @@ struct store_cqo_record {
 	char start_date[11];
 	char term_end[11];
 	char status[16];
-	double hours_this_year;    /* training hours in `year` */
+	double hours_this_year;    /* training hours in `year` of the kinds that count */
+	double hours_required;     /* the region policy's quota for it; 0 = none */
+	char hours_kinds[64];      /* the kinds that count, "继续教育,线上自学" */
 	int n_sanctions;           /* open sanctions, at most 8 listed */
 	struct store_sanction_brief sanctions[8];
 };
 
-/* Fills the card of appointment `id` with training hours summed for `year`.
+/* Fills the card of appointment `id` with training hours summed for `year`
+ * as the region's policy counts them (store_training_year).
  * -ENOENT if there is no such appointment. Scope is checked by the caller
  * through region_code (store_region_in_scope). */
 int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cqo_record *out);

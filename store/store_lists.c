@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/clock.h"
+#include "../lib/remind.h"
 #include "store_internal.h"
 #include "store_policy.h"
 
@@ -294,12 +296,16 @@ int store_list_vacant(struct store *st, const char *scope, const char *category,
  * scope it starts from the scope's enterprises (region index) and sorts
  * those few. */
 
+/* The year's hours per kind, in the order of remind_hours_kinds' bits: which
+ * of them count is the policy's, known in C. */
+#define UNTRAINED_HOURS(kind) \
+	" (SELECT total(t.hours) FROM trainings t WHERE t.person_id = a.person_id" \
+	"   AND t.date >= ?3 AND t.date < ?4 AND t.kind = '" kind "'),"
 #define UNTRAINED_COLUMNS \
 	"SELECT a.id, e.region_code," \
-	" (SELECT total(t.hours) FROM trainings t" \
-	"   WHERE t.person_id = a.person_id AND t.date >= ?3 AND t.date < ?4)," \
+	UNTRAINED_HOURS("任职培训") UNTRAINED_HOURS("继续教育") UNTRAINED_HOURS("线上自学") \
 	" EXISTS (SELECT 1 FROM trainings t WHERE t.person_id = a.person_id" \
-	"   AND t.kind = '任职培训')"
+	"   AND t.kind = '任职培训'), a.start_date"
 
 static const char UNTRAINED_ALL_SQL[] =
 	UNTRAINED_COLUMNS FROM_APPOINTMENTS " WHERE a.status = 'active' AND " IN_SCOPE
@@ -317,6 +323,8 @@ static const char CQO_BY_ID_SQL[] =
 struct policy_slot {
 	char code[8];        /* "" = free */
 	double hours;
+	unsigned kinds;      /* remind_hours_kinds() */
+	bool prorate;
 	bool require_training;
 };
 
@@ -334,6 +342,8 @@ static int policy_fetch(struct store *st, const char *code, struct policy_slot *
 	int rc = store_policy_for_region(st, code, &p);
 	if (rc == 0) {
 		out->hours = p.annual_hours;
+		out->kinds = remind_hours_kinds(p.hours_kinds);
+		out->prorate = p.hours_prorate;
 		out->require_training = p.require_appointment_training;
 	}
 	return rc;
@@ -383,24 +393,32 @@ static int cqo_by_id(struct store *st, int64_t id, struct store_list_cqo *out)
 /* The pass over the scope: counts every short row and keeps the numbers of
  * those on the page. `slots` is the caller's zeroed policy cache. */
 static int untrained_pass(struct store *st, sqlite3_stmt *s, struct policy_slot *slots,
-                          size_t offset, struct store_list_untrained *out, size_t max,
-                          size_t *n, size_t *total)
+                          int year, size_t offset, struct store_list_untrained *out,
+                          size_t max, size_t *n, size_t *total)
 {
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct policy_slot pol = {.hours = 0};
 		char code[16];
-		double hours = sqlite3_column_double(s, 2);
-		bool trained = sqlite3_column_int(s, 3) != 0;
+		double hours = 0, required;
+		bool trained = sqlite3_column_int(s, 5) != 0;
+		int64_t start = 0;
+		char start_date[16];
 
 		store_col_text(s, 1, code, sizeof code);
 		int prc = policy_of(st, slots, code, &pol);
 		if (prc < 0)
 			return prc;
+		for (int k = 0; k < 3; k++)
+			if (pol.kinds & (1u << k))
+				hours += sqlite3_column_double(s, 2 + k);
+		store_col_text(s, 6, start_date, sizeof start_date);
+		bool prorate = pol.prorate && clock_parse_date(start_date, &start) == 0;
+		required = remind_hours_required(pol.hours, prorate, start, year);
 		bool missing = pol.require_training && !trained;
 		/* Sums of tenths are not exact in binary: allow for the rounding. */
-		bool short_hours = hours + 1e-6 < pol.hours;
+		bool short_hours = hours + 1e-6 < required;
 		if (!missing && !short_hours)
 			continue;
 		if (*total >= offset && *n < max) {
@@ -410,7 +428,7 @@ static int untrained_pass(struct store *st, sqlite3_stmt *s, struct policy_slot 
 			u->no_appointment_training = missing;
 			u->hours_short = short_hours;
 			u->hours = hours;
-			u->required_hours = pol.hours;
+			u->required_hours = required;
 		}
 		(*total)++;
 	}
@@ -440,7 +458,7 @@ int store_list_untrained(struct store *st, const char *scope, int year, size_t o
 	store_bind_text(s, 2, hi);
 	store_bind_text(s, 3, from);
 	store_bind_text(s, 4, to);
-	rc = untrained_pass(st, s, slots, offset, out, max, n, total);
+	rc = untrained_pass(st, s, slots, year, offset, out, max, n, total);
 	store_stmt_done(s);
 	free(slots);
 	for (size_t i = 0; rc == 0 && i < *n; i++)

@@ -45,13 +45,14 @@ struct store_list_untrained {
 	struct store_list_cqo cqo;
 	bool no_appointment_training;   /* policy requires 任职培训 and none is recorded */
 	bool hours_short;               /* hours < required_hours */
-	double hours;                   /* training hours in the year */
-	double required_hours;          /* annual_hours of the region's policy */
+	double hours;                   /* hours in the year of the kinds that count */
+	double required_hours;          /* the region policy's quota, pro rata if it says */
 };
 
 /* Active appointments whose person has no 任职培训 (where the region's
- * policy requires one) or fewer training hours in `year` than the policy's
- * annual_hours; by record number. */
+ * policy requires one) or fewer training hours in `year`, of the kinds the
+ * policy counts, than its annual hours (remind_hours_required); by record
+ * number. */
 int store_list_untrained(struct store *st, const char *scope, int year, size_t offset,
                          struct store_list_untrained *out, size_t max, size_t *n,
                          size_t *total);

@@ -5,24 +5,27 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/remind.h"
 #include "store_internal.h"
 
 static const char POLICY_GET_SQL[] =
 	"SELECT region_code, term_months, annual_hours, min_quality_years,"
 	" coalesce(min_education, ''), coalesce(min_title, ''), eligibility_mode,"
-	" require_appointment_training, remind_term_days, remind_training_month, bind_code_days"
-	" FROM policies WHERE region_code IN (?1, substr(?1, 1, 4), substr(?1, 1, 2))"
+	" require_appointment_training, remind_term_days, bind_code_days, hours_kinds,"
+	" hours_prorate, hours_remind_dates FROM policies WHERE region_code IN (?1, substr(?1, 1, 4), substr(?1, 1, 2))"
 	" ORDER BY length(region_code) DESC LIMIT 1";
 
 static void policy_defaults(struct store_policy *p)
 {
 	memset(p, 0, sizeof *p);
 	p->term_months = 36;
-	p->annual_hours = 30;
+	/* No quota unless a jurisdiction sets one: only Shaanxi's text names hours. */
+	p->annual_hours = 0;
+	snprintf(p->hours_kinds, sizeof p->hours_kinds, "%s", REMIND_HOURS_KINDS);
+	snprintf(p->hours_remind, sizeof p->hours_remind, "%s", REMIND_HOURS_DATES);
 	p->min_quality_years = 3;
 	p->require_appointment_training = true;
 	snprintf(p->remind_term_days, sizeof p->remind_term_days, "90,30,7,0");
-	p->remind_training_month = 10;
 	p->bind_code_days = 14;
 }
 
@@ -47,8 +50,10 @@ int store_policy_for_region(struct store *st, const char *region_code, struct st
 		out->eligibility_any = strcmp(mode, "any") == 0;
 		out->require_appointment_training = sqlite3_column_int(s, 7) != 0;
 		store_col_text(s, 8, out->remind_term_days, sizeof out->remind_term_days);
-		out->remind_training_month = sqlite3_column_int(s, 9);
-		out->bind_code_days = sqlite3_column_int(s, 10);
+		out->bind_code_days = sqlite3_column_int(s, 9);
+		store_col_text(s, 10, out->hours_kinds, sizeof out->hours_kinds);
+		out->hours_prorate = sqlite3_column_int(s, 11) != 0;
+		store_col_text(s, 12, out->hours_remind, sizeof out->hours_remind);
 	}
 	store_stmt_done(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "policy", rc);
@@ -57,16 +62,18 @@ int store_policy_for_region(struct store *st, const char *region_code, struct st
 static const char POLICY_SET_SQL[] =
 	"INSERT INTO policies (region_code, term_months, annual_hours, min_quality_years,"
 	" min_education, min_title, eligibility_mode, require_appointment_training,"
-	" remind_term_days, remind_training_month, bind_code_days, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now'))"
+	" remind_term_days, bind_code_days, hours_kinds, hours_prorate, hours_remind_dates,"
+	" updated_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now'))"
 	" ON CONFLICT (region_code) DO UPDATE SET term_months = excluded.term_months,"
 	" annual_hours = excluded.annual_hours, min_quality_years = excluded.min_quality_years,"
 	" min_education = excluded.min_education, min_title = excluded.min_title,"
 	" eligibility_mode = excluded.eligibility_mode,"
 	" require_appointment_training = excluded.require_appointment_training,"
 	" remind_term_days = excluded.remind_term_days,"
-	" remind_training_month = excluded.remind_training_month,"
-	" bind_code_days = excluded.bind_code_days, updated_at = excluded.updated_at";
+	" bind_code_days = excluded.bind_code_days, hours_kinds = excluded.hours_kinds,"
+	" hours_prorate = excluded.hours_prorate,"
+	" hours_remind_dates = excluded.hours_remind_dates, updated_at = excluded.updated_at";
 
 int store_policy_set(struct store *st, const struct store_policy *p)
 {
@@ -82,8 +89,10 @@ int store_policy_set(struct store *st, const struct store_policy *p)
 	store_bind_text(s, 7, p->eligibility_any ? "any" : "all");
 	sqlite3_bind_int(s, 8, p->require_appointment_training);
 	store_bind_text(s, 9, p->remind_term_days);
-	sqlite3_bind_int(s, 10, p->remind_training_month);
-	sqlite3_bind_int(s, 11, p->bind_code_days);
+	sqlite3_bind_int(s, 10, p->bind_code_days);
+	store_bind_text(s, 11, p->hours_kinds);
+	sqlite3_bind_int(s, 12, p->hours_prorate);
+	store_bind_text(s, 13, p->hours_remind);
 	int rc = sqlite3_step(s);
 	store_stmt_done(s);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)

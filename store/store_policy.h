@@ -1,5 +1,6 @@
 /*
- * Jurisdiction policies: term length, annual training hours, eligibility
+ * Jurisdiction policies: term length, annual training hours (how many,
+ * which kinds count, pro rata or not, the reminder days), eligibility
  * rules, reminder offsets and binding-code lifetime. Policy differs by place
  * (Shandong, Shaanxi, Nantong...), so it is data in the policies table keyed
  * by region code; a county without its own row inherits its city's, a city
@@ -15,14 +16,16 @@ struct store;
 struct store_policy {
 	char region_code[16];      /* the row that applied; "" = built-in defaults */
 	int term_months;           /* 36 */
-	double annual_hours;       /* 30 */
+	double annual_hours;       /* 0 = no annual-hours quota */
+	char hours_kinds[64];      /* kinds that count toward it: "继续教育,线上自学" */
+	bool hours_prorate;        /* appointed during the year: pro rata by months left */
 	int min_quality_years;     /* 3 */
 	char min_education[32];    /* e.g. "大专"; "" = no requirement */
 	char min_title[32];        /* e.g. "中级"; "" = no requirement */
 	bool eligibility_any;      /* true: education OR title suffices ("any") */
 	bool require_appointment_training;
 	char remind_term_days[64]; /* "90,30,7,0" */
-	int remind_training_month;
+	char hours_remind[80];     /* annual-hours reminder days: "09-01,11-01,12-01" */
 	int bind_code_days;        /* 14 */
 };
 

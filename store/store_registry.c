@@ -276,7 +276,11 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 		return -ENOENT;
 	if (rc != SQLITE_ROW)
 		return store_fail(st, "card", rc);
-	rc = store_training_hours(st, out->person_id, year, &out->hours_this_year);
+	struct store_hours h;
+	rc = store_training_year(st, out->person_id, out->region_code, out->start_date, year, &h);
+	out->hours_this_year = h.done;
+	out->hours_required = h.required;
+	snprintf(out->hours_kinds, sizeof out->hours_kinds, "%s", h.kinds);
 	if (rc == 0)
 		rc = open_sanctions(st, out);
 	return rc;

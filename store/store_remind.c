@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/calendar.h"
@@ -97,14 +98,24 @@ static const char HOURS_BOUND_SQL[] =
 	"SELECT person_id FROM appointments WHERE status = 'active' AND person_id > ?1"
 	" ORDER BY person_id LIMIT 1 OFFSET ?2";
 
-/* ?1 < person <= ?2; ?3: the built-in annual_hours; ?4..?5: the year. */
+/* The reminder days of every policy that sets a quota. */
+static const char HOURS_DATES_SQL[] =
+	"SELECT DISTINCT hours_remind_dates FROM policies WHERE annual_hours > 0";
+
+/* ?1 < person <= ?2; ?3: the built-in annual_hours; ?4..?5: the year; ?6,
+ * ?7, ?8: the built-in kinds, pro rata and days; ?9: the milestone's
+ * "MM-DD". Only CQOs whose policy sets a quota and names that day. */
+#define POLICY_OR(col, def) "coalesce(" POLICY(col) ", " def ")"
+#define IN_LIST(list, item) "instr(',' || " list " || ',', ',' || " item " || ',') > 0"
 static const char HOURS_SQL[] =
-	"SELECT a.person_id, a.id, e.region_code,"
-	" coalesce(" POLICY("annual_hours") ", ?3),"
+	"SELECT a.person_id, a.id, e.region_code, " POLICY_OR("annual_hours", "?3") ","
 	" coalesce((SELECT sum(t.hours) FROM trainings t WHERE t.person_id = a.person_id"
-	"  AND t.date BETWEEN ?4 AND ?5), 0)"
+	"  AND t.date BETWEEN ?4 AND ?5 AND " IN_LIST(POLICY_OR("hours_kinds", "?6"), "t.kind")
+	"), 0), " POLICY_OR("hours_prorate", "?7") ", a.start_date"
 	" FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id" POLICY_JOINS
 	" WHERE a.status = 'active' AND a.person_id > ?1 AND a.person_id <= ?2"
+	" AND " POLICY_OR("annual_hours", "?3") " > 0"
+	" AND " IN_LIST(POLICY_OR("hours_remind_dates", "?8"), "?9")
 	" ORDER BY a.person_id, a.id";
 
 /* Binds day number `day` as "YYYY-MM-DD" (copied by SQLite). */
@@ -465,6 +476,7 @@ static int page_bound(struct store *st, int64_t after, int limit, int64_t *bound
 
 struct hours_arg {
 	int64_t milestone;
+	int year;
 	int64_t last_person;
 };
 
@@ -477,12 +489,16 @@ static int hours_row(sqlite3_stmt *s, const struct store_remind_span *sp, const 
 		.person_id = sqlite3_column_int64(s, 0),
 		.appointment_id = sqlite3_column_int64(s, 1),
 		.milestone = h->milestone,
-		.required = sqlite3_column_double(s, 3),
 		.done = sqlite3_column_double(s, 4),
 	};
+	int64_t start = 0;
+	bool prorate = sqlite3_column_int(s, 5) != 0 &&
+	               clock_parse_date((const char *)sqlite3_column_text(s, 6), &start) == 0;
 
-	/* Hours belong to the person: one item even with two records. */
-	if (it.person_id == h->last_person || it.done >= it.required)
+	it.required = remind_hours_required(sqlite3_column_double(s, 3), prorate, start, h->year);
+	/* Hours belong to the person: one item even with two records. Sums of
+	 * tenths are not exact in binary: allow for the rounding. */
+	if (it.person_id == h->last_person || it.done + 1e-6 >= it.required)
 		return 0;
 	h->last_person = it.person_id;
 	it.record_id = it.person_id;
@@ -497,7 +513,7 @@ int store_remind_hours_page(struct store *st, const struct store_remind_span *sp
 {
 	struct store_policy def;
 	struct hours_arg h = {.milestone = milestone, .last_person = -1};
-	char first[16], last[16];
+	char first[16], last[16], month_day[11];
 	int64_t bound;
 	int rc = store_policy_for_region(st, "", &def);
 
@@ -510,6 +526,8 @@ int store_remind_hours_page(struct store *st, const struct store_remind_span *sp
 	if (!s)
 		return -EIO;
 	int year = clock_cst_year(milestone * 86400);
+	h.year = year;
+	remind_day_str(milestone, month_day);
 	snprintf(first, sizeof first, "%04d-01-01", year);
 	snprintf(last, sizeof last, "%04d-12-31", year);
 	sqlite3_bind_int64(s, 1, after);
@@ -517,8 +535,48 @@ int store_remind_hours_page(struct store *st, const struct store_remind_span *sp
 	sqlite3_bind_double(s, 3, def.annual_hours);
 	store_bind_text(s, 4, first);
 	store_bind_text(s, 5, last);
+	store_bind_text(s, 6, def.hours_kinds);
+	sqlite3_bind_int(s, 7, def.hours_prorate);
+	store_bind_text(s, 8, def.hours_remind);
+	store_bind_text(s, 9, month_day + 5);
 	rc = each_row(st, s, "remind hours", hours_row, sp, &h, out);
 	if (rc == 0)
 		*next = bound;
 	return rc;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int store_remind_hours_days(struct store *st, int64_t from, int64_t to, int64_t *out,
+                            size_t max, size_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, HOURS_DATES_SQL);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -EIO;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char dates[96];
+		int64_t days[2 * REMIND_HOURS_DATES_MAX];
+
+		store_col_text(s, 0, dates, sizeof dates);
+		size_t k = remind_hours_milestones(dates, from, to, days,
+		                                   sizeof days / sizeof days[0]);
+		for (size_t i = 0; i < k; i++) {
+			size_t j = 0;
+			while (j < *n && out[j] != days[i])
+				j++;
+			if (j == *n && *n < max)
+				out[(*n)++] = days[i];
+		}
+	}
+	store_stmt_done(s);
+	qsort(out, *n, sizeof *out, cmp_day);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "remind hours days", rc);
 }

@@ -5,7 +5,8 @@
  *    index on its due date (term_end, filed_at, scheduled_at, rectify_by,
  *    starts_at, the unacknowledged sanctions), so a sweep costs what is due
  *    and not the registry's size; the annual hours, due for every CQO on
- *    three days a year, in pages by person;
+ *    the days of their policy (09-01, 11-01, 12-01 unless it says
+ *    otherwise), in pages by person;
  *  - the details a message shows (record, sanction, event);
  *  - who receives them: a person's cqo identities, the clerks, the admins,
  *    and the categories a person muted;
@@ -42,9 +43,15 @@ struct store_remind_span {
 int store_remind_collect(struct store *st, const struct store_remind_span *sp,
                          struct remind_items *out);
 
+/* The annual-hours milestones in [from, to]: the days of every policy that
+ * sets a quota, each once, in order, at most max into out. */
+int store_remind_hours_days(struct store *st, int64_t from, int64_t to, int64_t *out,
+                            size_t max, size_t *n);
+
 /* The annual-hours milestone `milestone` for the next page of active CQOs
- * after person `after` (0 to start): appends those short of their
- * policy's annual hours. *next is the last person the page covered, or -1
+ * after person `after` (0 to start): appends those whose policy sets a
+ * quota and names the milestone's day, and who are short of it (the kinds
+ * it counts, pro rata where it says). *next is the last person the page covered, or -1
  * when no person is left after it. */
 int store_remind_hours_page(struct store *st, const struct store_remind_span *sp,
                             int64_t milestone, int64_t after, int limit,

@@ -4,9 +4,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "../lib/clock.h"
+#include "../lib/remind.h"
 
 #include "store_audit.h"
 #include "store_internal.h"
+#include "store_policy.h"
 
 /* The person comes from the appointment, so a missing appointment inserts
  * nothing (and is reported as -ENOENT). */
@@ -22,7 +27,8 @@ static const char TRAINING_JSON_SQL[] =
 	" FROM trainings WHERE id = ?";
 
 static const char TRAINING_HOURS_SQL[] =
-	"SELECT total(hours) FROM trainings WHERE person_id = ?1 AND date >= ?2 AND date < ?3";
+	"SELECT total(hours) FROM trainings WHERE person_id = ?1 AND date >= ?2 AND date < ?3"
+	" AND (?4 IS NULL OR instr(',' || ?4 || ',', ',' || kind || ',') > 0)";
 
 static const char TRAINING_FIRST_SQL[] =
 	"SELECT min(date) FROM trainings WHERE person_id = ? AND kind = '任职培训'";
@@ -72,7 +78,8 @@ int store_training_add(struct store *st, const struct store_actor *who,
 	return store_savepoint_end(st, rc);
 }
 
-int store_training_hours(struct store *st, int64_t person_id, int year, double *out)
+int store_training_hours(struct store *st, int64_t person_id, int year, const char *kinds,
+                         double *out)
 {
 	char from[16], to[16];
 	sqlite3_stmt *s = store_prepare(st, TRAINING_HOURS_SQL);
@@ -87,11 +94,29 @@ int store_training_hours(struct store *st, int64_t person_id, int year, double *
 	sqlite3_bind_int64(s, 1, person_id);
 	store_bind_text(s, 2, from);
 	store_bind_text(s, 3, to);
+	store_bind_text_or_null(s, 4, kinds);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_double(s, 0);
 	store_stmt_done(s);
 	return rc == SQLITE_ROW ? 0 : store_fail(st, "training hours", rc);
+}
+
+int store_training_year(struct store *st, int64_t person_id, const char *region_code,
+                        const char *start_date, int year, struct store_hours *out)
+{
+	struct store_policy p;
+	int64_t start = 0;
+	int rc = store_policy_for_region(st, region_code, &p);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		return rc;
+	snprintf(out->kinds, sizeof out->kinds, "%s", p.hours_kinds);
+	/* A start date that does not parse cannot shorten the year. */
+	bool prorate = p.hours_prorate && clock_parse_date(start_date, &start) == 0;
+	out->required = remind_hours_required(p.annual_hours, prorate, start, year);
+	return store_training_hours(st, person_id, year, out->kinds, &out->done);
 }
 
 int store_training_first_appointment(struct store *st, int64_t person_id, char date[11])

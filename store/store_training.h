@@ -32,8 +32,21 @@ struct store_training_new {
 int store_training_add(struct store *st, const struct store_actor *who,
                        const struct store_training_new *t, int64_t *id);
 
-/* Total training hours of `person_id` dated in calendar `year`. */
-int store_training_hours(struct store *st, int64_t person_id, int year, double *out);
+/* Total training hours of `person_id` dated in calendar `year`, of the
+ * kinds listed in `kinds` ("继续教育,线上自学"; NULL: every kind). */
+int store_training_hours(struct store *st, int64_t person_id, int year, const char *kinds,
+                         double *out);
+
+/* A CQO's annual hours as the policy of the enterprise's region counts them. */
+struct store_hours {
+	double done;         /* hours in the year of the kinds that count */
+	double required;     /* the quota, pro rata where the policy says; 0 = none */
+	char kinds[64];      /* the kinds that count, "继续教育,线上自学" */
+};
+/* Fills *out for person `person_id` whose appointment in `region_code`
+ * started on `start_date` (YYYY-MM-DD), for calendar `year`. */
+int store_training_year(struct store *st, int64_t person_id, const char *region_code,
+                        const char *start_date, int year, struct store_hours *out);
 
 /* Date (YYYY-MM-DD) of the person's earliest 任职培训 into date[11];
  * -ENOENT when none is recorded. */

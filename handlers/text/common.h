@@ -65,7 +65,8 @@
 #define TXT_V_INDUSTRY           "行业代码格式不正确，应为国民经济行业分类代码，如 C3411 或 3411"
 #define TXT_V_GENDER             "性别应为 男 或 女"
 #define TXT_V_INT                "%s应为 %ld 到 %ld 之间的整数"
-#define TXT_V_HOURS              "学时应为大于 0、不超过 1000 的数，最多一位小数"
+#define TXT_V_HOURS              "学时应为大于 0、不超过 200 的数，最多一位小数"
+#define TXT_V_HOURS_IMPLAUSIBLE  "学时应为大于 0、不超过 200 的数：单次培训 %s 学时不合常理，请核对后重新登记"
 #define TXT_V_REGION             "地区代码应为 2、4 或 6 位数字（GB/T 2260）"
 
 /* masking in group chats */

@@ -258,14 +258,17 @@
 	"show 显示在该地区生效的政策：县没有自己的设置时沿用市的，市沿用省的，都没有时为内置默认值。\n" \
 	"set 设置该地区自己的政策，未给出的项沿用当前生效的值；写入审计记录。\n" \
 	"  --term-months N             任期月数（1–120，默认 36）\n" \
-	"  --annual-hours H            年度培训学时（0–1000，默认 30）\n" \
+	"  --annual-hours H            年度培训学时（0–1000，默认 0 即不要求）\n" \
+	"  --hours-kinds 列表          计入年度学时的培训类型，如 线上自学 或 继续教育,线上自学\n" \
+	"  --prorate yes|no            年中聘任的按剩余月数折算学时（向上取整）\n" \
+	"  --hours-remind 列表         年度学时提醒日期，如 09-01,11-01,12-01\n" \
 	"  --min-years N               最少质量工作年限（0–50，默认 3）\n" \
 	"  --education 学历|none       最低学历，如 大专、本科\n" \
 	"  --title 职称|none           最低职称，如 中级\n" \
 	"  --mode all|any              学历与职称均须达到（all），或满足其一（any）\n" \
 	"  --appointment-training yes|no  是否要求任职培训\n" \
 	"  --remind-days 列表          任期届满前提醒的天数，如 90,30,7,0\n" \
-	"  --training-month M          年度学时提醒月份（1–12）\n" \
+	"  --training-month M          同 --hours-remind，提醒日为该月 1 日（1–12）\n" \
 	"  --bind-code-days N          绑定码有效天数（1–365）\n"
 #define TXT_CTL_POL_BUILTIN      "内置默认值"
 #define TXT_CTL_POL_TITLE        "地区：%s（%s）\n"
@@ -282,7 +285,13 @@
 #define TXT_CTL_POL_REQUIRED     "要求"
 #define TXT_CTL_POL_NONE         "不要求"
 #define TXT_CTL_POL_REMIND       "任期届满提醒：届满前 %s 天\n"
-#define TXT_CTL_POL_MONTH        "年度学时提醒：每年 %d 月\n"
+#define TXT_CTL_POL_HOURS_NONE   "年度培训学时：不要求\n"
+#define TXT_CTL_POL_KINDS        "计入学时的培训：%s\n"
+#define TXT_CTL_POL_PRORATE      "年中聘任：%s\n"
+#define TXT_CTL_POL_PRORATED     "按剩余月数折算学时"
+#define TXT_CTL_POL_FULL_YEAR    "不折算"
+#define TXT_CTL_POL_MONTH        "年度学时提醒：每年 %s\n"
+#define TXT_CTL_POL_MONTH_NONE   "年度学时提醒：无（不要求年度学时）\n"
 #define TXT_CTL_POL_BIND         "绑定码有效期：%d 天\n"
 #define TXT_CTL_POL_BAD_VALUE    "--%s 的值“%s”无效"
 #define TXT_CTL_POL_NOTHING      "请至少给出一项要修改的设置"

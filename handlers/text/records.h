@@ -120,6 +120,7 @@
 #define TXT_TRAIN_SHORT          "%.1f 学时，年度要求 %.1f 学时，还差 %.1f 学时"
 #define TXT_TRAIN_MET            "%.1f 学时，已达到年度要求 %.1f 学时"
 #define TXT_TRAIN_NO_REQUIREMENT "%.1f 学时（本地无年度学时要求）"
+#define TXT_TRAIN_COUNTED        "（计入：%s）"                  /* kinds that count */
 #define TXT_SAN_SUMMON_NAME      "约谈"
 #define TXT_SAN_SUMMON_USAGE     "约谈 <记录号> <时间> <地点> <事由>"
 #define TXT_SAN_SUMMON_HELP      "约谈首席质量官（时间如 2026-11-25 14:30）"

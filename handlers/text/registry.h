@@ -28,7 +28,6 @@
 #define TXT_CARD_DAYS_LEFT      "（剩余 %lld 天）"
 #define TXT_CARD_DAYS_OVER      "（已过期 %lld 天）"
 #define TXT_CARD_HOURS          "%d年培训学时"
-#define TXT_CARD_HOURS_FMT      "%.1f 学时"
 #define TXT_CARD_SANCTIONS      "未结处理"
 #define TXT_CARD_SANCTION_NONE  "无"
 #define TXT_CARD_SANCTION_LINE  "%s（%s）%s"                   /* kind, date, reason */

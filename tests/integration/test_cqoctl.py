@@ -500,6 +500,28 @@ def test_policy_target_calendar():
         assert "生效设置来自：临沂市（3713）" in out and "任期：48 个月" in out, out
         assert one(d, "SELECT count(*) FROM audit_log WHERE entity = 'policy'"
                       " AND actor_platform = 'cqoctl'") == 1
+        # Annual hours (issue 15): none unless a policy sets them; the kinds
+        # that count, pro rata, and the reminder days shown are those sent.
+        out = ok(d, "policy", "show", "110101")
+        assert "生效设置来自：内置默认值" in out and "年度培训学时：不要求" in out, out
+        assert "年度学时提醒：无" in out, out
+        out = ok(d, "policy", "show", "610113")
+        assert "年度培训学时：30.0" in out and "计入学时的培训：线上自学" in out, out
+        assert "年中聘任：不折算" in out and "年度学时提醒：每年 09-01,11-01,12-01" in out, out
+        out = ok(d, "policy", "set", "61", "--training-month", "6", "--prorate", "yes")
+        assert "年度学时提醒：每年 06-01" in out and "年中聘任：按剩余月数折算学时" in out, out
+        out = ok(d, "policy", "set", "61", "--hours-kinds", "继续教育,线上自学",
+                 "--hours-remind", "10-15,12-01")
+        assert "计入学时的培训：继续教育,线上自学" in out, out
+        assert "年度学时提醒：每年 10-15,12-01" in out, out
+        assert one(d, "SELECT hours_kinds || '|' || hours_prorate || '|' || hours_remind_dates"
+                      " FROM policies WHERE region_code = '61'") == "继续教育,线上自学|1|10-15,12-01"
+        for args, why in ((["policy", "set", "61", "--hours-kinds", "外出考察"], "--hours-kinds 的值“外出考察”无效"),
+                          (["policy", "set", "61", "--hours-remind", "02-30"], "--hours-remind 的值“02-30”无效"),
+                          (["policy", "set", "61", "--prorate", "maybe"], "--prorate 的值“maybe”无效"),
+                          (["policy", "set", "61", "--training-month", "13"], "--training-month 的值“13”无效")):
+            rc, _, err = ctl(d, *args)
+            assert rc == 2 and why in err, (args, err)
         for args, why in ((["policy", "set", "3713", "--term-months", "0"], "--term-months 的值“0”无效"),
                           (["policy", "set", "3713"], "请至少给出一项"),
                           (["policy", "set", "3713", "--education", "小学"], "--education 的值“小学”无效"),

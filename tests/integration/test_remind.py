@@ -334,3 +334,30 @@ def test_cqoctl_dry_run():
             r = subprocess.run(as_user_prefix() + [os.path.join(d.dir, "cqoctl"), "-c", d.config]
                                + args, capture_output=True, text=True, env=d.env)
             assert r.returncode == 2 and why in r.stderr, (args, r.stderr)
+
+
+def test_annual_hours_follow_the_policy():
+    """Issue 15: the annual-hours reminder goes out on the days `policy set`
+    shows, to CQOs whose policy sets a quota, counting the kinds it names.
+    钱七 (record 6, 碑林区 610112) has 4 h of 线上自学 this year and 30 h of
+    继续教育 last year; Shaanxi's demo policy asks for 30 h of 线上自学.
+    张三 (兰山区) has 20 of Shandong's 30 h."""
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        d.ctl("calendar load " + os.path.join(os.path.dirname(__file__), "..", "..", "data",
+                                              "cn-workcalendar.csv"))
+        d.ctl("grant wecom:w1 qianqi cqo %d"
+              % one(d, "SELECT person_id FROM appointments WHERE id = 6"))
+        out = d.ctl("policy set 61 --training-month 6")
+        assert "年度学时提醒：每年 06-01" in out and "计入学时的培训：线上自学" in out, out
+        out = d.ctl("remind --dry-run --date 2026-06-01")
+        assert "→ wecom|w1|user|0|qianqi" in out, out
+        assert "已完成 4.0 学时，还差 26.0 学时（要求 30.0 学时）" in out, out
+        assert "zhangsan" not in out, out
+        out = d.ctl("remind --dry-run --date 2026-09-01")
+        assert "→ wecom|w1|user|0|zhangsan" in out, out
+        assert "已完成 20.0 学时，还差 10.0 学时" in out and "qianqi" not in out, out
+        # Shandong drops its quota: no annual-hours reminder at all.
+        out = d.ctl("policy set 37 --annual-hours 0")
+        assert "年度培训学时：不要求" in out and "年度学时提醒：无" in out, out
+        out = d.ctl("remind --dry-run --date 2026-09-01")
+        assert "学时" not in out, out

@@ -212,6 +212,25 @@ static void test_untrained_reasons_and_scope(void **state)
 	assert_refused_to_others(fx, "未培训");
 }
 
+/* 未培训 counts what the policy counts (issue 15): Shaanxi's 30 h are
+ * online self-study, so 钱七's continuing education leaves him short; a
+ * region whose policy sets no quota lists only missing appointment
+ * training. */
+static void test_untrained_follows_the_policy(void **state)
+{
+	struct fixture *fx = *state;
+	char text[2048];
+
+	fixture_say(fx, FX_ADMIN, "培训 6 继续教育 2026-06-01 30");
+	snprintf(text, sizeof text, "%s\n", fixture_say(fx, FX_ADMIN, "未培训"));
+	assert_true(fixture_has(text, "记录号 6　钱七　示例医药有限公司　未央区　未参加任职培训；本年学时 4.0/30.0"));
+	fixture_exec(fx, "DELETE FROM policies WHERE region_code = '37'");
+	snprintf(text, sizeof text, "%s\n", fixture_say(fx, FX_ADMIN, "未培训"));
+	assert_false(fixture_has(text, "张三"));
+	assert_true(fixture_has(text, "记录号 3　李四　演示食品股份有限公司　罗庄区　未参加任职培训\n"));
+	assert_true(fixture_has(text, "钱七"));
+}
+
 static void test_sanction_list(void **state)
 {
 	struct fixture *fx = *state;
@@ -444,6 +463,7 @@ int main(void)
 		T(test_bad_arguments_get_usage_and_are_logged),
 		T(test_overdue_lapsed_term),
 		T(test_untrained_reasons_and_scope),
+		T(test_untrained_follows_the_policy),
 		T(test_sanction_list),
 		T(test_vacant_by_category),
 		T(test_vacant_names_the_last_cqo),

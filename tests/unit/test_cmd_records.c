@@ -160,7 +160,9 @@ static void test_training_success_hours_and_audit(void **state)
 	assert_true(!err && fixture_has(text, "30.5 学时，已达到年度要求 30.0 学时"));
 	/* A city clerk reaches a county below. */
 	text = say(fx, "培训 3 任职培训 2026-06-10 16", FX_CLERK_LY, &err);
-	assert_true(!err && fixture_has(text, "李四") && fixture_has(text, "22.0 学时"));
+	/* Appointment training is recorded but is not annual hours (issue 15). */
+	assert_true(!err && fixture_has(text, "李四") && fixture_has(text, "任职培训，2026-06-10，16.0 学时"));
+	assert_true(fixture_has(text, "6.0 学时，年度要求 30.0 学时，还差 24.0 学时（计入：继续教育、线上自学）"));
 	assert_query(fx, "SELECT group_concat(r, ';') FROM (SELECT kind || '|' || date || '|' ||"
 	                 " printf('%.1f', hours) || '|' || coalesce(certificate_no, 'NULL') || '|' ||"
 	                 " coalesce(institution, 'NULL') || '|' || coalesce(level, 'NULL') || '|' ||"
@@ -173,6 +175,37 @@ static void test_training_success_hours_and_audit(void **state)
 	                 " FROM audit_log WHERE record_id = 2 AND actor_platform <> 'cqoctl'"
 	                 " ORDER BY id)",
 	             "generic|clerk-ls|chat-1|培训|training;generic|u-admin|chat-1|培训|training");
+}
+
+/* The annual hours follow the region's policy (issue 15): Shaanxi counts
+ * online self-study only, Shandong's demo policy continuing education and
+ * online study; a region whose policy sets no quota shows none. 查询 and
+ * 我的 say the same. */
+static void test_training_hours_follow_the_policy(void **state)
+{
+	struct fixture *fx = *state;
+	bool err;
+
+	/* 王五 (雁塔区) has 32 h of 线上自学: continuing education adds nothing. */
+	const char *text = say(fx, "培训 5 继续教育 2026-06-01 10", FX_CLERK_XA, &err);
+	assert_false(err);
+	assert_true(fixture_has(text, "2026年累计：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
+	text = say(fx, "查询 5", FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "2026年培训学时：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
+	text = say(fx, "查询 2", FX_CLERK_LS, &err);
+	assert_true(fixture_has(text, "2026年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时（计入：继续教育、线上自学）"));
+	/* Shandong sets no quota: nothing owed, anywhere. */
+	fixture_exec(fx, "DELETE FROM policies WHERE region_code = '37'");
+	text = say(fx, "培训 2 线上自学 2026-06-02 2", FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "2026年累计：22.0 学时（本地无年度学时要求）"));
+	text = say(fx, "我的", FX_CQO, &err);
+	assert_true(fixture_has(text, "2026年培训学时：22.0 学时（本地无年度学时要求）"));
+	/* Pro rata: 张三 appointed 2026-06-01 owes 30 x 7 / 12 = 17.5, so 18 h. */
+	fixture_exec(fx, "INSERT INTO policies (region_code, annual_hours, hours_prorate)"
+	                 " VALUES ('37', 30, 1); UPDATE appointments SET start_date = '2026-06-01'"
+	                 " WHERE id = 2");
+	text = say(fx, "查询 2", FX_CLERK_LS, &err);
+	assert_true(fixture_has(text, "22.0 学时，已达到年度要求 18.0 学时"));
 }
 
 static void test_training_validation_errors_change_nothing(void **state)
@@ -195,6 +228,8 @@ static void test_training_validation_errors_change_nothing(void **state)
 		{"培训 2 继续教育 2026-06-01 0", {"学时应为大于 0"}},
 		{"培训 2 继续教育 2026-06-01 1.25", {"学时应为大于 0"}},
 		{"培训 2 继续教育 2026-06-01 1001", {"学时应为大于 0"}},
+		/* More than 200 hours in one entry is a slip, said plainly. */
+		{"培训 2 继续教育 2026-06-01 200.5", {"单次培训 200.5 学时不合常理，请核对后重新登记"}},
 		{"培训 2 继续教育 2026-06-01 六", {"学时应为大于 0"}},
 		{"培训 2 继续教育 2026-06-01 6 - - 乡", {"级别“乡”无效"}},
 		{"培训 2 继续教育 2026-06-01 6 - - 省 初级", {"层次“初级”无效"}},
@@ -628,6 +663,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_training_success_hours_and_audit),
 		T(test_training_validation_errors_change_nothing),
+		T(test_training_hours_follow_the_policy),
 		T(test_training_roles),
 		T(test_sanctions_issue_with_ground_and_details),
 		T(test_sanction_validation_errors_change_nothing),

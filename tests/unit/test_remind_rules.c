@@ -120,15 +120,74 @@ static void test_hours_days(void **state)
 	int64_t out[8];
 
 	(void)state;
-	assert_int_equal(remind_hours_milestones(D("2026-08-28"), D("2026-08-31"), out, 8), 0);
-	assert_int_equal(remind_hours_milestones(D("2026-08-28"), D("2026-09-01"), out, 8), 1);
+	assert_int_equal(remind_hours_milestones(REMIND_HOURS_DATES, D("2026-08-28"), D("2026-08-31"), out, 8), 0);
+	assert_int_equal(remind_hours_milestones(REMIND_HOURS_DATES, D("2026-08-28"), D("2026-09-01"), out, 8), 1);
 	assert_int_equal(out[0], D("2026-09-01"));
-	assert_int_equal(remind_hours_milestones(D("2026-10-30"), D("2026-11-01"), out, 8), 1);
+	assert_int_equal(remind_hours_milestones(REMIND_HOURS_DATES, D("2026-10-30"), D("2026-11-01"), out, 8), 1);
 	assert_int_equal(out[0], D("2026-11-01"));
-	assert_int_equal(remind_hours_milestones(D("2026-09-01"), D("2026-12-01"), out, 8), 3);
-	assert_int_equal(remind_hours_milestones(D("2026-12-02"), D("2027-09-01"), out, 8), 1);
+	assert_int_equal(remind_hours_milestones(REMIND_HOURS_DATES, D("2026-09-01"), D("2026-12-01"), out, 8), 3);
+	assert_int_equal(remind_hours_milestones(REMIND_HOURS_DATES, D("2026-12-02"), D("2027-09-01"), out, 8), 1);
 	assert_int_equal(out[0], D("2027-09-01"));
-	assert_int_equal(remind_hours_milestones(D("2026-12-01"), D("2026-11-01"), out, 8), 0);
+	assert_int_equal(remind_hours_milestones(REMIND_HOURS_DATES, D("2026-12-01"), D("2026-11-01"), out, 8), 0);
+}
+
+/* A policy's own days: what `policy set` shows is what is sent. */
+static void test_hours_days_of_policy(void **state)
+{
+	int64_t out[8];
+
+	(void)state;
+	assert_int_equal(remind_hours_milestones("06-01", D("2026-05-29"), D("2026-06-01"), out, 8),
+	                 1);
+	assert_int_equal(out[0], D("2026-06-01"));
+	assert_int_equal(remind_hours_milestones("06-01", D("2026-08-28"), D("2026-09-01"), out, 8),
+	                 0);
+	assert_int_equal(remind_hours_milestones("12-31,01-15", D("2026-12-30"), D("2027-01-15"),
+	                                         out, 8), 2);
+	assert_int_equal(out[0], D("2026-12-31"));
+	assert_int_equal(out[1], D("2027-01-15"));
+	assert_int_equal(remind_hours_dates_valid("09-01,11-01,12-01"), 0);
+	assert_int_equal(remind_hours_dates_valid("06-01"), 0);
+	static const char *const bad[] = {"", "6-01", "06-1", "13-01", "02-30", "02-29",
+	                                  "06-01,", ",06-01", "06-01,06-01", "06-01;07-01",
+	                                  "01-01,02-01,03-01,04-01,05-01,06-01,07-01,08-01,"
+	                                  "09-01,10-01,11-01,12-01,12-15"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(remind_hours_dates_valid(bad[i]), -EINVAL);
+		assert_int_equal(remind_hours_milestones(bad[i], D("2026-01-01"), D("2026-12-31"),
+		                                         out, 8), 0);
+	}
+	assert_int_equal(remind_hours_dates_valid(NULL), -EINVAL);
+}
+
+static void test_hours_kinds(void **state)
+{
+	(void)state;
+	assert_int_equal(remind_hours_kinds("线上自学"), 4);
+	assert_int_equal(remind_hours_kinds(REMIND_HOURS_KINDS), 6);
+	assert_int_equal(remind_hours_kinds("任职培训,继续教育,线上自学"), 7);
+	assert_int_equal(remind_hours_kinds(""), 0);
+	assert_int_equal(remind_hours_kinds(NULL), 0);
+	assert_int_equal(remind_hours_kinds("线上自学,线上自学"), 0);
+	assert_int_equal(remind_hours_kinds("外出考察"), 0);
+	assert_int_equal(remind_hours_kinds("线上自学,"), 0);
+	assert_int_equal(remind_hours_kinds("线上"), 0);
+}
+
+/* Pro rata: annual x months left (counting the starting one) / 12, up. */
+static void test_hours_required(void **state)
+{
+	(void)state;
+	assert_true(remind_hours_required(30, false, D("2026-07-10"), 2026) == 30);
+	assert_true(remind_hours_required(30, true, D("2026-07-10"), 2026) == 15);
+	assert_true(remind_hours_required(30, true, D("2026-01-01"), 2026) == 30);
+	assert_true(remind_hours_required(30, true, D("2026-12-31"), 2026) == 3);   /* 2.5 up */
+	assert_true(remind_hours_required(30, true, D("2026-11-02"), 2026) == 5);
+	assert_true(remind_hours_required(40, true, D("2026-06-15"), 2026) == 24);  /* 23.3 up */
+	/* Appointed in an earlier year: the whole quota. */
+	assert_true(remind_hours_required(30, true, D("2025-07-10"), 2026) == 30);
+	assert_true(remind_hours_required(0, true, D("2026-07-10"), 2026) == 0);
+	assert_true(remind_hours_required(0, false, D("2026-07-10"), 2026) == 0);
 }
 
 static void test_weekly(void **state)
@@ -212,6 +271,9 @@ int main(void)
 		cmocka_unit_test(test_due_day),
 		cmocka_unit_test(test_offsets),
 		cmocka_unit_test(test_hours_days),
+		cmocka_unit_test(test_hours_days_of_policy),
+		cmocka_unit_test(test_hours_kinds),
+		cmocka_unit_test(test_hours_required),
 		cmocka_unit_test(test_weekly),
 		cmocka_unit_test(test_rule_names),
 		cmocka_unit_test(test_items_sort),

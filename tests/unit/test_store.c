@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../store/store.h"
+#include "../../store/store_policy.h"
 #include "../../store/store_internal.h"
 
 #define REGIONS_CSV "data/regions.csv"
@@ -215,6 +216,49 @@ static void test_upgrade_identities_to_tenants(void **state)
 	assert_string_equal(got.instance, "office");
 	/* Settled, the row answers to its corp only, whatever the instance. */
 	assert_int_equal(store_identity_get(f->st, &li_b, &got), -ENOENT);
+}
+
+/* Schema 15 states the annual hours per jurisdiction: rows made at schema
+ * 13 keep their hours and rules; Shaanxi's count 线上自学 only, others
+ * continuing education; a reminder month set by hand becomes its first day
+ * (as it was shown), the default month the days really sent. */
+static void test_upgrade_policies_training_hours(void **state)
+{
+	struct fixture *f = *state;
+	struct store_policy p;
+
+	assert_int_equal(store_open_at_version(f->path, 13, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('61', '陕西省', NULL, 1),"
+		" ('6101', '西安市', '61', 2), ('32', '江苏省', NULL, 1);"
+		"INSERT INTO policies (region_code, term_months, annual_hours, min_education,"
+		" eligibility_mode, remind_training_month) VALUES"
+		" ('37', 36, 30, '大专', 'all', 10), ('61', 36, 30, '本科', 'any', 10),"
+		" ('6101', 24, 40, NULL, 'all', 6), ('32', 36, 0, NULL, 'all', 10);"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM policies"), 4);
+	assert_int_equal(store_policy_for_region(f->st, "371302", &p), 0);
+	assert_true(p.annual_hours == 30 && p.term_months == 36 && !p.hours_prorate);
+	assert_string_equal(p.min_education, "大专");
+	assert_string_equal(p.hours_kinds, "继续教育,线上自学");
+	assert_string_equal(p.hours_remind, "09-01,11-01,12-01");
+	assert_int_equal(store_policy_for_region(f->st, "610201", &p), 0);
+	assert_true(p.annual_hours == 30 && p.eligibility_any);
+	assert_string_equal(p.hours_kinds, "线上自学");
+	assert_int_equal(store_policy_for_region(f->st, "610112", &p), 0);
+	assert_true(p.annual_hours == 40 && p.term_months == 24);
+	assert_string_equal(p.region_code, "6101");
+	assert_string_equal(p.hours_kinds, "线上自学");
+	assert_string_equal(p.hours_remind, "06-01");
+	assert_int_equal(store_policy_for_region(f->st, "320602", &p), 0);
+	assert_true(p.annual_hours == 0);
+	/* A region without a row no longer gets 30 hours. */
+	assert_int_equal(store_policy_for_region(f->st, "110101", &p), 0);
+	assert_true(p.annual_hours == 0 && p.region_code[0] == '\0');
 }
 
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
@@ -592,6 +636,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_policies_training_hours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../store/store.h"
+#include "../../lib/remind.h"
 #include "../../store/store_internal.h"
 #include "../../store/store_lists.h"
 #include "../../store/store_policy.h"
@@ -109,6 +110,20 @@ static void set_policy(struct store *st, const char *region, double hours, bool 
 	assert_int_equal(store_commit(st), 0);
 }
 
+/* Which kinds the region's own row counts toward its hours, and pro rata. */
+static void set_counting(struct store *st, const char *region, const char *kinds,
+                         bool prorate)
+{
+	struct store_policy p;
+	assert_int_equal(store_policy_for_region(st, region, &p), 0);
+	assert_string_equal(p.region_code, region);
+	snprintf(p.hours_kinds, sizeof p.hours_kinds, "%s", kinds);
+	p.hours_prorate = prorate;
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_policy_set(st, &p), 0);
+	assert_int_equal(store_commit(st), 0);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
@@ -126,6 +141,8 @@ static int setup(void **state)
 		fail_msg("fixture: %s", err);
 	set_policy(f->st, "37", 30, true);
 	set_policy(f->st, "371311", 10, true);
+	/* The county counts its appointment training toward the hours. */
+	set_counting(f->st, "371311", "任职培训,继续教育,线上自学", false);
 	set_policy(f->st, "61", 20, false);
 	*state = f;
 	return 0;
@@ -344,6 +361,51 @@ static void test_untrained_policy_change(void **state)
 	assert_true(u[1].required_hours > 4.99 && u[1].required_hours < 5.01);
 }
 
+/* Only the kinds the policy names count: by default continuing education
+ * and online study, never 任职培训; Shaanxi-style online study only. A
+ * CQO appointed during the year owes the months left, rounded up. */
+static void test_untrained_kinds_and_pro_rata(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_list_untrained u[8];
+	size_t n, total;
+
+	/* 9's 12 h are appointment training: no longer its county's 10 h. */
+	set_counting(st, "371311", REMIND_HOURS_KINDS, false);
+	assert_int_equal(store_list_untrained(st, "371311", YEAR, 0, u, 8, &n, &total), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(u[1].cqo.appointment_id, 9);
+	assert_true(u[1].hours_short && !u[1].no_appointment_training);
+	assert_true(u[1].hours < 0.01 && u[1].required_hours > 9.99);
+	/* 5's 20 h are online study: enough where only that counts, short
+	 * where only continuing education does. */
+	set_counting(st, "61", "线上自学", false);
+	assert_int_equal(store_list_untrained(st, "61", YEAR, 0, u, 8, &n, &total), 0);
+	assert_int_equal(total, 0);
+	set_counting(st, "61", "继续教育", false);
+	assert_int_equal(store_list_untrained(st, "61", YEAR, 0, u, 8, &n, &total), 0);
+	assert_int_equal(total, 1);
+	assert_true(u[0].hours < 0.01 && u[0].required_hours > 19.99);
+	/* Appointed 2026-05-10 under 20 h a year pro rata: 8 months, 13.3 -> 14 h. */
+	assert_int_equal(sqlite3_exec(st->db, "UPDATE appointments SET start_date = '2026-05-10'"
+	                                      " WHERE id = 5", NULL, NULL, NULL), SQLITE_OK);
+	set_counting(st, "61", "继续教育", true);
+	assert_int_equal(store_list_untrained(st, "61", YEAR, 0, u, 8, &n, &total), 0);
+	assert_int_equal(total, 1);
+	assert_true(u[0].required_hours > 13.99 && u[0].required_hours < 14.01);
+	set_counting(st, "61", "线上自学,继续教育", true);
+	assert_int_equal(store_list_untrained(st, "61", YEAR, 0, u, 8, &n, &total), 0);
+	assert_int_equal(total, 0);
+	/* Without a row of its own a region has no quota at all. */
+	assert_int_equal(sqlite3_exec(st->db, "DELETE FROM policies WHERE region_code = '61'",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(st->db, "UPDATE appointments SET start_date = '2023-06-17'"
+	                                      " WHERE id = 5", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_list_untrained(st, "61", YEAR, 0, u, 8, &n, &total), 0);
+	assert_int_equal(total, 1);   /* only its missing appointment training */
+	assert_true(u[0].no_appointment_training && !u[0].hours_short);
+}
+
 static void test_sanctions(void **state)
 {
 	struct store *st = st_of(state);
@@ -465,6 +527,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrained_policy_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untrained_kinds_and_pro_rata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vacant, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_lists_use_indexes, setup, teardown),

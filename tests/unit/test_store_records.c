@@ -182,7 +182,7 @@ static void test_training_add_and_hours(void **state)
 	double hours;
 
 	/* Demo: 12 + 8 hours this year for 张三. */
-	assert_int_equal(store_training_hours(st, person, 2026, &hours), 0);
+	assert_int_equal(store_training_hours(st, person, 2026, NULL, &hours), 0);
 	assert_true(hours > 19.99 && hours < 20.01);
 	int64_t audits = audit_rows(st, rec);
 
@@ -193,10 +193,10 @@ static void test_training_add_and_hours(void **state)
 	};
 	assert_int_equal(training_add_in_tx(st, &actor, &t, &id), 0);
 	assert_true(id > 0);
-	assert_int_equal(store_training_hours(st, person, 2026, &hours), 0);
+	assert_int_equal(store_training_hours(st, person, 2026, NULL, &hours), 0);
 	assert_true(hours > 25.49 && hours < 25.51);
 	/* Other years are not counted. */
-	assert_int_equal(store_training_hours(st, person, 2024, &hours), 0);
+	assert_int_equal(store_training_hours(st, person, 2024, NULL, &hours), 0);
 	assert_true(hours < 0.01);
 	assert_int_equal(audit_rows(st, rec), audits + 1);
 	assert_int_equal(query_int(st,

@@ -621,7 +621,8 @@ static void test_hours(void **state)
 	         " (%lld, '继续教育', '2025-05-01', 40, 0)",
 	         (long long)person_of(f, j), (long long)person_of(f, k), (long long)person_of(f, l));
 	exec(f->st, sql);
-	/* Shaanxi asks for 40 hours. */
+	/* Shandong's policy asks for 30 hours, Shaanxi's for 40. */
+	exec(f->st, "INSERT INTO policies (region_code, annual_hours) VALUES ('37', 30)");
 	exec(f->st, "INSERT INTO policies (region_code, annual_hours) VALUES ('61', 40)");
 	struct remind_sweep_stats st = sweep(f, "2026-09-01");
 	assert_int_equal(messages_for(f->st, "xj"), 1);
@@ -633,6 +634,55 @@ static void test_hours(void **state)
 	assert_int_equal(st.messages, 2);
 	sweep(f, "2026-09-02");
 	assert_int_equal(messages_for(f->st, "xj"), 1);
+}
+
+/* The policy's days are the days sent (`policy set --training-month 6`
+ * showed "每年 6 月" and sent nothing on 06-01); only the kinds it names
+ * count, pro rata for a CQO appointed this year; a region without a quota
+ * gets no annual-hours reminder at all. */
+static void test_hours_policy_days_and_kinds(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t j = add_cqo(f, "时甲", "610113", "2029-01-01", "2023-09-01", false);
+	int64_t k = add_cqo(f, "时乙", "371302", "2029-01-01", "2023-09-01", false);
+	int64_t l = add_cqo(f, "时丙", "110101", "2029-01-01", "2023-09-01", false);
+	int64_t m = add_cqo(f, "时丁", "610113", "2029-01-01", "2023-09-01", false);
+	char sql[512];
+
+	add_identity(f, "wecom", "sj", "cqo", NULL, j, "w1");
+	add_identity(f, "wecom", "sk", "cqo", NULL, k, "w1");
+	add_identity(f, "wecom", "sl", "cqo", NULL, l, "w1");
+	add_identity(f, "wecom", "sm", "cqo", NULL, m, "w1");
+	/* Everyone has 40 h of continuing education (add_cqo) and nothing else
+	 * this year; 时丁 was appointed on 2026-11-20 and studied 5 h online. */
+	exec(f->st, "DELETE FROM trainings WHERE kind = '任职培训'");
+	snprintf(sql, sizeof sql,
+	         "UPDATE appointments SET start_date = '2026-11-20' WHERE id = %lld;"
+	         "INSERT INTO trainings (person_id, kind, date, hours, created_at)"
+	         " VALUES (%lld, '线上自学', '2026-05-01', 5, 0)",
+	         (long long)m, (long long)person_of(f, m));
+	exec(f->st, sql);
+	exec(f->st, "INSERT INTO policies (region_code, annual_hours, hours_kinds, hours_prorate,"
+	            " hours_remind_dates) VALUES ('61', 30, '线上自学', 1, '06-01'),"
+	            " ('37', 30, '继续教育,线上自学', 0, '09-01,11-01,12-01')");
+	sweep(f, "2026-06-01");
+	/* Continuing education is not online study: 0 of 30 h. */
+	assert_int_equal(messages_for(f->st, "sj"), 1);
+	assert_non_null(strstr(texts_for(f->st, "sj"), "已完成 0.0 学时，还差 30.0 学时"));
+	/* 2 months left of 30 h: 5 h, done. */
+	assert_int_equal(messages_for(f->st, "sm"), 0);
+	assert_int_equal(messages_for(f->st, "sk") + messages_for(f->st, "sl"), 0);
+	/* 09-01 is Shandong's day, not Shaanxi's; 时乙 has his 40 h. */
+	exec(f->st, "UPDATE policies SET annual_hours = 50 WHERE region_code = '37'");
+	sweep(f, "2026-09-01");
+	assert_int_equal(messages_for(f->st, "sj"), 1);
+	assert_int_equal(messages_for(f->st, "sk"), 1);
+	assert_non_null(strstr(texts_for(f->st, "sk"), "已完成 40.0 学时，还差 10.0 学时"));
+	/* Beijing sets no quota: never reminded. */
+	sweep(f, "2026-11-02");
+	sweep(f, "2026-12-01");
+	assert_int_equal(messages_for(f->st, "sl"), 0);
+	assert_int_equal(messages_for(f->st, "sk"), 3);
 }
 
 /* The day before an event, to those signed up and confirmed. */
@@ -780,6 +830,7 @@ int main(void)
 		T(test_digest_scope),
 		T(test_training_rectify_unacked),
 		T(test_hours),
+		T(test_hours_policy_days_and_kinds),
 		T(test_event),
 		T(test_sanction_notice),
 		T(test_calendar_warning),

@@ -224,10 +224,18 @@ static void test_hours(void **state)
 	assert_true(h == 8.0);
 	assert_int_equal(validate_hours("2.5", &h, why, sizeof why), 0);
 	assert_true(h == 2.5);
-	assert_int_equal(validate_hours("1000", &h, why, sizeof why), 0);
+	assert_int_equal(validate_hours("200", &h, why, sizeof why), 0);
+	assert_true(h == 200.0);
+	/* Over 200 hours in one entry is implausible, and said so. */
+	static const char *const implausible[] = {"200.1", "1000", "1000.5", "1001"};
+	for (size_t i = 0; i < sizeof implausible / sizeof implausible[0]; i++) {
+		assert_int_equal(validate_hours(implausible[i], &h, why, sizeof why), -EINVAL);
+		assert_non_null(strstr(why, "不合常理"));
+		assert_non_null(strstr(why, implausible[i]));
+	}
 	/* Exponents, hex and specials would slip through a bare strtod. */
 	static const char *const bad[] = {
-		"0", "0.0", "1000.5", "1001", "2.55", "-3", "1e2", "0x10", "inf", "nan", ".5", "5.",
+		"0", "0.0", "2.55", "-3", "1e2", "0x10", "inf", "nan", ".5", "5.",
 		" 5", "5 ", "",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
