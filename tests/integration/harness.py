@@ -306,6 +306,13 @@ class Chat:
         return body["reply"]["text"], body["reply"]["error"]
 
 
+def alone(test):
+    """Marks a test that asserts how long another process waits for a lock:
+    run.py runs it after the others, with nothing else running."""
+    test.alone = True
+    return test
+
+
 def rows(d, sql, *args):
     """The rows of one query on d's database (a connection of its own)."""
     db = sqlite3.connect(d.db, timeout=10)

@@ -5,7 +5,9 @@ N failed'. Usage: run.py [--build DIR] [-k SUBSTRING] [-j N]
 Tests run in N worker processes (default: 4 per core; they mostly wait on
 daemons). Each test owns its ports and directories, so any order is valid;
 the slowest tests of the previous run (timings kept in DIR) start first so
-the last worker does not finish alone."""
+the last worker does not finish alone. Tests marked @harness.alone (they
+assert how long another process waits for a lock, which a loaded machine
+stretches) run afterwards, one at a time, with nothing else running."""
 import argparse
 import concurrent.futures
 import importlib.util
@@ -68,6 +70,20 @@ def write_times(path, times):
         pass   # only an ordering hint for the next run
 
 
+def report(full, fut, times, counts):
+    try:
+        ok, secs, tb = fut.result()
+    except Exception:
+        ok, secs, tb = False, 0.0, traceback.format_exc()
+    times[full] = round(secs, 2)
+    if ok:
+        counts["passed"] += 1
+        print("ok   %s (%.1fs)" % (full, secs), flush=True)
+    else:
+        counts["failed"] += 1
+        print("FAIL %s (%.1fs)\n%s" % (full, secs, tb), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -81,25 +97,20 @@ def main():
     times = read_times(times_path)
     # Unknown tests count as slow: they may be.
     tests.sort(key=lambda t: -times.get("%s::%s" % t, 60.0))
-    passed = failed = 0
+    alone = [t for t in tests if getattr(getattr(load(t[0]), t[1]), "alone", False)]
+    shared = [t for t in tests if t not in alone]
+    counts = {"passed": 0, "failed": 0}
     # fork: the workers inherit sys.path and the modules already imported.
     ctx = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(max(1, opts.j), mp_context=ctx) as pool:
-        futures = {pool.submit(run_one, *t): "%s::%s" % t for t in tests}
-        for fut in concurrent.futures.as_completed(futures):
-            full = futures[fut]
-            try:
-                ok, secs, tb = fut.result()
-            except Exception:
-                ok, secs, tb = False, 0.0, traceback.format_exc()
-            times[full] = round(secs, 2)
-            if ok:
-                passed += 1
-                print("ok   %s (%.1fs)" % (full, secs), flush=True)
-            else:
-                failed += 1
-                print("FAIL %s (%.1fs)\n%s" % (full, secs, tb), flush=True)
+    for group, jobs in ((shared, max(1, opts.j)), (alone, 1)):
+        if not group:
+            continue
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+            futures = {pool.submit(run_one, *t): "%s::%s" % t for t in group}
+            for fut in concurrent.futures.as_completed(futures):
+                report(futures[fut], fut, times, counts)
     write_times(times_path, times)
+    passed, failed = counts["passed"], counts["failed"]
     print("integration: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed or not tests else 0)
 

@@ -23,7 +23,7 @@ import subprocess
 import threading
 import time
 
-from harness import Daemon, ROOT, as_user_prefix
+from harness import Daemon, ROOT, alone, as_user_prefix
 
 FAKE_NOW = "2026-06-15 10:00:00"
 TODAY = "2026-06-15"
@@ -642,6 +642,7 @@ def chunk_line(out):
     return [l for l in out.split("\n") if "批" in l]
 
 
+@alone
 def test_large_import_lets_other_writers_through():
     """A 10,000-row import commits in short chunks with the write lock free
     between them: a writer with a 200 ms busy timeout never times out."""
@@ -666,6 +667,7 @@ def test_large_import_lets_other_writers_through():
         assert one(d, "SELECT count(*) FROM inbound WHERE platform = 'other'") == done
 
 
+@alone
 def test_large_seed_lets_other_writers_through():
     """cqoctl seed writes its generated CQOs in short chunks too."""
     n = 30000
@@ -772,6 +774,7 @@ def test_database_checks_follow_file_order():
                        " WHERE a.enterprise_id = 1 AND a.status = 'active'") == [("赵大",)]
 
 
+@alone
 def test_row_refused_while_writing_and_dry_run_on_a_copy():
     """A row the checks passed but the database refuses while writing (here a
     test trigger; in life the daemon changed the registry in between): the
