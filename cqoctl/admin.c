@@ -2,7 +2,7 @@
  * cqoctl grant | revoke | roles: the chat's 授权, 撤销授权 and 角色 for the
  * administrator at the server, first of all to make the first admin before
  * anyone can chat. The arguments are checked as the chat checks them (the
- * region, alliance or person must exist; the last admin stays an admin);
+ * region, alliance or record must exist; the last admin stays an admin);
  * the answers are the chat's texts.
  *
  * The user is named in <platform>:<instance> (the plain platform where the
@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/clock.h"
 #include "../lib/config.h"
 #include "../store/store.h"
 #include "../store/store_alliance.h"
 #include "../store/store_identity.h"
+#include "../handlers/argtext.h"
 #include "../handlers/tenant.h"
 #include "../handlers/handler.h"
 #include "../handlers/role_text.h"
@@ -27,6 +29,7 @@
 #include "../messages/platforms.h"
 #include "../handlers/text/cqoctl.h"
 #include "../handlers/text/identity.h"
+#include "../handlers/text/records.h"
 #include "../messages/text.h"
 #include "ctl.h"
 
@@ -49,7 +52,7 @@ static int resolve(struct ctl *c, enum role r, const char *arg, struct store_ide
 {
 	char why[VALIDATE_WHY_MAX], name[128];
 	struct store_alliance al;
-	long person;
+	struct store_cqo_record rec;
 	int64_t record;
 	int rc;
 
@@ -76,15 +79,17 @@ static int resolve(struct ctl *c, enum role r, const char *arg, struct store_ide
 		snprintf(detail, len, TXT_ROLE_DETAIL_ALLIANCE, al.name, (long long)al.id);
 		return CTL_OK;
 	default:
-		if (!ctl_parse_long(arg, 1, 2147483647L, &person))
-			return ctl_usage("grant", TXT_CTL_GRANT_PERSON);
-		rc = store_person_brief(c->st, person, name, sizeof name, &record);
+		/* The 记录号, as the chat's 授权 takes it: the person is whoever
+		 * holds that record (of any status, as there). */
+		if (!argtext_id(arg, &record))
+			return ctl_usage("grant", TXT_RECREF_BAD_ID);
+		rc = store_cqo_record_get(c->st, record, clock_cst_year(clock_now()), &rec);
 		if (rc == -ENOENT)
-			return ctl_fail("grant", TXT_CTL_GRANT_NO_PERSON, person);
+			return ctl_fail("grant", TXT_CTL_GRANT_NO_RECORD, (long long)record);
 		if (rc < 0)
 			return ctl_store_fail("grant", rc);
-		id->person_id = person;
-		snprintf(detail, len, TXT_ROLE_DETAIL_PERSON, name, (long long)record);
+		id->person_id = rec.person_id;
+		snprintf(detail, len, TXT_ROLE_DETAIL_PERSON, rec.person_name, (long long)record);
 		return CTL_OK;
 	}
 }
@@ -223,7 +228,7 @@ int ctl_cmd_grant(struct ctl *c, int argc, char **argv)
 	if (r != ROLE_ADMIN && argc == 4)
 		return ctl_usage("grant", "%s", r == ROLE_CLERK ? TXT_GRANT_NEED_REGION
 		                                : r == ROLE_ORGANIZER ? TXT_GRANT_NEED_ALLIANCE
-		                                                      : TXT_CTL_GRANT_PERSON);
+		                                                      : TXT_GRANT_NEED_RECORD);
 	int rc = target_parse(c, "grant", argv[1], &t);
 	if (rc != CTL_OK)
 		return rc;

@@ -29,9 +29,11 @@ struct console {
 	bool is_file, interactive, reading, closing, fs_busy;
 	int64_t file_offset;
 	char readbuf[4096];
-	char *line;
+	char *line;               /* the command being read: one line, or a form's lines */
 	size_t line_len;
+	size_t cur_len;           /* bytes of the line being read, stored or not */
 	bool line_overflow;
+	bool in_form;             /* line holds a form's command line: reading its fields */
 	uint64_t seq;
 	const struct dispatch_env *env;
 	void (*on_eof)(void *);
@@ -72,8 +74,49 @@ static void run_line(struct console *c, const char *text)
 	fflush(stdout);
 }
 
-/* Splits input into lines; a line longer than LINE_MAX_BYTES is refused
- * whole rather than run in pieces. */
+/* Runs what line holds (a form without its last line break) unless it
+ * overflowed, and starts afresh. */
+static void run_pending(struct console *c)
+{
+	if (c->in_form && c->line_len && c->line[c->line_len - 1] == '\n')
+		c->line_len--;
+	c->line[c->line_len] = '\0';
+	if (c->line_overflow)
+		printf("%s\n", TXT_TOO_LONG);
+	else if (c->line_len)
+		run_line(c, c->line);
+	c->line_len = 0;
+	c->line_overflow = false;
+	c->in_form = false;
+}
+
+/* One line has ended. A form's command line (备案, 活动 发布 …) and its
+ * field lines are kept until an empty line, as a chat message carries
+ * them, so `make run` can file; any other line runs at once. */
+static void end_line(struct console *c)
+{
+	bool blank = c->cur_len == 0;
+
+	c->cur_len = 0;
+	c->line[c->line_len] = '\0';
+	if (!blank && !c->in_form && !c->line_overflow && dispatch_takes_form(c->line)) {
+		c->in_form = true;
+		if (c->interactive)
+			printf("%s\n", TXT_CONSOLE_FORM);
+	}
+	if (c->in_form && !blank) {
+		if (c->line_len < LINE_MAX_BYTES)
+			c->line[c->line_len++] = '\n';
+		else
+			c->line_overflow = true;
+		return;
+	}
+	run_pending(c);
+	prompt(c);
+}
+
+/* Splits input into lines; a command longer than LINE_MAX_BYTES is
+ * refused whole rather than run in pieces. */
 static void feed(struct console *c, const char *data, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -82,28 +125,20 @@ static void feed(struct console *c, const char *data, size_t len)
 				c->line[c->line_len++] = data[i];
 			else
 				c->line_overflow = true;
+			c->cur_len++;
 			continue;
 		}
-		if (c->line_len && c->line[c->line_len - 1] == '\r')
+		if (c->cur_len && c->line_len && c->line[c->line_len - 1] == '\r') {
 			c->line_len--;
-		c->line[c->line_len] = '\0';
-		if (c->line_overflow)
-			printf("%s\n", TXT_TOO_LONG);
-		else if (c->line_len)
-			run_line(c, c->line);
-		c->line_len = 0;
-		c->line_overflow = false;
-		prompt(c);
+			c->cur_len--;
+		}
+		end_line(c);
 	}
 }
 
 static void finish(struct console *c)
 {
-	if (c->line_len && !c->line_overflow) {
-		c->line[c->line_len] = '\0';
-		run_line(c, c->line);
-	}
-	c->line_len = 0;
+	run_pending(c);
 	if (c->interactive)
 		fputc('\n', stdout);
 	fflush(stdout);

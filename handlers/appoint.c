@@ -290,6 +290,7 @@ const struct handler_entry handler_file = {
 	.usage = TXT_FILE_USAGE,
 	.help = TXT_FILE_HELP,
 	.run = file_run,
+	.flags = HANDLER_F_FORM,
 	.writes = true,
 };
 
@@ -302,5 +303,6 @@ const struct handler_entry handler_replace = {
 	.run = replace_run,
 	.min_args = 1,
 	.max_args = 1,
+	.flags = HANDLER_F_FORM,
 	.writes = true,
 };

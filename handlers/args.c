@@ -221,11 +221,13 @@ static char *copy_body(const char *p)
 	return body;
 }
 
-int args_tokenize(const char *text, struct args *out)
+/* args_tokenize and args_tokenize_cmd: `cmd` (may be NULL) is split off the
+ * start of the first line when it stands there glued to more text. */
+static int tokenize(const char *text, const char *cmd, struct args *out)
 {
 	const char *line, *eol;
 	char *norm, *scratch;
-	size_t len;
+	size_t len, head = cmd ? strlen(cmd) : 0;
 	int rc;
 
 	if (!out)
@@ -250,6 +252,15 @@ int args_tokenize(const char *text, struct args *out)
 		rc = -ENOMEM;
 		goto done;
 	}
+	if (head && (size_t)(eol - line) > head && memcmp(line, cmd, head) == 0) {
+		out->argv[0] = strdup(cmd);
+		if (!out->argv[0]) {
+			rc = -ENOMEM;
+			goto done;
+		}
+		out->argc = 1;
+		line += head;
+	}
 	rc = split_line(line, (size_t)(eol - line), scratch, out);
 	if (rc)
 		goto done;
@@ -266,6 +277,16 @@ done:
 	if (rc)
 		args_free(out);
 	return rc;
+}
+
+int args_tokenize(const char *text, struct args *out)
+{
+	return tokenize(text, NULL, out);
+}
+
+int args_tokenize_cmd(const char *text, const char *cmd, struct args *out)
+{
+	return tokenize(text, cmd, out);
 }
 
 void args_free(struct args *a)

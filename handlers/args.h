@@ -31,6 +31,12 @@ struct args {
  * quote, or invalid UTF-8) or -ENOMEM. Empty input gives argc == 0. On error
  * *out is left empty (safe to args_free). */
 int args_tokenize(const char *text, struct args *out);
+/* As args_tokenize, except that when the first line (after the @mentions)
+ * starts with `cmd` glued to more text, `cmd` is the first argument on its
+ * own and the rest of the line is split as usual: with cmd "查询",
+ * "查询张三 1" gives 查询, 张三, 1. A first line that does not start with cmd
+ * (or is cmd alone) is split as args_tokenize splits it. */
+int args_tokenize_cmd(const char *text, const char *cmd, struct args *out);
 void args_free(struct args *a);
 
 /* Normalizes full-width ASCII/space to ASCII in a fresh heap string (caller

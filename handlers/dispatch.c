@@ -73,10 +73,37 @@ static void observe(const char *command, double seconds)
 	metrics_observe("cqod_command_duration_seconds", labels, seconds);
 }
 
+/* Suggestions for a Chinese word that may be a mistyped command glued to
+ * its argument (查讯张三): those for its first 4, 3 or 2 characters, the
+ * longest that gets any. */
+static size_t suggest_glued(const char *word, unsigned roles, const struct handler_entry **near)
+{
+	size_t cut[5], n = 0, got = 0;
+	char head[32];
+
+	if ((unsigned char)word[0] < 0x80)
+		return 0;
+	for (size_t i = 1; word[i - 1] && n < 5; i++) {
+		if ((word[i] & 0xC0) != 0x80)
+			cut[n++] = i;   /* the first n characters end before word[i] */
+	}
+	for (size_t k = n < 5 ? n : 4; k >= 2 && !got; k--) {
+		if (!word[cut[k - 1]] || cut[k - 1] >= sizeof head)
+			continue;
+		memcpy(head, word, cut[k - 1]);
+		head[cut[k - 1]] = '\0';
+		got = handler_suggest(head, roles, near, SUGGEST_MAX);
+	}
+	return got;
+}
+
 static void reply_unknown(struct reply *out, const char *word, unsigned roles)
 {
 	const struct handler_entry *near[SUGGEST_MAX];
 	size_t n = handler_suggest(word, roles, near, SUGGEST_MAX);
+
+	if (n == 0)
+		n = suggest_glued(word, roles, near);
 
 	out->is_error = true;
 	reply_add_line(out, TXT_HELP_UNKNOWN, word);
@@ -218,6 +245,35 @@ static const struct handler_entry *resolve(struct cmd_ctx *ctx, const struct arg
 	return run;
 }
 
+int dispatch_tokenize(const char *text, struct args *out)
+{
+	const char *cmd;
+	int rc = args_tokenize(text, out);
+
+	if (rc < 0 || out->argc == 0 || handler_find(out->argv[0]) ||
+	    !handler_find_prefix(out->argv[0], &cmd))
+		return rc;
+	args_free(out);
+	return args_tokenize_cmd(text, cmd, out);
+}
+
+bool dispatch_takes_form(const char *text)
+{
+	struct args a;
+	const struct handler_entry *e, *sub = NULL;
+	bool form = false;
+
+	if (dispatch_tokenize(text, &a) < 0)
+		return false;
+	e = a.argc > 0 ? handler_find(a.argv[0]) : NULL;
+	if (e && e->subs)
+		sub = a.argc > 1 ? handler_sub_find(e, a.argv[1]) : &e->subs[0];
+	if (e)
+		form = ((e->flags | (sub ? sub->flags : 0)) & HANDLER_F_FORM) != 0;
+	args_free(&a);
+	return form;
+}
+
 /* Tokenizes ctx->text, applies the table's declarations and runs the
  * command. */
 static void run_command(struct cmd_ctx *ctx, bool rerun)
@@ -226,7 +282,7 @@ static void run_command(struct cmd_ctx *ctx, bool rerun)
 	struct args args = {0};
 	struct reply *out = ctx->reply;
 	const char *outcome;
-	int rc = args_tokenize(ctx->text, &args);
+	int rc = dispatch_tokenize(ctx->text, &args);
 
 	if (rc < 0 || args.argc == 0) {
 		out->is_error = rc < 0;

@@ -72,6 +72,17 @@ struct dispatch_unit {
 enum dispatch_outcome dispatch_unit(const struct dispatch_env *env, const struct chat_msg *msg,
                                     const struct dispatch_unit *u, struct reply *out);
 
+/* Tokenizes a command text as the dispatcher does (args_tokenize), with a
+ * Chinese command word glued to its first argument split off it (查询张三 ->
+ * 查询 张三; handler_find_prefix). Same returns and ownership as
+ * args_tokenize. */
+int dispatch_tokenize(const char *text, struct args *out);
+
+/* Whether the command on the first line of text takes a form (HANDLER_F_FORM
+ * on the command or on the sub-command named: 备案, 更换, 活动 发布 …).
+ * Roles are not considered. */
+bool dispatch_takes_form(const char *text);
+
 /* The console's unit: msg in a transaction of its own (one operator, one
  * line at a time; nothing to deduplicate). out gets the answer once the
  * COMMIT succeeded, else TXT_INTERNAL_ERROR (try again). */

@@ -114,6 +114,10 @@ bool handler_args_fit(const struct handler_entry *e, int nargs);
 /* The command acts on a pending question (确认, 取消, 下一页) and so is never
  * re-run from stored text. */
 #define HANDLER_F_NO_RERUN 1u
+/* The command takes a form, a "字段：值" line per field after the command
+ * line (args.body): the console collects those lines up to an empty line
+ * before running it. (通知's body is optional, so it stays one line there.) */
+#define HANDLER_F_FORM 2u
 
 struct store_actor;
 

@@ -1,11 +1,16 @@
 /*
  * Dynamic management (动态管理) of a record in the asker's reach:
- *   约谈 <记录号> <时间> <地点> <事由>    警示 <记录号> <事由>
+ *   约谈 <记录号> <时间> <地点> <事由> [整改期限 <日期>]
+ *   警示 <记录号> <事由> [整改期限 <日期>]
  *   除名 <记录号> <事由>                  黑名单 <记录号> <事由>
  *   建议解聘 <记录号> <事由>
  * The 事由 starts with one of the grounds the policy texts name and may go
- * on with details; ground and details are stored apart. 除名 and 黑名单 take
- * the CQO out of the talent pool and so ask for 确认 first.
+ * on with details; ground and details are stored apart. A summons may also
+ * be for 其他 (another reason), which then must be described: the seeds
+ * name the grounds of the measures, but a bureau summons for more than
+ * those. 约谈 and 警示 may set a rectification deadline (reminded the day
+ * before). 除名 and 黑名单 take the CQO out of the talent pool and so ask for
+ * 确认 first.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +38,8 @@ struct sanction_kind {
 	bool summons;       /* 约谈: a time and a place come before the 事由 */
 	bool removal;       /* 除名, 黑名单: confirm, then out of the talent pool */
 	bool blacklist;     /* 黑名单: may also follow a record no longer in force */
+	bool other;         /* 约谈: the ground 其他, with details, is accepted too */
+	bool rectify;       /* 约谈, 警示: an optional 整改期限 <日期> at the end */
 };
 
 /* The schema's grounds (sanctions.ground), as the policy texts name them. */
@@ -69,26 +76,102 @@ struct sanction_args {
 	const char *place;
 	const char *ground;
 	const char *details;
+	char rectify_by[11];   /* YYYY-MM-DD, or "" */
 	char *reason_text;   /* owned: the 事由 arguments joined */
 };
 
+static bool details_fit(struct cmd_ctx *ctx, const struct sanction_args *s)
+{
+	if (argtext_chars(s->details) <= DETAIL_MAX)
+		return true;
+	reply_add_line(ctx->reply, TXT_RECREF_TOO_LONG, TXT_SAN_DETAIL, DETAIL_MAX);
+	return false;
+}
+
+/* 其他 as a word of its own ("其他 …", "其他：…"; "其他原因" is no ground),
+ * with its details; -1 when it is not there, else whether it is well
+ * formed (false after replying). */
+static int parse_other(struct cmd_ctx *ctx, struct sanction_args *s)
+{
+	size_t len = strlen(TXT_SAN_OTHER);
+	const char *after = s->reason_text + len, *details;
+
+	if (strncmp(s->reason_text, TXT_SAN_OTHER, len) != 0)
+		return -1;
+	details = skip_separators(after);
+	if (details == after && *after)
+		return -1;
+	if (!*details) {
+		reply_add_line(ctx->reply, TXT_SAN_OTHER_DETAIL);
+		return false;
+	}
+	s->ground = TXT_SAN_OTHER;
+	s->details = details;
+	return details_fit(ctx, s);
+}
+
 /* Splits the 事由 into ground and details; false after replying with the
  * list of grounds. */
-static bool parse_reason(struct cmd_ctx *ctx, struct sanction_args *s)
+static bool parse_reason(struct cmd_ctx *ctx, const struct sanction_kind *k,
+                         struct sanction_args *s)
 {
+	int other = k->other ? parse_other(ctx, s) : -1;
+
+	if (other >= 0)
+		return other;
 	for (size_t i = 0; i < sizeof grounds / sizeof grounds[0]; i++) {
 		size_t len = strlen(grounds[i]);
 		if (strncmp(s->reason_text, grounds[i], len) == 0) {
 			s->ground = grounds[i];
 			s->details = skip_separators(s->reason_text + len);
-			if (argtext_chars(s->details) <= DETAIL_MAX)
-				return true;
-			reply_add_line(ctx->reply, TXT_RECREF_TOO_LONG, TXT_SAN_DETAIL, DETAIL_MAX);
-			return false;
+			return details_fit(ctx, s);
 		}
 	}
-	reply_add_line(ctx->reply, TXT_SAN_GROUNDS);
+	reply_add_line(ctx->reply, k->other ? TXT_SAN_GROUNDS_OTHER : TXT_SAN_GROUNDS);
 	return false;
+}
+
+/* The rest of word after "整改期限" (and a colon), or NULL when word does
+ * not start so. */
+static const char *after_rectify_word(const char *word)
+{
+	size_t len = strlen(TXT_FIELD_RECTIFY_BY);
+
+	if (strncmp(word, TXT_FIELD_RECTIFY_BY, len) != 0)
+		return NULL;
+	return word + len + (word[len] == ':');
+}
+
+/* A trailing "整改期限 <日期>" (also "整改期限：<日期>", or the two glued)
+ * among argv[first..): its date into s->rectify_by and *end to where the
+ * 事由 stops. false after replying when the date is wrong or not after
+ * today. */
+static bool parse_rectify(struct cmd_ctx *ctx, int first, int *end, struct sanction_args *s)
+{
+	const struct args *a = ctx->args;
+	char why[VALIDATE_WHY_MAX], today[11];
+	const char *rest, *date = NULL;
+
+	*end = a->argc;
+	if (a->argc - 2 >= first && (rest = after_rectify_word(a->argv[a->argc - 2])) && !*rest) {
+		date = a->argv[a->argc - 1];
+		*end = a->argc - 2;
+	} else if (a->argc - 1 >= first && (rest = after_rectify_word(a->argv[a->argc - 1]))) {
+		date = rest;
+		*end = a->argc - 1;
+	}
+	if (!date)
+		return true;
+	if (validate_date(date, s->rectify_by, why, sizeof why) < 0) {
+		reply_add_line(ctx->reply, "%s：%s", TXT_FIELD_RECTIFY_BY, why);
+		return false;
+	}
+	clock_cst_date(ctx->now, today);
+	if (strcmp(s->rectify_by, today) <= 0) {
+		reply_add_line(ctx->reply, TXT_SAN_RECTIFY_PAST);
+		return false;
+	}
+	return true;
 }
 
 /* 约谈's time, written as one argument ("2026-11-25 14:30" in quotes) or as
@@ -126,7 +209,8 @@ static int parse_args(struct cmd_ctx *ctx, const struct sanction_kind *k,
                       struct sanction_args *s)
 {
 	const struct args *a = ctx->args;
-	int first = 2;
+	struct args reason;
+	int first = 2, end = a->argc;
 	bool ok = record_ref_parse(ctx, a->argv[1], &s->id);
 
 	if (k->summons) {
@@ -142,14 +226,18 @@ static int parse_args(struct cmd_ctx *ctx, const struct sanction_kind *k,
 			ok = false;
 		}
 	}
-	if (first >= a->argc) {
-		reply_add_line(ctx->reply, TXT_SAN_GROUNDS);
+	if (k->rectify && !parse_rectify(ctx, first, &end, s))
+		ok = false;
+	if (first >= end) {
+		reply_add_line(ctx->reply, k->other ? TXT_SAN_GROUNDS_OTHER : TXT_SAN_GROUNDS);
 		return HANDLER_USAGE;
 	}
-	s->reason_text = argtext_join(a, first);
+	reason = *a;
+	reason.argc = end;
+	s->reason_text = argtext_join(&reason, first);
 	if (!s->reason_text)
 		return HANDLER_ERROR;
-	if (!parse_reason(ctx, s))
+	if (!parse_reason(ctx, k, s))
 		ok = false;
 	return ok ? HANDLER_OK : HANDLER_USAGE;
 }
@@ -204,6 +292,7 @@ static int issue(struct cmd_ctx *ctx, const struct sanction_kind *k,
 		.issued_on = today,
 		.scheduled_at = s->scheduled_at,
 		.place = s->place,
+		.rectify_by = s->rectify_by[0] ? s->rectify_by : NULL,
 		.now = ctx->now,
 		.on_issued = sanction_notice_sanction,
 		.on_issued_arg = ctx->cfg,
@@ -222,6 +311,8 @@ static int issue(struct cmd_ctx *ctx, const struct sanction_kind *k,
 		reply_add_field(r, TXT_SAN_TIME, "%s", when);
 		reply_add_field(r, TXT_SAN_PLACE, "%s", s->place);
 	}
+	if (s->rectify_by[0])
+		reply_add_field(r, TXT_FIELD_RECTIFY_BY, "%s", s->rectify_by);
 	if (removed)
 		reply_add_field(r, TXT_SAN_STATUS, TXT_SAN_STATUS_REMOVED);
 	return HANDLER_OK;
@@ -254,8 +345,9 @@ done:
 	return rc;
 }
 
-static const struct sanction_kind summon_kind = {.kind = "约谈", .summons = true};
-static const struct sanction_kind warn_kind = {.kind = "警示"};
+static const struct sanction_kind summon_kind = {.kind = "约谈", .summons = true,
+                                                 .other = true, .rectify = true};
+static const struct sanction_kind warn_kind = {.kind = "警示", .rectify = true};
 static const struct sanction_kind remove_kind = {.kind = "除名", .removal = true};
 static const struct sanction_kind blacklist_kind = {.kind = "黑名单", .removal = true,
                                                     .blacklist = true};

@@ -117,6 +117,38 @@ const struct handler_entry *handler_find(const char *word)
 	return NULL;
 }
 
+/* The longer of `best` and `cand` when cand is a Chinese name that begins
+ * word and leaves more after it. */
+static const char *longer_prefix(const char *word, const char *cand, const char *best)
+{
+	size_t n = strlen(cand);
+
+	if (is_ascii(cand) || strncmp(word, cand, n) != 0 || !word[n])
+		return best;
+	return !best || n > strlen(best) ? cand : best;
+}
+
+const struct handler_entry *handler_find_prefix(const char *word, const char **cmd)
+{
+	const struct handler_entry *found = NULL;
+	const char *best = NULL;
+
+	for (size_t i = 0; word && i < TABLE_LEN; i++) {
+		const struct handler_entry *e = handler_table[i];
+		const char *b = longer_prefix(word, e->name, best);
+
+		for (const char *const *a = e->aliases; a && *a; a++)
+			b = longer_prefix(word, *a, b);
+		if (b != best) {
+			best = b;
+			found = e;
+		}
+	}
+	if (cmd)
+		*cmd = best;
+	return found;
+}
+
 /* Decodes s into at most `max` code points, ASCII letters folded to lower
  * case so aliases compare case-insensitively. A byte that does not start a
  * well-formed sequence counts as one code point of its own. Returns the count,

@@ -1,6 +1,7 @@
 /*
  * The command table: every handler_entry cqod knows, in help order.
- * Lookup is exact on the name or any alias (ASCII aliases case-insensitive).
+ * Lookup is exact on the name or any alias (ASCII aliases case-insensitive);
+ * handler_find_prefix finds a Chinese command word glued to its argument.
  */
 #ifndef CQOD_TABLE_H
 #define CQOD_TABLE_H
@@ -63,6 +64,12 @@ extern const struct handler_entry *const handler_table[];
 
 /* The entry whose name or alias is `word`; NULL if none. */
 const struct handler_entry *handler_find(const char *word);
+
+/* The entry with the longest Chinese name or alias that `word` starts with
+ * and goes on past (查询张三 -> 查询; 取消报名12 -> 取消报名, not 取消), its
+ * name or alias into *cmd (may be NULL); NULL if none. ASCII aliases never
+ * match this way: "queryx" is a typo, not query x. */
+const struct handler_entry *handler_find_prefix(const char *word, const char **cmd);
 
 /* Up to `max` entries nearest to `word` (edit distance over Unicode code
  * points against names and aliases, closest first), only those `roles`

@@ -11,13 +11,14 @@
 
 static const char SANCTION_INSERT_SQL[] =
 	"INSERT INTO sanctions (appointment_id, kind, ground, reason, issued_on, scheduled_at,"
-	" place, status, created_by, created_at)"
-	" SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9 FROM appointments WHERE id = ?1";
+	" place, rectify_by, status, created_by, created_at)"
+	" SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?10, 'open', ?8, ?9 FROM appointments WHERE id = ?1";
 
 static const char SANCTION_JSON_SQL[] =
 	"SELECT json_object('id', id, 'appointment_id', appointment_id, 'kind', kind,"
 	" 'ground', ground, 'reason', reason, 'issued_on', issued_on,"
-	" 'scheduled_at', scheduled_at, 'place', place, 'status', status,"
+	" 'scheduled_at', scheduled_at, 'place', place, 'rectify_by', rectify_by,"
+	" 'status', status,"
 	" 'revoked_by', revoked_by, 'revoked_at', revoked_at, 'revoke_note', revoke_note)"
 	" FROM sanctions WHERE id = ?";
 
@@ -113,6 +114,7 @@ static int sanction_insert(struct store *st, const struct store_actor *who,
 	store_bind_text_or_null(s, 7, n->place);
 	store_bind_text(s, 8, by);
 	sqlite3_bind_int64(s, 9, n->now);
+	store_bind_text_or_null(s, 10, n->rectify_by);
 	rc = store_step_done(st, s, "sanction insert", &changes);
 	if (rc == 0 && changes == 0)
 		rc = -ENOENT;

@@ -19,11 +19,12 @@ struct store_actor;
 struct store_sanction_new {
 	int64_t appointment_id;
 	const char *kind;        /* 约谈, 警示, 除名, 黑名单, 建议解聘 */
-	const char *ground;      /* 违法违规, 知情不报, ... (the schema's list) */
+	const char *ground;      /* 违法违规, 知情不报, ..., 其他 (the schema's list) */
 	const char *reason;      /* details after the ground; may be NULL or "" */
 	const char *issued_on;   /* YYYY-MM-DD */
 	int64_t scheduled_at;    /* 约谈: unix seconds; else 0 */
 	const char *place;       /* 约谈: where; else NULL */
+	const char *rectify_by;  /* 整改期限 YYYY-MM-DD (reminded the day before); NULL: none */
 	int64_t now;             /* unix seconds: created_at */
 	/* Runs inside the transaction once the sanction is stored, e.g. to
 	 * enqueue its notice (sanction_notice_sanction); an error rolls it all

@@ -42,6 +42,7 @@
 #define TXT_EMPTY               "请输入命令，发送“帮助”查看可用命令。"
 
 /* console */
+#define TXT_CONSOLE_FORM        "请逐行填写“字段：值”，填完后输入空行提交。"
 #define TXT_CONSOLE_BANNER      "cqod 控制台 · 以%s身份操作 · 输入“帮助”查看命令，Ctrl-D 退出"
 
 /* forms: "键：值" lines */

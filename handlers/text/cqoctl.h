@@ -229,13 +229,12 @@
 #define TXT_CTL_USAGE_GRANT \
 	"用法：cqoctl grant 平台[:实例] 用户ID 角色 [范围]\n" \
 	"角色：admin（管理员，不带范围）；clerk 地区代码（办事员）；organizer 联盟名称或编号（组织者）；\n" \
-	"cqo 人员编号（首席质量官）。角色也可写中文（管理员、办事员、组织者、首席质量官）。\n" \
+	"cqo 记录号（首席质量官，授予持有该备案记录的人员）。角色也可写中文（管理员、办事员、组织者、首席质量官）。\n" \
 	"平台:实例 为配置文件中的实例，如 wecom:office；该平台只配置了一个实例时可只写平台名。\n" \
 	"用户ID 为该用户在此实例所属组织中的标识（企业微信 UserID、钉钉 userid、飞书 open_id），\n" \
 	"可让其向机器人发送“我是谁”查看。另一个企业或组织中的同名用户ID 是另一个人。写入审计记录。\n" \
 	"例：cqoctl grant wecom:office zhangsan admin；cqoctl grant generic u1 clerk 371302\n"
-#define TXT_CTL_GRANT_PERSON     "首席质量官需要人员编号（正整数）"
-#define TXT_CTL_GRANT_NO_PERSON  "人员编号 %ld 不存在"
+#define TXT_CTL_GRANT_NO_RECORD  "记录号 %lld 不存在"
 #define TXT_CTL_UNKNOWN_PLATFORM "未知平台“%s”：应为 wecom、dingtalk、feishu、generic 或 console"
 #define TXT_CTL_UNKNOWN_INSTANCE "配置中没有实例 %s；已配置的实例：%s"          /* spec, list */
 #define TXT_CTL_NO_INSTANCE      "配置中没有实例 %s；请先在配置文件中添加 [%s:名称] 一节"   /* spec, platform */

@@ -286,7 +286,7 @@ def test_console_path():
     sends a notice; in console mode the pushed messages are printed."""
     d = Daemon(config("http://127.0.0.1:9"))
     with d:
-        d.ctl("grant wecom zhangsan cqo 1")
+        d.ctl("grant wecom zhangsan cqo 2")
         cmd = as_user_prefix() + [os.path.join(d.dir, "cqod"), "--console", "-c", d.config]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=d.env)

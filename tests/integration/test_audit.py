@@ -25,7 +25,7 @@ def staffed():
     d = Daemon()
     for g in ("generic u-admin admin", "generic clerk-ls clerk 371302",
               "generic clerk-lz clerk 371311", "generic clerk-ly clerk 3713",
-              "generic cqo-zs cqo 1", "generic org organizer 1"):
+              "generic cqo-zs cqo 2", "generic org organizer 1"):
         d.ctl("grant " + g)
     d.start()
     return d, Chat(d, "a")

@@ -460,15 +460,23 @@ def test_grant_revoke_roles():
         assert "已将 generic:k1 授权为办事员：兰山区（371302）。" in out, out
         out = ok(d, "grant", "generic", "o1", "organizer", "示例市首席质量官联盟（演示）")
         assert "组织者" in out and "联盟编号 1" in out, out
-        out = ok(d, "grant", "generic", "z1", "cqo", "1")
+        # cqo takes the 记录号, as the chat's 授权: record 2 is 张三 (person 1),
+        # record 5 王五 (person 3), whatever the people's own numbers.
+        out = ok(d, "grant", "generic", "z1", "cqo", "2")
         assert "张三（记录号 2）" in out, out
+        out = ok(d, "grant", "generic", "w5", "cqo", "5")
+        assert "王五（记录号 5）" in out, out
+        assert rows(d, "SELECT user_id, person_id FROM identities WHERE role = 'cqo'"
+                       " ORDER BY user_id") == [("w5", 3), ("z1", 1)]
         for args, status, why in (
                 (["grant", "generic", "x", "boss"], 2, "未知角色“boss”"),
                 (["grant", "generic", "x", "clerk"], 2, "办事员需要管辖地区代码"),
                 (["grant", "generic", "x", "admin", "37"], 2, "管理员角色不带范围"),
                 (["grant", "generic", "x", "clerk", "379999"], 1, "地区代码 379999 不存在"),
                 (["grant", "generic", "x", "organizer", "无此联盟"], 1, "没有名称或编号为“无此联盟”的联盟"),
-                (["grant", "generic", "x", "cqo", "999"], 1, "人员编号 999 不存在"),
+                (["grant", "generic", "x", "cqo", "999"], 1, "记录号 999 不存在"),
+                (["grant", "generic", "x", "cqo", "张三"], 2, "记录号应为正整数"),
+                (["grant", "generic", "x", "cqo"], 2, "首席质量官需要其备案记录号"),
                 (["grant", "generic", "boss", "clerk", "37"], 1, "generic:boss 是最后一位管理员"),
                 (["revoke", "generic", "boss"], 1, "generic:boss 是最后一位管理员"),
                 (["revoke", "generic", "nobody-here"], 1, "用户 generic:nobody-here 没有任何授权"),
@@ -477,13 +485,13 @@ def test_grant_revoke_roles():
             assert rc == status and why in err and err.count("\n") == 1, (args, rc, err)
         out = ok(d, "roles")
         lines = out.strip().split("\n")
-        assert lines[0] == "已授权用户（共 4 个）", out
+        assert lines[0] == "已授权用户（共 5 个）", out
         assert lines[1].startswith("1. generic:boss") and "管理员" in lines[1], out
         assert ok(d, "roles", "--role", "clerk", "--scope", "37").count("\n") == 2
         out = ok(d, "revoke", "generic", "k1")
         assert "已撤销 generic:k1 的办事员角色" in out, out
         audit = rows(d, "SELECT actor_platform, actor_user, command, entity FROM audit_log")
-        assert audit == [("cqoctl", unix_user(), "grant", "identity")] * 4 + \
+        assert audit == [("cqoctl", unix_user(), "grant", "identity")] * 5 + \
             [("cqoctl", unix_user(), "revoke", "identity")], audit
 
 

@@ -391,7 +391,7 @@ def test_queue_command_roles():
     with Fake() as fake, Daemon(config(fake.base)) as d:
         for g in ("generic u-admin admin", "generic clerk-ls clerk 371302",
                   "generic clerk-xa clerk 610113", "generic org organizer 1",
-                  "generic cqo-zs cqo 1"):
+                  "generic cqo-zs cqo 2"):
             d.ctl("grant " + g)
         d.start()
         # An instance that does not exist: refused by the sender, dead at once.

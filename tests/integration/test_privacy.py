@@ -27,7 +27,7 @@ def staffed():
     d = Daemon()
     for g in ("generic u-admin admin", "generic clerk-ls clerk 371302",
               "generic clerk-ly clerk 3713", "generic clerk-lz clerk 371311",
-              "generic cqo-zs cqo 1", "generic cqo-ls cqo 2", "generic org organizer 1"):
+              "generic cqo-zs cqo 2", "generic cqo-ls cqo 3", "generic org organizer 1"):
         d.ctl("grant " + g)
     d.start()
     return d, Chat(d, "p")

@@ -45,7 +45,7 @@ def reminders_daemon(fake, extra=""):
     clerks of 兰山区, 临沂市 and 雁塔区, an admin, an organizer."""
     d = Daemon(platform_config(fake.base) + "\n[reminders]\nsend_at = 09:00\n" + extra,
                env={"CQOD_FAKE_NOW": SEED})
-    for g in ("wecom:w1 zhangsan cqo 1", "generic cqo-zs cqo 1",
+    for g in ("wecom:w1 zhangsan cqo 2", "generic cqo-zs cqo 2",
               "wecom:w1 clerk-ls clerk 371302",
               "generic clerk-ls clerk 371302", "wecom:w1 clerk-ly clerk 3713",
               "generic clerk-ly clerk 3713", "wecom:w1 clerk-xa clerk 610113",

@@ -270,6 +270,54 @@ static void test_normalize(void **state)
 	free(s);
 }
 
+/* args_tokenize_cmd with cmd, expecting exactly the `n` arguments given. */
+static void expect_cmd_args(const char *text, const char *cmd, int n, ...)
+{
+	struct args a;
+	va_list ap;
+
+	assert_int_equal(args_tokenize_cmd(text, cmd, &a), 0);
+	assert_int_equal(a.argc, n);
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(a.argv[i], va_arg(ap, const char *));
+	va_end(ap);
+	assert_null(a.argv[n]);
+	assert_non_null(a.body);
+	args_free(&a);
+}
+
+/* A command word glued to its first argument is split off; the rest of the
+ * line is split as usual, mentions, full-width text, quotes and the body
+ * included. */
+static void test_cmd_glued(void **state)
+{
+	struct args a;
+
+	(void)state;
+	expect_cmd_args("查询张三", "查询", 2, "查询", "张三");
+	expect_cmd_args("取消报名12", "取消报名", 2, "取消报名", "12");
+	expect_cmd_args("@cqod 培训２ 继续教育 2026-06-01 8", "培训", 5,
+	                "培训", "2", "继续教育", "2026-06-01", "8");
+	expect_cmd_args("查询“张 三”", "查询", 2, "查询", "张 三");
+	expect_cmd_args("联盟列表", "联盟", 2, "联盟", "列表");
+	/* Not glued, or not starting with cmd: split as args_tokenize does. */
+	expect_cmd_args("查询 张三", "查询", 2, "查询", "张三");
+	expect_cmd_args("查询", "查询", 1, "查询");
+	expect_cmd_args("\"查询张三\"", "查询", 1, "查询张三");
+	expect_cmd_args("天气 晴", "查询", 2, "天气", "晴");
+	expect_cmd_args("查询张三", NULL, 1, "查询张三");
+	assert_int_equal(args_tokenize_cmd("活动发布\n标题:沙龙", "活动", &a), 0);
+	assert_int_equal(a.argc, 2);
+	assert_string_equal(a.argv[1], "发布");
+	assert_string_equal(a.body, "标题:沙龙");
+	args_free(&a);
+	/* The limits hold as for args_tokenize. */
+	assert_int_equal(args_tokenize_cmd("查询\"张三", "查询", &a), -EINVAL);
+	assert_int_equal(a.argc, 0);
+	args_free(&a);
+}
+
 static void test_free_is_idempotent(void **state)
 {
 	struct args a;
@@ -299,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_body),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_cmd_glued),
 		cmocka_unit_test(test_free_is_idempotent),
 	};
 

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+
 #include "fixture.h"
 
 #define HELP_TITLE "首席质量官助手 · 可用命令\n"
@@ -136,6 +138,32 @@ static void test_unknown_command_suggests(void **state)
 	assert_true(fixture_has(text, "您是不是要找") && fixture_has(text, "查询"));
 }
 
+/* A Chinese command word glued to its first argument runs the command, the
+ * longest word winning (取消报名1 is 取消报名, not 取消 with "报名1"). */
+static void test_command_word_glued_to_its_argument(void **state)
+{
+	struct fixture *fx = *state;
+	char spaced[4096];
+	bool err;
+
+	snprintf(spaced, sizeof spaced, "%s", fixture_say(fx, FX_ADMIN, "查询 张三"));
+	assert_true(fixture_has(spaced, "张三"));
+	assert_string_equal(fixture_say(fx, FX_ADMIN, "查询张三"), spaced);
+	assert_string_equal(fixture_say(fx, FX_ADMIN, "@cqod 查询张三"), spaced);
+	assert_string_equal(fixture_say(fx, FX_CQO, "取消报名1"), "您没有报名活动 1。");
+	assert_true(fixture_has(fixture_say(fx, FX_CQO, "报名名单1"),
+	                        "您没有权限使用“报名名单”。"));
+	assert_true(fixture_has(fixture_say(fx, FX_ADMIN, "联盟列表"), "示例市首席质量官联盟（演示）"));
+	assert_true(fixture_has(fixture_say(fx, FX_ADMIN, "帮助查询"), "用法：查询 <姓名"));
+	/* English aliases are words of their own. */
+	assert_true(fixture_has(fixture_say_in(fx, FX_ADMIN, false, "query张三", &err),
+	                        "没有“query张三”这个命令") && err);
+	/* A mistyped word glued to its argument still gets the suggestion. */
+	const char *text = fixture_say_in(fx, FX_ADMIN, false, "查讯张三", &err);
+	assert_true(err);
+	assert_string_equal(text, "没有“查讯张三”这个命令\n您是不是要找：\n" LINE_QUERY);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -148,6 +176,7 @@ int main(void)
 		T(test_whoami),
 		T(test_guest_cannot_query_but_gets_help),
 		T(test_unknown_command_suggests),
+		T(test_command_word_glued_to_its_argument),
 	};
 	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
 }

@@ -16,9 +16,16 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
+#include "../../lib/calendar.h"
+#include "../../lib/clock.h"
+#include "../../lib/remind.h"
+#include "../../store/store_remind.h"
+#include "../../handlers/remind_text.h"
+#include "../../lib/reply.h"
 
 #define PHONE "13800000001"
 #define EMAIL "zhangsan@example.com"
@@ -379,6 +386,108 @@ static void test_sanction_validation_errors_change_nothing(void **state)
 	assert_counts(fx, &before);
 }
 
+/* The rectification reminders due on `day` (sanction ids, comma
+ * separated, into buf), as the sweep collects them. */
+static void rectify_due(struct fixture *fx, const char *day, char *buf, size_t len)
+{
+	struct calendar cal = {0};
+	struct remind_items items = {0};
+	struct store_remind_span sp = {.now = clock_now(), .cal = &cal};
+	size_t used = 0;
+
+	assert_int_equal(clock_parse_date(day, &sp.from), 0);
+	sp.to = sp.from;
+	assert_int_equal(store_remind_collect(fx->st, &sp, &items), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < items.n; i++) {
+		if (items.v[i].rule == REMIND_RECTIFY)
+			used += (size_t)snprintf(buf + used, len - used, "%s%lld", used ? "," : "",
+			                         (long long)items.v[i].record_id);
+	}
+	remind_items_free(&items);
+}
+
+/* 约谈 for 其他 with its description, and a 整改期限 for 约谈 and 警示 in
+ * every written form: stored, shown, in the notice, and reminded the
+ * working day before. */
+static void test_summon_other_and_rectify_deadline(void **state)
+{
+	struct fixture *fx = *state;
+	bool err;
+	char due[64];
+	const char *text = say(fx, "约谈 2 2026-06-20 14:30 三楼会议室 其他 未按要求报送质量分析报告"
+	                           " 整改期限 2026-06-30", FX_CLERK_LS, &err);
+
+	assert_true(!err && fixture_has(text, "已登记约谈 · 处理号 3"));
+	assert_true(fixture_has(text, "事由：其他：未按要求报送质量分析报告") &&
+	            fixture_has(text, "整改期限：2026-06-30"));
+	text = say(fx, "警示 2 违法违规，未按期整改质量问题 整改期限：2026年7月3日", FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "处理号 4") && fixture_has(text, "整改期限：2026-07-03"));
+	text = say(fx, "warn 3 虚假报告 整改期限2026-07-03", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "处理号 5") && fixture_has(text, "整改期限：2026-07-03"));
+	text = say(fx, "约谈 3 2026-06-22 09:00 会议室 其他：质量月活动未参加", FX_CLERK_LY, &err);
+	assert_true(!err && fixture_has(text, "处理号 6") && !fixture_has(text, "整改期限"));
+	assert_query(fx, "SELECT group_concat(r, ';') FROM (SELECT id || '|' || kind || '|' || ground"
+	                 " || '|' || coalesce(reason, 'NULL') || '|' || coalesce(rectify_by, 'NULL')"
+	                 " AS r FROM sanctions WHERE id >= 3 ORDER BY id)",
+	             "3|约谈|其他|未按要求报送质量分析报告|2026-06-30;"
+	             "4|警示|违法违规|未按期整改质量问题|2026-07-03;"
+	             "5|警示|虚假报告|NULL|2026-07-03;"
+	             "6|约谈|其他|质量月活动未参加|NULL");
+	/* The audit row and the CQO's notice carry the deadline. */
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE entity = 'sanction'"
+	                                 " AND after_json LIKE '%\"rectify_by\":\"2026-06-30\"%'"), 1);
+	struct reply notice;
+	reply_init(&notice);
+	assert_int_equal(remind_text_notice(fx->st, 3, &notice), 0);
+	char *notice_text = reply_render_text(&notice);
+	assert_true(fixture_has(notice_text, "（记录号 2）：其他：未按要求报送质量分析报告") &&
+	            fixture_has(notice_text, "请于 2026-06-30 前完成整改。"));
+	free(notice_text);
+	reply_free(&notice);
+	/* Reminded the day before: 2026-06-29 (Monday) for 06-30; 07-03 is a
+	 * Friday, so 07-02. */
+	rectify_due(fx, "2026-06-29", due, sizeof due);
+	assert_string_equal(due, "3");
+	rectify_due(fx, "2026-07-02", due, sizeof due);
+	assert_string_equal(due, "4,5");
+}
+
+/* What 其他 and 整改期限 refuse, changing nothing. */
+static void test_summon_other_and_rectify_errors(void **state)
+{
+	struct fixture *fx = *state;
+	const struct {
+		const char *cmd, *usage, *reason;
+	} cases[] = {
+		{"约谈 2 2026-06-20 14:30 会议室 其他", "约谈 <记录号>", "事由为“其他”时须写明具体情况"},
+		{"约谈 2 2026-06-20 14:30 会议室 其他：", "约谈 <记录号>", "事由为“其他”时须写明具体情况"},
+		{"约谈 2 2026-06-20 14:30 会议室 其他原因", "约谈 <记录号>",
+		 "其他事由请写“其他 <具体情况>”"},
+		{"约谈 2 2026-06-20 14:30 会议室 整改期限 2026-06-30", "约谈 <记录号>",
+		 "其他事由请写“其他 <具体情况>”"},
+		{"警示 2 其他 未按要求报送", "警示 <记录号>", GROUNDS},
+		{"警示 2 违法违规 整改期限 2026-06-15", "警示 <记录号>", "整改期限应晚于今天"},
+		{"警示 2 违法违规 整改期限 下月底", "警示 <记录号>", "整改期限：日期格式不正确"},
+		{"警示 2 违法违规 整改期限", "警示 <记录号>", "整改期限：日期格式不正确"},
+		{"警示 2 违法违规 整改期限:2026-02-30", "警示 <记录号>", "整改期限：日期不存在"},
+		{"警示 2 整改期限 2026-07-01", "警示 <记录号>", GROUNDS},
+	};
+	struct counts before = counts(fx);
+	bool err;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *reasons[] = {cases[i].reason, NULL};
+		const char *text = say(fx, cases[i].cmd, FX_CLERK_LS, &err);
+
+		assert_usage(text, err, cases[i].usage, reasons);
+	}
+	/* Other measures take neither: the words are part of their 事由. */
+	const char *text = say(fx, "建议解聘 2 其他 另有安排", FX_CLERK_LS, &err);
+	assert_usage(text, err, "建议解聘 <记录号>", (const char *const[]){GROUNDS, NULL});
+	assert_counts(fx, &before);
+}
+
 static void test_sanction_roles(void **state)
 {
 	struct fixture *fx = *state;
@@ -667,6 +776,8 @@ int main(void)
 		T(test_training_roles),
 		T(test_sanctions_issue_with_ground_and_details),
 		T(test_sanction_validation_errors_change_nothing),
+		T(test_summon_other_and_rectify_deadline),
+		T(test_summon_other_and_rectify_errors),
 		T(test_sanction_roles),
 		T(test_remove_needs_confirmation_from_the_same_person),
 		T(test_blacklist_cancel_and_expiry),

@@ -109,6 +109,41 @@ static void test_find_unknown(void **state)
 	assert_null(handler_find(NULL));
 }
 
+/* The command word glued to its argument: the longest Chinese name or
+ * alias wins; ASCII aliases, exact words and non-words never match. */
+static void test_find_prefix(void **state)
+{
+	const char *cmd = "unset";
+
+	(void)state;
+	assert_ptr_equal(handler_find_prefix("查询张三", &cmd), &handler_query);
+	assert_string_equal(cmd, "查询");
+	assert_ptr_equal(handler_find_prefix("取消报名12", &cmd), &handler_withdraw);
+	assert_string_equal(cmd, "取消报名");
+	assert_ptr_equal(handler_find_prefix("取消12", &cmd), &handler_cancel);
+	assert_string_equal(cmd, "取消");
+	assert_ptr_equal(handler_find_prefix("报名名单3", &cmd), &handler_roster);
+	assert_ptr_equal(handler_find_prefix("报名3", &cmd), &handler_signup);
+	assert_ptr_equal(handler_find_prefix("撤销授权u1", &cmd), &handler_revoke);
+	assert_ptr_equal(handler_find_prefix("撤销3", &cmd), &handler_revoke_sanction);
+	assert_ptr_equal(handler_find_prefix("绑定码2", &cmd), &handler_bindcode);
+	assert_ptr_equal(handler_find_prefix("绑定ABC123", &cmd), &handler_bind);
+	assert_ptr_equal(handler_find_prefix("联盟列表", &cmd), &handler_alliance);
+	assert_ptr_equal(handler_find_prefix("查询张三", NULL), &handler_query);
+	/* The whole word is a command (handler_find's), or no command starts it. */
+	cmd = "unset";
+	assert_null(handler_find_prefix("查询", &cmd));
+	assert_null(cmd);
+	assert_null(handler_find_prefix("天气预报", &cmd));
+	assert_null(handler_find_prefix("帮", &cmd));
+	assert_null(handler_find_prefix("", &cmd));
+	assert_null(handler_find_prefix(NULL, &cmd));
+	/* English aliases do not glue: "queryx" is a typo, not query x. */
+	assert_null(handler_find_prefix("queryzhang", &cmd));
+	assert_null(handler_find_prefix("helpme", &cmd));
+	assert_null(handler_find_prefix("?查询", &cmd));
+}
+
 /* Suggestions for word with every role allowed; the first, or NULL. */
 static const struct handler_entry *suggest_first(const char *word, unsigned roles)
 {
@@ -409,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_args_fit),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_unknown),
+		cmocka_unit_test(test_find_prefix),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_suggest_nothing),
 		cmocka_unit_test(test_suggest_order),
