@@ -53,7 +53,7 @@ static const struct text_limit {
 	{"name", 20, false},        {"education", 10, false}, {"major", 30, false},
 	{"position", 30, false},    {"title", 20, false},     {"enterprise", 60, false},
 	{"nature", 30, false},      {"products", 200, true},  {"resume", 2000, true},
-	{"doc_no", 30, false},      {"remarks", 500, true},
+	{"doc_no", 30, false},      {"remarks", 500, true},   {"region", 40, false},
 };
 
 struct checker {
@@ -131,7 +131,7 @@ static void check_person(struct checker *c, struct appoint_form *f)
 		}
 	}
 	if ((v = form_get(c->raw, "quality_years")) &&
-	    validate_int(v, 0, 80, &p->quality_years, TXT_APPT_YEARS_FIELD, c->why, n) < 0)
+	    validate_years(v, 0, 80, &p->quality_years, TXT_APPT_YEARS_FIELD, c->why, n) < 0)
 		bad(c, "quality_years");
 	if ((v = form_get(c->raw, "phone")) && validate_phone(v, f->phone, c->why, n) < 0)
 		bad(c, "phone");
@@ -149,7 +149,9 @@ static void check_enterprise(struct checker *c, struct appoint_form *f)
 	    validate_credit_code(v, f->credit_code, c->why, n) < 0)
 		bad(c, "credit_code");
 	if ((v = form_get(c->raw, "region"))) {
-		if (validate_region_code(v, c->why, n) < 0) {
+		if (validate_region_is_name(v)) {
+			f->region_name = v;   /* its length is checked with the texts */
+		} else if (validate_region_code(v, c->why, n) < 0) {
 			bad(c, "region");
 		} else if (strlen(v) != 6) {
 			snprintf(c->why, n, TXT_APPT_REGION_LEVEL);
@@ -173,7 +175,7 @@ static void check_appointment(struct checker *c, struct appoint_form *f)
 	if ((v = form_get(c->raw, "start_date")) && validate_date(v, f->start_date, c->why, n) < 0)
 		bad(c, "start_date");
 	if ((v = form_get(c->raw, "term")) &&
-	    validate_int(v, 1, 10, &f->term_years, TXT_APPT_TERM_YEARS, c->why, n) < 0)
+	    validate_years(v, 1, 10, &f->term_years, TXT_APPT_TERM_YEARS, c->why, n) < 0)
 		bad(c, "term");
 }
 
@@ -199,7 +201,7 @@ static void fill_filing(struct appoint_form *f)
 	in->person.resume = form_get(raw, "resume");
 	in->enterprise.credit_code = given(f->credit_code);
 	in->enterprise.name = form_get(raw, "enterprise");
-	in->enterprise.region_code = form_get(raw, "region");
+	in->enterprise.region_code = f->region_name ? NULL : form_get(raw, "region");
 	in->enterprise.industry_code = given(f->industry);
 	in->enterprise.size = given(f->size);
 	in->enterprise.nature = form_get(raw, "nature");

@@ -408,7 +408,7 @@ static void test_file_validation_errors(void **state)
 		{{{"聘任日期", "明年元旦"}, END}, NULL, "聘任日期：日期格式不正确"},
 		{{{"出生日期", "2030-01-01"}, END}, NULL, "出生日期不能晚于今天"},
 		{{{"企业规模", "巨型"}, END}, NULL, "企业规模应为 大型、中型 或 小微"},
-		{{{"行业代码", "制造业"}, END}, NULL, "行业代码格式不正确"},
+		{{{"行业代码", "Z9"}, END}, NULL, "行业代码格式不正确"},
 		{{{"性别", "未知"}, END}, NULL, "性别应为 男 或 女"},
 		{{{"质量工作年限", "很多"}, END}, NULL, "质量工作年限应为 0 到 80 之间的整数"},
 		{{{"职工人数", "-5"}, END}, NULL, "职工人数应为 0 到 10000000 之间的整数"},
@@ -529,6 +529,55 @@ static void test_file_roles_and_scope(void **state)
 	text = say(fx, form(f, sizeof f, "备案", none), FX_GUEST, &err);
 	assert_true(fixture_has(text, "绑定 <绑定码>"));
 	assert_snapshot(fx, &before);
+}
+
+/* 所在地 as the 信息表 is filled in: by county name, with its city in front,
+ * a short list when the name is ambiguous, and the scope still checked. */
+static void test_file_region_by_name(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], code2[19];
+	bool err;
+	struct snapshot before = snapshot(fx);
+
+	const char *text = say(fx, form(f, sizeof f, "备案",
+	                                (const struct field[]){{"所在地区", "鼓楼区"}, END}),
+	                       FX_ADMIN, &err);
+	const char *several[] = {"所在地区“鼓楼区”对应 ", "请改填区划代码或带上级名称的全称",
+	                         "320106 江苏省南京市鼓楼区", "350102 福建省福州市鼓楼区", NULL};
+	assert_usage(text, err, "备案", several);
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){{"所在地区", "火星区"}, END}),
+	           FX_ADMIN, &err);
+	const char *none_such[] = {"所在地区“火星区”不是已知的县（区）级行政区", NULL};
+	assert_usage(text, err, "备案", none_such);
+	/* A city is not a county. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){{"所在地区", "临沂市"}, END}),
+	           FX_ADMIN, &err);
+	const char *city[] = {"所在地区“临沂市”不是已知的县（区）级行政区", NULL};
+	assert_usage(text, err, "备案", city);
+	text = say(fx, form(f, sizeof f, "备案",
+	                    (const struct field[]){{"所在地区", NULL}, {"所在地", "兰山区"}, END}),
+	           FX_CLERK_XA, &err);
+	assert_true(err && fixture_has(text, "所在地区 371302（兰山区）不在您的管辖范围（610113）内"));
+	assert_snapshot(fx, &before);
+
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){{"所在地区", "兰山区"}, END}),
+	           FX_CLERK_LS, &err);
+	assert_false(err);
+	assert_true(fixture_has(text, "备案成功"));
+	text = say(fx, form(f, sizeof f, "备案",
+	                    (const struct field[]){{"所在地区", "山东省临沂市罗庄区"},
+	                                           {"统一社会信用代码",
+	                                            credit_code("91371311TE0000003", code2)},
+	                                           END}),
+	           FX_CLERK_LY, &err);
+	assert_false(err);
+	char sql[256], got[64];
+	snprintf(sql, sizeof sql, "SELECT group_concat(region_code) FROM (SELECT region_code"
+	         " FROM enterprises WHERE credit_code IN ('%s', '%s') ORDER BY region_code)",
+	         new_code, code2);
+	fixture_text(fx, sql, got, sizeof got);
+	assert_string_equal(got, "371302,371311");
 }
 
 static void test_file_refuses_second_active_and_warns(void **state)
@@ -963,6 +1012,7 @@ int main(void)
 		T(test_file_validation_errors),
 		T(test_file_never_takes_over_a_person_of_another_region),
 		T(test_file_roles_and_scope),
+		T(test_file_region_by_name),
 		T(test_file_refuses_second_active_and_warns),
 		T(test_replace_success),
 		T(test_replace_errors_and_roles),

@@ -11,7 +11,7 @@
 
 #define HELP_TITLE "首席质量官助手 · 可用命令\n"
 #define HELP_FOOT "发送“帮助 命令”查看某个命令的详细用法"
-#define LINE_QUERY "查询 <姓名|企业名|统一社会信用代码|记录号> — 查询首席质量官备案记录"
+#define LINE_QUERY "查询 <姓名|企业名|统一社会信用代码|记录号> [简历] — 查询首席质量官备案记录"
 
 static void test_guest_sees_only_what_a_guest_may_do(void **state)
 {
@@ -64,7 +64,7 @@ static void test_help_for_one_command(void **state)
 
 	assert_string_equal(fixture_say(fx, FX_ADMIN, "帮助 查询"),
 	                    "命令：查询\n"
-	                    "用法：查询 <姓名|企业名|统一社会信用代码|记录号>\n"
+	                    "用法：查询 <姓名|企业名|统一社会信用代码|记录号> [简历]\n"
 	                    "说明：查询首席质量官备案记录\n"
 	                    "别名：query、find\n"
 	                    "可用角色：管理员、办事员、组织者、首席质量官");
