@@ -7,6 +7,7 @@
 #ifndef CQOD_TEXT_CQOCTL_H
 #define CQOD_TEXT_CQOCTL_H
 
+#include "lists.h"
 #include "registry.h"
 
 /* cqoctl, the administrator's tool: import, export, backup, administration */
@@ -18,15 +19,15 @@
 #define TXT_COL_CONTACT_NAME     "联系人|contact_name|contact"
 #define TXT_COL_CONTACT_PHONE    "联系电话|contact_phone"
 #define TXT_COL_CATEGORY         "类别|标签|企业类别|category|categories|tags"
-#define TXT_COL_TAG_ABOVE        "规上|规模以上|above_scale"
-#define TXT_COL_TAG_CHAIN        "链主|chain_leader"
-#define TXT_COL_TAG_BRAND        "好品|好品山东|brand"
-#define TXT_COL_TAG_AWARD        "质量奖|quality_award"
-#define TXT_COL_TAG_SPECIAL      "专精特新|specialized"
-#define TXT_COL_TAG_BENCHMARK    "标杆|质量标杆|benchmark"
-#define TXT_COL_TAG_FOOD         "食品|food"
-#define TXT_COL_TAG_DRUG         "药品|drug"
-#define TXT_COL_TAG_EQUIPMENT    "特种设备|special_equipment"
+#define TXT_COL_TAG_ABOVE        TXT_CAT_ABOVE
+#define TXT_COL_TAG_CHAIN        TXT_CAT_CHAIN
+#define TXT_COL_TAG_BRAND        TXT_CAT_BRAND
+#define TXT_COL_TAG_AWARD        TXT_CAT_AWARD
+#define TXT_COL_TAG_SPECIAL      TXT_CAT_SPECIAL
+#define TXT_COL_TAG_BENCHMARK    TXT_CAT_BENCHMARK
+#define TXT_COL_TAG_FOOD         TXT_CAT_FOOD
+#define TXT_COL_TAG_DRUG         TXT_CAT_DRUG
+#define TXT_COL_TAG_EQUIPMENT    TXT_CAT_EQUIPMENT
 #define TXT_COL_TERM_END         "任期届满日期|任期届满|任期至|term_end"
 #define TXT_COL_STATUS           "状态|status"
 #define TXT_COL_ENDED_ON         "终止日期|离任日期|ended_on"

@@ -42,9 +42,24 @@
 #define TXT_LISTS_VACANT_LINE      "%zu. %s　%s　%s　%s"     /* n, enterprise, credit code, region, history */
 #define TXT_LISTS_VACANT_NEVER     "从未备案"
 #define TXT_LISTS_VACANT_LAST      "原首席质量官 %s（记录号 %lld）%s 离任"
+/* Enterprise categories: the stored tag first (store_import_tag_name order),
+ * then the names the seeds write and English aliases. */
+#define TXT_CAT_ABOVE              "规上|规模以上|规模以上企业|规上企业|above_scale"
+#define TXT_CAT_CHAIN              "链主|链主企业|chain_leader"
+#define TXT_CAT_BRAND              "好品|好品山东|好品山东企业|brand"
+#define TXT_CAT_AWARD              "质量奖|省长质量奖|市长质量奖|质量奖企业|quality_award"
+#define TXT_CAT_SPECIAL            "专精特新|专精特新企业|specialized"
+#define TXT_CAT_BENCHMARK          "标杆|质量标杆|benchmark"
+#define TXT_CAT_FOOD               "食品|食品企业|food"
+#define TXT_CAT_DRUG               "药品|药品企业|drug"
+#define TXT_CAT_EQUIPMENT          "特种设备|特种设备企业|special_equipment"
+#define TXT_CAT_SME                "中小企业|中小型企业|sme"
+#define TXT_CAT_SME_STEM           "中小"                  /* 中小 + 企业 in sentences */
+#define TXT_STATS_CATEGORY_BAD     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备 或 中小企业"
 #define TXT_LISTS_CATEGORY_BAD     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备"
 #define TXT_STATS_NAME             "统计"
-#define TXT_STATS_USAGE            "统计 [地区代码] [类别] [年份]"
+#define TXT_STATS_USAGE            "统计 [地区] [类别] [年份]"
+#define TXT_STATS_REGION_WHAT      "地区"
 #define TXT_STATS_HELP             "按下级地区统计某类企业（默认规上）的首席质量官聘任率、目标差距与培训情况"
 #define TXT_STATS_TITLE            "%s · %s企业首席质量官统计（%d 年）"   /* region, category, year */
 #define TXT_STATS_REGION_FMT       "%s（%s）"                             /* name, code */
@@ -62,12 +77,12 @@
 #define TXT_STATS_NO_TARGET        "未设定"
 #define TXT_STATS_MET              "已达标"
 #define TXT_STATS_NO_DATA          "该地区暂无%s企业。"                   /* category */
-#define TXT_STATS_BAD_ARG          "无法识别的参数“%.*s”：应为地区代码、企业类别或年份"
+#define TXT_STATS_BAD_ARG          "无法识别的参数“%.*s”：应为地区名称或代码、企业类别或年份"
 #define TXT_STATS_REPEATED_ARG     "参数“%s”重复：地区、类别、年份各只能指定一次"
 #define TXT_STATS_REGION_UNKNOWN   "地区代码 %s 不存在"
 #define TXT_STATS_OUT_OF_SCOPE     "地区 %s 不在您的管辖范围内，只能统计 %s 及其下级地区。"
 #define TXT_TARGET_NAME            "目标"
-#define TXT_TARGET_USAGE           "目标 <地区代码> <类别> <年份> <比例>"
+#define TXT_TARGET_USAGE           "目标 <地区> <类别> <年份> <比例>"
 #define TXT_TARGET_HELP            "设定某地区某类企业某年度的首席质量官聘任率目标（比例如 80%、0.8 或 80）"
 #define TXT_TARGET_YEAR_FIELD      "年份"
 #define TXT_TARGET_RATE_BAD        "比例应为 0 到 100% 之间的数，如 80%、0.8 或 80"
