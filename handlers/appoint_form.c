@@ -9,6 +9,7 @@
 #include "../lib/log.h"
 #include "text/registry.h"
 #include "argtext.h"
+#include "category.h"
 #include "validate.h"
 
 /* The 信息表 in its order; ENT says whether the enterprise is required
@@ -31,6 +32,7 @@
 	{"employees", TXT_APPT_F_EMPLOYEES, false},            \
 	{"nature", TXT_APPT_F_NATURE, false},                  \
 	{"size", TXT_APPT_F_SIZE, false},                      \
+	{"categories", TXT_APPT_F_CATEGORIES, false},          \
 	{"products", TXT_APPT_F_PRODUCTS, false},              \
 	{"resume", TXT_APPT_F_RESUME, false},                  \
 	{"doc_no", TXT_APPT_F_DOC, true},                      \
@@ -143,6 +145,7 @@ static void check_enterprise(struct checker *c, struct appoint_form *f)
 {
 	struct store_appoint_enterprise *e = &f->filing.enterprise;
 	const size_t n = sizeof c->why;
+	char word[64];
 	const char *v;
 
 	if ((v = form_get(c->raw, "credit_code")) &&
@@ -165,6 +168,13 @@ static void check_enterprise(struct checker *c, struct appoint_form *f)
 		bad(c, "employees");
 	if ((v = form_get(c->raw, "size")) && validate_size(v, f->size, c->why, n) < 0)
 		bad(c, "size");
+	if ((v = form_get(c->raw, "categories")) &&
+	    category_parse_list(v, &e->tags, word, sizeof word) < 0) {
+		/* Longer than a why: the list of categories is the help. */
+		reply_add_line(c->ctx->reply, TXT_APPT_CATEGORY_BAD, word);
+		log_info("appoint form: invalid field categories");
+		c->ok = false;
+	}
 }
 
 static void check_appointment(struct checker *c, struct appoint_form *f)

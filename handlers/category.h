@@ -7,6 +7,7 @@
 #define CQOD_CATEGORY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The stored name of the category `word` names (static), or NULL. 中小企业
  * (STORE_STATS_SME, counted by 企业规模, not a tag) only when `sme`. */
@@ -17,5 +18,13 @@ const char *category_stem(const char *category);
 
 /* The tag index (store_import_tag_index) of the tag `word` names, or -1. */
 int category_tag(const char *word);
+
+/* The tags a list such as "规上、专精特新" names (separated by 、 , ; / or
+ * blanks, half- or full-width) as bits (1u << tag index) into *bits. 0, or
+ * -EINVAL with the first word naming no tag in bad[len]. */
+int category_parse_list(const char *text, unsigned *bits, char *bad, size_t len);
+
+/* The names of the tags in `bits`, joined by 、, into buf[len] ("" for none). */
+void category_join(unsigned bits, char *buf, size_t len);
 
 #endif

@@ -15,6 +15,7 @@ const struct handler_entry *const handler_table[] = {
 	&handler_replace,
 	&handler_renew,
 	&handler_dismiss,
+	&handler_category,
 	&handler_bind,
 	&handler_unbind,
 	&handler_bindcode,

@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../../handlers/category.h"
 #include "../../handlers/validate.h"
+#include "../../store/store_import.h"
 #include "../../handlers/text/common.h"
 
 static char why[VALIDATE_WHY_MAX];
@@ -216,6 +218,33 @@ static void test_years(void **state)
 	}
 }
 
+/* Categories as the seeds write them, in the store's tag order. */
+static void test_categories(void **state)
+{
+	unsigned bits;
+	char bad[64], list[128];
+	(void)state;
+
+	for (int i = 0; i < STORE_IMPORT_TAGS; i++) {
+		assert_int_equal(category_tag(store_import_tag_name(i)), i);
+		assert_string_equal(category_find(store_import_tag_name(i), false),
+		                    store_import_tag_name(i));
+	}
+	assert_string_equal(category_find("规模以上", false), "规上");
+	assert_string_equal(category_find("好品山东", false), "好品");
+	assert_string_equal(category_find("Above_Scale", false), "规上");
+	assert_null(category_find("中小企业", false));
+	assert_string_equal(category_find("中小企业", true), "中小企业");
+	assert_null(category_find("上市", true));
+	assert_int_equal(category_parse_list("规模以上、专精特新；食品 药品", &bits, bad, sizeof bad), 0);
+	category_join(bits, list, sizeof list);
+	assert_string_equal(list, "规上、专精特新、食品、药品");
+	assert_int_equal(category_parse_list("规上,上市", &bits, bad, sizeof bad), -EINVAL);
+	assert_string_equal(bad, "上市");
+	assert_string_equal(category_stem("中小企业"), "中小");
+	assert_string_equal(category_stem("规上"), "规上");
+}
+
 static void test_gender(void **state)
 {
 	char out[8];
@@ -335,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_hours),
 		cmocka_unit_test(test_region_code),
 		cmocka_unit_test(test_years),
+		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_why_truncated),
 		cmocka_unit_test(test_rate),
 	};
