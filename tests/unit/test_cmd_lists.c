@@ -236,6 +236,9 @@ static void test_vacant_by_category(void **state)
 	assert_says(fx, FX_CLERK_LS, "vacant 规上", line);
 	assert_answer(fx, FX_CLERK_XA, "空缺", "规上企业均已聘任首席质量官。");
 	assert_answer(fx, FX_ADMIN, "空缺 食品", "食品企业均已聘任首席质量官。");
+	/* The category as the seeds write it. */
+	assert_says(fx, FX_CLERK_LS, "空缺 规模以上企业", line);
+	assert_answer(fx, FX_ADMIN, "空缺 好品山东", "好品企业均已聘任首席质量官。");
 	assert_refused_to_others(fx, "空缺");
 }
 
