@@ -11,8 +11,10 @@
 #include <strings.h>
 
 #include "../lib/csv.h"
+#include "../lib/strbuf.h"
 #include "../store/store_import.h"
 #include "../handlers/text/cqoctl.h"
+#include "../messages/text.h"
 #include "import.h"
 #include "textfile.h"
 
@@ -66,17 +68,37 @@ static int split_records(struct import_job *job)
 	return 0;
 }
 
+static bool ignored(const struct import_job *job, const char *cell)
+{
+	for (size_t i = 0; i < job->n_ignore; i++)
+		if (strcmp(job->ignore[i], cell) == 0)
+			return true;
+	return false;
+}
+
+/* A column the import does not know is an error unless --ignore-column
+ * names it: a file's data is never dropped unseen. */
 static int read_header(struct import_job *job)
 {
 	char why[256], unknown[512];
 	const struct import_record *h = &job->recs[0];
+	struct strbuf left;
 
 	if (import_header_read(job->kind, job->fields + h->first, h->n, &job->header, why,
 	                       sizeof why, unknown, sizeof unknown) < 0)
 		return ctl_fail(CMD, TXT_CTL_FILE, job->path, why);
-	if (unknown[0])
-		fprintf(stderr, TXT_CTL_IMP_UNKNOWN_COLS, job->path, unknown);
-	return 0;
+	strbuf_init(&left);
+	for (size_t i = 0; i < h->n; i++) {
+		const char *cell = job->fields[h->first + i];
+		if (import_header_unknown(&job->header, i) && !ignored(job, cell))
+			strbuf_appendf(&left, "%s“%s”", left.len ? TXT_LIST_SEP : "", cell);
+	}
+	char *list = strbuf_detach(&left);
+	if (!list)
+		return ctl_store_fail(CMD, -ENOMEM);
+	int rc = *list ? ctl_fail(CMD, TXT_CTL_IMP_UNKNOWN_COLS, job->path, list) : 0;
+	free(list);
+	return rc;
 }
 
 /* "x.csv" -> "x.rejects.csv". */
@@ -100,6 +122,7 @@ static int parse_options(struct import_job *job, int argc, char **argv)
 		{"skip-bad", no_argument, NULL, 's'},
 		{"reject", required_argument, NULL, 'r'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"ignore-column", required_argument, NULL, 'i'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt, tag;
@@ -123,6 +146,11 @@ static int parse_options(struct import_job *job, int argc, char **argv)
 				return ctl_store_fail(CMD, -ENOMEM);
 			break;
 		case 'n': job->dry_run = true; break;
+		case 'i':
+			if (job->n_ignore == IMPORT_MAX_IGNORE)
+				return ctl_usage(CMD, TXT_CTL_IMP_IGNORE_MANY, IMPORT_MAX_IGNORE);
+			job->ignore[job->n_ignore++] = import_trim(optarg);
+			break;
 		default: return ctl_usage(CMD, TXT_CTL_BAD_OPTION);
 		}
 	}

@@ -32,6 +32,8 @@ struct import_record {
 	size_t first, n;
 };
 
+#define IMPORT_MAX_IGNORE 32   /* --ignore-column options */
+
 struct import_job {
 	struct ctl *ctl;
 	enum import_kind kind;
@@ -40,6 +42,8 @@ struct import_job {
 	enum textenc encoding;       /* asked for; then the one read */
 	unsigned tags;               /* --tag bits for every enterprise */
 	bool skip_bad, dry_run;
+	const char *ignore[IMPORT_MAX_IGNORE];   /* --ignore-column names (argv's) */
+	size_t n_ignore;
 
 	char *text;                  /* owned: the file as UTF-8 */
 	size_t text_len;

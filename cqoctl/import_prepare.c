@@ -19,12 +19,14 @@
 #include "../lib/strbuf.h"
 #include "../handlers/text/cqoctl.h"
 #include "../handlers/text/registry.h"
+#include "../messages/text.h"
 #include "import.h"
 #include "keyset.h"
 #include "progress.h"
 
 #define CMD "import"
 #define VALUE_SHOWN 60   /* characters of a value quoted in a report line */
+#define REGION_CANDIDATES 5   /* regions a problem lists for an ambiguous name */
 
 /* The value as a report line shows it: one line, cut at VALUE_SHOWN
  * characters. */
@@ -291,13 +293,55 @@ static int region_term(struct import_job *job, struct keyset *cache, const char 
 	return keyset_put(cache, region, (size_t)*months);
 }
 
+/* A region given by name (雁塔区, 临沂市兰山区): its county's code, or a
+ * problem listing the candidates (*resolved false). 0 or a negative errno. */
+static int region_by_name(struct import_job *job, size_t i, struct store_import_enterprise *e,
+                          bool *resolved)
+{
+	struct store_region_match m[REGION_CANDIDATES];
+	struct import_row *row = &job->rows[i];
+	size_t n;
+	struct strbuf list;
+
+	*resolved = false;
+	int rc = store_regions_by_name(job->ctl->st, e->region_code, 3, m, REGION_CANDIDATES, &n);
+	if (rc < 0)
+		return rc;
+	if (n == 1) {
+		snprintf(row->region, sizeof row->region, "%s", m[0].code);
+		e->region_code = row->region;
+		*resolved = true;
+		return 0;
+	}
+	if (n == 0) {
+		import_row_problem(job, i, IC_REGION, TXT_IMP_REGION_NONE);
+		return 0;
+	}
+	strbuf_init(&list);
+	for (size_t k = 0; k < n && k < REGION_CANDIDATES; k++)
+		strbuf_appendf(&list, "%s%s %s", k ? TXT_LIST_SEP : "", m[k].code, m[k].full_name);
+	char *text = strbuf_detach(&list);
+	if (!text)
+		return -ENOMEM;
+	import_row_problem(job, i, IC_REGION, TXT_IMP_REGION_SEVERAL, n, text,
+	                   n > REGION_CANDIDATES ? TXT_CTL_IMP_MORE : "");
+	free(text);
+	return 0;
+}
+
 static int check_region(struct import_job *job, struct keyset *cache, size_t i)
 {
 	struct store_import_enterprise *e = import_row_enterprise(job->kind, &job->rows[i]);
+	bool resolved;
 	int months;
 
 	if (!e)
 		return 0;
+	if (job->rows[i].region_by_name) {
+		int rc = region_by_name(job, i, e, &resolved);
+		if (rc < 0 || !resolved)
+			return rc;
+	}
 	int rc = region_term(job, cache, e->region_code, &months);
 	if (rc < 0)
 		return rc;

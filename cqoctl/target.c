@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "../store/store.h"
-#include "../store/store_lists.h"
 #include "../store/store_stats.h"
 #include "../store/store_target.h"
+#include "../handlers/category.h"
 #include "../handlers/validate.h"
 #include "../handlers/text/cqoctl.h"
 #include "../handlers/text/lists.h"
@@ -31,11 +31,11 @@ static int target_set(struct ctl *c, int argc, char **argv)
 
 	if (argc != 6)
 		return ctl_usage(CMD, TXT_CTL_ARGS);
-	const char *region = argv[2], *category = argv[3];
+	const char *region = argv[2], *category = category_find(argv[3], true);
 	if (validate_region_code(region, why, sizeof why) < 0)
 		return ctl_usage(CMD, "%s", why);
-	if (!store_category_valid(category))
-		return ctl_usage(CMD, TXT_CTL_BAD_CATEGORY);
+	if (!category)
+		return ctl_usage(CMD, TXT_STATS_CATEGORY_BAD);
 	if (!ctl_parse_long(argv[4], 2000, 2200, &year))
 		return ctl_usage(CMD, TXT_CTL_BAD_YEAR);
 	if (validate_rate(argv[5], &rate) < 0)
@@ -94,9 +94,8 @@ static int target_list(struct ctl *c, int argc, char **argv)
 				return ctl_usage(CMD, TXT_CTL_BAD_YEAR);
 			break;
 		case 'k':
-			if (!store_category_valid(optarg))
-				return ctl_usage(CMD, TXT_CTL_BAD_CATEGORY);
-			category = optarg;
+			if (!(category = category_find(optarg, true)))
+				return ctl_usage(CMD, TXT_STATS_CATEGORY_BAD);
 			break;
 		default:
 			return ctl_usage(CMD, TXT_CTL_BAD_OPTION);

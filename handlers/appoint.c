@@ -32,6 +32,7 @@
 #include "confirm.h"
 #include "eligibility.h"
 #include "record_ref.h"
+#include "region_ref.h"
 
 /* A check replied and the handler returns HANDLER_OK (0 means "go on"). */
 #define APPOINT_DONE 1
@@ -61,6 +62,20 @@ static int region_check(struct cmd_ctx *ctx, const char *region)
 		reply_add_line(ctx->reply, TXT_APPT_REGION_SCOPE, region, name, ctx->who->scope);
 		return APPOINT_DONE;
 	}
+	return 0;
+}
+
+/* 所在地 typed as a name: its county's code, or a reply why not. */
+static int region_resolve(struct cmd_ctx *ctx, struct appoint_form *f)
+{
+	if (!f->region_name)
+		return 0;
+	int rc = region_ref_resolve(ctx, f->region_name, 3, TXT_APPT_REGION_WHAT, f->region);
+	if (rc == -ENOENT || rc == -EINVAL)
+		return HANDLER_USAGE;
+	if (rc < 0)
+		return HANDLER_ERROR;
+	f->filing.enterprise.region_code = f->region;
 	return 0;
 }
 
@@ -227,6 +242,8 @@ static int file_run(struct cmd_ctx *ctx)
 
 	int rc = appoint_form_read(ctx, false, &f);
 	if (rc == 0)
+		rc = region_resolve(ctx, &f);
+	if (rc == 0)
 		rc = region_check(ctx, f.filing.enterprise.region_code);
 	if (rc == 0)
 		rc = enterprise_check(ctx, f.filing.enterprise.credit_code);
@@ -272,6 +289,8 @@ static int replace_run(struct cmd_ctx *ctx)
 	if (!record_ref_active(ctx, &old, TXT_REPLACE_NAME))
 		return HANDLER_OK;
 	rc = appoint_form_read(ctx, true, &f);
+	if (rc == 0)
+		rc = region_resolve(ctx, &f);
 	if (rc == 0)
 		rc = replace_check(ctx, &f, &old);
 	if (rc == 0)

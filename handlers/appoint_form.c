@@ -9,6 +9,7 @@
 #include "../lib/log.h"
 #include "text/registry.h"
 #include "argtext.h"
+#include "category.h"
 #include "validate.h"
 
 /* The 信息表 in its order; ENT says whether the enterprise is required
@@ -31,6 +32,7 @@
 	{"employees", TXT_APPT_F_EMPLOYEES, false},            \
 	{"nature", TXT_APPT_F_NATURE, false},                  \
 	{"size", TXT_APPT_F_SIZE, false},                      \
+	{"categories", TXT_APPT_F_CATEGORIES, false},          \
 	{"products", TXT_APPT_F_PRODUCTS, false},              \
 	{"resume", TXT_APPT_F_RESUME, false},                  \
 	{"doc_no", TXT_APPT_F_DOC, true},                      \
@@ -53,7 +55,7 @@ static const struct text_limit {
 	{"name", 20, false},        {"education", 10, false}, {"major", 30, false},
 	{"position", 30, false},    {"title", 20, false},     {"enterprise", 60, false},
 	{"nature", 30, false},      {"products", 200, true},  {"resume", 2000, true},
-	{"doc_no", 30, false},      {"remarks", 500, true},
+	{"doc_no", 30, false},      {"remarks", 500, true},   {"region", 40, false},
 };
 
 struct checker {
@@ -131,7 +133,7 @@ static void check_person(struct checker *c, struct appoint_form *f)
 		}
 	}
 	if ((v = form_get(c->raw, "quality_years")) &&
-	    validate_int(v, 0, 80, &p->quality_years, TXT_APPT_YEARS_FIELD, c->why, n) < 0)
+	    validate_years(v, 0, 80, &p->quality_years, TXT_APPT_YEARS_FIELD, c->why, n) < 0)
 		bad(c, "quality_years");
 	if ((v = form_get(c->raw, "phone")) && validate_phone(v, f->phone, c->why, n) < 0)
 		bad(c, "phone");
@@ -143,13 +145,16 @@ static void check_enterprise(struct checker *c, struct appoint_form *f)
 {
 	struct store_appoint_enterprise *e = &f->filing.enterprise;
 	const size_t n = sizeof c->why;
+	char word[64];
 	const char *v;
 
 	if ((v = form_get(c->raw, "credit_code")) &&
 	    validate_credit_code(v, f->credit_code, c->why, n) < 0)
 		bad(c, "credit_code");
 	if ((v = form_get(c->raw, "region"))) {
-		if (validate_region_code(v, c->why, n) < 0) {
+		if (validate_region_is_name(v)) {
+			f->region_name = v;   /* its length is checked with the texts */
+		} else if (validate_region_code(v, c->why, n) < 0) {
 			bad(c, "region");
 		} else if (strlen(v) != 6) {
 			snprintf(c->why, n, TXT_APPT_REGION_LEVEL);
@@ -163,6 +168,13 @@ static void check_enterprise(struct checker *c, struct appoint_form *f)
 		bad(c, "employees");
 	if ((v = form_get(c->raw, "size")) && validate_size(v, f->size, c->why, n) < 0)
 		bad(c, "size");
+	if ((v = form_get(c->raw, "categories")) &&
+	    category_parse_list(v, &e->tags, word, sizeof word) < 0) {
+		/* Longer than a why: the list of categories is the help. */
+		reply_add_line(c->ctx->reply, TXT_APPT_CATEGORY_BAD, word);
+		log_info("appoint form: invalid field categories");
+		c->ok = false;
+	}
 }
 
 static void check_appointment(struct checker *c, struct appoint_form *f)
@@ -173,7 +185,7 @@ static void check_appointment(struct checker *c, struct appoint_form *f)
 	if ((v = form_get(c->raw, "start_date")) && validate_date(v, f->start_date, c->why, n) < 0)
 		bad(c, "start_date");
 	if ((v = form_get(c->raw, "term")) &&
-	    validate_int(v, 1, 10, &f->term_years, TXT_APPT_TERM_YEARS, c->why, n) < 0)
+	    validate_years(v, 1, 10, &f->term_years, TXT_APPT_TERM_YEARS, c->why, n) < 0)
 		bad(c, "term");
 }
 
@@ -199,7 +211,7 @@ static void fill_filing(struct appoint_form *f)
 	in->person.resume = form_get(raw, "resume");
 	in->enterprise.credit_code = given(f->credit_code);
 	in->enterprise.name = form_get(raw, "enterprise");
-	in->enterprise.region_code = form_get(raw, "region");
+	in->enterprise.region_code = f->region_name ? NULL : form_get(raw, "region");
 	in->enterprise.industry_code = given(f->industry);
 	in->enterprise.size = given(f->size);
 	in->enterprise.nature = form_get(raw, "nature");

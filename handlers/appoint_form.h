@@ -14,11 +14,15 @@
 #include "handler.h"
 
 /* A validated form. filing's strings point into raw and the buffers here;
- * filing.term_months, warnings, replaces and now are left to the caller. */
+ * filing.term_months, warnings, replaces and now are left to the caller, and
+ * so is filing.enterprise.region_code when 所在地 is a name (region_name). */
 struct appoint_form {
 	struct form raw;                     /* owns the values as typed */
 	char credit_code[19], phone[32], birth_date[11], start_date[11];
 	char gender[8], size[16], industry[8];
+	char region[16];                     /* the code 所在地 names, once resolved */
+	const char *region_name;             /* 所在地 typed as a name (in raw), else NULL;
+	                                      * the handler resolves it into region */
 	long term_years;                     /* -1: not given (the policy's term) */
 	struct store_appoint_filing filing;
 };

@@ -44,6 +44,25 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
+bool form_cut_note(const char *key, size_t *kn)
+{
+	static const char *const opens[] = {"(", "（"}, *const closes[] = {")", "）"};
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t cl = strlen(closes[i]);
+		if (*kn <= cl || strncmp(key + *kn - cl, closes[i], cl) != 0)
+			continue;
+		for (size_t at = *kn - cl; at-- > 0;) {
+			if (strncmp(key + at, opens[i], strlen(opens[i])) == 0) {
+				*kn = at;
+				trim(&key, kn);
+				return *kn > 0;
+			}
+		}
+	}
+	return false;
+}
+
 static int append_value(char **slot, const char *v, size_t n, bool newline)
 {
 	size_t old = *slot ? strlen(*slot) : 0;
@@ -97,6 +116,9 @@ int form_parse(const char *body, const struct form_spec *spec, size_t n_spec,
 		trim(&key, &kn);
 		trim(&val, &vn);
 		int idx = spec_find(spec, n_spec, key, kn);
+		size_t cut = kn;
+		if (idx < 0 && form_cut_note(key, &cut))
+			idx = spec_find(spec, n_spec, key, cut);
 		if (idx < 0) {
 			reply_add_line(errors, TXT_FORM_UNKNOWN_FIELD, line_no, (int)kn, key);
 			bad = true;

@@ -35,6 +35,11 @@ struct form {
 int form_parse(const char *body, const struct form_spec *spec, size_t n_spec,
                struct form *out, struct reply *errors);
 
+/* Cuts a trailing note in brackets, such as the 信息表's "首席质量官工作简历
+ * (包括……获奖情况等)", and the blanks before it off the name key[0..*kn):
+ * true with the shorter *kn, false when there is no such note. */
+bool form_cut_note(const char *key, size_t *kn);
+
 /* The value of canonical key `key`, or NULL if absent. Borrowed from f. */
 const char *form_get(const struct form *f, const char *key);
 

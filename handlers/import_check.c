@@ -200,7 +200,10 @@ static void read_enterprise(struct check *c, struct import_row *row,
 	if (required(c, IC_ENTERPRISE))
 		e->name = text(c, IC_ENTERPRISE, 60, false);
 	if ((v = required(c, IC_REGION))) {
-		if (validate_region_code(v, c->why, n) < 0)
+		/* A name (雁塔区) is looked up in the database by the caller. */
+		if (validate_region_is_name(v))
+			row->region_by_name = (e->region_code = text(c, IC_REGION, 40, false)) != NULL;
+		else if (validate_region_code(v, c->why, n) < 0)
 			report(c, IC_REGION);
 		else if (strlen(v) != 6)
 			bad(c, IC_REGION, TXT_APPT_REGION_LEVEL);
@@ -249,7 +252,7 @@ static void read_person(struct check *c, struct import_row *row, struct store_ap
 	p->education = text(c, IC_EDUCATION, 10, false);
 	p->major = text(c, IC_MAJOR, 30, false);
 	if ((v = cell(c, IC_YEARS)) &&
-	    validate_int(v, 0, 80, &p->quality_years, TXT_APPT_YEARS_FIELD, c->why, n) < 0)
+	    validate_years(v, 0, 80, &p->quality_years, TXT_APPT_YEARS_FIELD, c->why, n) < 0)
 		report(c, IC_YEARS);
 	p->position = text(c, IC_POSITION, 30, false);
 	p->title = text(c, IC_TITLE, 20, false);
@@ -286,7 +289,7 @@ static void read_appointment(struct check *c, struct import_row *row,
 			q->term_end = row->term_end;
 	}
 	if ((v = cell(c, IC_TERM))) {
-		if (validate_int(v, 1, 10, &years, TXT_APPT_TERM_YEARS, c->why, sizeof c->why) < 0)
+		if (validate_years(v, 1, 10, &years, TXT_APPT_TERM_YEARS, c->why, sizeof c->why) < 0)
 			report(c, IC_TERM);
 		else {
 			q->term_months = (int)years * 12;

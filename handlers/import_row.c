@@ -10,6 +10,7 @@
 #include "text/cqoctl.h"
 #include "../messages/text.h"
 #include "text/registry.h"
+#include "form.h"
 
 #define REQ IMPORT_COL_REQUIRED
 #define IGN IMPORT_COL_IGNORED
@@ -247,9 +248,15 @@ int import_header_read(enum import_kind kind, char **cells, size_t n, struct imp
 		header_key(cells[i], key, sizeof key);
 		if (!*key)
 			continue;
-		size_t c = 0;
+		size_t c = 0, kn = strlen(key);
 		while (c < ncols && !name_matches(cols[c].names, key))
 			c++;
+		if (c == ncols && form_cut_note(key, &kn)) {
+			key[kn] = '\0';
+			c = 0;
+			while (c < ncols && !name_matches(cols[c].names, key))
+				c++;
+		}
 		if (c == ncols) {
 			note_unknown(unknown, ulen, cells[i]);
 			continue;
@@ -269,6 +276,21 @@ int import_header_read(enum import_kind kind, char **cells, size_t n, struct imp
 		}
 	}
 	return 0;
+}
+
+bool import_header_unknown(const struct import_header *h, size_t i)
+{
+	char key[128];
+
+	if (i >= h->n_cells)
+		return false;
+	header_key(h->cells[i], key, sizeof key);
+	if (!*key)
+		return false;
+	for (size_t c = 0; c < IC_COUNT; c++)
+		if (h->at[c] == (int)i)
+			return false;
+	return true;
 }
 
 const char *import_header_name(const struct import_header *h, enum import_col col)

@@ -88,6 +88,8 @@ struct import_row {
 	char credit_code[19], industry[8], size[16], contact_phone[32];
 	char gender[8], birth_date[11], phone[32];
 	char start_date[11], term_end[11], ended_on[11], date[11], rectify_by[11];
+	char region[16];             /* the code a region name resolves to */
+	bool region_by_name;         /* the enterprise's region_code is still a name */
 	union {
 		struct store_import_enterprise enterprise;
 		struct store_import_cqo cqo;
@@ -101,7 +103,8 @@ struct store_import_enterprise *import_row_enterprise(enum import_kind kind,
                                                       struct import_row *row);
 
 /* Trims the row's cells in place (and takes off csv.h's formula guard),
- * then checks them. `today` is "YYYY-MM-DD" (no birth, training or
+ * then checks them. A region given by name is left in region_code with
+ * region_by_name set, for the caller to resolve into region. `today` is "YYYY-MM-DD" (no birth, training or
  * sanction date after it). cqo.term_months is left 0 unless the file gives
  * a 任期; the caller sets the policy's. Returns 0, or -EINVAL after
  * reporting every problem to `sink`. */
@@ -111,6 +114,10 @@ int import_row_read(const struct import_header *h, char **cells, size_t n, const
 /* Cuts ASCII blanks and the ideographic space (U+3000) off both ends of s,
  * in place; returns the start of what is left. */
 char *import_trim(char *s);
+
+/* true when header cell i is a column of none of the kind's names (blank
+ * cells are not columns). */
+bool import_header_unknown(const struct import_header *h, size_t i);
 
 /* The column's header as the file writes it, for reports ("" if absent). */
 const char *import_header_name(const struct import_header *h, enum import_col col);

@@ -11,6 +11,7 @@
 #include "../store/store_lists.h"
 #include "text/lists.h"
 #include "text/registry.h"
+#include "category.h"
 #include "handler.h"
 #include "paging.h"
 #include "validate.h"
@@ -212,8 +213,8 @@ static int vacant_run(struct cmd_ctx *ctx)
 	const char *scope, *category = DEFAULT_CATEGORY;
 
 	if (ctx->args->argc == 2)
-		category = ctx->args->argv[1];
-	if (!store_category_valid(category)) {
+		category = category_find(ctx->args->argv[1], false);
+	if (!category) {
 		reply_add_line(ctx->reply, "%s", TXT_LISTS_CATEGORY_BAD);
 		return HANDLER_USAGE;
 	}

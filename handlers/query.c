@@ -1,6 +1,7 @@
 /*
- * 查询 <姓名|企业名|统一社会信用代码|记录号>: one match gives the record card,
- * several a numbered short list. A clerk searches only inside their region
+ * 查询 <姓名|企业名|统一社会信用代码|记录号> [简历]: one match gives the record
+ * card (the 信息表's fields; the long 工作简历 only when asked for), several a
+ * numbered short list. A clerk searches only inside their region
  * scope, a CQO only their own record, an organizer only their alliance's
  * members; all are told "not found" alike for a record that exists outside
  * their reach, so the answer leaks nothing.
@@ -13,9 +14,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../lib/clock.h"
+#include "../lib/industry.h"
 #include "../store/store.h"
 #include "../store/store_alliance.h"
 #include "../store/store_appoint.h"
@@ -129,9 +133,46 @@ static void card_personal(struct reply *r, const struct store_cqo_record *rec, b
 	reply_add_field(r, TXT_CARD_EMAIL, "%s", email);
 }
 
-/* 0, or a negative error when the display could not be logged (then the
- * card is not shown). */
-static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
+/* 所属行业 (with its 门类's name), 企业规模, 职工人数, 企业性质, 主要产品. */
+static void card_enterprise(struct reply *r, const struct store_cqo_record *rec)
+{
+	const char *section = industry_section_name(rec->industry_code[0]);
+
+	if (section)
+		reply_add_field(r, TXT_CARD_INDUSTRY, "%s（%s）", rec->industry_code, section);
+	else
+		reply_add_field(r, TXT_CARD_INDUSTRY, "%s", or_dash(rec->industry_code));
+	reply_add_field(r, TXT_CARD_SIZE, "%s", or_dash(rec->size));
+	if (rec->employees >= 0)
+		reply_add_field(r, TXT_CARD_EMPLOYEES, TXT_CARD_EMPLOYEES_FMT,
+		                (long long)rec->employees);
+	else
+		reply_add_field(r, TXT_CARD_EMPLOYEES, "%s", TXT_UNKNOWN_VALUE);
+	reply_add_field(r, TXT_CARD_NATURE, "%s", or_dash(rec->nature));
+	reply_add_field(r, TXT_CARD_PRODUCTS, "%s", or_dash(rec->main_products));
+}
+
+/* The 工作简历, asked for with 查询 … 简历: in full in a private chat only,
+ * since it is a life story; a group is told where to read it. */
+static int card_resume(struct cmd_ctx *ctx, const struct store_cqo_record *rec, bool full)
+{
+	char *resume;
+
+	if (!full) {
+		reply_add_field(ctx->reply, TXT_CARD_RESUME, TXT_CARD_RESUME_PRIVATE);
+		return 0;
+	}
+	int rc = store_person_resume(ctx->store, rec->person_id, &resume);
+	if (rc < 0)
+		return rc;
+	reply_add_field(ctx->reply, TXT_CARD_RESUME, "%s", or_dash(resume));
+	free(resume);
+	return 0;
+}
+
+/* 0, or a negative error when the display could not be logged or read
+ * (then the card is not shown). `with_resume`: 查询 … 简历. */
+static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec, bool with_resume)
 {
 	struct reply *r = ctx->reply;
 	enum card_detail detail = card_detail(ctx);
@@ -156,11 +197,17 @@ static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	card_personal(r, rec, detail == CARD_FULL);
 	reply_add_field(r, TXT_CARD_EDUCATION, "%s / %s", or_dash(rec->education),
 	                or_dash(rec->title));
+	reply_add_field(r, TXT_CARD_MAJOR, "%s", or_dash(rec->major));
+	if (rec->quality_years >= 0)
+		reply_add_field(r, TXT_CARD_YEARS, TXT_CARD_YEARS_FMT, rec->quality_years);
+	else
+		reply_add_field(r, TXT_CARD_YEARS, "%s", TXT_UNKNOWN_VALUE);
 	reply_add_field(r, TXT_CARD_POSITION, "%s", or_dash(rec->position));
 	reply_add_field(r, TXT_CARD_ENTERPRISE, "%s", rec->enterprise_name);
 	reply_add_field(r, TXT_CARD_CREDIT, "%s", rec->credit_code);
 	reply_add_field(r, TXT_CARD_REGION, "%s（%s）", or_dash(rec->region_name),
 	                rec->region_code);
+	card_enterprise(r, rec);
 	reply_add_field(r, TXT_CARD_DOC, "%s", or_dash(rec->doc_no));
 	card_term(ctx, rec);
 	if (card_history(ctx, rec->appointment_id) < 0)
@@ -169,15 +216,13 @@ static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	hours_text(hours, sizeof hours, rec->hours_this_year, rec->hours_required,
 	           rec->hours_kinds);
 	reply_add_field(r, key, "%s", hours);
-	if (rec->n_sanctions == 0) {
+	if (rec->n_sanctions == 0)
 		reply_add_field(r, TXT_CARD_SANCTIONS, TXT_CARD_SANCTION_NONE);
-		return 0;
-	}
 	for (int i = 0; i < rec->n_sanctions; i++)
 		reply_add_field(r, TXT_CARD_SANCTIONS, TXT_CARD_SANCTION_LINE,
 		                rec->sanctions[i].kind, rec->sanctions[i].issued_on,
 		                rec->sanctions[i].reason);
-	return 0;
+	return with_resume ? card_resume(ctx, rec, detail == CARD_FULL) : 0;
 }
 
 /* May a CQO or an organizer see this record? A CQO their own, an organizer
@@ -211,6 +256,10 @@ static int query_run(struct cmd_ctx *ctx)
 	int year = clock_cst_year(ctx->now);
 
 	const char *term = ctx->args->argv[1];
+	bool with_resume = ctx->args->argc > 2;
+	if (with_resume && strcmp(ctx->args->argv[2], TXT_QUERY_RESUME) != 0 &&
+	    strcasecmp(ctx->args->argv[2], "resume") != 0)
+		return HANDLER_USAGE;
 	if (store_cqo_search(ctx->store, term, scope, hits, QUERY_LIST_MAX, &total) < 0)
 		return HANDLER_ERROR;
 	n = total < QUERY_LIST_MAX ? total : QUERY_LIST_MAX;
@@ -249,7 +298,7 @@ static int query_run(struct cmd_ctx *ctx)
 		if (rec_id != hits[0].appointment_id &&
 		    store_cqo_record_get(ctx->store, hits[0].appointment_id, year, &rec) < 0)
 			return HANDLER_ERROR;
-		return card_fill(ctx, &rec) < 0 ? HANDLER_ERROR : HANDLER_OK;
+		return card_fill(ctx, &rec, with_resume) < 0 ? HANDLER_ERROR : HANDLER_OK;
 	}
 	reply_set_title(ctx->reply, TXT_QUERY_MANY_TITLE, total);
 	for (size_t i = 0; i < shown; i++)
@@ -271,5 +320,5 @@ const struct handler_entry handler_query = {
 	.help = TXT_QUERY_HELP,
 	.run = query_run,
 	.min_args = 1,
-	.max_args = 1,
+	.max_args = 2,
 };

@@ -1,14 +1,15 @@
 /*
- * 统计 [地区代码] [类别] [年份]: the appointment rate of a category's
+ * 统计 [地区] [类别] [年份]: the appointment rate of a category's
  * enterprises per region directly below the chosen one, against the
  * configured targets, as a table with a total row. Arguments come in any
  * order and are told apart by shape: a 4-digit number starting with 20 is a
  * year (no province code starts with 20), other 2/4/6-digit numbers are
- * region codes, and words are categories. A clerk counts within their scope
+ * region codes, words naming a category (规上, 规模以上, 中小企业 …) are
+ * categories, and any other word is a region's name (临沂市, 兰山区). A clerk counts within their scope
  * (the default); an admin sees every province unless a region is given.
  *
- * 目标 <地区代码> <类别> <年份> <比例> (admins): sets the target those
- * statistics compare against.
+ * 目标 <地区> <类别> <年份> <比例> (admins): sets the target those
+ * statistics compare against; region and category are read as in 统计.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,12 +20,13 @@
 #include "../lib/digits.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
-#include "../store/store_lists.h"
 #include "../store/store_stats.h"
 #include "../store/store_target.h"
 #include "text/lists.h"
 #include "text/registry.h"
+#include "category.h"
 #include "handler.h"
+#include "region_ref.h"
 #include "validate.h"
 
 #define DEFAULT_CATEGORY "规上"
@@ -34,7 +36,9 @@
 
 struct stats_args {
 	const char *region, *category, *year_text;
+	const char *region_name;   /* a word that names no category */
 	int year;
+	char code[16];             /* the code region_name resolves to */
 };
 
 /* A year argument: "2026" or "2026年" (the suffix is 3 bytes of UTF-8). */
@@ -47,35 +51,66 @@ static bool is_year(const char *s)
 	       s[3] >= '0' && s[3] <= '9';
 }
 
+/* An argument that is none of region, category and year. */
+static int bad_arg(const char *s, char *why, size_t n)
+{
+	/* Quote a long word only in part, cut between characters (the
+	 * tokenizer has checked it is UTF-8). */
+	size_t cut = strlen(s);
+	if (cut > ECHO_MAX) {
+		cut = ECHO_MAX;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+	}
+	snprintf(why, n, TXT_STATS_BAD_ARG, (int)cut, s);
+	return -EINVAL;
+}
+
+/* A region typed by name, into code: 0; HANDLER_USAGE after replying why
+ * (a word that names no region is an unrecognized argument, a name several
+ * regions share gets the list); HANDLER_ERROR. */
+static int region_named(struct cmd_ctx *ctx, const char *name, char code[16])
+{
+	char why[VALIDATE_WHY_MAX];
+	size_t n;
+
+	if (store_regions_by_name(ctx->store, name, 0, NULL, 0, &n) < 0)
+		return HANDLER_ERROR;
+	if (n == 0) {
+		bad_arg(name, why, sizeof why);
+		reply_add_line(ctx->reply, "%s", why);
+		return HANDLER_USAGE;
+	}
+	int rc = region_ref_resolve(ctx, name, 0, TXT_STATS_REGION_WHAT, code);
+	if (rc == -EINVAL || rc == -ENOENT)
+		return HANDLER_USAGE;
+	return rc < 0 ? HANDLER_ERROR : 0;
+}
+
 /* Sorts one argument into *a; 0, or -EINVAL with the reason in why. */
 static int stats_arg(const char *s, struct stats_args *a, char *why, size_t n)
 {
 	const char **slot;
 	size_t len = strlen(s);
 
+	const char *category = category_find(s, true);
+
 	if (is_year(s))
 		slot = &a->year_text;
 	else if ((len == 2 || len == 4 || len == 6) && digits_only(s))
 		slot = &a->region;
-	else if (store_category_valid(s))
+	else if (category)
 		slot = &a->category;
-	else {
-		/* Quote a long word only in part, cut between characters (the
-		 * tokenizer has checked it is UTF-8). */
-		size_t cut = len;
-		if (cut > ECHO_MAX) {
-			cut = ECHO_MAX;
-			while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-				cut--;
-		}
-		snprintf(why, n, TXT_STATS_BAD_ARG, (int)cut, s);
-		return -EINVAL;
-	}
-	if (*slot) {
+	else if (validate_region_is_name(s))
+		slot = &a->region_name;
+	else
+		return bad_arg(s, why, n);
+	if (*slot || (slot == &a->region_name && a->region) ||
+	    (slot == &a->region && a->region_name)) {
 		snprintf(why, n, TXT_STATS_REPEATED_ARG, s);
 		return -EINVAL;
 	}
-	*slot = s;
+	*slot = slot == &a->category ? category : s;
 	if (slot == &a->year_text)
 		a->year = (int)strtol(s, NULL, 10);
 	return 0;
@@ -154,9 +189,9 @@ static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 		         s->region_code);
 	else
 		snprintf(place, sizeof place, "%s", TXT_STATS_ALL_REGIONS);
-	reply_set_title(r, TXT_STATS_TITLE, place, s->category, s->year);
+	reply_set_title(r, TXT_STATS_TITLE, place, category_stem(s->category), s->year);
 	if (s->n_rows == 0) {
-		reply_add_line(r, TXT_STATS_NO_DATA, s->category);
+		reply_add_line(r, TXT_STATS_NO_DATA, category_stem(s->category));
 		return;
 	}
 	reply_table_begin(r, STATS_COLUMNS, header);
@@ -183,6 +218,12 @@ static int stats_run(struct cmd_ctx *ctx)
 	}
 	if (ctx->who->role == ROLE_CLERK && !ctx->who->scope[0])
 		return HANDLER_DENIED;
+	if (a.region_name) {
+		int rc = region_named(ctx, a.region_name, a.code);
+		if (rc != 0)
+			return rc;
+		a.region = a.code;
+	}
 	if (!a.region)
 		a.region = ctx->who->role == ROLE_ADMIN ? "" : ctx->who->scope;
 	else {
@@ -208,16 +249,26 @@ static int target_run(struct cmd_ctx *ctx)
 	double rate, old = 0;
 	bool had_old = false;
 
-	const char *region = ctx->args->argv[1], *category = ctx->args->argv[2];
-	if (validate_region_code(region, why, sizeof why) < 0 ||
+	const char *region = ctx->args->argv[1];
+	const char *category = category_find(ctx->args->argv[2], true);
+	char code[16];
+	if ((!validate_region_is_name(region) && validate_region_code(region, why, sizeof why) < 0) ||
 	    validate_int(ctx->args->argv[3], 2000, 2200, &year, TXT_TARGET_YEAR_FIELD, why,
 	                 sizeof why) < 0) {
 		reply_add_line(ctx->reply, "%s", why);
 		return HANDLER_USAGE;
 	}
-	if (!store_category_valid(category)) {
-		reply_add_line(ctx->reply, "%s", TXT_LISTS_CATEGORY_BAD);
+	if (!category) {
+		reply_add_line(ctx->reply, "%s", TXT_STATS_CATEGORY_BAD);
 		return HANDLER_USAGE;
+	}
+	if (validate_region_is_name(region)) {
+		int rc = region_ref_resolve(ctx, region, 0, TXT_STATS_REGION_WHAT, code);
+		if (rc == -ENOENT || rc == -EINVAL)
+			return HANDLER_USAGE;
+		if (rc < 0)
+			return HANDLER_ERROR;
+		region = code;
 	}
 	if (validate_rate(ctx->args->argv[4], &rate) < 0) {
 		reply_add_line(ctx->reply, "%s", TXT_TARGET_RATE_BAD);
@@ -234,8 +285,8 @@ static int target_run(struct cmd_ctx *ctx)
 	if (store_target_set(ctx->store, &actor, region, category, (int)year, rate, &had_old,
 	                     &old) < 0)
 		return HANDLER_ERROR;
-	reply_add_line(ctx->reply, TXT_TARGET_DONE, name, region, category, (int)year,
-	               rate * 100.0);
+	reply_add_line(ctx->reply, TXT_TARGET_DONE, name, region, category_stem(category),
+	               (int)year, rate * 100.0);
 	if (had_old)
 		reply_add_line(ctx->reply, TXT_TARGET_REPLACED, old * 100.0);
 	return HANDLER_OK;

@@ -16,6 +16,7 @@ const struct handler_entry *const handler_table[] = {
 	&handler_renew,
 	&handler_evaluate,
 	&handler_dismiss,
+	&handler_category,
 	&handler_bind,
 	&handler_unbind,
 	&handler_bindcode,

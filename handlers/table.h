@@ -19,6 +19,7 @@ extern const struct handler_entry handler_file;
 extern const struct handler_entry handler_replace;
 extern const struct handler_entry handler_renew;
 extern const struct handler_entry handler_evaluate;
+extern const struct handler_entry handler_category;
 extern const struct handler_entry handler_dismiss;
 extern const struct handler_entry handler_bind;
 extern const struct handler_entry handler_unbind;

@@ -11,6 +11,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/creditcode.h"
+#include "../lib/industry.h"
 #include "text/common.h"
 
 __attribute__((format(printf, 3, 4)))
@@ -191,6 +192,9 @@ int validate_size(const char *s, char out[16], char *why, size_t n)
 {
 	static const char *const sizes[][2] = {
 		{"大型", "大型"}, {"中型", "中型"}, {"小型", "小微"}, {"微型", "小微"}, {"小微", "小微"},
+		/* as the 信息表's 填表说明 words them */
+		{"大型企业", "大型"}, {"中型企业", "中型"}, {"小型企业", "小微"}, {"微型企业", "小微"},
+		{"小微企业", "小微"},
 	};
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		if (strcmp(s, sizes[i][0]) == 0) {
@@ -204,8 +208,12 @@ int validate_size(const char *s, char out[16], char *why, size_t n)
 int validate_industry(const char *s, char out[8], char *why, size_t n)
 {
 	const char *digits = s;
-	char letter = 0;
+	char letter = industry_section_by_name(s);
 
+	if (letter) {
+		snprintf(out, 8, "%c", letter);
+		return 0;
+	}
 	if (*s >= 'a' && *s <= 't')
 		letter = (char)(*s - 32);
 	else if (*s >= 'A' && *s <= 'T')
@@ -213,7 +221,8 @@ int validate_industry(const char *s, char out[8], char *why, size_t n)
 	if (letter)
 		digits++;
 	size_t dl = strlen(digits);
-	if (dl < 2 || dl > 4 || !all_digits(digits, dl))
+	/* A section letter alone is a 门类; digits name a 大类 to 小类. */
+	if (!(letter && dl == 0) && (dl < 2 || dl > 4 || !all_digits(digits, dl)))
 		return fail(why, n, TXT_V_INDUSTRY);
 	if (letter)
 		snprintf(out, 8, "%c%s", letter, digits);
@@ -249,6 +258,25 @@ int validate_int(const char *s, long min, long max, long *out, const char *field
 	return 0;
 }
 
+int validate_years(const char *s, long min, long max, long *out, const char *field, char *why,
+                   size_t n)
+{
+	char num[32];
+	size_t len = strlen(s);
+	const size_t nian = sizeof "年" - 1;
+
+	/* "5年" as the 信息表 is filled in; a space may sit before 年. */
+	if (len > nian && strcmp(s + len - nian, "年") == 0)
+		len -= nian;
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	if (len >= sizeof num)
+		return fail(why, n, TXT_V_INT, field, min, max);
+	memcpy(num, s, len);
+	num[len] = '\0';
+	return validate_int(num, min, max, out, field, why, n);
+}
+
 int validate_hours(const char *s, double *out, char *why, size_t n)
 {
 	/* Plain decimal only: strtod alone would take "1e2", "0x10" or "inf". */
@@ -272,6 +300,11 @@ int validate_hours(const char *s, double *out, char *why, size_t n)
 		return fail(why, n, TXT_V_HOURS_IMPLAUSIBLE, s);
 	*out = v;
 	return 0;
+}
+
+bool validate_region_is_name(const char *s)
+{
+	return strpbrk(s, "0123456789") == NULL;
 }
 
 int validate_region_code(const char *s, char *why, size_t n)

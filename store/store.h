@@ -141,6 +141,20 @@ int store_regions_load_csv(struct store *st, const char *path, int *loaded);
 int store_region_name(struct store *st, const char *code, char *buf, size_t len);
 int store_regions_count(struct store *st);
 
+/* A region found by name: its code and its name with its parents' in front
+ * (临沂市兰山区). */
+struct store_region_match {
+	char code[16];
+	char full_name[192];
+};
+
+/* The regions of `level` (1-3; 0 any) called `name`: by their own name
+ * (兰山区), or with their parents' names in front (临沂市兰山区, 山东省临沂市兰山区,
+ * 北京市东城区 past the 市辖区 level). Up to max matches into out, by code;
+ * *n counts them all (it may exceed max). */
+int store_regions_by_name(struct store *st, const char *name, int level,
+                          struct store_region_match *out, size_t max, size_t *n);
+
 /* ---- identities ---- */
 
 /*
@@ -234,6 +248,8 @@ struct store_cqo_record {
 	char gender[8];
 	char birth_date[11];
 	char education[32];
+	char major[96];
+	int quality_years;         /* -1 when not given */
 	char title[64];            /* professional title 职称 */
 	char position[96];
 	char phone[32];
@@ -242,6 +258,11 @@ struct store_cqo_record {
 	char credit_code[19];
 	char region_code[16];
 	char region_name[96];
+	char industry_code[8];
+	char size[16];
+	char nature[96];
+	int64_t employees;         /* -1 when not given */
+	char main_products[640];
 	char doc_no[96];           /* appointment document number */
 	char start_date[11];
 	char term_end[11];
@@ -258,6 +279,10 @@ struct store_cqo_record {
  * -ENOENT if there is no such appointment. Scope is checked by the caller
  * through region_code (store_region_in_scope). */
 int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cqo_record *out);
+
+/* The résumé (工作简历) of person `person_id` into *out (heap, the caller
+ * frees; NULL when none is on file). -ENOENT if there is no such person. */
+int store_person_resume(struct store *st, int64_t person_id, char **out);
 
 /* The name of person `person_id` into name[len] and their newest
  * appointment (record number) into *appointment_id, 0 when they have none.

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store_audit.h"
+#include "store_import.h"
 #include "store_internal.h"
 
 /* Audit snapshots. updated_at is left out so that an update which changes
@@ -27,6 +28,15 @@ static const char PERSON_SNAPSHOT_SQL[] =
 	" 'education', education, 'major', major, 'quality_years', quality_years,"
 	" 'position', position, 'title', title, 'phone', phone, 'email', email, 'resume', resume)"
 	" FROM people WHERE id = ?";
+
+static const char TAGS_SNAPSHOT_SQL[] =
+	"SELECT json_object('categories', json((SELECT json_group_array(tag) FROM"
+	" (SELECT tag FROM enterprise_tags WHERE enterprise_id = e.id ORDER BY tag))))"
+	" FROM enterprises e WHERE e.id = ?";
+static const char TAGS_GET_SQL[] = "SELECT tag FROM enterprise_tags WHERE enterprise_id = ?1";
+static const char TAG_ADD_SQL[] =
+	"INSERT OR IGNORE INTO enterprise_tags (enterprise_id, tag) VALUES (?1, ?2)";
+static const char TAG_DROP_SQL[] = "DELETE FROM enterprise_tags WHERE enterprise_id = ?1 AND tag = ?2";
 
 static const char ENTERPRISE_FIND_SQL[] =
 	"SELECT id, region_code FROM enterprises WHERE credit_code = ?1";
@@ -393,6 +403,75 @@ static int appointment_insert(struct store *st, const struct store_actor *who,
 	return store_fail(st, "appointment insert", rc);
 }
 
+static int tags_write(struct store *st, int64_t id, unsigned add, unsigned drop)
+{
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < STORE_IMPORT_TAGS; i++) {
+		unsigned bit = 1u << i;
+		if (!((add | drop) & bit))
+			continue;
+		sqlite3_stmt *s = store_prepare(st, add & bit ? TAG_ADD_SQL : TAG_DROP_SQL);
+		if (!s)
+			return -EIO;
+		sqlite3_bind_int64(s, 1, id);
+		store_bind_text(s, 2, store_import_tag_name(i));
+		rc = store_step_done(st, s, "enterprise tag", NULL);
+	}
+	return rc;
+}
+
+static int tags_read(struct store *st, int64_t id, unsigned *out)
+{
+	sqlite3_stmt *s = store_prepare(st, TAGS_GET_SQL);
+	int rc;
+
+	*out = 0;
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int i = store_import_tag_index((const char *)sqlite3_column_text(s, 0));
+		if (i >= 0)
+			*out |= 1u << i;
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "enterprise tags", rc);
+}
+
+/* The change itself, in the caller's savepoint. */
+static int tags_change(struct store *st, const struct store_actor *who, int64_t id,
+                       int64_t record_id, unsigned add, unsigned drop)
+{
+	char *before = NULL;   /* owned here */
+	int rc = store_snapshot_json(st, TAGS_SNAPSHOT_SQL, id, &before);
+
+	if (rc == 0 && !before)
+		rc = -ENOENT;
+	if (rc == 0)
+		rc = tags_write(st, id, add, drop & ~add);
+	if (rc == 0)
+		rc = audit_if_changed(st, who, "enterprise_tags", id, record_id, TAGS_SNAPSHOT_SQL,
+		                      before);
+	free(before);
+	return rc;
+}
+
+int store_enterprise_tags_change(struct store *st, const struct store_actor *who,
+                                 int64_t enterprise_id, int64_t record_id, unsigned add,
+                                 unsigned drop, unsigned *after)
+{
+	int rc = store_savepoint(st);
+
+	if (rc < 0)
+		return rc;
+	rc = tags_change(st, who, enterprise_id, record_id, add, drop);
+	rc = store_savepoint_end(st, rc);
+	if (rc == 0 && after)
+		rc = tags_read(st, enterprise_id, after);
+	return rc;
+}
+
 int store_appoint_file(struct store *st, const struct store_actor *who,
                        const struct store_appoint_filing *in, struct store_appoint_filed *out)
 {
@@ -425,6 +504,8 @@ int store_appoint_file(struct store *st, const struct store_actor *who,
 	if (rc == 0)
 		rc = audit_if_changed(st, who, "appointment", out->id, out->id,
 		                      APPOINT_SNAPSHOT_SQL, NULL);
+	if (rc == 0 && in->enterprise.tags)
+		rc = tags_change(st, who, enterprise_id, out->id, in->enterprise.tags, 0);
 	free(ent_before);
 	free(person_before);
 	return rc;

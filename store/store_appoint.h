@@ -38,6 +38,7 @@ struct store_appoint_enterprise {
 	const char *credit_code, *name, *region_code, *industry_code, *size, *nature;
 	const char *main_products;
 	long employees;            /* -1: not given */
+	unsigned tags;             /* categories to add (1u << store_import_tag_index) */
 };
 
 /* A filing. Borrowed strings. */
@@ -57,6 +58,16 @@ struct store_appoint_filing {
 	 * new person, and nothing tells the filer that the other one exists. */
 	const char *scope;
 };
+
+/* Adds the categories `add` and drops `drop` (bits as in store_import.h)
+ * of enterprise `enterprise_id`, under a savepoint, with one audit row
+ * (entity "enterprise_tags", its category list before and after) on record
+ * `record_id` (0: none) when anything changed. *after (may be NULL)
+ * receives the categories it then has. -ENOENT if there is no such
+ * enterprise. */
+int store_enterprise_tags_change(struct store *st, const struct store_actor *who,
+                                 int64_t enterprise_id, int64_t record_id, unsigned add,
+                                 unsigned drop, unsigned *after);
 
 struct store_appoint_filed {
 	int64_t id;                /* the new record number */

@@ -191,3 +191,32 @@ int store_regions_count(struct store *st)
 	store_stmt_done(s);
 	return rc == SQLITE_ROW ? n : store_fail(st, "regions count", rc);
 }
+
+int store_regions_by_name(struct store *st, const char *name, int level,
+                          struct store_region_match *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st,
+		"SELECT r.code, coalesce(g.name, '') || coalesce(p.name, '') || r.name"
+		" FROM regions r LEFT JOIN regions p ON p.code = r.parent_code"
+		" LEFT JOIN regions g ON g.code = p.parent_code"
+		" WHERE (?2 = 0 OR r.level = ?2)"
+		"  AND (r.name = ?1 OR p.name || r.name = ?1 OR g.name || r.name = ?1"
+		"   OR g.name || p.name || r.name = ?1)"
+		" ORDER BY r.code");
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, name);
+	sqlite3_bind_int(s, 2, level);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n < max) {
+			store_col_text(s, 0, out[*n].code, sizeof out[*n].code);
+			store_col_text(s, 1, out[*n].full_name, sizeof out[*n].full_name);
+		}
+		(*n)++;
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "regions by name", rc);
+}

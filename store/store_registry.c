@@ -238,7 +238,9 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 	sqlite3_stmt *s = store_prepare(st,
 		"SELECT a.id, p.id, e.id, p.name, p.gender, p.birth_date, p.education, p.title,"
 		"  p.position, p.phone, p.email, e.name, e.credit_code, e.region_code, r.name,"
-		"  a.doc_no, a.start_date, a.term_end, a.status"
+		"  a.doc_no, a.start_date, a.term_end, a.status, p.major,"
+		"  coalesce(p.quality_years, -1), e.industry_code, e.size, e.nature,"
+		"  coalesce(e.employees, -1), e.main_products"
 		" FROM appointments a JOIN people p ON p.id = a.person_id"
 		" JOIN enterprises e ON e.id = a.enterprise_id"
 		" LEFT JOIN regions r ON r.code = e.region_code"
@@ -270,6 +272,13 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 		store_col_text(s, 16, out->start_date, sizeof out->start_date);
 		store_col_text(s, 17, out->term_end, sizeof out->term_end);
 		store_col_text(s, 18, out->status, sizeof out->status);
+		store_col_text(s, 19, out->major, sizeof out->major);
+		out->quality_years = sqlite3_column_int(s, 20);
+		store_col_text(s, 21, out->industry_code, sizeof out->industry_code);
+		store_col_text(s, 22, out->size, sizeof out->size);
+		store_col_text(s, 23, out->nature, sizeof out->nature);
+		out->employees = sqlite3_column_int64(s, 24);
+		store_col_text(s, 25, out->main_products, sizeof out->main_products);
 	}
 	store_stmt_done(s);
 	if (rc == SQLITE_DONE)
@@ -284,6 +293,28 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 	if (rc == 0)
 		rc = open_sanctions(st, out);
 	return rc;
+}
+
+int store_person_resume(struct store *st, int64_t person_id, char **out)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT resume FROM people WHERE id = ?1");
+
+	*out = NULL;
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		const char *text = (const char *)sqlite3_column_text(s, 0);
+		if (text && !(*out = strdup(text)))
+			rc = SQLITE_NOMEM;
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	return rc == SQLITE_NOMEM ? -ENOMEM : store_fail(st, "resume", rc);
 }
 
 int store_person_brief(struct store *st, int64_t person_id, char *name, size_t len,

@@ -35,6 +35,16 @@ static const char STATS_REGION_SQL[] = STATS_SQL(
 static const char STATS_COUNTRY_SQL[] = STATS_SQL(
 	" FROM enterprise_tags g CROSS JOIN enterprises e ON e.id = g.enterprise_id AND g.tag = ?4");
 
+/* 中小企业 by size; ?4 names the category in every variant. */
+static const char STATS_SME_SQL[] = STATS_SQL(
+	" FROM enterprises e CROSS JOIN (SELECT ?4 AS tag) g ON e.size IN ('中型', '小微')");
+
+bool store_stats_category_valid(const char *category)
+{
+	return store_category_valid(category) ||
+	       (category && strcmp(category, STORE_STATS_SME) == 0);
+}
+
 static int row_target(struct store *st, const struct store_stats *s, struct store_stats_row *r)
 {
 	int rc = store_target_get(st, r->region_code, s->category, s->year, &r->target,
@@ -75,7 +85,9 @@ static int stats_rows(struct store *st, struct store_stats *s)
 		return -EINVAL;
 	snprintf(from, sizeof from, "%04d-01-01", s->year);
 	snprintf(to, sizeof to, "%04d-01-01", s->year + 1);
-	sqlite3_stmt *q = store_prepare(st, len ? STATS_REGION_SQL : STATS_COUNTRY_SQL);
+	const char *sql = strcmp(s->category, STORE_STATS_SME) == 0 ? STATS_SME_SQL
+	                  : len ? STATS_REGION_SQL : STATS_COUNTRY_SQL;
+	sqlite3_stmt *q = store_prepare(st, sql);
 	if (!q)
 		return -EIO;
 	store_bind_text(q, 1, lo);
@@ -100,7 +112,7 @@ int store_stats_compute(struct store *st, const char *region, const char *catego
 {
 	memset(out, 0, sizeof *out);
 	if (!region || strlen(region) >= sizeof out->region_code ||
-	    !store_category_valid(category) || year < 1000 || year > 9998)
+	    !store_stats_category_valid(category) || year < 1000 || year > 9998)
 		return -EINVAL;
 	snprintf(out->region_code, sizeof out->region_code, "%s", region);
 	snprintf(out->category, sizeof out->category, "%s", category);

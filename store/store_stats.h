@@ -45,8 +45,15 @@ struct store_stats {
 	struct store_stats_row total;
 };
 
+/* 中小企业: no tag but the enterprises whose 企业规模 is 中型 or 小微 (统计上
+ * 大中小微型企业划分办法), a category targets are set for (seed 001). */
+#define STORE_STATS_SME "中小企业"
+
+/* true for an enterprise tag (store_category_valid) or STORE_STATS_SME. */
+bool store_stats_category_valid(const char *category);
+
 /* Computes the statistics of `region` ("" or a 2/4/6-digit code), `category`
- * (an enterprise tag: 规上, 链主, ...) and `year`. -EINVAL for a bad
+ * (an enterprise tag: 规上, 链主, ..., or STORE_STATS_SME) and `year`. -EINVAL for a bad
  * argument. On success free *out with store_stats_free. */
 int store_stats_compute(struct store *st, const char *region, const char *category, int year,
                         struct store_stats *out);

@@ -8,6 +8,7 @@
 #include "store_audit.h"
 #include "store_internal.h"
 #include "store_lists.h"
+#include "store_stats.h"
 
 static const char TARGET_GET_SQL[] =
 	"SELECT rate, region_code FROM targets"
@@ -111,7 +112,7 @@ int store_target_set(struct store *st, const struct store_actor *who, const char
 {
 	char name[96];
 
-	if (!region || !store_category_valid(category) || year < 2000 || year > 2200 ||
+	if (!region || !store_stats_category_valid(category) || year < 2000 || year > 2200 ||
 	    !(rate >= 0 && rate <= 1))
 		return -EINVAL;
 	int rc = store_region_name(st, region, name, sizeof name);

@@ -63,7 +63,7 @@
 #define TXT_V_DATE_REAL          "日期不存在，请检查年月日"
 #define TXT_V_DATETIME           "时间格式不正确，应如 2026-11-21 14:30"
 #define TXT_V_SIZE               "企业规模应为 大型、中型 或 小微"
-#define TXT_V_INDUSTRY           "行业代码格式不正确，应为国民经济行业分类代码，如 C3411 或 3411"
+#define TXT_V_INDUSTRY           "行业代码格式不正确，应为国民经济行业分类代码（如 C3411、3411）或门类名称（如 制造业）"
 #define TXT_V_GENDER             "性别应为 男 或 女"
 #define TXT_V_INT                "%s应为 %ld 到 %ld 之间的整数"
 #define TXT_V_HOURS              "学时应为大于 0、不超过 200 的数，最多一位小数"

@@ -7,6 +7,7 @@
 #ifndef CQOD_TEXT_CQOCTL_H
 #define CQOD_TEXT_CQOCTL_H
 
+#include "lists.h"
 #include "registry.h"
 
 /* cqoctl, the administrator's tool: import, export, backup, administration */
@@ -18,15 +19,15 @@
 #define TXT_COL_CONTACT_NAME     "联系人|contact_name|contact"
 #define TXT_COL_CONTACT_PHONE    "联系电话|contact_phone"
 #define TXT_COL_CATEGORY         "类别|标签|企业类别|category|categories|tags"
-#define TXT_COL_TAG_ABOVE        "规上|规模以上|above_scale"
-#define TXT_COL_TAG_CHAIN        "链主|chain_leader"
-#define TXT_COL_TAG_BRAND        "好品|好品山东|brand"
-#define TXT_COL_TAG_AWARD        "质量奖|quality_award"
-#define TXT_COL_TAG_SPECIAL      "专精特新|specialized"
-#define TXT_COL_TAG_BENCHMARK    "标杆|质量标杆|benchmark"
-#define TXT_COL_TAG_FOOD         "食品|food"
-#define TXT_COL_TAG_DRUG         "药品|drug"
-#define TXT_COL_TAG_EQUIPMENT    "特种设备|special_equipment"
+#define TXT_COL_TAG_ABOVE        TXT_CAT_ABOVE
+#define TXT_COL_TAG_CHAIN        TXT_CAT_CHAIN
+#define TXT_COL_TAG_BRAND        TXT_CAT_BRAND
+#define TXT_COL_TAG_AWARD        TXT_CAT_AWARD
+#define TXT_COL_TAG_SPECIAL      TXT_CAT_SPECIAL
+#define TXT_COL_TAG_BENCHMARK    TXT_CAT_BENCHMARK
+#define TXT_COL_TAG_FOOD         TXT_CAT_FOOD
+#define TXT_COL_TAG_DRUG         TXT_CAT_DRUG
+#define TXT_COL_TAG_EQUIPMENT    TXT_CAT_EQUIPMENT
 #define TXT_COL_TERM_END         "任期届满日期|任期届满|任期至|term_end"
 #define TXT_COL_STATUS           "状态|status"
 #define TXT_COL_ENDED_ON         "终止日期|离任日期|ended_on"
@@ -72,6 +73,8 @@
 #define TXT_IMP_TWO_ACTIVE       "与第 %u 行都是该企业在任的首席质量官"
 #define TXT_IMP_ACTIVE_EXISTS    "该企业已有在任首席质量官（记录号 %lld：%s）；请先在文件或聊天中结束其任期"
 #define TXT_IMP_NO_CQO           "该企业没有名为“%s”的首席质量官备案记录"
+#define TXT_IMP_REGION_NONE      "不是已知的县（区）级行政区：请填写区县名称（如 兰山区、临沂市兰山区）或 6 位区划代码"
+#define TXT_IMP_REGION_SEVERAL   "对应 %zu 个行政区划（%s%s），请改填区划代码或带上级名称的全称"
 #define TXT_IMP_REFUSED          "数据库拒绝了这一行的值"
 #define TXT_IMP_MISSING_COL      "缺少必需的列“%s”"
 #define TXT_IMP_DUP_COL          "列“%s”和列“%s”对应同一项内容"
@@ -131,7 +134,8 @@
 	"  --tag 类别                   文件中所有企业都属于该类别（可多次使用）\n" \
 	"  --skip-bad                   只导入无误的行，有误的行写入拒收文件\n" \
 	"  --reject 文件                拒收文件（默认：原文件名.rejects.csv）\n" \
-	"  --dry-run                    在数据库的临时副本上试运行：检查、统计，不写入数据库\n"
+	"  --dry-run                    在数据库的临时副本上试运行：检查、统计，不写入数据库\n" \
+	"  --ignore-column 列名         忽略该列（可多次使用；其他无法识别的列视为错误）\n"
 #define TXT_CTL_IMP_KIND         "导入类型应为 enterprises、cqos、trainings 或 sanctions"
 #define TXT_CTL_IMP_ENCODING     "编码应为 utf-8、gbk 或 gb18030"
 #define TXT_CTL_IMP_TAG          "“%s”不是企业类别"
@@ -140,7 +144,9 @@
 #define TXT_CTL_IMP_UTF16        "%s：文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8”或“CSV”"
 #define TXT_CTL_IMP_BAD_BYTES    "%s:%u: 含有不是 %s 编码的字节（可用 --encoding 指定编码）"
 #define TXT_CTL_IMP_QUOTES       "%s:%u: 引号不配对，或右引号后还有其他字符"
-#define TXT_CTL_IMP_UNKNOWN_COLS "%s：已忽略无法识别的列：%s\n"
+#define TXT_CTL_IMP_UNKNOWN_COLS \
+	"%s：无法识别的列：%s；请改为信息表中的栏目名称，或用 --ignore-column 列名 明确忽略"
+#define TXT_CTL_IMP_IGNORE_MANY  "--ignore-column 最多使用 %d 次"
 #define TXT_CTL_IMP_PROBLEM      "%s:%u: %s“%s”：%s\n"     /* file, line, column, value, why */
 #define TXT_CTL_IMP_PROBLEM_ROW  "%s:%u: %s\n"              /* file, line, why */
 #define TXT_CTL_IMP_READ         "读取 %s：%zu 行，编码 %s\n"

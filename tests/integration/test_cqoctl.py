@@ -221,6 +221,53 @@ def test_every_validation_error_reported_nothing_imported():
             assert rc == 1 and why in err and err.count("\n") == 1, (text, err)
 
 
+FORM_HEADER = ("首席质量官姓名,性别,出生日期,学历,专业,质量工作年限,现任职务,职称,联系电话/手机,Email,"
+               "所在企业名称,统一社会信用代码,所属行业,所在地,企业员工数,企业性质,企业规模,"
+               "主营业务/主要产品,首席质量官工作简历 (包括取得的质量管理成果及经验、获奖情况等),"
+               "首席质量官聘任时间,备注")
+
+
+def test_form_as_written_and_unknown_columns():
+    """The 信息表's own labels are the columns; 所在地 by name; a column the
+    import does not know is an error naming it unless --ignore-column."""
+    d = daemon()
+    with d:
+        row = ("李明,男,1980-01-02,本科,机械工程,12年,质量副总,高级工程师,13900000009,lm@example.com,"
+               "丙企业,%s,制造业,%s,320,民营,中型企业,轴承,2010年起从事质量工作,2024年1月1日,")
+        text = FORM_HEADER + ",填表日期\r\n" + row % (code(31), "临沂市兰山区") + ",2024-01-01\r\n"
+        path = write(d, "form.csv", text)
+        before = registry_digest(d)
+        rc, out, err = ctl(d, "import", "cqos", path)
+        assert rc == 1 and err.count("\n") == 1, (rc, out, err)
+        assert "无法识别的列：“填表日期”" in err and "--ignore-column" in err, err
+        assert registry_digest(d) == before
+        out = ok(d, "import", "cqos", path, "--ignore-column", "填表日期")
+        assert "备案记录：新增 1" in out, out
+        got = rows(d, "SELECT e.region_code, e.industry_code, e.size, e.employees,"
+                      " e.main_products, p.major, p.quality_years, p.position, p.resume,"
+                      " a.start_date FROM appointments a JOIN people p ON p.id = a.person_id"
+                      " JOIN enterprises e ON e.id = a.enterprise_id WHERE p.name = '李明'")
+        assert got == [("371302", "C", "中型", 320, "轴承", "机械工程", 12, "质量副总",
+                        "2010年起从事质量工作", "2024-01-01")], got
+
+        # 所在地 matching no county, or several, is refused with the choices.
+        text = FORM_HEADER + "\r\n" + row % (code(32), "鼓楼区") + "\r\n" + \
+            row.replace("李明", "李亮") % (code(33), "火星区") + "\r\n"
+        path = write(d, "form2.csv", text)
+        rc, out, err = ctl(d, "import", "cqos", path)
+        assert rc == 1, (rc, out, err)
+        assert "form2.csv:2: 所在地“鼓楼区”：对应 " in err and "320106 江苏省南京市鼓楼区" in err, err
+        assert "form2.csv:3: 所在地“火星区”：不是已知的县（区）级行政区" in err, err
+
+        # Two unknown columns, one ignored: the other is still named.
+        path = write(d, "form3.csv", "姓名,企业名称,统一社会信用代码,所在地区,聘任日期,序号,照片\r\n"
+                                     "赵亮,丁,%s,371302,2024-01-01,1,\r\n" % code(34))
+        rc, _, err = ctl(d, "import", "cqos", path, "--ignore-column", "序号")
+        assert rc == 1 and "无法识别的列：“照片”" in err and "序号" not in err, err
+        out = ok(d, "import", "cqos", path, "--ignore-column", "序号", "--ignore-column", "照片")
+        assert "备案记录：新增 1" in out, out
+
+
 def test_reimport_changes_nothing_and_updates_are_audited():
     d = daemon()
     with d:

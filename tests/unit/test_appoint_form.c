@@ -91,6 +91,73 @@ static void test_full_form_normalized(void **state)
 	run_free(&r);
 }
 
+/* The 企业首席质量官信息表 (seed 000) as printed: its labels, its notes in
+ * brackets, "5年", 所在地 and 所属行业 by name, 企业规模 as 填表说明 words it. */
+static void test_form_as_written(void **state)
+{
+	struct run r;
+	(void)state;
+
+	run_form(&r, "备案\n"
+	             "首席质量官姓名：李雷\n"
+	             "性别：男\n"
+	             "出生日期：1985年4月1日\n"
+	             "学历：本科\n"
+	             "专业：机械工程\n"
+	             "质量工作年限：12年\n"
+	             "现任职务：质量副总\n"
+	             "职称：高级工程师\n"
+	             "联系电话/手机：13900001111\n"
+	             "Email：lilei@example.com\n"
+	             "所在企业名称：测试机械有限公司\n"
+	             "统一社会信用代码：91350100M000100Y43\n"
+	             "所属行业：制造业\n"
+	             "所在地：临沂市兰山区\n"
+	             "企业员工数：120\n"
+	             "企业性质：民营\n"
+	             "企业规模：中型企业\n"
+	             "主营业务/主要产品：轴承\n"
+	             "首席质量官工作简历 (包括取得的质量管理成果及经验、获奖情况等)：2010年起从事质量工作\n"
+	             "首席质量官聘任时间：2026年1月1日\n"
+	             "聘任文件号：测聘〔2026〕1号\n"
+	             "备注：无\n", false);
+	assert_string_equal(r.text, "");
+	assert_int_equal(r.rc, 0);
+	const struct store_appoint_filing *in = &r.form.filing;
+	assert_string_equal(in->person.name, "李雷");
+	assert_string_equal(in->person.major, "机械工程");
+	assert_int_equal(in->person.quality_years, 12);
+	assert_string_equal(in->person.position, "质量副总");
+	assert_string_equal(in->person.phone, "13900001111");
+	assert_string_equal(in->person.email, "lilei@example.com");
+	assert_string_equal(in->person.resume, "2010年起从事质量工作");
+	assert_string_equal(in->enterprise.name, "测试机械有限公司");
+	assert_string_equal(in->enterprise.industry_code, "C");
+	assert_int_equal(in->enterprise.employees, 120);
+	assert_string_equal(in->enterprise.size, "中型");
+	assert_string_equal(in->enterprise.main_products, "轴承");
+	assert_string_equal(in->start_date, "2026-01-01");
+	/* 所在地 by name is the handler's to look up. */
+	assert_string_equal(r.form.region_name, "临沂市兰山区");
+	assert_null(in->enterprise.region_code);
+	run_free(&r);
+
+	/* A code stays a code; a name too long for any region is refused. */
+	run_form(&r, "备案\n姓名：李雷\n企业名称：测\n统一社会信用代码：91350100M000100Y43\n"
+	             "所在地：371302\n聘任文件号：X\n聘任日期：2026-01-01\n任期：3年", false);
+	assert_int_equal(r.rc, 0);
+	assert_null(r.form.region_name);
+	assert_string_equal(r.form.filing.enterprise.region_code, "371302");
+	assert_int_equal(r.form.term_years, 3);
+	run_free(&r);
+	run_form(&r, "备案\n姓名：李雷\n企业名称：测\n统一社会信用代码：91350100M000100Y43\n"
+	             "所在地：山东省临沂市兰山区兰山区兰山区兰山区兰山区兰山区兰山区兰山区兰山区兰山区兰山区兰山区\n"
+	             "聘任文件号：X\n聘任日期：2026-01-01", false);
+	assert_int_equal(r.rc, HANDLER_USAGE);
+	assert_non_null(strstr(r.text, "所在地区过长：最多 40 个字"));
+	run_free(&r);
+}
+
 static void test_replace_needs_no_enterprise(void **state)
 {
 	struct run r;
@@ -167,6 +234,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_form_normalized),
+		cmocka_unit_test(test_form_as_written),
 		cmocka_unit_test(test_replace_needs_no_enterprise),
 		cmocka_unit_test(test_every_problem_listed),
 		cmocka_unit_test(test_empty_form_lists_fields),

@@ -429,7 +429,7 @@ static void test_file_validation_errors(void **state)
 		{{{"聘任日期", "明年元旦"}, END}, NULL, "聘任日期：日期格式不正确"},
 		{{{"出生日期", "2030-01-01"}, END}, NULL, "出生日期不能晚于今天"},
 		{{{"企业规模", "巨型"}, END}, NULL, "企业规模应为 大型、中型 或 小微"},
-		{{{"行业代码", "制造业"}, END}, NULL, "行业代码格式不正确"},
+		{{{"行业代码", "Z9"}, END}, NULL, "行业代码格式不正确"},
 		{{{"性别", "未知"}, END}, NULL, "性别应为 男 或 女"},
 		{{{"质量工作年限", "很多"}, END}, NULL, "质量工作年限应为 0 到 80 之间的整数"},
 		{{{"职工人数", "-5"}, END}, NULL, "职工人数应为 0 到 10000000 之间的整数"},
@@ -550,6 +550,145 @@ static void test_file_roles_and_scope(void **state)
 	text = say(fx, form(f, sizeof f, "备案", none), FX_GUEST, &err);
 	assert_true(fixture_has(text, "绑定 <绑定码>"));
 	assert_snapshot(fx, &before);
+}
+
+/* 所在地 as the 信息表 is filled in: by county name, with its city in front,
+ * a short list when the name is ambiguous, and the scope still checked. */
+static void test_file_region_by_name(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], code2[19];
+	bool err;
+	struct snapshot before = snapshot(fx);
+
+	const char *text = say(fx, form(f, sizeof f, "备案",
+	                                (const struct field[]){{"所在地区", "鼓楼区"}, END}),
+	                       FX_ADMIN, &err);
+	const char *several[] = {"所在地区“鼓楼区”对应 ", "请改填区划代码或带上级名称的全称",
+	                         "320106 江苏省南京市鼓楼区", "350102 福建省福州市鼓楼区", NULL};
+	assert_usage(text, err, "备案", several);
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){{"所在地区", "火星区"}, END}),
+	           FX_ADMIN, &err);
+	const char *none_such[] = {"所在地区“火星区”不是已知的县（区）级行政区", NULL};
+	assert_usage(text, err, "备案", none_such);
+	/* A city is not a county. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){{"所在地区", "临沂市"}, END}),
+	           FX_ADMIN, &err);
+	const char *city[] = {"所在地区“临沂市”不是已知的县（区）级行政区", NULL};
+	assert_usage(text, err, "备案", city);
+	text = say(fx, form(f, sizeof f, "备案",
+	                    (const struct field[]){{"所在地区", NULL}, {"所在地", "兰山区"}, END}),
+	           FX_CLERK_XA, &err);
+	assert_true(err && fixture_has(text, "所在地区 371302（兰山区）不在您的管辖范围（610113）内"));
+	assert_snapshot(fx, &before);
+
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){{"所在地区", "兰山区"}, END}),
+	           FX_CLERK_LS, &err);
+	assert_false(err);
+	assert_true(fixture_has(text, "备案成功"));
+	/* The same person again: active elsewhere now, so held for 确认. */
+	text = held_then_confirmed(fx, form(f, sizeof f, "备案",
+	                                    (const struct field[]){{"所在地区", "山东省临沂市罗庄区"},
+	                                                           {"统一社会信用代码",
+	                                                            credit_code("91371311TE0000003",
+	                                                                        code2)},
+	                                                           END}),
+	                           FX_CLERK_LY, "在任首席质量官", &err);
+	assert_false(err);
+	char sql[256], got[64];
+	snprintf(sql, sizeof sql, "SELECT group_concat(region_code) FROM (SELECT region_code"
+	         " FROM enterprises WHERE credit_code IN ('%s', '%s') ORDER BY region_code)",
+	         new_code, code2);
+	fixture_text(fx, sql, got, sizeof got);
+	assert_string_equal(got, "371302,371311");
+}
+
+#define TAGS_OF(code) "SELECT coalesce(group_concat(tag, ','), '') FROM (SELECT g.tag" \
+	" FROM enterprise_tags g JOIN enterprises e ON e.id = g.enterprise_id" \
+	" WHERE e.credit_code = '" code "' ORDER BY g.tag)"
+#define TAG_AUDITS "SELECT count(*) FROM audit_log WHERE entity = 'enterprise_tags'"
+
+/* 备案's 企业类别: several, as the seeds write them; audited. */
+static void test_file_categories(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], sql[512], got[128];
+	bool err;
+	struct snapshot before = snapshot(fx);
+
+	const char *text = say(fx, form(f, sizeof f, "备案",
+	                                (const struct field[]){{"企业类别", "规模以上、上市"}, END}),
+	                       FX_CLERK_LS, &err);
+	const char *why[] = {"企业类别：“上市”不是企业类别，应为 规上、链主", NULL};
+	assert_usage(text, err, "备案", why);
+	assert_snapshot(fx, &before);
+	text = say(fx, form(f, sizeof f, "备案",
+	                    (const struct field[]){{"企业类别", "规模以上、专精特新企业 好品山东"}, END}),
+	           FX_CLERK_LS, &err);
+	assert_false(err);
+	long rec = number_after(text, "备案成功 · 记录号 ");
+	snprintf(sql, sizeof sql, "SELECT group_concat(tag, ',') FROM (SELECT g.tag FROM"
+	         " enterprise_tags g JOIN enterprises e ON e.id = g.enterprise_id"
+	         " WHERE e.credit_code = '%s' ORDER BY g.tag)", new_code);
+	fixture_text(fx, sql, got, sizeof got);
+	assert_string_equal(got, "专精特新,好品,规上");
+	snprintf(sql, sizeof sql, "SELECT after_json FROM audit_log WHERE entity = 'enterprise_tags'"
+	         " AND record_id = %ld", rec);
+	fixture_text(fx, sql, got, sizeof got);
+	assert_string_equal(got, "{\"categories\":[\"专精特新\",\"好品\",\"规上\"]}");
+}
+
+/* 企业类别: show, add, drop, by record or credit code, in scope only. */
+static void test_enterprise_categories_command(void **state)
+{
+	struct fixture *fx = *state;
+	char got[256];
+	bool err;
+
+	const char *text = say(fx, "企业类别 2", FX_CLERK_LS, &err);
+	assert_false(err);
+	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上、链主");
+	assert_int_equal(fixture_int(fx, TAG_AUDITS), 0);
+	text = say(fx, "企业类别 2 加 好品山东 专精特新企业", FX_CLERK_LS, &err);
+	assert_false(err);
+	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上、链主、好品、专精特新");
+	text = say(fx, "category 91371302dem0000013 删 链主、质量标杆", FX_CLERK_LY, &err);
+	assert_false(err);
+	assert_string_equal(text, "91371302DEM0000013 的企业类别：规上、好品、专精特新");
+	fixture_text(fx, TAGS_OF("91371302DEM0000013"), got, sizeof got);
+	assert_string_equal(got, "专精特新,好品,规上");
+	/* One audit row per change, on the record when named by it. */
+	assert_int_equal(fixture_int(fx, TAG_AUDITS), 2);
+	fixture_text(fx, "SELECT record_id || '|' || before_json || '|' || after_json || '|' ||"
+	                 " command FROM audit_log WHERE entity = 'enterprise_tags' ORDER BY id LIMIT 1",
+	             got, sizeof got);
+	assert_string_equal(got, "2|{\"categories\":[\"规上\",\"链主\"]}|"
+	                         "{\"categories\":[\"专精特新\",\"好品\",\"规上\",\"链主\"]}|企业类别");
+	/* The same again changes nothing and writes no audit row. */
+	say(fx, "企业类别 2 加 规上", FX_CLERK_LS, &err);
+	assert_int_equal(fixture_int(fx, TAG_AUDITS), 2);
+
+	/* Out of scope is not found; bad words are usage errors. */
+	text = say(fx, "企业类别 2 删 规上", FX_CLERK_XA, &err);
+	assert_true(err && fixture_has(text, "未找到记录号 2"));
+	text = say(fx, "企业类别 91371302DEM0000013", FX_CLERK_XA, &err);
+	assert_true(err && fixture_has(text, "未找到统一社会信用代码为 91371302DEM0000013 的企业"));
+	static const struct {
+		const char *command, *why;
+	} bad[] = {
+		{"企业类别 2 加 上市", "“上市”不是企业类别"},
+		{"企业类别 2 改 规上", NULL},
+		{"企业类别 2 加", NULL},
+		{"企业类别 示例", "请填写记录号或 18 位统一社会信用代码"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *reasons[] = {bad[i].why, NULL};
+		assert_usage(say(fx, bad[i].command, FX_CLERK_LS, &err), err, "企业类别", reasons);
+	}
+	text = say(fx, "企业类别 2", FX_CQO, &err);
+	assert_denied(text, err, "企业类别");
+	fixture_text(fx, TAGS_OF("91371302DEM0000013"), got, sizeof got);
+	assert_string_equal(got, "专精特新,好品,规上");
 }
 
 static void test_file_refuses_second_active_and_warns(void **state)
@@ -1215,6 +1354,9 @@ int main(void)
 		T(test_file_validation_errors),
 		T(test_file_never_takes_over_a_person_of_another_region),
 		T(test_file_roles_and_scope),
+		T(test_file_region_by_name),
+		T(test_file_categories),
+		T(test_enterprise_categories_command),
 		T(test_file_refuses_second_active_and_warns),
 		T(test_file_flags_need_confirmation),
 		T(test_file_flags_blacklist),

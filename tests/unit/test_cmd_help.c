@@ -13,7 +13,7 @@
 
 #define HELP_TITLE "首席质量官助手 · 可用命令\n"
 #define HELP_FOOT "发送“帮助 命令”查看某个命令的详细用法"
-#define LINE_QUERY "查询 <姓名|企业名|统一社会信用代码|记录号> — 查询首席质量官备案记录"
+#define LINE_QUERY "查询 <姓名|企业名|统一社会信用代码|记录号> [简历] — 查询首席质量官备案记录"
 
 static void test_guest_sees_only_what_a_guest_may_do(void **state)
 {
@@ -39,7 +39,7 @@ static void test_each_role_gets_its_own_list(void **state)
 	assert_true(fixture_has(text, HELP_TITLE) && fixture_has(text, HELP_FOOT));
 	assert_true(fixture_has(text, LINE_QUERY));
 	assert_true(fixture_has(text, "\n撤销 <处理号> [说明] — 撤销一项处理"));
-	assert_true(fixture_has(text, "\n目标 <地区代码> <类别> <年份> <比例>"));
+	assert_true(fixture_has(text, "\n目标 <地区> <类别> <年份> <比例>"));
 	assert_true(fixture_has(text, "\n队列 — 查看待发送消息的队列"));
 	assert_false(fixture_has(text, "\n我的 —"));
 
@@ -66,7 +66,7 @@ static void test_help_for_one_command(void **state)
 
 	assert_string_equal(fixture_say(fx, FX_ADMIN, "帮助 查询"),
 	                    "命令：查询\n"
-	                    "用法：查询 <姓名|企业名|统一社会信用代码|记录号>\n"
+	                    "用法：查询 <姓名|企业名|统一社会信用代码|记录号> [简历]\n"
 	                    "说明：查询首席质量官备案记录\n"
 	                    "别名：query、find\n"
 	                    "可用角色：管理员、办事员、组织者、首席质量官");

@@ -255,6 +255,9 @@ static void test_vacant_by_category(void **state)
 	assert_says(fx, FX_CLERK_LS, "vacant 规上", line);
 	assert_answer(fx, FX_CLERK_XA, "空缺", "规上企业均已聘任首席质量官。");
 	assert_answer(fx, FX_ADMIN, "空缺 食品", "食品企业均已聘任首席质量官。");
+	/* The category as the seeds write it. */
+	assert_says(fx, FX_CLERK_LS, "空缺 规模以上企业", line);
+	assert_answer(fx, FX_ADMIN, "空缺 好品山东", "好品企业均已聘任首席质量官。");
 	assert_refused_to_others(fx, "空缺");
 }
 
@@ -336,6 +339,50 @@ static void test_stats_hand_computed(void **state)
 	assert_true(fixture_digest(fx) == before);
 }
 
+/* Places by name, categories as the seeds write them, and 中小企业 (by
+ * 企业规模: 兰山区 has 示例精密机械 中型 with a CQO and 演示纺织 小微 without). */
+static void test_stats_by_name_alias_and_sme(void **state)
+{
+	struct fixture *fx = *state;
+	const char *city = "临沂市（3713） · 规上企业首席质量官统计（2025 年）\n" STATS_HEAD "\n"
+	                   "兰山区 | 2 | 1 | 50.0% | 10.0% | 已达标 | 100.0% | 0\n"
+	                   "罗庄区 | 1 | 1 | 100.0% | 10.0% | 已达标 | 0.0% | 1\n"
+	                   "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1";
+	bool err;
+
+	assert_answer(fx, FX_ADMIN, "统计 临沂市 规模以上 2025", city);
+	assert_answer(fx, FX_CLERK_LY, "统计 2025 山东省临沂市 above_scale", city);
+	assert_answer(fx, FX_CLERK_LS, "统计 兰山区",
+	              "兰山区（371302） · 规上企业首席质量官统计（2026 年）\n" STATS_HEAD "\n"
+	              "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0");
+	const char *text = fixture_say_in(fx, FX_CLERK_LS, false, "统计 临沂市", &err);
+	assert_true(err && fixture_has(text, "地区 3713 不在您的管辖范围内"));
+	text = fixture_say_in(fx, FX_ADMIN, false, "统计 鼓楼区", &err);
+	assert_true(err && fixture_has(text, "地区“鼓楼区”对应 ") &&
+	            fixture_has(text, "320106 江苏省南京市鼓楼区") &&
+	            fixture_has(text, "用法：统计 [地区] [类别] [年份]"));
+	text = fixture_say_in(fx, FX_ADMIN, false, "统计 临沂市 3713", &err);
+	assert_true(err && fixture_has(text, "参数“3713”重复"));
+
+	text = fixture_say(fx, FX_ADMIN, "统计 中小企业 临沂市 2025");
+	assert_true(fixture_has(text, "临沂市（3713） · 中小企业首席质量官统计（2025 年）\n"));
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0\n"));
+	assert_false(fixture_has(text, "罗庄区"));   /* 演示食品 is 大型 */
+	assert_answer(fx, FX_ADMIN, "目标 临沂市 中小企业 2025 50%",
+	              "已设定 临沂市（3713）中小企业 2025 年聘任率目标：50.0%");
+	assert_answer(fx, FX_ADMIN, "目标 兰山区 规模以上企业 2025 20%",
+	              "已设定 兰山区（371302）规上企业 2025 年聘任率目标：20.0%");
+	text = fixture_say(fx, FX_ADMIN, "统计 3713 sme 2025");
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 50.0% | 已达标 | 100.0% | 0\n"));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM targets WHERE category = '中小企业'"
+	                                 " AND region_code = '3713'"), 1);
+	text = fixture_say_in(fx, FX_ADMIN, false, "目标 鼓楼区 规上 2025 50%", &err);
+	assert_true(err && fixture_has(text, "350102 福建省福州市鼓楼区") &&
+	            fixture_has(text, "用法：目标"));
+	text = fixture_say_in(fx, FX_ADMIN, false, "目标 火星 规上 2025 50%", &err);
+	assert_true(err && fixture_has(text, "地区“火星”不是已知的行政区划名称"));
+}
+
 static void test_stats_refusals_and_bad_arguments(void **state)
 {
 	struct fixture *fx = *state;
@@ -359,7 +406,7 @@ static void test_stats_refusals_and_bad_arguments(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		text = fixture_say_in(fx, FX_ADMIN, false, cases[i].command, &err);
 		assert_true(err && fixture_has(text, cases[i].why) &&
-		            fixture_has(text, "用法：统计 [地区代码] [类别] [年份]"));
+		            fixture_has(text, "用法：统计 [地区] [类别] [年份]"));
 	}
 	/* A long unknown word is quoted back only in part, whole characters. */
 	strcpy(cmd, "统计 ");
@@ -440,7 +487,7 @@ static void test_target_refusals_and_bad_arguments(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *text = fixture_say_in(fx, FX_ADMIN, false, cases[i].command, &err);
 
-		assert_true(err && fixture_has(text, "用法：目标 <地区代码> <类别> <年份> <比例>"));
+		assert_true(err && fixture_has(text, "用法：目标 <地区> <类别> <年份> <比例>"));
 		if (cases[i].why)
 			assert_true(fixture_has(text, cases[i].why));
 	}
@@ -469,6 +516,7 @@ int main(void)
 		T(test_vacant_names_the_last_cqo),
 		T(test_long_lists_page),
 		T(test_stats_hand_computed),
+		T(test_stats_by_name_alias_and_sme),
 		T(test_stats_refusals_and_bad_arguments),
 		T(test_target_sets_and_feeds_stats),
 		T(test_target_refusals_and_bad_arguments),

@@ -118,6 +118,40 @@ static void test_card_lists_terms_and_end(void **state)
 	            fixture_has(text, "终止：2026-06-10，原因：个人原因"));
 }
 
+/* The card shows what a clerk fills in on the 信息表; the long 工作简历 only
+ * when asked for, and in a group chat not at all. */
+static void test_card_form_fields_and_resume(void **state)
+{
+	struct fixture *fx = *state;
+	const char *text = fixture_say(fx, FX_ADMIN, "查询 2");
+
+	static const char *const lines[] = {
+		"专业：机械工程", "质量工作年限：12 年", "职务：副总经理",
+		"所属行业：C34（制造业）", "企业规模：中型", "企业员工数：320 人",
+		"企业性质：有限责任公司", "主营业务/主要产品：数控机床零部件（示例）",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		if (!fixture_has(text, lines[i]))
+			fail_msg("\"%s\" not in:\n%s", lines[i], text);
+	assert_false(fixture_has(text, "工作简历"));
+	text = fixture_say(fx, FX_ADMIN, "查询 张三 简历");
+	assert_true(fixture_has(text, "首席质量官备案记录 · 记录号 2\n"));
+	assert_true(fixture_has(text, "工作简历：示例履历：本记录为演示数据，不对应真实人员。"));
+	text = fixture_say(fx, FX_CQO, "query 2 resume");
+	assert_true(fixture_has(text, "工作简历：示例履历"));
+	bool err;
+	text = fixture_say_in(fx, FX_ADMIN, true, "查询 2 简历", &err);
+	assert_false(err);
+	assert_true(fixture_has(text, "工作简历：请在私聊中查询"));
+	assert_false(fixture_has(text, "示例履历"));
+	/* An organizer sees names only, whatever is asked. */
+	text = fixture_say(fx, FX_ORG, "查询 2 简历");
+	assert_false(fixture_has(text, "工作简历") || fixture_has(text, "专业"));
+	/* Anything else after the search term is a usage error. */
+	text = fixture_say_in(fx, FX_ADMIN, false, "查询 2 履历", &err);
+	assert_true(err && fixture_has(text, "用法：查询"));
+}
+
 static void test_search_lists_newest_first(void **state)
 {
 	struct fixture *fx = *state;
@@ -160,7 +194,7 @@ static void test_usage_and_guest(void **state)
 	const char *text = fixture_say_in(fx, FX_ADMIN, false, "查询", &err);
 
 	assert_true(err);
-	assert_string_equal(text, "用法：查询 <姓名|企业名|统一社会信用代码|记录号>");
+	assert_string_equal(text, "用法：查询 <姓名|企业名|统一社会信用代码|记录号> [简历]");
 	text = fixture_say_in(fx, FX_ADMIN, false, "查询 1 2", &err);
 	assert_true(err && fixture_has(text, "用法：查询"));
 	text = fixture_say_in(fx, FX_GUEST, false, "查询 张三", &err);
@@ -275,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_card_by_every_key),
 		T(test_card_lists_terms_and_end),
+		T(test_card_form_fields_and_resume),
 		T(test_search_lists_newest_first),
 		T(test_scope_hides_like_missing),
 		T(test_usage_and_guest),

@@ -209,6 +209,60 @@ static void expect_bad(const struct file *f, const char *tsv, const char *proble
 		fail_msg("for %s\n got %zu: %s\nwant: %s", tsv, p.n, p.n ? p.lines[0] : "", problem);
 }
 
+/* The 企业首席质量官信息表 (seed 000) as a spreadsheet: its printed labels
+ * (notes in brackets included) are the columns; 所在地 by name is left for
+ * the database; what matches no column is known to be unknown. */
+#define FORM_HEADER \
+	"首席质量官姓名\t性别\t出生日期\t学历\t专业\t质量工作年限\t现任职务\t职称\t联系电话/手机\t" \
+	"Email\t所在企业名称\t统一社会信用代码\t所属行业\t所在地\t企业员工数\t企业性质\t企业规模\t" \
+	"主营业务/主要产品\t首席质量官工作简历 (包括取得的质量管理成果及经验、获奖情况等)\t" \
+	"首席质量官聘任时间\t备注\t填表日期\t一寸照片"
+
+static void test_form_as_written(void **state)
+{
+	struct file f;
+	struct cells c;
+	struct import_row row;
+	struct problems p;
+	(void)state;
+
+	header(&f, IMPORT_CQOS, FORM_HEADER);
+	for (size_t i = 0; i < 21; i++)
+		if (import_header_unknown(&f.h, i))
+			fail_msg("column %zu (%s) unknown", i, f.head.v[i]);
+	assert_true(import_header_unknown(&f.h, 21));
+	assert_true(import_header_unknown(&f.h, 22));
+	assert_int_equal(f.h.at[IC_RESUME], 18);
+	assert_int_equal(read_row(&f, "张三\t男\t1980-03-15\t本科\t机械工程\t12年\t副总经理\t"
+	                              "高级工程师\t13800000001\tzs@example.com\t示例精密机械有限公司\t"
+	                              "91350100M000100Y43\t制造业\t临沂市兰山区\t320\t民营\t中型企业\t"
+	                              "数控机床\t2010年起从事质量工作\t2023年12月12日\t\t2026-11-01\t",
+	                          &row, &c, &p), 0);
+	const struct store_import_cqo *q = &row.in.cqo;
+	assert_int_equal(p.n, 0);
+	assert_string_equal(q->person.name, "张三");
+	assert_string_equal(q->person.major, "机械工程");
+	assert_int_equal(q->person.quality_years, 12);
+	assert_string_equal(q->person.position, "副总经理");
+	assert_string_equal(q->person.phone, "13800000001");
+	assert_string_equal(q->person.email, "zs@example.com");
+	assert_string_equal(q->person.resume, "2010年起从事质量工作");
+	assert_string_equal(q->enterprise.name, "示例精密机械有限公司");
+	assert_string_equal(q->enterprise.industry_code, "C");
+	assert_int_equal(q->enterprise.employees, 320);
+	assert_string_equal(q->enterprise.size, "中型");
+	assert_string_equal(q->enterprise.main_products, "数控机床");
+	assert_string_equal(q->start_date, "2023-12-12");
+	assert_true(row.region_by_name);
+	assert_string_equal(q->enterprise.region_code, "临沂市兰山区");
+	/* A code is not a name. */
+	header(&f, IMPORT_CQOS, CQO_HEADER);
+	assert_int_equal(read_row(&f, "张三\t\t\t\t\t\t\t示例\t91350100M000100Y43\t371302\t\t\t\t\t"
+	                              "\t\t\t2023-12-12\t\t\t\t\t", &row, &c, &p), 0);
+	assert_false(row.region_by_name);
+	assert_string_equal(row.in.cqo.enterprise.region_code, "371302");
+}
+
 static void test_cqo_refusals(void **state)
 {
 	static const struct {
@@ -398,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_header_names),
 		cmocka_unit_test(test_kinds_and_columns),
 		cmocka_unit_test(test_good_cqo_row),
+		cmocka_unit_test(test_form_as_written),
 		cmocka_unit_test(test_cqo_refusals),
 		cmocka_unit_test(test_every_problem_reported),
 		cmocka_unit_test(test_enterprise_rows),

@@ -78,7 +78,8 @@ static void test_args_fit(void **state)
 	(void)state;
 	assert_true(handler_args_fit(&handler_query, 1));
 	assert_false(handler_args_fit(&handler_query, 0));
-	assert_false(handler_args_fit(&handler_query, 2));
+	assert_true(handler_args_fit(&handler_query, 2));   /* 查询 <词> 简历 */
+	assert_false(handler_args_fit(&handler_query, 3));
 	assert_true(handler_args_fit(&handler_whoami, 0));
 	assert_false(handler_args_fit(&handler_whoami, 1));
 	assert_true(handler_args_fit(handler_sub_find(&handler_alliance, "新建"), 2));

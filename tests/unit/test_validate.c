@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../../handlers/category.h"
 #include "../../handlers/validate.h"
+#include "../../store/store_import.h"
 #include "../../handlers/text/common.h"
 
 static char why[VALIDATE_WHY_MAX];
@@ -160,6 +162,11 @@ static void test_size(void **state)
 	assert_string_equal(out, "小微");
 	assert_int_equal(validate_size("微型", out, why, sizeof why), 0);
 	assert_string_equal(out, "小微");
+	/* As the 信息表's 填表说明 words them. */
+	assert_int_equal(validate_size("大型企业", out, why, sizeof why), 0);
+	assert_string_equal(out, "大型");
+	assert_int_equal(validate_size("小微企业", out, why, sizeof why), 0);
+	assert_string_equal(out, "小微");
 	assert_int_equal(validate_size("巨型", out, why, sizeof why), -EINVAL);
 	assert_string_equal(why, TXT_V_SIZE);
 	assert_int_equal(validate_size("", out, why, sizeof why), -EINVAL);
@@ -176,11 +183,66 @@ static void test_industry(void **state)
 	assert_string_equal(out, "C34");
 	assert_int_equal(validate_industry("3411", out, why, sizeof why), 0);
 	assert_string_equal(out, "3411");
-	static const char *const bad[] = {"C", "3", "C34111", "U34", "C3a", "制造业", ""};
+	/* A section (门类) by its letter or its name in GB/T 4754-2017. */
+	assert_int_equal(validate_industry("C", out, why, sizeof why), 0);
+	assert_string_equal(out, "C");
+	assert_int_equal(validate_industry("制造业", out, why, sizeof why), 0);
+	assert_string_equal(out, "C");
+	assert_int_equal(validate_industry("农、林、牧、渔业", out, why, sizeof why), 0);
+	assert_string_equal(out, "A");
+	assert_int_equal(validate_industry("国际组织", out, why, sizeof why), 0);
+	assert_string_equal(out, "T");
+	static const char *const bad[] = {"3", "C34111", "U34", "C3a", "制造", "Z", ""};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(validate_industry(bad[i], out, why, sizeof why), -EINVAL);
 		assert_string_equal(why, TXT_V_INDUSTRY);
 	}
+}
+
+static void test_years(void **state)
+{
+	long v;
+	(void)state;
+
+	assert_int_equal(validate_years("5", 0, 80, &v, "质量工作年限", why, sizeof why), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(validate_years("12年", 0, 80, &v, "质量工作年限", why, sizeof why), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(validate_years("3 年", 1, 10, &v, "任期（年）", why, sizeof why), 0);
+	assert_int_equal(v, 3);
+	static const char *const bad[] = {"年", "五年", "5年半", "-1年", "81年", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(validate_years(bad[i], 0, 80, &v, "质量工作年限", why, sizeof why),
+		                 -EINVAL);
+		assert_string_equal(why, "质量工作年限应为 0 到 80 之间的整数");
+	}
+}
+
+/* Categories as the seeds write them, in the store's tag order. */
+static void test_categories(void **state)
+{
+	unsigned bits;
+	char bad[64], list[128];
+	(void)state;
+
+	for (int i = 0; i < STORE_IMPORT_TAGS; i++) {
+		assert_int_equal(category_tag(store_import_tag_name(i)), i);
+		assert_string_equal(category_find(store_import_tag_name(i), false),
+		                    store_import_tag_name(i));
+	}
+	assert_string_equal(category_find("规模以上", false), "规上");
+	assert_string_equal(category_find("好品山东", false), "好品");
+	assert_string_equal(category_find("Above_Scale", false), "规上");
+	assert_null(category_find("中小企业", false));
+	assert_string_equal(category_find("中小企业", true), "中小企业");
+	assert_null(category_find("上市", true));
+	assert_int_equal(category_parse_list("规模以上、专精特新；食品 药品", &bits, bad, sizeof bad), 0);
+	category_join(bits, list, sizeof list);
+	assert_string_equal(list, "规上、专精特新、食品、药品");
+	assert_int_equal(category_parse_list("规上,上市", &bits, bad, sizeof bad), -EINVAL);
+	assert_string_equal(bad, "上市");
+	assert_string_equal(category_stem("中小企业"), "中小");
+	assert_string_equal(category_stem("规上"), "规上");
 }
 
 static void test_gender(void **state)
@@ -255,6 +317,11 @@ static void test_region_code(void **state)
 		assert_int_equal(validate_region_code(bad[i], why, sizeof why), -EINVAL);
 		assert_string_equal(why, TXT_V_REGION);
 	}
+	/* A name goes to the database, a code with a typo stays a code. */
+	assert_true(validate_region_is_name("兰山区"));
+	assert_true(validate_region_is_name("临沂市兰山区"));
+	assert_false(validate_region_is_name("37130a"));
+	assert_false(validate_region_is_name("371302"));
 }
 
 /* A short `why` buffer is truncated, never overrun. */
@@ -304,6 +371,8 @@ int main(void)
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_hours),
 		cmocka_unit_test(test_region_code),
+		cmocka_unit_test(test_years),
+		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_why_truncated),
 		cmocka_unit_test(test_rate),
 	};
