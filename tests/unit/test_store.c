@@ -261,6 +261,67 @@ static void test_upgrade_policies_training_hours(void **state)
 	assert_true(p.annual_hours == 0 && p.region_code[0] == '\0');
 }
 
+/* Schema 16 states the post and the disqualifications per jurisdiction:
+ * rows made at schema 15 keep every rule they had; Shaanxi's, Nantong's
+ * and Xiangshan's get their seed's post rule, Nantong's its art. 6
+ * checklist, others none. */
+static void test_upgrade_policies_positions(void **state)
+{
+	struct fixture *f = *state;
+	struct store_policy p;
+
+	assert_int_equal(store_open_at_version(f->path, 15, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('61', '陕西省', NULL, 1),"
+		" ('6101', '西安市', '61', 2), ('32', '江苏省', NULL, 1), ('3206', '南通市', '32', 2),"
+		" ('34', '安徽省', NULL, 1), ('3406', '淮北市', '34', 2),"
+		" ('340603', '相山区', '3406', 3);"
+		"INSERT INTO policies (region_code, term_months, annual_hours, min_education, min_title,"
+		" eligibility_mode, hours_kinds) VALUES"
+		" ('37', 36, 30, '大专', NULL, 'all', '继续教育,线上自学'),"
+		" ('61', 36, 30, '本科', '中级', 'any', '线上自学'),"
+		" ('6101', 24, 40, NULL, NULL, 'all', '线上自学'),"
+		" ('3206', 36, 0, '大专', '中级', 'any', '继续教育'),"
+		" ('340603', 36, 0, NULL, NULL, 'all', '继续教育');"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM policies"), 5);
+	assert_int_equal(store_policy_for_region(f->st, "371302", &p), 0);
+	assert_true(p.annual_hours == 30 && p.term_months == 36 && !p.eligibility_any);
+	assert_string_equal(p.min_education, "大专");
+	assert_string_equal(p.positions, "");
+	assert_string_equal(p.disqualifications, "");
+	assert_int_equal(store_policy_for_region(f->st, "610201", &p), 0);
+	assert_true(p.annual_hours == 30 && p.eligibility_any && p.positions_small_exempt);
+	assert_string_equal(p.min_title, "中级");
+	assert_string_equal(p.hours_kinds, "线上自学");
+	assert_string_equal(p.positions, "主要负责人,高层副职");
+	assert_int_equal(store_policy_for_region(f->st, "610112", &p), 0);
+	assert_true(p.annual_hours == 40 && p.term_months == 24 && p.positions_small_exempt);
+	assert_string_equal(p.region_code, "6101");
+	assert_string_equal(p.positions, "主要负责人,高层副职");
+	assert_int_equal(store_policy_for_region(f->st, "320602", &p), 0);
+	assert_true(p.eligibility_any && !p.positions_small_exempt);
+	assert_string_equal(p.min_education, "大专");
+	assert_string_equal(p.positions, "高层副职,质量部门负责人");
+	assert_string_equal(p.disqualifications,
+	                    "违反法律法规，在质量岗位工作中造成重大失误或者受刑事处罚|"
+	                    "利用履行职责之便谋取不正当利益|滥用职权，干预企业正常经营秩序|"
+	                    "泄露企业秘密或者合作伙伴信息等违反职业道德和社会信用的行为|"
+	                    "其他损害合作伙伴和企业合法权益的行为");
+	assert_int_equal(store_policy_for_region(f->st, "340603", &p), 0);
+	assert_string_equal(p.positions, "主要负责人,高层副职");
+	assert_string_equal(p.disqualifications, "");
+	/* Written back whole, the new rules survive a round trip. */
+	snprintf(p.positions, sizeof p.positions, "质量部门负责人");
+	assert_int_equal(store_policy_set(f->st, &p), 0);
+	assert_int_equal(store_policy_for_region(f->st, "340603", &p), 0);
+	assert_string_equal(p.positions, "质量部门负责人");
+}
+
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
  * appointments as they were, each now with its first term, and later
  * inserts and corrections keep the current term and the row equal. */
@@ -637,6 +698,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_policies_training_hours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_policies_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
