@@ -678,6 +678,25 @@ static const char *const migrations[] = {
 	"UPDATE policies SET positions = '高层副职,质量部门负责人',\n"
 	"  disqualifications = '" NANTONG_ART6 "'\n"
 	"  WHERE region_code GLOB '3206*';\n",
+
+	/* 17: the 人才库 (seeds 002 art. 3 and 10, 003: 拟任和现任) holds the
+	 * trained who are not in office: a former CQO with a recorded 任职培训
+	 * is in it by their records (the region of their latest enterprise),
+	 * and a row here enters someone trained but never filed (a region
+	 * keeps them in a clerk's scope; enterprise is the unit that put them
+	 * forward) or, with left_at, takes anyone out (人才库 移出). Nothing
+	 * exists to carry over: today's former CQOs are in by their records. */
+	"CREATE TABLE talent_pool (\n"
+	"  person_id   INTEGER PRIMARY KEY REFERENCES people(id),\n"
+	"  region_code TEXT NOT NULL REFERENCES regions(code),\n"
+	"  enterprise  TEXT,\n"
+	"  added_by    TEXT,\n"
+	"  added_at    INTEGER NOT NULL,\n"
+	"  left_at     INTEGER,\n"
+	"  left_reason TEXT,\n"
+	"  CHECK ((left_at IS NULL) = (left_reason IS NULL))\n"
+	");\n"
+	"CREATE INDEX talent_pool_region ON talent_pool(region_code);\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
