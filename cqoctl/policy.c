@@ -49,6 +49,9 @@ static void print_policy(struct ctl *c, const char *region, const char *name,
 	printf(TXT_CTL_POL_EDUCATION, p->min_education[0] ? p->min_education : TXT_CTL_POL_NONE);
 	printf(TXT_CTL_POL_TITLE_REQ, p->min_title[0] ? p->min_title : TXT_CTL_POL_NONE);
 	printf(TXT_CTL_POL_MODE, p->eligibility_any ? TXT_CTL_POL_ANY : TXT_CTL_POL_ALL);
+	printf(TXT_CTL_POL_POSITIONS, p->positions[0] ? p->positions : TXT_CTL_POL_ANY_POST,
+	       p->positions[0] && p->positions_small_exempt ? TXT_CTL_POL_SMALL_EXEMPT : "");
+	printf(TXT_CTL_POL_DISQ, p->disqualifications[0] ? p->disqualifications : TXT_CTL_POL_NONE);
 	printf(TXT_CTL_POL_TRAINING,
 	       p->require_appointment_training ? TXT_CTL_POL_REQUIRED : TXT_CTL_POL_NONE);
 	printf(TXT_CTL_POL_REMIND, p->remind_term_days);
@@ -74,6 +77,9 @@ static char *policy_json(const struct store_policy *p)
 	cJSON_AddStringToObject(o, "min_title", p->min_title);
 	cJSON_AddStringToObject(o, "eligibility_mode", p->eligibility_any ? "any" : "all");
 	cJSON_AddBoolToObject(o, "require_appointment_training", p->require_appointment_training);
+	cJSON_AddStringToObject(o, "positions", p->positions);
+	cJSON_AddBoolToObject(o, "positions_small_exempt", p->positions_small_exempt);
+	cJSON_AddStringToObject(o, "disqualifications", p->disqualifications);
 	cJSON_AddStringToObject(o, "remind_term_days", p->remind_term_days);
 	cJSON_AddStringToObject(o, "hours_kinds", p->hours_kinds);
 	cJSON_AddBoolToObject(o, "hours_prorate", p->hours_prorate);
@@ -133,15 +139,68 @@ static bool yes_no(const char *s, bool *out)
 	return false;
 }
 
+static bool cleared(const char *s)
+{
+	return strcmp(s, "none") == 0 || strcmp(s, "无") == 0;
+}
+
 /* "none" or "无" clears a requirement; otherwise the word must be one
  * eligibility.c ranks. */
 static bool requirement(const char *s, int (*rank)(const char *), char *out, size_t len)
 {
-	if (strcmp(s, "none") == 0 || strcmp(s, "无") == 0) {
+	if (cleared(s)) {
 		out[0] = '\0';
 		return true;
 	}
 	if (rank(s) <= 0 || strlen(s) >= len)
+		return false;
+	snprintf(out, len, "%s", s);
+	return true;
+}
+
+/* "高层副职,质量部门负责人": classes eligibility.c knows, each once. */
+static bool positions_ok(const char *s, char *out, size_t len)
+{
+	char part[32];
+	unsigned seen = 0;
+
+	if (cleared(s)) {
+		out[0] = '\0';
+		return true;
+	}
+	if (!*s || strlen(s) >= len)
+		return false;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof part)
+			return false;
+		snprintf(part, sizeof part, "%.*s", (int)n, p);
+		enum elig_position c = eligibility_position_parse(part);
+		if (c == ELIG_POS_NONE || (seen & (1u << c)))
+			return false;
+		seen |= 1u << c;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return false;
+	}
+	snprintf(out, len, "%s", s);
+	return true;
+}
+
+/* Items split by '|', none empty, at most 160 characters in all (the
+ * schema's CHECK). */
+static bool disqualifications_ok(const char *s, char *out, size_t len)
+{
+	size_t chars = 0;
+
+	if (cleared(s)) {
+		out[0] = '\0';
+		return true;
+	}
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	if (!*s || chars > 160 || strlen(s) >= len || *s == '|' || s[strlen(s) - 1] == '|' ||
+	    strstr(s, "||"))
 		return false;
 	snprintf(out, len, "%s", s);
 	return true;
@@ -167,6 +226,10 @@ static bool apply_option(int opt, const char *v, struct store_policy *p)
 		p->eligibility_any = strcmp(v, "any") == 0;
 		return true;
 	case 'a': return yes_no(v, &p->require_appointment_training);
+	case 'P': return positions_ok(v, p->positions, sizeof p->positions);
+	case 'S': return yes_no(v, &p->positions_small_exempt);
+	case 'X':
+		return disqualifications_ok(v, p->disqualifications, sizeof p->disqualifications);
 	case 'r':
 		if (!remind_days_ok(v))
 			return false;
@@ -222,6 +285,9 @@ static int policy_set(struct ctl *c, const char *region, const char *name, int a
 		{"title", required_argument, NULL, 'T'},
 		{"mode", required_argument, NULL, 'm'},
 		{"appointment-training", required_argument, NULL, 'a'},
+		{"positions", required_argument, NULL, 'P'},
+		{"positions-small-exempt", required_argument, NULL, 'S'},
+		{"disqualifications", required_argument, NULL, 'X'},
 		{"remind-days", required_argument, NULL, 'r'},
 		{"training-month", required_argument, NULL, 'M'},
 		{"hours-remind", required_argument, NULL, 'D'},

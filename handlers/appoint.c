@@ -202,8 +202,12 @@ static int file_commit(struct cmd_ctx *ctx, struct appoint_form *f,
 		.quality_years = in->person.quality_years,
 		.education = in->person.education,
 		.title = in->person.title,
+		.position = in->person.position,
+		/* validate_size writes 小型 and 微型 as 小微. */
+		.small = in->enterprise.size && strcmp(in->enterprise.size, "小微") == 0,
+		.disqualify = form_get(&f->raw, "disqualify"),
 	};
-	char warnings[1024], code[BINDCODE_LEN + 1], expires[BINDCODE_EXPIRES_LEN] = "";
+	char warnings[2048], code[BINDCODE_LEN + 1], expires[BINDCODE_EXPIRES_LEN] = "";
 	bool show_code = ctx->msg->kind == CHAT_PRIVATE;
 	struct store_appoint_filed out = {0};
 	struct store_policy policy;

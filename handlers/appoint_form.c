@@ -39,6 +39,7 @@
 	{"start_date", TXT_APPT_F_START, true},                \
 	{"term", TXT_APPT_F_TERM, false},                      \
 	{"remarks", TXT_APPT_F_REMARKS, false},                \
+	{"disqualify", TXT_APPT_F_DISQUALIFY, false},          \
 }
 
 static const struct form_spec file_spec[] = APPOINT_FIELDS(true);
@@ -56,6 +57,7 @@ static const struct text_limit {
 	{"position", 30, false},    {"title", 20, false},     {"enterprise", 60, false},
 	{"nature", 30, false},      {"products", 200, true},  {"resume", 2000, true},
 	{"doc_no", 30, false},      {"remarks", 500, true},   {"region", 40, false},
+	{"disqualify", 100, false},
 };
 
 struct checker {

@@ -27,6 +27,7 @@ static const struct name_map entity_names[] = {
 	{"alliance", TXT_ENTITY_ALLIANCE},
 	{"target", TXT_ENTITY_TARGET},
 	{"policy", TXT_ENTITY_POLICY},
+	{"talent_pool", TXT_ENTITY_POOL},
 };
 
 /* The registry's column names, which snapshots use as keys. */

@@ -32,6 +32,7 @@ const struct handler_entry *const handler_table[] = {
 	&handler_advise_dismissal,
 	&handler_revoke_sanction,
 	&handler_honour,
+	&handler_pool,
 	&handler_mine,
 	&handler_expiring,
 	&handler_overdue,

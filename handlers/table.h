@@ -39,6 +39,7 @@ extern const struct handler_entry handler_blacklist;
 extern const struct handler_entry handler_advise_dismissal;
 extern const struct handler_entry handler_revoke_sanction;
 extern const struct handler_entry handler_honour;
+extern const struct handler_entry handler_pool;
 extern const struct handler_entry handler_mine;
 extern const struct handler_entry handler_expiring;
 extern const struct handler_entry handler_overdue;

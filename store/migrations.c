@@ -14,6 +14,15 @@
 
 #include "store_internal.h"
 
+/* Nantong's disqualifications (seed 002, 《南通市首席质量官暂行管理办法》
+ * art. 6), as migration 16 stores them. */
+#define NANTONG_ART6                                                       \
+	"违反法律法规，在质量岗位工作中造成重大失误或者受刑事处罚|"      \
+	"利用履行职责之便谋取不正当利益|"                                  \
+	"滥用职权，干预企业正常经营秩序|"                                  \
+	"泄露企业秘密或者合作伙伴信息等违反职业道德和社会信用的行为|"    \
+	"其他损害合作伙伴和企业合法权益的行为"
+
 static const char *const migrations[] = {
 	/* 1: the registry schema. */
 	"-- Administrative divisions (GB/T 2260), loaded from data/regions.csv.\n"
@@ -647,6 +656,47 @@ static const char *const migrations[] = {
 	"UPDATE policies SET hours_remind_dates = printf('%02d-01', remind_training_month)\n"
 	"  WHERE remind_training_month <> 10;\n"
 	"ALTER TABLE policies DROP COLUMN remind_training_month;\n",
+
+	/* 16: the rest of the 任职条件 as each jurisdiction states them (issue
+	 * 15). positions lists the posts a CQO is chosen from (主要负责人,
+	 * 高层副职, 质量部门负责人; handlers/eligibility.c reads a post into
+	 * one of them), positions_small_exempt spares 小微 firms, and
+	 * disqualifications is the checklist the filer declares against, items
+	 * split by '|'. Rows of the seeds' places get their texts: Shaanxi
+	 * (seed 003: 副总经理或同职级及以上 in 规上 firms, small ones at their
+	 * discretion), Nantong (seed 002 art. 5 and 6) and Xiangshan (seed 001:
+	 * 高层管理人员, 主要负责人 encouraged); other rows keep no rule. */
+	"ALTER TABLE policies ADD COLUMN positions TEXT NOT NULL DEFAULT ''\n"
+	"  CHECK (positions NOT GLOB ',*' AND positions NOT GLOB '*,');\n"
+	"ALTER TABLE policies ADD COLUMN positions_small_exempt INTEGER NOT NULL DEFAULT 0\n"
+	"  CHECK (positions_small_exempt IN (0, 1));\n"
+	"ALTER TABLE policies ADD COLUMN disqualifications TEXT NOT NULL DEFAULT ''\n"
+	"  CHECK (length(disqualifications) <= 160);\n"
+	"UPDATE policies SET positions = '主要负责人,高层副职', positions_small_exempt = 1\n"
+	"  WHERE region_code GLOB '61*';\n"
+	"UPDATE policies SET positions = '主要负责人,高层副职' WHERE region_code = '340603';\n"
+	"UPDATE policies SET positions = '高层副职,质量部门负责人',\n"
+	"  disqualifications = '" NANTONG_ART6 "'\n"
+	"  WHERE region_code GLOB '3206*';\n",
+
+	/* 17: the 人才库 (seeds 002 art. 3 and 10, 003: 拟任和现任) holds the
+	 * trained who are not in office: a former CQO with a recorded 任职培训
+	 * is in it by their records (the region of their latest enterprise),
+	 * and a row here enters someone trained but never filed (a region
+	 * keeps them in a clerk's scope; enterprise is the unit that put them
+	 * forward) or, with left_at, takes anyone out (人才库 移出). Nothing
+	 * exists to carry over: today's former CQOs are in by their records. */
+	"CREATE TABLE talent_pool (\n"
+	"  person_id   INTEGER PRIMARY KEY REFERENCES people(id),\n"
+	"  region_code TEXT NOT NULL REFERENCES regions(code),\n"
+	"  enterprise  TEXT,\n"
+	"  added_by    TEXT,\n"
+	"  added_at    INTEGER NOT NULL,\n"
+	"  left_at     INTEGER,\n"
+	"  left_reason TEXT,\n"
+	"  CHECK ((left_at IS NULL) = (left_reason IS NULL))\n"
+	");\n"
+	"CREATE INDEX talent_pool_region ON talent_pool(region_code);\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -23,7 +23,7 @@ static const char ENTERPRISE_SNAPSHOT_SQL[] =
 	" 'region_code', region_code, 'industry_code', industry_code, 'size', size,"
 	" 'nature', nature, 'employees', employees, 'main_products', main_products)"
 	" FROM enterprises WHERE id = ?";
-static const char PERSON_SNAPSHOT_SQL[] =
+const char STORE_PERSON_SNAPSHOT_SQL[] =
 	"SELECT json_object('id', id, 'name', name, 'gender', gender, 'birth_date', birth_date,"
 	" 'education', education, 'major', major, 'quality_years', quality_years,"
 	" 'position', position, 'title', title, 'phone', phone, 'email', email, 'resume', resume)"
@@ -52,12 +52,15 @@ static const char ENTERPRISE_UPDATE_SQL[] =
 	" main_products = coalesce(?8, main_products), updated_at = ?9 WHERE id = ?1";
 
 /* A person another region also files for is not the filer's to change:
- * every record of theirs must lie in scope ?3 ("" everywhere). */
+ * every record of theirs, and their 人才库 entry, must lie in scope ?3 (""
+ * everywhere). */
 static const char PERSON_FIND_SQL[] =
 	"SELECT p.id FROM people p WHERE p.name = ?1 AND p.phone = ?2"
 	" AND NOT EXISTS (SELECT 1 FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id"
 	"  WHERE a.person_id = p.id"
 	"  AND (e.region_code IS NULL OR substr(e.region_code, 1, length(?3)) <> ?3))"
+	" AND NOT EXISTS (SELECT 1 FROM talent_pool tp WHERE tp.person_id = p.id"
+	"  AND substr(tp.region_code, 1, length(?3)) <> ?3)"
 	" ORDER BY p.id LIMIT 1";
 /* The person's other records, each told of a change to the person. */
 static const char PERSON_RECORDS_SQL[] =
@@ -185,7 +188,7 @@ static int audit_person(struct store *st, const struct store_actor *who, int64_t
                         int64_t record_id, const char *before)
 {
 	char *after = NULL;   /* owned here */
-	int rc = store_snapshot_json(st, PERSON_SNAPSHOT_SQL, person_id, &after);
+	int rc = store_snapshot_json(st, STORE_PERSON_SNAPSHOT_SQL, person_id, &after);
 	sqlite3_stmt *s;
 
 	if (rc < 0 || (before && after && strcmp(before, after) == 0)) {
@@ -276,11 +279,8 @@ void store_person_bind(sqlite3_stmt *s, const struct store_appoint_person *p, in
 	sqlite3_bind_int64(s, 12, now);
 }
 
-/* The person with this name and phone, updated with the given fields, or a
- * new one; *before as for enterprise_put. */
-static int person_put(struct store *st, const struct store_appoint_person *p,
-                      const char *scope, int64_t now, int64_t *id, char **before,
-                      bool *reused)
+int store_person_put(struct store *st, const struct store_appoint_person *p,
+                     const char *scope, int64_t now, int64_t *id, char **before, bool *reused)
 {
 	int rc = SQLITE_DONE;
 
@@ -301,7 +301,7 @@ static int person_put(struct store *st, const struct store_appoint_person *p,
 			return store_fail(st, "person find", rc);
 	}
 	*reused = rc == SQLITE_ROW;
-	if (*reused && (rc = store_snapshot_json(st, PERSON_SNAPSHOT_SQL, *id, before)) < 0)
+	if (*reused && (rc = store_snapshot_json(st, STORE_PERSON_SNAPSHOT_SQL, *id, before)) < 0)
 		return rc;
 	sqlite3_stmt *s = store_prepare(st, *reused ? PERSON_UPDATE_SQL : PERSON_INSERT_SQL);
 	if (!s)
@@ -492,8 +492,8 @@ int store_appoint_file(struct store *st, const struct store_actor *who,
 		rc = -EEXIST;
 	}
 	if (rc == 0)
-		rc = person_put(st, &in->person, in->scope, in->now, &out->person_id,
-		                &person_before, &out->person_reused);
+		rc = store_person_put(st, &in->person, in->scope, in->now, &out->person_id,
+		                      &person_before, &out->person_reused);
 	if (rc == 0)
 		rc = appointment_insert(st, who, in, enterprise_id, out);
 	if (rc == 0)

@@ -292,11 +292,15 @@ static const char *const demo_rest[] = {
 	"  ?2 FROM appointments WHERE id = ?4",
 	/* Shaanxi's 30 hours are online self-study (seed 003); Shandong's text
 	 * asks for annual continuing education without a number: the demo's
-	 * 30 hours there are an example a jurisdiction would set. */
+	 * 30 hours there are an example a jurisdiction would set. Shaanxi's
+	 * 规上 CQO is a 副总经理 or above, small firms at their discretion;
+	 * Shandong names no post. */
 	"INSERT INTO policies (region_code, term_months, annual_hours, min_quality_years,"
-	"  min_education, min_title, eligibility_mode, hours_kinds, updated_by, updated_at)"
-	" VALUES ('37', 36, 30, 3, '大专', NULL, 'all', '继续教育,线上自学', 'demo', ?2),"
-	"  ('61', 36, 30, 3, '本科', '中级', 'any', '线上自学', 'demo', ?2)",
+	"  min_education, min_title, eligibility_mode, hours_kinds, positions,"
+	"  positions_small_exempt, updated_by, updated_at)"
+	" VALUES ('37', 36, 30, 3, '大专', NULL, 'all', '继续教育,线上自学', '', 0, 'demo', ?2),"
+	"  ('61', 36, 30, 3, '本科', '中级', 'any', '线上自学', '主要负责人,高层副职', 1, 'demo',"
+	"   ?2)",
 	"INSERT INTO targets (region_code, category, year, rate) VALUES"
 	"  ('37', '质量奖', 2023, 1.0), ('37', '链主', 2023, 0.3), ('37', '规上', 2023, 0.05),"
 	"  ('37', '好品', 2025, 1.0), ('37', '链主', 2025, 0.6), ('37', '规上', 2025, 0.1),"

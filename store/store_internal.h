@@ -136,6 +136,15 @@ int store_audit_after(struct store *st, const struct store_actor *who, const cha
  * people INSERT and UPDATE statements share (?1: the name, or the id). */
 void store_person_bind(sqlite3_stmt *s, const struct store_appoint_person *p, int64_t now);
 
+/* The person with this name and phone whose records and 人才库 entry all
+ * lie in `scope` ("" or NULL: anywhere), updated with the given fields, or
+ * a new one: *id, *reused. *before gets the reused person's snapshot
+ * (caller frees; NULL for a new one). 0 or a negative errno. */
+int store_person_put(struct store *st, const struct store_appoint_person *p,
+                     const char *scope, int64_t now, int64_t *id, char **before, bool *reused);
+/* The snapshot of a person for audit rows (one parameter: the id). */
+extern const char STORE_PERSON_SNAPSHOT_SQL[];
+
 /* "platform:user" of the actor, for created_by / filed_by columns. */
 void store_actor_label(const struct store_actor *who, char *buf, size_t len);
 

@@ -12,7 +12,8 @@ static const char POLICY_GET_SQL[] =
 	"SELECT region_code, term_months, annual_hours, min_quality_years,"
 	" coalesce(min_education, ''), coalesce(min_title, ''), eligibility_mode,"
 	" require_appointment_training, remind_term_days, bind_code_days, hours_kinds,"
-	" hours_prorate, hours_remind_dates FROM policies WHERE region_code IN (?1, substr(?1, 1, 4), substr(?1, 1, 2))"
+	" hours_prorate, hours_remind_dates, positions, positions_small_exempt,"
+	" disqualifications FROM policies WHERE region_code IN (?1, substr(?1, 1, 4), substr(?1, 1, 2))"
 	" ORDER BY length(region_code) DESC LIMIT 1";
 
 static void policy_defaults(struct store_policy *p)
@@ -54,6 +55,9 @@ int store_policy_for_region(struct store *st, const char *region_code, struct st
 		store_col_text(s, 10, out->hours_kinds, sizeof out->hours_kinds);
 		out->hours_prorate = sqlite3_column_int(s, 11) != 0;
 		store_col_text(s, 12, out->hours_remind, sizeof out->hours_remind);
+		store_col_text(s, 13, out->positions, sizeof out->positions);
+		out->positions_small_exempt = sqlite3_column_int(s, 14) != 0;
+		store_col_text(s, 15, out->disqualifications, sizeof out->disqualifications);
 	}
 	store_stmt_done(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "policy", rc);
@@ -63,8 +67,8 @@ static const char POLICY_SET_SQL[] =
 	"INSERT INTO policies (region_code, term_months, annual_hours, min_quality_years,"
 	" min_education, min_title, eligibility_mode, require_appointment_training,"
 	" remind_term_days, bind_code_days, hours_kinds, hours_prorate, hours_remind_dates,"
-	" updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now'))"
+	" positions, positions_small_exempt, disqualifications, updated_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now'))"
 	" ON CONFLICT (region_code) DO UPDATE SET term_months = excluded.term_months,"
 	" annual_hours = excluded.annual_hours, min_quality_years = excluded.min_quality_years,"
 	" min_education = excluded.min_education, min_title = excluded.min_title,"
@@ -73,7 +77,9 @@ static const char POLICY_SET_SQL[] =
 	" remind_term_days = excluded.remind_term_days,"
 	" bind_code_days = excluded.bind_code_days, hours_kinds = excluded.hours_kinds,"
 	" hours_prorate = excluded.hours_prorate,"
-	" hours_remind_dates = excluded.hours_remind_dates, updated_at = excluded.updated_at";
+	" hours_remind_dates = excluded.hours_remind_dates, positions = excluded.positions,"
+	" positions_small_exempt = excluded.positions_small_exempt,"
+	" disqualifications = excluded.disqualifications, updated_at = excluded.updated_at";
 
 int store_policy_set(struct store *st, const struct store_policy *p)
 {
@@ -93,6 +99,9 @@ int store_policy_set(struct store *st, const struct store_policy *p)
 	store_bind_text(s, 11, p->hours_kinds);
 	sqlite3_bind_int(s, 12, p->hours_prorate);
 	store_bind_text(s, 13, p->hours_remind);
+	store_bind_text(s, 14, p->positions);
+	sqlite3_bind_int(s, 15, p->positions_small_exempt);
+	store_bind_text(s, 16, p->disqualifications);
 	int rc = sqlite3_step(s);
 	store_stmt_done(s);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)

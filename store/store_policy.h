@@ -1,10 +1,12 @@
 /*
  * Jurisdiction policies: term length, annual training hours (how many,
  * which kinds count, pro rata or not, the reminder days), eligibility
- * rules, reminder offsets and binding-code lifetime. Policy differs by place
- * (Shandong, Shaanxi, Nantong...), so it is data in the policies table keyed
- * by region code; a county without its own row inherits its city's, a city
- * its province's, and a province without one gets the built-in defaults.
+ * rules (years, education, title, the posts a CQO is chosen from, the
+ * disqualifications the filer declares), reminder offsets and binding-code
+ * lifetime. Policy differs by place (Shandong, Shaanxi, Nantong...), so it
+ * is data in the policies table keyed by region code; a county without its
+ * own row inherits its city's, a city its province's, and a province
+ * without one gets the built-in defaults.
  */
 #ifndef CQOD_STORE_POLICY_H
 #define CQOD_STORE_POLICY_H
@@ -24,6 +26,9 @@ struct store_policy {
 	char min_title[32];        /* e.g. "中级"; "" = no requirement */
 	bool eligibility_any;      /* true: education OR title suffices ("any") */
 	bool require_appointment_training;
+	char positions[64];        /* accepted posts: "高层副职,质量部门负责人"; "" = any */
+	bool positions_small_exempt; /* 小微 firms need not meet it (Shaanxi) */
+	char disqualifications[512]; /* declared checklist, items split by '|'; "" = none */
 	char remind_term_days[64]; /* "90,30,7,0" */
 	char hours_remind[80];     /* annual-hours reminder days: "09-01,11-01,12-01" */
 	int bind_code_days;        /* 14 */

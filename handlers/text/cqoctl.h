@@ -271,6 +271,10 @@
 	"  --education 学历|none       最低学历，如 大专、本科\n" \
 	"  --title 职称|none           最低职称，如 中级\n" \
 	"  --mode all|any              学历与职称均须达到（all），或满足其一（any）\n" \
+	"  --positions 列表|none       首席质量官应担任的岗位：主要负责人、高层副职、质量部门负责人，\n" \
+	"                              以逗号分隔，如 高层副职,质量部门负责人\n" \
+	"  --positions-small-exempt yes|no  小微企业不受岗位要求限制\n" \
+	"  --disqualifications 列表|none  备案时须声明的不得担任情形，以 | 分隔（共不超过 160 字）\n" \
 	"  --appointment-training yes|no  是否要求任职培训\n" \
 	"  --remind-days 列表          任期届满前提醒的天数，如 90,30,7,0\n" \
 	"  --training-month M          同 --hours-remind，提醒日为该月 1 日（1–12）\n" \
@@ -286,6 +290,10 @@
 #define TXT_CTL_POL_MODE         "学历与职称：%s\n"
 #define TXT_CTL_POL_ANY          "满足其一即可"
 #define TXT_CTL_POL_ALL          "均须达到"
+#define TXT_CTL_POL_POSITIONS    "任职岗位：%s%s\n"
+#define TXT_CTL_POL_ANY_POST     "不限"
+#define TXT_CTL_POL_SMALL_EXEMPT "（小微企业不限）"
+#define TXT_CTL_POL_DISQ         "不得担任情形（须声明）：%s\n"
 #define TXT_CTL_POL_TRAINING     "任职培训：%s\n"
 #define TXT_CTL_POL_REQUIRED     "要求"
 #define TXT_CTL_POL_NONE         "不要求"

@@ -24,6 +24,7 @@
 #define TXT_ENTITY_HONOUR        "荣誉"
 #define TXT_ENTITY_IDENTITY      "身份授权"
 #define TXT_ENTITY_PERSON        "人员信息"
+#define TXT_ENTITY_POOL          "人才库"
 #define TXT_ENTITY_ENTERPRISE    "企业信息"
 #define TXT_ENTITY_BIND_CODE     "绑定码"
 #define TXT_ENTITY_ALLIANCE      "联盟"

@@ -107,6 +107,7 @@
 #define TXT_APPT_F_YEARS         "质量工作年限|从事质量工作年限|quality_years|years"
 #define TXT_APPT_F_POSITION      "职务|现任职务|position"
 #define TXT_APPT_F_TITLE         "职称|title"
+#define TXT_APPT_F_DISQUALIFY    "不得担任情形|disqualifications"
 #define TXT_APPT_F_PHONE         "手机|电话|联系电话|手机号码|联系电话/手机|phone|mobile"
 #define TXT_APPT_F_EMAIL         "邮箱|电子邮箱|email|e-mail"
 #define TXT_APPT_F_ENTERPRISE    "企业名称|所在企业名称|企业|enterprise|company"
@@ -196,5 +197,16 @@
 #define TXT_ELIG_TITLE           "职称“%s”未达到%s及以上"
 #define TXT_ELIG_TITLE_NONE      "未填写职称（要求%s及以上）"
 #define TXT_ELIG_EITHER          "学历、职称均未达到要求（%s及以上学历或%s及以上职称，满足其一即可）"
+#define TXT_ELIG_POSITION        "现任职务“%s”不符合任职岗位要求（%s）"
+#define TXT_ELIG_POSITION_NONE   "未填写现任职务（任职岗位要求：%s）"
+#define TXT_ELIG_OR              "或"
+#define TXT_ELIG_POS_HEAD        "主要负责人"
+#define TXT_ELIG_POS_DEPUTY      "高层副职"
+#define TXT_ELIG_POS_QUALITY     "质量部门负责人"
+#define TXT_ELIG_DISQ_NONE       "未声明是否存在不得担任首席质量官的情形（%s）"
+#define TXT_ELIG_DISQ_ITEM       "%d. %s"
+#define TXT_ELIG_DISQ            "申报存在不得担任首席质量官的情形：%s"
+/* What a filer writes in 不得担任情形 to declare that none applies. */
+#define TXT_ELIG_DISQ_DENIALS    "无|否|没有|不存在|均不存在|无上述情形"
 
 #endif

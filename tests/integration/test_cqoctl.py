@@ -571,6 +571,25 @@ def test_policy_target_calendar():
         assert "年度学时提醒：每年 10-15,12-01" in out, out
         assert one(d, "SELECT hours_kinds || '|' || hours_prorate || '|' || hours_remind_dates"
                       " FROM policies WHERE region_code = '61'") == "继续教育,线上自学|1|10-15,12-01"
+        # The post and the declared disqualifications (issue 15): Nantong's
+        # rules as a jurisdiction sets them.
+        out = ok(d, "policy", "show", "610113")
+        assert "任职岗位：主要负责人,高层副职（小微企业不限）" in out, out
+        assert "不得担任情形（须声明）：不要求" in out, out
+        out = ok(d, "policy", "set", "3206", "--positions", "高层副职,质量部门负责人",
+                 "--disqualifications", "利用履行职责之便谋取不正当利益|滥用职权，干预企业正常经营秩序")
+        assert "任职岗位：高层副职,质量部门负责人\n" in out, out
+        assert "不得担任情形（须声明）：利用履行职责之便谋取不正当利益|滥用职权，干预企业正常经营秩序" in out, out
+        assert one(d, "SELECT positions || '|' || positions_small_exempt FROM policies"
+                      " WHERE region_code = '3206'") == "高层副职,质量部门负责人|0"
+        out = ok(d, "policy", "set", "3206", "--positions", "none", "--disqualifications", "无")
+        assert "任职岗位：不限" in out and "不得担任情形（须声明）：不要求" in out, out
+        for args, why in ((["policy", "set", "3206", "--positions", "部长"], "--positions 的值“部长”无效"),
+                          (["policy", "set", "3206", "--positions", "高层副职,高层副职"], "--positions 的值“高层副职,高层副职”无效"),
+                          (["policy", "set", "3206", "--disqualifications", "甲||乙"], "--disqualifications 的值“甲||乙”无效"),
+                          (["policy", "set", "3206", "--positions-small-exempt", "maybe"], "--positions-small-exempt 的值“maybe”无效")):
+            rc, _, err = ctl(d, *args)
+            assert rc == 2 and why in err, (args, err)
         for args, why in ((["policy", "set", "61", "--hours-kinds", "外出考察"], "--hours-kinds 的值“外出考察”无效"),
                           (["policy", "set", "61", "--hours-remind", "02-30"], "--hours-remind 的值“02-30”无效"),
                           (["policy", "set", "61", "--prorate", "maybe"], "--prorate 的值“maybe”无效"),

@@ -733,6 +733,66 @@ static void test_file_refuses_second_active_and_warns(void **state)
 	assert_string_equal(buf, "高级工程师");
 }
 
+/* The post and the declared disqualifications are the policy's (Nantong's
+ * rules set on Shandong here; the demo gives Shaanxi its own): unmet, they
+ * are warnings recorded with the filing, never a refusal. */
+static void test_file_position_and_declaration(void **state)
+{
+	struct fixture *fx = *state;
+	char f[2048], code[19], buf[512];
+	const char *want = "现任职务“车间主任”不符合任职岗位要求（高层副职或质量部门负责人）；"
+	                   "未声明是否存在不得担任首席质量官的情形（1. 利用履行职责之便谋取不正当利益；"
+	                   "2. 滥用职权，干预企业正常经营秩序）";
+	bool err;
+
+	fixture_exec(fx, "UPDATE policies SET positions = '高层副职,质量部门负责人',"
+	                 " disqualifications = '利用履行职责之便谋取不正当利益|"
+	                 "滥用职权，干预企业正常经营秩序' WHERE region_code = '37'");
+	const char *text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                                        {"职务", "车间主任"}, END}),
+	                       FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+	snprintf(buf, sizeof buf, "任职条件提示（已记录，不影响备案）：%s", want);
+	assert_true(fixture_has(text, buf));
+	query(fx, buf, sizeof buf, "SELECT eligibility_warnings FROM appointments WHERE id = %ld",
+	      number_after(text, "记录号 "));
+	assert_string_equal(buf, want);
+
+	/* The quality department's head who declares none of them: no warning. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                            {"姓名", "韩梅梅"}, {"手机", "13900002222"},
+	                            {"职务", "质量管理部部长"},
+	                            {"统一社会信用代码", credit_code("91371302TE0000009", code)},
+	                            {"不得担任情形", "无"}, END}),
+	           FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "备案成功") && !fixture_has(text, "任职条件提示"));
+	query(fx, buf, sizeof buf, "SELECT coalesce(eligibility_warnings, '') FROM appointments"
+	      " WHERE id = %ld", number_after(text, "记录号 "));
+	assert_string_equal(buf, "");
+
+	/* Shaanxi: 副总经理 or above; a 小微 firm may choose otherwise. 副总经理
+	 * is a post, not a 副高 title. */
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                            {"姓名", "王小明"}, {"手机", "13900003333"}, {"学历", "大专"},
+	                            {"职务", "质量部部长"}, {"职称", "副总经理"},
+	                            {"所在地区", "610113"},
+	                            {"统一社会信用代码", credit_code("91610113TE0000008", code)},
+	                            END}),
+	           FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "备案成功"));
+	assert_true(fixture_has(text, "学历、职称均未达到要求（本科及以上学历或中级及以上职称，"
+	                              "满足其一即可）；现任职务“质量部部长”不符合任职岗位要求"
+	                              "（主要负责人或高层副职）"));
+	text = say(fx, form(f, sizeof f, "备案", (const struct field[]){
+	                            {"姓名", "李小红"}, {"手机", "13900004444"},
+	                            {"职务", "质量部部长"}, {"企业规模", "小型"},
+	                            {"所在地区", "610113"},
+	                            {"统一社会信用代码", credit_code("91610113TE0000007", code)},
+	                            END}),
+	           FX_CLERK_XA, &err);
+	assert_true(!err && fixture_has(text, "备案成功") && !fixture_has(text, "任职条件提示"));
+}
+
 /* A term over at filing, a start more than 90 days ahead, a person in
  * force elsewhere or blacklisted anywhere: each is named and the filing
  * waits for 确认; without them it stays one step. */
@@ -1358,6 +1418,7 @@ int main(void)
 		T(test_file_categories),
 		T(test_enterprise_categories_command),
 		T(test_file_refuses_second_active_and_warns),
+		T(test_file_position_and_declaration),
 		T(test_file_flags_need_confirmation),
 		T(test_file_flags_blacklist),
 		T(test_replace_flags_successor),

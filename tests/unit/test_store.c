@@ -14,6 +14,7 @@
 
 #include "../../store/store.h"
 #include "../../store/store_policy.h"
+#include "../../store/store_pool.h"
 #include "../../store/store_internal.h"
 
 #define REGIONS_CSV "data/regions.csv"
@@ -68,6 +69,17 @@ static int64_t query_int(struct store *st, const char *sql)
 	int64_t v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+/* One text from a parameterless query into buf; 0 when it returned a row. */
+static int query_text(struct store *st, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	snprintf(buf, len, "%s", rc == 0 ? (const char *)sqlite3_column_text(s, 0) : "");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 /* The test owns its unit of work: it begins and ends the transaction the
@@ -259,6 +271,123 @@ static void test_upgrade_policies_training_hours(void **state)
 	/* A region without a row no longer gets 30 hours. */
 	assert_int_equal(store_policy_for_region(f->st, "110101", &p), 0);
 	assert_true(p.annual_hours == 0 && p.region_code[0] == '\0');
+}
+
+/* Schema 16 states the post and the disqualifications per jurisdiction:
+ * rows made at schema 15 keep every rule they had; Shaanxi's, Nantong's
+ * and Xiangshan's get their seed's post rule, Nantong's its art. 6
+ * checklist, others none. */
+static void test_upgrade_policies_positions(void **state)
+{
+	struct fixture *f = *state;
+	struct store_policy p;
+
+	assert_int_equal(store_open_at_version(f->path, 15, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('61', '陕西省', NULL, 1),"
+		" ('6101', '西安市', '61', 2), ('32', '江苏省', NULL, 1), ('3206', '南通市', '32', 2),"
+		" ('34', '安徽省', NULL, 1), ('3406', '淮北市', '34', 2),"
+		" ('340603', '相山区', '3406', 3);"
+		"INSERT INTO policies (region_code, term_months, annual_hours, min_education, min_title,"
+		" eligibility_mode, hours_kinds) VALUES"
+		" ('37', 36, 30, '大专', NULL, 'all', '继续教育,线上自学'),"
+		" ('61', 36, 30, '本科', '中级', 'any', '线上自学'),"
+		" ('6101', 24, 40, NULL, NULL, 'all', '线上自学'),"
+		" ('3206', 36, 0, '大专', '中级', 'any', '继续教育'),"
+		" ('340603', 36, 0, NULL, NULL, 'all', '继续教育');"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM policies"), 5);
+	assert_int_equal(store_policy_for_region(f->st, "371302", &p), 0);
+	assert_true(p.annual_hours == 30 && p.term_months == 36 && !p.eligibility_any);
+	assert_string_equal(p.min_education, "大专");
+	assert_string_equal(p.positions, "");
+	assert_string_equal(p.disqualifications, "");
+	assert_int_equal(store_policy_for_region(f->st, "610201", &p), 0);
+	assert_true(p.annual_hours == 30 && p.eligibility_any && p.positions_small_exempt);
+	assert_string_equal(p.min_title, "中级");
+	assert_string_equal(p.hours_kinds, "线上自学");
+	assert_string_equal(p.positions, "主要负责人,高层副职");
+	assert_int_equal(store_policy_for_region(f->st, "610112", &p), 0);
+	assert_true(p.annual_hours == 40 && p.term_months == 24 && p.positions_small_exempt);
+	assert_string_equal(p.region_code, "6101");
+	assert_string_equal(p.positions, "主要负责人,高层副职");
+	assert_int_equal(store_policy_for_region(f->st, "320602", &p), 0);
+	assert_true(p.eligibility_any && !p.positions_small_exempt);
+	assert_string_equal(p.min_education, "大专");
+	assert_string_equal(p.positions, "高层副职,质量部门负责人");
+	assert_string_equal(p.disqualifications,
+	                    "违反法律法规，在质量岗位工作中造成重大失误或者受刑事处罚|"
+	                    "利用履行职责之便谋取不正当利益|滥用职权，干预企业正常经营秩序|"
+	                    "泄露企业秘密或者合作伙伴信息等违反职业道德和社会信用的行为|"
+	                    "其他损害合作伙伴和企业合法权益的行为");
+	assert_int_equal(store_policy_for_region(f->st, "340603", &p), 0);
+	assert_string_equal(p.positions, "主要负责人,高层副职");
+	assert_string_equal(p.disqualifications, "");
+	/* Written back whole, the new rules survive a round trip. */
+	snprintf(p.positions, sizeof p.positions, "质量部门负责人");
+	assert_int_equal(store_policy_set(f->st, &p), 0);
+	assert_int_equal(store_policy_for_region(f->st, "340603", &p), 0);
+	assert_string_equal(p.positions, "质量部门负责人");
+}
+
+/* Schema 17 adds the 人才库: a database at schema 16 keeps its people,
+ * records and trainings as they were, and its former CQO with a 任职培训
+ * is in the pool by their records; the one in office and the untrained are
+ * not. */
+static void test_upgrade_talent_pool(void **state)
+{
+	struct fixture *f = *state;
+	struct store_pool_person p[4];
+	size_t n, total;
+	const char *rows = "SELECT (SELECT group_concat(id || name, ',') FROM people) || ';' ||"
+	                   " (SELECT group_concat(id || status, ',') FROM appointments) || ';' ||"
+	                   " (SELECT group_concat(person_id || kind || date, ',') FROM trainings)";
+
+	assert_int_equal(store_open_at_version(f->path, 16, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '示例升级有限公司', '371302', 1, 1);"
+		"INSERT INTO people (name, phone, created_at, updated_at) VALUES"
+		" ('张三', '13800000001', 1, 1), ('孙八', '13800000006', 1, 1),"
+		" ('周九', '13800000009', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, doc_no, start_date, term_end,"
+		" status, ended_on, end_reason, filed_at, updated_at) VALUES"
+		" (1, 2, '旧聘〔2020〕1号', '2020-01-01', '2022-12-31', 'ended', '2022-12-31', '更换',"
+		"  100, 100),"
+		" (1, 3, '旧聘〔2019〕1号', '2019-01-01', '2019-12-31', 'ended', '2019-12-31', '更换',"
+		"  90, 90),"
+		" (1, 1, NULL, '2023-01-01', '2025-12-31', 'active', NULL, NULL, 200, 300);"
+		"INSERT INTO trainings (appointment_id, person_id, kind, date, hours, certificate_no,"
+		" created_at) VALUES (1, 2, '任职培训', '2019-10-01', 16, 'C-1', 1),"
+		" (3, 1, '任职培训', '2022-10-01', 16, 'C-2', 1),"
+		" (2, 3, '继续教育', '2019-06-01', 8, NULL, 1);"), SQLITE_OK);
+	char before[512], after[512];
+	assert_int_equal(query_text(f->st, rows, before, sizeof before), 0);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, rows, after, sizeof after), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(store_pool_list(f->st, "37", 0, NULL, 0, p, 4, &n, &total), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_int_equal(p[0].person_id, 2);
+	assert_string_equal(p[0].name, "孙八");
+	assert_string_equal(p[0].region_code, "371302");
+	assert_string_equal(p[0].enterprise, "示例升级有限公司");
+	assert_string_equal(p[0].trained_on, "2019-10-01");
+	assert_string_equal(p[0].certificate_no, "C-1");
+	assert_int_equal(p[0].last_record, 1);
+	assert_int_equal(store_pool_list(f->st, "61", 0, NULL, 0, p, 4, &n, &total), 0);
+	assert_int_equal(total, 0);
 }
 
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
@@ -637,6 +766,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_policies_training_hours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_policies_positions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_talent_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
