@@ -223,6 +223,9 @@ int ctl_cmd_grant(struct ctl *c, int argc, char **argv)
 		return ctl_usage("grant", TXT_GRANT_BAD_USER, USER_ID_MAX);
 	if (role_parse(argv[3], &r) < 0 || r == ROLE_GUEST)
 		return ctl_usage("grant", TXT_GRANT_BAD_ROLE, argv[3]);
+	/* A contact is whoever the enterprise hands its code to. */
+	if (r == ROLE_CONTACT)
+		return ctl_usage("grant", "%s", TXT_GRANT_CONTACT_BY_CODE);
 	if (r == ROLE_ADMIN && argc == 5)
 		return ctl_usage("grant", TXT_GRANT_ADMIN_NO_ARG);
 	if (r != ROLE_ADMIN && argc == 4)

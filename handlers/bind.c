@@ -1,12 +1,15 @@
 /*
- * Binding a chat identity to a CQO's record:
+ * Binding a chat identity to a CQO's record or to an enterprise:
  *  - 绑定 <绑定码>: anyone not yet staff redeems a one-time code in a private
- *    chat and becomes the CQO of the code's person. A wrong, expired or used
+ *    chat and becomes the CQO of the code's person, or the contact
+ *    (企业联系人) of the code's enterprise, who is then sent the enterprise's
+ *    建议解聘 that could not be delivered before. A wrong, expired or used
  *    code gets one answer, so trying codes teaches nothing, and guessing is
  *    rate limited (below).
- *  - 解绑: a CQO drops the binding and is a guest again.
+ *  - 解绑: a CQO or contact drops the binding and is a guest again.
  *  - 绑定码 <记录号>: staff issue a fresh code for a record's person (the
- *    unused ones expire), shown only in a private chat.
+ *    unused ones expire); 绑定码 企业 <记录号|信用代码> one for the
+ *    enterprise's contact. Shown only in a private chat.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,9 +28,12 @@
 #include "../store/store_remind.h"
 #include "../lib/platform.h"
 #include "text/identity.h"
+#include "text/records.h"
 #include "text/registry.h"
 #include "bindcode.h"
+#include "argtext.h"
 #include "record_ref.h"
+#include "sanction_notice.h"
 #include "timefmt.h"
 
 /* A code typed with spaces ("ABCD EFGH") arrives as several arguments. */
@@ -174,11 +180,11 @@ static bool bind_gated(struct cmd_ctx *ctx, const struct store_actor *who, int *
 
 static int bind_run(struct cmd_ctx *ctx)
 {
-	char typed[TYPED_CODE_MAX] = "", hash[BINDCODE_HASH_LEN + 1], name[64];
+	char typed[TYPED_CODE_MAX] = "", hash[BINDCODE_HASH_LEN + 1];
 	enum role role = ctx->who->role;
+	struct store_bind_redeemed got;
 	struct store_actor actor;
-	int64_t person_id;
-	size_t used = 0;
+	size_t used = 0, sent = 0;
 
 	if (role == ROLE_ADMIN || role == ROLE_CLERK || role == ROLE_ORGANIZER) {
 		ctx->reply->is_error = true;
@@ -202,13 +208,22 @@ static int bind_run(struct cmd_ctx *ctx)
 	rc = store_savepoint(ctx->store);
 	if (rc == 0)
 		rc = store_bind_redeem(ctx->store, &actor, ctx->msg->instance,
-		                       ctx->msg->sender_name, hash, ctx->now, &person_id, name);
+		                       ctx->msg->sender_name, hash, ctx->now, &got);
+	/* In the binding's savepoint: the contact is sent what waited for one. */
+	if (rc == 0 && got.enterprise_id)
+		rc = sanction_notice_enterprise(ctx->store, got.enterprise_id, ctx->cfg, &sent);
 	rc = store_savepoint_end(ctx->store, rc);
 	if (rc == -ENOENT)
 		return bind_refused(ctx, &actor);
 	if (rc < 0)
 		return HANDLER_ERROR;
-	reply_add_line(ctx->reply, TXT_BIND_DONE, name);
+	if (!got.enterprise_id) {
+		reply_add_line(ctx->reply, TXT_BIND_DONE, got.name);
+		return HANDLER_OK;
+	}
+	reply_add_line(ctx->reply, TXT_BIND_CONTACT_DONE, got.name);
+	if (sent)
+		reply_add_line(ctx->reply, TXT_BIND_CONTACT_SENT, sent);
 	return HANDLER_OK;
 }
 
@@ -232,6 +247,53 @@ static int unbind_run(struct cmd_ctx *ctx)
 	return HANDLER_OK;
 }
 
+/* 绑定码 企业 <记录号|信用代码>: the enterprise of a record in reach, or the
+ * enterprise registered under a credit code in reach; "not found" alike
+ * for both otherwise. */
+static int bindcode_enterprise(struct cmd_ctx *ctx, const char *typed)
+{
+	char code[BINDCODE_LEN + 1], expires[BINDCODE_EXPIRES_LEN];
+	struct store_bind_enterprise ent;
+	struct store_cqo_record rec;
+	struct store_policy policy;
+	struct store_actor actor;
+	int64_t id;
+	int rc;
+
+	if (argtext_id(typed, &id)) {
+		rc = record_ref_load(ctx, id, typed, &rec);
+		if (rc == -ENOENT)
+			return HANDLER_OK;
+		if (rc == 0)
+			rc = store_bind_enterprise_get(ctx->store, rec.enterprise_id, NULL, &ent);
+	} else {
+		rc = store_bind_enterprise_get(ctx->store, 0, typed, &ent);
+		if (rc == 0 && ctx->who->role != ROLE_ADMIN &&
+		    !store_region_in_scope(ent.region_code, ctx->who->scope))
+			rc = -ENOENT;
+		if (rc == -ENOENT) {
+			ctx->reply->is_error = true;
+			reply_add_line(ctx->reply, TXT_BINDCODE_NO_ENTERPRISE, typed);
+			return HANDLER_OK;
+		}
+	}
+	if (rc < 0 || store_policy_for_region(ctx->store, ent.region_code, &policy) < 0)
+		return HANDLER_ERROR;
+
+	handler_actor(ctx, &actor);
+	rc = store_savepoint(ctx->store);
+	if (rc == 0)
+		rc = bindcode_issue_enterprise(ctx->store, &actor, ent.id, policy.bind_code_days,
+		                               ctx->now, code, expires);
+	rc = store_savepoint_end(ctx->store, rc);
+	if (rc < 0)
+		return HANDLER_ERROR;
+	reply_set_title(ctx->reply, TXT_BINDCODE_ENT_TITLE, ent.name);
+	reply_add_line(ctx->reply, TXT_BINDCODE_ENT_CODE, code, expires, code);
+	reply_add_line(ctx->reply, TXT_BINDCODE_REVOKED);
+	return HANDLER_OK;
+}
+
 static int bindcode_run(struct cmd_ctx *ctx)
 {
 	char code[BINDCODE_LEN + 1], expires[BINDCODE_EXPIRES_LEN];
@@ -240,15 +302,21 @@ static int bindcode_run(struct cmd_ctx *ctx)
 	struct store_actor actor;
 	int64_t id;
 
-	const char *typed = ctx->args->argv[1];
-	if (!record_ref_parse(ctx, typed, &id))
+	bool enterprise = ctx->args->argc == 3;
+	if (enterprise && strcmp(ctx->args->argv[1], TXT_BINDCODE_ENTERPRISE) != 0)
+		return HANDLER_USAGE;
+	const char *typed = ctx->args->argv[enterprise ? 2 : 1];
+	if (!enterprise && !record_ref_parse(ctx, typed, &id))
 		return HANDLER_USAGE;
 	/* Before the lookup: a group learns nothing about the record. */
 	if (ctx->msg->kind != CHAT_PRIVATE) {
 		ctx->reply->is_error = true;
-		reply_add_line(ctx->reply, TXT_BINDCODE_GROUP, typed);
+		reply_add_line(ctx->reply, enterprise ? TXT_BINDCODE_ENT_GROUP : TXT_BINDCODE_GROUP,
+		               typed);
 		return HANDLER_OK;
 	}
+	if (enterprise)
+		return bindcode_enterprise(ctx, typed);
 	int rc = record_ref_load(ctx, id, typed, &rec);
 	if (rc == -ENOENT)
 		return HANDLER_OK;
@@ -293,7 +361,7 @@ const struct handler_entry handler_bind = {
 const struct handler_entry handler_unbind = {
 	.name = TXT_UNBIND_NAME,
 	.aliases = unbind_aliases,
-	.roles = ROLE_BIT(ROLE_CQO),
+	.roles = ROLE_BIT(ROLE_CQO) | ROLE_BIT(ROLE_CONTACT),
 	.usage = TXT_UNBIND_USAGE,
 	.help = TXT_UNBIND_HELP,
 	.run = unbind_run,
@@ -308,6 +376,6 @@ const struct handler_entry handler_bindcode = {
 	.help = TXT_BINDCODE_HELP,
 	.run = bindcode_run,
 	.min_args = 1,
-	.max_args = 1,
+	.max_args = 2,
 	.writes = true,
 };

@@ -57,9 +57,10 @@ int bindcode_hash(const char *typed, char hash[BINDCODE_HASH_LEN + 1])
 	return hash_code(code, hash);
 }
 
-int bindcode_issue(struct store *st, const struct store_actor *who, int64_t person_id,
-                   int64_t appointment_id, int days, int64_t now,
-                   char code[BINDCODE_LEN + 1], char expires[BINDCODE_EXPIRES_LEN])
+/* Issues a code for the person (enterprise_id 0) or the enterprise. */
+static int issue(struct store *st, const struct store_actor *who, int64_t person_id,
+                 int64_t appointment_id, int64_t enterprise_id, int days, int64_t now,
+                 char code[BINDCODE_LEN + 1], char expires[BINDCODE_EXPIRES_LEN])
 {
 	char hash[BINDCODE_HASH_LEN + 1], date[11];
 	int64_t expires_at = now + (int64_t)days * 86400;
@@ -70,7 +71,11 @@ int bindcode_issue(struct store *st, const struct store_actor *who, int64_t pers
 	for (int i = 0; i < ISSUE_TRIES && rc == -EEXIST; i++) {
 		rc = bindcode_new(code, hash);
 		if (rc == 0)
-			rc = store_bind_issue(st, who, person_id, appointment_id, hash, expires_at, now);
+			rc = enterprise_id
+			             ? store_bind_issue_enterprise(st, who, enterprise_id, hash,
+			                                           expires_at, now)
+			             : store_bind_issue(st, who, person_id, appointment_id, hash,
+			                                expires_at, now);
 	}
 	if (rc < 0)
 		return rc;
@@ -78,4 +83,19 @@ int bindcode_issue(struct store *st, const struct store_actor *who, int64_t pers
 	snprintf(expires, BINDCODE_EXPIRES_LEN, "%.10s %02u:%02u", date, minute / 60 % 24,
 	         minute % 60);
 	return 0;
+}
+
+int bindcode_issue(struct store *st, const struct store_actor *who, int64_t person_id,
+                   int64_t appointment_id, int days, int64_t now,
+                   char code[BINDCODE_LEN + 1], char expires[BINDCODE_EXPIRES_LEN])
+{
+	return issue(st, who, person_id, appointment_id, 0, days, now, code, expires);
+}
+
+int bindcode_issue_enterprise(struct store *st, const struct store_actor *who,
+                              int64_t enterprise_id, int days, int64_t now,
+                              char code[BINDCODE_LEN + 1], char expires[BINDCODE_EXPIRES_LEN])
+{
+	return enterprise_id ? issue(st, who, 0, 0, enterprise_id, days, now, code, expires)
+	                     : -EINVAL;
 }

@@ -32,4 +32,10 @@ int bindcode_issue(struct store *st, const struct store_actor *who, int64_t pers
                    int64_t appointment_id, int days, int64_t now,
                    char code[BINDCODE_LEN + 1], char expires[BINDCODE_EXPIRES_LEN]);
 
+/* The same for the contact (企业联系人) of enterprise_id: its unused codes
+ * expire. */
+int bindcode_issue_enterprise(struct store *st, const struct store_actor *who,
+                              int64_t enterprise_id, int days, int64_t now,
+                              char code[BINDCODE_LEN + 1], char expires[BINDCODE_EXPIRES_LEN]);
+
 #endif

@@ -52,6 +52,7 @@ int dispatch_identity(struct store *st, const struct chat_msg *msg, struct ident
 	snprintf(out->scope, sizeof out->scope, "%s", si.scope);
 	out->person_id = si.person_id;
 	out->alliance_id = si.alliance_id;
+	out->enterprise_id = si.enterprise_id;
 	return 0;
 }
 

@@ -164,6 +164,12 @@ static int grant_run(struct cmd_ctx *ctx)
 		reply_add_line(ctx->reply, TXT_GRANT_BAD_ROLE, a->argv[2]);
 		return HANDLER_USAGE;
 	}
+	/* A contact is whoever the enterprise hands its code to. */
+	if (r == ROLE_CONTACT) {
+		ctx->reply->is_error = true;
+		reply_add_line(ctx->reply, TXT_GRANT_CONTACT_BY_CODE);
+		return HANDLER_OK;
+	}
 	if (!arg_count_ok(ctx, r))
 		return HANDLER_USAGE;
 	if (is_self(ctx, user)) {

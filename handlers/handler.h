@@ -27,11 +27,14 @@ enum role {
 	ROLE_ORGANIZER = 2,
 	ROLE_CLERK = 3,
 	ROLE_ADMIN = 4,
+	/* An enterprise's contact (企业联系人), bound by a code issued for the
+	 * enterprise: sees its own enterprise's records and gets its notices. */
+	ROLE_CONTACT = 5,
 };
 
 #define ROLE_BIT(r) (1u << (r))
 #define ROLES_ANY (ROLE_BIT(ROLE_GUEST) | ROLE_BIT(ROLE_CQO) | ROLE_BIT(ROLE_ORGANIZER) | \
-                   ROLE_BIT(ROLE_CLERK) | ROLE_BIT(ROLE_ADMIN))
+                   ROLE_BIT(ROLE_CLERK) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_CONTACT))
 #define ROLES_STAFF (ROLE_BIT(ROLE_CLERK) | ROLE_BIT(ROLE_ADMIN))
 
 /* Who is asking, resolved from the store before the handler runs. */
@@ -40,6 +43,7 @@ struct identity {
 	char scope[16];        /* clerk: GB/T 2260 region code (2, 4 or 6 digits); else "" */
 	int64_t person_id;     /* cqo: bound person record; else 0 */
 	int64_t alliance_id;   /* organizer: alliance; else 0 */
+	int64_t enterprise_id; /* contact: their enterprise; else 0 */
 };
 
 struct cmd_ctx {

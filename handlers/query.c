@@ -102,11 +102,14 @@ enum card_detail {
 };
 
 /* Whoever reaches the card is staff in scope (the search was scoped) or the person
- * themself, who get full details in private; or an organizer. */
+ * themself, who get full details in private; or an organizer; or the
+ * enterprise's contact, who is not the person: personal details masked. */
 static enum card_detail card_detail(const struct cmd_ctx *ctx)
 {
 	if (ctx->who->role == ROLE_ORGANIZER)
 		return CARD_NAMES;
+	if (ctx->who->role == ROLE_CONTACT)
+		return CARD_MASKED;
 	return ctx->msg->kind == CHAT_PRIVATE ? CARD_FULL : CARD_MASKED;
 }
 
@@ -225,8 +228,9 @@ static int card_fill(struct cmd_ctx *ctx, const struct store_cqo_record *rec, bo
 	return with_resume ? card_resume(ctx, rec, detail == CARD_FULL) : 0;
 }
 
-/* May a CQO or an organizer see this record? A CQO their own, an organizer
- * their alliance's members (admins and clerks are scoped by the search).
+/* May a CQO, an organizer or a contact see this record? A CQO their own,
+ * an organizer their alliance's members, a contact their enterprise's
+ * (admins and clerks are scoped by the search).
  * 1 yes, 0 no, negative on error. */
 static int may_see(struct store *st, const struct identity *who,
                    const struct store_cqo_record *rec)
@@ -236,6 +240,8 @@ static int may_see(struct store *st, const struct identity *who,
 	switch (who->role) {
 	case ROLE_CQO:
 		return who->person_id != 0 && rec->person_id == who->person_id;
+	case ROLE_CONTACT:
+		return who->enterprise_id != 0 && rec->enterprise_id == who->enterprise_id;
 	case ROLE_ORGANIZER:
 		if (who->alliance_id == 0)
 			return 0;
@@ -265,10 +271,12 @@ static int query_run(struct cmd_ctx *ctx)
 	n = total < QUERY_LIST_MAX ? total : QUERY_LIST_MAX;
 
 	/* Admins and clerks were scoped by the search itself. A CQO's scope is
-	 * their own person and an organizer's their alliance's members, which
-	 * only the card tells: keep the hits they may see. rec_id names the
-	 * card held in rec, so a single hit is not read twice. */
-	bool filter = ctx->who->role == ROLE_CQO || ctx->who->role == ROLE_ORGANIZER;
+	 * their own person, an organizer's their alliance's members and a
+	 * contact's their enterprise, which only the card tells: keep the hits
+	 * they may see. rec_id names the card held in rec, so a single hit is
+	 * not read twice. */
+	bool filter = ctx->who->role == ROLE_CQO || ctx->who->role == ROLE_ORGANIZER ||
+	              ctx->who->role == ROLE_CONTACT;
 	int64_t rec_id = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!filter) {
@@ -315,7 +323,8 @@ static const char *const query_aliases[] = {"query", "find", NULL};
 const struct handler_entry handler_query = {
 	.name = TXT_QUERY_NAME,
 	.aliases = query_aliases,
-	.roles = ROLES_STAFF | ROLE_BIT(ROLE_CQO) | ROLE_BIT(ROLE_ORGANIZER),
+	.roles = ROLES_STAFF | ROLE_BIT(ROLE_CQO) | ROLE_BIT(ROLE_ORGANIZER) |
+	         ROLE_BIT(ROLE_CONTACT),
 	.usage = TXT_QUERY_USAGE,
 	.help = TXT_QUERY_HELP,
 	.run = query_run,

@@ -204,6 +204,9 @@ static int digest_sanction_line(struct store *st, const struct remind_item *it, 
 	if (it->rule == REMIND_SUMMONS) {
 		timefmt_cst_minute(s.scheduled_at, when, sizeof when);
 		snprintf(buf, len, TXT_DIGEST_SUMMONS, who, (long long)it->record_id, when);
+	} else if (it->rule == REMIND_DIGEST_ENTERPRISE) {
+		snprintf(buf, len, TXT_DIGEST_ENTERPRISE, who, (long long)it->record_id, s.issued_on,
+		         (long long)s.appointment_id);
 	} else if (it->rule == REMIND_RECTIFY) {
 		snprintf(buf, len, TXT_DIGEST_RECTIFY, who, (long long)it->record_id, s.rectify_by);
 	} else {
@@ -224,12 +227,14 @@ static int digest_line(struct store *st, const struct remind_item *it, int64_t t
 
 	switch (it->rule) {
 	case REMIND_DIGEST_SANCTION:
+	case REMIND_DIGEST_ENTERPRISE:
 	case REMIND_SUMMONS:
 	case REMIND_RECTIFY:
 		return digest_sanction_line(st, it, buf, len);
 	case REMIND_HOURS:
 	case REMIND_EVENT:
 	case REMIND_SANCTION:
+	case REMIND_SANCTION_ENTERPRISE:
 	case REMIND_CALENDAR:
 	case REMIND_N_RULES:
 		return -ENOENT;
@@ -277,6 +282,7 @@ static bool holds(const struct remind_item *items, size_t n, const struct remind
  * delivered. */
 static const enum remind_rule digest_order[] = {
 	REMIND_DIGEST_TERM, REMIND_DIGEST_OVERDUE, REMIND_DIGEST_TRAINING, REMIND_DIGEST_SANCTION,
+	REMIND_DIGEST_ENTERPRISE,
 	REMIND_TERM, REMIND_OVERDUE, REMIND_TRAINING, REMIND_SUMMONS, REMIND_RECTIFY,
 };
 
@@ -357,6 +363,31 @@ int remind_text_notice(struct store *st, int64_t sanction_id, struct reply *r)
 		rc = reply_add_line(r, TXT_RMD_SANCTION_RECTIFY, s.rectify_by);
 	if (rc == 0)
 		rc = reply_add_line(r, TXT_RMD_NOTICE_FOOTER);
+	return rc;
+}
+
+int remind_text_notice_enterprise(struct store *st, int64_t sanction_id, struct reply *r)
+{
+	struct store_remind_sanction s;
+	struct store_remind_record rec;
+	char reason[512];
+	int rc = store_remind_sanction_get(st, sanction_id, &s);
+
+	if (rc == 0)
+		rc = store_remind_record_get(st, s.appointment_id, &rec);
+	if (rc < 0)
+		return rc;
+	if (s.reason[0])
+		snprintf(reason, sizeof reason, TXT_SAN_REASON_FMT, s.ground, s.reason);
+	else
+		snprintf(reason, sizeof reason, "%s", s.ground);
+	rc = reply_set_title(r, TXT_RMD_ENT_NOTICE_TITLE);
+	if (rc == 0)
+		rc = reply_add_line(r, TXT_RMD_ENT_SANCTION, rec.enterprise_name, rec.person_name,
+		                    (long long)s.appointment_id, reason, s.issued_on,
+		                    (long long)sanction_id);
+	if (rc == 0)
+		rc = reply_add_line(r, TXT_RMD_ENT_FOOTER);
 	return rc;
 }
 

@@ -1,8 +1,9 @@
 /*
  * The words of reminder messages (handlers/text/remind.h): a person's message of
- * the day, a clerk's digest, a sanction's notice on issuance, the admins'
- * calendar warning. Details (names, places, times) are read from the store
- * as the lines are written; only what the items name is shown.
+ * the day, a clerk's digest, a sanction's notice on issuance (to the CQO;
+ * a 建议解聘 also to the enterprise), the admins' calendar warning.
+ * Details (names, places, times) are read from the store as the lines are
+ * written; only what the items name is shown.
  */
 #ifndef CQOD_REMIND_TEXT_H
 #define CQOD_REMIND_TEXT_H
@@ -33,6 +34,10 @@ int remind_text_digest(struct store *st, const struct remind_item *items, size_t
 
 /* The notice of sanction `sanction_id` to its CQO. */
 int remind_text_notice(struct store *st, int64_t sanction_id, struct reply *r);
+
+/* The notice of 建议解聘 `sanction_id` to its enterprise's contact,
+ * addressed to the enterprise (贵单位). */
+int remind_text_notice_enterprise(struct store *st, int64_t sanction_id, struct reply *r);
 
 /* The admins' warning that the calendar ends on day `covered_until`. */
 int remind_text_calendar(int64_t covered_until, struct reply *r);

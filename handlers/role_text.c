@@ -30,6 +30,7 @@ static const struct role_names role_names[] = {
 	[ROLE_ORGANIZER] = { "organizer", TXT_ROLE_ORGANIZER },
 	[ROLE_CLERK] = { "clerk", TXT_ROLE_CLERK },
 	[ROLE_ADMIN] = { "admin", TXT_ROLE_ADMIN },
+	[ROLE_CONTACT] = { "contact", TXT_ROLE_CONTACT },
 };
 
 #define N_ROLES (sizeof role_names / sizeof role_names[0])
@@ -73,8 +74,8 @@ static void tenant_note(const struct store_identity_row *row, char *buf, size_t 
 		snprintf(buf, len, "%s", TXT_ROLES_PENDING_ANY);
 }
 
-/* What the row's role r covers: a region, an alliance, a record, or
- * everything. */
+/* What the row's role r covers: a region, an alliance, a record, an
+ * enterprise, or everything. */
 static void detail(const struct store_identity_row *row, enum role r, char *buf, size_t len)
 {
 	switch (r) {
@@ -91,6 +92,11 @@ static void detail(const struct store_identity_row *row, enum role r, char *buf,
 		snprintf(buf, len, TXT_ROLE_DETAIL_PERSON,
 		         row->person_name[0] ? row->person_name : TXT_UNKNOWN_VALUE,
 		         (long long)row->appointment_id);
+		break;
+	case ROLE_CONTACT:
+		snprintf(buf, len, TXT_ROLE_DETAIL_ENTERPRISE,
+		         row->enterprise_name[0] ? row->enterprise_name : TXT_UNKNOWN_VALUE,
+		         row->enterprise_credit);
 		break;
 	default:
 		snprintf(buf, len, "%s", TXT_ROLE_DETAIL_ALL);

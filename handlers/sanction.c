@@ -21,6 +21,7 @@
 #include "sanction_notice.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
+#include "../store/store_remind.h"
 #include "../store/store_sanction.h"
 #include "text/records.h"
 #include "argtext.h"
@@ -40,6 +41,7 @@ struct sanction_kind {
 	bool blacklist;     /* 黑名单: may also follow a record no longer in force */
 	bool other;         /* 约谈: the ground 其他, with details, is accepted too */
 	bool rectify;       /* 约谈, 警示: an optional 整改期限 <日期> at the end */
+	bool enterprise;    /* 建议解聘: the notice goes to the enterprise too */
 };
 
 /* The schema's grounds (sanctions.ground), as the policy texts name them. */
@@ -272,6 +274,25 @@ static int ask_confirmation(struct cmd_ctx *ctx, const struct sanction_kind *k,
 	return handler_confirm_request(ctx);
 }
 
+/* Whether the notice reached the enterprise's contacts (its ledger row),
+ * or waits for one to bind. */
+static int enterprise_delivery(struct cmd_ctx *ctx, int64_t sanction_id, int64_t record,
+                               const char *today)
+{
+	struct remind_item it = {.rule = REMIND_SANCTION_ENTERPRISE, .record_id = sanction_id};
+	bool sent = false;
+
+	if (clock_parse_date(today, &it.milestone) < 0 ||
+	    store_remind_ledger_exists(ctx->store, &it, &sent) < 0)
+		return HANDLER_ERROR;
+	if (sent)
+		reply_add_field(ctx->reply, TXT_SAN_ENTERPRISE, TXT_SAN_ENTERPRISE_SENT);
+	else
+		reply_add_field(ctx->reply, TXT_SAN_ENTERPRISE, TXT_SAN_ENTERPRISE_PENDING,
+		                (long long)record);
+	return HANDLER_OK;
+}
+
 static int issue(struct cmd_ctx *ctx, const struct sanction_kind *k,
                  const struct sanction_args *s, const struct store_cqo_record *rec,
                  const char *reason)
@@ -315,6 +336,8 @@ static int issue(struct cmd_ctx *ctx, const struct sanction_kind *k,
 		reply_add_field(r, TXT_FIELD_RECTIFY_BY, "%s", s->rectify_by);
 	if (removed)
 		reply_add_field(r, TXT_SAN_STATUS, TXT_SAN_STATUS_REMOVED);
+	if (k->enterprise)
+		return enterprise_delivery(ctx, id, s->id, today);
 	return HANDLER_OK;
 }
 
@@ -351,7 +374,7 @@ static const struct sanction_kind warn_kind = {.kind = "警示", .rectify = true
 static const struct sanction_kind remove_kind = {.kind = "除名", .removal = true};
 static const struct sanction_kind blacklist_kind = {.kind = "黑名单", .removal = true,
                                                     .blacklist = true};
-static const struct sanction_kind advise_kind = {.kind = "建议解聘"};
+static const struct sanction_kind advise_kind = {.kind = "建议解聘", .enterprise = true};
 
 static int summon_run(struct cmd_ctx *ctx)
 {

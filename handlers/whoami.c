@@ -3,6 +3,7 @@
 
 #include "../store/store.h"
 #include "../store/store_alliance.h"
+#include "../store/store_bind.h"
 #include "text/common.h"
 #include "text/identity.h"
 #include "text/registry.h"
@@ -33,6 +34,19 @@ static void show_alliance(struct cmd_ctx *ctx)
 	else
 		reply_add_field(ctx->reply, TXT_WHOAMI_ALLIANCE, "%lld",
 		                (long long)ctx->who->alliance_id);
+}
+
+/* The contact's enterprise and credit code; the bare id if unreadable. */
+static void show_enterprise(struct cmd_ctx *ctx)
+{
+	struct store_bind_enterprise ent;
+
+	if (store_bind_enterprise_get(ctx->store, ctx->who->enterprise_id, NULL, &ent) == 0)
+		reply_add_field(ctx->reply, TXT_WHOAMI_ENTERPRISE, TXT_ROLE_DETAIL_ENTERPRISE,
+		                ent.name, ent.credit_code);
+	else
+		reply_add_field(ctx->reply, TXT_WHOAMI_ENTERPRISE, "%lld",
+		                (long long)ctx->who->enterprise_id);
 }
 
 static int whoami_run(struct cmd_ctx *ctx)
@@ -70,6 +84,8 @@ static int whoami_run(struct cmd_ctx *ctx)
 		show_person(ctx);
 	else if (who->role == ROLE_ORGANIZER)
 		show_alliance(ctx);
+	else if (who->role == ROLE_CONTACT)
+		show_enterprise(ctx);
 	else if (who->role == ROLE_GUEST)
 		reply_add_line(r, TXT_GUEST_HINT);
 	return HANDLER_OK;

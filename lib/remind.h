@@ -32,11 +32,15 @@ enum remind_rule {
 	REMIND_SUMMONS,         /* 约谈: the day before and the day itself */
 	REMIND_RECTIFY,         /* a rectification deadline: the day before */
 	REMIND_EVENT,           /* an alliance event: the day before, to those signed up */
+	REMIND_SANCTION_ENTERPRISE, /* a 建议解聘, to the enterprise's contacts: on issuance,
+	                             * or when the first contact binds */
 	/* Lines of a clerk's digest (one message per clerk per working day). */
 	REMIND_DIGEST_TERM,     /* a term ends within 30 days */
 	REMIND_DIGEST_OVERDUE,  /* a term lapsed: weekly */
 	REMIND_DIGEST_TRAINING, /* no appointment training 60 days after filing */
 	REMIND_DIGEST_SANCTION, /* a sanction not yet acknowledged: a day after, then weekly */
+	REMIND_DIGEST_ENTERPRISE, /* a 建议解聘 not yet delivered to the enterprise (no
+	                           * contact bound): a day after, then weekly */
 	REMIND_CALENDAR,        /* to the admins: the holiday calendar runs out */
 	REMIND_N_RULES
 };
@@ -46,8 +50,8 @@ struct remind_item {
 	enum remind_rule rule;
 	int64_t record_id;       /* the ledger's record: appointment (term, overdue, training
 	                          * and their digest lines), person (hours, event), sanction
-	                          * (sanction, summons, rectify, digest), the calendar's last
-	                          * day (calendar) */
+	                          * (sanction, summons, rectify, digest, enterprise), the
+	                          * calendar's last day (calendar) */
 	int64_t event_id;        /* REMIND_EVENT: the event; else 0 */
 	int64_t person_id;       /* whom it concerns; 0 for the calendar */
 	int64_t appointment_id;  /* the registry record (记录号) it is about; 0 if none */

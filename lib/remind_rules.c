@@ -27,10 +27,12 @@ static const struct {
 	[REMIND_SUMMONS] = {"summons", NULL, false, true},
 	[REMIND_RECTIFY] = {"rectify", NULL, false, true},
 	[REMIND_EVENT] = {"event", "event", false, false},
+	[REMIND_SANCTION_ENTERPRISE] = {"sanction_enterprise", NULL, false, false},
 	[REMIND_DIGEST_TERM] = {"digest_term", NULL, true, false},
 	[REMIND_DIGEST_OVERDUE] = {"digest_overdue", NULL, true, false},
 	[REMIND_DIGEST_TRAINING] = {"digest_training", NULL, true, false},
 	[REMIND_DIGEST_SANCTION] = {"digest_sanction", NULL, true, false},
+	[REMIND_DIGEST_ENTERPRISE] = {"digest_enterprise", NULL, true, false},
 	[REMIND_CALENDAR] = {"calendar", NULL, false, false},
 };
 

@@ -177,10 +177,11 @@ struct store_identity_key {
 };
 
 struct store_identity {
-	char role[16];         /* "admin", "clerk", "organizer", "cqo" */
+	char role[16];         /* "admin", "clerk", "organizer", "cqo", "contact" */
 	char scope[16];        /* clerk region code, else "" */
 	int64_t person_id;     /* cqo, else 0 */
 	int64_t alliance_id;   /* organizer, else 0 */
+	int64_t enterprise_id; /* contact, else 0 */
 	char instance[33];     /* the config instance ([wecom:NAME] ...) it was bound or
 	                        * granted through, where reminders reach it; "" unknown
 	                        * (store_identity_set then keeps the stored one) */

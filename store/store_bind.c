@@ -1,4 +1,4 @@
-/* Binding codes and CQO identities; see store_bind.h. */
+/* Binding codes, CQO and enterprise-contact identities; see store_bind.h. */
 #include "store_bind.h"
 
 #include <errno.h>
@@ -17,14 +17,23 @@ static const char CODES_EXPIRE_SQL[] =
 static const char CODE_INSERT_SQL[] =
 	"INSERT INTO bind_codes (code_hash, person_id, appointment_id, expires_at, created_by,"
 	" created_at) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6)";
+static const char ENTERPRISE_CODES_EXPIRE_SQL[] =
+	"UPDATE bind_codes SET expires_at = ?2"
+	" WHERE enterprise_id = ?1 AND used_at IS NULL AND expires_at > ?2";
+static const char ENTERPRISE_CODE_INSERT_SQL[] =
+	"INSERT INTO bind_codes (code_hash, enterprise_id, expires_at, created_by, created_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char CODE_USE_SQL[] =
 	"UPDATE bind_codes SET used_at = ?2"
 	" WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2"
-	" RETURNING person_id, coalesce(appointment_id, 0)";
+	" RETURNING coalesce(person_id, 0), coalesce(appointment_id, 0),"
+	"  coalesce(enterprise_id, 0)";
 static const char IDENTITY_REMOVE_SQL[] =
-	"DELETE FROM identities WHERE id = " STORE_IDENTITY_KEY_ROW " AND role = 'cqo'"
-	" RETURNING person_id";
+	"DELETE FROM identities WHERE id = " STORE_IDENTITY_KEY_ROW
+	" AND role IN ('cqo', 'contact')"
+	" RETURNING coalesce(person_id, 0), coalesce(enterprise_id, 0)";
 static const char PERSON_NAME_SQL[] = "SELECT name FROM people WHERE id = ?1";
+static const char ENTERPRISE_NAME_SQL[] = "SELECT name FROM enterprises WHERE id = ?1";
 static const char LATEST_RECORD_SQL[] =
 	"SELECT coalesce(max(id), 0) FROM appointments WHERE person_id = ?1";
 
@@ -68,6 +77,70 @@ int store_bind_issue(struct store *st, const struct store_actor *who, int64_t pe
 	return store_audit_add(st, who, "bind_code", person_id, appointment_id, NULL, after);
 }
 
+int store_bind_issue_enterprise(struct store *st, const struct store_actor *who,
+                                int64_t enterprise_id, const char *code_hash,
+                                int64_t expires_at, int64_t now)
+{
+	char by[192], after[128];
+	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_CODES_EXPIRE_SQL);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, enterprise_id);
+	sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "enterprise bind codes expire", rc);
+	int expired = sqlite3_changes(st->db);
+
+	if (!(s = store_prepare(st, ENTERPRISE_CODE_INSERT_SQL)))
+		return -EIO;
+	store_actor_label(who, by, sizeof by);
+	store_bind_text(s, 1, code_hash);
+	sqlite3_bind_int64(s, 2, enterprise_id);
+	sqlite3_bind_int64(s, 3, expires_at);
+	store_bind_text(s, 4, by);
+	sqlite3_bind_int64(s, 5, now);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return (rc & 0xff) == SQLITE_CONSTRAINT ? store_errno(rc)
+		                                        : store_fail(st, "enterprise bind code", rc);
+	snprintf(after, sizeof after,
+	         "{\"enterprise_id\":%lld,\"expires_at\":%lld,\"expired_unused\":%d}",
+	         (long long)enterprise_id, (long long)expires_at, expired);
+	return store_audit_add(st, who, "enterprise_bind_code", enterprise_id, 0, NULL, after);
+}
+
+static const char ENTERPRISE_GET_SQL[] =
+	"SELECT id, name, credit_code, region_code FROM enterprises"
+	" WHERE (?1 <> 0 AND id = ?1) OR (?1 = 0 AND credit_code = ?2)";
+
+int store_bind_enterprise_get(struct store *st, int64_t id, const char *credit_code,
+                              struct store_bind_enterprise *out)
+{
+	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_GET_SQL);
+
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, credit_code ? credit_code : "");
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, out->name, sizeof out->name);
+		store_col_text(s, 2, out->credit_code, sizeof out->credit_code);
+		store_col_text(s, 3, out->region_code, sizeof out->region_code);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, "bind enterprise", rc);
+}
+
 /* The identity of the actor on `instance`. */
 static struct store_identity_key actor_key(const struct store_actor *who, const char *instance)
 {
@@ -89,25 +162,25 @@ static int identity_audit(struct store *st, const struct store_actor *who,
 	return rc;
 }
 
-/* The person's name into name[64]. */
-static int person_name(struct store *st, int64_t person_id, char name[64])
+/* The name `sql` reads for `id` into name[len]. */
+static int name_of(struct store *st, const char *sql, int64_t id, char *name, size_t len)
 {
-	sqlite3_stmt *s = store_prepare(st, PERSON_NAME_SQL);
+	sqlite3_stmt *s = store_prepare(st, sql);
 
 	name[0] = '\0';
 	if (!s)
 		return -EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sqlite3_bind_int64(s, 1, id);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		store_col_text(s, 0, name, 64);
+		store_col_text(s, 0, name, len);
 	store_stmt_done(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "person name", rc);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "bound name", rc);
 }
 
 int store_bind_redeem(struct store *st, const struct store_actor *who, const char *instance,
                       const char *display_name, const char *code_hash, int64_t now,
-                      int64_t *person_id, char name[64])
+                      struct store_bind_redeemed *out)
 {
 	struct store_identity_key key = actor_key(who, instance);
 	struct store_identity id = {0};
@@ -116,36 +189,42 @@ int store_bind_redeem(struct store *st, const struct store_actor *who, const cha
 	sqlite3_stmt *s = store_prepare(st, CODE_USE_SQL);
 	int rc;
 
-	*person_id = 0;
-	name[0] = '\0';
+	memset(out, 0, sizeof *out);
 	if (!s)
 		return -EIO;
 	store_bind_text(s, 1, code_hash);
 	sqlite3_bind_int64(s, 2, now);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		*person_id = sqlite3_column_int64(s, 0);
+		out->person_id = sqlite3_column_int64(s, 0);
 		record_id = sqlite3_column_int64(s, 1);
+		out->enterprise_id = sqlite3_column_int64(s, 2);
 		rc = sqlite3_step(s);
 	}
 	store_stmt_done(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "bind code use", rc);
-	if (*person_id == 0)
+	if (out->person_id == 0 && out->enterprise_id == 0)
 		return -ENOENT;
 
 	rc = store_identity_json(st, &key, &before);
 	if (rc == 0) {
-		snprintf(id.role, sizeof id.role, "cqo");
-		id.person_id = *person_id;
+		snprintf(id.role, sizeof id.role, "%s", out->person_id ? "cqo" : "contact");
+		id.person_id = out->person_id;
+		id.enterprise_id = out->enterprise_id;
 		/* Reminders go back through the instance the code came in on. */
 		snprintf(id.instance, sizeof id.instance, "%s", instance ? instance : "");
 		rc = store_identity_set(st, &key, display_name, &id);
 	}
 	if (rc == 0)
-		rc = identity_audit(st, who, &key, *person_id, record_id, before);
+		rc = identity_audit(st, who, &key,
+		                    out->person_id ? out->person_id : out->enterprise_id, record_id,
+		                    before);
 	if (rc == 0)
-		rc = person_name(st, *person_id, name);
+		rc = out->person_id
+		             ? name_of(st, PERSON_NAME_SQL, out->person_id, out->name, sizeof out->name)
+		             : name_of(st, ENTERPRISE_NAME_SQL, out->enterprise_id, out->name,
+		                       sizeof out->name);
 	free(before);
 	return rc;
 }
@@ -153,7 +232,7 @@ int store_bind_redeem(struct store *st, const struct store_actor *who, const cha
 int store_bind_remove(struct store *st, const struct store_actor *who, const char *instance)
 {
 	struct store_identity_key key = actor_key(who, instance);
-	int64_t person_id = 0, record_id = 0;
+	int64_t person_id = 0, enterprise_id = 0, record_id = 0;
 	char *before = NULL;   /* owned here */
 	int rc = store_identity_json(st, &key, &before);
 	sqlite3_stmt *s = rc == 0 ? store_prepare(st, IDENTITY_REMOVE_SQL) : NULL;
@@ -166,13 +245,16 @@ int store_bind_remove(struct store *st, const struct store_actor *who, const cha
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		person_id = sqlite3_column_int64(s, 0);
+		enterprise_id = sqlite3_column_int64(s, 1);
 		rc = sqlite3_step(s);
 	}
 	store_stmt_done(s);
 	if (rc != SQLITE_DONE)
 		rc = store_fail(st, "identity remove", rc);
-	else if (person_id == 0)
+	else if (person_id == 0 && enterprise_id == 0)
 		rc = -ENOENT;
+	else if (person_id == 0)
+		rc = identity_audit(st, who, &key, enterprise_id, 0, before);
 	else if ((s = store_prepare(st, LATEST_RECORD_SQL))) {
 		sqlite3_bind_int64(s, 1, person_id);
 		rc = sqlite3_step(s);

@@ -1,13 +1,17 @@
 /*
- * One-time binding codes (绑定码) and the CQO chat identities they create.
+ * One-time binding codes (绑定码) and the chat identities they create.
  *
- * Filing (备案) or 绑定码 issues a code for a person; only its SHA-256 (hex)
- * is stored, with an expiry, and issuing a new one makes the person's unused
- * codes expire. The CQO redeems a code once (绑定): their (platform, user)
- * identity becomes role 'cqo' bound to the person. 解绑 removes it.
+ * Filing (备案) or 绑定码 issues a code for a person, 绑定码 企业 one for an
+ * enterprise; only its SHA-256 (hex) is stored, with an expiry, and issuing
+ * a new one makes the person's (the enterprise's) unused codes expire. A
+ * code is redeemed once (绑定): the (platform, user) identity becomes role
+ * 'cqo' bound to the person, or 'contact' (企业联系人) of the enterprise.
+ * 解绑 removes either.
  *
  * Every function runs inside the caller's transaction and writes its audit
- * row there (entity "bind_code" or "identity", entity_id = the person).
+ * row there (entity "bind_code" or "identity", entity_id = the person; for
+ * an enterprise's code or contact, entity "enterprise_bind_code" or
+ * "identity" with entity_id = the enterprise).
  *
  * Refused codes are counted per identity (platform, tenant, user) and in
  * all, for the rate limits the 绑定 handler applies (handlers/bind.c): a
@@ -29,18 +33,44 @@ int store_bind_issue(struct store *st, const struct store_actor *who, int64_t pe
                      int64_t appointment_id, const char *code_hash, int64_t expires_at,
                      int64_t now);
 
+/* Stores `code_hash` for enterprise_id's contact, as store_bind_issue does
+ * for a person: the enterprise's other unused codes expire at `now`. */
+int store_bind_issue_enterprise(struct store *st, const struct store_actor *who,
+                                int64_t enterprise_id, const char *code_hash,
+                                int64_t expires_at, int64_t now);
+
+/* An enterprise a contact code is issued for or a contact belongs to. */
+struct store_bind_enterprise {
+	int64_t id;
+	char name[192];
+	char credit_code[19];
+	char region_code[16];
+};
+
+/* The enterprise `id`, or when id is 0 the one registered under
+ * `credit_code`, into *out; -ENOENT if there is none. */
+int store_bind_enterprise_get(struct store *st, int64_t id, const char *credit_code,
+                              struct store_bind_enterprise *out);
+
+/* What a redeemed code bound: a person (cqo) or an enterprise (contact). */
+struct store_bind_redeemed {
+	int64_t person_id;       /* 0 for an enterprise's code */
+	int64_t enterprise_id;   /* 0 for a person's code */
+	char name[192];          /* the person's or the enterprise's name */
+};
+
 /* Redeems `code_hash` at `now` for the actor's identity (platform, tenant,
  * user_id; its pending row on `instance`, store.h): the code must exist, be
  * unused and unexpired; it is marked used and the identity becomes cqo of
- * the code's person (*person_id, whose name goes to name[64]), reached
+ * the code's person, or contact of the code's enterprise (*out), reached
  * through `instance`. -ENOENT when the code cannot be used, whatever the
  * reason. The caller refuses staff identities. */
 int store_bind_redeem(struct store *st, const struct store_actor *who, const char *instance,
                       const char *display_name, const char *code_hash, int64_t now,
-                      int64_t *person_id, char name[64]);
+                      struct store_bind_redeemed *out);
 
-/* Removes the actor's cqo identity (as store_bind_redeem finds it); -ENOENT
- * if they have none. */
+/* Removes the actor's cqo or contact identity (as store_bind_redeem finds
+ * it); -ENOENT if they have none. */
 int store_bind_remove(struct store *st, const struct store_actor *who, const char *instance);
 
 /* Until when the actor's identity may not try a code (*locked_until) and

@@ -30,8 +30,8 @@ static int find_row(struct store *st, const struct store_identity_key *key, int6
                     struct store_identity *out)
 {
 	sqlite3_stmt *s = store_prepare(st,
-		"SELECT id, role, scope_region, person_id, alliance_id, instance, tenant"
-		" FROM identities WHERE id = " STORE_IDENTITY_KEY_ROW);
+		"SELECT id, role, scope_region, person_id, alliance_id, instance, tenant,"
+		" enterprise_id FROM identities WHERE id = " STORE_IDENTITY_KEY_ROW);
 
 	*row = 0;
 	if (!s)
@@ -48,6 +48,7 @@ static int find_row(struct store *st, const struct store_identity_key *key, int6
 			out->alliance_id = sqlite3_column_int64(s, 4);
 			store_col_text(s, 5, out->instance, sizeof out->instance);
 			store_col_text(s, 6, out->tenant, sizeof out->tenant);
+			out->enterprise_id = sqlite3_column_int64(s, 7);
 		}
 	}
 	store_stmt_done(s);
@@ -78,12 +79,14 @@ int store_identity_set(struct store *st, const struct store_identity_key *key,
 		"UPDATE identities SET tenant = coalesce(tenant, ?1),"
 		"  display_name = coalesce(?3, display_name), instance = coalesce(?9, instance),"
 		"  role = ?4, scope_region = nullif(?5, ''), alliance_id = nullif(?6, 0),"
-		"  person_id = nullif(?7, 0), updated_at = ?8 WHERE id = ?2";
+		"  person_id = nullif(?7, 0), enterprise_id = nullif(?12, 0), updated_at = ?8"
+		" WHERE id = ?2";
 	static const char insert_sql[] =
 		"INSERT INTO identities (tenant, platform, user_id, display_name, role,"
-		"  scope_region, alliance_id, person_id, created_at, updated_at, instance)"
+		"  scope_region, alliance_id, person_id, created_at, updated_at, instance,"
+		"  enterprise_id)"
 		" VALUES (?1, ?10, ?11, ?3, ?4, nullif(?5, ''), nullif(?6, 0), nullif(?7, 0),"
-		"  ?8, ?8, ?9)";
+		"  ?8, ?8, ?9, nullif(?12, 0))";
 	int64_t row;
 	int rc;
 
@@ -108,6 +111,7 @@ int store_identity_set(struct store *st, const struct store_identity_key *key,
 	sqlite3_bind_int64(s, 7, id->person_id);
 	sqlite3_bind_int64(s, 8, clock_now());
 	store_bind_text_or_null(s, 9, instance);
+	sqlite3_bind_int64(s, 12, id->enterprise_id);
 	if (!row) {
 		store_bind_text(s, 10, key->platform);
 		store_bind_text(s, 11, key->user_id);
@@ -124,7 +128,7 @@ static int identity_json(struct store *st, int64_t row, char **out)
 	static const char sql[] =
 		"SELECT json_object('platform', platform, 'tenant', tenant, 'user_id', user_id,"
 		"  'role', role, 'scope_region', scope_region, 'alliance_id', alliance_id,"
-		"  'person_id', person_id)"
+		"  'person_id', person_id, 'enterprise_id', enterprise_id)"
 		" FROM identities WHERE id = ?1";
 
 	*out = NULL;
@@ -398,14 +402,15 @@ static const char LIST_SQL[] =
 	"SELECT i.platform, i.user_id, i.display_name, i.role, i.scope_region, i.alliance_id,"
 	"  i.person_id, r.name, al.name, p.name,"
 	"  (SELECT coalesce(max(a.id), 0) FROM appointments a WHERE a.person_id = i.person_id),"
-	"  i.tenant, i.instance"
+	"  i.tenant, i.instance, i.enterprise_id, e.name, e.credit_code"
 	" FROM identities i"
 	" LEFT JOIN regions r ON r.code = i.scope_region"
+	" LEFT JOIN enterprises e ON e.id = i.enterprise_id"
 	" LEFT JOIN alliances al ON al.id = i.alliance_id"
 	" LEFT JOIN people p ON p.id = i.person_id"
 	LIST_WHERE
 	" ORDER BY CASE i.role WHEN 'admin' THEN 0 WHEN 'clerk' THEN 1 WHEN 'organizer' THEN 2"
-	"  ELSE 3 END, i.platform, i.user_id, i.tenant LIMIT ?3 OFFSET ?4";
+	"  WHEN 'cqo' THEN 3 ELSE 4 END, i.platform, i.user_id, i.tenant LIMIT ?3 OFFSET ?4";
 
 static void list_row(sqlite3_stmt *s, struct store_identity_row *r)
 {
@@ -423,6 +428,9 @@ static void list_row(sqlite3_stmt *s, struct store_identity_row *r)
 	r->appointment_id = sqlite3_column_int64(s, 10);
 	store_col_text(s, 11, r->id.tenant, sizeof r->id.tenant);
 	store_col_text(s, 12, r->id.instance, sizeof r->id.instance);
+	r->id.enterprise_id = sqlite3_column_int64(s, 13);
+	store_col_text(s, 14, r->enterprise_name, sizeof r->enterprise_name);
+	store_col_text(s, 15, r->enterprise_credit, sizeof r->enterprise_credit);
 }
 
 int store_identity_list(struct store *st, const char *role, const char *scope, size_t offset,

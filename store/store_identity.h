@@ -5,10 +5,11 @@
  *
  * Every change runs atomically (a savepoint of the caller's transaction)
  * together with its "identity" audit row (before/after JSON: platform,
- * tenant, user_id, role, scope_region, alliance_id, person_id; entity id:
- * the person for a cqo, else 0). A cqo identity's audit row also names the
- * person's newest appointment as its record, so 审计 of that record shows
- * the binding.
+ * tenant, user_id, role, scope_region, alliance_id, person_id,
+ * enterprise_id; entity id: the person for a cqo, else 0). A cqo
+ * identity's audit row also names the person's newest appointment as its
+ * record, so 审计 of that record shows the binding. Contacts (企业联系人)
+ * are bound by code only (store_bind.h), never granted.
  */
 #ifndef CQOD_STORE_IDENTITY_H
 #define CQOD_STORE_IDENTITY_H
@@ -49,9 +50,11 @@ struct store_identity_row {
 	char alliance_name[128];   /* organizer */
 	char person_name[64];      /* cqo */
 	int64_t appointment_id;    /* cqo: the person's newest appointment, else 0 */
+	char enterprise_name[192]; /* contact */
+	char enterprise_credit[19];
 };
 
-/* Identities, admins first, then clerks, organizers and cqos, each by
+/* Identities, admins first, then clerks, organizers, cqos and contacts, each by
  * platform and user id. `role` "" lists every role, else only that one;
  * `scope` "" applies no filter, else only identities whose scope lies within
  * it. Up to max rows from `offset` into out; *total counts every match. */

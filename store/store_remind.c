@@ -87,6 +87,16 @@ static const char UNACKED_SQL[] =
 	" AND NOT EXISTS (SELECT 1 FROM reminder_ledger l WHERE l.rule = 'digest_sanction'"
 	"  AND l.record_id = s.id AND l.acknowledged_at IS NOT NULL)";
 
+/* A 建议解聘 stands in the digest until its enterprise's contacts were sent
+ * it (store_remind_enterprise_pending), or the appointment it advised to
+ * end is over. */
+static const char UNDELIVERED_SQL[] =
+	"SELECT s.id, a.id, a.person_id, e.region_code, s.issued_on" SANCTION_FROM
+	" WHERE s.status = 'open' AND s.kind = '建议解聘' AND s.issued_on <= ?1"
+	" AND a.status = 'active'"
+	" AND NOT EXISTS (SELECT 1 FROM reminder_ledger l WHERE l.rule = 'sanction_enterprise'"
+	"  AND l.record_id = s.id)";
+
 static const char EVENTS_SQL[] =
 	"SELECT ev.id, sg.person_id, ev.starts_at"
 	" FROM events ev JOIN signups sg ON sg.event_id = ev.id"
@@ -360,15 +370,16 @@ static int rectify_row(sqlite3_stmt *s, const struct store_remind_span *sp, cons
 	return add(sp, &it, out);
 }
 
-/* A day after issuance, then weekly, while nobody has acknowledged it. */
+/* A day after issuance, then weekly, while nobody has acknowledged it (arg
+ * NULL), or while the enterprise has not been sent it (arg: its rule). */
 static int unacked_row(sqlite3_stmt *s, const struct store_remind_span *sp, const void *arg,
                        struct remind_items *out)
 {
+	const enum remind_rule *rule = arg;
 	struct remind_item it;
 	int rc = 0;
 
-	(void)arg;
-	sanction_item(s, REMIND_DIGEST_SANCTION, &it);
+	sanction_item(s, rule ? *rule : REMIND_DIGEST_SANCTION, &it);
 	it.at = col_day(s, 4);
 	for (int64_t m = remind_first_weekly(it.at - 6, sp->from); rc == 0 && m <= sp->to; m += 7) {
 		it.milestone = m;
@@ -401,6 +412,14 @@ static int collect_sanctions(struct store *st, const struct store_remind_span *s
 	if (rc == 0) {
 		bind_day(s, 1, sp->to - 1);
 		rc = each_row(st, s, "remind unacknowledged", unacked_row, sp, NULL, out);
+	}
+	if (rc == 0 && !(s = store_prepare(st, UNDELIVERED_SQL)))
+		rc = -EIO;
+	if (rc == 0) {
+		static const enum remind_rule undelivered = REMIND_DIGEST_ENTERPRISE;
+
+		bind_day(s, 1, sp->to - 1);
+		rc = each_row(st, s, "remind undelivered", unacked_row, sp, &undelivered, out);
 	}
 	return rc;
 }

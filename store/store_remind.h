@@ -39,7 +39,8 @@ struct store_remind_span {
  * (and the digest line for offsets of 30 days or less), lapsed terms
  * (weekly, unless acknowledged since the term ended), missing appointment
  * training (30 days: the CQO; 60 days: the digest), summonses, rectification
- * deadlines, unacknowledged sanctions (digest) and events. */
+ * deadlines, unacknowledged sanctions (digest), 建议解聘 not yet delivered
+ * to the enterprise (digest, "待送达企业") and events. */
 int store_remind_collect(struct store *st, const struct store_remind_span *sp,
                          struct remind_items *out);
 
@@ -65,6 +66,7 @@ struct store_remind_record {
 	char enterprise_name[192];
 	char term_end[11];
 	char region[16];
+	int64_t enterprise_id;
 };
 /* -ENOENT when there is no such appointment. */
 int store_remind_record_get(struct store *st, int64_t appointment_id,
@@ -102,6 +104,14 @@ struct store_remind_identity {
 /* The cqo identities of a person: up to max into out, *n written. */
 int store_remind_person_identities(struct store *st, int64_t person_id,
                                    struct store_remind_identity *out, size_t max, size_t *n);
+/* The contact (企业联系人) identities of an enterprise: up to max into out. */
+int store_remind_contact_identities(struct store *st, int64_t enterprise_id,
+                                    struct store_remind_identity *out, size_t max, size_t *n);
+/* The enterprise's open 建议解聘 of appointments still in force not yet
+ * sent to its contacts (no "sanction_enterprise" ledger row), oldest
+ * first: up to max ids into out. */
+int store_remind_enterprise_pending(struct store *st, int64_t enterprise_id, int64_t *out,
+                                    size_t max, size_t *n);
 /* Every identity of `role` ("clerk", "admin"), in *out (caller frees). */
 int store_remind_role_identities(struct store *st, const char *role,
                                  struct store_remind_identity **out, size_t *n);

@@ -7,7 +7,8 @@
 #include "store_remind.h"
 
 static const char RECORD_SQL[] =
-	"SELECT p.name, e.name, a.term_end, e.region_code, a.person_id FROM appointments a"
+	"SELECT p.name, e.name, a.term_end, e.region_code, a.person_id, a.enterprise_id"
+	" FROM appointments a"
 	" JOIN people p ON p.id = a.person_id JOIN enterprises e ON e.id = a.enterprise_id"
 	" WHERE a.id = ?1";
 static const char SANCTION_SQL[] =
@@ -20,6 +21,18 @@ static const char EVENT_SQL[] =
 static const char PERSON_IDS_SQL[] =
 	"SELECT platform, user_id, coalesce(instance, '') FROM identities"
 	" WHERE person_id = ?1 AND role = 'cqo' ORDER BY platform, user_id";
+static const char CONTACT_IDS_SQL[] =
+	"SELECT platform, user_id, coalesce(instance, '') FROM identities"
+	" WHERE enterprise_id = ?1 AND role = 'contact' ORDER BY platform, user_id";
+/* An enterprise's open 建议解聘 of an appointment still in force that its
+ * contacts have not been sent. */
+static const char ENTERPRISE_PENDING_SQL[] =
+	"SELECT s.id FROM sanctions s JOIN appointments a ON a.id = s.appointment_id"
+	" WHERE a.enterprise_id = ?1 AND s.kind = '建议解聘' AND s.status = 'open'"
+	" AND a.status = 'active'"
+	" AND NOT EXISTS (SELECT 1 FROM reminder_ledger l WHERE l.rule = 'sanction_enterprise'"
+	"  AND l.record_id = s.id)"
+	" ORDER BY s.id";
 static const char ROLE_IDS_SQL[] =
 	"SELECT platform, user_id, coalesce(instance, ''), coalesce(scope_region, '')"
 	" FROM identities WHERE role = ?1 ORDER BY platform, user_id";
@@ -52,6 +65,7 @@ int store_remind_record_get(struct store *st, int64_t appointment_id,
 	store_col_text(s, 2, out->term_end, sizeof out->term_end);
 	store_col_text(s, 3, out->region, sizeof out->region);
 	out->person_id = sqlite3_column_int64(s, 4);
+	out->enterprise_id = sqlite3_column_int64(s, 5);
 	store_stmt_done(s);
 	return 0;
 }
@@ -121,6 +135,47 @@ int store_remind_person_identities(struct store *st, int64_t person_id,
 			read_identity(s, &out[(*n)++], false);
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "person identities", rc);
+}
+
+/* Up to max rows of the integer-or-identity statement s bound with ?1 =
+ * id: identities into ids, or integers into ints. */
+static int read_ids(struct store *st, sqlite3_stmt *s, int64_t id,
+                    struct store_remind_identity *ids, int64_t *ints, size_t max, size_t *n,
+                    const char *what)
+{
+	int rc;
+
+	*n = 0;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n >= max)
+			continue;
+		if (ids)
+			read_identity(s, &ids[*n], false);
+		else
+			ints[*n] = sqlite3_column_int64(s, 0);
+		(*n)++;
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
+}
+
+int store_remind_contact_identities(struct store *st, int64_t enterprise_id,
+                                    struct store_remind_identity *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, CONTACT_IDS_SQL);
+
+	*n = 0;
+	return s ? read_ids(st, s, enterprise_id, out, NULL, max, n, "contact identities") : -EIO;
+}
+
+int store_remind_enterprise_pending(struct store *st, int64_t enterprise_id, int64_t *out,
+                                    size_t max, size_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_PENDING_SQL);
+
+	*n = 0;
+	return s ? read_ids(st, s, enterprise_id, NULL, out, max, n, "enterprise pending") : -EIO;
 }
 
 int store_remind_role_identities(struct store *st, const char *role,

@@ -12,6 +12,7 @@
 #define TXT_ROLE_ORGANIZER      "组织者"
 #define TXT_ROLE_CQO            "首席质量官"
 #define TXT_ROLE_GUEST          "访客"
+#define TXT_ROLE_CONTACT        "企业联系人"
 
 /* help */
 #define TXT_HELP_NAME           "帮助"

@@ -42,7 +42,10 @@
 #define TXT_ROLE_DETAIL_REGION   "%s（%s）"                /* region name, code */
 #define TXT_ROLE_DETAIL_ALLIANCE "%s（联盟编号 %lld）"
 #define TXT_ROLE_DETAIL_PERSON   "%s（记录号 %lld）"
+#define TXT_ROLE_DETAIL_ENTERPRISE "%s（统一社会信用代码 %s）"   /* enterprise, credit code */
 #define TXT_WHOAMI_ALLIANCE      "联盟"
+#define TXT_WHOAMI_ENTERPRISE    "所在企业"
+#define TXT_GRANT_CONTACT_BY_CODE "企业联系人不能授权：请发送“绑定码 企业 <记录号|统一社会信用代码>”签发绑定码，由企业联系人本人绑定。"
 #define TXT_CARD_GENDER          "性别"
 #define TXT_CARD_BIRTH           "出生日期"
 #define TXT_CARD_PHONE           "手机"
@@ -51,11 +54,13 @@
 /* binding: 绑定, 解绑, 绑定码 (handlers/bind.c) */
 #define TXT_BIND_NAME            "绑定"
 #define TXT_BIND_USAGE           "绑定 <绑定码>"
-#define TXT_BIND_HELP            "首席质量官用办事员提供的绑定码绑定本人身份"
+#define TXT_BIND_HELP            "首席质量官或企业联系人用市场监管部门提供的绑定码绑定身份"
 #define TXT_BIND_INVALID         "绑定码无效、已过期或已使用，请向办事员索取新的绑定码。"
 #define TXT_BIND_STAFF           "您已有%s身份，工作人员身份不能绑定为首席质量官。"   /* role */
 #define TXT_BIND_GROUP           "为保护绑定码，请在与机器人的私聊中发送“绑定 <绑定码>”。"
 #define TXT_BIND_DONE            "绑定成功：您已绑定为首席质量官（%s）。发送“帮助”查看可用命令。"
+#define TXT_BIND_CONTACT_DONE    "绑定成功：您已绑定为%s的企业联系人，可查询本企业首席质量官备案记录、接收市场监管部门发给本企业的通知。"   /* enterprise */
+#define TXT_BIND_CONTACT_SENT    "另有 %zu 份发给贵单位的处理通知，已随后发送给您。"
 #define TXT_BIND_LOCKED          "绑定码错误次数过多，您的绑定已暂停至 %s，请届时再试，或向办事员核实绑定码。"   /* time */
 #define TXT_BIND_PAUSED          "近期绑定码错误次数过多，绑定功能已暂停至 %s，请稍后再试。"   /* time */
 #define TXT_BIND_PAUSE_TITLE     "绑定功能已暂停"
@@ -64,12 +69,17 @@
 #define TXT_BIND_PAUSE_HINT      "每次失败的发送人已记入服务日志（bind: code refused），请核查。"
 #define TXT_UNBIND_NAME          "解绑"
 #define TXT_UNBIND_USAGE         "解绑"
-#define TXT_UNBIND_HELP          "解除本人首席质量官身份绑定"
+#define TXT_UNBIND_HELP          "解除本人首席质量官或企业联系人身份绑定"
 #define TXT_UNBIND_DONE          "已解除绑定，您现在是访客。如需重新绑定，请向办事员索取新的绑定码。"
-#define TXT_UNBIND_NONE          "您没有已绑定的首席质量官身份。"
+#define TXT_UNBIND_NONE          "您没有已绑定的首席质量官或企业联系人身份。"
 #define TXT_BINDCODE_NAME        "绑定码"
-#define TXT_BINDCODE_USAGE       "绑定码 <记录号>"
-#define TXT_BINDCODE_HELP        "为记录中的首席质量官签发新绑定码（旧码作废）"
+#define TXT_BINDCODE_USAGE       "绑定码 <记录号>｜绑定码 企业 <记录号|统一社会信用代码>"
+#define TXT_BINDCODE_HELP        "为记录中的首席质量官签发新绑定码；加“企业”为该企业的企业联系人签发（旧码作废）"
+#define TXT_BINDCODE_ENTERPRISE  "企业"
+#define TXT_BINDCODE_ENT_TITLE   "%s 的企业联系人绑定码"        /* enterprise */
+#define TXT_BINDCODE_ENT_CODE    "绑定码：%s（有效期至 %s，仅可使用一次）。请转交企业联系人，在与机器人的私聊中发送“绑定 %s”。"
+#define TXT_BINDCODE_ENT_GROUP   "为保护绑定码，请在与机器人的私聊中发送“绑定码 企业 %s”。"
+#define TXT_BINDCODE_NO_ENTERPRISE "未找到统一社会信用代码为 %s 的企业，或该企业不在您的管辖范围内。"
 #define TXT_BINDCODE_TITLE       "记录号 %lld · %s 的绑定码"
 #define TXT_BINDCODE_GROUP       "为保护绑定码，请在与机器人的私聊中发送“绑定码 %s”。"
 #define TXT_BINDCODE_REVOKED     "此前签发且未使用的绑定码已作废。"

@@ -156,6 +156,9 @@
 #define TXT_SAN_TIME             "约谈时间"
 #define TXT_SAN_STATUS           "备案状态"
 #define TXT_SAN_STATUS_REMOVED   "已除名，已移出人才库"
+#define TXT_SAN_ENTERPRISE       "送达企业"
+#define TXT_SAN_ENTERPRISE_SENT  "已发送给企业联系人"
+#define TXT_SAN_ENTERPRISE_PENDING "待送达：该企业尚未绑定企业联系人，请发送“绑定码 企业 %lld”签发绑定码并转交企业"   /* record */
 #define TXT_SANREV_NAME          "撤销"
 #define TXT_SANREV_USAGE         "撤销 <处理号> [说明]"
 #define TXT_SANREV_HELP          "撤销一项处理（约谈、警示、除名、黑名单、建议解聘）"

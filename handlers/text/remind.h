@@ -27,6 +27,11 @@
 #define TXT_RMD_FOOTER           "回复“收到”确认已阅。发送“提醒 关闭 <任期|培训|学时|活动>”可关闭该类提醒；处理通知不能关闭。"
 #define TXT_RMD_NOTICE_TITLE     "处理通知 · %s"                  /* kind */
 #define TXT_RMD_NOTICE_FOOTER    "请回复“收到”确认已收到本通知。"
+/* a 建议解聘 to the enterprise's contact: enterprise, person, record, reason,
+ * date, id */
+#define TXT_RMD_ENT_NOTICE_TITLE "处理通知 · 建议解聘首席质量官"
+#define TXT_RMD_ENT_SANCTION     "%s：贵单位首席质量官%s（记录号 %lld）因%s，市场监管部门于 %s 建议贵单位依规解聘其首席质量官职务（处理号 %lld）。"
+#define TXT_RMD_ENT_FOOTER       "请贵单位依规处理，并及时选任继任首席质量官、向市场监管部门备案。"
 /* the clerks' digest */
 #define TXT_DIGEST_TITLE         "辖区提醒汇总 · %s"              /* date */
 #define TXT_DIGEST_WHO           "%s（%s，记录号 %lld）"          /* person, enterprise, record */
@@ -37,6 +42,8 @@
 #define TXT_DIGEST_SANCTION      "处理未确认：%s，%s（处理号 %lld，%s 下发）"
 #define TXT_DIGEST_SUMMONS       "约谈提醒：%s，处理号 %lld，%s"
 #define TXT_DIGEST_RECTIFY       "整改提醒：%s，处理号 %lld，%s 到期"
+/* person (enterprise, record), id, date, record */
+#define TXT_DIGEST_ENTERPRISE    "待送达企业：%s，建议解聘（处理号 %lld，%s 下发），该企业尚未绑定企业联系人；请发送“绑定码 企业 %lld”签发绑定码并转交企业"
 #define TXT_DIGEST_UNBOUND       "%s（未绑定，无法提醒）"
 #define TXT_DIGEST_MORE          "……另有 %zu 项未列出：发送“到期”“逾期”“未培训”“未确认”查看完整名单。"
 #define TXT_DIGEST_FOOTER        "回复“收到”确认已阅；发送“未确认”查看尚未确认的首席质量官。"

@@ -360,3 +360,53 @@ def test_annual_hours_follow_the_policy():
         assert "年度培训学时：不要求" in out and "年度学时提醒：无" in out, out
         out = d.ctl("remind --dry-run --date 2026-09-01")
         assert "学时" not in out, out
+
+
+def test_advise_dismissal_reaches_the_enterprise_contact():
+    """Issue 15: a 建议解聘 stands in the clerks' digest as 待送达企业 until the
+    enterprise binds a contact (企业联系人) with the code a clerk issues for
+    it; the contact is then sent the notice, worded to the enterprise,
+    through the instance they bound on, and the digest drops it."""
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        at(d, "2026-06-22 09:30:00")
+        say = Chat(d, "rm")
+        text, err = say("建议解聘 2 违法违规 测试", "clerk-ls")
+        assert not err and "送达企业：待送达：该企业尚未绑定企业联系人" in text, text
+        sid = int(re.search(r"处理号 (\d+)", text).group(1))
+        assert one(d, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction_enterprise'") \
+            == 0
+        at(d, "2026-06-23 09:30:00")
+        digest = texts(d, "clerk-ls")[-1]
+        assert "待送达企业：张三（示例精密机械有限公司，记录号 2），建议解聘（处理号 %d" % sid \
+            in digest, digest
+        # Contacts are bound by code, never granted.
+        r = subprocess.run(as_user_prefix() + [os.path.join(d.dir, "cqoctl"), "-c", d.config,
+                                                "grant", "generic", "boss", "contact", "2"],
+                           capture_output=True, text=True, env=d.env)
+        assert r.returncode == 2 and "企业联系人不能授权" in r.stderr, r.stderr
+        code = re.search(r"绑定码：(\w{8})", say("绑定码 企业 2", "clerk-ls")[0]).group(1)
+        inner = wecom_inner("绑定 " + code, sender="ent-w2", msg_id="7100000000000000002")
+        enc = wecom_encrypt(WECOM2_AES, inner.replace("ww-test-corp-1", WECOM2_CORP), WECOM2_CORP)
+        query = wecom_query(enc, token=WECOM2_TOKEN, ts=str(d.now()))
+        status, body, _ = d.request("POST", "/webhook/wecom/w2?" + query, wecom_envelope(enc),
+                                    {"Content-Type": "text/xml"})
+        assert status == 200, (status, body)
+        assert rows(d, "SELECT i.role, i.instance, e.name FROM identities i JOIN enterprises e"
+                       " ON e.id = i.enterprise_id WHERE i.user_id = 'ent-w2'") \
+            == [("contact", "w2", "示例精密机械有限公司")]
+        notice = texts(d, "ent-w2")
+        assert len(notice) == 1 and "处理通知 · 建议解聘首席质量官" in notice[0], notice
+        assert "示例精密机械有限公司：贵单位首席质量官张三（记录号 2）因违法违规：测试" in notice[0]
+        assert "处理号 %d" % sid in notice[0]
+        assert rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%ent-w2'"
+                       " AND idem_key NOT LIKE 'reply:%'") == [("wecom|w2|user|0|ent-w2",)]
+        wait_until(lambda: [r for r in fake.requests(SEND)
+                            if json.loads(r["body"]).get("touser") == "ent-w2"],
+                   "the notice sent to the contact", 20)
+        assert one(d, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction_enterprise'"
+                      " AND record_id = ? AND outbox_id IS NOT NULL", sid) == 1
+        # A week on the digest no longer lists it.
+        before = len(texts(d, "clerk-ls"))
+        at(d, "2026-06-30 09:30:00")
+        later = texts(d, "clerk-ls")[before:]
+        assert later and not any("待送达企业" in t for t in later), later

@@ -1304,6 +1304,86 @@ static void issue_code(struct fixture *fx, int rec, const char *who, char code[9
 	assert_true(find_code(text, code, expires));
 }
 
+/* 绑定码 企业: a code for an enterprise's contact (企业联系人), by record or
+ * credit code within the asker's reach, only in a private chat; redeemed,
+ * it makes the identity the enterprise's contact, audited. */
+static void test_enterprise_contact_code(void **state)
+{
+	struct fixture *fx = *state;
+	char credit[32], xa_credit[32], old[9], code[9], expires[17], cmd[96], buf[256];
+	bool err;
+	const char *text;
+
+	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE name = '示例精密机械有限公司'",
+	             credit, sizeof credit);
+	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE name = '示例电子科技有限公司'",
+	             xa_credit, sizeof xa_credit);
+	text = say(fx, "绑定码 企业 2", FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "示例精密机械有限公司 的企业联系人绑定码") &&
+	            fixture_has(text, "请转交企业联系人") &&
+	            fixture_has(text, "此前签发且未使用的绑定码已作废"));
+	assert_true(find_code(text, old, expires));
+	/* By credit code too, which replaces the older code. */
+	snprintf(cmd, sizeof cmd, "bindcode 企业 %s", credit);
+	text = say(fx, cmd, FX_ADMIN, &err);
+	assert_true(!err && find_code(text, code, expires));
+	uint64_t before = fixture_digest(fx);
+	/* Out of reach, unknown or in a group: nothing issued. */
+	text = say(fx, "绑定码 企业 2", FX_CLERK_XA, &err);
+	assert_true(err);
+	assert_string_equal(text, "未找到记录号 2，或该记录不在您的管辖范围内。");
+	snprintf(cmd, sizeof cmd, "绑定码 企业 %s", xa_credit);
+	text = say(fx, cmd, FX_CLERK_LS, &err);
+	assert_true(err);
+	snprintf(buf, sizeof buf, "未找到统一社会信用代码为 %s 的企业，或该企业不在您的管辖范围内。",
+	         xa_credit);
+	assert_string_equal(text, buf);
+	text = say(fx, "绑定码 企业 91371302MA0000000X", FX_ADMIN, &err);
+	assert_true(err && fixture_has(text, "未找到统一社会信用代码为 91371302MA0000000X 的企业"));
+	text = say_group(fx, "绑定码 企业 2", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "请在与机器人的私聊中发送“绑定码 企业 2”"));
+	text = say(fx, "绑定码 单位 2", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "用法：绑定码 <记录号>｜绑定码 企业 <记录号|统一社会信用代码>"));
+	for (size_t i = 0; i < 3; i++) {
+		const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
+
+		text = say(fx, "绑定码 企业 2", who[i], &err);
+		assert_true(err && fixture_has(text, "您没有权限使用"));
+	}
+	assert_true(fixture_digest(fx) == before);
+
+	/* The older code is void; the new one binds the contact. */
+	snprintf(cmd, sizeof cmd, "绑定 %s", old);
+	text = say(fx, cmd, "ent-phone", &err);
+	assert_true(err && fixture_has(text, BIND_INVALID));
+	snprintf(cmd, sizeof cmd, "绑定 %s", code);
+	text = say(fx, cmd, "ent-phone", &err);
+	assert_false(err);
+	assert_string_equal(text, "绑定成功：您已绑定为示例精密机械有限公司的企业联系人，"
+	                          "可查询本企业首席质量官备案记录、接收市场监管部门发给本企业的通知。");
+	fixture_text(fx, "SELECT group_concat(i.role || '|' || e.name || '|' ||"
+	                 " coalesce(i.person_id, '-') || '|' || i.instance) FROM identities i"
+	                 " JOIN enterprises e ON e.id = i.enterprise_id"
+	                 " WHERE i.user_id = 'ent-phone'", buf, sizeof buf);
+	assert_string_equal(buf, "contact|示例精密机械有限公司|-|test");
+	fixture_text(fx, "SELECT group_concat(r, ';') FROM (SELECT a.entity || '|' || a.command || '|'"
+	                 " || (a.before_json IS NULL) AS r FROM audit_log a JOIN enterprises e"
+	                 " ON e.id = a.entity_id WHERE e.name = '示例精密机械有限公司'"
+	                 " AND a.entity IN ('identity', 'enterprise_bind_code')"
+	                 " AND a.actor_platform <> 'cqoctl' ORDER BY a.id)", buf, sizeof buf);
+	assert_string_equal(buf, "enterprise_bind_code|绑定码|1;enterprise_bind_code|绑定码|1;"
+	                         "identity|绑定|1");
+	/* Used once. */
+	text = say(fx, cmd, "ent-other", &err);
+	assert_true(err && fixture_has(text, BIND_INVALID));
+	text = say(fx, "解绑", "ent-phone", &err);
+	assert_true(!err && fixture_has(text, "已解除绑定"));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM identities"
+	                                 " WHERE user_id = 'ent-phone'"), 0);
+	text = say(fx, "解绑", "ent-phone", &err);
+	assert_true(err && fixture_has(text, "您没有权限使用“解绑”"));
+}
+
 static void test_bind_unbind_and_reissue(void **state)
 {
 	struct fixture *fx = *state;
@@ -1431,6 +1511,7 @@ int main(void)
 		T(test_dismiss_with_confirmation),
 		T(test_dismiss_errors_and_roles),
 		T(test_bind_unbind_and_reissue),
+		T(test_enterprise_contact_code),
 		T(test_bind_code_expires),
 	};
 	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);

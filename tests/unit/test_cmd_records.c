@@ -765,6 +765,30 @@ static void test_mine_after_removal_and_term_over(void **state)
 	            fixture_has(text, "状态：已除名"));
 }
 
+/* 建议解聘 tells the clerk whether the enterprise got it: its contacts
+ * reached, or 待送达 until one is bound (绑定码 企业); other kinds do not go
+ * to the enterprise. */
+static void test_advise_dismissal_enterprise_delivery(void **state)
+{
+	struct fixture *fx = *state;
+	bool err;
+	const char *text = say(fx, "建议解聘 2 违法违规", FX_CLERK_LS, &err);
+
+	assert_false(err);
+	assert_true(fixture_has(text, "\n送达企业：待送达：该企业尚未绑定企业联系人，"
+	                              "请发送“绑定码 企业 2”签发绑定码并转交企业"));
+	text = say(fx, "警示 2 违法违规", FX_CLERK_LS, &err);
+	assert_true(!err && !fixture_has(text, "送达企业"));
+	/* A contact on the generic adapter cannot be sent to: still waiting. */
+	fixture_exec(fx, "INSERT INTO identities (platform, tenant, user_id, role, enterprise_id,"
+	                 " instance, created_at, updated_at) SELECT 'generic', 'test', 'ent-zs',"
+	                 " 'contact', enterprise_id, 'test', 1, 1 FROM appointments WHERE id = 2");
+	text = say(fx, "建议解聘 2 未完成继续教育", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "送达企业：待送达"));
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM reminder_ledger"
+	                                 " WHERE rule = 'sanction_enterprise'"), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -779,6 +803,7 @@ int main(void)
 		T(test_summon_other_and_rectify_deadline),
 		T(test_summon_other_and_rectify_errors),
 		T(test_sanction_roles),
+		T(test_advise_dismissal_enterprise_delivery),
 		T(test_remove_needs_confirmation_from_the_same_person),
 		T(test_blacklist_cancel_and_expiry),
 		T(test_revoke_restores_and_roles),

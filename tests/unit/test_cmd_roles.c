@@ -394,6 +394,86 @@ static void test_roles_list_pages_and_scopes(void **state)
 	assert_true(fixture_digest(fx) == before);
 }
 
+/* The enterprise contact (企业联系人): sees its own enterprise's records,
+ * personal details masked, and its identity; every other command is
+ * refused and changes nothing. It is bound by code, never granted; the
+ * admin's 角色 lists it and may revoke it. */
+static void test_contact_sees_only_its_enterprise(void **state)
+{
+	struct fixture *fx = *state;
+	char credit[32], want[256];
+	bool err;
+	const char *text;
+
+	fixture_exec(fx, "INSERT INTO identities (platform, tenant, user_id, display_name, role,"
+	                 " enterprise_id, instance, created_at, updated_at) SELECT 'generic', 'test',"
+	                 " 'ent-zs', '王经理', 'contact', enterprise_id, 'test', 1, 1"
+	                 " FROM appointments WHERE id = 2");
+	fixture_text(fx, "SELECT credit_code FROM enterprises WHERE name = '示例精密机械有限公司'",
+	             credit, sizeof credit);
+	uint64_t before = fixture_digest(fx);
+
+	text = say(fx, "我是谁", "ent-zs", &err);
+	snprintf(want, sizeof want, "所在企业：示例精密机械有限公司（统一社会信用代码 %s）", credit);
+	assert_true(!err && fixture_has(text, "角色：企业联系人") && fixture_has(text, want));
+	/* Its enterprise's record, by number, name or credit code; masked. */
+	text = say(fx, "查询 2", "ent-zs", &err);
+	assert_true(!err && fixture_has(text, "张三") && fixture_has(text, "示例精密机械有限公司"));
+	assert_false(fixture_has(text, "13800000001"));
+	assert_true(fixture_has(say(fx, "查询 张三", "ent-zs", &err), "记录号 2"));
+	snprintf(want, sizeof want, "查询 %s", credit);
+	assert_true(fixture_has(say(fx, want, "ent-zs", &err), "张三"));
+	/* Nobody else's: the answer of a record that does not exist. */
+	const char *others[] = {"3", "李四", "5", "示例医药有限公司"};
+	for (size_t i = 0; i < 4; i++) {
+		char cmd[64], none[128];
+
+		snprintf(cmd, sizeof cmd, "查询 %s", others[i]);
+		snprintf(none, sizeof none, "未找到与“%s”匹配的记录（或不在您的管辖范围内）。",
+		         others[i]);
+		assert_string_equal(say(fx, cmd, "ent-zs", &err), none);
+	}
+	/* Help lists what it may run, and nothing else runs. */
+	text = fixture_say(fx, "ent-zs", "帮助");
+	assert_true(fixture_has(text, "\n查询 <") && fixture_has(text, "\n我是谁 — ") &&
+	            fixture_has(text, "\n解绑 — ") && fixture_has(text, "\n绑定 <"));
+	assert_false(fixture_has(text, "\n我的 —") || fixture_has(text, "\n确认 <") ||
+	             fixture_has(text, "\n收到 —") || fixture_has(text, "\n联盟 "));
+	const char *denied[] = {
+		"我的", "确认 ABCD2345", "取消", "收到", "未确认", "提醒", "联盟", "活动",
+		"报名 1", "取消报名 1", "培训 2 继续教育 2026-06-01 8", "警示 2 违法违规",
+		"建议解聘 2 违法违规", "绑定码 2", "绑定码 企业 2", "审计 2", "角色", "授权 x 管理员",
+		"撤销授权 clerk-ls", "到期", "逾期", "未培训", "处理名单", "统计", "空缺", "队列",
+		"备案", "续聘 2", "解聘 2 离职", "荣誉 2 优秀首席质量官 2026", "通知 1 测试",
+	};
+	for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++) {
+		text = say(fx, denied[i], "ent-zs", &err);
+		assert_true(err);
+		if (!fixture_has(text, "您没有权限使用"))
+			fail_msg("%s: %s", denied[i], text);
+	}
+	assert_true(fixture_digest(fx) == before);
+
+	/* Never granted, by anyone. */
+	text = say(fx, "授权 k1 企业联系人 2", FX_ADMIN, &err);
+	assert_true(err && fixture_has(text, "企业联系人不能授权") &&
+	            fixture_has(text, "绑定码 企业"));
+	text = say(fx, "授权 k1 contact 2", FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "企业联系人不能授权"));
+	assert_identity(fx, "k1", "");
+	assert_true(fixture_digest(fx) == before);
+	/* Listed for the admin, with its enterprise; revoked like any role. */
+	text = say(fx, "角色", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "共 11 个") && !fixture_has(text, "ent-zs"));
+	text = say(fx, "下一页", FX_ADMIN, &err);
+	snprintf(want, sizeof want, "11. generic:ent-zs（王经理）　企业联系人　示例精密机械有限公司"
+	         "（统一社会信用代码 %s）　组织 test", credit);
+	assert_true(!err && fixture_has(text, want));
+	text = say(fx, "撤销授权 ent-zs", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已撤销 ent-zs 的企业联系人角色"));
+	assert_identity(fx, "ent-zs", "");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -407,6 +487,7 @@ int main(void)
 		T(test_nobody_changes_their_own_role),
 		T(test_last_admin_stays),
 		T(test_roles_list_pages_and_scopes),
+		T(test_contact_sees_only_its_enterprise),
 	};
 	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
 }

@@ -465,6 +465,100 @@ static void test_upgrade_terms_as_rows(void **state)
 	sqlite3_finalize(s);
 }
 
+/* A string of the rows `sql` concatenates (group_concat), "" for none. */
+static void rows_text(struct store *st, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(buf, len, "%s", sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0)
+	                                                    : "");
+	sqlite3_finalize(s);
+}
+
+/* Schema 18 adds the enterprise contact (企业联系人): identities and bind
+ * codes of a database at schema 17 survive unchanged, ids included, and
+ * afterwards a contact of an enterprise and an enterprise's code can be
+ * stored, a contact without an enterprise cannot. */
+static void test_upgrade_enterprise_contacts(void **state)
+{
+	struct fixture *f = *state;
+	const char *ids = "SELECT group_concat(r, ';') FROM (SELECT id || '|' || platform || '|' ||"
+	                  " coalesce(tenant, '-') || '|' || user_id || '|' ||"
+	                  " coalesce(display_name, '-') || '|' || role || '|' ||"
+	                  " coalesce(scope_region, '-') || '|' || coalesce(alliance_id, '-') || '|' ||"
+	                  " coalesce(person_id, '-') || '|' || coalesce(instance, '-') || '|' ||"
+	                  " created_at || '|' || updated_at AS r FROM identities ORDER BY id)";
+	const char *codes = "SELECT group_concat(r, ';') FROM (SELECT substr(code_hash, 1, 4) || '|'"
+	                    " || person_id || '|' || coalesce(appointment_id, '-') || '|' ||"
+	                    " expires_at || '|' || coalesce(used_at, '-') || '|' ||"
+	                    " coalesce(created_by, '-') || '|' || created_at AS r FROM bind_codes"
+	                    " ORDER BY code_hash)";
+	char before_ids[1024], before_codes[512], after[1024];
+
+	assert_int_equal(store_open_at_version(f->path, 17, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000016', '示例联系人有限公司', '371302', 1, 1);"
+		"INSERT INTO people (name, created_at, updated_at) VALUES ('张三', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
+		" updated_at) VALUES (1, 1, '2024-01-01', '2026-12-31', 10, 10);"
+		"INSERT INTO alliances (name, region_code, created_at)"
+		" VALUES ('示例联盟', '3713', 1);"
+		"INSERT INTO identities (id, platform, tenant, user_id, display_name, role,"
+		" scope_region, alliance_id, person_id, created_at, updated_at, instance) VALUES"
+		" (3, 'wecom', 'corp1', 'boss', '王局', 'admin', NULL, NULL, NULL, 5, 6, 'w1'),"
+		" (7, 'wecom', NULL, 'ls', NULL, 'clerk', '371302', NULL, NULL, 7, 8, 'w1'),"
+		" (9, 'generic', 'test', 'org', NULL, 'organizer', NULL, 1, NULL, 9, 9, 'test'),"
+		" (11, 'feishu', 'tk', 'ou_1', '张三', 'cqo', NULL, NULL, 1, 11, 12, 'f1');"
+		"INSERT INTO bind_codes (code_hash, person_id, appointment_id, expires_at, used_at,"
+		" created_by, created_at) VALUES"
+		" ('aaaa' || substr(hex(zeroblob(30)), 1, 60), 1, 1, 1000, 500, 'wecom:ls', 400),"
+		" ('bbbb' || substr(hex(zeroblob(30)), 1, 60), 1, NULL, 2000, NULL, NULL, 600);"),
+	                 SQLITE_OK);
+	rows_text(f->st, ids, before_ids, sizeof before_ids);
+	rows_text(f->st, codes, before_codes, sizeof before_codes);
+	assert_non_null(strstr(before_ids, "11|feishu|tk|ou_1|张三|cqo|-|-|1|f1|11|12"));
+	assert_non_null(strstr(before_codes, "bbbb|1|-|2000|-|-|600"));
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	rows_text(f->st, ids, after, sizeof after);
+	assert_string_equal(after, before_ids);
+	rows_text(f->st, codes, after, sizeof after);
+	assert_string_equal(after, before_codes);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM identities"
+	                                  " WHERE enterprise_id IS NOT NULL"), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+	                                  " ('identities_key', 'identities_pending', 'identities_user',"
+	                                  " 'identities_person', 'bind_codes_person')"), 5);
+	/* The new role and codes; a contact names its enterprise, a code names
+	 * a person or an enterprise, never both. */
+	assert_int_equal(exec(f->st,
+		"INSERT INTO identities (platform, tenant, user_id, role, enterprise_id, created_at,"
+		" updated_at, instance) VALUES ('wecom', 'corp1', 'ent', 'contact', 1, 1, 1, 'w1');"
+		"INSERT INTO bind_codes (code_hash, enterprise_id, expires_at, created_at)"
+		" VALUES ('cccc' || substr(hex(zeroblob(30)), 1, 60), 1, 3000, 700);"), SQLITE_OK);
+	assert_int_not_equal(exec(f->st,
+		"INSERT INTO identities (platform, tenant, user_id, role, created_at, updated_at)"
+		" VALUES ('wecom', 'corp1', 'ent2', 'contact', 1, 1)"), SQLITE_OK);
+	assert_int_not_equal(exec(f->st,
+		"INSERT INTO identities (platform, tenant, user_id, role, person_id, enterprise_id,"
+		" created_at, updated_at) VALUES ('wecom', 'corp1', 'ent3', 'cqo', 1, 1, 1, 1)"),
+	                     SQLITE_OK);
+	assert_int_not_equal(exec(f->st,
+		"INSERT INTO bind_codes (code_hash, person_id, enterprise_id, expires_at, created_at)"
+		" VALUES ('dddd' || substr(hex(zeroblob(30)), 1, 60), 1, 1, 3000, 700)"), SQLITE_OK);
+	assert_int_not_equal(exec(f->st,
+		"INSERT INTO bind_codes (code_hash, expires_at, created_at)"
+		" VALUES ('eeee' || substr(hex(zeroblob(30)), 1, 60), 3000, 700)"), SQLITE_OK);
+}
+
 static void test_reopen_idempotent(void **state)
 {
 	struct fixture *f = *state;
@@ -769,6 +863,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_policies_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_talent_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),

@@ -747,6 +747,121 @@ static void test_sanction_notice(void **state)
 	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox"), 1);
 }
 
+/* An enterprise contact (企业联系人) of record's enterprise on WeCom `instance`. */
+static void add_contact(struct fixture *f, const char *user, int64_t record, const char *instance)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO identities (platform, user_id, role, enterprise_id, instance,"
+	         " created_at, updated_at) VALUES ('wecom', '%s', 'contact',"
+	         " (SELECT enterprise_id FROM appointments WHERE id = %lld), '%s', 0, 0)",
+	         user, (long long)record, instance);
+	exec(f->st, sql);
+}
+
+static int64_t issue_kind(struct fixture *f, int64_t record, const char *kind, const char *day)
+{
+	struct store_sanction_new n = {
+		.appointment_id = record, .kind = kind, .ground = "违法违规", .reason = "测试",
+		.issued_on = day, .now = 0, .on_issued = sanction_notice_sanction,
+		.on_issued_arg = &f->cfg,
+	};
+	int64_t id;
+
+	begin(f->st);
+	assert_int_equal(store_sanction_issue(f->st, &actor, &n, &id, NULL), 0);
+	commit(f->st);
+	return id;
+}
+
+/* A 建议解聘 reaches the enterprise: at once when a contact is bound, and
+ * worded to the enterprise; otherwise it stands in the clerks' digest as
+ * 待送达企业 until a contact binds and is sent it. Other kinds stay with the
+ * CQO. */
+static void test_advise_dismissal_reaches_enterprise(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t bound = add_cqo(f, "解甲", "371302", "2029-01-01", "2023-09-01", false);
+	int64_t later = add_cqo(f, "解乙", "371302", "2029-01-01", "2023-09-01", false);
+	int64_t never = add_cqo(f, "解丙", "371302", "2029-01-01", "2023-09-01", false);
+	char sql[256];
+	size_t sent;
+
+	add_identity(f, "wecom", "clerk", "clerk", "3713", 0, "w1");
+	add_identity(f, "wecom", "jj", "cqo", NULL, bound, "w1");
+	add_contact(f, "ent-jia", bound, "w2");
+	sweep(f, "2026-11-20");
+	int64_t warn = issue_kind(f, bound, "警示", "2026-11-23");
+	assert_int_equal(messages_for(f->st, "ent-jia"), 0);
+	int64_t a = issue_kind(f, bound, "建议解聘", "2026-11-23");
+	assert_int_equal(messages_for(f->st, "jj"), 2);
+	assert_int_equal(messages_for(f->st, "ent-jia"), 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox WHERE destination ="
+	                            " 'wecom|w2|user|0|ent-jia'"), 1);
+	const char *t = texts_for(f->st, "ent-jia");
+	assert_non_null(strstr(t, "处理通知 · 建议解聘首席质量官"));
+	assert_non_null(strstr(t, "解甲的测试企业：贵单位首席质量官解甲（记录号"));
+	assert_non_null(strstr(t, "因违法违规：测试，市场监管部门于 2026-11-23 建议贵单位依规解聘"));
+	assert_null(strstr(t, "警示"));
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE"
+	                            " rule = 'sanction_enterprise' AND record_id = %lld"
+	                            " AND outbox_id IS NOT NULL AND person_id IS NULL",
+	                            (long long)a), 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE"
+	                            " rule = 'sanction_enterprise' AND record_id = %lld",
+	                            (long long)warn), 0);
+	/* Sent once: a second call sends nothing. */
+	begin(f->st);
+	assert_int_equal(sanction_notice_sanction(f->st, a, &f->cfg), 0);
+	assert_int_equal(sanction_notice_enterprise(f->st, num(f->st, "SELECT enterprise_id FROM"
+	                                                           " appointments WHERE id = %lld",
+	                                                           (long long)bound),
+	                                            &f->cfg, &sent), 0);
+	commit(f->st);
+	assert_int_equal(sent, 0);
+	assert_int_equal(messages_for(f->st, "ent-jia"), 1);
+
+	/* No contact: nothing for the enterprise, a line in the digest. */
+	int64_t b = issue_kind(f, later, "建议解聘", "2026-11-23");
+	int64_t c = issue_kind(f, never, "建议解聘", "2026-11-23");
+	sweep(f, "2026-11-23");
+	assert_null(strstr(texts_for(f->st, "clerk"), "待送达企业"));
+	sweep(f, "2026-11-24");
+	t = texts_for(f->st, "clerk");
+	assert_int_equal(occurrences(t, "待送达企业"), 2);
+	assert_non_null(strstr(t, "待送达企业：解乙（解乙的测试企业，记录号"));
+	assert_non_null(strstr(t, "尚未绑定企业联系人；请发送“绑定码 企业"));
+	assert_null(strstr(t, "待送达企业：解甲"));
+	(void)b;
+	(void)c;
+
+	/* A contact of 解乙's enterprise binds (through WeCom w1): it is sent
+	 * what waited, and the digest no longer lists it. */
+	add_contact(f, "ent-yi", later, "w1");
+	begin(f->st);
+	assert_int_equal(sanction_notice_enterprise(f->st, num(f->st, "SELECT enterprise_id FROM"
+	                                                           " appointments WHERE id = %lld",
+	                                                           (long long)later),
+	                                            &f->cfg, &sent), 0);
+	commit(f->st);
+	assert_int_equal(sent, 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox WHERE destination ="
+	                            " 'wecom|w1|user|0|ent-yi'"), 1);
+	assert_non_null(strstr(texts_for(f->st, "ent-yi"), "贵单位首席质量官解乙"));
+	sweep(f, "2026-12-01");
+	t = texts_for(f->st, "clerk");
+	assert_int_equal(occurrences(t, "待送达企业"), 3);
+	assert_int_equal(occurrences(t, "待送达企业：解丙"), 2);
+	assert_int_equal(occurrences(t, "待送达企业：解乙"), 1);
+	/* Once 解丙's appointment is over, the advice is moot: not listed. */
+	snprintf(sql, sizeof sql, "UPDATE appointments SET status = 'dismissed',"
+	         " ended_on = '2026-12-02', end_reason = '解聘' WHERE id = %lld", (long long)never);
+	exec(f->st, sql);
+	sweep(f, "2026-12-08");
+	assert_int_equal(occurrences(texts_for(f->st, "clerk"), "待送达企业"), 3);
+}
+
 /* A month before the calendar runs out the admins are told, once. */
 static void test_calendar_warning(void **state)
 {
@@ -833,6 +948,7 @@ int main(void)
 		T(test_hours_policy_days_and_kinds),
 		T(test_event),
 		T(test_sanction_notice),
+		T(test_advise_dismissal_reaches_enterprise),
 		T(test_calendar_warning),
 		T(test_dry_run),
 		T(test_unacked_list),

@@ -231,7 +231,11 @@ static void test_roles(void **state)
 	assert_string_equal(role_name(ROLE_ORGANIZER), "organizer");
 	assert_string_equal(role_name(ROLE_CQO), "cqo");
 	assert_string_equal(role_name(ROLE_GUEST), "guest");
-	for (int i = ROLE_GUEST; i <= ROLE_ADMIN; i++) {
+	assert_string_equal(role_name(ROLE_CONTACT), "contact");
+	assert_string_equal(role_display(ROLE_CONTACT), "企业联系人");
+	assert_int_equal(role_parse("企业联系人", &r), 0);
+	assert_int_equal(r, ROLE_CONTACT);
+	for (int i = ROLE_GUEST; i <= ROLE_CONTACT; i++) {
 		assert_int_equal(role_parse(role_name((enum role)i), &r), 0);
 		assert_int_equal(r, i);
 	}
