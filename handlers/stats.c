@@ -1,7 +1,9 @@
 /*
  * 统计 [地区] [类别] [年份]: the appointment rate of a category's
  * enterprises per region directly below the chosen one, against the
- * configured targets, as a table with a total row. Arguments come in any
+ * configured targets, as a table with a total row. A year is counted as it
+ * stood on its last day (today for the current one), the date and any
+ * earlier annual list used said above the table (store_stats.h). Arguments come in any
  * order and are told apart by shape: a 4-digit number starting with 20 is a
  * year (no province code starts with 20), other 2/4/6-digit numbers are
  * region codes, words naming a category (规上, 规模以上, 中小企业 …) are
@@ -30,7 +32,7 @@
 #include "validate.h"
 
 #define DEFAULT_CATEGORY "规上"
-#define STATS_COLUMNS 8
+#define STATS_COLUMNS 10
 #define CELL_MAX 128
 #define ECHO_MAX 48   /* bytes of an unrecognized argument quoted back */
 
@@ -160,7 +162,7 @@ static void add_row(struct reply *r, const char *label, const struct store_stats
 		percent(cells[4], row->target);
 		double gap = store_stats_gap(row);
 		if (gap > 0)
-			percent(cells[5], gap);
+			snprintf(cells[5], CELL_MAX, TXT_STATS_GAP, gap * 100.0);
 		else
 			snprintf(cells[5], CELL_MAX, "%s", TXT_STATS_MET);
 	}
@@ -169,6 +171,8 @@ static void add_row(struct reply *r, const char *label, const struct store_stats
 	else
 		snprintf(cells[6], CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
 	snprintf(cells[7], CELL_MAX, "%lld", (long long)row->new_filings);
+	snprintf(cells[8], CELL_MAX, "%lld", (long long)row->renewals);
+	snprintf(cells[9], CELL_MAX, "%lld", (long long)row->replacements);
 	for (size_t i = 0; i < STATS_COLUMNS; i++)
 		ptr[i] = cells[i];
 	reply_table_add_row(r, ptr);
@@ -179,7 +183,8 @@ static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 	static const char *const header[STATS_COLUMNS] = {
 		TXT_STATS_COL_REGION, TXT_STATS_COL_ENTERPRISES, TXT_STATS_COL_APPOINTED,
 		TXT_STATS_COL_RATE, TXT_STATS_COL_TARGET, TXT_STATS_COL_GAP,
-		TXT_STATS_COL_TRAINED, TXT_STATS_COL_NEW,
+		TXT_STATS_COL_TRAINED, TXT_STATS_COL_NEW, TXT_STATS_COL_RENEWED,
+		TXT_STATS_COL_REPLACED,
 	};
 	struct reply *r = ctx->reply;
 	char place[160];
@@ -190,6 +195,10 @@ static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 	else
 		snprintf(place, sizeof place, "%s", TXT_STATS_ALL_REGIONS);
 	reply_set_title(r, TXT_STATS_TITLE, place, category_stem(s->category), s->year);
+	reply_add_line(r, TXT_STATS_AS_OF, s->as_of);
+	if (s->list_year && s->list_year != s->year)
+		reply_add_line(r, TXT_STATS_LIST_EARLIER, s->year, category_stem(s->category),
+		               s->list_year);
 	if (s->n_rows == 0) {
 		reply_add_line(r, TXT_STATS_NO_DATA, category_stem(s->category));
 		return;
@@ -208,7 +217,7 @@ static int stats_run(struct cmd_ctx *ctx)
 {
 	struct stats_args a = {0};
 	struct store_stats s;
-	char why[VALIDATE_WHY_MAX];
+	char why[VALIDATE_WHY_MAX], today[11];
 
 	for (int i = 1; i < ctx->args->argc; i++) {
 		if (stats_arg(ctx->args->argv[i], &a, why, sizeof why) < 0) {
@@ -233,8 +242,9 @@ static int stats_run(struct cmd_ctx *ctx)
 	}
 	if (!a.year_text)
 		a.year = clock_cst_year(ctx->now);
+	clock_cst_date(ctx->now, today);
 	if (store_stats_compute(ctx->store, a.region, a.category ? a.category : DEFAULT_CATEGORY,
-	                        a.year, &s) < 0)
+	                        a.year, today, &s) < 0)
 		return HANDLER_ERROR;
 	stats_render(ctx, &s);
 	store_stats_free(&s);

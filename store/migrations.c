@@ -647,6 +647,24 @@ static const char *const migrations[] = {
 	"UPDATE policies SET hours_remind_dates = printf('%02d-01', remind_training_month)\n"
 	"  WHERE remind_training_month <> 10;\n"
 	"ALTER TABLE policies DROP COLUMN remind_training_month;\n",
+
+	/* 16: an enterprise category can hold for one year (issue 15): 规上 is
+	 * an annual list, imported with --year. Year 0 is an undated tag, true
+	 * every year; today's tags, and those set in chat, are undated. The
+	 * key gains the year, so the table is rebuilt. */
+	"CREATE TABLE enterprise_tags_by_year (\n"
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,\n"
+	"  tag           TEXT NOT NULL CHECK (tag IN ('规上', '链主', '好品', '质量奖', '专精特新',\n"
+	"                                             '标杆', '食品', '药品', '特种设备')),\n"
+	"  year          INTEGER NOT NULL DEFAULT 0\n"
+	"                CHECK (year = 0 OR year BETWEEN 2000 AND 2200),\n"
+	"  PRIMARY KEY (enterprise_id, tag, year)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO enterprise_tags_by_year (enterprise_id, tag, year)\n"
+	"  SELECT enterprise_id, tag, 0 FROM enterprise_tags;\n"
+	"DROP TABLE enterprise_tags;\n"
+	"ALTER TABLE enterprise_tags_by_year RENAME TO enterprise_tags;\n"
+	"CREATE INDEX enterprise_tags_tag ON enterprise_tags(tag, year, enterprise_id);\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

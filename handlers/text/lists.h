@@ -37,7 +37,7 @@
 #define TXT_LISTS_VACANT_NAME      "空缺"
 #define TXT_LISTS_VACANT_USAGE     "空缺 [类别]"
 #define TXT_LISTS_VACANT_HELP      "列出某类企业（默认规上）中没有在任首席质量官的企业"
-#define TXT_LISTS_VACANT_TITLE     "%s企业中无在任首席质量官的（共 %zu 家）"        /* category, count */
+#define TXT_LISTS_VACANT_TITLE     "未聘任首席质量官的%s企业（共 %zu 家）"          /* category, count */
 #define TXT_LISTS_VACANT_NONE      "%s企业均已聘任首席质量官。"
 #define TXT_LISTS_VACANT_LINE      "%zu. %s　%s　%s　%s"     /* n, enterprise, credit code, region, history */
 #define TXT_LISTS_VACANT_NEVER     "从未备案"
@@ -80,11 +80,16 @@
 #define TXT_STATS_COL_TARGET       "目标"
 #define TXT_STATS_COL_GAP          "差距"
 #define TXT_STATS_COL_TRAINED      "已任职培训"
-#define TXT_STATS_COL_NEW          "本年新备案"
+#define TXT_STATS_COL_NEW          "当年新备案"
+#define TXT_STATS_COL_RENEWED      "续聘"
+#define TXT_STATS_COL_REPLACED     "更换"
 #define TXT_STATS_TOTAL            "合计"
 #define TXT_STATS_PERCENT          "%.1f%%"
 #define TXT_STATS_NO_TARGET        "未设定"
 #define TXT_STATS_MET              "已达标"
+#define TXT_STATS_GAP              "差 %.1f 个百分点"                       /* points */
+#define TXT_STATS_AS_OF            "按 %s 的在任情况统计。"                 /* date */
+#define TXT_STATS_LIST_EARLIER     "%d 年尚无%s企业名单，沿用 %d 年名单。"   /* year, category, list year */
 #define TXT_STATS_NO_DATA          "该地区暂无%s企业。"                   /* category */
 #define TXT_STATS_BAD_ARG          "无法识别的参数“%.*s”：应为地区名称或代码、企业类别或年份"
 #define TXT_STATS_REPEATED_ARG     "参数“%s”重复：地区、类别、年份各只能指定一次"

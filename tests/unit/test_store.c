@@ -261,6 +261,44 @@ static void test_upgrade_policies_training_hours(void **state)
 	assert_true(p.annual_hours == 0 && p.region_code[0] == '\0');
 }
 
+/* Schema 16 dates enterprise categories (an annual list such as 规上): the
+ * tags of a database at schema 15 survive as undated ones (every year), and
+ * one enterprise may then be on the lists of several years. */
+static void test_upgrade_tags_by_year(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(store_open_at_version(f->path, 15, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '甲', '371302', 1, 1),"
+		" ('91371302DEM0000021', '乙', '371302', 1, 1);"
+		"INSERT INTO enterprise_tags (enterprise_id, tag) VALUES (1, '规上'), (1, '链主'),"
+		" (2, '食品');"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	const char *tags = "SELECT group_concat(r, ';') FROM (SELECT enterprise_id || '|' || tag"
+	                   " || '|' || year AS r FROM enterprise_tags ORDER BY 1)";
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, tags, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0),
+	                    "1|规上|0;1|链主|0;2|食品|0");
+	sqlite3_finalize(s);
+	begin(f->st);
+	assert_int_equal(exec(f->st, "INSERT INTO enterprise_tags (enterprise_id, tag, year)"
+	                             " VALUES (1, '规上', 2025), (1, '规上', 2026);"), SQLITE_OK);
+	assert_int_not_equal(exec(f->st, "INSERT INTO enterprise_tags (enterprise_id, tag, year)"
+	                                 " VALUES (2, '规上', 1999);"), SQLITE_OK);
+	commit(f->st);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_tags"), 5);
+}
+
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
  * appointments as they were, each now with its first term, and later
  * inserts and corrections keep the current term and the row equal. */
@@ -638,6 +676,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_policies_training_hours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_tags_by_year, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
