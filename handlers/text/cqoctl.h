@@ -132,6 +132,7 @@
 	"导入中途中断（如断电）时，重新运行同一命令即可完成，已写入的行不会重复。\n" \
 	"  --encoding utf-8|gbk|gb18030  指定文件编码（默认自动识别）\n" \
 	"  --tag 类别                   文件中所有企业都属于该类别（可多次使用）\n" \
+	"  --year 年份                  本次导入的企业类别为该年度名单（如规上企业名单）；不指定则不限年度\n" \
 	"  --skip-bad                   只导入无误的行，有误的行写入拒收文件\n" \
 	"  --reject 文件                拒收文件（默认：原文件名.rejects.csv）\n" \
 	"  --dry-run                    在数据库的临时副本上试运行：检查、统计，不写入数据库\n" \
@@ -170,7 +171,7 @@
 #define TXT_CTL_IMP_REASON       "%s：%s"                   /* column, why */
 #define TXT_CTL_IMP_MORE         "…"                        /* a value cut short */
 #define TXT_CTL_IMP_CHECK_STEP   "检查"
-#define TXT_CTL_IMP_TAG_KIND     "--tag 只能用于 enterprises 和 cqos"
+#define TXT_CTL_IMP_TAG_KIND     "--tag 和 --year 只能用于 enterprises 和 cqos"
 /* cqoctl export */
 #define TXT_CTL_HELP_EXPORT      "导出备案、企业、培训、处理、统计表或活动报名（CSV 或 JSON）"
 #define TXT_CTL_USAGE_EXPORT \
