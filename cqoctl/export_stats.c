@@ -96,6 +96,20 @@ static cJSON *json_row(const struct store_stats_row *r)
 		cJSON_AddNullToObject(o, "target_region");
 	}
 	cJSON_AddNumberToObject(o, "gap", store_stats_gap(r));
+	if (r->trained_goal.set) {
+		cJSON_AddNumberToObject(o, "trained_target", r->trained_goal.value);
+		cJSON_AddNumberToObject(o, "trained_gap", store_stats_trained_gap(r));
+	} else {
+		cJSON_AddNullToObject(o, "trained_target");
+		cJSON_AddNullToObject(o, "trained_gap");
+	}
+	if (r->new_goal.set) {
+		cJSON_AddNumberToObject(o, "new_filings_target", r->new_goal.value);
+		cJSON_AddNumberToObject(o, "new_filings_gap", (double)store_stats_new_gap(r));
+	} else {
+		cJSON_AddNullToObject(o, "new_filings_target");
+		cJSON_AddNullToObject(o, "new_filings_gap");
+	}
 	cJSON_AddNumberToObject(o, "trained", (double)r->trained);
 	cJSON_AddNumberToObject(o, "trained_share", store_stats_trained_share(r));
 	cJSON_AddNumberToObject(o, "new_filings", (double)r->new_filings);

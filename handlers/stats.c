@@ -10,8 +10,9 @@
  * categories, and any other word is a region's name (临沂市, 兰山区). A clerk counts within their scope
  * (the default); an admin sees every province unless a region is given.
  *
- * 目标 <地区> <类别> <年份> <比例> (admins): sets the target those
- * statistics compare against; region and category are read as in 统计.
+ * 目标 <地区> <类别> <年份> [聘任率|培训率|新备案] <目标值> (admins): sets
+ * a target those statistics compare against (the appointment rate unless
+ * another measure is named); region and category are read as in 统计.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -178,6 +179,34 @@ static void add_row(struct reply *r, const char *label, const struct store_stats
 	reply_table_add_row(r, ptr);
 }
 
+/* The chosen region's targets other than the rate, with their gap. */
+static void goal_lines(struct reply *r, const struct store_stats_row *t)
+{
+	char now[CELL_MAX], gap[CELL_MAX];
+
+	if (t->trained_goal.set) {
+		double g = store_stats_trained_gap(t);
+		if (t->appointed > 0)
+			percent(now, store_stats_trained_share(t));
+		else
+			snprintf(now, CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
+		if (g > 0)
+			snprintf(gap, CELL_MAX, TXT_STATS_GAP, g * 100.0);
+		else
+			snprintf(gap, CELL_MAX, "%s", TXT_STATS_MET);
+		reply_add_line(r, TXT_STATS_GOAL_TRAINED, t->trained_goal.value * 100.0, now, gap);
+	}
+	if (t->new_goal.set) {
+		int64_t g = store_stats_new_gap(t);
+		if (g > 0)
+			snprintf(gap, CELL_MAX, TXT_STATS_GAP_COUNT, (long long)g);
+		else
+			snprintf(gap, CELL_MAX, "%s", TXT_STATS_MET);
+		reply_add_line(r, TXT_STATS_GOAL_NEW, (long long)t->new_goal.value,
+		               (long long)t->new_filings, gap);
+	}
+}
+
 static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 {
 	static const char *const header[STATS_COLUMNS] = {
@@ -199,6 +228,7 @@ static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 	if (s->list_year && s->list_year != s->year)
 		reply_add_line(r, TXT_STATS_LIST_EARLIER, s->year, category_stem(s->category),
 		               s->list_year);
+	goal_lines(r, &s->total);
 	if (s->n_rows == 0) {
 		reply_add_line(r, TXT_STATS_NO_DATA, category_stem(s->category));
 		return;
@@ -251,13 +281,59 @@ static int stats_run(struct cmd_ctx *ctx)
 	return HANDLER_OK;
 }
 
+/* The target's value: a share for the rates, a whole number of filings;
+ * 0, or HANDLER_USAGE after replying why. */
+static int target_value(struct cmd_ctx *ctx, int metric, const char *text, double *value)
+{
+	char why[VALIDATE_WHY_MAX];
+	long n;
+
+	if (metric != STORE_TARGET_NEW_FILINGS) {
+		if (validate_rate(text, value) == 0)
+			return 0;
+		reply_add_line(ctx->reply, "%s", TXT_TARGET_RATE_BAD);
+		return HANDLER_USAGE;
+	}
+	if (validate_int(text, 0, STORE_TARGET_COUNT_MAX, &n, TXT_TARGET_COUNT_FIELD, why,
+	                 sizeof why) < 0) {
+		reply_add_line(ctx->reply, "%s", TXT_TARGET_COUNT_BAD);
+		return HANDLER_USAGE;
+	}
+	*value = (double)n;
+	return 0;
+}
+
+static void target_done(struct cmd_ctx *ctx, int metric, const char *name, const char *region,
+                        const char *category, int year, double value, bool had_old,
+                        double old)
+{
+	const char *stem = category_stem(category);
+
+	if (metric == STORE_TARGET_NEW_FILINGS) {
+		reply_add_line(ctx->reply, TXT_TARGET_DONE_NEW, name, region, stem, year,
+		               (long long)value);
+		if (had_old)
+			reply_add_line(ctx->reply, TXT_TARGET_REPLACED_NEW, (long long)old);
+		return;
+	}
+	if (metric == STORE_TARGET_TRAINED)
+		reply_add_line(ctx->reply, TXT_TARGET_DONE_TRAINED, name, region, stem, year,
+		               value * 100.0);
+	else
+		reply_add_line(ctx->reply, TXT_TARGET_DONE, name, region, stem, year, value * 100.0);
+	if (had_old)
+		reply_add_line(ctx->reply, TXT_TARGET_REPLACED, old * 100.0);
+}
+
 static int target_run(struct cmd_ctx *ctx)
 {
 	struct store_actor actor;
 	char why[VALIDATE_WHY_MAX], name[96];
 	long year;
-	double rate, old = 0;
+	double value, old = 0;
 	bool had_old = false;
+	int metric = STORE_TARGET_RATE;
+	const char *value_text = ctx->args->argv[ctx->args->argc - 1];
 
 	const char *region = ctx->args->argv[1];
 	const char *category = category_find(ctx->args->argv[2], true);
@@ -280,11 +356,14 @@ static int target_run(struct cmd_ctx *ctx)
 			return HANDLER_ERROR;
 		region = code;
 	}
-	if (validate_rate(ctx->args->argv[4], &rate) < 0) {
-		reply_add_line(ctx->reply, "%s", TXT_TARGET_RATE_BAD);
+	if (ctx->args->argc == 6 && (metric = category_target_metric(ctx->args->argv[4])) < 0) {
+		reply_add_line(ctx->reply, TXT_TARGET_METRIC_BAD, ctx->args->argv[4]);
 		return HANDLER_USAGE;
 	}
-	int rc = store_region_name(ctx->store, region, name, sizeof name);
+	int rc = target_value(ctx, metric, value_text, &value);
+	if (rc != 0)
+		return rc;
+	rc = store_region_name(ctx->store, region, name, sizeof name);
 	if (rc == -ENOENT) {
 		reply_add_line(ctx->reply, TXT_STATS_REGION_UNKNOWN, region);
 		return HANDLER_USAGE;
@@ -292,13 +371,10 @@ static int target_run(struct cmd_ctx *ctx)
 	if (rc < 0)
 		return HANDLER_ERROR;
 	handler_actor(ctx, &actor);
-	if (store_target_set(ctx->store, &actor, region, category, (int)year, rate, &had_old,
-	                     &old) < 0)
+	if (store_target_set(ctx->store, &actor, region, category, (int)year,
+	                     (enum store_target_metric)metric, value, &had_old, &old) < 0)
 		return HANDLER_ERROR;
-	reply_add_line(ctx->reply, TXT_TARGET_DONE, name, region, category_stem(category),
-	               (int)year, rate * 100.0);
-	if (had_old)
-		reply_add_line(ctx->reply, TXT_TARGET_REPLACED, old * 100.0);
+	target_done(ctx, metric, name, region, category, (int)year, value, had_old, old);
 	return HANDLER_OK;
 }
 
@@ -323,6 +399,6 @@ const struct handler_entry handler_target = {
 	.help = TXT_TARGET_HELP,
 	.run = target_run,
 	.min_args = 4,
-	.max_args = 4,
+	.max_args = 5,
 	.writes = true,
 };

@@ -47,7 +47,8 @@
 /* Within a region, start from its enterprises (region index); for the whole
  * country, from the category's (tag index). */
 static const char STATS_REGION_SQL[] = STATS_SQL(
-	" AND EXISTS (SELECT 1 FROM enterprise_tags g WHERE g.enterprise_id = e.id AND " TAGGED ")");
+	" AND EXISTS (SELECT 1 FROM enterprise_tags g WHERE g.enterprise_id = e.id"
+	" AND " TAGGED ")");
 static const char STATS_COUNTRY_SQL[] = STATS_SQL(
 	" AND e.id IN (SELECT g.enterprise_id FROM enterprise_tags g WHERE " TAGGED ")");
 /* 中小企业 by size. */
@@ -67,12 +68,27 @@ bool store_stats_category_valid(const char *category)
 	       (category && strcmp(category, STORE_STATS_SME) == 0);
 }
 
+static int goal_get(struct store *st, const struct store_stats *s, const char *region,
+                    enum store_target_metric m, struct store_stats_goal *g)
+{
+	int rc = store_target_get(st, region, s->category, s->year, m, &g->value, g->region);
+	g->set = rc == 0;
+	return rc == -ENOENT ? 0 : rc;
+}
+
 static int row_target(struct store *st, const struct store_stats *s, struct store_stats_row *r)
 {
-	int rc = store_target_get(st, r->region_code, s->category, s->year, &r->target,
-	                          r->target_region);
-	r->has_target = rc == 0;
-	return rc == -ENOENT ? 0 : rc;
+	struct store_stats_goal rate = {0};
+	int rc = goal_get(st, s, r->region_code, STORE_TARGET_RATE, &rate);
+
+	r->has_target = rate.set;
+	r->target = rate.value;
+	memcpy(r->target_region, rate.region, sizeof r->target_region);
+	if (rc == 0)
+		rc = goal_get(st, s, r->region_code, STORE_TARGET_TRAINED, &r->trained_goal);
+	if (rc == 0)
+		rc = goal_get(st, s, r->region_code, STORE_TARGET_NEW_FILINGS, &r->new_goal);
+	return rc;
 }
 
 static int append_row(struct store_stats *s, size_t *cap, sqlite3_stmt *q)
@@ -219,4 +235,23 @@ double store_stats_gap(const struct store_stats_row *r)
 double store_stats_trained_share(const struct store_stats_row *r)
 {
 	return r->appointed > 0 ? (double)r->trained / (double)r->appointed : 0;
+}
+
+double store_stats_trained_gap(const struct store_stats_row *r)
+{
+	if (!r->trained_goal.set)
+		return 0;
+	/* As store_stats_gap: met when trained >= goal * appointed. */
+	double need = r->trained_goal.value * (double)r->appointed;
+	if ((double)r->trained + 1e-9 >= need)
+		return 0;
+	return r->trained_goal.value - store_stats_trained_share(r);
+}
+
+int64_t store_stats_new_gap(const struct store_stats_row *r)
+{
+	if (!r->new_goal.set)
+		return 0;
+	int64_t want = (int64_t)r->new_goal.value;
+	return r->new_filings < want ? want - r->new_filings : 0;
 }

@@ -19,7 +19,8 @@
  * it (a county: the county itself) that has enterprises of the category,
  * with the appointment-rate target of that region, category and year (a
  * region without its own target inherits its nearest ancestor's). The total
- * row sums the rows and carries the chosen region's own target.
+ * row sums the rows and carries the chosen region's own target; the targets
+ * of the trained share and of the year's first filings come the same way.
  */
 #ifndef CQOD_STORE_STATS_H
 #define CQOD_STORE_STATS_H
@@ -29,6 +30,13 @@
 #include <stdint.h>
 
 struct store;
+
+/* A target other than the rate, as in force for a row (store_target.h). */
+struct store_stats_goal {
+	bool set;
+	double value;               /* a share 0..1, or a number of filings */
+	char region[16];            /* the region it is set for */
+};
 
 struct store_stats_row {
 	char region_code[16];       /* "" in the total row of the whole country */
@@ -42,6 +50,8 @@ struct store_stats_row {
 	bool has_target;
 	double target;              /* 0..1, when has_target */
 	char target_region[16];     /* the region whose target applies */
+	struct store_stats_goal trained_goal;   /* share of the appointed trained */
+	struct store_stats_goal new_goal;       /* first filings in the year */
 };
 
 struct store_stats {
@@ -76,5 +86,10 @@ double store_stats_rate(const struct store_stats_row *r);
 double store_stats_gap(const struct store_stats_row *r);
 /* trained/appointed (0 when none is appointed). */
 double store_stats_trained_share(const struct store_stats_row *r);
+/* The trained-share target less the share when set and not met, else 0
+ * (met when none is appointed). */
+double store_stats_trained_gap(const struct store_stats_row *r);
+/* The first filings the year's target still wants, 0 when met or unset. */
+int64_t store_stats_new_gap(const struct store_stats_row *r);
 
 #endif

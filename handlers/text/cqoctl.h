@@ -304,13 +304,15 @@
 #define TXT_CTL_POL_REFUSED      "数据库拒绝了这些设置"
 #define TXT_CTL_POL_ACTION       "应为 policy show 地区代码 或 policy set 地区代码 选项…"
 /* cqoctl target */
-#define TXT_CTL_HELP_TARGET      "设置或列出聘任率目标（按地区、类别、年份）"
+#define TXT_CTL_HELP_TARGET      "设置或列出聘任率、培训率、新备案目标（按地区、类别、年份）"
 #define TXT_CTL_USAGE_TARGET \
-	"用法：cqoctl target set 地区代码 类别 年份 比例\n" \
+	"用法：cqoctl target set 地区代码 类别 年份 [聘任率|培训率|新备案] 目标值\n" \
 	"      cqoctl target list [--region 地区代码] [--year 年份] [--category 类别]\n" \
-	"set 与聊天命令“目标”相同：比例写作 80%、0.8 或 80；写入审计记录。\n" \
+	"set 与聊天命令“目标”相同：默认为聘任率；比例写作 80%、0.8 或 80，新备案写人数；写入审计记录。\n" \
 	"list 列出已设定的目标；--region 只列该地区及其下级。\n"
 #define TXT_CTL_TARGET_LINE      "%s（%s）%s企业 %d 年：%.1f%%\n"
+#define TXT_CTL_TARGET_LINE_TRAINED "%s（%s）%s企业 %d 年任职培训：%.1f%%\n"
+#define TXT_CTL_TARGET_LINE_NEW  "%s（%s）%s企业 %d 年当年新备案：%lld 名\n"
 #define TXT_CTL_TARGET_NONE      "没有设定聘任率目标\n"
 #define TXT_CTL_TARGET_ACTION    "应为 target set 或 target list"
 /* cqoctl calendar */

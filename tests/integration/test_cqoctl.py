@@ -623,6 +623,23 @@ def test_policy_target_calendar():
         assert "临沂市（3713）链主企业 2026 年：40.0%" in out, out
         assert "规上企业 2025 年：10.0%" in out, out
         assert ok(d, "target", "list", "--year", "2030") == "没有设定聘任率目标\n"
+        # Targets other than the rate, as the seeds set them.
+        out = ok(d, "target", "set", "3713", "规上", "2026", "新备案", "500")
+        assert "已设定 临沂市（3713）规上企业 2026 年当年新备案目标：500 名" in out, out
+        out = ok(d, "target", "set", "3713", "规上", "2026", "trained", "100%")
+        assert "年首席质量官任职培训目标：100.0%" in out, out
+        out = ok(d, "target", "list", "--region", "3713", "--year", "2026")
+        assert "临沂市（3713）规上企业 2026 年当年新备案：500 名" in out, out
+        assert "临沂市（3713）规上企业 2026 年任职培训：100.0%" in out, out
+        total = json.loads(ok(d, "export", "stats", "--region", "3713", "--year", "2026",
+                              "--format", "json", "--category", "规上"))["categories"][0]["total"]
+        assert total["new_filings_target"] == 500, total
+        assert total["new_filings_gap"] == 500 - total["new_filings"], total
+        assert total["trained_target"] == 1, total
+        for args, why in ((["target", "set", "3713", "规上", "2026", "人数", "5"], "目标类型“人数”无法识别"),
+                          (["target", "set", "3713", "规上", "2026", "新备案", "5.5"], "新备案目标应为")):
+            rc, _, err = ctl(d, *args)
+            assert rc == 2 and why in err, (args, err)
         for args, why in ((["target", "set", "3713", "上市", "2026", "0.3"], "企业类别应为"),
                           (["target", "set", "3713", "规上", "1999", "0.3"], "年份应为"),
                           (["target", "set", "3713", "规上", "2026", "120%"], "比例应为"),

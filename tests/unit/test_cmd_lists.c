@@ -528,6 +528,40 @@ static void test_target_sets_and_feeds_stats(void **state)
 	assert_true(fixture_has(buf, "\"rate\":0.6"));
 }
 
+/* Targets other than the rate (seeds 001, 003): the share of the CQOs in
+ * office trained and the year's first filings, each with its gap under the
+ * title. 临沂市 2025: 张三 trained, 李四 not (50.0%); one first filing (李四). */
+static void test_target_trained_and_new_filings(void **state)
+{
+	struct fixture *fx = *state;
+	const char *text;
+
+	assert_answer(fx, FX_ADMIN, "目标 临沂市 规上 2025 培训率 100%",
+	              "已设定 临沂市（3713）规上企业 2025 年首席质量官任职培训目标：100.0%");
+	assert_answer(fx, FX_ADMIN, "目标 3713 规模以上 2025 新备案 500",
+	              "已设定 临沂市（3713）规上企业 2025 年当年新备案目标：500 名");
+	text = fixture_say(fx, FX_CLERK_LY, "统计 3713 2025");
+	assert_true(fixture_has(text, AS_OF_2025 "任职培训目标 100.0%：现为 50.0%，差 50.0 个百分点。\n"
+	                              "当年新备案目标 500 名：现为 1 名，差 499 名。\n" STATS_HEAD));
+	/* The rate target stays the province's 10%. */
+	assert_true(fixture_has(text, "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1 | 0 | 0"));
+	text = fixture_say(fx, FX_ADMIN, "target 3713 规上 2025 new_filings 1");
+	assert_true(fixture_has(text, "当年新备案目标：1 名") && fixture_has(text, "原目标为 500 名。"));
+	text = fixture_say(fx, FX_ADMIN, "目标 3713 规上 2025 培训率 0.5");
+	assert_true(fixture_has(text, "原目标为 100.0%。"));
+	text = fixture_say(fx, FX_ADMIN, "统计 3713 2025");
+	assert_true(fixture_has(text, "任职培训目标 50.0%：现为 50.0%，已达标。\n"
+	                              "当年新备案目标 1 名：现为 1 名，已达标。\n"));
+	/* 兰山区 inherits the city's targets; other years have none. */
+	text = fixture_say(fx, FX_ADMIN, "统计 兰山区 2025");
+	assert_true(fixture_has(text, "任职培训目标 50.0%：现为 100.0%，已达标。"));
+	text = fixture_say(fx, FX_ADMIN, "统计 3713 2026");
+	assert_false(fixture_has(text, "任职培训目标") || fixture_has(text, "当年新备案目标"));
+	assert_int_equal(fixture_int(fx, TARGET_AUDITS), 4);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM targets WHERE region_code = '3713'"
+	                                 " AND metric IN ('trained', 'new_filings')"), 2);
+}
+
 static void test_target_refusals_and_bad_arguments(void **state)
 {
 	struct fixture *fx = *state;
@@ -542,6 +576,10 @@ static void test_target_refusals_and_bad_arguments(void **state)
 		{"目标 3713 规上 2025 150", "比例应为 0 到 100% 之间"},
 		{"目标 3713 规上 2025 1e2", "比例应为 0 到 100% 之间"},
 		{"目标 3713 规上 2025 -5%", "比例应为 0 到 100% 之间"},
+		{"目标 3713 规上 2025 人数 500", "目标类型“人数”无法识别"},
+		{"目标 3713 规上 2025 新备案 50.5", "新备案目标应为 0 到 1000000 之间的整数"},
+		{"目标 3713 规上 2025 新备案 80%", "新备案目标应为 0 到 1000000 之间的整数"},
+		{"目标 3713 规上 2025 培训率 150", "比例应为 0 到 100% 之间"},
 	};
 	const char *others[] = {FX_CLERK_LY, FX_CQO, FX_ORG, FX_GUEST};
 	uint64_t before = fixture_digest(fx);
@@ -550,7 +588,8 @@ static void test_target_refusals_and_bad_arguments(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *text = fixture_say_in(fx, FX_ADMIN, false, cases[i].command, &err);
 
-		assert_true(err && fixture_has(text, "用法：目标 <地区> <类别> <年份> <比例>"));
+		assert_true(err && fixture_has(text, "用法：目标 <地区> <类别> <年份>"
+		                                      " [聘任率|培训率|新备案] <目标值>"));
 		if (cases[i].why)
 			assert_true(fixture_has(text, cases[i].why));
 	}
@@ -583,6 +622,7 @@ int main(void)
 		T(test_stats_by_name_alias_and_sme),
 		T(test_stats_refusals_and_bad_arguments),
 		T(test_target_sets_and_feeds_stats),
+		T(test_target_trained_and_new_filings),
 		T(test_target_refusals_and_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);

@@ -522,7 +522,7 @@ static int count_target(void *arg, const struct store_target_row *t)
 	char (*seen)[64] = arg;
 	size_t n = strlen(*seen);
 	snprintf(*seen + n, sizeof *seen - n, "%s%s/%s/%d/%.2f", n ? " " : "", t->region_code,
-	         t->category, t->year, t->rate);
+	         t->category, t->year, t->value);
 	return 0;
 }
 
@@ -532,9 +532,12 @@ static void test_targets(void **state)
 	char seen[64] = "";
 
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 0.6, NULL, NULL), 0);
-	assert_int_equal(store_target_set(st, &who, "371302", "链主", 2025, 0.3, NULL, NULL), 0);
-	assert_int_equal(store_target_set(st, &who, "61", "规上", 2026, 1, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, STORE_TARGET_RATE, 0.6,
+	                                  NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "371302", "链主", 2025, STORE_TARGET_RATE, 0.3,
+	                                  NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "61", "规上", 2026, STORE_TARGET_RATE, 1, NULL,
+	                                  NULL), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_target_each(st, "37", NULL, 0, count_target, &seen), 0);
 	assert_string_equal(seen, "3713/规上/2026/0.60 371302/链主/2025/0.30");

@@ -84,6 +84,7 @@ static const char FIXTURE_SQL[] =
 
 /* Today, as in the chat fixture: 2026 is counted on this day. */
 #define TODAY "2026-06-15"
+#define RATE STORE_TARGET_RATE
 
 /*
  * Three years of 临沂市 规上 as an annual list (issue 15), apart from the
@@ -468,44 +469,105 @@ static void test_target_set(void **state)
 	bool had = true;
 
 	/* A new county target overrides the inherited one. */
-	assert_int_equal(store_target_get(st, "371302", "规上", 2026, &rate, from), 0);
+	assert_int_equal(store_target_get(st, "371302", "规上", 2026, RATE, &rate, from), 0);
 	assert_near(rate, 0.6);
 	assert_string_equal(from, "3713");
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "371302", "规上", 2026, 0.75, &had, &old), 0);
+	assert_int_equal(store_target_set(st, &who, "371302", "规上", 2026, RATE, 0.75, &had, &old),
+	                 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_false(had);
-	assert_int_equal(store_target_get(st, "371302", "规上", 2026, &rate, from), 0);
+	assert_int_equal(store_target_get(st, "371302", "规上", 2026, RATE, &rate, from), 0);
 	assert_near(rate, 0.75);
 	assert_string_equal(from, "371302");
 	assert_int_equal(audit_rows(st), 1);
 
 	/* Replacing reports the old rate and audits again. */
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 0.8, &had, &old), 0);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, RATE, 0.8, &had, &old), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_true(had);
 	assert_near(old, 0.6);
-	assert_int_equal(store_target_get(st, "371311", "规上", 2026, &rate, NULL), 0);
+	assert_int_equal(store_target_get(st, "371311", "规上", 2026, RATE, &rate, NULL), 0);
 	assert_near(rate, 0.5);
-	assert_int_equal(store_target_get(st, "371312", "规上", 2026, &rate, NULL), 0);
+	assert_int_equal(store_target_get(st, "371312", "规上", 2026, RATE, &rate, NULL), 0);
 	assert_near(rate, 0.8);
 	assert_int_equal(audit_rows(st), 2);
 
-	assert_int_equal(store_target_get(st, "610113", "规上", 2026, &rate, NULL), -ENOENT);
-	assert_int_equal(store_target_get(st, "", "规上", 2026, &rate, NULL), -ENOENT);
+	assert_int_equal(store_target_get(st, "610113", "规上", 2026, RATE, &rate, NULL), -ENOENT);
+	assert_int_equal(store_target_get(st, "", "规上", 2026, RATE, &rate, NULL), -ENOENT);
 
 	/* Bad arguments change nothing. */
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "379999", "规上", 2026, 0.5, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "大企业", 2026, 0.5, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 1999, 0.5, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 1.01, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, NAN, NULL, NULL), -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "379999", "规上", 2026, RATE, 0.5, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "大企业", 2026, RATE, 0.5, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 1999, RATE, 0.5, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, RATE, 1.01, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, RATE, NAN, NULL, NULL),
+	                 -EINVAL);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(audit_rows(st), 2);
-	assert_int_equal(store_target_get(st, "3713", "规上", 2026, &rate, NULL), 0);
+	assert_int_equal(store_target_get(st, "3713", "规上", 2026, RATE, &rate, NULL), 0);
 	assert_near(rate, 0.8);
+}
+
+/* Targets of the trained share and of first filings, per row as the rate's
+ * (inherited from the nearest ancestor), with their gaps: 3713 规上 2026 of
+ * the fixture has 2 of 4 trained and 3 first filings (371302: 1 of 2, 1;
+ * 371311: 1 of 1, 2; 371312: 0 of 1, 0). */
+static void test_other_targets(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_actor admin = {"generic", "u-admin", "chat-1", "目标", "test"};
+	struct store_stats s;
+	double v = -1;
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026, STORE_TARGET_TRAINED,
+	                                  0.75, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026,
+	                                  STORE_TARGET_NEW_FILINGS, 5, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &admin, "371311", "规上", 2026,
+	                                  STORE_TARGET_NEW_FILINGS, 2, NULL, NULL), 0);
+	/* A share is no number of filings and the other way round. */
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026, STORE_TARGET_TRAINED,
+	                                  2, NULL, NULL), -EINVAL);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026,
+	                                  STORE_TARGET_NEW_FILINGS, 2.5, NULL, NULL), -EINVAL);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026,
+	                                  (enum store_target_metric)3, 1, NULL, NULL), -EINVAL);
+	assert_int_equal(store_commit(st), 0);
+	/* The rate target is untouched. */
+	assert_int_equal(store_target_get(st, "3713", "规上", 2026, RATE, &v, NULL), 0);
+	assert_near(v, 0.6);
+
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2026, TODAY, &s), 0);
+	const struct store_stats_row *lan = &s.rows[0], *luo = &s.rows[1], *he = &s.rows[2];
+	assert_true(lan->trained_goal.set && lan->new_goal.set);
+	assert_string_equal(lan->trained_goal.region, "3713");
+	assert_near(store_stats_trained_gap(lan), 0.25);
+	assert_int_equal(store_stats_new_gap(lan), 4);
+	assert_near(store_stats_trained_gap(luo), 0);
+	assert_string_equal(luo->new_goal.region, "371311");
+	assert_int_equal(store_stats_new_gap(luo), 0);
+	assert_near(store_stats_trained_gap(he), 0.75);
+	assert_int_equal(store_stats_new_gap(he), 5);
+	assert_near(store_stats_trained_gap(&s.total), 0.25);
+	assert_int_equal(store_stats_new_gap(&s.total), 2);
+	store_stats_free(&s);
+
+	/* None set for 2025; none applies in 西安. */
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2025, TODAY, &s), 0);
+	assert_false(s.total.trained_goal.set || s.total.new_goal.set);
+	assert_int_equal(store_stats_new_gap(&s.total), 0);
+	assert_near(store_stats_trained_gap(&s.total), 0);
+	store_stats_free(&s);
+	assert_int_equal(store_target_get(st, "610113", "规上", 2026, STORE_TARGET_TRAINED, &v,
+	                                  NULL), -ENOENT);
 }
 
 /* Within a region the statistics go through indexes only. */
@@ -547,6 +609,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_category_and_year, setup, teardown),
 		cmocka_unit_test(test_gap_edges),
 		cmocka_unit_test_setup_teardown(test_target_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_stats_use_indexes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
