@@ -24,8 +24,11 @@
 #define CELL_MAX 64
 
 /* The chat's cells (handlers/stats.c): 地区 企业数 已聘任 聘任率 目标 差距
- * 已任职培训 本年新备案. */
-enum { C_LABEL, C_ENTERPRISES, C_APPOINTED, C_RATE, C_TARGET, C_GAP, C_TRAINED, C_NEW, N_CELLS };
+ * 已任职培训 当年新备案 续聘 更换. */
+enum {
+	C_LABEL, C_ENTERPRISES, C_APPOINTED, C_RATE, C_TARGET, C_GAP, C_TRAINED, C_NEW,
+	C_RENEWED, C_REPLACED, N_CELLS
+};
 
 static void percent(char *buf, double fraction)
 {
@@ -47,7 +50,7 @@ static void cells_of(const struct store_stats_row *r, const char *label, char ce
 	} else {
 		percent(cells[C_TARGET], r->target);
 		if (store_stats_gap(r) > 0)
-			percent(cells[C_GAP], store_stats_gap(r));
+			snprintf(cells[C_GAP], CELL_MAX, TXT_STATS_GAP, store_stats_gap(r) * 100.0);
 		else
 			snprintf(cells[C_GAP], CELL_MAX, "%s", TXT_STATS_MET);
 	}
@@ -56,6 +59,8 @@ static void cells_of(const struct store_stats_row *r, const char *label, char ce
 	else
 		snprintf(cells[C_TRAINED], CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
 	snprintf(cells[C_NEW], CELL_MAX, "%lld", (long long)r->new_filings);
+	snprintf(cells[C_RENEWED], CELL_MAX, "%lld", (long long)r->renewals);
+	snprintf(cells[C_REPLACED], CELL_MAX, "%lld", (long long)r->replacements);
 }
 
 static void csv_row(struct csv_writer *w, const struct store_stats *s,
@@ -91,9 +96,25 @@ static cJSON *json_row(const struct store_stats_row *r)
 		cJSON_AddNullToObject(o, "target_region");
 	}
 	cJSON_AddNumberToObject(o, "gap", store_stats_gap(r));
+	if (r->trained_goal.set) {
+		cJSON_AddNumberToObject(o, "trained_target", r->trained_goal.value);
+		cJSON_AddNumberToObject(o, "trained_gap", store_stats_trained_gap(r));
+	} else {
+		cJSON_AddNullToObject(o, "trained_target");
+		cJSON_AddNullToObject(o, "trained_gap");
+	}
+	if (r->new_goal.set) {
+		cJSON_AddNumberToObject(o, "new_filings_target", r->new_goal.value);
+		cJSON_AddNumberToObject(o, "new_filings_gap", (double)store_stats_new_gap(r));
+	} else {
+		cJSON_AddNullToObject(o, "new_filings_target");
+		cJSON_AddNullToObject(o, "new_filings_gap");
+	}
 	cJSON_AddNumberToObject(o, "trained", (double)r->trained);
 	cJSON_AddNumberToObject(o, "trained_share", store_stats_trained_share(r));
 	cJSON_AddNumberToObject(o, "new_filings", (double)r->new_filings);
+	cJSON_AddNumberToObject(o, "renewals", (double)r->renewals);
+	cJSON_AddNumberToObject(o, "replacements", (double)r->replacements);
 	return o;
 }
 
@@ -119,6 +140,11 @@ static cJSON *json_block(const struct store_stats *s)
 	cJSON *o = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(o, "rows");
 
 	cJSON_AddStringToObject(o, "category", s->category);
+	cJSON_AddStringToObject(o, "as_of", s->as_of);
+	if (s->list_year)
+		cJSON_AddNumberToObject(o, "list_year", s->list_year);
+	else
+		cJSON_AddNullToObject(o, "list_year");
 	for (size_t i = 0; i < s->n_rows; i++)
 		cJSON_AddItemToArray(rows, json_row(&s->rows[i]));
 	cJSON_AddItemToObject(o, "total", json_row(&s->total));
@@ -131,6 +157,7 @@ static void csv_header(struct csv_writer *w)
 		TXT_CTL_STATS_CODE, TXT_STATS_COL_REGION, TXT_CTL_STATS_CATEGORY, TXT_CTL_STATS_YEAR,
 		TXT_STATS_COL_ENTERPRISES, TXT_STATS_COL_APPOINTED, TXT_STATS_COL_RATE,
 		TXT_STATS_COL_TARGET, TXT_STATS_COL_GAP, TXT_STATS_COL_TRAINED, TXT_STATS_COL_NEW,
+		TXT_STATS_COL_RENEWED, TXT_STATS_COL_REPLACED,
 	};
 	for (size_t i = 0; i < sizeof header / sizeof header[0]; i++)
 		csv_write_field(w, header[i]);
@@ -163,7 +190,7 @@ int export_stats(struct ctl *c, const struct export_opts *o, FILE *out)
 
 		if (o->category && strcmp(o->category, cat) != 0)
 			continue;
-		if ((rc = store_stats_compute(c->st, o->region, cat, o->year, &s)) < 0)
+		if ((rc = store_stats_compute(c->st, o->region, cat, o->year, c->today, &s)) < 0)
 			break;
 		if (o->json)
 			cJSON_AddItemToArray(blocks, json_block(&s));

@@ -119,6 +119,7 @@ static int parse_options(struct import_job *job, int argc, char **argv)
 	static const struct option opts[] = {
 		{"encoding", required_argument, NULL, 'e'},
 		{"tag", required_argument, NULL, 't'},
+		{"year", required_argument, NULL, 'y'},
 		{"skip-bad", no_argument, NULL, 's'},
 		{"reject", required_argument, NULL, 'r'},
 		{"dry-run", no_argument, NULL, 'n'},
@@ -126,6 +127,7 @@ static int parse_options(struct import_job *job, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	int opt, tag;
+	long year;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -138,6 +140,11 @@ static int parse_options(struct import_job *job, int argc, char **argv)
 			if ((tag = store_import_tag_index(optarg)) < 0)
 				return ctl_usage(CMD, TXT_CTL_IMP_TAG, optarg);
 			job->tags |= 1u << tag;
+			break;
+		case 'y':
+			if (!ctl_parse_long(optarg, 2000, 2200, &year))
+				return ctl_usage(CMD, TXT_CTL_BAD_YEAR);
+			job->tags_year = (int)year;
 			break;
 		case 's': job->skip_bad = true; break;
 		case 'r':
@@ -159,7 +166,8 @@ static int parse_options(struct import_job *job, int argc, char **argv)
 	if (import_kind_parse(argv[optind], &job->kind) < 0)
 		return ctl_usage(CMD, TXT_CTL_IMP_KIND);
 	job->path = argv[optind + 1];
-	if (job->tags && job->kind != IMPORT_ENTERPRISES && job->kind != IMPORT_CQOS)
+	if ((job->tags || job->tags_year) && job->kind != IMPORT_ENTERPRISES &&
+	    job->kind != IMPORT_CQOS)
 		return ctl_usage(CMD, TXT_CTL_IMP_TAG_KIND);
 	if (!job->reject_path && !(job->reject_path = default_reject_path(job->path)))
 		return ctl_store_fail(CMD, -ENOMEM);

@@ -41,6 +41,7 @@ struct import_job {
 	char *reject_path;           /* owned */
 	enum textenc encoding;       /* asked for; then the one read */
 	unsigned tags;               /* --tag bits for every enterprise */
+	int tags_year;               /* --year: the categories are that year's list; 0: undated */
 	bool skip_bad, dry_run;
 	const char *ignore[IMPORT_MAX_IGNORE];   /* --ignore-column names (argv's) */
 	size_t n_ignore;

@@ -425,6 +425,7 @@ static int check_fields(struct import_job *job)
 		if (e) {
 			e->tags_add |= job->tags;
 			e->tags_remove &= ~job->tags;
+			e->tags_year = job->tags_year;
 		}
 	}
 	progress_end(&bar);

@@ -99,3 +99,15 @@ void category_join(unsigned bits, char *buf, size_t len)
 			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? TXT_LIST_SEP : "",
 			                       tags[i].tag);
 }
+
+int category_target_metric(const char *word)
+{
+	/* In enum store_target_metric order. */
+	static const char *const names[] = {
+		TXT_TARGET_METRIC_RATE, TXT_TARGET_METRIC_TRAINED, TXT_TARGET_METRIC_NEW,
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names_match(names[i], word))
+			return (int)i;
+	return -1;
+}

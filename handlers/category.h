@@ -27,4 +27,8 @@ int category_parse_list(const char *text, unsigned *bits, char *bad, size_t len)
 /* The names of the tags in `bits`, joined by 、, into buf[len] ("" for none). */
 void category_join(unsigned bits, char *buf, size_t len);
 
+/* The measure of a target `word` names (聘任率, 培训率, 新备案 …) as an enum
+ * store_target_metric, or -1. */
+int category_target_metric(const char *word);
+
 #endif

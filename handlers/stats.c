@@ -1,15 +1,18 @@
 /*
  * 统计 [地区] [类别] [年份]: the appointment rate of a category's
  * enterprises per region directly below the chosen one, against the
- * configured targets, as a table with a total row. Arguments come in any
+ * configured targets, as a table with a total row. A year is counted as it
+ * stood on its last day (today for the current one), the date and any
+ * earlier annual list used said above the table (store_stats.h). Arguments come in any
  * order and are told apart by shape: a 4-digit number starting with 20 is a
  * year (no province code starts with 20), other 2/4/6-digit numbers are
  * region codes, words naming a category (规上, 规模以上, 中小企业 …) are
  * categories, and any other word is a region's name (临沂市, 兰山区). A clerk counts within their scope
  * (the default); an admin sees every province unless a region is given.
  *
- * 目标 <地区> <类别> <年份> <比例> (admins): sets the target those
- * statistics compare against; region and category are read as in 统计.
+ * 目标 <地区> <类别> <年份> [聘任率|培训率|新备案] <目标值> (admins): sets
+ * a target those statistics compare against (the appointment rate unless
+ * another measure is named); region and category are read as in 统计.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +33,7 @@
 #include "validate.h"
 
 #define DEFAULT_CATEGORY "规上"
-#define STATS_COLUMNS 8
+#define STATS_COLUMNS 10
 #define CELL_MAX 128
 #define ECHO_MAX 48   /* bytes of an unrecognized argument quoted back */
 
@@ -160,7 +163,7 @@ static void add_row(struct reply *r, const char *label, const struct store_stats
 		percent(cells[4], row->target);
 		double gap = store_stats_gap(row);
 		if (gap > 0)
-			percent(cells[5], gap);
+			snprintf(cells[5], CELL_MAX, TXT_STATS_GAP, gap * 100.0);
 		else
 			snprintf(cells[5], CELL_MAX, "%s", TXT_STATS_MET);
 	}
@@ -169,9 +172,39 @@ static void add_row(struct reply *r, const char *label, const struct store_stats
 	else
 		snprintf(cells[6], CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
 	snprintf(cells[7], CELL_MAX, "%lld", (long long)row->new_filings);
+	snprintf(cells[8], CELL_MAX, "%lld", (long long)row->renewals);
+	snprintf(cells[9], CELL_MAX, "%lld", (long long)row->replacements);
 	for (size_t i = 0; i < STATS_COLUMNS; i++)
 		ptr[i] = cells[i];
 	reply_table_add_row(r, ptr);
+}
+
+/* The chosen region's targets other than the rate, with their gap. */
+static void goal_lines(struct reply *r, const struct store_stats_row *t)
+{
+	char now[CELL_MAX], gap[CELL_MAX];
+
+	if (t->trained_goal.set) {
+		double g = store_stats_trained_gap(t);
+		if (t->appointed > 0)
+			percent(now, store_stats_trained_share(t));
+		else
+			snprintf(now, CELL_MAX, "%s", TXT_UNKNOWN_VALUE);
+		if (g > 0)
+			snprintf(gap, CELL_MAX, TXT_STATS_GAP, g * 100.0);
+		else
+			snprintf(gap, CELL_MAX, "%s", TXT_STATS_MET);
+		reply_add_line(r, TXT_STATS_GOAL_TRAINED, t->trained_goal.value * 100.0, now, gap);
+	}
+	if (t->new_goal.set) {
+		int64_t g = store_stats_new_gap(t);
+		if (g > 0)
+			snprintf(gap, CELL_MAX, TXT_STATS_GAP_COUNT, (long long)g);
+		else
+			snprintf(gap, CELL_MAX, "%s", TXT_STATS_MET);
+		reply_add_line(r, TXT_STATS_GOAL_NEW, (long long)t->new_goal.value,
+		               (long long)t->new_filings, gap);
+	}
 }
 
 static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
@@ -179,7 +212,8 @@ static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 	static const char *const header[STATS_COLUMNS] = {
 		TXT_STATS_COL_REGION, TXT_STATS_COL_ENTERPRISES, TXT_STATS_COL_APPOINTED,
 		TXT_STATS_COL_RATE, TXT_STATS_COL_TARGET, TXT_STATS_COL_GAP,
-		TXT_STATS_COL_TRAINED, TXT_STATS_COL_NEW,
+		TXT_STATS_COL_TRAINED, TXT_STATS_COL_NEW, TXT_STATS_COL_RENEWED,
+		TXT_STATS_COL_REPLACED,
 	};
 	struct reply *r = ctx->reply;
 	char place[160];
@@ -190,6 +224,11 @@ static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 	else
 		snprintf(place, sizeof place, "%s", TXT_STATS_ALL_REGIONS);
 	reply_set_title(r, TXT_STATS_TITLE, place, category_stem(s->category), s->year);
+	reply_add_line(r, TXT_STATS_AS_OF, s->as_of);
+	if (s->list_year && s->list_year != s->year)
+		reply_add_line(r, TXT_STATS_LIST_EARLIER, s->year, category_stem(s->category),
+		               s->list_year);
+	goal_lines(r, &s->total);
 	if (s->n_rows == 0) {
 		reply_add_line(r, TXT_STATS_NO_DATA, category_stem(s->category));
 		return;
@@ -208,7 +247,7 @@ static int stats_run(struct cmd_ctx *ctx)
 {
 	struct stats_args a = {0};
 	struct store_stats s;
-	char why[VALIDATE_WHY_MAX];
+	char why[VALIDATE_WHY_MAX], today[11];
 
 	for (int i = 1; i < ctx->args->argc; i++) {
 		if (stats_arg(ctx->args->argv[i], &a, why, sizeof why) < 0) {
@@ -233,12 +272,57 @@ static int stats_run(struct cmd_ctx *ctx)
 	}
 	if (!a.year_text)
 		a.year = clock_cst_year(ctx->now);
+	clock_cst_date(ctx->now, today);
 	if (store_stats_compute(ctx->store, a.region, a.category ? a.category : DEFAULT_CATEGORY,
-	                        a.year, &s) < 0)
+	                        a.year, today, &s) < 0)
 		return HANDLER_ERROR;
 	stats_render(ctx, &s);
 	store_stats_free(&s);
 	return HANDLER_OK;
+}
+
+/* The target's value: a share for the rates, a whole number of filings;
+ * 0, or HANDLER_USAGE after replying why. */
+static int target_value(struct cmd_ctx *ctx, int metric, const char *text, double *value)
+{
+	char why[VALIDATE_WHY_MAX];
+	long n;
+
+	if (metric != STORE_TARGET_NEW_FILINGS) {
+		if (validate_rate(text, value) == 0)
+			return 0;
+		reply_add_line(ctx->reply, "%s", TXT_TARGET_RATE_BAD);
+		return HANDLER_USAGE;
+	}
+	if (validate_int(text, 0, STORE_TARGET_COUNT_MAX, &n, TXT_TARGET_COUNT_FIELD, why,
+	                 sizeof why) < 0) {
+		reply_add_line(ctx->reply, "%s", TXT_TARGET_COUNT_BAD);
+		return HANDLER_USAGE;
+	}
+	*value = (double)n;
+	return 0;
+}
+
+static void target_done(struct cmd_ctx *ctx, int metric, const char *name, const char *region,
+                        const char *category, int year, double value, bool had_old,
+                        double old)
+{
+	const char *stem = category_stem(category);
+
+	if (metric == STORE_TARGET_NEW_FILINGS) {
+		reply_add_line(ctx->reply, TXT_TARGET_DONE_NEW, name, region, stem, year,
+		               (long long)value);
+		if (had_old)
+			reply_add_line(ctx->reply, TXT_TARGET_REPLACED_NEW, (long long)old);
+		return;
+	}
+	if (metric == STORE_TARGET_TRAINED)
+		reply_add_line(ctx->reply, TXT_TARGET_DONE_TRAINED, name, region, stem, year,
+		               value * 100.0);
+	else
+		reply_add_line(ctx->reply, TXT_TARGET_DONE, name, region, stem, year, value * 100.0);
+	if (had_old)
+		reply_add_line(ctx->reply, TXT_TARGET_REPLACED, old * 100.0);
 }
 
 static int target_run(struct cmd_ctx *ctx)
@@ -246,8 +330,10 @@ static int target_run(struct cmd_ctx *ctx)
 	struct store_actor actor;
 	char why[VALIDATE_WHY_MAX], name[96];
 	long year;
-	double rate, old = 0;
+	double value, old = 0;
 	bool had_old = false;
+	int metric = STORE_TARGET_RATE;
+	const char *value_text = ctx->args->argv[ctx->args->argc - 1];
 
 	const char *region = ctx->args->argv[1];
 	const char *category = category_find(ctx->args->argv[2], true);
@@ -270,11 +356,14 @@ static int target_run(struct cmd_ctx *ctx)
 			return HANDLER_ERROR;
 		region = code;
 	}
-	if (validate_rate(ctx->args->argv[4], &rate) < 0) {
-		reply_add_line(ctx->reply, "%s", TXT_TARGET_RATE_BAD);
+	if (ctx->args->argc == 6 && (metric = category_target_metric(ctx->args->argv[4])) < 0) {
+		reply_add_line(ctx->reply, TXT_TARGET_METRIC_BAD, ctx->args->argv[4]);
 		return HANDLER_USAGE;
 	}
-	int rc = store_region_name(ctx->store, region, name, sizeof name);
+	int rc = target_value(ctx, metric, value_text, &value);
+	if (rc != 0)
+		return rc;
+	rc = store_region_name(ctx->store, region, name, sizeof name);
 	if (rc == -ENOENT) {
 		reply_add_line(ctx->reply, TXT_STATS_REGION_UNKNOWN, region);
 		return HANDLER_USAGE;
@@ -282,13 +371,10 @@ static int target_run(struct cmd_ctx *ctx)
 	if (rc < 0)
 		return HANDLER_ERROR;
 	handler_actor(ctx, &actor);
-	if (store_target_set(ctx->store, &actor, region, category, (int)year, rate, &had_old,
-	                     &old) < 0)
+	if (store_target_set(ctx->store, &actor, region, category, (int)year,
+	                     (enum store_target_metric)metric, value, &had_old, &old) < 0)
 		return HANDLER_ERROR;
-	reply_add_line(ctx->reply, TXT_TARGET_DONE, name, region, category_stem(category),
-	               (int)year, rate * 100.0);
-	if (had_old)
-		reply_add_line(ctx->reply, TXT_TARGET_REPLACED, old * 100.0);
+	target_done(ctx, metric, name, region, category, (int)year, value, had_old, old);
 	return HANDLER_OK;
 }
 
@@ -313,6 +399,6 @@ const struct handler_entry handler_target = {
 	.help = TXT_TARGET_HELP,
 	.run = target_run,
 	.min_args = 4,
-	.max_args = 4,
+	.max_args = 5,
 	.writes = true,
 };

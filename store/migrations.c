@@ -758,6 +758,46 @@ static const char *const migrations[] = {
 	"CREATE INDEX bind_codes_person ON bind_codes(person_id) WHERE person_id IS NOT NULL;\n"
 	"CREATE INDEX bind_codes_enterprise ON bind_codes(enterprise_id)\n"
 	"  WHERE enterprise_id IS NOT NULL;\n",
+	/* 19: an enterprise category can hold for one year (issue 15): 规上 is
+	 * an annual list, imported with --year. Year 0 is an undated tag, true
+	 * every year; today's tags, and those set in chat, are undated. The
+	 * key gains the year, so the table is rebuilt. */
+	"CREATE TABLE enterprise_tags_by_year (\n"
+	"  enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,\n"
+	"  tag           TEXT NOT NULL CHECK (tag IN ('规上', '链主', '好品', '质量奖', '专精特新',\n"
+	"                                             '标杆', '食品', '药品', '特种设备')),\n"
+	"  year          INTEGER NOT NULL DEFAULT 0\n"
+	"                CHECK (year = 0 OR year BETWEEN 2000 AND 2200),\n"
+	"  PRIMARY KEY (enterprise_id, tag, year)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO enterprise_tags_by_year (enterprise_id, tag, year)\n"
+	"  SELECT enterprise_id, tag, 0 FROM enterprise_tags;\n"
+	"DROP TABLE enterprise_tags;\n"
+	"ALTER TABLE enterprise_tags_by_year RENAME TO enterprise_tags;\n"
+	"CREATE INDEX enterprise_tags_tag ON enterprise_tags(tag, year, enterprise_id);\n",
+
+	/* 20: targets other than the appointment rate, as the seeds set them
+	 * (issue 15): the share of the CQOs in office with a 任职培训 (seed 001:
+	 * 100% trained by 2022) and the number of first filings in the year
+	 * (seed 003: about 500 new CQOs a year). A share is `rate`, a number
+	 * `count`. Today's targets are appointment rates. */
+	"CREATE TABLE targets_by_metric (\n"
+	"  region_code TEXT NOT NULL REFERENCES regions(code),\n"
+	"  category    TEXT NOT NULL CHECK (category IN ('规上', '链主', '好品', '质量奖', '专精特新',\n"
+	"                                                '标杆', '食品', '药品', '特种设备', '中小企业')),\n"
+	"  year        INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2200),\n"
+	"  metric      TEXT NOT NULL DEFAULT 'rate'\n"
+	"              CHECK (metric IN ('rate', 'trained', 'new_filings')),\n"
+	"  rate        REAL CHECK (rate BETWEEN 0 AND 1),\n"
+	"  count       INTEGER CHECK (count BETWEEN 0 AND 1000000),\n"
+	"  CHECK ((metric = 'new_filings') = (rate IS NULL)),\n"
+	"  CHECK ((metric = 'new_filings') = (count IS NOT NULL)),\n"
+	"  PRIMARY KEY (region_code, category, year, metric)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO targets_by_metric (region_code, category, year, metric, rate)\n"
+	"  SELECT region_code, category, year, 'rate', rate FROM targets;\n"
+	"DROP TABLE targets;\n"
+	"ALTER TABLE targets_by_metric RENAME TO targets;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -29,14 +29,19 @@ const char STORE_PERSON_SNAPSHOT_SQL[] =
 	" 'position', position, 'title', title, 'phone', phone, 'email', email, 'resume', resume)"
 	" FROM people WHERE id = ?";
 
+/* The chat sets undated categories (year 0); the annual lists are cqoctl
+ * import's. */
 static const char TAGS_SNAPSHOT_SQL[] =
 	"SELECT json_object('categories', json((SELECT json_group_array(tag) FROM"
-	" (SELECT tag FROM enterprise_tags WHERE enterprise_id = e.id ORDER BY tag))))"
+	" (SELECT tag FROM enterprise_tags WHERE enterprise_id = e.id AND year = 0"
+	" ORDER BY tag))))"
 	" FROM enterprises e WHERE e.id = ?";
-static const char TAGS_GET_SQL[] = "SELECT tag FROM enterprise_tags WHERE enterprise_id = ?1";
+static const char TAGS_GET_SQL[] =
+	"SELECT tag FROM enterprise_tags WHERE enterprise_id = ?1 AND year = 0";
 static const char TAG_ADD_SQL[] =
 	"INSERT OR IGNORE INTO enterprise_tags (enterprise_id, tag) VALUES (?1, ?2)";
-static const char TAG_DROP_SQL[] = "DELETE FROM enterprise_tags WHERE enterprise_id = ?1 AND tag = ?2";
+static const char TAG_DROP_SQL[] =
+	"DELETE FROM enterprise_tags WHERE enterprise_id = ?1 AND tag = ?2 AND year = 0";
 
 static const char ENTERPRISE_FIND_SQL[] =
 	"SELECT id, region_code FROM enterprises WHERE credit_code = ?1";

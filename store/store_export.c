@@ -12,7 +12,7 @@
 
 /* An enterprise's categories as "规上;专精特新", in the schema's order. */
 #define CATEGORIES(E) \
-	"(SELECT group_concat(tag, ';') FROM (SELECT tag FROM enterprise_tags" \
+	"(SELECT group_concat(tag, ';') FROM (SELECT DISTINCT tag FROM enterprise_tags" \
 	" WHERE enterprise_id = " E ".id ORDER BY CASE tag WHEN '规上' THEN 1 WHEN '链主' THEN 2" \
 	" WHEN '好品' THEN 3 WHEN '质量奖' THEN 4 WHEN '专精特新' THEN 5 WHEN '标杆' THEN 6" \
 	" WHEN '食品' THEN 7 WHEN '药品' THEN 8 ELSE 9 END))"

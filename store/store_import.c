@@ -128,11 +128,13 @@ static const char ENTERPRISE_UPDATE_SQL[] =
 	" contact_phone = coalesce(?10, contact_phone), updated_at = ?11" ENTERPRISE_CHANGES;
 static const char ENTERPRISE_SNAPSHOT_SQL[] =
 	"SELECT " ENTERPRISE_JSON " FROM enterprises WHERE id = ?1";
-static const char TAGS_GET_SQL[] = "SELECT tag FROM enterprise_tags WHERE enterprise_id = ?1";
+/* ?3 the year of the list (0: undated). */
+static const char TAGS_GET_SQL[] =
+	"SELECT tag FROM enterprise_tags WHERE enterprise_id = ?1 AND year = ?2";
 static const char TAG_ADD_SQL[] =
-	"INSERT OR IGNORE INTO enterprise_tags (enterprise_id, tag) VALUES (?1, ?2)";
+	"INSERT OR IGNORE INTO enterprise_tags (enterprise_id, tag, year) VALUES (?1, ?2, ?3)";
 static const char TAG_DROP_SQL[] =
-	"DELETE FROM enterprise_tags WHERE enterprise_id = ?1 AND tag = ?2";
+	"DELETE FROM enterprise_tags WHERE enterprise_id = ?1 AND tag = ?2 AND year = ?3";
 
 struct enterprise_values {
 	const struct store_import_enterprise *in;
@@ -156,7 +158,7 @@ static void bind_enterprise(sqlite3_stmt *s, const void *arg)
 	sqlite3_bind_int64(s, 11, v->now);
 }
 
-static int tags_get(struct store *st, int64_t id, unsigned *out)
+static int tags_get(struct store *st, int64_t id, int year, unsigned *out)
 {
 	sqlite3_stmt *s = store_prepare(st, TAGS_GET_SQL);
 	int rc;
@@ -165,6 +167,7 @@ static int tags_get(struct store *st, int64_t id, unsigned *out)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, year);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int i = store_import_tag_index((const char *)sqlite3_column_text(s, 0));
 		if (i >= 0)
@@ -174,27 +177,30 @@ static int tags_get(struct store *st, int64_t id, unsigned *out)
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "import tags", rc);
 }
 
-/* Adds or drops one tag row. */
-static int tag_change(struct store *st, int64_t id, int i, bool add)
+/* Adds or drops one tag row of the list of `year`. */
+static int tag_change(struct store *st, int64_t id, int i, int year, bool add)
 {
 	sqlite3_stmt *s = store_prepare(st, add ? TAG_ADD_SQL : TAG_DROP_SQL);
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
 	store_bind_text(s, 2, tags[i]);
+	sqlite3_bind_int(s, 3, year);
 	return store_step_write(st, s, "import tag", false, NULL, NULL, NULL);
 }
 
 static int tags_put(struct store *st, const struct store_import_enterprise *in,
                     struct import_enterprise_done *d)
 {
-	int rc = d->created ? 0 : tags_get(st, d->id, &d->tags_before);
+	int rc = d->created ? 0 : tags_get(st, d->id, in->tags_year, &d->tags_before);
+
+	d->tags_year = in->tags_year;
 
 	d->tags_after = (d->tags_before | in->tags_add) & ~in->tags_remove;
 	for (int i = 0; rc == 0 && i < STORE_IMPORT_TAGS; i++) {
 		unsigned bit = 1u << i;
 		if ((d->tags_before ^ d->tags_after) & bit)
-			rc = tag_change(st, d->id, i, (d->tags_after & bit) != 0);
+			rc = tag_change(st, d->id, i, in->tags_year, (d->tags_after & bit) != 0);
 	}
 	return rc;
 }
@@ -246,8 +252,9 @@ void import_enterprise_done_free(struct import_enterprise_done *d)
 }
 
 /* The snapshot `json` ("{...}") with the enterprise's tags added as
- * "tags":["规上","链主"]; NULL on ENOMEM. Caller frees. */
-static char *with_tags(const char *json, unsigned bits)
+ * "tags":["规上","链主"], and "tags_year":2025 for an annual list; NULL on
+ * ENOMEM. Caller frees. */
+static char *with_tags(const char *json, unsigned bits, int year)
 {
 	char list[256] = "";
 	size_t n = 0, len = strlen(json);
@@ -256,10 +263,13 @@ static char *with_tags(const char *json, unsigned bits)
 		if (bits & (1u << i))
 			n += (size_t)snprintf(list + n, sizeof list - n, "%s\"%s\"", n ? "," : "",
 			                      tags[i]);
-	size_t cap = len + n + 16;
+	char dated[24] = "";
+	if (year)
+		snprintf(dated, sizeof dated, ",\"tags_year\":%d", year);
+	size_t cap = len + n + strlen(dated) + 16;
 	char *out = malloc(cap);
 	if (out)
-		snprintf(out, cap, "%.*s,\"tags\":[%s]}", (int)(len - 1), json, list);
+		snprintf(out, cap, "%.*s,\"tags\":[%s]%s}", (int)(len - 1), json, list, dated);
 	return out;
 }
 
@@ -280,8 +290,8 @@ int import_enterprise_audit(struct store *st, const struct store_actor *who,
 	}
 	if (rc == 0 && d->after) {
 		/* Tags are part of the enterprise's snapshot here. */
-		before = d->created ? NULL : with_tags(d->before, d->tags_before);
-		after = with_tags(d->after, d->tags_after);
+		before = d->created ? NULL : with_tags(d->before, d->tags_before, d->tags_year);
+		after = with_tags(d->after, d->tags_after, d->tags_year);
 		if ((!d->created && !before) || !after)
 			rc = -ENOMEM;
 		else

@@ -50,6 +50,7 @@ struct store_import_enterprise {
 	const char *contact_name, *contact_phone;
 	long employees;                /* -1: not given */
 	unsigned tags_add, tags_remove;
+	int tags_year;                 /* the annual list the tags are of; 0: undated */
 };
 
 /* One row of the 信息表: enterprise, person and appointment. */

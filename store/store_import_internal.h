@@ -32,6 +32,7 @@ struct import_enterprise_done {
 	bool created;
 	char *before, *after;
 	unsigned tags_before, tags_after;
+	int tags_year;                 /* the list they are of; 0: undated */
 };
 
 /* The id of the enterprise with this credit code: 1, or 0 when there is

@@ -239,11 +239,11 @@ int store_list_sanctions(struct store *st, const char *scope, size_t offset,
 /* Within a region, walk its enterprises in region order (the region index
  * gives that order) and keep those with the tag; everywhere, start from the
  * tag's enterprises (tag index) and sort the few vacant ones. */
-#define VACANT_WHERE \
-	" WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM appointments x" \
+#define VACANT_WHERE(member) \
+	" WHERE " IN_SCOPE member " AND NOT EXISTS (SELECT 1 FROM appointments x" \
 	"  WHERE x.enterprise_id = e.id AND x.status = 'active')"
-#define VACANT_SQL(from) { \
-	"SELECT count(*)" from VACANT_WHERE, \
+#define VACANT_SQL(from, member) { \
+	"SELECT count(*)" from VACANT_WHERE(member), \
 	"SELECT e.id, e.name, e.credit_code, e.region_code, coalesce(r.name, '')," \
 	" coalesce(l.id, 0), coalesce(lp.name, ''), coalesce(l.ended_on, '')" \
 	from \
@@ -251,12 +251,17 @@ int store_list_sanctions(struct store *st, const char *scope, size_t offset,
 	"  ON l.id = (SELECT max(y.id) FROM appointments y WHERE y.enterprise_id = e.id)" \
 	" LEFT JOIN people lp ON lp.id = l.person_id" \
 	" LEFT JOIN regions r ON r.code = e.region_code" \
-	VACANT_WHERE " ORDER BY e.region_code, e.id" PAGE}
+	VACANT_WHERE(member) " ORDER BY e.region_code, e.id" PAGE}
 
+/* Of the category today: an undated tag, or on the newest annual list. */
+#define VACANT_LIST_YEARS \
+	" year IN (0, (SELECT max(year) FROM enterprise_tags WHERE tag = ?3))"
 static const struct list_sql vacant_all_sql = VACANT_SQL(
-	" FROM enterprise_tags g CROSS JOIN enterprises e ON e.id = g.enterprise_id AND g.tag = ?3");
+	" FROM (SELECT DISTINCT enterprise_id FROM enterprise_tags WHERE tag = ?3 AND"
+	VACANT_LIST_YEARS ") g CROSS JOIN enterprises e ON e.id = g.enterprise_id", "");
 static const struct list_sql vacant_region_sql = VACANT_SQL(
-	" FROM enterprises e CROSS JOIN enterprise_tags g ON g.enterprise_id = e.id AND g.tag = ?3");
+	" FROM enterprises e", " AND EXISTS (SELECT 1 FROM enterprise_tags g"
+	" WHERE g.enterprise_id = e.id AND g.tag = ?3 AND" VACANT_LIST_YEARS ")");
 
 static void read_vacant(sqlite3_stmt *s, void *out, size_t i)
 {

@@ -11,33 +11,56 @@
 #include "store_lists.h"
 #include "store_target.h"
 
-/* ?1, ?2 the region-code range; ?3 the length of a row's code; ?4 the
- * category; ?5, ?6 the first days of the year and of the next. A CQO counts
- * as trained by the person's 任职培训, wherever it was recorded. */
-#define STATS_COLUMNS \
-	"SELECT substr(e.region_code, 1, ?3) AS child, count(*) AS n, count(a.id) AS appointed," \
-	" coalesce(sum(a.id IS NOT NULL AND EXISTS (SELECT 1 FROM trainings t" \
-	"   WHERE t.person_id = a.person_id AND t.kind = '任职培训')), 0) AS trained," \
-	" coalesce(sum((SELECT count(*) FROM appointments b WHERE b.enterprise_id = e.id" \
-	"   AND b.start_date >= ?5 AND b.start_date < ?6)), 0) AS new_filings"
-#define STATS_TAIL \
-	" LEFT JOIN appointments a ON a.enterprise_id = e.id AND a.status = 'active'" \
-	" WHERE e.region_code >= ?1 AND e.region_code < ?2 GROUP BY child"
-#define STATS_SQL(from) \
-	"SELECT c.child, coalesce(r.name, ''), c.n, c.appointed, c.trained, c.new_filings" \
-	" FROM (" STATS_COLUMNS from STATS_TAIL ") c" \
+/* ?1, ?2 the region-code range; ?3 the length of a row's code; ?4 the date
+ * counted; ?5, ?6 the first days of the year and of the next; ?7 the
+ * category; ?8 the annual list's year. Per enterprise: the CQO whose term
+ * covers the date (NULL: none), and the terms starting in the year by
+ * kind. A CQO counts as trained by the person's 任职培训 up to the date,
+ * wherever it was recorded. */
+#define TERMS_OF_E \
+	" FROM appointments a JOIN appointment_terms t ON t.appointment_id = a.id" \
+	" WHERE a.enterprise_id = e.id"
+#define STARTING(kind) \
+	" (SELECT count(*)" TERMS_OF_E " AND t.start_date >= ?5 AND t.start_date < ?6 AND " kind ")"
+#define STATS_PER_ENTERPRISE \
+	"SELECT substr(e.region_code, 1, ?3) AS child," \
+	" (SELECT a.person_id" TERMS_OF_E " AND t.start_date <= ?4 AND t.term_end >= ?4" \
+	"   AND (a.ended_on IS NULL OR a.ended_on >= ?4) ORDER BY t.start_date DESC LIMIT 1)" \
+	"  AS cqo," \
+	STARTING("t.term_no = 1 AND a.predecessor_id IS NULL") " AS firsts," \
+	STARTING("t.term_no >= 2") " AS renewals," \
+	STARTING("t.term_no = 1 AND a.predecessor_id IS NOT NULL") " AS replacements" \
+	" FROM enterprises e WHERE e.region_code >= ?1 AND e.region_code < ?2"
+#define STATS_SQL(members) \
+	"SELECT c.child, coalesce(r.name, ''), c.n, c.appointed, c.trained, c.firsts," \
+	" c.renewals, c.replacements FROM (SELECT x.child, count(*) AS n," \
+	" count(x.cqo) AS appointed, coalesce(sum(x.cqo IS NOT NULL AND EXISTS (SELECT 1" \
+	"   FROM trainings tr WHERE tr.person_id = x.cqo AND tr.kind = '任职培训'" \
+	"   AND tr.date <= ?4)), 0) AS trained, coalesce(sum(x.firsts), 0) AS firsts," \
+	" coalesce(sum(x.renewals), 0) AS renewals," \
+	" coalesce(sum(x.replacements), 0) AS replacements" \
+	" FROM (" STATS_PER_ENTERPRISE members ") x GROUP BY x.child) c" \
 	" LEFT JOIN regions r ON r.code = c.child ORDER BY c.child"
+/* Of the category in the year: an undated tag or on the list used. */
+#define TAGGED "g.tag = ?7 AND g.year IN (0, ?8)"
 
 /* Within a region, start from its enterprises (region index); for the whole
  * country, from the category's (tag index). */
 static const char STATS_REGION_SQL[] = STATS_SQL(
-	" FROM enterprises e CROSS JOIN enterprise_tags g ON g.enterprise_id = e.id AND g.tag = ?4");
+	" AND EXISTS (SELECT 1 FROM enterprise_tags g WHERE g.enterprise_id = e.id"
+	" AND " TAGGED ")");
 static const char STATS_COUNTRY_SQL[] = STATS_SQL(
-	" FROM enterprise_tags g CROSS JOIN enterprises e ON e.id = g.enterprise_id AND g.tag = ?4");
+	" AND e.id IN (SELECT g.enterprise_id FROM enterprise_tags g WHERE " TAGGED ")");
+/* 中小企业 by size. */
+static const char STATS_SME_SQL[] = STATS_SQL(" AND e.size IN ('中型', '小微')");
 
-/* 中小企业 by size; ?4 names the category in every variant. */
-static const char STATS_SME_SQL[] = STATS_SQL(
-	" FROM enterprises e CROSS JOIN (SELECT ?4 AS tag) g ON e.size IN ('中型', '小微')");
+/* The newest annual list of the category up to the year among the region's
+ * enterprises. */
+static const char LIST_YEAR_SQL[] =
+	"SELECT coalesce(max(g.year), 0) FROM enterprise_tags g"
+	" JOIN enterprises e ON e.id = g.enterprise_id"
+	" WHERE g.tag = ?1 AND g.year BETWEEN 1 AND ?2 AND e.region_code >= ?3"
+	" AND e.region_code < ?4";
 
 bool store_stats_category_valid(const char *category)
 {
@@ -45,12 +68,27 @@ bool store_stats_category_valid(const char *category)
 	       (category && strcmp(category, STORE_STATS_SME) == 0);
 }
 
+static int goal_get(struct store *st, const struct store_stats *s, const char *region,
+                    enum store_target_metric m, struct store_stats_goal *g)
+{
+	int rc = store_target_get(st, region, s->category, s->year, m, &g->value, g->region);
+	g->set = rc == 0;
+	return rc == -ENOENT ? 0 : rc;
+}
+
 static int row_target(struct store *st, const struct store_stats *s, struct store_stats_row *r)
 {
-	int rc = store_target_get(st, r->region_code, s->category, s->year, &r->target,
-	                          r->target_region);
-	r->has_target = rc == 0;
-	return rc == -ENOENT ? 0 : rc;
+	struct store_stats_goal rate = {0};
+	int rc = goal_get(st, s, r->region_code, STORE_TARGET_RATE, &rate);
+
+	r->has_target = rate.set;
+	r->target = rate.value;
+	memcpy(r->target_region, rate.region, sizeof r->target_region);
+	if (rc == 0)
+		rc = goal_get(st, s, r->region_code, STORE_TARGET_TRAINED, &r->trained_goal);
+	if (rc == 0)
+		rc = goal_get(st, s, r->region_code, STORE_TARGET_NEW_FILINGS, &r->new_goal);
+	return rc;
 }
 
 static int append_row(struct store_stats *s, size_t *cap, sqlite3_stmt *q)
@@ -71,7 +109,26 @@ static int append_row(struct store_stats *s, size_t *cap, sqlite3_stmt *q)
 	r->appointed = sqlite3_column_int64(q, 3);
 	r->trained = sqlite3_column_int64(q, 4);
 	r->new_filings = sqlite3_column_int64(q, 5);
+	r->renewals = sqlite3_column_int64(q, 6);
+	r->replacements = sqlite3_column_int64(q, 7);
 	return 0;
+}
+
+static int list_year(struct store *st, struct store_stats *s, const char *lo, const char *hi)
+{
+	if (strcmp(s->category, STORE_STATS_SME) == 0)
+		return 0;
+	sqlite3_stmt *q = store_prepare(st, LIST_YEAR_SQL);
+	if (!q)
+		return -EIO;
+	store_bind_text(q, 1, s->category);
+	sqlite3_bind_int(q, 2, s->year);
+	store_bind_text(q, 3, lo);
+	store_bind_text(q, 4, hi);
+	int64_t y = 0;
+	int rc = store_step_count(st, q, "stats list year", &y);
+	s->list_year = (int)y;
+	return rc;
 }
 
 /* Runs the aggregate query into s->rows. */
@@ -83,6 +140,8 @@ static int stats_rows(struct store *st, struct store_stats *s)
 
 	if (store_scope_range(s->region_code, lo, hi) < 0)
 		return -EINVAL;
+	if ((rc = list_year(st, s, lo, hi)) < 0)
+		return rc;
 	snprintf(from, sizeof from, "%04d-01-01", s->year);
 	snprintf(to, sizeof to, "%04d-01-01", s->year + 1);
 	const char *sql = strcmp(s->category, STORE_STATS_SME) == 0 ? STATS_SME_SQL
@@ -93,9 +152,11 @@ static int stats_rows(struct store *st, struct store_stats *s)
 	store_bind_text(q, 1, lo);
 	store_bind_text(q, 2, hi);
 	sqlite3_bind_int(q, 3, len < 6 ? (int)len + 2 : 6);
-	store_bind_text(q, 4, s->category);
+	store_bind_text(q, 4, s->as_of);
 	store_bind_text(q, 5, from);
 	store_bind_text(q, 6, to);
+	store_bind_text(q, 7, s->category);
+	sqlite3_bind_int(q, 8, s->list_year);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		rc = append_row(s, &cap, q);
 		if (rc < 0)
@@ -108,15 +169,19 @@ static int stats_rows(struct store *st, struct store_stats *s)
 }
 
 int store_stats_compute(struct store *st, const char *region, const char *category, int year,
-                        struct store_stats *out)
+                        const char *today, struct store_stats *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!region || strlen(region) >= sizeof out->region_code ||
-	    !store_stats_category_valid(category) || year < 1000 || year > 9998)
+	    !store_stats_category_valid(category) || year < 1000 || year > 9998 || !today ||
+	    strlen(today) != 10)
 		return -EINVAL;
 	snprintf(out->region_code, sizeof out->region_code, "%s", region);
 	snprintf(out->category, sizeof out->category, "%s", category);
 	out->year = year;
+	snprintf(out->as_of, sizeof out->as_of, "%04d-12-31", year);
+	if (strcmp(today, out->as_of) < 0)
+		memcpy(out->as_of, today, sizeof out->as_of);
 
 	int rc = stats_rows(st, out);
 	struct store_stats_row *t = &out->total;
@@ -132,6 +197,8 @@ int store_stats_compute(struct store *st, const char *region, const char *catego
 		t->appointed += r->appointed;
 		t->trained += r->trained;
 		t->new_filings += r->new_filings;
+		t->renewals += r->renewals;
+		t->replacements += r->replacements;
 		rc = row_target(st, out, &out->rows[i]);
 	}
 	if (rc == 0)
@@ -168,4 +235,23 @@ double store_stats_gap(const struct store_stats_row *r)
 double store_stats_trained_share(const struct store_stats_row *r)
 {
 	return r->appointed > 0 ? (double)r->trained / (double)r->appointed : 0;
+}
+
+double store_stats_trained_gap(const struct store_stats_row *r)
+{
+	if (!r->trained_goal.set)
+		return 0;
+	/* As store_stats_gap: met when trained >= goal * appointed. */
+	double need = r->trained_goal.value * (double)r->appointed;
+	if ((double)r->trained + 1e-9 >= need)
+		return 0;
+	return r->trained_goal.value - store_stats_trained_share(r);
+}
+
+int64_t store_stats_new_gap(const struct store_stats_row *r)
+{
+	if (!r->new_goal.set)
+		return 0;
+	int64_t want = (int64_t)r->new_goal.value;
+	return r->new_filings < want ? want - r->new_filings : 0;
 }

@@ -3,17 +3,24 @@
  * and for exports. The targets they are measured against are
  * store_target.h's.
  *
- * For a region and an enterprise category, one row per region directly below
- * it (a county: the county itself) that has enterprises of the category:
- * how many, how many with an active CQO, how many of those CQOs have a
- * 任职培训 record, how many appointments started in the year, and the
- * appointment-rate target of that region, category and year (a region
- * without its own target inherits its nearest ancestor's). The total row
- * sums the rows and carries the chosen region's own target.
+ * A year is counted as it stood on its last day (today, for the current
+ * year): an enterprise is 已聘任 when a term of one of its appointments
+ * covers that date and the appointment had not ended before it, so a
+ * lapsed term or a later filing never counts. Of the terms starting in the
+ * year, first filings (term 1 of an appointment without a predecessor),
+ * renewals (terms 2 and later) and replacements (term 1 of an appointment
+ * with a predecessor, 更换) are counted apart.
  *
- * The counts come from one aggregate query over the category's enterprises
- * of the region (index range on the region code, or the category index for
- * the whole country); each row's target is one primary-key lookup.
+ * A category holds for a year: an undated tag every year, an annual list
+ * (enterprise_tags.year) for its year; a year without its own list uses
+ * the nearest earlier one (list_year says which).
+ *
+ * For a region and an enterprise category, one row per region directly below
+ * it (a county: the county itself) that has enterprises of the category,
+ * with the appointment-rate target of that region, category and year (a
+ * region without its own target inherits its nearest ancestor's). The total
+ * row sums the rows and carries the chosen region's own target; the targets
+ * of the trained share and of the year's first filings come the same way.
  */
 #ifndef CQOD_STORE_STATS_H
 #define CQOD_STORE_STATS_H
@@ -24,22 +31,35 @@
 
 struct store;
 
+/* A target other than the rate, as in force for a row (store_target.h). */
+struct store_stats_goal {
+	bool set;
+	double value;               /* a share 0..1, or a number of filings */
+	char region[16];            /* the region it is set for */
+};
+
 struct store_stats_row {
 	char region_code[16];       /* "" in the total row of the whole country */
 	char region_name[96];       /* "" when the code is not in regions (or "") */
-	int64_t enterprises;        /* enterprises of the category */
-	int64_t appointed;          /* ... with an active CQO */
-	int64_t trained;            /* ... whose CQO has a 任职培训 record */
-	int64_t new_filings;        /* appointments of those enterprises starting in the year */
+	int64_t enterprises;        /* enterprises of the category in the year */
+	int64_t appointed;          /* ... with a CQO on the date counted */
+	int64_t trained;            /* ... whose CQO had a 任职培训 by then */
+	int64_t new_filings;        /* first terms starting in the year (当年新备案) */
+	int64_t renewals;           /* terms 2.. starting in the year (续聘) */
+	int64_t replacements;       /* appointments with a predecessor starting in it (更换) */
 	bool has_target;
 	double target;              /* 0..1, when has_target */
 	char target_region[16];     /* the region whose target applies */
+	struct store_stats_goal trained_goal;   /* share of the appointed trained */
+	struct store_stats_goal new_goal;       /* first filings in the year */
 };
 
 struct store_stats {
 	char region_code[16];       /* as asked; "" = the whole country */
 	char category[16];
 	int year;
+	char as_of[11];             /* the date counted, YYYY-MM-DD */
+	int list_year;              /* the annual list used; 0: none, undated tags only */
 	struct store_stats_row *rows;   /* owned; n_rows, by region code */
 	size_t n_rows;
 	struct store_stats_row total;
@@ -53,10 +73,11 @@ struct store_stats {
 bool store_stats_category_valid(const char *category);
 
 /* Computes the statistics of `region` ("" or a 2/4/6-digit code), `category`
- * (an enterprise tag: 规上, 链主, ..., or STORE_STATS_SME) and `year`. -EINVAL for a bad
- * argument. On success free *out with store_stats_free. */
+ * (an enterprise tag: 规上, 链主, ..., or STORE_STATS_SME) and `year`, counted
+ * on the year's last day or `today` (YYYY-MM-DD), whichever is earlier.
+ * -EINVAL for a bad argument. On success free *out with store_stats_free. */
 int store_stats_compute(struct store *st, const char *region, const char *category, int year,
-                        struct store_stats *out);
+                        const char *today, struct store_stats *out);
 void store_stats_free(struct store_stats *s);
 
 /* The appointment rate appointed/enterprises (0 when there are none). */
@@ -65,5 +86,10 @@ double store_stats_rate(const struct store_stats_row *r);
 double store_stats_gap(const struct store_stats_row *r);
 /* trained/appointed (0 when none is appointed). */
 double store_stats_trained_share(const struct store_stats_row *r);
+/* The trained-share target less the share when set and not met, else 0
+ * (met when none is appointed). */
+double store_stats_trained_gap(const struct store_stats_row *r);
+/* The first filings the year's target still wants, 0 when met or unset. */
+int64_t store_stats_new_gap(const struct store_stats_row *r);
 
 #endif

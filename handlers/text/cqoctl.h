@@ -132,6 +132,7 @@
 	"导入中途中断（如断电）时，重新运行同一命令即可完成，已写入的行不会重复。\n" \
 	"  --encoding utf-8|gbk|gb18030  指定文件编码（默认自动识别）\n" \
 	"  --tag 类别                   文件中所有企业都属于该类别（可多次使用）\n" \
+	"  --year 年份                  本次导入的企业类别为该年度名单（如规上企业名单）；不指定则不限年度\n" \
 	"  --skip-bad                   只导入无误的行，有误的行写入拒收文件\n" \
 	"  --reject 文件                拒收文件（默认：原文件名.rejects.csv）\n" \
 	"  --dry-run                    在数据库的临时副本上试运行：检查、统计，不写入数据库\n" \
@@ -170,7 +171,7 @@
 #define TXT_CTL_IMP_REASON       "%s：%s"                   /* column, why */
 #define TXT_CTL_IMP_MORE         "…"                        /* a value cut short */
 #define TXT_CTL_IMP_CHECK_STEP   "检查"
-#define TXT_CTL_IMP_TAG_KIND     "--tag 只能用于 enterprises 和 cqos"
+#define TXT_CTL_IMP_TAG_KIND     "--tag 和 --year 只能用于 enterprises 和 cqos"
 /* cqoctl export */
 #define TXT_CTL_HELP_EXPORT      "导出备案、企业、培训、处理、统计表或活动报名（CSV 或 JSON）"
 #define TXT_CTL_USAGE_EXPORT \
@@ -311,13 +312,15 @@
 #define TXT_CTL_POL_REFUSED      "数据库拒绝了这些设置"
 #define TXT_CTL_POL_ACTION       "应为 policy show 地区代码 或 policy set 地区代码 选项…"
 /* cqoctl target */
-#define TXT_CTL_HELP_TARGET      "设置或列出聘任率目标（按地区、类别、年份）"
+#define TXT_CTL_HELP_TARGET      "设置或列出聘任率、培训率、新备案目标（按地区、类别、年份）"
 #define TXT_CTL_USAGE_TARGET \
-	"用法：cqoctl target set 地区代码 类别 年份 比例\n" \
+	"用法：cqoctl target set 地区代码 类别 年份 [聘任率|培训率|新备案] 目标值\n" \
 	"      cqoctl target list [--region 地区代码] [--year 年份] [--category 类别]\n" \
-	"set 与聊天命令“目标”相同：比例写作 80%、0.8 或 80；写入审计记录。\n" \
+	"set 与聊天命令“目标”相同：默认为聘任率；比例写作 80%、0.8 或 80，新备案写人数；写入审计记录。\n" \
 	"list 列出已设定的目标；--region 只列该地区及其下级。\n"
 #define TXT_CTL_TARGET_LINE      "%s（%s）%s企业 %d 年：%.1f%%\n"
+#define TXT_CTL_TARGET_LINE_TRAINED "%s（%s）%s企业 %d 年任职培训：%.1f%%\n"
+#define TXT_CTL_TARGET_LINE_NEW  "%s（%s）%s企业 %d 年当年新备案：%lld 名\n"
 #define TXT_CTL_TARGET_NONE      "没有设定聘任率目标\n"
 #define TXT_CTL_TARGET_ACTION    "应为 target set 或 target list"
 /* cqoctl calendar */

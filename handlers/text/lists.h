@@ -37,7 +37,7 @@
 #define TXT_LISTS_VACANT_NAME      "空缺"
 #define TXT_LISTS_VACANT_USAGE     "空缺 [类别]"
 #define TXT_LISTS_VACANT_HELP      "列出某类企业（默认规上）中没有在任首席质量官的企业"
-#define TXT_LISTS_VACANT_TITLE     "%s企业中无在任首席质量官的（共 %zu 家）"        /* category, count */
+#define TXT_LISTS_VACANT_TITLE     "未聘任首席质量官的%s企业（共 %zu 家）"          /* category, count */
 #define TXT_LISTS_VACANT_NONE      "%s企业均已聘任首席质量官。"
 #define TXT_LISTS_VACANT_LINE      "%zu. %s　%s　%s　%s"     /* n, enterprise, credit code, region, history */
 #define TXT_LISTS_VACANT_NEVER     "从未备案"
@@ -80,22 +80,40 @@
 #define TXT_STATS_COL_TARGET       "目标"
 #define TXT_STATS_COL_GAP          "差距"
 #define TXT_STATS_COL_TRAINED      "已任职培训"
-#define TXT_STATS_COL_NEW          "本年新备案"
+#define TXT_STATS_COL_NEW          "当年新备案"
+#define TXT_STATS_COL_RENEWED      "续聘"
+#define TXT_STATS_COL_REPLACED     "更换"
 #define TXT_STATS_TOTAL            "合计"
 #define TXT_STATS_PERCENT          "%.1f%%"
 #define TXT_STATS_NO_TARGET        "未设定"
 #define TXT_STATS_MET              "已达标"
+#define TXT_STATS_GAP              "差 %.1f 个百分点"                       /* points */
+#define TXT_STATS_AS_OF            "按 %s 的在任情况统计。"                 /* date */
+#define TXT_STATS_GOAL_TRAINED     "任职培训目标 %.1f%%：现为 %s，%s。"     /* target, share, gap or met */
+#define TXT_STATS_GOAL_NEW         "当年新备案目标 %lld 名：现为 %lld 名，%s。"  /* target, filings, gap or met */
+#define TXT_STATS_GAP_COUNT        "差 %lld 名"
+#define TXT_STATS_LIST_EARLIER     "%d 年尚无%s企业名单，沿用 %d 年名单。"   /* year, category, list year */
 #define TXT_STATS_NO_DATA          "该地区暂无%s企业。"                   /* category */
 #define TXT_STATS_BAD_ARG          "无法识别的参数“%.*s”：应为地区名称或代码、企业类别或年份"
 #define TXT_STATS_REPEATED_ARG     "参数“%s”重复：地区、类别、年份各只能指定一次"
 #define TXT_STATS_REGION_UNKNOWN   "地区代码 %s 不存在"
 #define TXT_STATS_OUT_OF_SCOPE     "地区 %s 不在您的管辖范围内，只能统计 %s 及其下级地区。"
 #define TXT_TARGET_NAME            "目标"
-#define TXT_TARGET_USAGE           "目标 <地区> <类别> <年份> <比例>"
-#define TXT_TARGET_HELP            "设定某地区某类企业某年度的首席质量官聘任率目标（比例如 80%、0.8 或 80）"
+#define TXT_TARGET_USAGE           "目标 <地区> <类别> <年份> [聘任率|培训率|新备案] <目标值>"
+#define TXT_TARGET_HELP            "设定某地区某类企业某年度的目标：聘任率（默认，比例如 80%、0.8 或 80）、在任首席质量官任职培训比例（培训率），或当年新备案人数（新备案，如 500）"
+/* The targets' measures, in enum store_target_metric order. */
+#define TXT_TARGET_METRIC_RATE     "聘任率|rate"
+#define TXT_TARGET_METRIC_TRAINED  "培训率|任职培训|已任职培训|trained"
+#define TXT_TARGET_METRIC_NEW      "新备案|当年新备案|新增|new_filings"
+#define TXT_TARGET_METRIC_BAD      "目标类型“%s”无法识别：应为 聘任率、培训率 或 新备案"
+#define TXT_TARGET_COUNT_BAD       "新备案目标应为 0 到 1000000 之间的整数（名）"
+#define TXT_TARGET_COUNT_FIELD     "新备案目标"
 #define TXT_TARGET_YEAR_FIELD      "年份"
 #define TXT_TARGET_RATE_BAD        "比例应为 0 到 100% 之间的数，如 80%、0.8 或 80"
 #define TXT_TARGET_DONE            "已设定 %s（%s）%s企业 %d 年聘任率目标：%.1f%%"  /* name, code, category, year, rate */
+#define TXT_TARGET_DONE_TRAINED    "已设定 %s（%s）%s企业 %d 年首席质量官任职培训目标：%.1f%%"
+#define TXT_TARGET_DONE_NEW        "已设定 %s（%s）%s企业 %d 年当年新备案目标：%lld 名"
 #define TXT_TARGET_REPLACED        "原目标为 %.1f%%。"
+#define TXT_TARGET_REPLACED_NEW    "原目标为 %lld 名。"
 
 #endif

@@ -341,6 +341,36 @@ def test_skip_bad_writes_reject_file():
                        " ('甲', '乙', '丙', '丁') ORDER BY e.name") == [("丙",), ("乙",)]
 
 
+def test_import_annual_list_feeds_stats():
+    """--year makes the file's categories that year's list; statistics of a
+    later year without a list use it and say so."""
+    d = daemon()
+    with d:
+        a = write(d, "2024.csv", "企业名称,统一社会信用代码,所在地区\r\n甲,%s,371302\r\n"
+                                 "乙,%s,371302\r\n" % (code(11), code(12)))
+        b = write(d, "2025.csv", "企业名称,统一社会信用代码,所在地区\r\n甲,%s,371302\r\n"
+                                 % code(11))
+        ok(d, "import", "enterprises", a, "--tag", "规上", "--year", "2024")
+        ok(d, "import", "enterprises", b, "--tag", "规上", "--year", "2025")
+        assert rows(d, "SELECT e.name, t.year FROM enterprises e JOIN enterprise_tags t"
+                       " ON t.enterprise_id = e.id WHERE e.name IN ('甲', '乙')"
+                       " ORDER BY e.name, t.year") == [("乙", 2024), ("甲", 2024), ("甲", 2025)]
+        rc, out, err = ctl(d, "import", "trainings", a, "--year", "2025")
+        assert rc != 0 and "--tag 和 --year 只能用于 enterprises 和 cqos" in err, (out, err)
+        rc, out, err = ctl(d, "import", "enterprises", a, "--year", "1999")
+        assert rc != 0 and "年份应为 2000 到 2200 之间的整数" in err, (out, err)
+        for year, listed in ((2024, 2024), (2025, 2025), (2026, 2025)):
+            doc = json.loads(ok(d, "export", "stats", "--region", "371302", "--year", str(year),
+                                "--format", "json", "--category", "规上"))
+            block = doc["categories"][0]
+            assert block["list_year"] == listed, (year, block)
+            assert block["as_of"] == ("%d-12-31" % year if year < 2026 else "2026-06-15"), block
+        ok(d, "grant", "generic", "u-admin", "admin")
+        d.start()
+        status, body = d.webhook("统计 371302 2026", "annual-list")
+        assert status == 200 and "2026 年尚无规上企业名单，沿用 2025 年名单。" in body["reply"]["text"], body
+
+
 def export_all(d, suffix):
     paths = {}
     for what in ("enterprises", "registry", "trainings", "sanctions"):
@@ -612,6 +642,23 @@ def test_policy_target_calendar():
         assert "临沂市（3713）链主企业 2026 年：40.0%" in out, out
         assert "规上企业 2025 年：10.0%" in out, out
         assert ok(d, "target", "list", "--year", "2030") == "没有设定聘任率目标\n"
+        # Targets other than the rate, as the seeds set them.
+        out = ok(d, "target", "set", "3713", "规上", "2026", "新备案", "500")
+        assert "已设定 临沂市（3713）规上企业 2026 年当年新备案目标：500 名" in out, out
+        out = ok(d, "target", "set", "3713", "规上", "2026", "trained", "100%")
+        assert "年首席质量官任职培训目标：100.0%" in out, out
+        out = ok(d, "target", "list", "--region", "3713", "--year", "2026")
+        assert "临沂市（3713）规上企业 2026 年当年新备案：500 名" in out, out
+        assert "临沂市（3713）规上企业 2026 年任职培训：100.0%" in out, out
+        total = json.loads(ok(d, "export", "stats", "--region", "3713", "--year", "2026",
+                              "--format", "json", "--category", "规上"))["categories"][0]["total"]
+        assert total["new_filings_target"] == 500, total
+        assert total["new_filings_gap"] == 500 - total["new_filings"], total
+        assert total["trained_target"] == 1, total
+        for args, why in ((["target", "set", "3713", "规上", "2026", "人数", "5"], "目标类型“人数”无法识别"),
+                          (["target", "set", "3713", "规上", "2026", "新备案", "5.5"], "新备案目标应为")):
+            rc, _, err = ctl(d, *args)
+            assert rc == 2 and why in err, (args, err)
         for args, why in ((["target", "set", "3713", "上市", "2026", "0.3"], "企业类别应为"),
                           (["target", "set", "3713", "规上", "1999", "0.3"], "年份应为"),
                           (["target", "set", "3713", "规上", "2026", "120%"], "比例应为"),

@@ -24,5 +24,5 @@ def test_console():
                            capture_output=True, text=True, timeout=60, env=d.env)
         assert r.returncode == 0, r.stderr
         assert "记录号 2　张三" in r.stdout, r.stdout
-        assert "合计 | 3 | 2 | 66.7% | 80.0% | 13.3% | 50.0% | 1" in r.stdout, r.stdout
+        assert "合计 | 3 | 2 | 66.7% | 80.0% | 差 13.3 个百分点 | 50.0% | 1 | 0 | 0" in r.stdout, r.stdout
         assert "演示纺织有限公司" in r.stdout, r.stdout

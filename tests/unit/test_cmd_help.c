@@ -39,7 +39,7 @@ static void test_each_role_gets_its_own_list(void **state)
 	assert_true(fixture_has(text, HELP_TITLE) && fixture_has(text, HELP_FOOT));
 	assert_true(fixture_has(text, LINE_QUERY));
 	assert_true(fixture_has(text, "\n撤销 <处理号> [说明] — 撤销一项处理"));
-	assert_true(fixture_has(text, "\n目标 <地区> <类别> <年份> <比例>"));
+	assert_true(fixture_has(text, "\n目标 <地区> <类别> <年份> [聘任率|培训率|新备案] <目标值>"));
 	assert_true(fixture_has(text, "\n队列 — 查看待发送消息的队列"));
 	assert_false(fixture_has(text, "\n我的 —"));
 

@@ -23,7 +23,10 @@
 
 #define DENIED "您没有权限使用“%s”。"
 #define EXPIRING_LINE "1. 记录号 2　张三　示例精密机械有限公司　兰山区　任期至 2026-07-04（剩余 19 天）"
-#define STATS_HEAD "地区 | 企业数 | 已聘任 | 聘任率 | 目标 | 差距 | 已任职培训 | 本年新备案"
+#define STATS_HEAD "地区 | 企业数 | 已聘任 | 聘任率 | 目标 | 差距 | 已任职培训 | 当年新备案 | 续聘 | 更换"
+/* The date each year is counted on: its last day, today for 2026. */
+#define AS_OF_2025 "按 2025-12-31 的在任情况统计。\n"
+#define AS_OF_2026 "按 2026-06-15 的在任情况统计。\n"
 
 /* The numbers of the items ("12. ...", at the start of a line) into out;
  * their count. */
@@ -250,7 +253,7 @@ static void test_vacant_by_category(void **state)
 	struct fixture *fx = *state;
 	const char *line = "1. 演示纺织有限公司　91371302DEM000006J　兰山区　从未备案";
 
-	assert_says(fx, FX_ADMIN, "空缺", "规上企业中无在任首席质量官的（共 1 家）");
+	assert_says(fx, FX_ADMIN, "空缺", "未聘任首席质量官的规上企业（共 1 家）");
 	assert_says(fx, FX_ADMIN, "空缺", line);
 	assert_says(fx, FX_CLERK_LS, "vacant 规上", line);
 	assert_answer(fx, FX_CLERK_XA, "空缺", "规上企业均已聘任首席质量官。");
@@ -318,23 +321,23 @@ static void test_long_lists_page(void **state)
 static void test_stats_hand_computed(void **state)
 {
 	struct fixture *fx = *state;
-	const char *city = "临沂市（3713） · 规上企业首席质量官统计（2025 年）\n" STATS_HEAD "\n"
-	                   "兰山区 | 2 | 1 | 50.0% | 10.0% | 已达标 | 100.0% | 0\n"
-	                   "罗庄区 | 1 | 1 | 100.0% | 10.0% | 已达标 | 0.0% | 1\n"
-	                   "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1";
+	const char *city = "临沂市（3713） · 规上企业首席质量官统计（2025 年）\n" AS_OF_2025 STATS_HEAD "\n"
+	                   "兰山区 | 2 | 1 | 50.0% | 10.0% | 已达标 | 100.0% | 0 | 0 | 0\n"
+	                   "罗庄区 | 1 | 1 | 100.0% | 10.0% | 已达标 | 0.0% | 1 | 0 | 0\n"
+	                   "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1 | 0 | 0";
 	uint64_t before = fixture_digest(fx);
 
 	assert_answer(fx, FX_ADMIN, "统计 3713 2025", city);
 	/* Any order, alias, and the default year and category for a clerk. */
 	assert_answer(fx, FX_CLERK_LY, "stats 规上 2025 3713", city);
 	assert_answer(fx, FX_CLERK_LS, "统计",
-	              "兰山区（371302） · 规上企业首席质量官统计（2026 年）\n" STATS_HEAD "\n"
-	              "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0");
+	              "兰山区（371302） · 规上企业首席质量官统计（2026 年）\n" AS_OF_2026 STATS_HEAD "\n"
+	              "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0 | 0 | 0");
 	assert_answer(fx, FX_ADMIN, "统计",
-	              "全国 · 规上企业首席质量官统计（2026 年）\n" STATS_HEAD "\n"
-	              "山东省 | 3 | 2 | 66.7% | 未设定 | — | 50.0% | 0\n"
-	              "陕西省 | 1 | 1 | 100.0% | 未设定 | — | 0.0% | 1\n"
-	              "合计 | 4 | 3 | 75.0% | 未设定 | — | 33.3% | 1");
+	              "全国 · 规上企业首席质量官统计（2026 年）\n" AS_OF_2026 STATS_HEAD "\n"
+	              "山东省 | 3 | 2 | 66.7% | 未设定 | — | 50.0% | 0 | 0 | 0\n"
+	              "陕西省 | 1 | 1 | 100.0% | 未设定 | — | 0.0% | 1 | 0 | 0\n"
+	              "合计 | 4 | 3 | 75.0% | 未设定 | — | 33.3% | 1 | 0 | 0");
 	assert_says(fx, FX_ADMIN, "统计 371312", "该地区暂无规上企业。");
 	assert_true(fixture_digest(fx) == before);
 }
@@ -344,17 +347,17 @@ static void test_stats_hand_computed(void **state)
 static void test_stats_by_name_alias_and_sme(void **state)
 {
 	struct fixture *fx = *state;
-	const char *city = "临沂市（3713） · 规上企业首席质量官统计（2025 年）\n" STATS_HEAD "\n"
-	                   "兰山区 | 2 | 1 | 50.0% | 10.0% | 已达标 | 100.0% | 0\n"
-	                   "罗庄区 | 1 | 1 | 100.0% | 10.0% | 已达标 | 0.0% | 1\n"
-	                   "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1";
+	const char *city = "临沂市（3713） · 规上企业首席质量官统计（2025 年）\n" AS_OF_2025 STATS_HEAD "\n"
+	                   "兰山区 | 2 | 1 | 50.0% | 10.0% | 已达标 | 100.0% | 0 | 0 | 0\n"
+	                   "罗庄区 | 1 | 1 | 100.0% | 10.0% | 已达标 | 0.0% | 1 | 0 | 0\n"
+	                   "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1 | 0 | 0";
 	bool err;
 
 	assert_answer(fx, FX_ADMIN, "统计 临沂市 规模以上 2025", city);
 	assert_answer(fx, FX_CLERK_LY, "统计 2025 山东省临沂市 above_scale", city);
 	assert_answer(fx, FX_CLERK_LS, "统计 兰山区",
-	              "兰山区（371302） · 规上企业首席质量官统计（2026 年）\n" STATS_HEAD "\n"
-	              "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0");
+	              "兰山区（371302） · 规上企业首席质量官统计（2026 年）\n" AS_OF_2026 STATS_HEAD "\n"
+	              "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0 | 0 | 0");
 	const char *text = fixture_say_in(fx, FX_CLERK_LS, false, "统计 临沂市", &err);
 	assert_true(err && fixture_has(text, "地区 3713 不在您的管辖范围内"));
 	text = fixture_say_in(fx, FX_ADMIN, false, "统计 鼓楼区", &err);
@@ -366,14 +369,14 @@ static void test_stats_by_name_alias_and_sme(void **state)
 
 	text = fixture_say(fx, FX_ADMIN, "统计 中小企业 临沂市 2025");
 	assert_true(fixture_has(text, "临沂市（3713） · 中小企业首席质量官统计（2025 年）\n"));
-	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0\n"));
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0 | 0 | 0\n"));
 	assert_false(fixture_has(text, "罗庄区"));   /* 演示食品 is 大型 */
 	assert_answer(fx, FX_ADMIN, "目标 临沂市 中小企业 2025 50%",
 	              "已设定 临沂市（3713）中小企业 2025 年聘任率目标：50.0%");
 	assert_answer(fx, FX_ADMIN, "目标 兰山区 规模以上企业 2025 20%",
 	              "已设定 兰山区（371302）规上企业 2025 年聘任率目标：20.0%");
 	text = fixture_say(fx, FX_ADMIN, "统计 3713 sme 2025");
-	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 50.0% | 已达标 | 100.0% | 0\n"));
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 50.0% | 已达标 | 100.0% | 0 | 0 | 0\n"));
 	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM targets WHERE category = '中小企业'"
 	                                 " AND region_code = '3713'"), 1);
 	text = fixture_say_in(fx, FX_ADMIN, false, "目标 鼓楼区 规上 2025 50%", &err);
@@ -421,6 +424,66 @@ static void test_stats_refusals_and_bad_arguments(void **state)
 	assert_refused_to_others(fx, "统计");
 }
 
+/*
+ * Statistics over three years on the fixture plus, by hand:
+ *   X  测试化工 罗庄区, on the 2024 规上 list only, no CQO;
+ *   Y  测试建材 兰山区, on the 2025 list only: Y甲 2025-03-01..2028-02-29,
+ *      dismissed 2026-01-31, replaced (predecessor) by Y乙 from 2026-04-01;
+ *   张三 (record 2) renewed: term 2 from 2026-07-05, after today.
+ * No 2026 list: the 2025 one holds. Counted on each year's last day
+ * (today for 2026); 李四 (罗庄区) was filed in 2025; 张三 is trained.
+ *   year  region  ent appt rate   trained new ren rep
+ *   2024  兰山区   2   1   50.0%  1 of 1    0   0   0
+ *         罗庄区   2   0    0.0%  —         0   0   0   (演示食品, X)
+ *         合计     4   1   25.0%  1 of 1    0   0   0
+ *   2025  兰山区   3   2   66.7%  1 of 2    1   0   0   (Y甲 new)
+ *         罗庄区   1   1  100.0%  0 of 1    1   0   0
+ *         合计     4   3   75.0%  1 of 3    2   0   0   target 10%: met
+ *   2026  兰山区   3   2   66.7%  1 of 2    0   1   1   (张三 term 1 still, Y乙)
+ *         罗庄区   1   1  100.0%  0 of 1    0   0   0
+ *         合计     4   3   75.0%  1 of 3    0   1   1
+ */
+static void test_stats_three_years(void **state)
+{
+	struct fixture *fx = *state;
+
+	fixture_exec(fx,
+		"INSERT INTO enterprises (id, credit_code, name, region_code, created_at, updated_at)"
+		" VALUES (901, '91371311TST000901A', '测试化工有限公司', '371311', 0, 0),"
+		" (902, '91371302TST000902A', '测试建材有限公司', '371302', 0, 0);"
+		"INSERT INTO enterprise_tags (enterprise_id, tag, year) VALUES (901, '规上', 2024),"
+		" (902, '规上', 2025);"
+		"INSERT INTO people (id, name, created_at, updated_at) VALUES (901, 'Y甲', 0, 0),"
+		" (902, 'Y乙', 0, 0);"
+		"INSERT INTO appointments (id, enterprise_id, person_id, start_date, term_end, status,"
+		" ended_on, predecessor_id, filed_at, updated_at) VALUES"
+		" (901, 902, 901, '2025-03-01', '2028-02-29', 'dismissed', '2026-01-31', NULL, 0, 0),"
+		" (902, 902, 902, '2026-04-01', '2029-03-31', 'active', NULL, 901, 0, 0);"
+		"INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end,"
+		" created_at) VALUES (2, 2, '2026-07-05', '2029-07-04', 0);"
+		"UPDATE appointments SET start_date = '2026-07-05', term_end = '2029-07-04'"
+		" WHERE id = 2;");
+	assert_answer(fx, FX_ADMIN, "统计 3713 2024",
+	              "临沂市（3713） · 规上企业首席质量官统计（2024 年）\n"
+	              "按 2024-12-31 的在任情况统计。\n" STATS_HEAD "\n"
+	              "兰山区 | 2 | 1 | 50.0% | 未设定 | — | 100.0% | 0 | 0 | 0\n"
+	              "罗庄区 | 2 | 0 | 0.0% | 未设定 | — | — | 0 | 0 | 0\n"
+	              "合计 | 4 | 1 | 25.0% | 未设定 | — | 100.0% | 0 | 0 | 0");
+	assert_answer(fx, FX_ADMIN, "统计 3713 2025",
+	              "临沂市（3713） · 规上企业首席质量官统计（2025 年）\n" AS_OF_2025 STATS_HEAD "\n"
+	              "兰山区 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1 | 0 | 0\n"
+	              "罗庄区 | 1 | 1 | 100.0% | 10.0% | 已达标 | 0.0% | 1 | 0 | 0\n"
+	              "合计 | 4 | 3 | 75.0% | 10.0% | 已达标 | 33.3% | 2 | 0 | 0");
+	assert_answer(fx, FX_ADMIN, "统计 3713 2026",
+	              "临沂市（3713） · 规上企业首席质量官统计（2026 年）\n" AS_OF_2026
+	              "2026 年尚无规上企业名单，沿用 2025 年名单。\n" STATS_HEAD "\n"
+	              "兰山区 | 3 | 2 | 66.7% | 未设定 | — | 50.0% | 0 | 1 | 1\n"
+	              "罗庄区 | 1 | 1 | 100.0% | 未设定 | — | 0.0% | 0 | 0 | 0\n"
+	              "合计 | 4 | 3 | 75.0% | 未设定 | — | 33.3% | 0 | 1 | 1");
+	/* 空缺 reads the newest list: Y has a CQO, X is no longer listed. */
+	assert_says(fx, FX_ADMIN, "空缺", "未聘任首席质量官的规上企业（共 1 家）");
+}
+
 #define TARGET_AUDITS "SELECT count(*) FROM audit_log WHERE entity = 'target'"
 
 static void test_target_sets_and_feeds_stats(void **state)
@@ -433,16 +496,16 @@ static void test_target_sets_and_feeds_stats(void **state)
 	assert_answer(fx, FX_ADMIN, "目标 3713 规上 2025 80%",
 	              "已设定 临沂市（3713）规上企业 2025 年聘任率目标：80.0%");
 	text = fixture_say(fx, FX_CLERK_LY, "统计 3713 2025");
-	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 80.0% | 30.0% | 100.0% | 0"));
-	assert_true(fixture_has(text, "罗庄区 | 1 | 1 | 100.0% | 80.0% | 已达标 | 0.0% | 1"));
-	assert_true(fixture_has(text, "合计 | 3 | 2 | 66.7% | 80.0% | 13.3% | 50.0% | 1"));
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 80.0% | 差 30.0 个百分点 | 100.0% | 0 | 0 | 0"));
+	assert_true(fixture_has(text, "罗庄区 | 1 | 1 | 100.0% | 80.0% | 已达标 | 0.0% | 1 | 0 | 0"));
+	assert_true(fixture_has(text, "合计 | 3 | 2 | 66.7% | 80.0% | 差 13.3 个百分点 | 50.0% | 1 | 0 | 0"));
 	/* A county of its own; the city's target stays for the others. */
 	text = fixture_say_in(fx, FX_ADMIN, true, "target 371311 规上 2025 0.5", &err);
 	assert_true(!err && fixture_has(text, "50.0%") && !fixture_has(text, "原目标"));
 	text = fixture_say_in(fx, FX_ADMIN, false, "目标 3713 规上 2025 60", &err);
 	assert_true(!err && fixture_has(text, "60.0%") && fixture_has(text, "原目标为 80.0%。"));
 	text = fixture_say(fx, FX_ADMIN, "统计 3713 2025");
-	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 60.0% | 10.0% | 100.0% | 0"));
+	assert_true(fixture_has(text, "兰山区 | 2 | 1 | 50.0% | 60.0% | 差 10.0 个百分点 | 100.0% | 0 | 0 | 0"));
 	assert_true(fixture_has(text, "罗庄区 | 1 | 1 | 100.0% | 50.0% | 已达标"));
 	assert_true(fixture_has(text, "合计 | 3 | 2 | 66.7% | 60.0% | 已达标"));
 	/* One audit row per change, by the admin, with before and after. */
@@ -465,6 +528,40 @@ static void test_target_sets_and_feeds_stats(void **state)
 	assert_true(fixture_has(buf, "\"rate\":0.6"));
 }
 
+/* Targets other than the rate (seeds 001, 003): the share of the CQOs in
+ * office trained and the year's first filings, each with its gap under the
+ * title. 临沂市 2025: 张三 trained, 李四 not (50.0%); one first filing (李四). */
+static void test_target_trained_and_new_filings(void **state)
+{
+	struct fixture *fx = *state;
+	const char *text;
+
+	assert_answer(fx, FX_ADMIN, "目标 临沂市 规上 2025 培训率 100%",
+	              "已设定 临沂市（3713）规上企业 2025 年首席质量官任职培训目标：100.0%");
+	assert_answer(fx, FX_ADMIN, "目标 3713 规模以上 2025 新备案 500",
+	              "已设定 临沂市（3713）规上企业 2025 年当年新备案目标：500 名");
+	text = fixture_say(fx, FX_CLERK_LY, "统计 3713 2025");
+	assert_true(fixture_has(text, AS_OF_2025 "任职培训目标 100.0%：现为 50.0%，差 50.0 个百分点。\n"
+	                              "当年新备案目标 500 名：现为 1 名，差 499 名。\n" STATS_HEAD));
+	/* The rate target stays the province's 10%. */
+	assert_true(fixture_has(text, "合计 | 3 | 2 | 66.7% | 10.0% | 已达标 | 50.0% | 1 | 0 | 0"));
+	text = fixture_say(fx, FX_ADMIN, "target 3713 规上 2025 new_filings 1");
+	assert_true(fixture_has(text, "当年新备案目标：1 名") && fixture_has(text, "原目标为 500 名。"));
+	text = fixture_say(fx, FX_ADMIN, "目标 3713 规上 2025 培训率 0.5");
+	assert_true(fixture_has(text, "原目标为 100.0%。"));
+	text = fixture_say(fx, FX_ADMIN, "统计 3713 2025");
+	assert_true(fixture_has(text, "任职培训目标 50.0%：现为 50.0%，已达标。\n"
+	                              "当年新备案目标 1 名：现为 1 名，已达标。\n"));
+	/* 兰山区 inherits the city's targets; other years have none. */
+	text = fixture_say(fx, FX_ADMIN, "统计 兰山区 2025");
+	assert_true(fixture_has(text, "任职培训目标 50.0%：现为 100.0%，已达标。"));
+	text = fixture_say(fx, FX_ADMIN, "统计 3713 2026");
+	assert_false(fixture_has(text, "任职培训目标") || fixture_has(text, "当年新备案目标"));
+	assert_int_equal(fixture_int(fx, TARGET_AUDITS), 4);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM targets WHERE region_code = '3713'"
+	                                 " AND metric IN ('trained', 'new_filings')"), 2);
+}
+
 static void test_target_refusals_and_bad_arguments(void **state)
 {
 	struct fixture *fx = *state;
@@ -479,6 +576,10 @@ static void test_target_refusals_and_bad_arguments(void **state)
 		{"目标 3713 规上 2025 150", "比例应为 0 到 100% 之间"},
 		{"目标 3713 规上 2025 1e2", "比例应为 0 到 100% 之间"},
 		{"目标 3713 规上 2025 -5%", "比例应为 0 到 100% 之间"},
+		{"目标 3713 规上 2025 人数 500", "目标类型“人数”无法识别"},
+		{"目标 3713 规上 2025 新备案 50.5", "新备案目标应为 0 到 1000000 之间的整数"},
+		{"目标 3713 规上 2025 新备案 80%", "新备案目标应为 0 到 1000000 之间的整数"},
+		{"目标 3713 规上 2025 培训率 150", "比例应为 0 到 100% 之间"},
 	};
 	const char *others[] = {FX_CLERK_LY, FX_CQO, FX_ORG, FX_GUEST};
 	uint64_t before = fixture_digest(fx);
@@ -487,7 +588,8 @@ static void test_target_refusals_and_bad_arguments(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *text = fixture_say_in(fx, FX_ADMIN, false, cases[i].command, &err);
 
-		assert_true(err && fixture_has(text, "用法：目标 <地区> <类别> <年份> <比例>"));
+		assert_true(err && fixture_has(text, "用法：目标 <地区> <类别> <年份>"
+		                                      " [聘任率|培训率|新备案] <目标值>"));
 		if (cases[i].why)
 			assert_true(fixture_has(text, cases[i].why));
 	}
@@ -516,9 +618,11 @@ int main(void)
 		T(test_vacant_names_the_last_cqo),
 		T(test_long_lists_page),
 		T(test_stats_hand_computed),
+		T(test_stats_three_years),
 		T(test_stats_by_name_alias_and_sme),
 		T(test_stats_refusals_and_bad_arguments),
 		T(test_target_sets_and_feeds_stats),
+		T(test_target_trained_and_new_filings),
 		T(test_target_refusals_and_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);

@@ -390,6 +390,83 @@ static void test_upgrade_talent_pool(void **state)
 	assert_int_equal(total, 0);
 }
 
+/* Schema 19 dates enterprise categories (an annual list such as 规上): the
+ * tags of a database at schema 18 survive as undated ones (every year), and
+ * one enterprise may then be on the lists of several years. */
+static void test_upgrade_tags_by_year(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(store_open_at_version(f->path, 18, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '甲', '371302', 1, 1),"
+		" ('91371302DEM0000021', '乙', '371302', 1, 1);"
+		"INSERT INTO enterprise_tags (enterprise_id, tag) VALUES (1, '规上'), (1, '链主'),"
+		" (2, '食品');"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	const char *tags = "SELECT group_concat(r, ';') FROM (SELECT enterprise_id || '|' || tag"
+	                   " || '|' || year AS r FROM enterprise_tags ORDER BY 1)";
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, tags, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0),
+	                    "1|规上|0;1|链主|0;2|食品|0");
+	sqlite3_finalize(s);
+	begin(f->st);
+	assert_int_equal(exec(f->st, "INSERT INTO enterprise_tags (enterprise_id, tag, year)"
+	                             " VALUES (1, '规上', 2025), (1, '规上', 2026);"), SQLITE_OK);
+	assert_int_not_equal(exec(f->st, "INSERT INTO enterprise_tags (enterprise_id, tag, year)"
+	                                 " VALUES (2, '规上', 1999);"), SQLITE_OK);
+	commit(f->st);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_tags"), 5);
+}
+
+/* Schema 20 adds targets other than the appointment rate: the rates of a
+ * database at schema 19 stay as they were, now of the metric 'rate'; a
+ * number of filings is a count, never a share. */
+static void test_upgrade_target_metrics(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(store_open_at_version(f->path, 19, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2);"
+		"INSERT INTO targets (region_code, category, year, rate) VALUES"
+		" ('37', '规上', 2025, 0.1), ('3713', '链主', 2025, 0.6);"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	const char *targets = "SELECT group_concat(r, ';') FROM (SELECT region_code || '|' ||"
+	                      " category || '|' || year || '|' || metric || '|' || rate || '|' ||"
+	                      " coalesce(count, '-') AS r FROM targets ORDER BY 1)";
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, targets, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0),
+	                    "3713|链主|2025|rate|0.6|-;37|规上|2025|rate|0.1|-");
+	sqlite3_finalize(s);
+	begin(f->st);
+	assert_int_equal(exec(f->st, "INSERT INTO targets (region_code, category, year, metric,"
+	                             " count) VALUES ('3713', '规上', 2025, 'new_filings', 500);"
+	                             "INSERT INTO targets (region_code, category, year, metric,"
+	                             " rate) VALUES ('3713', '规上', 2025, 'trained', 1);"),
+	                 SQLITE_OK);
+	assert_int_not_equal(exec(f->st, "INSERT INTO targets (region_code, category, year,"
+	                                 " metric, rate) VALUES ('37', '规上', 2026,"
+	                                 " 'new_filings', 0.5);"), SQLITE_OK);
+	commit(f->st);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM targets"), 4);
+}
+
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
  * appointments as they were, each now with its first term, and later
  * inserts and corrections keep the current term and the row equal. */
@@ -862,6 +939,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_policies_training_hours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_policies_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_talent_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_tags_by_year, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_target_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),

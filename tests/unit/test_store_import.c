@@ -194,6 +194,44 @@ static void test_enterprise_upsert(void **state)
 	assert_int_equal(audit_rows(st), 3);
 }
 
+/* --year: the categories go to that year's list, beside the undated ones
+ * and other years' lists; importing the list again changes nothing. */
+static void test_enterprise_annual_list(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_enterprise e = enterprise(CODE_A, "示例精密机械有限公司");
+	struct store_import_result r;
+	char json[1024];
+
+	e.tags_add = tag("链主");
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW, &r), 0);
+	e.tags_add = tag("规上");
+	e.tags_year = 2024;
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_UPDATED);
+	e.tags_year = 2025;
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_UPDATED);
+	one_text(st, "SELECT after_json FROM audit_log ORDER BY id DESC", json, sizeof json);
+	assert_non_null(strstr(json, "\"tags\":[\"规上\"],\"tags_year\":2025"));
+	one_text(st, "SELECT before_json FROM audit_log ORDER BY id DESC", json, sizeof json);
+	assert_non_null(strstr(json, "\"tags\":[],\"tags_year\":2025"));
+	assert_int_equal(audit_rows(st), 3);
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW, &r), 0);
+	assert_int_equal(r.enterprise, STORE_IMPORT_SAME);
+	assert_int_equal(audit_rows(st), 3);
+	one_text(st, "SELECT group_concat(tag || year, ' ') FROM (SELECT tag, year"
+	             " FROM enterprise_tags ORDER BY year, tag)", json, sizeof json);
+	assert_string_equal(json, "链主0 规上2024 规上2025");
+	/* Taken off one year's list, the others stay. */
+	e.tags_add = 0;
+	e.tags_remove = tag("规上");
+	assert_int_equal(store_import_enterprise(st, &who, &e, NOW, &r), 0);
+	one_text(st, "SELECT group_concat(tag || year, ' ') FROM (SELECT tag, year"
+	             " FROM enterprise_tags ORDER BY year, tag)", json, sizeof json);
+	assert_string_equal(json, "链主0 规上2024");
+}
+
 static void test_cqo_create_same_update(void **state)
 {
 	struct store *st = st_of(state);
@@ -484,7 +522,7 @@ static int count_target(void *arg, const struct store_target_row *t)
 	char (*seen)[64] = arg;
 	size_t n = strlen(*seen);
 	snprintf(*seen + n, sizeof *seen - n, "%s%s/%s/%d/%.2f", n ? " " : "", t->region_code,
-	         t->category, t->year, t->rate);
+	         t->category, t->year, t->value);
 	return 0;
 }
 
@@ -494,9 +532,12 @@ static void test_targets(void **state)
 	char seen[64] = "";
 
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 0.6, NULL, NULL), 0);
-	assert_int_equal(store_target_set(st, &who, "371302", "链主", 2025, 0.3, NULL, NULL), 0);
-	assert_int_equal(store_target_set(st, &who, "61", "规上", 2026, 1, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, STORE_TARGET_RATE, 0.6,
+	                                  NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "371302", "链主", 2025, STORE_TARGET_RATE, 0.3,
+	                                  NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &who, "61", "规上", 2026, STORE_TARGET_RATE, 1, NULL,
+	                                  NULL), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_target_each(st, "37", NULL, 0, count_target, &seen), 0);
 	assert_string_equal(seen, "3713/规上/2026/0.60 371302/链主/2025/0.30");
@@ -557,6 +598,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test_setup_teardown(test_enterprise_upsert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enterprise_annual_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cqo_create_same_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_reused_by_phone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_active_conflict_undone, setup, teardown),

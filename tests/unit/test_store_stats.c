@@ -82,13 +82,92 @@ static const char FIXTURE_SQL[] =
 	" ('37', '规上', 2026, 0.1), ('3713', '规上', 2026, 0.6), ('3713', '规上', 2025, 0.9),"
 	" ('371311', '规上', 2026, 0.5), ('3713', '链主', 2026, 1.0);";
 
+/* Today, as in the chat fixture: 2026 is counted on this day. */
+#define TODAY "2026-06-15"
+#define RATE STORE_TARGET_RATE
+
+/*
+ * Three years of 临沂市 规上 as an annual list (issue 15), apart from the
+ * fixture above. Lists: 2023 A8; 2024 A1 A2 A3 A4; 2025 A1 A2 A3 A5 A6;
+ * none for 2026 (the 2025 list holds); A7 undated (every year).
+ *
+ *   兰山区 371302
+ *     A1  P1 term 1 2023-03-01..2026-02-28, renewed: term 2 2026-03-01..
+ *         2029-02-28; 任职培训 2023-05-01
+ *     A2  P2 2022-01-01..2024-12-31, never renewed (lapsed, still 'active')
+ *     A6  P7 2025-03-01..2028-02-29, left 2025-11-30, no successor
+ *     A7  P8 2023-01-01..2025-12-31, ended 2025-12-31; replaced by P9
+ *         2026-01-01..2028-12-31 (predecessor P8); P9 任职培训 2026-03-01
+ *     A8  P10 2024-01-01..2026-12-31 (on the 2023 list only: never counted)
+ *   罗庄区 371311
+ *     A3  P3 2024-02-01..2027-01-31, dismissed 2025-06-30; replaced by P4
+ *         2025-08-01..2028-07-31; P4 任职培训 2026-01-10
+ *     A4  P5 2024-06-01..2027-05-31; 任职培训 2024-07-01
+ *     A5  P6 2026-10-01..2029-09-30 (filed ahead of its start)
+ *
+ * Target: 3713 规上 2025 80%.
+ *
+ * By hand (ent = enterprises, appt = 已聘任 on the date counted, trn =
+ * trained by then, new/ren/rep = first terms, renewals, replacements
+ * starting in the year):
+ *   year  date        region  ent appt trn new ren rep  list
+ *   2024  2024-12-31  371302   3   3    1   0   0   0   2024 (A1 A2 A7)
+ *                     371311   2   2    1   2   0   0        (A3 A4)
+ *                     total    5   5    2   2   0   0
+ *   2025  2025-12-31  371302   4   2    1   1   0   0   2025 (A1 A7; A6 new)
+ *                     371311   2   1    0   0   0   1        (A3 by P4)
+ *                     total    6   3    1   1   0   1   rate 50%, gap 30 points
+ *   2026  2026-06-15  371302   4   2    2   0   1   1   2025 (A1 renewal, A7 P9)
+ *                     371311   2   1    1   1   0   0        (A5 not yet)
+ *                     total    6   3    3   1   1   1
+ *   2026  2026-12-31  371311   2   2    1   1   0   0   once the year is over
+ */
+static const char YEARS_SQL[] =
+	"INSERT INTO enterprises (id, credit_code, name, region_code, created_at, updated_at)"
+	" VALUES (1, '91371302TST000001A', 'A1', '371302', 0, 0),"
+	" (2, '91371302TST000002A', 'A2', '371302', 0, 0),"
+	" (3, '91371311TST000003A', 'A3', '371311', 0, 0),"
+	" (4, '91371311TST000004A', 'A4', '371311', 0, 0),"
+	" (5, '91371311TST000005A', 'A5', '371311', 0, 0),"
+	" (6, '91371302TST000006A', 'A6', '371302', 0, 0),"
+	" (7, '91371302TST000007A', 'A7', '371302', 0, 0),"
+	" (8, '91371302TST000008A', 'A8', '371302', 0, 0);"
+	"INSERT INTO enterprise_tags (enterprise_id, tag, year) VALUES (8, '规上', 2023),"
+	" (1, '规上', 2024), (2, '规上', 2024), (3, '规上', 2024), (4, '规上', 2024),"
+	" (1, '规上', 2025), (2, '规上', 2025), (3, '规上', 2025), (5, '规上', 2025),"
+	" (6, '规上', 2025), (7, '规上', 0);"
+	"INSERT INTO people (id, name, created_at, updated_at) VALUES"
+	" (1, 'P1', 0, 0), (2, 'P2', 0, 0), (3, 'P3', 0, 0), (4, 'P4', 0, 0), (5, 'P5', 0, 0),"
+	" (6, 'P6', 0, 0), (7, 'P7', 0, 0), (8, 'P8', 0, 0), (9, 'P9', 0, 0), (10, 'P10', 0, 0);"
+	"INSERT INTO appointments (id, enterprise_id, person_id, start_date, term_end, status,"
+	" ended_on, predecessor_id, filed_at, updated_at) VALUES"
+	" (1, 1, 1, '2023-03-01', '2026-02-28', 'active', NULL, NULL, 0, 0),"
+	" (2, 2, 2, '2022-01-01', '2024-12-31', 'active', NULL, NULL, 0, 0),"
+	" (3, 3, 3, '2024-02-01', '2027-01-31', 'dismissed', '2025-06-30', NULL, 0, 0),"
+	" (4, 3, 4, '2025-08-01', '2028-07-31', 'active', NULL, 3, 0, 0),"
+	" (5, 4, 5, '2024-06-01', '2027-05-31', 'active', NULL, NULL, 0, 0),"
+	" (6, 5, 6, '2026-10-01', '2029-09-30', 'active', NULL, NULL, 0, 0),"
+	" (7, 6, 7, '2025-03-01', '2028-02-29', 'ended', '2025-11-30', NULL, 0, 0),"
+	" (8, 7, 8, '2023-01-01', '2025-12-31', 'ended', '2025-12-31', NULL, 0, 0),"
+	" (9, 7, 9, '2026-01-01', '2028-12-31', 'active', NULL, 8, 0, 0),"
+	" (10, 8, 10, '2024-01-01', '2026-12-31', 'active', NULL, NULL, 0, 0);"
+	/* 续聘 as the chat writes it: a second term, the row follows it. */
+	"INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end, created_at)"
+	" VALUES (1, 2, '2026-03-01', '2029-02-28', 0);"
+	"UPDATE appointments SET start_date = '2026-03-01', term_end = '2029-02-28' WHERE id = 1;"
+	"INSERT INTO trainings (appointment_id, person_id, kind, date, hours, created_at) VALUES"
+	" (1, 1, '任职培训', '2023-05-01', 16, 0), (9, 9, '任职培训', '2026-03-01', 16, 0),"
+	" (4, 4, '任职培训', '2026-01-10', 16, 0), (5, 5, '任职培训', '2024-07-01', 16, 0),"
+	" (2, 2, '继续教育', '2024-05-01', 30, 0);"
+	"INSERT INTO targets (region_code, category, year, rate) VALUES ('3713', '规上', 2025, 0.8);";
+
 struct fixture {
 	char dir[64];
 	char path[96];
 	struct store *st;
 };
 
-static int setup(void **state)
+static int setup_with(void **state, const char *sql)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	char *err = NULL;
@@ -101,10 +180,20 @@ static int setup(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_commit(f->st), 0);
-	if (sqlite3_exec(f->st->db, FIXTURE_SQL, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(f->st->db, sql, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("fixture: %s", err);
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_with(state, FIXTURE_SQL);
+}
+
+static int setup_years(void **state)
+{
+	return setup_with(state, YEARS_SQL);
 }
 
 static int teardown(void **state)
@@ -154,11 +243,86 @@ static void expect_row(const struct store_stats_row *r, const char *code, const 
 	assert_string_equal(r->target_region, target_region);
 }
 
+/* The terms starting in the year, by kind. */
+static void expect_flow(const struct store_stats_row *r, int64_t firsts, int64_t renewals,
+                        int64_t replacements)
+{
+	assert_int_equal(r->new_filings, firsts);
+	assert_int_equal(r->renewals, renewals);
+	assert_int_equal(r->replacements, replacements);
+}
+
+static void test_three_years(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_stats s;
+
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2024, TODAY, &s), 0);
+	assert_string_equal(s.as_of, "2024-12-31");
+	assert_int_equal(s.list_year, 2024);
+	assert_int_equal(s.n_rows, 2);
+	expect_row(&s.rows[0], "371302", "兰山区", 3, 3, 1, 0, -1, NULL);
+	expect_flow(&s.rows[0], 0, 0, 0);
+	expect_row(&s.rows[1], "371311", "罗庄区", 2, 2, 1, 2, -1, NULL);
+	expect_flow(&s.rows[1], 2, 0, 0);
+	expect_row(&s.total, "3713", "临沂市", 5, 5, 2, 2, -1, NULL);
+	expect_flow(&s.total, 2, 0, 0);
+	store_stats_free(&s);
+
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2025, TODAY, &s), 0);
+	assert_string_equal(s.as_of, "2025-12-31");
+	assert_int_equal(s.list_year, 2025);
+	assert_int_equal(s.n_rows, 2);
+	expect_row(&s.rows[0], "371302", "兰山区", 4, 2, 1, 1, 0.8, "3713");
+	expect_flow(&s.rows[0], 1, 0, 0);
+	expect_row(&s.rows[1], "371311", "罗庄区", 2, 1, 0, 0, 0.8, "3713");
+	expect_flow(&s.rows[1], 0, 0, 1);
+	expect_row(&s.total, "3713", "临沂市", 6, 3, 1, 1, 0.8, "3713");
+	expect_flow(&s.total, 1, 0, 1);
+	assert_near(store_stats_rate(&s.total), 0.5);
+	assert_near(store_stats_gap(&s.total), 0.3);
+	store_stats_free(&s);
+
+	/* No 2026 list: the 2025 one holds; counted today. */
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2026, TODAY, &s), 0);
+	assert_string_equal(s.as_of, TODAY);
+	assert_int_equal(s.list_year, 2025);
+	assert_int_equal(s.n_rows, 2);
+	expect_row(&s.rows[0], "371302", "兰山区", 4, 2, 2, 0, -1, NULL);
+	expect_flow(&s.rows[0], 0, 1, 1);
+	expect_row(&s.rows[1], "371311", "罗庄区", 2, 1, 1, 1, -1, NULL);
+	expect_flow(&s.rows[1], 1, 0, 0);
+	expect_row(&s.total, "3713", "临沂市", 6, 3, 3, 1, -1, NULL);
+	expect_flow(&s.total, 1, 1, 1);
+	store_stats_free(&s);
+
+	/* Once 2026 is over, the CQO whose term began in October counts. */
+	assert_int_equal(store_stats_compute(st, "371311", "规上", 2026, "2027-03-01", &s), 0);
+	assert_string_equal(s.as_of, "2026-12-31");
+	assert_int_equal(s.n_rows, 1);
+	expect_row(&s.rows[0], "371311", "罗庄区", 2, 2, 1, 1, -1, NULL);
+	expect_flow(&s.rows[0], 1, 0, 0);
+	store_stats_free(&s);
+
+	/* 2023 has its own list (A8) besides the undated A7. */
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2023, TODAY, &s), 0);
+	assert_int_equal(s.list_year, 2023);
+	expect_row(&s.total, "3713", "临沂市", 2, 1, 0, 1, -1, NULL);
+	expect_flow(&s.total, 1, 0, 0);
+	store_stats_free(&s);
+	/* Before any list, the undated tags alone. */
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2022, TODAY, &s), 0);
+	assert_int_equal(s.list_year, 0);
+	expect_row(&s.total, "3713", "临沂市", 1, 0, 0, 0, -1, NULL);
+	store_stats_free(&s);
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2026, "today", &s), -EINVAL);
+}
+
 static void test_city_table(void **state)
 {
 	struct store_stats s;
 
-	assert_int_equal(store_stats_compute(st_of(state), "3713", "规上", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(st_of(state), "3713", "规上", 2026, TODAY, &s), 0);
 	assert_string_equal(s.region_code, "3713");
 	assert_string_equal(s.category, "规上");
 	assert_int_equal(s.year, 2026);
@@ -191,7 +355,7 @@ static void test_other_levels(void **state)
 
 	/* Province: one row per city; the city's own target, the province's in
 	 * the total (met: 50% against 10%). */
-	assert_int_equal(store_stats_compute(st, "37", "规上", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(st, "37", "规上", 2026, TODAY, &s), 0);
 	assert_int_equal(s.n_rows, 1);
 	expect_row(&s.rows[0], "3713", "临沂市", 8, 4, 2, 3, 0.6, "3713");
 	expect_row(&s.total, "37", "山东省", 8, 4, 2, 3, 0.1, "37");
@@ -199,7 +363,7 @@ static void test_other_levels(void **state)
 	store_stats_free(&s);
 
 	/* The whole country: provinces, no target for the total. */
-	assert_int_equal(store_stats_compute(st, "", "规上", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(st, "", "规上", 2026, TODAY, &s), 0);
 	assert_int_equal(s.n_rows, 2);
 	expect_row(&s.rows[0], "37", "山东省", 8, 4, 2, 3, 0.1, "37");
 	expect_row(&s.rows[1], "61", "陕西省", 1, 1, 1, 1, -1, NULL);
@@ -208,14 +372,14 @@ static void test_other_levels(void **state)
 	store_stats_free(&s);
 
 	/* A county is its own one row. */
-	assert_int_equal(store_stats_compute(st, "371311", "规上", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(st, "371311", "规上", 2026, TODAY, &s), 0);
 	assert_int_equal(s.n_rows, 1);
 	expect_row(&s.rows[0], "371311", "罗庄区", 4, 1, 1, 2, 0.5, "371311");
 	expect_row(&s.total, "371311", "罗庄区", 4, 1, 1, 2, 0.5, "371311");
 	store_stats_free(&s);
 
 	/* A county without enterprises of the category: no rows, zero total. */
-	assert_int_equal(store_stats_compute(st, "371321", "规上", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(st, "371321", "规上", 2026, TODAY, &s), 0);
 	assert_int_equal(s.n_rows, 0);
 	expect_row(&s.total, "371321", "沂南县", 0, 0, 0, 0, 0.6, "3713");
 	assert_near(store_stats_rate(&s.total), 0);
@@ -227,7 +391,7 @@ static void test_category_and_year(void **state)
 	struct store *st = st_of(state);
 	struct store_stats s;
 
-	assert_int_equal(store_stats_compute(st, "3713", "链主", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(st, "3713", "链主", 2026, TODAY, &s), 0);
 	assert_int_equal(s.n_rows, 2);
 	expect_row(&s.rows[0], "371302", "兰山区", 1, 1, 0, 1, 1.0, "3713");
 	expect_row(&s.rows[1], "371311", "罗庄区", 1, 1, 1, 2, 1.0, "3713");
@@ -235,31 +399,34 @@ static void test_category_and_year(void **state)
 	assert_near(store_stats_gap(&s.total), 0);
 	store_stats_free(&s);
 
-	/* 2025: the county has no 2025 target of its own and inherits the
-	 * city's; the filings of 2025 are E9's only. */
-	assert_int_equal(store_stats_compute(st, "3713", "规上", 2025, &s), 0);
+	/* 2025, counted on 2025-12-31: the county has no 2025 target of its
+	 * own and inherits the city's; the filings of 2025 are E9's only. E3's
+	 * P3 was in office that day (term and record ended on it), E2's and
+	 * E5's CQOs not yet (both began in 2026). */
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2025, TODAY, &s), 0);
 	assert_int_equal(s.n_rows, 3);
 	expect_row(&s.rows[0], "371302", "兰山区", 3, 2, 1, 0, 0.9, "3713");
-	expect_row(&s.rows[1], "371311", "罗庄区", 4, 1, 1, 0, 0.9, "3713");
+	expect_row(&s.rows[1], "371311", "罗庄区", 4, 0, 0, 0, 0.9, "3713");
 	expect_row(&s.rows[2], "371312", "河东区", 1, 1, 0, 1, 0.9, "3713");
-	expect_row(&s.total, "3713", "临沂市", 8, 4, 2, 1, 0.9, "3713");
-	assert_near(store_stats_gap(&s.total), 0.4);
+	expect_row(&s.total, "3713", "临沂市", 8, 3, 1, 1, 0.9, "3713");
+	assert_near(store_stats_gap(&s.total), 0.525);
 	store_stats_free(&s);
 
-	/* No target anywhere for 2024; E1 was filed that year. */
-	assert_int_equal(store_stats_compute(st, "3713", "规上", 2024, &s), 0);
-	expect_row(&s.total, "3713", "临沂市", 8, 4, 2, 1, -1, NULL);
+	/* No target anywhere for 2024; E1 was filed that year. On 2024-12-31
+	 * E1 (trained) and E3 (P3) had a CQO. */
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2024, TODAY, &s), 0);
+	expect_row(&s.total, "3713", "临沂市", 8, 2, 1, 1, -1, NULL);
 	assert_near(store_stats_gap(&s.total), 0);
 	store_stats_free(&s);
 
 	/* 中小企业 counts by 企业规模, which none of these enterprises gives
 	 * (test_cmd_lists counts it on the fixture); no tag is valid too. */
-	assert_int_equal(store_stats_compute(st, "3713", "中小企业", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(st, "3713", "中小企业", 2026, TODAY, &s), 0);
 	assert_int_equal(s.n_rows, 0);
 	store_stats_free(&s);
-	assert_int_equal(store_stats_compute(st, "3713", "上市", 2026, &s), -EINVAL);
-	assert_int_equal(store_stats_compute(st, "371", "规上", 2026, &s), -EINVAL);
-	assert_int_equal(store_stats_compute(st, "3713", "规上", 99, &s), -EINVAL);
+	assert_int_equal(store_stats_compute(st, "3713", "上市", 2026, TODAY, &s), -EINVAL);
+	assert_int_equal(store_stats_compute(st, "371", "规上", 2026, TODAY, &s), -EINVAL);
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 99, TODAY, &s), -EINVAL);
 }
 
 static void test_gap_edges(void **state)
@@ -302,44 +469,105 @@ static void test_target_set(void **state)
 	bool had = true;
 
 	/* A new county target overrides the inherited one. */
-	assert_int_equal(store_target_get(st, "371302", "规上", 2026, &rate, from), 0);
+	assert_int_equal(store_target_get(st, "371302", "规上", 2026, RATE, &rate, from), 0);
 	assert_near(rate, 0.6);
 	assert_string_equal(from, "3713");
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "371302", "规上", 2026, 0.75, &had, &old), 0);
+	assert_int_equal(store_target_set(st, &who, "371302", "规上", 2026, RATE, 0.75, &had, &old),
+	                 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_false(had);
-	assert_int_equal(store_target_get(st, "371302", "规上", 2026, &rate, from), 0);
+	assert_int_equal(store_target_get(st, "371302", "规上", 2026, RATE, &rate, from), 0);
 	assert_near(rate, 0.75);
 	assert_string_equal(from, "371302");
 	assert_int_equal(audit_rows(st), 1);
 
 	/* Replacing reports the old rate and audits again. */
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 0.8, &had, &old), 0);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, RATE, 0.8, &had, &old), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_true(had);
 	assert_near(old, 0.6);
-	assert_int_equal(store_target_get(st, "371311", "规上", 2026, &rate, NULL), 0);
+	assert_int_equal(store_target_get(st, "371311", "规上", 2026, RATE, &rate, NULL), 0);
 	assert_near(rate, 0.5);
-	assert_int_equal(store_target_get(st, "371312", "规上", 2026, &rate, NULL), 0);
+	assert_int_equal(store_target_get(st, "371312", "规上", 2026, RATE, &rate, NULL), 0);
 	assert_near(rate, 0.8);
 	assert_int_equal(audit_rows(st), 2);
 
-	assert_int_equal(store_target_get(st, "610113", "规上", 2026, &rate, NULL), -ENOENT);
-	assert_int_equal(store_target_get(st, "", "规上", 2026, &rate, NULL), -ENOENT);
+	assert_int_equal(store_target_get(st, "610113", "规上", 2026, RATE, &rate, NULL), -ENOENT);
+	assert_int_equal(store_target_get(st, "", "规上", 2026, RATE, &rate, NULL), -ENOENT);
 
 	/* Bad arguments change nothing. */
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_target_set(st, &who, "379999", "规上", 2026, 0.5, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "大企业", 2026, 0.5, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 1999, 0.5, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, 1.01, NULL, NULL), -EINVAL);
-	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, NAN, NULL, NULL), -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "379999", "规上", 2026, RATE, 0.5, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "大企业", 2026, RATE, 0.5, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 1999, RATE, 0.5, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, RATE, 1.01, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_target_set(st, &who, "3713", "规上", 2026, RATE, NAN, NULL, NULL),
+	                 -EINVAL);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(audit_rows(st), 2);
-	assert_int_equal(store_target_get(st, "3713", "规上", 2026, &rate, NULL), 0);
+	assert_int_equal(store_target_get(st, "3713", "规上", 2026, RATE, &rate, NULL), 0);
 	assert_near(rate, 0.8);
+}
+
+/* Targets of the trained share and of first filings, per row as the rate's
+ * (inherited from the nearest ancestor), with their gaps: 3713 规上 2026 of
+ * the fixture has 2 of 4 trained and 3 first filings (371302: 1 of 2, 1;
+ * 371311: 1 of 1, 2; 371312: 0 of 1, 0). */
+static void test_other_targets(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_actor admin = {"generic", "u-admin", "chat-1", "目标", "test"};
+	struct store_stats s;
+	double v = -1;
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026, STORE_TARGET_TRAINED,
+	                                  0.75, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026,
+	                                  STORE_TARGET_NEW_FILINGS, 5, NULL, NULL), 0);
+	assert_int_equal(store_target_set(st, &admin, "371311", "规上", 2026,
+	                                  STORE_TARGET_NEW_FILINGS, 2, NULL, NULL), 0);
+	/* A share is no number of filings and the other way round. */
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026, STORE_TARGET_TRAINED,
+	                                  2, NULL, NULL), -EINVAL);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026,
+	                                  STORE_TARGET_NEW_FILINGS, 2.5, NULL, NULL), -EINVAL);
+	assert_int_equal(store_target_set(st, &admin, "3713", "规上", 2026,
+	                                  (enum store_target_metric)3, 1, NULL, NULL), -EINVAL);
+	assert_int_equal(store_commit(st), 0);
+	/* The rate target is untouched. */
+	assert_int_equal(store_target_get(st, "3713", "规上", 2026, RATE, &v, NULL), 0);
+	assert_near(v, 0.6);
+
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2026, TODAY, &s), 0);
+	const struct store_stats_row *lan = &s.rows[0], *luo = &s.rows[1], *he = &s.rows[2];
+	assert_true(lan->trained_goal.set && lan->new_goal.set);
+	assert_string_equal(lan->trained_goal.region, "3713");
+	assert_near(store_stats_trained_gap(lan), 0.25);
+	assert_int_equal(store_stats_new_gap(lan), 4);
+	assert_near(store_stats_trained_gap(luo), 0);
+	assert_string_equal(luo->new_goal.region, "371311");
+	assert_int_equal(store_stats_new_gap(luo), 0);
+	assert_near(store_stats_trained_gap(he), 0.75);
+	assert_int_equal(store_stats_new_gap(he), 5);
+	assert_near(store_stats_trained_gap(&s.total), 0.25);
+	assert_int_equal(store_stats_new_gap(&s.total), 2);
+	store_stats_free(&s);
+
+	/* None set for 2025; none applies in 西安. */
+	assert_int_equal(store_stats_compute(st, "3713", "规上", 2025, TODAY, &s), 0);
+	assert_false(s.total.trained_goal.set || s.total.new_goal.set);
+	assert_int_equal(store_stats_new_gap(&s.total), 0);
+	assert_near(store_stats_trained_gap(&s.total), 0);
+	store_stats_free(&s);
+	assert_int_equal(store_target_get(st, "610113", "规上", 2026, STORE_TARGET_TRAINED, &v,
+	                                  NULL), -ENOENT);
 }
 
 /* Within a region the statistics go through indexes only. */
@@ -352,7 +580,7 @@ static void test_region_stats_use_indexes(void **state)
 
 	store_close(f->st);
 	assert_int_equal(store_open(f->path, &f->st), 0);
-	assert_int_equal(store_stats_compute(f->st, "3713", "规上", 2026, &s), 0);
+	assert_int_equal(store_stats_compute(f->st, "3713", "规上", 2026, TODAY, &s), 0);
 	store_stats_free(&s);
 	for (size_t i = 0; i < f->st->n_slots; i++) {
 		sqlite3_stmt *stmt = f->st->slots[i].stmt, *plan;
@@ -376,10 +604,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_city_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_three_years, setup_years, teardown),
 		cmocka_unit_test_setup_teardown(test_other_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_category_and_year, setup, teardown),
 		cmocka_unit_test(test_gap_edges),
 		cmocka_unit_test_setup_teardown(test_target_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_stats_use_indexes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
