@@ -8,7 +8,9 @@
 
 /* roles: display names, also accepted by role_parse() */
 #define TXT_ROLE_ADMIN          "管理员"
-#define TXT_ROLE_CLERK          "办事员"
+#define TXT_ROLE_CLERK          "工作人员"
+/* 办事员 is a civil-service rank, not the role; staff still type it */
+#define TXT_ROLE_CLERK_ALIAS    "办事员"
 #define TXT_ROLE_ORGANIZER      "组织者"
 #define TXT_ROLE_CQO            "首席质量官"
 #define TXT_ROLE_GUEST          "访客"

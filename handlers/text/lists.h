@@ -12,6 +12,7 @@
 #define TXT_LISTS_EXPIRING_TITLE   "%ld 天内任期届满的首席质量官（共 %zu 人）"     /* days, count */
 #define TXT_LISTS_EXPIRING_NONE    "%ld 天内没有任期届满的首席质量官。"
 #define TXT_LISTS_EXPIRING_LINE    "%zu. 记录号 %lld　%s　%s　%s　任期至 %s（剩余 %lld 天）"
+#define TXT_LISTS_EXPIRING_TODAY   "%zu. 记录号 %lld　%s　%s　%s　任期至 %s（今日届满）"
 #define TXT_LISTS_DAYS_FIELD       "天数"
 #define TXT_LISTS_OVERDUE_NAME     "逾期"
 #define TXT_LISTS_OVERDUE_USAGE    "逾期"

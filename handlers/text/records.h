@@ -145,9 +145,14 @@
 #define TXT_SAN_PLACE            "约谈地点"
 #define TXT_SAN_PAST             "约谈时间应晚于当前时间"
 #define TXT_SAN_CONFIRM_REMOVE   "将对记录号 %lld %s作出除名处理：备案状态改为“已除名”，移出首席质量官人才库。事由：%s"
-#define TXT_SAN_CONFIRM_BLACK    "将把记录号 %lld %s列入黑名单：备案状态改为“已除名”，移出首席质量官人才库。事由：%s"
+#define TXT_SAN_CONFIRM_BLACK    "将把记录号 %lld %s列入黑名单：备案状态改为“已列入黑名单”，移出首席质量官人才库。事由：%s"
 #define TXT_SAN_CONFIRM_BLACK_KEEP "将把记录号 %lld %s列入黑名单，移出首席质量官人才库；备案状态（%s）不变。事由：%s"
-#define TXT_SAN_DONE_TITLE       "已登记%s · 处理号 %lld"       /* kind, id */
+#define TXT_SAN_DONE_TITLE       "%s · 处理号 %lld"             /* what was done, id */
+#define TXT_SAN_DONE_SUMMON      "已安排约谈"
+#define TXT_SAN_DONE_WARN        "已作出警示"
+#define TXT_SAN_DONE_REMOVE      "已作出除名决定"
+#define TXT_SAN_DONE_BLACKLIST   "已列入黑名单"
+#define TXT_SAN_DONE_ADVISE      "已向企业提出建议解聘"
 #define TXT_SAN_RECORD_FMT       "%lld %s"                     /* id, person（enterprise） */
 #define TXT_SAN_REASON           "事由"
 #define TXT_SAN_REASON_FMT       "%s：%s"                      /* ground, details */
@@ -155,6 +160,7 @@
 #define TXT_SAN_TIME             "约谈时间"
 #define TXT_SAN_STATUS           "备案状态"
 #define TXT_SAN_STATUS_REMOVED   "已除名，已移出人才库"
+#define TXT_SAN_STATUS_BLACKLISTED "已列入黑名单，已移出人才库"
 #define TXT_SANREV_NAME          "撤销"
 #define TXT_SANREV_USAGE         "撤销 <处理号> [说明]"
 #define TXT_SANREV_HELP          "撤销一项处理（约谈、警示、除名、黑名单、建议解聘）"
@@ -188,8 +194,9 @@
 #define TXT_MINE_TERM_FMT        "%s 至 %s"
 #define TXT_MINE_LEFT            "剩余"
 #define TXT_MINE_DAYS_LEFT       "%lld 天"
-#define TXT_MINE_DAYS_TODAY      "今天到期"
-#define TXT_MINE_DAYS_OVER       "已过期 %lld 天，请联系企业办理续聘"
+#define TXT_MINE_STATE           "状态"
+#define TXT_MINE_DAYS_TODAY      "今日届满"
+#define TXT_MINE_DAYS_OVER       "任期已届满 %lld 天，尚未续聘或更换，请联系企业办理续聘"
 #define TXT_MINE_HOURS           "%d年培训学时"
 #define TXT_MINE_INDUCTION       "任职培训"
 #define TXT_MINE_INDUCTION_DONE  "已完成（%s）"

@@ -31,6 +31,7 @@
 #define TXT_DIGEST_TITLE         "辖区提醒汇总 · %s"              /* date */
 #define TXT_DIGEST_WHO           "%s（%s，记录号 %lld）"          /* person, enterprise, record */
 #define TXT_DIGEST_TERM          "任期将届满：%s，%s 届满，剩余 %lld 天"
+#define TXT_DIGEST_TERM_TODAY    "任期今日届满：%s，%s 届满"
 #define TXT_DIGEST_TERM_PAST     "任期将届满：%s，%s 届满"
 #define TXT_DIGEST_OVERDUE       "任期已逾期：%s，%s 届满，逾期 %lld 天，未续聘或备案继任者"
 #define TXT_DIGEST_TRAINING      "未参加任职培训：%s，备案已满 %lld 天"

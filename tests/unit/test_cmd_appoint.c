@@ -1250,7 +1250,7 @@ static void test_bind_unbind_and_reissue(void **state)
 	char old[9], new[9], expires[17], cmd[64], buf[256];
 	static const struct {
 		const char *who, *role;
-	} staff[] = {{FX_CLERK_LS, "办事员"}, {FX_ADMIN, "管理员"}, {FX_ORG, "组织者"}};
+	} staff[] = {{FX_CLERK_LS, "工作人员"}, {FX_ADMIN, "管理员"}, {FX_ORG, "组织者"}};
 	const char *no_unbind[] = {FX_CLERK_LS, FX_ORG};
 	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
 	bool err;
@@ -1267,7 +1267,7 @@ static void test_bind_unbind_and_reissue(void **state)
 		snprintf(cmd, sizeof cmd, "绑定 %s", typed[i]);
 		text = say(fx, cmd, "phone-zs", &err);
 		assert_true(err);
-		assert_string_equal(text, BIND_INVALID "，请向办事员索取新的绑定码。");
+		assert_string_equal(text, BIND_INVALID "，请向工作人员索取新的绑定码。");
 	}
 	/* Not in a group (the code stays usable). */
 	snprintf(cmd, sizeof cmd, "绑定 %s", new);

@@ -122,6 +122,17 @@ static void test_expiring_scope_and_roles(void **state)
 	assert_refused_to_others(fx, "到期");
 }
 
+/* A term ending today reads 今日届满, not 剩余 0 天. */
+static void test_expiring_today(void **state)
+{
+	struct fixture *fx = *state;
+
+	fixture_set_now("2026-07-04 09:00:00");
+	assert_says(fx, FX_ADMIN, "到期 1",
+	            "1. 记录号 2　张三　示例精密机械有限公司　兰山区　任期至 2026-07-04（今日届满）");
+	assert_false(fixture_has(fixture_say(fx, FX_ADMIN, "到期"), "剩余 0 天"));
+}
+
 static void test_expiring_group_chat_same_and_no_contact_details(void **state)
 {
 	struct fixture *fx = *state;
@@ -506,6 +517,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_expiring_scope_and_roles),
+		T(test_expiring_today),
 		T(test_expiring_group_chat_same_and_no_contact_details),
 		T(test_bad_arguments_get_usage_and_are_logged),
 		T(test_overdue_lapsed_term),

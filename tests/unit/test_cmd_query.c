@@ -90,6 +90,22 @@ static void test_card_by_every_key(void **state)
 
 /* The card lists every term (dates, document, evaluation), and for a
  * record no longer in force, when and why it ended. */
+/* The last day of a term and a term run over, as a 市场监管局 writes them. */
+static void test_card_term_today_and_over(void **state)
+{
+	struct fixture *fx = *state;
+	const char *text;
+
+	fixture_set_now("2026-07-04 09:00:00");
+	text = fixture_say(fx, FX_ADMIN, "查询 2");
+	assert_true(fixture_has(text, "状态：在任（今日届满）"));
+	assert_false(fixture_has(text, "剩余 0 天"));
+	fixture_set_now("2026-09-08 09:00:00");
+	text = fixture_say(fx, FX_ADMIN, "查询 2");
+	assert_true(fixture_has(text, "状态：任期已届满 66 天，尚未续聘或更换"));
+	assert_false(fixture_has(text, "已过期"));
+}
+
 static void test_card_lists_terms_and_end(void **state)
 {
 	struct fixture *fx = *state;
@@ -308,6 +324,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_card_by_every_key),
+		T(test_card_term_today_and_over),
 		T(test_card_lists_terms_and_end),
 		T(test_card_form_fields_and_resume),
 		T(test_search_lists_newest_first),

@@ -297,21 +297,21 @@ static void test_sanctions_issue_with_ground_and_details(void **state)
 	bool err;
 	const char *text = say(fx, "警示 2 违法违规，未按期整改质量问题", FX_CLERK_LS, &err);
 
-	assert_true(!err && fixture_has(text, "已登记警示 · 处理号 3"));
+	assert_true(!err && fixture_has(text, "已作出警示 · 处理号 3"));
 	assert_true(fixture_has(text, "事由：违法违规：未按期整改质量问题") &&
 	            fixture_has(text, "日期：2026-06-15"));
 	text = say(fx, "warn 2 虚假报告", FX_ADMIN, &err);
-	assert_true(!err && fixture_has(text, "已登记警示 · 处理号 4") &&
+	assert_true(!err && fixture_has(text, "已作出警示 · 处理号 4") &&
 	            fixture_has(text, "事由：虚假报告"));
 	/* The time as a date and a time token, and as one quoted token. */
 	text = say(fx, "约谈 2 2026-06-20 14:30 三楼会议室 知情不报 隐瞒重大质量风险", FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记约谈 · 处理号 5"));
+	assert_true(!err && fixture_has(text, "已安排约谈 · 处理号 5"));
 	assert_true(fixture_has(text, "约谈时间：2026-06-20 14:30") &&
 	            fixture_has(text, "约谈地点：三楼会议室"));
 	text = say(fx, "summon 3 \"2026年6月21日 09:05\" 会议室 拖延缓报", FX_CLERK_LY, &err);
 	assert_true(!err && fixture_has(text, "约谈时间：2026-06-21 09:05"));
 	text = say(fx, "建议解聘 2 重大质量事故：致使产品召回", FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记建议解聘 · 处理号 7"));
+	assert_true(!err && fixture_has(text, "已向企业提出建议解聘 · 处理号 7"));
 	text = say(fx, "advise-dismissal 2 未完成继续教育", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "建议解聘"));
 	/* scheduled_at: unix seconds of the China Standard Time given. */
@@ -418,7 +418,7 @@ static void test_summon_other_and_rectify_deadline(void **state)
 	const char *text = say(fx, "约谈 2 2026-06-20 14:30 三楼会议室 其他 未按要求报送质量分析报告"
 	                           " 整改期限 2026-06-30", FX_CLERK_LS, &err);
 
-	assert_true(!err && fixture_has(text, "已登记约谈 · 处理号 3"));
+	assert_true(!err && fixture_has(text, "已安排约谈 · 处理号 3"));
 	assert_true(fixture_has(text, "事由：其他：未按要求报送质量分析报告") &&
 	            fixture_has(text, "整改期限：2026-06-30"));
 	text = say(fx, "警示 2 违法违规，未按期整改质量问题 整改期限：2026年7月3日", FX_CLERK_LS, &err);
@@ -531,7 +531,7 @@ static void test_remove_needs_confirmation_from_the_same_person(void **state)
 	assert_true(err && fixture_has(text, "没有待确认的操作"));
 	assert_counts(fx, &before);
 	text = confirm(fx, asked, FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记除名 · 处理号 3"));
+	assert_true(!err && fixture_has(text, "已作出除名决定 · 处理号 3"));
 	assert_true(fixture_has(text, "备案状态：已除名，已移出人才库"));
 	assert_query(fx, "SELECT status || ' ' || ended_on || ' ' || end_reason"
 	                 " FROM appointments WHERE id = 2", "removed 2026-06-15 除名：违法违规");
@@ -576,8 +576,38 @@ static void test_blacklist_cancel_and_expiry(void **state)
 	assert_true(fixture_has(text, "备案状态（任期结束）不变"));
 	snprintf(asked, sizeof asked, "%s", text);
 	text = confirm(fx, asked, FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记黑名单") && !fixture_has(text, "已除名"));
+	assert_true(!err && fixture_has(text, "已列入黑名单 · 处理号") && !fixture_has(text, "已除名"));
 	assert_query(fx, "SELECT status FROM appointments WHERE id = 1", "ended");
+}
+
+/* A record removed by a 黑名单 reads 已列入黑名单 wherever its status is
+ * shown; one removed by a 除名 reads 已除名. */
+static void test_blacklisted_status_reads_blacklisted(void **state)
+{
+	struct fixture *fx = *state;
+	char asked[1024];
+	bool err;
+	const char *text = say(fx, "黑名单 2 虚假报告", FX_CLERK_LS, &err);
+
+	assert_true(!err && fixture_has(text, "备案状态改为“已列入黑名单”"));
+	snprintf(asked, sizeof asked, "%s", text);
+	text = confirm(fx, asked, FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "已列入黑名单 · 处理号 3"));
+	assert_true(fixture_has(text, "备案状态：已列入黑名单，已移出人才库"));
+	text = say(fx, "查询 2", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已列入黑名单") && !fixture_has(text, "已除名"));
+	text = say(fx, "查询 91371302DEM0000013", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "记录号 2　张三　示例精密机械有限公司　已列入黑名单"));
+	text = say(fx, "警示 2 违法违规", FX_ADMIN, &err);
+	assert_true(err && fixture_has(text, "当前状态为“已列入黑名单”，不能办理警示"));
+	text = say(fx, "我的", FX_CQO, &err);
+	assert_true(fixture_has(text, "状态：已列入黑名单"));
+	snprintf(asked, sizeof asked, "%s", say(fx, "除名 3 违法违规", FX_ADMIN, &err));
+	text = confirm(fx, asked, FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已作出除名决定 · 处理号 4") &&
+	            fixture_has(text, "备案状态：已除名，已移出人才库"));
+	text = say(fx, "查询 3", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已除名"));
 }
 
 static void test_revoke_restores_and_roles(void **state)
@@ -757,7 +787,7 @@ static void test_mine_after_removal_and_term_over(void **state)
 
 	fixture_set_now("2026-07-10 09:00:00");
 	text = fixture_say(fx, FX_CQO, "我的");
-	assert_true(fixture_has(text, "剩余：已过期 6 天，请联系企业办理续聘"));
+	assert_true(fixture_has(text, "状态：任期已届满 6 天，尚未续聘或更换，请联系企业办理续聘"));
 	snprintf(asked, sizeof asked, "%s", fixture_say(fx, FX_ADMIN, "除名 2 违法违规"));
 	confirm(fx, asked, FX_ADMIN, &err);
 	text = say(fx, "我的", FX_CQO, &err);
@@ -781,6 +811,7 @@ int main(void)
 		T(test_sanction_roles),
 		T(test_remove_needs_confirmation_from_the_same_person),
 		T(test_blacklist_cancel_and_expiry),
+		T(test_blacklisted_status_reads_blacklisted),
 		T(test_revoke_restores_and_roles),
 		T(test_honours),
 		T(test_mine_for_each_cqo_and_masking),
