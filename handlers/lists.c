@@ -229,11 +229,11 @@ static int vacant_run(struct cmd_ctx *ctx)
 	if (store_list_vacant(ctx->store, scope, category, offset, rows, limit, &n, &total) < 0)
 		return HANDLER_ERROR;
 	if (total == 0) {
-		reply_add_line(ctx->reply, TXT_LISTS_VACANT_NONE, category);
+		reply_add_line(ctx->reply, TXT_LISTS_VACANT_NONE, category_full(category));
 		handler_page_note(ctx, 0, 0);
 		return HANDLER_OK;
 	}
-	reply_set_title(ctx->reply, TXT_LISTS_VACANT_TITLE, category, total);
+	reply_set_title(ctx->reply, TXT_LISTS_VACANT_TITLE, category_full(category), total);
 	for (size_t i = 0; i < n; i++)
 		vacant_line(ctx, offset + i + 1, &rows[i]);
 	handler_page_note(ctx, n, total);

@@ -647,14 +647,14 @@ static void test_enterprise_categories_command(void **state)
 
 	const char *text = say(fx, "企业类别 2", FX_CLERK_LS, &err);
 	assert_false(err);
-	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上、链主");
+	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上企业、链主企业");
 	assert_int_equal(fixture_int(fx, TAG_AUDITS), 0);
 	text = say(fx, "企业类别 2 加 好品山东 专精特新企业", FX_CLERK_LS, &err);
 	assert_false(err);
-	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上、链主、好品、专精特新");
+	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上企业、链主企业、好品山东品牌企业、专精特新企业");
 	text = say(fx, "category 91371302dem0000013 删 链主、质量标杆", FX_CLERK_LY, &err);
 	assert_false(err);
-	assert_string_equal(text, "91371302DEM0000013 的企业类别：规上、好品、专精特新");
+	assert_string_equal(text, "91371302DEM0000013 的企业类别：规上企业、好品山东品牌企业、专精特新企业");
 	fixture_text(fx, TAGS_OF("91371302DEM0000013"), got, sizeof got);
 	assert_string_equal(got, "专精特新,好品,规上");
 	/* One audit row per change, on the record when named by it. */

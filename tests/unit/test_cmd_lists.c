@@ -268,7 +268,10 @@ static void test_vacant_by_category(void **state)
 	assert_answer(fx, FX_ADMIN, "空缺 食品", "食品企业均已聘任首席质量官。");
 	/* The category as the seeds write it. */
 	assert_says(fx, FX_CLERK_LS, "空缺 规模以上企业", line);
-	assert_answer(fx, FX_ADMIN, "空缺 好品山东", "好品企业均已聘任首席质量官。");
+	assert_answer(fx, FX_ADMIN, "空缺 好品山东", "好品山东品牌企业均已聘任首席质量官。");
+	/* Named in full, however typed. */
+	assert_answer(fx, FX_ADMIN, "空缺 好品", "好品山东品牌企业均已聘任首席质量官。");
+	assert_answer(fx, FX_ADMIN, "空缺 质量奖", "获政府质量奖企业均已聘任首席质量官。");
 	assert_refused_to_others(fx, "空缺");
 }
 
