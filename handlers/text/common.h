@@ -73,7 +73,7 @@
 #define TXT_V_REGION             "地区代码应为 2、4 或 6 位数字（GB/T 2260）"
 
 /* masking in group chats */
-#define TXT_MASK_YEAR            "%.4s年"
+#define TXT_MASK_YEAR            "%.4s 年"
 
 /* confirmation of two-step commands */
 #define TXT_CONFIRM_NAME         "确认"

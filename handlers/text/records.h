@@ -116,7 +116,7 @@
 #define TXT_TRAIN_LEVEL          "级别"
 #define TXT_TRAIN_LEVEL_FMT      "%s级"
 #define TXT_TRAIN_TIER           "层次"
-#define TXT_TRAIN_YEAR           "%d年累计"
+#define TXT_TRAIN_YEAR           "%d 年累计"
 #define TXT_TRAIN_SHORT          "%.1f 学时，年度要求 %.1f 学时，还差 %.1f 学时"
 #define TXT_TRAIN_MET            "%.1f 学时，已达到年度要求 %.1f 学时"
 #define TXT_TRAIN_NO_REQUIREMENT "%.1f 学时（本地无年度学时要求）"
@@ -181,7 +181,7 @@
 #define TXT_HONOUR_DUP           "%s已登记过 %d 年的“%s”。"     /* person, year, name */
 #define TXT_HONOUR_DONE_TITLE    "已登记荣誉 · 记录号 %lld"
 #define TXT_HONOUR_ITEM          "荣誉"
-#define TXT_HONOUR_ITEM_FMT      "%d年 %s"                     /* year, name */
+#define TXT_HONOUR_ITEM_FMT      "%d 年 %s"                     /* year, name */
 #define TXT_MINE_NAME            "我的"
 #define TXT_MINE_USAGE           "我的"
 #define TXT_MINE_HELP            "查看本人任期、年度培训学时、未结处理与荣誉"
@@ -197,7 +197,7 @@
 #define TXT_MINE_STATE           "状态"
 #define TXT_MINE_DAYS_TODAY      "今日届满"
 #define TXT_MINE_DAYS_OVER       "任期已届满 %lld 天，尚未续聘或更换，请联系企业办理续聘"
-#define TXT_MINE_HOURS           "%d年培训学时"
+#define TXT_MINE_HOURS           "%d 年培训学时"
 #define TXT_MINE_INDUCTION       "任职培训"
 #define TXT_MINE_INDUCTION_DONE  "已完成（%s）"
 #define TXT_MINE_INDUCTION_NONE  "未登记"

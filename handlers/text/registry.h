@@ -40,7 +40,7 @@
 #define TXT_CARD_DAYS_LEFT      "（剩余 %lld 天）"
 #define TXT_CARD_DAYS_TODAY     "（今日届满）"
 #define TXT_CARD_DAYS_OVER      "任期已届满 %lld 天，尚未续聘或更换"
-#define TXT_CARD_HOURS          "%d年培训学时"
+#define TXT_CARD_HOURS          "%d 年培训学时"
 #define TXT_CARD_SANCTIONS      "未结处理"
 #define TXT_CARD_SANCTION_NONE  "无"
 #define TXT_CARD_SANCTION_LINE  "%s（%s）%s"                   /* kind, date, reason */

@@ -29,7 +29,7 @@ static void assert_masked(const char *text)
 	assert_true(fixture_has(text, "记录号 2") && fixture_has(text, "张三"));
 	assert_true(fixture_has(text, "手机：138****0001"));
 	assert_true(fixture_has(text, "邮箱：z***@example.com"));
-	assert_true(fixture_has(text, "出生日期：1980年") && fixture_has(text, "性别：男"));
+	assert_true(fixture_has(text, "出生日期：1980 年") && fixture_has(text, "性别：男"));
 	assert_false(fixture_has(text, PHONE) || fixture_has(text, EMAIL) ||
 	             fixture_has(text, BIRTH));
 }
@@ -72,7 +72,7 @@ static void test_card_by_every_key(void **state)
 		assert_true(fixture_has(text, "所在地区：兰山区（371302）"));
 		assert_true(fixture_has(text, "任期：2023-07-05 至 2026-07-04"));
 		assert_true(fixture_has(text, "状态：在任（剩余 19 天）"));
-		assert_true(fixture_has(text, "2026年培训学时：20.0 学时"));
+		assert_true(fixture_has(text, "2026 年培训学时：20.0 学时"));
 		assert_true(fixture_has(text, "未结处理：无"));
 	}
 	/* The enterprise's records, its predecessor's too. */

@@ -161,7 +161,7 @@ static void test_training_success_hours_and_audit(void **state)
 	            fixture_has(text, "证书号：证书A"));
 	assert_true(fixture_has(text, "培训机构：示例学院") && fixture_has(text, "级别：省级") &&
 	            fixture_has(text, "层次：高级"));
-	assert_true(fixture_has(text, "2026年累计：26.0 学时，年度要求 30.0 学时，还差 4.0 学时"));
+	assert_true(fixture_has(text, "2026 年累计：26.0 学时，年度要求 30.0 学时，还差 4.0 学时"));
 	/* Alias, another date form, skipped optional arguments, admin. */
 	text = say(fx, "train 2 线上自学 2026年6月2日 4.5 - - 市", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "30.5 学时，已达到年度要求 30.0 学时"));
@@ -196,17 +196,17 @@ static void test_training_hours_follow_the_policy(void **state)
 	/* 王五 (雁塔区) has 32 h of 线上自学: continuing education adds nothing. */
 	const char *text = say(fx, "培训 5 继续教育 2026-06-01 10", FX_CLERK_XA, &err);
 	assert_false(err);
-	assert_true(fixture_has(text, "2026年累计：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
+	assert_true(fixture_has(text, "2026 年累计：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
 	text = say(fx, "查询 5", FX_CLERK_XA, &err);
-	assert_true(!err && fixture_has(text, "2026年培训学时：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
+	assert_true(!err && fixture_has(text, "2026 年培训学时：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
 	text = say(fx, "查询 2", FX_CLERK_LS, &err);
-	assert_true(fixture_has(text, "2026年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时（计入：继续教育、线上自学）"));
+	assert_true(fixture_has(text, "2026 年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时（计入：继续教育、线上自学）"));
 	/* Shandong sets no quota: nothing owed, anywhere. */
 	fixture_exec(fx, "DELETE FROM policies WHERE region_code = '37'");
 	text = say(fx, "培训 2 线上自学 2026-06-02 2", FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "2026年累计：22.0 学时（本地无年度学时要求）"));
+	assert_true(!err && fixture_has(text, "2026 年累计：22.0 学时（本地无年度学时要求）"));
 	text = say(fx, "我的", FX_CQO, &err);
-	assert_true(fixture_has(text, "2026年培训学时：22.0 学时（本地无年度学时要求）"));
+	assert_true(fixture_has(text, "2026 年培训学时：22.0 学时（本地无年度学时要求）"));
 	/* Pro rata: 张三 appointed 2026-06-01 owes 30 x 7 / 12 = 17.5, so 18 h. */
 	fixture_exec(fx, "INSERT INTO policies (region_code, annual_hours, hours_prorate)"
 	                 " VALUES ('37', 30, 1); UPDATE appointments SET start_date = '2026-06-01'"
@@ -700,9 +700,9 @@ static void test_honours(void **state)
 	const char *text = say(fx, "荣誉 2 优秀首席质量官 2026", FX_CLERK_LS, &err);
 
 	assert_true(!err && fixture_has(text, "已登记荣誉 · 记录号 2") &&
-	            fixture_has(text, "2026年 优秀首席质量官"));
+	            fixture_has(text, "2026 年 优秀首席质量官"));
 	text = say(fx, "honour 2 \"质量专家人才库 成员\" 2025", FX_ADMIN, &err);
-	assert_true(!err && fixture_has(text, "2025年 质量专家人才库 成员"));
+	assert_true(!err && fixture_has(text, "2025 年 质量专家人才库 成员"));
 	/* A past term's honour may be recorded too. */
 	text = say(fx, "荣誉 1 市长质量奖个人奖 2021", FX_CLERK_LS, &err);
 	assert_true(!err && fixture_has(text, "孙八"));
@@ -745,7 +745,7 @@ static void test_mine_for_each_cqo_and_masking(void **state)
 		assert_true(fixture_has(text, "企业：示例精密机械有限公司"));
 		assert_true(fixture_has(text, "任期：2023-07-05 至 2026-07-04") &&
 		            fixture_has(text, "剩余：19 天"));
-		assert_true(fixture_has(text, "2026年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时"));
+		assert_true(fixture_has(text, "2026 年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时"));
 		assert_true(fixture_has(text, "任职培训：已完成（2023-04-11）"));
 		assert_true(fixture_has(text, "未结处理：无") && fixture_has(text, "荣誉：无"));
 		/* Contact details are never part of it. */
@@ -761,7 +761,7 @@ static void test_mine_for_each_cqo_and_masking(void **state)
 	assert_true(fixture_has(text, "30.0 学时，已达到年度要求 30.0 学时"));
 	assert_true(fixture_has(text, "警示（2026-06-15，处理号 3）未完成继续教育：上年度学时不足"));
 	assert_true(fixture_has(text, "约谈（2026-06-15，处理号 4）拖延缓报；约谈时间 2026-06-20 14:30，地点 三楼会议室"));
-	assert_true(fixture_has(text, "荣誉：2025年 优秀首席质量官"));
+	assert_true(fixture_has(text, "荣誉：2025 年 优秀首席质量官"));
 	/* 李四: the demo's open warning; no 任职培训 yet. */
 	text = say(fx, "我的", FX_CQO_LS, &err);
 	assert_true(fixture_has(text, "记录号 3") &&
