@@ -155,7 +155,7 @@
 #define TXT_SAN_DONE_ADVISE      "已向企业提出建议解聘"
 #define TXT_SAN_RECORD_FMT       "%lld %s"                     /* id, person（enterprise） */
 #define TXT_SAN_REASON           "事由"
-#define TXT_SAN_REASON_FMT       "%s：%s"                      /* ground, details */
+#define TXT_SAN_REASON_FMT       "%s，%s"                      /* ground, details */
 #define TXT_SAN_DATE             "日期"
 #define TXT_SAN_TIME             "约谈时间"
 #define TXT_SAN_STATUS           "备案状态"

@@ -45,7 +45,7 @@
 #define TXT_CARD_SANCTION_NONE  "无"
 #define TXT_CARD_SANCTION_LINE  "%s（%s）%s"                   /* kind, date, reason */
 #define TXT_CARD_TERMS          "历届任期"
-#define TXT_CARD_TERMS_LINE     "第 %d 届：%s 至 %s，聘任文件 %s，考核结果 %s"
+#define TXT_CARD_TERMS_LINE     "第 %d 届 %s 至 %s，聘任文件 %s，考核结果 %s"
 #define TXT_CARD_TERMS_EARLIER  "（另有更早的 %zu 届未列出）"
 #define TXT_CARD_NOT_EVALUATED  "未登记"
 #define TXT_CARD_ENDED          "终止"

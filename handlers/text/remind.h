@@ -15,7 +15,7 @@
 #define TXT_RMD_OVERDUE          "任期逾期：您在%s的首席质量官任期已于 %s 届满，已逾期 %lld 天，尚未续聘或备案继任者。请企业尽快办理。"
 #define TXT_RMD_TRAINING         "任职培训：您在%s的首席质量官备案已满 %lld 天，尚未登记任职培训，请尽快参加。"
 #define TXT_RMD_HOURS            "年度学时：%d 年已完成 %.1f 学时，还差 %.1f 学时（要求 %.1f 学时），请在年底前完成。"
-#define TXT_RMD_SANCTION         "【%s】处理号 %lld，%s：%s（%s 下发）。"  /* kind, id, record, reason, date */
+#define TXT_RMD_SANCTION         "【%s】处理号 %lld，%s，事由：%s（%s 下发）。"  /* kind, id, record, reason, date */
 #define TXT_RMD_SANCTION_TIME    "约谈时间：%s，地点：%s。"
 #define TXT_RMD_SANCTION_RECTIFY "请于 %s 前完成整改。"
 #define TXT_RMD_SUMMONS_TOMORROW "约谈提醒：处理号 %lld（%s）的约谈定于明天 %s，地点：%s。"

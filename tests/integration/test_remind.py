@@ -184,7 +184,7 @@ def test_sanction_notice_and_commands():
         sid = int(re.search(r"处理号 (\d+)", text).group(1))
         notice = [t for t in texts(d, "zhangsan") if "处理通知 · " in t]
         assert len(notice) == 1 and "【警示】处理号 %d" % sid in notice[0], notice
-        assert "违法违规：测试警示" in notice[0]
+        assert "违法违规，测试警示" in notice[0]
         assert one(d, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
                          " AND record_id = ?", sid) == 1
         fake.wait_requests(SEND, 2, 20)

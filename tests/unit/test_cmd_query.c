@@ -112,16 +112,16 @@ static void test_card_lists_terms_and_end(void **state)
 	char ended[16], want[256];
 	const char *text = fixture_say(fx, FX_CLERK_LS, "查询 2");
 
-	assert_true(fixture_has(text, "历届任期：第 1 届：2023-07-05 至 2026-07-04，"
+	assert_true(fixture_has(text, "历届任期：第 1 届 2023-07-05 至 2026-07-04，"
 	                              "聘任文件 示例企聘字〔示例〕第2号，考核结果 未登记"));
 	assert_false(fixture_has(text, "终止："));
 	fixture_say(fx, FX_CLERK_LS, "续聘 2 - 示例企聘字〔2026〕第9号");
 	fixture_say(fx, FX_CLERK_LS, "考核 2 合格");
 	text = fixture_say(fx, FX_CLERK_LS, "查询 2");
 	assert_true(fixture_has(text, "任期：2026-07-05 至 2029-07-04"));
-	assert_true(fixture_has(text, "历届任期：第 1 届：2023-07-05 至 2026-07-04，"
+	assert_true(fixture_has(text, "历届任期：第 1 届 2023-07-05 至 2026-07-04，"
 	                              "聘任文件 示例企聘字〔示例〕第2号，考核结果 合格\n"
-	                              "历届任期：第 2 届：2026-07-05 至 2029-07-04，"
+	                              "历届任期：第 2 届 2026-07-05 至 2029-07-04，"
 	                              "聘任文件 示例企聘字〔2026〕第9号，考核结果 未登记"));
 	/* Ended by its term (the demo's predecessor) and dismissed. */
 	fixture_text(fx, "SELECT ended_on FROM appointments WHERE id = 1", ended, sizeof ended);

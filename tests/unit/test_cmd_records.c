@@ -298,7 +298,7 @@ static void test_sanctions_issue_with_ground_and_details(void **state)
 	const char *text = say(fx, "警示 2 违法违规，未按期整改质量问题", FX_CLERK_LS, &err);
 
 	assert_true(!err && fixture_has(text, "已作出警示 · 处理号 3"));
-	assert_true(fixture_has(text, "事由：违法违规：未按期整改质量问题") &&
+	assert_true(fixture_has(text, "事由：违法违规，未按期整改质量问题") &&
 	            fixture_has(text, "日期：2026-06-15"));
 	text = say(fx, "warn 2 虚假报告", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "已作出警示 · 处理号 4") &&
@@ -419,7 +419,7 @@ static void test_summon_other_and_rectify_deadline(void **state)
 	                           " 整改期限 2026-06-30", FX_CLERK_LS, &err);
 
 	assert_true(!err && fixture_has(text, "已安排约谈 · 处理号 3"));
-	assert_true(fixture_has(text, "事由：其他：未按要求报送质量分析报告") &&
+	assert_true(fixture_has(text, "事由：其他，未按要求报送质量分析报告") &&
 	            fixture_has(text, "整改期限：2026-06-30"));
 	text = say(fx, "警示 2 违法违规，未按期整改质量问题 整改期限：2026年7月3日", FX_CLERK_LS, &err);
 	assert_true(!err && fixture_has(text, "处理号 4") && fixture_has(text, "整改期限：2026-07-03"));
@@ -441,7 +441,7 @@ static void test_summon_other_and_rectify_deadline(void **state)
 	reply_init(&notice);
 	assert_int_equal(remind_text_notice(fx->st, 3, &notice), 0);
 	char *notice_text = reply_render_text(&notice);
-	assert_true(fixture_has(notice_text, "（记录号 2）：其他：未按要求报送质量分析报告") &&
+	assert_true(fixture_has(notice_text, "（记录号 2），事由：其他，未按要求报送质量分析报告") &&
 	            fixture_has(notice_text, "请于 2026-06-30 前完成整改。"));
 	free(notice_text);
 	reply_free(&notice);
@@ -522,7 +522,7 @@ static void test_remove_needs_confirmation_from_the_same_person(void **state)
 
 	assert_false(err);
 	assert_true(fixture_has(text, "将对记录号 2 张三（示例精密机械有限公司）作出除名处理：备案状态改为“已除名”，"
-	                              "移出首席质量官人才库。事由：违法违规：伪造检验报告"));
+	                              "移出首席质量官人才库。事由：违法违规，伪造检验报告"));
 	assert_true(fixture_has(text, "10 分钟内有效"));
 	snprintf(asked, sizeof asked, "%s", text);
 	assert_counts(fx, &before);
@@ -759,13 +759,13 @@ static void test_mine_for_each_cqo_and_masking(void **state)
 	text = fixture_say_in(fx, FX_CQO, true, "mine", &err);
 	assert_false(err);
 	assert_true(fixture_has(text, "30.0 学时，已达到年度要求 30.0 学时"));
-	assert_true(fixture_has(text, "警示（2026-06-15，处理号 3）未完成继续教育：上年度学时不足"));
+	assert_true(fixture_has(text, "警示（2026-06-15，处理号 3）未完成继续教育，上年度学时不足"));
 	assert_true(fixture_has(text, "约谈（2026-06-15，处理号 4）拖延缓报；约谈时间 2026-06-20 14:30，地点 三楼会议室"));
 	assert_true(fixture_has(text, "荣誉：2025 年 优秀首席质量官"));
 	/* 李四: the demo's open warning; no 任职培训 yet. */
 	text = say(fx, "我的", FX_CQO_LS, &err);
 	assert_true(fixture_has(text, "记录号 3") &&
-	            fixture_has(text, "警示（2026-06-05，处理号 1）未完成继续教育："));
+	            fixture_has(text, "警示（2026-06-05，处理号 1）未完成继续教育，"));
 	assert_true(fixture_has(text, "6.0 学时，年度要求 30.0 学时，还差 24.0 学时") &&
 	            fixture_has(text, "任职培训：未登记"));
 	/* 孙八's only record has ended. */

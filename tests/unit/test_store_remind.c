@@ -731,7 +731,7 @@ static void test_sanction_notice(void **state)
 	assert_int_equal(messages_for(f->st, "cj"), 1);
 	const char *t = texts_for(f->st, "cj");
 	assert_non_null(strstr(t, "处理通知 · 警示"));
-	assert_non_null(strstr(t, "违法违规：测试"));
+	assert_non_null(strstr(t, "违法违规，测试"));
 	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
 	                            " AND record_id = %lld AND outbox_id IS NOT NULL", (long long)id),
 	                 1);
