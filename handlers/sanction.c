@@ -263,7 +263,8 @@ static int ask_confirmation(struct cmd_ctx *ctx, const struct sanction_kind *k,
 	if (!k->blacklist)
 		reply_add_line(ctx->reply, TXT_SAN_CONFIRM_REMOVE, (long long)rec->appointment_id,
 		               who, reason);
-	else if (strcmp(rec->status, "active") == 0)
+	else if (strcmp(rec->status, "active") == 0 || strcmp(rec->status, "removed") == 0)
+		/* A removed record then reads 已列入黑名单 too. */
 		reply_add_line(ctx->reply, TXT_SAN_CONFIRM_BLACK, (long long)rec->appointment_id,
 		               who, reason);
 	else

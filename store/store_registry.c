@@ -17,9 +17,11 @@
 #include "store_internal.h"
 #include "store_training.h"
 
-/* A record removed by a 黑名单 sanction: its end_reason is "黑名单：<ground>"
- * (store_sanction.c), which is what tells it from a 除名. */
-#define BLACKLISTED "(a.status = 'removed' AND substr(coalesce(a.end_reason, ''), 1, 3) = '黑名单')"
+/* A removed record with a 黑名单 in force (not revoked) is blacklisted, not
+ * merely removed by a 除名, whichever came first. */
+#define BLACKLISTED \
+	"(a.status = 'removed' AND EXISTS (SELECT 1 FROM sanctions k" \
+	" WHERE k.appointment_id = a.id AND k.kind = '黑名单' AND k.status <> 'revoked'))"
 #define HIT_COLUMNS "SELECT a.id, p.name, e.name, e.region_code, a.status, a.term_end, " BLACKLISTED
 #define FROM_PERSON \
 	" FROM people p CROSS JOIN appointments a ON a.person_id = p.id" \

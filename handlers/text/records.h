@@ -170,7 +170,7 @@
 #define TXT_SANREV_ALREADY       "处理号 %s 已撤销，无需重复操作。"
 #define TXT_SANREV_DONE          "已撤销处理号 %lld（%s，记录号 %lld）。"   /* id, kind, record */
 #define TXT_SANREV_RESTORED      "记录号 %lld 已恢复为“在任”。"
-#define TXT_SANREV_OTHER         "记录号 %lld 仍有其他除名或黑名单处理，状态保持“已除名”。"
+#define TXT_SANREV_OTHER         "记录号 %lld 仍有其他除名或黑名单处理，状态保持“%s”。"   /* id, status */
 #define TXT_SANREV_SUCCESSOR     "该企业已有在任首席质量官，记录号 %lld 状态保持“已除名”。"
 #define TXT_HONOUR_NAME          "荣誉"
 #define TXT_HONOUR_USAGE         "荣誉 <记录号> <名称> <年份>"

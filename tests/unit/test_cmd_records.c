@@ -608,6 +608,19 @@ static void test_blacklisted_status_reads_blacklisted(void **state)
 	            fixture_has(text, "备案状态：已除名，已移出人才库"));
 	text = say(fx, "查询 3", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "状态：已除名"));
+	/* Blacklisted after a 除名, it reads 已列入黑名单 from then on. */
+	text = say(fx, "黑名单 3 违法违规", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "备案状态改为“已列入黑名单”"));
+	snprintf(asked, sizeof asked, "%s", text);
+	text = confirm(fx, asked, FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已列入黑名单 · 处理号 5"));
+	text = say(fx, "查询 3", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已列入黑名单"));
+	/* Its 黑名单 revoked, the 除名 stands. */
+	text = say(fx, "撤销 5", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态保持“已除名”"));
+	text = say(fx, "查询 3", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已除名"));
 }
 
 static void test_revoke_restores_and_roles(void **state)
@@ -650,7 +663,7 @@ static void test_revoke_restores_and_roles(void **state)
 
 	text = say(fx, "撤销 3 复核后撤销", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "已撤销处理号 3（除名，记录号 2）"));
-	assert_true(fixture_has(text, "仍有其他除名或黑名单处理，状态保持“已除名”"));
+	assert_true(fixture_has(text, "仍有其他除名或黑名单处理，状态保持“已列入黑名单”"));
 	assert_query(fx, "SELECT status FROM appointments WHERE id = 2", "removed");
 	text = say(fx, "revoke 4", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "记录号 2 已恢复为“在任”"));
