@@ -559,6 +559,19 @@ static void test_digest_scope(void **state)
 	assert_int_equal(messages_for(f->st, "c3713"), 1);
 }
 
+/* A term ending on the day of the sweep reads 今日届满 in the digest. */
+static void test_digest_term_ends_today(void **state)
+{
+	struct fixture *f = F(state);
+
+	add_cqo(f, "张测", "371302", "2026-11-23", "2023-11-24", false);
+	add_identity(f, "wecom", "c3713", "clerk", "3713", 0, "w1");
+	sweep(f, "2026-11-23");
+	const char *t = texts_for(f->st, "c3713");
+	assert_non_null(strstr(t, "任期今日届满：张测"));
+	assert_null(strstr(t, "剩余 0 天"));
+}
+
 /* Appointment training: 30 days after filing to the CQO, 60 days to the
  * digest; a rectification deadline the day before; an unacknowledged
  * sanction a day after issuance, then weekly. */
@@ -828,6 +841,7 @@ int main(void)
 		T(test_overdue_ack),
 		T(test_mute_and_summons),
 		T(test_digest_scope),
+		T(test_digest_term_ends_today),
 		T(test_training_rectify_unacked),
 		T(test_hours),
 		T(test_hours_policy_days_and_kinds),
