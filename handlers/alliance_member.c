@@ -56,7 +56,7 @@ static int join_check(struct cmd_ctx *ctx, const struct store_alliance *al,
 		reply_add_line(ctx->reply, TXT_AL_JOIN_BARRED, (long long)rec->appointment_id);
 	else if (strcmp(rec->status, "active") != 0)
 		reply_add_line(ctx->reply, TXT_AL_JOIN_INACTIVE, (long long)rec->appointment_id,
-		               record_ref_status(rec->status));
+		               record_ref_status(rec->status, rec->blacklisted));
 	else if (al->region_code[0] && !store_region_in_scope(rec->region_code, al->region_code))
 		reply_add_line(ctx->reply, TXT_AL_JOIN_REGION, (long long)rec->appointment_id,
 		               al->name);

@@ -11,17 +11,21 @@
 #include "../messages/text.h"
 #include "text/lists.h"
 
-/* In store_import_tag_name order (test_validate checks it): the stored tag
- * and the names that mean it. Free of store calls, so that the 备案 form
- * links on its own (fuzz_form). */
+/* In store_import_tag_name order (test_validate checks it): the stored tag,
+ * the names that mean it and its name in full. Free of store calls, so that
+ * the 备案 form links on its own (fuzz_form). */
 static const struct {
-	const char *tag, *names;
+	const char *tag, *names, *full;
 } tags[STORE_IMPORT_TAGS] = {
-	{TXT_TAG_ABOVE, TXT_CAT_ABOVE},         {TXT_TAG_CHAIN, TXT_CAT_CHAIN},
-	{TXT_TAG_BRAND, TXT_CAT_BRAND},         {TXT_TAG_AWARD, TXT_CAT_AWARD},
-	{TXT_TAG_SPECIAL, TXT_CAT_SPECIAL},     {TXT_TAG_BENCHMARK, TXT_CAT_BENCHMARK},
-	{TXT_TAG_FOOD, TXT_CAT_FOOD},           {TXT_TAG_DRUG, TXT_CAT_DRUG},
-	{TXT_TAG_EQUIPMENT, TXT_CAT_EQUIPMENT},
+	{TXT_TAG_ABOVE, TXT_CAT_ABOVE, TXT_CATNAME_ABOVE},
+	{TXT_TAG_CHAIN, TXT_CAT_CHAIN, TXT_CATNAME_CHAIN},
+	{TXT_TAG_BRAND, TXT_CAT_BRAND, TXT_CATNAME_BRAND},
+	{TXT_TAG_AWARD, TXT_CAT_AWARD, TXT_CATNAME_AWARD},
+	{TXT_TAG_SPECIAL, TXT_CAT_SPECIAL, TXT_CATNAME_SPECIAL},
+	{TXT_TAG_BENCHMARK, TXT_CAT_BENCHMARK, TXT_CATNAME_BENCHMARK},
+	{TXT_TAG_FOOD, TXT_CAT_FOOD, TXT_CATNAME_FOOD},
+	{TXT_TAG_DRUG, TXT_CAT_DRUG, TXT_CATNAME_DRUG},
+	{TXT_TAG_EQUIPMENT, TXT_CAT_EQUIPMENT, TXT_CATNAME_EQUIPMENT},
 };
 
 static bool names_match(const char *names, const char *word)
@@ -53,6 +57,14 @@ const char *category_find(const char *word, bool sme)
 	if (i >= 0)
 		return tags[i].tag;
 	return sme && names_match(TXT_CAT_SME, word) ? STORE_STATS_SME : NULL;
+}
+
+const char *category_full(const char *category)
+{
+	for (int i = 0; i < STORE_IMPORT_TAGS; i++)
+		if (strcmp(tags[i].tag, category) == 0)
+			return tags[i].full;
+	return category;
 }
 
 const char *category_stem(const char *category)
@@ -97,7 +109,7 @@ void category_join(unsigned bits, char *buf, size_t len)
 	for (int i = 0; i < STORE_IMPORT_TAGS && at < len; i++)
 		if (bits & (1u << i))
 			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? TXT_LIST_SEP : "",
-			                       tags[i].tag);
+			                       tags[i].full);
 }
 
 int category_target_metric(const char *word)

@@ -13,6 +13,10 @@
  * (STORE_STATS_SME, counted by 企业规模, not a tag) only when `sme`. */
 const char *category_find(const char *word, bool sme);
 
+/* The stored category's name in full (好品 → 好品山东品牌企业; static), as
+ * lists and cards show it; `category` itself when it is no tag. */
+const char *category_full(const char *category);
+
 /* What goes before "企业" in a sentence: the category, but 中小 for 中小企业. */
 const char *category_stem(const char *category);
 
@@ -24,7 +28,8 @@ int category_tag(const char *word);
  * -EINVAL with the first word naming no tag in bad[len]. */
 int category_parse_list(const char *text, unsigned *bits, char *bad, size_t len);
 
-/* The names of the tags in `bits`, joined by 、, into buf[len] ("" for none). */
+/* The names in full of the tags in `bits`, joined by 、, into buf[len] ("" for
+ * none). */
 void category_join(unsigned bits, char *buf, size_t len);
 
 /* The measure of a target `word` names (聘任率, 培训率, 新备案 …) as an enum

@@ -137,7 +137,7 @@ void handler_actor(const struct cmd_ctx *ctx, struct store_actor *out);
 int handler_rerun(struct cmd_ctx *ctx, const char *text, bool confirmed, size_t page_offset);
 
 /* Role names (handlers/role_text.c). Display name of a role (管理员,
- * 办事员, ...). */
+ * 工作人员, ...). */
 const char *role_display(enum role r);
 
 /* Name of a role as stored and shown ("admin", "clerk", ...). */

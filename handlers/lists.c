@@ -84,10 +84,15 @@ static int expiring_run(struct cmd_ctx *ctx)
 	reply_set_title(ctx->reply, TXT_LISTS_EXPIRING_TITLE, days, total);
 	for (size_t i = 0; i < n; i++) {
 		const struct store_list_cqo *c = &rows[i];
-		reply_add_line(ctx->reply, TXT_LISTS_EXPIRING_LINE, offset + i + 1,
-		               (long long)c->appointment_id, c->person_name, c->enterprise_name,
-		               region_label(c->region_name, c->region_code), c->term_end,
-		               -days_since(ctx, c->term_end));
+		long long left = -days_since(ctx, c->term_end);
+		if (left == 0)
+			reply_add_line(ctx->reply, TXT_LISTS_EXPIRING_TODAY, offset + i + 1,
+			               (long long)c->appointment_id, c->person_name, c->enterprise_name,
+			               region_label(c->region_name, c->region_code), c->term_end);
+		else
+			reply_add_line(ctx->reply, TXT_LISTS_EXPIRING_LINE, offset + i + 1,
+			               (long long)c->appointment_id, c->person_name, c->enterprise_name,
+			               region_label(c->region_name, c->region_code), c->term_end, left);
 	}
 	handler_page_note(ctx, n, total);
 	return HANDLER_OK;
@@ -224,11 +229,11 @@ static int vacant_run(struct cmd_ctx *ctx)
 	if (store_list_vacant(ctx->store, scope, category, offset, rows, limit, &n, &total) < 0)
 		return HANDLER_ERROR;
 	if (total == 0) {
-		reply_add_line(ctx->reply, TXT_LISTS_VACANT_NONE, category);
+		reply_add_line(ctx->reply, TXT_LISTS_VACANT_NONE, category_full(category));
 		handler_page_note(ctx, 0, 0);
 		return HANDLER_OK;
 	}
-	reply_set_title(ctx->reply, TXT_LISTS_VACANT_TITLE, category, total);
+	reply_set_title(ctx->reply, TXT_LISTS_VACANT_TITLE, category_full(category), total);
 	for (size_t i = 0; i < n; i++)
 		vacant_line(ctx, offset + i + 1, &rows[i]);
 	handler_page_note(ctx, n, total);

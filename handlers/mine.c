@@ -33,9 +33,9 @@ static void mine_term(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 	if (end > today)
 		reply_add_field(r, TXT_MINE_LEFT, TXT_MINE_DAYS_LEFT, (long long)(end - today));
 	else if (end == today)
-		reply_add_field(r, TXT_MINE_LEFT, TXT_MINE_DAYS_TODAY);
+		reply_add_field(r, TXT_MINE_STATE, TXT_MINE_DAYS_TODAY);
 	else
-		reply_add_field(r, TXT_MINE_LEFT, TXT_MINE_DAYS_OVER, (long long)(today - end));
+		reply_add_field(r, TXT_MINE_STATE, TXT_MINE_DAYS_OVER, (long long)(today - end));
 }
 
 static int mine_training(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
@@ -123,7 +123,7 @@ static int mine_run(struct cmd_ctx *ctx)
 	if (strcmp(rec.status, "active") != 0) {
 		reply_add_line(ctx->reply, TXT_MINE_NONE);
 		reply_add_line(ctx->reply, TXT_MINE_LAST, (long long)id, rec.enterprise_name,
-		               record_ref_status(rec.status));
+		               record_ref_status(rec.status, rec.blacklisted));
 		return HANDLER_OK;
 	}
 	reply_set_title(ctx->reply, TXT_MINE_TITLE, (long long)id);

@@ -29,21 +29,9 @@
 #include "handler.h"
 #include "hours_text.h"
 #include "mask.h"
+#include "record_ref.h"
 
 #define QUERY_LIST_MAX 10
-
-static const char *status_text(const char *status)
-{
-	if (strcmp(status, "active") == 0)
-		return TXT_STATUS_ACTIVE;
-	if (strcmp(status, "ended") == 0)
-		return TXT_STATUS_ENDED;
-	if (strcmp(status, "dismissed") == 0)
-		return TXT_STATUS_DISMISSED;
-	if (strcmp(status, "removed") == 0)
-		return TXT_STATUS_REMOVED;
-	return status;
-}
 
 static const char *or_dash(const char *s)
 {
@@ -57,16 +45,16 @@ static void card_term(struct cmd_ctx *ctx, const struct store_cqo_record *rec)
 
 	reply_add_field(r, TXT_CARD_TERM, TXT_CARD_TERM_FMT, or_dash(rec->start_date),
 	                or_dash(rec->term_end));
-	if (strcmp(rec->status, "active") != 0 || clock_parse_date(rec->term_end, &end) < 0) {
-		reply_add_field(r, TXT_CARD_STATUS, "%s", status_text(rec->status));
-		return;
-	}
-	if (end >= today)
-		reply_add_field(r, TXT_CARD_STATUS, "%s" TXT_CARD_DAYS_LEFT,
-		                status_text(rec->status), (long long)(end - today));
+	if (strcmp(rec->status, "active") != 0 || clock_parse_date(rec->term_end, &end) < 0)
+		reply_add_field(r, TXT_CARD_STATUS, "%s",
+		                record_ref_status(rec->status, rec->blacklisted));
+	else if (end > today)
+		reply_add_field(r, TXT_CARD_STATUS, TXT_STATUS_ACTIVE TXT_CARD_DAYS_LEFT,
+		                (long long)(end - today));
+	else if (end == today)
+		reply_add_field(r, TXT_CARD_STATUS, TXT_STATUS_ACTIVE TXT_CARD_DAYS_TODAY);
 	else
-		reply_add_field(r, TXT_CARD_STATUS, "%s" TXT_CARD_DAYS_OVER,
-		                status_text(rec->status), (long long)(today - end));
+		reply_add_field(r, TXT_CARD_STATUS, TXT_CARD_DAYS_OVER, (long long)(today - end));
 }
 
 /* How the record ended (解聘, 更换, 除名 ...) and every term it had, oldest
@@ -312,7 +300,8 @@ static int query_run(struct cmd_ctx *ctx)
 	for (size_t i = 0; i < shown; i++)
 		reply_add_line(ctx->reply, TXT_QUERY_MANY_LINE, i + 1,
 		               (long long)hits[i].appointment_id, hits[i].person_name,
-		               hits[i].enterprise_name, status_text(hits[i].status));
+		               hits[i].enterprise_name,
+		               record_ref_status(hits[i].status, hits[i].blacklisted));
 	if (total > shown)
 		reply_add_line(ctx->reply, TXT_QUERY_MORE, total - shown);
 	return HANDLER_OK;

@@ -45,11 +45,11 @@ bool record_ref_active(struct cmd_ctx *ctx, const struct store_cqo_record *rec,
 		return true;
 	ctx->reply->is_error = true;
 	reply_add_line(ctx->reply, TXT_RECREF_NOT_ACTIVE, (long long)rec->appointment_id,
-	               record_ref_status(rec->status), command);
+	               record_ref_status(rec->status, rec->blacklisted), command);
 	return false;
 }
 
-const char *record_ref_status(const char *status)
+const char *record_ref_status(const char *status, bool blacklisted)
 {
 	static const struct {
 		const char *status, *text;
@@ -59,6 +59,8 @@ const char *record_ref_status(const char *status)
 		{"dismissed", TXT_STATUS_DISMISSED},
 		{"removed", TXT_STATUS_REMOVED},
 	};
+	if (blacklisted && strcmp(status, "removed") == 0)
+		return TXT_STATUS_BLACKLISTED;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(status, names[i].status) == 0)
 			return names[i].text;

@@ -29,7 +29,8 @@ int record_ref_load(struct cmd_ctx *ctx, int64_t id, const char *typed,
 bool record_ref_active(struct cmd_ctx *ctx, const struct store_cqo_record *rec,
                        const char *command);
 
-/* Display name of an appointment status (在任, 已除名, ...). */
-const char *record_ref_status(const char *status);
+/* Display name of an appointment status (在任, 已除名, ...); a record
+ * removed by a 黑名单 (`blacklisted`) reads 已列入黑名单. */
+const char *record_ref_status(const char *status, bool blacklisted);
 
 #endif

@@ -248,7 +248,9 @@ static int digest_line(struct store *st, const struct remind_item *it, int64_t t
 		snprintf(buf, len, TXT_DIGEST_OVERDUE, who, rec.term_end, -left);
 	else if (it->rule == REMIND_TRAINING || it->rule == REMIND_DIGEST_TRAINING)
 		snprintf(buf, len, TXT_DIGEST_TRAINING, who, -left);
-	else if (left >= 0)
+	else if (left == 0)
+		snprintf(buf, len, TXT_DIGEST_TERM_TODAY, who, rec.term_end);
+	else if (left > 0)
 		snprintf(buf, len, TXT_DIGEST_TERM, who, rec.term_end, left);
 	else
 		snprintf(buf, len, TXT_DIGEST_TERM_PAST, who, rec.term_end);

@@ -60,6 +60,10 @@ int role_parse(const char *name, enum role *out)
 			return 0;
 		}
 	}
+	if (strcmp(name, TXT_ROLE_CLERK_ALIAS) == 0) {
+		*out = ROLE_CLERK;
+		return 0;
+	}
 	return -EINVAL;
 }
 

@@ -36,6 +36,7 @@
 
 struct sanction_kind {
 	const char *kind;   /* the schema's value, also shown */
+	const char *done;   /* the title of the reply once issued */
 	bool summons;       /* 约谈: a time and a place come before the 事由 */
 	bool removal;       /* 除名, 黑名单: confirm, then out of the talent pool */
 	bool blacklist;     /* 黑名单: may also follow a record no longer in force */
@@ -264,12 +265,13 @@ static int ask_confirmation(struct cmd_ctx *ctx, const struct sanction_kind *k,
 	if (!k->blacklist)
 		reply_add_line(ctx->reply, TXT_SAN_CONFIRM_REMOVE, (long long)rec->appointment_id,
 		               who, reason);
-	else if (strcmp(rec->status, "active") == 0)
+	else if (strcmp(rec->status, "active") == 0 || strcmp(rec->status, "removed") == 0)
+		/* A removed record then reads 已列入黑名单 too. */
 		reply_add_line(ctx->reply, TXT_SAN_CONFIRM_BLACK, (long long)rec->appointment_id,
 		               who, reason);
 	else
 		reply_add_line(ctx->reply, TXT_SAN_CONFIRM_BLACK_KEEP,
-		               (long long)rec->appointment_id, who, record_ref_status(rec->status),
+		               (long long)rec->appointment_id, who, record_ref_status(rec->status, rec->blacklisted),
 		               reason);
 	return handler_confirm_request(ctx);
 }
@@ -321,7 +323,7 @@ static int issue(struct cmd_ctx *ctx, const struct sanction_kind *k,
 	if (store_sanction_issue(ctx->store, &actor, &row, &id, &removed) < 0)
 		return HANDLER_ERROR;
 
-	reply_set_title(r, TXT_SAN_DONE_TITLE, k->kind, (long long)id);
+	reply_set_title(r, TXT_SAN_DONE_TITLE, k->done, (long long)id);
 	reply_add_field(r, TXT_RECREF_RECORD, TXT_SAN_RECORD_FMT, (long long)s->id,
 	                rec->person_name);
 	reply_add_field(r, TXT_MINE_ENTERPRISE, "%s", rec->enterprise_name);
@@ -335,7 +337,8 @@ static int issue(struct cmd_ctx *ctx, const struct sanction_kind *k,
 	if (s->rectify_by[0])
 		reply_add_field(r, TXT_FIELD_RECTIFY_BY, "%s", s->rectify_by);
 	if (removed)
-		reply_add_field(r, TXT_SAN_STATUS, TXT_SAN_STATUS_REMOVED);
+		reply_add_field(r, TXT_SAN_STATUS, "%s", k->blacklist ? TXT_SAN_STATUS_BLACKLISTED
+		                                                     : TXT_SAN_STATUS_REMOVED);
 	if (k->enterprise)
 		return enterprise_delivery(ctx, id, s->id, today);
 	return HANDLER_OK;
@@ -368,13 +371,18 @@ done:
 	return rc;
 }
 
-static const struct sanction_kind summon_kind = {.kind = "约谈", .summons = true,
-                                                 .other = true, .rectify = true};
-static const struct sanction_kind warn_kind = {.kind = "警示", .rectify = true};
-static const struct sanction_kind remove_kind = {.kind = "除名", .removal = true};
-static const struct sanction_kind blacklist_kind = {.kind = "黑名单", .removal = true,
-                                                    .blacklist = true};
-static const struct sanction_kind advise_kind = {.kind = "建议解聘", .enterprise = true};
+static const struct sanction_kind summon_kind = {.kind = "约谈", .done = TXT_SAN_DONE_SUMMON,
+                                                 .summons = true, .other = true,
+                                                 .rectify = true};
+static const struct sanction_kind warn_kind = {.kind = "警示", .done = TXT_SAN_DONE_WARN,
+                                               .rectify = true};
+static const struct sanction_kind remove_kind = {.kind = "除名", .done = TXT_SAN_DONE_REMOVE,
+                                                 .removal = true};
+static const struct sanction_kind blacklist_kind = {.kind = "黑名单",
+                                                    .done = TXT_SAN_DONE_BLACKLIST,
+                                                    .removal = true, .blacklist = true};
+static const struct sanction_kind advise_kind = {.kind = "建议解聘", .done = TXT_SAN_DONE_ADVISE,
+                                                 .enterprise = true};
 
 static int summon_run(struct cmd_ctx *ctx)
 {

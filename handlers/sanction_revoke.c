@@ -6,22 +6,32 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "../lib/clock.h"
+#include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_sanction.h"
 #include "text/records.h"
 #include "argtext.h"
 #include "handler.h"
+#include "record_ref.h"
 
 #define NOTE_MAX 80   /* characters of the explanation */
 
-static void reply_effect(struct reply *r, enum store_revoke_effect effect, int64_t record)
+static int reply_effect(struct cmd_ctx *ctx, enum store_revoke_effect effect, int64_t record)
 {
+	struct reply *r = ctx->reply;
+	struct store_cqo_record rec;
+
 	switch (effect) {
 	case STORE_REVOKE_RESTORED:
 		reply_add_line(r, TXT_SANREV_RESTORED, (long long)record);
 		break;
 	case STORE_REVOKE_OTHER_REMOVAL:
-		reply_add_line(r, TXT_SANREV_OTHER, (long long)record);
+		/* The removal left in force says which: 已除名 or 已列入黑名单. */
+		if (store_cqo_record_get(ctx->store, record, clock_cst_year(ctx->now), &rec) < 0)
+			return -EIO;
+		reply_add_line(r, TXT_SANREV_OTHER, (long long)record,
+		               record_ref_status(rec.status, rec.blacklisted));
 		break;
 	case STORE_REVOKE_SUCCESSOR:
 		reply_add_line(r, TXT_SANREV_SUCCESSOR, (long long)record);
@@ -29,6 +39,7 @@ static void reply_effect(struct reply *r, enum store_revoke_effect effect, int64
 	case STORE_REVOKE_PLAIN:
 		break;
 	}
+	return 0;
 }
 
 static int revoke_run(struct cmd_ctx *ctx)
@@ -64,8 +75,7 @@ static int revoke_run(struct cmd_ctx *ctx)
 		return HANDLER_ERROR;
 	reply_add_line(ctx->reply, TXT_SANREV_DONE, (long long)id, old.kind,
 	               (long long)old.appointment_id);
-	reply_effect(ctx->reply, effect, old.appointment_id);
-	return HANDLER_OK;
+	return reply_effect(ctx, effect, old.appointment_id) < 0 ? HANDLER_ERROR : HANDLER_OK;
 }
 
 static const char *const revoke_aliases[] = {"revoke", NULL};

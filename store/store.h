@@ -222,6 +222,7 @@ struct store_cqo_hit {
 	char region_code[16];
 	char status[16];          /* "active", "ended", "dismissed", "removed" */
 	char term_end[11];        /* YYYY-MM-DD */
+	bool blacklisted;         /* "removed" by a 黑名单, not a 除名 */
 };
 
 /* Finds appointments matching `term`: an appointment id (digits), an exact
@@ -268,6 +269,7 @@ struct store_cqo_record {
 	char start_date[11];
 	char term_end[11];
 	char status[16];
+	bool blacklisted;          /* "removed" by a 黑名单, not a 除名 */
 	double hours_this_year;    /* training hours in `year` of the kinds that count */
 	double hours_required;     /* the region policy's quota for it; 0 = none */
 	char hours_kinds[64];      /* the kinds that count, "继续教育,线上自学" */

@@ -17,7 +17,12 @@
 #include "store_internal.h"
 #include "store_training.h"
 
-#define HIT_COLUMNS "SELECT a.id, p.name, e.name, e.region_code, a.status, a.term_end"
+/* A removed record with a 黑名单 in force (not revoked) is blacklisted, not
+ * merely removed by a 除名, whichever came first. */
+#define BLACKLISTED \
+	"(a.status = 'removed' AND EXISTS (SELECT 1 FROM sanctions k" \
+	" WHERE k.appointment_id = a.id AND k.kind = '黑名单' AND k.status <> 'revoked'))"
+#define HIT_COLUMNS "SELECT a.id, p.name, e.name, e.region_code, a.status, a.term_end, " BLACKLISTED
 #define FROM_PERSON \
 	" FROM people p CROSS JOIN appointments a ON a.person_id = p.id" \
 	" CROSS JOIN enterprises e ON e.id = a.enterprise_id"
@@ -118,6 +123,7 @@ static int search_mode(struct store *st, enum search_mode mode, const struct sea
 		store_col_text(s, 3, h->region_code, sizeof h->region_code);
 		store_col_text(s, 4, h->status, sizeof h->status);
 		store_col_text(s, 5, h->term_end, sizeof h->term_end);
+		h->blacklisted = sqlite3_column_int(s, 6) != 0;
 		rc = SQLITE_OK;
 	}
 	store_stmt_done(s);
@@ -240,7 +246,7 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 		"  p.position, p.phone, p.email, e.name, e.credit_code, e.region_code, r.name,"
 		"  a.doc_no, a.start_date, a.term_end, a.status, p.major,"
 		"  coalesce(p.quality_years, -1), e.industry_code, e.size, e.nature,"
-		"  coalesce(e.employees, -1), e.main_products"
+		"  coalesce(e.employees, -1), e.main_products, " BLACKLISTED
 		" FROM appointments a JOIN people p ON p.id = a.person_id"
 		" JOIN enterprises e ON e.id = a.enterprise_id"
 		" LEFT JOIN regions r ON r.code = e.region_code"
@@ -279,6 +285,7 @@ int store_cqo_record_get(struct store *st, int64_t id, int year, struct store_cq
 		store_col_text(s, 23, out->nature, sizeof out->nature);
 		out->employees = sqlite3_column_int64(s, 24);
 		store_col_text(s, 25, out->main_products, sizeof out->main_products);
+		out->blacklisted = sqlite3_column_int(s, 26) != 0;
 	}
 	store_stmt_done(s);
 	if (rc == SQLITE_DONE)

@@ -8,7 +8,9 @@
 
 /* roles: display names, also accepted by role_parse() */
 #define TXT_ROLE_ADMIN          "管理员"
-#define TXT_ROLE_CLERK          "办事员"
+#define TXT_ROLE_CLERK          "工作人员"
+/* 办事员 is a civil-service rank, not the role; staff still type it */
+#define TXT_ROLE_CLERK_ALIAS    "办事员"
 #define TXT_ROLE_ORGANIZER      "组织者"
 #define TXT_ROLE_CQO            "首席质量官"
 #define TXT_ROLE_GUEST          "访客"
@@ -72,7 +74,7 @@
 #define TXT_V_REGION             "地区代码应为 2、4 或 6 位数字（GB/T 2260）"
 
 /* masking in group chats */
-#define TXT_MASK_YEAR            "%.4s年"
+#define TXT_MASK_YEAR            "%.4s 年"
 
 /* confirmation of two-step commands */
 #define TXT_CONFIRM_NAME         "确认"

@@ -9,18 +9,18 @@
 /* identities and roles: 授权, 撤销授权, 角色; additions to 我是谁 and 查询 */
 #define TXT_GRANT_NAME           "授权"
 #define TXT_GRANT_USAGE          "授权 <@用户|用户ID> <角色> [地区代码|联盟名称或编号|记录号]"
-#define TXT_GRANT_HELP           "授予角色：管理员；办事员 地区代码；组织者 联盟；首席质量官 记录号"
+#define TXT_GRANT_HELP           "授予角色：管理员；工作人员 地区代码；组织者 联盟；首席质量官 记录号"
 #define TXT_GRANT_BAD_USER       "用户应写作 @用户ID 或用户ID（不超过 %d 个字符）"
-#define TXT_GRANT_BAD_ROLE       "未知角色“%s”：应为 管理员、办事员、组织者 或 首席质量官"
+#define TXT_GRANT_BAD_ROLE       "未知角色“%s”：应为 管理员、工作人员、组织者 或 首席质量官"
 #define TXT_GRANT_ADMIN_NO_ARG   "管理员角色不带范围"
-#define TXT_GRANT_NEED_REGION    "办事员需要管辖地区代码，如 371302"
+#define TXT_GRANT_NEED_REGION    "工作人员需要管辖地区代码，如 371302"
 #define TXT_GRANT_NEED_ALLIANCE  "组织者需要联盟名称或编号"
 #define TXT_GRANT_NEED_RECORD    "首席质量官需要其备案记录号"
 #define TXT_GRANT_NO_REGION      "地区代码 %s 不存在"
 #define TXT_GRANT_NO_ALLIANCE    "没有名称或编号为“%s”的联盟"
 #define TXT_GRANT_SELF           "不能更改自己的角色，请联系其他管理员。"
 #define TXT_GRANT_LAST_ADMIN     "%s 是最后一位管理员，不能撤销或改为其他角色。"
-#define TXT_GRANT_CLERK_ONLY     "办事员只能在本人管辖范围（%s）内授予或撤销办事员角色。"
+#define TXT_GRANT_CLERK_ONLY     "工作人员只能在本人管辖范围（%s）内授予或撤销工作人员角色。"
 #define TXT_GRANT_DONE           "已将 %s 授权为%s：%s。"        /* user, role, detail */
 #define TXT_REVOKE_NAME          "撤销授权"
 #define TXT_REVOKE_USAGE         "撤销授权 <@用户|用户ID>"
@@ -55,13 +55,13 @@
 #define TXT_BIND_NAME            "绑定"
 #define TXT_BIND_USAGE           "绑定 <绑定码>"
 #define TXT_BIND_HELP            "首席质量官或企业联系人用市场监管部门提供的绑定码绑定身份"
-#define TXT_BIND_INVALID         "绑定码无效、已过期或已使用，请向办事员索取新的绑定码。"
+#define TXT_BIND_INVALID         "绑定码无效、已过期或已使用，请向工作人员索取新的绑定码。"
 #define TXT_BIND_STAFF           "您已有%s身份，工作人员身份不能绑定为首席质量官。"   /* role */
 #define TXT_BIND_GROUP           "为保护绑定码，请在与机器人的私聊中发送“绑定 <绑定码>”。"
 #define TXT_BIND_DONE            "绑定成功：您已绑定为首席质量官（%s）。发送“帮助”查看可用命令。"
 #define TXT_BIND_CONTACT_DONE    "绑定成功：您已绑定为%s的企业联系人，可查询本企业首席质量官备案记录、接收市场监管部门发给本企业的通知。"   /* enterprise */
 #define TXT_BIND_CONTACT_SENT    "另有 %zu 份发给贵单位的处理通知，已随后发送给您。"
-#define TXT_BIND_LOCKED          "绑定码错误次数过多，您的绑定已暂停至 %s，请届时再试，或向办事员核实绑定码。"   /* time */
+#define TXT_BIND_LOCKED          "绑定码错误次数过多，您的绑定已暂停至 %s，请届时再试，或向工作人员核实绑定码。"   /* time */
 #define TXT_BIND_PAUSED          "近期绑定码错误次数过多，绑定功能已暂停至 %s，请稍后再试。"   /* time */
 #define TXT_BIND_PAUSE_TITLE     "绑定功能已暂停"
 #define TXT_BIND_PAUSE_COUNT     "过去一小时内绑定码错误 %d 次，疑有人猜测绑定码。"
@@ -70,7 +70,7 @@
 #define TXT_UNBIND_NAME          "解绑"
 #define TXT_UNBIND_USAGE         "解绑"
 #define TXT_UNBIND_HELP          "解除本人首席质量官或企业联系人身份绑定"
-#define TXT_UNBIND_DONE          "已解除绑定，您现在是访客。如需重新绑定，请向办事员索取新的绑定码。"
+#define TXT_UNBIND_DONE          "已解除绑定，您现在是访客。如需重新绑定，请向工作人员索取新的绑定码。"
 #define TXT_UNBIND_NONE          "您没有已绑定的首席质量官或企业联系人身份。"
 #define TXT_BINDCODE_NAME        "绑定码"
 #define TXT_BINDCODE_USAGE       "绑定码 <记录号>｜绑定码 企业 <记录号|统一社会信用代码>"

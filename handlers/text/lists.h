@@ -12,6 +12,7 @@
 #define TXT_LISTS_EXPIRING_TITLE   "%ld 天内任期届满的首席质量官（共 %zu 人）"     /* days, count */
 #define TXT_LISTS_EXPIRING_NONE    "%ld 天内没有任期届满的首席质量官。"
 #define TXT_LISTS_EXPIRING_LINE    "%zu. 记录号 %lld　%s　%s　%s　任期至 %s（剩余 %lld 天）"
+#define TXT_LISTS_EXPIRING_TODAY   "%zu. 记录号 %lld　%s　%s　%s　任期至 %s（今日届满）"
 #define TXT_LISTS_DAYS_FIELD       "天数"
 #define TXT_LISTS_OVERDUE_NAME     "逾期"
 #define TXT_LISTS_OVERDUE_USAGE    "逾期"
@@ -37,8 +38,8 @@
 #define TXT_LISTS_VACANT_NAME      "空缺"
 #define TXT_LISTS_VACANT_USAGE     "空缺 [类别]"
 #define TXT_LISTS_VACANT_HELP      "列出某类企业（默认规上）中没有在任首席质量官的企业"
-#define TXT_LISTS_VACANT_TITLE     "未聘任首席质量官的%s企业（共 %zu 家）"          /* category, count */
-#define TXT_LISTS_VACANT_NONE      "%s企业均已聘任首席质量官。"
+#define TXT_LISTS_VACANT_TITLE     "未聘任首席质量官的%s（共 %zu 家）"        /* category in full, count */
+#define TXT_LISTS_VACANT_NONE      "%s均已聘任首席质量官。"
 #define TXT_LISTS_VACANT_LINE      "%zu. %s　%s　%s　%s"     /* n, enterprise, credit code, region, history */
 #define TXT_LISTS_VACANT_NEVER     "从未备案"
 #define TXT_LISTS_VACANT_LAST      "原首席质量官 %s（记录号 %lld）%s 离任"
@@ -55,14 +56,24 @@
 #define TXT_TAG_EQUIPMENT           "特种设备"
 #define TXT_CAT_ABOVE              TXT_TAG_ABOVE "|规模以上|规模以上企业|规上企业|above_scale"
 #define TXT_CAT_CHAIN              TXT_TAG_CHAIN "|链主企业|chain_leader"
-#define TXT_CAT_BRAND              TXT_TAG_BRAND "|好品山东|好品山东企业|brand"
-#define TXT_CAT_AWARD              TXT_TAG_AWARD "|省长质量奖|市长质量奖|质量奖企业|quality_award"
+#define TXT_CAT_BRAND              TXT_TAG_BRAND "|好品山东|好品山东企业|好品山东品牌企业|brand"
+#define TXT_CAT_AWARD              TXT_TAG_AWARD "|省长质量奖|市长质量奖|质量奖企业|获政府质量奖企业|quality_award"
 #define TXT_CAT_SPECIAL            TXT_TAG_SPECIAL "|专精特新企业|specialized"
-#define TXT_CAT_BENCHMARK          TXT_TAG_BENCHMARK "|质量标杆|benchmark"
+#define TXT_CAT_BENCHMARK          TXT_TAG_BENCHMARK "|质量标杆|质量标杆企业|benchmark"
 #define TXT_CAT_FOOD               TXT_TAG_FOOD "|食品企业|food"
 #define TXT_CAT_DRUG               TXT_TAG_DRUG "|药品企业|drug"
 #define TXT_CAT_EQUIPMENT          TXT_TAG_EQUIPMENT "|特种设备企业|special_equipment"
 #define TXT_CAT_SME                "中小企业|中小型企业|sme"
+/* Enterprise categories in full, as lists and cards name them */
+#define TXT_CATNAME_ABOVE          "规上企业"
+#define TXT_CATNAME_CHAIN          "链主企业"
+#define TXT_CATNAME_BRAND          "好品山东品牌企业"
+#define TXT_CATNAME_AWARD          "获政府质量奖企业"
+#define TXT_CATNAME_SPECIAL        "专精特新企业"
+#define TXT_CATNAME_BENCHMARK      "质量标杆企业"
+#define TXT_CATNAME_FOOD           "食品企业"
+#define TXT_CATNAME_DRUG           "药品企业"
+#define TXT_CATNAME_EQUIPMENT      "特种设备企业"
 #define TXT_CAT_SME_STEM           "中小"                  /* 中小 + 企业 in sentences */
 #define TXT_STATS_CATEGORY_BAD     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备 或 中小企业"
 #define TXT_LISTS_CATEGORY_BAD     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备"

@@ -117,7 +117,7 @@
 #define TXT_TRAIN_LEVEL          "级别"
 #define TXT_TRAIN_LEVEL_FMT      "%s级"
 #define TXT_TRAIN_TIER           "层次"
-#define TXT_TRAIN_YEAR           "%d年累计"
+#define TXT_TRAIN_YEAR           "%d 年累计"
 #define TXT_TRAIN_SHORT          "%.1f 学时，年度要求 %.1f 学时，还差 %.1f 学时"
 #define TXT_TRAIN_MET            "%.1f 学时，已达到年度要求 %.1f 学时"
 #define TXT_TRAIN_NO_REQUIREMENT "%.1f 学时（本地无年度学时要求）"
@@ -146,16 +146,22 @@
 #define TXT_SAN_PLACE            "约谈地点"
 #define TXT_SAN_PAST             "约谈时间应晚于当前时间"
 #define TXT_SAN_CONFIRM_REMOVE   "将对记录号 %lld %s作出除名处理：备案状态改为“已除名”，移出首席质量官人才库。事由：%s"
-#define TXT_SAN_CONFIRM_BLACK    "将把记录号 %lld %s列入黑名单：备案状态改为“已除名”，移出首席质量官人才库。事由：%s"
+#define TXT_SAN_CONFIRM_BLACK    "将把记录号 %lld %s列入黑名单：备案状态改为“已列入黑名单”，移出首席质量官人才库。事由：%s"
 #define TXT_SAN_CONFIRM_BLACK_KEEP "将把记录号 %lld %s列入黑名单，移出首席质量官人才库；备案状态（%s）不变。事由：%s"
-#define TXT_SAN_DONE_TITLE       "已登记%s · 处理号 %lld"       /* kind, id */
+#define TXT_SAN_DONE_TITLE       "%s · 处理号 %lld"             /* what was done, id */
+#define TXT_SAN_DONE_SUMMON      "已安排约谈"
+#define TXT_SAN_DONE_WARN        "已作出警示"
+#define TXT_SAN_DONE_REMOVE      "已作出除名决定"
+#define TXT_SAN_DONE_BLACKLIST   "已列入黑名单"
+#define TXT_SAN_DONE_ADVISE      "已向企业提出建议解聘"
 #define TXT_SAN_RECORD_FMT       "%lld %s"                     /* id, person（enterprise） */
 #define TXT_SAN_REASON           "事由"
-#define TXT_SAN_REASON_FMT       "%s：%s"                      /* ground, details */
+#define TXT_SAN_REASON_FMT       "%s，%s"                      /* ground, details */
 #define TXT_SAN_DATE             "日期"
 #define TXT_SAN_TIME             "约谈时间"
 #define TXT_SAN_STATUS           "备案状态"
 #define TXT_SAN_STATUS_REMOVED   "已除名，已移出人才库"
+#define TXT_SAN_STATUS_BLACKLISTED "已列入黑名单，已移出人才库"
 #define TXT_SAN_ENTERPRISE       "送达企业"
 #define TXT_SAN_ENTERPRISE_SENT  "已发送给企业联系人"
 #define TXT_SAN_ENTERPRISE_PENDING "待送达：该企业尚未绑定企业联系人，请发送“绑定码 企业 %lld”签发绑定码并转交企业"   /* record */
@@ -168,7 +174,7 @@
 #define TXT_SANREV_ALREADY       "处理号 %s 已撤销，无需重复操作。"
 #define TXT_SANREV_DONE          "已撤销处理号 %lld（%s，记录号 %lld）。"   /* id, kind, record */
 #define TXT_SANREV_RESTORED      "记录号 %lld 已恢复为“在任”。"
-#define TXT_SANREV_OTHER         "记录号 %lld 仍有其他除名或黑名单处理，状态保持“已除名”。"
+#define TXT_SANREV_OTHER         "记录号 %lld 仍有其他除名或黑名单处理，状态保持“%s”。"   /* id, status */
 #define TXT_SANREV_SUCCESSOR     "该企业已有在任首席质量官，记录号 %lld 状态保持“已除名”。"
 #define TXT_HONOUR_NAME          "荣誉"
 #define TXT_HONOUR_USAGE         "荣誉 <记录号> <名称> <年份>"
@@ -179,7 +185,7 @@
 #define TXT_HONOUR_DUP           "%s已登记过 %d 年的“%s”。"     /* person, year, name */
 #define TXT_HONOUR_DONE_TITLE    "已登记荣誉 · 记录号 %lld"
 #define TXT_HONOUR_ITEM          "荣誉"
-#define TXT_HONOUR_ITEM_FMT      "%d年 %s"                     /* year, name */
+#define TXT_HONOUR_ITEM_FMT      "%d 年 %s"                     /* year, name */
 #define TXT_MINE_NAME            "我的"
 #define TXT_MINE_USAGE           "我的"
 #define TXT_MINE_HELP            "查看本人任期、年度培训学时、未结处理与荣誉"
@@ -192,9 +198,10 @@
 #define TXT_MINE_TERM_FMT        "%s 至 %s"
 #define TXT_MINE_LEFT            "剩余"
 #define TXT_MINE_DAYS_LEFT       "%lld 天"
-#define TXT_MINE_DAYS_TODAY      "今天到期"
-#define TXT_MINE_DAYS_OVER       "已过期 %lld 天，请联系企业办理续聘"
-#define TXT_MINE_HOURS           "%d年培训学时"
+#define TXT_MINE_STATE           "状态"
+#define TXT_MINE_DAYS_TODAY      "今日届满"
+#define TXT_MINE_DAYS_OVER       "任期已届满 %lld 天，尚未续聘或更换，请联系企业办理续聘"
+#define TXT_MINE_HOURS           "%d 年培训学时"
 #define TXT_MINE_INDUCTION       "任职培训"
 #define TXT_MINE_INDUCTION_DONE  "已完成（%s）"
 #define TXT_MINE_INDUCTION_NONE  "未登记"

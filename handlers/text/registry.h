@@ -38,13 +38,14 @@
 #define TXT_CARD_TERM_FMT       "%s 至 %s"
 #define TXT_CARD_STATUS         "状态"
 #define TXT_CARD_DAYS_LEFT      "（剩余 %lld 天）"
-#define TXT_CARD_DAYS_OVER      "（已过期 %lld 天）"
-#define TXT_CARD_HOURS          "%d年培训学时"
+#define TXT_CARD_DAYS_TODAY     "（今日届满）"
+#define TXT_CARD_DAYS_OVER      "任期已届满 %lld 天，尚未续聘或更换"
+#define TXT_CARD_HOURS          "%d 年培训学时"
 #define TXT_CARD_SANCTIONS      "未结处理"
 #define TXT_CARD_SANCTION_NONE  "无"
 #define TXT_CARD_SANCTION_LINE  "%s（%s）%s"                   /* kind, date, reason */
 #define TXT_CARD_TERMS          "历届任期"
-#define TXT_CARD_TERMS_LINE     "第 %d 届：%s 至 %s，聘任文件 %s，考核结果 %s"
+#define TXT_CARD_TERMS_LINE     "第 %d 届 %s 至 %s，聘任文件 %s，考核结果 %s"
 #define TXT_CARD_TERMS_EARLIER  "（另有更早的 %zu 届未列出）"
 #define TXT_CARD_NOT_EVALUATED  "未登记"
 #define TXT_CARD_ENDED          "终止"
@@ -53,6 +54,7 @@
 #define TXT_STATUS_ENDED        "任期结束"
 #define TXT_STATUS_DISMISSED    "已解聘"
 #define TXT_STATUS_REMOVED      "已除名"
+#define TXT_STATUS_BLACKLISTED  "已列入黑名单"
 #define TXT_UNKNOWN_VALUE       "—"
 
 /* whoami */

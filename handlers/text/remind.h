@@ -15,7 +15,7 @@
 #define TXT_RMD_OVERDUE          "任期逾期：您在%s的首席质量官任期已于 %s 届满，已逾期 %lld 天，尚未续聘或备案继任者。请企业尽快办理。"
 #define TXT_RMD_TRAINING         "任职培训：您在%s的首席质量官备案已满 %lld 天，尚未登记任职培训，请尽快参加。"
 #define TXT_RMD_HOURS            "年度学时：%d 年已完成 %.1f 学时，还差 %.1f 学时（要求 %.1f 学时），请在年底前完成。"
-#define TXT_RMD_SANCTION         "【%s】处理号 %lld，%s：%s（%s 下发）。"  /* kind, id, record, reason, date */
+#define TXT_RMD_SANCTION         "【%s】处理号 %lld，%s，事由：%s（%s 下发）。"  /* kind, id, record, reason, date */
 #define TXT_RMD_SANCTION_TIME    "约谈时间：%s，地点：%s。"
 #define TXT_RMD_SANCTION_RECTIFY "请于 %s 前完成整改。"
 #define TXT_RMD_SUMMONS_TOMORROW "约谈提醒：处理号 %lld（%s）的约谈定于明天 %s，地点：%s。"
@@ -30,12 +30,13 @@
 /* a 建议解聘 to the enterprise's contact: enterprise, person, record, reason,
  * date, id */
 #define TXT_RMD_ENT_NOTICE_TITLE "处理通知 · 建议解聘首席质量官"
-#define TXT_RMD_ENT_SANCTION     "%s：贵单位首席质量官%s（记录号 %lld）因%s，市场监管部门于 %s 建议贵单位依规解聘其首席质量官职务（处理号 %lld）。"
+#define TXT_RMD_ENT_SANCTION     "%s：贵单位首席质量官%s（记录号 %lld），事由：%s。市场监管部门于 %s 建议贵单位依规解聘其首席质量官职务（处理号 %lld）。"
 #define TXT_RMD_ENT_FOOTER       "请贵单位依规处理，并及时选任继任首席质量官、向市场监管部门备案。"
 /* the clerks' digest */
 #define TXT_DIGEST_TITLE         "辖区提醒汇总 · %s"              /* date */
 #define TXT_DIGEST_WHO           "%s（%s，记录号 %lld）"          /* person, enterprise, record */
 #define TXT_DIGEST_TERM          "任期将届满：%s，%s 届满，剩余 %lld 天"
+#define TXT_DIGEST_TERM_TODAY    "任期今日届满：%s，%s 届满"
 #define TXT_DIGEST_TERM_PAST     "任期将届满：%s，%s 届满"
 #define TXT_DIGEST_OVERDUE       "任期已逾期：%s，%s 届满，逾期 %lld 天，未续聘或备案继任者"
 #define TXT_DIGEST_TRAINING      "未参加任职培训：%s，备案已满 %lld 天"

@@ -534,7 +534,7 @@ def test_grant_revoke_roles():
         out = ok(d, "grant", "generic", "@boss", "管理员")
         assert out == "已将 generic:boss 授权为管理员：全部地区。\n", out
         out = ok(d, "grant", "generic", "k1", "clerk", "371302")
-        assert "已将 generic:k1 授权为办事员：兰山区（371302）。" in out, out
+        assert "已将 generic:k1 授权为工作人员：兰山区（371302）。" in out, out
         out = ok(d, "grant", "generic", "o1", "organizer", "示例市首席质量官联盟（演示）")
         assert "组织者" in out and "联盟编号 1" in out, out
         # cqo takes the 记录号, as the chat's 授权: record 2 is 张三 (person 1),
@@ -547,7 +547,7 @@ def test_grant_revoke_roles():
                        " ORDER BY user_id") == [("w5", 3), ("z1", 1)]
         for args, status, why in (
                 (["grant", "generic", "x", "boss"], 2, "未知角色“boss”"),
-                (["grant", "generic", "x", "clerk"], 2, "办事员需要管辖地区代码"),
+                (["grant", "generic", "x", "clerk"], 2, "工作人员需要管辖地区代码"),
                 (["grant", "generic", "x", "admin", "37"], 2, "管理员角色不带范围"),
                 (["grant", "generic", "x", "clerk", "379999"], 1, "地区代码 379999 不存在"),
                 (["grant", "generic", "x", "organizer", "无此联盟"], 1, "没有名称或编号为“无此联盟”的联盟"),
@@ -566,7 +566,7 @@ def test_grant_revoke_roles():
         assert lines[1].startswith("1. generic:boss") and "管理员" in lines[1], out
         assert ok(d, "roles", "--role", "clerk", "--scope", "37").count("\n") == 2
         out = ok(d, "revoke", "generic", "k1")
-        assert "已撤销 generic:k1 的办事员角色" in out, out
+        assert "已撤销 generic:k1 的工作人员角色" in out, out
         audit = rows(d, "SELECT actor_platform, actor_user, command, entity FROM audit_log")
         assert audit == [("cqoctl", unix_user(), "grant", "identity")] * 5 + \
             [("cqoctl", unix_user(), "revoke", "identity")], audit

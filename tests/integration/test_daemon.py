@@ -342,5 +342,5 @@ def test_console_role_from_config():
         with open(d.config, "w") as f:
             f.write(text)
         r = run_console(d, "我是谁\n查询 张三\n")
-        assert "办事员" in r.stdout and "610113" in r.stdout, r.stdout
+        assert "工作人员" in r.stdout and "610113" in r.stdout, r.stdout
         assert "未找到" in r.stdout, r.stdout

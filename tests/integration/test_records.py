@@ -52,10 +52,10 @@ def test_console_path():
             code = CONFIRM_RX.search(console_read(proc, r"确认 \d{6}")).group(1)
             proc.stdin.write(("确认 %s\n" % code).encode())
             proc.stdin.flush()
-            console_read(proc, r"已登记除名 · 处理号 3")
+            console_read(proc, r"已作出除名决定 · 处理号 3")
             proc.stdin.write("撤销 3 控制台复核\n荣誉 2 典型选树 2026\n".encode())
             proc.stdin.flush()
-            out = console_read(proc, r"2026年 典型选树")
+            out = console_read(proc, r"2026 年 典型选树")
             assert "记录号 2 已恢复为“在任”" in out, out
             proc.stdin.close()
             assert proc.wait(30) == 0

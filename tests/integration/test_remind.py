@@ -184,7 +184,7 @@ def test_sanction_notice_and_commands():
         sid = int(re.search(r"处理号 (\d+)", text).group(1))
         notice = [t for t in texts(d, "zhangsan") if "处理通知 · " in t]
         assert len(notice) == 1 and "【警示】处理号 %d" % sid in notice[0], notice
-        assert "违法违规：测试警示" in notice[0]
+        assert "违法违规，测试警示" in notice[0]
         assert one(d, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
                          " AND record_id = ?", sid) == 1
         fake.wait_requests(SEND, 2, 20)
@@ -396,7 +396,7 @@ def test_advise_dismissal_reaches_the_enterprise_contact():
             == [("contact", "w2", "示例精密机械有限公司")]
         notice = texts(d, "ent-w2")
         assert len(notice) == 1 and "处理通知 · 建议解聘首席质量官" in notice[0], notice
-        assert "示例精密机械有限公司：贵单位首席质量官张三（记录号 2）因违法违规：测试" in notice[0]
+        assert "示例精密机械有限公司：贵单位首席质量官张三（记录号 2），事由：违法违规，测试。" in notice[0]
         assert "处理号 %d" % sid in notice[0]
         assert rows(d, "SELECT destination FROM outbox WHERE destination LIKE '%ent-w2'"
                        " AND idem_key NOT LIKE 'reply:%'") == [("wecom|w2|user|0|ent-w2",)]

@@ -60,11 +60,11 @@ def test_two_wecom_corps_with_the_same_user_id():
             assert "访客" in text and WECOM2_CORP in text, text
             # A grant in the chat is for the asker's corp only.
             text = wecom_say(d, "授权 LiNa 办事员 371302", "ZhangWei", "7300000000000000004")
-            assert "已将 LiNa 授权为办事员" in text, text
+            assert "已将 LiNa 授权为工作人员" in text, text
             text = wecom_say(d, "我是谁", "LiNa", "7300000000000000005", corp2=True)
             assert "访客" in text, text
             text = wecom_say(d, "我是谁", "LiNa", "7300000000000000006")
-            assert "办事员" in text and WECOM_CORP in text, text
+            assert "工作人员" in text and WECOM_CORP in text, text
             assert rows(d, "SELECT tenant, user_id, role, instance FROM identities"
                            " WHERE platform = 'wecom' ORDER BY user_id") == [
                 (WECOM_CORP, "LiNa", "clerk", "w1"), (WECOM_CORP, "ZhangWei", "admin", "w1")]
@@ -142,7 +142,7 @@ def test_cqoctl_names_users_by_instance():
                                                  ("generic", "t2", "u1", "t2")]
         rc, out, err = ctl(d, "roles")
         assert "generic:u1　管理员　全部地区　组织 t2" in out, out
-        assert "feishu:ou_1　办事员　兰山区（371302）　组织待定（该用户经 f 发来第一条消息时确定）" \
+        assert "feishu:ou_1　工作人员　兰山区（371302）　组织待定（该用户经 f 发来第一条消息时确定）" \
             in out, out
         # Audited like the chat's 授权.
         assert rows(d, "SELECT actor_platform, command, json_extract(after_json, '$.tenant')"

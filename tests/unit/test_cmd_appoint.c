@@ -647,14 +647,14 @@ static void test_enterprise_categories_command(void **state)
 
 	const char *text = say(fx, "企业类别 2", FX_CLERK_LS, &err);
 	assert_false(err);
-	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上、链主");
+	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上企业、链主企业");
 	assert_int_equal(fixture_int(fx, TAG_AUDITS), 0);
 	text = say(fx, "企业类别 2 加 好品山东 专精特新企业", FX_CLERK_LS, &err);
 	assert_false(err);
-	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上、链主、好品、专精特新");
+	assert_string_equal(text, "示例精密机械有限公司 的企业类别：规上企业、链主企业、好品山东品牌企业、专精特新企业");
 	text = say(fx, "category 91371302dem0000013 删 链主、质量标杆", FX_CLERK_LY, &err);
 	assert_false(err);
-	assert_string_equal(text, "91371302DEM0000013 的企业类别：规上、好品、专精特新");
+	assert_string_equal(text, "91371302DEM0000013 的企业类别：规上企业、好品山东品牌企业、专精特新企业");
 	fixture_text(fx, TAGS_OF("91371302DEM0000013"), got, sizeof got);
 	assert_string_equal(got, "专精特新,好品,规上");
 	/* One audit row per change, on the record when named by it. */
@@ -1390,7 +1390,7 @@ static void test_bind_unbind_and_reissue(void **state)
 	char old[9], new[9], expires[17], cmd[64], buf[256];
 	static const struct {
 		const char *who, *role;
-	} staff[] = {{FX_CLERK_LS, "办事员"}, {FX_ADMIN, "管理员"}, {FX_ORG, "组织者"}};
+	} staff[] = {{FX_CLERK_LS, "工作人员"}, {FX_ADMIN, "管理员"}, {FX_ORG, "组织者"}};
 	const char *no_unbind[] = {FX_CLERK_LS, FX_ORG};
 	const char *who[] = {FX_CQO, FX_ORG, FX_GUEST};
 	bool err;
@@ -1407,7 +1407,7 @@ static void test_bind_unbind_and_reissue(void **state)
 		snprintf(cmd, sizeof cmd, "绑定 %s", typed[i]);
 		text = say(fx, cmd, "phone-zs", &err);
 		assert_true(err);
-		assert_string_equal(text, BIND_INVALID "，请向办事员索取新的绑定码。");
+		assert_string_equal(text, BIND_INVALID "，请向工作人员索取新的绑定码。");
 	}
 	/* Not in a group (the code stays usable). */
 	snprintf(cmd, sizeof cmd, "绑定 %s", new);

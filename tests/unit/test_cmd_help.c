@@ -69,7 +69,7 @@ static void test_help_for_one_command(void **state)
 	                    "用法：查询 <姓名|企业名|统一社会信用代码|记录号> [简历]\n"
 	                    "说明：查询首席质量官备案记录\n"
 	                    "别名：query、find\n"
-	                    "可用角色：管理员、办事员、组织者、首席质量官、企业联系人");
+	                    "可用角色：管理员、工作人员、组织者、首席质量官、企业联系人");
 	assert_string_equal(fixture_say(fx, FX_ADMIN, "帮助 查讯"),
 	                    "未知命令\n没有“查讯”这个命令\n您是不是要找：\n" LINE_QUERY);
 }
@@ -103,7 +103,7 @@ static void test_whoami(void **state)
 
 	assert_string_equal(fixture_say(fx, FX_CLERK_LY, "我是谁"),
 	                    "您的身份\n平台：generic:test\n组织：test\n"
-	                    "用户：测试用户（clerk-ly）\n会话：私聊\n角色：办事员\n"
+	                    "用户：测试用户（clerk-ly）\n会话：私聊\n角色：工作人员\n"
 	                    "管辖范围：临沂市（3713）");
 	assert_true(fixture_has(fixture_say(fx, FX_ADMIN, "whoami"),
 	                        "角色：管理员\n管辖范围：全部地区"));

@@ -125,6 +125,17 @@ static void test_expiring_scope_and_roles(void **state)
 	assert_refused_to_others(fx, "到期");
 }
 
+/* A term ending today reads 今日届满, not 剩余 0 天. */
+static void test_expiring_today(void **state)
+{
+	struct fixture *fx = *state;
+
+	fixture_set_now("2026-07-04 09:00:00");
+	assert_says(fx, FX_ADMIN, "到期 1",
+	            "1. 记录号 2　张三　示例精密机械有限公司　兰山区　任期至 2026-07-04（今日届满）");
+	assert_false(fixture_has(fixture_say(fx, FX_ADMIN, "到期"), "剩余 0 天"));
+}
+
 static void test_expiring_group_chat_same_and_no_contact_details(void **state)
 {
 	struct fixture *fx = *state;
@@ -260,7 +271,10 @@ static void test_vacant_by_category(void **state)
 	assert_answer(fx, FX_ADMIN, "空缺 食品", "食品企业均已聘任首席质量官。");
 	/* The category as the seeds write it. */
 	assert_says(fx, FX_CLERK_LS, "空缺 规模以上企业", line);
-	assert_answer(fx, FX_ADMIN, "空缺 好品山东", "好品企业均已聘任首席质量官。");
+	assert_answer(fx, FX_ADMIN, "空缺 好品山东", "好品山东品牌企业均已聘任首席质量官。");
+	/* Named in full, however typed. */
+	assert_answer(fx, FX_ADMIN, "空缺 好品", "好品山东品牌企业均已聘任首席质量官。");
+	assert_answer(fx, FX_ADMIN, "空缺 质量奖", "获政府质量奖企业均已聘任首席质量官。");
 	assert_refused_to_others(fx, "空缺");
 }
 
@@ -608,6 +622,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_expiring_scope_and_roles),
+		T(test_expiring_today),
 		T(test_expiring_group_chat_same_and_no_contact_details),
 		T(test_bad_arguments_get_usage_and_are_logged),
 		T(test_overdue_lapsed_term),

@@ -29,7 +29,7 @@ static void assert_masked(const char *text)
 	assert_true(fixture_has(text, "记录号 2") && fixture_has(text, "张三"));
 	assert_true(fixture_has(text, "手机：138****0001"));
 	assert_true(fixture_has(text, "邮箱：z***@example.com"));
-	assert_true(fixture_has(text, "出生日期：1980年") && fixture_has(text, "性别：男"));
+	assert_true(fixture_has(text, "出生日期：1980 年") && fixture_has(text, "性别：男"));
 	assert_false(fixture_has(text, PHONE) || fixture_has(text, EMAIL) ||
 	             fixture_has(text, BIRTH));
 }
@@ -72,7 +72,7 @@ static void test_card_by_every_key(void **state)
 		assert_true(fixture_has(text, "所在地区：兰山区（371302）"));
 		assert_true(fixture_has(text, "任期：2023-07-05 至 2026-07-04"));
 		assert_true(fixture_has(text, "状态：在任（剩余 19 天）"));
-		assert_true(fixture_has(text, "2026年培训学时：20.0 学时"));
+		assert_true(fixture_has(text, "2026 年培训学时：20.0 学时"));
 		assert_true(fixture_has(text, "未结处理：无"));
 	}
 	/* The enterprise's records, its predecessor's too. */
@@ -90,22 +90,38 @@ static void test_card_by_every_key(void **state)
 
 /* The card lists every term (dates, document, evaluation), and for a
  * record no longer in force, when and why it ended. */
+/* The last day of a term and a term run over, as a 市场监管局 writes them. */
+static void test_card_term_today_and_over(void **state)
+{
+	struct fixture *fx = *state;
+	const char *text;
+
+	fixture_set_now("2026-07-04 09:00:00");
+	text = fixture_say(fx, FX_ADMIN, "查询 2");
+	assert_true(fixture_has(text, "状态：在任（今日届满）"));
+	assert_false(fixture_has(text, "剩余 0 天"));
+	fixture_set_now("2026-09-08 09:00:00");
+	text = fixture_say(fx, FX_ADMIN, "查询 2");
+	assert_true(fixture_has(text, "状态：任期已届满 66 天，尚未续聘或更换"));
+	assert_false(fixture_has(text, "已过期"));
+}
+
 static void test_card_lists_terms_and_end(void **state)
 {
 	struct fixture *fx = *state;
 	char ended[16], want[256];
 	const char *text = fixture_say(fx, FX_CLERK_LS, "查询 2");
 
-	assert_true(fixture_has(text, "历届任期：第 1 届：2023-07-05 至 2026-07-04，"
+	assert_true(fixture_has(text, "历届任期：第 1 届 2023-07-05 至 2026-07-04，"
 	                              "聘任文件 示例企聘字〔示例〕第2号，考核结果 未登记"));
 	assert_false(fixture_has(text, "终止："));
 	fixture_say(fx, FX_CLERK_LS, "续聘 2 - 示例企聘字〔2026〕第9号");
 	fixture_say(fx, FX_CLERK_LS, "考核 2 合格");
 	text = fixture_say(fx, FX_CLERK_LS, "查询 2");
 	assert_true(fixture_has(text, "任期：2026-07-05 至 2029-07-04"));
-	assert_true(fixture_has(text, "历届任期：第 1 届：2023-07-05 至 2026-07-04，"
+	assert_true(fixture_has(text, "历届任期：第 1 届 2023-07-05 至 2026-07-04，"
 	                              "聘任文件 示例企聘字〔示例〕第2号，考核结果 合格\n"
-	                              "历届任期：第 2 届：2026-07-05 至 2029-07-04，"
+	                              "历届任期：第 2 届 2026-07-05 至 2029-07-04，"
 	                              "聘任文件 示例企聘字〔2026〕第9号，考核结果 未登记"));
 	/* Ended by its term (the demo's predecessor) and dismissed. */
 	fixture_text(fx, "SELECT ended_on FROM appointments WHERE id = 1", ended, sizeof ended);
@@ -308,6 +324,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_card_by_every_key),
+		T(test_card_term_today_and_over),
 		T(test_card_lists_terms_and_end),
 		T(test_card_form_fields_and_resume),
 		T(test_search_lists_newest_first),

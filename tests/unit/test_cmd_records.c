@@ -161,7 +161,7 @@ static void test_training_success_hours_and_audit(void **state)
 	            fixture_has(text, "证书号：证书A"));
 	assert_true(fixture_has(text, "培训机构：示例学院") && fixture_has(text, "级别：省级") &&
 	            fixture_has(text, "层次：高级"));
-	assert_true(fixture_has(text, "2026年累计：26.0 学时，年度要求 30.0 学时，还差 4.0 学时"));
+	assert_true(fixture_has(text, "2026 年累计：26.0 学时，年度要求 30.0 学时，还差 4.0 学时"));
 	/* Alias, another date form, skipped optional arguments, admin. */
 	text = say(fx, "train 2 线上自学 2026年6月2日 4.5 - - 市", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "30.5 学时，已达到年度要求 30.0 学时"));
@@ -196,17 +196,17 @@ static void test_training_hours_follow_the_policy(void **state)
 	/* 王五 (雁塔区) has 32 h of 线上自学: continuing education adds nothing. */
 	const char *text = say(fx, "培训 5 继续教育 2026-06-01 10", FX_CLERK_XA, &err);
 	assert_false(err);
-	assert_true(fixture_has(text, "2026年累计：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
+	assert_true(fixture_has(text, "2026 年累计：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
 	text = say(fx, "查询 5", FX_CLERK_XA, &err);
-	assert_true(!err && fixture_has(text, "2026年培训学时：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
+	assert_true(!err && fixture_has(text, "2026 年培训学时：32.0 学时，已达到年度要求 30.0 学时（计入：线上自学）"));
 	text = say(fx, "查询 2", FX_CLERK_LS, &err);
-	assert_true(fixture_has(text, "2026年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时（计入：继续教育、线上自学）"));
+	assert_true(fixture_has(text, "2026 年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时（计入：继续教育、线上自学）"));
 	/* Shandong sets no quota: nothing owed, anywhere. */
 	fixture_exec(fx, "DELETE FROM policies WHERE region_code = '37'");
 	text = say(fx, "培训 2 线上自学 2026-06-02 2", FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "2026年累计：22.0 学时（本地无年度学时要求）"));
+	assert_true(!err && fixture_has(text, "2026 年累计：22.0 学时（本地无年度学时要求）"));
 	text = say(fx, "我的", FX_CQO, &err);
-	assert_true(fixture_has(text, "2026年培训学时：22.0 学时（本地无年度学时要求）"));
+	assert_true(fixture_has(text, "2026 年培训学时：22.0 学时（本地无年度学时要求）"));
 	/* Pro rata: 张三 appointed 2026-06-01 owes 30 x 7 / 12 = 17.5, so 18 h. */
 	fixture_exec(fx, "INSERT INTO policies (region_code, annual_hours, hours_prorate)"
 	                 " VALUES ('37', 30, 1); UPDATE appointments SET start_date = '2026-06-01'"
@@ -297,21 +297,21 @@ static void test_sanctions_issue_with_ground_and_details(void **state)
 	bool err;
 	const char *text = say(fx, "警示 2 违法违规，未按期整改质量问题", FX_CLERK_LS, &err);
 
-	assert_true(!err && fixture_has(text, "已登记警示 · 处理号 3"));
-	assert_true(fixture_has(text, "事由：违法违规：未按期整改质量问题") &&
+	assert_true(!err && fixture_has(text, "已作出警示 · 处理号 3"));
+	assert_true(fixture_has(text, "事由：违法违规，未按期整改质量问题") &&
 	            fixture_has(text, "日期：2026-06-15"));
 	text = say(fx, "warn 2 虚假报告", FX_ADMIN, &err);
-	assert_true(!err && fixture_has(text, "已登记警示 · 处理号 4") &&
+	assert_true(!err && fixture_has(text, "已作出警示 · 处理号 4") &&
 	            fixture_has(text, "事由：虚假报告"));
 	/* The time as a date and a time token, and as one quoted token. */
 	text = say(fx, "约谈 2 2026-06-20 14:30 三楼会议室 知情不报 隐瞒重大质量风险", FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记约谈 · 处理号 5"));
+	assert_true(!err && fixture_has(text, "已安排约谈 · 处理号 5"));
 	assert_true(fixture_has(text, "约谈时间：2026-06-20 14:30") &&
 	            fixture_has(text, "约谈地点：三楼会议室"));
 	text = say(fx, "summon 3 \"2026年6月21日 09:05\" 会议室 拖延缓报", FX_CLERK_LY, &err);
 	assert_true(!err && fixture_has(text, "约谈时间：2026-06-21 09:05"));
 	text = say(fx, "建议解聘 2 重大质量事故：致使产品召回", FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记建议解聘 · 处理号 7"));
+	assert_true(!err && fixture_has(text, "已向企业提出建议解聘 · 处理号 7"));
 	text = say(fx, "advise-dismissal 2 未完成继续教育", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "建议解聘"));
 	/* scheduled_at: unix seconds of the China Standard Time given. */
@@ -418,8 +418,8 @@ static void test_summon_other_and_rectify_deadline(void **state)
 	const char *text = say(fx, "约谈 2 2026-06-20 14:30 三楼会议室 其他 未按要求报送质量分析报告"
 	                           " 整改期限 2026-06-30", FX_CLERK_LS, &err);
 
-	assert_true(!err && fixture_has(text, "已登记约谈 · 处理号 3"));
-	assert_true(fixture_has(text, "事由：其他：未按要求报送质量分析报告") &&
+	assert_true(!err && fixture_has(text, "已安排约谈 · 处理号 3"));
+	assert_true(fixture_has(text, "事由：其他，未按要求报送质量分析报告") &&
 	            fixture_has(text, "整改期限：2026-06-30"));
 	text = say(fx, "警示 2 违法违规，未按期整改质量问题 整改期限：2026年7月3日", FX_CLERK_LS, &err);
 	assert_true(!err && fixture_has(text, "处理号 4") && fixture_has(text, "整改期限：2026-07-03"));
@@ -441,7 +441,7 @@ static void test_summon_other_and_rectify_deadline(void **state)
 	reply_init(&notice);
 	assert_int_equal(remind_text_notice(fx->st, 3, &notice), 0);
 	char *notice_text = reply_render_text(&notice);
-	assert_true(fixture_has(notice_text, "（记录号 2）：其他：未按要求报送质量分析报告") &&
+	assert_true(fixture_has(notice_text, "（记录号 2），事由：其他，未按要求报送质量分析报告") &&
 	            fixture_has(notice_text, "请于 2026-06-30 前完成整改。"));
 	free(notice_text);
 	reply_free(&notice);
@@ -522,7 +522,7 @@ static void test_remove_needs_confirmation_from_the_same_person(void **state)
 
 	assert_false(err);
 	assert_true(fixture_has(text, "将对记录号 2 张三（示例精密机械有限公司）作出除名处理：备案状态改为“已除名”，"
-	                              "移出首席质量官人才库。事由：违法违规：伪造检验报告"));
+	                              "移出首席质量官人才库。事由：违法违规，伪造检验报告"));
 	assert_true(fixture_has(text, "10 分钟内有效"));
 	snprintf(asked, sizeof asked, "%s", text);
 	assert_counts(fx, &before);
@@ -531,7 +531,7 @@ static void test_remove_needs_confirmation_from_the_same_person(void **state)
 	assert_true(err && fixture_has(text, "没有待确认的操作"));
 	assert_counts(fx, &before);
 	text = confirm(fx, asked, FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记除名 · 处理号 3"));
+	assert_true(!err && fixture_has(text, "已作出除名决定 · 处理号 3"));
 	assert_true(fixture_has(text, "备案状态：已除名，已移出人才库"));
 	assert_query(fx, "SELECT status || ' ' || ended_on || ' ' || end_reason"
 	                 " FROM appointments WHERE id = 2", "removed 2026-06-15 除名：违法违规");
@@ -576,8 +576,51 @@ static void test_blacklist_cancel_and_expiry(void **state)
 	assert_true(fixture_has(text, "备案状态（任期结束）不变"));
 	snprintf(asked, sizeof asked, "%s", text);
 	text = confirm(fx, asked, FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已登记黑名单") && !fixture_has(text, "已除名"));
+	assert_true(!err && fixture_has(text, "已列入黑名单 · 处理号") && !fixture_has(text, "已除名"));
 	assert_query(fx, "SELECT status FROM appointments WHERE id = 1", "ended");
+}
+
+/* A record removed by a 黑名单 reads 已列入黑名单 wherever its status is
+ * shown; one removed by a 除名 reads 已除名. */
+static void test_blacklisted_status_reads_blacklisted(void **state)
+{
+	struct fixture *fx = *state;
+	char asked[1024];
+	bool err;
+	const char *text = say(fx, "黑名单 2 虚假报告", FX_CLERK_LS, &err);
+
+	assert_true(!err && fixture_has(text, "备案状态改为“已列入黑名单”"));
+	snprintf(asked, sizeof asked, "%s", text);
+	text = confirm(fx, asked, FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "已列入黑名单 · 处理号 3"));
+	assert_true(fixture_has(text, "备案状态：已列入黑名单，已移出人才库"));
+	text = say(fx, "查询 2", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已列入黑名单") && !fixture_has(text, "已除名"));
+	text = say(fx, "查询 91371302DEM0000013", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "记录号 2　张三　示例精密机械有限公司　已列入黑名单"));
+	text = say(fx, "警示 2 违法违规", FX_ADMIN, &err);
+	assert_true(err && fixture_has(text, "当前状态为“已列入黑名单”，不能办理警示"));
+	text = say(fx, "我的", FX_CQO, &err);
+	assert_true(fixture_has(text, "状态：已列入黑名单"));
+	snprintf(asked, sizeof asked, "%s", say(fx, "除名 3 违法违规", FX_ADMIN, &err));
+	text = confirm(fx, asked, FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已作出除名决定 · 处理号 4") &&
+	            fixture_has(text, "备案状态：已除名，已移出人才库"));
+	text = say(fx, "查询 3", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已除名"));
+	/* Blacklisted after a 除名, it reads 已列入黑名单 from then on. */
+	text = say(fx, "黑名单 3 违法违规", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "备案状态改为“已列入黑名单”"));
+	snprintf(asked, sizeof asked, "%s", text);
+	text = confirm(fx, asked, FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已列入黑名单 · 处理号 5"));
+	text = say(fx, "查询 3", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已列入黑名单"));
+	/* Its 黑名单 revoked, the 除名 stands. */
+	text = say(fx, "撤销 5", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态保持“已除名”"));
+	text = say(fx, "查询 3", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "状态：已除名"));
 }
 
 static void test_revoke_restores_and_roles(void **state)
@@ -620,7 +663,7 @@ static void test_revoke_restores_and_roles(void **state)
 
 	text = say(fx, "撤销 3 复核后撤销", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "已撤销处理号 3（除名，记录号 2）"));
-	assert_true(fixture_has(text, "仍有其他除名或黑名单处理，状态保持“已除名”"));
+	assert_true(fixture_has(text, "仍有其他除名或黑名单处理，状态保持“已列入黑名单”"));
 	assert_query(fx, "SELECT status FROM appointments WHERE id = 2", "removed");
 	text = say(fx, "revoke 4", FX_ADMIN, &err);
 	assert_true(!err && fixture_has(text, "记录号 2 已恢复为“在任”"));
@@ -670,9 +713,9 @@ static void test_honours(void **state)
 	const char *text = say(fx, "荣誉 2 优秀首席质量官 2026", FX_CLERK_LS, &err);
 
 	assert_true(!err && fixture_has(text, "已登记荣誉 · 记录号 2") &&
-	            fixture_has(text, "2026年 优秀首席质量官"));
+	            fixture_has(text, "2026 年 优秀首席质量官"));
 	text = say(fx, "honour 2 \"质量专家人才库 成员\" 2025", FX_ADMIN, &err);
-	assert_true(!err && fixture_has(text, "2025年 质量专家人才库 成员"));
+	assert_true(!err && fixture_has(text, "2025 年 质量专家人才库 成员"));
 	/* A past term's honour may be recorded too. */
 	text = say(fx, "荣誉 1 市长质量奖个人奖 2021", FX_CLERK_LS, &err);
 	assert_true(!err && fixture_has(text, "孙八"));
@@ -715,7 +758,7 @@ static void test_mine_for_each_cqo_and_masking(void **state)
 		assert_true(fixture_has(text, "企业：示例精密机械有限公司"));
 		assert_true(fixture_has(text, "任期：2023-07-05 至 2026-07-04") &&
 		            fixture_has(text, "剩余：19 天"));
-		assert_true(fixture_has(text, "2026年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时"));
+		assert_true(fixture_has(text, "2026 年培训学时：20.0 学时，年度要求 30.0 学时，还差 10.0 学时"));
 		assert_true(fixture_has(text, "任职培训：已完成（2023-04-11）"));
 		assert_true(fixture_has(text, "未结处理：无") && fixture_has(text, "荣誉：无"));
 		/* Contact details are never part of it. */
@@ -729,13 +772,13 @@ static void test_mine_for_each_cqo_and_masking(void **state)
 	text = fixture_say_in(fx, FX_CQO, true, "mine", &err);
 	assert_false(err);
 	assert_true(fixture_has(text, "30.0 学时，已达到年度要求 30.0 学时"));
-	assert_true(fixture_has(text, "警示（2026-06-15，处理号 3）未完成继续教育：上年度学时不足"));
+	assert_true(fixture_has(text, "警示（2026-06-15，处理号 3）未完成继续教育，上年度学时不足"));
 	assert_true(fixture_has(text, "约谈（2026-06-15，处理号 4）拖延缓报；约谈时间 2026-06-20 14:30，地点 三楼会议室"));
-	assert_true(fixture_has(text, "荣誉：2025年 优秀首席质量官"));
+	assert_true(fixture_has(text, "荣誉：2025 年 优秀首席质量官"));
 	/* 李四: the demo's open warning; no 任职培训 yet. */
 	text = say(fx, "我的", FX_CQO_LS, &err);
 	assert_true(fixture_has(text, "记录号 3") &&
-	            fixture_has(text, "警示（2026-06-05，处理号 1）未完成继续教育："));
+	            fixture_has(text, "警示（2026-06-05，处理号 1）未完成继续教育，"));
 	assert_true(fixture_has(text, "6.0 学时，年度要求 30.0 学时，还差 24.0 学时") &&
 	            fixture_has(text, "任职培训：未登记"));
 	/* 孙八's only record has ended. */
@@ -757,7 +800,7 @@ static void test_mine_after_removal_and_term_over(void **state)
 
 	fixture_set_now("2026-07-10 09:00:00");
 	text = fixture_say(fx, FX_CQO, "我的");
-	assert_true(fixture_has(text, "剩余：已过期 6 天，请联系企业办理续聘"));
+	assert_true(fixture_has(text, "状态：任期已届满 6 天，尚未续聘或更换，请联系企业办理续聘"));
 	snprintf(asked, sizeof asked, "%s", fixture_say(fx, FX_ADMIN, "除名 2 违法违规"));
 	confirm(fx, asked, FX_ADMIN, &err);
 	text = say(fx, "我的", FX_CQO, &err);
@@ -806,6 +849,7 @@ int main(void)
 		T(test_advise_dismissal_enterprise_delivery),
 		T(test_remove_needs_confirmation_from_the_same_person),
 		T(test_blacklist_cancel_and_expiry),
+		T(test_blacklisted_status_reads_blacklisted),
 		T(test_revoke_restores_and_roles),
 		T(test_honours),
 		T(test_mine_for_each_cqo_and_masking),

@@ -63,6 +63,26 @@ static const char *role_of(struct fixture *fx, const char *user, char buf[128])
 	return buf;
 }
 
+/* The role is shown as 工作人员 and typed so; 办事员, a civil-service rank,
+ * stays an input alias. */
+static void test_clerk_role_named_staff(void **state)
+{
+	struct fixture *fx = *state;
+	bool err;
+	const char *text;
+
+	staffed(fx);
+	text = say(fx, "授权 @k5 工作人员 371311", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已将 k5 授权为工作人员：罗庄区（371311）。"));
+	assert_identity(fx, "k5", "clerk|371311|NULL|NULL");
+	text = say(fx, "授权 @k6 办事员 371302", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "已将 k6 授权为工作人员：兰山区（371302）。"));
+	assert_identity(fx, "k6", "clerk|371302|NULL|NULL");
+	text = say(fx, "角色", FX_ADMIN, &err);
+	assert_true(!err && fixture_has(text, "k6　工作人员　兰山区（371302）") &&
+	            !fixture_has(text, "办事员"));
+}
+
 static void test_admin_grants_every_role(void **state)
 {
 	struct fixture *fx = *state;
@@ -72,7 +92,7 @@ static void test_admin_grants_every_role(void **state)
 
 	staffed(fx);
 	text = say(fx, "授权 @k1 办事员 371302", FX_ADMIN, &err);
-	assert_true(!err && fixture_has(text, "已将 k1 授权为办事员") &&
+	assert_true(!err && fixture_has(text, "已将 k1 授权为工作人员") &&
 	            fixture_has(text, "兰山区（371302）"));
 	assert_identity(fx, "k1", "clerk|371302|NULL|NULL");
 
@@ -140,7 +160,7 @@ static void test_grant_validation_errors_change_nothing(void **state)
 		{"授权 k1 国王", "未知角色“国王”"},
 		{"授权 k1 访客", "未知角色“访客”"},
 		{"授权 k1 管理员 37", "管理员角色不带范围"},
-		{"授权 k1 办事员", "办事员需要管辖地区代码"},
+		{"授权 k1 办事员", "工作人员需要管辖地区代码"},
 		{"授权 k1 办事员 37130", "地区代码应为 2、4 或 6 位数字"},
 		{"授权 k1 办事员 兰山区", "地区代码应为 2、4 或 6 位数字"},
 		{"授权 k1 办事员 999999", "地区代码 999999 不存在"},
@@ -215,7 +235,7 @@ static void test_clerk_grants_clerks_inside_own_scope_only(void **state)
 	int64_t n = fixture_int(fx, AUDITS);
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		text = say(fx, refused[i].cmd, refused[i].sender, &err);
-		assert_true(err && fixture_has(text, "办事员只能在本人管辖范围"));
+		assert_true(err && fixture_has(text, "工作人员只能在本人管辖范围"));
 	}
 	assert_identity(fx, "k3", "");
 	assert_string_equal(role_of(fx, FX_ADMIN, buf), "admin");
@@ -240,7 +260,7 @@ static void test_revoke_matrix(void **state)
 	};
 	static const struct {
 		const char *user, *role;
-	} revoked[] = {{FX_ORG, "组织者"}, {FX_CQO, "首席质量官"}, {FX_CLERK_XA, "办事员"}};
+	} revoked[] = {{FX_ORG, "组织者"}, {FX_CQO, "首席质量官"}, {FX_CLERK_XA, "工作人员"}};
 	char cmd[64], want[96];
 	bool err;
 	const char *text;
@@ -250,12 +270,12 @@ static void test_revoke_matrix(void **state)
 	fixture_say(fx, FX_ADMIN, "授权 k2 办事员 371311");
 	/* Clerks revoke clerks inside their scope only. */
 	text = say(fx, "撤销授权 @k1", FX_CLERK_LS, &err);
-	assert_true(!err && fixture_has(text, "已撤销 k1 的办事员角色"));
+	assert_true(!err && fixture_has(text, "已撤销 k1 的工作人员角色"));
 	assert_identity(fx, "k1", "");
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		snprintf(cmd, sizeof cmd, "撤销授权 %s", refused[i].user);
 		text = say(fx, cmd, refused[i].sender, &err);
-		assert_true(err && fixture_has(text, "办事员只能在本人管辖范围"));
+		assert_true(err && fixture_has(text, "工作人员只能在本人管辖范围"));
 	}
 	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM identities WHERE user_id = 'k2'"), 1);
 	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM identities WHERE user_id = 'clerk-ly'"),
@@ -386,7 +406,7 @@ static void test_roles_list_pages_and_scopes(void **state)
 	assert_true(!err && fixture_has(text, "共 10 个"));
 	assert_false(fixture_has(text, "clerk-xa") || fixture_has(text, "u-admin") ||
 	             fixture_has(text, "org"));
-	assert_true(fixture_has(text, "clerk-ls　办事员　兰山区（371302）"));
+	assert_true(fixture_has(text, "clerk-ls　工作人员　兰山区（371302）"));
 	text = fixture_say(fx, FX_CLERK_XA, "角色");
 	assert_true(fixture_has(text, "共 1 个") && fixture_has(text, "雁塔区（610113）"));
 	text = say(fx, "角色 多余", FX_ADMIN, &err);
@@ -480,6 +500,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_admin_grants_every_role),
+		T(test_clerk_role_named_staff),
 		T(test_grant_validation_errors_change_nothing),
 		T(test_clerk_grants_clerks_inside_own_scope_only),
 		T(test_revoke_matrix),

@@ -93,7 +93,7 @@ static void test_masking(void **state)
 	mask_email("nobody", out, sizeof out);
 	assert_string_equal(out, "***");
 	mask_birth_date("1980-05-01", out, sizeof out);
-	assert_string_equal(out, "1980年");
+	assert_string_equal(out, "1980 年");
 	mask_birth_date("", out, sizeof out);
 	assert_string_equal(out, "****");
 }

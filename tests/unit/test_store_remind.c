@@ -559,6 +559,19 @@ static void test_digest_scope(void **state)
 	assert_int_equal(messages_for(f->st, "c3713"), 1);
 }
 
+/* A term ending on the day of the sweep reads 今日届满 in the digest. */
+static void test_digest_term_ends_today(void **state)
+{
+	struct fixture *f = F(state);
+
+	add_cqo(f, "张测", "371302", "2026-11-23", "2023-11-24", false);
+	add_identity(f, "wecom", "c3713", "clerk", "3713", 0, "w1");
+	sweep(f, "2026-11-23");
+	const char *t = texts_for(f->st, "c3713");
+	assert_non_null(strstr(t, "任期今日届满：张测"));
+	assert_null(strstr(t, "剩余 0 天"));
+}
+
 /* Appointment training: 30 days after filing to the CQO, 60 days to the
  * digest; a rectification deadline the day before; an unacknowledged
  * sanction a day after issuance, then weekly. */
@@ -731,7 +744,7 @@ static void test_sanction_notice(void **state)
 	assert_int_equal(messages_for(f->st, "cj"), 1);
 	const char *t = texts_for(f->st, "cj");
 	assert_non_null(strstr(t, "处理通知 · 警示"));
-	assert_non_null(strstr(t, "违法违规：测试"));
+	assert_non_null(strstr(t, "违法违规，测试"));
 	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
 	                            " AND record_id = %lld AND outbox_id IS NOT NULL", (long long)id),
 	                 1);
@@ -802,7 +815,7 @@ static void test_advise_dismissal_reaches_enterprise(void **state)
 	const char *t = texts_for(f->st, "ent-jia");
 	assert_non_null(strstr(t, "处理通知 · 建议解聘首席质量官"));
 	assert_non_null(strstr(t, "解甲的测试企业：贵单位首席质量官解甲（记录号"));
-	assert_non_null(strstr(t, "因违法违规：测试，市场监管部门于 2026-11-23 建议贵单位依规解聘"));
+	assert_non_null(strstr(t, "），事由：违法违规，测试。市场监管部门于 2026-11-23 建议贵单位依规解聘"));
 	assert_null(strstr(t, "警示"));
 	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE"
 	                            " rule = 'sanction_enterprise' AND record_id = %lld"
@@ -943,6 +956,7 @@ int main(void)
 		T(test_overdue_ack),
 		T(test_mute_and_summons),
 		T(test_digest_scope),
+		T(test_digest_term_ends_today),
 		T(test_training_rectify_unacked),
 		T(test_hours),
 		T(test_hours_policy_days_and_kinds),

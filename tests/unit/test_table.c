@@ -210,6 +210,7 @@ static void test_roles(void **state)
 	} cases[] = {
 		{ "admin", ROLE_ADMIN }, { "ADMIN", ROLE_ADMIN }, { TXT_ROLE_ADMIN, ROLE_ADMIN },
 		{ "clerk", ROLE_CLERK }, { "Clerk", ROLE_CLERK }, { "办事员", ROLE_CLERK },
+		{ "工作人员", ROLE_CLERK },
 		{ "organizer", ROLE_ORGANIZER }, { "组织者", ROLE_ORGANIZER },
 		{ "cqo", ROLE_CQO }, { "CQO", ROLE_CQO }, { "首席质量官", ROLE_CQO },
 		{ "guest", ROLE_GUEST }, { "访客", ROLE_GUEST }, { "管理员", ROLE_ADMIN },
@@ -221,6 +222,7 @@ static void test_roles(void **state)
 		assert_int_equal(role_parse(cases[i].name, &r), 0);
 		assert_int_equal(r, cases[i].role);
 	}
+	assert_string_equal(role_display(ROLE_CLERK), "工作人员");
 	assert_int_equal(role_parse("root", &r), -EINVAL);
 	assert_int_equal(role_parse("", &r), -EINVAL);
 	assert_int_equal(role_parse("管理", &r), -EINVAL);

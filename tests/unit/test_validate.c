@@ -238,7 +238,13 @@ static void test_categories(void **state)
 	assert_null(category_find("上市", true));
 	assert_int_equal(category_parse_list("规模以上、专精特新；食品 药品", &bits, bad, sizeof bad), 0);
 	category_join(bits, list, sizeof list);
-	assert_string_equal(list, "规上、专精特新、食品、药品");
+	assert_string_equal(list, "规上企业、专精特新企业、食品企业、药品企业");
+	/* Shown in full; the full names are read back too. */
+	assert_string_equal(category_full("好品"), "好品山东品牌企业");
+	assert_string_equal(category_full("质量奖"), "获政府质量奖企业");
+	assert_string_equal(category_full("中小企业"), "中小企业");
+	for (int i = 0; i < STORE_IMPORT_TAGS; i++)
+		assert_int_equal(category_tag(category_full(store_import_tag_name(i))), i);
 	assert_int_equal(category_parse_list("规上,上市", &bits, bad, sizeof bad), -EINVAL);
 	assert_string_equal(bad, "上市");
 	assert_string_equal(category_stem("中小企业"), "中小");
