@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "send_internal.h"
+#include "streams.h"
 
 /*
  * The transport rows. To add a platform: its codec file and row in
@@ -36,6 +37,8 @@ static const struct transport dingtalk = {
 	.methods = TRANSPORT_POST,
 	.route = "/webhook/dingtalk",
 	.send = &send_dingtalk,
+	.stream_start = stream_dingtalk_start,
+	.stream_stop = stream_dingtalk_stop,
 };
 
 static const struct transport feishu = {

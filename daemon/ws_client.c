@@ -9,12 +9,19 @@
 
 #include "../lib/log.h"
 
-/* Seconds for the TCP connect, TLS and opening handshakes together. */
-#define WS_CONNECT_TIMEOUT_S 10
-/* A connection silent this long gets a PING; without an answer after the
- * second figure it is given up (a peer gone without a reset). */
-#define WS_IDLE_PING_S 30
-#define WS_IDLE_HANGUP_S 75
+/*
+ * libwebsockets 4.1's own timeouts do not fire on a foreign libuv loop
+ * while no socket is active (its timer is re-armed only after I/O), so
+ * each connection keeps its own guard timer: for the whole opening (TCP
+ * connect, TLS, the upgrade), and for the closing handshake; a peer gone
+ * silent is given up so that a reconnect finds it once it is back. A dead
+ * peer of an open connection is found by TCP keepalive.
+ */
+#define WS_OPEN_TIMEOUT_MS 5000
+#define WS_CLOSE_TIMEOUT_MS 2000
+#define WS_KEEPALIVE_IDLE_S 30
+#define WS_KEEPALIVE_PROBES 3
+#define WS_KEEPALIVE_INTERVAL_S 10
 
 struct ws_msg {
 	struct ws_msg *next;
@@ -35,6 +42,8 @@ struct ws_conn {
 	uv_getaddrinfo_t gai;
 	bool resolving;               /* gai is in flight: c lives until its callback */
 	bool in_connect;              /* inside lws_client_connect_via_info: c lives on */
+	uv_timer_t guard;             /* the opening's or the closing's deadline */
+	bool timed_out;
 	struct lws *wsi;              /* NULL before the connect and after the close */
 	bool opened, closing, done;
 	int peer_code;                /* the server's close status, 0: none */
@@ -50,11 +59,6 @@ struct ws {
 	bool closed;
 	struct ws_conn *conns;
 	size_t n;
-};
-
-static const lws_retry_bo_t idle_policy = {
-	.secs_since_valid_ping = WS_IDLE_PING_S,
-	.secs_since_valid_hangup = WS_IDLE_HANGUP_S,
 };
 
 static void conn_unlink(struct ws_conn *c)
@@ -74,6 +78,12 @@ static void conn_unlink(struct ws_conn *c)
 	c->w = NULL;
 }
 
+static void conn_freed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* The guard's handle is closed first: c goes when its callback runs. */
 static void conn_free(struct ws_conn *c)
 {
 	while (c->out_head) {
@@ -85,7 +95,7 @@ static void conn_free(struct ws_conn *c)
 	free(c->rx);
 	free(c->host);
 	free(c->path);
-	free(c);
+	uv_close((uv_handle_t *)&c->guard, conn_freed);
 }
 
 /* The connection is over for its owner: on_close once; the memory goes
@@ -190,12 +200,22 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	c->wsi = wsi;
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		snprintf(why, sizeof why, "connection failed: %.60s",
-		         in && len ? (const char *)in : "no reason given");
+	/* Killed before the upgrade (our guard) ends this way. */
+	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
+		if (c->closing)
+			snprintf(why, sizeof why, "closed");
+		else if (c->timed_out)
+			snprintf(why, sizeof why, "connection failed: timed out");
+		else
+			snprintf(why, sizeof why, "connection failed: %.60s",
+			         reason == LWS_CALLBACK_CLIENT_CONNECTION_ERROR && in
+			                 ? (const char *)in
+			                 : "closed before the upgrade");
 		conn_finish(c, why);
 		return 0;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->opened = true;
+		uv_timer_stop(&c->guard);
 		c->cb->on_open(c->arg, c);
 		if (c->wsi && (c->out_head || c->closing))
 			lws_callback_on_writable(c->wsi);
@@ -214,13 +234,17 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 			c->peer_code = LWS_CLOSE_STATUS_NO_STATUS;
 		return 0;
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		if (c->closing)
+		if (c->closing || c->timed_out)
 			snprintf(why, sizeof why, "closed");
 		else if (c->peer_code)
 			snprintf(why, sizeof why, "closed by the server (status %d)", c->peer_code);
 		else
 			snprintf(why, sizeof why, "connection lost");
 		conn_finish(c, why);
+		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* Whatever way it went, the owner hears of it once. */
+		conn_finish(c, c->closing ? "closed" : "connection lost");
 		return 0;
 	default:
 		return 0;
@@ -249,7 +273,9 @@ int ws_open(uv_loop_t *loop, const char *ca_file, struct ws **out)
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.foreign_loops = foreign_loops;
 	info.client_ssl_ca_filepath = ca_file;
-	info.timeout_secs = WS_CONNECT_TIMEOUT_S;
+	info.ka_time = WS_KEEPALIVE_IDLE_S;
+	info.ka_probes = WS_KEEPALIVE_PROBES;
+	info.ka_interval = WS_KEEPALIVE_INTERVAL_S;
 	info.user = w;
 	info.pcontext = &w->ctx;
 	w->loop = loop;
@@ -313,6 +339,19 @@ static int parse_url(struct ws_conn *c, const char *url)
 	return c->host && c->path ? 0 : -ENOMEM;
 }
 
+/* The opening or the closing took too long, or a close of a connection not
+ * yet open was asked for: end it now (its callbacks run from here). */
+static void on_guard(uv_timer_t *t)
+{
+	struct ws_conn *c = t->data;
+
+	if (!c->wsi || c->done)
+		return;
+	if (!c->closing)
+		c->timed_out = true;
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_SYNC);
+}
+
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 {
 	struct ws_conn *c = req->data;
@@ -354,7 +393,6 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	i.ssl_connection = c->tls ? LCCSCF_USE_SSL : 0;
 	i.local_protocol_name = protocols[0].name;
 	i.userdata = c;
-	i.retry_and_idle_policy = &idle_policy;
 	/* A failure inside this call comes through the callback (c->done), or
 	 * only as the NULL answer. */
 	c->in_connect = true;
@@ -364,8 +402,10 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		conn_free(c);
 	else if (!wsi)
 		conn_finish(c, "connection failed: refused by libwebsockets");
-	else
+	else {
 		c->wsi = wsi;
+		uv_timer_start(&c->guard, on_guard, WS_OPEN_TIMEOUT_MS, 0);
+	}
 }
 
 int ws_connect(struct ws *w, const char *url, const struct ws_callbacks *cb, void *arg,
@@ -380,6 +420,8 @@ int ws_connect(struct ws *w, const char *url, const struct ws_callbacks *cb, voi
 	c = calloc(1, sizeof *c);
 	if (!c)
 		return -ENOMEM;
+	uv_timer_init(w->loop, &c->guard);
+	c->guard.data = c;
 	rc = parse_url(c, url);
 	if (rc < 0) {
 		conn_free(c);
@@ -435,12 +477,14 @@ void ws_conn_close(struct ws_conn *c)
 	if (c->closing || c->done)
 		return;
 	c->closing = true;
-	if (c->resolving)
+	if (c->resolving) {
 		uv_cancel((uv_req_t *)&c->gai);
-	else if (c->opened)
+	} else if (c->opened) {
 		lws_callback_on_writable(c->wsi);
-	else if (c->wsi)
-		lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+		uv_timer_start(&c->guard, on_guard, WS_CLOSE_TIMEOUT_MS, 0);
+	} else if (c->wsi) {
+		uv_timer_start(&c->guard, on_guard, 0, 0);
+	}
 }
 
 size_t ws_conn_count(const struct ws *w)

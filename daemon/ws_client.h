@@ -8,7 +8,10 @@
  * a message (all its fragments) larger than WS_MAX_MESSAGE is dropped with
  * one warning line and never delivered; ws_connect() either returns a
  * negative error and never calls back, or returns 0 and then calls on_close
- * exactly once, later, never from inside ws_connect() itself. No log line
+ * exactly once, later, never from inside ws_connect() itself. An opening
+ * (connect, TLS, upgrade) not done within 5 s fails, as does a closing
+ * handshake not answered within 2 s; TCP keepalive finds a peer that
+ * vanished under an open connection. No log line
  * carries a URL's path or query (tickets travel there) or a frame's content.
  */
 #ifndef CQOD_WS_CLIENT_H

@@ -14,6 +14,13 @@
 
 #define N(a) (sizeof a / sizeof a[0])
 
+/* `mode`: how an instance receives (daemon/streams.h): callbacks to our
+ * URL, or its own outbound long connection. */
+static int mode_check(const char *value)
+{
+	return strcmp(value, "webhook") == 0 || strcmp(value, "stream") == 0 ? 0 : -EINVAL;
+}
+
 /* Instance keys: key, required, secret, URL (then the extra check). */
 static const struct config_key_def generic_keys[] = {
 	{"secret", true, true, false, NULL, NULL},
@@ -36,6 +43,7 @@ static const struct config_key_def dingtalk_keys[] = {
 	{"corp_id", false, false, false, NULL, NULL},
 	{"api_base", false, false, true, NULL, NULL},
 	{"oapi_base", false, false, true, NULL, NULL},
+	{"mode", false, false, false, mode_check, "expected webhook or stream"},
 };
 
 static const struct config_key_def feishu_keys[] = {

@@ -319,6 +319,33 @@ static void test_refused_and_bad(void **state)
 	assert_int_equal(ws_conn_count(g_ws), 0);
 }
 
+/* A peer that takes the TCP connection and never answers the upgrade: given
+ * up after the opening timeout (5 s), so a reconnect can find it back. */
+static void test_silent_peer(void **state)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof sa;
+	struct seen s = {0};
+	char url[64];
+	uint64_t t0;
+	int fd;
+
+	(void)state;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", ntohs(sa.sin_port));
+	t0 = uv_hrtime();
+	assert_int_equal(ws_connect(g_ws, url, &cbs, &s, NULL), 0);
+	run_until(&s.closes, 1);
+	assert_false(s.opened);
+	assert_true(uv_hrtime() - t0 < 8000000000ull);
+	close(fd);
+}
+
 /* ws_close with connections open and resolving: each on_close runs inside
  * it, and the loop ends with nothing left open nor leaked (teardown). */
 static void test_close_all(void **state)
@@ -377,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_large, fake_up, fake_down),
 		cmocka_unit_test_setup_teardown(test_server_ends_it, fake_up, fake_down),
 		cmocka_unit_test_setup_teardown(test_refused_and_bad, fake_up, fake_down),
+		cmocka_unit_test_setup_teardown(test_silent_peer, fake_up, fake_down),
 		cmocka_unit_test_setup_teardown(test_close_all, fake_up, fake_down),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
