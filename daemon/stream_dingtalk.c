@@ -290,6 +290,7 @@ static void connect_now(struct stream *s)
 	}
 	if (rc == 0) {
 		req.url = url;
+		req.ca_file = s->env->app->cfg->ca_file;
 		req.body = body;
 		req.body_len = strlen(body);
 		rc = httpout_request(s->env->http, &req, on_gateway, s);

@@ -123,7 +123,9 @@ static int env_open(struct streams *ss)
 	rc = httpout_open(ss->env.app->loop, &ss->env.http);
 	if (rc < 0)
 		return rc;
-	rc = ws_open(ss->env.app->loop, NULL, &ss->env.ws);
+	/* [outbound] ca_file as at this first need: the CA store is loaded
+	 * once, with the library. */
+	rc = ws_open(ss->env.app->loop, ss->env.app->cfg->ca_file, &ss->env.ws);
 	if (rc < 0) {
 		log_error("cannot start the WebSocket client (is libwebsockets-evlib-uv "
 		          "installed?)");
