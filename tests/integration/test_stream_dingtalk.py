@@ -228,3 +228,29 @@ def test_check_mode_key():
             assert r.returncode != 0 and "expected webhook or stream" in r.stderr, r.stderr
         finally:
             d.close()
+
+
+def test_sigkill_while_frames_flow_loses_nothing_runs_nothing_twice():
+    """cqod is killed (SIGKILL) while 60 messages stream in, then started
+    again on the same database: DingTalk pushes again what was not
+    acknowledged, and in the end every message ran exactly once (one
+    inbound row, one reply row each) and every frame was acknowledged."""
+    n = 60
+    with FakePlatform() as fake, dingtalk_stream.DingTalkStream() as stream, \
+            started(stream, fake) as d:
+        mids = []
+        for i in range(n):
+            mids.append(stream.push(robot(fake, "whoami", "k-%d" % i)))
+            if i == n // 3:
+                d.proc.kill()
+                d.proc.wait()
+        d.start()
+        acked = lambda: {e["message_id"] for e in stream.entries("ack")}   # noqa: E731
+        wait_until(lambda: set(mids) <= acked(), "every frame acknowledged", timeout=60)
+        db = sqlite3.connect(d.db)
+        assert db.execute("SELECT count(*) FROM inbound WHERE msg_id LIKE 'k-%'").fetchone()[0] \
+            == n
+        assert db.execute("SELECT count(*) FROM outbox WHERE idem_key LIKE 'reply:dingtalk:d1:k-%'"
+                          ).fetchone()[0] == n
+        assert count(stream, "redeliver") >= 1
+        assert d.stop() == 0
