@@ -6,7 +6,7 @@
  * reconnects on SIGHUP only the instances whose settings changed, shows
  * their state in /healthz and /metrics, and closes them cleanly at
  * shutdown. The protocols live in their transport files
- * (stream_dingtalk.c).
+ * (stream_dingtalk.c, stream_feishu.c).
  *
  * Never in console mode: a second connection would kick the daemon's.
  */
@@ -90,6 +90,9 @@ void streams_free(struct streams *s);
 int stream_dingtalk_start(struct stream_env *env, const struct config_instance *inst,
                           struct stream **out);
 void stream_dingtalk_stop(struct stream *s);
+int stream_feishu_start(struct stream_env *env, const struct config_instance *inst,
+                        struct stream **out);
+void stream_feishu_stop(struct stream *s);
 
 /* "[{"platform":…,"instance":…,"state":…,"reconnects":N,"last_frame":T},…]"
  * appended to sb. */
