@@ -166,3 +166,27 @@ def test_group_mentions():
         time.sleep(0.3)
         assert count(fs, "reply") == 1
         assert d.stop() == 0
+
+
+def test_sigkill_while_events_flow_loses_nothing_runs_nothing_twice():
+    """cqod is killed (SIGKILL) while 60 events stream in (some in two
+    frames), then started again on the same database: Feishu pushes again
+    what was not acknowledged, and every event ran exactly once."""
+    n = 60
+    with FeishuApi() as fs, started(fs) as d:
+        mids = []
+        for i in range(n):
+            mids.append(fs.push(event("whoami", "ev-k%d" % i, "om_k%d" % i), parts=1 + i % 2))
+            if i == n // 3:
+                d.proc.kill()
+                d.proc.wait()
+        d.start()
+        acked = lambda: {e["message_id"] for e in fs.entries("ack")}   # noqa: E731
+        wait_until(lambda: set(mids) <= acked(), "every event acknowledged", timeout=60)
+        db = sqlite3.connect(d.db)
+        assert db.execute("SELECT count(*) FROM inbound WHERE msg_id LIKE 'ev-k%'"
+                          ).fetchone()[0] == n
+        assert db.execute("SELECT count(*) FROM outbox WHERE idem_key LIKE 'reply:feishu:f1:ev-k%'"
+                          ).fetchone()[0] == n
+        assert count(fs, "redeliver") >= 1
+        assert d.stop() == 0
