@@ -17,6 +17,9 @@ struct sender;
 struct outbox;
 struct http_request;
 struct dingtalk_signs;
+struct streams;
+struct chat_msg;
+struct config_instance;
 
 struct app {
 	uv_loop_t *loop;
@@ -27,6 +30,8 @@ struct app {
 	struct sender *sender;     /* owned; outbound platform messages (messages/platform.h) */
 	struct outbox *outbox;     /* owned; delivers queued messages (daemon/outbox.h) */
 	struct dingtalk_signs *ding_signs;   /* owned; DingTalk signs seen (messages/dingtalk.h) */
+	struct streams *streams;   /* owned; the long connections (daemon/streams.h); NULL in
+	                            * console mode */
 	bool stopping;
 };
 
@@ -57,6 +62,14 @@ void webhook_wecom(struct app *app, struct http_request *req, const char *name);
 /* POST /webhook/dingtalk/<name>: DingTalk app robot (HTTP mode); acknowledged
  * at once, the reply goes to the sessionWebhook. See webhook_dingtalk.c. */
 void webhook_dingtalk(struct app *app, struct http_request *req, const char *name);
+
+/* What both DingTalk modes do with a decoded message m of instance inst
+ * (`name`) before the inbox: drop a sessionWebhook that is not DingTalk's,
+ * put a sender whose corp the body does not name in the instance's corp
+ * (written into tenant, len bytes, which m then borrows), stamp it
+ * received now. */
+void dingtalk_settle(const struct config_instance *inst, const char *name, struct chat_msg *m,
+                     char *tenant, size_t len);
 
 /* POST /webhook/feishu/<name>: Feishu event subscription (challenge and
  * im.message.receive_v1); the reply goes through the reply API. See

@@ -44,6 +44,7 @@
 #include "sd_notify.h"
 #include "outbox.h"
 #include "scheduler.h"
+#include "streams.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../handlers/tenant.h"
@@ -118,6 +119,8 @@ static void daemon_finish(struct daemon *d)
 		inbox_close(d->app.inbox);
 		d->app.inbox = NULL;
 	}
+	/* After the inbox: its last answers were acknowledged or dropped. */
+	streams_close(d->app.streams);
 	if (d->app.sender) {
 		sender_close(d->app.sender);
 		d->app.sender = NULL;
@@ -136,6 +139,7 @@ static size_t daemon_busy(const struct daemon *d)
 
 	busy += d->app.inbox ? inbox_pending(d->app.inbox) : 0;
 	busy += d->app.sender ? sender_pending(d->app.sender) : 0;
+	busy += streams_busy(d->app.streams);
 	return busy;
 }
 
@@ -170,6 +174,7 @@ static void daemon_stop(struct daemon *d)
 		http_server_stop_accepting(d->app.http);
 	if (d->app.outbox)
 		outbox_stop(d->app.outbox);
+	streams_stop(d->app.streams);
 	d->drain_deadline = uv_now(d->app.loop) + d->app.cfg->shutdown_timeout_ms;
 	uv_timer_start(&d->drain, on_drain, 0, DRAIN_POLL_MS);
 }
@@ -260,6 +265,8 @@ static void reload(struct daemon *d)
 	d->app.cfg = next;
 	d->env.cfg = next;
 	config_free(cur);
+	if (d->app.streams)
+		streams_reload(d->app.streams);
 	log_info("SIGHUP: configuration reloaded from %s", next->path);
 }
 
@@ -436,6 +443,9 @@ static int start_server(struct daemon *d)
 		log_error("trusted_proxies: %s", strerror(-rc));
 		return rc;
 	}
+	rc = streams_start(&d->app, &d->app.streams);
+	if (rc < 0)
+		return rc;
 	start_watchdog(d);
 	log_info("listening on %s (port %d), %zu webhook instance(s)",
 	         fd >= 0 ? "the activated socket" : cfg->listen, http_server_port(d->app.http),
@@ -627,6 +637,7 @@ int main(int argc, char **argv)
 	} else {
 		run(&d);
 	}
+	streams_free(d.app.streams);
 	if (d.app.store)
 		store_close(d.app.store);
 	dingtalk_signs_free(d.app.ding_signs);

@@ -9,7 +9,9 @@
 #include "http.h"
 #include "inbox.h"
 #include "../lib/metrics.h"
+#include "../lib/strbuf.h"
 #include "../store/store.h"
+#include "streams.h"
 #include "transports.h"
 
 #define JSON "application/json"
@@ -106,18 +108,30 @@ static const char *store_state(struct app *app)
  * draining for a shutdown). A proxy or balancer sends traffic only then. */
 static void route_ready(struct app *app, struct http_request *req)
 {
-	char body[200];
 	const char *store = store_state(app);
 	bool writable = strcmp(store, "writable") == 0;
 	bool listening = app->http && !app->stopping;
 	bool ready = writable && listening;
+	struct strbuf sb;
+	char *body;
 
-	snprintf(body, sizeof body,
-	         "{\"status\":\"%s\",\"ready\":%s,\"live\":true,\"store\":\"%s\","
-	         "\"listener\":\"%s\",\"schema\":%d}",
-	         ready ? "ok" : "unavailable", ready ? "true" : "false", store,
-	         listening ? "up" : "stopping", store_schema_version(app->store));
+	/* The long connections are shown, not counted: one platform's outage
+	 * must not take the others' webhooks out of a balancer. */
+	strbuf_init(&sb);
+	strbuf_appendf(&sb,
+	               "{\"status\":\"%s\",\"ready\":%s,\"live\":true,\"store\":\"%s\","
+	               "\"listener\":\"%s\",\"schema\":%d,\"streams\":",
+	               ready ? "ok" : "unavailable", ready ? "true" : "false", store,
+	               listening ? "up" : "stopping", store_schema_version(app->store));
+	streams_health(app->streams, &sb);
+	strbuf_appends(&sb, "}");
+	body = strbuf_detach(&sb);
+	if (!body) {
+		respond_text(req, "/healthz", 503, "out of memory\n");
+		return;
+	}
 	router_respond(req, "/healthz", ready ? 200 : 503, JSON, body, strlen(body));
+	free(body);
 }
 
 /* Whether the query string has a parameter named `name` ("live", "live=1"). */

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "send_internal.h"
+#include "streams.h"
 
 /*
  * The transport rows. To add a platform: its codec file and row in
@@ -36,6 +37,8 @@ static const struct transport dingtalk = {
 	.methods = TRANSPORT_POST,
 	.route = "/webhook/dingtalk",
 	.send = &send_dingtalk,
+	.stream_start = stream_dingtalk_start,
+	.stream_stop = stream_dingtalk_stop,
 };
 
 static const struct transport feishu = {
@@ -45,6 +48,8 @@ static const struct transport feishu = {
 	.route = "/webhook/feishu",
 	.send = &send_feishu,
 	.pace_ms = send_feishu_pace_ms,
+	.stream_start = stream_feishu_start,
+	.stream_stop = stream_feishu_stop,
 };
 
 static const struct transport console = {

@@ -17,8 +17,11 @@
 
 struct app;
 struct config;
+struct config_instance;
 struct http_request;
 struct send_platform;
+struct stream;
+struct stream_env;
 
 /* The methods a webhook path accepts. */
 enum { TRANSPORT_GET = 1, TRANSPORT_POST = 2 };
@@ -39,6 +42,17 @@ struct transport {
 	/* Milliseconds between two sends to d under cfg's [outbox] rates
 	 * (outbox_interval_ms); NULL: the group robots' robot_per_minute. */
 	unsigned (*pace_ms)(const struct config *cfg, const struct dest *d);
+	/* The long connection of an instance in `mode = stream`
+	 * (daemon/streams.h); NULL when the platform has none. stream_start
+	 * copies what it needs of inst and connects (later, on the loop); 0
+	 * or a negative errno. The stream begins with its struct
+	 * stream_status, which daemon/streams.c reads. stream_stop: take no
+	 * more frames, close cleanly once what is in the inbox was
+	 * acknowledged, and free itself when all is closed (the caller never
+	 * touches s again); env->live counts the streams not yet freed. */
+	int (*stream_start)(struct stream_env *env, const struct config_instance *inst,
+	                    struct stream **out);
+	void (*stream_stop)(struct stream *s);
 };
 
 /* Every transport row, one per codec row. */

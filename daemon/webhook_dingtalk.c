@@ -22,6 +22,7 @@
 #include "http.h"
 #include "inbox.h"
 #include "../lib/log.h"
+#include "streams.h"
 #include "webhook.h"
 
 #define ROUTE "/webhook/dingtalk"
@@ -56,10 +57,36 @@ static void finish(struct webhook_msg *wm)
 	job_free(job);
 }
 
+void dingtalk_settle(const struct config_instance *inst, const char *name, struct chat_msg *m,
+                     char *tenant, size_t len)
+{
+	if (m->reply_handle &&
+	    !dingtalk_webhook_allowed(m->reply_handle, config_instance_get(inst, "api_base"),
+	                              config_instance_get(inst, "oapi_base"))) {
+		log_warn("req %llu: dingtalk:%s: sessionWebhook is not a DingTalk URL; not using it",
+		         (unsigned long long)m->request_id, name);
+		m->reply_handle = NULL;
+		m->reply_handle_expires = 0;
+	}
+	/* A sender whose corp the body does not name belongs to the instance's
+	 * configured corp, else to this instance alone ("@<name>"), so it never
+	 * shares an identity with a sender of a named corp. */
+	if (!m->tenant) {
+		const char *corp = config_instance_get(inst, "corp_id");
+
+		snprintf(tenant, len, "%s%s", corp ? "" : "@", corp ? corp : name);
+		m->tenant = tenant;
+	}
+	m->received_at = clock_now();
+}
+
 void webhook_dingtalk(struct app *app, struct http_request *req, const char *name)
 {
 	const struct config_instance *inst = config_instance_find(app->cfg, PLATFORM, name);
-	const char *secret = inst ? config_instance_get(inst, "app_secret") : NULL;
+	/* An instance in stream mode takes its messages over its own
+	 * connection only. */
+	const char *secret = inst && !stream_mode(inst) ? config_instance_get(inst, "app_secret")
+	                                                : NULL;
 	struct webhook_where w = {.platform = PLATFORM, .route = ROUTE, .name = name};
 	const char *why = NULL;
 	int rc;
@@ -109,26 +136,8 @@ void webhook_dingtalk(struct app *app, struct http_request *req, const char *nam
 		job_free(job);
 		return;
 	}
-	if (m->reply_handle &&
-	    !dingtalk_webhook_allowed(m->reply_handle, config_instance_get(inst, "api_base"),
-	                              config_instance_get(inst, "oapi_base"))) {
-		log_warn("req %llu: dingtalk:%s: sessionWebhook is not a DingTalk URL; not using it",
-		         (unsigned long long)req->id, name);
-		m->reply_handle = NULL;
-		m->reply_handle_expires = 0;
-	}
-	/* A sender whose corp the body does not name belongs to the instance's
-	 * configured corp, else to this instance alone ("@<name>"), so it never
-	 * shares an identity with a sender of a named corp. */
-	if (!m->tenant) {
-		const char *corp = config_instance_get(inst, "corp_id");
-
-		snprintf(job->tenant, sizeof job->tenant, "%s%s", corp ? "" : "@",
-		         corp ? corp : job->name);
-		m->tenant = job->tenant;
-	}
-	m->received_at = clock_now();
 	m->request_id = req->id;
+	dingtalk_settle(inst, job->name, m, job->tenant, sizeof job->tenant);
 	w.name = job->name;
 	webhook_msg_init(&job->wm, app, req, &w, m, m->msg_id);
 	job->wm.supported = job->dm.is_text;

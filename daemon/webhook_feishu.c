@@ -40,6 +40,7 @@
 #include "http.h"
 #include "inbox.h"
 #include "../lib/log.h"
+#include "streams.h"
 #include "webhook.h"
 
 #define ROUTE "/webhook/feishu"
@@ -292,7 +293,10 @@ static bool open_encrypted(struct feishu_job *job, const char *encrypt_key, cons
 void webhook_feishu(struct app *app, struct http_request *req, const char *name)
 {
 	const struct config_instance *inst = config_instance_find(app->cfg, PLATFORM, name);
-	const char *token = inst ? config_instance_get(inst, "verification_token") : NULL;
+	/* An instance in stream mode takes its events over its own
+	 * connection only. */
+	const char *token =
+		inst && !stream_mode(inst) ? config_instance_get(inst, "verification_token") : NULL;
 	const char *encrypt_key = inst ? config_instance_get(inst, "encrypt_key") : NULL;
 	const char *stamp = http_request_header(req, "X-Lark-Request-Timestamp");
 	struct webhook_where w = {.platform = PLATFORM, .route = ROUTE, .name = name};

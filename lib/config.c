@@ -120,7 +120,11 @@ static void finish_section(struct parser *p)
 	for (size_t i = 0; i < p->inst_def->n_keys; i++) {
 		const struct config_key_def *k = &p->inst_def->keys[i];
 
+		const char *mode = config_instance_get(in, "mode");
+
 		if (!k->required || p->pkey_line[i])
+			continue;
+		if (k->webhook_only && mode && strcmp(mode, "stream") == 0)
 			continue;
 		if (k->is_secret)
 			add_error(p, in->line, "[%s:%s]: missing required key \"%s\" (or \"%s_file\")",

@@ -114,6 +114,9 @@ struct config_key_def {
 	 * the value is refused (reported as "<key>: <expects>"), -ENOMEM. */
 	int (*check)(const char *value);
 	const char *expects;   /* with check: what a good value is, in English */
+	/* With required: required only when the instance's `mode` is not
+	 * "stream" (its long connection needs no webhook secrets). */
+	bool webhook_only;
 };
 
 /* Keys an instance section may have, at most. */

@@ -107,6 +107,13 @@ void metrics_add(const char *name, const char *labels, uint64_t n)
 		s->value += n;
 }
 
+void metrics_set(const char *name, const char *labels, uint64_t value)
+{
+	struct series *s = series_get(name, labels);
+	if (s)
+		s->value = value;
+}
+
 void metrics_observe(const char *name, const char *labels, double seconds)
 {
 	struct series *s = series_get(name, labels);

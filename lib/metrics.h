@@ -15,6 +15,10 @@
  * if memory runs out (metrics never fail a request). */
 void metrics_add(const char *name, const char *labels, uint64_t n);
 
+/* Sets the series to `value` (a gauge by label, declared "gauge" with
+ * metrics_describe); dropped if memory runs out, like metrics_add. */
+void metrics_set(const char *name, const char *labels, uint64_t value);
+
 /* Declares a metric's type ("counter" or "gauge") and help text. */
 void metrics_describe(const char *name, const char *type, const char *help);
 

@@ -14,55 +14,64 @@
 
 #define N(a) (sizeof a / sizeof a[0])
 
+/* `mode`: how an instance receives (daemon/streams.h): callbacks to our
+ * URL, or its own outbound long connection. */
+static int mode_check(const char *value)
+{
+	return strcmp(value, "webhook") == 0 || strcmp(value, "stream") == 0 ? 0 : -EINVAL;
+}
+
 /* Instance keys: key, required, secret, URL (then the extra check). */
 static const struct config_key_def generic_keys[] = {
-	{"secret", true, true, false, NULL, NULL},
+	{"secret", true, true, false, NULL, NULL, false},
 };
 
 static const struct config_key_def wecom_keys[] = {
-	{"corp_id", true, false, false, NULL, NULL},
-	{"agent_id", true, false, false, NULL, NULL},
-	{"secret", true, true, false, NULL, NULL},
-	{"token", true, true, false, NULL, NULL},
+	{"corp_id", true, false, false, NULL, NULL, false},
+	{"agent_id", true, false, false, NULL, NULL, false},
+	{"secret", true, true, false, NULL, NULL, false},
+	{"token", true, true, false, NULL, NULL, false},
 	{"aes_key", true, true, false, wecom_crypto_key_check,
-	 "expected an EncodingAESKey: 43 characters from A-Z a-z 0-9"},
-	{"api_base", false, false, true, NULL, NULL},
+	 "expected an EncodingAESKey: 43 characters from A-Z a-z 0-9", false},
+	{"api_base", false, false, true, NULL, NULL, false},
 };
 
 static const struct config_key_def dingtalk_keys[] = {
-	{"app_key", true, false, false, NULL, NULL},
-	{"app_secret", true, true, false, NULL, NULL},
-	{"robot_code", false, false, false, NULL, NULL},
-	{"corp_id", false, false, false, NULL, NULL},
-	{"api_base", false, false, true, NULL, NULL},
-	{"oapi_base", false, false, true, NULL, NULL},
+	{"app_key", true, false, false, NULL, NULL, false},
+	{"app_secret", true, true, false, NULL, NULL, false},
+	{"robot_code", false, false, false, NULL, NULL, false},
+	{"corp_id", false, false, false, NULL, NULL, false},
+	{"api_base", false, false, true, NULL, NULL, false},
+	{"oapi_base", false, false, true, NULL, NULL, false},
+	{"mode", false, false, false, mode_check, "expected webhook or stream", false},
 };
 
 static const struct config_key_def feishu_keys[] = {
-	{"app_id", true, false, false, NULL, NULL},
-	{"app_secret", true, true, false, NULL, NULL},
-	{"verification_token", true, true, false, NULL, NULL},
-	{"encrypt_key", false, true, false, NULL, NULL},
-	{"api_base", false, false, true, NULL, NULL},
-	{"bot_open_id", false, false, false, NULL, NULL},
+	{"app_id", true, false, false, NULL, NULL, false},
+	{"app_secret", true, true, false, NULL, NULL, false},
+	{"verification_token", true, true, false, NULL, NULL, true},
+	{"encrypt_key", false, true, false, NULL, NULL, false},
+	{"api_base", false, false, true, NULL, NULL, false},
+	{"bot_open_id", false, false, false, NULL, NULL, false},
+	{"mode", false, false, false, mode_check, "expected webhook or stream", false},
 };
 
 /* Group robots: send-only webhooks, no inbound messages. */
 static const struct config_key_def wecom_robot_keys[] = {
-	{"key", true, true, false, NULL, NULL},
-	{"api_base", false, false, true, NULL, NULL},
+	{"key", true, true, false, NULL, NULL, false},
+	{"api_base", false, false, true, NULL, NULL, false},
 };
 
 static const struct config_key_def dingtalk_robot_keys[] = {
-	{"access_token", true, true, false, NULL, NULL},
-	{"secret", false, true, false, NULL, NULL},
-	{"api_base", false, false, true, NULL, NULL},
+	{"access_token", true, true, false, NULL, NULL, false},
+	{"secret", false, true, false, NULL, NULL, false},
+	{"api_base", false, false, true, NULL, NULL, false},
 };
 
 static const struct config_key_def feishu_bot_keys[] = {
-	{"hook_id", true, true, false, NULL, NULL},
-	{"secret", false, true, false, NULL, NULL},
-	{"api_base", false, false, true, NULL, NULL},
+	{"hook_id", true, true, false, NULL, NULL, false},
+	{"secret", false, true, false, NULL, NULL, false},
+	{"api_base", false, false, true, NULL, NULL, false},
 };
 
 static const struct config_section_def generic_section = {generic_platform_name, generic_keys,

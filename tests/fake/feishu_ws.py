@@ -228,9 +228,12 @@ class FeishuWs(FakeServer):
         with self.cond:
             self.unacked[mid] = frames
         for conn in self.live():
-            for i, fr in enumerate(frames):
-                if send is None or i in send:
-                    conn.send(fr)
+            try:
+                for i, fr in enumerate(frames):
+                    if send is None or i in send:
+                        conn.send(fr)
+            except (Closed, OSError):
+                pass   # dying: the event stays unacked, for the next connection
         return mid
 
     def push_raw(self, data):

@@ -171,6 +171,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
+    # Kept so that stop() ends idle keep-alive connections too, as a server
+    # that goes away does (a client would otherwise reuse one, served by a
+    # handler thread that outlives the listener).
+    def setup(self):
+        super().setup()
+        with self.server.fake.cond:
+            self.server.fake.http_socks.add(self.connection)
+
+    def finish(self):
+        with self.server.fake.cond:
+            self.server.fake.http_socks.discard(self.connection)
+        super().finish()
+
     def _answer(self, status, obj, ctype="application/json"):
         body = obj if isinstance(obj, bytes) else json.dumps(obj, ensure_ascii=False).encode()
         self.send_response(status)
@@ -239,6 +252,7 @@ class FakeServer:
         self.cond = threading.Condition()
         self.log = []
         self.conns = []
+        self.http_socks = set()
         self._ids = 0
         self._thread = None
 
@@ -253,6 +267,13 @@ class FakeServer:
             c.drop()
         self.httpd.shutdown()
         self.httpd.server_close()
+        with self.cond:
+            socks = list(self.http_socks)
+        for s in socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def __enter__(self):
         return self.start()

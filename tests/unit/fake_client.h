@@ -27,23 +27,25 @@ struct fake {
 	char base[64];  /* "http://127.0.0.1:<port>" */
 };
 
-static inline const char *fake_script_path(void)
+/* tests/fake/<name>, from the tree's top or a build directory, or NULL. */
+static inline const char *fake_script_path(const char *name)
 {
-	static const char *const candidates[] = {
-		"tests/fake/fakeplatform.py", "../tests/fake/fakeplatform.py",
-		"../../tests/fake/fakeplatform.py",
-	};
+	static const char *const dirs[] = {"tests/fake/", "../tests/fake/", "../../tests/fake/"};
+	static char path[256];
 
-	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
-		if (access(candidates[i], R_OK) == 0)
-			return candidates[i];
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", dirs[i], name);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
 	return NULL;
 }
 
-/* Starts the fake and reads its "PORT <n>" line. 0 or -1. */
-static inline int fake_start(struct fake *f)
+/* Starts tests/fake/<name> (any of the fakes: they share the command line)
+ * and reads its "PORT <n>" line. 0 or -1. */
+static inline int fake_start_script(struct fake *f, const char *name)
 {
-	const char *script = fake_script_path();
+	const char *script = fake_script_path(name);
 	int in[2], out[2];
 	char line[64];
 	FILE *fp;
@@ -76,6 +78,12 @@ static inline int fake_start(struct fake *f)
 	fclose(fp);
 	snprintf(f->base, sizeof f->base, "http://127.0.0.1:%d", f->port);
 	return 0;
+}
+
+/* Starts tests/fake/fakeplatform.py. 0 or -1. */
+static inline int fake_start(struct fake *f)
+{
+	return fake_start_script(f, "fakeplatform.py");
 }
 
 static inline void fake_stop(struct fake *f)

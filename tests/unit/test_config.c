@@ -803,6 +803,18 @@ static void test_missing_required(void **state)
 	expect_error(&errs, 4, "[feishu:f]: missing required key \"verification_token\" "
 	                       "(or \"verification_token_file\")");
 	config_errors_free(&errs);
+
+	/* Feishu's long connection needs no verification token; webhook mode
+	 * (said or not) does. */
+	assert_int_equal(load("[feishu:f]\nmode = stream\napp_id = a\napp_secret = s\n", &c, &errs),
+	                 0);
+	config_free(c);
+	expect_only("[feishu:f]\nmode = webhook\napp_id = a\napp_secret = s\n", 1,
+	            "[feishu:f]: missing required key \"verification_token\" "
+	            "(or \"verification_token_file\")");
+	expect_only("[feishu:f]\nmode = socket\napp_id = a\napp_secret = s\n"
+	            "verification_token = t\n", 2,
+	            "mode: expected webhook or stream, got \"socket\"");
 }
 
 static void test_secret_and_file(void **state)

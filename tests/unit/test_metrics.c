@@ -34,6 +34,21 @@ static void test_render(void **state)
 	metrics_reset();
 }
 
+/* Gauges by label: set, not added; one per long connection. */
+static void test_set(void **state)
+{
+	(void)state;
+	metrics_describe("t_up", "gauge", "Test labelled gauge.");
+	metrics_set("t_up", "i=\"a\"", 1);
+	metrics_set("t_up", "i=\"b\"", 1);
+	metrics_set("t_up", "i=\"a\"", 0);
+	char *s = metrics_render();
+	assert_string_equal(s, "# HELP t_up Test labelled gauge.\n# TYPE t_up gauge\n"
+	                       "t_up{i=\"a\"} 0\nt_up{i=\"b\"} 1\n");
+	free(s);
+	metrics_reset();
+}
+
 static void test_many_series_grow(void **state)
 {
 	char labels[32];
@@ -87,6 +102,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_many_series_grow),
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_since),

@@ -231,7 +231,7 @@ static int yes_only(const char *value)
 static void test_loader_takes_sections_as_data(void **state)
 {
 	static const struct config_key_def keys[] = {
-		{"answer", true, false, false, yes_only, "expected yes"},
+		{"answer", true, false, false, yes_only, "expected yes", false},
 	};
 	static const struct config_section_def demo = {"demo", keys, 1};
 	static const struct config_section_def *const only[] = {&demo};
