@@ -101,8 +101,11 @@ int store_outbox_settle(struct store *st, int64_t id, enum store_outbox_fate fat
  * request may or may not have reached the platform). *n may be NULL. */
 int store_outbox_recover(struct store *st, int64_t now, int *n);
 
-/* When the latest attempt to `destination` started (unix seconds), 0 if
- * none: restores its rate limit after a restart. */
+/* When the latest finished attempt to `destination` started (unix
+ * seconds), 0 if none: restores its rate limit after a restart or an idle
+ * spell. Attempts in flight are left out: their sender paces them (and a
+ * fast path's answer, claimed in its own transaction, must not wait an
+ * interval for itself). */
 int store_outbox_last_attempt(struct store *st, const char *destination, int64_t *at);
 
 /* PRAGMA data_version: changes when another connection (cqoctl) commits. */

@@ -63,7 +63,8 @@ static const char RECOVER_SQL[] =
 	"UPDATE outbox SET state = 'pending', updated_at = ?1 WHERE state = 'inflight'";
 
 static const char LAST_ATTEMPT_SQL[] =
-	"SELECT max(sent_at) FROM outbox WHERE destination = ?1 AND sent_at IS NOT NULL";
+	"SELECT max(sent_at) FROM outbox WHERE destination = ?1 AND sent_at IS NOT NULL"
+	"  AND state <> 'inflight'";
 
 int store_outbox_heads(struct store *st,
                        int (*fn)(void *arg, int64_t id, const char *destination,

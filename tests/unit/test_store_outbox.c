@@ -307,6 +307,11 @@ static void test_claim_and_settle(void **state)
 
 	assert_int_equal(store_outbox_claim(f->st, 2, 1600, &row), 0);
 	free(row.payload);
+	/* An attempt in flight is paced by its sender, not restored as a past
+	 * one: a fast path's claimed answer would otherwise wait a whole
+	 * interval for itself. */
+	assert_int_equal(store_outbox_last_attempt(f->st, "wecom|a|robot|0|", &at), 0);
+	assert_int_equal(at, 1500);
 	assert_int_equal(store_outbox_settle(f->st, 2, OUTBOX_DEAD, 0, "93000", 1601), 0);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 2"
 	                                  " AND state = 'dead' AND attempts = 1"),
