@@ -203,7 +203,7 @@ FUZZ_SRC_feishu   := messages/feishu.c $(FUZZ_COMMON)
 FUZZ_SRC_args     := handlers/args.c
 FUZZ_SRC_form     := handlers/args.c handlers/form.c handlers/appoint_form.c handlers/category.c \
                      handlers/validate.c handlers/argtext.c lib/reply.c lib/strbuf.c \
-                     lib/clock.c lib/creditcode.c lib/industry.c lib/log.c
+                     lib/clock.c lib/creditcode.c lib/industry.c lib/log.c lib/names.c
 FUZZ_SRC_http     := daemon/http_request.c daemon/http_response.c lib/clock.c
 FUZZ_SRC_dingtalk_stream := messages/dingtalk_stream.c messages/dingtalk.c lib/textenc.c \
                             $(FUZZ_COMMON)

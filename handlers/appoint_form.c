@@ -7,6 +7,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/log.h"
+#include "../lib/names.h"
 #include "text/registry.h"
 #include "argtext.h"
 #include "category.h"
@@ -72,9 +73,8 @@ static void field_name(const char *key, char *buf, size_t len)
 {
 	for (size_t i = 0; i < N_FIELDS; i++) {
 		if (strcmp(file_spec[i].key, key) == 0) {
-			const char *bar = strchr(file_spec[i].names, '|');
-			int n = bar ? (int)(bar - file_spec[i].names) : (int)strlen(file_spec[i].names);
-			snprintf(buf, len, "%.*s", n, file_spec[i].names);
+			snprintf(buf, len, "%.*s", (int)names_first_len(file_spec[i].names),
+			         file_spec[i].names);
 			return;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/names.h"
 #include "../store/store_import.h"
 #include "../store/store_stats.h"
 #include "../messages/text.h"
@@ -28,24 +29,10 @@ static const struct {
 	{TXT_TAG_EQUIPMENT, TXT_CAT_EQUIPMENT, TXT_CATNAME_EQUIPMENT},
 };
 
-static bool names_match(const char *names, const char *word)
-{
-	size_t wl = strlen(word);
-
-	for (const char *p = names; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n == wl && strncasecmp(p, word, n) == 0)
-			return true;
-		p += n + (bar ? 1 : 0);
-	}
-	return false;
-}
-
 int category_tag(const char *word)
 {
 	for (int i = 0; i < STORE_IMPORT_TAGS; i++)
-		if (names_match(tags[i].names, word))
+		if (names_has(tags[i].names, word, strlen(word)))
 			return i;
 	return -1;
 }
@@ -56,7 +43,7 @@ const char *category_find(const char *word, bool sme)
 
 	if (i >= 0)
 		return tags[i].tag;
-	return sme && names_match(TXT_CAT_SME, word) ? STORE_STATS_SME : NULL;
+	return sme && names_has(TXT_CAT_SME, word, strlen(word)) ? STORE_STATS_SME : NULL;
 }
 
 const char *category_full(const char *category)
@@ -119,7 +106,7 @@ int category_target_metric(const char *word)
 		TXT_TARGET_METRIC_RATE, TXT_TARGET_METRIC_TRAINED, TXT_TARGET_METRIC_NEW,
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names_match(names[i], word))
+		if (names_has(names[i], word, strlen(word)))
 			return (int)i;
 	return -1;
 }

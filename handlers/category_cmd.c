@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/names.h"
 #include "../store/store.h"
 #include "../store/store_appoint.h"
 #include "../store/store_audit.h"
@@ -67,20 +68,6 @@ static int find_target(struct cmd_ctx *ctx, const char *typed, struct target *t)
 	return rc;
 }
 
-static bool word_in(const char *names, const char *word)
-{
-	size_t wl = strlen(word);
-
-	for (const char *p = names; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n == wl && strncasecmp(p, word, n) == 0)
-			return true;
-		p += n + (bar ? 1 : 0);
-	}
-	return false;
-}
-
 static int category_run(struct cmd_ctx *ctx)
 {
 	const struct args *a = ctx->args;
@@ -91,8 +78,8 @@ static int category_run(struct cmd_ctx *ctx)
 	bool add = false;
 
 	if (a->argc > 2) {
-		add = word_in(TXT_ENTCAT_ADD, a->argv[2]);
-		if ((!add && !word_in(TXT_ENTCAT_DROP, a->argv[2])) || a->argc < 4)
+		add = names_has(TXT_ENTCAT_ADD, a->argv[2], strlen(a->argv[2]));
+		if ((!add && !names_has(TXT_ENTCAT_DROP, a->argv[2], strlen(a->argv[2]))) || a->argc < 4)
 			return HANDLER_USAGE;
 		for (int i = 3; i < a->argc; i++) {
 			unsigned more;

@@ -5,29 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/names.h"
 #include "text/common.h"
 
 /* Index of the spec entry that accepts `name` (length n), or -1. */
 static int spec_find(const struct form_spec *spec, size_t n_spec, const char *name, size_t n)
 {
-	for (size_t i = 0; i < n_spec; i++) {
-		const char *p = spec[i].names;
-		while (*p) {
-			const char *bar = strchr(p, '|');
-			size_t len = bar ? (size_t)(bar - p) : strlen(p);
-			if (len == n && strncasecmp(p, name, n) == 0)
-				return (int)i;
-			p += len + (bar != NULL);
-		}
-	}
+	for (size_t i = 0; i < n_spec; i++)
+		if (names_has(spec[i].names, name, n))
+			return (int)i;
 	return -1;
 }
 
 /* First name of a spec entry (the Chinese one) for messages. */
 static void spec_name(const struct form_spec *s, char *buf, size_t len)
 {
-	const char *bar = strchr(s->names, '|');
-	size_t n = bar ? (size_t)(bar - s->names) : strlen(s->names);
+	size_t n = names_first_len(s->names);
+
 	if (n >= len)
 		n = len - 1;
 	memcpy(buf, s->names, n);

@@ -9,6 +9,7 @@
 
 #include "../lib/csv.h"
 #include "../lib/log.h"
+#include "../lib/names.h"
 #include "text/cqoctl.h"
 #include "text/records.h"
 #include "text/registry.h"
@@ -130,13 +131,8 @@ static int tag_named(const struct import_header *h, const char *word)
 		int tag = (int)cols[i].col - IC_TAG_FIRST;
 		if (tag < 0 || tag >= STORE_IMPORT_TAGS)
 			continue;
-		for (const char *p = cols[i].names; *p;) {
-			const char *bar = strchr(p, '|');
-			size_t len = bar ? (size_t)(bar - p) : strlen(p);
-			if (len == strlen(word) && strncasecmp(p, word, len) == 0)
-				return tag;
-			p += len + (bar ? 1 : 0);
-		}
+		if (names_has(cols[i].names, word, strlen(word)))
+			return tag;
 	}
 	return -1;
 }

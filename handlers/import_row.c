@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/names.h"
 #include "text/cqoctl.h"
 #include "../messages/text.h"
 #include "text/registry.h"
@@ -153,9 +154,7 @@ const struct import_column *import_columns(enum import_kind kind, size_t *n)
 
 void import_column_header(const struct import_column *c, char *buf, size_t len)
 {
-	const char *bar = strchr(c->names, '|');
-	int n = bar ? (int)(bar - c->names) : (int)strlen(c->names);
-	snprintf(buf, len, "%.*s", n, c->names);
+	snprintf(buf, len, "%.*s", (int)names_first_len(c->names), c->names);
 }
 
 /* A header as templates write it: "*姓名", "姓名（必填）" are 姓名. */
@@ -182,20 +181,6 @@ static void header_key(const char *cell, char *buf, size_t len)
 			}
 		}
 	}
-}
-
-static bool name_matches(const char *names, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = names; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n == klen && strncasecmp(p, key, n) == 0)
-			return true;
-		p += n + (bar ? 1 : 0);
-	}
-	return false;
 }
 
 char *import_trim(char *s)
@@ -249,12 +234,12 @@ int import_header_read(enum import_kind kind, char **cells, size_t n, struct imp
 		if (!*key)
 			continue;
 		size_t c = 0, kn = strlen(key);
-		while (c < ncols && !name_matches(cols[c].names, key))
+		while (c < ncols && !names_has(cols[c].names, key, strlen(key)))
 			c++;
 		if (c == ncols && form_cut_note(key, &kn)) {
 			key[kn] = '\0';
 			c = 0;
-			while (c < ncols && !name_matches(cols[c].names, key))
+			while (c < ncols && !names_has(cols[c].names, key, strlen(key)))
 				c++;
 		}
 		if (c == ncols) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../lib/clock.h"
+#include "../lib/names.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_pool.h"
@@ -149,9 +150,8 @@ static void bad_field(struct cmd_ctx *ctx, const char *key, const char *why)
 {
 	for (size_t i = 0; i < N_ADD; i++) {
 		if (strcmp(add_spec[i].key, key) == 0) {
-			const char *bar = strchr(add_spec[i].names, '|');
-			reply_add_line(ctx->reply, TXT_POOL_FIELD_BAD, (int)(bar - add_spec[i].names),
-			               add_spec[i].names, why);
+			reply_add_line(ctx->reply, TXT_POOL_FIELD_BAD,
+			               (int)names_first_len(add_spec[i].names), add_spec[i].names, why);
 			return;
 		}
 	}
