@@ -26,11 +26,12 @@ CC         ?= cc
 SAN        ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-PKGS       := libuv libcurl libcjson sqlite3 libcrypto expat inih libprotobuf-c libwebsockets
+PKGS       := libuv libcurl libcjson sqlite3 libcrypto expat inih libprotobuf-c libwebsockets \
+              xlsxwriter
 DEB_BUILD  := build-essential pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev \
               libsqlite3-dev libssl-dev libexpat1-dev libinih-dev libhttp-parser-dev \
               libcmocka-dev libprotobuf-c-dev protobuf-c-compiler \
-              libwebsockets-dev libwebsockets-evlib-uv
+              libwebsockets-dev libwebsockets-evlib-uv libxlsxwriter-dev
 DEB_TEST   := python3 openssl clang libclang-rt-14-dev systemd nodejs npm util-linux
 DEB_BENCH  := wrk nginx-light bc curl
 

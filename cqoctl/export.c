@@ -1,6 +1,7 @@
 /*
  * cqoctl export registry|enterprises|trainings|sanctions|stats|signups:
- * CSV (UTF-8 with BOM) or JSON on stdout or into a file. The registry,
+ * CSV (UTF-8 with BOM) or JSON on stdout or into a file, or an Excel
+ * workbook into a file. The registry,
  * enterprise, training and sanction files have the columns of the import
  * files (handlers/import_row.c), so an export imports again unchanged.
  */
@@ -37,24 +38,31 @@ static const struct import_column signup_cols[] = {
 	{IC_COUNT, "signed_up_at", TXT_CTL_SIGNUP_AT, 0},
 };
 
-/* Keys whose values are numbers in JSON. */
+/* Keys whose values are numbers in JSON and Excel; "position" is a number
+ * (the place on the waiting list) only in sign-ups: in the registry it is
+ * the CQO's post. */
 static const char *const numeric_keys[] = {
-	"record_id", "sanction_id", "event_id", "quality_years", "employees", "hours", "position",
+	"record_id", "sanction_id", "event_id", "quality_years", "employees", "hours",
 };
 
 struct row_writer {
 	const struct export_opts *o;
+	enum store_export_what what;
 	FILE *out;
 	struct csv_writer csv;
 	const struct import_column *cols[IC_COUNT];
 	size_t n_cols;
 	int at[IC_COUNT];            /* each column's index among the row's keys */
+	struct xlsx_column xcols[IC_COUNT];
+	char headers[IC_COUNT][64];
 	bool mapped;
 	size_t rows;
 };
 
-static bool is_numeric(const char *key)
+static bool is_numeric(const struct row_writer *w, const char *key)
 {
+	if (w->what == STORE_EXPORT_SIGNUPS && strcmp(key, "position") == 0)
+		return true;
 	for (size_t i = 0; i < sizeof numeric_keys / sizeof numeric_keys[0]; i++)
 		if (strcmp(key, numeric_keys[i]) == 0)
 			return true;
@@ -81,7 +89,7 @@ static int write_json_row(struct row_writer *w, const char *const *values)
 		const char *v = w->at[c] >= 0 ? values[w->at[c]] : NULL;
 		const char *key = w->cols[c]->key;
 		cJSON *item = !v ? cJSON_CreateNull()
-		              : is_numeric(key) ? cJSON_CreateNumber(strtod(v, NULL))
+		              : is_numeric(w, key) ? cJSON_CreateNumber(strtod(v, NULL))
 		                                : cJSON_CreateString(v);
 		if (!item || !cJSON_AddItemToObject(o, key, item)) {
 			cJSON_Delete(item);
@@ -99,6 +107,22 @@ static int write_json_row(struct row_writer *w, const char *const *values)
 	return 0;
 }
 
+static int write_xlsx_row(struct row_writer *w, const char *const *values)
+{
+	struct xlsx_cell cells[IC_COUNT];
+
+	for (size_t c = 0; c < w->n_cols; c++) {
+		const char *v = w->at[c] >= 0 ? values[w->at[c]] : NULL;
+		if (v && strcmp(w->cols[c]->key, "status") == 0)
+			v = import_status_text(v);
+		if (v && *v && w->xcols[c].kind == XLSX_INT)
+			cells[c] = (struct xlsx_cell){.num = strtod(v, NULL)};
+		else
+			cells[c] = (struct xlsx_cell){.text = v ? v : ""};
+	}
+	return xlsx_row(w->o->book, cells);
+}
+
 static int write_row(void *arg, size_t n, const char *const *keys, const char *const *values)
 {
 	struct row_writer *w = arg;
@@ -110,6 +134,10 @@ static int write_row(void *arg, size_t n, const char *const *keys, const char *c
 		w->rows++;
 		return rc;
 	}
+	if (w->o->book) {
+		w->rows++;
+		return write_xlsx_row(w, values);
+	}
 	for (size_t c = 0; c < w->n_cols; c++) {
 		const char *v = w->at[c] >= 0 ? values[w->at[c]] : NULL;
 		if (v && strcmp(w->cols[c]->key, "status") == 0)
@@ -119,6 +147,26 @@ static int write_row(void *arg, size_t n, const char *const *keys, const char *c
 	csv_end_record(&w->csv);
 	w->rows++;
 	return ferror(w->out) ? -EIO : 0;
+}
+
+static int write_xlsx_header(struct ctl *c, struct row_writer *w, enum store_export_what what)
+{
+	static const char *const sheets[] = {
+		[STORE_EXPORT_ENTERPRISES] = TXT_CTL_XLSX_ENTERPRISES,
+		[STORE_EXPORT_REGISTRY] = TXT_CTL_XLSX_REGISTRY,
+		[STORE_EXPORT_TRAININGS] = TXT_CTL_XLSX_TRAININGS,
+		[STORE_EXPORT_SANCTIONS] = TXT_CTL_XLSX_SANCTIONS,
+		[STORE_EXPORT_SIGNUPS] = TXT_CTL_XLSX_SIGNUPS,
+	};
+	char title[128];
+
+	for (size_t i = 0; i < w->n_cols; i++) {
+		import_column_header(w->cols[i], w->headers[i], sizeof w->headers[i]);
+		w->xcols[i].header = w->headers[i];
+		w->xcols[i].kind = is_numeric(w, w->cols[i]->key) ? XLSX_INT : XLSX_TEXT;
+	}
+	snprintf(title, sizeof title, TXT_CTL_XLSX_TITLE, sheets[what], c->today);
+	return xlsx_sheet(w->o->book, sheets[what], title, w->xcols, w->n_cols);
 }
 
 static void write_header(struct row_writer *w)
@@ -146,7 +194,7 @@ static int export_rows(struct ctl *c, const struct export_opts *o, enum store_ex
 		[STORE_EXPORT_TRAININGS] = IMPORT_TRAININGS,
 		[STORE_EXPORT_SANCTIONS] = IMPORT_SANCTIONS,
 	};
-	struct row_writer w = {.o = o, .out = out};
+	struct row_writer w = {.o = o, .what = what, .out = out};
 	const struct import_column *cols;
 	size_t n;
 
@@ -159,6 +207,14 @@ static int export_rows(struct ctl *c, const struct export_opts *o, enum store_ex
 	for (size_t i = 0; i < n; i++)
 		if (!(cols[i].flags & IMPORT_COL_NO_EXPORT))
 			w.cols[w.n_cols++] = &cols[i];
+	if (o->book) {
+		int rc = write_xlsx_header(c, &w, what);
+		if (rc == 0)
+			rc = store_export(c->st, what, o->region, o->event_id, write_row, &w);
+		if (rc < 0)
+			return ctl_store_fail(CMD, rc);
+		return w.rows ? CTL_OK : ctl_fail(CMD, TXT_CTL_EXP_NO_DATA);
+	}
 	csv_writer_init(&w.csv, out);
 	write_header(&w);
 	int rc = store_export(c->st, what, o->region, o->event_id, write_row, &w);
@@ -207,9 +263,11 @@ static int parse_options(struct ctl *c, struct export_opts *o, int argc, char **
 		switch (opt) {
 		case 'o': o->output = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "csv") != 0)
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "csv") != 0 &&
+			    strcmp(optarg, "xlsx") != 0)
 				return ctl_usage(CMD, TXT_CTL_BAD_FORMAT);
 			o->json = strcmp(optarg, "json") == 0;
+			o->xlsx = strcmp(optarg, "xlsx") == 0;
 			break;
 		case 'r':
 			if (store_region_name(c->st, optarg, name, sizeof name) < 0)
@@ -240,6 +298,25 @@ static int parse_options(struct ctl *c, struct export_opts *o, int argc, char **
 	return 0;
 }
 
+/* The workbook is written to a temporary file and renamed into place only
+ * when complete and not empty (lib/xlsx.h). */
+static int export_xlsx(struct ctl *c, struct export_opts *o, enum store_export_what what,
+                       bool stats)
+{
+	int rc;
+
+	if (!o->output || strcmp(o->output, "-") == 0)
+		return ctl_usage(CMD, TXT_CTL_XLSX_FILE);
+	if ((rc = xlsx_open(o->output, &o->book)) < 0)
+		return ctl_fail(CMD, TXT_CTL_FILE, o->output, strerror(-rc));
+	rc = stats ? export_stats(c, o, NULL) : export_rows(c, o, what, NULL);
+	int closed = xlsx_close(o->book, rc == CTL_OK);
+	o->book = NULL;
+	if (rc)
+		return rc;
+	return closed < 0 ? ctl_fail(CMD, TXT_CTL_WRITE, o->output, strerror(-closed)) : CTL_OK;
+}
+
 int ctl_cmd_export(struct ctl *c, int argc, char **argv)
 {
 	struct export_opts o = {.region = "", .year = atoi(c->today)};
@@ -251,6 +328,8 @@ int ctl_cmd_export(struct ctl *c, int argc, char **argv)
 		return rc;
 	if (parse_what(o.what, &what, &stats) < 0)
 		return ctl_usage(CMD, TXT_CTL_EXP_WHAT);
+	if (o.xlsx)
+		return export_xlsx(c, &o, what, stats);
 	FILE *out = ctl_open_out(CMD, o.output);
 	if (!out)
 		return CTL_FAILED;

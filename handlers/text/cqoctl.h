@@ -107,7 +107,7 @@
 #define TXT_CTL_BAD_REGION       "地区代码 %s 不存在"
 #define TXT_CTL_BAD_YEAR         "年份应为 2000 到 2200 之间的整数"
 #define TXT_CTL_BAD_CATEGORY     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备"
-#define TXT_CTL_BAD_FORMAT       "格式应为 csv 或 json"
+#define TXT_CTL_BAD_FORMAT       "格式应为 csv、json 或 xlsx"
 #define TXT_CTL_BAD_NUMBER       "%s 应为 %ld 到 %ld 之间的整数"
 #define TXT_CTL_HELP_DEMO        "创建演示数据（虚构的人员和企业）"
 #define TXT_CTL_USAGE_DEMO       "用法：cqoctl demo\n在空数据库中载入地区代码和虚构的演示数据。\n"
@@ -173,10 +173,11 @@
 #define TXT_CTL_IMP_CHECK_STEP   "检查"
 #define TXT_CTL_IMP_TAG_KIND     "--tag 和 --year 只能用于 enterprises 和 cqos"
 /* cqoctl export */
-#define TXT_CTL_HELP_EXPORT      "导出备案、企业、培训、处理、统计表或活动报名（CSV 或 JSON）"
+#define TXT_CTL_HELP_EXPORT      "导出备案、企业、培训、处理、统计表或活动报名（CSV、JSON 或 Excel）"
 #define TXT_CTL_USAGE_EXPORT \
 	"用法：cqoctl export registry|enterprises|trainings|sanctions|stats|signups [选项]\n" \
-	"导出为 UTF-8（带 BOM）的 CSV，Excel 可直接打开，中文不乱码；或导出 JSON。\n" \
+	"导出为 UTF-8（带 BOM）的 CSV，Excel 可直接打开，中文不乱码；或导出 JSON；\n" \
+	"或导出 Excel 工作簿（xlsx，须用 -o 指定文件）：stats 每类企业一个工作表，附各地区聘任率与目标柱状图。\n" \
 	"  registry     首席质量官备案（每条记录一行，列同信息表）\n" \
 	"  enterprises  企业及其类别\n" \
 	"  trainings    培训记录        sanctions  处理记录\n" \
@@ -185,12 +186,21 @@
 	"  signups      活动报名名单\n" \
 	"registry、enterprises、trainings、sanctions 的文件可用 cqoctl import 原样导入。\n" \
 	"  -o, --output 文件    写入文件（默认标准输出）\n" \
-	"  --format csv|json    输出格式（默认 csv）\n" \
+	"  --format csv|json|xlsx  输出格式（默认 csv）\n" \
 	"  --region 地区代码    只导出该地区及其下级；stats 的统计范围（默认全国）\n" \
 	"  --year 年份          stats：统计年份（默认今年）\n" \
 	"  --category 类别      stats：只统计该类企业（默认全部类别）\n" \
 	"  --event 活动编号     signups：只导出该活动\n"
 #define TXT_CTL_EXP_WHAT         "导出内容应为 registry、enterprises、trainings、sanctions、stats 或 signups"
+#define TXT_CTL_XLSX_FILE        "xlsx 格式须用 -o 指定输出文件"
+#define TXT_CTL_EXP_NO_DATA      "没有可导出的数据，未生成文件"
+#define TXT_CTL_XLSX_TITLE       "%s（%s 导出）"            /* what, date */
+#define TXT_CTL_XLSX_ENTERPRISES "企业名录"
+#define TXT_CTL_XLSX_REGISTRY    "首席质量官备案"
+#define TXT_CTL_XLSX_TRAININGS   "培训记录"
+#define TXT_CTL_XLSX_SANCTIONS   "处理记录"
+#define TXT_CTL_XLSX_SIGNUPS     "活动报名"
+#define TXT_CTL_XLSX_CHART       "各地区聘任率与目标"
 #define TXT_CTL_SIGNUP_EVENT_ID  "活动编号|event_id"
 #define TXT_CTL_SIGNUP_EVENT     "活动名称|event_title"
 #define TXT_CTL_SIGNUP_KIND      "活动类型|event_kind"

@@ -411,6 +411,7 @@ def test_export_round_trip():
         zs = [r for r in records if r["name"] == "张三"][0]
         assert zs["record_id"] == 2 and zs["status"] == "active", zs
         assert zs["categories"] == "规上;链主" and zs["quality_years"] == 12, zs
+        assert zs["position"] == "副总经理", zs
 
 
 def chat_table(d, text, n):
