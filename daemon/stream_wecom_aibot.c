@@ -132,6 +132,7 @@ static void report_due(struct stream *s, uint64_t now)
 }
 
 static void on_answers(uv_timer_t *t);
+static void maybe_close(struct stream *s);
 
 static void result_set(struct send_result *res, enum send_outcome outcome, long code,
                        const char *detail)
@@ -162,6 +163,7 @@ static void on_answers(uv_timer_t *t)
 
 	report_due(s, uv_now(s->env->app->loop));
 	answers_arm(s);
+	maybe_close(s);
 }
 
 /* Every pending send fails now (the connection is gone), as transient:
@@ -188,9 +190,12 @@ static void maybe_free(struct stream *s)
 	uv_close((uv_handle_t *)&s->answers, handle_closed);
 }
 
+/* Stopping closes once the inbox's messages are done and the frames sent
+ * for them answered: an answer lost with the connection would be sent
+ * again later, on a req_id WeCom no longer takes. */
 static void maybe_close(struct stream *s)
 {
-	if (s->stopping && !s->jobs && s->conn) {
+	if (s->stopping && !s->jobs && !s->pending && s->conn) {
 		stream_status_state(&s->st, "closing");
 		ws_conn_close(s->conn);
 	}
@@ -297,6 +302,7 @@ static void on_answer(struct stream *s, const struct wecom_aibot_frame *f)
 		e->done(e->arg, &e->fail);
 		free(e);
 		answers_arm(s);
+		maybe_close(s);
 		return;
 	}
 }
@@ -325,8 +331,6 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 	int rc;
 
 	(void)c;
-	if (s->stopping)
-		return;
 	stream_status_frame(&s->st);
 	if (binary) {
 		log_warn("%s:%s: a binary frame dropped", PLATFORM, s->st.instance);
@@ -337,6 +341,11 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 		log_warn("%s:%s: a malformed frame dropped (%s)", PLATFORM, s->st.instance,
 		         rc == -EMSGSIZE ? "too large" : rc == -ENOMEM ? "out of memory" : "malformed");
 		webhook_count(PLATFORM, "malformed");
+		wecom_aibot_frame_free(&f);
+		return;
+	}
+	/* Stopping: only the answers to what we sent still matter. */
+	if (s->stopping && f.kind != WECOM_AIBOT_ANSWER) {
 		wecom_aibot_frame_free(&f);
 		return;
 	}
@@ -354,6 +363,9 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 		         KICKED_BACKOFF_MS / 1000);
 		s->long_wait = true;
 		stream_status_state(&s->st, "kicked");
+		/* WeCom closes it; should it not, a half-dead subscription
+		 * must not look connected. */
+		ws_conn_close(s->conn);
 		break;
 	case WECOM_AIBOT_EVENT:
 		webhook_count(PLATFORM, "ignored");
