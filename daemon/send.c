@@ -510,6 +510,7 @@ int sender_send(struct sender *s, const struct dest *d, const char *body, send_d
 int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
                       const struct send_pace *pace, send_done_fn done, void *arg)
 {
+	const struct transport *t = transport_find(d->platform);
 	const struct send_platform *p = send_platform_find(d->platform);
 	const char *why = NULL;
 	struct send_op *op;
@@ -517,6 +518,10 @@ int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
 
 	if (s->closing)
 		return -ESHUTDOWN;
+	/* A long connection's frames: no token, no request; unpaced, as
+	 * WeCom documents no rate for them. */
+	if (t && t->send_frame)
+		return body && done ? t->send_frame(d, body, done, arg) : -EINVAL;
 	if (!p || !p->kind_ok(d->kind) || !body || !done)
 		return -EINVAL;
 	op = calloc(1, sizeof *op);

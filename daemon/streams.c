@@ -96,6 +96,13 @@ bool stream_mode(const struct config_instance *inst)
 	return mode && strcmp(mode, "stream") == 0;
 }
 
+bool stream_wanted(const struct config_instance *inst)
+{
+	const struct transport *t = transport_find(inst->platform);
+
+	return t && t->stream_start && (!t->webhook || stream_mode(inst));
+}
+
 /* "key=value\n" for every key: what decides whether a SIGHUP restarts it. */
 static char *settings_of(const struct config_instance *inst)
 {
@@ -141,7 +148,7 @@ static int start_one(struct streams *ss, const struct config_instance *inst)
 	struct running *r, *list;
 	int rc;
 
-	if (!t || !t->stream_start || !stream_mode(inst))
+	if (!stream_wanted(inst))
 		return 0;
 	rc = env_open(ss);
 	if (rc < 0)
@@ -207,7 +214,7 @@ void streams_reload(struct streams *ss)
 		const struct stream_status *st = status_of(ss->list[i].s);
 		const struct config_instance *inst =
 			config_instance_find(cfg, st->platform, st->instance);
-		char *now = inst && stream_mode(inst) ? settings_of(inst) : NULL;
+		char *now = inst && stream_wanted(inst) ? settings_of(inst) : NULL;
 		bool same = now && strcmp(now, ss->list[i].settings) == 0;
 
 		free(now);

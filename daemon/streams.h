@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/platform.h"
 #include "../lib/strbuf.h"
 
 struct app;
@@ -31,7 +32,10 @@ struct stream_status {
 	const char *platform;     /* borrowed from the codec row */
 	char instance[33];
 	const char *state;        /* "connecting", "connected", "waiting" (to
-	                           * reconnect), "closing", "closed" */
+	                           * reconnect), "kicked" (another connection
+	                           * took the bot: waiting long), "refused"
+	                           * (credentials: waiting long), "closing",
+	                           * "closed" */
 	unsigned reconnects;      /* connections lost or refused since start */
 	int64_t last_frame;       /* unix seconds of the last frame in; 0: none */
 };
@@ -59,6 +63,10 @@ unsigned stream_backoff_ms(unsigned attempt);
 
 /* The value of `mode` of an instance: true for "stream". */
 bool stream_mode(const struct config_instance *inst);
+
+/* Whether inst keeps a long connection: its transport has one, and either
+ * no webhook (the long connection is its only channel) or `mode = stream`. */
+bool stream_wanted(const struct config_instance *inst);
 
 struct streams;
 
@@ -93,6 +101,19 @@ void stream_dingtalk_stop(struct stream *s);
 int stream_feishu_start(struct stream_env *env, const struct config_instance *inst,
                         struct stream **out);
 void stream_feishu_stop(struct stream *s);
+
+int stream_wecom_aibot_start(struct stream_env *env, const struct config_instance *inst,
+                             struct stream **out);
+void stream_wecom_aibot_stop(struct stream *s);
+/* The WeCom intelligent robot's sender (its transport row's send_frame):
+ * writes body (a stored render, messages/render_wecom_aibot.c) to d as a
+ * frame on the instance's connection; done follows once WeCom answered,
+ * never from inside this call: SEND_OK, SEND_PERMANENT (a non-zero
+ * errcode), or SEND_TRANSIENT (not connected, connection lost, no answer
+ * within 10 s). 0, or -EINVAL (kind or body unusable), -ENOENT (no such
+ * running instance), -ENOMEM; done is then never called. */
+int stream_wecom_aibot_send(const struct dest *d, const char *body, send_done_fn done,
+                            void *arg);
 
 /* "[{"platform":…,"instance":…,"state":…,"reconnects":N,"last_frame":T},…]"
  * appended to sb. */

@@ -52,11 +52,20 @@ static const struct transport feishu = {
 	.stream_stop = stream_feishu_stop,
 };
 
+/* The intelligent robot: no webhook, its long connection for everything. */
+static const struct transport wecom_aibot = {
+	.codec = &platform_wecom_aibot,
+	.send_frame = stream_wecom_aibot_send,
+	.stream_start = stream_wecom_aibot_start,
+	.stream_stop = stream_wecom_aibot_stop,
+};
+
 static const struct transport console = {
 	.codec = &platform_console,
 };
 
-const struct transport *const transports[] = {&generic, &wecom, &dingtalk, &feishu, &console};
+const struct transport *const transports[] = {&generic, &wecom, &dingtalk, &feishu, &wecom_aibot,
+                                        &console};
 const size_t transports_n = sizeof transports / sizeof transports[0];
 
 const struct transport *transport_find(const char *name)

@@ -50,6 +50,10 @@ struct transport {
 	 * more frames, close cleanly once what is in the inbox was
 	 * acknowledged, and free itself when all is closed (the caller never
 	 * touches s again); env->live counts the streams not yet freed. */
+	/* Instead of `send`, for a platform whose destinations are reached
+	 * over its long connection: writes body to d as a frame; the same
+	 * contract as sender_send (lib/platform.h). NULL for HTTP senders. */
+	int (*send_frame)(const struct dest *d, const char *body, send_done_fn done, void *arg);
 	int (*stream_start)(struct stream_env *env, const struct config_instance *inst,
 	                    struct stream **out);
 	void (*stream_stop)(struct stream *s);

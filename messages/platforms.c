@@ -10,6 +10,7 @@
 #include "render_internal.h"
 #include "text.h"
 #include "wecom.h"
+#include "wecom_aibot.h"
 #include "wecom_crypto.h"
 
 #define N(a) (sizeof a / sizeof a[0])
@@ -56,6 +57,18 @@ static const struct config_key_def feishu_keys[] = {
 	{"mode", false, false, false, mode_check, "expected webhook or stream", false},
 };
 
+/* The intelligent robot has only its long connection: no mode, no
+ * callback secrets; the corp id is the tenant (frames do not carry it). */
+static const struct config_key_def wecom_aibot_keys[] = {
+	{"bot_id", true, false, false, NULL, NULL, false},
+	{"secret", true, true, false, NULL, NULL, false},
+	{"corp_id", true, false, false, NULL, NULL, false},
+	{"api_base", false, false, false, wecom_aibot_url_check, "expected a ws:// or wss:// URL",
+	 false},
+	{"ping_interval", false, false, false, wecom_aibot_ping_check,
+	 "expected whole seconds, 1 to 3600", false},
+};
+
 /* Group robots: send-only webhooks, no inbound messages. */
 static const struct config_key_def wecom_robot_keys[] = {
 	{"key", true, true, false, NULL, NULL, false},
@@ -82,6 +95,8 @@ static const struct config_section_def dingtalk_section = {dingtalk_platform_nam
                                                            N(dingtalk_keys)};
 static const struct config_section_def feishu_section = {feishu_platform_name, feishu_keys,
                                                          N(feishu_keys)};
+static const struct config_section_def wecom_aibot_section = {
+	wecom_aibot_platform_name, wecom_aibot_keys, N(wecom_aibot_keys)};
 static const struct config_section_def wecom_robot_section = {"wecom_robot", wecom_robot_keys,
                                                               N(wecom_robot_keys)};
 static const struct config_section_def dingtalk_robot_section = {
@@ -137,6 +152,16 @@ const struct platform_codec platform_feishu = {
 	.render = render_feishu,
 };
 
+const struct platform_codec platform_wecom_aibot = {
+	.name = wecom_aibot_platform_name,
+	.section = &wecom_aibot_section,
+	.group_word = TXT_AL_WECOM_GROUP,
+	.tenant = TENANT_FROM_KEY,
+	.tenant_key = "corp_id",
+	.reply_dest = wecom_aibot_reply_dest,
+	.render = render_wecom_aibot,
+};
+
 /* The local operator's console (cqod --console): no instances, one
  * conversation, its own tenant; it answers on the terminal. */
 const struct platform_codec platform_console = {
@@ -146,7 +171,8 @@ const struct platform_codec platform_console = {
 };
 
 const struct platform_codec *const platform_codecs[] = {
-	&platform_generic, &platform_wecom, &platform_dingtalk, &platform_feishu, &platform_console,
+	&platform_generic, &platform_wecom, &platform_dingtalk,
+	&platform_feishu, &platform_wecom_aibot, &platform_console,
 };
 const size_t platform_n_codecs = N(platform_codecs);
 

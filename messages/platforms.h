@@ -62,7 +62,7 @@ struct platform_codec {
  * daemon/transports.c. Nothing else names a platform.
  */
 extern const struct platform_codec platform_generic, platform_wecom, platform_dingtalk,
-	platform_feishu, platform_console;
+	platform_feishu, platform_wecom_aibot, platform_console;
 
 /* Every codec row, in the order the configuration lists their sections. */
 extern const struct platform_codec *const platform_codecs[];

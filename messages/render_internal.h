@@ -121,11 +121,14 @@ int render_dingtalk(const struct dest *d, const struct reply *r, const char *ide
                     struct rendered *out);
 int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
                   struct rendered *out);
+int render_wecom_aibot(const struct dest *d, const struct reply *r, const char *idem_key,
+                       struct rendered *out);
 
 /* The rows' `reply_dest` (platforms.h, dest_for_reply): *out is zeroed
  * first. */
 int wecom_reply_dest(const struct chat_msg *msg, struct dest *out);
 int dingtalk_reply_dest(const struct chat_msg *msg, struct dest *out);
 int feishu_reply_dest(const struct chat_msg *msg, struct dest *out);
+int wecom_aibot_reply_dest(const struct chat_msg *msg, struct dest *out);
 
 #endif

@@ -10,6 +10,8 @@
 
 #include "../lib/textenc.h"
 
+const char wecom_aibot_platform_name[] = "wecom_aibot";
+
 /* Ids are short; a longer one is not WeCom's. */
 #define ID_MAX 256
 
@@ -110,6 +112,34 @@ int wecom_aibot_send(const char *req_id, const char *chatid, const char *markdow
 		b = NULL;
 	}
 	return frame("aibot_send_msg", req_id, b, true, out);
+}
+
+int wecom_aibot_wrap(const char *cmd, const char *req_id, const char *body, char **out)
+{
+	cJSON *b;
+
+	*out = NULL;
+	if (!filled(cmd) || !filled(req_id) || !body)
+		return -EINVAL;
+	b = cJSON_Parse(body);
+	if (!cJSON_IsObject(b)) {
+		cJSON_Delete(b);
+		return -EINVAL;
+	}
+	return frame(cmd, req_id, b, true, out);
+}
+
+int wecom_aibot_url_check(const char *value)
+{
+	return strncmp(value, "ws://", 5) == 0 || strncmp(value, "wss://", 6) == 0 ? 0 : -EINVAL;
+}
+
+int wecom_aibot_ping_check(const char *value)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	return value[0] >= '0' && value[0] <= '9' && !*end && v >= 1 && v <= 3600 ? 0 : -EINVAL;
 }
 
 static const char *str_member(const cJSON *o, const char *name, size_t max)

@@ -26,6 +26,9 @@
 
 #include "../lib/chat.h"
 
+/* chat_msg.platform, dest.platform and the section [wecom_aibot:NAME]. */
+extern const char wecom_aibot_platform_name[];
+
 #define WECOM_AIBOT_URL "wss://openws.work.weixin.qq.com"
 /* A frame larger than this is refused. */
 #define WECOM_AIBOT_MAX (1024 * 1024)
@@ -51,6 +54,18 @@ int wecom_aibot_respond(const char *req_id, const char *stream_id, const char *m
 /* An unprompted markdown message to `chatid` (a group's chatid, or the
  * user's userid for a single chat). */
 int wecom_aibot_send(const char *req_id, const char *chatid, const char *markdown, char **out);
+
+/* A stored body (render_message for a wecom_aibot destination, a JSON
+ * object) as the frame that sends it: cmd "aibot_respond_msg" on the pushed
+ * message's req_id, or "aibot_send_msg" on one of ours. *out malloc'ed
+ * (caller frees); 0, -EINVAL (an argument empty, body not an object) or
+ * -ENOMEM. */
+int wecom_aibot_wrap(const char *cmd, const char *req_id, const char *body, char **out);
+
+/* Key checks of [wecom_aibot:NAME]: api_base is a ws:// or wss:// URL;
+ * ping_interval whole seconds, 1..3600. 0 or -EINVAL. */
+int wecom_aibot_url_check(const char *value);
+int wecom_aibot_ping_check(const char *value);
 
 enum wecom_aibot_kind {
 	WECOM_AIBOT_MSG,      /* aibot_msg_callback */

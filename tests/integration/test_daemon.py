@@ -305,7 +305,7 @@ def test_check_config_platform_sections():
             "A-Z a-z 0-9" in lines, lines
         assert bad + ":10: unknown key \"agent_id\" in [wecom_robot:r]" in lines, lines
         assert bad + ":11: unknown platform \"slack\" in [slack:x] (known: generic, wecom, " \
-            "dingtalk, feishu, wecom_robot, dingtalk_robot, feishu_bot)" in lines, lines
+            "dingtalk, feishu, wecom_aibot, wecom_robot, dingtalk_robot, feishu_bot)" in lines, lines
         assert "S3CRET" not in r.stderr
 
 

@@ -705,10 +705,10 @@ static void test_unknown_sections(void **state)
 	expect_only("[Daemon]\n", 1, "unknown section [Daemon]");
 	expect_only("[slack:team]\ntoken = x\n", 1,
 	            "unknown platform \"slack\" in [slack:team] (known: generic, wecom, dingtalk, "
-	            "feishu, wecom_robot, dingtalk_robot, feishu_bot)");
+	            "feishu, wecom_aibot, wecom_robot, dingtalk_robot, feishu_bot)");
 	expect_only("[:ci]\n", 1,
 	            "unknown platform \"\" in [:ci] (known: generic, wecom, dingtalk, feishu, "
-	            "wecom_robot, dingtalk_robot, feishu_bot)");
+	            "wecom_aibot, wecom_robot, dingtalk_robot, feishu_bot)");
 }
 
 static void test_bad_instance_names(void **state)
@@ -739,7 +739,7 @@ static void test_unknown_platform_and_bad_name(void **state)
 	assert_int_equal(errs.n, 2);
 	expect_error(&errs, 1,
 	             "unknown platform \"irc\" in [irc:a b] (known: generic, wecom, dingtalk, "
-	             "feishu, wecom_robot, dingtalk_robot, feishu_bot)");
+	             "feishu, wecom_aibot, wecom_robot, dingtalk_robot, feishu_bot)");
 	expect_error(&errs, 1,
 	             "bad instance name \"a b\" in [irc:a b]: use 1 to 32 characters from "
 	             "A-Z a-z 0-9 _ -");

@@ -86,19 +86,24 @@ static void test_rows_pair_up(void **state)
 		assert_non_null(t);
 		assert_ptr_equal(t->codec, c);
 		assert_ptr_equal(transports[i]->codec, c);
-		/* Reachable out of band: a reply rule, a renderer and a sender,
-		 * all or none; the sender is the same platform's. */
+		/* Reachable out of band: a reply rule, a renderer and a sender
+		 * (HTTP, or frames over the long connection), all or none; the
+		 * sender is the same platform's. */
 		assert_int_equal(c->reply_dest != NULL, c->render != NULL);
-		assert_int_equal(c->reply_dest != NULL, t->send != NULL);
-		assert_int_equal(platform_has_dest(c->name), t->send != NULL);
+		assert_int_equal(c->reply_dest != NULL, t->send != NULL || t->send_frame != NULL);
+		assert_int_equal(platform_has_dest(c->name), t->send != NULL || t->send_frame != NULL);
+		assert_false(t->send && t->send_frame);
 		if (t->send)
 			assert_ptr_equal(t->send->codec, c);
+		if (t->send_frame)
+			assert_non_null(t->stream_start);
 		/* Pacing only where there is something to pace. */
 		if (t->pace_ms)
 			assert_non_null(t->send);
 		/* Messages come in through instances, and so through a webhook
-		 * with a route label; a robot section only beside a sender. */
-		assert_int_equal(c->section != NULL, t->webhook != NULL);
+		 * with a route label or a long connection; a robot section only
+		 * beside a sender. */
+		assert_int_equal(c->section != NULL, t->webhook != NULL || t->stream_start != NULL);
 		if (t->webhook) {
 			assert_non_null(t->route);
 			assert_true(t->methods != 0);
@@ -107,7 +112,7 @@ static void test_rows_pair_up(void **state)
 			assert_non_null(t->send);
 			assert_non_null(c->robot_word);
 		}
-		if (t->send)
+		if (t->send || t->send_frame)
 			assert_non_null(c->group_word);
 		/* The tenant source names what it needs. */
 		assert_int_equal(c->tenant == TENANT_FIXED, c->fixed_tenant != NULL);

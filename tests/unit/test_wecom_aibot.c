@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/config.h"
+#include "../../lib/platform.h"
+#include "../../lib/reply.h"
+#include "../../messages/platforms.h"
 #include "../../messages/wecom_aibot.h"
 
 static int decode(const char *s, struct wecom_aibot_frame *f)
@@ -182,6 +186,75 @@ static void test_refused(void **state)
 	free(big);
 }
 
+/* The codec row: its section's keys, the answer on the pushed req_id and
+ * the unprompted destinations, markdown made inert. */
+static void test_row_dest_render(void **state)
+{
+	const struct platform_codec *p;
+	struct chat_msg m = {.platform = "wecom_aibot", .instance = "bot", .tenant = "wwcorp",
+	                     .kind = CHAT_GROUP, .chat_id = "wrgroup", .sender_id = "zhangsan",
+	                     .reply_handle = "req-1"};
+	struct reply r;
+	struct rendered out = {0};
+	struct dest d;
+	char *frame;
+
+	(void)state;
+	assert_int_equal(platforms_register(), 0);
+	p = platform_find("wecom_aibot");
+	assert_non_null(p);
+	assert_true(platform_has_dest("wecom_aibot"));
+	assert_string_equal(p->section->name, "wecom_aibot");
+	assert_int_equal(p->tenant, TENANT_FROM_KEY);
+	assert_string_equal(p->tenant_key, "corp_id");
+
+	assert_int_equal(wecom_aibot_url_check("wss://openws.work.weixin.qq.com"), 0);
+	assert_int_equal(wecom_aibot_url_check("ws://127.0.0.1:8080"), 0);
+	assert_int_equal(wecom_aibot_url_check("https://openws.work.weixin.qq.com"), -EINVAL);
+	assert_int_equal(wecom_aibot_ping_check("30"), 0);
+	assert_int_equal(wecom_aibot_ping_check("0"), -EINVAL);
+	assert_int_equal(wecom_aibot_ping_check("3x"), -EINVAL);
+
+	/* The answer goes on the pushed frame's req_id. */
+	assert_int_equal(dest_for_reply(&m, &d), 0);
+	assert_int_equal(d.kind, DEST_REPLY);
+	assert_string_equal(d.target, "req-1");
+	reply_init(&r);
+	reply_add_line(&r, "%s", "a *b* <@all>");
+	assert_int_equal(render_message(&d, &r, NULL, &out), 0);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.bodies[0], "{\"msgtype\":\"stream\",\"stream\":{\"id\":\"req-1-1\","
+	                                   "\"finish\":true,\"content\":\"a ＊b＊ ＜@all＞\"}}");
+	assert_int_equal(wecom_aibot_wrap("aibot_respond_msg", d.target, out.bodies[0], &frame), 0);
+	assert_string_equal(frame, "{\"cmd\":\"aibot_respond_msg\",\"headers\":{\"req_id\":"
+	                           "\"req-1\"},\"body\":{\"msgtype\":\"stream\",\"stream\":"
+	                           "{\"id\":\"req-1-1\",\"finish\":true,"
+	                           "\"content\":\"a ＊b＊ ＜@all＞\"}}}");
+	free(frame);
+	assert_int_equal(wecom_aibot_wrap("aibot_send_msg", "r", "[1]", &frame), -EINVAL);
+	assert_null(frame);
+	rendered_free(&out);
+
+	/* Without the handle (a message the daemon starts): the group, or the
+	 * user in a single chat, by aibot_send_msg's chatid. */
+	m.reply_handle = NULL;
+	assert_int_equal(dest_for_reply(&m, &d), 0);
+	assert_int_equal(d.kind, DEST_CHAT);
+	assert_string_equal(d.target, "wrgroup");
+	assert_int_equal(render_message(&d, &r, NULL, &out), 0);
+	assert_string_equal(out.bodies[0], "{\"chatid\":\"wrgroup\",\"msgtype\":\"markdown\","
+	                                   "\"markdown\":{\"content\":\"a ＊b＊ ＜@all＞\"}}");
+	rendered_free(&out);
+	m.kind = CHAT_PRIVATE;
+	assert_int_equal(dest_for_reply(&m, &d), 0);
+	assert_int_equal(d.kind, DEST_USER);
+	assert_string_equal(d.target, "zhangsan");
+	d.kind = DEST_ROBOT;
+	assert_int_equal(render_message(&d, &r, NULL, &out), -EINVAL);
+	rendered_free(&out);
+	reply_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_answers_and_events),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_row_dest_render),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
