@@ -125,7 +125,11 @@ def test_drop_redelivery_and_bad_frames():
         # The same event again (Feishu's retry): acknowledged, run once.
         mid = fs.push(event("whoami", "ev-d2", "om_d2"))
         ack_of(fs, mid)
-        assert metric(d, "feishu", "duplicate") == 1
+        # The fake may also have redelivered the first copy (its timer after
+        # the reconnect races the push on a loaded machine): every extra copy
+        # is a duplicate, and the event still ran once.
+        assert metric(d, "feishu", "duplicate") >= 1
+        assert metric(d, "feishu", "accepted") == 2
         wait_until(lambda: count(fs, "reply") == 2, "two replies")
         time.sleep(0.3)
         assert count(fs, "reply") == 2
