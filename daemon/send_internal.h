@@ -63,8 +63,9 @@ struct send_platform {
 
 extern const struct send_platform send_wecom, send_dingtalk, send_feishu;
 
-/* The transport rows' pacing (transports.h): WeCom's 30 a minute per member
- * of an app (its groups and robots go by the group robots' rate); Feishu's
+/* The transport rows' pacing (transports.h): WeCom's 30 a minute and 1,000
+ * an hour per member of an app (its groups and robots go by the group
+ * robots' rate); Feishu's
  * per chat or user a second, and its custom bot's a minute as well. */
 unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d);
 unsigned send_feishu_pace_ms(const struct config *cfg, const struct dest *d);

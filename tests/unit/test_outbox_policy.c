@@ -30,14 +30,15 @@ static void test_intervals_default(void **state)
 	(void)state;
 	struct config *cfg = config_defaults();
 	assert_non_null(cfg);
-	/* 20 a minute per group robot; 30 a minute per WeCom member; 5 a
-	 * second per Feishu chat; a Feishu bot's 100 a minute dominates its 5/s. */
+	/* 20 a minute per group robot; 30 a minute and 1,000 an hour per WeCom
+	 * member (the hour binds); 5 a second per Feishu chat; a Feishu bot's
+	 * 100 a minute dominates its 5/s. */
 	struct dest wr = mk("wecom", DEST_ROBOT), wu = mk("wecom", DEST_USER),
 	            wc = mk("wecom", DEST_CHAT), dr = mk("dingtalk", DEST_ROBOT),
 	            ds = mk("dingtalk", DEST_SESSION), fu = mk("feishu", DEST_USER),
 	            fr = mk("feishu", DEST_REPLY), fb = mk("feishu", DEST_ROBOT);
 	assert_int_equal(outbox_interval_ms(cfg, &wr), 3000);
-	assert_int_equal(outbox_interval_ms(cfg, &wu), 2000);
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 3600);
 	assert_int_equal(outbox_interval_ms(cfg, &wc), 3000);
 	assert_int_equal(outbox_interval_ms(cfg, &dr), 3000);
 	assert_int_equal(outbox_interval_ms(cfg, &ds), 3000);
@@ -66,6 +67,30 @@ static void test_intervals_configured(void **state)
 	cfg->outbox_feishu_bot_per_minute = 0;
 	cfg->outbox_feishu_per_second = 0;
 	assert_int_equal(outbox_interval_ms(cfg, &fb), 0);
+	config_free(cfg);
+}
+
+/* WeCom silently drops messages to a member beyond 1,000 an hour as well as
+ * 30 a minute: the member's spacing is the longer of the two, so no hour
+ * holds more than 1,000 either (3600 ms apart by default). */
+static void test_intervals_wecom_hour(void **state)
+{
+	(void)state;
+	struct config *cfg = config_defaults();
+	assert_non_null(cfg);
+	struct dest wu = mk("wecom", DEST_USER), wc = mk("wecom", DEST_CHAT);
+	assert_int_equal(cfg->outbox_wecom_app_per_hour, 1000);
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 3600);
+	/* Group chats go by the group robots' rate alone. */
+	assert_int_equal(outbox_interval_ms(cfg, &wc), 3000);
+	/* The minute binds when the hour is generous; either alone applies. */
+	cfg->outbox_wecom_app_per_hour = 3600;
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 2000);
+	cfg->outbox_wecom_app_per_minute = 0;
+	cfg->outbox_wecom_app_per_hour = 7;
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 514286);
+	cfg->outbox_wecom_app_per_hour = 0;
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 0);
 	config_free(cfg);
 }
 
@@ -302,6 +327,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intervals_default),
 		cmocka_unit_test(test_intervals_configured),
+		cmocka_unit_test(test_intervals_wecom_hour),
 		cmocka_unit_test(test_bucket),
 		cmocka_unit_test(test_bucket_try),
 		cmocka_unit_test(test_bucket_restore),
