@@ -285,6 +285,11 @@ unsigned send_feishu_pace_ms(const struct config *cfg, const struct dest *d)
 	return per_minute > per_second ? per_minute : per_second;
 }
 
+unsigned send_feishu_app_pace_ms(const struct config *cfg, const struct dest *d)
+{
+	return needs_token(d->kind) ? outbox_spacing_ms(60000, cfg->outbox_feishu_app_per_minute) : 0;
+}
+
 const struct send_platform send_feishu = {
 	.codec = &platform_feishu,
 	.kind_ok = kind_ok,

@@ -69,6 +69,10 @@ extern const struct send_platform send_wecom, send_dingtalk, send_feishu;
  * per chat or user a second, and its custom bot's a minute as well. */
 unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d);
 unsigned send_feishu_pace_ms(const struct config *cfg, const struct dest *d);
+/* Feishu's app-wide limit on sending messages (1,000 a minute and 50 a
+ * second per app: the minute's spacing keeps within both); its custom bots
+ * are not the app. */
+unsigned send_feishu_app_pace_ms(const struct config *cfg, const struct dest *d);
 
 /* Fills res (detail formatted, cut to fit). */
 void send_result_set(struct send_result *res, enum send_outcome outcome, int retry_after_s,

@@ -92,6 +92,7 @@ struct config {
 	unsigned outbox_wecom_app_per_minute; /* WeCom app messages, per member */
 	unsigned outbox_wecom_app_per_hour;   /* WeCom app messages, per member, also */
 	unsigned outbox_feishu_per_second;    /* Feishu app messages, per chat or user */
+	unsigned outbox_feishu_app_per_minute; /* Feishu app messages, per app in all */
 	unsigned outbox_feishu_bot_per_minute; /* Feishu custom bot (also feishu_per_second) */
 
 	/* [alliances]: broadcasts to an alliance's groups and members */

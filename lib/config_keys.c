@@ -56,6 +56,8 @@ const struct config_key config_keys[] = {
 	{"outbox", "wecom_app_per_hour", CK_UINT, FIELD(outbox_wecom_app_per_hour), 0, 3600000,
 	 "1000"},
 	{"outbox", "feishu_per_second", CK_UINT, FIELD(outbox_feishu_per_second), 0, 1000, "5"},
+	{"outbox", "feishu_app_per_minute", CK_UINT, FIELD(outbox_feishu_app_per_minute), 0, 60000,
+	 "1000"},
 	{"outbox", "feishu_bot_per_minute", CK_UINT, FIELD(outbox_feishu_bot_per_minute), 0, 60000,
 	 "100"},
 	{"alliances", "confirm_above", CK_UINT, FIELD(alliance_confirm_above), 0, 1000000, "20"},

@@ -183,6 +183,22 @@ def test_outbox_wecom_member_hour_holds_across_a_restart():
             assert b - a >= 3.6 - JITTER_S, times
 
 
+def test_outbox_feishu_app_bucket_spans_its_chats():
+    """Feishu limits message sending per app as well as per chat: at an app
+    rate of 120 a minute (0.5 s) and no per-chat limit, three messages to
+    each of two chats go 0.5 s apart in all, not at once."""
+    rates = "feishu_per_second = 0\nfeishu_app_per_minute = 120\n"
+    with Fake() as fake, Daemon(config(fake.base, rates), seed=None).start() as d:
+        enqueue(d, "feishu|f|chat|0|oc_app_a", "甲", 3)
+        enqueue(d, "feishu|f|chat|0|oc_app_b", "乙", 3)
+        reqs = wait_sends(fake, FEISHU_PATH, 6, timeout=20)
+        assert len(reqs) == 6, reqs
+        times = [r["time"] for r in reqs]
+        for a, b in zip(times, times[1:]):
+            assert b - a >= 0.5 - JITTER_S, times
+        settled(d, [("sent", 6)])
+
+
 def test_outbox_rate_limited_token_expired_500_then_delivered_once():
     """Feishu answers 429 (reset 1 s), then "token invalid" (cqod refreshes
     and retries once the chat's rate token is back), then 500, then success:
