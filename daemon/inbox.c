@@ -10,6 +10,7 @@
 #include "../lib/log.h"
 #include "../lib/metrics.h"
 #include "../store/store.h"
+#include "webhook.h"
 
 #define PRUNE_INTERVAL_MS (10 * 60 * 1000)
 /* Retries of a batch while another process holds the write lock: from
@@ -204,7 +205,9 @@ static int prune(struct store *st, void *arg)
 {
 	const struct inbox *ib = arg;
 	int deleted = 0;
-	int64_t before = clock_now() - (int64_t)ib->dedupe_hours * 3600;
+	/* A Feishu event stamped up to WEBHOOK_MAX_SKEW_S ahead of our clock is
+	 * fresh for dedupe_hours after its stamp: its id is kept that long. */
+	int64_t before = clock_now() - (int64_t)ib->dedupe_hours * 3600 - WEBHOOK_MAX_SKEW_S;
 	int rc = store_inbound_prune(st, before, &deleted);
 
 	if (rc == 0 && deleted > 0)

@@ -173,6 +173,36 @@ enum store_outbox_fate outbox_fate_of(struct outbox *ob, const struct send_resul
 static struct outbox_dest *entry_for(struct outbox *ob, const char *destination,
                                      unsigned interval_ms, uint64_t now_ms, int64_t now);
 
+/* The pacing of the app d goes through, shared by all its destinations,
+ * keyed "<platform>|<instance>" (no destination's text has so few fields);
+ * NULL when it has no app-wide limit, or without memory for it (then only
+ * the destination's pace holds). Looked up at each take, as entries are
+ * pruned when idle; it starts with its token there. */
+static struct outbox_pace *app_pace(struct outbox *ob, const struct dest *d, unsigned *ms)
+{
+	char key[sizeof d->platform + sizeof d->instance + 1];
+	struct outbox_dest *e;
+	bool created;
+
+	*ms = outbox_app_interval_ms(*ob->cfgp, d);
+	if (!*ms)
+		return NULL;
+	snprintf(key, sizeof key, "%s|%s", d->platform, d->instance);
+	e = outbox_dests_get(&ob->dests, key, &created);
+	return e ? &e->pace : NULL;
+}
+
+/* A request to d takes its destination's token at `interval` and its
+ * app's, both or neither (outbox_pace_try_both). */
+static uint64_t take_both(struct outbox *ob, const struct dest *d, struct outbox_pace *p,
+                          unsigned interval, uint64_t now_ms)
+{
+	unsigned app_ms;
+	struct outbox_pace *app = app_pace(ob, d, &app_ms);
+
+	return outbox_pace_try_both(p, interval, app, app_ms, now_ms);
+}
+
 /* The destination's entry is looked up at each take, not kept: entries
  * are pruned when idle. Without memory for one, the request goes unpaced
  * rather than never. */
@@ -183,7 +213,7 @@ static uint64_t fast_take(void *arg, uint64_t now_ms)
 	unsigned interval = outbox_interval_ms(*ob->cfgp, &fp->dest);
 	struct outbox_dest *e = entry_for(ob, fp->key, interval, now_ms, clock_now());
 
-	return e ? outbox_pace_try(&e->pace, now_ms, interval) : 0;
+	return e ? take_both(ob, &fp->dest, &e->pace, interval, now_ms) : 0;
 }
 
 int outbox_fast_pace_init(struct outbox *ob, const struct dest *d, struct outbox_fast_pace *fp,
@@ -267,14 +297,14 @@ static void on_sent(void *arg, const struct send_result *res)
 	job_done(job->ob, job, res);
 }
 
-/* The job's destination's rate token, for the sender (send_pace), at the
- * rate of the current configuration. */
+/* The job's destination's rate token and its app's, for the sender
+ * (send_pace), at the rates of the current configuration. */
 static uint64_t job_take(void *arg, uint64_t now_ms)
 {
 	struct job *job = arg;
 
-	return outbox_pace_try(&job->entry->pace, now_ms,
-	                       outbox_interval_ms(*job->ob->cfgp, &job->dest));
+	return take_both(job->ob, &job->dest, &job->entry->pace,
+	                 outbox_interval_ms(*job->ob->cfgp, &job->dest), now_ms);
 }
 
 /* Hands a claimed row to the sender (or the console). */

@@ -20,6 +20,13 @@ unsigned outbox_interval_ms(const struct config *cfg, const struct dest *d)
 	return outbox_spacing_ms(60000, cfg->outbox_robot_per_minute);
 }
 
+unsigned outbox_app_interval_ms(const struct config *cfg, const struct dest *d)
+{
+	const struct transport *t = transport_find(d->platform);
+
+	return t && t->app_pace_ms ? t->app_pace_ms(cfg, d) : 0;
+}
+
 int64_t outbox_backoff_s(int attempts, uint32_t jitter)
 {
 	int64_t base = OUTBOX_BACKOFF_MAX_S;
@@ -74,6 +81,22 @@ uint64_t outbox_pace_try(struct outbox_pace *p, uint64_t now_ms, unsigned interv
 	if (!wait)
 		outbox_pace_take(p, now_ms, interval_ms);
 	return wait;
+}
+
+uint64_t outbox_pace_try_both(struct outbox_pace *d, unsigned d_ms, struct outbox_pace *app,
+                              unsigned app_ms, uint64_t now_ms)
+{
+	uint64_t wait, app_wait;
+
+	if (!app)
+		return outbox_pace_try(d, now_ms, d_ms);
+	wait = outbox_pace_wait(d, now_ms);
+	app_wait = outbox_pace_wait(app, now_ms);
+	if (wait || app_wait)
+		return wait > app_wait ? wait : app_wait;
+	outbox_pace_take(d, now_ms, d_ms);
+	outbox_pace_take(app, now_ms, app_ms);
+	return 0;
 }
 
 void outbox_pace_hold(struct outbox_pace *p, uint64_t now_ms, uint64_t wait_ms)

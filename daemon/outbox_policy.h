@@ -12,6 +12,9 @@
  * holds more than its limit, whatever was queued and however often a token
  * was refused; a larger capacity would let a burst through at the start of
  * a window and the refill then break the limit within it.
+ *
+ * A platform that limits an app over all its destinations as well (Feishu)
+ * has one more bucket per instance: a request takes both tokens or none.
  */
 #ifndef CQOD_OUTBOX_POLICY_H
 #define CQOD_OUTBOX_POLICY_H
@@ -31,6 +34,11 @@ struct config;
  * up (never faster); 0 when that rate is turned off. The platform's
  * transport row says which rates apply (transports.h). */
 unsigned outbox_interval_ms(const struct config *cfg, const struct dest *d);
+
+/* Milliseconds between two sends through d's app (its instance), to any of
+ * its destinations; 0 when the platform has no app-wide limit or it is
+ * turned off. */
+unsigned outbox_app_interval_ms(const struct config *cfg, const struct dest *d);
 
 /* unit_ms / rate rounded up, 0 when rate is 0: the spacing of `rate` sends
  * per unit_ms. */
@@ -64,6 +72,13 @@ void outbox_pace_take(struct outbox_pace *p, uint64_t now_ms, unsigned interval_
  * outbox_pace_take) and returns 0; else returns outbox_pace_wait and takes
  * nothing. */
 uint64_t outbox_pace_try(struct outbox_pace *p, uint64_t now_ms, unsigned interval_ms);
+/* A request to a destination (bucket d, interval d_ms) through an app with
+ * its own bucket (app, app_ms; NULL for none) would start at now_ms: when
+ * both tokens are back, takes both and returns 0; else returns the longer
+ * wait and takes neither, so neither bucket loses a token to a request
+ * that does not go. */
+uint64_t outbox_pace_try_both(struct outbox_pace *d, unsigned d_ms, struct outbox_pace *app,
+                              unsigned app_ms, uint64_t now_ms);
 /* The platform said to wait wait_ms: no send before now_ms + wait_ms. */
 void outbox_pace_hold(struct outbox_pace *p, uint64_t now_ms, uint64_t wait_ms);
 /* After a restart: the last attempt started during unix second last_s (0:

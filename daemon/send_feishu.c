@@ -12,9 +12,9 @@
  *
  * Answers carry "code" (the custom bot's older answers "StatusCode"):
  *   0 ok
- *   99991663 invalid/expired token, 99991661 token missing, 99991668
- *     invalid token (sources disagree whether it is also a permission
- *     error): refresh and retry once
+ *   99991663 invalid/expired token, 99991677 token expired, 99991661 token
+ *     missing, 99991668 invalid token (sources disagree whether it is also
+ *     a permission error): refresh and retry once
  *   HTTP 429 (gateway), 99991400 (app rate limit, HTTP 400), 11232 (message
  *     rate), 230020 (per chat rate): wait x-ogw-ratelimit-reset seconds when
  *     the gateway says so, else a short while
@@ -49,7 +49,7 @@ static bool needs_token(enum dest_kind k)
 
 static bool token_code(long code)
 {
-	return code == 99991663 || code == 99991661 || code == 99991668;
+	return code == 99991663 || code == 99991677 || code == 99991661 || code == 99991668;
 }
 
 static bool rate_code(long code)
@@ -283,6 +283,11 @@ unsigned send_feishu_pace_ms(const struct config *cfg, const struct dest *d)
 		return per_second;
 	per_minute = outbox_spacing_ms(60000, cfg->outbox_feishu_bot_per_minute);
 	return per_minute > per_second ? per_minute : per_second;
+}
+
+unsigned send_feishu_app_pace_ms(const struct config *cfg, const struct dest *d)
+{
+	return needs_token(d->kind) ? outbox_spacing_ms(60000, cfg->outbox_feishu_app_per_minute) : 0;
 }
 
 const struct send_platform send_feishu = {

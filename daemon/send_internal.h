@@ -63,11 +63,16 @@ struct send_platform {
 
 extern const struct send_platform send_wecom, send_dingtalk, send_feishu;
 
-/* The transport rows' pacing (transports.h): WeCom's 30 a minute per member
- * of an app (its groups and robots go by the group robots' rate); Feishu's
+/* The transport rows' pacing (transports.h): WeCom's 30 a minute and 1,000
+ * an hour per member of an app (its groups and robots go by the group
+ * robots' rate); Feishu's
  * per chat or user a second, and its custom bot's a minute as well. */
 unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d);
 unsigned send_feishu_pace_ms(const struct config *cfg, const struct dest *d);
+/* Feishu's app-wide limit on sending messages (1,000 a minute and 50 a
+ * second per app: the minute's spacing keeps within both); its custom bots
+ * are not the app. */
+unsigned send_feishu_app_pace_ms(const struct config *cfg, const struct dest *d);
 
 /* Fills res (detail formatted, cut to fit). */
 void send_result_set(struct send_result *res, enum send_outcome outcome, int retry_after_s,

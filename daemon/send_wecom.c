@@ -210,9 +210,15 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 
 unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d)
 {
-	if (d->kind == DEST_USER)
-		return outbox_spacing_ms(60000, cfg->outbox_wecom_app_per_minute);
-	return outbox_spacing_ms(60000, cfg->outbox_robot_per_minute);
+	unsigned per_minute, per_hour;
+
+	if (d->kind != DEST_USER)
+		return outbox_spacing_ms(60000, cfg->outbox_robot_per_minute);
+	/* WeCom drops, without an error, a member's messages beyond either
+	 * limit: the longer spacing keeps within both. */
+	per_minute = outbox_spacing_ms(60000, cfg->outbox_wecom_app_per_minute);
+	per_hour = outbox_spacing_ms(3600000, cfg->outbox_wecom_app_per_hour);
+	return per_hour > per_minute ? per_hour : per_minute;
 }
 
 const struct send_platform send_wecom = {

@@ -48,6 +48,7 @@ static const struct transport feishu = {
 	.route = "/webhook/feishu",
 	.send = &send_feishu,
 	.pace_ms = send_feishu_pace_ms,
+	.app_pace_ms = send_feishu_app_pace_ms,
 	.stream_start = stream_feishu_start,
 	.stream_stop = stream_feishu_stop,
 };

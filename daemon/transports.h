@@ -42,6 +42,10 @@ struct transport {
 	/* Milliseconds between two sends to d under cfg's [outbox] rates
 	 * (outbox_interval_ms); NULL: the group robots' robot_per_minute. */
 	unsigned (*pace_ms)(const struct config *cfg, const struct dest *d);
+	/* Milliseconds between two sends through the app (instance) of d, to
+	 * any of its destinations (outbox_app_interval_ms); NULL or 0: no
+	 * app-wide limit. */
+	unsigned (*app_pace_ms)(const struct config *cfg, const struct dest *d);
 	/* The long connection of an instance in `mode = stream`
 	 * (daemon/streams.h); NULL when the platform has none. stream_start
 	 * copies what it needs of inst and connects (later, on the loop); 0

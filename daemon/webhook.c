@@ -19,13 +19,18 @@
 #include "../store/store.h"
 #include "../store/store_outbox.h"
 
-bool webhook_fresh(const char *seconds)
+bool webhook_fresh_within(const char *seconds, int64_t past_s)
 {
 	int64_t t, now = clock_now();
 
 	if (digits_parse(seconds, 12, &t) < 0)
 		return false;
-	return t >= now - WEBHOOK_MAX_SKEW_S && t <= now + WEBHOOK_MAX_SKEW_S;
+	return t >= now - past_s && t <= now + WEBHOOK_MAX_SKEW_S;
+}
+
+bool webhook_fresh(const char *seconds)
+{
+	return webhook_fresh_within(seconds, WEBHOOK_MAX_SKEW_S);
 }
 
 void webhook_count(const char *platform, const char *outcome)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../lib/chat.h"
 #include "../lib/platform.h"
@@ -26,13 +27,19 @@ struct webhook_where {
 };
 
 /* Requests stamped further than this from clock_now() are refused as
- * replays. DingTalk documents one hour; WeCom and Feishu document no window,
- * so there the hour is our choice (their retries come within it). */
+ * replays. DingTalk documents one hour; WeCom documents no window, so there
+ * the hour is our choice (its retries come within it). Feishu retries an
+ * event for up to 7.1 hours, so its stamps may be as old as the dedupe
+ * window ([inbox] dedupe_hours, at least 8), and no further ahead than this. */
 #define WEBHOOK_MAX_SKEW_S 3600
 
 /* Whether `seconds` (unix seconds, 1..12 digits) is within
  * WEBHOOK_MAX_SKEW_S of clock_now(). NULL and malformed are not. */
 bool webhook_fresh(const char *seconds);
+
+/* Whether `seconds` is at most past_s before clock_now() and at most
+ * WEBHOOK_MAX_SKEW_S after it. NULL and malformed are not. */
+bool webhook_fresh_within(const char *seconds, int64_t past_s);
 
 /* Adds one to cqod_inbound_messages_total{platform,outcome}. */
 void webhook_count(const char *platform, const char *outcome);

@@ -111,17 +111,24 @@ static void answer_challenge(struct http_request *req, const struct webhook_wher
 	free(body);
 }
 
+/* Whether a request's stamp may be a retry of an event: Feishu pushes an
+ * event again for up to 7.1 hours, so as far back as the dedupe window,
+ * where a retry of an event that ran is found a duplicate; older is stale. */
+static bool fresh(const struct app *app, const char *stamp)
+{
+	return webhook_fresh_within(stamp, (int64_t)app->cfg->dedupe_hours * 3600);
+}
+
 /* The event's JSON of a request to an instance without an encrypt_key: the
  * body itself. 0, or a negative error after the request was refused. */
-static int open_plain(struct http_request *req, const struct webhook_where *w, const char *stamp)
+static int open_plain(const struct app *app, struct http_request *req,
+                      const struct webhook_where *w, const char *stamp)
 {
 	char *encrypt = NULL;
 	int rc;
 
-	/* Feishu documents no freshness window; the hour is our choice
-	 * (WEBHOOK_MAX_SKEW_S). The header is unsigned here, but checking it
-	 * costs nothing. */
-	if (stamp && !webhook_fresh(stamp)) {
+	/* The header is unsigned here, but checking it costs nothing. */
+	if (stamp && !fresh(app, stamp)) {
 		webhook_reject(req, w, 401, "stale", "X-Lark-Request-Timestamp too far from now");
 		return -EACCES;
 	}
@@ -269,10 +276,8 @@ static bool open_encrypted(struct feishu_job *job, const char *encrypt_key, cons
 	const char *why = "error";
 	int rc;
 
-	/* Feishu documents no freshness window; the hour is our choice
-	 * (WEBHOOK_MAX_SKEW_S). Refused like every other failure before the
-	 * signature is checked. */
-	if (stamp && !webhook_fresh(stamp)) {
+	/* Refused like every other failure before the signature is checked. */
+	if (stamp && !fresh(job->app, stamp)) {
 		refuse(req, &w, "X-Lark-Request-Timestamp too far from now");
 		return false;
 	}
@@ -315,7 +320,7 @@ void webhook_feishu(struct app *app, struct http_request *req, const char *name)
 	job->req = req;
 	snprintf(job->name, sizeof job->name, "%s", name);
 	if (encrypt_key ? !open_encrypted(job, encrypt_key, token, stamp)
-	                : open_plain(req, &w, stamp) < 0) {
+	                : open_plain(app, req, &w, stamp) < 0) {
 		job_free(job);
 		return;
 	}

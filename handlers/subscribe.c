@@ -8,8 +8,11 @@
  *                                                 or [feishu_bot:实例] (admin)
  *   订阅 <联盟> 群 <平台>:<实例> <群ID> [名称]     an app group chat named by its id, for
  *                                                 groups where the bot cannot be asked
- *                                                 (WeCom app group chats) (admin)
- *   退订 … with the same forms, without the name.
+ *                                                 (admin); not WeCom's: its app reaches
+ *                                                 only chats it created, which cqod does
+ *                                                 not (platform_codec.app_chats_only)
+ *   退订 … with the same forms, without the name (a WeCom chat by id too, as
+ *   subscribed before that rule).
  *
  * The name only labels the group in delivery reports. Robots and chat ids
  * are the server's configuration, so only admins name them.
@@ -87,10 +90,11 @@ static bool this_group(struct cmd_ctx *ctx, struct dest *d)
 	return true;
 }
 
-/* Reads the group after the alliance: this chat, a robot or a chat by id.
- * *label_at is the index of the name argument. Returns 0, HANDLER_USAGE,
- * HANDLER_DENIED or ALLIANCE_REF_REPLIED (a refusal was replied). */
-static int parse_group(struct cmd_ctx *ctx, struct dest *d, int *label_at)
+/* Reads the group after the alliance: this chat, a robot or a chat by id
+ * (to subscribe: one the platform's app can reach). *label_at is the index
+ * of the name argument. Returns 0, HANDLER_USAGE, HANDLER_DENIED or
+ * ALLIANCE_REF_REPLIED (a refusal was replied). */
+static int parse_group(struct cmd_ctx *ctx, bool subscribe, struct dest *d, int *label_at)
 {
 	const struct args *a = ctx->args;
 	bool robot = a->argc >= 3 && strcmp(a->argv[2], TXT_SUB_WORD_ROBOT) == 0;
@@ -113,6 +117,11 @@ static int parse_group(struct cmd_ctx *ctx, struct dest *d, int *label_at)
 	if (!parse_instance(ctx, a->argv[3], robot, d))
 		return HANDLER_USAGE;
 	*label_at = robot ? 4 : 5;
+	if (chat && subscribe && platform_find(d->platform)->app_chats_only) {
+		reply_add_line(ctx->reply, TXT_SUB_APP_CHAT_ONLY);
+		ctx->reply->is_error = true;
+		return ALLIANCE_REF_REPLIED;
+	}
 	if (chat) {
 		if (strlen(a->argv[4]) >= sizeof d->target) {
 			reply_add_line(ctx->reply, TXT_SUB_CHAT_LONG);
@@ -136,7 +145,7 @@ static int subscription_run(struct cmd_ctx *ctx, bool subscribe)
 
 	if ((rc = alliance_ref_manage(ctx, a->argv[1], &al)) != 0)
 		return alliance_ref_done(rc);
-	if ((rc = parse_group(ctx, &d, &label_at)) != 0)
+	if ((rc = parse_group(ctx, subscribe, &d, &label_at)) != 0)
 		return alliance_ref_done(rc);
 	if (a->argc > label_at + (subscribe ? 1 : 0))
 		return HANDLER_USAGE;

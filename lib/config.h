@@ -90,7 +90,9 @@ struct config {
 	char *outbox_admin_dest;              /* dest_format text told about dead rows; NULL */
 	unsigned outbox_robot_per_minute;     /* per group: robots, app group chats, DingTalk */
 	unsigned outbox_wecom_app_per_minute; /* WeCom app messages, per member */
+	unsigned outbox_wecom_app_per_hour;   /* WeCom app messages, per member, also */
 	unsigned outbox_feishu_per_second;    /* Feishu app messages, per chat or user */
+	unsigned outbox_feishu_app_per_minute; /* Feishu app messages, per app in all */
 	unsigned outbox_feishu_bot_per_minute; /* Feishu custom bot (also feishu_per_second) */
 
 	/* [alliances]: broadcasts to an alliance's groups and members */

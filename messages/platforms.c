@@ -123,6 +123,7 @@ const struct platform_codec platform_wecom = {
 	.robot_section = &wecom_robot_section,
 	.group_word = TXT_AL_WECOM_GROUP,
 	.robot_word = TXT_AL_WECOM_ROBOT,
+	.app_chats_only = true,
 	.tenant = TENANT_FROM_KEY,
 	.tenant_key = "corp_id",
 	.reply_dest = wecom_reply_dest,

@@ -40,6 +40,11 @@ struct platform_codec {
 	/* User-facing words for a group chat and a group robot of the
 	 * platform (messages/text.h); NULL when it has no groups to push to. */
 	const char *group_word, *robot_word;
+	/* The app can push only to group chats it created itself (WeCom's
+	 * appchat/send; any other chat id fails every send). cqod creates
+	 * none and cannot tell which ids those are, so 订阅 takes no group
+	 * chat of the platform by id. */
+	bool app_chats_only;
 
 	enum platform_tenant tenant;
 	const char *tenant_key;    /* TENANT_FROM_KEY */

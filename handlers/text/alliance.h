@@ -98,6 +98,9 @@
 #define TXT_SUB_NO_ROBOT         "没有配置群机器人“%s”：应为 wecom、dingtalk 或 feishu 加冒号和配置文件中机器人的名称，如 wecom:alerts（对应 [wecom_robot:alerts]）"
 #define TXT_SUB_NO_INSTANCE      "没有配置应用“%s”：应为 wecom、dingtalk 或 feishu 加冒号和配置文件中的实例名称，如 wecom:office"
 #define TXT_SUB_CHAT_LONG        "群ID过长"
+#define TXT_SUB_APP_CHAT_ONLY    "不能按群ID订阅企业微信群：企业微信应用只能向本应用创建的群聊推送消息，向其他群推送的消息都会失败，而本系统不创建此类群聊，也无法核实群ID。" \
+                                 "应用群聊须由该应用调用企业微信“创建群聊会话”接口（appchat/create）建立，且应用的可见范围须包含根部门。" \
+                                 "请改用群机器人：在该群添加群机器人，将其写入配置文件 [wecom_robot:名称] 并重新加载，再发送“订阅 <联盟> 机器人 wecom:名称”。"
 #define TXT_SUB_LABEL_LONG       "名称过长：最多 %d 个字"
 #define TXT_SUB_DONE             "已订阅：%s 将收到“%s”的活动与通知。"
 #define TXT_UNSUB_DONE           "已退订：%s 不再收到“%s”的活动与通知。"

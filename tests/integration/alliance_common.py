@@ -65,7 +65,8 @@ api_base = %(b)s
                  "api_base = %(b)s\n") % {"i": i, "b": base}
     if not rates:
         text += ("\n[outbox]\nrobot_per_minute = 0\nwecom_app_per_minute = 0\n"
-                 "feishu_per_second = 0\nfeishu_bot_per_minute = 0\n")
+                 "wecom_app_per_hour = 0\nfeishu_per_second = 0\nfeishu_bot_per_minute = 0\n"
+                 "feishu_app_per_minute = 0\n")
     return text
 
 

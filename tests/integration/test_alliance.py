@@ -135,7 +135,10 @@ def test_subscribe_in_groups_and_robots():
         assert "企微机器人群（企业微信群机器人）" in w.ok("订阅 1 机器人 wecom:wr1 企微机器人群")
         assert "钉钉群机器人 dr1" in w.ok("订阅 1 机器人 dingtalk_robot:dr1")
         assert "飞书群机器人 fb1" in w.ok("subscribe 1 机器人 feishu:fb1")
-        assert "企业微信群 wrchat-1（w1）" in w.ok("订阅 1 群 wecom:w1 wrchat-1")
+        # A WeCom app reaches only chats it created: no WeCom chat by id.
+        out, err = w.say("订阅 1 群 wecom:w1 wrchat-1", "u-admin")
+        assert err and "企业微信应用只能向本应用创建的群聊推送消息" in out, out
+        assert "飞书群 oc_group_2（f1）" in w.ok("订阅 1 群 feishu:f1 oc_group_2")
         assert audit(w, "subscription") == before + 6, w.rows(
             "SELECT entity_id, after_json FROM audit_log WHERE entity = 'subscription'")
         out = w.ok("联盟 群", "org")
@@ -158,7 +161,7 @@ def test_subscribe_in_groups_and_robots():
         assert rows == [("feishu", "f1", "oc_group_1", "chat", None),
                         ("dingtalk", "dr1", "", "robot", None),
                         ("feishu", "fb1", "", "robot", None),
-                        ("wecom", "w1", "wrchat-1", "chat", None)], rows
+                        ("feishu", "f1", "oc_group_2", "chat", None)], rows
 
 
 def test_private_notices_toggle():

@@ -57,7 +57,7 @@ DAY = (datetime.datetime.now(datetime.timezone.utc).date() -
 # Replies to the fake platform are not paced: hundreds of answers to one
 # user would take minutes at the platforms' real limits.
 UNPACED = ("\n[outbox]\nrobot_per_minute = 0\nwecom_app_per_minute = 0\n"
-           "feishu_per_second = 0\n")
+           "wecom_app_per_hour = 0\nfeishu_per_second = 0\nfeishu_app_per_minute = 0\n")
 MARKER = re.compile(r"EO-[A-Z]-\d{5}")
 
 

@@ -6,7 +6,7 @@ import base64
 import json
 import time
 
-from harness import Daemon
+from harness import Daemon, wait_until
 from platforms import (FEISHU_BOT, FEISHU_TOKEN, FEISHU_TOKEN_PATH, FakePlatform,
                        assert_no_secrets, feishu_encrypt, feishu_encrypted_body, feishu_event,
                        feishu_mention, feishu_post, feishu_sign, metric, platform_config, start)
@@ -58,7 +58,7 @@ def test_feishu_padding_oracle_probe_gets_one_answer():
             (good, {}),                                             # unsigned event
             (good, lark(good, sig="0" * 64)),                       # wrong signature
             (good, dict(lark(good), **{"X-Lark-Request-Nonce": "other"})),
-            (good, lark(good, ts=str(int(time.time()) - 7200))),    # stale
+            (good, lark(good, ts=str(int(time.time()) - 9 * 3600))),  # stale
             (good.replace(b'{"encrypt"', b'{ "encrypt"'), lark(good)),  # other bytes
             (ev.encode(), {}),                                      # plaintext
             (ev.encode(), lark(ev.encode())),                       # plaintext, signed
@@ -198,3 +198,52 @@ def test_feishu_bot_open_id_unknown():
             assert "ou_sender" in reply_text(fake, "om_c2")
             assert metric(d, "feishu", "accepted") == 2
             assert not fake.requests("/open-apis/im/v1/messages/om_u1/")
+
+
+def test_feishu_retry_within_dedupe_window_is_a_duplicate():
+    """Feishu retries an event 15 s, 5 min, 1 h and 6 h after it failed: a
+    signed event as old as the dedupe window (dedupe_hours, 8) is accepted,
+    and found a duplicate when it has run; older ones are refused as stale.
+    Before the fix anything stamped over an hour ago was refused."""
+    with FakePlatform() as fake, start(fake) as d:
+        old = str(int(time.time()) - 6 * 3600 - 300)
+        body = feishu_encrypted_body(feishu_event("whoami", "ev-retry-1", "om_retry1"))
+        for _ in range(2):
+            status, _, data = answer(d, body, lark(body, ts=old))
+            assert status == 200, data
+        fake.wait_requests("/open-apis/im/v1/messages/om_retry1/reply")
+        wait_until(lambda: metric(d, "feishu", "duplicate") == 1, "the retry found a duplicate")
+        stale = str(int(time.time()) - 8 * 3600 - 120)
+        body = feishu_encrypted_body(feishu_event("whoami", "ev-retry-2", "om_retry2"))
+        assert answer(d, body, lark(body, ts=stale))[0] == 401
+        time.sleep(0.5)
+        assert len(fake.requests("/open-apis/im/v1/messages/om_retry1/reply")) == 1
+        assert not fake.requests("/open-apis/im/v1/messages/om_retry2/")
+
+
+def test_feishu_dedupe_memory_outlives_the_window():
+    """An event stamped ahead of the daemon's clock (allowed by an hour) is
+    still fresh dedupe_hours after its stamp: its id must be kept that long,
+    restarts and their prune included, or the 6 h retry runs it again."""
+    with FakePlatform() as fake:
+        d = Daemon(platform_config(fake.base))
+        try:
+            t0 = int(time.time())
+            d.use_clock_file(str(t0))
+            d.start()
+            ahead = str(t0 + 50 * 60)
+            body = feishu_encrypted_body(feishu_event("whoami", "ev-ahead", "om_ahead"))
+            assert answer(d, body, lark(body, ts=ahead))[0] == 200
+            fake.wait_requests("/open-apis/im/v1/messages/om_ahead/reply")
+            d.stop()
+            # 7 h 55 min after the stamp: still within the window. The
+            # start-up prune has run before the daemon is ready.
+            d.use_clock_file(str(t0 + 50 * 60 + 7 * 3600 + 55 * 60))
+            d.start()
+            status, _, data = answer(d, body, lark(body, ts=ahead))
+            assert status == 200, data
+            wait_until(lambda: metric(d, "feishu", "duplicate") == 1, "the retry found a duplicate")
+            time.sleep(0.5)
+            assert len(fake.requests("/open-apis/im/v1/messages/om_ahead/reply")) == 1
+        finally:
+            d.close()

@@ -208,6 +208,23 @@ def test_outbound_feishu_token_refused_once():
         assert_no_secrets(d)
 
 
+def test_outbound_feishu_token_expired_refreshed():
+    # 99991677 (the token expired) refreshes it like 99991663: not a dead letter.
+    with Fake() as fake, Daemon(config(fake.base)).start() as d:
+        fake.script("/open-apis/im/", [{"status": 400, "body": {
+            "code": 99991677, "msg": "Authentication token expired."}}])
+        feishu_post(d, "ev-out-9", "om_out_9")
+        reqs = fake.wait(4)
+        assert [(r["path"], r["status"]) for r in reqs] == [
+            ("/open-apis/auth/v3/tenant_access_token/internal", 200),
+            ("/open-apis/im/v1/messages/om_out_9/reply", 400),
+            ("/open-apis/auth/v3/tenant_access_token/internal", 200),
+            ("/open-apis/im/v1/messages/om_out_9/reply", 200)]
+        assert reqs[3]["headers"]["authorization"] == "Bearer tok-2"
+        wait_until(lambda: metric(d, "feishu", "ok") == 1, "the reply counted as sent")
+        assert metric(d, "feishu", "permanent") == 0
+
+
 def test_outbound_shutdown_waits_for_reply():
     with Fake() as fake, Daemon(config(fake.base)).start() as d:
         fake.script("/open-apis/im/", [{"delay_ms": 800}])

@@ -159,6 +159,46 @@ def test_outbox_rate_holds_across_a_restart():
         assert robot_text(reqs[-1]) == "重启后"
 
 
+WECOM_APP = ("\n[wecom:wa]\ncorp_id = ww-paced\nagent_id = 1000002\nsecret = wa-secret\n"
+             "token = t\naes_key = abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\napi_base = %s\n")
+
+
+def test_outbox_wecom_member_hour_holds_across_a_restart():
+    """WeCom drops a member's messages beyond 1,000 an hour without an error:
+    at the defaults a member's messages go 3.6 s apart (not the minute's 2 s),
+    and a daemon killed right after a send still waits them after its start."""
+    member, path = "wecom|wa|user|0|zhangsan", "/cgi-bin/message/send"
+    with Fake() as fake, Daemon(config(fake.base) + WECOM_APP % fake.base,
+                                seed=None).start() as d:
+        enqueue(d, member, "整点前", 2)
+        wait_sends(fake, path, 2, timeout=15)
+        d.proc.kill()
+        d.proc.wait()
+        d.start()
+        enqueue(d, member, "重启后")
+        wait_sends(fake, path, 3, timeout=15)
+        times = [r["time"] for r in sends(fake, path)]
+        assert len(times) == 3, times
+        for a, b in zip(times, times[1:]):
+            assert b - a >= 3.6 - JITTER_S, times
+
+
+def test_outbox_feishu_app_bucket_spans_its_chats():
+    """Feishu limits message sending per app as well as per chat: at an app
+    rate of 120 a minute (0.5 s) and no per-chat limit, three messages to
+    each of two chats go 0.5 s apart in all, not at once."""
+    rates = "feishu_per_second = 0\nfeishu_app_per_minute = 120\n"
+    with Fake() as fake, Daemon(config(fake.base, rates), seed=None).start() as d:
+        enqueue(d, "feishu|f|chat|0|oc_app_a", "甲", 3)
+        enqueue(d, "feishu|f|chat|0|oc_app_b", "乙", 3)
+        reqs = wait_sends(fake, FEISHU_PATH, 6, timeout=20)
+        assert len(reqs) == 6, reqs
+        times = [r["time"] for r in reqs]
+        for a, b in zip(times, times[1:]):
+            assert b - a >= 0.5 - JITTER_S, times
+        settled(d, [("sent", 6)])
+
+
 def test_outbox_rate_limited_token_expired_500_then_delivered_once():
     """Feishu answers 429 (reset 1 s), then "token invalid" (cqod refreshes
     and retries once the chat's rate token is back), then 500, then success:
@@ -218,7 +258,8 @@ def test_outbox_retry_after_refused_token_keeps_the_pace():
     request from the retry, and the retry from the next message, as it does
     any two requests to one destination."""
     interval = 1.0
-    rates = "robot_per_minute = 60\nwecom_app_per_minute = 60\nfeishu_per_second = 1\n"
+    rates = ("robot_per_minute = 60\nwecom_app_per_minute = 60\nwecom_app_per_hour = 3600\n"
+             "feishu_per_second = 1\n")
     with Fake() as fake:
         text = config(fake.base, rates) + (
             "\n[wecom:wa]\ncorp_id = ww-paced\nagent_id = 1000002\nsecret = wa-secret\n"

@@ -377,7 +377,7 @@ def test_feishu_bad_input_runs_nothing():
     with FakePlatform() as fake, start(fake) as d:
         ev = feishu_event("whoami", "ev-b1", "om_b1")
         enc_body = feishu_encrypted_body(ev)
-        old = str(int(time.time()) - 7200)
+        old = str(int(time.time()) - 9 * 3600)   # beyond the dedupe window
         now = str(int(time.time()))
 
         def lark(ts=now, nonce="n-1", body=enc_body, sig=None):

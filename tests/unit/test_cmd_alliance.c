@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/config.h"
 #include "fixture.h"
 
 #define EVENT_FORM "活动 发布\n类型：沙龙\n标题：质量沙龙\n开始时间：2026-07-01 14:00\n" \
@@ -250,6 +251,52 @@ static void test_signup_capacity_waitlist_and_deadline(void **state)
 	                 1);
 }
 
+/* WeCom's appchat/send reaches only group chats the app created itself
+ * (and cqod creates none, nor knows which those are): an ordinary WeCom
+ * group named by id would dead-letter every broadcast, so 订阅 refuses it
+ * and says why and what to do; a DingTalk or Feishu chat by id is taken,
+ * and a WeCom chat subscribed before can still be 退订. */
+static void test_subscribe_wecom_chat_by_id_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	char path[128];
+	uint64_t before;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/apps.conf", fx->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[daemon]\ndatabase = %s\ndata_dir = data\n"
+	           "[generic:test]\nsecret = fixture-secret-0123456789\n"
+	           "[wecom:wx]\ncorp_id = ww-fixture\nagent_id = 1000002\nsecret = s\ntoken = t\n"
+	           "aes_key = abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
+	           "[feishu:fs]\napp_id = cli_fx\napp_secret = s\nverification_token = v\n",
+	        fx->path);
+	fclose(f);
+	assert_int_equal(config_load(path, &cfg, &errs), 0);
+	config_errors_free(&errs);
+	config_free(fx->cfg);
+	fx->cfg = cfg;
+
+	before = fixture_digest(fx);
+	assert_refused(fx, FX_ADMIN, "订阅 1 群 wecom:wx wrchat-1",
+	               "企业微信应用只能向本应用创建的群聊推送消息");
+	assert_refused(fx, FX_ADMIN, "订阅 1 群 wecom:wx wrchat-1", "appchat/create");
+	assert_refused(fx, FX_ADMIN, "订阅 1 群 wecom:wx wrchat-1", "订阅 <联盟> 机器人 wecom:");
+	assert_true(fixture_digest(fx) == before);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM subscriptions"), 0);
+
+	assert_answer(fx, FX_ADMIN, "订阅 1 群 feishu:fs oc_by_id",
+	              "已订阅：飞书群 oc_by_id（fs） 将收到“示例市首席质量官联盟（演示）”的活动与通知。");
+	/* One made before the rule (rows in today's databases) can go. */
+	fixture_exec(fx, "INSERT INTO subscriptions (alliance_id, platform, instance, chat_id, kind,"
+	                 " created_at) VALUES (1, 'wecom', 'wx', 'wrchat-old', 'chat', 0)");
+	assert_answer(fx, FX_ADMIN, "退订 1 群 wecom:wx wrchat-old",
+	              "已退订：企业微信群 wrchat-old（wx） 不再收到“示例市首席质量官联盟（演示）”的活动与通知。");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -260,6 +307,7 @@ int main(void)
 		T(test_events_list_and_view),
 		T(test_publish_needs_confirmation_by_the_same_person),
 		T(test_signup_capacity_waitlist_and_deadline),
+		T(test_subscribe_wecom_chat_by_id_refused),
 	};
 	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
 }

@@ -30,14 +30,15 @@ static void test_intervals_default(void **state)
 	(void)state;
 	struct config *cfg = config_defaults();
 	assert_non_null(cfg);
-	/* 20 a minute per group robot; 30 a minute per WeCom member; 5 a
-	 * second per Feishu chat; a Feishu bot's 100 a minute dominates its 5/s. */
+	/* 20 a minute per group robot; 30 a minute and 1,000 an hour per WeCom
+	 * member (the hour binds); 5 a second per Feishu chat; a Feishu bot's
+	 * 100 a minute dominates its 5/s. */
 	struct dest wr = mk("wecom", DEST_ROBOT), wu = mk("wecom", DEST_USER),
 	            wc = mk("wecom", DEST_CHAT), dr = mk("dingtalk", DEST_ROBOT),
 	            ds = mk("dingtalk", DEST_SESSION), fu = mk("feishu", DEST_USER),
 	            fr = mk("feishu", DEST_REPLY), fb = mk("feishu", DEST_ROBOT);
 	assert_int_equal(outbox_interval_ms(cfg, &wr), 3000);
-	assert_int_equal(outbox_interval_ms(cfg, &wu), 2000);
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 3600);
 	assert_int_equal(outbox_interval_ms(cfg, &wc), 3000);
 	assert_int_equal(outbox_interval_ms(cfg, &dr), 3000);
 	assert_int_equal(outbox_interval_ms(cfg, &ds), 3000);
@@ -66,6 +67,30 @@ static void test_intervals_configured(void **state)
 	cfg->outbox_feishu_bot_per_minute = 0;
 	cfg->outbox_feishu_per_second = 0;
 	assert_int_equal(outbox_interval_ms(cfg, &fb), 0);
+	config_free(cfg);
+}
+
+/* WeCom silently drops messages to a member beyond 1,000 an hour as well as
+ * 30 a minute: the member's spacing is the longer of the two, so no hour
+ * holds more than 1,000 either (3600 ms apart by default). */
+static void test_intervals_wecom_hour(void **state)
+{
+	(void)state;
+	struct config *cfg = config_defaults();
+	assert_non_null(cfg);
+	struct dest wu = mk("wecom", DEST_USER), wc = mk("wecom", DEST_CHAT);
+	assert_int_equal(cfg->outbox_wecom_app_per_hour, 1000);
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 3600);
+	/* Group chats go by the group robots' rate alone. */
+	assert_int_equal(outbox_interval_ms(cfg, &wc), 3000);
+	/* The minute binds when the hour is generous; either alone applies. */
+	cfg->outbox_wecom_app_per_hour = 3600;
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 2000);
+	cfg->outbox_wecom_app_per_minute = 0;
+	cfg->outbox_wecom_app_per_hour = 7;
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 514286);
+	cfg->outbox_wecom_app_per_hour = 0;
+	assert_int_equal(outbox_interval_ms(cfg, &wu), 0);
 	config_free(cfg);
 }
 
@@ -103,6 +128,67 @@ static void test_bucket(void **state)
 	assert_int_equal(outbox_pace_wait(&p, 20000), 600000);
 	outbox_pace_hold(&p, 20000, 1000);
 	assert_int_equal(outbox_pace_wait(&p, 20000), 600000);
+}
+
+/* Feishu limits message sending per app as well (1,000 a minute, 50 a
+ * second: one every 60 ms keeps within both), over all its chats and users;
+ * its custom bots are not the app. */
+static void test_intervals_feishu_app(void **state)
+{
+	(void)state;
+	struct config *cfg = config_defaults();
+	assert_non_null(cfg);
+	struct dest fu = mk("feishu", DEST_USER), fc = mk("feishu", DEST_CHAT),
+	            fr = mk("feishu", DEST_REPLY), fb = mk("feishu", DEST_ROBOT),
+	            wu = mk("wecom", DEST_USER), dr = mk("dingtalk", DEST_ROBOT);
+	assert_int_equal(cfg->outbox_feishu_app_per_minute, 1000);
+	assert_int_equal(outbox_app_interval_ms(cfg, &fu), 60);
+	assert_int_equal(outbox_app_interval_ms(cfg, &fc), 60);
+	assert_int_equal(outbox_app_interval_ms(cfg, &fr), 60);
+	assert_int_equal(outbox_app_interval_ms(cfg, &fb), 0);
+	assert_int_equal(outbox_app_interval_ms(cfg, &wu), 0);
+	assert_int_equal(outbox_app_interval_ms(cfg, &dr), 0);
+	cfg->outbox_feishu_app_per_minute = 0;
+	assert_int_equal(outbox_app_interval_ms(cfg, &fu), 0);
+	config_free(cfg);
+}
+
+/* Two buckets, the destination's and its app's: a request takes both
+ * tokens or neither, and waits for the later of the two. */
+static void test_bucket_try_both(void **state)
+{
+	(void)state;
+	struct outbox_pace a = {0}, b = {0}, app = {0};
+
+	/* Chat a and chat b at 200 ms each, the app at 60 ms. */
+	assert_int_equal(outbox_pace_try_both(&a, 200, &app, 60, 1000), 0);
+	assert_int_equal(outbox_pace_wait(&a, 1000), 200);
+	assert_int_equal(outbox_pace_wait(&app, 1000), 60);
+	/* Another chat waits for the app's token, and takes nothing meanwhile. */
+	assert_int_equal(outbox_pace_try_both(&b, 200, &app, 60, 1010), 50);
+	assert_int_equal(outbox_pace_wait(&b, 1010), 0);
+	assert_int_equal(outbox_pace_try_both(&b, 200, &app, 60, 1060), 0);
+	/* The app's token back, the chat's not: the chat's wait, nothing taken. */
+	assert_int_equal(outbox_pace_try_both(&a, 200, &app, 60, 1120), 80);
+	assert_int_equal(outbox_pace_wait(&app, 1120), 0);
+	/* No app-wide limit: the destination's bucket alone. */
+	assert_int_equal(outbox_pace_try_both(&a, 200, NULL, 0, 1200), 0);
+	assert_int_equal(outbox_pace_wait(&a, 1200), 200);
+	assert_int_equal(outbox_pace_wait(&app, 1200), 0);
+
+	/* 100 chats, one message each, at the app's 1,000 a minute: no minute
+	 * holds more than 1,000 (20 ms a lap of the loop late now and then). */
+	struct outbox_pace chats[100] = {{0}};
+	uint64_t now = 0, sends[3000];
+	for (int i = 0; i < 3000; i++) {
+		uint64_t wait;
+		while ((wait = outbox_pace_try_both(&chats[i % 100], 200, &app, 60, now)))
+			now += wait;
+		sends[i] = now;
+		now += (uint64_t)(i % 3);
+	}
+	for (int i = 1000; i < 3000; i++)
+		assert_true(sends[i] - sends[i - 1000] >= 60000);
 }
 
 /* What the sender asks before each request (the first attempt and the
@@ -302,6 +388,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intervals_default),
 		cmocka_unit_test(test_intervals_configured),
+		cmocka_unit_test(test_intervals_wecom_hour),
+		cmocka_unit_test(test_intervals_feishu_app),
+		cmocka_unit_test(test_bucket_try_both),
 		cmocka_unit_test(test_bucket),
 		cmocka_unit_test(test_bucket_try),
 		cmocka_unit_test(test_bucket_restore),

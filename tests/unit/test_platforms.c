@@ -284,13 +284,16 @@ static void test_rows_drive_behaviour(void **state)
 	assert_string_equal(tenant_of_instance(&wecom), "ww1");
 	assert_string_equal(tenant_of_instance(&generic), "ci");
 	assert_null(tenant_of_instance(&feishu));
-	/* WeCom members by the app's rate, the rest by the robots'. */
+	/* WeCom members by the app's rates (the hour's 1,000 binds), the rest
+	 * by the robots'. */
 	assert_int_equal(dest_parse("wecom|w|user|0|u", &d), 0);
-	assert_int_equal(outbox_interval_ms(cfg, &d), 2000);
+	assert_int_equal(outbox_interval_ms(cfg, &d), 3600);
 	assert_int_equal(dest_parse("dingtalk|d|chat|0|c", &d), 0);
 	assert_int_equal(outbox_interval_ms(cfg, &d), 3000);
 	assert_int_equal(dest_parse("feishu|f|chat|0|oc", &d), 0);
 	assert_int_equal(outbox_interval_ms(cfg, &d), 200);
+	/* Feishu's app-wide bucket, from its transport row. */
+	assert_int_equal(outbox_app_interval_ms(cfg, &d), 60);
 	config_free(cfg);
 }
 

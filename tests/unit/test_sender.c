@@ -531,6 +531,30 @@ static void test_feishu_codes(void **state)
 	assert_int_equal(send_wait(&c, text).outcome, SEND_TRANSIENT);
 }
 
+/* 99991677 (the token expired) is refreshed like the other token codes,
+ * not a dead letter. The token of "f" is cached by the tests before. */
+static void test_feishu_token_expired(void **state)
+{
+	static const char text[] = "{\"receive_id\":\"oc_1\",\"msg_type\":\"text\",\"content\":"
+	                           "\"{\\\"text\\\":\\\"hi\\\"}\"}";
+	static const char *const want[] = {
+		"POST /open-apis/im/v1/messages?receive_id_type=chat_id",
+		"POST /open-apis/auth/v3/tenant_access_token/internal",
+		"POST /open-apis/im/v1/messages?receive_id_type=chat_id",
+	};
+	struct dest c = mkdest("feishu", "f", DEST_CHAT, "oc_1");
+	cJSON *reqs;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	script("/open-apis/im/",
+	       "[{\"status\":400,\"body\":{\"code\":99991677,\"msg\":\"Authentication token expired\"}}]");
+	assert_int_equal(send_wait(&c, text).outcome, SEND_OK);
+	reqs = expect_requests(want, 3);
+	assert_string_equal(header(nth(reqs, 2), "authorization"), "Bearer tok-1");
+	cJSON_Delete(reqs);
+}
+
 static void test_feishu_bot(void **state)
 {
 	static const char body[] = "{\"msg_type\":\"text\",\"content\":{\"text\":\"hi\"}}";
@@ -1184,6 +1208,7 @@ int main(void)
 		cmocka_unit_test(test_dingtalk_robot),
 		cmocka_unit_test(test_feishu_im),
 		cmocka_unit_test(test_feishu_codes),
+		cmocka_unit_test(test_feishu_token_expired),
 		cmocka_unit_test(test_feishu_bot),
 		cmocka_unit_test(test_feishu_bot_id),
 		cmocka_unit_test(test_feishu_bot_id_reload),
