@@ -27,6 +27,7 @@
 #include <ini.h>
 
 #include "config_keys.h"
+#include "path.h"
 
 enum section_kind {
 	SEC_NONE,      /* before the first header */
@@ -461,17 +462,6 @@ static void check_body_memory(struct parser *p)
 	          p->cfg->max_body_bytes);
 }
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
 int config_load(const char *path, struct config **out, struct config_errors *errs)
 {
 	struct parser p = {.path = path, .errs = errs, .errs_start = errs->n, .sec = SEC_NONE};
@@ -486,7 +476,7 @@ int config_load(const char *path, struct config **out, struct config_errors *err
 		return rc;
 	}
 	p.cfg = config_defaults();
-	p.dir = dir_of(path);
+	p.dir = path_dir(path);
 	if (!p.cfg || !p.dir || !(p.cfg->path = strdup(path))) {
 		p.oom = true;
 	} else {

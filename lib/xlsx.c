@@ -7,6 +7,7 @@
 
 #include <xlsxwriter.h>
 
+#include "path.h"
 #include "xlsx.h"
 
 #define FIRST_DATA 2            /* row 0: title, row 1: header */
@@ -75,17 +76,6 @@ static void finish_sheet(struct xlsx *x)
 	x->ws = NULL;
 }
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
 static void make_formats(struct xlsx *x)
 {
 	x->title = workbook_add_format(x->wb);
@@ -115,7 +105,7 @@ int xlsx_open(const char *path, struct xlsx **out)
 		return -ENOMEM;
 	base = base ? base + 1 : path;
 	x->path = strdup(path);
-	x->dir = dir_of(path);
+	x->dir = path_dir(path);
 	if (!x->path || !x->dir || asprintf(&x->tmp, "%s/.%s.XXXXXX", x->dir, base) < 0) {
 		x->tmp = NULL;
 		xlsx_close(x, false);
