@@ -44,7 +44,7 @@ import time
 
 from chaos import (RETRIABLE, Ledger, LivePoller, Supervised, Tmpfs, call, drive, join_all,
                    kill_loop)
-from harness import NOBODY, Daemon, signed
+from harness import NOBODY, Daemon, signed, sized
 from platforms import (FakePlatform, ding_body, ding_sign, ding_ts, feishu_event, platform_config,
                        wecom_encrypt, wecom_envelope, wecom_inner, wecom_open_reply,
                        wecom_query, xml_field, WECOM_AES, WECOM_CORP)
@@ -216,13 +216,14 @@ def repeated_without_a_kill(times, kill_times):
 
 
 def test_generic_kill9_runs_each_message_once_and_answers_it():
-    """2,000 training entries, each sent twice (a quarter of the pairs at
-    the same moment), every copy retried until answered 200, while cqod is
-    killed 20 times at random moments and restarted. Then: no message
+    """2,000 training entries (500 under the sanitizers), each sent twice (a
+    quarter of the pairs at the same moment), every copy retried until
+    answered 200, while cqod is killed 20 times (8) at random moments and
+    restarted. Then: no message
     answered without its effect, none applied twice, each with its audit
     row, and every copy's answer carries the reply (a duplicate the same
     reply as the first run)."""
-    n, kills, threads = 2000, 20, 8
+    n, kills, threads = sized(2000, 500), sized(20, 8), 8
     rnd = rng("generic")
     with Daemon() as d:
         d.ctl("grant generic u-admin admin")
@@ -287,7 +288,7 @@ def test_generic_kill9_runs_each_message_once_and_answers_it():
 
 # --- WeCom, DingTalk, Feishu ---------------------------------------------------
 
-def platform_drill(kind, grant, payloads, attempt, retry_backoff, passive=None, n=200,
+def platform_drill(kind, grant, payloads, attempt, retry_backoff, passive=None, n=sized(200, 100),
                    kills=8, threads=6):
     """n training entries through one platform's webhook, each sent twice,
     retried as the platform does, while cqod is killed `kills` times at
