@@ -66,8 +66,10 @@ def test_message_in_reply_after_commit_ping_send_and_sigterm():
         assert "访客" in r["body"]["stream"]["content"], r
         assert metric(d, "wecom_aibot", "accepted") == 1
         db = sqlite3.connect(d.db)
-        assert db.execute("SELECT state FROM outbox WHERE idem_key LIKE "
-                          "'reply:wecom_aibot:b1:%'").fetchall() == [("sent",)]
+        # Settled once WeCom has answered the frame, just after the fake saw it.
+        wait_until(lambda: db.execute("SELECT state FROM outbox WHERE idem_key LIKE "
+                                      "'reply:wecom_aibot:b1:%'").fetchall() == [("sent",)],
+                   "the answer's row settled as sent")
 
         # A group message: the same path, answered on its own req_id.
         req = fake.push_text("lisi", "whoami", chatid="wrgroup1")
