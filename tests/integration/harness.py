@@ -81,12 +81,33 @@ class Daemon:
         self.env.update(env or {})
         self.clock_file = None
         if seed:
-            self.ctl(seed)
+            self._seed(seed)
         self.proc = None
         self.port = None
         self.log = []
         self._partial = b""
         self._skew = 0
+
+    def _seed(self, seed):
+        """`cqoctl <seed>` into the new database, run once per binary, seed and
+        day and then copied: it takes 0.1 s, 0.8 s under the sanitizers, and
+        most tests start from it. What it writes depends on those alone (the
+        regions come from data/, the dates from the clock)."""
+        ctl = os.stat(os.path.join(ROOT, BUILD, "cqoctl"))
+        fake = self.env.get("CQOD_FAKE_NOW", "")
+        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+        key = hashlib.sha256(("%d|%d|%s|%s|%s" % (ctl.st_mtime_ns, ctl.st_size, seed, fake,
+                                                  day)).encode()).hexdigest()[:20]
+        cached = os.path.join(ROOT, BUILD, "it-seeds", key + ".db")
+        if os.path.exists(cached):
+            shutil.copy(cached, self.db)
+            self._own()
+            return
+        self.ctl(seed)
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        tmp = "%s.%d.tmp" % (cached, os.getpid())
+        shutil.copy(self.db, tmp)   # cqoctl has closed it: no WAL is left
+        os.replace(tmp, cached)
 
     def write_config(self, extra=""):
         with open(self.config, "w") as f:
