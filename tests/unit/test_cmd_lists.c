@@ -106,6 +106,19 @@ static void assert_says(struct fixture *fx, const char *who, const char *command
 		fail_msg("%s: \"%s\" not in:\n%s", command, want, text);
 }
 
+/* head, n times unit, tail into buf, which must hold them all. */
+static void repeat(char *buf, size_t len, const char *head, const char *unit, int n,
+                   const char *tail)
+{
+	size_t used = (size_t)snprintf(buf, len, "%s", head);
+
+	for (int i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s", unit);
+	if (used < len)
+		used += (size_t)snprintf(buf + used, len - used, "%s", tail);
+	assert_true(used < len);
+}
+
 static void test_expiring_scope_and_roles(void **state)
 {
 	struct fixture *fx = *state;
@@ -426,13 +439,8 @@ static void test_stats_refusals_and_bad_arguments(void **state)
 		            fixture_has(text, "用法：统计 [地区] [类别] [年份]"));
 	}
 	/* A long unknown word is quoted back only in part, whole characters. */
-	strcpy(cmd, "统计 ");
-	strcpy(want, "“");
-	for (int i = 0; i < 100; i++)
-		strcat(cmd, "很");
-	for (int i = 0; i < 16; i++)
-		strcat(want, "很");
-	strcat(want, "”");
+	repeat(cmd, sizeof cmd, "统计 ", "很", 100, "");
+	repeat(want, sizeof want, "“", "很", 16, "”");
 	text = fixture_say_in(fx, FX_ADMIN, false, cmd, &err);
 	assert_true(err && fixture_has(text, want));
 	assert_refused_to_others(fx, "统计");
