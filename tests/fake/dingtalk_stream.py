@@ -77,7 +77,7 @@ class DingTalkStream(FakeServer):
         return None
 
     def ws_accept(self, conn):
-        conn.state["pending"] = set()
+        conn.state.setdefault("pending", set())
         with self.cond:
             again = list(self.unacked.items())
         for mid, text in again:

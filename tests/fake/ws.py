@@ -225,13 +225,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         key = self.headers.get("Sec-WebSocket-Key", "")
         accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
-        self.send_response(101, "Switching Protocols")
-        self.send_header("Upgrade", "websocket")
-        self.send_header("Connection", "Upgrade")
-        self.send_header("Sec-WebSocket-Accept", accept)
-        self.end_headers()
-        self.wfile.flush()
         conn = WsConn(fake, self.connection, self.rfile, url.path, query, dict(self.headers))
+        # Live before the client can know it is open, so a test that reacts
+        # to the client's "connected" always finds the connection; the lock
+        # keeps a test's close frame behind the 101.
+        with conn.lock:
+            fake.adopt(conn)
+            self.send_response(101, "Switching Protocols")
+            self.send_header("Upgrade", "websocket")
+            self.send_header("Connection", "Upgrade")
+            self.send_header("Sec-WebSocket-Accept", accept)
+            self.end_headers()
+            self.wfile.flush()
         self.close_connection = True
         fake.serve_ws(conn)
 
@@ -337,9 +342,11 @@ class FakeServer:
     def ws_closed(self, conn):
         pass
 
-    def serve_ws(self, conn):
+    def adopt(self, conn):
         with self.cond:
             self.conns.append(conn)
+
+    def serve_ws(self, conn):
         self.record("connect", conn=conn.id, path=conn.path)
         try:
             self.ws_accept(conn)
