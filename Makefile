@@ -210,17 +210,25 @@ FUZZ_SRC_dingtalk_stream := messages/dingtalk_stream.c messages/dingtalk.c lib/t
                             $(FUZZ_COMMON)
 FUZZ_SRC_feishu_frame    := messages/feishu_frame.c lib/textenc.c $(PROTO_C) $(FUZZ_COMMON)
 FUZZ_SRC_wecom_aibot     := messages/wecom_aibot.c lib/textenc.c $(FUZZ_COMMON)
-FUZZ_HDRS    := $(wildcard lib/*.h messages/*.h store/*.h handlers/*.h daemon/*.h) $(PROTO_H)
 
-.SECONDEXPANSION:
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) $(FUZZ_HDRS)
+FUZZ_SAN     := address,undefined -fno-sanitize-recover=all
+# Each source is compiled once for all the targets that share it.
+fuzz_objs     = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,tests/fuzz/fuzz_$1.c $(FUZZ_SRC_$1))
+
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -o $@ $< $(FUZZ_SRC_$*) $(LDLIBS)
+	  -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/obj/messages/feishu_frame.o $(BUILD)/fuzz/obj/tests/fuzz/fuzz_feishu_frame.o \
+$(PROTO_C:%.c=$(BUILD)/fuzz/obj/%.o): $(PROTO_H)
+
+.SECONDEXPANSION:
+$(BUILD)/fuzz/fuzz_%: $$(call fuzz_objs,$$*)
+	$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $^ $(LDLIBS)
 
 # Built through a pattern chain: kept, not deleted as intermediates.
-.PRECIOUS: $(BUILD)/fuzz/fuzz_%
+.PRECIOUS: $(BUILD)/fuzz/fuzz_% $(BUILD)/fuzz/obj/%.o
 fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
 
 fuzz-run-%: $(BUILD)/fuzz/fuzz_%
@@ -272,4 +280,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)

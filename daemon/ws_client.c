@@ -17,7 +17,6 @@
  * silent is given up so that a reconnect finds it once it is back. A dead
  * peer of an open connection is found by TCP keepalive.
  */
-#define WS_OPEN_TIMEOUT_MS 5000
 #define WS_CLOSE_TIMEOUT_MS 2000
 #define WS_KEEPALIVE_IDLE_S 30
 #define WS_KEEPALIVE_PROBES 3
@@ -59,6 +58,7 @@ struct ws {
 	bool closed;
 	struct ws_conn *conns;
 	size_t n;
+	uint64_t open_timeout_ms;
 };
 
 static void conn_unlink(struct ws_conn *c)
@@ -279,6 +279,7 @@ int ws_open(uv_loop_t *loop, const char *ca_file, struct ws **out)
 	info.user = w;
 	info.pcontext = &w->ctx;
 	w->loop = loop;
+	w->open_timeout_ms = WS_OPEN_TIMEOUT_MS;
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
 		free(w);
@@ -404,8 +405,13 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		conn_finish(c, "connection failed: refused by libwebsockets");
 	else {
 		c->wsi = wsi;
-		uv_timer_start(&c->guard, on_guard, WS_OPEN_TIMEOUT_MS, 0);
+		uv_timer_start(&c->guard, on_guard, c->w->open_timeout_ms, 0);
 	}
+}
+
+void ws_set_open_timeout(struct ws *w, uint64_t ms)
+{
+	w->open_timeout_ms = ms;
 }
 
 int ws_connect(struct ws *w, const char *url, const struct ws_callbacks *cb, void *arg,

@@ -18,10 +18,14 @@
 #define CQOD_WS_CLIENT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <uv.h>
 
 #define WS_MAX_MESSAGE (1024 * 1024)
+
+/* The default time limit of an opening (ws_set_open_timeout). */
+#define WS_OPEN_TIMEOUT_MS 5000
 
 struct ws;        /* the libwebsockets context: one per daemon */
 struct ws_conn;   /* one connection */
@@ -43,6 +47,10 @@ struct ws_callbacks {
  * system's for wss:// (NULL: the system's). Returns 0, -ENOMEM or -EIO
  * (libwebsockets refused, e.g. its libuv event library is missing). */
 int ws_open(uv_loop_t *loop, const char *ca_file, struct ws **out);
+
+/* How long a connection may take to open (TCP, TLS, upgrade) before it is
+ * given up; WS_OPEN_TIMEOUT_MS by default. For connections started later. */
+void ws_set_open_timeout(struct ws *w, uint64_t ms);
 
 /* Starts a connection to url (ws:// or wss://; copied). cb is borrowed
  * for the life of the connection. *out (may be NULL) is the connection

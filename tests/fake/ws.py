@@ -263,7 +263,10 @@ class FakeServer:
 
     # -- lifecycle -----------------------------------------------------------
     def start(self):
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: stop() waits for serve_forever to notice, and tests
+        # stop a fake after every case.
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
+                                        daemon=True)
         self._thread.start()
         return self
 

@@ -24,6 +24,7 @@
 #include "../../store/store_identity.h"
 #include "../../store/store_internal.h"
 #include "fixture.h"
+#include "store_fresh.h"
 
 #define INSTANCE "test"
 
@@ -131,27 +132,6 @@ int fixture_group_teardown(void **state)
 	return 0;
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	int rc = in >= 0 && out >= 0 ? 0 : -EIO;
-
-	while (rc == 0 && (n = read(in, buf, sizeof buf)) > 0) {
-		if (write(out, buf, (size_t)n) != n)
-			rc = -EIO;
-	}
-	if (n < 0)
-		rc = -EIO;
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) != 0)
-		rc = -EIO;
-	return rc;
-}
-
 void fixture_set_now(const char *when)
 {
 	assert_int_equal(setenv("CQOD_FAKE_NOW", when, 1), 0);
@@ -167,7 +147,7 @@ int fixture_setup(void **state)
 	snprintf(fx->dir, sizeof fx->dir, "/tmp/cqod-cmd-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->path, sizeof fx->path, "%s/t.db", fx->dir);
-	assert_int_equal(copy_file(template_db, fx->path), 0);
+	assert_int_equal(store_fresh_copy_file(template_db, fx->path), 0);
 	assert_int_equal(store_open(fx->path, &fx->st), 0);
 	/* A copy thrown away after the test needs no fsync per message. */
 	assert_int_equal(sqlite3_exec(fx->st->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL),

@@ -17,6 +17,7 @@
 #include "../../lib/calendar.h"
 #include "../../lib/clock.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_workdays.h"
 
 #define DATA_FILE "data/cn-workcalendar.csv"
@@ -51,7 +52,7 @@ static struct store *open_store(void)
 	struct store *st;
 	path_in_dir(path, sizeof path, "cqod.db");
 	unlink(path);
-	assert_int_equal(store_open(path, &st), 0);
+	assert_int_equal(store_fresh_open(path, &st), 0);
 	return st;
 }
 

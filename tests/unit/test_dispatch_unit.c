@@ -17,6 +17,7 @@
 
 #include "../../lib/config.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_internal.h"
 #include "../../handlers/dispatch.h"
 #include "../../handlers/table.h"
@@ -100,7 +101,7 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-unit-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_fresh_open(f->path, &f->st), 0);
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_commit(f->st), 0);

@@ -18,6 +18,7 @@
 #include "../../daemon/inbox.h"
 #include "../../lib/metrics.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_internal.h"
 
 struct result {
@@ -100,7 +101,7 @@ static void test_group_commit_and_dedupe(void **state)
 
 	metrics_describe("cqod_inbox_commits_total", "counter", "t");
 	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(store_open(dbpath, &st), 0);
+	assert_int_equal(store_fresh_open(dbpath, &st), 0);
 	assert_int_equal(inbox_open(&loop, st, 256, 8, &ib), 0);
 	assert_int_equal(submit(ib, "generic:t", "m1", &a), 0);
 	assert_int_equal(submit(ib, "generic:t", "m2", &b), 0);
@@ -170,7 +171,7 @@ static void test_locked_database_is_retried_not_waited_for(void **state)
 	(void)state;
 
 	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(store_open(dbpath, &st), 0);
+	assert_int_equal(store_fresh_open(dbpath, &st), 0);
 	assert_int_equal(inbox_open(&loop, st, 256, 8, &ib), 0);
 	assert_int_equal(sqlite3_open(dbpath, &other), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
@@ -215,7 +216,7 @@ static void test_failed_commit_rolls_back(void **state)
 	(void)state;
 
 	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(store_open(dbpath, &st), 0);
+	assert_int_equal(store_fresh_open(dbpath, &st), 0);
 	assert_int_equal(inbox_open(&loop, st, 256, 8, &ib), 0);
 	assert_int_equal(submit(ib, "generic:t", "c1", &good), 0);
 	assert_int_equal(submit(ib, "generic:t", "c2", &bad), 0);

@@ -15,6 +15,7 @@
 
 #include "../../lib/creditcode.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_demo.h"
 #include "../../store/store_appoint.h"
 #include "../../store/store_audit.h"
@@ -46,7 +47,7 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-appoint-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_fresh_open(f->path, &f->st), 0);
 	/* The fixture is one unit of work: its own transaction. */
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);

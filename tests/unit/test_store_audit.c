@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_confirm.h"
 #include "../../store/store_policy.h"
@@ -59,7 +60,7 @@ static void test_audit_add_and_list(void **state)
 	struct store_audit_row rows[2];
 	size_t n, total;
 	(void)state;
-	assert_int_equal(store_open(db, &st), 0);
+	assert_int_equal(store_fresh_open(db, &st), 0);
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_audit_add(st, &actor, "training", 10, 7, NULL, "{\"hours\":8}"), 0);
 	assert_int_equal(store_audit_add(st, &actor, "appointment", 7, 7, "{\"status\":\"active\"}",
@@ -99,7 +100,7 @@ static void test_access_log_in_the_commands_transaction(void **state)
 {
 	struct store *st;
 	(void)state;
-	assert_int_equal(store_open(db, &st), 0);
+	assert_int_equal(store_fresh_open(db, &st), 0);
 	assert_int_equal(store_begin(st), 0);
 	int64_t effects = store_effects(st);
 	for (int i = 0; i < 100; i++)
@@ -122,7 +123,7 @@ static void test_confirmations(void **state)
 	char *cmd = NULL;
 	int dropped = 0;
 	(void)state;
-	assert_int_equal(store_open(db, &st), 0);
+	assert_int_equal(store_fresh_open(db, &st), 0);
 	assert_int_equal(store_confirm_put(st, "generic", "t", "u1", "123456", "除名 5 违法违规", 1000, 1600), 0);
 	/* Another person, a wrong code, or too late: nothing. */
 	assert_int_equal(store_confirm_take(st, "generic", "t", "u2", "123456", 1001, &cmd), -ENOENT);
@@ -161,7 +162,7 @@ static void test_policy_inheritance(void **state)
 	struct store *st;
 	struct store_policy p;
 	(void)state;
-	assert_int_equal(store_open(db, &st), 0);
+	assert_int_equal(store_fresh_open(db, &st), 0);
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_regions_load_csv(st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_commit(st), 0);

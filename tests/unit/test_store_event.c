@@ -18,6 +18,7 @@
 #include "../../daemon/alliance_tick.h"
 #include "../../lib/config.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_alliance.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_broadcast.h"
@@ -114,7 +115,7 @@ static int setup(void **state)
 	if (config_load(conf, &f->cfg, &errs) < 0)
 		fail_msg("config: %s", errs.n ? errs.msgs[0] : "?");
 	unlink(conf);
-	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_fresh_open(f->path, &f->st), 0);
 	begin(f->st);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	commit(f->st);

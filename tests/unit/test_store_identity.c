@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_demo.h"
 #include "../../store/store_alliance.h"
 #include "../../store/store_audit.h"
@@ -33,7 +34,7 @@ static int setup(void **state)
 	snprintf(dir, sizeof dir, "/tmp/cqod-identity-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(db, sizeof db, "%s/t.db", dir);
-	assert_int_equal(store_open(db, &st), 0);
+	assert_int_equal(store_fresh_open(db, &st), 0);
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_regions_load_csv(st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_demo_seed(st, "2026-06-01"), 0);

@@ -14,6 +14,7 @@
 
 #include "../../lib/clock.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_internal.h"
 #include "../../store/store_outbox.h"
 #include "../../messages/platforms.h"
@@ -38,7 +39,7 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-outbox-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_fresh_open(f->path, &f->st), 0);
 	store_outbox_set_wake(f->st, on_wake, f);
 	*state = f;
 	return 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_demo.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_honour.h"
@@ -42,7 +43,7 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-records-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_fresh_open(f->path, &f->st), 0);
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_demo_seed(f->st, TODAY), 0);

@@ -14,6 +14,7 @@
 
 #include "../../lib/creditcode.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_demo.h"
 #include "../../store/store_internal.h"
 
@@ -32,7 +33,7 @@ static int open_store(void **state, bool seed)
 	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-registry-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/cqod.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_fresh_open(f->path, &f->st), 0);
 	if (seed) {
 		assert_int_equal(store_begin(f->st), 0);
 		assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);

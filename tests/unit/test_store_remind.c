@@ -25,6 +25,7 @@
 #include "../../handlers/sanction_notice.h"
 #include "../../daemon/remind_sweep.h"
 #include "../../store/store.h"
+#include "store_fresh.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_internal.h"
 #include "../../store/store_remind.h"
@@ -247,7 +248,7 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof f->dir, "/tmp/cqod-test-remind-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(path, sizeof path, "%s/cqod.db", f->dir);
-	assert_int_equal(store_open(path, &f->st), 0);
+	assert_int_equal(store_fresh_open(path, &f->st), 0);
 	begin(f->st);
 	assert_int_equal(store_regions_load_csv(f->st, "data/regions.csv", NULL), 0);
 	assert_int_equal(store_workdays_load_csv(f->st, "data/cn-workcalendar.csv", &res), 0);
