@@ -768,7 +768,7 @@ def chunk_line(out):
 def test_large_import_lets_other_writers_through():
     """A 10,000-row import commits in short chunks with the write lock free
     between them: a writer with a 200 ms busy timeout never times out."""
-    n = 10000
+    n = sized(10000, 4000)   # many ~100 ms chunks either way
     d = daemon()
     with d:
         path = os.path.join(d.dir, "big.csv")
@@ -792,7 +792,7 @@ def test_large_import_lets_other_writers_through():
 @alone
 def test_large_seed_lets_other_writers_through():
     """cqoctl seed writes its generated CQOs in short chunks too."""
-    n = 30000
+    n = sized(30000, 12000)
     d = daemon()
     with d:
         count = "SELECT count(*) FROM appointments"
