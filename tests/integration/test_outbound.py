@@ -178,6 +178,9 @@ def test_outbound_dingtalk_openapi_token_cached():
             assert sent["msgKey"] in ("sampleText", "sampleMarkdown")
             param = json.loads(sent["msgParam"])
             assert "访客" in json.dumps(param, ensure_ascii=False), param
+        # Counted when the daemon has read the answer, a moment after the
+        # fake logged the request.
+        wait_until(lambda: metric(d, "dingtalk", "ok") == 2, "dingtalk ok == 2")
         assert metric(d, "dingtalk", "ok") == 2
         assert_no_secrets(d)
 
@@ -204,6 +207,7 @@ def test_outbound_feishu_token_refused_once():
         # The daemon has recorded the success: nothing more will be sent.
         wait_until(lambda: metric(d, "feishu", "ok") == 1, "the reply counted as sent")
         assert len(fake.wait(4)) == 4
+        wait_until(lambda: metric(d, "feishu", "ok") == 1, "feishu ok == 1")
         assert metric(d, "feishu", "ok") == 1
         assert_no_secrets(d)
 
