@@ -90,7 +90,7 @@ UNIT_SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out $(UNIT_SRC),$(w
 LIBUNIT    := $(BUILD)/libunit.a
 LIBCORE    := $(BUILD)/libcqod.a
 
-.PHONY: all deps run check layers unit unit-bin integration interop-deps bench fuzz install \
+.PHONY: all deps run check layers unit unit-bin integration interop-deps bench fuzz fuzz-bin install \
         uninstall clean
 
 all: $(BUILD)/cqod $(BUILD)/cqoctl
@@ -174,16 +174,17 @@ $(INTEROP_MODULES): tests/interop/package-lock.json tests/interop/package.json
 	@touch $@
 
 # Builds in parallel, then runs the suites one after the other (integration
-# tests start daemons and must not compete with the unit tests). The
-# sanitizer build compiles at low priority during the plain integration
-# pass, whose tests mostly wait on their daemons.
+# tests start daemons and must not compete with the unit tests). The next
+# build compiles at low priority (nice 19: it takes only what the tests
+# leave idle) while a pass runs: the sanitizer build during the plain
+# suites, the fuzz targets during the sanitizer suites.
 check: deps layers
 	$(MAKE) interop-deps
 	$(MAKE) -j$(JOBS) all unit-bin
-	$(MAKE) unit
 	sh tests/alongside.sh "nice -n 19 $(MAKE) -j$(JOBS) BUILD=build/san SAN=1 all unit-bin" \
-	  "$(MAKE) integration"
-	$(MAKE) BUILD=build/san SAN=1 unit integration
+	  "$(MAKE) unit integration"
+	sh tests/alongside.sh "nice -n 19 $(MAKE) -j$(JOBS) fuzz-bin" \
+	  "$(MAKE) BUILD=build/san SAN=1 unit integration"
 	$(MAKE) -j$(JOBS) fuzz FUZZ_SECONDS=3
 
 bench: all
@@ -233,6 +234,7 @@ $(BUILD)/fuzz/fuzz_%: $$(call fuzz_objs,$$*)
 # Built through a pattern chain: kept, not deleted as intermediates.
 .PRECIOUS: $(BUILD)/fuzz/fuzz_% $(BUILD)/fuzz/obj/%.o
 fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
+fuzz-bin: $(FUZZ_BIN)
 
 fuzz-run-%: $(BUILD)/fuzz/fuzz_%
 	@mkdir -p $(BUILD)/fuzz/corpus-$*

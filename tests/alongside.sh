@@ -1,9 +1,9 @@
 #!/bin/sh
 # alongside.sh BACKGROUND FOREGROUND: runs the command BACKGROUND (its output
 # kept in a log, shown if it fails) while FOREGROUND runs, then waits for
-# both; fails if either failed. make check uses it to compile the sanitizer
-# build, at low priority, while the integration tests mostly wait on their
-# daemons.
+# both; fails if either failed. make check uses it to compile the next
+# build at low priority while a test pass, which mostly waits on its
+# daemons, runs.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 sh -c "$1" >"$log" 2>&1 &
