@@ -402,7 +402,7 @@ static void on_uploaded(void *arg, const struct send_result *res)
 {
 	struct job *job = arg;
 
-	if (res->outcome != SEND_OK || job->ob->stopping) {
+	if (res->outcome != SEND_OK) {
 		file_end(job, res);
 		return;
 	}
@@ -410,7 +410,10 @@ static void on_uploaded(void *arg, const struct send_result *res)
 	 * message again without a second upload. */
 	snprintf(job->media_id, sizeof job->media_id, "%s", res->media_id);
 	job->media = MEDIA_KEEP;
-	send_file_message(job);
+	if (job->ob->stopping)
+		file_fail(job, SEND_TRANSIENT, "file message not sent", -ESHUTDOWN);
+	else
+		send_file_message(job);
 }
 
 static void on_built(void *arg, int rc, const char *path, char *data, size_t len)
