@@ -10,6 +10,11 @@
  * categories, and any other word is a region's name (临沂市, 兰山区). A clerk counts within their scope
  * (the default); an admin sees every province unless a region is given.
  *
+ * 导出 统计 [地区] [类别] [年份]: the same table as an Excel workbook
+ * (handlers/stats_book.h), every category a sheet unless one is named, sent
+ * back as a file message through the outbox; a region beyond a clerk's
+ * scope is answered as one that does not exist.
+ *
  * 目标 <地区> <类别> <年份> [聘任率|培训率|新备案] <目标值> (admins): sets
  * a target those statistics compare against (the appointment rate unless
  * another measure is named); region and category are read as in 统计.
@@ -357,9 +362,9 @@ static int export_stats_run(struct cmd_ctx *ctx)
 		return HANDLER_ERROR;
 	if (ctx->msg->msg_id)
 		snprintf(key, sizeof key, "export:%s:%s:%s", d.platform, d.instance, ctx->msg->msg_id);
-	else
-		snprintf(key, sizeof key, "export:%s:%s:req%llu", d.platform, d.instance,
-		         (unsigned long long)ctx->msg->request_id);
+	else   /* the console: its request ids start again with each run */
+		snprintf(key, sizeof key, "export:%s:%s:%lld:%llu", d.platform, d.instance,
+		         (long long)ctx->now, (unsigned long long)ctx->msg->request_id);
 	handler_actor(ctx, &actor);
 	rc = store_outbox_enqueue_file(ctx->store, &d, spec, key, ctx->msg->request_id, &id);
 	if (rc == 0)

@@ -102,23 +102,31 @@ int stats_book_sheet(struct xlsx *x, const struct store_stats *s)
 	return rc;
 }
 
+static int book_category(struct store *st, const char *region, const char *category, int year,
+                         const char *today, struct xlsx *book, int64_t *enterprises)
+{
+	struct store_stats s;
+	int rc = store_stats_compute(st, region, category, year, today, &s);
+
+	if (rc < 0)
+		return rc;
+	*enterprises += s.total.enterprises;
+	rc = stats_book_sheet(book, &s);
+	store_stats_free(&s);
+	return rc;
+}
+
 int stats_book_write(struct store *st, const char *region, const char *category, int year,
                      const char *today, struct xlsx *book, int64_t *enterprises)
 {
 	int rc = 0;
 
 	*enterprises = 0;
-	for (int i = 0; rc == 0 && i < STORE_IMPORT_TAGS; i++) {
-		const char *cat = store_import_tag_name(i);
-		struct store_stats s;
-
-		if (category && strcmp(category, cat) != 0)
-			continue;
-		if ((rc = store_stats_compute(st, region, cat, year, today, &s)) < 0)
-			break;
-		*enterprises += s.total.enterprises;
-		rc = stats_book_sheet(book, &s);
-		store_stats_free(&s);
-	}
+	/* One category may also be 中小企业, which is no tag. */
+	if (category)
+		return book_category(st, region, category, year, today, book, enterprises);
+	for (int i = 0; rc == 0 && i < STORE_IMPORT_TAGS; i++)
+		rc = book_category(st, region, store_import_tag_name(i), year, today, book,
+		                   enterprises);
 	return rc;
 }

@@ -24,7 +24,8 @@ bool stats_book_wants_total(const struct store_stats *s);
 int stats_book_sheet(struct xlsx *book, const struct store_stats *s);
 
 /* The sheets of `region` ("" the whole country), `year` counted as of
- * `today`: every category's, or only `category`'s when not NULL.
+ * `today`: every enterprise tag's, or only `category`'s when not NULL (a
+ * tag or STORE_STATS_SME).
  * *enterprises gets how many enterprises they count (0: nothing to send).
  * 0 or -errno (store or workbook). */
 int stats_book_write(struct store *st, const char *region, const char *category, int year,

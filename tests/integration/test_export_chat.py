@@ -238,24 +238,38 @@ def test_console_writes_the_file_and_prints_where():
     with FakePlatform() as fake:
         d = daemon(fake)
         with d:
-            cmd = [os.path.join(d.dir, "cqod"), "--console", "-c", d.config]
+            out = console_export(d, "导出 统计 3713 2025", 1)
             path = os.path.join(files_dir(d), "outbox-1.xlsx")
-            p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, text=True, env=d.env)
-            try:
-                p.stdin.write("导出 统计 3713 2025\n")
-                p.stdin.flush()
-                # Written and settled before the console's input ends.
-                wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
-                           [("sent",)], "the file written", 30)
-            finally:
-                p.stdin.close()
-                out = p.stdout.read()
-                p.wait(30)
-                p.stdout.close()
             assert "正在生成《%s》" % NAME_2025 in out, out
             assert "文件《%s》已生成：%s" % (NAME_2025, path) in out, out
             assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
             with open(path, "rb") as f:
                 assert_same_book(d, f.read(), "3713", "2025")
-            assert rows(d, "SELECT state FROM outbox WHERE kind = 'file'") == [("sent",)]
+            # A second console (its request ids start again) and a category
+            # that is no tag: one sheet of it.
+            out = console_export(d, "导出 统计 临沂市 中小企业 2025", 2)
+            assert "临沂市中小企业首席质量官基本情况统计表（2025年）.xlsx" in out, out
+            book = Book(os.path.join(files_dir(d), "outbox-2.xlsx"))
+            assert book.names == ["中小企业"], book.names
+            assert book.cells("中小企业")["A1"][0] == \
+                "临沂市（3713） · 中小企业首席质量官统计（2025 年）"
+
+
+def console_export(d, text, n):
+    """Runs text at a console on d's database until its n-th file row is
+    written; the console's output."""
+    cmd = [os.path.join(d.dir, "cqod"), "--console", "-c", d.config]
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, env=d.env)
+    try:
+        p.stdin.write(text + "\n")
+        p.stdin.flush()
+        # Written and settled before the console's input ends.
+        wait_until(lambda: rows(d, "SELECT count(*) FROM outbox WHERE kind = 'file'"
+                                   " AND state = 'sent'") == [(n,)], "the file written", 30)
+    finally:
+        p.stdin.close()
+        out = p.stdout.read()
+        p.wait(30)
+        p.stdout.close()
+    return out
