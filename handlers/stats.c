@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -363,8 +364,8 @@ static int export_stats_run(struct cmd_ctx *ctx)
 	if (ctx->msg->msg_id)
 		snprintf(key, sizeof key, "export:%s:%s:%s", d.platform, d.instance, ctx->msg->msg_id);
 	else   /* the console: its request ids start again with each run */
-		snprintf(key, sizeof key, "export:%s:%s:%lld:%llu", d.platform, d.instance,
-		         (long long)ctx->now, (unsigned long long)ctx->msg->request_id);
+		snprintf(key, sizeof key, "export:%s:%s:%ld:%lld:%llu", d.platform, d.instance,
+		         (long)getpid(), (long long)ctx->now, (unsigned long long)ctx->msg->request_id);
 	handler_actor(ctx, &actor);
 	rc = store_outbox_enqueue_file(ctx->store, &d, spec, key, ctx->msg->request_id, &id);
 	if (rc == 0)
