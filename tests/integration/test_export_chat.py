@@ -270,6 +270,7 @@ def console_export(d, text, n):
     finally:
         p.stdin.close()
         out = p.stdout.read()
-        p.wait(30)
+        code = p.wait(30)
         p.stdout.close()
+    assert code == 0, (code, out)
     return out
