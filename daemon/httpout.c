@@ -48,6 +48,7 @@ struct transfer {
 	struct httpout *h;
 	CURL *easy;
 	struct curl_slist *headers;
+	curl_mime *mime;          /* a multipart body; owned */
 	httpout_done_fn done;
 	void *arg;
 	char *body;               /* response body so far; owned */
@@ -121,6 +122,7 @@ static void transfer_free(struct transfer *t)
 	if (t->easy)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
+	curl_mime_free(t->mime);
 	free(t->body);
 	free(t->hdrs);
 	free(t);
@@ -395,6 +397,32 @@ const char *httpout_response_header(const struct httpout_response *res, const ch
 	return NULL;
 }
 
+/* The request's parts as t's MIME body; libcurl copies each part's data. */
+static CURLcode set_mime(struct transfer *t, const struct httpout_req *req)
+{
+	CURLcode c = CURLE_OK;
+
+	if (!(t->mime = curl_mime_init(t->easy)))
+		return CURLE_OUT_OF_MEMORY;
+	for (size_t i = 0; !c && i < req->n_parts; i++) {
+		const struct httpout_part *p = &req->parts[i];
+		curl_mimepart *part = curl_mime_addpart(t->mime);
+
+		if (!part)
+			return CURLE_OUT_OF_MEMORY;
+		c = curl_mime_name(part, p->name);
+		if (!c)
+			c = curl_mime_data(part, p->data ? p->data : "", p->len);
+		if (!c && p->filename)
+			c = curl_mime_filename(part, p->filename);
+		if (!c && p->type)
+			c = curl_mime_type(part, p->type);
+	}
+	if (!c)
+		c = curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, t->mime);
+	return c;
+}
+
 static int set_options(struct transfer *t, const struct httpout_req *req)
 {
 	CURL *e = t->easy;
@@ -447,12 +475,15 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 		c = curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
 	if (!c && req->method == HTTPOUT_GET)
 		c = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-	if (!c && req->method == HTTPOUT_POST)
+	if (!c && req->method == HTTPOUT_POST && req->n_parts)
+		c = set_mime(t, req);
+	else if (!c && req->method == HTTPOUT_POST) {
 		c = curl_easy_setopt(e, CURLOPT_POST, 1L);
-	if (!c && req->method == HTTPOUT_POST)
-		c = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-	if (!c && req->method == HTTPOUT_POST)
-		c = curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
+		if (!c)
+			c = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		if (!c)
+			c = curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
+	}
 	if (c == CURLE_OUT_OF_MEMORY)
 		return -ENOMEM;
 	return c ? -EIO : 0;
@@ -470,7 +501,7 @@ int httpout_request(struct httpout *h, const struct httpout_req *req, httpout_do
 	if (!req->url || (strncmp(req->url, "https://", 8) != 0 &&
 	                  strncmp(req->url, "http://", 7) != 0) ||
 	    (req->method != HTTPOUT_GET && req->method != HTTPOUT_POST) ||
-	    (req->body_len && !req->body))
+	    (req->body_len && !req->body) || (req->n_parts && !req->parts))
 		return -EINVAL;
 	t = calloc(1, sizeof *t);
 	if (!t)

@@ -26,14 +26,28 @@ enum httpout_method {
 	HTTPOUT_POST = 1,
 };
 
+/* One part of a multipart/form-data body: a field, or a file when
+ * filename is set. The data is copied. */
+struct httpout_part {
+	const char *name;
+	const char *filename;        /* NULL: a plain field */
+	const char *type;            /* the part's Content-Type; NULL: none */
+	const char *data;
+	size_t len;
+};
+
 /* Everything is borrowed for the duration of httpout_request() only: the URL,
- * headers and body are copied. */
+ * headers, body and parts are copied. */
 struct httpout_req {
 	enum httpout_method method;
 	const char *url;             /* http:// or https:// only */
 	const char *const *headers;  /* "Name: value" lines, NULL-terminated; may be NULL */
 	const char *body;            /* POST: body_len bytes; NULL when body_len is 0 */
 	size_t body_len;
+	/* POST as multipart/form-data (libcurl's MIME API) instead of body:
+	 * n_parts parts, each copied. */
+	const struct httpout_part *parts;
+	size_t n_parts;
 	unsigned timeout_ms;         /* whole exchange; 0 = HTTPOUT_DEFAULT_TIMEOUT_MS */
 	const char *ca_file;         /* PEM CA bundle; NULL = the system's */
 };

@@ -132,10 +132,14 @@ static void daemon_finish(struct daemon *d)
 	}
 }
 
-/* Work a shutdown waits for: requests, inbox commits, sends. */
+/* Work a shutdown waits for: requests, inbox commits, sends, and the
+ * outbox's rows in hand (a file being built counts: the sender does not
+ * know it yet). */
 static size_t daemon_busy(const struct daemon *d)
 {
 	size_t busy = d->app.http ? http_server_requests_in_flight(d->app.http) : 0;
+
+	busy += d->app.outbox ? outbox_in_flight(d->app.outbox) : 0;
 
 	busy += d->app.inbox ? inbox_pending(d->app.inbox) : 0;
 	busy += d->app.sender ? sender_pending(d->app.sender) : 0;

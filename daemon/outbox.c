@@ -19,6 +19,7 @@
 #include "outbox_console.h"
 #include "outbox_dests.h"
 #include "outbox_dead_notice.h"
+#include "outbox_file.h"
 #include "outbox_policy.h"
 #include "../store/store.h"
 #include "../store/store_outbox.h"
@@ -37,12 +38,21 @@
 
 static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
 
+/* What a file row's attempt leaves of its upload for the next one. */
+enum media_op {
+	MEDIA_UNCHANGED = 0,
+	MEDIA_KEEP = 1,      /* uploaded: keep media_id */
+	MEDIA_FORGET = 2,    /* refused as expired or unknown: upload again */
+};
+
 /* A completed send waiting for the next pass to be written. */
 struct settlement {
 	int64_t id;
 	enum store_outbox_fate fate;
 	int64_t not_before;
 	char error[160];
+	enum media_op media;
+	char media_id[256];
 };
 
 /* One send in flight. */
@@ -53,6 +63,12 @@ struct job {
 	int64_t id, created_at;
 	int attempts;
 	uint64_t request_id;
+	/* A file row (outbox_file.h): its spec, shown name and upload. */
+	bool is_file;
+	char *spec;
+	char name[256];
+	char media_id[256];
+	enum media_op media;
 };
 
 /* A destination's next row, as the pass reads them. */
@@ -139,6 +155,8 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	s->fate = fate;
 	s->not_before = not_before;
 	snprintf(s->error, sizeof s->error, "%s", error ? error : "");
+	s->media = MEDIA_UNCHANGED;
+	s->media_id[0] = '\0';
 	return 0;
 }
 
@@ -147,8 +165,13 @@ static int flush_settlements(struct outbox *ob, int64_t now)
 {
 	for (size_t i = 0; i < ob->n_settle; i++) {
 		const struct settlement *s = &ob->settle[i];
-		int rc = store_outbox_settle(ob->st, s->id, s->fate, s->not_before,
-		                             s->fate == OUTBOX_SENT ? NULL : s->error, now);
+		int rc = s->media == MEDIA_UNCHANGED ? 0
+		         : store_outbox_set_media(ob->st, s->id,
+		                                  s->media == MEDIA_KEEP ? s->media_id : NULL, now);
+
+		if (rc == 0 || rc == -ENOENT)
+			rc = store_outbox_settle(ob->st, s->id, s->fate, s->not_before,
+			                         s->fate == OUTBOX_SENT ? NULL : s->error, now);
 
 		/* Gone: an operator dropped it while it was on the wire. */
 		if (rc < 0 && rc != -ENOENT)
@@ -282,10 +305,21 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 		log_info("%soutbox %" PRId64 " to %s/%s: %s, again in %" PRId64 " s", req, job->id,
 		         job->dest.platform, job->dest.instance, res->detail, not_before - now);
 	}
-	if (push_settlement(ob, job->id, fate, not_before, res->detail) < 0)
+	if (push_settlement(ob, job->id, fate, not_before, res->detail) < 0) {
 		/* It stays inflight and is sent again at the next start. */
 		log_error("outbox %" PRId64 ": out of memory recording its outcome", job->id);
+	} else if (job->media != MEDIA_UNCHANGED) {
+		struct settlement *st = &ob->settle[ob->n_settle - 1];
+
+		st->media = job->media;
+		snprintf(st->media_id, sizeof st->media_id, "%s", job->media_id);
+	}
+	/* A file sent or given up is not needed again; the console's is what
+	 * the operator was given. */
+	if (job->is_file && ob->sender && (fate == OUTBOX_SENT || fate == OUTBOX_DEAD))
+		outbox_file_remove(ob->loop, (*ob->cfgp)->database, job->id);
 	ob->in_flight--;
+	free(job->spec);
 	free(job);
 	kick(ob);
 }
@@ -307,6 +341,142 @@ static uint64_t job_take(void *arg, uint64_t now_ms)
 	                 outbox_interval_ms(*job->ob->cfgp, &job->dest), now_ms);
 }
 
+/* A file job holds the outbox (open_handles) while it may call back: a
+ * build on the thread pool can outlive outbox_close. */
+static void outbox_release(struct outbox *ob)
+{
+	if (--ob->open_handles == 0) {
+		if (ob->lock_fd >= 0)
+			close(ob->lock_fd);
+		outbox_dests_free(&ob->dests);
+		free(ob->settle);
+		free(ob);
+	}
+}
+
+static void file_end(struct job *job, const struct send_result *res)
+{
+	struct outbox *ob = job->ob;
+
+	job_done(ob, job, res);
+	outbox_release(ob);
+}
+
+/* Ends a file job that failed before any answer came. */
+static void file_fail(struct job *job, enum send_outcome outcome, const char *what, int rc)
+{
+	struct send_result res = {.outcome = outcome};
+
+	snprintf(res.detail, sizeof res.detail, "%s: %s", what, strerror(-rc));
+	file_end(job, &res);
+}
+
+static void on_file_sent(void *arg, const struct send_result *res)
+{
+	struct job *job = arg;
+
+	if (res->media_invalid) {
+		job->media = MEDIA_FORGET;
+		job->media_id[0] = '\0';
+	}
+	file_end(job, res);
+}
+
+/* The file message naming job->media_id, at the destination's pace. */
+static void send_file_message(struct job *job)
+{
+	struct send_pace pace = {.take = job_take, .arg = job};
+	char *body;
+	int rc = sender_file_body(&job->dest, job->media_id, job->name, &body);
+
+	if (rc == 0) {
+		rc = sender_send_paced(job->ob->sender, &job->dest, body, &pace, on_file_sent, job);
+		free(body);
+	}
+	if (rc < 0)
+		file_fail(job, rc == -ENOMEM || rc == -ESHUTDOWN ? SEND_TRANSIENT : SEND_PERMANENT,
+		          "file message not sent", rc);
+}
+
+static void on_uploaded(void *arg, const struct send_result *res)
+{
+	struct job *job = arg;
+
+	if (res->outcome != SEND_OK) {
+		file_end(job, res);
+		return;
+	}
+	/* Kept with the row whatever the message's fate: a retry sends the
+	 * message again without a second upload. */
+	snprintf(job->media_id, sizeof job->media_id, "%s", res->media_id);
+	job->media = MEDIA_KEEP;
+	if (job->ob->stopping)
+		file_fail(job, SEND_TRANSIENT, "file message not sent", -ESHUTDOWN);
+	else
+		send_file_message(job);
+}
+
+static void on_built(void *arg, int rc, const char *path, char *data, size_t len)
+{
+	struct job *job = arg;
+	struct outbox *ob = job->ob;
+	struct send_result res = {0};
+
+	if (ob->closing) {
+		/* Left inflight: sent again at the next start. */
+		free(data);
+		free(job->spec);
+		free(job);
+		outbox_release(ob);
+		return;
+	}
+	if (rc < 0) {
+		file_fail(job, SEND_TRANSIENT, "cannot build the file", rc);
+	} else if (!ob->sender) {
+		char dest[STORE_OUTBOX_DEST_MAX];
+
+		if (dest_format(&job->dest, dest, sizeof dest) < 0)
+			snprintf(dest, sizeof dest, "%s", job->dest.target);
+		outbox_console_print_file(stdout, dest, job->name, path);
+		snprintf(res.detail, sizeof res.detail, "written at the console");
+		file_end(job, &res);
+	} else if (ob->stopping) {
+		file_fail(job, SEND_TRANSIENT, "not uploaded", -ESHUTDOWN);
+	} else {
+		rc = sender_upload(ob->sender, &job->dest, job->name, data, len, on_uploaded, job);
+		if (rc < 0)
+			file_fail(job, rc == -ENOTSUP || rc == -EINVAL ? SEND_PERMANENT : SEND_TRANSIENT,
+			          "not uploaded", rc);
+	}
+	free(data);
+}
+
+/* A file row: built (or found) off the loop, uploaded unless the row keeps
+ * an upload, then its file message; at the console the file is written
+ * and its path shown. */
+static void start_file(struct outbox *ob, struct job *job, const char *spec)
+{
+	int rc;
+
+	ob->open_handles++;
+	if (!(job->spec = strdup(spec))) {
+		file_fail(job, SEND_TRANSIENT, "file not started", -ENOMEM);
+		return;
+	}
+	if (outbox_file_name(spec, job->name, sizeof job->name) < 0) {
+		file_fail(job, SEND_PERMANENT, "bad file description", -EINVAL);
+		return;
+	}
+	if (ob->sender && job->media_id[0]) {
+		send_file_message(job);
+		return;
+	}
+	rc = outbox_file_build(ob->loop, (*ob->cfgp)->database, job->id, spec, ob->sender != NULL,
+	                       on_built, job);
+	if (rc < 0)
+		file_fail(job, SEND_TRANSIENT, "file not started", rc);
+}
+
 /* Hands a claimed row to the sender (or the console). */
 static void start_job(struct outbox *ob, struct job *job, const char *destination,
                       const char *payload)
@@ -316,6 +486,10 @@ static void start_job(struct outbox *ob, struct job *job, const char *destinatio
 	int rc;
 
 	ob->in_flight++;
+	if (job->is_file) {
+		start_file(ob, job, payload);
+		return;
+	}
 	if (!ob->sender) {
 		outbox_console_print(stdout, destination, payload);
 		snprintf(res.detail, sizeof res.detail, "shown at the console");
@@ -480,7 +654,8 @@ static int claim_due(struct outbox *ob, const struct heads *h, uint64_t now_ms, 
 		}
 		*job = (struct job){.ob = ob, .entry = e, .dest = d, .id = row.id,
 		                    .created_at = row.created_at, .attempts = row.attempts,
-		                    .request_id = row.request_id};
+		                    .request_id = row.request_id, .is_file = row.is_file};
+		snprintf(job->media_id, sizeof job->media_id, "%s", row.media_id);
 		e->pace.busy = true;
 		out->v[out->n++] = (struct claimed){job, row.payload, e->key};
 	}
@@ -724,15 +899,7 @@ size_t outbox_in_flight(const struct outbox *ob)
 
 static void on_closed(uv_handle_t *h)
 {
-	struct outbox *ob = h->data;
-
-	if (--ob->open_handles == 0) {
-		if (ob->lock_fd >= 0)
-			close(ob->lock_fd);
-		outbox_dests_free(&ob->dests);
-		free(ob->settle);
-		free(ob);
-	}
+	outbox_release(h->data);
 }
 
 void outbox_close(struct outbox *ob)

@@ -20,6 +20,13 @@
  *
  * Without a sender (console mode) due rows are printed to stdout
  * (outbox_console.h) and settled as sent.
+ *
+ * A row of kind file (导出) is a workbook to send: built off the loop
+ * (outbox_file.h), uploaded unless an earlier attempt's media id is kept
+ * with the row, then its file message sent at the destination's pace; the
+ * media id is written with the attempt's outcome, forgotten when the
+ * platform refuses it, and the file removed once the row is sent or dead.
+ * At the console the file is written and its path printed.
  */
 #ifndef CQOD_OUTBOX_H
 #define CQOD_OUTBOX_H

@@ -85,3 +85,10 @@ void outbox_console_print(FILE *f, const char *destination, const char *payload)
 	fflush(f);
 	free(text);
 }
+
+void outbox_console_print_file(FILE *f, const char *destination, const char *name,
+                               const char *path)
+{
+	fprintf(f, TXT_CONSOLE_PUSH "\n" TXT_CONSOLE_FILE "\n", destination, name, path);
+	fflush(f);
+}

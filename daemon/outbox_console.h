@@ -18,4 +18,9 @@ char *outbox_console_text(const char *payload);
 /* Prints "【推送 → destination】" and the text of payload to f. */
 void outbox_console_print(FILE *f, const char *destination, const char *payload);
 
+/* Prints "【推送 → destination】" and where the file `name` was written
+ * (the console's file messages: the operator opens it there). */
+void outbox_console_print_file(FILE *f, const char *destination, const char *name,
+                               const char *path);
+
 #endif

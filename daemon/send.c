@@ -65,7 +65,9 @@ struct send_op {
 	struct sender *s;
 	const struct send_platform *p;
 	struct dest d;
-	char *body;
+	char *body;         /* an upload: the file's bytes (len of them) */
+	size_t len;
+	char *file_name;    /* an upload's file name; NULL: a message */
 	char *token;        /* token of the current attempt; wiped when freed */
 	bool retried;
 	struct send_pace pace;      /* take NULL: unpaced */
@@ -234,6 +236,7 @@ static void op_free(struct send_op *op)
 		free(op->token);
 	}
 	free(op->body);
+	free(op->file_name);
 	free(op);
 }
 
@@ -301,6 +304,35 @@ static uint64_t op_take(struct send_op *op)
 	return op->pace.take(op->pace.arg, uv_now(op->s->loop));
 }
 
+/* Starts an upload with op->token: a multipart POST, unpaced. 0, or a
+ * negative errno with *why. */
+static int op_upload(struct send_op *op, const struct config_instance *in, const char **why)
+{
+	const struct config *cfg = *op->s->cfgp;
+	struct send_http http = {0};
+	struct send_form form = {0};
+	const char *headers[2] = {NULL, NULL};
+	int rc = op->p->upload_build(in, &op->d, op->token, op->file_name, op->body, op->len,
+	                             &http, &form);
+
+	if (rc == 0) {
+		struct httpout_req req = {
+			.method = HTTPOUT_POST, .url = http.url, .headers = headers,
+			.parts = form.parts, .n_parts = form.n, .timeout_ms = cfg->outbound_timeout_ms,
+			.ca_file = cfg->ca_file,
+		};
+
+		headers[0] = http.auth;
+		rc = httpout_request(op->s->h, &req, on_answer, op);
+		if (rc < 0)
+			*why = rc == -ESHUTDOWN ? "cancelled" : "cannot start the upload";
+	} else if (rc == -ENOMEM) {
+		*why = "out of memory";
+	}
+	send_http_free(&http);
+	return rc;
+}
+
 /* Sends the body once with op->token (NULL: none needed) as soon as the
  * destination's rate token is there: now, or from the timer. 0, or a
  * negative errno with *why when it could not start. */
@@ -321,6 +353,8 @@ static int op_attempt(struct send_op *op, const char **why)
 		*why = "no such instance in the configuration";
 		return -ENOENT;
 	}
+	if (op->file_name)
+		return op_upload(op, in, why);
 	/* Built before the token is taken: a send that cannot be built takes
 	 * none; built again after a wait, so signatures are fresh. */
 	rc = op->p->build(in, &op->d, op->body, op->token, &http, why);
@@ -462,6 +496,19 @@ static int op_token(struct send_op *op, const char *stale, const char **why)
 	return rc;
 }
 
+/* The media id of an upload's good answer into res; an answer without
+ * one is a failure that may pass. */
+static void media_of(struct send_op *op, const struct httpout_response *r, struct send_result *res)
+{
+	char *id = op->p->media_read(r);
+
+	if (id && *id && strlen(id) < sizeof res->media_id)
+		snprintf(res->media_id, sizeof res->media_id, "%s", id);
+	else
+		send_result_set(res, SEND_TRANSIENT, 0, r->status, 0, "upload: no media id");
+	free(id);
+}
+
 static void on_answer(void *arg, const struct httpout_response *r)
 {
 	struct send_op *op = arg;
@@ -470,7 +517,13 @@ static void on_answer(void *arg, const struct httpout_response *r)
 	char *stale;
 	int rc;
 
-	if (op->p->classify(&op->d, r, &res) == VERDICT_DONE) {
+	enum send_verdict v = op->file_name && op->p->upload_classify
+	                      ? op->p->upload_classify(&op->d, r, &res)
+	                      : op->p->classify(&op->d, r, &res);
+
+	if (v == VERDICT_DONE) {
+		if (op->file_name && res.outcome == SEND_OK)
+			media_of(op, r, &res);
 		op_finish(op, &res);
 		return;
 	}
@@ -548,6 +601,56 @@ int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
 	}
 	s->pending++;
 	return 0;
+}
+
+int sender_upload(struct sender *s, const struct dest *d, const char *name, const char *data,
+                  size_t len, send_done_fn done, void *arg)
+{
+	const struct send_platform *p = send_platform_find(d->platform);
+	const char *why = NULL;
+	struct send_op *op;
+	int rc;
+
+	if (s->closing)
+		return -ESHUTDOWN;
+	if (!p || !p->upload_build || !p->kind_ok(d->kind) || !p->needs_token(d->kind))
+		return -ENOTSUP;
+	if (!name || !*name || !data || !len || !done)
+		return -EINVAL;
+	op = calloc(1, sizeof *op);
+	if (!op || !(op->body = malloc(len)) || !(op->file_name = strdup(name))) {
+		if (op)
+			free(op->body);
+		free(op);
+		return -ENOMEM;
+	}
+	memcpy(op->body, data, len);
+	op->len = len;
+	op->s = s;
+	op->p = p;
+	op->d = *d;
+	op->done = done;
+	op->arg = arg;
+	rc = op_token(op, NULL, &why);
+	if (rc < 0) {
+		log_warn("outbound %s/%s %s: upload not started: %s", d->platform, d->instance,
+		         kind_names[d->kind], why ? why : "error");
+		op_free(op);
+		return rc;
+	}
+	s->pending++;
+	return 0;
+}
+
+int sender_file_body(const struct dest *d, const char *media_id, const char *name, char **out)
+{
+	const struct send_platform *p = send_platform_find(d->platform);
+
+	*out = NULL;
+	if (!p || !p->file_body || !p->kind_ok(d->kind) || !p->needs_token(d->kind))
+		return -ENOTSUP;
+	*out = p->file_body(d, media_id, name);
+	return *out ? 0 : -ENOMEM;
 }
 
 size_t sender_pending(const struct sender *s)

@@ -279,6 +279,95 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 	return v;
 }
 
+/* Files: the oapi's media/upload?access_token=&type=file (the app's token
+ * is good on both hosts), the file as the "media" part, answered
+ * {"errcode":0,"type":"file","media_id":"@..."}; then the robot's
+ * "sampleFile" message {"mediaId","fileName","fileType"} through
+ * oToMessages or groupMessages like any other. */
+static int upload_build(const struct config_instance *in, const struct dest *d,
+                        const char *token, const char *name, const char *data, size_t len,
+                        struct send_http *out, struct send_form *form)
+{
+	char *base = send_base(in, "oapi_base", DINGTALK_OAPI);
+	struct strbuf sb;
+
+	(void)d;
+	if (!base)
+		return -ENOMEM;
+	strbuf_init(&sb);
+	strbuf_appends(&sb, base);
+	free(base);
+	strbuf_appends(&sb, "/media/upload?type=file&access_token=");
+	sign_urlencode(&sb, token);
+	out->method = HTTPOUT_POST;
+	out->url = strbuf_detach(&sb);
+	form->parts[0] = (struct httpout_part){"media", name, SEND_XLSX_TYPE, data, len};
+	form->n = 1;
+	return out->url ? 0 : -ENOMEM;
+}
+
+/* The oapi's answer: errcode, with the token codes of the oapi (40014
+ * invalid, 42001 expired) refreshed and retried once. */
+static enum send_verdict upload_classify(const struct dest *d, const struct httpout_response *r,
+                                         struct send_result *res)
+{
+	cJSON *root;
+	long code;
+
+	(void)d;
+	if (send_classify_http(r, res))
+		return VERDICT_DONE;
+	root = send_json_parse(r);
+	if (root && send_json_long(root, "errcode", &code) && (code == 40014 || code == 42001)) {
+		send_result_set(res, SEND_TRANSIENT, 0, r->status, code, "dingtalk errcode %ld", code);
+		cJSON_Delete(root);
+		return VERDICT_TOKEN_INVALID;
+	}
+	classify_oapi(r, root, res);
+	cJSON_Delete(root);
+	return VERDICT_DONE;
+}
+
+static char *media_read(const struct httpout_response *r)
+{
+	cJSON *root = send_json_parse(r);
+	const char *id = send_json_str(root, "media_id");
+	char *out = id ? strdup(id) : NULL;
+
+	cJSON_Delete(root);
+	return out;
+}
+
+static char *file_body(const struct dest *d, const char *media_id, const char *name)
+{
+	cJSON *param = cJSON_CreateObject(), *o = cJSON_CreateObject();
+	char *text = NULL, *out = NULL;
+
+	if (param && cJSON_AddStringToObject(param, "mediaId", media_id) &&
+	    cJSON_AddStringToObject(param, "fileName", name) &&
+	    cJSON_AddStringToObject(param, "fileType", "xlsx"))
+		text = cJSON_PrintUnformatted(param);
+	if (o && text) {
+		cJSON *ok;
+
+		if (d->kind == DEST_USER) {
+			cJSON *ids = cJSON_AddArrayToObject(o, "userIds");
+			ok = ids ? cJSON_CreateString(d->target) : NULL;
+			if (ok)
+				cJSON_AddItemToArray(ids, ok);
+		} else {
+			ok = cJSON_AddStringToObject(o, "openConversationId", d->target);
+		}
+		if (ok && cJSON_AddStringToObject(o, "msgKey", "sampleFile") &&
+		    cJSON_AddStringToObject(o, "msgParam", text))
+			out = cJSON_PrintUnformatted(o);
+	}
+	cJSON_free(text);
+	cJSON_Delete(param);
+	cJSON_Delete(o);
+	return out;
+}
+
 const struct send_platform send_dingtalk = {
 	.codec = &platform_dingtalk,
 	.kind_ok = kind_ok,
@@ -286,4 +375,8 @@ const struct send_platform send_dingtalk = {
 	.token_fetch = token_fetch,
 	.build = build,
 	.classify = classify,
+	.upload_build = upload_build,
+	.media_read = media_read,
+	.file_body = file_body,
+	.upload_classify = upload_classify,
 };

@@ -85,7 +85,14 @@ static void failure(const struct httpout_response *r, const cJSON *root, bool ha
 	char clean[96];
 
 	send_clean_msg(root ? send_json_str(root, "msg") : NULL, clean, sizeof clean);
-	if (r->status == 429 || (has_code && rate_code(code)))
+	if (has_code && strcasestr(clean, "file_key")) {
+		/* A file message whose key is refused (expired, or not this
+		 * bot's): upload the file again. Feishu's codes for it are not
+		 * listed in one place; its message names the key. */
+		send_result_set(res, SEND_TRANSIENT, 0, r->status, code, "feishu code %ld: %s", code,
+		                clean);
+		res->media_invalid = true;
+	} else if (r->status == 429 || (has_code && rate_code(code)))
 		send_result_set(res, SEND_RATE_LIMITED, rate_wait(r), r->status, code,
 		                "feishu code %ld: %s", code, clean);
 	else if (has_code)
@@ -290,6 +297,60 @@ unsigned send_feishu_app_pace_ms(const struct config *cfg, const struct dest *d)
 	return needs_token(d->kind) ? outbox_spacing_ms(60000, cfg->outbox_feishu_app_per_minute) : 0;
 }
 
+/* im/v1/files: the multipart fields file_type (xls: Excel), file_name and
+ * the file; answered {"code":0,"data":{"file_key":"file_v2_..."}}. */
+static int upload_build(const struct config_instance *in, const struct dest *d,
+                        const char *token, const char *name, const char *data, size_t len,
+                        struct send_http *out, struct send_form *form)
+{
+	char *base = send_base(in, "api_base", FEISHU_API);
+
+	(void)d;
+	out->method = HTTPOUT_POST;
+	if (!base || asprintf(&out->url, "%s/open-apis/im/v1/files", base) < 0)
+		out->url = NULL;
+	free(base);
+	if (!out->url || asprintf(&out->auth, "Authorization: Bearer %s", token) < 0) {
+		out->auth = NULL;
+		return -ENOMEM;
+	}
+	form->parts[0] = (struct httpout_part){"file_type", NULL, NULL, "xls", 3};
+	form->parts[1] = (struct httpout_part){"file_name", NULL, NULL, name, strlen(name)};
+	form->parts[2] = (struct httpout_part){"file", name, SEND_XLSX_TYPE, data, len};
+	form->n = 3;
+	return 0;
+}
+
+static char *media_read(const struct httpout_response *r)
+{
+	cJSON *root = send_json_parse(r);
+	const char *key = send_json_str(cJSON_GetObjectItemCaseSensitive(root, "data"), "file_key");
+	char *out = key ? strdup(key) : NULL;
+
+	cJSON_Delete(root);
+	return out;
+}
+
+/* {"receive_id","msg_type":"file","content":"{\"file_key\":...}"}; build
+ * puts receive_id_type in the query. */
+static char *file_body(const struct dest *d, const char *media_id, const char *name)
+{
+	cJSON *content = cJSON_CreateObject(), *o = cJSON_CreateObject();
+	char *text = NULL, *out = NULL;
+
+	(void)name;
+	if (content && cJSON_AddStringToObject(content, "file_key", media_id))
+		text = cJSON_PrintUnformatted(content);
+	if (o && text && cJSON_AddStringToObject(o, "receive_id", d->target) &&
+	    cJSON_AddStringToObject(o, "msg_type", "file") &&
+	    cJSON_AddStringToObject(o, "content", text))
+		out = cJSON_PrintUnformatted(o);
+	cJSON_free(text);
+	cJSON_Delete(content);
+	cJSON_Delete(o);
+	return out;
+}
+
 const struct send_platform send_feishu = {
 	.codec = &platform_feishu,
 	.kind_ok = kind_ok,
@@ -299,4 +360,7 @@ const struct send_platform send_feishu = {
 	.classify = classify,
 	.bot_build = bot_build,
 	.bot_read = bot_read,
+	.upload_build = upload_build,
+	.media_read = media_read,
+	.file_body = file_body,
 };

@@ -32,6 +32,16 @@ struct send_http {
 };
 void send_http_free(struct send_http *h);
 
+/* The fields of a multipart upload (httpout_part: borrowed). */
+#define SEND_FORM_MAX 4
+struct send_form {
+	struct httpout_part parts[SEND_FORM_MAX];
+	size_t n;
+};
+
+/* The Content-Type of the files cqod sends (.xlsx). */
+#define SEND_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 /* What an answer means beyond send_result. */
 enum send_verdict {
 	VERDICT_DONE = 0,           /* res is final */
@@ -59,6 +69,20 @@ struct send_platform {
 	 * *id (caller frees), or -EINVAL when it holds none, -ENOMEM. */
 	int (*bot_build)(const struct config_instance *in, const char *token, struct send_http *out);
 	int (*bot_read)(const struct httpout_response *r, char **id);
+	/* Optional (sender_upload; all three or none): the upload of file
+	 * `name` (data, len) for d with the token into out (url, auth) and
+	 * form (its parts borrow name and data); the media id in an answer
+	 * that classified ok (caller frees; NULL when there is none); and the
+	 * file message's body (caller frees; NULL on ENOMEM). */
+	int (*upload_build)(const struct config_instance *in, const struct dest *d,
+	                    const char *token, const char *name, const char *data, size_t len,
+	                    struct send_http *out, struct send_form *form);
+	char *(*media_read)(const struct httpout_response *r);
+	char *(*file_body)(const struct dest *d, const char *media_id, const char *name);
+	/* Optional: classifies the upload's answer when `classify` cannot
+	 * (another host's answers); NULL: classify does. */
+	enum send_verdict (*upload_classify)(const struct dest *d, const struct httpout_response *r,
+	                                     struct send_result *res);
 };
 
 extern const struct send_platform send_wecom, send_dingtalk, send_feishu;

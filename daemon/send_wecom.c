@@ -47,6 +47,12 @@ static void code_result(long code, const char *msg, long status, struct send_res
 		                "wecom errcode 45033: %s", clean);
 	else if (code == -1)
 		send_result_set(res, SEND_TRANSIENT, 0, status, code, "wecom system busy");
+	else if (code == 40007) {
+		/* A media id past its 3 days or unknown: upload the file again. */
+		send_result_set(res, SEND_TRANSIENT, 0, status, code, "wecom errcode 40007: %s",
+		                clean);
+		res->media_invalid = true;
+	}
 	else
 		send_result_set(res, SEND_PERMANENT, 0, status, code, "wecom errcode %ld: %s", code,
 		                clean);
@@ -208,6 +214,56 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 	return VERDICT_DONE;
 }
 
+/* media/upload?access_token=&type=file, the file as the "media" part;
+ * the answer is {"errcode":0,"type":"file","media_id":...,"created_at":...}
+ * and the id lasts 3 days. */
+static int upload_build(const struct config_instance *in, const struct dest *d,
+                        const char *token, const char *name, const char *data, size_t len,
+                        struct send_http *out, struct send_form *form)
+{
+	char *base = send_base(in, "api_base", WECOM_API);
+	struct strbuf sb;
+
+	(void)d;
+	if (!base)
+		return -ENOMEM;
+	strbuf_init(&sb);
+	strbuf_appends(&sb, base);
+	free(base);
+	strbuf_appends(&sb, "/cgi-bin/media/upload?type=file&access_token=");
+	sign_urlencode(&sb, token);
+	out->method = HTTPOUT_POST;
+	out->url = strbuf_detach(&sb);
+	form->parts[0] = (struct httpout_part){"media", name, SEND_XLSX_TYPE, data, len};
+	form->n = 1;
+	return out->url ? 0 : -ENOMEM;
+}
+
+static char *media_read(const struct httpout_response *r)
+{
+	cJSON *root = send_json_parse(r);
+	const char *id = send_json_str(root, "media_id");
+	char *out = id ? strdup(id) : NULL;
+
+	cJSON_Delete(root);
+	return out;
+}
+
+/* message/send (agentid added by build) or appchat/send, msgtype file. */
+static char *file_body(const struct dest *d, const char *media_id, const char *name)
+{
+	char *target = send_json_quote(d->target), *id = send_json_quote(media_id), *out = NULL;
+
+	(void)name;
+	if (target && id &&
+	    asprintf(&out, "{\"%s\":%s,\"msgtype\":\"file\",\"file\":{\"media_id\":%s}}",
+	             d->kind == DEST_USER ? "touser" : "chatid", target, id) < 0)
+		out = NULL;
+	free(target);
+	free(id);
+	return out;
+}
+
 unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d)
 {
 	unsigned per_minute, per_hour;
@@ -228,4 +284,7 @@ const struct send_platform send_wecom = {
 	.token_fetch = token_fetch,
 	.build = build,
 	.classify = classify,
+	.upload_build = upload_build,
+	.media_read = media_read,
+	.file_body = file_body,
 };

@@ -10,6 +10,11 @@
  * categories, and any other word is a region's name (临沂市, 兰山区). A clerk counts within their scope
  * (the default); an admin sees every province unless a region is given.
  *
+ * 导出 统计 [地区] [类别] [年份]: the same table as an Excel workbook
+ * (handlers/stats_book.h), every category a sheet unless one is named, sent
+ * back as a file message through the outbox; a region beyond a clerk's
+ * scope is answered as one that does not exist.
+ *
  * 目标 <地区> <类别> <年份> [聘任率|培训率|新备案] <目标值> (admins): sets
  * a target those statistics compare against (the appointment rate unless
  * another measure is named); region and category are read as in 统计.
@@ -18,11 +23,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "../lib/clock.h"
 #include "../lib/digits.h"
+#include "../messages/platforms.h"
 #include "../store/store.h"
 #include "../store/store_audit.h"
+#include "../store/store_outbox.h"
 #include "../store/store_stats.h"
 #include "../store/store_target.h"
 #include "text/lists.h"
@@ -119,20 +129,24 @@ static int stats_arg(const char *s, struct stats_args *a, char *why, size_t n)
 	return 0;
 }
 
-/* Checks the region: it must exist and, for a clerk, lie in their scope. */
-static int stats_region(struct cmd_ctx *ctx, const char *region)
+/* Checks the region: it must exist and, for a clerk, lie in their scope.
+ * With `hide`, a region out of scope is answered as one that does not
+ * exist (导出 tells nothing about regions beyond the asker's). */
+static int stats_region(struct cmd_ctx *ctx, const char *region, bool hide)
 {
 	char name[96];
 	const struct identity *who = ctx->who;
 	int rc = store_region_name(ctx->store, region, name, sizeof name);
+	bool out = who->role != ROLE_ADMIN &&
+	           !(who->scope[0] && store_region_in_scope(region, who->scope));
 
-	if (rc == -ENOENT) {
+	if (rc == -ENOENT || (rc == 0 && out && hide)) {
 		reply_add_line(ctx->reply, TXT_STATS_REGION_UNKNOWN, region);
 		return HANDLER_USAGE;
 	}
 	if (rc < 0)
 		return HANDLER_ERROR;
-	if (who->role != ROLE_ADMIN && !(who->scope[0] && store_region_in_scope(region, who->scope))) {
+	if (out) {
 		reply_add_line(ctx->reply, TXT_STATS_OUT_OF_SCOPE, region, who->scope);
 		return HANDLER_DENIED;
 	}
@@ -243,41 +257,123 @@ static void stats_render(struct cmd_ctx *ctx, const struct store_stats *s)
 		add_row(r, TXT_STATS_TOTAL, &s->total);
 }
 
-static int stats_run(struct cmd_ctx *ctx)
+/* Reads arguments argv[first..] into *a, resolves and checks the region
+ * (the asker's scope when none is given) and fills in the year: HANDLER_OK,
+ * or the handler's answer after replying why. */
+static int stats_resolve(struct cmd_ctx *ctx, int first, bool hide, struct stats_args *a)
 {
-	struct stats_args a = {0};
-	struct store_stats s;
-	char why[VALIDATE_WHY_MAX], today[11];
+	char why[VALIDATE_WHY_MAX];
 
-	for (int i = 1; i < ctx->args->argc; i++) {
-		if (stats_arg(ctx->args->argv[i], &a, why, sizeof why) < 0) {
+	for (int i = first; i < ctx->args->argc; i++) {
+		if (stats_arg(ctx->args->argv[i], a, why, sizeof why) < 0) {
 			reply_add_line(ctx->reply, "%s", why);
 			return HANDLER_USAGE;
 		}
 	}
 	if (ctx->who->role == ROLE_CLERK && !ctx->who->scope[0])
 		return HANDLER_DENIED;
-	if (a.region_name) {
-		int rc = region_named(ctx, a.region_name, a.code);
+	if (a->region_name) {
+		int rc = region_named(ctx, a->region_name, a->code);
 		if (rc != 0)
 			return rc;
-		a.region = a.code;
+		a->region = a->code;
 	}
-	if (!a.region)
-		a.region = ctx->who->role == ROLE_ADMIN ? "" : ctx->who->scope;
+	if (!a->region)
+		a->region = ctx->who->role == ROLE_ADMIN ? "" : ctx->who->scope;
 	else {
-		int rc = stats_region(ctx, a.region);
+		int rc = stats_region(ctx, a->region, hide);
 		if (rc != HANDLER_OK)
 			return rc;
 	}
-	if (!a.year_text)
-		a.year = clock_cst_year(ctx->now);
+	if (!a->year_text)
+		a->year = clock_cst_year(ctx->now);
+	return HANDLER_OK;
+}
+
+static int stats_run(struct cmd_ctx *ctx)
+{
+	struct stats_args a = {0};
+	struct store_stats s;
+	char today[11];
+	int rc = stats_resolve(ctx, 1, false, &a);
+
+	if (rc != HANDLER_OK)
+		return rc;
 	clock_cst_date(ctx->now, today);
 	if (store_stats_compute(ctx->store, a.region, a.category ? a.category : DEFAULT_CATEGORY,
 	                        a.year, today, &s) < 0)
 		return HANDLER_ERROR;
 	stats_render(ctx, &s);
 	store_stats_free(&s);
+	return HANDLER_OK;
+}
+
+/* The spec of the workbook for the file worker (daemon/outbox_file.h):
+ * what 导出 统计 asked, and the day it was asked, so a retry builds the
+ * same table. Caller frees; NULL on ENOMEM. */
+static char *export_spec(const struct stats_args *a, const char *today, const char *name)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text = NULL;
+
+	if (o && cJSON_AddStringToObject(o, "what", "stats") &&
+	    cJSON_AddStringToObject(o, "region", a->region) &&
+	    (!a->category || cJSON_AddStringToObject(o, "category", a->category)) &&
+	    cJSON_AddNumberToObject(o, "year", a->year) &&
+	    cJSON_AddStringToObject(o, "today", today) &&
+	    cJSON_AddStringToObject(o, "name", name))
+		text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+/* 导出 统计 [地区] [类别] [年份]: the 统计表 as an Excel file, sent back
+ * to the asker's chat through the outbox (a row of kind file, built and
+ * uploaded off the loop by the daemon), committed with the message. */
+static int export_stats_run(struct cmd_ctx *ctx)
+{
+	struct stats_args a = {0};
+	struct store_actor actor;
+	struct dest d;
+	char today[11], place[96], kind[48] = "", name[256], key[640];
+	int64_t id;
+	/* 导出 alone runs this sub-command with no sub-command word. */
+	int first = ctx->args->argc > 1 && handler_sub_find(ctx->entry, ctx->args->argv[1]) ? 2 : 1;
+	int rc = stats_resolve(ctx, first, true, &a);
+
+	if (rc != HANDLER_OK)
+		return rc;
+	rc = dest_for_file(ctx->msg, &d);
+	if (rc == -ENOTSUP) {
+		reply_add_line(ctx->reply, "%s", TXT_EXPORT_NO_FILE);
+		return HANDLER_OK;
+	}
+	if (rc < 0)
+		return HANDLER_ERROR;
+	if (!a.region[0])
+		snprintf(place, sizeof place, "%s", TXT_STATS_ALL_REGIONS);
+	else if (store_region_name(ctx->store, a.region, place, sizeof place) < 0)
+		return HANDLER_ERROR;
+	if (a.category)
+		snprintf(kind, sizeof kind, TXT_EXPORT_CATEGORY, category_stem(a.category));
+	snprintf(name, sizeof name, TXT_EXPORT_FILE_NAME, place, kind, a.year);
+	clock_cst_date(ctx->now, today);
+	char *spec = export_spec(&a, today, name);
+	if (!spec)
+		return HANDLER_ERROR;
+	if (ctx->msg->msg_id)
+		snprintf(key, sizeof key, "export:%s:%s:%s", d.platform, d.instance, ctx->msg->msg_id);
+	else   /* the console: its request ids start again with each run */
+		snprintf(key, sizeof key, "export:%s:%s:%ld:%lld:%llu", d.platform, d.instance,
+		         (long)getpid(), (long long)ctx->now, (unsigned long long)ctx->msg->request_id);
+	handler_actor(ctx, &actor);
+	rc = store_outbox_enqueue_file(ctx->store, &d, spec, key, ctx->msg->request_id, &id);
+	if (rc == 0)
+		rc = store_audit_add(ctx->store, &actor, "export", id, 0, NULL, spec);
+	free(spec);
+	if (rc < 0)
+		return HANDLER_ERROR;
+	reply_add_line(ctx->reply, TXT_EXPORT_STARTED, name);
 	return HANDLER_OK;
 }
 
@@ -401,4 +497,23 @@ const struct handler_entry handler_target = {
 	.min_args = 4,
 	.max_args = 5,
 	.writes = true,
+};
+
+static const char *const export_aliases[] = {"export", NULL};
+static const char *const export_stats_aliases[] = {"stats", NULL};
+
+static const struct handler_entry export_subs[] = {
+	{.name = TXT_EXPORT_SUB_STATS, .aliases = export_stats_aliases, .roles = ROLES_STAFF,
+	 .usage = TXT_EXPORT_USAGE, .help = TXT_EXPORT_STATS_HELP, .run = export_stats_run,
+	 .max_args = 3, .writes = true},
+	{.name = NULL},
+};
+
+const struct handler_entry handler_export = {
+	.name = TXT_EXPORT_NAME,
+	.aliases = export_aliases,
+	.roles = ROLES_STAFF,
+	.usage = TXT_EXPORT_USAGE,
+	.help = TXT_EXPORT_HELP,
+	.subs = export_subs,
 };

@@ -41,6 +41,7 @@ const struct handler_entry *const handler_table[] = {
 	&handler_vacant,
 	&handler_stats,
 	&handler_target,
+	&handler_export,
 	&handler_queue,
 	&handler_ack,
 	&handler_unacked,

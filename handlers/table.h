@@ -48,6 +48,7 @@ extern const struct handler_entry handler_sanction_list;
 extern const struct handler_entry handler_vacant;
 extern const struct handler_entry handler_stats;
 extern const struct handler_entry handler_target;
+extern const struct handler_entry handler_export;
 extern const struct handler_entry handler_queue;
 extern const struct handler_entry handler_ack;
 extern const struct handler_entry handler_unacked;

@@ -113,6 +113,11 @@ struct send_result {
 	int http_status;        /* 0 when no HTTP answer */
 	long platform_code;     /* errcode / code from the body, 0 if none */
 	char detail[160];       /* short English description for logs; no secrets */
+	/* Files (sender_upload, sender_file_body): the upload's media id when
+	 * it succeeded; and a file message refused for its media id (expired
+	 * or unknown: WeCom 40007, Feishu's file key errors), to upload again. */
+	char media_id[256];
+	bool media_invalid;
 };
 
 struct sender;
@@ -162,6 +167,27 @@ struct send_pace {
  * (copied; NULL: unpaced, as sender_send). */
 int sender_send_paced(struct sender *s, const struct dest *d, const char *body,
                       const struct send_pace *pace, send_done_fn done, void *arg);
+
+/*
+ * Files: a file message is an upload (multipart, on the same curl multi,
+ * with the instance's token; unpaced, as it reaches no one) whose answer
+ * carries a media id, then a message naming it, sent like any body
+ * (sender_send_paced) and built by sender_file_body. WeCom: media/upload
+ * (type=file) then msgtype "file"; DingTalk: the oapi media/upload then the
+ * robot's "sampleFile"; Feishu: im/v1/files (file_type xls) then msg_type
+ * "file". Robots, session webhooks, reply handles and the long
+ * connections take no files.
+ */
+
+/* Uploads `len` bytes of data (copied) as the file `name` for d. Returns 0
+ * and later calls done exactly once, with res->media_id on success; or
+ * -ENOTSUP (d takes no files) and the errors of sender_send. */
+int sender_upload(struct sender *s, const struct dest *d, const char *name, const char *data,
+                  size_t len, send_done_fn done, void *arg);
+
+/* The body of the file message of media_id (named `name`) to d, for
+ * sender_send_paced: 0 and *out (caller frees), -ENOTSUP, -ENOMEM. */
+int sender_file_body(const struct dest *d, const char *media_id, const char *name, char **out);
 
 /* Sends accepted and not yet done (shutdown lets them finish). */
 size_t sender_pending(const struct sender *s);

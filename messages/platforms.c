@@ -127,6 +127,7 @@ const struct platform_codec platform_wecom = {
 	.tenant = TENANT_FROM_KEY,
 	.tenant_key = "corp_id",
 	.reply_dest = wecom_reply_dest,
+	.file_dest = wecom_reply_dest,
 	.render = render_wecom,
 };
 
@@ -139,6 +140,7 @@ const struct platform_codec platform_dingtalk = {
 	.tenant = TENANT_FROM_KEY,
 	.tenant_key = "corp_id",
 	.reply_dest = dingtalk_reply_dest,
+	.file_dest = dingtalk_file_dest,
 	.render = render_dingtalk,
 };
 
@@ -150,6 +152,7 @@ const struct platform_codec platform_feishu = {
 	.robot_word = TXT_AL_FEISHU_ROBOT,
 	.tenant = TENANT_FROM_MESSAGE,
 	.reply_dest = feishu_reply_dest,
+	.file_dest = feishu_file_dest,
 	.render = render_feishu,
 };
 
@@ -163,12 +166,23 @@ const struct platform_codec platform_wecom_aibot = {
 	.render = render_wecom_aibot,
 };
 
+/* The console's files go to the operator: the outbox at the console
+ * writes them under the state directory and prints the path. */
+static int console_file_dest(const struct chat_msg *msg, struct dest *out)
+{
+	struct chat_msg m = *msg;
+
+	m.instance = "console";
+	return dest_fill(out, &m, DEST_USER, msg->sender_id);
+}
+
 /* The local operator's console (cqod --console): no instances, one
  * conversation, its own tenant; it answers on the terminal. */
 const struct platform_codec platform_console = {
 	.name = "console",
 	.tenant = TENANT_FIXED,
 	.fixed_tenant = "console",
+	.file_dest = console_file_dest,
 };
 
 const struct platform_codec *const platform_codecs[] = {
@@ -213,6 +227,15 @@ bool platform_has_dest(const char *name)
 	return p && p->reply_dest && p->render;
 }
 
+/* A destination may name a platform the daemon reaches out of band, or
+ * one that only receives files (the console). */
+static bool dest_known(const char *name)
+{
+	const struct platform_codec *p = platform_find(name);
+
+	return platform_has_dest(name) || (p && p->file_dest);
+}
+
 int platforms_register(void)
 {
 	size_t n = 0;
@@ -229,7 +252,7 @@ int platforms_register(void)
 	rc = config_sections_register(sections, n);
 	if (rc < 0)
 		return rc;
-	dest_platforms_register(platform_has_dest);
+	dest_platforms_register(dest_known);
 	return 0;
 }
 
@@ -244,4 +267,17 @@ int dest_for_reply(const struct chat_msg *msg, struct dest *out)
 	if (!p || !p->reply_dest)
 		return -ENOTSUP;
 	return p->reply_dest(msg, out);
+}
+
+int dest_for_file(const struct chat_msg *msg, struct dest *out)
+{
+	const struct platform_codec *p;
+
+	memset(out, 0, sizeof *out);
+	if (!msg->platform)
+		return -EINVAL;
+	p = platform_find(msg->platform);
+	if (!p || !p->file_dest)
+		return -ENOTSUP;
+	return p->file_dest(msg, out);
 }

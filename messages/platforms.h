@@ -55,6 +55,11 @@ struct platform_codec {
 	 * when the platform has none, as dest_for_reply says. A platform with
 	 * reply_dest renders (`render`) and has a sender in its transport row. */
 	int (*reply_dest)(const struct chat_msg *msg, struct dest *out);
+	/* The destination a file for msg's sender goes to (an app message
+	 * the file message API takes: not a session webhook or a reply); NULL
+	 * when the platform takes no files (generic, the intelligent robot),
+	 * as dest_for_file says. */
+	int (*file_dest)(const struct chat_msg *msg, struct dest *out);
 	/* render_message for a destination of this platform (platform.h). */
 	int (*render)(const struct dest *d, const struct reply *r, const char *idem_key,
 	              struct rendered *out);
@@ -100,5 +105,12 @@ int platforms_register(void);
  * out-of-band path (generic, console); -EINVAL when a needed field is
  * missing or too long. */
 int dest_for_reply(const struct chat_msg *msg, struct dest *out);
+
+/* Where a file asked for by `msg` is sent, by its platform's file_dest
+ * (WeCom: DEST_USER sender_id; DingTalk: DEST_USER sender_id in a private
+ * chat, else DEST_CHAT chat_id; Feishu: DEST_CHAT chat_id; the console: the
+ * operator). -ENOTSUP for platforms that take no files; -EINVAL when a
+ * needed field is missing or too long. */
+int dest_for_file(const struct chat_msg *msg, struct dest *out);
 
 #endif

@@ -102,6 +102,12 @@ int dingtalk_reply_dest(const struct chat_msg *msg, struct dest *out)
 			out->expires_at = msg->reply_handle_expires;
 		return rc;
 	}
+	return dingtalk_file_dest(msg, out);
+}
+
+/* Files go through the OpenAPI: the sender privately, or the group. */
+int dingtalk_file_dest(const struct chat_msg *msg, struct dest *out)
+{
 	if (msg->kind == CHAT_PRIVATE)
 		return dest_fill(out, msg, DEST_USER, msg->sender_id);
 	return dest_fill(out, msg, DEST_CHAT, msg->chat_id);

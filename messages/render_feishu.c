@@ -182,6 +182,12 @@ int feishu_reply_dest(const struct chat_msg *msg, struct dest *out)
 	return dest_fill(out, msg, DEST_CHAT, msg->chat_id);
 }
 
+/* Files go to the chat (a private chat has its chat_id too). */
+int feishu_file_dest(const struct chat_msg *msg, struct dest *out)
+{
+	return dest_fill(out, msg, DEST_CHAT, msg->chat_id);
+}
+
 int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
                   struct rendered *out)
 {

@@ -129,6 +129,8 @@ int render_wecom_aibot(const struct dest *d, const struct reply *r, const char *
 int wecom_reply_dest(const struct chat_msg *msg, struct dest *out);
 int dingtalk_reply_dest(const struct chat_msg *msg, struct dest *out);
 int feishu_reply_dest(const struct chat_msg *msg, struct dest *out);
+int dingtalk_file_dest(const struct chat_msg *msg, struct dest *out);
+int feishu_file_dest(const struct chat_msg *msg, struct dest *out);
 int wecom_aibot_reply_dest(const struct chat_msg *msg, struct dest *out);
 
 #endif

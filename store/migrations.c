@@ -798,6 +798,16 @@ static const char *const migrations[] = {
 	"  SELECT region_code, category, year, 'rate', rate FROM targets;\n"
 	"DROP TABLE targets;\n"
 	"ALTER TABLE targets_by_metric RENAME TO targets;\n",
+
+	/* 21: files through the outbox (issue 18, 导出): a row's kind says
+	 * whether its payload is a rendered message or the description of a
+	 * file to build and upload; media_id is what the platform's upload
+	 * returned (uploaded at media_at), kept so a failed file message is
+	 * sent again without uploading twice. Today's rows are messages. */
+	"ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'message'\n"
+	"  CHECK (kind IN ('message', 'file'));\n"
+	"ALTER TABLE outbox ADD COLUMN media_id TEXT;\n"
+	"ALTER TABLE outbox ADD COLUMN media_at INTEGER;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

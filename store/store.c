@@ -351,6 +351,52 @@ int store_open(const char *path, struct store **out)
 	return store_open_at_version(path, store_migrations_count(), out);
 }
 
+int store_open_readonly(const char *path, struct store **out)
+{
+	struct store *st;
+	int rc, version = 0;
+
+	*out = NULL;
+	if (!path)
+		return -EINVAL;
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return -ENOMEM;
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("store: cannot open %s read-only: %s", path,
+		          st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		rc = rc == SQLITE_NOMEM ? -ENOMEM : -EIO;
+	} else {
+		sqlite3_extended_result_codes(st->db, 1);
+		/* Off the loop: waiting for a writer's checkpoint is fine here. */
+		sqlite3_busy_timeout(st->db, OPEN_BUSY_TIMEOUT_MS);
+		rc = pragma_int(st, "PRAGMA user_version", &version);
+		if (rc == 0 && version != store_migrations_count()) {
+			log_error("store: %s is at schema %d, not %d", path, version,
+			          store_migrations_count());
+			rc = -EINVAL;
+		}
+	}
+	if (rc) {
+		store_close(st);
+		return rc;
+	}
+	st->readonly = true;
+	*out = st;
+	return 0;
+}
+
+int store_read_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN DEFERRED", "begin read");
+}
+
+int store_read_end(struct store *st)
+{
+	return store_exec(st, "COMMIT", "end read");
+}
+
 void store_close(struct store *st)
 {
 	if (!st)
@@ -361,7 +407,8 @@ void store_close(struct store *st)
 	if (st->db) {
 		/* Folds the WAL into the main file so a copied .db is complete;
 		 * readers elsewhere only make this partial, which is harmless. */
-		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (!st->readonly)
+			sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 		if (sqlite3_close(st->db) != SQLITE_OK)
 			log_warn("store: close: %s", sqlite3_errmsg(st->db));
 	}

@@ -46,6 +46,16 @@ int store_migrations_count(void);
 /* Applies migrations up to `target` only (tests of upgrades). */
 int store_open_at_version(const char *path, int target, struct store **out);
 
+/* Opens the database at `path`, already at this build's schema, for
+ * reading only (the daemon's workers off the loop, which never write): no
+ * migration, and statements wait up to 5 s for a lock. -EINVAL when the
+ * schema differs. *out is freed by store_close. */
+int store_open_readonly(const char *path, struct store **out);
+/* A read transaction on such a connection, so several queries see one
+ * state of the database. 0 or -errno. */
+int store_read_begin(struct store *st);
+int store_read_end(struct store *st);
+
 /* How long a statement waits for another connection's lock before it
  * fails with -EBUSY; 0 (the default) fails at once. Only for processes that
  * are not an event loop (cqoctl). */

@@ -44,6 +44,7 @@ struct store {
 	bool write_failed;                   /* the last write hit FULL or IOERR */
 	int64_t last_commit;                 /* unix seconds of the last good COMMIT */
 	int64_t changes_at_begin;            /* total changes when BEGIN ran */
+	bool readonly;                       /* store_open_readonly: no checkpoint at close */
 };
 
 /* Migration scripts (store/migrations.c): the SQL that takes the schema

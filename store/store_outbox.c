@@ -24,6 +24,12 @@
 /* "platform|instance|kind|expires|target": the target is at most 511 bytes. */
 #define DEST_TEXT_MAX 640
 
+static const char ENQUEUE_FILE_SQL[] =
+	"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+	" not_before, created_at, updated_at, request_id, kind)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7, ?8, 'file')"
+	" ON CONFLICT (idem_key) DO NOTHING";
+
 static const char ENQUEUE_SQL[] =
 	"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
 	" not_before, created_at, updated_at, request_id, state, sent_at)"
@@ -157,4 +163,40 @@ int store_outbox_enqueue(struct store *st, const struct dest *d, const struct re
 	rc = store_outbox_enqueue_rendered(st, d, &parts, 0, idem_key, not_before, request_id);
 	rendered_free(&parts);
 	return rc;
+}
+
+int store_outbox_enqueue_file(struct store *st, const struct dest *d, const char *spec,
+                              const char *idem_key, uint64_t request_id, int64_t *id)
+{
+	char dest_text[DEST_TEXT_MAX], key[512], req[24];
+	sqlite3_stmt *s;
+	int rc, len;
+
+	if (!st || !d || !spec || !*spec || !idem_key || !*idem_key ||
+	    dest_format(d, dest_text, sizeof dest_text) < 0)
+		return -EINVAL;
+	len = snprintf(key, sizeof key, "%s#1", idem_key);
+	if (len < 0 || (size_t)len >= sizeof key)
+		return -EINVAL;
+	snprintf(req, sizeof req, "%" PRIu64, request_id);
+	if (!(s = store_prepare(st, ENQUEUE_FILE_SQL)))
+		return -EIO;
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, d->platform);
+	store_bind_text(s, 3, d->instance);
+	store_bind_text(s, 4, dest_text);
+	store_bind_text(s, 5, chat_kind_of(d));
+	store_bind_text(s, 6, spec);
+	sqlite3_bind_int64(s, 7, clock_now());
+	store_bind_text(s, 8, request_id ? req : NULL);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "outbox enqueue file", rc);
+	if (sqlite3_changes(st->db) == 0)
+		return -EEXIST;
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	st->outbox_dirty = true;
+	return 0;
 }

@@ -10,6 +10,7 @@
 #ifndef CQOD_STORE_OUTBOX_H
 #define CQOD_STORE_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,14 @@ int store_outbox_enqueue_claimed(struct store *st, const struct dest *d,
                                  const struct rendered *parts, const char *idem_key,
                                  uint64_t request_id, int64_t *ids);
 
+/* A file to build, upload and send to d as one row of kind "file"
+ * (key "<idem_key>#1"): spec says what to build (a JSON object the daemon's
+ * file worker reads, daemon/outbox_file.h), in the caller's transaction.
+ * *id (may be NULL) gets the row id. 0, -EEXIST (the key is taken: nothing
+ * inserted), -EINVAL, -EIO. */
+int store_outbox_enqueue_file(struct store *st, const struct dest *d, const char *spec,
+                              const char *idem_key, uint64_t request_id, int64_t *id);
+
 /* The dispatcher's wake-up: called once after a commit that enqueued rows
  * (on the thread that committed). NULL to unset. */
 void store_outbox_set_wake(struct store *st, void (*wake)(void *arg), void *arg);
@@ -77,6 +86,9 @@ struct store_outbox_row {
 	int attempts;             /* failed attempts so far */
 	int64_t created_at;
 	uint64_t request_id;      /* 0 if none */
+	bool is_file;             /* payload is a file's spec (store_outbox_enqueue_file) */
+	char media_id[256];       /* a file's upload already made; "" none */
+	int64_t media_at;         /* when it was uploaded */
 };
 
 /* Marks pending row `id` inflight with sent_at = now and reads it.
@@ -96,6 +108,11 @@ enum store_outbox_fate {
  * the row is gone (dropped meanwhile). */
 int store_outbox_settle(struct store *st, int64_t id, enum store_outbox_fate fate,
                         int64_t not_before, const char *error, int64_t now);
+
+/* Keeps (or, with media_id NULL or "", forgets) the upload of file row
+ * `id`, so its next attempt sends the file message without uploading again.
+ * -ENOENT when there is no such file row. */
+int store_outbox_set_media(struct store *st, int64_t id, const char *media_id, int64_t at);
 
 /* At start: rows left inflight by a crash become pending again (their
  * request may or may not have reached the platform). *n may be NULL. */

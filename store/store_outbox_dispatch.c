@@ -38,7 +38,8 @@ static const char HEADS_SQL[] =
 static const char CLAIM_SQL[] =
 	"UPDATE outbox SET state = 'inflight', sent_at = ?2, updated_at = ?2"
 	" WHERE id = ?1 AND state = 'pending'"
-	" RETURNING destination, payload, attempts, created_at, request_id";
+	" RETURNING destination, payload, attempts, created_at, request_id, kind = 'file',"
+	"  media_id, media_at";
 
 static const char SENT_SQL[] =
 	"UPDATE outbox SET state = 'sent', last_error = NULL, updated_at = ?2"
@@ -58,6 +59,9 @@ static const char HOLD_SQL[] =
 	"UPDATE outbox SET not_before = ?2"
 	" WHERE state = 'pending' AND not_before < ?2"
 	" AND destination = (SELECT destination FROM outbox WHERE id = ?1)";
+
+static const char MEDIA_SQL[] =
+	"UPDATE outbox SET media_id = ?2, media_at = ?3 WHERE id = ?1 AND kind = 'file'";
 
 static const char RECOVER_SQL[] =
 	"UPDATE outbox SET state = 'pending', updated_at = ?1 WHERE state = 'inflight'";
@@ -108,6 +112,9 @@ int store_outbox_claim(struct store *st, int64_t id, int64_t now, struct store_o
 		out->created_at = sqlite3_column_int64(s, 3);
 		store_col_text(s, 4, req, sizeof req);
 		out->request_id = strtoull(req, NULL, 10);
+		out->is_file = sqlite3_column_int(s, 5) != 0;
+		store_col_text(s, 6, out->media_id, sizeof out->media_id);
+		out->media_at = sqlite3_column_int64(s, 7);
 		/* RETURNING: the update is only complete once stepped to the end. */
 		rc = sqlite3_step(s);
 	}
@@ -201,4 +208,24 @@ int store_outbox_data_version(struct store *st, int64_t *out)
 		*out = sqlite3_column_int64(s, 0);
 	store_stmt_done(s);
 	return rc == SQLITE_ROW ? 0 : store_fail(st, "data_version", rc);
+}
+
+int store_outbox_set_media(struct store *st, int64_t id, const char *media_id, int64_t at)
+{
+	sqlite3_stmt *s = store_prepare(st, MEDIA_SQL);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, media_id && *media_id ? media_id : NULL);
+	if (media_id && *media_id)
+		sqlite3_bind_int64(s, 3, at);
+	else
+		sqlite3_bind_null(s, 3);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "outbox media", rc);
+	return sqlite3_changes(st->db) ? 0 : -ENOENT;
 }

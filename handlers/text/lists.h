@@ -109,6 +109,16 @@
 #define TXT_STATS_REPEATED_ARG     "参数“%s”重复：地区、类别、年份各只能指定一次"
 #define TXT_STATS_REGION_UNKNOWN   "地区代码 %s 不存在"
 #define TXT_STATS_OUT_OF_SCOPE     "地区 %s 不在您的管辖范围内，只能统计 %s 及其下级地区。"
+/* 导出 统计: the 统计表 as an Excel file, sent through the outbox */
+#define TXT_EXPORT_NAME            "导出"
+#define TXT_EXPORT_USAGE           "导出 统计 [地区] [类别] [年份]"
+#define TXT_EXPORT_HELP            "将统计表生成 Excel 文件，以文件消息发送到本会话"
+#define TXT_EXPORT_SUB_STATS       "统计"
+#define TXT_EXPORT_STATS_HELP      "生成企业首席质量官基本情况统计表（Excel，不指定类别时每类企业一个工作表），以文件消息发送"
+#define TXT_EXPORT_FILE_NAME       "%s%s首席质量官基本情况统计表（%d年）.xlsx"   /* region, TXT_EXPORT_CATEGORY or "", year */
+#define TXT_EXPORT_CATEGORY        "%s企业"                               /* category */
+#define TXT_EXPORT_STARTED         "正在生成《%s》，生成后以文件消息发送到本会话，请稍候。"   /* file name */
+#define TXT_EXPORT_NO_FILE         "当前平台不支持接收文件，无法在此发送统计表。请用“统计”命令查看，或请系统管理员在服务器上运行 cqoctl export stats --format xlsx 导出 Excel 文件。"
 #define TXT_TARGET_NAME            "目标"
 #define TXT_TARGET_USAGE           "目标 <地区> <类别> <年份> [聘任率|培训率|新备案] <目标值>"
 #define TXT_TARGET_HELP            "设定某地区某类企业某年度的目标：聘任率（默认，比例如 80%、0.8 或 80）、在任首席质量官任职培训比例（培训率），或当年新备案人数（新备案，如 500）"

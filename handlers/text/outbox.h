@@ -8,6 +8,7 @@
 
 /* the outbox: 队列, pushes shown at the console, dead-letter notices, cqoctl outbox */
 #define TXT_CONSOLE_PUSH         "【推送 → %s】"
+#define TXT_CONSOLE_FILE         "文件《%s》已生成：%s"            /* name, path */
 #define TXT_QUEUE_NAME           "队列"
 #define TXT_QUEUE_USAGE          "队列"
 #define TXT_QUEUE_HELP           "查看待发送消息的队列：积压、最早到期、投递失败"

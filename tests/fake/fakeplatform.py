@@ -55,6 +55,17 @@ def send_default(path, n):
     if path == "/open-apis/im/v1/messages" or (
             path.startswith("/open-apis/im/v1/messages/") and path.endswith("/reply")):
         return {"code": 0, "msg": "success", "data": {"message_id": "om_%d" % n}}
+    # File uploads (multipart; the body is recorded like any other, in
+    # body_b64 as it is binary): WeCom media/upload, DingTalk's oapi
+    # media/upload, Feishu im/v1/files.
+    if path == "/cgi-bin/media/upload":
+        return {"errcode": 0, "errmsg": "ok", "type": "file", "media_id": "media-%d" % n,
+                "created_at": str(int(time.time()))}
+    if path == "/media/upload":
+        return {"errcode": 0, "errmsg": "ok", "type": "file", "media_id": "@media-%d" % n,
+                "created_at": int(time.time() * 1000)}
+    if path == "/open-apis/im/v1/files":
+        return {"code": 0, "msg": "success", "data": {"file_key": "file_v2_%d" % n}}
     if path.startswith("/open-apis/bot/v2/hook/"):
         return {"code": 0, "msg": "success", "data": {}, "StatusCode": 0,
                 "StatusMessage": "success"}

@@ -235,12 +235,12 @@ const char *fixture_log(struct fixture *fx)
 
 /* One message as the inbox runs it; the reply's text (heap) into
  * *reply_text. */
-static void send_message(struct fixture *fx, const char *who, bool group, const char *text,
-                         char **reply_text, bool *error)
+static void send_message(struct fixture *fx, const char *platform, const char *who, bool group,
+                         const char *text, char **reply_text, bool *error)
 {
 	char id[32];
 	struct chat_msg msg = {
-		.platform = "generic", .instance = INSTANCE, .tenant = INSTANCE,
+		.platform = platform, .instance = INSTANCE, .tenant = INSTANCE,
 		.chat_id = "chat-1", .kind = group ? CHAT_GROUP : CHAT_PRIVATE,
 		.sender_id = who, .sender_name = "测试用户", .text = text,
 		.received_at = clock_now(),
@@ -278,7 +278,7 @@ const char *fixture_say_in(struct fixture *fx, const char *who, bool group, cons
 
 	free(fx->last);
 	fx->last = NULL;
-	send_message(fx, who, group, text, &fx->last, &is_error);
+	send_message(fx, "generic", who, group, text, &fx->last, &is_error);
 	if (error)
 		*error = is_error;
 	return fx->last;
@@ -287,6 +287,17 @@ const char *fixture_say_in(struct fixture *fx, const char *who, bool group, cons
 const char *fixture_say(struct fixture *fx, const char *who, const char *text)
 {
 	return fixture_say_in(fx, who, false, text, NULL);
+}
+
+const char *fixture_say_on(struct fixture *fx, const char *platform, const char *who,
+                           bool group, const char *text)
+{
+	bool is_error;
+
+	free(fx->last);
+	fx->last = NULL;
+	send_message(fx, platform, who, group, text, &fx->last, &is_error);
+	return fx->last;
 }
 
 void fixture_exec(struct fixture *fx, const char *sql)

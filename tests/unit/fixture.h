@@ -81,6 +81,12 @@ const char *fixture_say(struct fixture *fx, const char *who, const char *text);
 const char *fixture_say_in(struct fixture *fx, const char *who, bool group, const char *text,
                            bool *error);
 
+/* As fixture_say_in, through `platform` (instance and tenant "test",
+ * chat "chat-1"): the fixture's identities are generic ones, so the test
+ * grants the sender on that platform first (fixture_exec). */
+const char *fixture_say_on(struct fixture *fx, const char *platform, const char *who,
+                           bool group, const char *text);
+
 /* Runs `text` as the console's operator does (daemon/console.c): platform
  * and tenant "console", user "operator", with the fixed identity of an
  * admin, in a transaction of its own (dispatch_alone). Returns the reply

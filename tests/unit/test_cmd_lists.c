@@ -624,6 +624,91 @@ static void test_target_refusals_and_bad_arguments(void **state)
 	assert_true(fixture_digest(fx) == before);
 }
 
+/* The file rows 导出 committed: "destination|payload" lines by id. */
+#define FILE_ROWS "SELECT coalesce(group_concat(destination || '|' || payload, char(10)), '')" \
+                  " FROM (SELECT * FROM outbox WHERE kind = 'file' ORDER BY id)"
+#define EXPORT_AUDITS "SELECT count(*) FROM audit_log WHERE entity = 'export'"
+
+/* 导出 统计 commits one outbox row of kind file describing the workbook,
+ * its audit row, and answers that it is on its way; the console's file
+ * goes to the operator. */
+static void test_export_stats_queues_a_file(void **state)
+{
+	struct fixture *fx = *state;
+	char rows[2048];
+
+	assert_string_equal(fixture_console(fx, "导出 统计 3713 2025"),
+	                    "正在生成《临沂市首席质量官基本情况统计表（2025年）.xlsx》，"
+	                    "生成后以文件消息发送到本会话，请稍候。");
+	fixture_text(fx, FILE_ROWS, rows, sizeof rows);
+	assert_string_equal(rows,
+	                    "console|console|user|0|operator|{\"what\":\"stats\",\"region\":\"3713\","
+	                    "\"year\":2025,\"today\":\"2026-06-15\",\"name\":\"临沂市首席质量官"
+	                    "基本情况统计表（2025年）.xlsx\"}");
+	assert_int_equal(fixture_int(fx, EXPORT_AUDITS), 1);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM outbox WHERE kind = 'file'"
+	                                 " AND state = 'pending' AND media_id IS NULL"), 1);
+
+	/* A clerk on WeCom: the file goes to them; their region by default,
+	 * this year, the category named (export = 导出, stats = 统计). */
+	fixture_exec(fx, "INSERT INTO identities (platform, tenant, user_id, role, scope_region,"
+	                 " created_at, updated_at, instance) VALUES ('wecom', 'test', 'clerk-wx',"
+	                 " 'clerk', '371302', 1, 1, 'test')");
+	assert_string_equal(fixture_say_on(fx, "wecom", "clerk-wx", false, "export stats 规模以上"),
+	                    "正在生成《兰山区规上企业首席质量官基本情况统计表（2026年）.xlsx》，"
+	                    "生成后以文件消息发送到本会话，请稍候。");
+	assert_string_equal(fixture_say_on(fx, "wecom", "clerk-wx", false, "导出"),
+	                    "正在生成《兰山区首席质量官基本情况统计表（2026年）.xlsx》，"
+	                    "生成后以文件消息发送到本会话，请稍候。");
+	fixture_text(fx, FILE_ROWS " ", rows, sizeof rows);
+	assert_true(fixture_has(rows, "\nwecom|test|user|0|clerk-wx|{\"what\":\"stats\","
+	                              "\"region\":\"371302\",\"category\":\"规上\",\"year\":2026,"));
+	assert_true(fixture_has(rows, "\nwecom|test|user|0|clerk-wx|{\"what\":\"stats\","
+	                              "\"region\":\"371302\",\"year\":2026,"));
+	assert_int_equal(fixture_int(fx, EXPORT_AUDITS), 3);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM audit_log WHERE entity = 'export'"
+	                                 " AND actor_user = 'clerk-wx' AND command = '导出'"), 2);
+}
+
+/* Only clerks and admins; a region beyond the clerk's scope is answered
+ * as one that does not exist; bad arguments get the usage; a platform
+ * that takes no files is told so and how else to get the table. None of
+ * these queues anything. */
+static void test_export_stats_refusals(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t before;
+	bool err;
+	const char *text;
+	char missing[256];
+
+	before = fixture_digest(fx);
+	assert_refused_to_others(fx, "导出 统计");
+	assert_refused_to_others(fx, "导出 统计 371302");
+	text = fixture_say_in(fx, FX_CLERK_LS, false, "导出 统计 999999", &err);
+	snprintf(missing, sizeof missing, "%s", text);
+	assert_true(err && fixture_has(missing, "地区代码 999999 不存在"));
+	text = fixture_say_in(fx, FX_CLERK_LS, false, "导出 统计 3713", &err);
+	assert_true(err && fixture_has(text, "地区代码 3713 不存在"));
+	assert_false(fixture_has(text, "管辖范围"));
+	text = fixture_say_in(fx, FX_CLERK_LS, false, "导出 统计 610113", &err);
+	assert_true(err && fixture_has(text, "地区代码 610113 不存在"));
+	text = fixture_say_in(fx, FX_CLERK_LY, false, "导出 统计 临沂市 2025 2026", &err);
+	assert_true(err && fixture_has(text, "参数“2026”重复"));
+	assert_true(fixture_has(text, "用法：导出 统计 [地区] [类别] [年份]"));
+	text = fixture_say_in(fx, FX_CLERK_LY, false, "导出 统计 3713 规上 2025 多余", &err);
+	assert_true(err && fixture_has(text, "用法：导出 统计 [地区] [类别] [年份]"));
+	/* The fixture's platform is the generic adapter: no files there. */
+	text = fixture_say_in(fx, FX_CLERK_LS, false, "导出 统计", &err);
+	assert_false(err);
+	assert_string_equal(text, "当前平台不支持接收文件，无法在此发送统计表。请用“统计”命令查看，"
+	                          "或请系统管理员在服务器上运行 cqoctl export stats --format xlsx"
+	                          " 导出 Excel 文件。");
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM outbox WHERE kind = 'file'"), 0);
+	assert_int_equal(fixture_int(fx, EXPORT_AUDITS), 0);
+	assert_true(fixture_digest(fx) == before);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -647,6 +732,8 @@ int main(void)
 		T(test_target_sets_and_feeds_stats),
 		T(test_target_trained_and_new_filings),
 		T(test_target_refusals_and_bad_arguments),
+		T(test_export_stats_queues_a_file),
+		T(test_export_stats_refusals),
 	};
 	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
 }

@@ -277,10 +277,15 @@ static void test_rows_drive_behaviour(void **state)
 		char text[128];
 
 		snprintf(text, sizeof text, "%s|x|user|0|u", c->name);
-		assert_int_equal(dest_parse(text, &d) == 0, platform_has_dest(c->name));
+		/* A destination names a platform with a sender, or one that
+		 * takes only files (the console's operator). */
+		assert_int_equal(dest_parse(text, &d) == 0,
+		                 platform_has_dest(c->name) || c->file_dest != NULL);
 		assert_int_equal(tenant_chat_platform(c->name), c->section != NULL);
 	}
 	assert_int_equal(dest_for_reply(&m, &d), -ENOTSUP);
+	assert_int_equal(dest_for_file(&m, &d), -ENOTSUP);
+	assert_false(platform_has_dest("console"));
 	assert_string_equal(tenant_of_instance(&wecom), "ww1");
 	assert_string_equal(tenant_of_instance(&generic), "ci");
 	assert_null(tenant_of_instance(&feishu));

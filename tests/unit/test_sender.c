@@ -148,6 +148,18 @@ static void script(const char *prefix, const char *responses)
 	assert_int_equal(fake_script(&g_fake, prefix, responses), 0);
 }
 
+/* Uploads a file and waits for its outcome. */
+static struct send_result upload_wait(const struct dest *d, const char *name, const char *data,
+                                      size_t len)
+{
+	struct outcome o = {0};
+
+	assert_int_equal(sender_upload(g_sender, d, name, data, len, on_sent, &o), 0);
+	assert_int_equal(o.calls, 0);
+	run_loop(&o.calls, 1, 0);
+	return o.res;
+}
+
 /* ---- WeCom ---- */
 
 static void test_wecom_app(void **state)
@@ -407,6 +419,136 @@ static void test_dingtalk_openapi(void **state)
 static const cJSON *query(const cJSON *req)
 {
 	return cJSON_GetObjectItem(req, "query");
+}
+
+/* ---- files ---- */
+
+/* The upload of each platform (its path, multipart fields, the file's
+ * name, type and bytes), the media id read from the answer, and the file
+ * message naming it, byte for byte; destinations without files refuse. */
+static void test_file_uploads(void **state)
+{
+	static const char data[] = "PK\003\004xlsx-bytes";
+	static const char *const paths[] = {
+		"/cgi-bin/media/upload", "/media/upload", "/open-apis/im/v1/files",
+	};
+	struct dest dests[] = {
+		mkdest("wecom", "w", DEST_USER, "zhangsan"),
+		mkdest("dingtalk", "d", DEST_CHAT, "cid1"),
+		mkdest("feishu", "f", DEST_CHAT, "oc_1"),
+	};
+	static const char *const ids[] = {"media-1", "@media-2", "file_v2_3"};
+	static const char *const bodies[] = {
+		"{\"touser\":\"zhangsan\",\"msgtype\":\"file\",\"file\":{\"media_id\":\"media-1\"}}",
+		"{\"openConversationId\":\"cid1\",\"msgKey\":\"sampleFile\",\"msgParam\":"
+		"\"{\\\"mediaId\\\":\\\"@media-2\\\",\\\"fileName\\\":\\\"统计表.xlsx\\\","
+		"\\\"fileType\\\":\\\"xlsx\\\"}\"}",
+		"{\"receive_id\":\"oc_1\",\"msg_type\":\"file\",\"content\":"
+		"\"{\\\"file_key\\\":\\\"file_v2_3\\\"}\"}",
+	};
+	struct dest robot = mkdest("wecom", "r", DEST_ROBOT, "");
+	struct dest session = mkdest("dingtalk", "d", DEST_SESSION, "http://x/robot/s");
+	char *body = NULL;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	for (size_t i = 0; i < 3; i++) {
+		struct send_result r = upload_wait(&dests[i], "统计表.xlsx", data, sizeof data - 1);
+
+		assert_int_equal(r.outcome, SEND_OK);
+		assert_string_equal(r.media_id, ids[i]);
+		assert_int_equal(sender_file_body(&dests[i], r.media_id, "统计表.xlsx", &body), 0);
+		assert_string_equal(body, bodies[i]);
+		free(body);
+	}
+	cJSON *reqs = fake_requests(&g_fake);
+	int n = 0;
+	for (int i = 0; i < cJSON_GetArraySize(reqs); i++) {
+		const cJSON *q = nth(reqs, i);
+		const char *text = str(q, "body");
+
+		if (!strstr(str(q, "path"), "upload") && !strstr(str(q, "path"), "/files"))
+			continue;
+		assert_string_equal(str(q, "path"), paths[n]);
+		assert_string_equal(str(q, "method"), "POST");
+		assert_true(strncmp(header(q, "content-type"), "multipart/form-data; boundary=", 30) == 0);
+		assert_non_null(text);
+		assert_non_null(strstr(text, "filename=\"统计表.xlsx\"\r\nContent-Type: "
+		                             "application/vnd.openxmlformats-officedocument."
+		                             "spreadsheetml.sheet\r\n\r\nPK\003\004xlsx-bytes\r\n"));
+		if (n < 2) {
+			assert_string_equal(str(query(q), "type"), "file");
+			assert_non_null(str(query(q), "access_token"));
+			assert_non_null(strstr(text, "name=\"media\"; filename="));
+		} else {
+			assert_true(strncmp(header(q, "authorization"), "Bearer tok-", 11) == 0);
+			assert_non_null(strstr(text, "name=\"file_type\"\r\n\r\nxls\r\n"));
+			assert_non_null(strstr(text, "name=\"file_name\"\r\n\r\n统计表.xlsx\r\n"));
+			assert_non_null(strstr(text, "name=\"file\"; filename="));
+		}
+		n++;
+	}
+	assert_int_equal(n, 3);
+	cJSON_Delete(reqs);
+
+	/* Robots and session webhooks take no files. */
+	assert_int_equal(sender_upload(g_sender, &robot, "a.xlsx", data, 4, on_sent, NULL),
+	                 -ENOTSUP);
+	assert_int_equal(sender_upload(g_sender, &session, "a.xlsx", data, 4, on_sent, NULL),
+	                 -ENOTSUP);
+	assert_int_equal(sender_file_body(&robot, "m", "a.xlsx", &body), -ENOTSUP);
+	assert_null(body);
+}
+
+/* An upload whose token is refused is retried once with a new one; an
+ * answer without a media id may pass; a file message refused for its
+ * media id says so (upload again), other refusals do not. */
+static void test_file_answers(void **state)
+{
+	static const char data[] = "xlsx";
+	struct dest w = mkdest("wecom", "w", DEST_USER, "zhangsan");
+	struct dest f = mkdest("feishu", "f", DEST_CHAT, "oc_1");
+	struct dest dd = mkdest("dingtalk", "d", DEST_USER, "staff1");
+	struct send_result r;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	script("/cgi-bin/media/upload",
+	       "[{\"body\":{\"errcode\":42001,\"errmsg\":\"access_token expired\"}},"
+	       "{\"body\":{\"errcode\":0,\"errmsg\":\"ok\"}}]");
+	r = upload_wait(&w, "a.xlsx", data, 4);
+	assert_int_equal(r.outcome, SEND_TRANSIENT);
+	assert_string_equal(r.detail, "upload: no media id");
+	script("/cgi-bin/media/upload",
+	       "[{\"body\":{\"errcode\":42001,\"errmsg\":\"access_token expired\"}}]");
+	r = upload_wait(&w, "a.xlsx", data, 4);
+	assert_int_equal(r.outcome, SEND_OK);
+	assert_true(strncmp(r.media_id, "media-", 6) == 0);
+	script("/media/upload", "[{\"body\":{\"errcode\":40014,\"errmsg\":\"bad token\"}}]");
+	r = upload_wait(&dd, "a.xlsx", data, 4);
+	assert_int_equal(r.outcome, SEND_OK);
+	assert_true(strncmp(r.media_id, "@media-", 7) == 0);
+	script("/media/upload", "[{\"body\":{\"errcode\":40004,\"errmsg\":\"bad type\"}}]");
+	assert_int_equal(upload_wait(&dd, "a.xlsx", data, 4).outcome, SEND_PERMANENT);
+
+	script("/cgi-bin/message/send",
+	       "[{\"body\":{\"errcode\":40007,\"errmsg\":\"invalid media_id\"}},"
+	       "{\"body\":{\"errcode\":-1,\"errmsg\":\"busy\"}}]");
+	r = send_wait(&w, "{\"touser\":\"zhangsan\",\"msgtype\":\"file\",\"file\":{\"media_id\":\"m\"}}");
+	assert_int_equal(r.outcome, SEND_TRANSIENT);
+	assert_true(r.media_invalid);
+	r = send_wait(&w, "{\"touser\":\"zhangsan\",\"msgtype\":\"file\",\"file\":{\"media_id\":\"m\"}}");
+	assert_int_equal(r.outcome, SEND_TRANSIENT);
+	assert_false(r.media_invalid);
+	script("/open-apis/im/v1/messages",
+	       "[{\"status\":400,\"body\":{\"code\":234002,\"msg\":\"invalid file_key\"}},"
+	       "{\"status\":400,\"body\":{\"code\":230002,\"msg\":\"bot not in chat\"}}]");
+	r = send_wait(&f, "{\"receive_id\":\"oc_1\",\"msg_type\":\"file\",\"content\":\"{}\"}");
+	assert_int_equal(r.outcome, SEND_TRANSIENT);
+	assert_true(r.media_invalid);
+	r = send_wait(&f, "{\"receive_id\":\"oc_1\",\"msg_type\":\"file\",\"content\":\"{}\"}");
+	assert_int_equal(r.outcome, SEND_PERMANENT);
+	assert_false(r.media_invalid);
 }
 
 static void test_dingtalk_robot(void **state)
@@ -1212,6 +1354,8 @@ int main(void)
 		cmocka_unit_test(test_feishu_bot),
 		cmocka_unit_test(test_feishu_bot_id),
 		cmocka_unit_test(test_feishu_bot_id_reload),
+		cmocka_unit_test(test_file_uploads),
+		cmocka_unit_test(test_file_answers),
 		cmocka_unit_test(test_single_flight),
 		cmocka_unit_test(test_refresh_before_expiry),
 		cmocka_unit_test(test_token_fetched_across_reload),

@@ -12,11 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../messages/platforms.h"
 #include "../../store/store.h"
-#include "store_fresh.h"
+#include "../../store/store_outbox.h"
 #include "../../store/store_policy.h"
 #include "../../store/store_pool.h"
 #include "../../store/store_internal.h"
+#include "store_fresh.h"
 
 #define REGIONS_CSV "data/regions.csv"
 
@@ -389,6 +391,74 @@ static void test_upgrade_talent_pool(void **state)
 	assert_int_equal(p[0].last_record, 1);
 	assert_int_equal(store_pool_list(f->st, "61", 0, NULL, 0, p, 4, &n, &total), 0);
 	assert_int_equal(total, 0);
+}
+
+/* Schema 21 gives the outbox files: the rows of a database at schema 20
+ * keep every column and are messages, without an upload; the claim reads
+ * them as before. A file row then claims as a file, and its upload is kept
+ * for the next attempt and forgotten on request. */
+static void test_upgrade_outbox_files(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_row row;
+	const char *rows = "SELECT group_concat(id || idem_key || destination || payload || state ||"
+	                   " attempts || coalesce(last_error, '-') || not_before, ';')"
+	                   " FROM (SELECT * FROM outbox ORDER BY id)";
+	char before[1024], after[1024];
+
+	assert_int_equal(platforms_register(), 0);
+	assert_int_equal(store_open_at_version(f->path, 20, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, attempts, last_error, created_at, updated_at, sent_at)"
+		" VALUES ('remind:1#1', 'wecom', 'office', 'wecom|office|user|0|zs', 'private',"
+		"  '{\"msgtype\":\"text\"}', 100, 'pending', 2, 'wecom system busy', 50, 60, 55),"
+		" ('remind:2#1', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}', 90,"
+		"  'sent', 0, NULL, 40, 45, 45);"), SQLITE_OK);
+	assert_int_equal(query_text(f->st, rows, before, sizeof before), 0);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, rows, after, sizeof after), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(query_text(f->st, "SELECT group_concat(kind || coalesce(media_id, '-') ||"
+	                                   " coalesce(media_at, '-'), ';') FROM outbox",
+	                            after, sizeof after), 0);
+	assert_string_equal(after, "message--;message--");
+	begin(f->st);
+	assert_int_equal(store_outbox_claim(f->st, 1, 200, &row), 0);
+	assert_false(row.is_file);
+	assert_string_equal(row.payload, "{\"msgtype\":\"text\"}");
+	assert_string_equal(row.media_id, "");
+	free(row.payload);
+	assert_int_equal(store_outbox_set_media(f->st, 1, "m-1", 200), -ENOENT);
+
+	struct dest d;
+	int64_t id = 0;
+	assert_int_equal(dest_parse("feishu|app|chat|0|oc_2", &d), 0);
+	assert_int_equal(store_outbox_enqueue_file(f->st, &d, "{\"what\":\"stats\"}", "export:1",
+	                                           7, &id), 0);
+	assert_int_equal(store_outbox_enqueue_file(f->st, &d, "{\"what\":\"stats\"}", "export:1",
+	                                           7, NULL), -EEXIST);
+	assert_int_equal(store_outbox_claim(f->st, id, 300, &row), 0);
+	assert_true(row.is_file);
+	assert_string_equal(row.payload, "{\"what\":\"stats\"}");
+	assert_int_equal(row.request_id, 7);
+	free(row.payload);
+	assert_int_equal(store_outbox_set_media(f->st, id, "file_v2_abc", 301), 0);
+	assert_int_equal(store_outbox_settle(f->st, id, OUTBOX_RETRY, 302, "send failed", 301), 0);
+	assert_int_equal(store_outbox_claim(f->st, id, 400, &row), 0);
+	assert_string_equal(row.media_id, "file_v2_abc");
+	assert_int_equal(row.media_at, 301);
+	free(row.payload);
+	assert_int_equal(store_outbox_set_media(f->st, id, NULL, 0), 0);
+	assert_int_equal(store_outbox_settle(f->st, id, OUTBOX_RETRY, 402, "media expired", 401), 0);
+	assert_int_equal(store_outbox_claim(f->st, id, 500, &row), 0);
+	assert_string_equal(row.media_id, "");
+	free(row.payload);
+	commit(f->st);
 }
 
 /* Schema 19 dates enterprise categories (an annual list such as 规上): the
@@ -946,6 +1016,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_policies_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_talent_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_tags_by_year, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_outbox_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_target_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),

@@ -70,7 +70,7 @@ static void test_sub_integrity(void **state)
 		assert_int_equal(e->subs[0].min_args, 0);
 		assert_int_equal(e->subs[0].roles, e->roles);
 	}
-	assert_int_equal(commands, 3);   /* 联盟, 活动, 人才库 */
+	assert_int_equal(commands, 4);   /* 联盟, 活动, 人才库, 导出 */
 }
 
 static void test_args_fit(void **state)
