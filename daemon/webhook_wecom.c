@@ -10,7 +10,8 @@
  * response — WeCom waits 5 s, and a command takes milliseconds — and its
  * rows are settled as sent; when it would not fit a passive text (2048
  * bytes) or the budget is spent, the response is an empty 200 and the rows
- * go through the sender (message/send) instead. Events are recorded and
+ * go through the sender (message/send) instead. So does an answer with
+ * buttons: a passive reply is text, message/send takes the template card. Events are recorded and
  * acknowledged, never answered: nobody typed them. WeCom retries when the
  * connection fails or times out: a failure that may pass closes the
  * connection unanswered.
@@ -201,7 +202,7 @@ static void answer(struct wecom_job *job)
 	struct webhook_msg *wm = &job->wm;
 	char *text = NULL, *env = NULL;
 
-	if (wm->parts.n)
+	if (wm->parts.n && !wm->reply.n_actions)
 		text = render_wecom_text(&wm->reply);
 	if (text && strlen(text) <= PASSIVE_MAX &&
 	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)

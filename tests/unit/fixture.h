@@ -58,6 +58,7 @@ struct fixture {
 	struct sqlite3 *peek;      /* read-only second connection: what was committed */
 	unsigned seq;              /* message ids */
 	char *last;                /* fixture_say's answer; owned */
+	char *actions;             /* its actions, as fixture_actions says; owned */
 	bool logging;              /* fixture_log_start was called */
 	char *log;                 /* fixture_log's text; owned */
 };
@@ -80,6 +81,10 @@ const char *fixture_say(struct fixture *fx, const char *who, const char *text);
  * whether the reply was marked as an error. */
 const char *fixture_say_in(struct fixture *fx, const char *who, bool group, const char *text,
                            bool *error);
+
+/* The actions (buttons) of the last answer, one "label=command" line
+ * each ("" when none); valid until the next message on fx. */
+const char *fixture_actions(struct fixture *fx);
 
 /* Runs `text` as the console's operator does (daemon/console.c): platform
  * and tenant "console", user "operator", with the fixed identity of an
