@@ -11,7 +11,10 @@
  * rows are settled as sent; when it would not fit a passive text (2048
  * bytes) or the budget is spent, the response is an empty 200 and the rows
  * go through the sender (message/send) instead. So does an answer with
- * buttons: a passive reply is text, message/send takes the template card. Events are recorded and
+ * buttons: a passive reply is text, message/send takes the template card.
+ * A button press (template_card_event, verified and decrypted like a
+ * message) runs its EventKey as a command from the presser, its id the
+ * sender, second and card; its answer goes by message/send as well. Events are recorded and
  * acknowledged, never answered: nobody typed them. WeCom retries when the
  * connection fails or times out: a failure that may pass closes the
  * connection unanswered.
@@ -202,7 +205,7 @@ static void answer(struct wecom_job *job)
 	struct webhook_msg *wm = &job->wm;
 	char *text = NULL, *env = NULL;
 
-	if (wm->parts.n && !wm->reply.n_actions)
+	if (wm->parts.n && !wm->reply.n_actions && job->wecom.kind == WECOM_TEXT)
 		text = render_wecom_text(&wm->reply);
 	if (text && strlen(text) <= PASSIVE_MAX &&
 	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
@@ -274,7 +277,7 @@ static void receive(struct app *app, struct http_request *req, struct wecom_job 
 	webhook_msg_init(&job->wm, app, req, w, &job->wecom.msg, job->wecom.dedupe_id);
 	job->wm.reply_key = job->wecom.msg.msg_id;
 	job->wm.run_command = job->wecom.kind != WECOM_EVENT;
-	job->wm.supported = job->wecom.kind == WECOM_TEXT;
+	job->wm.supported = job->wecom.kind == WECOM_TEXT || job->wecom.kind == WECOM_CARD;
 	job->wm.finish = finish;
 	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(req, w, 503, "error", "inbox unavailable");

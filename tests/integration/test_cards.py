@@ -12,8 +12,9 @@ import sys
 import time
 
 from harness import ROOT, one, wait_until
-from platforms import (FakePlatform, feishu_encrypted_body, feishu_event, feishu_sign, metric,
-                       start)
+from platforms import (WECOM_AES, WECOM_CORP, FakePlatform, feishu_encrypted_body, feishu_event,
+                       feishu_sign, metric, start, wecom_encrypt, wecom_envelope, wecom_inner,
+                       wecom_open_reply, wecom_post, wecom_query, xml_field)
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
 
@@ -140,3 +141,75 @@ def test_feishu_card_press_over_the_long_connection():
         assert json.loads(ack_of(fs, mid)["payload"]) == {"code": 200}
         time.sleep(0.3)
         assert len(fs.entries("reply")) == 1
+
+
+def wecom_press(key, sender="zhangsan", task="cqod-task-1", create_time=None):
+    """A template_card_event: sender pressed the button whose key is `key`."""
+    return wecom_inner(None, sender=sender, msg_id=None, msg_type="event",
+                       create_time=create_time,
+                       extra="<Event><![CDATA[template_card_event]]></Event>\n"
+                             "<EventKey><![CDATA[%s]]></EventKey>\n"
+                             "<TaskId><![CDATA[%s]]></TaskId>\n"
+                             "<CardType><![CDATA[button_interaction]]></CardType>\n"
+                             "<ResponseCode><![CDATA[rc-1]]></ResponseCode>\n" % (key, task))
+
+
+def sent_to(fake, user):
+    return [json.loads(r["body"]) for r in fake.requests("/cgi-bin/message/send")
+            if json.loads(r["body"]).get("touser") == user]
+
+
+def test_wecom_card_press_runs_once():
+    with FakePlatform() as fake, start(fake) as d:
+        d.ctl("grant", "wecom:w1", "zhangsan", "admin")
+        # The confirmation goes by message/send as a template card.
+        status, body, _ = wecom_post(d, wecom_inner("除名 2 违法违规 测试",
+                                                    msg_id="7000000000000000101"))
+        assert (status, body) == (200, b"")
+        wait_until(lambda: sent_to(fake, "zhangsan"), "the card")
+        card = sent_to(fake, "zhangsan")[0]
+        assert card["msgtype"] == "template_card" and card["agentid"] == 1000002, card
+        tc = card["template_card"]
+        assert tc["card_type"] == "button_interaction" and tc["task_id"].startswith("cqod-")
+        keys = [b["key"] for b in tc["button_list"]]
+        assert len(keys) == 2 and CODE_RX.fullmatch(keys[0]) and keys[1] == "取消", keys
+        before = one(d, "SELECT count(*) FROM sanctions")
+
+        # Forged: refused like a forged message, nothing runs.
+        inner = wecom_press(keys[0], task=tc["task_id"], create_time=str(int(time.time())))
+        enc = wecom_encrypt(WECOM_AES, inner, WECOM_CORP)
+        forged = d.request("POST", "/webhook/wecom/w1?" + wecom_query(enc, token="wrong"),
+                           wecom_envelope(enc), {"Content-Type": "text/xml"})[:2]
+        enc2 = wecom_encrypt(WECOM_AES, wecom_inner("whoami", msg_id="7000000000000000102"),
+                             WECOM_CORP)
+        other = d.request("POST", "/webhook/wecom/w1?" + wecom_query(enc2, token="wrong"),
+                          wecom_envelope(enc2), {"Content-Type": "text/xml"})[:2]
+        assert forged == other and forged[0] == 401, (forged, other)
+        assert one(d, "SELECT count(*) FROM sanctions") == before
+
+        # The press runs the command once; its answer goes to the presser.
+        assert wecom_post(d, inner)[:2] == (200, b"")
+        assert one(d, "SELECT status FROM appointments WHERE id = 2") == "removed"
+        assert one(d, "SELECT count(*) FROM sanctions") == before + 1
+        wait_until(lambda: len(sent_to(fake, "zhangsan")) == 2, "the answer to the press")
+        answer = sent_to(fake, "zhangsan")[1]
+        assert "除名" in json.dumps(answer, ensure_ascii=False), answer
+        # WeCom retries the same callback: nothing twice.
+        assert wecom_post(d, inner)[:2] == (200, b"")
+        wait_until(lambda: metric(d, "wecom", "duplicate") == 1, "the retry found a duplicate")
+        time.sleep(0.3)
+        assert one(d, "SELECT count(*) FROM sanctions") == before + 1
+        assert len(sent_to(fake, "zhangsan")) == 2
+
+
+def test_wecom_guest_press_refused_like_typed():
+    with FakePlatform() as fake, start(fake) as d:
+        status, body, _ = wecom_post(d, wecom_inner("除名 2 违法违规 测试", sender="guest-w",
+                                                    msg_id="7000000000000000201"))
+        typed_text = xml_field(wecom_open_reply(body), "Content")
+        assert "您没有权限" in typed_text, typed_text
+        assert wecom_post(d, wecom_press("除名 2 违法违规 测试", sender="guest-w"))[:2] == \
+            (200, b"")
+        wait_until(lambda: sent_to(fake, "guest-w"), "the answer to the press")
+        assert sent_to(fake, "guest-w")[0]["text"]["content"] == typed_text
+        assert one(d, "SELECT status FROM appointments WHERE id = 2") == "active"
