@@ -205,7 +205,7 @@ static void answer(struct wecom_job *job)
 	struct webhook_msg *wm = &job->wm;
 	char *text = NULL, *env = NULL;
 
-	if (wm->parts.n && !wm->reply.n_actions && job->wecom.kind == WECOM_TEXT)
+	if (wm->parts.n && !wm->reply.n_actions && job->wecom.kind != WECOM_CARD)
 		text = render_wecom_text(&wm->reply);
 	if (text && strlen(text) <= PASSIVE_MAX &&
 	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
