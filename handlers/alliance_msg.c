@@ -83,7 +83,8 @@ static void signup_actions(struct reply *r, const struct store_event *ev)
 	if (ev->capacity) {
 		int64_t left = ev->capacity - (int64_t)ev->confirmed;
 
-		reply_add_field(r, TXT_EV_K_REMAINING, TXT_BC_PEOPLE, (long long)(left > 0 ? left : 0));
+		reply_add_field(r, TXT_EV_K_REMAINING, TXT_BC_PEOPLE,
+		                (long long)(left > 0 ? left : 0));
 	}
 	reply_add_fallback(r, TXT_BC_SIGNUP_HINT, (long long)ev->id, (long long)ev->id);
 	snprintf(command, sizeof command, "%s %lld", TXT_SU_NAME, (long long)ev->id);

@@ -99,7 +99,8 @@ int reply_add_action(struct reply *r, const char *label, const char *command,
 int reply_add_fallback(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Plain text: title, lines/fields ("键：值"), table as aligned-free rows
- * separated by " | ", then the fallback lines. Returns a heap string the caller frees, NULL on ENOMEM. */
+ * separated by " | ", then the fallback lines. Returns a heap string the
+ * caller frees, NULL on ENOMEM. */
 char *reply_render_text(const struct reply *r);
 
 #endif

@@ -376,9 +376,10 @@ int feishu_decode(const char *json, size_t len, const char *instance, const char
 		*why = "header.tenant_key is required for a message";
 		return -EINVAL;
 	}
+	const cJSON *event = cJSON_GetObjectItemCaseSensitive(root, "event");
 	if (card)
-		return decode_card_action(out, cJSON_GetObjectItemCaseSensitive(root, "event"), why);
-	return decode_message(out, cJSON_GetObjectItemCaseSensitive(root, "event"), bot_open_id, why);
+		return decode_card_action(out, event, why);
+	return decode_message(out, event, bot_open_id, why);
 }
 
 void feishu_event_free(struct feishu_event *ev)

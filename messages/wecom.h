@@ -49,8 +49,9 @@ struct wecom_msg {
 
 /* Parses the inner XML. msg: platform "wecom", `instance` (borrowed), a
  * private chat with the sender, text = Content ("" unless text; EventKey for
- * a press: the sender is who pressed), msg_id = dedupe_id. On error returns -EINVAL and points *why at a static English
- * reason (no input echoed); -ENOMEM. Free with wecom_msg_free either way. */
+ * a press: the sender is who pressed), msg_id = dedupe_id. On error returns
+ * -EINVAL and points *why at a static English reason (no input echoed);
+ * -ENOMEM. Free with wecom_msg_free either way. */
 int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom_msg *out,
                  const char **why);
 void wecom_msg_free(struct wecom_msg *m);

@@ -326,7 +326,9 @@ static void test_event_notice_buttons(void **state)
 	snprintf(want, sizeof want, "报名 %ld", ev);
 	say(fx, want, FX_CQO, &err);
 	assert_false(err);
-	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM signups WHERE status = 'confirmed'"), 1);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM signups"
+	                                 " WHERE status = 'confirmed'"),
+	                 1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)

@@ -240,7 +240,8 @@ static void test_single_part_and_card(void **state)
 		size_t len;
 		static const char want[] = "{\"code\":200,\"data\":\"eyJ0b2FzdCI6e319\"}";
 
-		assert_int_equal(feishu_frame_encode_answer(&f, 200, 7, "{\"toast\":{}}", &buf, &len), 0);
+		assert_int_equal(
+			feishu_frame_encode_answer(&f, 200, 7, "{\"toast\":{}}", &buf, &len), 0);
 		assert_int_equal(feishu_frame_decode(buf, len, &a), 0);
 		assert_int_equal(a.type, FEISHU_FRAME_CARD);
 		assert_string_equal(feishu_frame_header(&a, "biz_rt"), "7");

@@ -270,7 +270,8 @@ static void test_dingtalk_card(void **state)
 	           "\\\"singleURL\\\":\\\"dtmd://dingtalkclient/sendMessage?content=%E6%94%B6%E5%"
 	           "88%B0\\\"}\"}");
 	/* A session may be a group: buttons, and the fallback stays. */
-	d = mkdest("dingtalk", DEST_SESSION, "https://oapi.dingtalk.com/robot/sendBySession?session=s");
+	d = mkdest("dingtalk", DEST_SESSION,
+	           "https://oapi.dingtalk.com/robot/sendBySession?session=s");
 	expect_one(&d, &r, NULL,
 	           "{\"msgtype\":\"actionCard\",\"actionCard\":{\"title\":\"首席质量官助手"
 	           "\",\"text\":\"将除名：张三（记录号 4）\\n\\n请回复“确认 123"
