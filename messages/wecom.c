@@ -311,6 +311,23 @@ char *wecom_render_text(const char *to_user, const char *corp_id, int64_t create
 	return strbuf_detach(&sb);
 }
 
+char *wecom_render_update_button(const char *to_user, const char *corp_id, int64_t create_time,
+                                 const char *replace_name)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_appends(&sb, "<xml>");
+	append_field(&sb, "ToUserName", to_user);
+	append_field(&sb, "FromUserName", corp_id);
+	strbuf_appendf(&sb, "<CreateTime>%lld</CreateTime>", (long long)create_time);
+	append_field(&sb, "MsgType", "update_button");
+	strbuf_appends(&sb, "<Button>");
+	append_field(&sb, "ReplaceName", replace_name);
+	strbuf_appends(&sb, "</Button></xml>");
+	return strbuf_detach(&sb);
+}
+
 /* Official samples show TimeStamp both bare and in CDATA; this follows
  * Tencent's C++ library, which wraps every value in CDATA. */
 char *wecom_render_envelope(const char *encrypt, const char *signature, const char *timestamp,

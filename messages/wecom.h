@@ -61,6 +61,12 @@ void wecom_msg_free(struct wecom_msg *m);
 char *wecom_render_text(const char *to_user, const char *corp_id, int64_t create_time,
                         const char *content);
 
+/* The inner XML of the passive reply to a template_card_event: the pressed
+ * card's buttons become one that cannot be pressed, reading `replace_name`
+ * (MsgType update_button), for the presser. Caller frees; NULL on ENOMEM. */
+char *wecom_render_update_button(const char *to_user, const char *corp_id, int64_t create_time,
+                                 const char *replace_name);
+
 /* The response envelope <xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/></xml>.
  * Caller frees; NULL on ENOMEM. */
 char *wecom_render_envelope(const char *encrypt, const char *signature, const char *timestamp,

@@ -187,8 +187,14 @@ def test_wecom_card_press_runs_once():
         assert forged == other and forged[0] == 401, (forged, other)
         assert one(d, "SELECT count(*) FROM sanctions") == before
 
-        # The press runs the command once; its answer goes to the presser.
-        assert wecom_post(d, inner)[:2] == (200, b"")
+        # The press runs the command once; the card's buttons say it is done
+        # (passive update_button), and the answer goes to the presser.
+        status, body, _ = wecom_post(d, inner)
+        assert status == 200
+        done = wecom_open_reply(body)
+        assert xml_field(done, "MsgType") == "update_button", done
+        assert xml_field(done, "ReplaceName") == "已处理" and xml_field(done, "ToUserName") == \
+            "zhangsan", done
         assert one(d, "SELECT status FROM appointments WHERE id = 2") == "removed"
         assert one(d, "SELECT count(*) FROM sanctions") == before + 1
         wait_until(lambda: len(sent_to(fake, "zhangsan")) == 2, "the answer to the press")
@@ -208,8 +214,8 @@ def test_wecom_guest_press_refused_like_typed():
                                                     msg_id="7000000000000000201"))
         typed_text = xml_field(wecom_open_reply(body), "Content")
         assert "您没有权限" in typed_text, typed_text
-        assert wecom_post(d, wecom_press("除名 2 违法违规 测试", sender="guest-w"))[:2] == \
-            (200, b"")
+        status, body, _ = wecom_post(d, wecom_press("除名 2 违法违规 测试", sender="guest-w"))
+        assert status == 200 and xml_field(wecom_open_reply(body), "ReplaceName") == "未办理"
         wait_until(lambda: sent_to(fake, "guest-w"), "the answer to the press")
         assert sent_to(fake, "guest-w")[0]["text"]["content"] == typed_text
         assert one(d, "SELECT status FROM appointments WHERE id = 2") == "active"

@@ -234,6 +234,14 @@ static void test_render(void **state)
 	                       "<Content><![CDATA[第一行\n含 ]]]]><![CDATA[> 与控制字符]]></Content>"
 	                       "</xml>");
 	free(s);
+	/* After a press: the card's buttons become one that says so. */
+	s = wecom_render_update_button("lisi", "ww1", 1700000001, "已处理");
+	assert_string_equal(s, "<xml><ToUserName><![CDATA[lisi]]></ToUserName>"
+	                       "<FromUserName><![CDATA[ww1]]></FromUserName>"
+	                       "<CreateTime>1700000001</CreateTime>"
+	                       "<MsgType><![CDATA[update_button]]></MsgType>"
+	                       "<Button><ReplaceName><![CDATA[已处理]]></ReplaceName></Button></xml>");
+	free(s);
 	s = wecom_render_envelope("ab+/=", "0123", "1700000000", "42");
 	assert_string_equal(s, "<xml><Encrypt><![CDATA[ab+/=]]></Encrypt>"
 	                       "<MsgSignature><![CDATA[0123]]></MsgSignature>"
