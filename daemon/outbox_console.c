@@ -40,20 +40,27 @@ static void walk(const cJSON *node, struct strbuf *sb, int depth)
 
 	if (depth > MAX_DEPTH)
 		return;
-	/* A post's title is its own field; DingTalk's markdown title repeats
-	 * the first line of its text and stays out. */
+	/* A post's title is its own field, and so is a WeCom template card's
+	 * (main_title); DingTalk's markdown title repeats the first line of its
+	 * text and stays out. */
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(node, "content");
 	cJSON_ArrayForEach(child, node)
 	{
 		const char *k = child->string;
 
 		if (cJSON_IsString(child) && k) {
-			if (strcmp(k, "content") == 0 || strcmp(k, "text") == 0)
+			if (strcmp(k, "content") == 0 || strcmp(k, "text") == 0 ||
+			    strcmp(k, "sub_title_text") == 0)
 				text_or_json(child->valuestring, sb, depth, true);
 			else if (strcmp(k, "msgParam") == 0)
 				text_or_json(child->valuestring, sb, depth, false);
 			else if (strcmp(k, "title") == 0 && cJSON_IsArray(content))
 				add_line(sb, child->valuestring);
+		} else if (k && strcmp(k, "main_title") == 0) {
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(child, "title");
+
+			if (cJSON_IsString(t))
+				add_line(sb, t->valuestring);
 		} else if (cJSON_IsObject(child) || cJSON_IsArray(child)) {
 			walk(child, sb, depth + 1);
 		}

@@ -9,8 +9,12 @@
  * acknowledged (the completing frame sent back with {"code":200}) only
  * after its COMMIT, within Feishu's 3 s in the normal case; one not
  * acknowledged is pushed again and its second run finds the event_id
- * committed. The connection needs no verification token: it is
- * authenticated by the endpoint call.
+ * committed. A button press comes as a frame of type "card"
+ * (card.action.trigger) and runs its command the same way; its
+ * acknowledgement carries the callback's answer, a toast of the answer's
+ * first line (feishu_render_card_answer), as Base64 in "data". The
+ * connection needs no verification token: it is authenticated by the
+ * endpoint call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -103,15 +107,18 @@ static void send_binary(struct stream *s, const uint8_t *buf, size_t len)
 		log_warn("feishu:%s: cannot queue a frame", s->st.instance);
 }
 
-/* Sends frame f back as its acknowledgement (on the connection it came by). */
-static void ack(struct stream *s, const struct feishu_frame *f, unsigned gen, uint64_t started)
+/* Sends frame f back as its acknowledgement (on the connection it came by),
+ * with `answer` (may be NULL) for a card callback. */
+static void ack(struct stream *s, const struct feishu_frame *f, unsigned gen, uint64_t started,
+                const char *answer)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
 
 	if (gen != s->gen || !s->conn)
 		return;
-	if (feishu_frame_encode_ack(f, 200, (int64_t)(clock_mono_ms() - started), &buf, &len) < 0) {
+	if (feishu_frame_encode_answer(f, 200, (int64_t)(clock_mono_ms() - started), answer, &buf,
+	                               &len) < 0) {
 		log_warn("feishu:%s: out of memory; an event left for Feishu to push again",
 		         s->st.instance);
 		return;
@@ -144,7 +151,12 @@ static void finish(struct webhook_msg *wm)
 	struct stream_job *job = (struct stream_job *)wm;
 
 	if (wm->result != INBOX_RETRY) {
-		ack(job->s, &job->frame, job->gen, job->started_ms);
+		char *toast = wm->result == INBOX_DONE && job->ev.kind == FEISHU_CARD_ACTION
+		                      ? feishu_render_card_answer(&wm->reply)
+		                      : NULL;
+
+		ack(job->s, &job->frame, job->gen, job->started_ms, toast);
+		free(toast);
 		if (wm->result == INBOX_DONE)
 			webhook_deliver(wm);
 	}
@@ -160,13 +172,13 @@ static void run(struct stream_job *job)
 
 	if (job->ev.kind == FEISHU_IGNORED || job->ev.kind == FEISHU_CHALLENGE) {
 		webhook_count(PLATFORM, "ignored");
-		ack(s, &job->frame, job->gen, job->started_ms);
+		ack(s, &job->frame, job->gen, job->started_ms, NULL);
 		job_done(job);
 		return;
 	}
 	job->ev.msg.received_at = clock_now();
 	webhook_msg_init(&job->wm, s->env->app, NULL, &w, &job->ev.msg, job->ev.event_id);
-	job->wm.supported = job->ev.kind == FEISHU_MESSAGE;
+	job->wm.supported = job->ev.kind == FEISHU_MESSAGE || job->ev.kind == FEISHU_CARD_ACTION;
 	job->wm.finish = finish;
 	if (webhook_submit(&job->wm) < 0) {
 		log_warn("feishu:%s: inbox unavailable; an event left for Feishu to push again",
@@ -192,7 +204,7 @@ static bool decode(struct stream_job *job, const char *bot, int *rc_out)
 		         rc == -ENOMEM ? "out of memory" : why ? why : "malformed");
 		webhook_count(PLATFORM, "malformed");
 		if (rc != -ENOMEM)
-			ack(s, &job->frame, job->gen, job->started_ms);
+			ack(s, &job->frame, job->gen, job->started_ms, NULL);
 		job_done(job);
 		return false;
 	}
@@ -260,8 +272,8 @@ static void on_data(struct stream *s, struct feishu_frame *f)
 	size_t len = 0;
 	int rc;
 
-	if (f->type != FEISHU_FRAME_EVENT)
-		return;   /* card callbacks: not subscribed to, and never acknowledged */
+	if (f->type != FEISHU_FRAME_EVENT && f->type != FEISHU_FRAME_CARD)
+		return;
 	rc = feishu_reasm_add(s->reasm, f, (int64_t)clock_mono_ms(), &json, &len);
 	if (rc < 0) {
 		log_warn("feishu:%s: an event's frames dropped (%s)", s->st.instance,

@@ -14,7 +14,10 @@
  * A challenge is answered at once; a message runs as one unit of the
  * inbox's batch (event_id, command and answer commit together), is
  * acknowledged with 200 "{}" after the COMMIT, and its answer goes out
- * through the reply API; other events, and group messages that do not
+ * through the reply API; a button press (card.action.trigger, verified
+ * like any event) runs its command the same way, from the presser, and is
+ * answered after the COMMIT with a toast of the answer's first line (Feishu
+ * waits 3 s), the whole answer replying to the card; other events, and group messages that do not
  * mention the bot, are acknowledged and dropped. Feishu pushes an event
  * again when it gets no 200: a failure that may pass is answered 503.
  *
@@ -81,7 +84,13 @@ static void finish(struct webhook_msg *wm)
 	if (wm->result == INBOX_RETRY) {
 		router_respond(wm->req, ROUTE, 503, JSON, "{}", 2);
 	} else {
-		router_respond(wm->req, ROUTE, 200, JSON, "{}", 2);
+		char *toast = wm->result == INBOX_DONE && job->ev.kind == FEISHU_CARD_ACTION
+		                      ? feishu_render_card_answer(&wm->reply)
+		                      : NULL;
+
+		router_respond(wm->req, ROUTE, 200, JSON, toast ? toast : "{}",
+		               toast ? strlen(toast) : 2);
+		free(toast);
 		if (wm->result == INBOX_DONE)
 			webhook_deliver(wm);
 	}
@@ -159,7 +168,7 @@ static void run(struct feishu_job *job)
 	job->ev.msg.received_at = clock_now();
 	job->ev.msg.request_id = job->req->id;
 	webhook_msg_init(&job->wm, job->app, job->req, &w, &job->ev.msg, job->ev.event_id);
-	job->wm.supported = job->ev.kind == FEISHU_MESSAGE;
+	job->wm.supported = job->ev.kind == FEISHU_MESSAGE || job->ev.kind == FEISHU_CARD_ACTION;
 	job->wm.finish = finish;
 	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(job->req, &w, 503, "error", "inbox unavailable");

@@ -10,7 +10,14 @@
  * response — WeCom waits 5 s, and a command takes milliseconds — and its
  * rows are settled as sent; when it would not fit a passive text (2048
  * bytes) or the budget is spent, the response is an empty 200 and the rows
- * go through the sender (message/send) instead. Events are recorded and
+ * go through the sender (message/send) instead. So does an answer with
+ * buttons: a passive reply is text, message/send takes the template card.
+ * A button press (template_card_event, verified and decrypted like a
+ * message) runs its EventKey as a command from the presser, its id the
+ * sender, second and card; after the COMMIT the passive reply turns the
+ * card's buttons into one reading 已处理 (未办理 when the answer is an
+ * error) for the presser (update_button), and the answer goes by
+ * message/send. Events are recorded and
  * acknowledged, never answered: nobody typed them. WeCom retries when the
  * connection fails or times out: a failure that may pass closes the
  * connection unanswered.
@@ -26,6 +33,7 @@
 #include "../messages/wecom.h"
 #include "../messages/wecom_crypto.h"
 #include "../messages/platforms.h"
+#include "../messages/text.h"
 #include "app.h"
 #include "../lib/clock.h"
 #include "../lib/config.h"
@@ -162,22 +170,23 @@ static void verify_url(struct http_request *req, const struct webhook_where *w,
 	free(msg);
 }
 
-/* The passive reply envelope for `text`, or NULL when it cannot be built. */
-static char *passive_reply(const struct wecom_job *job, const char *text)
+/* The passive reply envelope for `inner` (taken), or NULL when it cannot be
+ * built. */
+static char *passive_reply(const struct wecom_job *job, char *inner)
 {
 	char ts[24], nonce[NONCE_DIGITS + 1], sig[WECOM_SIG_HEX_LEN + 1];
 	uint8_t rnd[NONCE_DIGITS];
-	char *inner, *enc = NULL, *env = NULL;
-	int64_t now = clock_now();
+	char *enc = NULL, *env = NULL;
 
-	if (crypto_random(rnd, sizeof rnd) < 0)
+	if (!inner || crypto_random(rnd, sizeof rnd) < 0) {
+		free(inner);
 		return NULL;
+	}
 	for (size_t i = 0; i < NONCE_DIGITS; i++)
 		nonce[i] = (char)('0' + rnd[i] % 10);
 	nonce[NONCE_DIGITS] = '\0';
-	snprintf(ts, sizeof ts, "%lld", (long long)now);
-	inner = wecom_render_text(job->wecom.from_user, job->conf.corp_id, now, text);
-	if (inner && wecom_crypto_encrypt(job->conf.key, inner, strlen(inner), job->conf.corp_id,
+	snprintf(ts, sizeof ts, "%lld", (long long)clock_now());
+	if (wecom_crypto_encrypt(job->conf.key, inner, strlen(inner), job->conf.corp_id,
 	                                  &enc) == 0 &&
 	    wecom_crypto_sign(job->conf.token, ts, nonce, enc, sig) == 0)
 		env = wecom_render_envelope(enc, sig, ts, nonce);
@@ -194,6 +203,26 @@ static void job_free(struct wecom_job *job)
 	free(job);
 }
 
+/* Answers a press: its card's buttons turn into one that says the command
+ * ran (passively, for the presser), and the answer goes through the
+ * sender. */
+static void answer_press(struct wecom_job *job)
+{
+	struct webhook_msg *wm = &job->wm;
+	char *env = NULL;
+
+	if (clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
+		env = passive_reply(job, wecom_render_update_button(
+			                         job->wecom.from_user, job->conf.corp_id, clock_now(),
+			                         wm->reply.is_error ? TXT_CARD_NOT_DONE : TXT_CARD_DONE));
+	if (env)
+		router_respond(wm->req, ROUTE, 200, XML, env, strlen(env));
+	else
+		respond(wm->req, 200, TEXT, "", 0);
+	webhook_deliver(wm);
+	free(env);
+}
+
 /* Answers a committed message: passively when possible, else through the
  * sender after an empty 200. */
 static void answer(struct wecom_job *job)
@@ -201,11 +230,16 @@ static void answer(struct wecom_job *job)
 	struct webhook_msg *wm = &job->wm;
 	char *text = NULL, *env = NULL;
 
-	if (wm->parts.n)
+	if (job->wecom.kind == WECOM_CARD) {
+		answer_press(job);
+		return;
+	}
+	if (wm->parts.n && !wm->reply.n_actions)
 		text = render_wecom_text(&wm->reply);
 	if (text && strlen(text) <= PASSIVE_MAX &&
 	    clock_mono_ms() - job->started_ms < PASSIVE_BUDGET_MS)
-		env = passive_reply(job, text);
+		env = passive_reply(job, wecom_render_text(job->wecom.from_user, job->conf.corp_id,
+		                                           clock_now(), text));
 	if (env) {
 		router_respond(wm->req, ROUTE, 200, XML, env, strlen(env));
 		webhook_delivered(wm);
@@ -273,7 +307,7 @@ static void receive(struct app *app, struct http_request *req, struct wecom_job 
 	webhook_msg_init(&job->wm, app, req, w, &job->wecom.msg, job->wecom.dedupe_id);
 	job->wm.reply_key = job->wecom.msg.msg_id;
 	job->wm.run_command = job->wecom.kind != WECOM_EVENT;
-	job->wm.supported = job->wecom.kind == WECOM_TEXT;
+	job->wm.supported = job->wecom.kind == WECOM_TEXT || job->wecom.kind == WECOM_CARD;
 	job->wm.finish = finish;
 	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(req, w, 503, "error", "inbox unavailable");

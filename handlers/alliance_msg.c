@@ -75,7 +75,25 @@ static void details(struct reply *r, const struct store_event *ev)
 		reply_add_field(r, TXT_EV_K_DESCRIPTION, "%s", ev->description);
 }
 
-void alliance_msg_event(struct reply *r, const struct store_event *ev,
+/* 报名 and 取消报名 on the announcement, with the places left. */
+static void signup_actions(struct reply *r, const struct store_event *ev)
+{
+	char command[64];
+
+	if (ev->capacity) {
+		int64_t left = ev->capacity - (int64_t)ev->confirmed;
+
+		reply_add_field(r, TXT_EV_K_REMAINING, TXT_BC_PEOPLE,
+		                (long long)(left > 0 ? left : 0));
+	}
+	reply_add_fallback(r, TXT_BC_SIGNUP_HINT, (long long)ev->id, (long long)ev->id);
+	snprintf(command, sizeof command, "%s %lld", TXT_SU_NAME, (long long)ev->id);
+	reply_add_action(r, TXT_SU_NAME, command, REPLY_ACTION_PRIMARY);
+	snprintf(command, sizeof command, "%s %lld", TXT_SU_WITHDRAW_NAME, (long long)ev->id);
+	reply_add_action(r, TXT_SU_WITHDRAW_NAME, command, REPLY_ACTION_DEFAULT);
+}
+
+void alliance_msg_event(struct reply *r, const struct store_event *ev, bool buttons,
                         enum store_broadcast_kind kind, unsigned changed)
 {
 	char buf[160];
@@ -96,7 +114,9 @@ void alliance_msg_event(struct reply *r, const struct store_event *ev,
 	reply_add_field(r, TXT_EV_K_ALLIANCE, "%s", ev->alliance_name);
 	details(r, ev);
 	/* A preview has no number yet. */
-	if (ev->id)
+	if (ev->id && buttons)
+		signup_actions(r, ev);
+	else if (ev->id)
 		reply_add_line(r, TXT_BC_SIGNUP_HINT, (long long)ev->id, (long long)ev->id);
 }
 

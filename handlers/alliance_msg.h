@@ -13,9 +13,14 @@
 #include "../store/store_event.h"
 #include "../lib/reply.h"
 
+#include <stdbool.h>
+
 /* The event as its announcement shows it: published, changed (`changed`
- * holds event_form.h's EVENT_F_* bits) or cancelled. */
-void alliance_msg_event(struct reply *r, const struct store_event *ev,
+ * holds event_form.h's EVENT_F_* bits) or cancelled. With `buttons` (the
+ * announcement itself, not its preview) an open event offers 报名 and
+ * 取消报名 as actions, the places left shown beside them; else the line
+ * saying what to type is part of the text. */
+void alliance_msg_event(struct reply *r, const struct store_event *ev, bool buttons,
                         enum store_broadcast_kind kind, unsigned changed);
 
 /* To someone whose place on the waiting list turned into a place. */

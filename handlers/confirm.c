@@ -32,7 +32,15 @@ int handler_confirm_request(struct cmd_ctx *ctx)
 		                           ctx->text,
 		                           ctx->now, ctx->now + CONFIRM_TTL_SECONDS);
 		if (rc == 0) {
-			reply_add_line(ctx->reply, TXT_CONFIRM_ASK, code, CONFIRM_TTL_SECONDS / 60);
+			char command[sizeof TXT_CONFIRM_NAME + sizeof code];
+
+			snprintf(command, sizeof command, "%s %s", TXT_CONFIRM_NAME, code);
+			reply_add_fallback(ctx->reply, TXT_CONFIRM_ASK, code,
+			                   CONFIRM_TTL_SECONDS / 60);
+			reply_add_action(ctx->reply, TXT_CONFIRM_NAME, command,
+			                 REPLY_ACTION_PRIMARY);
+			reply_add_action(ctx->reply, TXT_CANCEL_NAME, TXT_CANCEL_NAME,
+			                 REPLY_ACTION_DEFAULT);
 			return HANDLER_OK;
 		}
 		if (rc != -EEXIST)

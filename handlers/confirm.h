@@ -14,8 +14,9 @@
 
 #define CONFIRM_TTL_SECONDS 600
 
-/* Stores ctx->text for confirmation and adds the "确认 <码>" line to the
- * reply. Returns HANDLER_OK, or HANDLER_ERROR if it could not be stored. */
+/* Stores ctx->text for confirmation and offers 确认 <码> and 取消 on the
+ * reply: as buttons, and as the fallback line saying what to type.
+ * Returns HANDLER_OK, or HANDLER_ERROR if it could not be stored. */
 int handler_confirm_request(struct cmd_ctx *ctx);
 
 

@@ -102,7 +102,7 @@ static int view_run(struct cmd_ctx *ctx)
 
 	if ((rc = event_ref_load(ctx, ctx->args->argv[2], &ev)) != 0)
 		return alliance_ref_done(rc);
-	alliance_msg_event(ctx->reply, &ev, BROADCAST_PUBLISH, 0);
+	alliance_msg_event(ctx->reply, &ev, false, BROADCAST_PUBLISH, 0);
 	counts(&ev, count, sizeof count);
 	reply_add_field(ctx->reply, TXT_EV_K_SIGNUPS, "%s", count);
 	if (strcmp(ev.status, "cancelled") == 0)

@@ -56,7 +56,7 @@ static int preview(struct cmd_ctx *ctx, const struct store_event *ev,
 
 	if (store_broadcast_count(ctx->store, ctx->cfg, aud, &groups, &people) < 0)
 		return HANDLER_ERROR;
-	alliance_msg_event(ctx->reply, ev, kind, changed);
+	alliance_msg_event(ctx->reply, ev, false, kind, changed);
 	reply_add_line(ctx->reply, kind == BROADCAST_PUBLISH ? TXT_EV_PREVIEW_PUBLISH
 	               : kind == BROADCAST_UPDATE ? TXT_EV_PREVIEW_CHANGE : TXT_EV_PREVIEW_CANCEL,
 	               groups, people);
@@ -104,7 +104,7 @@ static int fan_out(struct cmd_ctx *ctx, const struct store_event *ev,
 	if (rc)
 		return rc;
 	reply_init(&msg);
-	alliance_msg_event(&msg, ev, kind, changed);
+	alliance_msg_event(&msg, ev, true, kind, changed);
 	rc = store_broadcast_send(ctx->store, &actor, ctx->cfg, &aud, b, &msg,
 	                          ctx->msg->request_id);
 	reply_free(&msg);

@@ -98,7 +98,8 @@ void handler_page_note(struct cmd_ctx *ctx, size_t shown, size_t total)
 		cursor_clear(c);
 		return;
 	}
-	reply_add_line(ctx->reply, TXT_PAGE_MORE);
+	reply_add_fallback(ctx->reply, TXT_PAGE_MORE);
+	reply_add_action(ctx->reply, TXT_PAGE_NAME, TXT_PAGE_NAME, REPLY_ACTION_DEFAULT);
 }
 
 void handler_paging_reset(void)

@@ -2,7 +2,8 @@
  * Paged lists. A list handler asks for its window (offset from ctx, page
  * size), fills the page, then reports what it showed; when more remain, the
  * command text and the next offset are remembered for this identity
- * (platform, tenant, user) and `下一页` re-runs it there. The memory is small and bounded (the least
+ * (platform, tenant, user) and `下一页` (typed, or its button on the page)
+ * re-runs it there. The memory is small and bounded (the least
  * recently used entries are forgotten) and does not survive a restart: a
  * list is simply asked for again.
  */

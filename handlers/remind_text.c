@@ -138,6 +138,19 @@ static int person_line(struct store *st, const struct remind_item *it, int64_t t
 	}
 }
 
+/* The 收到 button (and 未确认 for a digest), with `fallback` saying what to
+ * type where buttons do not show. */
+static int ack_actions(struct reply *r, const char *fallback, bool unacked)
+{
+	int rc = reply_add_fallback(r, "%s", fallback);
+
+	if (rc == 0)
+		rc = reply_add_action(r, TXT_ACK_NAME, TXT_ACK_NAME, REPLY_ACTION_PRIMARY);
+	if (rc == 0 && unacked)
+		rc = reply_add_action(r, TXT_UNACKED_NAME, TXT_UNACKED_NAME, REPLY_ACTION_DEFAULT);
+	return rc;
+}
+
 /* Appends the late mark when the item's working day has passed. */
 static void mark_late(const struct remind_item *it, int64_t today, char *buf, size_t len)
 {
@@ -173,7 +186,9 @@ int remind_text_person(struct store *st, const struct remind_item *items, size_t
 		}
 	}
 	if (rc == 0)
-		rc = reply_add_line(r, TXT_RMD_FOOTER);
+		rc = reply_add_line(r, TXT_RMD_OFF_HINT);
+	if (rc == 0)
+		rc = ack_actions(r, TXT_RMD_FOOTER, false);
 	return rc;
 }
 
@@ -332,7 +347,7 @@ int remind_text_digest(struct store *st, const struct remind_item *items, size_t
 	if (rc == 0 && more)
 		rc = reply_add_line(r, TXT_DIGEST_MORE, more);
 	if (rc == 0 && count)
-		rc = reply_add_line(r, TXT_DIGEST_FOOTER);
+		rc = ack_actions(r, TXT_DIGEST_FOOTER, true);
 	if (lines)
 		*lines = count;
 	return rc;
@@ -364,7 +379,7 @@ int remind_text_notice(struct store *st, int64_t sanction_id, struct reply *r)
 	if (rc == 0 && s.rectify_by[0])
 		rc = reply_add_line(r, TXT_RMD_SANCTION_RECTIFY, s.rectify_by);
 	if (rc == 0)
-		rc = reply_add_line(r, TXT_RMD_NOTICE_FOOTER);
+		rc = ack_actions(r, TXT_RMD_NOTICE_FOOTER, false);
 	return rc;
 }
 

@@ -89,7 +89,9 @@ void rendered_free(struct rendered *r);
  * a key over 40 bytes is replaced by 40 hex digits of its SHA-256). Plain
  * replies (lines only) go as text; replies with a title, fields or a table
  * in the platform's rich format (markdown; Feishu post, or an interactive
- * card for is_error). Deterministic: the same input gives the same bytes.
+ * card for is_error); replies with actions as the platform's card where the
+ * destination takes one, else with the fallback lines (lib/reply.h).
+ * Deterministic: the same input gives the same bytes.
  * Returns 0, -EINVAL (unknown platform/kind, empty target or empty reply) or
  * -ENOMEM; on failure *out is empty. */
 int render_message(const struct dest *d, const struct reply *r, const char *idem_key,

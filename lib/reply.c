@@ -25,6 +25,11 @@ void reply_free(struct reply *r)
 	for (size_t i = 0; i < r->table_rows * r->table_cols; i++)
 		free(r->table_cells[i]);
 	free(r->table_cells);
+	for (size_t i = 0; i < r->n_actions; i++) {
+		free(r->actions[i].label);
+		free(r->actions[i].command);
+	}
+	free(r->fallback);
 	reply_init(r);
 }
 
@@ -151,6 +156,49 @@ int reply_table_add_row(struct reply *r, const char *const *cells)
 	return sticky(r, table_append(r, cells));
 }
 
+int reply_add_action(struct reply *r, const char *label, const char *command,
+                     enum reply_action_style style)
+{
+	struct reply_action *a = &r->actions[r->n_actions];
+
+	if (!label || !*label || !command || !*command || r->n_actions == REPLY_ACTIONS_MAX)
+		return -EINVAL;
+	a->label = strdup(label);
+	a->command = strdup(command);
+	if (!a->label || !a->command) {
+		free(a->label);
+		free(a->command);
+		*a = (struct reply_action){0};
+		return sticky(r, -ENOMEM);
+	}
+	a->style = style;
+	r->n_actions++;
+	return 0;
+}
+
+int reply_add_fallback(struct reply *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *joined;
+
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return sticky(r, -ENOMEM);
+	if (!r->fallback) {
+		r->fallback = s;
+		return 0;
+	}
+	n = asprintf(&joined, "%s\n%s", r->fallback, s);
+	free(s);
+	if (n < 0)
+		return sticky(r, -ENOMEM);
+	free(r->fallback);
+	r->fallback = joined;
+	return 0;
+}
+
 char *reply_render_text(const struct reply *r)
 {
 	struct strbuf sb;
@@ -171,6 +219,8 @@ char *reply_render_text(const struct reply *r)
 			               r->table_cells[row * r->table_cols + c]);
 		strbuf_append(&sb, "\n", 1);
 	}
+	if (r->fallback)
+		strbuf_appendf(&sb, "%s\n", r->fallback);
 	/* No trailing newline: adapters add their own framing. */
 	if (sb.len && sb.buf[sb.len - 1] == '\n')
 		sb.buf[--sb.len] = '\0';

@@ -4,6 +4,14 @@
  * it to its own markup; reply_render_text() gives the plain-text form used by
  * the console and the generic webhook.
  *
+ * A reply may also offer actions: buttons that each stand for a command the
+ * reader could type (确认 123456, 报名 12, 收到, 下一页). Renderers with cards
+ * show them as buttons whose press comes back as that command; everywhere
+ * else (the console, the generic webhook, group robots, chats without
+ * cards) the reply's fallback lines, which say what to type, are shown
+ * after everything else instead. The handler writes both, so the wording
+ * stays in its family's text header.
+ *
  * Ownership: a struct reply owns every string added to it (copies are made);
  * reply_free() releases them. Functions return 0 or -ENOMEM.
  *
@@ -30,6 +38,22 @@ struct reply_item {
 	char *text;
 };
 
+enum reply_action_style {
+	REPLY_ACTION_DEFAULT = 0,
+	REPLY_ACTION_PRIMARY = 1,
+	REPLY_ACTION_DANGER = 2,
+};
+
+/* At most this many actions per reply: the fewest buttons a platform's
+ * card takes (DingTalk's actionCard templates) leave room for them. */
+#define REPLY_ACTIONS_MAX 4
+
+struct reply_action {
+	char *label;     /* the button's text */
+	char *command;   /* the command text a press sends, as if typed */
+	enum reply_action_style style;
+};
+
 /* What went wrong while the answer was made; the worst one sticks. */
 enum reply_failure {
 	REPLY_FAIL_NONE = 0,
@@ -45,6 +69,9 @@ struct reply {
 	char **table_cells;       /* header row first, then rows; row-major */
 	size_t table_rows;        /* including the header row */
 	size_t cap_cells;
+	struct reply_action actions[REPLY_ACTIONS_MAX];
+	size_t n_actions;
+	char *fallback;           /* lines saying what to type; NULL when none */
 	bool is_error;            /* the command failed; renderers may mark it */
 	enum reply_failure failure;
 };
@@ -63,8 +90,17 @@ int reply_add_field(struct reply *r, const char *key, const char *fmt, ...)
 int reply_table_begin(struct reply *r, size_t cols, const char *const *header);
 int reply_table_add_row(struct reply *r, const char *const *cells);
 
+/* Adds a button (label, command text) to the reply. -EINVAL when empty or
+ * when REPLY_ACTIONS_MAX are there already (the reply is not marked failed:
+ * the fallback still says what to type), -ENOMEM. */
+int reply_add_action(struct reply *r, const char *label, const char *command,
+                     enum reply_action_style style);
+/* Adds a line to the fallback: what to type where no buttons show. */
+int reply_add_fallback(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Plain text: title, lines/fields ("键：值"), table as aligned-free rows
- * separated by " | ". Returns a heap string the caller frees, NULL on ENOMEM. */
+ * separated by " | ", then the fallback lines. Returns a heap string the
+ * caller frees, NULL on ENOMEM. */
 char *reply_render_text(const struct reply *r);
 
 #endif

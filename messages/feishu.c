@@ -280,6 +280,35 @@ static int decode_message(struct feishu_event *out, const cJSON *event, const ch
 	return 0;
 }
 
+#define CMD_MAX 1024
+
+/* A press of one of our buttons: its value.cmd is the command. */
+static int decode_card_action(struct feishu_event *out, const cJSON *event, const char **why)
+{
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(event, "operator");
+	const cJSON *action = cJSON_GetObjectItemCaseSensitive(event, "action");
+	const cJSON *context = cJSON_GetObjectItemCaseSensitive(event, "context");
+	const char *cmd = str(cJSON_GetObjectItemCaseSensitive(action, "value"), "cmd", CMD_MAX);
+	struct chat_msg *m = &out->msg;
+
+	m->sender_id = str(op, "open_id", ID_MAX);
+	m->chat_id = str(context, "open_chat_id", ID_MAX);
+	m->reply_handle = str(context, "open_message_id", ID_MAX);
+	if (!m->sender_id || !m->chat_id || !m->reply_handle) {
+		*why = "operator open_id, context open_chat_id and open_message_id are required";
+		return -EINVAL;
+	}
+	if (!cmd) {
+		out->kind = FEISHU_IGNORED;
+		return 0;
+	}
+	m->kind = CHAT_GROUP;
+	m->sender_name = "";
+	m->text = cmd;
+	out->kind = FEISHU_CARD_ACTION;
+	return 0;
+}
+
 /* A challenge is echoed to a sender not yet authenticated: printable ASCII
  * only, so no decrypted bytes but the challenge's own go back. */
 static bool challenge_ok(const char *c)
@@ -336,7 +365,8 @@ int feishu_decode(const char *json, size_t len, const char *instance, const char
 		return -EINVAL;
 	}
 	out->msg.msg_id = out->event_id;
-	if (strcmp(type, "im.message.receive_v1") != 0) {
+	bool card = strcmp(type, "card.action.trigger") == 0;
+	if (!card && strcmp(type, "im.message.receive_v1") != 0) {
 		out->kind = FEISHU_IGNORED;
 		return 0;
 	}
@@ -346,7 +376,10 @@ int feishu_decode(const char *json, size_t len, const char *instance, const char
 		*why = "header.tenant_key is required for a message";
 		return -EINVAL;
 	}
-	return decode_message(out, cJSON_GetObjectItemCaseSensitive(root, "event"), bot_open_id, why);
+	const cJSON *event = cJSON_GetObjectItemCaseSensitive(root, "event");
+	if (card)
+		return decode_card_action(out, event, why);
+	return decode_message(out, event, bot_open_id, why);
 }
 
 void feishu_event_free(struct feishu_event *ev)
@@ -366,6 +399,34 @@ int feishu_check_token(const struct feishu_event *ev, const char *token)
 	    crypto_sha256(token, strlen(token), b) < 0)
 		return -EACCES;
 	return crypto_equal(a, b, sizeof a) ? 0 : -EACCES;
+}
+
+/* A toast is one short line. */
+#define TOAST_MAX 300
+
+char *feishu_render_card_answer(const struct reply *r)
+{
+	char *text = reply_render_text(r);
+	cJSON *o = cJSON_CreateObject();
+	cJSON *toast = o ? cJSON_AddObjectToObject(o, "toast") : NULL;
+	char *s = NULL;
+
+	if (text && toast) {
+		size_t n = strcspn(text, "\n");
+
+		if (n > TOAST_MAX)
+			n = TOAST_MAX;
+		/* Back to a character boundary. */
+		while (n && ((unsigned char)text[n] & 0xc0) == 0x80)
+			n--;
+		text[n] = '\0';
+		if (cJSON_AddStringToObject(toast, "type", r->is_error ? "error" : "success") &&
+		    cJSON_AddStringToObject(toast, "content", text))
+			s = cJSON_PrintUnformatted(o);
+	}
+	cJSON_Delete(o);
+	free(text);
+	return s;
 }
 
 char *feishu_render_challenge(const struct feishu_event *ev)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../lib/chat.h"
+#include "../lib/reply.h"
 
 /* "feishu": Feishu's name in chat_msg.platform, dests and the config. */
 extern const char feishu_platform_name[];
@@ -52,6 +53,8 @@ enum feishu_kind {
 	FEISHU_UNSUPPORTED = 2,  /* im.message.receive_v1 of another type: polite refusal */
 	FEISHU_IGNORED = 3,      /* any other event, schema 1.0, a bot's message, or a
 	                          * group message that does not mention the bot */
+	FEISHU_CARD_ACTION = 4,  /* card.action.trigger with value.cmd: a button of one of
+	                          * our cards pressed, a command from the presser */
 };
 
 /* A decoded event. Owns its JSON trees and the rewritten text; the pointers
@@ -84,6 +87,15 @@ struct feishu_event {
  * same person under two apps is two identities), msg_id = event_id,
  * reply_handle = message_id (reply API).
  *
+ * A button press (card.action.trigger, schema 2.0; over HTTP the same
+ * verification as events): msg.text = event.action.value.cmd, the command
+ * the button stands for; sender_id = event.operator.open_id (who pressed),
+ * tenant = header.tenant_key, msg_id = event_id, chat_id =
+ * context.open_chat_id, reply_handle = context.open_message_id (the answer
+ * replies to the card). The callback does not say whether the chat is a
+ * group, so it counts as one (personal data stays masked). A press without
+ * value.cmd (not one of cqod's buttons) is FEISHU_IGNORED.
+ *
  * Returns 0; -EAGAIN when a group message mentions someone, none of the
  * mentions says its type and bot_open_id is NULL: only the bot's open_id
  * can tell (the rest of the event, its token included, is decoded, but not
@@ -96,6 +108,13 @@ void feishu_event_free(struct feishu_event *ev);
 
 /* 0 when ev carries `token`, compared in constant time; -EACCES otherwise. */
 int feishu_check_token(const struct feishu_event *ev, const char *token);
+
+/* The answer to a card.action.trigger callback once its command ran: a
+ * toast with the first line of the reply (its title, or its first line),
+ * "success", or "error" when r->is_error:
+ * {"toast":{"type":"success","content":"..."}}. Caller frees; NULL on
+ * ENOMEM. */
+char *feishu_render_card_answer(const struct reply *r);
 
 /* {"challenge":"..."}; caller frees; NULL on ENOMEM. */
 char *feishu_render_challenge(const struct feishu_event *ev);

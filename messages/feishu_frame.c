@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/crypto.h"
 #include "../lib/digits.h"
 #include "../lib/strbuf.h"
 #include "../lib/textenc.h"
@@ -147,23 +148,32 @@ static int pack(const Pbbp2__Frame *pb, uint8_t **out, size_t *out_len)
 	return 0;
 }
 
-int feishu_frame_encode_ack(const struct feishu_frame *f, int code, int64_t biz_rt_ms,
-                            uint8_t **out, size_t *out_len)
+int feishu_frame_encode_answer(const struct feishu_frame *f, int code, int64_t biz_rt_ms,
+                               const char *answer, uint8_t **out, size_t *out_len)
 {
 	const Pbbp2__Frame *in = f->pb;
 	Pbbp2__Frame pb;
 	Pbbp2__Header rt = PBBP2__HEADER__INIT;
 	Pbbp2__Header **hs;
-	char rt_value[24], payload[32];
+	char rt_value[24], *data = NULL, *payload = NULL;
 	int r;
 
 	*out = NULL;
 	*out_len = 0;
 	if (!in || f->method != FEISHU_FRAME_DATA)
 		return -EINVAL;
-	hs = malloc((in->n_headers + 1) * sizeof(*hs));
-	if (!hs)
+	if (answer && crypto_base64_encode((const uint8_t *)answer, strlen(answer), &data) < 0)
 		return -ENOMEM;
+	r = data ? asprintf(&payload, "{\"code\":%d,\"data\":\"%s\"}", code, data)
+	         : asprintf(&payload, "{\"code\":%d}", code);
+	free(data);
+	if (r < 0)
+		return -ENOMEM;
+	hs = malloc((in->n_headers + 1) * sizeof(*hs));
+	if (!hs) {
+		free(payload);
+		return -ENOMEM;
+	}
 	/* A shallow copy: the answer shares every string with the frame. */
 	pb = *in;
 	memcpy(hs, in->headers, in->n_headers * sizeof(*hs));
@@ -173,12 +183,12 @@ int feishu_frame_encode_ack(const struct feishu_frame *f, int code, int64_t biz_
 	hs[in->n_headers] = &rt;
 	pb.headers = hs;
 	pb.n_headers = in->n_headers + 1;
-	snprintf(payload, sizeof(payload), "{\"code\":%d}", code);
 	pb.has_payload = 1;
 	pb.payload.data = (uint8_t *)payload;
 	pb.payload.len = strlen(payload);
 	r = pack(&pb, out, out_len);
 	free(hs);
+	free(payload);
 	return r;
 }
 

@@ -78,10 +78,12 @@ void feishu_frame_free(struct feishu_frame *f);
 const char *feishu_frame_header(const struct feishu_frame *f, const char *key);
 
 /* The answer to data frame f: f again with header biz_rt = biz_rt_ms and
- * payload {"code":<code>}. *out is malloc'ed (caller frees). 0, -EINVAL (f
- * not a data frame), -ENOMEM. */
-int feishu_frame_encode_ack(const struct feishu_frame *f, int code, int64_t biz_rt_ms,
-                            uint8_t **out, size_t *out_len);
+ * payload {"code":<code>}, or with `answer` (may be NULL)
+ * {"code":<code>,"data":"<Base64 of answer>"}, which is how the long
+ * connection returns a card callback's response (the toast). *out is
+ * malloc'ed (caller frees). 0, -EINVAL (f not a data frame), -ENOMEM. */
+int feishu_frame_encode_answer(const struct feishu_frame *f, int code, int64_t biz_rt_ms,
+                               const char *answer, uint8_t **out, size_t *out_len);
 
 /* A ping control frame for `service` (the endpoint URL's service_id). *out
  * is malloc'ed (caller frees). 0 or -ENOMEM. */

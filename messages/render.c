@@ -271,7 +271,7 @@ static int doc_add_table(struct render_doc *doc, const struct reply *r, const st
 }
 
 int render_doc_build(const struct reply *r, enum render_markup markup, bool title_line,
-                     render_escape_fn esc, struct render_doc *doc)
+                     bool fallback, render_escape_fn esc, struct render_doc *doc)
 {
 	const struct doc_esc e = {esc, markup}, plain = {esc, MARKUP_PLAIN};
 	bool md = markup == MARKUP_MARKDOWN;
@@ -313,6 +313,8 @@ int render_doc_build(const struct reply *r, enum render_markup markup, bool titl
 	}
 	if (rc == 0)
 		rc = doc_add_table(doc, r, &e);
+	if (rc == 0 && fallback && r->fallback)
+		rc = doc_add_text(doc, "", r->fallback, "", &e);
 	if (rc == 0 && doc->n == 0 && !doc->title)
 		rc = -EINVAL;
 	return rc;

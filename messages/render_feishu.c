@@ -13,7 +13,13 @@
  *
  * Plain replies go as text; structured ones as post (rich text: the title,
  * one paragraph per line); structured error replies as an interactive card
- * with a red header, so a refusal stands out. Limits are on the whole body:
+ * with a red header, so a refusal stands out. A reply with actions goes to
+ * the IM API as an interactive card (blue header, red for an error): its
+ * last part ends with an action block of buttons, each carrying
+ * value {"cmd":"<command text>"}, which Feishu sends back in
+ * card.action.trigger; config.update_multi makes it a shared card, so the
+ * answer to a press can replace it for everyone in a group. The custom bot's
+ * cards call nobody back: there the fallback lines say what to type. Limits are on the whole body:
  * IM text 150 KB, IM post and card 30 KB, custom bot 20 KB; the splitter
  * counts the content's escaped bytes, and FRAME_MARGIN covers the rest
  * (field names, receive_id, uuid).
@@ -46,10 +52,42 @@ enum fs_format { FS_TEXT, FS_POST, FS_CARD };
 
 static const char *const type_names[] = {"text", "post", "interactive"};
 
-/* The content object of part i (JSON, escaped once). */
-static void content(struct strbuf *sb, enum fs_format f, const struct render_doc *doc,
-                    const struct render_parts *parts, size_t i)
+static const char *const button_types[] = {
+	[REPLY_ACTION_DEFAULT] = "default",
+	[REPLY_ACTION_PRIMARY] = "primary",
+	[REPLY_ACTION_DANGER] = "danger",
+};
+
+/* The card's action block: ,{"tag":"action","actions":[buttons]} (JSON,
+ * escaped once); nothing when the reply has no actions. */
+static void action_block(struct strbuf *sb, const struct reply *r)
 {
+	if (!r->n_actions)
+		return;
+	strbuf_appends(sb, ",{\"tag\":\"action\",\"actions\":[");
+	for (size_t i = 0; i < r->n_actions; i++) {
+		const struct reply_action *a = &r->actions[i];
+
+		strbuf_appends(sb, i ? ",{\"tag\":\"button\",\"text\":{\"tag\":\"plain_text\","
+		                       "\"content\":"
+		                     : "{\"tag\":\"button\",\"text\":{\"tag\":\"plain_text\","
+		                       "\"content\":");
+		render_json_str(sb, a->label);
+		strbuf_appendf(sb, "},\"type\":\"%s\",\"value\":{\"cmd\":", button_types[a->style]);
+		render_json_str(sb, a->command);
+		strbuf_appends(sb, "}}");
+	}
+	strbuf_appends(sb, "]}");
+}
+
+/* The content object of part i (JSON, escaped once); with `cards` (the IM
+ * API) the card's buttons go on the last part. */
+static void content(struct strbuf *sb, enum fs_format f, const struct render_doc *doc,
+                    const struct render_parts *parts, size_t i, const struct reply *r,
+                    bool cards)
+{
+	bool shared = cards && r->n_actions;
+
 	switch (f) {
 	case FS_TEXT:
 		strbuf_appends(sb, "{\"text\":\"");
@@ -73,19 +111,25 @@ static void content(struct strbuf *sb, enum fs_format f, const struct render_doc
 		strbuf_appends(sb, "]}}");
 		break;
 	case FS_CARD:
-		strbuf_appends(sb, "{\"config\":{\"wide_screen_mode\":true},\"header\":{\"template\":"
-		                   "\"red\",\"title\":{\"tag\":\"plain_text\",\"content\":");
+		strbuf_appendf(sb, "{\"config\":{\"wide_screen_mode\":true%s},\"header\":{"
+		                   "\"template\":\"%s\",\"title\":{\"tag\":\"plain_text\","
+		                   "\"content\":",
+		               shared ? ",\"update_multi\":true" : "",
+		               r->is_error ? "red" : "blue");
 		render_json_str(sb, doc->title ? doc->title : TXT_BOT_NAME);
 		strbuf_appends(sb, "}},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\","
 		                   "\"content\":\"");
 		render_json_part(sb, parts, i, "\n");
-		strbuf_appends(sb, "\"}}]}");
+		strbuf_appends(sb, "\"}}");
+		if (shared && i + 1 == parts->n_parts)
+			action_block(sb, r);
+		strbuf_appends(sb, "]}");
 		break;
 	}
 }
 
 static char *bot_body(enum fs_format f, const struct render_doc *doc,
-                      const struct render_parts *parts, size_t i)
+                      const struct render_parts *parts, size_t i, const struct reply *r)
 {
 	struct strbuf sb;
 
@@ -98,19 +142,20 @@ static char *bot_body(enum fs_format f, const struct render_doc *doc,
 	} else {
 		strbuf_appends(&sb, "\"content\":");
 	}
-	content(&sb, f, doc, parts, i);
+	content(&sb, f, doc, parts, i, r, false);
 	strbuf_appends(&sb, f == FS_POST ? "}}" : "}");
 	return strbuf_detach(&sb);
 }
 
 static char *im_body(const struct dest *d, enum fs_format f, const struct render_doc *doc,
-                     const struct render_parts *parts, size_t i, const char *idem_key)
+                     const struct render_parts *parts, size_t i, const char *idem_key,
+                     const struct reply *r)
 {
 	struct strbuf sb, inner;
 	char *c;
 
 	strbuf_init(&inner);
-	content(&inner, f, doc, parts, i);
+	content(&inner, f, doc, parts, i, r, true);
 	c = strbuf_detach(&inner);
 	if (!c)
 		return NULL;
@@ -134,8 +179,10 @@ static char *im_body(const struct dest *d, enum fs_format f, const struct render
 }
 
 static void set_limit(struct render_limit *lim, enum fs_format f, bool bot,
-                      const struct render_doc *doc, const struct dest *d)
+                      const struct render_doc *doc, const struct dest *d, const struct reply *r)
 {
+	struct strbuf actions;
+
 	size_t max = bot ? BOT_MAX : f == FS_TEXT ? IM_TEXT_MAX : IM_RICH_MAX;
 	const char *title = doc->title ? doc->title : TXT_BOT_NAME;
 	size_t fixed = FRAME_MARGIN + render_escaped_len(d->target, strlen(d->target), 1);
@@ -145,6 +192,12 @@ static void set_limit(struct render_limit *lim, enum fs_format f, bool bot,
 	lim->overhead = f == FS_POST ? sizeof PARAGRAPH - 1 + (bot ? 0 : PARAGRAPH_QUOTES) : 0;
 	if (f != FS_TEXT)
 		fixed += render_escaped_len(title, strlen(title), lim->level);
+	/* The buttons ride in the last part: every part leaves room for them. */
+	strbuf_init(&actions);
+	if (f == FS_CARD && !bot)
+		action_block(&actions, r);
+	fixed += render_escaped_len(actions.buf ? actions.buf : "", actions.len, lim->level - 1);
+	strbuf_free(&actions);
 	lim->budget = max - fixed;
 }
 
@@ -192,8 +245,11 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
                   struct rendered *out)
 {
 	char key[IDEM_KEY_MAX + 1];
-	enum fs_format f = !render_structured(r) ? FS_TEXT : r->is_error ? FS_CARD : FS_POST;
 	bool bot = d->kind == DEST_ROBOT;
+	enum fs_format f = r->n_actions && !bot        ? FS_CARD
+	                   : !render_structured(r) ? FS_TEXT
+	                   : r->is_error           ? FS_CARD
+	                                           : FS_POST;
 	struct render_limit lim;
 	struct render_parts parts;
 	struct render_doc doc;
@@ -210,16 +266,16 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
 	}
 	/* Post and card show the title in their own field. */
 	rc = render_doc_build(r, f == FS_CARD ? MARKUP_MARKDOWN : MARKUP_PLAIN, f == FS_TEXT,
-	                      feishu_escape, &doc);
+	                      bot || !r->n_actions, feishu_escape, &doc);
 	if (rc < 0) {
 		render_doc_free(&doc);
 		return rc;
 	}
-	set_limit(&lim, f, bot, &doc, d);
+	set_limit(&lim, f, bot, &doc, d, r);
 	rc = render_split(&doc, &lim, &parts);
 	for (size_t i = 0; rc == 0 && i < parts.n_parts; i++)
-		rc = render_push(out, bot ? bot_body(f, &doc, &parts, i)
-		                          : im_body(d, f, &doc, &parts, i, idem_key));
+		rc = render_push(out, bot ? bot_body(f, &doc, &parts, i, r)
+		                          : im_body(d, f, &doc, &parts, i, idem_key, r));
 	render_parts_free(&parts);
 	render_doc_free(&doc);
 	return rc;

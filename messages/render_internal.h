@@ -83,12 +83,14 @@ struct render_limit {
 };
 
 /* Flattens r. title_line: the title becomes the first line (in `markup`)
- * rather than only doc->title. Every string of the reply (title, keys, text,
+ * rather than only doc->title. fallback: the reply's fallback lines (what
+ * to type) end the document; false where the renderer shows the actions as
+ * buttons instead. Every string of the reply (title, keys, text,
  * table cells) goes through `esc` first, so only the markup added here (bold
  * title and keys) is markup; doc->title is escaped as MARKUP_PLAIN, for the
  * platforms' plain title fields. 0, -EINVAL (empty reply) or -ENOMEM. */
 int render_doc_build(const struct reply *r, enum render_markup markup, bool title_line,
-                     render_escape_fn esc, struct render_doc *doc);
+                     bool fallback, render_escape_fn esc, struct render_doc *doc);
 void render_doc_free(struct render_doc *doc);
 
 /* Splits doc into parts within lim; a line too long for one part is cut at a

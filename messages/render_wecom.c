@@ -8,6 +8,15 @@
  * a table as "markdown" (bold title and keys). Limits are on the content's
  * UTF-8 bytes: text 2048; markdown 2048 for app messages, 4096 for robots.
  *
+ * A reply with actions, sent by the app to one user (DEST_USER) under an
+ * idempotency key, goes as one template card (button_interaction): the
+ * reply's title (or the bot's name) as main_title, its lines as plain
+ * sub_title_text, one button per action whose key is the command text,
+ * which WeCom sends back as the EventKey of template_card_event; task_id is
+ * "cqod-" and 40 hex digits of the key's SHA-256 (unique per message, as
+ * WeCom requires). A reply too long for a card, group chats (appchat/send)
+ * and robots take text: there the fallback lines end it.
+ *
  * Reply text is made inert (render_fullwidth): in markdown every markup
  * character, <@userid> mentions included; in text the tags (text messages
  * take <a href> links) and entities.
@@ -15,6 +24,10 @@
 #include "render_internal.h"
 
 #include <errno.h>
+#include <string.h>
+
+#include "../lib/crypto.h"
+#include "text.h"
 
 #define WECOM_TEXT_MAX 2048
 #define WECOM_APP_MARKDOWN_MAX 2048
@@ -23,6 +36,74 @@
 static void wecom_escape(struct strbuf *sb, const char *s, size_t n, enum render_markup markup)
 {
 	render_fullwidth(sb, s, n, markup == MARKUP_MARKDOWN ? RENDER_MARKDOWN_CHARS : "<>&");
+}
+
+/* Button styles 1-4 (WeCom's picture of them: 1 blue, 2 white, 3 red). */
+static const int button_styles[] = {
+	[REPLY_ACTION_DEFAULT] = 2,
+	[REPLY_ACTION_PRIMARY] = 1,
+	[REPLY_ACTION_DANGER] = 3,
+};
+
+#define TASK_ID_HEX 40
+/* The card's text (sub_title_text) is kept to this many bytes: WeCom
+ * suggests short texts and documents no hard limit; a longer reply goes as
+ * text with its fallback. */
+#define WECOM_CARD_TEXT_MAX 1200
+
+/* The whole reply as one template card carrying its buttons; -E2BIG when
+ * its text is too long for a card. */
+static int render_card(const struct dest *d, const struct reply *r, const char *idem_key,
+                       struct rendered *out)
+{
+	uint8_t sum[CRYPTO_SHA256_LEN];
+	char hex[2 * CRYPTO_SHA256_LEN + 1];
+	struct render_doc doc;
+	struct strbuf sb, text;
+	int rc;
+
+	rc = render_doc_build(r, MARKUP_PLAIN, false, false, wecom_escape, &doc);
+	if (rc < 0) {
+		render_doc_free(&doc);
+		return rc;
+	}
+	strbuf_init(&text);
+	for (size_t i = 0; i < doc.n; i++) {
+		if (i)
+			strbuf_append(&text, "\n", 1);
+		strbuf_appends(&text, doc.lines[i]);
+	}
+	if (text.len > WECOM_CARD_TEXT_MAX || crypto_sha256(idem_key, strlen(idem_key), sum) < 0) {
+		rc = text.len > WECOM_CARD_TEXT_MAX ? -E2BIG : -ENOMEM;
+		strbuf_free(&text);
+		render_doc_free(&doc);
+		return rc;
+	}
+	crypto_hex(sum, sizeof sum, hex);
+	hex[TASK_ID_HEX] = '\0';
+	strbuf_init(&sb);
+	strbuf_appends(&sb, "{\"touser\":");
+	render_json_str(&sb, d->target);
+	strbuf_appends(&sb, ",\"msgtype\":\"template_card\",\"template_card\":{\"card_type\":"
+	                    "\"button_interaction\",\"main_title\":{\"title\":");
+	render_json_str(&sb, doc.title ? doc.title : TXT_BOT_NAME);
+	strbuf_append(&sb, "}", 1);
+	if (text.len) {
+		strbuf_appends(&sb, ",\"sub_title_text\":");
+		render_json_str(&sb, text.buf);
+	}
+	strbuf_appendf(&sb, ",\"task_id\":\"cqod-%s\",\"button_list\":[", hex);
+	for (size_t i = 0; i < r->n_actions; i++) {
+		strbuf_appends(&sb, i ? ",{\"text\":" : "{\"text\":");
+		render_json_str(&sb, r->actions[i].label);
+		strbuf_appendf(&sb, ",\"style\":%d,\"key\":", button_styles[r->actions[i].style]);
+		render_json_str(&sb, r->actions[i].command);
+		strbuf_append(&sb, "}", 1);
+	}
+	strbuf_appends(&sb, "]}}");
+	strbuf_free(&text);
+	render_doc_free(&doc);
+	return render_push(out, strbuf_detach(&sb));
 }
 
 /* WeCom answers the sender, by the app. */
@@ -41,10 +122,16 @@ int render_wecom(const struct dest *d, const struct reply *r, const char *idem_k
 	const char *type = md ? "markdown" : "text";
 	int rc;
 
-	(void)idem_key;   /* WeCom's bodies have no idempotency field */
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT)
 		return -EINVAL;
-	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, wecom_escape, &doc);
+	/* WeCom's bodies have no idempotency field; the key names the card. */
+	if (r->n_actions && d->kind == DEST_USER && idem_key) {
+		rc = render_card(d, r, idem_key, out);
+		if (rc != -E2BIG)
+			return rc;
+	}
+	rc = render_doc_build(r, md ? MARKUP_MARKDOWN : MARKUP_PLAIN, true, true, wecom_escape,
+	                      &doc);
 	if (rc < 0) {
 		render_doc_free(&doc);
 		return rc;
@@ -82,7 +169,7 @@ char *render_wecom_text(const struct reply *r)
 	struct render_doc doc;
 	struct strbuf sb;
 
-	if (render_doc_build(r, MARKUP_PLAIN, true, wecom_escape, &doc) < 0) {
+	if (render_doc_build(r, MARKUP_PLAIN, true, true, wecom_escape, &doc) < 0) {
 		render_doc_free(&doc);
 		return NULL;
 	}

@@ -45,7 +45,7 @@ int render_wecom_aibot(const struct dest *d, const struct reply *r, const char *
 	(void)idem_key;   /* a stream is named by its req_id, a message has no key */
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_REPLY)
 		return -EINVAL;
-	rc = render_doc_build(r, MARKUP_MARKDOWN, true, aibot_escape, &doc);
+	rc = render_doc_build(r, MARKUP_MARKDOWN, true, true, aibot_escape, &doc);
 	if (rc < 0) {
 		render_doc_free(&doc);
 		return rc;

@@ -15,6 +15,10 @@
 /* chat platforms: inbound messages cqod cannot read (images, files, stickers...) */
 #define TXT_UNSUPPORTED_MSG      "暂不支持此类消息，请发送文字命令（发送“帮助”查看可用命令）。"
 
+/* a pressed WeCom card's buttons once its command ran (update_button) */
+#define TXT_CARD_DONE            "已处理"
+#define TXT_CARD_NOT_DONE        "未办理"
+
 /* platform words, named in group lists and alliance notices */
 #define TXT_AL_WECOM_GROUP       "企业微信群"
 #define TXT_AL_WECOM_ROBOT       "企业微信群机器人"

@@ -98,17 +98,20 @@ static void on_doctype(void *arg, const XML_Char *name, const XML_Char *sysid,
 	stop(arg);
 }
 
+/* The most fields flat_parse reads. */
+#define FLAT_MAX 12
+
 /* Parses xml; out[i] is the text of names[i] (heap) or NULL when absent.
  * Returns 0, -EINVAL or -ENOMEM; on error every out[i] is NULL. */
 static int flat_parse(const char *xml, size_t len, const char *const *names, size_t n,
                       char **out)
 {
-	struct strbuf vals[8];
-	bool seen[8] = {false};
+	struct strbuf vals[FLAT_MAX];
+	bool seen[FLAT_MAX] = {false};
 	struct flat f = {.names = names, .n = n, .vals = vals, .seen = seen, .current = -1};
 	int rc = 0;
 
-	if (n > 8 || len > INT_MAX)
+	if (n > FLAT_MAX || len > INT_MAX)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		strbuf_init(&vals[i]);
@@ -160,14 +163,18 @@ static bool all_digits(const char *s, size_t max)
 	return n >= 1 && n <= max && strspn(s, "0123456789") == n;
 }
 
-enum { F_TO, F_FROM, F_TIME, F_TYPE, F_CONTENT, F_MSGID, F_AGENT, F_N };
+enum { F_TO, F_FROM, F_TIME, F_TYPE, F_CONTENT, F_MSGID, F_AGENT, F_EVENT, F_KEY, F_TASK, F_N };
+
+/* A button's key is at most 1024 bytes (WeCom's limit). */
+#define EVENT_KEY_MAX 1024
 
 int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom_msg *out,
                  const char **why)
 {
 	static const char *const names[F_N] = {"ToUserName", "FromUserName", "CreateTime",
 	                                       "MsgType",    "Content",      "MsgId",
-	                                       "AgentID"};
+	                                       "AgentID",    "Event",        "EventKey",
+	                                       "TaskId"};
 	char *v[F_N];
 	int rc;
 
@@ -184,6 +191,9 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 	out->msg_id = v[F_MSGID];
 	out->agent_id = v[F_AGENT];
 	out->content = v[F_CONTENT];
+	out->event = v[F_EVENT];
+	out->event_key = v[F_KEY];
+	out->task_id = v[F_TASK];
 	if (!out->to_user || !out->from_user || !out->create_time || !out->msg_type) {
 		*why = "ToUserName, FromUserName, CreateTime and MsgType are required";
 		return -EINVAL;
@@ -198,7 +208,11 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 		return -EINVAL;
 	}
 	if (strcmp(out->msg_type, "event") == 0) {
-		out->kind = WECOM_EVENT;
+		out->kind = out->event && strcmp(out->event, "template_card_event") == 0 &&
+		                            out->event_key && *out->event_key &&
+		                            strlen(out->event_key) <= EVENT_KEY_MAX
+		                    ? WECOM_CARD
+		                    : WECOM_EVENT;
 	} else if (strcmp(out->msg_type, "text") == 0) {
 		if (!out->content || !out->msg_id) {
 			*why = "a text message needs Content and MsgId";
@@ -212,13 +226,16 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 		free(out->content);
 		out->content = NULL;
 	}
-	/* Events carry no MsgId; the sender and second identify a retry. */
-	if (out->msg_id && out->kind != WECOM_EVENT) {
+	/* Events carry no MsgId; the sender and second identify a retry (and
+	 * the card, a press). */
+	if (out->msg_id && out->kind != WECOM_EVENT && out->kind != WECOM_CARD) {
 		out->dedupe_id = strdup(out->msg_id);
 	} else {
 		struct strbuf sb;
 		strbuf_init(&sb);
 		strbuf_appendf(&sb, "%s|%s", out->from_user, out->create_time);
+		if (out->kind == WECOM_CARD)
+			strbuf_appendf(&sb, "|%s", out->task_id ? out->task_id : "");
 		out->dedupe_id = strbuf_detach(&sb);
 	}
 	if (!out->dedupe_id)
@@ -230,7 +247,7 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 	m->kind = CHAT_PRIVATE;
 	m->sender_id = out->from_user;
 	m->sender_name = "";
-	m->text = out->content ? out->content : "";
+	m->text = out->kind == WECOM_CARD ? out->event_key : out->content ? out->content : "";
 	m->msg_id = out->dedupe_id;
 	return 0;
 }
@@ -244,6 +261,9 @@ void wecom_msg_free(struct wecom_msg *m)
 	free(m->content);
 	free(m->msg_id);
 	free(m->agent_id);
+	free(m->event);
+	free(m->event_key);
+	free(m->task_id);
 	free(m->dedupe_id);
 	memset(m, 0, sizeof *m);
 }
@@ -288,6 +308,23 @@ char *wecom_render_text(const char *to_user, const char *corp_id, int64_t create
 	append_field(&sb, "MsgType", "text");
 	append_field(&sb, "Content", content);
 	strbuf_appends(&sb, "</xml>");
+	return strbuf_detach(&sb);
+}
+
+char *wecom_render_update_button(const char *to_user, const char *corp_id, int64_t create_time,
+                                 const char *replace_name)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_appends(&sb, "<xml>");
+	append_field(&sb, "ToUserName", to_user);
+	append_field(&sb, "FromUserName", corp_id);
+	strbuf_appendf(&sb, "<CreateTime>%lld</CreateTime>", (long long)create_time);
+	append_field(&sb, "MsgType", "update_button");
+	strbuf_appends(&sb, "<Button>");
+	append_field(&sb, "ReplaceName", replace_name);
+	strbuf_appends(&sb, "</Button></xml>");
 	return strbuf_detach(&sb);
 }
 

@@ -128,6 +128,7 @@
 #define TXT_EV_K_ALLIANCE        "联盟"
 #define TXT_EV_K_TIME            "时间"
 #define TXT_EV_K_SIGNUPS         "报名"
+#define TXT_EV_K_REMAINING       "剩余名额"
 #define TXT_EV_WHY               "%s：%s"                    /* field, what is wrong */
 #define TXT_EV_ONE_LINE          "应写在一行内"
 #define TXT_EV_TOO_LONG          "过长，最多 %zu 个字"

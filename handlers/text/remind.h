@@ -24,7 +24,8 @@
 #define TXT_RMD_RECTIFY          "整改提醒：处理号 %lld（%s）的整改期限为 %s，请按时完成。"
 #define TXT_RMD_EVENT            "活动提醒：您报名的%s“%s”将于 %s 开始%s%s。"  /* kind, title, time, sep, place */
 #define TXT_RMD_EVENT_PLACE_SEP  "，地点："
-#define TXT_RMD_FOOTER           "回复“收到”确认已阅。发送“提醒 关闭 <任期|培训|学时|活动>”可关闭该类提醒；处理通知不能关闭。"
+#define TXT_RMD_OFF_HINT         "发送“提醒 关闭 <任期|培训|学时|活动>”可关闭该类提醒；处理通知不能关闭。"
+#define TXT_RMD_FOOTER           "回复“收到”确认已阅。"
 #define TXT_RMD_NOTICE_TITLE     "处理通知 · %s"                  /* kind */
 #define TXT_RMD_NOTICE_FOOTER    "请回复“收到”确认已收到本通知。"
 /* a 建议解聘 to the enterprise's contact: enterprise, person, record, reason,

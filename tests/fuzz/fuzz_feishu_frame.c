@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 				free(joined);
 			}
-			if (feishu_frame_encode_ack(&f, 200, 3, &ack, &ack_len) == 0)
+			if (feishu_frame_encode_answer(&f, 200, 3, NULL, &ack, &ack_len) == 0)
 				free(ack);
 		} else if (f.type == FEISHU_FRAME_PONG) {
 			feishu_ws_config_parse(f.payload, f.payload_len, &cfg);

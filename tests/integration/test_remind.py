@@ -29,12 +29,18 @@ SEND = "/cgi-bin/message/send"
 
 def texts(d, target):
     """The markdown or text of every outbox row pushed to user `target` (answers
-    to their own messages, keyed reply:..., are left out)."""
+    to their own messages, keyed reply:..., are left out); a template card's
+    title and text, with its buttons' commands."""
     out = []
     for (payload,) in rows(d, "SELECT payload FROM outbox WHERE destination LIKE ?"
                                  " AND idem_key NOT LIKE 'reply:%' ORDER BY id",
                               "%|user|0|" + target):
         body = json.loads(payload)
+        card = body.get("template_card")
+        if card:
+            out.append("\n".join([card["main_title"]["title"], card.get("sub_title_text", "")]
+                                 + ["[%s]" % b["key"] for b in card["button_list"]]))
+            continue
         out.append(body.get("markdown", body.get("text", {})).get("content", ""))
     return out
 

@@ -17,6 +17,7 @@
 #include "../../lib/clock.h"
 #include "../../lib/config.h"
 #include "../../lib/log.h"
+#include "../../lib/strbuf.h"
 #include "../../messages/platforms.h"
 #include "../../store/store.h"
 #include "../../store/store_audit.h"
@@ -169,6 +170,7 @@ int fixture_teardown(void **state)
 	store_close(fx->st);
 	config_free(fx->cfg);
 	free(fx->last);
+	free(fx->actions);
 	free(fx->log);
 	log_set_level(LOG_LEVEL_WARN);
 	remove_dir(fx->dir);
@@ -233,6 +235,25 @@ const char *fixture_log(struct fixture *fx)
 	return fx->log;
 }
 
+/* Keeps r's actions for fixture_actions. */
+static void keep_actions(struct fixture *fx, const struct reply *r)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < r->n_actions; i++)
+		strbuf_appendf(&sb, "%s%s=%s", i ? "\n" : "", r->actions[i].label,
+		               r->actions[i].command);
+	free(fx->actions);
+	fx->actions = strbuf_detach(&sb);
+	assert_non_null(fx->actions);
+}
+
+const char *fixture_actions(struct fixture *fx)
+{
+	return fx->actions ? fx->actions : "";
+}
+
 /* One message as the inbox runs it; the reply's text (heap) into
  * *reply_text. */
 static void send_message(struct fixture *fx, const char *platform, const char *who, bool group,
@@ -268,6 +289,7 @@ static void send_message(struct fixture *fx, const char *platform, const char *w
 	*reply_text = reply_render_text(&r);
 	assert_non_null(*reply_text);
 	*error = r.is_error;
+	keep_actions(fx, &r);
 	reply_free(&r);
 }
 
@@ -337,6 +359,7 @@ const char *fixture_console(struct fixture *fx, const char *text)
 	dispatch_alone(&env, &msg, &r);
 	free(fx->last);
 	fx->last = reply_render_text(&r);
+	keep_actions(fx, &r);
 	reply_free(&r);
 	assert_non_null(fx->last);
 	return fx->last;

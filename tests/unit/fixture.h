@@ -58,6 +58,7 @@ struct fixture {
 	struct sqlite3 *peek;      /* read-only second connection: what was committed */
 	unsigned seq;              /* message ids */
 	char *last;                /* fixture_say's answer; owned */
+	char *actions;             /* its actions, as fixture_actions says; owned */
 	bool logging;              /* fixture_log_start was called */
 	char *log;                 /* fixture_log's text; owned */
 };
@@ -86,6 +87,10 @@ const char *fixture_say_in(struct fixture *fx, const char *who, bool group, cons
  * grants the sender on that platform first (fixture_exec). */
 const char *fixture_say_on(struct fixture *fx, const char *platform, const char *who,
                            bool group, const char *text);
+
+/* The actions (buttons) of the last answer, one "label=command" line
+ * each ("" when none); valid until the next message on fx. */
+const char *fixture_actions(struct fixture *fx);
 
 /* Runs `text` as the console's operator does (daemon/console.c): platform
  * and tenant "console", user "operator", with the fixed identity of an

@@ -297,6 +297,40 @@ static void test_subscribe_wecom_chat_by_id_refused(void **state)
 	              "已退订：企业微信群 wrchat-old（wx） 不再收到“示例市首席质量官联盟（演示）”的活动与通知。");
 }
 
+/* The announcement in a Feishu group is a card with 报名 and 取消报名 and
+ * the places left; its preview (a confirmation) offers only 确认/取消. */
+static void test_event_notice_buttons(void **state)
+{
+	struct fixture *fx = *state;
+	bool err;
+
+	fixture_exec(fx, "INSERT INTO subscriptions (alliance_id, platform, instance, chat_id, kind,"
+	                 " created_at) VALUES (1, 'feishu', 'fs', 'oc_by_id', 'chat', 0)");
+	say(fx, EVENT_FORM, FX_ORG, &err);
+	assert_false(err);
+	assert_true(fixture_has(fixture_actions(fx), "确认=确认 ") &&
+	            !fixture_has(fixture_actions(fx), "报名"));
+	long ev = publish(fx);
+	char card[8192], want[64];
+
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|chat|0|oc_by_id'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "\"msg_type\":\"interactive\""));
+	assert_true(fixture_has(card, "**剩余名额**：2 人"));
+	assert_false(fixture_has(card, "报名请私聊"));
+	snprintf(want, sizeof want, "\\\"cmd\\\":\\\"报名 %ld\\\"", ev);
+	assert_true(fixture_has(card, want));
+	snprintf(want, sizeof want, "\\\"cmd\\\":\\\"取消报名 %ld\\\"", ev);
+	assert_true(fixture_has(card, want));
+	/* Pressing 报名 is typing it. */
+	snprintf(want, sizeof want, "报名 %ld", ev);
+	say(fx, want, FX_CQO, &err);
+	assert_false(err);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM signups"
+	                                 " WHERE status = 'confirmed'"),
+	                 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -308,6 +342,7 @@ int main(void)
 		T(test_publish_needs_confirmation_by_the_same_person),
 		T(test_signup_capacity_waitlist_and_deadline),
 		T(test_subscribe_wecom_chat_by_id_refused),
+		T(test_event_notice_buttons),
 	};
 	return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
 }

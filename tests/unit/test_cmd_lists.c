@@ -345,6 +345,27 @@ static void test_long_lists_page(void **state)
 	assert_items(fixture_say(fx, FX_ADMIN, "下一页"), 11, 20);
 }
 
+/* 下一页 is a button on every page with more after it; pressing it is
+ * typing it. */
+static void test_next_page_button(void **state)
+{
+	struct fixture *fx = *state;
+	const char *text;
+
+	fixture_seed_bench(fx, 30);
+	text = fixture_say(fx, FX_ADMIN, "到期 3650");
+	assert_true(fixture_has(text, "第 1–10 条，共 35 条"));
+	assert_string_equal(fixture_actions(fx), "下一页=下一页");
+	for (int first = 11; first <= 31; first += 10) {
+		text = fixture_say(fx, FX_ADMIN, "下一页");
+		assert_items(text, first, first + 9 < 35 ? first + 9 : 35);
+		assert_string_equal(fixture_actions(fx), first < 31 ? "下一页=下一页" : "");
+	}
+	/* A short list has no button. */
+	fixture_say(fx, FX_CLERK_LS, "未培训");
+	assert_string_equal(fixture_actions(fx), "");
+}
+
 static void test_stats_hand_computed(void **state)
 {
 	struct fixture *fx = *state;
@@ -725,6 +746,7 @@ int main(void)
 		T(test_vacant_by_category),
 		T(test_vacant_names_the_last_cqo),
 		T(test_long_lists_page),
+		T(test_next_page_button),
 		T(test_stats_hand_computed),
 		T(test_stats_three_years),
 		T(test_stats_by_name_alias_and_sme),

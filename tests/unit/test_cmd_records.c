@@ -512,6 +512,28 @@ static void test_sanction_roles(void **state)
 	assert_counts(fx, &before);
 }
 
+/* The confirmation offers 确认 <码> and 取消 as buttons, and still says
+ * what to type; pressing 取消 is typing it. */
+static void test_confirmation_buttons(void **state)
+{
+	struct fixture *fx = *state;
+	char asked[1024], code[7], want[64];
+	bool err;
+	const char *text = say(fx, "除名 2 违法违规 伪造检验报告", FX_CLERK_LS, &err);
+
+	assert_false(err);
+	snprintf(asked, sizeof asked, "%s", text);
+	snprintf(want, sizeof want, "确认=确认 %s\n取消=取消", confirm_code(asked, code));
+	assert_string_equal(fixture_actions(fx), want);
+	assert_true(fixture_has(asked, "请回复“确认 "));
+	text = say(fx, "取消", FX_CLERK_LS, &err);
+	assert_true(!err && fixture_has(text, "已取消"));
+	assert_string_equal(fixture_actions(fx), "");
+	text = confirm(fx, asked, FX_CLERK_LS, &err);
+	assert_true(err && fixture_has(text, "没有待确认的操作"));
+	assert_query(fx, "SELECT status FROM appointments WHERE id = 2", "active");
+}
+
 static void test_remove_needs_confirmation_from_the_same_person(void **state)
 {
 	struct fixture *fx = *state;
@@ -848,6 +870,7 @@ int main(void)
 		T(test_sanction_roles),
 		T(test_advise_dismissal_enterprise_delivery),
 		T(test_remove_needs_confirmation_from_the_same_person),
+		T(test_confirmation_buttons),
 		T(test_blacklist_cancel_and_expiry),
 		T(test_blacklisted_status_reads_blacklisted),
 		T(test_revoke_restores_and_roles),

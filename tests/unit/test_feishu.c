@@ -619,6 +619,70 @@ static void test_open(void **state)
 	free(ch_body);
 }
 
+#define CARD_ACTION(value) \
+	"{\"schema\":\"2.0\",\"header\":{\"event_id\":\"ev-card-1\",\"token\":\"v\"," \
+	"\"event_type\":\"card.action.trigger\",\"tenant_key\":\"tk\"},\"event\":{" \
+	"\"operator\":{\"open_id\":\"ou_presser\",\"user_id\":\"u1\"},\"token\":\"c-1\"," \
+	"\"action\":{\"tag\":\"button\",\"value\":" value "}," \
+	"\"context\":{\"open_message_id\":\"om_card\",\"open_chat_id\":\"oc_chat\"}}}"
+
+/* A press of one of our buttons is its command, from the presser. */
+static void test_card_action(void **state)
+{
+	static const char pressed[] = CARD_ACTION("{\"cmd\":\"确认 123456\"}");
+	static const char foreign[] = CARD_ACTION("{\"other\":\"x\"}");
+	static const char no_operator[] =
+		"{\"schema\":\"2.0\",\"header\":{\"event_id\":\"e\",\"token\":\"v\","
+		"\"event_type\":\"card.action.trigger\",\"tenant_key\":\"tk\"},\"event\":{"
+		"\"action\":{\"value\":{\"cmd\":\"收到\"}}}}";
+	struct feishu_event ev;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(feishu_decode(pressed, strlen(pressed), "f", NULL, &ev, &why), 0);
+	assert_int_equal(ev.kind, FEISHU_CARD_ACTION);
+	assert_int_equal(feishu_check_token(&ev, "v"), 0);
+	assert_string_equal(ev.msg.text, "确认 123456");
+	assert_string_equal(ev.msg.sender_id, "ou_presser");
+	assert_string_equal(ev.msg.tenant, "tk");
+	assert_string_equal(ev.msg.msg_id, "ev-card-1");
+	assert_string_equal(ev.msg.chat_id, "oc_chat");
+	assert_string_equal(ev.msg.reply_handle, "om_card");
+	assert_int_equal(ev.msg.kind, CHAT_GROUP);
+	feishu_event_free(&ev);
+	assert_int_equal(feishu_decode(foreign, strlen(foreign), "f", NULL, &ev, &why), 0);
+	assert_int_equal(ev.kind, FEISHU_IGNORED);
+	feishu_event_free(&ev);
+	assert_int_equal(feishu_decode(no_operator, strlen(no_operator), "f", NULL, &ev, &why),
+	                 -EINVAL);
+	assert_non_null(why);
+	feishu_event_free(&ev);
+}
+
+/* The callback's answer: a toast with the reply's first line. */
+static void test_card_answer(void **state)
+{
+	struct reply r;
+	char *s;
+
+	(void)state;
+	reply_init(&r);
+	reply_set_title(&r, "已作出除名决定 · 处理号 3");
+	reply_add_line(&r, "第二行不在提示里");
+	s = feishu_render_card_answer(&r);
+	assert_string_equal(s, "{\"toast\":{\"type\":\"success\",\"content\":"
+	                       "\"已作出除名决定 · 处理号 3\"}}");
+	free(s);
+	reply_free(&r);
+	reply_init(&r);
+	reply_add_line(&r, "没有待确认的操作。");
+	r.is_error = true;
+	s = feishu_render_card_answer(&r);
+	assert_string_equal(s, "{\"toast\":{\"type\":\"error\",\"content\":\"没有待确认的操作。\"}}");
+	free(s);
+	reply_free(&r);
+}
+
 static void expect_bad(const char *body)
 {
 	struct feishu_event ev;
@@ -667,6 +731,8 @@ int main(void)
 		cmocka_unit_test(test_addressed),
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_card_action),
+		cmocka_unit_test(test_card_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

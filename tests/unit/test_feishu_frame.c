@@ -204,14 +204,14 @@ static void test_fragments_join_and_ack_matches_sdk(void **state)
 	assert_int_equal(feishu_reasm_pending(r), 0);
 	free(joined);
 
-	assert_int_equal(feishu_frame_encode_ack(&f1, 200, -1, &ack, &ack_len), 0);
+	assert_int_equal(feishu_frame_encode_answer(&f1, 200, -1, NULL, &ack, &ack_len), 0);
 	assert_int_equal(ack_len, n);
 	assert_memory_equal(ack, want, n);
 	free(ack);
 	/* A control frame has nothing to acknowledge. */
 	feishu_frame_free(&f0);
 	assert_int_equal(decode_hex(SDK_PING, &f0), 0);
-	assert_int_equal(feishu_frame_encode_ack(&f0, 200, 1, &ack, &ack_len), -EINVAL);
+	assert_int_equal(feishu_frame_encode_answer(&f0, 200, 1, NULL, &ack, &ack_len), -EINVAL);
 	assert_null(ack);
 	assert_int_equal(feishu_reasm_add(r, &f0, NOW_MS, &joined, &jlen), -EINVAL);
 	feishu_frame_free(&f0);
@@ -233,6 +233,23 @@ static void test_single_part_and_card(void **state)
 	assert_int_equal(feishu_reasm_add(r, &f, NOW_MS, &joined, &jlen), 0);
 	assert_string_equal(joined, "{\"a\":1}");
 	free(joined);
+	/* A card callback's answer rides in the acknowledgement, as Base64. */
+	{
+		struct feishu_frame a;
+		uint8_t *buf;
+		size_t len;
+		static const char want[] = "{\"code\":200,\"data\":\"eyJ0b2FzdCI6e319\"}";
+
+		assert_int_equal(
+			feishu_frame_encode_answer(&f, 200, 7, "{\"toast\":{}}", &buf, &len), 0);
+		assert_int_equal(feishu_frame_decode(buf, len, &a), 0);
+		assert_int_equal(a.type, FEISHU_FRAME_CARD);
+		assert_string_equal(feishu_frame_header(&a, "biz_rt"), "7");
+		assert_int_equal(a.payload_len, strlen(want));
+		assert_memory_equal(a.payload, want, a.payload_len);
+		feishu_frame_free(&a);
+		free(buf);
+	}
 	feishu_frame_free(&f);
 	feishu_reasm_free(r);
 }

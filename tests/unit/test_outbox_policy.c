@@ -349,9 +349,16 @@ static void test_console_text(void **state)
 	static const enum dest_kind kinds[] = {DEST_USER, DEST_CHAT, DEST_ROBOT, DEST_SESSION,
 	                                       DEST_REPLY};
 	static const char *const platforms[] = {"wecom", "dingtalk", "feishu"};
-	struct reply plain, rich, err;
+	struct reply plain, rich, err, card;
 
 	reply_init(&plain);
+	reply_init(&card);
+	/* With buttons: WeCom's template card, DingTalk's actionCard, Feishu's
+	 * interactive card all show their text too. */
+	assert_int_equal(reply_set_title(&card, "任期提醒"), 0);
+	assert_int_equal(reply_add_line(&card, "还有 8 天"), 0);
+	assert_int_equal(reply_add_fallback(&card, "回复“收到”确认已阅。"), 0);
+	assert_int_equal(reply_add_action(&card, "收到", "收到", REPLY_ACTION_PRIMARY), 0);
 	reply_init(&rich);
 	reply_init(&err);
 	assert_int_equal(reply_add_line(&plain, "任期将于 30 天后届满"), 0);
@@ -374,11 +381,13 @@ static void test_console_text(void **state)
 			check_rendered(platforms[p], kinds[k], &plain);
 			check_rendered(platforms[p], kinds[k], &rich);
 			check_rendered(platforms[p], kinds[k], &err);
+			check_rendered(platforms[p], kinds[k], &card);
 		}
 	}
 	reply_free(&plain);
 	reply_free(&rich);
 	reply_free(&err);
+	reply_free(&card);
 	assert_null(outbox_console_text("not json"));
 	assert_null(outbox_console_text("{\"msgtype\":\"text\"}"));
 }

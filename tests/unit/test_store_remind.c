@@ -295,6 +295,9 @@ static void test_term_weekend(void **state)
 	sweep(f, "2026-08-28");   /* 90 days before: Sunday 08-30 */
 	assert_int_equal(messages_for(f->st, "jia"), 1);
 	assert_non_null(strstr(texts_for(f->st, "jia"), "还有 92 天"));
+	/* 收到 is a button; how to mute stays in the text. */
+	assert_non_null(strstr(texts_for(f->st, "jia"), "\"key\":\"收到\""));
+	assert_non_null(strstr(texts_for(f->st, "jia"), "可关闭该类提醒；处理通知不能关闭"));
 	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox WHERE destination ="
 	                            " 'wecom|w2|user|0|jia'"), 1);
 	sweep(f, "2026-10-29");   /* 30 days before, a Thursday */
@@ -746,6 +749,9 @@ static void test_sanction_notice(void **state)
 	const char *t = texts_for(f->st, "cj");
 	assert_non_null(strstr(t, "处理通知 · 警示"));
 	assert_non_null(strstr(t, "违法违规，测试"));
+	/* A card with 收到 on it, the press sending 收到. */
+	assert_non_null(strstr(t, "\"msgtype\":\"template_card\""));
+	assert_non_null(strstr(t, "{\"text\":\"收到\",\"style\":1,\"key\":\"收到\"}"));
 	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'sanction'"
 	                            " AND record_id = %lld AND outbox_id IS NOT NULL", (long long)id),
 	                 1);

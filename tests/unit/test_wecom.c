@@ -151,6 +151,40 @@ static void test_decode_event_and_other(void **state)
 	wecom_msg_free(&m);
 }
 
+/* A press of a template card's button: its key is the presser's command. */
+static void test_decode_card_event(void **state)
+{
+	struct wecom_msg m;
+	const char *why = NULL;
+
+	(void)state;
+	static const char press[] =
+		"<xml><ToUserName><![CDATA[ww1]]></ToUserName><FromUserName><![CDATA[lisi]]>"
+		"</FromUserName><CreateTime>1700000005</CreateTime><MsgType><![CDATA[event]]>"
+		"</MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[确认 "
+		"123456]]></EventKey><TaskId><![CDATA[cqod-abc]]></TaskId><CardType><![CDATA["
+		"button_interaction]]></CardType><ResponseCode><![CDATA[rc-1]]></ResponseCode>"
+		"<AgentID>1</AgentID></xml>";
+	assert_int_equal(wecom_decode(press, strlen(press), "o", &m, &why), 0);
+	assert_int_equal(m.kind, WECOM_CARD);
+	assert_string_equal(m.msg.text, "确认 123456");
+	assert_string_equal(m.msg.sender_id, "lisi");
+	assert_int_equal(m.msg.kind, CHAT_PRIVATE);
+	assert_string_equal(m.dedupe_id, "lisi|1700000005|cqod-abc");
+	assert_string_equal(m.msg.msg_id, m.dedupe_id);
+	wecom_msg_free(&m);
+
+	/* Without a key (or another card event) it is an event like any other. */
+	static const char keyless[] =
+		"<xml><ToUserName>ww1</ToUserName><FromUserName>lisi</FromUserName>"
+		"<CreateTime>1700000006</CreateTime><MsgType>event</MsgType>"
+		"<Event>template_card_event</Event><TaskId>t</TaskId></xml>";
+	assert_int_equal(wecom_decode(keyless, strlen(keyless), "o", &m, &why), 0);
+	assert_int_equal(m.kind, WECOM_EVENT);
+	assert_string_equal(m.msg.text, "");
+	wecom_msg_free(&m);
+}
+
 static void expect_bad_inner(const char *xml)
 {
 	struct wecom_msg m;
@@ -199,6 +233,14 @@ static void test_render(void **state)
 	                       "<MsgType><![CDATA[text]]></MsgType>"
 	                       "<Content><![CDATA[第一行\n含 ]]]]><![CDATA[> 与控制字符]]></Content>"
 	                       "</xml>");
+	free(s);
+	/* After a press: the card's buttons become one that says so. */
+	s = wecom_render_update_button("lisi", "ww1", 1700000001, "已处理");
+	assert_string_equal(s, "<xml><ToUserName><![CDATA[lisi]]></ToUserName>"
+	                       "<FromUserName><![CDATA[ww1]]></FromUserName>"
+	                       "<CreateTime>1700000001</CreateTime>"
+	                       "<MsgType><![CDATA[update_button]]></MsgType>"
+	                       "<Button><ReplaceName><![CDATA[已处理]]></ReplaceName></Button></xml>");
 	free(s);
 	s = wecom_render_envelope("ab+/=", "0123", "1700000000", "42");
 	assert_string_equal(s, "<xml><Encrypt><![CDATA[ab+/=]]></Encrypt>"
@@ -256,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_envelope_rejects),
 		cmocka_unit_test(test_decode_text),
 		cmocka_unit_test(test_decode_event_and_other),
+		cmocka_unit_test(test_decode_card_event),
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_urlquery),

@@ -1,0 +1,322 @@
+/* Replies with actions (lib/reply.h): the text fallback, and byte-exact
+ * cards per platform (Feishu interactive card, WeCom template_card,
+ * DingTalk actionCard), with the fallback where a destination has no
+ * cards (robots, group chats, the intelligent robot). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/platform.h"
+#include "../../messages/platforms.h"
+
+static struct dest mkdest(const char *platform, enum dest_kind kind, const char *target)
+{
+	struct dest d;
+
+	memset(&d, 0, sizeof d);
+	snprintf(d.platform, sizeof d.platform, "%s", platform);
+	snprintf(d.instance, sizeof d.instance, "x");
+	d.kind = kind;
+	snprintf(d.target, sizeof d.target, "%s", target);
+	return d;
+}
+
+/* A confirmation as confirm.c makes it: a line, the fallback, two buttons. */
+static void confirm_reply(struct reply *r)
+{
+	reply_init(r);
+	assert_int_equal(reply_add_line(r, "将除名：张三（记录号 4）"), 0);
+	assert_int_equal(reply_add_fallback(r, "请回复“确认 123456”执行；回复“取消”放弃（10 分钟内有效）。"), 0);
+	assert_int_equal(reply_add_action(r, "确认", "确认 123456", REPLY_ACTION_PRIMARY), 0);
+	assert_int_equal(reply_add_action(r, "取消", "取消", REPLY_ACTION_DEFAULT), 0);
+}
+
+/* A reminder: a title, a line, one button. */
+static void ack_reply(struct reply *r)
+{
+	reply_init(r);
+	assert_int_equal(reply_set_title(r, "任期提醒"), 0);
+	assert_int_equal(reply_add_line(r, "张三 任期将于 2026-07-01 届满"), 0);
+	assert_int_equal(reply_add_fallback(r, "回复“收到”确认已阅。"), 0);
+	assert_int_equal(reply_add_action(r, "收到", "收到", REPLY_ACTION_PRIMARY), 0);
+}
+
+static void expect_bodies(const struct dest *d, const struct reply *r, const char *key,
+                          const char *const *want, size_t n)
+{
+	struct rendered out;
+
+	assert_int_equal(render_message(d, r, key, &out), 0);
+	if (out.n != n)
+		fprintf(stderr, "got %zu bodies, want %zu\n", out.n, n);
+	assert_int_equal(out.n, n);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *j = cJSON_Parse(out.bodies[i]);
+
+		if (strcmp(out.bodies[i], want[i]) != 0)
+			fprintf(stderr, "body %zu:\n got: %s\nwant: %s\n", i, out.bodies[i], want[i]);
+		assert_string_equal(out.bodies[i], want[i]);
+		assert_non_null(j);
+		cJSON_Delete(j);
+	}
+	rendered_free(&out);
+}
+
+static void expect_one(const struct dest *d, const struct reply *r, const char *key,
+                       const char *want)
+{
+	expect_bodies(d, r, key, &want, 1);
+}
+
+static void test_actions_and_text(void **state)
+{
+	struct reply r;
+	char *text;
+
+	(void)state;
+	confirm_reply(&r);
+	assert_int_equal(r.n_actions, 2);
+	assert_string_equal(r.actions[0].command, "确认 123456");
+	assert_int_equal(r.actions[0].style, REPLY_ACTION_PRIMARY);
+	/* The fallback ends the text, after any table. */
+	const char *const hdr[] = {"编号", "名称"};
+	assert_int_equal(reply_table_begin(&r, 2, hdr), 0);
+	text = reply_render_text(&r);
+	assert_string_equal(text, "将除名：张三（记录号 4）\n编号 | 名称\n"
+	                          "请回复“确认 123456”执行；回复“取消”放弃（10 分钟内有效）。");
+	free(text);
+	assert_int_equal(reply_add_fallback(&r, "第二行"), 0);
+	text = reply_render_text(&r);
+	assert_non_null(strstr(text, "有效）。\n第二行"));
+	free(text);
+	/* Empty or too many actions are refused; the reply is not failed. */
+	assert_int_equal(reply_add_action(&r, "", "x", REPLY_ACTION_DEFAULT), -EINVAL);
+	assert_int_equal(reply_add_action(&r, "x", "", REPLY_ACTION_DEFAULT), -EINVAL);
+	assert_int_equal(reply_add_action(&r, "甲", "甲", REPLY_ACTION_DEFAULT), 0);
+	assert_int_equal(reply_add_action(&r, "乙", "乙", REPLY_ACTION_DEFAULT), 0);
+	assert_int_equal(reply_add_action(&r, "丙", "丙", REPLY_ACTION_DEFAULT), -EINVAL);
+	assert_int_equal(r.n_actions, REPLY_ACTIONS_MAX);
+	assert_int_equal(r.failure, REPLY_FAIL_NONE);
+	reply_free(&r);
+	assert_int_equal(r.n_actions, 0);
+	assert_null(r.fallback);
+}
+
+static void test_feishu_card(void **state)
+{
+	struct reply r, ack;
+	struct dest d;
+
+	(void)state;
+	confirm_reply(&r);
+	ack_reply(&ack);
+	/* IM API: an interactive, shared card; the buttons carry the command. */
+	d = mkdest("feishu", DEST_USER, "ou_abc");
+	expect_one(&d, &r, "ev1",
+	           "{\"receive_id\":\"ou_abc\",\"msg_type\":\"interactive\",\"content\":\"{\\\"co"
+	           "nfig\\\":{\\\"wide_screen_mode\\\":true,\\\"update_multi\\\":true},\\\"header"
+	           "\\\":{\\\"template\\\":\\\"blue\\\",\\\"title\\\":{\\\"tag\\\":\\\"plain_text"
+	           "\\\",\\\"content\\\":\\\"首席质量官助手\\\"}},\\\"elements\\\":[{\\\"t"
+	           "ag\\\":\\\"div\\\",\\\"text\\\":{\\\"tag\\\":\\\"lark_md\\\",\\\"content\\\":"
+	           "\\\"将除名：张三（记录号 4）\\\"}},{\\\"tag\\\":\\\"action\\\",\\\""
+	           "actions\\\":[{\\\"tag\\\":\\\"button\\\",\\\"text\\\":{\\\"tag\\\":\\\"plain_"
+	           "text\\\",\\\"content\\\":\\\"确认\\\"},\\\"type\\\":\\\"primary\\\",\\\"val"
+	           "ue\\\":{\\\"cmd\\\":\\\"确认 123456\\\"}},{\\\"tag\\\":\\\"button\\\",\\\"t"
+	           "ext\\\":{\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"取消\\\"},\\\"t"
+	           "ype\\\":\\\"default\\\",\\\"value\\\":{\\\"cmd\\\":\\\"取消\\\"}}]}]}\",\"u"
+	           "uid\":\"ev1-1\"}");
+	d = mkdest("feishu", DEST_CHAT, "oc_1");
+	expect_one(&d, &ack, NULL,
+	           "{\"receive_id\":\"oc_1\",\"msg_type\":\"interactive\",\"content\":\"{\\\"conf"
+	           "ig\\\":{\\\"wide_screen_mode\\\":true,\\\"update_multi\\\":true},\\\"header\\\""
+	           ":{\\\"template\\\":\\\"blue\\\",\\\"title\\\":{\\\"tag\\\":\\\"plain_text\\\""
+	           ",\\\"content\\\":\\\"任期提醒\\\"}},\\\"elements\\\":[{\\\"tag\\\":\\\"di"
+	           "v\\\",\\\"text\\\":{\\\"tag\\\":\\\"lark_md\\\",\\\"content\\\":\\\"张三 任"
+	           "期将于 2026-07-01 届满\\\"}},{\\\"tag\\\":\\\"action\\\",\\\"actions\\\""
+	           ":[{\\\"tag\\\":\\\"button\\\",\\\"text\\\":{\\\"tag\\\":\\\"plain_text\\\",\\\""
+	           "content\\\":\\\"收到\\\"},\\\"type\\\":\\\"primary\\\",\\\"value\\\":{\\\"c"
+	           "md\\\":\\\"收到\\\"}}]}]}\"}");
+	/* The custom bot calls nobody back: text with the fallback. */
+	d = mkdest("feishu", DEST_ROBOT, "");
+	expect_one(&d, &r, "ev1",
+	           "{\"msg_type\":\"text\",\"content\":{\"text\":\"将除名：张三（记录号"
+	           " 4）\\n请回复“确认 123456”执行；回复“取消”放弃（10 分"
+	           "钟内有效）。\"}}");
+	/* An error with actions keeps its red header. */
+	ack.is_error = true;
+	d = mkdest("feishu", DEST_REPLY, "om_1");
+	{
+		struct rendered out;
+
+		assert_int_equal(render_message(&d, &ack, NULL, &out), 0);
+		assert_int_equal(out.n, 1);
+		assert_non_null(strstr(out.bodies[0], "\\\"template\\\":\\\"red\\\""));
+		assert_non_null(strstr(out.bodies[0], "\\\"cmd\\\":\\\"收到\\\""));
+		rendered_free(&out);
+	}
+	reply_free(&r);
+	reply_free(&ack);
+}
+
+/* A long card is split; only its last part has the buttons, and every part
+ * stays within the 30 KB card limit. */
+static void test_feishu_card_split(void **state)
+{
+	struct reply r;
+	struct rendered out;
+	struct dest d = mkdest("feishu", DEST_USER, "ou_abc");
+	char line[1001];
+
+	(void)state;
+	memset(line, 'a', 1000);
+	line[1000] = '\0';
+	reply_init(&r);
+	for (int i = 0; i < 60; i++)
+		assert_int_equal(reply_add_line(&r, "%s", line), 0);
+	assert_int_equal(reply_add_action(&r, "下一页", "下一页", REPLY_ACTION_DEFAULT), 0);
+	assert_int_equal(render_message(&d, &r, "k", &out), 0);
+	assert_true(out.n >= 2);
+	for (size_t i = 0; i < out.n; i++) {
+		assert_true(strlen(out.bodies[i]) <= 30 * 1024);
+		assert_int_equal(strstr(out.bodies[i], "下一页") != NULL, i + 1 == out.n);
+	}
+	rendered_free(&out);
+	reply_free(&r);
+}
+
+static void test_wecom_card(void **state)
+{
+	struct reply r;
+	struct dest d;
+	char *text;
+
+	(void)state;
+	confirm_reply(&r);
+	/* The app to one user: the whole reply as one template card. */
+	d = mkdest("wecom", DEST_USER, "zhangsan");
+	expect_one(&d, &r, "k1",
+	           "{\"touser\":\"zhangsan\",\"msgtype\":\"template_card\",\"template_card\":{"
+	           "\"card_type\":\"button_interaction\",\"main_title\":{\"title\":"
+	           "\"首席质量官助手\"},\"sub_title_text\":\"将除名：张三（记录号 4）\","
+	           "\"task_id\":\"cqod-6ab9f1eb8f7d3388f4f9d586f66e99fd54080df2\",\"button_list\":["
+	           "{\"text\":\"确认\",\"style\":1,\"key\":\"确认 123456\"},"
+	           "{\"text\":\"取消\",\"style\":2,\"key\":\"取消\"}]}}");
+	/* appchat/send takes no template card; without a key there is no task_id. */
+	d = mkdest("wecom", DEST_CHAT, "wrk");
+	expect_one(&d, &r, "k1",
+	           "{\"chatid\":\"wrk\",\"msgtype\":\"text\",\"text\":{\"content\":\"将除名："
+	           "张三（记录号 4）\\n请回复“确认 123456”执行；回复“取消"
+	           "”放弃（10 分钟内有效）。\"}}");
+	d = mkdest("wecom", DEST_USER, "zhangsan");
+	expect_one(&d, &r, NULL,
+	           "{\"touser\":\"zhangsan\",\"msgtype\":\"text\",\"text\":{\"content\":\"将除名"
+	           "：张三（记录号 4）\\n请回复“确认 123456”执行；回复“取"
+	           "消”放弃（10 分钟内有效）。\"}}");
+	/* Too long for a card: text, with the fallback. */
+	{
+		struct reply big;
+		struct rendered out;
+		char line[601];
+
+		memset(line, 'a', 600);
+		line[600] = '\0';
+		confirm_reply(&big);
+		assert_int_equal(reply_add_line(&big, "%s", line), 0);
+		assert_int_equal(reply_add_line(&big, "%s", line), 0);
+		assert_int_equal(render_message(&d, &big, "k1", &out), 0);
+		assert_int_equal(out.n, 1);
+		assert_non_null(strstr(out.bodies[0], "\"msgtype\":\"text\""));
+		assert_non_null(strstr(out.bodies[0], "回复“取消”放弃"));
+		rendered_free(&out);
+		reply_free(&big);
+	}
+	/* The passive reply is text: with the fallback. */
+	text = render_wecom_text(&r);
+	assert_string_equal(text, "将除名：张三（记录号 4）\n"
+	                          "请回复“确认 123456”执行；回复“取消”放弃（10 分钟内有效）。");
+	free(text);
+	reply_free(&r);
+}
+
+static void test_dingtalk_card(void **state)
+{
+	struct reply r, ack;
+	struct dest d;
+
+	(void)state;
+	confirm_reply(&r);
+	ack_reply(&ack);
+	/* OpenAPI to one user: sampleActionCard<n>, the buttons type the command. */
+	d = mkdest("dingtalk", DEST_USER, "manager4220");
+	expect_one(&d, &r, NULL,
+	           "{\"userIds\":[\"manager4220\"],\"msgKey\":\"sampleActionCard2\",\"msgParam\":"
+	           "\"{\\\"title\\\":\\\"首席质量官助手\\\",\\\"text\\\":\\\"将除名：张"
+	           "三（记录号 4）\\\",\\\"actionTitle1\\\":\\\"确认\\\",\\\"actionURL1\\\""
+	           ":\\\"dtmd://dingtalkclient/sendMessage?content=%E7%A1%AE%E8%AE%A4%20123456\\\""
+	           ",\\\"actionTitle2\\\":\\\"取消\\\",\\\"actionURL2\\\":\\\"dtmd://dingtalkcl"
+	           "ient/sendMessage?content=%E5%8F%96%E6%B6%88\\\"}\"}");
+	expect_one(&d, &ack, NULL,
+	           "{\"userIds\":[\"manager4220\"],\"msgKey\":\"sampleActionCard\",\"msgParam\":\""
+	           "{\\\"title\\\":\\\"任期提醒\\\",\\\"text\\\":\\\"**任期提醒**\\\\n\\\\n"
+	           "张三 任期将于 2026-07-01 届满\\\",\\\"singleTitle\\\":\\\"收到\\\","
+	           "\\\"singleURL\\\":\\\"dtmd://dingtalkclient/sendMessage?content=%E6%94%B6%E5%"
+	           "88%B0\\\"}\"}");
+	/* A session may be a group: buttons, and the fallback stays. */
+	d = mkdest("dingtalk", DEST_SESSION,
+	           "https://oapi.dingtalk.com/robot/sendBySession?session=s");
+	expect_one(&d, &r, NULL,
+	           "{\"msgtype\":\"actionCard\",\"actionCard\":{\"title\":\"首席质量官助手"
+	           "\",\"text\":\"将除名：张三（记录号 4）\\n\\n请回复“确认 123"
+	           "456”执行；回复“取消”放弃（10 分钟内有效）。\",\"btnOri"
+	           "entation\":\"1\",\"btns\":[{\"title\":\"确认\",\"actionURL\":\"dtmd://dingt"
+	           "alkclient/sendMessage?content=%E7%A1%AE%E8%AE%A4%20123456\"},{\"title\":\"取"
+	           "消\",\"actionURL\":\"dtmd://dingtalkclient/sendMessage?content=%E5%8F%96%E6%"
+	           "B6%88\"}]}}");
+	/* Group chats by the OpenAPI: no buttons. */
+	d = mkdest("dingtalk", DEST_CHAT, "cid");
+	expect_one(&d, &r, NULL,
+	           "{\"openConversationId\":\"cid\",\"msgKey\":\"sampleText\",\"msgParam\":\"{\\\""
+	           "content\\\":\\\"将除名：张三（记录号 4）\\\\n请回复“确认 12"
+	           "3456”执行；回复“取消”放弃（10 分钟内有效）。\\\"}\"}");
+	reply_free(&r);
+	reply_free(&ack);
+}
+
+static void test_aibot_fallback(void **state)
+{
+	struct reply ack;
+	struct dest d;
+
+	(void)state;
+	ack_reply(&ack);
+	d = mkdest("wecom_aibot", DEST_USER, "u1");
+	expect_one(&d, &ack, NULL,
+	           "{\"chatid\":\"u1\",\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"**任"
+	           "期提醒**\\n张三 任期将于 2026-07-01 届满\\n回复“收到”确认"
+	           "已阅。\"}}");
+	reply_free(&ack);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_actions_and_text),
+		cmocka_unit_test(test_feishu_card),
+		cmocka_unit_test(test_feishu_card_split),
+		cmocka_unit_test(test_wecom_card),
+		cmocka_unit_test(test_dingtalk_card),
+		cmocka_unit_test(test_aibot_fallback),
+	};
+
+	if (platforms_register() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
