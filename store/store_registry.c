@@ -4,11 +4,15 @@
  * Every search mode has a count statement and a page statement. The lookups
  * by id, credit code, person name and exact enterprise name go through
  * indexes (the CROSS JOINs fix the join order so the planner starts from the
- * indexed table). The enterprise-name substring search scans enterprises;
- * when it matches many, the page is read by walking appointments newest
- * first instead, which stops after `max` hits rather than sorting them all.
+ * indexed table). The enterprise-name substring search reads the
+ * enterprises holding the term's rarest two-character piece
+ * (enterprise_name_grams, migration 21) and keeps those whose name is LIKE
+ * the term; when it matches many, the page is read by walking appointments
+ * newest first instead, which stops after `max` hits rather than sorting
+ * them all.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +52,10 @@
 
 enum search_mode { BY_ID, BY_CREDIT_CODE, BY_PERSON, BY_ENTERPRISE, BY_SUBSTRING, N_MODES };
 
-#define LIKE_WHERE " WHERE e.name LIKE ?1 ESCAPE '\\'"
+/* ?4 and ?5 bound the pieces of enterprise_name_grams to read. */
+#define LIKE_WHERE \
+	" WHERE e.id IN (SELECT enterprise_id FROM enterprise_name_grams" \
+	" WHERE gram BETWEEN ?4 AND ?5) AND e.name LIKE ?1 ESCAPE '\\'"
 
 static const struct search_sql {
 	const char *count_sql, *page_sql;
@@ -64,10 +71,12 @@ static const struct search_sql {
 static const char like_walk_sql[] =
 	HIT_COLUMNS FROM_APPOINTMENT LIKE_WHERE " AND " IN_SCOPE NEWEST_FIRST;
 
-/* What ?1 is bound to: a number (BY_ID) or text. */
+/* What ?1 is bound to: a number (BY_ID) or text; BY_SUBSTRING also binds
+ * the range of name pieces to read (?4, ?5). */
 struct search_key {
 	int64_t id;
 	const char *text;
+	const char *gram_lo, *gram_hi;
 };
 
 static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_key *key,
@@ -77,6 +86,10 @@ static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_
 	                       : store_bind_text(s, 1, key->text);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 2, scope);
+	if (rc == SQLITE_OK && mode == BY_SUBSTRING)
+		rc = store_bind_text(s, 4, key->gram_lo);
+	if (rc == SQLITE_OK && mode == BY_SUBSTRING)
+		rc = store_bind_text(s, 5, key->gram_hi);
 	return rc;
 }
 
@@ -165,6 +178,90 @@ static char *like_pattern(const char *term)
 	return p;
 }
 
+/* The largest code point in UTF-8: "c" .. "c" GRAM_MAX spans every piece
+ * that starts with the character c (BINARY order is code point order). */
+#define GRAM_MAX "\xF4\x8F\xBF\xBF"
+/* Postings counted per piece when choosing the rarest: enough to tell a
+ * selective piece from a common one (有限, 公司) at a bounded cost. */
+#define GRAM_PROBE 256
+/* Pieces of a long term compared; any one of them finds every match. */
+#define GRAM_CANDIDATES 16
+
+/* Bytes of the character at t, counted as SQLite's length() and substr()
+ * count them: a lead byte and the continuation bytes after it. */
+static size_t char_len(const char *t)
+{
+	size_t n = 1;
+	if ((unsigned char)t[0] >= 0xc0)
+		while (((unsigned char)t[n] & 0xc0) == 0x80)
+			n++;
+	return n;
+}
+
+/* Copies len bytes of t to out, ASCII letters lower-cased as lower() and
+ * LIKE fold them, and NUL-terminates. */
+static void fold_copy(char *out, const char *t, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		out[i] = t[i] >= 'A' && t[i] <= 'Z' ? (char)(t[i] - 'A' + 'a') : t[i];
+	out[len] = '\0';
+}
+
+/* Postings of one piece, up to GRAM_PROBE. */
+static int gram_postings(struct store *st, const char *gram, size_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT enterprise_id FROM enterprise_name_grams"
+	                                    " WHERE gram = ?1 LIMIT ?2");
+	int rc;
+
+	if (!s)
+		return -EIO;
+	*n = 0;
+	rc = store_bind_text(s, 1, gram);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 2, GRAM_PROBE);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		(*n)++;
+		rc = SQLITE_OK;
+	}
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "name pieces", rc);
+}
+
+/* The range of pieces that holds every enterprise whose name contains
+ * term: for one character, the pieces starting with it; for more, the
+ * rarest two-character piece of the term. lo and hi each have room for
+ * strlen(term) + 5 bytes. */
+static int gram_range(struct store *st, const char *term, char *lo, char *hi)
+{
+	size_t first = char_len(term), best_n = SIZE_MAX;
+	char *gram = hi;   /* hi is free until the end: the candidate */
+
+	if (!term[first]) {
+		fold_copy(lo, term, first);
+		snprintf(hi, first + 5, "%s" GRAM_MAX, lo);
+		return 0;
+	}
+	for (size_t i = 0, k = 0; term[i] && k < GRAM_CANDIDATES; i += char_len(term + i), k++) {
+		size_t a = char_len(term + i);
+		if (!term[i + a])
+			break;
+		size_t n;
+		fold_copy(gram, term + i, a + char_len(term + i + a));
+		int rc = gram_postings(st, gram, &n);
+		if (rc)
+			return rc;
+		if (n < best_n) {
+			best_n = n;
+			strcpy(lo, gram);
+		}
+		if (n == 0)
+			break;
+	}
+	strcpy(hi, lo);
+	return 0;
+}
+
 /* By name: a person, else an enterprise, else a part of an enterprise name.
  * A name that exists only outside the scope still decides the kind, so a
  * person's name never falls through to the (scanning) substring search. */
@@ -178,12 +275,22 @@ static int search_names(struct store *st, const char *term, const char *scope,
 		rc = search_mode(st, BY_ENTERPRISE, &key, scope, out, max, &anywhere, total);
 	if (rc != 0 || anywhere != 0)
 		return rc;
-	char *pattern = like_pattern(term);   /* owned here */
-	if (!pattern)
-		return -ENOMEM;
-	key.text = pattern;
-	rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, &anywhere, total);
+	size_t room = strlen(term) + 5;
+	char *pattern = like_pattern(term);   /* these three owned here */
+	char *lo = malloc(room), *hi = malloc(room);
+	if (!pattern || !lo || !hi)
+		rc = -ENOMEM;
+	else
+		rc = gram_range(st, term, lo, hi);
+	if (rc == 0) {
+		key.text = pattern;
+		key.gram_lo = lo;
+		key.gram_hi = hi;
+		rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, &anywhere, total);
+	}
 	free(pattern);
+	free(lo);
+	free(hi);
 	return rc;
 }
 

@@ -467,6 +467,61 @@ static void test_upgrade_target_metrics(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM targets"), 4);
 }
 
+/* Schema 21 indexes the two-character pieces of enterprise names: the
+ * names of a database at schema 20 are indexed by the migration (lower
+ * case, each piece once), a part of a name finds its record, and later
+ * inserts and renames keep the index. */
+static void test_upgrade_name_grams(void **state)
+{
+	struct fixture *f = *state;
+	struct store_cqo_hit h[2];
+	size_t total = 0;
+	char grams[256];
+	const char *of_one = "SELECT group_concat(gram, ',') FROM (SELECT gram FROM"
+	                     " enterprise_name_grams WHERE enterprise_id = 1 ORDER BY gram)";
+
+	assert_int_equal(store_open_at_version(f->path, 20, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '示例ABC精密', '371302', 1, 1),"
+		" ('91371302DEM0000021', '精密精密', '371302', 1, 1),"
+		" ('91371302DEM0000030', '甲', '371302', 1, 1);"
+		"INSERT INTO people (id, name, created_at, updated_at) VALUES (1, '张三', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
+		" updated_at) VALUES (1, 1, '2026-01-01', '2028-12-31', 1, 1);"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, of_one, grams, sizeof grams), 0);
+	assert_string_equal(grams, "ab,bc,c精,例a,密,示例,精密");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_grams"
+	                                  " WHERE enterprise_id = 2"), 3);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_grams"
+	                                  " WHERE enterprise_id = 3 AND gram = '甲'"), 1);
+	assert_int_equal(store_cqo_search(f->st, "精密", "", h, 2, &total), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(store_cqo_search(f->st, "abc", "37", h, 2, &total), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(h[0].enterprise_name, "示例ABC精密");
+
+	begin(f->st);
+	assert_int_equal(exec(f->st, "UPDATE enterprises SET name = '样板' WHERE id = 1;"
+	                             "INSERT INTO enterprises (credit_code, name, region_code,"
+	                             " created_at, updated_at) VALUES ('91371302DEM0000048',"
+	                             " '乙丙', '371302', 1, 1);"), SQLITE_OK);
+	commit(f->st);
+	assert_int_equal(query_text(f->st, of_one, grams, sizeof grams), 0);
+	assert_string_equal(grams, "板,样板");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_grams"
+	                                  " WHERE enterprise_id = 4"), 2);
+	assert_int_equal(store_cqo_search(f->st, "精密", "", h, 2, &total), 0);
+	assert_int_equal(total, 0);
+}
+
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
  * appointments as they were, each now with its first term, and later
  * inserts and corrections keep the current term and the row equal. */
@@ -942,6 +997,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_tags_by_year, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_target_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_name_grams, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
