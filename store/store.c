@@ -358,6 +358,7 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	store_checkpoint_stop(st);
 	for (size_t i = 0; i < st->n_slots; i++)
 		sqlite3_finalize(st->slots[i].stmt);
 	free(st->slots);

@@ -21,6 +21,7 @@
 
 struct store_actor;
 struct store_appoint_person;
+struct store_checkpointer;
 
 /* A prepared statement cached under the address of its SQL text. */
 struct store_stmt_slot {
@@ -44,6 +45,8 @@ struct store {
 	bool write_failed;                   /* the last write hit FULL or IOERR */
 	int64_t last_commit;                 /* unix seconds of the last good COMMIT */
 	int64_t changes_at_begin;            /* total changes when BEGIN ran */
+	/* Owned; the checkpoint worker (store_checkpoint.c), if started. */
+	struct store_checkpointer *checkpointer;
 };
 
 /* Migration scripts (store/migrations.c): the SQL that takes the schema

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../store/store.h"
@@ -691,6 +692,68 @@ static void test_upgrade_enterprise_contacts(void **state)
 		" VALUES ('eeee' || substr(hex(zeroblob(30)), 1, 60), 3000, 700)"), SQLITE_OK);
 }
 
+/* Size of the database's WAL file in bytes. */
+static long long wal_bytes(const struct fixture *f)
+{
+	char wal[128];
+	struct stat sb;
+
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	return (long long)sb.st_size;
+}
+
+/* The checkpoint worker (issue 17): commits in small transactions, as the
+ * loop makes them, run no checkpoint themselves, yet the worker keeps the
+ * WAL well below the 20,000 pages written (80 MB) while they run, and once
+ * it has caught up the next commit cuts the file back to 4 MiB. Stopping
+ * it hands checkpoints back to commits. */
+static void test_checkpoint_worker(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state);
+	long long peak = 0;
+	uint64_t runs;
+
+	assert_int_equal(store_checkpoint_runs(st), 0);
+	assert_int_equal(store_checkpoint_offload(st), 0);
+	assert_int_equal(store_checkpoint_offload(st), -EALREADY);
+	/* No fsync per commit: the test is about the WAL's size, not the disk. */
+	assert_int_equal(exec(st, "PRAGMA synchronous = OFF; CREATE TABLE bulk (x BLOB)"),
+	                 SQLITE_OK);
+	for (int i = 0; i < 2500; i++) {
+		int rc;
+		/* A RESTART checkpoint holds writers off for a moment. */
+		while ((rc = store_begin(st)) == -EBUSY)
+			usleep(1000);
+		assert_int_equal(rc, 0);
+		assert_int_equal(exec(st, "INSERT INTO bulk SELECT randomblob(3900)"
+		                          " FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8))"), SQLITE_OK);
+		commit(st);
+		if (i % 50 == 49 && wal_bytes(f) > peak)
+			peak = wal_bytes(f);
+		usleep(200);
+	}
+	if (peak > 50000000)
+		fail_msg("WAL of %lld bytes under load", peak);
+	/* Caught up: no more runs for 200 ms. Then one commit restarts the log. */
+	do {
+		runs = store_checkpoint_runs(st);
+		usleep(200000);
+	} while (store_checkpoint_runs(st) != runs);
+	assert_true(runs > 0);
+	begin(st);
+	assert_int_equal(exec(st, "DELETE FROM bulk WHERE rowid = 1"), SQLITE_OK);
+	commit(st);
+	if (wal_bytes(f) > 4194304)
+		fail_msg("WAL of %lld bytes at rest", wal_bytes(f));
+
+	/* Stopped: the automatic checkpoint is back on commits. */
+	store_checkpoint_stop(st);
+	assert_int_equal(store_checkpoint_runs(st), 0);
+	assert_int_equal(query_int(st, "PRAGMA wal_autocheckpoint"), 1000);
+}
+
 static void test_reopen_idempotent(void **state)
 {
 	struct fixture *f = *state;
@@ -1000,6 +1063,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_name_grams, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
