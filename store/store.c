@@ -227,6 +227,12 @@ static int configure(struct store *st)
 	int rc;
 
 	sqlite3_extended_result_codes(st->db, 1);
+	/* Before the migrations: migration 21 indexes the names with it. */
+	rc = store_name_index_register(st->db);
+	if (rc) {
+		log_error("store: cannot register the name index's tokenizer");
+		return rc;
+	}
 	/* Opening and migrating happen before any event loop runs: they may
 	 * wait for another process's lock; store_open clears it afterwards. */
 	sqlite3_busy_timeout(st->db, OPEN_BUSY_TIMEOUT_MS);

@@ -49,6 +49,10 @@ struct store {
 	struct store_checkpointer *checkpointer;
 };
 
+/* Registers the tokenizer of the enterprise-name index on db
+ * (store/store_name_index.c); 0 or a negative errno. */
+int store_name_index_register(sqlite3 *db);
+
 /* Migration scripts (store/migrations.c): the SQL that takes the schema
  * from version-1 to `version` (1-based), or NULL when out of range. */
 const char *store_migration_sql(int version);

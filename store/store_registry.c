@@ -5,14 +5,13 @@
  * by id, credit code, person name and exact enterprise name go through
  * indexes (the CROSS JOINs fix the join order so the planner starts from the
  * indexed table). The enterprise-name substring search reads the
- * enterprises holding the term's rarest two-character piece
- * (enterprise_name_grams, migration 21) and keeps those whose name is LIKE
- * the term; when it matches many, the page is read by walking appointments
- * newest first instead, which stops after `max` hits rather than sorting
- * them all.
+ * enterprises whose name holds every two-character piece of the term (the
+ * full-text index of migration 21, tokenizer in store_name_index.c) and
+ * keeps those whose name is LIKE the term; when it matches many, the page
+ * is read by walking appointments newest first instead, which stops after
+ * `max` hits rather than sorting them all.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +51,10 @@
 
 enum search_mode { BY_ID, BY_CREDIT_CODE, BY_PERSON, BY_ENTERPRISE, BY_SUBSTRING, N_MODES };
 
-/* ?4 and ?5 bound the pieces of enterprise_name_grams to read. */
+/* ?4 is the full-text query of the term's pieces (name_query). */
 #define LIKE_WHERE \
-	" WHERE e.id IN (SELECT enterprise_id FROM enterprise_name_grams" \
-	" WHERE gram BETWEEN ?4 AND ?5) AND e.name LIKE ?1 ESCAPE '\\'"
+	" WHERE e.id IN (SELECT rowid FROM enterprise_name_index" \
+	" WHERE enterprise_name_index MATCH ?4) AND e.name LIKE ?1 ESCAPE '\\'"
 
 static const struct search_sql {
 	const char *count_sql, *page_sql;
@@ -72,11 +71,11 @@ static const char like_walk_sql[] =
 	HIT_COLUMNS FROM_APPOINTMENT LIKE_WHERE " AND " IN_SCOPE NEWEST_FIRST;
 
 /* What ?1 is bound to: a number (BY_ID) or text; BY_SUBSTRING also binds
- * the range of name pieces to read (?4, ?5). */
+ * the full-text query (?4). */
 struct search_key {
 	int64_t id;
 	const char *text;
-	const char *gram_lo, *gram_hi;
+	const char *match;
 };
 
 static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_key *key,
@@ -87,9 +86,7 @@ static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 2, scope);
 	if (rc == SQLITE_OK && mode == BY_SUBSTRING)
-		rc = store_bind_text(s, 4, key->gram_lo);
-	if (rc == SQLITE_OK && mode == BY_SUBSTRING)
-		rc = store_bind_text(s, 5, key->gram_hi);
+		rc = store_bind_text(s, 4, key->match);
 	return rc;
 }
 
@@ -178,17 +175,9 @@ static char *like_pattern(const char *term)
 	return p;
 }
 
-/* The largest code point in UTF-8: "c" .. "c" GRAM_MAX spans every piece
- * that starts with the character c (BINARY order is code point order). */
-#define GRAM_MAX "\xF4\x8F\xBF\xBF"
-/* Postings counted per piece when choosing the rarest: enough to tell a
- * selective piece from a common one (有限, 公司) at a bounded cost. */
-#define GRAM_PROBE 256
-/* Pieces of a long term compared; any one of them finds every match. */
-#define GRAM_CANDIDATES 16
-
 /* Bytes of the character at t, counted as SQLite's length() and substr()
- * count them: a lead byte and the continuation bytes after it. */
+ * count them (and the index's tokenizer): a lead byte and the continuation
+ * bytes after it. */
 static size_t char_len(const char *t)
 {
 	size_t n = 1;
@@ -198,68 +187,45 @@ static size_t char_len(const char *t)
 	return n;
 }
 
-/* Copies len bytes of t to out, ASCII letters lower-cased as lower() and
- * LIKE fold them, and NUL-terminates. */
-static void fold_copy(char *out, const char *t, size_t len)
+/* Appends len bytes of t to w as an FTS5 string ("" for a quote). */
+static char *quote_piece(char *w, const char *t, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		out[i] = t[i] >= 'A' && t[i] <= 'Z' ? (char)(t[i] - 'A' + 'a') : t[i];
-	out[len] = '\0';
-}
-
-/* Postings of one piece, up to GRAM_PROBE. */
-static int gram_postings(struct store *st, const char *gram, size_t *n)
-{
-	sqlite3_stmt *s = store_prepare(st, "SELECT enterprise_id FROM enterprise_name_grams"
-	                                    " WHERE gram = ?1 LIMIT ?2");
-	int rc;
-
-	if (!s)
-		return -EIO;
-	*n = 0;
-	rc = store_bind_text(s, 1, gram);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(s, 2, GRAM_PROBE);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		(*n)++;
-		rc = SQLITE_OK;
+	*w++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '"')
+			*w++ = '"';
+		*w++ = t[i];
 	}
-	store_stmt_done(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "name pieces", rc);
+	*w++ = '"';
+	return w;
 }
 
-/* The range of pieces that holds every enterprise whose name contains
- * term: for one character, the pieces starting with it; for more, the
- * rarest two-character piece of the term. lo and hi each have room for
- * strlen(term) + 5 bytes. */
-static int gram_range(struct store *st, const char *term, char *lo, char *hi)
+/* The full-text query of every name that contains term: each of its
+ * two-character pieces, ANDed; for one character, the pieces that start
+ * with it (a prefix query). Caller frees. */
+static char *name_query(const char *term)
 {
-	size_t first = char_len(term), best_n = SIZE_MAX;
-	char *gram = hi;   /* hi is free until the end: the candidate */
-
+	size_t len = strlen(term);
+	/* Each byte quoted twice at most, in pieces of two characters. */
+	char *q = malloc(4 * len + 8 * (len + 1)), *w = q;
+	if (!q)
+		return NULL;
+	size_t first = char_len(term);
 	if (!term[first]) {
-		fold_copy(lo, term, first);
-		snprintf(hi, first + 5, "%s" GRAM_MAX, lo);
-		return 0;
+		w = quote_piece(w, term, first);
+		memcpy(w, " *", 2);
+		w += 2;
 	}
-	for (size_t i = 0, k = 0; term[i] && k < GRAM_CANDIDATES; i += char_len(term + i), k++) {
+	for (size_t i = 0; term[i] && term[i + char_len(term + i)]; i += char_len(term + i)) {
 		size_t a = char_len(term + i);
-		if (!term[i + a])
-			break;
-		size_t n;
-		fold_copy(gram, term + i, a + char_len(term + i + a));
-		int rc = gram_postings(st, gram, &n);
-		if (rc)
-			return rc;
-		if (n < best_n) {
-			best_n = n;
-			strcpy(lo, gram);
+		if (w != q) {
+			memcpy(w, " AND ", 5);
+			w += 5;
 		}
-		if (n == 0)
-			break;
+		w = quote_piece(w, term + i, a + char_len(term + i + a));
 	}
-	strcpy(hi, lo);
-	return 0;
+	*w = '\0';
+	return q;
 }
 
 /* By name: a person, else an enterprise, else a part of an enterprise name.
@@ -275,22 +241,17 @@ static int search_names(struct store *st, const char *term, const char *scope,
 		rc = search_mode(st, BY_ENTERPRISE, &key, scope, out, max, &anywhere, total);
 	if (rc != 0 || anywhere != 0)
 		return rc;
-	size_t room = strlen(term) + 5;
-	char *pattern = like_pattern(term);   /* these three owned here */
-	char *lo = malloc(room), *hi = malloc(room);
-	if (!pattern || !lo || !hi)
+	char *pattern = like_pattern(term);   /* both owned here */
+	char *match = name_query(term);
+	if (!pattern || !match)
 		rc = -ENOMEM;
-	else
-		rc = gram_range(st, term, lo, hi);
 	if (rc == 0) {
 		key.text = pattern;
-		key.gram_lo = lo;
-		key.gram_hi = hi;
+		key.match = match;
 		rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, &anywhere, total);
 	}
 	free(pattern);
-	free(lo);
-	free(hi);
+	free(match);
 	return rc;
 }
 

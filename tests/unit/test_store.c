@@ -468,18 +468,17 @@ static void test_upgrade_target_metrics(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM targets"), 4);
 }
 
-/* Schema 21 indexes the two-character pieces of enterprise names: the
+/* Schema 21 indexes enterprise names by their two-character pieces: the
  * names of a database at schema 20 are indexed by the migration (lower
- * case, each piece once), a part of a name finds its record, and later
- * inserts and renames keep the index. */
-static void test_upgrade_name_grams(void **state)
+ * case, the last character alone), a part of a name finds its record, and
+ * later inserts and renames keep the index. */
+static void test_upgrade_name_index(void **state)
 {
 	struct fixture *f = *state;
 	struct store_cqo_hit h[2];
 	size_t total = 0;
-	char grams[256];
-	const char *of_one = "SELECT group_concat(gram, ',') FROM (SELECT gram FROM"
-	                     " enterprise_name_grams WHERE enterprise_id = 1 ORDER BY gram)";
+	const char *check = "INSERT INTO enterprise_name_index (enterprise_name_index)"
+	                    " VALUES ('integrity-check')";
 
 	assert_int_equal(store_open_at_version(f->path, 20, &f->st), 0);
 	assert_int_equal(exec(f->st,
@@ -497,12 +496,16 @@ static void test_upgrade_name_grams(void **state)
 
 	assert_int_equal(store_open(f->path, &f->st), 0);
 	assert_int_equal(store_schema_version(f->st), store_migrations_count());
-	assert_int_equal(query_text(f->st, of_one, grams, sizeof grams), 0);
-	assert_string_equal(grams, "ab,bc,c精,例a,密,示例,精密");
-	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_grams"
-	                                  " WHERE enterprise_id = 2"), 3);
-	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_grams"
-	                                  " WHERE enterprise_id = 3 AND gram = '甲'"), 1);
+	assert_int_equal(exec(f->st, check), SQLITE_OK);
+	assert_int_equal(query_int(f->st, "SELECT group_concat(rowid) FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"精密\"'"), 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"精密\"'"), 2);
+	assert_int_equal(query_int(f->st, "SELECT rowid FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"bc\" AND \"c精\"'"),
+	                 1);
+	assert_int_equal(query_int(f->st, "SELECT rowid FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"甲\" *'"), 3);
 	assert_int_equal(store_cqo_search(f->st, "精密", "", h, 2, &total), 0);
 	assert_int_equal(total, 1);
 	assert_int_equal(store_cqo_search(f->st, "abc", "37", h, 2, &total), 0);
@@ -515,12 +518,13 @@ static void test_upgrade_name_grams(void **state)
 	                             " created_at, updated_at) VALUES ('91371302DEM0000048',"
 	                             " '乙丙', '371302', 1, 1);"), SQLITE_OK);
 	commit(f->st);
-	assert_int_equal(query_text(f->st, of_one, grams, sizeof grams), 0);
-	assert_string_equal(grams, "板,样板");
-	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_grams"
-	                                  " WHERE enterprise_id = 4"), 2);
+	assert_int_equal(exec(f->st, check), SQLITE_OK);
+	assert_int_equal(query_int(f->st, "SELECT rowid FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"乙丙\"'"), 4);
 	assert_int_equal(store_cqo_search(f->st, "精密", "", h, 2, &total), 0);
 	assert_int_equal(total, 0);
+	assert_int_equal(store_cqo_search(f->st, "样", "", h, 2, &total), 0);
+	assert_int_equal(total, 1);
 }
 
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
@@ -1060,7 +1064,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_tags_by_year, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_target_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade_name_grams, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_name_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
