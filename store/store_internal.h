@@ -52,6 +52,9 @@ struct store {
 /* Registers the tokenizer of the enterprise-name index on db
  * (store/store_name_index.c); 0 or a negative errno. */
 int store_name_index_register(sqlite3 *db);
+/* Bytes of the character at t (at most left), counted as SQLite's length()
+ * and substr() count them: a lead byte and the continuation bytes after it. */
+size_t store_char_len(const char *t, size_t left);
 
 /* Migration scripts (store/migrations.c): the SQL that takes the schema
  * from version-1 to `version` (1-based), or NULL when out of range. */

@@ -17,11 +17,9 @@
 
 #include "store_internal.h"
 
-/* Bytes of the character at t (at most left), counted as SQLite counts
- * them: a lead byte and the continuation bytes after it. */
-static int char_len(const char *t, int left)
+size_t store_char_len(const char *t, size_t left)
 {
-	int n = 1;
+	size_t n = 1;
 	if ((unsigned char)t[0] >= 0xc0)
 		while (n < left && ((unsigned char)t[n] & 0xc0) == 0x80)
 			n++;
@@ -58,8 +56,8 @@ static int bigram_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *t
 	if (!buf)
 		return SQLITE_NOMEM;
 	for (int i = 0; i < len && rc == SQLITE_OK;) {
-		int a = char_len(text + i, len - i);
-		int b = i + a < len ? char_len(text + i + a, len - i - a) : 0;
+		int a = (int)store_char_len(text + i, (size_t)(len - i));
+		int b = i + a < len ? (int)store_char_len(text + i + a, (size_t)(len - i - a)) : 0;
 		if (b == 0 && query && i > 0)
 			break;
 		for (int k = 0; k < a + b; k++) {

@@ -12,6 +12,7 @@
  * `max` hits rather than sorting them all.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,16 +176,11 @@ static char *like_pattern(const char *term)
 	return p;
 }
 
-/* Bytes of the character at t, counted as SQLite's length() and substr()
- * count them (and the index's tokenizer): a lead byte and the continuation
- * bytes after it. */
+/* Bytes of the character at t, as the index's tokenizer counts them (the
+ * terminating NUL is no continuation byte, so it bounds the count). */
 static size_t char_len(const char *t)
 {
-	size_t n = 1;
-	if ((unsigned char)t[0] >= 0xc0)
-		while (((unsigned char)t[n] & 0xc0) == 0x80)
-			n++;
-	return n;
+	return store_char_len(t, SIZE_MAX);
 }
 
 /* Appends len bytes of t to w as an FTS5 string ("" for a quote). */
@@ -230,7 +226,7 @@ static char *name_query(const char *term)
 
 /* By name: a person, else an enterprise, else a part of an enterprise name.
  * A name that exists only outside the scope still decides the kind, so a
- * person's name never falls through to the (scanning) substring search. */
+ * person's name never falls through to the substring search. */
 static int search_names(struct store *st, const char *term, const char *scope,
                         struct store_cqo_hit *out, size_t max, size_t *total)
 {
