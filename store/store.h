@@ -48,8 +48,9 @@ int store_open_at_version(const char *path, int target, struct store **out);
 
 /* Moves WAL checkpoints off the caller's thread: a worker thread with its
  * own connection runs a passive checkpoint whenever a commit leaves the WAL
- * over 1,000 pages, and the caller's commits no longer checkpoint (for the
- * daemon's event loop). store_close stops it (store_checkpoint_stop, which
+ * over 1,000 pages (a RESTART one past 4,000, which may make the caller's
+ * BEGIN fail with -EBUSY for a moment), and the caller's commits no longer
+ * checkpoint (for the daemon's event loop). store_close stops it (store_checkpoint_stop, which
  * restores the automatic checkpoint). -EALREADY when started twice. */
 int store_checkpoint_offload(struct store *st);
 void store_checkpoint_stop(struct store *st);
