@@ -33,7 +33,7 @@ DEB_BUILD  := build-essential pkg-config libuv1-dev libcurl4-openssl-dev libcjso
               libcmocka-dev libprotobuf-c-dev protobuf-c-compiler \
               libwebsockets-dev libwebsockets-evlib-uv libxlsxwriter-dev
 DEB_TEST   := python3 openssl clang libclang-rt-14-dev systemd nodejs npm util-linux
-DEB_BENCH  := wrk nginx-light bc curl
+DEB_BENCH  := wrk nginx-light bc curl nodejs npm
 
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
               -Wmissing-prototypes -Wvla
@@ -189,7 +189,17 @@ check: deps layers
 
 bench: all
 	@sh tests/deps.sh $(DEB_BENCH)
+	@$(MAKE) --no-print-directory $(HUBOT_STAMP)
 	@sh tests/bench/run.sh $(BUILD)
+
+# The bench's Hubot 14 peer, exactly as its lock file pins it, in the build
+# directory (npm writes node_modules beside package.json).
+HUBOT_SRC   := $(wildcard tests/bench/hubot/*.json tests/bench/hubot/*/*.mjs)
+HUBOT_STAMP := $(BUILD)/hubot/node_modules/.package-lock.json
+$(HUBOT_STAMP): $(HUBOT_SRC)
+	rm -rf $(BUILD)/hubot && mkdir -p $(BUILD)/hubot
+	cp -R tests/bench/hubot/. $(BUILD)/hubot/
+	cd $(BUILD)/hubot && npm ci --no-audit --no-fund --loglevel=error
 
 # libFuzzer: one target per decoder of outside input (tests/fuzz/fuzz_<name>.c):
 # the platforms' inbound messages, the command tokenizer, the chat forms and

@@ -639,6 +639,9 @@ int main(int argc, char **argv)
 	           settle_tenants(d.app.store, d.app.cfg) < 0) {
 		d.exit_code = 1;
 	} else {
+		/* Without the worker, commits on the loop checkpoint themselves. */
+		if (store_checkpoint_offload(d.app.store) < 0)
+			log_warn("store: checkpoints stay on the event loop");
 		run(&d);
 	}
 	streams_free(d.app.streams);

@@ -56,6 +56,17 @@ int store_open_readonly(const char *path, struct store **out);
 int store_read_begin(struct store *st);
 int store_read_end(struct store *st);
 
+/* Moves WAL checkpoints off the caller's thread: a worker thread with its
+ * own connection runs a passive checkpoint whenever a commit leaves the WAL
+ * over 1,000 pages (a RESTART one past 4,000, which may make the caller's
+ * BEGIN fail with -EBUSY for a moment), and the caller's commits no longer
+ * checkpoint (for the daemon's event loop). store_close stops it (store_checkpoint_stop, which
+ * restores the automatic checkpoint). -EALREADY when started twice. */
+int store_checkpoint_offload(struct store *st);
+void store_checkpoint_stop(struct store *st);
+/* Checkpoints the worker has run (0 without one). */
+uint64_t store_checkpoint_runs(const struct store *st);
+
 /* How long a statement waits for another connection's lock before it
  * fails with -EBUSY; 0 (the default) fails at once. Only for processes that
  * are not an event loop (cqoctl). */

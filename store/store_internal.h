@@ -21,6 +21,7 @@
 
 struct store_actor;
 struct store_appoint_person;
+struct store_checkpointer;
 
 /* A prepared statement cached under the address of its SQL text. */
 struct store_stmt_slot {
@@ -45,7 +46,16 @@ struct store {
 	int64_t last_commit;                 /* unix seconds of the last good COMMIT */
 	int64_t changes_at_begin;            /* total changes when BEGIN ran */
 	bool readonly;                       /* store_open_readonly: no checkpoint at close */
+	/* Owned; the checkpoint worker (store_checkpoint.c), if started. */
+	struct store_checkpointer *checkpointer;
 };
+
+/* Registers the tokenizer of the enterprise-name index on db
+ * (store/store_name_index.c); 0 or a negative errno. */
+int store_name_index_register(sqlite3 *db);
+/* Bytes of the character at t (at most left), counted as SQLite's length()
+ * and substr() count them: a lead byte and the continuation bytes after it. */
+size_t store_char_len(const char *t, size_t left);
 
 /* Migration scripts (store/migrations.c): the SQL that takes the schema
  * from version-1 to `version` (1-based), or NULL when out of range. */

@@ -4,11 +4,15 @@
  * Every search mode has a count statement and a page statement. The lookups
  * by id, credit code, person name and exact enterprise name go through
  * indexes (the CROSS JOINs fix the join order so the planner starts from the
- * indexed table). The enterprise-name substring search scans enterprises;
- * when it matches many, the page is read by walking appointments newest
- * first instead, which stops after `max` hits rather than sorting them all.
+ * indexed table). The enterprise-name substring search reads the
+ * enterprises whose name holds every two-character piece of the term (the
+ * full-text index of migration 21, tokenizer in store_name_index.c) and
+ * keeps those whose name is LIKE the term; when it matches many, the page
+ * is read by walking appointments newest first instead, which stops after
+ * `max` hits rather than sorting them all.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +52,10 @@
 
 enum search_mode { BY_ID, BY_CREDIT_CODE, BY_PERSON, BY_ENTERPRISE, BY_SUBSTRING, N_MODES };
 
-#define LIKE_WHERE " WHERE e.name LIKE ?1 ESCAPE '\\'"
+/* ?4 is the full-text query of the term's pieces (name_query). */
+#define LIKE_WHERE \
+	" WHERE e.id IN (SELECT rowid FROM enterprise_name_index" \
+	" WHERE enterprise_name_index MATCH ?4) AND e.name LIKE ?1 ESCAPE '\\'"
 
 static const struct search_sql {
 	const char *count_sql, *page_sql;
@@ -64,10 +71,12 @@ static const struct search_sql {
 static const char like_walk_sql[] =
 	HIT_COLUMNS FROM_APPOINTMENT LIKE_WHERE " AND " IN_SCOPE NEWEST_FIRST;
 
-/* What ?1 is bound to: a number (BY_ID) or text. */
+/* What ?1 is bound to: a number (BY_ID) or text; BY_SUBSTRING also binds
+ * the full-text query (?4). */
 struct search_key {
 	int64_t id;
 	const char *text;
+	const char *match;
 };
 
 static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_key *key,
@@ -77,6 +86,8 @@ static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_
 	                       : store_bind_text(s, 1, key->text);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 2, scope);
+	if (rc == SQLITE_OK && mode == BY_SUBSTRING)
+		rc = store_bind_text(s, 4, key->match);
 	return rc;
 }
 
@@ -165,9 +176,57 @@ static char *like_pattern(const char *term)
 	return p;
 }
 
+/* Bytes of the character at t, as the index's tokenizer counts them (the
+ * terminating NUL is no continuation byte, so it bounds the count). */
+static size_t char_len(const char *t)
+{
+	return store_char_len(t, SIZE_MAX);
+}
+
+/* Appends len bytes of t to w as an FTS5 string ("" for a quote). */
+static char *quote_piece(char *w, const char *t, size_t len)
+{
+	*w++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '"')
+			*w++ = '"';
+		*w++ = t[i];
+	}
+	*w++ = '"';
+	return w;
+}
+
+/* The full-text query of every name that contains term: each of its
+ * two-character pieces, ANDed; for one character, the pieces that start
+ * with it (a prefix query). Caller frees. */
+static char *name_query(const char *term)
+{
+	size_t len = strlen(term);
+	/* Each byte quoted twice at most, in pieces of two characters. */
+	char *q = malloc(4 * len + 8 * (len + 1)), *w = q;
+	if (!q)
+		return NULL;
+	size_t first = char_len(term);
+	if (!term[first]) {
+		w = quote_piece(w, term, first);
+		memcpy(w, " *", 2);
+		w += 2;
+	}
+	for (size_t i = 0; term[i] && term[i + char_len(term + i)]; i += char_len(term + i)) {
+		size_t a = char_len(term + i);
+		if (w != q) {
+			memcpy(w, " AND ", 5);
+			w += 5;
+		}
+		w = quote_piece(w, term + i, a + char_len(term + i + a));
+	}
+	*w = '\0';
+	return q;
+}
+
 /* By name: a person, else an enterprise, else a part of an enterprise name.
  * A name that exists only outside the scope still decides the kind, so a
- * person's name never falls through to the (scanning) substring search. */
+ * person's name never falls through to the substring search. */
 static int search_names(struct store *st, const char *term, const char *scope,
                         struct store_cqo_hit *out, size_t max, size_t *total)
 {
@@ -178,12 +237,17 @@ static int search_names(struct store *st, const char *term, const char *scope,
 		rc = search_mode(st, BY_ENTERPRISE, &key, scope, out, max, &anywhere, total);
 	if (rc != 0 || anywhere != 0)
 		return rc;
-	char *pattern = like_pattern(term);   /* owned here */
-	if (!pattern)
-		return -ENOMEM;
-	key.text = pattern;
-	rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, &anywhere, total);
+	char *pattern = like_pattern(term);   /* both owned here */
+	char *match = name_query(term);
+	if (!pattern || !match)
+		rc = -ENOMEM;
+	if (rc == 0) {
+		key.text = pattern;
+		key.match = match;
+		rc = search_mode(st, BY_SUBSTRING, &key, scope, out, max, &anywhere, total);
+	}
 	free(pattern);
+	free(match);
 	return rc;
 }
 

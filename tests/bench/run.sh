@@ -1,7 +1,10 @@
 #!/bin/sh
 # make bench: the signed-webhook path (查询 against 100,000 generated CQOs,
-# unique message ids, keep-alive, 32 connections) next to nginx answering a
-# fixed 200 in the same run. Figures are printed, never asserted.
+# unique message ids, keep-alive, 32 connections) next to its peers in the
+# same run, with the same wrk settings: nginx answering a fixed 200 (one
+# worker) and Hubot 14 echoing the JSON body on its Express listener (what a
+# team would pick instead; installed by the Makefile into $BUILD/hubot).
+# Figures are printed with issue 17's targets, never asserted.
 set -eu
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +18,7 @@ chmod 755 "$dir"
 cleanup() {
 	[ -n "${CQOD_PID:-}" ] && kill "$CQOD_PID" 2>/dev/null || true
 	[ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null || true
+	[ -n "${HUBOT_PID:-}" ] && kill "$HUBOT_PID" 2>/dev/null || true
 	wait 2>/dev/null || true
 	rm -rf "$dir"
 }
@@ -48,6 +52,17 @@ echo "seed: $(echo "$t1 - $t0" | bc) s"
 python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 400000 "$dir/requests.txt" "$N"
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+anon_kib() { awk '/^RssAnon/ {print $2}' "/proc/$1/status"; }
+# Samples the process's VmRSS and RssAnon while wrk (pid $2) runs; leaves
+# the peaks in $peak and $peak_anon.
+sample_peaks() {
+	peak=0 peak_anon=0
+	while kill -0 "$2" 2>/dev/null; do
+		r=$(rss_kib "$1" 2>/dev/null || echo 0); [ "$r" -gt "$peak" ] && peak=$r
+		a=$(anon_kib "$1" 2>/dev/null || echo 0); [ "$a" -gt "$peak_anon" ] && peak_anon=$a
+		sleep 0.2
+	done
+}
 
 $as_user "$dir/cqod" -c "$dir/cqod.conf" 2>"$dir/cqod.log" &
 CQOD_PID=$!
@@ -56,21 +71,30 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 # $! is setpriv, which execs cqod: same pid.
-echo "cqod idle RSS: $(rss_kib $CQOD_PID) KiB"
+idle=$(rss_kib $CQOD_PID) idle_anon=$(anon_kib $CQOD_PID)
+echo "cqod idle: VmRSS $idle KiB, RssAnon $idle_anon KiB"
 
 echo "== cqod: signed webhook, 查询, $CONNS connections, ${DURATION}s"
 BENCH_REQUESTS="$dir/requests.txt" BENCH_THREADS=$THREADS \
 	wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s "$ROOT/tests/bench/webhook.lua" \
 	"http://127.0.0.1:$PORT" >"$dir/wrk-cqod.txt" &
 WRK=$!
-peak=0
-while kill -0 $WRK 2>/dev/null; do
-	r=$(rss_kib $CQOD_PID); [ "$r" -gt "$peak" ] && peak=$r
-	sleep 0.5
-done
+sample_peaks $CQOD_PID $WRK
 wait $WRK || true
 cat "$dir/wrk-cqod.txt"
-echo "cqod RSS under load (peak): $peak KiB"
+cqod_peak=$peak cqod_peak_anon=$peak_anon
+echo "cqod under load (peak): VmRSS $cqod_peak KiB, RssAnon $cqod_peak_anon KiB"
+
+# 查询 by a two-character part of a name, one at a time: parts of people's
+# names (they fall through to the enterprise-name search) and of enterprise
+# names, none of them a whole name.
+echo "== cqod: 查询 by a 2-character part of a name, 1 connection, 5s"
+python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 100000 "$dir/partial.txt" "$N" \
+	"人员,张飞,员0,赵云,业1,伟刘"
+BENCH_REQUESTS="$dir/partial.txt" BENCH_THREADS=1 \
+	wrk -t1 -c1 -d5s --latency -s "$ROOT/tests/bench/webhook.lua" \
+	"http://127.0.0.1:$PORT" >"$dir/wrk-partial.txt" || true
+cat "$dir/wrk-partial.txt"
 kill $CQOD_PID; wait $CQOD_PID 2>/dev/null || true; CQOD_PID=""
 
 echo "== nginx: fixed 200, 1 worker, $CONNS connections, ${DURATION}s"
@@ -94,14 +118,52 @@ wrk -t$THREADS -c$CONNS -d${DURATION}s --latency "http://127.0.0.1:$NPORT/" >"$d
 cat "$dir/wrk-nginx.txt"
 kill $NGINX_PID; wait $NGINX_PID 2>/dev/null || true; NGINX_PID=""
 
+echo "== Hubot 14: Express JSON echo, $CONNS connections, ${DURATION}s"
+HPORT=$(port_free)
+HUBOT_DIR="$ROOT/$BUILD/hubot"
+first=$(head -n 1 "$dir/requests.txt" | cut -f3)
+(cd "$HUBOT_DIR" && EXPRESS_PORT=$HPORT EXPRESS_BIND_ADDRESS=127.0.0.1 HUBOT_LOG_LEVEL=error \
+	exec node node_modules/hubot/bin/Hubot.mjs -f ./adapters/Silent.mjs -n bench \
+	</dev/null >"$dir/hubot.log" 2>&1) &
+HUBOT_PID=$!
+for _ in $(seq 100); do
+	curl -fs -H 'Content-Type: application/json' -d "$first" \
+		"http://127.0.0.1:$HPORT/webhook/generic/bench" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+# The subshell execs node: $HUBOT_PID is node's.
+BENCH_REQUESTS="$dir/requests.txt" BENCH_THREADS=$THREADS \
+	wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s "$ROOT/tests/bench/webhook.lua" \
+	"http://127.0.0.1:$HPORT" >"$dir/wrk-hubot.txt" &
+WRK=$!
+sample_peaks $HUBOT_PID $WRK
+wait $WRK || true
+cat "$dir/wrk-hubot.txt"
+hubot_peak=$peak
+echo "Hubot under load (peak): VmRSS $hubot_peak KiB, RssAnon $peak_anon KiB"
+kill $HUBOT_PID; wait $HUBOT_PID 2>/dev/null || true; HUBOT_PID=""
+
 rate() { awk '/^Requests\/sec/ {print $2}' "$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
-echo "== summary"
-echo "cqod  req/s: $(rate "$dir/wrk-cqod.txt")  p50: $(pct "$dir/wrk-cqod.txt" 50%)  p99: $(pct "$dir/wrk-cqod.txt" 99%)"
-echo "nginx req/s: $(rate "$dir/wrk-nginx.txt")  p50: $(pct "$dir/wrk-nginx.txt" 50%)  p99: $(pct "$dir/wrk-nginx.txt" 99%)"
-echo "ratio cqod/nginx: $(echo "scale=3; $(rate "$dir/wrk-cqod.txt") / $(rate "$dir/wrk-nginx.txt")" | bc)"
-errors=$(grep -c "Non-2xx\|Socket errors" "$dir/wrk-cqod.txt" || true)
-[ "$errors" = 0 ] || echo "note: wrk reported errors for cqod (see above)"
+mib() { echo "scale=1; $1 / 1024" | bc; }
+cqod_rate=$(rate "$dir/wrk-cqod.txt")
+nginx_rate=$(rate "$dir/wrk-nginx.txt")
+hubot_rate=$(rate "$dir/wrk-hubot.txt")
+echo "== summary (targets: issue 17)"
+echo "cqod  req/s: $cqod_rate  p50: $(pct "$dir/wrk-cqod.txt" 50%)  p99: $(pct "$dir/wrk-cqod.txt" 99%) (target <= 2ms)"
+echo "cqod  RssAnon: idle $(mib "$idle_anon") MiB, peak $(mib "$cqod_peak_anon") MiB (target <= 6 MiB);" \
+     "VmRSS: idle $(mib "$idle") MiB, peak $(mib "$cqod_peak") MiB"
+echo "nginx req/s: $nginx_rate  p50: $(pct "$dir/wrk-nginx.txt" 50%)  p99: $(pct "$dir/wrk-nginx.txt" 99%)"
+echo "Hubot req/s: $hubot_rate  p50: $(pct "$dir/wrk-hubot.txt" 50%)  p99: $(pct "$dir/wrk-hubot.txt" 99%)" \
+     " VmRSS peak $(mib "$hubot_peak") MiB"
+echo "cqod  查询 by 2 characters: p50 $(pct "$dir/wrk-partial.txt" 50%)  p99 $(pct "$dir/wrk-partial.txt" 99%) (target <= 2ms)"
+echo "ratio cqod/nginx: $(echo "scale=3; $cqod_rate / $nginx_rate" | bc) (target >= 0.5)"
+echo "ratio cqod/Hubot: $(echo "scale=2; $cqod_rate / $hubot_rate" | bc) (target >= 10)"
+for w in cqod hubot; do
+	if grep -q "Non-2xx\|Socket errors" "$dir/wrk-$w.txt"; then
+		echo "note: wrk reported errors for $w (see above)"
+	fi
+done
 
 # The daily reminder sweep against a registry of 1,000,000 (its own database).
 sh "$ROOT/tests/bench/remind.sh" "$BUILD"

@@ -328,6 +328,8 @@ void fixture_exec(struct fixture *fx, const char *sql)
 	char *why = NULL;
 
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	/* Enterprises written here are indexed by the store's tokenizer. */
+	assert_int_equal(store_name_index_register(db), 0);
 	if (sqlite3_exec(db, sql, NULL, NULL, &why) != SQLITE_OK)
 		fail_msg("fixture: %s: %s", sql, why ? why : "?");
 	sqlite3_close(db);
@@ -441,7 +443,10 @@ uint64_t fixture_digest(struct fixture *fx)
 	                                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
 	                                    " AND name NOT IN ('access_log', 'inbound',"
 	                                    " 'confirmations', 'store_probe')"
-	                                    " AND name NOT LIKE 'sqlite%' ORDER BY name",
+	                                    " AND name NOT LIKE 'sqlite%'"
+	                                    /* The name index: its shadow tables count. */
+	                                    " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'"
+	                                    " ORDER BY name",
 	                                    -1, &s, NULL),
 	                 SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../messages/platforms.h"
@@ -538,6 +539,65 @@ static void test_upgrade_target_metrics(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM targets"), 4);
 }
 
+/* Schema 21 indexes enterprise names by their two-character pieces: the
+ * names of a database at schema 20 are indexed by the migration (lower
+ * case, the last character alone), a part of a name finds its record, and
+ * later inserts and renames keep the index. */
+static void test_upgrade_name_index(void **state)
+{
+	struct fixture *f = *state;
+	struct store_cqo_hit h[2];
+	size_t total = 0;
+	const char *check = "INSERT INTO enterprise_name_index (enterprise_name_index)"
+	                    " VALUES ('integrity-check')";
+
+	assert_int_equal(store_open_at_version(f->path, 21, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '示例ABC精密', '371302', 1, 1),"
+		" ('91371302DEM0000021', '精密精密', '371302', 1, 1),"
+		" ('91371302DEM0000030', '甲', '371302', 1, 1);"
+		"INSERT INTO people (id, name, created_at, updated_at) VALUES (1, '张三', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
+		" updated_at) VALUES (1, 1, '2026-01-01', '2028-12-31', 1, 1);"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(exec(f->st, check), SQLITE_OK);
+	assert_int_equal(query_int(f->st, "SELECT group_concat(rowid) FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"精密\"'"), 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"精密\"'"), 2);
+	assert_int_equal(query_int(f->st, "SELECT rowid FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"bc\" AND \"c精\"'"),
+	                 1);
+	assert_int_equal(query_int(f->st, "SELECT rowid FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"甲\" *'"), 3);
+	assert_int_equal(store_cqo_search(f->st, "精密", "", h, 2, &total), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(store_cqo_search(f->st, "abc", "37", h, 2, &total), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(h[0].enterprise_name, "示例ABC精密");
+
+	begin(f->st);
+	assert_int_equal(exec(f->st, "UPDATE enterprises SET name = '样板' WHERE id = 1;"
+	                             "INSERT INTO enterprises (credit_code, name, region_code,"
+	                             " created_at, updated_at) VALUES ('91371302DEM0000048',"
+	                             " '乙丙', '371302', 1, 1);"), SQLITE_OK);
+	commit(f->st);
+	assert_int_equal(exec(f->st, check), SQLITE_OK);
+	assert_int_equal(query_int(f->st, "SELECT rowid FROM enterprise_name_index"
+	                                  " WHERE enterprise_name_index MATCH '\"乙丙\"'"), 4);
+	assert_int_equal(store_cqo_search(f->st, "精密", "", h, 2, &total), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(store_cqo_search(f->st, "样", "", h, 2, &total), 0);
+	assert_int_equal(total, 1);
+}
+
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
  * appointments as they were, each now with its first term, and later
  * inserts and corrections keep the current term and the row equal. */
@@ -705,6 +765,68 @@ static void test_upgrade_enterprise_contacts(void **state)
 	assert_int_not_equal(exec(f->st,
 		"INSERT INTO bind_codes (code_hash, expires_at, created_at)"
 		" VALUES ('eeee' || substr(hex(zeroblob(30)), 1, 60), 3000, 700)"), SQLITE_OK);
+}
+
+/* Size of the database's WAL file in bytes. */
+static long long wal_bytes(const struct fixture *f)
+{
+	char wal[128];
+	struct stat sb;
+
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	return (long long)sb.st_size;
+}
+
+/* The checkpoint worker (issue 17): commits in small transactions, as the
+ * loop makes them, run no checkpoint themselves, yet the worker keeps the
+ * WAL well below the 20,000 pages written (80 MB) while they run, and once
+ * it has caught up the next commit cuts the file back to 4 MiB. Stopping
+ * it hands checkpoints back to commits. */
+static void test_checkpoint_worker(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state);
+	long long peak = 0;
+	uint64_t runs;
+
+	assert_int_equal(store_checkpoint_runs(st), 0);
+	assert_int_equal(store_checkpoint_offload(st), 0);
+	assert_int_equal(store_checkpoint_offload(st), -EALREADY);
+	/* No fsync per commit: the test is about the WAL's size, not the disk. */
+	assert_int_equal(exec(st, "PRAGMA synchronous = OFF; CREATE TABLE bulk (x BLOB)"),
+	                 SQLITE_OK);
+	for (int i = 0; i < 2500; i++) {
+		int rc;
+		/* A RESTART checkpoint holds writers off for a moment. */
+		while ((rc = store_begin(st)) == -EBUSY)
+			usleep(1000);
+		assert_int_equal(rc, 0);
+		assert_int_equal(exec(st, "INSERT INTO bulk SELECT randomblob(3900)"
+		                          " FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8))"), SQLITE_OK);
+		commit(st);
+		if (i % 50 == 49 && wal_bytes(f) > peak)
+			peak = wal_bytes(f);
+		usleep(200);
+	}
+	if (peak > 50000000)
+		fail_msg("WAL of %lld bytes under load", peak);
+	/* Caught up: no more runs for 200 ms. Then one commit restarts the log. */
+	do {
+		runs = store_checkpoint_runs(st);
+		usleep(200000);
+	} while (store_checkpoint_runs(st) != runs);
+	assert_true(runs > 0);
+	begin(st);
+	assert_int_equal(exec(st, "DELETE FROM bulk WHERE rowid = 1"), SQLITE_OK);
+	commit(st);
+	if (wal_bytes(f) > 4194304)
+		fail_msg("WAL of %lld bytes at rest", wal_bytes(f));
+
+	/* Stopped: the automatic checkpoint is back on commits. */
+	store_checkpoint_stop(st);
+	assert_int_equal(store_checkpoint_runs(st), 0);
+	assert_int_equal(query_int(st, "PRAGMA wal_autocheckpoint"), 1000);
 }
 
 static void test_reopen_idempotent(void **state)
@@ -1019,8 +1141,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_outbox_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_target_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_name_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
