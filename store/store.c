@@ -227,7 +227,7 @@ static int configure(struct store *st)
 	int rc;
 
 	sqlite3_extended_result_codes(st->db, 1);
-	/* Before the migrations: migration 21 indexes the names with it. */
+	/* Before the migrations: migration 22 indexes the names with it. */
 	rc = store_name_index_register(st->db);
 	if (rc) {
 		log_error("store: cannot register the name index's tokenizer");

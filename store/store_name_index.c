@@ -1,5 +1,5 @@
 /*
- * The tokenizer of the enterprise-name index (migration 21, issue 17):
+ * The tokenizer of the enterprise-name index (migration 22, issue 17):
  * "cqod_bigram" cuts a name into its two-character pieces, the last
  * character alone closing the list, so FTS5 finds every name that contains
  * a term of two or more characters (each of its pieces) or of one (a prefix

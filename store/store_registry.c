@@ -6,7 +6,7 @@
  * indexes (the CROSS JOINs fix the join order so the planner starts from the
  * indexed table). The enterprise-name substring search reads the
  * enterprises whose name holds every two-character piece of the term (the
- * full-text index of migration 21, tokenizer in store_name_index.c) and
+ * full-text index of migration 22, tokenizer in store_name_index.c) and
  * keeps those whose name is LIKE the term; when it matches many, the page
  * is read by walking appointments newest first instead, which stops after
  * `max` hits rather than sorting them all.

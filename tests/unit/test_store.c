@@ -539,8 +539,8 @@ static void test_upgrade_target_metrics(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM targets"), 4);
 }
 
-/* Schema 21 indexes enterprise names by their two-character pieces: the
- * names of a database at schema 20 are indexed by the migration (lower
+/* Schema 22 indexes enterprise names by their two-character pieces: the
+ * names of a database at schema 21 are indexed by the migration (lower
  * case, the last character alone), a part of a name finds its record, and
  * later inserts and renames keep the index. */
 static void test_upgrade_name_index(void **state)
