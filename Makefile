@@ -214,7 +214,7 @@ FUZZ_BIN     := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_COMMON  := lib/crypto.c lib/strbuf.c lib/digits.c
 FUZZ_SRC_wecom    := messages/wecom.c messages/wecom_crypto.c lib/urlquery.c $(FUZZ_COMMON)
 FUZZ_SRC_dingtalk := messages/dingtalk.c $(FUZZ_COMMON)
-FUZZ_SRC_feishu   := messages/feishu.c $(FUZZ_COMMON)
+FUZZ_SRC_feishu   := messages/feishu.c lib/reply.c $(FUZZ_COMMON)
 FUZZ_SRC_args     := handlers/args.c
 FUZZ_SRC_form     := handlers/args.c handlers/form.c handlers/appoint_form.c handlers/category.c \
                      handlers/validate.c handlers/argtext.c lib/reply.c lib/strbuf.c \
