@@ -51,6 +51,12 @@ ifeq ($(SAN),1)
 SAN_CFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=address,undefined
 OPTIMIZING :=
+# The tests run hundreds of sanitized processes: a 16 MiB free-quarantine
+# (not 256) and 8-frame allocation stacks (not 30) cut their page faults
+# and CPU by a third; a use after free is still caught within the last
+# 16 MiB freed. Set ASAN_OPTIONS to choose otherwise.
+ASAN_OPTIONS ?= quarantine_size_mb=16:malloc_context_size=8
+export ASAN_OPTIONS
 endif
 FORTIFY    := $(if $(OPTIMIZING),-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
 CQOD_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP $(HARDEN_CFLAGS) $(FORTIFY) $(SAN_CFLAGS)
