@@ -12,6 +12,7 @@
 
 #include "../lib/crypto.h"
 #include "../lib/strbuf.h"
+#include "render_internal.h"
 
 /* The platform's name, here once: the codec row (platforms.c) and every
  * decoded message carry it. */
@@ -288,7 +289,9 @@ static int decode_card_action(struct feishu_event *out, const cJSON *event, cons
 	const cJSON *op = cJSON_GetObjectItemCaseSensitive(event, "operator");
 	const cJSON *action = cJSON_GetObjectItemCaseSensitive(event, "action");
 	const cJSON *context = cJSON_GetObjectItemCaseSensitive(event, "context");
-	const char *cmd = str(cJSON_GetObjectItemCaseSensitive(action, "value"), "cmd", CMD_MAX);
+	const cJSON *value = cJSON_GetObjectItemCaseSensitive(action, "value");
+	const char *cmd = str(value, "cmd", CMD_MAX);
+	const char *card = str(value, "card", CMD_MAX);
 	struct chat_msg *m = &out->msg;
 
 	m->sender_id = str(op, "open_id", ID_MAX);
@@ -305,6 +308,7 @@ static int decode_card_action(struct feishu_event *out, const cJSON *event, cons
 	m->kind = CHAT_GROUP;
 	m->sender_name = "";
 	m->text = cmd;
+	out->card_shared = card && strcmp(card, "shared") == 0;
 	out->kind = FEISHU_CARD_ACTION;
 	return 0;
 }
@@ -404,7 +408,26 @@ int feishu_check_token(const struct feishu_event *ev, const char *token)
 /* A toast is one short line. */
 #define TOAST_MAX 300
 
-char *feishu_render_card_answer(const struct reply *r)
+/* Adds "card":{"type":"raw","data":<r as a card>} to o; nothing when r
+ * takes more than one card (the toast is answer enough) or on ENOMEM. */
+static void add_card(cJSON *o, const struct reply *r, const char *done_by)
+{
+	char *json = render_feishu_card(r, done_by);
+	cJSON *data = json ? cJSON_Parse(json) : NULL;
+	cJSON *card = data ? cJSON_CreateObject() : NULL;
+
+	free(json);
+	if (card && cJSON_AddStringToObject(card, "type", "raw") &&
+	    cJSON_AddItemToObject(card, "data", data)) {
+		data = NULL;
+		if (cJSON_AddItemToObject(o, "card", card))
+			card = NULL;
+	}
+	cJSON_Delete(card);
+	cJSON_Delete(data);
+}
+
+char *feishu_render_card_answer(const struct reply *r, const char *done_by)
 {
 	char *text = reply_render_text(r);
 	cJSON *o = cJSON_CreateObject();
@@ -421,8 +444,11 @@ char *feishu_render_card_answer(const struct reply *r)
 			n--;
 		text[n] = '\0';
 		if (cJSON_AddStringToObject(toast, "type", r->is_error ? "error" : "success") &&
-		    cJSON_AddStringToObject(toast, "content", text))
+		    cJSON_AddStringToObject(toast, "content", text)) {
+			if (done_by && !r->is_error)
+				add_card(o, r, done_by);
 			s = cJSON_PrintUnformatted(o);
+		}
 	}
 	cJSON_Delete(o);
 	free(text);

@@ -47,6 +47,8 @@
 /* One post paragraph: [{"tag":"text","text":""}], */
 #define PARAGRAPH "[{\"tag\":\"text\",\"text\":\"\"}],"
 #define PARAGRAPH_QUOTES 8
+/* Feishu's open_ids are "ou_" and 32 hex digits; room to spare. */
+#define OPEN_ID_MAX 64
 
 enum fs_format { FS_TEXT, FS_POST, FS_CARD };
 
@@ -75,18 +77,37 @@ static void action_block(struct strbuf *sb, const struct reply *r)
 		render_json_str(sb, a->label);
 		strbuf_appendf(sb, "},\"type\":\"%s\",\"value\":{\"cmd\":", button_types[a->style]);
 		render_json_str(sb, a->command);
-		strbuf_appends(sb, "}}");
+		strbuf_appends(sb, r->shared ? ",\"card\":\"shared\"}}" : "}}");
 	}
 	strbuf_appends(sb, "]}");
 }
 
+/* Whether an open_id may stand in lark_md's <at id=...> as it is. */
+static bool plain_id(const char *id)
+{
+	size_t n = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+	return n && n <= OPEN_ID_MAX && !id[n];
+}
+
+/* The note naming who pressed: ,{"tag":"note",...} (JSON, escaped once). */
+static void done_note(struct strbuf *sb, const char *done_by)
+{
+	strbuf_appends(sb, ",{\"tag\":\"note\",\"elements\":[{\"tag\":\"lark_md\","
+	                   "\"content\":\"" TXT_CARD_DONE_BY "<at id=");
+	strbuf_appends(sb, done_by);
+	strbuf_appends(sb, "></at>\"}]}");
+}
+
 /* The content object of part i (JSON, escaped once); with `cards` (the IM
- * API) the card's buttons go on the last part. */
+ * API) the card's buttons go on the last part. done_by (an open_id, or
+ * NULL): the card replaces a pressed one, so it is shared like that one
+ * was and names the presser. */
 static void content(struct strbuf *sb, enum fs_format f, const struct render_doc *doc,
                     const struct render_parts *parts, size_t i, const struct reply *r,
-                    bool cards)
+                    bool cards, const char *done_by)
 {
-	bool shared = cards && r->n_actions;
+	bool shared = cards && (r->n_actions || done_by);
 
 	switch (f) {
 	case FS_TEXT:
@@ -121,7 +142,9 @@ static void content(struct strbuf *sb, enum fs_format f, const struct render_doc
 		                   "\"content\":\"");
 		render_json_part(sb, parts, i, "\n");
 		strbuf_appends(sb, "\"}}");
-		if (shared && i + 1 == parts->n_parts)
+		if (done_by)
+			done_note(sb, done_by);
+		if (cards && i + 1 == parts->n_parts)
 			action_block(sb, r);
 		strbuf_appends(sb, "]}");
 		break;
@@ -142,7 +165,7 @@ static char *bot_body(enum fs_format f, const struct render_doc *doc,
 	} else {
 		strbuf_appends(&sb, "\"content\":");
 	}
-	content(&sb, f, doc, parts, i, r, false);
+	content(&sb, f, doc, parts, i, r, false, NULL);
 	strbuf_appends(&sb, f == FS_POST ? "}}" : "}");
 	return strbuf_detach(&sb);
 }
@@ -155,7 +178,7 @@ static char *im_body(const struct dest *d, enum fs_format f, const struct render
 	char *c;
 
 	strbuf_init(&inner);
-	content(&inner, f, doc, parts, i, r, true);
+	content(&inner, f, doc, parts, i, r, true, NULL);
 	c = strbuf_detach(&inner);
 	if (!c)
 		return NULL;
@@ -279,4 +302,33 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
 	render_parts_free(&parts);
 	render_doc_free(&doc);
 	return rc;
+}
+
+char *render_feishu_card(const struct reply *r, const char *done_by)
+{
+	static const struct dest none = {.kind = DEST_REPLY};
+	struct render_limit lim;
+	struct render_parts parts = {0};
+	struct render_doc doc;
+	struct strbuf sb;
+	char *card = NULL;
+	int rc;
+
+	if (done_by && !plain_id(done_by))
+		done_by = NULL;
+	rc = render_doc_build(r, MARKUP_MARKDOWN, false, !r->n_actions, feishu_escape, &doc);
+	if (rc == 0) {
+		set_limit(&lim, FS_CARD, false, &doc, &none, r);
+		/* The note takes its room from the text's. */
+		lim.budget -= done_by ? 2 * (sizeof TXT_CARD_DONE_BY + OPEN_ID_MAX + 64) : 0;
+		rc = render_split(&doc, &lim, &parts);
+	}
+	if (rc == 0 && parts.n_parts == 1) {
+		strbuf_init(&sb);
+		content(&sb, FS_CARD, &doc, &parts, 0, r, true, done_by);
+		card = strbuf_detach(&sb);
+	}
+	render_parts_free(&parts);
+	render_doc_free(&doc);
+	return card;
 }

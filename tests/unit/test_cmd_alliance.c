@@ -322,6 +322,9 @@ static void test_event_notice_buttons(void **state)
 	assert_true(fixture_has(card, want));
 	snprintf(want, sizeof want, "\\\"cmd\\\":\\\"取消报名 %ld\\\"", ev);
 	assert_true(fixture_has(card, want));
+	/* The card is the group's: a press must not replace it for everyone. */
+	snprintf(want, sizeof want, "\\\"cmd\\\":\\\"报名 %ld\\\",\\\"card\\\":\\\"shared\\\"}", ev);
+	assert_true(fixture_has(card, want));
 	/* Pressing 报名 is typing it. */
 	snprintf(want, sizeof want, "报名 %ld", ev);
 	say(fx, want, FX_CQO, &err);

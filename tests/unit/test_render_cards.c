@@ -166,6 +166,30 @@ static void test_feishu_card(void **state)
 	reply_free(&ack);
 }
 
+/* An event's card is everyone's: its buttons say so, and a press leaves it. */
+static void test_feishu_shared_card(void **state)
+{
+	struct reply r;
+	struct dest d = mkdest("feishu", DEST_CHAT, "oc_1");
+
+	(void)state;
+	reply_init(&r);
+	assert_int_equal(reply_set_title(&r, "质量沙龙"), 0);
+	assert_int_equal(reply_add_action(&r, "报名", "报名 12", REPLY_ACTION_PRIMARY), 0);
+	r.shared = true;
+	expect_one(&d, &r, NULL,
+	           "{\"receive_id\":\"oc_1\",\"msg_type\":\"interactive\",\"content\":\"{\\\"conf"
+	           "ig\\\":{\\\"wide_screen_mode\\\":true,\\\"update_multi\\\":true},\\\"header\\\""
+	           ":{\\\"template\\\":\\\"blue\\\",\\\"title\\\":{\\\"tag\\\":\\\"plain_text\\\""
+	           ",\\\"content\\\":\\\"质量沙龙\\\"}},\\\"elements\\\":[{\\\"tag\\\":\\\"di"
+	           "v\\\",\\\"text\\\":{\\\"tag\\\":\\\"lark_md\\\",\\\"content\\\":\\\"\\\"}},"
+	           "{\\\"tag\\\":\\\"action\\\",\\\"actions\\\":[{\\\"tag\\\":\\\"button\\\","
+	           "\\\"text\\\":{\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"报名\\\"}"
+	           ",\\\"type\\\":\\\"primary\\\",\\\"value\\\":{\\\"cmd\\\":\\\"报名 12\\\","
+	           "\\\"card\\\":\\\"shared\\\"}}]}]}\"}");
+	reply_free(&r);
+}
+
 /* A long card is split; only its last part has the buttons, and every part
  * stays within the 30 KB card limit. */
 static void test_feishu_card_split(void **state)
@@ -311,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_actions_and_text),
 		cmocka_unit_test(test_feishu_card),
 		cmocka_unit_test(test_feishu_card_split),
+		cmocka_unit_test(test_feishu_shared_card),
 		cmocka_unit_test(test_wecom_card),
 		cmocka_unit_test(test_dingtalk_card),
 		cmocka_unit_test(test_aibot_fallback),
