@@ -27,4 +27,9 @@ int event_cancel_run(struct cmd_ctx *ctx);
 int event_tell_promoted(struct cmd_ctx *ctx, const struct store_event *ev,
                         const int64_t *people, size_t n);
 
+/* Inside the transaction that changed ev's sign-ups: queues its
+ * announcement, with the places left now, to every card of it sent
+ * (store_card_update). 0 or a negative errno. */
+int event_cards_refresh(struct cmd_ctx *ctx, int64_t event_id);
+
 #endif

@@ -18,6 +18,7 @@
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_broadcast.h"
+#include "../store/store_card.h"
 #include "../store/store_event.h"
 #include "../store/store_signup.h"
 #include "text/alliance.h"
@@ -84,6 +85,23 @@ int event_tell_promoted(struct cmd_ctx *ctx, const struct store_event *ev,
 		rc = store_broadcast_person(ctx->store, ctx->cfg, people[i], prefix, &msg,
 		                            ctx->msg->request_id, NULL);
 	}
+	reply_free(&msg);
+	return rc;
+}
+
+int event_cards_refresh(struct cmd_ctx *ctx, int64_t event_id)
+{
+	struct store_event ev;
+	struct reply msg;
+	int rc = store_event_get(ctx->store, event_id, &ev);
+
+	/* Without a capacity a card shows no places: nothing changed on it. */
+	if (rc || !ev.capacity)
+		return rc == -ENOENT ? 0 : rc;
+	reply_init(&msg);
+	alliance_msg_event(&msg, &ev, true, BROADCAST_PUBLISH, 0);
+	rc = msg.failure ? -ENOMEM
+	                 : store_card_update(ctx->store, event_id, &msg, ctx->msg->request_id);
 	reply_free(&msg);
 	return rc;
 }

@@ -3,6 +3,8 @@
  *   DEST_USER, DEST_CHAT  im/v1/messages   {"receive_id":X,"msg_type":T,"content":"<JSON>","uuid":K}
  *                         (the sender puts receive_id_type in the query)
  *   DEST_REPLY            im/v1/messages/<id>/reply   {"msg_type":T,"content":"<JSON>","uuid":K}
+ *   DEST_CARD             PATCH im/v1/messages/<id>   {"content":"<card JSON>"}: a card
+ *                         with buttons shown anew, one card (else -EMSGSIZE)
  *   DEST_ROBOT            custom bot   {"msg_type":"text","content":{...}}, post as
  *                         {"content":{"post":{...}}}, card as {"card":{...}}; the sender
  *                         adds "timestamp" and "sign" when the bot has a secret
@@ -264,6 +266,23 @@ int feishu_file_dest(const struct chat_msg *msg, struct dest *out)
 	return dest_fill(out, msg, DEST_CHAT, msg->chat_id);
 }
 
+/* A sent card shown anew (DEST_CARD): PATCH's {"content":"<card JSON>"},
+ * one card or nothing. */
+static int card_update(const struct reply *r, struct rendered *out)
+{
+	struct strbuf sb;
+	char *card = r->n_actions ? render_feishu_card(r, NULL) : NULL;
+
+	if (!card)
+		return -EMSGSIZE;
+	strbuf_init(&sb);
+	strbuf_appends(&sb, "{\"content\":");
+	render_json_str(&sb, card);
+	strbuf_append(&sb, "}", 1);
+	free(card);
+	return render_push(out, strbuf_detach(&sb));
+}
+
 int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
                   struct rendered *out)
 {
@@ -278,6 +297,8 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
 	struct render_doc doc;
 	int rc;
 
+	if (d->kind == DEST_CARD)
+		return card_update(r, out);
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT &&
 	    d->kind != DEST_REPLY)
 		return -EINVAL;

@@ -326,12 +326,31 @@ static void test_event_notice_buttons(void **state)
 	snprintf(want, sizeof want, "\\\"cmd\\\":\\\"报名 %ld\\\",\\\"card\\\":\\\"shared\\\"}", ev);
 	assert_true(fixture_has(card, want));
 	/* Pressing 报名 is typing it. */
+	char sql[256];
+	snprintf(sql, sizeof sql, "INSERT INTO sent_cards (event_id, platform, instance, handle,"
+	                          " created_at) VALUES (%ld, 'feishu', 'fs', 'om_ev', 0)", ev);
+	fixture_exec(fx, sql);
 	snprintf(want, sizeof want, "报名 %ld", ev);
 	say(fx, want, FX_CQO, &err);
 	assert_false(err);
 	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM signups"
 	                                 " WHERE status = 'confirmed'"),
 	                 1);
+	/* The card sent shows the place taken. */
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "**剩余名额**：1 人"));
+	assert_true(fixture_has(card, want));
+	/* Withdrawn: the place is back, in place of the update not yet sent. */
+	snprintf(want, sizeof want, "取消报名 %ld", ev);
+	say(fx, want, FX_CQO, &err);
+	assert_false(err);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM outbox"
+	                                 " WHERE destination = 'feishu|fs|card|0|om_ev'"),
+	                 1);
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "**剩余名额**：2 人"));
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)

@@ -187,6 +187,31 @@ static void test_feishu_shared_card(void **state)
 	           "\\\"text\\\":{\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"报名\\\"}"
 	           ",\\\"type\\\":\\\"primary\\\",\\\"value\\\":{\\\"cmd\\\":\\\"报名 12\\\","
 	           "\\\"card\\\":\\\"shared\\\"}}]}]}\"}");
+	/* Shown anew (PATCH im/v1/messages/<id>): the content alone, no uuid. */
+	d = mkdest("feishu", DEST_CARD, "om_9");
+	expect_one(&d, &r, "card:1:1",
+	           "{\"content\":\"{\\\"config\\\":{\\\"wide_screen_mode\\\":true,\\\"update_mul"
+	           "ti\\\":true},\\\"header\\\":{\\\"template\\\":\\\"blue\\\",\\\"title\\\":{"
+	           "\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"质量沙龙\\\"}},\\\"e"
+	           "lements\\\":[{\\\"tag\\\":\\\"div\\\",\\\"text\\\":{\\\"tag\\\":\\\"lark"
+	           "_md\\\",\\\"content\\\":\\\"\\\"}},{\\\"tag\\\":\\\"action\\\",\\\"acti"
+	           "ons\\\":[{\\\"tag\\\":\\\"button\\\",\\\"text\\\":{\\\"tag\\\":\\\"plain_"
+	           "text\\\",\\\"content\\\":\\\"报名\\\"},\\\"type\\\":\\\"primary\\\",\\\"v"
+	           "alue\\\":{\\\"cmd\\\":\\\"报名 12\\\",\\\"card\\\":\\\"shared\\\"}}]}]}\"}");
+	/* Only a card with buttons is shown anew, and on Feishu only. */
+	{
+		struct rendered out = {0};
+		struct reply plain;
+
+		reply_init(&plain);
+		reply_add_line(&plain, "x");
+		assert_int_equal(render_message(&d, &plain, "k", &out), -EMSGSIZE);
+		rendered_free(&out);
+		reply_free(&plain);
+		d = mkdest("wecom", DEST_CARD, "rc-1");
+		assert_true(render_message(&d, &r, "k", &out) < 0);
+		rendered_free(&out);
+	}
 	reply_free(&r);
 }
 
