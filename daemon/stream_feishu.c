@@ -13,7 +13,7 @@
  * (card.action.trigger) and runs its command the same way; its
  * acknowledgement carries the callback's answer, a toast of the answer's
  * first line and, unless the card is shared, the card replaced by the answer
- * (feishu_render_card_answer), as Base64 in "data". The
+ * (feishu_press_answer), as Base64 in "data". The
  * connection needs no verification token: it is authenticated by the
  * endpoint call.
  */
@@ -155,7 +155,7 @@ static void finish(struct webhook_msg *wm)
 		/* A shared card stays; any other shows the answer. */
 		const char *done_by = job->ev.card_shared ? NULL : job->ev.msg.sender_id;
 		char *toast = wm->result == INBOX_DONE && job->ev.kind == FEISHU_CARD_ACTION
-		                      ? feishu_render_card_answer(&wm->reply, done_by)
+		                      ? feishu_press_answer(&wm->reply, done_by)
 		                      : NULL;
 
 		ack(job->s, &job->frame, job->gen, job->started_ms, toast);

@@ -89,7 +89,7 @@ static void finish(struct webhook_msg *wm)
 		/* A shared card stays; any other shows the answer. */
 		const char *done_by = job->ev.card_shared ? NULL : job->ev.msg.sender_id;
 		char *toast = wm->result == INBOX_DONE && job->ev.kind == FEISHU_CARD_ACTION
-		                      ? feishu_render_card_answer(&wm->reply, done_by)
+		                      ? feishu_press_answer(&wm->reply, done_by)
 		                      : NULL;
 
 		router_respond(wm->req, ROUTE, 200, JSON, toast ? toast : "{}",

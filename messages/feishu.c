@@ -12,7 +12,6 @@
 
 #include "../lib/crypto.h"
 #include "../lib/strbuf.h"
-#include "render_internal.h"
 
 /* The platform's name, here once: the codec row (platforms.c) and every
  * decoded message carry it. */
@@ -408,15 +407,13 @@ int feishu_check_token(const struct feishu_event *ev, const char *token)
 /* A toast is one short line. */
 #define TOAST_MAX 300
 
-/* Adds "card":{"type":"raw","data":<r as a card>} to o; nothing when r
- * takes more than one card (the toast is answer enough) or on ENOMEM. */
-static void add_card(cJSON *o, const struct reply *r, const char *done_by)
+/* Adds "card":{"type":"raw","data":<card>} to o; nothing when card is
+ * not JSON or on ENOMEM (the toast is answer enough). */
+static void add_card(cJSON *o, const char *json)
 {
-	char *json = render_feishu_card(r, done_by);
-	cJSON *data = json ? cJSON_Parse(json) : NULL;
+	cJSON *data = cJSON_Parse(json);
 	cJSON *card = data ? cJSON_CreateObject() : NULL;
 
-	free(json);
 	if (card && cJSON_AddStringToObject(card, "type", "raw") &&
 	    cJSON_AddItemToObject(card, "data", data)) {
 		data = NULL;
@@ -427,7 +424,7 @@ static void add_card(cJSON *o, const struct reply *r, const char *done_by)
 	cJSON_Delete(data);
 }
 
-char *feishu_render_card_answer(const struct reply *r, const char *done_by)
+char *feishu_render_card_answer(const struct reply *r, const char *card)
 {
 	char *text = reply_render_text(r);
 	cJSON *o = cJSON_CreateObject();
@@ -445,8 +442,8 @@ char *feishu_render_card_answer(const struct reply *r, const char *done_by)
 		text[n] = '\0';
 		if (cJSON_AddStringToObject(toast, "type", r->is_error ? "error" : "success") &&
 		    cJSON_AddStringToObject(toast, "content", text)) {
-			if (done_by && !r->is_error)
-				add_card(o, r, done_by);
+			if (card)
+				add_card(o, card);
 			s = cJSON_PrintUnformatted(o);
 		}
 	}

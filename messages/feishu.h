@@ -116,13 +116,24 @@ int feishu_check_token(const struct feishu_event *ev, const char *token);
 /* The answer to a card.action.trigger callback once its command ran: a
  * toast with the first line of the reply (its title, or its first line),
  * "success", or "error" when r->is_error:
- * {"toast":{"type":"success","content":"..."}}. With done_by (the presser's
- * open_id; NULL for a shared card, card_shared) and a reply that is not an
- * error, the pressed card is replaced by the reply, so whoever sees it sees
- * what was done: "card":{"type":"raw","data":{...}} follows the toast, the
- * card as sent (update_multi) with a note naming the presser, unless the
- * reply takes more than one card. Caller frees; NULL on ENOMEM. */
-char *feishu_render_card_answer(const struct reply *r, const char *done_by);
+ * {"toast":{"type":"success","content":"..."}}, then with `card` (JSON, or
+ * NULL) "card":{"type":"raw","data":<card>}, which replaces the pressed
+ * card. Caller frees; NULL on ENOMEM. */
+char *feishu_render_card_answer(const struct reply *r, const char *card);
+
+/* A Feishu card (JSON) showing r whole, buttons included, shared
+ * (update_multi) like every card with buttons cqod sends, with a note naming
+ * done_by (an open_id; NULL or not an open_id: no note). NULL when r takes
+ * more than one card, or on ENOMEM. Caller frees. (render_feishu.c) */
+char *render_feishu_card(const struct reply *r, const char *done_by);
+
+/* The answer to a press whose command ran (feishu_render_card_answer):
+ * unless r is a refusal or an error, or done_by is NULL (a shared card,
+ * card_shared: an event's, everyone's), the pressed card is replaced by
+ * r (render_feishu_card), so whoever sees it sees what was done and by
+ * whom; an answer too long for one card leaves it. Caller frees; NULL on
+ * ENOMEM. (render_feishu.c) */
+char *feishu_press_answer(const struct reply *r, const char *done_by);
 
 /* {"challenge":"..."}; caller frees; NULL on ENOMEM. */
 char *feishu_render_challenge(const struct feishu_event *ev);

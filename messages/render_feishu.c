@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "../lib/crypto.h"
+#include "feishu.h"
 #include "text.h"
 
 #define IM_TEXT_MAX (150 * 1024)
@@ -352,4 +353,13 @@ char *render_feishu_card(const struct reply *r, const char *done_by)
 	render_parts_free(&parts);
 	render_doc_free(&doc);
 	return card;
+}
+
+char *feishu_press_answer(const struct reply *r, const char *done_by)
+{
+	char *card = done_by && !r->is_error ? render_feishu_card(r, done_by) : NULL;
+	char *answer = feishu_render_card_answer(r, card);
+
+	free(card);
+	return answer;
 }

@@ -126,13 +126,6 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
 int render_wecom_aibot(const struct dest *d, const struct reply *r, const char *idem_key,
                        struct rendered *out);
 
-/* A Feishu card (JSON) showing r whole, buttons included, shared
- * (update_multi) like every card with buttons cqod sends, with a note naming
- * done_by (an open_id; NULL or not an open_id: no note): what replaces a
- * pressed card. NULL when r takes more than one card, or on ENOMEM. Caller
- * frees. */
-char *render_feishu_card(const struct reply *r, const char *done_by);
-
 /* The rows' `reply_dest` (platforms.h, dest_for_reply): *out is zeroed
  * first. */
 int wecom_reply_dest(const struct chat_msg *msg, struct dest *out);

@@ -688,8 +688,12 @@ static void test_card_answer(void **state)
 	s = feishu_render_card_answer(&r, NULL);
 	assert_string_equal(s, "{\"toast\":{\"type\":\"error\",\"content\":\"没有待确认的操作。\"}}");
 	free(s);
+	/* A card that is not JSON is left out. */
+	s = feishu_render_card_answer(&r, "{\"elements\":");
+	assert_string_equal(s, "{\"toast\":{\"type\":\"error\",\"content\":\"没有待确认的操作。\"}}");
+	free(s);
 	/* A refusal leaves the pressed card as it is, whoever pressed. */
-	s = feishu_render_card_answer(&r, "ou_presser");
+	s = feishu_press_answer(&r, "ou_presser");
 	assert_string_equal(s, "{\"toast\":{\"type\":\"error\",\"content\":\"没有待确认的操作。\"}}");
 	free(s);
 	reply_free(&r);
@@ -718,13 +722,13 @@ static void test_card_answer_replaces_card(void **state)
 	reply_init(&r);
 	reply_set_title(&r, "已作出除名决定 · 处理号 3");
 	reply_add_line(&r, "第二行也在卡片上");
-	s = feishu_render_card_answer(&r, "ou_presser");
+	s = feishu_press_answer(&r, "ou_presser");
 	assert_string_equal(s, ANSWER_TOAST ANSWER_CARD(ANSWER_NOTE));
 	free(s);
 	/* With buttons: they end the card, and the fallback is not shown. */
 	reply_add_fallback(&r, "回复“下一页”查看后续。");
 	reply_add_action(&r, "下一页", "下一页", REPLY_ACTION_DEFAULT);
-	s = feishu_render_card_answer(&r, "ou_presser");
+	s = feishu_press_answer(&r, "ou_presser");
 	assert_non_null(strstr(s, "办理人：<at id=ou_presser></at>\"}]},{\"tag\":\"action\","
 	                          "\"actions\":[{\"tag\":\"button\",\"text\":{\"tag\":"
 	                          "\"plain_text\",\"content\":\"下一页\"},\"type\":\"default\","
@@ -732,7 +736,7 @@ static void test_card_answer_replaces_card(void **state)
 	assert_null(strstr(s, "回复"));
 	free(s);
 	/* Not an open_id: no note rather than markup from the callback. */
-	s = feishu_render_card_answer(&r, "ou_x></at><at id=all");
+	s = feishu_press_answer(&r, "ou_x></at><at id=all");
 	assert_non_null(strstr(s, "\"card\":"));
 	assert_null(strstr(s, "办理人"));
 	free(s);
@@ -742,7 +746,7 @@ static void test_card_answer_replaces_card(void **state)
 	reply_set_title(&r, "名单");
 	for (int i = 0; i < 60; i++)
 		reply_add_line(&r, "%01000d", i);
-	s = feishu_render_card_answer(&r, "ou_presser");
+	s = feishu_press_answer(&r, "ou_presser");
 	assert_string_equal(s, "{\"toast\":{\"type\":\"success\",\"content\":\"名单\"}}");
 	free(s);
 	reply_free(&r);
