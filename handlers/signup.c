@@ -80,7 +80,7 @@ static int signup_run(struct cmd_ctx *ctx)
 	}
 	/* A place taken: the event's cards show one fewer left. */
 	if (rc == 0 && strcmp(st.status, "waitlist") != 0)
-		rc = event_cards_refresh(ctx, ev.id);
+		rc = event_cards_refresh(ctx, ev.id, BROADCAST_PUBLISH);
 	if (rc < 0)
 		return HANDLER_ERROR;
 	if (strcmp(st.status, "waitlist") == 0) {
@@ -120,7 +120,7 @@ static int withdraw(struct cmd_ctx *ctx, const struct store_event *ev)
 		rc = event_tell_promoted(ctx, ev, promoted, n);
 	/* A place freed and nobody waiting for it: one more left. */
 	if (rc == 0 && held && n == 0)
-		rc = event_cards_refresh(ctx, ev->id);
+		rc = event_cards_refresh(ctx, ev->id, BROADCAST_PUBLISH);
 	rc = store_savepoint_end(ctx->store, rc);
 	if (rc) {
 		if (rc != -ENOENT)

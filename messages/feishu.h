@@ -121,10 +121,11 @@ int feishu_check_token(const struct feishu_event *ev, const char *token);
  * card. Caller frees; NULL on ENOMEM. */
 char *feishu_render_card_answer(const struct reply *r, const char *card);
 
-/* A Feishu card (JSON) showing r whole, buttons included, shared
- * (update_multi) like every card with buttons cqod sends, with a note naming
- * done_by (an open_id; NULL or not an open_id: no note). NULL when r takes
- * more than one card, or on ENOMEM. Caller frees. (render_feishu.c) */
+/* A Feishu card (JSON) showing r whole, buttons included (if any), to
+ * replace one cqod sent with buttons: shared (update_multi) like that one,
+ * with a note naming done_by (an open_id; NULL or not an open_id: no
+ * note). NULL when r takes more than one card, or on ENOMEM. Caller frees.
+ * (render_feishu.c) */
 char *render_feishu_card(const struct reply *r, const char *done_by);
 
 /* The answer to a press whose command ran (feishu_render_card_answer):

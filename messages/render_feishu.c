@@ -3,8 +3,8 @@
  *   DEST_USER, DEST_CHAT  im/v1/messages   {"receive_id":X,"msg_type":T,"content":"<JSON>","uuid":K}
  *                         (the sender puts receive_id_type in the query)
  *   DEST_REPLY            im/v1/messages/<id>/reply   {"msg_type":T,"content":"<JSON>","uuid":K}
- *   DEST_CARD             PATCH im/v1/messages/<id>   {"content":"<card JSON>"}: a card
- *                         with buttons shown anew, one card (else -EMSGSIZE)
+ *   DEST_CARD             PATCH im/v1/messages/<id>   {"content":"<card JSON>"}: a sent
+ *                         card shown anew, shared as it was, one card (else -EMSGSIZE)
  *   DEST_ROBOT            custom bot   {"msg_type":"text","content":{...}}, post as
  *                         {"content":{"post":{...}}}, card as {"card":{...}}; the sender
  *                         adds "timestamp" and "sign" when the bot has a secret
@@ -103,14 +103,14 @@ static void done_note(struct strbuf *sb, const char *done_by)
 }
 
 /* The content object of part i (JSON, escaped once); with `cards` (the IM
- * API) the card's buttons go on the last part. done_by (an open_id, or
- * NULL): the card replaces a pressed one, so it is shared like that one
- * was and names the presser. */
+ * API) the card's buttons go on the last part. With `replaces` the card
+ * takes the place of one cqod sent with buttons, so it is shared like that
+ * one was; done_by (an open_id, or NULL) names who pressed it. */
 static void content(struct strbuf *sb, enum fs_format f, const struct render_doc *doc,
                     const struct render_parts *parts, size_t i, const struct reply *r,
-                    bool cards, const char *done_by)
+                    bool cards, bool replaces, const char *done_by)
 {
-	bool shared = cards && (r->n_actions || done_by);
+	bool shared = cards && (r->n_actions || replaces);
 
 	switch (f) {
 	case FS_TEXT:
@@ -168,7 +168,7 @@ static char *bot_body(enum fs_format f, const struct render_doc *doc,
 	} else {
 		strbuf_appends(&sb, "\"content\":");
 	}
-	content(&sb, f, doc, parts, i, r, false, NULL);
+	content(&sb, f, doc, parts, i, r, false, false, NULL);
 	strbuf_appends(&sb, f == FS_POST ? "}}" : "}");
 	return strbuf_detach(&sb);
 }
@@ -181,7 +181,7 @@ static char *im_body(const struct dest *d, enum fs_format f, const struct render
 	char *c;
 
 	strbuf_init(&inner);
-	content(&inner, f, doc, parts, i, r, true, NULL);
+	content(&inner, f, doc, parts, i, r, true, false, NULL);
 	c = strbuf_detach(&inner);
 	if (!c)
 		return NULL;
@@ -272,7 +272,7 @@ int feishu_file_dest(const struct chat_msg *msg, struct dest *out)
 static int card_update(const struct reply *r, struct rendered *out)
 {
 	struct strbuf sb;
-	char *card = r->n_actions ? render_feishu_card(r, NULL) : NULL;
+	char *card = render_feishu_card(r, NULL);
 
 	if (!card)
 		return -EMSGSIZE;
@@ -347,7 +347,7 @@ char *render_feishu_card(const struct reply *r, const char *done_by)
 	}
 	if (rc == 0 && parts.n_parts == 1) {
 		strbuf_init(&sb);
-		content(&sb, FS_CARD, &doc, &parts, 0, r, true, done_by);
+		content(&sb, FS_CARD, &doc, &parts, 0, r, true, true, done_by);
 		card = strbuf_detach(&sb);
 	}
 	render_parts_free(&parts);

@@ -285,8 +285,17 @@ def test_change_and_cancel_notify_everyone_signed_up():
         out, err = w.confirm(preview, "org")
         assert not err and "已取消活动 %d" % ev in out, out
         w.drained()
-        cancels = [r for r in w.messages() if "【活动取消】" in message_text(r)]
+        cancels = [r for r in w.messages() if "【活动取消】" in message_text(r)
+                   and r["method"] == "POST"]
         assert len(cancels) == 4 and all("已报名的无需前往" in message_text(r) for r in cancels)
+        # 赵六's cards of the event (Feishu: the announcement, and the change
+        # once it was sent) turn into the cancellation, without buttons.
+        kept = {"/open-apis/im/v1/messages/" + h for (h,) in
+                w.rows("SELECT handle FROM sent_cards WHERE event_id = ?", ev)}
+        cards = [r for r in w.messages() if r["method"] == "PATCH"]
+        assert cards and {r["path"] for r in cards} <= kept, (cards, kept)
+        assert all("【活动取消】" in message_text(r) and
+                   '"cmd"' not in json.loads(r["body"])["content"] for r in cards), cards
         assert w.rows("SELECT status FROM events WHERE id = ?", ev) == [("cancelled",)]
         for text in ("报名 %d", "活动 修改 %d\n地点：又一处", "活动 取消 %d"):
             who = "ls" if text.startswith("报名") else "org"

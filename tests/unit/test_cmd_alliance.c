@@ -351,6 +351,26 @@ static void test_event_notice_buttons(void **state)
 	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
 	             card, sizeof card);
 	assert_true(fixture_has(card, "**剩余名额**：2 人"));
+	/* Changed: the card shows the event as it is now. */
+	snprintf(want, sizeof want, "活动 修改 %ld\n地点：新会场\n人数上限：5", ev);
+	confirm(fx, say(fx, want, FX_ORG, &err), FX_ORG, &err);
+	assert_false(err);
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "新会场"));
+	assert_true(fixture_has(card, "**剩余名额**：5 人"));
+	/* Cancelled: the card says so, and has no buttons left to press. */
+	snprintf(want, sizeof want, "活动 取消 %ld", ev);
+	confirm(fx, say(fx, want, FX_ORG, &err), FX_ORG, &err);
+	assert_false(err);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM outbox"
+	                                 " WHERE destination = 'feishu|fs|card|0|om_ev'"),
+	                 1);
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "【活动取消】"));
+	assert_true(fixture_has(card, "update_multi"));
+	assert_false(fixture_has(card, "cmd"));
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)

@@ -198,16 +198,26 @@ static void test_feishu_shared_card(void **state)
 	           "ons\\\":[{\\\"tag\\\":\\\"button\\\",\\\"text\\\":{\\\"tag\\\":\\\"plain_"
 	           "text\\\",\\\"content\\\":\\\"报名\\\"},\\\"type\\\":\\\"primary\\\",\\\"v"
 	           "alue\\\":{\\\"cmd\\\":\\\"报名 12\\\",\\\"card\\\":\\\"shared\\\"}}]}]}\"}");
-	/* Only a card with buttons is shown anew, and on Feishu only. */
+	/* Without buttons (a cancellation) it stays shared, as it was sent. */
 	{
 		struct rendered out = {0};
 		struct reply plain;
 
 		reply_init(&plain);
-		reply_add_line(&plain, "x");
+		reply_add_line(&plain, "活动已取消");
+		expect_one(&d, &plain, "k",
+		           "{\"content\":\"{\\\"config\\\":{\\\"wide_screen_mode\\\":true,\\\"update"
+		           "_multi\\\":true},\\\"header\\\":{\\\"template\\\":\\\"blue\\\",\\\"tit"
+		           "le\\\":{\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"首席质量官助手"
+		           "\\\"}},\\\"elements\\\":[{\\\"tag\\\":\\\"div\\\",\\\"text\\\":{\\\"tag"
+		           "\\\":\\\"lark_md\\\",\\\"content\\\":\\\"活动已取消\\\"}}]}\"}");
+		/* One card or nothing. */
+		for (int i = 0; i < 60; i++)
+			reply_add_line(&plain, "%01000d", i);
 		assert_int_equal(render_message(&d, &plain, "k", &out), -EMSGSIZE);
 		rendered_free(&out);
 		reply_free(&plain);
+		/* Feishu only. */
 		d = mkdest("wecom", DEST_CARD, "rc-1");
 		assert_true(render_message(&d, &r, "k", &out) < 0);
 		rendered_free(&out);
