@@ -15,9 +15,12 @@
 static const char ROW_SQL[] =
 	"SELECT idem_key, platform, instance FROM outbox WHERE id = ?1 AND kind = 'message'";
 
+/* ?7: the key of the message's second part, which a message of one part
+ * (one card, the buttons on it) does not have. */
 static const char KEEP_SQL[] =
 	"INSERT INTO sent_cards (event_id, platform, instance, handle, outbox_id, created_at)"
 	" SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1)"
+	" AND NOT EXISTS (SELECT 1 FROM outbox WHERE idem_key = ?7)"
 	" ON CONFLICT (platform, instance, handle) DO NOTHING";
 
 static const char CARDS_SQL[] =
@@ -30,14 +33,18 @@ static const char BUMP_SQL[] =
 static const char SUPERSEDE_SQL[] =
 	"DELETE FROM outbox WHERE destination = ?1 AND state = 'pending' AND kind = 'message'";
 
-/* The event whose announcement a row's key names, 0 for any other row. */
+/* The event whose announcement a row's key names, 0 for any other row and
+ * for a part after the first (a long announcement's parts are not kept:
+ * shown anew it would not fit one card either). */
 static int64_t announced_event(const char *key)
 {
+	size_t len = strlen(key);
 	long long id;
 	char what[8];
 	int n = 0;
 
-	if (sscanf(key, "event:%lld:%7[a-z]:%n", &id, what, &n) != 2 || n == 0 || id <= 0)
+	if (len < 2 || strcmp(key + len - 2, "#1") != 0 ||
+	    sscanf(key, "event:%lld:%7[a-z]:%n", &id, what, &n) != 2 || n == 0 || id <= 0)
 		return 0;
 	return strcmp(what, "publish") == 0 || strcmp(what, "update") == 0 ? (int64_t)id : 0;
 }
@@ -66,6 +73,7 @@ int store_card_sent(struct store *st, int64_t outbox_id, const char *handle, int
 	event_id = announced_event(key);
 	if (!event_id)
 		return 0;
+	key[strlen(key) - 1] = '2';
 	if (!(s = store_prepare(st, KEEP_SQL)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, event_id);
@@ -74,6 +82,7 @@ int store_card_sent(struct store *st, int64_t outbox_id, const char *handle, int
 	store_bind_text(s, 4, handle);
 	sqlite3_bind_int64(s, 5, outbox_id);
 	sqlite3_bind_int64(s, 6, now);
+	store_bind_text(s, 7, key);
 	return store_step_done(st, s, "sent card", NULL);
 }
 

@@ -16,9 +16,9 @@
 struct store;
 
 /* Outbox row `outbox_id` went out as the platform's message `handle`: when
- * the row is part of an event's announcement (key "event:<id>:publish:" or
- * "event:<id>:update:"), the card is kept for updates; other rows, and a
- * card already kept, change nothing. Inside the dispatcher's transaction.
+ * the row is an event's announcement of one part (key "event:<id>:publish:"
+ * or "event:<id>:update:", "#1", no "#2"), the card is kept for updates;
+ * other rows, and a card already kept, change nothing. Inside the dispatcher's transaction.
  * 0, -EINVAL (empty handle), -EIO. */
 int store_card_sent(struct store *st, int64_t outbox_id, const char *handle, int64_t now);
 

@@ -569,7 +569,11 @@ static void test_upgrade_sent_cards(void **state)
 		" ('event:1:promoted:4:5:u4:feishu:ou_4#1', 'feishu', 'app',"
 		"  'feishu|app|user|0|ou_4', 'private', '{}', 10, 'sent', 10, 11, 11),"
 		" ('remind:1#1', 'feishu', 'app', 'feishu|app|user|0|ou_5', 'private', '{}', 10,"
-		"  'pending', 10, 10, NULL);"), SQLITE_OK);
+		"  'pending', 10, 10, NULL),"
+		" ('event:1:update:3:g1#1', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}',"
+		"  10, 'sent', 10, 11, 11),"
+		" ('event:1:update:3:g1#2', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}',"
+		"  10, 'sent', 10, 11, 11);"), SQLITE_OK);
 	assert_int_equal(query_text(f->st, rows, before, sizeof before), 0);
 	assert_int_equal(query_text(f->st, events, ev_before, sizeof ev_before), 0);
 	store_close(f->st);
@@ -589,6 +593,9 @@ static void test_upgrade_sent_cards(void **state)
 	assert_int_equal(store_card_sent(f->st, 2, "om_2", 100), 0);
 	assert_int_equal(store_card_sent(f->st, 3, "om_3", 100), 0);
 	assert_int_equal(store_card_sent(f->st, 1, "", 100), -EINVAL);
+	/* A long announcement's parts: not one card, not kept. */
+	assert_int_equal(store_card_sent(f->st, 4, "om_4", 100), 0);
+	assert_int_equal(store_card_sent(f->st, 5, "om_5", 100), 0);
 	assert_int_equal(query_text(f->st, "SELECT group_concat(event_id || platform || instance ||"
 	                                   " handle || outbox_id || version || created_at)"
 	                                   " FROM sent_cards", after, sizeof after), 0);
@@ -618,7 +625,7 @@ static void test_upgrade_sent_cards(void **state)
 	assert_int_equal(store_card_update(f->st, 2, &r, 9), 0);
 	commit(f->st);
 	reply_free(&r);
-	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 4);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 6);
 }
 
 /* Schema 22 indexes enterprise names by their two-character pieces: the
