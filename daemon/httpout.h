@@ -24,6 +24,7 @@ struct httpout;
 enum httpout_method {
 	HTTPOUT_GET = 0,
 	HTTPOUT_POST = 1,
+	HTTPOUT_PATCH = 2,   /* a JSON body, like POST */
 };
 
 /* One part of a multipart/form-data body: a field, or a file when

@@ -22,6 +22,7 @@
 #include "outbox_file.h"
 #include "outbox_policy.h"
 #include "../store/store.h"
+#include "../store/store_card.h"
 #include "../store/store_outbox.h"
 
 /* How often rows written by another process are looked for. */
@@ -53,6 +54,7 @@ struct settlement {
 	char error[160];
 	enum media_op media;
 	char media_id[256];
+	char message_id[128];    /* the platform's id of what was sent; "" none */
 };
 
 /* One send in flight. */
@@ -157,6 +159,7 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	snprintf(s->error, sizeof s->error, "%s", error ? error : "");
 	s->media = MEDIA_UNCHANGED;
 	s->media_id[0] = '\0';
+	s->message_id[0] = '\0';
 	return 0;
 }
 
@@ -172,6 +175,9 @@ static int flush_settlements(struct outbox *ob, int64_t now)
 		if (rc == 0 || rc == -ENOENT)
 			rc = store_outbox_settle(ob->st, s->id, s->fate, s->not_before,
 			                         s->fate == OUTBOX_SENT ? NULL : s->error, now);
+		/* An event's card is kept to be shown anew as places change. */
+		if (rc == 0 && s->message_id[0])
+			rc = store_card_sent(ob->st, s->id, s->message_id, now);
 
 		/* Gone: an operator dropped it while it was on the wire. */
 		if (rc < 0 && rc != -ENOENT)
@@ -308,11 +314,15 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	if (push_settlement(ob, job->id, fate, not_before, res->detail) < 0) {
 		/* It stays inflight and is sent again at the next start. */
 		log_error("outbox %" PRId64 ": out of memory recording its outcome", job->id);
-	} else if (job->media != MEDIA_UNCHANGED) {
+	} else {
 		struct settlement *st = &ob->settle[ob->n_settle - 1];
 
-		st->media = job->media;
-		snprintf(st->media_id, sizeof st->media_id, "%s", job->media_id);
+		if (job->media != MEDIA_UNCHANGED) {
+			st->media = job->media;
+			snprintf(st->media_id, sizeof st->media_id, "%s", job->media_id);
+		}
+		if (fate == OUTBOX_SENT)
+			snprintf(st->message_id, sizeof st->message_id, "%s", res->message_id);
 	}
 	/* A file sent or given up is not needed again; the console's is what
 	 * the operator was given. */

@@ -77,7 +77,7 @@ struct send_op {
 	void *arg;
 };
 
-static const char *const kind_names[] = {"user", "chat", "robot", "session", "reply"};
+static const char *const kind_names[] = {"user", "chat", "robot", "session", "reply", "card"};
 static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
 
 void send_result_set(struct send_result *res, enum send_outcome outcome, int retry_after_s,

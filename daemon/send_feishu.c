@@ -1,7 +1,8 @@
 /*
  * Feishu / Lark (PROTOCOLS.md §3.5-3.6): tenant_access_token/internal (POST
  * {"app_id","app_secret"}), then im/v1/messages?receive_id_type= (DEST_USER,
- * DEST_CHAT) or im/v1/messages/<id>/reply (DEST_REPLY) with
+ * DEST_CHAT), im/v1/messages/<id>/reply (DEST_REPLY) or PATCH
+ * im/v1/messages/<id> (DEST_CARD: a sent card shown anew) with
  * "Authorization: Bearer <token>"; the bot's own open_id comes from GET
  * bot/v3/info with the same token (sender_bot_fetch). The custom bot
  * ([feishu_bot:NAME]) posts to bot/v2/hook/<hook_id> with no token; with a
@@ -39,12 +40,13 @@
 
 static bool kind_ok(enum dest_kind k)
 {
-	return k == DEST_USER || k == DEST_CHAT || k == DEST_ROBOT || k == DEST_REPLY;
+	return k == DEST_USER || k == DEST_CHAT || k == DEST_ROBOT || k == DEST_REPLY ||
+	       k == DEST_CARD;
 }
 
 static bool needs_token(enum dest_kind k)
 {
-	return k == DEST_USER || k == DEST_CHAT || k == DEST_REPLY;
+	return k == DEST_USER || k == DEST_CHAT || k == DEST_REPLY || k == DEST_CARD;
 }
 
 static bool token_code(long code)
@@ -212,10 +214,13 @@ static int build(const struct config_instance *in, const struct dest *d, const c
 	strbuf_init(&sb);
 	strbuf_appends(&sb, base);
 	free(base);
-	if (d->kind == DEST_REPLY) {
+	if (d->kind == DEST_REPLY || d->kind == DEST_CARD) {
 		strbuf_appends(&sb, "/open-apis/im/v1/messages/");
 		sign_urlencode(&sb, d->target);
-		strbuf_appends(&sb, "/reply");
+		if (d->kind == DEST_REPLY)
+			strbuf_appends(&sb, "/reply");
+		else
+			out->method = HTTPOUT_PATCH;
 	} else {
 		strbuf_appendf(&sb, "/open-apis/im/v1/messages?receive_id_type=%s",
 		               d->kind == DEST_CHAT ? "chat_id" : user_id_type(d->target));
@@ -241,7 +246,12 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 	root = send_json_parse(r);
 	has_code = answer_code(root, &code);
 	if (has_code && code == 0 && r->status < 300) {
+		const char *id = send_json_str(cJSON_GetObjectItemCaseSensitive(root, "data"),
+		                               "message_id");
+
 		send_result_set(res, SEND_OK, 0, r->status, 0, "ok");
+		if (id && strlen(id) < sizeof res->message_id)
+			memcpy(res->message_id, id, strlen(id) + 1);
 	} else if (has_code && token_code(code) && needs_token(d->kind)) {
 		send_result_set(res, SEND_TRANSIENT, 0, r->status, code, "feishu code %ld", code);
 		v = VERDICT_TOKEN_INVALID;

@@ -12,7 +12,8 @@
  * committed. A button press comes as a frame of type "card"
  * (card.action.trigger) and runs its command the same way; its
  * acknowledgement carries the callback's answer, a toast of the answer's
- * first line (feishu_render_card_answer), as Base64 in "data". The
+ * first line and, unless the card is shared, the card replaced by the answer
+ * (feishu_press_answer), as Base64 in "data". The
  * connection needs no verification token: it is authenticated by the
  * endpoint call.
  */
@@ -151,8 +152,10 @@ static void finish(struct webhook_msg *wm)
 	struct stream_job *job = (struct stream_job *)wm;
 
 	if (wm->result != INBOX_RETRY) {
+		/* A shared card stays; any other shows the answer. */
+		const char *done_by = job->ev.card_shared ? NULL : job->ev.msg.sender_id;
 		char *toast = wm->result == INBOX_DONE && job->ev.kind == FEISHU_CARD_ACTION
-		                      ? feishu_render_card_answer(&wm->reply)
+		                      ? feishu_press_answer(&wm->reply, done_by)
 		                      : NULL;
 
 		ack(job->s, &job->frame, job->gen, job->started_ms, toast);

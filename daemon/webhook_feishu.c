@@ -17,7 +17,9 @@
  * through the reply API; a button press (card.action.trigger, verified
  * like any event) runs its command the same way, from the presser, and is
  * answered after the COMMIT with a toast of the answer's first line (Feishu
- * waits 3 s), the whole answer replying to the card; other events, and group messages that do not
+ * waits 3 s) and, unless the card is shared (an event's), the card replaced
+ * by the answer, the whole answer replying to the card as well; other
+ * events, and group messages that do not
  * mention the bot, are acknowledged and dropped. Feishu pushes an event
  * again when it gets no 200: a failure that may pass is answered 503.
  *
@@ -84,8 +86,10 @@ static void finish(struct webhook_msg *wm)
 	if (wm->result == INBOX_RETRY) {
 		router_respond(wm->req, ROUTE, 503, JSON, "{}", 2);
 	} else {
+		/* A shared card stays; any other shows the answer. */
+		const char *done_by = job->ev.card_shared ? NULL : job->ev.msg.sender_id;
 		char *toast = wm->result == INBOX_DONE && job->ev.kind == FEISHU_CARD_ACTION
-		                      ? feishu_render_card_answer(&wm->reply)
+		                      ? feishu_press_answer(&wm->reply, done_by)
 		                      : NULL;
 
 		router_respond(wm->req, ROUTE, 200, JSON, toast ? toast : "{}",

@@ -87,6 +87,7 @@ static void signup_actions(struct reply *r, const struct store_event *ev)
 		                (long long)(left > 0 ? left : 0));
 	}
 	reply_add_fallback(r, TXT_BC_SIGNUP_HINT, (long long)ev->id, (long long)ev->id);
+	r->shared = true;
 	snprintf(command, sizeof command, "%s %lld", TXT_SU_NAME, (long long)ev->id);
 	reply_add_action(r, TXT_SU_NAME, command, REPLY_ACTION_PRIMARY);
 	snprintf(command, sizeof command, "%s %lld", TXT_SU_WITHDRAW_NAME, (long long)ev->id);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../store/store_broadcast.h"
 #include "../store/store_event.h"
 #include "handler.h"
 
@@ -26,5 +27,12 @@ int event_cancel_run(struct cmd_ctx *ctx);
  * place on the waiting list of ev became a place (also 取消报名). */
 int event_tell_promoted(struct cmd_ctx *ctx, const struct store_event *ev,
                         const int64_t *people, size_t n);
+
+/* Inside the transaction that changed event_id: queues its announcement
+ * as it is now to every card of it sent (store_card_update), `why` saying
+ * what changed: BROADCAST_PUBLISH a sign-up (the places left; nothing when
+ * the event has no capacity), BROADCAST_UPDATE the event, BROADCAST_CANCEL
+ * its cancellation (the notice, no buttons). 0 or a negative errno. */
+int event_cards_refresh(struct cmd_ctx *ctx, int64_t event_id, enum store_broadcast_kind why);
 
 #endif

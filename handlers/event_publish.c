@@ -6,6 +6,9 @@
  * change or cancellation also reaches everyone signed up; a change that
  * makes room moves the waiting list up and tells those moved up.
  *
+ * The cards of the announcement already sent show the event as changed, or
+ * its cancellation without buttons (event_cards_refresh).
+ *
  * The organizer is told how delivery went once every message is settled
  * (a private message, on the platforms that have them) and can ask with
  * 活动 报告 <编号> at any time.
@@ -18,6 +21,7 @@
 #include "../store/store.h"
 #include "../store/store_audit.h"
 #include "../store/store_broadcast.h"
+#include "../store/store_card.h"
 #include "../store/store_event.h"
 #include "../store/store_signup.h"
 #include "text/alliance.h"
@@ -84,6 +88,26 @@ int event_tell_promoted(struct cmd_ctx *ctx, const struct store_event *ev,
 		rc = store_broadcast_person(ctx->store, ctx->cfg, people[i], prefix, &msg,
 		                            ctx->msg->request_id, NULL);
 	}
+	reply_free(&msg);
+	return rc;
+}
+
+int event_cards_refresh(struct cmd_ctx *ctx, int64_t event_id, enum store_broadcast_kind why)
+{
+	struct store_event ev;
+	struct reply msg;
+	int rc = store_event_get(ctx->store, event_id, &ev);
+
+	/* A sign-up changes only the places, which a card without a capacity
+	 * does not show. */
+	if (rc || (why == BROADCAST_PUBLISH && !ev.capacity))
+		return rc == -ENOENT ? 0 : rc;
+	reply_init(&msg);
+	/* Changed: the card shows the event as it is now; cancelled: the
+	 * cancellation, without buttons. */
+	alliance_msg_event(&msg, &ev, true, why == BROADCAST_CANCEL ? why : BROADCAST_PUBLISH, 0);
+	rc = msg.failure ? -ENOMEM
+	                 : store_card_update(ctx->store, event_id, &msg, ctx->msg->request_id);
 	reply_free(&msg);
 	return rc;
 }
@@ -187,6 +211,8 @@ static int change(struct cmd_ctx *ctx, const struct store_event *old, struct sto
 		rc = fan_out(ctx, ev, BROADCAST_UPDATE, changed, &b);
 	if (rc == 0)
 		rc = event_tell_promoted(ctx, ev, promoted, n);
+	if (rc == 0)
+		rc = event_cards_refresh(ctx, ev->id, BROADCAST_UPDATE);
 	rc = store_savepoint_end(ctx->store, rc);
 	if (rc)
 		return HANDLER_ERROR;
@@ -241,6 +267,8 @@ int event_cancel_run(struct cmd_ctx *ctx)
 	rc = store_event_cancel(ctx->store, &actor, ev.id, ctx->now);
 	if (rc == 0)
 		rc = fan_out(ctx, &ev, BROADCAST_CANCEL, 0, &b);
+	if (rc == 0)
+		rc = event_cards_refresh(ctx, ev.id, BROADCAST_CANCEL);
 	rc = store_savepoint_end(ctx->store, rc);
 	if (rc)
 		return HANDLER_ERROR;

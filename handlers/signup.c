@@ -7,6 +7,7 @@
  * started, nor while removed or blacklisted. Past the capacity they join
  * the waiting list, which moves up in order when someone holding a place
  * cancels — in the same transaction, with a message to whoever moved up.
+ * A place taken or freed shows on the event's cards (event_cards_refresh).
  * 报名名单 shows names and enterprises only, so a group chat sees the same
  * as a private one.
  */
@@ -77,6 +78,9 @@ static int signup_run(struct cmd_ctx *ctx)
 			reply_add_line(ctx->reply, TXT_SU_ALREADY, (long long)ev.id);
 		return HANDLER_OK;
 	}
+	/* A place taken: the event's cards show one fewer left. */
+	if (rc == 0 && strcmp(st.status, "waitlist") != 0)
+		rc = event_cards_refresh(ctx, ev.id, BROADCAST_PUBLISH);
 	if (rc < 0)
 		return HANDLER_ERROR;
 	if (strcmp(st.status, "waitlist") == 0) {
@@ -114,6 +118,9 @@ static int withdraw(struct cmd_ctx *ctx, const struct store_event *ev)
 		                          PROMOTE_MAX, &n);
 	if (rc == 0)
 		rc = event_tell_promoted(ctx, ev, promoted, n);
+	/* A place freed and nobody waiting for it: one more left. */
+	if (rc == 0 && held && n == 0)
+		rc = event_cards_refresh(ctx, ev->id, BROADCAST_PUBLISH);
 	rc = store_savepoint_end(ctx->store, rc);
 	if (rc) {
 		if (rc != -ENOENT)

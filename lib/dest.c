@@ -10,7 +10,7 @@
 
 #include "platform.h"
 
-static const char *const kind_names[] = {"user", "chat", "robot", "session", "reply"};
+static const char *const kind_names[] = {"user", "chat", "robot", "session", "reply", "card"};
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 
 /* The platforms' table says which names a destination may carry. */

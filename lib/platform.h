@@ -48,6 +48,8 @@ enum dest_kind {
 	DEST_SESSION = 3, /* DingTalk sessionWebhook (target = URL, which must lie under
 	                   * the instance's oapi_base), until expires_at (0: none) */
 	DEST_REPLY = 4,   /* Feishu reply API (target = message id) */
+	DEST_CARD = 5,    /* a card cqod sent, shown anew: Feishu PATCH im/v1/messages/<id>
+	                   * (target = message id) */
 };
 
 struct dest {
@@ -59,7 +61,7 @@ struct dest {
 };
 
 /* "platform|instance|kind|expires|target" and back, for storing a dest in a
- * text column; kind is spelled user, chat, robot, session or reply, e.g.
+ * text column; kind is spelled user, chat, robot, session, reply or card, e.g.
  * "dingtalk|office|session|1700000000|https://oapi.dingtalk.com/robot/...".
  * dest_format returns 0, -EINVAL (not a valid dest) or -ENOSPC (buf too
  * small); dest_parse returns 0 or -EINVAL. */
@@ -120,6 +122,9 @@ struct send_result {
 	 * or unknown: WeCom 40007, Feishu's file key errors), to upload again. */
 	char media_id[256];
 	bool media_invalid;
+	/* The id of the message a send made, where the answer tells it
+	 * (Feishu's data.message_id), so its card can be updated; "" none. */
+	char message_id[128];
 };
 
 struct sender;

@@ -73,6 +73,9 @@ struct reply {
 	size_t n_actions;
 	char *fallback;           /* lines saying what to type; NULL when none */
 	bool is_error;            /* the command failed; renderers may mark it */
+	bool shared;              /* everyone's card (an event's announcement): a press
+	                           * leaves it as it is, one person's 报名 must not
+	                           * replace it; any other card shows the press's answer */
 	enum reply_failure failure;
 };
 

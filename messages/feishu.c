@@ -288,7 +288,9 @@ static int decode_card_action(struct feishu_event *out, const cJSON *event, cons
 	const cJSON *op = cJSON_GetObjectItemCaseSensitive(event, "operator");
 	const cJSON *action = cJSON_GetObjectItemCaseSensitive(event, "action");
 	const cJSON *context = cJSON_GetObjectItemCaseSensitive(event, "context");
-	const char *cmd = str(cJSON_GetObjectItemCaseSensitive(action, "value"), "cmd", CMD_MAX);
+	const cJSON *value = cJSON_GetObjectItemCaseSensitive(action, "value");
+	const char *cmd = str(value, "cmd", CMD_MAX);
+	const char *card = str(value, "card", CMD_MAX);
 	struct chat_msg *m = &out->msg;
 
 	m->sender_id = str(op, "open_id", ID_MAX);
@@ -305,6 +307,7 @@ static int decode_card_action(struct feishu_event *out, const cJSON *event, cons
 	m->kind = CHAT_GROUP;
 	m->sender_name = "";
 	m->text = cmd;
+	out->card_shared = card && strcmp(card, "shared") == 0;
 	out->kind = FEISHU_CARD_ACTION;
 	return 0;
 }
@@ -404,7 +407,24 @@ int feishu_check_token(const struct feishu_event *ev, const char *token)
 /* A toast is one short line. */
 #define TOAST_MAX 300
 
-char *feishu_render_card_answer(const struct reply *r)
+/* Adds "card":{"type":"raw","data":<card>} to o; nothing when card is
+ * not JSON or on ENOMEM (the toast is answer enough). */
+static void add_card(cJSON *o, const char *json)
+{
+	cJSON *data = cJSON_Parse(json);
+	cJSON *card = data ? cJSON_CreateObject() : NULL;
+
+	if (card && cJSON_AddStringToObject(card, "type", "raw") &&
+	    cJSON_AddItemToObject(card, "data", data)) {
+		data = NULL;
+		if (cJSON_AddItemToObject(o, "card", card))
+			card = NULL;
+	}
+	cJSON_Delete(card);
+	cJSON_Delete(data);
+}
+
+char *feishu_render_card_answer(const struct reply *r, const char *card)
 {
 	char *text = reply_render_text(r);
 	cJSON *o = cJSON_CreateObject();
@@ -421,8 +441,11 @@ char *feishu_render_card_answer(const struct reply *r)
 			n--;
 		text[n] = '\0';
 		if (cJSON_AddStringToObject(toast, "type", r->is_error ? "error" : "success") &&
-		    cJSON_AddStringToObject(toast, "content", text))
+		    cJSON_AddStringToObject(toast, "content", text)) {
+			if (card)
+				add_card(o, card);
 			s = cJSON_PrintUnformatted(o);
+		}
 	}
 	cJSON_Delete(o);
 	free(text);

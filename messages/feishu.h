@@ -17,6 +17,7 @@
 #ifndef CQOD_FEISHU_H
 #define CQOD_FEISHU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,8 @@ struct feishu_event {
 	const char *token;       /* verification token carried by the event; may be NULL */
 	const char *challenge;   /* FEISHU_CHALLENGE */
 	const char *event_id;    /* schema 2.0 header.event_id (dedupe key); NULL otherwise */
+	bool card_shared;        /* FEISHU_CARD_ACTION: value.card is "shared", the pressed
+	                          * card is everyone's (an event's) and stays as it is */
 	struct chat_msg msg;     /* FEISHU_MESSAGE and FEISHU_UNSUPPORTED */
 	void *json;
 	void *content;
@@ -92,8 +95,9 @@ struct feishu_event {
  * the button stands for; sender_id = event.operator.open_id (who pressed),
  * tenant = header.tenant_key, msg_id = event_id, chat_id =
  * context.open_chat_id, reply_handle = context.open_message_id (the answer
- * replies to the card). The callback does not say whether the chat is a
- * group, so it counts as one (personal data stays masked). A press without
+ * replies to the card), card_shared = value.card is "shared". The callback
+ * does not say whether the chat is a group, so it counts as one (personal
+ * data stays masked). A press without
  * value.cmd (not one of cqod's buttons) is FEISHU_IGNORED.
  *
  * Returns 0; -EAGAIN when a group message mentions someone, none of the
@@ -112,9 +116,25 @@ int feishu_check_token(const struct feishu_event *ev, const char *token);
 /* The answer to a card.action.trigger callback once its command ran: a
  * toast with the first line of the reply (its title, or its first line),
  * "success", or "error" when r->is_error:
- * {"toast":{"type":"success","content":"..."}}. Caller frees; NULL on
- * ENOMEM. */
-char *feishu_render_card_answer(const struct reply *r);
+ * {"toast":{"type":"success","content":"..."}}, then with `card` (JSON, or
+ * NULL) "card":{"type":"raw","data":<card>}, which replaces the pressed
+ * card. Caller frees; NULL on ENOMEM. */
+char *feishu_render_card_answer(const struct reply *r, const char *card);
+
+/* A Feishu card (JSON) showing r whole, buttons included (if any), to
+ * replace one cqod sent with buttons: shared (update_multi) like that one,
+ * with a note naming done_by (an open_id; NULL or not an open_id: no
+ * note). NULL when r takes more than one card, or on ENOMEM. Caller frees.
+ * (render_feishu.c) */
+char *render_feishu_card(const struct reply *r, const char *done_by);
+
+/* The answer to a press whose command ran (feishu_render_card_answer):
+ * unless r is a refusal or an error, or done_by is NULL (a shared card,
+ * card_shared: an event's, everyone's), the pressed card is replaced by
+ * r (render_feishu_card), so whoever sees it sees what was done and by
+ * whom; an answer too long for one card leaves it. Caller frees; NULL on
+ * ENOMEM. (render_feishu.c) */
+char *feishu_press_answer(const struct reply *r, const char *done_by);
 
 /* {"challenge":"..."}; caller frees; NULL on ENOMEM. */
 char *feishu_render_challenge(const struct feishu_event *ev);

@@ -3,6 +3,8 @@
  *   DEST_USER, DEST_CHAT  im/v1/messages   {"receive_id":X,"msg_type":T,"content":"<JSON>","uuid":K}
  *                         (the sender puts receive_id_type in the query)
  *   DEST_REPLY            im/v1/messages/<id>/reply   {"msg_type":T,"content":"<JSON>","uuid":K}
+ *   DEST_CARD             PATCH im/v1/messages/<id>   {"content":"<card JSON>"}: a sent
+ *                         card shown anew, shared as it was, one card (else -EMSGSIZE)
  *   DEST_ROBOT            custom bot   {"msg_type":"text","content":{...}}, post as
  *                         {"content":{"post":{...}}}, card as {"card":{...}}; the sender
  *                         adds "timestamp" and "sign" when the bot has a secret
@@ -36,6 +38,7 @@
 #include <string.h>
 
 #include "../lib/crypto.h"
+#include "feishu.h"
 #include "text.h"
 
 #define IM_TEXT_MAX (150 * 1024)
@@ -47,6 +50,8 @@
 /* One post paragraph: [{"tag":"text","text":""}], */
 #define PARAGRAPH "[{\"tag\":\"text\",\"text\":\"\"}],"
 #define PARAGRAPH_QUOTES 8
+/* Feishu's open_ids are "ou_" and 32 hex digits; room to spare. */
+#define OPEN_ID_MAX 64
 
 enum fs_format { FS_TEXT, FS_POST, FS_CARD };
 
@@ -75,18 +80,37 @@ static void action_block(struct strbuf *sb, const struct reply *r)
 		render_json_str(sb, a->label);
 		strbuf_appendf(sb, "},\"type\":\"%s\",\"value\":{\"cmd\":", button_types[a->style]);
 		render_json_str(sb, a->command);
-		strbuf_appends(sb, "}}");
+		strbuf_appends(sb, r->shared ? ",\"card\":\"shared\"}}" : "}}");
 	}
 	strbuf_appends(sb, "]}");
 }
 
+/* Whether an open_id may stand in lark_md's <at id=...> as it is. */
+static bool plain_id(const char *id)
+{
+	size_t n = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+	return n && n <= OPEN_ID_MAX && !id[n];
+}
+
+/* The note naming who pressed: ,{"tag":"note",...} (JSON, escaped once). */
+static void done_note(struct strbuf *sb, const char *done_by)
+{
+	strbuf_appends(sb, ",{\"tag\":\"note\",\"elements\":[{\"tag\":\"lark_md\","
+	                   "\"content\":\"" TXT_CARD_DONE_BY "<at id=");
+	strbuf_appends(sb, done_by);
+	strbuf_appends(sb, "></at>\"}]}");
+}
+
 /* The content object of part i (JSON, escaped once); with `cards` (the IM
- * API) the card's buttons go on the last part. */
+ * API) the card's buttons go on the last part. With `replaces` the card
+ * takes the place of one cqod sent with buttons, so it is shared like that
+ * one was; done_by (an open_id, or NULL) names who pressed it. */
 static void content(struct strbuf *sb, enum fs_format f, const struct render_doc *doc,
                     const struct render_parts *parts, size_t i, const struct reply *r,
-                    bool cards)
+                    bool cards, bool replaces, const char *done_by)
 {
-	bool shared = cards && r->n_actions;
+	bool shared = cards && (r->n_actions || replaces);
 
 	switch (f) {
 	case FS_TEXT:
@@ -121,7 +145,9 @@ static void content(struct strbuf *sb, enum fs_format f, const struct render_doc
 		                   "\"content\":\"");
 		render_json_part(sb, parts, i, "\n");
 		strbuf_appends(sb, "\"}}");
-		if (shared && i + 1 == parts->n_parts)
+		if (done_by)
+			done_note(sb, done_by);
+		if (cards && i + 1 == parts->n_parts)
 			action_block(sb, r);
 		strbuf_appends(sb, "]}");
 		break;
@@ -142,7 +168,7 @@ static char *bot_body(enum fs_format f, const struct render_doc *doc,
 	} else {
 		strbuf_appends(&sb, "\"content\":");
 	}
-	content(&sb, f, doc, parts, i, r, false);
+	content(&sb, f, doc, parts, i, r, false, false, NULL);
 	strbuf_appends(&sb, f == FS_POST ? "}}" : "}");
 	return strbuf_detach(&sb);
 }
@@ -155,7 +181,7 @@ static char *im_body(const struct dest *d, enum fs_format f, const struct render
 	char *c;
 
 	strbuf_init(&inner);
-	content(&inner, f, doc, parts, i, r, true);
+	content(&inner, f, doc, parts, i, r, true, false, NULL);
 	c = strbuf_detach(&inner);
 	if (!c)
 		return NULL;
@@ -241,6 +267,23 @@ int feishu_file_dest(const struct chat_msg *msg, struct dest *out)
 	return dest_fill(out, msg, DEST_CHAT, msg->chat_id);
 }
 
+/* A sent card shown anew (DEST_CARD): PATCH's {"content":"<card JSON>"},
+ * one card or nothing. */
+static int card_update(const struct reply *r, struct rendered *out)
+{
+	struct strbuf sb;
+	char *card = render_feishu_card(r, NULL);
+
+	if (!card)
+		return -EMSGSIZE;
+	strbuf_init(&sb);
+	strbuf_appends(&sb, "{\"content\":");
+	render_json_str(&sb, card);
+	strbuf_append(&sb, "}", 1);
+	free(card);
+	return render_push(out, strbuf_detach(&sb));
+}
+
 int render_feishu(const struct dest *d, const struct reply *r, const char *idem_key,
                   struct rendered *out)
 {
@@ -255,6 +298,8 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
 	struct render_doc doc;
 	int rc;
 
+	if (d->kind == DEST_CARD)
+		return card_update(r, out);
 	if (d->kind != DEST_USER && d->kind != DEST_CHAT && d->kind != DEST_ROBOT &&
 	    d->kind != DEST_REPLY)
 		return -EINVAL;
@@ -279,4 +324,42 @@ int render_feishu(const struct dest *d, const struct reply *r, const char *idem_
 	render_parts_free(&parts);
 	render_doc_free(&doc);
 	return rc;
+}
+
+char *render_feishu_card(const struct reply *r, const char *done_by)
+{
+	static const struct dest none = {.kind = DEST_REPLY};
+	struct render_limit lim;
+	struct render_parts parts = {0};
+	struct render_doc doc;
+	struct strbuf sb;
+	char *card = NULL;
+	int rc;
+
+	if (done_by && !plain_id(done_by))
+		done_by = NULL;
+	rc = render_doc_build(r, MARKUP_MARKDOWN, false, !r->n_actions, feishu_escape, &doc);
+	if (rc == 0) {
+		set_limit(&lim, FS_CARD, false, &doc, &none, r);
+		/* The note takes its room from the text's. */
+		lim.budget -= done_by ? 2 * (sizeof TXT_CARD_DONE_BY + OPEN_ID_MAX + 64) : 0;
+		rc = render_split(&doc, &lim, &parts);
+	}
+	if (rc == 0 && parts.n_parts == 1) {
+		strbuf_init(&sb);
+		content(&sb, FS_CARD, &doc, &parts, 0, r, true, true, done_by);
+		card = strbuf_detach(&sb);
+	}
+	render_parts_free(&parts);
+	render_doc_free(&doc);
+	return card;
+}
+
+char *feishu_press_answer(const struct reply *r, const char *done_by)
+{
+	char *card = done_by && !r->is_error ? render_feishu_card(r, done_by) : NULL;
+	char *answer = feishu_render_card_answer(r, card);
+
+	free(card);
+	return answer;
 }

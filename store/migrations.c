@@ -834,6 +834,25 @@ static const char *const migrations[] = {
 	"  INSERT INTO enterprise_name_index (enterprise_name_index, rowid, name)\n"
 	"    VALUES ('delete', OLD.id, OLD.name);\n"
 	"END;\n",
+
+	/* 23: cards cqod sent that it shows anew (issue 18): an event's
+	 * announcement, whose places left change with every sign-up. handle
+	 * is what the platform updates it by (Feishu: the message id),
+	 * outbox_id the row that sent it, version how many updates were
+	 * queued (their outbox keys). Cards sent before this one were not
+	 * kept: their ids were never recorded. */
+	"CREATE TABLE sent_cards (\n"
+	"  id          INTEGER PRIMARY KEY,\n"
+	"  event_id    INTEGER NOT NULL REFERENCES events(id),\n"
+	"  platform    TEXT NOT NULL,\n"
+	"  instance    TEXT NOT NULL,\n"
+	"  handle      TEXT NOT NULL CHECK (handle <> ''),\n"
+	"  outbox_id   INTEGER,\n"
+	"  version     INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0),\n"
+	"  created_at  INTEGER NOT NULL,\n"
+	"  UNIQUE (platform, instance, handle)\n"
+	");\n"
+	"CREATE INDEX sent_cards_event ON sent_cards(event_id);\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -55,6 +55,9 @@ def send_default(path, n):
     if path == "/open-apis/im/v1/messages" or (
             path.startswith("/open-apis/im/v1/messages/") and path.endswith("/reply")):
         return {"code": 0, "msg": "success", "data": {"message_id": "om_%d" % n}}
+    # PATCH im/v1/messages/<id>: a sent card shown anew.
+    if path.startswith("/open-apis/im/v1/messages/") and path.count("/") == 5:
+        return {"code": 0, "msg": "success", "data": {}}
     # File uploads (multipart; the body is recorded like any other, in
     # body_b64 as it is binary): WeCom media/upload, DingTalk's oapi
     # media/upload, Feishu im/v1/files.
@@ -203,7 +206,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._platform(self.command, url.path, query, url.query, body)
 
-    do_GET = do_POST = do_PUT = do_DELETE = _handle
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -285,8 +285,17 @@ def test_change_and_cancel_notify_everyone_signed_up():
         out, err = w.confirm(preview, "org")
         assert not err and "已取消活动 %d" % ev in out, out
         w.drained()
-        cancels = [r for r in w.messages() if "【活动取消】" in message_text(r)]
+        cancels = [r for r in w.messages() if "【活动取消】" in message_text(r)
+                   and r["method"] == "POST"]
         assert len(cancels) == 4 and all("已报名的无需前往" in message_text(r) for r in cancels)
+        # 赵六's cards of the event (Feishu: the announcement, and the change
+        # once it was sent) turn into the cancellation, without buttons.
+        kept = {"/open-apis/im/v1/messages/" + h for (h,) in
+                w.rows("SELECT handle FROM sent_cards WHERE event_id = ?", ev)}
+        cards = [r for r in w.messages() if r["method"] == "PATCH"]
+        assert cards and {r["path"] for r in cards} <= kept, (cards, kept)
+        assert all("【活动取消】" in message_text(r) and
+                   '"cmd"' not in json.loads(r["body"])["content"] for r in cards), cards
         assert w.rows("SELECT status FROM events WHERE id = ?", ev) == [("cancelled",)]
         for text in ("报名 %d", "活动 修改 %d\n地点：又一处", "活动 取消 %d"):
             who = "ls" if text.startswith("报名") else "org"
@@ -402,3 +411,42 @@ def test_robots_at_their_rate_limit_get_everything_in_order():
         assert len(slow) == 20 and all(len(v) == 3 for v in slow.values()), starts
         for dest, v in slow.items():
             assert min(b - a for a, b in zip(v, v[1:])) >= 2, (dest, v)
+
+
+def test_places_on_cards_follow_signups_coalesced():
+    """A sign-up or a cancellation changes the places left on every card of
+    the event that was sent (Feishu: PATCH im/v1/messages/<id>); a card has
+    one update queued at a time, the newest, so a burst of ten changes sends
+    far fewer, the last with the right number."""
+    with World(rates=True, extra="\n[outbox]\nfeishu_per_second = 2\n") as w:
+        w.ok("订阅 1 群 feishu:f1 oc_group_2")
+        ev = publish(w, cap="10", open_="是")
+        w.drained()
+        # The group's card and 赵六's (ou_zl, a member): the Feishu sends.
+        sent = [r for r in w.messages("/open-apis/im/v1/messages") if r["method"] == "POST"]
+        assert len(sent) == 2, sent
+        cards = sorted(h for (h,) in w.rows("SELECT handle FROM sent_cards WHERE event_id = ?",
+                                             ev))
+        assert len(cards) == 2 and all(h.startswith("om_") for h in cards), cards
+        ops = [("zs", "报名"), ("ls", "报名"), ("zl", "报名"), ("ww", "报名"),
+               ("zs", "取消报名"), ("ls", "取消报名"), ("zs", "报名"), ("ls", "报名"),
+               ("zl", "取消报名"), ("zs", "取消报名")]
+        for who, cmd in ops:
+            w.ok("%s %d" % (cmd, ev), who)
+        w.drained()
+        # 李四 and 王五 hold places: 8 of 10 left.
+        for handle in cards:
+            path = "/open-apis/im/v1/messages/" + handle
+            patches = [r for r in w.fake.requests(path)
+                       if r["path"] == path and r["method"] == "PATCH"]
+            assert 1 <= len(patches) <= 5, (handle, len(patches))
+            last = json.loads(json.loads(patches[-1]["body"])["content"])
+            assert "剩余名额**：8 人" in message_text(patches[-1]), message_text(patches[-1])
+            assert last["config"]["update_multi"] is True
+            buttons = [b for e in last["elements"] if e["tag"] == "action" for b in e["actions"]]
+            assert [b["value"] for b in buttons] == [
+                {"cmd": "报名 %d" % ev, "card": "shared"},
+                {"cmd": "取消报名 %d" % ev, "card": "shared"}], buttons
+        # One row per update sent; none left behind.
+        assert w.rows("SELECT count(*) FROM outbox WHERE destination LIKE 'feishu|f1|card|%'"
+                      " AND state <> 'sent'")[0][0] == 0

@@ -38,8 +38,11 @@ def typed(text, event_id, message_id, open_id="ou_sender"):
     return json.dumps(ev, ensure_ascii=False)
 
 
-def press(cmd, event_id, message_id, open_id="ou_sender", token="feishu-verification-token"):
-    """A card.action.trigger callback: open_id pressed a button of message_id."""
+def press(cmd, event_id, message_id, open_id="ou_sender", token="feishu-verification-token",
+          shared=False):
+    """A card.action.trigger callback: open_id pressed a button of message_id
+    (an event's card, everyone's, when shared)."""
+    value = {"cmd": cmd, "card": "shared"} if shared else {"cmd": cmd}
     return json.dumps({
         "schema": "2.0",
         "header": {"event_id": event_id, "event_type": "card.action.trigger",
@@ -47,7 +50,7 @@ def press(cmd, event_id, message_id, open_id="ou_sender", token="feishu-verifica
                    "app_id": "cli_enc", "tenant_key": "t"},
         "event": {"operator": {"tenant_key": "t", "open_id": open_id, "user_id": "u"},
                   "token": "c-1", "host": "im_message",
-                  "action": {"tag": "button", "value": {"cmd": cmd}},
+                  "action": {"tag": "button", "value": value},
                   "context": {"open_message_id": message_id, "open_chat_id": "oc_chat"}}},
         ensure_ascii=False)
 
@@ -84,8 +87,16 @@ def test_feishu_card_press_runs_once():
         headers = lark(pressed)
         status, data = post(d, pressed, headers)
         assert status == 200, data
-        toast = json.loads(data)["toast"]
+        answer = json.loads(data)
+        toast = answer["toast"]
         assert toast["type"] == "success" and "除名" in toast["content"], toast
+        # The card is replaced by the answer: whoever sees it sees it done, and by whom.
+        assert answer["card"]["type"] == "raw", answer
+        shown = answer["card"]["data"]
+        assert shown["config"]["update_multi"] is True, shown
+        assert shown["header"]["title"]["content"] == toast["content"], shown
+        assert [e["tag"] for e in shown["elements"]] == ["div", "note"], shown
+        assert shown["elements"][1]["elements"][0]["content"] == "办理人：<at id=ou_sender></at>"
         assert one(d, "SELECT status FROM appointments WHERE id = 2") == "removed"
         assert one(d, "SELECT count(*) FROM sanctions") == before + 1
         wait_until(lambda: len(replies(fake, "om_ask")) == 2, "the answer to the press")
@@ -109,8 +120,8 @@ def test_feishu_guest_press_refused_like_typed():
         pressed = feishu_encrypted_body(press("除名 2 违法违规 测试", "ev-g2", "om_g2", "ou_guest"))
         status, data = post(d, pressed, lark(pressed))
         assert status == 200
-        toast = json.loads(data)["toast"]
-        assert toast["type"] == "error", toast
+        answer = json.loads(data)
+        assert answer["toast"]["type"] == "error" and "card" not in answer, answer
         fake.wait_requests("/open-apis/im/v1/messages/om_g2/reply")
 
         def text(reply):
@@ -131,8 +142,11 @@ def test_feishu_card_press_over_the_long_connection():
         mid = fs.push(ev, type_="card")
         a = json.loads(ack_of(fs, mid)["payload"])
         assert a["code"] == 200, a
-        toast = json.loads(base64.b64decode(a["data"]))["toast"]
+        answer = json.loads(base64.b64decode(a["data"]))
+        toast = answer["toast"]
         assert toast["type"] == "success" and toast["content"], toast
+        note = answer["card"]["data"]["elements"][-1]
+        assert note["elements"][0]["content"] == "办理人：<at id=ou_presser></at>", answer
         reply = fs.wait_for(lambda e: e["kind"] == "reply")
         assert reply["path"] == "/open-apis/im/v1/messages/om_card/reply"
         assert "访客" in json.loads(reply["body"])["content"]
@@ -141,6 +155,12 @@ def test_feishu_card_press_over_the_long_connection():
         assert json.loads(ack_of(fs, mid)["payload"]) == {"code": 200}
         time.sleep(0.3)
         assert len(fs.entries("reply")) == 1
+        # An event's card is everyone's: the press is answered by the toast alone.
+        ev = json.loads(press("whoami", "ev-sc2", "om_event", "ou_presser", token=None,
+                              shared=True))
+        a = json.loads(ack_of(fs, fs.push(ev, type_="card"))["payload"])
+        answer = json.loads(base64.b64decode(a["data"]))
+        assert answer["toast"]["type"] == "success" and "card" not in answer, answer
 
 
 def wecom_press(key, sender="zhangsan", task="cqod-task-1", create_time=None):

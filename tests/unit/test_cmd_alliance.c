@@ -322,13 +322,55 @@ static void test_event_notice_buttons(void **state)
 	assert_true(fixture_has(card, want));
 	snprintf(want, sizeof want, "\\\"cmd\\\":\\\"取消报名 %ld\\\"", ev);
 	assert_true(fixture_has(card, want));
+	/* The card is the group's: a press must not replace it for everyone. */
+	snprintf(want, sizeof want, "\\\"cmd\\\":\\\"报名 %ld\\\",\\\"card\\\":\\\"shared\\\"}", ev);
+	assert_true(fixture_has(card, want));
 	/* Pressing 报名 is typing it. */
+	char sql[256];
+	snprintf(sql, sizeof sql, "INSERT INTO sent_cards (event_id, platform, instance, handle,"
+	                          " created_at) VALUES (%ld, 'feishu', 'fs', 'om_ev', 0)", ev);
+	fixture_exec(fx, sql);
 	snprintf(want, sizeof want, "报名 %ld", ev);
 	say(fx, want, FX_CQO, &err);
 	assert_false(err);
 	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM signups"
 	                                 " WHERE status = 'confirmed'"),
 	                 1);
+	/* The card sent shows the place taken. */
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "**剩余名额**：1 人"));
+	assert_true(fixture_has(card, want));
+	/* Withdrawn: the place is back, in place of the update not yet sent. */
+	snprintf(want, sizeof want, "取消报名 %ld", ev);
+	say(fx, want, FX_CQO, &err);
+	assert_false(err);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM outbox"
+	                                 " WHERE destination = 'feishu|fs|card|0|om_ev'"),
+	                 1);
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "**剩余名额**：2 人"));
+	/* Changed: the card shows the event as it is now. */
+	snprintf(want, sizeof want, "活动 修改 %ld\n地点：新会场\n人数上限：5", ev);
+	confirm(fx, say(fx, want, FX_ORG, &err), FX_ORG, &err);
+	assert_false(err);
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "新会场"));
+	assert_true(fixture_has(card, "**剩余名额**：5 人"));
+	/* Cancelled: the card says so, and has no buttons left to press. */
+	snprintf(want, sizeof want, "活动 取消 %ld", ev);
+	confirm(fx, say(fx, want, FX_ORG, &err), FX_ORG, &err);
+	assert_false(err);
+	assert_int_equal(fixture_int(fx, "SELECT count(*) FROM outbox"
+	                                 " WHERE destination = 'feishu|fs|card|0|om_ev'"),
+	                 1);
+	fixture_text(fx, "SELECT payload FROM outbox WHERE destination = 'feishu|fs|card|0|om_ev'",
+	             card, sizeof card);
+	assert_true(fixture_has(card, "【活动取消】"));
+	assert_true(fixture_has(card, "update_multi"));
+	assert_false(fixture_has(card, "cmd"));
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)

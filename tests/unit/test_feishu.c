@@ -630,6 +630,7 @@ static void test_open(void **state)
 static void test_card_action(void **state)
 {
 	static const char pressed[] = CARD_ACTION("{\"cmd\":\"确认 123456\"}");
+	static const char shared[] = CARD_ACTION("{\"cmd\":\"报名 12\",\"card\":\"shared\"}");
 	static const char foreign[] = CARD_ACTION("{\"other\":\"x\"}");
 	static const char no_operator[] =
 		"{\"schema\":\"2.0\",\"header\":{\"event_id\":\"e\",\"token\":\"v\","
@@ -649,6 +650,13 @@ static void test_card_action(void **state)
 	assert_string_equal(ev.msg.chat_id, "oc_chat");
 	assert_string_equal(ev.msg.reply_handle, "om_card");
 	assert_int_equal(ev.msg.kind, CHAT_GROUP);
+	assert_false(ev.card_shared);
+	feishu_event_free(&ev);
+	/* An event's card says it is everyone's. */
+	assert_int_equal(feishu_decode(shared, strlen(shared), "f", NULL, &ev, &why), 0);
+	assert_int_equal(ev.kind, FEISHU_CARD_ACTION);
+	assert_string_equal(ev.msg.text, "报名 12");
+	assert_true(ev.card_shared);
 	feishu_event_free(&ev);
 	assert_int_equal(feishu_decode(foreign, strlen(foreign), "f", NULL, &ev, &why), 0);
 	assert_int_equal(ev.kind, FEISHU_IGNORED);
@@ -669,7 +677,7 @@ static void test_card_answer(void **state)
 	reply_init(&r);
 	reply_set_title(&r, "已作出除名决定 · 处理号 3");
 	reply_add_line(&r, "第二行不在提示里");
-	s = feishu_render_card_answer(&r);
+	s = feishu_render_card_answer(&r, NULL);
 	assert_string_equal(s, "{\"toast\":{\"type\":\"success\",\"content\":"
 	                       "\"已作出除名决定 · 处理号 3\"}}");
 	free(s);
@@ -677,8 +685,69 @@ static void test_card_answer(void **state)
 	reply_init(&r);
 	reply_add_line(&r, "没有待确认的操作。");
 	r.is_error = true;
-	s = feishu_render_card_answer(&r);
+	s = feishu_render_card_answer(&r, NULL);
 	assert_string_equal(s, "{\"toast\":{\"type\":\"error\",\"content\":\"没有待确认的操作。\"}}");
+	free(s);
+	/* A card that is not JSON is left out. */
+	s = feishu_render_card_answer(&r, "{\"elements\":");
+	assert_string_equal(s, "{\"toast\":{\"type\":\"error\",\"content\":\"没有待确认的操作。\"}}");
+	free(s);
+	/* A refusal leaves the pressed card as it is, whoever pressed. */
+	s = feishu_press_answer(&r, "ou_presser");
+	assert_string_equal(s, "{\"toast\":{\"type\":\"error\",\"content\":\"没有待确认的操作。\"}}");
+	free(s);
+	reply_free(&r);
+}
+
+#define ANSWER_TOAST \
+	"{\"toast\":{\"type\":\"success\",\"content\":\"已作出除名决定 · 处理号 3\"},"
+#define ANSWER_NOTE \
+	",{\"tag\":\"note\",\"elements\":[{\"tag\":\"lark_md\"," \
+	"\"content\":\"办理人：<at id=ou_presser></at>\"}]}"
+#define ANSWER_CARD(elements) \
+	"\"card\":{\"type\":\"raw\",\"data\":{\"config\":{\"wide_screen_mode\":true," \
+	"\"update_multi\":true},\"header\":{\"template\":\"blue\",\"title\":{\"tag\":" \
+	"\"plain_text\",\"content\":\"已作出除名决定 · 处理号 3\"}},\"elements\":[{\"tag\":" \
+	"\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":\"第二行也在卡片上\"}}" \
+	elements "]}}}"
+
+/* A card that is not shared shows the answer after the press, and who
+ * pressed; its buttons are the answer's own. */
+static void test_card_answer_replaces_card(void **state)
+{
+	struct reply r;
+	char *s;
+
+	(void)state;
+	reply_init(&r);
+	reply_set_title(&r, "已作出除名决定 · 处理号 3");
+	reply_add_line(&r, "第二行也在卡片上");
+	s = feishu_press_answer(&r, "ou_presser");
+	assert_string_equal(s, ANSWER_TOAST ANSWER_CARD(ANSWER_NOTE));
+	free(s);
+	/* With buttons: they end the card, and the fallback is not shown. */
+	reply_add_fallback(&r, "回复“下一页”查看后续。");
+	reply_add_action(&r, "下一页", "下一页", REPLY_ACTION_DEFAULT);
+	s = feishu_press_answer(&r, "ou_presser");
+	assert_non_null(strstr(s, "办理人：<at id=ou_presser></at>\"}]},{\"tag\":\"action\","
+	                          "\"actions\":[{\"tag\":\"button\",\"text\":{\"tag\":"
+	                          "\"plain_text\",\"content\":\"下一页\"},\"type\":\"default\","
+	                          "\"value\":{\"cmd\":\"下一页\"}}]}]}}}"));
+	assert_null(strstr(s, "回复"));
+	free(s);
+	/* Not an open_id: no note rather than markup from the callback. */
+	s = feishu_press_answer(&r, "ou_x></at><at id=all");
+	assert_non_null(strstr(s, "\"card\":"));
+	assert_null(strstr(s, "办理人"));
+	free(s);
+	reply_free(&r);
+	/* An answer longer than one card: the toast alone. */
+	reply_init(&r);
+	reply_set_title(&r, "名单");
+	for (int i = 0; i < 60; i++)
+		reply_add_line(&r, "%01000d", i);
+	s = feishu_press_answer(&r, "ou_presser");
+	assert_string_equal(s, "{\"toast\":{\"type\":\"success\",\"content\":\"名单\"}}");
 	free(s);
 	reply_free(&r);
 }
@@ -733,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_card_action),
 		cmocka_unit_test(test_card_answer),
+		cmocka_unit_test(test_card_answer_replaces_card),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

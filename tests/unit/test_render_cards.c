@@ -166,6 +166,65 @@ static void test_feishu_card(void **state)
 	reply_free(&ack);
 }
 
+/* An event's card is everyone's: its buttons say so, and a press leaves it. */
+static void test_feishu_shared_card(void **state)
+{
+	struct reply r;
+	struct dest d = mkdest("feishu", DEST_CHAT, "oc_1");
+
+	(void)state;
+	reply_init(&r);
+	assert_int_equal(reply_set_title(&r, "质量沙龙"), 0);
+	assert_int_equal(reply_add_action(&r, "报名", "报名 12", REPLY_ACTION_PRIMARY), 0);
+	r.shared = true;
+	expect_one(&d, &r, NULL,
+	           "{\"receive_id\":\"oc_1\",\"msg_type\":\"interactive\",\"content\":\"{\\\"conf"
+	           "ig\\\":{\\\"wide_screen_mode\\\":true,\\\"update_multi\\\":true},\\\"header\\\""
+	           ":{\\\"template\\\":\\\"blue\\\",\\\"title\\\":{\\\"tag\\\":\\\"plain_text\\\""
+	           ",\\\"content\\\":\\\"质量沙龙\\\"}},\\\"elements\\\":[{\\\"tag\\\":\\\"di"
+	           "v\\\",\\\"text\\\":{\\\"tag\\\":\\\"lark_md\\\",\\\"content\\\":\\\"\\\"}},"
+	           "{\\\"tag\\\":\\\"action\\\",\\\"actions\\\":[{\\\"tag\\\":\\\"button\\\","
+	           "\\\"text\\\":{\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"报名\\\"}"
+	           ",\\\"type\\\":\\\"primary\\\",\\\"value\\\":{\\\"cmd\\\":\\\"报名 12\\\","
+	           "\\\"card\\\":\\\"shared\\\"}}]}]}\"}");
+	/* Shown anew (PATCH im/v1/messages/<id>): the content alone, no uuid. */
+	d = mkdest("feishu", DEST_CARD, "om_9");
+	expect_one(&d, &r, "card:1:1",
+	           "{\"content\":\"{\\\"config\\\":{\\\"wide_screen_mode\\\":true,\\\"update_mul"
+	           "ti\\\":true},\\\"header\\\":{\\\"template\\\":\\\"blue\\\",\\\"title\\\":{"
+	           "\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"质量沙龙\\\"}},\\\"e"
+	           "lements\\\":[{\\\"tag\\\":\\\"div\\\",\\\"text\\\":{\\\"tag\\\":\\\"lark"
+	           "_md\\\",\\\"content\\\":\\\"\\\"}},{\\\"tag\\\":\\\"action\\\",\\\"acti"
+	           "ons\\\":[{\\\"tag\\\":\\\"button\\\",\\\"text\\\":{\\\"tag\\\":\\\"plain_"
+	           "text\\\",\\\"content\\\":\\\"报名\\\"},\\\"type\\\":\\\"primary\\\",\\\"v"
+	           "alue\\\":{\\\"cmd\\\":\\\"报名 12\\\",\\\"card\\\":\\\"shared\\\"}}]}]}\"}");
+	/* Without buttons (a cancellation) it stays shared, as it was sent. */
+	{
+		struct rendered out = {0};
+		struct reply plain;
+
+		reply_init(&plain);
+		reply_add_line(&plain, "活动已取消");
+		expect_one(&d, &plain, "k",
+		           "{\"content\":\"{\\\"config\\\":{\\\"wide_screen_mode\\\":true,\\\"update"
+		           "_multi\\\":true},\\\"header\\\":{\\\"template\\\":\\\"blue\\\",\\\"tit"
+		           "le\\\":{\\\"tag\\\":\\\"plain_text\\\",\\\"content\\\":\\\"首席质量官助手"
+		           "\\\"}},\\\"elements\\\":[{\\\"tag\\\":\\\"div\\\",\\\"text\\\":{\\\"tag"
+		           "\\\":\\\"lark_md\\\",\\\"content\\\":\\\"活动已取消\\\"}}]}\"}");
+		/* One card or nothing. */
+		for (int i = 0; i < 60; i++)
+			reply_add_line(&plain, "%01000d", i);
+		assert_int_equal(render_message(&d, &plain, "k", &out), -EMSGSIZE);
+		rendered_free(&out);
+		reply_free(&plain);
+		/* Feishu only. */
+		d = mkdest("wecom", DEST_CARD, "rc-1");
+		assert_true(render_message(&d, &r, "k", &out) < 0);
+		rendered_free(&out);
+	}
+	reply_free(&r);
+}
+
 /* A long card is split; only its last part has the buttons, and every part
  * stays within the 30 KB card limit. */
 static void test_feishu_card_split(void **state)
@@ -311,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_actions_and_text),
 		cmocka_unit_test(test_feishu_card),
 		cmocka_unit_test(test_feishu_card_split),
+		cmocka_unit_test(test_feishu_shared_card),
 		cmocka_unit_test(test_wecom_card),
 		cmocka_unit_test(test_dingtalk_card),
 		cmocka_unit_test(test_aibot_fallback),

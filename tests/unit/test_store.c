@@ -15,6 +15,7 @@
 
 #include "../../messages/platforms.h"
 #include "../../store/store.h"
+#include "../../store/store_card.h"
 #include "../../store/store_outbox.h"
 #include "../../store/store_policy.h"
 #include "../../store/store_pool.h"
@@ -537,6 +538,94 @@ static void test_upgrade_target_metrics(void **state)
 	                                 " 'new_filings', 0.5);"), SQLITE_OK);
 	commit(f->st);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM targets"), 4);
+}
+
+/* Schema 23 keeps the cards cqod sent for updates: a database at schema 22
+ * keeps its events and outbox rows as they were; a row of an event's
+ * announcement sent afterwards is kept as a card (other rows are not), and
+ * an update to it is queued as one row, a newer one replacing one pending. */
+static void test_upgrade_sent_cards(void **state)
+{
+	struct fixture *f = *state;
+	struct reply r;
+	const char *rows = "SELECT group_concat(id || idem_key || destination || payload || state ||"
+	                   " attempts || not_before || kind, ';') FROM (SELECT * FROM outbox"
+	                   " ORDER BY id)";
+	const char *events = "SELECT group_concat(id || title || capacity || status, ';') FROM events";
+	const char *cards = "SELECT group_concat(idem_key || '=' || destination || '=' || state, ';')"
+	                    " FROM (SELECT * FROM outbox WHERE idem_key LIKE 'card:%' ORDER BY id)";
+	char before[1024], after[1024], ev_before[256], ev_after[256];
+
+	assert_int_equal(platforms_register(), 0);
+	assert_int_equal(store_open_at_version(f->path, 22, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO alliances (id, name, created_at) VALUES (1, '示例联盟', 1);"
+		"INSERT INTO events (id, alliance_id, kind, title, starts_at, capacity, status,"
+		" created_at, updated_at) VALUES (1, 1, '沙龙', '质量沙龙', 2000, 3, 'published', 1, 1);"
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, created_at, updated_at, sent_at) VALUES"
+		" ('event:1:publish:g1#1', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}',"
+		"  10, 'sent', 10, 11, 11),"
+		" ('event:1:promoted:4:5:u4:feishu:ou_4#1', 'feishu', 'app',"
+		"  'feishu|app|user|0|ou_4', 'private', '{}', 10, 'sent', 10, 11, 11),"
+		" ('remind:1#1', 'feishu', 'app', 'feishu|app|user|0|ou_5', 'private', '{}', 10,"
+		"  'pending', 10, 10, NULL),"
+		" ('event:1:update:3:g1#1', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}',"
+		"  10, 'sent', 10, 11, 11),"
+		" ('event:1:update:3:g1#2', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}',"
+		"  10, 'sent', 10, 11, 11);"), SQLITE_OK);
+	assert_int_equal(query_text(f->st, rows, before, sizeof before), 0);
+	assert_int_equal(query_text(f->st, events, ev_before, sizeof ev_before), 0);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, rows, after, sizeof after), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(query_text(f->st, events, ev_after, sizeof ev_after), 0);
+	assert_string_equal(ev_after, ev_before);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM sent_cards"), 0);
+
+	begin(f->st);
+	assert_int_equal(store_card_sent(f->st, 1, "om_1", 100), 0);
+	assert_int_equal(store_card_sent(f->st, 1, "om_1", 101), 0);
+	assert_int_equal(store_card_sent(f->st, 2, "om_2", 100), 0);
+	assert_int_equal(store_card_sent(f->st, 3, "om_3", 100), 0);
+	assert_int_equal(store_card_sent(f->st, 1, "", 100), -EINVAL);
+	/* A long announcement's parts: not one card, not kept. */
+	assert_int_equal(store_card_sent(f->st, 4, "om_4", 100), 0);
+	assert_int_equal(store_card_sent(f->st, 5, "om_5", 100), 0);
+	assert_int_equal(query_text(f->st, "SELECT group_concat(event_id || platform || instance ||"
+	                                   " handle || outbox_id || version || created_at)"
+	                                   " FROM sent_cards", after, sizeof after), 0);
+	assert_string_equal(after, "1feishuappom_110100");
+
+	reply_init(&r);
+	reply_set_title(&r, "沙龙：质量沙龙");
+	reply_add_field(&r, "剩余名额", "2 人");
+	reply_add_action(&r, "报名", "报名 1", REPLY_ACTION_PRIMARY);
+	assert_int_equal(store_card_update(f->st, 1, &r, 7), 0);
+	assert_int_equal(query_text(f->st, cards, after, sizeof after), 0);
+	assert_string_equal(after, "card:1:1#1=feishu|app|card|0|om_1=pending");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'card:1:1#1'"
+	                                  " AND payload LIKE '{\"content\":%2 人%'"), 1);
+	/* A newer face replaces the one still pending. */
+	reply_free(&r);
+	reply_init(&r);
+	reply_set_title(&r, "沙龙：质量沙龙");
+	reply_add_field(&r, "剩余名额", "1 人");
+	reply_add_action(&r, "报名", "报名 1", REPLY_ACTION_PRIMARY);
+	assert_int_equal(store_card_update(f->st, 1, &r, 8), 0);
+	assert_int_equal(query_text(f->st, cards, after, sizeof after), 0);
+	assert_string_equal(after, "card:1:2#1=feishu|app|card|0|om_1=pending");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'card:1:2#1'"
+	                                  " AND payload LIKE '%1 人%'"), 1);
+	/* Another event has no cards. */
+	assert_int_equal(store_card_update(f->st, 2, &r, 9), 0);
+	commit(f->st);
+	reply_free(&r);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 6);
 }
 
 /* Schema 22 indexes enterprise names by their two-character pieces: the
@@ -1142,6 +1231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_target_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_name_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_sent_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
