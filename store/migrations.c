@@ -834,6 +834,13 @@ static const char *const migrations[] = {
 	"  INSERT INTO enterprise_name_index (enterprise_name_index, rowid, name)\n"
 	"    VALUES ('delete', OLD.id, OLD.name);\n"
 	"END;\n",
+	/* 23: the open 建议解聘 by issue date (issue 17, P4). The sweep's query for
+	 * those not yet sent to their enterprise had no index to start from, so
+	 * SQLite walked every active appointment to find their sanctions: 0.6 s
+	 * of the loop on 1,000,000 CQOs, whatever was due. Partial: a handful of
+	 * rows, so it costs filings and sanctions nothing. */
+	"CREATE INDEX sanctions_open_advice ON sanctions(issued_on)\n"
+	"  WHERE status = 'open' AND kind = '建议解聘';\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
