@@ -18,6 +18,7 @@
 #include "../../store/store_outbox.h"
 #include "../../store/store_policy.h"
 #include "../../store/store_pool.h"
+#include "../../store/store_remind.h"
 #include "../../store/store_internal.h"
 #include "store_fresh.h"
 
@@ -598,10 +599,11 @@ static void test_upgrade_name_index(void **state)
 	assert_int_equal(total, 1);
 }
 
-/* Schema 23 indexes the open 建议解聘 by issue date: a database at schema 22
- * keeps its sanctions as they were, and the sweep's query for those not yet
- * sent to their enterprise starts from the index instead of walking every
- * active appointment. */
+/* Schema 23 indexes the open 建议解聘 by issue date, a person's chat
+ * identities and the identities by role: a database at schema 22 keeps its sanctions and identities as
+ * they were, the sweep's query for 建议解聘 not yet sent to their enterprise
+ * starts from the index instead of walking every active appointment, and a
+ * person's identities come from the index alone, in order. */
 static void test_upgrade_open_advice_index(void **state)
 {
 	struct fixture *f = *state;
@@ -620,7 +622,12 @@ static void test_upgrade_open_advice_index(void **state)
 		"INSERT INTO sanctions (appointment_id, kind, ground, issued_on, status, revoked_at,"
 		" created_at) VALUES (1, '建议解聘', '违法违规', '2026-03-01', 'open', NULL, 1),"
 		" (1, '建议解聘', '违法违规', '2026-02-01', 'revoked', 5, 1),"
-		" (1, '警示', '知情不报', '2026-03-02', 'open', NULL, 1);"), SQLITE_OK);
+		" (1, '警示', '知情不报', '2026-03-02', 'open', NULL, 1);"
+		"INSERT INTO identities (platform, tenant, user_id, role, person_id, scope_region,"
+		" instance, created_at, updated_at)"
+		" VALUES ('wecom', 'ww1', 'zs-b', 'cqo', 1, NULL, 'a', 1, 1),"
+		" ('dingtalk', 'd1', 'zs-a', 'cqo', 1, NULL, 'b', 1, 1),"
+		" ('wecom', 'ww1', 'clerk', 'clerk', NULL, '3713', 'a', 1, 1);"), SQLITE_OK);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -643,6 +650,44 @@ static void test_upgrade_open_advice_index(void **state)
 	}
 	sqlite3_finalize(s);
 	assert_non_null(strstr(plan, "SEARCH s USING INDEX sanctions_open_advice"));
+
+	struct store_remind_identity ids[4];
+	size_t n_ids = 0;
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM identities"), 3);
+	assert_int_equal(store_remind_person_identities(f->st, 1, ids, 4, &n_ids), 0);
+	assert_int_equal(n_ids, 2);
+	assert_string_equal(ids[0].platform, "dingtalk");
+	assert_string_equal(ids[0].user_id, "zs-a");
+	assert_string_equal(ids[1].user_id, "zs-b");
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"EXPLAIN QUERY PLAN SELECT platform, user_id, coalesce(instance, '') FROM identities"
+		" WHERE person_id = 1 AND role = 'cqo' ORDER BY platform, user_id", -1, &s, NULL),
+		SQLITE_OK);
+	plan[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t n = strlen(plan);
+		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	assert_non_null(strstr(plan, "COVERING INDEX identities_person"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
+
+	struct store_remind_identity *clerks = NULL;
+	assert_int_equal(store_remind_role_identities(f->st, "clerk", &clerks, &n_ids), 0);
+	assert_int_equal(n_ids, 1);
+	assert_string_equal(clerks[0].scope, "3713");
+	free(clerks);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"EXPLAIN QUERY PLAN SELECT platform, user_id FROM identities WHERE role = 'clerk'"
+		" ORDER BY platform, user_id", -1, &s, NULL), SQLITE_OK);
+	plan[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t n = strlen(plan);
+		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	assert_non_null(strstr(plan, "INDEX identities_role"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
 }
 
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
