@@ -19,6 +19,10 @@
 #include "../store/store.h"
 #include "../store/store_outbox.h"
 
+/* Test hook: a heavy read holds its read transaction this much longer, so
+ * a test can show the loop serving other messages meanwhile. */
+#define HEAVY_DELAY_ENV "CQOD_TEST_HEAVY_READ_DELAY_MS"
+
 bool webhook_fresh_within(const char *seconds, int64_t past_s)
 {
 	int64_t t, now = clock_now();
@@ -140,9 +144,16 @@ static int run(void *arg, struct store *st)
 		.supported = wm->supported,
 		.answer = write_answer,
 		.answer_arg = wm,
+		.ready = wm->ready ? &wm->tally : NULL,
 	};
+	enum dispatch_outcome out = dispatch_unit(&env, wm->msg, &u, &wm->reply);
 
-	switch (dispatch_unit(&env, wm->msg, &u, &wm->reply)) {
+	if (out != DISPATCH_DONE && wm->ready) {
+		/* The answer computed beforehand is not this run's. */
+		reply_free(&wm->reply);
+		reply_init(&wm->reply);
+	}
+	switch (out) {
 	case DISPATCH_DONE:
 		return INBOX_DONE;
 	case DISPATCH_DUPLICATE:
@@ -170,9 +181,105 @@ static void done(void *arg, int result)
 	wm->finish(wm);
 }
 
+/*
+ * Heavy reads off the loop (统计, 未培训: HANDLER_F_HEAVY_READ).
+ *
+ * A nationwide aggregate takes a few hundred milliseconds; on the loop it
+ * would hold every other message (and the group commit) that long. So the
+ * answer is computed first, on libuv's thread pool, with a read-only
+ * connection of its own (store_open_readonly, as the file exports do) in
+ * one read transaction; then the message goes into the inbox like any
+ * other, and its unit records the id and writes that answer (outbox rows,
+ * or the answer kept with the id) in the batch's transaction, without
+ * running the command again. So the exactly-once rule holds unchanged:
+ *  - the id and the answer commit together or not at all, and the
+ *    platform is answered only after that COMMIT: a crash while the query
+ *    runs leaves no trace, and the platform's retry runs it again;
+ *  - a retry of a committed message is a duplicate at its unit (the
+ *    answer computed for it is dropped), so nothing is answered twice.
+ * The command writes nothing (no audit, no access log) but a paging cursor,
+ * which is memory and locked. The answer reads the registry as of its
+ * read transaction, a moment before the COMMIT, as if the message had come
+ * a moment earlier. When the worker cannot produce a complete answer (the
+ * store failed, the sender's identity needed a write), it is discarded and
+ * the message runs on the loop as before.
+ */
+struct heavy {
+	uv_work_t work;
+	struct webhook_msg *wm;
+	char *database;             /* owned copy: a SIGHUP may replace the config */
+	int rc;
+};
+
+static void heavy_work(uv_work_t *w)
+{
+	struct heavy *h = w->data;
+	const char *delay = getenv(HEAVY_DELAY_ENV);
+	struct store *ro;
+	int rc = store_open_readonly(h->database, &ro);
+
+	if (rc == 0) {
+		rc = store_read_begin(ro);
+		if (rc == 0) {
+			struct dispatch_env env = {.store = ro};
+			if (delay)
+				uv_sleep((unsigned)strtoul(delay, NULL, 10));
+			rc = dispatch_read(&env, h->wm->msg, &h->wm->reply, &h->wm->tally);
+			store_read_end(ro);
+		}
+		store_close(ro);
+	}
+	h->rc = rc;
+}
+
+static void heavy_done(uv_work_t *w, int status)
+{
+	struct heavy *h = w->data;
+	struct webhook_msg *wm = h->wm;
+	struct inbox_job job = {.run = run, .done = done, .arg = wm};
+	int rc = status < 0 ? status : h->rc;
+
+	free(h->database);
+	free(h);
+	wm->ready = rc == 0;
+	if (rc < 0) {
+		log_warn("req %llu: %s: the read off the loop failed (%s); running it on the loop",
+		         (unsigned long long)wm->msg->request_id, wm->source, strerror(-rc));
+		reply_free(&wm->reply);
+		reply_init(&wm->reply);
+	}
+	/* Stopping: not recorded, so the platform's retry after the restart
+	 * runs it. */
+	if (!wm->app->inbox || inbox_submit(wm->app->inbox, &job) < 0)
+		done(wm, INBOX_RETRY);
+}
+
+/* Starts the heavy read of wm on the thread pool; 0, or a negative error
+ * (then nothing was started). */
+static int heavy_start(struct webhook_msg *wm)
+{
+	struct heavy *h = calloc(1, sizeof *h);
+
+	if (!h)
+		return -ENOMEM;
+	h->wm = wm;
+	h->database = strdup(wm->app->cfg->database);
+	h->work.data = h;
+	int rc = h->database ? uv_queue_work(wm->app->loop, &h->work, heavy_work, heavy_done)
+	                     : -ENOMEM;
+	if (rc < 0) {
+		free(h->database);
+		free(h);
+	}
+	return rc;
+}
+
 int webhook_submit(struct webhook_msg *wm)
 {
 	struct inbox_job job = {.run = run, .done = done, .arg = wm};
 
+	if (wm->run_command && wm->supported && wm->msg->text &&
+	    dispatch_heavy_read(wm->msg->text) && heavy_start(wm) == 0)
+		return 0;
 	return inbox_submit(wm->app->inbox, &job);
 }

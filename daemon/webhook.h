@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../handlers/dispatch.h"
 #include "../lib/chat.h"
 #include "../lib/platform.h"
 #include "../lib/reply.h"
@@ -86,6 +87,10 @@ struct webhook_msg {
 	struct dest dest;             /* else: where the answer goes, */
 	struct rendered parts;        /* its parts (owned) */
 	int64_t *row_ids;             /* and their claimed outbox rows (owned) */
+	/* A heavy read computed off the loop (webhook_submit): `reply` holds
+	 * its answer and `tally` its metrics, for the unit to commit. */
+	bool ready;
+	struct dispatch_tally tally;
 };
 
 /* Fills the common part of wm (zeroing the rest): source from w, msg and

@@ -74,6 +74,21 @@ static void observe(const char *command, double seconds)
 	metrics_observe("cqod_command_duration_seconds", labels, seconds);
 }
 
+/* Counts a command (took < 0: it did not run); on a worker thread, notes
+ * it for the loop instead (dispatch_read). */
+static void tally(const struct cmd_ctx *ctx, const char *command, const char *outcome,
+                  double took)
+{
+	if (ctx->tally) {
+		*ctx->tally = (struct dispatch_tally){.command = command, .outcome = outcome,
+		                                      .took = took};
+		return;
+	}
+	count(command, outcome);
+	if (took >= 0)
+		observe(command, took);
+}
+
 /* Suggestions for a Chinese word that may be a mistyped command glued to
  * its argument (查讯张三): those for its first 4, 3 or 2 characters, the
  * longest that gets any. */
@@ -289,14 +304,14 @@ static void run_command(struct cmd_ctx *ctx, bool rerun)
 		out->is_error = rc < 0;
 		reply_add_line(out, "%s", rc == -E2BIG ? TXT_TOO_LONG :
 		                          rc < 0 ? TXT_BAD_INPUT : TXT_EMPTY);
-		count("-", rc < 0 ? "invalid" : "empty");
+		tally(ctx, "-", rc < 0 ? "invalid" : "empty", -1);
 		args_free(&args);
 		return;
 	}
 
 	run = resolve(ctx, &args, rerun, &e, &sub, &outcome);
 	if (!run) {
-		count(e ? e->name : "-", outcome);
+		tally(ctx, e ? e->name : "-", outcome, -1);
 		args_free(&args);
 		return;
 	}
@@ -310,8 +325,7 @@ static void run_command(struct cmd_ctx *ctx, bool rerun)
 	double took = metrics_since(t0);
 	check_declaration(ctx, e, run->writes, effects);
 	outcome = finish(rc, e, sub, out);
-	count(e->name, outcome);
-	observe(e->name, took);
+	tally(ctx, e->name, outcome, took);
 	log_info("req %llu: %s:%s ran %s (%s, %.1f ms)", (unsigned long long)ctx->msg->request_id,
 	         ctx->msg->platform, ctx->msg->instance ? ctx->msg->instance : "-", e->name,
 	         outcome, took * 1000);
@@ -345,8 +359,25 @@ static int apology(struct reply *out)
 	return rc;
 }
 
-int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
-                     struct reply *out)
+bool dispatch_heavy_read(const char *text)
+{
+	struct args a;
+	const struct handler_entry *e;
+	bool heavy = false;
+
+	if (dispatch_tokenize(text, &a) < 0)
+		return false;
+	e = a.argc > 0 ? handler_find(a.argv[0]) : NULL;
+	/* No heavy command has sub-commands: its own flag decides. */
+	if (e && !e->subs)
+		heavy = (e->flags & HANDLER_F_HEAVY_READ) != 0;
+	args_free(&a);
+	return heavy;
+}
+
+/* dispatch_message; on a worker thread when tl is set (see dispatch_read). */
+static int message_run(const struct dispatch_env *env, const struct chat_msg *msg,
+                       struct reply *out, struct dispatch_tally *tl)
 {
 	char name[SENDER_NAME_MAX];
 	struct chat_msg clean = *msg;
@@ -363,7 +394,10 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 		who = *env->fixed_identity;
 	} else if (dispatch_identity(env->store, msg, &who) < 0) {
 		reply_fail(out, REPLY_FAIL_PERMANENT);
-		count("-", "error");
+		if (tl)
+			*tl = (struct dispatch_tally){.command = "-", .outcome = "error", .took = -1};
+		else
+			count("-", "error");
 		return apology(out);
 	}
 	struct cmd_ctx ctx = {
@@ -374,6 +408,7 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 		.reply = out,
 		.now = clock_now(),
 		.text = msg->text,
+		.tally = tl,
 	};
 	run_command(&ctx, false);
 	/* What the store met decides over what the handler made of it: a
@@ -390,6 +425,23 @@ int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
 		break;
 	}
 	return out->failure ? apology(out) : 0;
+}
+
+int dispatch_message(const struct dispatch_env *env, const struct chat_msg *msg,
+                     struct reply *out)
+{
+	return message_run(env, msg, out, NULL);
+}
+
+int dispatch_read(const struct dispatch_env *env, const struct chat_msg *msg, struct reply *out,
+                  struct dispatch_tally *tl)
+{
+	*tl = (struct dispatch_tally){.command = "-", .outcome = "error", .took = -1};
+	int rc = message_run(env, msg, out, tl);
+
+	if (rc == 0 && out->failure)
+		rc = out->failure == REPLY_FAIL_PERMANENT ? -EIO : -EAGAIN;
+	return rc;
 }
 
 /* Records the id (when there is one); 0, -EEXIST or an error. */
@@ -436,10 +488,15 @@ enum dispatch_outcome dispatch_unit(const struct dispatch_env *env, const struct
 		return DISPATCH_DUPLICATE;
 	}
 	if (rc == 0 && u->run_command) {
-		if (u->supported)
+		if (u->ready) {
+			count(u->ready->command, u->ready->outcome);
+			if (u->ready->took >= 0)
+				observe(u->ready->command, u->ready->took);
+		} else if (u->supported) {
 			rc = dispatch_message(env, msg, out);
-		else
+		} else {
 			rc = reply_add_line(out, TXT_UNSUPPORTED_MSG);
+		}
 		if (rc == -ENOMEM)
 			reply_fail(out, REPLY_FAIL_TRANSIENT);
 		if (out->failure == REPLY_FAIL_PERMANENT) {

@@ -53,6 +53,28 @@ enum dispatch_outcome {
 	DISPATCH_RETRY = 2,
 };
 
+/* A command's metrics, noted on a worker thread for the loop to count
+ * (the metrics registry is the loop's). Strings are static. */
+struct dispatch_tally {
+	const char *command;
+	const char *outcome;
+	double took;                 /* seconds; < 0: the command did not run */
+};
+
+/* Whether text names a command declared HANDLER_F_HEAVY_READ (roles are
+ * not considered: the run checks them). */
+bool dispatch_heavy_read(const char *text);
+
+/* dispatch_message for a worker thread: env->store is a connection of the
+ * worker's own (store_open_readonly) inside store_read_begin, env->cfg is
+ * NULL. Nothing is written and no metric touched: *tl gets what the loop
+ * counts when it commits the answer (dispatch_unit's `ready`). Returns 0
+ * when out holds a complete answer; otherwise (the store failed, or the
+ * sender's identity needed a write) a negative error, and the caller
+ * discards out and runs the message on the loop as any other. */
+int dispatch_read(const struct dispatch_env *env, const struct chat_msg *msg, struct reply *out,
+                  struct dispatch_tally *tl);
+
 /* Writes the answer r inside the unit's savepoint: 0 or a negative error
  * (then the unit is retried). */
 typedef int (*dispatch_answer_fn)(void *arg, struct store *st, const struct reply *r);
@@ -65,6 +87,10 @@ struct dispatch_unit {
 	bool supported;              /* false: answer TXT_UNSUPPORTED_MSG */
 	dispatch_answer_fn answer;   /* NULL: the answer is not written */
 	void *answer_arg;
+	/* Non-NULL: `out` already holds the answer, computed by dispatch_read;
+	 * the id is recorded and the answer written as usual, the command is
+	 * not run again. Its metrics are counted from here. */
+	const struct dispatch_tally *ready;
 };
 
 /* Runs msg as u says, inside the caller's open transaction; `out`

@@ -20,6 +20,7 @@
 struct store;
 struct handler_entry;
 struct config;
+struct dispatch_tally;
 
 enum role {
 	ROLE_GUEST = 0,
@@ -60,6 +61,9 @@ struct cmd_ctx {
 	                            * stored text on 确认 / 下一页) */
 	bool confirmed;            /* re-run by 确认 <码>: perform, do not ask again */
 	size_t page_offset;        /* re-run by 下一页: first item of the page */
+	/* Set when the command runs on a worker thread (dispatch_read): the
+	 * metrics, which are not thread-safe, are noted here for the loop. */
+	struct dispatch_tally *tally;
 };
 
 /* Handler results besides 0 (done, reply filled). */
@@ -122,6 +126,12 @@ bool handler_args_fit(const struct handler_entry *e, int nargs);
  * line (args.body): the console collects those lines up to an empty line
  * before running it. (通知's body is optional, so it stays one line there.) */
 #define HANDLER_F_FORM 2u
+/* The command only reads, and its query may take long on a large registry
+ * (a nationwide aggregate): the daemon runs it on a worker thread with a
+ * read-only connection (daemon/webhook.c), so the loop keeps serving. Its
+ * handler must touch nothing but the store, its reply and the paging
+ * cursors (which are locked), and must not use ctx->cfg (NULL there). */
+#define HANDLER_F_HEAVY_READ 4u
 
 struct store_actor;
 

@@ -272,6 +272,7 @@ const struct handler_entry handler_untrained = {
 	.usage = TXT_LISTS_UNTRAINED_USAGE,
 	.help = TXT_LISTS_UNTRAINED_HELP,
 	.run = untrained_run,
+	.flags = HANDLER_F_HEAVY_READ,
 };
 
 const struct handler_entry handler_sanction_list = {

@@ -1,6 +1,7 @@
 /* Paged lists and 下一页; see paging.h. */
 #include "paging.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,8 @@ struct cursor {
 };
 
 static struct cursor cursors[PAGING_SLOTS];
+/* A heavy read (HANDLER_F_HEAVY_READ) pages on a worker thread. */
+static pthread_mutex_t cursors_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static char *cursor_key(const struct chat_msg *m)
 {
@@ -74,15 +77,17 @@ void handler_page_note(struct cmd_ctx *ctx, size_t shown, size_t total)
 	char *key = cursor_key(ctx->msg);
 	if (!key)
 		return;
-	struct cursor *c = cursor_find(key);
 	size_t next = ctx->page_offset + shown;
 
 	if (total > PAGE_SIZE || ctx->page_offset > 0)
 		reply_add_line(ctx->reply, TXT_PAGE_RANGE, shown ? ctx->page_offset + 1 : 0, next,
 		               total);
+	pthread_mutex_lock(&cursors_lock);
+	struct cursor *c = cursor_find(key);
 	if (next >= total || shown == 0) {
 		if (c)
 			cursor_clear(c);
+		pthread_mutex_unlock(&cursors_lock);
 		free(key);
 		return;
 	}
@@ -96,32 +101,39 @@ void handler_page_note(struct cmd_ctx *ctx, size_t shown, size_t total)
 	c->used_at = ctx->now;
 	if (!c->text) {
 		cursor_clear(c);
+		pthread_mutex_unlock(&cursors_lock);
 		return;
 	}
+	pthread_mutex_unlock(&cursors_lock);
 	reply_add_fallback(ctx->reply, TXT_PAGE_MORE);
 	reply_add_action(ctx->reply, TXT_PAGE_NAME, TXT_PAGE_NAME, REPLY_ACTION_DEFAULT);
 }
 
 void handler_paging_reset(void)
 {
+	pthread_mutex_lock(&cursors_lock);
 	for (size_t i = 0; i < PAGING_SLOTS; i++)
 		cursor_clear(&cursors[i]);
+	pthread_mutex_unlock(&cursors_lock);
 }
 
 static int next_page_run(struct cmd_ctx *ctx)
 {
 	char *key = cursor_key(ctx->msg);
+	pthread_mutex_lock(&cursors_lock);
 	struct cursor *c = key ? cursor_find(key) : NULL;
 	free(key);
 	if (!c || ctx->now - c->used_at > PAGING_TTL_SECONDS) {
 		if (c)
 			cursor_clear(c);
+		pthread_mutex_unlock(&cursors_lock);
 		reply_add_line(ctx->reply, TXT_PAGE_NONE);
 		return HANDLER_OK;
 	}
 	/* The re-run replaces or clears this cursor, so work on copies. */
 	char *text = strdup(c->text);
 	size_t offset = c->offset;
+	pthread_mutex_unlock(&cursors_lock);
 	if (!text)
 		return HANDLER_ERROR;
 	int rc = handler_rerun(ctx, text, false, offset);

@@ -485,6 +485,7 @@ const struct handler_entry handler_stats = {
 	.help = TXT_STATS_HELP,
 	.run = stats_run,
 	.max_args = 3,
+	.flags = HANDLER_F_HEAVY_READ,
 };
 
 const struct handler_entry handler_target = {

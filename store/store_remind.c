@@ -4,8 +4,9 @@
  * Each rule turns the window [from, to] of milestone days into a range of
  * its due date and reads it through an index (migration 11): the term
  * milestones term_end - N through appointments_active_term_end, training
- * through appointments_active_filed, summonses, rectifications and
- * unacknowledged sanctions through the partial indexes on sanctions, events
+ * through appointments_active_filed, summonses, rectifications,
+ * unacknowledged sanctions and 建议解聘 not yet sent to the enterprise
+ * through the partial indexes on sanctions (migrations 11 and 23), events
  * through events_status_starts. Lapsed terms and unacknowledged sanctions
  * are read whole: each of them is due (weekly) until it is dealt with.
  *

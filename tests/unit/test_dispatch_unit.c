@@ -406,6 +406,75 @@ static void test_failed_reply_becomes_apology(void **state)
 	reply_free(&r);
 }
 
+/* A heavy read (统计, 未培训) is answered by dispatch_read on a read-only
+ * connection of its own, off the loop; the unit then records the id and
+ * writes that answer without running the command again, and a retry of the
+ * committed message is a duplicate like any other. */
+static void test_heavy_read_answered_beforehand(void **state)
+{
+	struct fixture *f = *state;
+	struct chat_msg msg = {
+		.platform = "generic", .instance = "t", .chat_id = "c", .kind = CHAT_PRIVATE,
+		.sender_id = "u1", .sender_name = "", .text = "统计 61 2026", .msg_id = "h1",
+	};
+	struct dispatch_unit u = {.source = "generic:t", .dedupe_id = "h1", .run_command = true,
+	                          .supported = true, .answer = write_answer};
+	struct dispatch_tally tl;
+	struct answer a = {0};
+	struct store *ro;
+	struct reply r, direct;
+
+	assert_true(dispatch_heavy_read("统计"));
+	assert_true(dispatch_heavy_read("统计61"));
+	assert_true(dispatch_heavy_read("stats 61 2026"));
+	assert_true(dispatch_heavy_read("未培训"));
+	assert_false(dispatch_heavy_read("查询 张三"));
+	assert_false(dispatch_heavy_read(SET_TARGET));
+	assert_false(dispatch_heavy_read("导出 统计"));
+
+	/* The answer the loop would give. */
+	reply_init(&direct);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(dispatch_message(&f->env, &msg, &direct), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	char *want = reply_render_text(&direct);
+
+	assert_int_equal(store_open_readonly(f->path, &ro), 0);
+	assert_int_equal(store_read_begin(ro), 0);
+	struct dispatch_env env = {.store = ro, .fixed_identity = &f->admin};
+	reply_init(&r);
+	assert_int_equal(dispatch_read(&env, &msg, &r, &tl), 0);
+	assert_int_equal(store_read_end(ro), 0);
+	store_close(ro);
+	char *got = reply_render_text(&r);
+	assert_string_equal(got, want);
+	free(got);
+	assert_string_equal(tl.command, "统计");
+	assert_true(tl.took >= 0);
+	assert_int_equal(committed(f, IDS), 0);
+
+	/* Committed with its id and that answer; the command does not run again. */
+	assert_int_equal(store_begin(f->st), 0);
+	u.answer_arg = &a;
+	u.ready = &tl;
+	assert_int_equal(dispatch_unit(&f->env, &msg, &u, &r), DISPATCH_DONE);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(a.calls, 1);
+	assert_string_equal(a.text, want);
+	assert_int_equal(committed(f, IDS), 1);
+	assert_int_equal(committed(f, TARGETS), 0);
+
+	/* The platform's retry, computed again: a duplicate, not answered anew. */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(dispatch_unit(&f->env, &msg, &u, &r), DISPATCH_DUPLICATE);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(committed(f, IDS), 1);
+	free(want);
+	reply_free(&r);
+	reply_free(&direct);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +487,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_arg_count_answers_usage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sub_roles_and_unknown_sub, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_reply_becomes_apology, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heavy_read_answered_beforehand, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

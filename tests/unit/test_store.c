@@ -19,6 +19,7 @@
 #include "../../store/store_outbox.h"
 #include "../../store/store_policy.h"
 #include "../../store/store_pool.h"
+#include "../../store/store_remind.h"
 #include "../../store/store_internal.h"
 #include "store_fresh.h"
 
@@ -687,6 +688,97 @@ static void test_upgrade_name_index(void **state)
 	assert_int_equal(total, 1);
 }
 
+/* Schema 24 indexes the open 建议解聘 by issue date, a person's chat
+ * identities and the identities by role: a database at schema 23 keeps its sanctions and identities as
+ * they were, the sweep's query for 建议解聘 not yet sent to their enterprise
+ * starts from the index instead of walking every active appointment, and a
+ * person's identities come from the index alone, in order. */
+static void test_upgrade_open_advice_index(void **state)
+{
+	struct fixture *f = *state;
+	char plan[512] = "";
+	sqlite3_stmt *s;
+
+	assert_int_equal(store_open_at_version(f->path, 23, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, created_at, updated_at)"
+		" VALUES ('91371302DEM0000013', '示例精密', '371302', 1, 1);"
+		"INSERT INTO people (id, name, created_at, updated_at) VALUES (1, '张三', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
+		" updated_at) VALUES (1, 1, '2026-01-01', '2028-12-31', 1, 1);"
+		"INSERT INTO sanctions (appointment_id, kind, ground, issued_on, status, revoked_at,"
+		" created_at) VALUES (1, '建议解聘', '违法违规', '2026-03-01', 'open', NULL, 1),"
+		" (1, '建议解聘', '违法违规', '2026-02-01', 'revoked', 5, 1),"
+		" (1, '警示', '知情不报', '2026-03-02', 'open', NULL, 1);"
+		"INSERT INTO identities (platform, tenant, user_id, role, person_id, scope_region,"
+		" instance, created_at, updated_at)"
+		" VALUES ('wecom', 'ww1', 'zs-b', 'cqo', 1, NULL, 'a', 1, 1),"
+		" ('dingtalk', 'd1', 'zs-a', 'cqo', 1, NULL, 'b', 1, 1),"
+		" ('wecom', 'ww1', 'clerk', 'clerk', NULL, '3713', 'a', 1, 1);"), SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_true(has_object(f->st, "index", "sanctions_open_advice"));
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM sanctions"), 3);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM sanctions INDEXED BY"
+	                                  " sanctions_open_advice WHERE status = 'open' AND"
+	                                  " kind = '建议解聘' AND issued_on <= '2026-06-15'"), 1);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"EXPLAIN QUERY PLAN SELECT s.id FROM sanctions s"
+		" JOIN appointments a ON a.id = s.appointment_id"
+		" JOIN enterprises e ON e.id = a.enterprise_id"
+		" WHERE s.status = 'open' AND s.kind = '建议解聘' AND s.issued_on <= '2026-06-15'"
+		" AND a.status = 'active'", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t n = strlen(plan);
+		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	assert_non_null(strstr(plan, "SEARCH s USING INDEX sanctions_open_advice"));
+
+	struct store_remind_identity ids[4];
+	size_t n_ids = 0;
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM identities"), 3);
+	assert_int_equal(store_remind_person_identities(f->st, 1, ids, 4, &n_ids), 0);
+	assert_int_equal(n_ids, 2);
+	assert_string_equal(ids[0].platform, "dingtalk");
+	assert_string_equal(ids[0].user_id, "zs-a");
+	assert_string_equal(ids[1].user_id, "zs-b");
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"EXPLAIN QUERY PLAN SELECT platform, user_id, coalesce(instance, '') FROM identities"
+		" WHERE person_id = 1 AND role = 'cqo' ORDER BY platform, user_id", -1, &s, NULL),
+		SQLITE_OK);
+	plan[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t n = strlen(plan);
+		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	assert_non_null(strstr(plan, "COVERING INDEX identities_person"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
+
+	struct store_remind_identity *clerks = NULL;
+	assert_int_equal(store_remind_role_identities(f->st, "clerk", &clerks, &n_ids), 0);
+	assert_int_equal(n_ids, 1);
+	assert_string_equal(clerks[0].scope, "3713");
+	free(clerks);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"EXPLAIN QUERY PLAN SELECT platform, user_id FROM identities WHERE role = 'clerk'"
+		" ORDER BY platform, user_id", -1, &s, NULL), SQLITE_OK);
+	plan[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t n = strlen(plan);
+		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	assert_non_null(strstr(plan, "INDEX identities_role"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
+}
+
 /* Schema 14 makes every term a row: a database at schema 13 keeps its
  * appointments as they were, each now with its first term, and later
  * inserts and corrections keep the current term and the row equal. */
@@ -1232,6 +1324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_name_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_sent_cards, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_open_advice_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
