@@ -89,6 +89,7 @@ struct writer {
 	struct store_actor who;
 	struct tally t;
 	size_t refused;              /* rows the database refused after the checks */
+	struct store_import_batch batch;   /* the chunk's deferred triggers */
 };
 
 /* Runs row i; 1 when the database refused it (reported), 0, or a negative
@@ -163,6 +164,21 @@ static int write_rows(void *arg, size_t from, size_t to)
 			rc = end;
 	}
 	return rc;
+}
+
+/* A chunk's triggers are deferred to its end (store_import_batch_begin). */
+static int chunk_opened(void *arg)
+{
+	struct writer *w = arg;
+
+	return store_import_batch_begin(w->st, &w->batch);
+}
+
+static int chunk_closing(void *arg, int rc)
+{
+	struct writer *w = arg;
+
+	return store_import_batch_end(w->st, &w->batch, rc);
 }
 
 /* The good rows of [0, n): those written when n rows are done. */
@@ -287,7 +303,9 @@ int import_apply(struct import_job *job)
 	if (job->dry_run)
 		rc = write_to_copy(&w, &bar);
 	else if ((rc = store_import_setup(w.st)) == 0)
-		rc = chunk_run(w.st, job->n_rows, &import_limits, write_rows, &w, &bar, &done);
+		rc = chunk_run(w.st, job->n_rows, &import_limits,
+		               &(struct chunk_job){write_rows, chunk_opened, chunk_closing, &w}, &bar,
+		               &done);
 	progress_end(&bar);
 	import_report_flush(job);
 	if (rc == 0 && job->out_of_memory)

@@ -27,6 +27,7 @@
 #define CMD "import"
 #define VALUE_SHOWN 60   /* characters of a value quoted in a report line */
 #define REGION_CANDIDATES 5   /* regions a problem lists for an ambiguous name */
+#define READ_BATCH 2048       /* rows checked in one read transaction */
 
 /* The value as a report line shows it: one line, cut at VALUE_SHOWN
  * characters. */
@@ -437,6 +438,7 @@ int import_prepare(struct import_job *job)
 	struct seen s;
 	struct keyset regions, ends;
 	struct progress bar;
+	size_t batch = 0;
 	int rc;
 
 	job->n_rows = job->n_recs - 1;
@@ -459,11 +461,25 @@ int import_prepare(struct import_job *job)
 		progress_update(&bar, i);
 		if (job->blank[i] || job->reasons[i])
 			continue;
-		rc = cross_key(job, &s, i);
+		/* Reads in one transaction per batch of rows, not one per
+		 * statement: each takes and drops SQLite's file locks. Short
+		 * batches keep the daemon's checkpoints from waiting on it. */
+		if (batch++ % READ_BATCH == 0) {
+			if (store_in_txn(job->ctl->st))
+				rc = store_read_end(job->ctl->st);
+			if (rc == 0)
+				rc = store_read_begin(job->ctl->st);
+		}
+		if (rc == 0)
+			rc = cross_key(job, &s, i);
 		if (rc == 0 && !job->reasons[i])
 			rc = check_region(job, &regions, i);
 		if (rc == 0 && !job->reasons[i])
 			rc = check_database(job, &ends, i);
+	}
+	if (store_in_txn(job->ctl->st)) {
+		int end = store_read_end(job->ctl->st);
+		rc = rc ? rc : end;
 	}
 	progress_end(&bar);
 	keyset_free(&s.rows);

@@ -97,6 +97,32 @@ int store_import_process_init(void);
  * first transaction. */
 int store_import_setup(struct store *st);
 
+/*
+ * Deferred triggers. The name index's trigger (migration 22) makes every
+ * enterprise row flush the index to a segment of its own, and each trigger
+ * gives its row a statement journal; an import of many rows does that work
+ * once per transaction instead. store_import_batch_begin, right after the
+ * caller's BEGIN, turns the schema's triggers off on this connection, when
+ * every trigger in the schema is one the import knows how to replay (a
+ * trigger it does not know, such as one an operator or a test adds, keeps
+ * them all on); store_import_batch_end, before the COMMIT, writes what the
+ * triggers would have for the rows inserted since (the name index entries
+ * of new enterprises, the first term of new records) in one statement
+ * each, and turns the triggers back on. Renames and term changes, rare, are
+ * replayed as each row writes them. Rows undone by store_import_row_end are
+ * simply not there at the end.
+ */
+struct store_import_batch {
+	bool deferred;                 /* triggers are off until the end */
+	int64_t enterprises_after, appointments_after;   /* highest ids at the begin */
+};
+
+int store_import_batch_begin(struct store *st, struct store_import_batch *b);
+/* Also when the batch failed, before the ROLLBACK: the triggers go back on
+ * (rc != 0: nothing is written). Returns rc, or the failure of the end's
+ * own statements. */
+int store_import_batch_end(struct store *st, const struct store_import_batch *b, int rc);
+
 /* Starts and ends one row (a savepoint inside the caller's transaction);
  * keep=false undoes the row. */
 int store_import_row_begin(struct store *st);

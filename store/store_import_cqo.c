@@ -89,6 +89,13 @@ static const char APPOINT_UPDATE_SQL[] =
 	APPOINT_CHANGES;
 static const char APPOINT_SNAPSHOT_SQL[] =
 	"SELECT " APPOINT_JSON("") " FROM appointments WHERE id = ?1";
+/* appointment_terms_current, replayed when the triggers are deferred: the
+ * update above always sets the term's three columns. */
+static const char TERM_CURRENT_SQL[] =
+	"UPDATE appointment_terms SET (start_date, term_end, doc_no) ="
+	" (SELECT start_date, term_end, doc_no FROM appointments WHERE id = ?1)"
+	" WHERE appointment_id = ?1 AND term_no = (SELECT max(term_no)"
+	" FROM appointment_terms WHERE appointment_id = ?1)";
 
 /* What the row found and changed; strings owned. */
 struct cqo_work {
@@ -223,11 +230,15 @@ static int appointment_put(struct store *st, const struct store_actor *who,
 		return -EINVAL;
 	snprintf(v.term, sizeof v.term, "+%d months", in->term_months);
 	store_actor_label(who, v.filed_by, sizeof v.filed_by);
-	if (w->appointment_id)
-		return import_update(st, APPOINT_BEFORE_SQL, APPOINT_UPDATE_SQL, APPOINT_SNAPSHOT_SQL,
-		                     w->appointment_id, bind_appointment, &v,
-		                     "import appointment update", &w->appoint_before,
-		                     &w->appoint_after);
+	if (w->appointment_id) {
+		int rc = import_update(st, APPOINT_BEFORE_SQL, APPOINT_UPDATE_SQL,
+		                       APPOINT_SNAPSHOT_SQL, w->appointment_id, bind_appointment, &v,
+		                       "import appointment update", &w->appoint_before,
+		                       &w->appoint_after);
+		if (rc == 0 && w->appoint_after && import_triggers_deferred(st))
+			rc = store_run_int(st, TERM_CURRENT_SQL, "import term", w->appointment_id, NULL);
+		return rc;
+	}
 	if (!(s = store_prepare(st, APPOINT_INSERT_SQL)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, w->ent.id);

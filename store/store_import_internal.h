@@ -50,6 +50,10 @@ int import_enterprise_audit(struct store *st, const struct store_actor *who,
                             enum store_import_change *change);
 void import_enterprise_done_free(struct import_enterprise_done *d);
 
+/* Whether store_import_batch_begin turned the triggers off: then the
+ * upserts replay the per-row ones. */
+bool import_triggers_deferred(struct store *st);
+
 /* The newest appointment at the enterprise with this credit code whose
  * person has this name: its id and person id. -ENOENT if none. */
 int import_find_cqo(struct store *st, const char *credit_code, const char *name,
