@@ -182,6 +182,18 @@ int import_update(struct store *st, const char *before_sql, const char *update_s
 	return rc;
 }
 
+int import_would_change(struct store *st, const char *before_sql, int64_t id, store_bind_fn bind,
+                        const void *arg, const char *what)
+{
+	sqlite3_stmt *s = store_prepare(st, before_sql);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	bind(s, arg);
+	return store_step_row(st, s, what, -1, NULL, -1, NULL);
+}
+
 #define ENTERPRISE_JSON \
 	"json_object('id', id, 'credit_code', credit_code, 'name', name," \
 	" 'region_code', region_code, 'industry_code', industry_code, 'size', size," \
@@ -312,6 +324,19 @@ static int name_index_rename(struct store *st, int64_t id, const char *before)
 		store_bind_text(s, 2, before);
 		rc = store_step_done(st, s, "import name index rename", NULL);
 	}
+	return rc;
+}
+
+int import_enterprise_would_change(struct store *st, const struct store_import_enterprise *in,
+                                   int64_t id)
+{
+	struct enterprise_values v = {in, 0};
+	unsigned stored;
+	int rc = import_would_change(st, ENTERPRISE_BEFORE_SQL, id, bind_enterprise, &v,
+	                             "import enterprise check");
+
+	if (rc == 0 && (rc = tags_get(st, id, in->tags_year, &stored)) == 0)
+		rc = ((stored | in->tags_add) & ~in->tags_remove) != stored;
 	return rc;
 }
 

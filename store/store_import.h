@@ -86,6 +86,9 @@ struct store_import_result {
 	                                * for store_import_enterprise */
 	int64_t conflict_id;           /* -EEXIST: the enterprise's active record */
 	char conflict_name[64];        /* ... and its CQO's name */
+	/* store_import_cqo_check only: */
+	bool unchanged;                /* the row would write nothing at all */
+	int64_t person_id;             /* the person it would write (0: a new one) */
 };
 
 /* For a process with one thread that uses SQLite only through the store
@@ -140,8 +143,12 @@ int store_import_cqo(struct store *st, const struct store_actor *who,
 
 /* What store_import_cqo would say of another record in force, reading
  * only: -EEXIST with out->conflict_id and conflict_name, else 0; out->id
- * is the row's own record (0: a new one). Another row of the same file that
- * takes the conflicting record out of force first is the caller's to see. */
+ * is the row's own record (0: a new one), out->person_id its person, and
+ * out->unchanged whether the row would change nothing (its enterprise,
+ * categories, person and record as they are), compared as the write would.
+ * Another row of the same file that takes the conflicting record out of
+ * force first, or changes the same enterprise or person, is the caller's
+ * to see. */
 int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
                            struct store_import_result *out);
 

@@ -427,6 +427,54 @@ static void test_unknown_trigger_not_deferred(void **state)
 	assert_int_equal(one_int(st, "SELECT count(*) FROM appointments"), 0);
 }
 
+/* The check says whether a row would write nothing, as the write would:
+ * each of the enterprise, its categories, the person and the record. */
+static void test_check_unchanged(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo other = cqo(CODE_B, "张三", "13800000001");
+	struct store_import_result r, w;
+
+	a.enterprise.tags_add = tag("规上");
+	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
+	assert_false(r.unchanged);
+	assert_int_equal(r.person_id, 0);
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &w), 0);
+	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
+	assert_true(r.unchanged);
+	assert_int_equal(r.id, w.id);
+	assert_int_equal(r.person_id, 1);
+	/* A new record at another enterprise reuses the person by phone. */
+	assert_int_equal(store_import_cqo_check(st, &other, &r), 0);
+	assert_false(r.unchanged);
+	assert_int_equal(r.person_id, 1);
+
+	struct store_import_cqo c = a;
+	c.enterprise.employees = 80;
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	c = a;
+	c.enterprise.tags_add = tag("链主");
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	c = a;
+	c.person.email = "zs@example.com";
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	c = a;
+	c.remarks = "备注";
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	/* Each of those writes, as the check said; the row as it was does not. */
+	c.enterprise.employees = 80;
+	assert_int_equal(store_import_cqo(st, &who, &c, NOW, &w), 0);
+	assert_int_equal(w.record, STORE_IMPORT_UPDATED);
+	assert_int_equal(w.enterprise, STORE_IMPORT_UPDATED);
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_true(r.unchanged);
+}
+
 /* The checks say what the writes would, and write nothing. */
 static void test_checks_read_only(void **state)
 {
@@ -698,6 +746,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_active_conflict_undone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_triggers_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_trigger_not_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
