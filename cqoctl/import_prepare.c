@@ -5,7 +5,8 @@
  * enterprise described two ways, since the later row would undo the
  * earlier one on every import), then what the database says: regions and
  * the term their policy gives, another CQO in force, a CQO not on record.
- * The database is only read here, outside any transaction.
+ * The database is only read here, in short read transactions. A CQO row
+ * that would change nothing is marked so (job->same) and not written.
  */
 #include <errno.h>
 #include <stdarg.h>
