@@ -32,8 +32,8 @@ static bool room_for_more(uint64_t ms, size_t rows, double commit_ms_per_row)
 	return (double)ms + commit < CHUNK_AIM_MS;
 }
 
-int chunk_run(struct store *st, size_t n, const struct chunk_limits *lim, chunk_apply_fn apply,
-              void *arg, struct progress *bar, struct chunk_stats *out)
+int chunk_run(struct store *st, size_t n, const struct chunk_limits *lim,
+              const struct chunk_job *job, struct progress *bar, struct chunk_stats *out)
 {
 	double commit_ms_per_row = -1;
 
@@ -48,14 +48,20 @@ int chunk_run(struct store *st, size_t n, const struct chunk_limits *lim, chunk_
 		uint64_t t0 = clock_mono_ms();
 		size_t i = out->done;
 		size_t last = n - i > lim->max_rows ? i + lim->max_rows : n;
-		do {
+		if (job->opened)
+			rc = job->opened(job->arg);
+		while (rc == 0) {
 			size_t j = last - i > lim->step ? i + lim->step : last;
-			rc = apply(arg, i, j);
+			rc = job->apply(job->arg, i, j);
 			i = j;
 			if (bar)
 				progress_update(bar, i);
-		} while (rc == 0 && i < last &&
-		         room_for_more(clock_mono_ms() - t0, i - out->done, commit_ms_per_row));
+			if (i == last ||
+			    !room_for_more(clock_mono_ms() - t0, i - out->done, commit_ms_per_row))
+				break;
+		}
+		if (job->closing)
+			rc = job->closing(job->arg, rc);
 		uint64_t t1 = clock_mono_ms();
 		rc = store_end(st, rc);
 		if (rc < 0)

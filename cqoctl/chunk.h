@@ -38,6 +38,17 @@ struct store;
  * errno, which ends the job. */
 typedef int (*chunk_apply_fn)(void *arg, size_t from, size_t to);
 
+/* What a job does with its chunks; arg is passed to each. */
+struct chunk_job {
+	chunk_apply_fn apply;
+	/* May be NULL. opened runs right after BEGIN; closing before the COMMIT,
+	 * with the chunk's outcome so far (0, or the failure that will roll it
+	 * back), and returns the outcome. Each is called once per chunk. */
+	int (*opened)(void *arg);
+	int (*closing)(void *arg, int rc);
+	void *arg;
+};
+
 struct chunk_limits {
 	size_t max_rows;             /* rows in one chunk at most */
 	size_t step;                 /* rows per apply() call, between looks at the clock */
@@ -52,7 +63,7 @@ struct chunk_stats {
 /* Runs the job as above, drawing `bar` (may be NULL) as rows are written
  * and logging each chunk (cqoctl -v). 0, or the negative errno of apply()
  * or of the store. */
-int chunk_run(struct store *st, size_t n, const struct chunk_limits *lim, chunk_apply_fn apply,
-              void *arg, struct progress *bar, struct chunk_stats *out);
+int chunk_run(struct store *st, size_t n, const struct chunk_limits *lim,
+              const struct chunk_job *job, struct progress *bar, struct chunk_stats *out);
 
 #endif

@@ -184,6 +184,7 @@ static void job_free(struct import_job *job)
 	free(job->reasons);
 	free(job->rows);
 	free(job->blank);
+	free(job->same);
 	free(job->recs);
 	free(job->fields);
 	free(job->text);

@@ -58,6 +58,10 @@ struct import_job {
 	struct import_row *rows;     /* owned */
 	char **reasons;              /* owned: NULL for a good row, else its problems */
 	bool *blank;                 /* owned: an empty row, skipped */
+	/* Owned: a good row the checks found would write nothing, which no
+	 * earlier row that writes shares an enterprise or person with: counted
+	 * as unchanged, not written. */
+	bool *same;
 	size_t n_rows, n_bad;
 	size_t current;              /* the row being checked or written */
 	struct import_report *report;   /* owned; the problems found */

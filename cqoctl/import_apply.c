@@ -89,6 +89,9 @@ struct writer {
 	struct store_actor who;
 	struct tally t;
 	size_t refused;              /* rows the database refused after the checks */
+	struct store_import_batch batch;   /* the chunk's deferred triggers */
+	size_t *todo;                /* owned: the rows to write, in file order */
+	size_t n_todo;
 };
 
 /* Runs row i; 1 when the database refused it (reported), 0, or a negative
@@ -134,19 +137,38 @@ static int apply_row(struct writer *w, size_t i, struct store_import_result *r)
 	return rc;
 }
 
-/* Writes the good rows of [from, to) (chunk_apply_fn); a refused row ends
- * the chunk with -ECANCELED unless --skip-bad. */
+/* Lists the good rows to write in w->todo; those the checks found would
+ * write nothing are counted as unchanged instead. 0 or -ENOMEM. */
+static int plan_rows(struct writer *w)
+{
+	struct import_job *job = w->job;
+	struct store_import_result same = {0};
+
+	if (!(w->todo = malloc((job->n_rows + 1) * sizeof *w->todo)))
+		return -ENOMEM;
+	for (size_t i = 0; i < job->n_rows; i++) {
+		if (job->blank[i] || job->reasons[i])
+			continue;
+		if (job->same[i])
+			count(&w->t, job, &same);
+		else
+			w->todo[w->n_todo++] = i;
+	}
+	return 0;
+}
+
+/* Writes todo[from, to) (chunk_apply_fn); a refused row ends the chunk
+ * with -ECANCELED unless --skip-bad. */
 static int write_rows(void *arg, size_t from, size_t to)
 {
 	struct writer *w = arg;
 	struct import_job *job = w->job;
 	int rc = 0;
 
-	for (size_t i = from; rc == 0 && i < to; i++) {
+	for (size_t k = from; rc == 0 && k < to; k++) {
 		struct store_import_result r;
+		size_t i = w->todo[k];
 
-		if (job->blank[i] || job->reasons[i])
-			continue;
 		/* A savepoint per row only when bad rows are left out: otherwise a
 		 * refused row ends the chunk anyway. */
 		if (job->skip_bad && (rc = store_import_row_begin(w->st)) < 0)
@@ -165,11 +187,26 @@ static int write_rows(void *arg, size_t from, size_t to)
 	return rc;
 }
 
-/* The good rows of [0, n): those written when n rows are done. */
-static size_t good_rows(const struct import_job *job, size_t n)
+/* A chunk's triggers are deferred to its end (store_import_batch_begin). */
+static int chunk_opened(void *arg)
+{
+	struct writer *w = arg;
+
+	return store_import_batch_begin(w->st, &w->batch);
+}
+
+static int chunk_closing(void *arg, int rc)
+{
+	struct writer *w = arg;
+
+	return store_import_batch_end(w->st, &w->batch, rc);
+}
+
+/* The good rows of the file. */
+static size_t good_rows(const struct import_job *job)
 {
 	size_t good = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < job->n_rows; i++)
 		good += !job->blank[i] && !job->reasons[i];
 	return good;
 }
@@ -191,7 +228,7 @@ static int write_to_copy(struct writer *w, struct progress *bar)
 	const char *dir = getenv("TMPDIR");
 	char path[PATH_MAX];
 	struct store *copy = NULL;
-	size_t n = w->job->n_rows;
+	size_t n = w->n_todo;
 
 	if (snprintf(path, sizeof path, "%s/cqoctl-dry-run-XXXXXX", dir && *dir ? dir : "/tmp") >=
 	    (int)sizeof path)
@@ -256,7 +293,7 @@ static int write_rejects(struct import_job *job)
 static int write_failed(struct import_job *job, int rc, const struct chunk_stats *done)
 {
 	char why[256];
-	size_t rows = good_rows(job, done->done);
+	size_t rows = done->done;
 
 	if (rc == -ECANCELED && done->chunks == 0)
 		return ctl_fail(CMD, TXT_CTL_IMP_REJECTED, job->n_bad);
@@ -283,12 +320,17 @@ int import_apply(struct import_job *job)
 	if (job->n_bad && write_rejects(job) != CTL_OK)
 		return CTL_FAILED;
 	ctl_actor(job->ctl, CMD, &w.who);
-	progress_start(&bar, TXT_CTL_IMP_STEP, job->n_rows);
+	if ((rc = plan_rows(&w)) < 0)
+		return ctl_store_fail(CMD, rc);
+	progress_start(&bar, TXT_CTL_IMP_STEP, w.n_todo);
 	if (job->dry_run)
 		rc = write_to_copy(&w, &bar);
-	else if ((rc = store_import_setup(w.st)) == 0)
-		rc = chunk_run(w.st, job->n_rows, &import_limits, write_rows, &w, &bar, &done);
+	else if (w.n_todo && (rc = store_import_setup(w.st)) == 0)
+		rc = chunk_run(w.st, w.n_todo, &import_limits,
+		               &(struct chunk_job){write_rows, chunk_opened, chunk_closing, &w}, &bar,
+		               &done);
 	progress_end(&bar);
+	free(w.todo);
 	import_report_flush(job);
 	if (rc == 0 && job->out_of_memory)
 		rc = -ENOMEM;
@@ -299,7 +341,7 @@ int import_apply(struct import_job *job)
 		return CTL_FAILED;
 	summary(job, &w.t);
 	if (!job->dry_run)
-		printf(TXT_CTL_IMP_CHUNKS, done.chunks, good_rows(job, job->n_rows),
+		printf(TXT_CTL_IMP_CHUNKS, done.chunks, good_rows(job),
 		       (unsigned long long)done.max_ms);
 	if (job->n_bad)
 		printf(TXT_CTL_IMP_SKIPPED, job->n_bad, job->reject_path);

@@ -5,7 +5,8 @@
  * enterprise described two ways, since the later row would undo the
  * earlier one on every import), then what the database says: regions and
  * the term their policy gives, another CQO in force, a CQO not on record.
- * The database is only read here, outside any transaction.
+ * The database is only read here, in short read transactions. A CQO row
+ * that would change nothing is marked so (job->same) and not written.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 #define CMD "import"
 #define VALUE_SHOWN 60   /* characters of a value quoted in a report line */
 #define REGION_CANDIDATES 5   /* regions a problem lists for an ambiguous name */
+#define READ_BATCH 2048       /* rows checked in one read transaction */
 
 /* The value as a report line shows it: one line, cut at VALUE_SHOWN
  * characters. */
@@ -175,9 +177,11 @@ static bool people_differ(const struct store_appoint_person *a,
 	        a->quality_years != b->quality_years);
 }
 
-/* The maps of first occurrences across the file. */
+/* The maps of first occurrences across the file; the enterprises (credit
+ * codes) and people (ids) that rows checked so far will write. */
 struct seen {
 	struct keyset rows, enterprises, people, active;
+	struct keyset written_enterprises, written_people;
 };
 
 /* Puts row index `i` under `key` in ks unless the key is there already:
@@ -352,12 +356,35 @@ static int check_region(struct import_job *job, struct keyset *cache, size_t i)
 	return 0;
 }
 
+/* Whether CQO row i, which the database check found would write nothing
+ * (r), stays so once the rows before it are written: none of those that
+ * write shares its enterprise or its person. A row that writes is noted. */
+static int note_same(struct import_job *job, struct seen *s, size_t i,
+                     const struct store_import_result *r)
+{
+	const char *code = job->rows[i].in.cqo.enterprise.credit_code;
+	char person[24];
+	size_t v;
+
+	snprintf(person, sizeof person, "%lld", (long long)r->person_id);
+	bool shared = keyset_get(&s->written_enterprises, code, &v) ||
+	              (r->person_id && keyset_get(&s->written_people, person, &v));
+	if (r->unchanged && !shared) {
+		job->same[i] = true;
+		return 0;
+	}
+	int rc = keyset_put(&s->written_enterprises, code, i);
+	if (rc == 0 && r->person_id)
+		rc = keyset_put(&s->written_people, person, i);
+	return rc;
+}
+
 /* What the database would refuse when the row is written, in file order
  * as the rows are written: a CQO row whose enterprise has another record in
  * force, a training or sanction for a CQO not on record. `ends` holds the
  * records that earlier good rows take out of force (the writing has done
  * so by the time it reaches this row). */
-static int check_database(struct import_job *job, struct keyset *ends, size_t i)
+static int check_database(struct import_job *job, struct seen *s, struct keyset *ends, size_t i)
 {
 	struct store *st = job->ctl->st;
 	const struct import_row *row = &job->rows[i];
@@ -385,7 +412,7 @@ static int check_database(struct import_job *job, struct keyset *ends, size_t i)
 			snprintf(key, sizeof key, "%lld", (long long)r.id);
 			rc = keyset_put(ends, key, i);
 		}
-		return rc;
+		return rc == 0 ? note_same(job, s, i, &r) : rc;
 	case IMPORT_TRAININGS:
 		name = row->in.training.person_name;
 		rc = store_import_record_check(st, row->in.training.credit_code, name);
@@ -437,13 +464,15 @@ int import_prepare(struct import_job *job)
 	struct seen s;
 	struct keyset regions, ends;
 	struct progress bar;
+	size_t batch = 0;
 	int rc;
 
 	job->n_rows = job->n_recs - 1;
 	job->rows = calloc(job->n_rows + 1, sizeof *job->rows);
 	job->reasons = calloc(job->n_rows + 1, sizeof *job->reasons);
 	job->blank = calloc(job->n_rows + 1, sizeof *job->blank);
-	if (!job->rows || !job->reasons || !job->blank)
+	job->same = calloc(job->n_rows + 1, sizeof *job->same);
+	if (!job->rows || !job->reasons || !job->blank || !job->same)
 		return ctl_store_fail(CMD, -ENOMEM);
 	if ((rc = check_fields(job)) != 0)
 		return rc;
@@ -451,6 +480,8 @@ int import_prepare(struct import_job *job)
 	keyset_init(&s.enterprises);
 	keyset_init(&s.people);
 	keyset_init(&s.active);
+	keyset_init(&s.written_enterprises);
+	keyset_init(&s.written_people);
 	keyset_init(&regions);
 	keyset_init(&ends);
 	progress_start(&bar, TXT_CTL_IMP_CHECK_STEP, job->n_rows);
@@ -459,17 +490,33 @@ int import_prepare(struct import_job *job)
 		progress_update(&bar, i);
 		if (job->blank[i] || job->reasons[i])
 			continue;
-		rc = cross_key(job, &s, i);
+		/* Reads in one transaction per batch of rows, not one per
+		 * statement: each takes and drops SQLite's file locks. Short
+		 * batches keep the daemon's checkpoints from waiting on it. */
+		if (batch++ % READ_BATCH == 0) {
+			if (store_in_txn(job->ctl->st))
+				rc = store_read_end(job->ctl->st);
+			if (rc == 0)
+				rc = store_read_begin(job->ctl->st);
+		}
+		if (rc == 0)
+			rc = cross_key(job, &s, i);
 		if (rc == 0 && !job->reasons[i])
 			rc = check_region(job, &regions, i);
 		if (rc == 0 && !job->reasons[i])
-			rc = check_database(job, &ends, i);
+			rc = check_database(job, &s, &ends, i);
+	}
+	if (store_in_txn(job->ctl->st)) {
+		int end = store_read_end(job->ctl->st);
+		rc = rc ? rc : end;
 	}
 	progress_end(&bar);
 	keyset_free(&s.rows);
 	keyset_free(&s.enterprises);
 	keyset_free(&s.people);
 	keyset_free(&s.active);
+	keyset_free(&s.written_enterprises);
+	keyset_free(&s.written_people);
 	keyset_free(&regions);
 	keyset_free(&ends);
 	return rc < 0 ? ctl_store_fail(CMD, rc) : 0;

@@ -56,7 +56,8 @@ int ctl_cmd_seed(struct ctl *c, int argc, char **argv)
 	if (rc < 0)
 		return ctl_store_fail("seed", rc);
 	progress_start(&bar, TXT_CTL_SEED_STEP, (size_t)n);
-	rc = chunk_run(c->st, (size_t)n, &seed_limits, seed_apply, b, &bar, &done);
+	rc = chunk_run(c->st, (size_t)n, &seed_limits,
+	               &(struct chunk_job){.apply = seed_apply, .arg = b}, &bar, &done);
 	progress_end(&bar);
 	store_bench_close(b);
 	if (rc < 0 && done.chunks) {

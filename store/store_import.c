@@ -42,8 +42,92 @@ int store_import_process_init(void)
 int store_import_setup(struct store *st)
 {
 	/* Each row's savepoint keeps the pages it changes in a sub-journal;
-	 * in memory that costs a copy, on disk a write per page. */
-	return store_exec(st, "PRAGMA temp_store = MEMORY", "import temp_store");
+	 * in memory that costs a copy, on disk a write per page. A chunk
+	 * touches more pages than the daemon's 1 MiB cache holds: spilled,
+	 * they are written to the WAL twice and read back from it. */
+	return store_exec(st, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536",
+	                  "import pragmas");
+}
+
+/* Every trigger of the schema whose work the import replays, by name:
+ * the index of names (insert and rename; an import deletes no
+ * enterprise), the terms of records (the first, the current one), and the
+ * audit log's two, which only refuse changes an import never makes. A
+ * migration that adds or redefines a trigger updates this list and the
+ * replay (test_store_import compares the two ways). */
+static const char UNKNOWN_TRIGGERS_SQL[] =
+	"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name NOT IN"
+	" ('enterprise_name_index_insert', 'enterprise_name_index_rename',"
+	" 'enterprise_name_index_delete', 'appointment_terms_first', 'appointment_terms_current',"
+	" 'audit_log_no_update', 'audit_log_no_delete')";
+static const char HIGHEST_IDS_SQL[] =
+	"SELECT (SELECT coalesce(max(id), 0) FROM enterprises),"
+	" (SELECT coalesce(max(id), 0) FROM appointments)";
+/* What enterprise_name_index_insert and appointment_terms_first do, for
+ * every row inserted since the batch began (rowids only grow while the
+ * batch holds the write lock). */
+static const char NAME_INDEX_NEW_SQL[] =
+	"INSERT INTO enterprise_name_index (rowid, name)"
+	" SELECT id, name FROM enterprises WHERE id > ?1 ORDER BY id";
+static const char TERMS_NEW_SQL[] =
+	"INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end, doc_no,"
+	" created_at) SELECT id, 1, start_date, term_end, doc_no, filed_at FROM appointments"
+	" WHERE id > ?1 ORDER BY id";
+
+static int triggers_on(struct store *st, int on)
+{
+	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, on, (int *)NULL) != SQLITE_OK)
+		return store_fail(st, "import triggers", SQLITE_ERROR);
+	return 0;
+}
+
+bool import_triggers_deferred(struct store *st)
+{
+	int on = 1;
+
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &on);
+	return !on;
+}
+
+int store_import_batch_begin(struct store *st, struct store_import_batch *b)
+{
+	sqlite3_stmt *s = store_prepare(st, UNKNOWN_TRIGGERS_SQL);
+	int64_t unknown;
+	int rc;
+
+	memset(b, 0, sizeof *b);
+	if (!s)
+		return -EIO;
+	if ((rc = store_step_count(st, s, "import triggers", &unknown)) < 0 || unknown > 0)
+		return rc;
+	if (!(s = store_prepare(st, HIGHEST_IDS_SQL)))
+		return -EIO;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		b->enterprises_after = sqlite3_column_int64(s, 0);
+		b->appointments_after = sqlite3_column_int64(s, 1);
+	}
+	store_stmt_done(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "import highest ids", rc);
+	/* Statements prepared before are recompiled without their triggers. */
+	if ((rc = triggers_on(st, 0)) == 0)
+		b->deferred = true;
+	return rc;
+}
+
+int store_import_batch_end(struct store *st, const struct store_import_batch *b, int rc)
+{
+	if (!b->deferred)
+		return rc;
+	if (rc == 0)
+		rc = store_run_int(st, NAME_INDEX_NEW_SQL, "import name index", b->enterprises_after,
+		                   NULL);
+	if (rc == 0)
+		rc = store_run_int(st, TERMS_NEW_SQL, "import first terms", b->appointments_after,
+		                   NULL);
+	int on = triggers_on(st, 1);
+	return rc ? rc : on;
 }
 
 static const char SAVEPOINT_SQL[] = "SAVEPOINT import_row";
@@ -96,6 +180,18 @@ int import_update(struct store *st, const char *before_sql, const char *update_s
 		*before = NULL;
 	}
 	return rc;
+}
+
+int import_would_change(struct store *st, const char *before_sql, int64_t id, store_bind_fn bind,
+                        const void *arg, const char *what)
+{
+	sqlite3_stmt *s = store_prepare(st, before_sql);
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	bind(s, arg);
+	return store_step_row(st, s, what, -1, NULL, -1, NULL);
 }
 
 #define ENTERPRISE_JSON \
@@ -205,6 +301,45 @@ static int tags_put(struct store *st, const struct store_import_enterprise *in,
 	return rc;
 }
 
+/* enterprise_name_index_rename, for an enterprise whose snapshot before
+ * the update was `before`: ?2's name is the old one. */
+#define OLD_NAME "json_extract(?2, '$.name')"
+static const char NAME_INDEX_DROP_SQL[] =
+	"INSERT INTO enterprise_name_index (enterprise_name_index, rowid, name)"
+	" SELECT 'delete', id, " OLD_NAME " FROM enterprises WHERE id = ?1 AND name IS NOT " OLD_NAME;
+static const char NAME_INDEX_ADD_SQL[] =
+	"INSERT INTO enterprise_name_index (rowid, name)"
+	" SELECT id, name FROM enterprises WHERE id = ?1 AND name IS NOT " OLD_NAME;
+
+static int name_index_rename(struct store *st, int64_t id, const char *before)
+{
+	static const char *const sql[] = {NAME_INDEX_DROP_SQL, NAME_INDEX_ADD_SQL};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *s = store_prepare(st, sql[i]);
+		if (!s)
+			return -EIO;
+		sqlite3_bind_int64(s, 1, id);
+		store_bind_text(s, 2, before);
+		rc = store_step_done(st, s, "import name index rename", NULL);
+	}
+	return rc;
+}
+
+int import_enterprise_would_change(struct store *st, const struct store_import_enterprise *in,
+                                   int64_t id)
+{
+	struct enterprise_values v = {in, 0};
+	unsigned stored;
+	int rc = import_would_change(st, ENTERPRISE_BEFORE_SQL, id, bind_enterprise, &v,
+	                             "import enterprise check");
+
+	if (rc == 0 && (rc = tags_get(st, id, in->tags_year, &stored)) == 0)
+		rc = ((stored | in->tags_add) & ~in->tags_remove) != stored;
+	return rc;
+}
+
 int import_enterprise_find(struct store *st, const char *credit_code, int64_t *id)
 {
 	sqlite3_stmt *s = store_prepare(st, ENTERPRISE_FIND_SQL);
@@ -229,6 +364,8 @@ int import_enterprise_put(struct store *st, const struct store_import_enterprise
 		rc = import_update(st, ENTERPRISE_BEFORE_SQL, ENTERPRISE_UPDATE_SQL,
 		                   ENTERPRISE_SNAPSHOT_SQL, out->id, bind_enterprise, &v,
 		                   "import enterprise update", &out->before, &out->after);
+		if (rc >= 0 && out->before && import_triggers_deferred(st))
+			rc = name_index_rename(st, out->id, out->before);
 	} else if (!(s = store_prepare(st, ENTERPRISE_INSERT_SQL))) {
 		rc = -EIO;
 	} else {

@@ -86,6 +86,9 @@ struct store_import_result {
 	                                * for store_import_enterprise */
 	int64_t conflict_id;           /* -EEXIST: the enterprise's active record */
 	char conflict_name[64];        /* ... and its CQO's name */
+	/* store_import_cqo_check only: */
+	bool unchanged;                /* the row would write nothing at all */
+	int64_t person_id;             /* the person it would write (0: a new one) */
 };
 
 /* For a process with one thread that uses SQLite only through the store
@@ -96,6 +99,32 @@ int store_import_process_init(void);
 /* Sets the connection up for many savepoints; once, before the import's
  * first transaction. */
 int store_import_setup(struct store *st);
+
+/*
+ * Deferred triggers. The name index's trigger (migration 22) makes every
+ * enterprise row flush the index to a segment of its own, and each trigger
+ * gives its row a statement journal; an import of many rows does that work
+ * once per transaction instead. store_import_batch_begin, right after the
+ * caller's BEGIN, turns the schema's triggers off on this connection, when
+ * every trigger in the schema is one the import knows how to replay (a
+ * trigger it does not know, such as one an operator or a test adds, keeps
+ * them all on); store_import_batch_end, before the COMMIT, writes what the
+ * triggers would have for the rows inserted since (the name index entries
+ * of new enterprises, the first term of new records) in one statement
+ * each, and turns the triggers back on. Renames and term changes, rare, are
+ * replayed as each row writes them. Rows undone by store_import_row_end are
+ * simply not there at the end.
+ */
+struct store_import_batch {
+	bool deferred;                 /* triggers are off until the end */
+	int64_t enterprises_after, appointments_after;   /* highest ids at the begin */
+};
+
+int store_import_batch_begin(struct store *st, struct store_import_batch *b);
+/* Also when the batch failed, before the ROLLBACK: the triggers go back on
+ * (rc != 0: nothing is written). Returns rc, or the failure of the end's
+ * own statements. */
+int store_import_batch_end(struct store *st, const struct store_import_batch *b, int rc);
 
 /* Starts and ends one row (a savepoint inside the caller's transaction);
  * keep=false undoes the row. */
@@ -114,8 +143,12 @@ int store_import_cqo(struct store *st, const struct store_actor *who,
 
 /* What store_import_cqo would say of another record in force, reading
  * only: -EEXIST with out->conflict_id and conflict_name, else 0; out->id
- * is the row's own record (0: a new one). Another row of the same file that
- * takes the conflicting record out of force first is the caller's to see. */
+ * is the row's own record (0: a new one), out->person_id its person, and
+ * out->unchanged whether the row would change nothing (its enterprise,
+ * categories, person and record as they are), compared as the write would.
+ * Another row of the same file that takes the conflicting record out of
+ * force first, or changes the same enterprise or person, is the caller's
+ * to see. */
 int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
                            struct store_import_result *out);
 

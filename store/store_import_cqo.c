@@ -89,6 +89,13 @@ static const char APPOINT_UPDATE_SQL[] =
 	APPOINT_CHANGES;
 static const char APPOINT_SNAPSHOT_SQL[] =
 	"SELECT " APPOINT_JSON("") " FROM appointments WHERE id = ?1";
+/* appointment_terms_current, replayed when the triggers are deferred: the
+ * update above always sets the term's three columns. */
+static const char TERM_CURRENT_SQL[] =
+	"UPDATE appointment_terms SET (start_date, term_end, doc_no) ="
+	" (SELECT start_date, term_end, doc_no FROM appointments WHERE id = ?1)"
+	" WHERE appointment_id = ?1 AND term_no = (SELECT max(term_no)"
+	" FROM appointment_terms WHERE appointment_id = ?1)";
 
 /* What the row found and changed; strings owned. */
 struct cqo_work {
@@ -158,6 +165,21 @@ static void bind_person(sqlite3_stmt *s, const void *arg)
 	store_person_bind(s, v->p, v->now);
 }
 
+/* The person with this name and phone, if any, into w->person_id. */
+static int person_find(struct store *st, const struct store_appoint_person *p,
+                       struct cqo_work *w)
+{
+	sqlite3_stmt *s;
+
+	if (!p->phone)
+		return 0;
+	if (!(s = store_prepare(st, PERSON_FIND_SQL)))
+		return -EIO;
+	store_bind_text(s, 1, p->name);
+	store_bind_text(s, 2, p->phone);
+	return store_step_row(st, s, "import person find", 0, &w->person_id, -1, NULL);
+}
+
 /* The person of an existing record, or the one with this name and phone,
  * updated; else a new person. */
 static int person_put(struct store *st, const struct store_appoint_person *p, int64_t now,
@@ -167,15 +189,8 @@ static int person_put(struct store *st, const struct store_appoint_person *p, in
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!w->person_id && p->phone) {
-		if (!(s = store_prepare(st, PERSON_FIND_SQL)))
-			return -EIO;
-		store_bind_text(s, 1, p->name);
-		store_bind_text(s, 2, p->phone);
-		rc = store_step_row(st, s, "import person find", 0, &w->person_id, -1, NULL);
-		if (rc < 0)
-			return rc;
-	}
+	if (!w->person_id && (rc = person_find(st, p, w)) < 0)
+		return rc;
 	if (w->person_id)
 		return import_update(st, PERSON_BEFORE_SQL, PERSON_UPDATE_SQL, PERSON_SNAPSHOT_SQL,
 		                     w->person_id, bind_person, &v, "import person update",
@@ -213,21 +228,33 @@ static void bind_appointment(sqlite3_stmt *s, const void *arg)
 	sqlite3_bind_int(s, 13, in->term_given);
 }
 
+/* The term as a date modifier; -EINVAL out of range. */
+static int term_modifier(const struct store_import_cqo *in, struct appoint_values *v)
+{
+	if (in->term_months < 1 || in->term_months > 120)
+		return -EINVAL;
+	snprintf(v->term, sizeof v->term, "+%d months", in->term_months);
+	return 0;
+}
+
 static int appointment_put(struct store *st, const struct store_actor *who,
                            const struct store_import_cqo *in, int64_t now, struct cqo_work *w)
 {
 	struct appoint_values v = {.in = in, .person_id = w->person_id, .now = now};
 	sqlite3_stmt *s;
 
-	if (in->term_months < 1 || in->term_months > 120)
+	if (term_modifier(in, &v) < 0)
 		return -EINVAL;
-	snprintf(v.term, sizeof v.term, "+%d months", in->term_months);
 	store_actor_label(who, v.filed_by, sizeof v.filed_by);
-	if (w->appointment_id)
-		return import_update(st, APPOINT_BEFORE_SQL, APPOINT_UPDATE_SQL, APPOINT_SNAPSHOT_SQL,
-		                     w->appointment_id, bind_appointment, &v,
-		                     "import appointment update", &w->appoint_before,
-		                     &w->appoint_after);
+	if (w->appointment_id) {
+		int rc = import_update(st, APPOINT_BEFORE_SQL, APPOINT_UPDATE_SQL,
+		                       APPOINT_SNAPSHOT_SQL, w->appointment_id, bind_appointment, &v,
+		                       "import appointment update", &w->appoint_before,
+		                       &w->appoint_after);
+		if (rc == 0 && w->appoint_after && import_triggers_deferred(st))
+			rc = store_run_int(st, TERM_CURRENT_SQL, "import term", w->appointment_id, NULL);
+		return rc;
+	}
 	if (!(s = store_prepare(st, APPOINT_INSERT_SQL)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, w->ent.id);
@@ -265,6 +292,28 @@ static int record_and_conflict(struct store *st, const struct store_import_cqo *
 	return rc;
 }
 
+/* Whether the row would change its existing record w->appointment_id,
+ * its person or its enterprise: 1, 0, or a negative errno. Each is
+ * compared by the statement its update runs under. */
+static int would_change(struct store *st, const struct store_import_cqo *in,
+                        const struct cqo_work *w)
+{
+	struct person_values pv = {&in->person, 0};
+	struct appoint_values av = {.in = in, .person_id = w->person_id};
+	int rc = import_enterprise_would_change(st, &in->enterprise, w->ent.id);
+
+	if (rc == 0)
+		rc = import_would_change(st, PERSON_BEFORE_SQL, w->person_id, bind_person, &pv,
+		                         "import person check");
+	/* A term out of range is the write's to refuse. */
+	if (rc == 0 && term_modifier(in, &av) < 0)
+		rc = 1;
+	if (rc == 0)
+		rc = import_would_change(st, APPOINT_BEFORE_SQL, w->appointment_id, bind_appointment,
+		                         &av, "import appointment check");
+	return rc;
+}
+
 int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
                            struct store_import_result *out)
 {
@@ -278,8 +327,13 @@ int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
 	/* A new enterprise has no records yet. */
 	if (rc == 1)
 		rc = record_and_conflict(st, in, &w, out);
+	if (rc == 0 && !w.appointment_id)
+		rc = person_find(st, &in->person, &w);
+	else if (rc == 0 && in->start_date && (rc = would_change(st, in, &w)) >= 0)
+		out->unchanged = rc == 0;
 	out->id = w.appointment_id;
-	return rc;
+	out->person_id = w.person_id;
+	return rc < 0 ? rc : 0;
 }
 
 int store_import_cqo(struct store *st, const struct store_actor *who,

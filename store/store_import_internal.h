@@ -23,6 +23,15 @@ int import_update(struct store *st, const char *before_sql, const char *update_s
                   const char *snapshot_sql, int64_t id, store_bind_fn bind, const void *arg,
                   const char *what, char **before, char **after);
 
+/* Whether import_update would write row `id`: 1, 0 when it would not, or
+ * a negative errno. */
+int import_would_change(struct store *st, const char *before_sql, int64_t id, store_bind_fn bind,
+                        const void *arg, const char *what);
+
+/* The same for the enterprise `id` with its categories. */
+int import_enterprise_would_change(struct store *st, const struct store_import_enterprise *in,
+                                   int64_t id);
+
 /* An enterprise upserted by store_import_*: whether it is new, its
  * snapshots before and after when its fields changed (else NULL), and its
  * tags before and after. Strings owned; released by
@@ -49,6 +58,10 @@ int import_enterprise_audit(struct store *st, const struct store_actor *who,
                             struct import_enterprise_done *d, int64_t record_id,
                             enum store_import_change *change);
 void import_enterprise_done_free(struct import_enterprise_done *d);
+
+/* Whether store_import_batch_begin turned the triggers off: then the
+ * upserts replay the per-row ones. */
+bool import_triggers_deferred(struct store *st);
 
 /* The newest appointment at the enterprise with this credit code whose
  * person has this name: its id and person id. -ENOENT if none. */

@@ -307,6 +307,30 @@ def test_reimport_changes_nothing_and_updates_are_audited():
         assert registry_digest(d) == before
 
 
+def test_unchanged_row_after_a_row_that_changes_its_person():
+    """A row that would change nothing is not written, unless an earlier
+    row of the file writes its person or enterprise: the rows then go in
+    as written, in file order, and the last one says what the person is."""
+    d = daemon()
+    with d:
+        row = "王小明,男,1980-01-02,%s,%s,%s,%s,371302,C34,100,中型,规上,2024-01-01,,在任,,\r\n"
+        first = write(d, "first.csv", CQO_HEADER + row % ("13900000001", "old@example.com",
+                                                          "甲企业", code(1)))
+        ok(d, "import", "cqos", first)
+        # A new record at another enterprise reuses 王小明 by phone and
+        # changes his email; the row of his first record, without a phone,
+        # is as stored, yet comes after.
+        both = write(d, "both.csv", CQO_HEADER +
+                     row % ("13900000001", "new@example.com", "乙企业", code(2)) +
+                     row % ("", "old@example.com", "甲企业", code(1)))
+        out = ok(d, "import", "cqos", both)
+        assert "备案记录：新增 1，更新 0，无变化 1" in out, out
+        assert "人员：新增 0，更新 2，无变化 0" in out, out
+        assert rows(d, "SELECT email FROM people WHERE name = '王小明'") == [("old@example.com",)]
+        out = ok(d, "import", "cqos", first)
+        assert "已分 0 批" in out and "人员：新增 0，更新 0，无变化 1" in out, out
+
+
 def test_skip_bad_writes_reject_file():
     d = daemon()
     with d:

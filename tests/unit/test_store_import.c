@@ -334,6 +334,147 @@ static void test_active_conflict_undone(void **state)
 	assert_int_equal(audit_rows(st), audits + 2);
 }
 
+/* Two batches on `st`: two new CQOs, then a renamed enterprise and a
+ * changed term; with the triggers deferred when `defer`. */
+static void two_batches(struct store *st, bool defer)
+{
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_B, "李四", "13800000002");
+	struct store_import_batch batch = {0};
+	struct store_import_result r;
+
+	a.doc_no = "示聘字〔2024〕第1号";
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(store_begin(st), 0);
+		if (defer) {
+			assert_int_equal(store_import_batch_begin(st, &batch), 0);
+			assert_true(batch.deferred);
+		}
+		assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), 0);
+		assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
+		if (defer)
+			assert_int_equal(store_import_batch_end(st, &batch, 0), 0);
+		assert_int_equal(store_commit(st), 0);
+		a.enterprise.name = "改名精密机械有限公司";
+		a.start_date = "2024-05-01";
+		a.doc_no = "示聘字〔2024〕第9号";
+	}
+}
+
+static const char TERMS_SQL[] =
+	"SELECT group_concat(t, ';') FROM (SELECT id || ' ' || appointment_id || ' ' || term_no"
+	" || ' ' || start_date || ' ' || term_end || ' ' || coalesce(doc_no, '') AS t"
+	" FROM appointment_terms ORDER BY id)";
+static const char NAMES_FOUND_SQL[] =
+	"SELECT group_concat(rowid, ',') FROM enterprise_name_index"
+	" WHERE enterprise_name_index MATCH '示例'";
+
+/* Deferred triggers: what the chunk's end and the replays write is what
+ * the triggers write row by row, and the triggers are back on after. */
+static void test_triggers_deferred(void **state)
+{
+	struct fixture *f = *state;
+	struct store *ref;
+	char path[128], got[512], want[512], found[64];
+
+	snprintf(path, sizeof path, "%s/backup.db", f->dir);
+	assert_int_equal(store_fresh_open(path, &ref), 0);
+	assert_int_equal(store_begin(ref), 0);
+	assert_int_equal(store_regions_load_csv(ref, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(ref), 0);
+	two_batches(ref, false);
+	two_batches(f->st, true);
+
+	one_text(ref, TERMS_SQL, want, sizeof want);
+	one_text(f->st, TERMS_SQL, got, sizeof got);
+	assert_string_equal(got, want);
+	assert_non_null(strstr(got, "1 1 1 2024-05-01 2027-04-30 示聘字〔2024〕第9号"));
+	/* The index holds exactly the names the table does, renamed included. */
+	assert_int_equal(store_exec(f->st, "INSERT INTO enterprise_name_index"
+	                                   " (enterprise_name_index) VALUES ('integrity-check')",
+	                            "check"), 0);
+	one_text(f->st, NAMES_FOUND_SQL, found, sizeof found);
+	assert_string_equal(found, "2");
+	one_text(ref, NAMES_FOUND_SQL, found, sizeof found);
+	assert_string_equal(found, "2");
+	assert_int_equal(one_int(f->st, "SELECT rowid FROM enterprise_name_index"
+	                                " WHERE enterprise_name_index MATCH '改名'"), 1);
+	/* Triggers fire again outside a batch. */
+	struct store_import_cqo c = cqo("91350100M000200Y5X", "王五", "13800000003");
+	struct store_import_result r;
+	assert_int_equal(store_import_cqo(f->st, &who, &c, NOW, &r), 0);
+	assert_int_equal(one_int(f->st, "SELECT count(*) FROM appointment_terms"), 3);
+	store_close(ref);
+}
+
+/* A trigger the import does not know (an operator's, a test's) keeps
+ * every trigger on, so it still refuses its rows. */
+static void test_unknown_trigger_not_deferred(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_batch batch;
+	struct store_import_result r;
+
+	assert_int_equal(store_exec(st, "CREATE TRIGGER refuse BEFORE INSERT ON appointments"
+	                                 " BEGIN SELECT RAISE(ABORT, 'test'); END", "trigger"), 0);
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_import_batch_begin(st, &batch), 0);
+	assert_false(batch.deferred);
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &r), -EINVAL);
+	assert_int_equal(store_import_batch_end(st, &batch, -EINVAL), -EINVAL);
+	assert_int_equal(store_rollback(st), 0);
+	assert_int_equal(one_int(st, "SELECT count(*) FROM appointments"), 0);
+}
+
+/* The check says whether a row would write nothing, as the write would:
+ * each of the enterprise, its categories, the person and the record. */
+static void test_check_unchanged(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo other = cqo(CODE_B, "张三", "13800000001");
+	struct store_import_result r, w;
+
+	a.enterprise.tags_add = tag("规上");
+	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
+	assert_false(r.unchanged);
+	assert_int_equal(r.person_id, 0);
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &w), 0);
+	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
+	assert_true(r.unchanged);
+	assert_int_equal(r.id, w.id);
+	assert_int_equal(r.person_id, 1);
+	/* A new record at another enterprise reuses the person by phone. */
+	assert_int_equal(store_import_cqo_check(st, &other, &r), 0);
+	assert_false(r.unchanged);
+	assert_int_equal(r.person_id, 1);
+
+	struct store_import_cqo c = a;
+	c.enterprise.employees = 80;
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	c = a;
+	c.enterprise.tags_add = tag("链主");
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	c = a;
+	c.person.email = "zs@example.com";
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	c = a;
+	c.remarks = "备注";
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_false(r.unchanged);
+	/* Each of those writes, as the check said; the row as it was does not. */
+	c.enterprise.employees = 80;
+	assert_int_equal(store_import_cqo(st, &who, &c, NOW, &w), 0);
+	assert_int_equal(w.record, STORE_IMPORT_UPDATED);
+	assert_int_equal(w.enterprise, STORE_IMPORT_UPDATED);
+	assert_int_equal(store_import_cqo_check(st, &c, &r), 0);
+	assert_true(r.unchanged);
+}
+
 /* The checks say what the writes would, and write nothing. */
 static void test_checks_read_only(void **state)
 {
@@ -603,6 +744,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cqo_create_same_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_reused_by_phone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_active_conflict_undone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_triggers_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_trigger_not_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
