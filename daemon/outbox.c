@@ -35,6 +35,8 @@
  * as well, see outbox_pace_restore). */
 #define PRUNE_IDLE_MS 5000
 #define PRUNE_EVERY_MS 60000
+/* Rows an unpaced destination claims at once (see struct job). */
+#define BATCH_MAX 64
 
 static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
 
@@ -45,9 +47,11 @@ enum media_op {
 	MEDIA_FORGET = 2,    /* refused as expired or unknown: upload again */
 };
 
-/* A completed send waiting for the next pass to be written. */
+/* A completed send waiting for the next pass to be written; or (unclaim)
+ * a row of a batch put back unsent, due at not_before at the earliest. */
 struct settlement {
 	int64_t id;
+	bool unclaim;
 	enum store_outbox_fate fate;
 	int64_t not_before;
 	char error[160];
@@ -55,7 +59,30 @@ struct settlement {
 	char media_id[256];
 };
 
-/* One send in flight. */
+/* A claimed row of a batch, waiting for its turn. */
+struct job_row {
+	int64_t id, created_at;
+	int attempts;
+	uint64_t request_id;
+	char *payload;    /* owned */
+};
+
+/*
+ * One send in flight, and for an unpaced destination the rows claimed with
+ * it (a batch): they go out one after another on the same slot, each once
+ * the one before was sent, so a destination still has one request in flight
+ * and its order holds. The next pass is only kicked when the batch ends, so
+ * a burst costs one commit per batch rather than one per message.
+ *
+ * The guarantee is the same as for one row: every row of the batch is
+ * committed inflight before its first request, and its outcome is written
+ * by a later pass (group commit). When the process dies meanwhile, the
+ * next start makes them all pending again: the rows sent but not yet
+ * settled are sent again, the rest for the first time; nothing is lost.
+ * When a row is not sent (a failure, a shutdown), the rows behind it are
+ * put back unsent (unclaimed), due no earlier than it, so they keep their
+ * place behind it.
+ */
 struct job {
 	struct outbox *ob;
 	struct outbox_dest *entry;     /* pacing of its destination; busy while we live */
@@ -69,6 +96,8 @@ struct job {
 	char name[256];
 	char media_id[256];
 	enum media_op media;
+	struct job_row *batch;         /* owned; rows after this one, in order */
+	size_t n_batch, next;          /* next: the first not yet started */
 };
 
 /* A destination's next row, as the pass reads them. */
@@ -152,6 +181,7 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	}
 	struct settlement *s = &ob->settle[ob->n_settle++];
 	s->id = id;
+	s->unclaim = false;
 	s->fate = fate;
 	s->not_before = not_before;
 	snprintf(s->error, sizeof s->error, "%s", error ? error : "");
@@ -165,6 +195,14 @@ static int flush_settlements(struct outbox *ob, int64_t now)
 {
 	for (size_t i = 0; i < ob->n_settle; i++) {
 		const struct settlement *s = &ob->settle[i];
+
+		if (s->unclaim) {
+			int rc = store_outbox_unclaim(ob->st, s->id, s->not_before, now);
+
+			if (rc < 0 && rc != -ENOENT)
+				return rc;
+			continue;
+		}
 		int rc = s->media == MEDIA_UNCHANGED ? 0
 		         : store_outbox_set_media(ob->st, s->id,
 		                                  s->media == MEDIA_KEEP ? s->media_id : NULL, now);
@@ -263,6 +301,51 @@ void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate
 	kick(ob);
 }
 
+static void on_sent(void *arg, const struct send_result *res);
+static uint64_t job_take(void *arg, uint64_t now_ms);
+static void job_done(struct outbox *ob, struct job *job, const struct send_result *res);
+
+/* Starts the batch's next row on job's slot. */
+static void batch_next(struct outbox *ob, struct job *job)
+{
+	struct job_row *r = &job->batch[job->next++];
+	struct send_pace pace = {.take = job_take, .arg = job};
+	struct send_result res = {0};
+	int rc;
+
+	job->id = r->id;
+	job->created_at = r->created_at;
+	job->attempts = r->attempts;
+	job->request_id = r->request_id;
+	rc = sender_send_paced(ob->sender, &job->dest, r->payload, &pace, on_sent, job);
+	free(r->payload);
+	r->payload = NULL;
+	if (rc == 0)
+		return;
+	/* As in start_job: refused before any request. */
+	res.outcome = rc == -EINVAL || rc == -ENOENT ? SEND_PERMANENT : SEND_TRANSIENT;
+	snprintf(res.detail, sizeof res.detail, "not sent: %s", strerror(-rc));
+	job_done(ob, job, &res);
+}
+
+/* Puts the batch's rows not started back, due at not_before or later. */
+static void batch_unclaim(struct outbox *ob, struct job *job, int64_t not_before)
+{
+	for (; job->next < job->n_batch; job->next++) {
+		struct job_row *r = &job->batch[job->next];
+
+		if (push_settlement(ob, r->id, OUTBOX_WAIT, not_before, NULL) == 0)
+			ob->settle[ob->n_settle - 1].unclaim = true;
+		else
+			log_error("outbox %" PRId64 ": out of memory putting it back; it is sent at"
+			          " the next start", r->id);
+		free(r->payload);
+	}
+	free(job->batch);
+	job->batch = NULL;
+	job->n_batch = 0;
+}
+
 static void job_done(struct outbox *ob, struct job *job, const struct send_result *res)
 {
 	const struct config *cfg = *ob->cfgp;
@@ -281,7 +364,6 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	/* New rows for this destination wait too, behind the held ones. */
 	if (fate == OUTBOX_WAIT || fate == OUTBOX_RETRY)
 		outbox_pace_hold(&job->entry->pace, now_ms, (uint64_t)(not_before - now) * 1000);
-	job->entry->pace.busy = false;
 	/* Shown at the console is not sent to a platform. */
 	if (ob->sender) {
 		snprintf(labels, sizeof labels, "platform=\"%s\",outcome=\"%s\"",
@@ -318,6 +400,13 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	 * the operator was given. */
 	if (job->is_file && ob->sender && (fate == OUTBOX_SENT || fate == OUTBOX_DEAD))
 		outbox_file_remove(ob->loop, (*ob->cfgp)->database, job->id);
+	/* Its outcome waits for the pass the batch's end kicks. */
+	if (fate == OUTBOX_SENT && job->next < job->n_batch && !ob->stopping) {
+		batch_next(ob, job);
+		return;
+	}
+	batch_unclaim(ob, job, fate == OUTBOX_WAIT || fate == OUTBOX_RETRY ? not_before : now);
+	job->entry->pace.busy = false;
 	ob->in_flight--;
 	free(job->spec);
 	free(job);
@@ -578,8 +667,13 @@ static void claims_free(struct claims *c, bool started)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if (!started) {
-			c->v[i].job->entry->pace.busy = false;
-			free(c->v[i].job);
+			struct job *job = c->v[i].job;
+
+			job->entry->pace.busy = false;
+			for (size_t j = 0; j < job->n_batch; j++)
+				free(job->batch[j].payload);
+			free(job->batch);
+			free(job);
 		}
 		free(c->v[i].payload);
 	}
@@ -601,6 +695,38 @@ static struct outbox_dest *entry_for(struct outbox *ob, const char *destination,
 		outbox_pace_restore(&e->pace, now_ms, now, last, interval_ms);
 	}
 	return e;
+}
+
+/* Claims the rows due behind job's (its batch) when its destination is
+ * unpaced: a paced one sends one row per interval anyway, and a row would
+ * wait inflight for its turn. 0 or a negative errno. */
+static int claim_batch(struct outbox *ob, struct job *job, const char *destination,
+                       unsigned interval, int64_t now)
+{
+	int64_t ids[BATCH_MAX - 1];
+	size_t n = 0;
+	int rc;
+
+	if (!ob->sender || job->is_file || interval || outbox_app_interval_ms(*ob->cfgp, &job->dest))
+		return 0;
+	rc = store_outbox_due_ids(ob->st, destination, now, BATCH_MAX - 1, ids, &n);
+	if (rc < 0 || n == 0)
+		return rc;
+	job->batch = calloc(n, sizeof *job->batch);
+	if (!job->batch)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct store_outbox_row row;
+
+		rc = store_outbox_claim(ob->st, ids[i], now, &row);
+		if (rc == -ENOENT)
+			continue;
+		if (rc < 0)
+			return rc;
+		job->batch[job->n_batch++] = (struct job_row){row.id, row.created_at, row.attempts,
+		                                              row.request_id, row.payload};
+	}
+	return 0;
 }
 
 /* Claims what may be sent now; *wake_ms is lowered to when a paced
@@ -658,6 +784,9 @@ static int claim_due(struct outbox *ob, const struct heads *h, uint64_t now_ms, 
 		snprintf(job->media_id, sizeof job->media_id, "%s", row.media_id);
 		e->pace.busy = true;
 		out->v[out->n++] = (struct claimed){job, row.payload, e->key};
+		rc = claim_batch(ob, job, h->v[i].destination, interval, now);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }

@@ -41,6 +41,16 @@ static const char CLAIM_SQL[] =
 	" RETURNING destination, payload, attempts, created_at, request_id, kind = 'file',"
 	"  media_id, media_at";
 
+static const char DUE_IDS_SQL[] =
+	"SELECT id, kind = 'file' FROM outbox INDEXED BY outbox_pending"
+	" WHERE state = 'pending' AND destination = ?1 AND not_before <= ?2"
+	" ORDER BY not_before, id LIMIT ?3";
+
+static const char UNCLAIM_SQL[] =
+	"UPDATE outbox SET state = 'pending', not_before = max(not_before, ?3), updated_at = ?2,"
+	"  sent_at = CASE WHEN attempts > 0 THEN sent_at END"
+	" WHERE id = ?1 AND state = 'inflight'";
+
 static const char SENT_SQL[] =
 	"UPDATE outbox SET state = 'sent', last_error = NULL, updated_at = ?2"
 	" WHERE id = ?1 AND state = 'inflight'";
@@ -88,6 +98,41 @@ int store_outbox_heads(struct store *st,
 	}
 	store_stmt_done(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "outbox heads", rc);
+}
+
+int store_outbox_due_ids(struct store *st, const char *destination, int64_t now, size_t max,
+                         int64_t *ids, size_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, DUE_IDS_SQL);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, destination);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && !sqlite3_column_int(s, 1))
+		ids[(*n)++] = sqlite3_column_int64(s, 0);
+	store_stmt_done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "outbox due ids", rc);
+}
+
+int store_outbox_unclaim(struct store *st, int64_t id, int64_t not_before, int64_t now)
+{
+	sqlite3_stmt *s = store_prepare(st, UNCLAIM_SQL);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, not_before);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "outbox unclaim", rc);
+	return sqlite3_changes(st->db) ? 0 : -ENOENT;
 }
 
 int store_outbox_claim(struct store *st, int64_t id, int64_t now, struct store_outbox_row *out)

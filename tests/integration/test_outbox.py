@@ -125,6 +125,28 @@ def test_outbox_burst_drains_at_the_configured_rate():
         assert metric(d, "cqod_outbox_depth") == 0
 
 
+def test_outbox_unpaced_batch_keeps_order_through_a_failure():
+    """Rate limits off: a group's due rows are claimed together (all
+    inflight while the first request is answered slowly) and still sent one
+    at a time, in order. A 500 on the fourth puts the rows behind it back
+    unsent; they follow its retry, each message arriving once."""
+    with Fake() as fake, Daemon(config(fake.base, "robot_per_minute = 0"),
+                                seed=None).start() as d:
+        fake.script(ROBOT_PATH, [{"delay_ms": 1000}, {}, {}, {"status": 500, "body": "oops"}])
+        enqueue(d, ROBOT, "成批", 8)
+        wait_sends(fake, ROBOT_PATH, 1, timeout=10)
+        assert rows(d, "SELECT count(*) FROM outbox WHERE state = 'inflight'") == [(8,)]
+        reqs = wait_sends(fake, ROBOT_PATH, 9, timeout=30)
+        settled(d, [("sent", 8)])
+        texts = [robot_text(r) for r in sends(fake, ROBOT_PATH)]
+        assert texts == ["成批（%d/8）" % i for i in (1, 2, 3, 4, 4, 5, 6, 7, 8)], texts
+        assert [r["status"] for r in reqs[:5]] == [200, 200, 200, 500, 200]
+        assert rows(d, "SELECT attempts FROM outbox ORDER BY id") == [(0,)] * 3 + [(1,)] + [
+            (0,)] * 4
+        times = [r["time"] for r in reqs]
+        assert times == sorted(times)
+
+
 def test_outbox_burst_for_one_group_does_not_hold_up_others():
     """1,000 queued for one group at 20 a minute take 50 minutes; a message
     for another group queued after them goes at once."""

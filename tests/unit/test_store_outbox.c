@@ -319,6 +319,66 @@ static void test_claim_and_settle(void **state)
 	                 1);
 }
 
+static void test_due_ids_and_unclaim(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a"), b = robot("b");
+	struct store_outbox_row row;
+	int64_t ids[8], file_id;
+	size_t n;
+
+	assert_int_equal(enqueue_in_tx(f->st, &a, "x", 100), 0);          /* id 1 */
+	assert_int_equal(enqueue_in_tx(f->st, &a, "y", 50), 0);           /* id 2 */
+	assert_int_equal(enqueue_in_tx(f->st, &b, "w", 10), 0);           /* id 3 */
+	assert_int_equal(enqueue_in_tx(f->st, &a, "late", 900), 0);       /* id 4 */
+	assert_int_equal(store_begin(f->st), 0);                          /* id 5, due now */
+	assert_int_equal(store_outbox_enqueue_file(f->st, &a, "export|x", "f", 0, &file_id), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "after", 2900000000), 0); /* id 6 */
+
+	/* In send order, due ones only, at most max. */
+	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 500, 8, ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 500, 1, ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 2);
+	/* Never past a file row, though a row behind it is due. */
+	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 3000000000, 8, ids, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(ids[2], 4);
+	assert_int_equal(file_id, 5);
+	/* Claimed rows are not pending. */
+	assert_int_equal(store_outbox_claim(f->st, 2, 600, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 500, 8, ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 1);
+
+	/* Put back unsent: pending, due no earlier than asked, never attempted. */
+	assert_int_equal(store_outbox_unclaim(f->st, 2, 700, 610), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 2"
+	                                  " AND state = 'pending' AND not_before = 700"
+	                                  " AND attempts = 0 AND sent_at IS NULL"),
+	                 1);
+	assert_int_equal(store_outbox_unclaim(f->st, 2, 700, 610), -ENOENT);
+	/* A row retried before keeps its attempts, error, later not_before and
+	 * the time of its last claim (its rate counts from there). */
+	assert_int_equal(store_outbox_claim(f->st, 1, 600, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_RETRY, 800, "HTTP 500", 601), 0);
+	assert_int_equal(store_outbox_claim(f->st, 1, 800, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_unclaim(f->st, 1, 10, 810), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 1"
+	                                  " AND state = 'pending' AND not_before = 800"
+	                                  " AND attempts = 1 AND last_error = 'HTTP 500'"
+	                                  " AND sent_at = 800"),
+	                 1);
+}
+
 static void test_recover(void **state)
 {
 	struct fixture *f = *state;
@@ -481,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enqueue_in_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_and_settle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_due_ids_and_unclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_dead_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_retry_drop, setup, teardown),
