@@ -59,14 +59,6 @@ struct settlement {
 	char media_id[256];
 };
 
-/* A claimed row of a batch, waiting for its turn. */
-struct job_row {
-	int64_t id, created_at;
-	int attempts;
-	uint64_t request_id;
-	char *payload;    /* owned */
-};
-
 /*
  * One send in flight, and for an unpaced destination the rows claimed with
  * it (a batch): they go out one after another on the same slot, each once
@@ -96,7 +88,7 @@ struct job {
 	char name[256];
 	char media_id[256];
 	enum media_op media;
-	struct job_row *batch;         /* owned; rows after this one, in order */
+	struct store_outbox_batch_row *batch; /* owned; rows after this one, in order */
 	size_t n_batch, next;          /* next: the first not yet started */
 };
 
@@ -190,12 +182,41 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	return 0;
 }
 
-/* Writes the queued settlements (inside the pass's transaction). */
+/* A plain send: its row only becomes sent. */
+static bool plain_sent(const struct settlement *s)
+{
+	return !s->unclaim && s->fate == OUTBOX_SENT && s->media == MEDIA_UNCHANGED;
+}
+
+/* Writes the queued settlements (inside the pass's transaction): the plain
+ * sends in one statement (each touches its own row only), then the rest in
+ * order, so rows put back behind a failed one follow its hold. */
 static int flush_settlements(struct outbox *ob, int64_t now)
 {
+	size_t n_sent = 0;
+
+	for (size_t i = 0; i < ob->n_settle; i++)
+		n_sent += plain_sent(&ob->settle[i]);
+	if (n_sent) {
+		int64_t *ids = malloc(n_sent * sizeof *ids);
+		size_t k = 0;
+		int rc;
+
+		if (!ids)
+			return -ENOMEM;
+		for (size_t i = 0; i < ob->n_settle; i++)
+			if (plain_sent(&ob->settle[i]))
+				ids[k++] = ob->settle[i].id;
+		rc = store_outbox_settle_sent(ob->st, ids, k, now);
+		free(ids);
+		if (rc < 0)
+			return rc;
+	}
 	for (size_t i = 0; i < ob->n_settle; i++) {
 		const struct settlement *s = &ob->settle[i];
 
+		if (plain_sent(s))
+			continue;
 		if (s->unclaim) {
 			int rc = store_outbox_unclaim(ob->st, s->id, s->not_before, now);
 
@@ -308,7 +329,7 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 /* Starts the batch's next row on job's slot. */
 static void batch_next(struct outbox *ob, struct job *job)
 {
-	struct job_row *r = &job->batch[job->next++];
+	struct store_outbox_batch_row *r = &job->batch[job->next++];
 	struct send_pace pace = {.take = job_take, .arg = job};
 	struct send_result res = {0};
 	int rc;
@@ -332,7 +353,7 @@ static void batch_next(struct outbox *ob, struct job *job)
 static void batch_unclaim(struct outbox *ob, struct job *job, int64_t not_before)
 {
 	for (; job->next < job->n_batch; job->next++) {
-		struct job_row *r = &job->batch[job->next];
+		struct store_outbox_batch_row *r = &job->batch[job->next];
 
 		if (push_settlement(ob, r->id, OUTBOX_WAIT, not_before, NULL) == 0)
 			ob->settle[ob->n_settle - 1].unclaim = true;
@@ -703,29 +724,23 @@ static struct outbox_dest *entry_for(struct outbox *ob, const char *destination,
 static int claim_batch(struct outbox *ob, struct job *job, const char *destination,
                        unsigned interval, int64_t now)
 {
-	int64_t ids[BATCH_MAX - 1];
+	struct store_outbox_batch_row rows[BATCH_MAX - 1];
 	size_t n = 0;
 	int rc;
 
 	if (!ob->sender || job->is_file || interval || outbox_app_interval_ms(*ob->cfgp, &job->dest))
 		return 0;
-	rc = store_outbox_due_ids(ob->st, destination, now, BATCH_MAX - 1, ids, &n);
+	rc = store_outbox_claim_batch(ob->st, destination, now, BATCH_MAX - 1, rows, &n);
 	if (rc < 0 || n == 0)
 		return rc;
-	job->batch = calloc(n, sizeof *job->batch);
-	if (!job->batch)
+	job->batch = malloc(n * sizeof *job->batch);
+	if (!job->batch) {
+		for (size_t i = 0; i < n; i++)
+			free(rows[i].payload);
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		struct store_outbox_row row;
-
-		rc = store_outbox_claim(ob->st, ids[i], now, &row);
-		if (rc == -ENOENT)
-			continue;
-		if (rc < 0)
-			return rc;
-		job->batch[job->n_batch++] = (struct job_row){row.id, row.created_at, row.attempts,
-		                                              row.request_id, row.payload};
 	}
+	memcpy(job->batch, rows, n * sizeof *rows);
+	job->n_batch = n;
 	return 0;
 }
 

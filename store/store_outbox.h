@@ -91,11 +91,20 @@ struct store_outbox_row {
 	int64_t media_at;         /* when it was uploaded */
 };
 
-/* The ids of `destination`'s next due pending rows (not_before <= now) in
- * send order, at most max, stopping before the first file row (a file is
- * built off the loop: a batch never runs past one). *n is how many. */
-int store_outbox_due_ids(struct store *st, const char *destination, int64_t now, size_t max,
-                         int64_t *ids, size_t *n);
+/* A row claimed by store_outbox_claim_batch; payload owned by the caller. */
+struct store_outbox_batch_row {
+	int64_t id, not_before, created_at;
+	int attempts;
+	uint64_t request_id;
+	char *payload;
+};
+
+/* Claims `destination`'s next due pending rows (not_before <= now) as
+ * store_outbox_claim does, at most max, stopping before the first file row
+ * (a file is built off the loop: a batch never runs past one), in one
+ * statement. rows[0..*n) in send order. */
+int store_outbox_claim_batch(struct store *st, const char *destination, int64_t now, size_t max,
+                             struct store_outbox_batch_row *rows, size_t *n);
 
 /* Marks pending row `id` inflight with sent_at = now and reads it.
  * -ENOENT when it is no longer pending (dropped, or claimed elsewhere). */
@@ -114,6 +123,10 @@ enum store_outbox_fate {
  * the row is gone (dropped meanwhile). */
 int store_outbox_settle(struct store *st, int64_t id, enum store_outbox_fate fate,
                         int64_t not_before, const char *error, int64_t now);
+
+/* Settles inflight rows ids[0..n) as sent, in one statement; rows gone
+ * meanwhile are passed over. */
+int store_outbox_settle_sent(struct store *st, const int64_t *ids, size_t n, int64_t now);
 
 /* Puts claimed row `id`, not attempted since its claim, back to pending:
  * due again at not_before or later, no attempt counted, its error kept, no

@@ -319,12 +319,19 @@ static void test_claim_and_settle(void **state)
 	                 1);
 }
 
-static void test_due_ids_and_unclaim(void **state)
+static void free_batch(struct store_outbox_batch_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].payload);
+}
+
+static void test_claim_batch_settle_sent_unclaim(void **state)
 {
 	struct fixture *f = *state;
 	struct dest a = robot("a"), b = robot("b");
 	struct store_outbox_row row;
-	int64_t ids[8], file_id;
+	struct store_outbox_batch_row rows[8];
+	int64_t file_id;
 	size_t n;
 
 	assert_int_equal(enqueue_in_tx(f->st, &a, "x", 100), 0);          /* id 1 */
@@ -335,27 +342,45 @@ static void test_due_ids_and_unclaim(void **state)
 	assert_int_equal(store_outbox_enqueue_file(f->st, &a, "export|x", "f", 0, &file_id), 0);
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(enqueue_in_tx(f->st, &a, "after", 2900000000), 0); /* id 6 */
-
-	/* In send order, due ones only, at most max. */
-	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 500, 8, ids, &n), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(ids[0], 2);
-	assert_int_equal(ids[1], 1);
-	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 500, 1, ids, &n), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(ids[0], 2);
-	/* Never past a file row, though a row behind it is due. */
-	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 3000000000, 8, ids, &n),
-	                 0);
-	assert_int_equal(n, 3);
-	assert_int_equal(ids[2], 4);
 	assert_int_equal(file_id, 5);
-	/* Claimed rows are not pending. */
-	assert_int_equal(store_outbox_claim(f->st, 2, 600, &row), 0);
-	free(row.payload);
-	assert_int_equal(store_outbox_due_ids(f->st, "wecom|a|robot|0|", 500, 8, ids, &n), 0);
+
+	/* Due ones only, at most max, in send order, claimed. */
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 500, 1, rows, &n), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(ids[0], 1);
+	assert_int_equal(rows[0].id, 2);
+	assert_non_null(strstr(rows[0].payload, "hello y"));
+	assert_int_equal(rows[0].request_id, 7);
+	free_batch(rows, n);
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 500, 8, rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, 1);
+	free_batch(rows, n);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'inflight'"
+	                                  " AND sent_at = 500"),
+	                 2);
+	/* Never past a file row, though a row behind it is due. */
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 3000000000, 8, rows,
+	                                          &n),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, 4);
+	free_batch(rows, n);
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 3000000000, 8, rows,
+	                                          &n),
+	                 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'pending'"),
+	                 3);
+
+	/* Sent together; a row not inflight is passed over. */
+	int64_t sent[] = {4, 3};
+	assert_int_equal(store_outbox_settle_sent(f->st, sent, 2, 3000000001), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'sent'"
+	                                  " AND id = 4 AND last_error IS NULL"),
+	                 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'pending'"
+	                                  " AND id = 3"),
+	                 1);
 
 	/* Put back unsent: pending, due no earlier than asked, never attempted. */
 	assert_int_equal(store_outbox_unclaim(f->st, 2, 700, 610), 0);
@@ -366,8 +391,6 @@ static void test_due_ids_and_unclaim(void **state)
 	assert_int_equal(store_outbox_unclaim(f->st, 2, 700, 610), -ENOENT);
 	/* A row retried before keeps its attempts, error, later not_before and
 	 * the time of its last claim (its rate counts from there). */
-	assert_int_equal(store_outbox_claim(f->st, 1, 600, &row), 0);
-	free(row.payload);
 	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_RETRY, 800, "HTTP 500", 601), 0);
 	assert_int_equal(store_outbox_claim(f->st, 1, 800, &row), 0);
 	free(row.payload);
@@ -541,7 +564,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enqueue_in_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_and_settle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_due_ids_and_unclaim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_batch_settle_sent_unclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_dead_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_retry_drop, setup, teardown),
