@@ -36,7 +36,9 @@
 #define PRUNE_IDLE_MS 5000
 #define PRUNE_EVERY_MS 60000
 /* Rows an unpaced destination claims at once (see struct job). */
-#define BATCH_MAX 64
+#define BATCH_MAX 256
+/* The longest a batch's outcomes wait for their commit (see struct job). */
+#define SETTLE_MS 50
 
 static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
 
@@ -63,14 +65,17 @@ struct settlement {
  * One send in flight, and for an unpaced destination the rows claimed with
  * it (a batch): they go out one after another on the same slot, each once
  * the one before was sent, so a destination still has one request in flight
- * and its order holds. The next pass is only kicked when the batch ends, so
- * a burst costs one commit per batch rather than one per message.
+ * and its order holds. Outcomes are written in groups (group commit): by
+ * the pass the batch's end kicks, or at the latest SETTLE_MS after one
+ * waits, so a burst costs a commit per batch or per tick rather than one
+ * per message.
  *
  * The guarantee is the same as for one row: every row of the batch is
  * committed inflight before its first request, and its outcome is written
- * by a later pass (group commit). When the process dies meanwhile, the
- * next start makes them all pending again: the rows sent but not yet
- * settled are sent again, the rest for the first time; nothing is lost.
+ * by a later pass. When the process dies meanwhile, the next start makes
+ * them all pending again: the rows sent but not yet settled (those of the
+ * last SETTLE_MS or so) are sent again, the rest for the first time;
+ * nothing is lost.
  * When a row is not sent (a failure, a shutdown), the rows behind it are
  * put back unsent (unclaimed), due no earlier than it, so they keep their
  * place behind it.
@@ -152,6 +157,15 @@ static void kick(struct outbox *ob)
 	ob->woken = true;
 	if (!ob->closing && !ob->passive)
 		uv_timer_start(&ob->timer, on_timer, 0, 0);
+}
+
+/* A pass within SETTLE_MS, unless one is due sooner: the outcomes waiting
+ * get their commit. */
+static void settle_soon(struct outbox *ob)
+{
+	if (!ob->closing && !ob->passive &&
+	    (!uv_is_active((uv_handle_t *)&ob->timer) || uv_timer_get_due_in(&ob->timer) > SETTLE_MS))
+		uv_timer_start(&ob->timer, on_timer, SETTLE_MS, 0);
 }
 
 static void on_wake(void *arg)
@@ -423,6 +437,7 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 		outbox_file_remove(ob->loop, (*ob->cfgp)->database, job->id);
 	/* Its outcome waits for the pass the batch's end kicks. */
 	if (fate == OUTBOX_SENT && job->next < job->n_batch && !ob->stopping) {
+		settle_soon(ob);
 		batch_next(ob, job);
 		return;
 	}
@@ -890,6 +905,9 @@ static void on_timer(uv_timer_t *t)
 	 * the kick's timer start was overridden above, so pass again now. */
 	if (ob->woken)
 		wake_ms = 0;
+	/* Outcomes of a batch that came during the pass. */
+	if (ob->n_settle && wake_ms > SETTLE_MS)
+		wake_ms = SETTLE_MS;
 	arm(ob, wake_ms);
 }
 

@@ -147,6 +147,29 @@ def test_outbox_unpaced_batch_keeps_order_through_a_failure():
         assert times == sorted(times)
 
 
+def test_outbox_batch_outcomes_committed_while_it_runs():
+    """Rate limits off, each answer 0.3 s: the outcomes of a batch's first
+    rows are committed while its last rows are still to go (a group commit
+    per tick, not only at the batch's end). A kill -9 then resends only what
+    was not yet settled, and every message arrives."""
+    with Fake() as fake, Daemon(config(fake.base, "robot_per_minute = 0"), seed=None) as d:
+        fake.script(ROBOT_PATH, [{"delay_ms": 300}] * 8)
+        d.start()
+        enqueue(d, ROBOT, "分批", 8)
+        wait_sends(fake, ROBOT_PATH, 4, timeout=10)
+        wait_until(lambda: rows(d, "SELECT count(*) FROM outbox WHERE state = 'sent'")[0][0] >= 2,
+                   "outcomes committed during the batch", 1.0)
+        assert len(sends(fake, ROBOT_PATH)) < 8
+        d.proc.kill()
+        d.proc.wait()
+        settled_at_kill = rows(d, "SELECT count(*) FROM outbox WHERE state = 'sent'")[0][0]
+        d.start()
+        settled(d, [("sent", 8)])
+        got = [robot_text(r) for r in sends(fake, ROBOT_PATH)]
+        assert set(got) == {"分批（%d/8）" % i for i in range(1, 9)}, got
+        assert len(got) - 8 <= 8 - settled_at_kill, (got, settled_at_kill)
+
+
 def test_outbox_burst_for_one_group_does_not_hold_up_others():
     """1,000 queued for one group at 20 a minute take 50 minutes; a message
     for another group queued after them goes at once."""
