@@ -36,6 +36,10 @@
  * as well, see outbox_pace_restore). */
 #define PRUNE_IDLE_MS 5000
 #define PRUNE_EVERY_MS 60000
+/* Rows an unpaced destination claims at once (see struct job). */
+#define BATCH_MAX 256
+/* The longest a batch's outcomes wait for their commit (see struct job). */
+#define SETTLE_MS 50
 
 static const char *const outcome_names[] = {"ok", "rate_limited", "transient", "permanent"};
 
@@ -46,9 +50,11 @@ enum media_op {
 	MEDIA_FORGET = 2,    /* refused as expired or unknown: upload again */
 };
 
-/* A completed send waiting for the next pass to be written. */
+/* A completed send waiting for the next pass to be written; or (unclaim)
+ * a row of a batch put back unsent, due at not_before at the earliest. */
 struct settlement {
 	int64_t id;
+	bool unclaim;
 	enum store_outbox_fate fate;
 	int64_t not_before;
 	char error[160];
@@ -57,7 +63,25 @@ struct settlement {
 	char message_id[128];    /* the platform's id of what was sent; "" none */
 };
 
-/* One send in flight. */
+/*
+ * One send in flight, and for an unpaced destination the rows claimed with
+ * it (a batch): they go out one after another on the same slot, each once
+ * the one before was sent, so a destination still has one request in flight
+ * and its order holds. Outcomes are written in groups (group commit): by
+ * the pass the batch's end kicks, or at the latest SETTLE_MS after one
+ * waits, so a burst costs a commit per batch or per tick rather than one
+ * per message.
+ *
+ * The guarantee is the same as for one row: every row of the batch is
+ * committed inflight before its first request, and its outcome is written
+ * by a later pass. When the process dies meanwhile, the next start makes
+ * them all pending again: the rows sent but not yet settled (those of the
+ * last SETTLE_MS or so) are sent again, the rest for the first time;
+ * nothing is lost.
+ * When a row is not sent (a failure, a shutdown), the rows behind it are
+ * put back unsent (unclaimed), due no earlier than it, so they keep their
+ * place behind it.
+ */
 struct job {
 	struct outbox *ob;
 	struct outbox_dest *entry;     /* pacing of its destination; busy while we live */
@@ -71,6 +95,8 @@ struct job {
 	char name[256];
 	char media_id[256];
 	enum media_op media;
+	struct store_outbox_batch_row *batch; /* owned; rows after this one, in order */
+	size_t n_batch, next;          /* next: the first not yet started */
 };
 
 /* A destination's next row, as the pass reads them. */
@@ -135,6 +161,15 @@ static void kick(struct outbox *ob)
 		uv_timer_start(&ob->timer, on_timer, 0, 0);
 }
 
+/* A pass within SETTLE_MS, unless one is due sooner: the outcomes waiting
+ * get their commit. */
+static void settle_soon(struct outbox *ob)
+{
+	if (!ob->closing && !ob->passive &&
+	    (!uv_is_active((uv_handle_t *)&ob->timer) || uv_timer_get_due_in(&ob->timer) > SETTLE_MS))
+		uv_timer_start(&ob->timer, on_timer, SETTLE_MS, 0);
+}
+
 static void on_wake(void *arg)
 {
 	kick(arg);
@@ -154,6 +189,7 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	}
 	struct settlement *s = &ob->settle[ob->n_settle++];
 	s->id = id;
+	s->unclaim = false;
 	s->fate = fate;
 	s->not_before = not_before;
 	snprintf(s->error, sizeof s->error, "%s", error ? error : "");
@@ -163,11 +199,48 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	return 0;
 }
 
-/* Writes the queued settlements (inside the pass's transaction). */
+/* A plain send: its row only becomes sent. */
+static bool plain_sent(const struct settlement *s)
+{
+	return !s->unclaim && s->fate == OUTBOX_SENT && s->media == MEDIA_UNCHANGED;
+}
+
+/* Writes the queued settlements (inside the pass's transaction): the plain
+ * sends in one statement (each touches its own row only), then the rest in
+ * order, so rows put back behind a failed one follow its hold. */
 static int flush_settlements(struct outbox *ob, int64_t now)
 {
+	size_t n_sent = 0;
+
+	for (size_t i = 0; i < ob->n_settle; i++)
+		n_sent += plain_sent(&ob->settle[i]);
+	if (n_sent) {
+		int64_t *ids = malloc(n_sent * sizeof *ids);
+		size_t k = 0;
+		int rc;
+
+		if (!ids)
+			return -ENOMEM;
+		for (size_t i = 0; i < ob->n_settle; i++)
+			if (plain_sent(&ob->settle[i]))
+				ids[k++] = ob->settle[i].id;
+		rc = store_outbox_settle_sent(ob->st, ids, k, now);
+		free(ids);
+		if (rc < 0)
+			return rc;
+	}
 	for (size_t i = 0; i < ob->n_settle; i++) {
 		const struct settlement *s = &ob->settle[i];
+
+		if (plain_sent(s))
+			continue;
+		if (s->unclaim) {
+			int rc = store_outbox_unclaim(ob->st, s->id, s->not_before, now);
+
+			if (rc < 0 && rc != -ENOENT)
+				return rc;
+			continue;
+		}
 		int rc = s->media == MEDIA_UNCHANGED ? 0
 		         : store_outbox_set_media(ob->st, s->id,
 		                                  s->media == MEDIA_KEEP ? s->media_id : NULL, now);
@@ -269,6 +342,51 @@ void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate
 	kick(ob);
 }
 
+static void on_sent(void *arg, const struct send_result *res);
+static uint64_t job_take(void *arg, uint64_t now_ms);
+static void job_done(struct outbox *ob, struct job *job, const struct send_result *res);
+
+/* Starts the batch's next row on job's slot. */
+static void batch_next(struct outbox *ob, struct job *job)
+{
+	struct store_outbox_batch_row *r = &job->batch[job->next++];
+	struct send_pace pace = {.take = job_take, .arg = job};
+	struct send_result res = {0};
+	int rc;
+
+	job->id = r->id;
+	job->created_at = r->created_at;
+	job->attempts = r->attempts;
+	job->request_id = r->request_id;
+	rc = sender_send_paced(ob->sender, &job->dest, r->payload, &pace, on_sent, job);
+	free(r->payload);
+	r->payload = NULL;
+	if (rc == 0)
+		return;
+	/* As in start_job: refused before any request. */
+	res.outcome = rc == -EINVAL || rc == -ENOENT ? SEND_PERMANENT : SEND_TRANSIENT;
+	snprintf(res.detail, sizeof res.detail, "not sent: %s", strerror(-rc));
+	job_done(ob, job, &res);
+}
+
+/* Puts the batch's rows not started back, due at not_before or later. */
+static void batch_unclaim(struct outbox *ob, struct job *job, int64_t not_before)
+{
+	for (; job->next < job->n_batch; job->next++) {
+		struct store_outbox_batch_row *r = &job->batch[job->next];
+
+		if (push_settlement(ob, r->id, OUTBOX_WAIT, not_before, NULL) == 0)
+			ob->settle[ob->n_settle - 1].unclaim = true;
+		else
+			log_error("outbox %" PRId64 ": out of memory putting it back; it is sent at"
+			          " the next start", r->id);
+		free(r->payload);
+	}
+	free(job->batch);
+	job->batch = NULL;
+	job->n_batch = 0;
+}
+
 static void job_done(struct outbox *ob, struct job *job, const struct send_result *res)
 {
 	const struct config *cfg = *ob->cfgp;
@@ -287,7 +405,6 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	/* New rows for this destination wait too, behind the held ones. */
 	if (fate == OUTBOX_WAIT || fate == OUTBOX_RETRY)
 		outbox_pace_hold(&job->entry->pace, now_ms, (uint64_t)(not_before - now) * 1000);
-	job->entry->pace.busy = false;
 	/* Shown at the console is not sent to a platform. */
 	if (ob->sender) {
 		snprintf(labels, sizeof labels, "platform=\"%s\",outcome=\"%s\"",
@@ -328,6 +445,14 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	 * the operator was given. */
 	if (job->is_file && ob->sender && (fate == OUTBOX_SENT || fate == OUTBOX_DEAD))
 		outbox_file_remove(ob->loop, (*ob->cfgp)->database, job->id);
+	/* Its outcome waits for the pass the batch's end kicks. */
+	if (fate == OUTBOX_SENT && job->next < job->n_batch && !ob->stopping) {
+		settle_soon(ob);
+		batch_next(ob, job);
+		return;
+	}
+	batch_unclaim(ob, job, fate == OUTBOX_WAIT || fate == OUTBOX_RETRY ? not_before : now);
+	job->entry->pace.busy = false;
 	ob->in_flight--;
 	free(job->spec);
 	free(job);
@@ -588,8 +713,13 @@ static void claims_free(struct claims *c, bool started)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if (!started) {
-			c->v[i].job->entry->pace.busy = false;
-			free(c->v[i].job);
+			struct job *job = c->v[i].job;
+
+			job->entry->pace.busy = false;
+			for (size_t j = 0; j < job->n_batch; j++)
+				free(job->batch[j].payload);
+			free(job->batch);
+			free(job);
 		}
 		free(c->v[i].payload);
 	}
@@ -611,6 +741,32 @@ static struct outbox_dest *entry_for(struct outbox *ob, const char *destination,
 		outbox_pace_restore(&e->pace, now_ms, now, last, interval_ms);
 	}
 	return e;
+}
+
+/* Claims the rows due behind job's (its batch) when its destination is
+ * unpaced: a paced one sends one row per interval anyway, and a row would
+ * wait inflight for its turn. 0 or a negative errno. */
+static int claim_batch(struct outbox *ob, struct job *job, const char *destination,
+                       unsigned interval, int64_t now)
+{
+	struct store_outbox_batch_row rows[BATCH_MAX - 1];
+	size_t n = 0;
+	int rc;
+
+	if (!ob->sender || job->is_file || interval || outbox_app_interval_ms(*ob->cfgp, &job->dest))
+		return 0;
+	rc = store_outbox_claim_batch(ob->st, destination, now, BATCH_MAX - 1, rows, &n);
+	if (rc < 0 || n == 0)
+		return rc;
+	job->batch = malloc(n * sizeof *job->batch);
+	if (!job->batch) {
+		for (size_t i = 0; i < n; i++)
+			free(rows[i].payload);
+		return -ENOMEM;
+	}
+	memcpy(job->batch, rows, n * sizeof *rows);
+	job->n_batch = n;
+	return 0;
 }
 
 /* Claims what may be sent now; *wake_ms is lowered to when a paced
@@ -668,6 +824,9 @@ static int claim_due(struct outbox *ob, const struct heads *h, uint64_t now_ms, 
 		snprintf(job->media_id, sizeof job->media_id, "%s", row.media_id);
 		e->pace.busy = true;
 		out->v[out->n++] = (struct claimed){job, row.payload, e->key};
+		rc = claim_batch(ob, job, h->v[i].destination, interval, now);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -756,6 +915,9 @@ static void on_timer(uv_timer_t *t)
 	 * the kick's timer start was overridden above, so pass again now. */
 	if (ob->woken)
 		wake_ms = 0;
+	/* Outcomes of a batch that came during the pass. */
+	if (ob->n_settle && wake_ms > SETTLE_MS)
+		wake_ms = SETTLE_MS;
 	arm(ob, wake_ms);
 }
 

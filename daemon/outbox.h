@@ -12,7 +12,10 @@
  * outbox costs one commit per pass rather than two per message.
  *
  * Per destination one send at a time, in (not_before, id) order, paced by
- * outbox_policy.h; at most [outbound] max_in_flight sends in all. Results:
+ * outbox_policy.h; at most [outbound] max_in_flight sends in all. A
+ * destination without a rate limit claims its due rows in a batch, sent
+ * one after another, their outcomes committed by the batch's end or a
+ * 50 ms tick (outbox.c, struct job). Results:
  * sent; rate limited: the destination waits for the platform's window, the
  * attempt not counted; transient: exponential backoff with jitter until
  * [outbox] max_age_hours, then dead; permanent: dead at once. Dead rows are

@@ -91,6 +91,21 @@ struct store_outbox_row {
 	int64_t media_at;         /* when it was uploaded */
 };
 
+/* A row claimed by store_outbox_claim_batch; payload owned by the caller. */
+struct store_outbox_batch_row {
+	int64_t id, not_before, created_at;
+	int attempts;
+	uint64_t request_id;
+	char *payload;
+};
+
+/* Claims `destination`'s next due pending rows (not_before <= now) as
+ * store_outbox_claim does, at most max, stopping before the first file row
+ * (a file is built off the loop: a batch never runs past one), in one
+ * statement. rows[0..*n) in send order. */
+int store_outbox_claim_batch(struct store *st, const char *destination, int64_t now, size_t max,
+                             struct store_outbox_batch_row *rows, size_t *n);
+
 /* Marks pending row `id` inflight with sent_at = now and reads it.
  * -ENOENT when it is no longer pending (dropped, or claimed elsewhere). */
 int store_outbox_claim(struct store *st, int64_t id, int64_t now, struct store_outbox_row *out);
@@ -108,6 +123,17 @@ enum store_outbox_fate {
  * the row is gone (dropped meanwhile). */
 int store_outbox_settle(struct store *st, int64_t id, enum store_outbox_fate fate,
                         int64_t not_before, const char *error, int64_t now);
+
+/* Settles inflight rows ids[0..n) as sent, in one statement; rows gone
+ * meanwhile are passed over. */
+int store_outbox_settle_sent(struct store *st, const int64_t *ids, size_t n, int64_t now);
+
+/* Puts claimed row `id`, not attempted since its claim, back to pending:
+ * due again at not_before or later, no attempt counted, its error kept, no
+ * sent_at when it was never attempted. For the rows of a batch left unsent
+ * behind a failed one, so they keep their order.
+ * -ENOENT when the row is gone (dropped meanwhile). */
+int store_outbox_unclaim(struct store *st, int64_t id, int64_t not_before, int64_t now);
 
 /* Keeps (or, with media_id NULL or "", forgets) the upload of file row
  * `id`, so its next attempt sends the file message without uploading again.

@@ -41,6 +41,28 @@ static const char CLAIM_SQL[] =
 	" RETURNING destination, payload, attempts, created_at, request_id, kind = 'file',"
 	"  media_id, media_at";
 
+static const char DUE_SQL[] =
+	"SELECT kind = 'file' FROM outbox INDEXED BY outbox_pending"
+	" WHERE state = 'pending' AND destination = ?1 AND not_before <= ?2"
+	" ORDER BY not_before, id LIMIT ?3";
+
+/* The first ?3 rows of DUE_SQL, in the same transaction. */
+static const char CLAIM_BATCH_SQL[] =
+	"UPDATE outbox SET state = 'inflight', sent_at = ?2, updated_at = ?2"
+	" WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_pending"
+	"  WHERE state = 'pending' AND destination = ?1 AND not_before <= ?2"
+	"  ORDER BY not_before, id LIMIT ?3)"
+	" RETURNING id, not_before, payload, attempts, created_at, request_id";
+
+static const char SENT_MANY_SQL[] =
+	"UPDATE outbox SET state = 'sent', last_error = NULL, updated_at = ?2"
+	" WHERE id IN (SELECT value FROM json_each(?1)) AND state = 'inflight'";
+
+static const char UNCLAIM_SQL[] =
+	"UPDATE outbox SET state = 'pending', not_before = max(not_before, ?3), updated_at = ?2,"
+	"  sent_at = CASE WHEN attempts > 0 THEN sent_at END"
+	" WHERE id = ?1 AND state = 'inflight'";
+
 static const char SENT_SQL[] =
 	"UPDATE outbox SET state = 'sent', last_error = NULL, updated_at = ?2"
 	" WHERE id = ?1 AND state = 'inflight'";
@@ -88,6 +110,120 @@ int store_outbox_heads(struct store *st,
 	}
 	store_stmt_done(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "outbox heads", rc);
+}
+
+static int batch_order(const void *a, const void *b)
+{
+	const struct store_outbox_batch_row *x = a, *y = b;
+
+	if (x->not_before != y->not_before)
+		return x->not_before < y->not_before ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* How many of destination's due rows come before its first file row. */
+static int count_due(struct store *st, const char *destination, int64_t now, size_t max,
+                     size_t *n)
+{
+	sqlite3_stmt *s = store_prepare(st, DUE_SQL);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return -EIO;
+	store_bind_text(s, 1, destination);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && !sqlite3_column_int(s, 0))
+		(*n)++;
+	store_stmt_done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "outbox due", rc);
+}
+
+int store_outbox_claim_batch(struct store *st, const char *destination, int64_t now, size_t max,
+                             struct store_outbox_batch_row *rows, size_t *n)
+{
+	size_t want, got = 0;
+	sqlite3_stmt *s;
+	char req[24];
+	int rc = count_due(st, destination, now, max, &want);
+
+	*n = 0;
+	if (rc < 0 || want == 0)
+		return rc;
+	if (!(s = store_prepare(st, CLAIM_BATCH_SQL)))
+		return -EIO;
+	store_bind_text(s, 1, destination);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)want);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && got < want) {
+		struct store_outbox_batch_row *r = &rows[got++];
+		const char *payload = (const char *)sqlite3_column_text(s, 2);
+
+		r->id = sqlite3_column_int64(s, 0);
+		r->not_before = sqlite3_column_int64(s, 1);
+		r->payload = strdup(payload ? payload : "");
+		r->attempts = sqlite3_column_int(s, 3);
+		r->created_at = sqlite3_column_int64(s, 4);
+		store_col_text(s, 5, req, sizeof req);
+		r->request_id = strtoull(req, NULL, 10);
+		if (!r->payload)
+			rc = SQLITE_NOMEM;
+	}
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < got; i++)
+			free(rows[i].payload);
+		return rc == SQLITE_NOMEM ? -ENOMEM : store_fail(st, "outbox claim batch", rc);
+	}
+	/* RETURNING's order is not the index's. */
+	qsort(rows, got, sizeof *rows, batch_order);
+	*n = got;
+	return 0;
+}
+
+int store_outbox_settle_sent(struct store *st, const int64_t *ids, size_t n, int64_t now)
+{
+	/* A JSON array: one statement for any number of rows. */
+	char *list = malloc(n * 21 + 2), *p = list;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!list)
+		return -ENOMEM;
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%" PRId64, i ? "," : "", ids[i]);
+	*p++ = ']';
+	*p = '\0';
+	s = store_prepare(st, SENT_MANY_SQL);
+	if (!s) {
+		free(list);
+		return -EIO;
+	}
+	store_bind_text(s, 1, list);
+	sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	free(list);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "outbox settle sent", rc);
+}
+
+int store_outbox_unclaim(struct store *st, int64_t id, int64_t not_before, int64_t now)
+{
+	sqlite3_stmt *s = store_prepare(st, UNCLAIM_SQL);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, not_before);
+	rc = sqlite3_step(s);
+	store_stmt_done(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "outbox unclaim", rc);
+	return sqlite3_changes(st->db) ? 0 : -ENOENT;
 }
 
 int store_outbox_claim(struct store *st, int64_t id, int64_t now, struct store_outbox_row *out)

@@ -125,6 +125,51 @@ def test_outbox_burst_drains_at_the_configured_rate():
         assert metric(d, "cqod_outbox_depth") == 0
 
 
+def test_outbox_unpaced_batch_keeps_order_through_a_failure():
+    """Rate limits off: a group's due rows are claimed together (all
+    inflight while the first request is answered slowly) and still sent one
+    at a time, in order. A 500 on the fourth puts the rows behind it back
+    unsent; they follow its retry, each message arriving once."""
+    with Fake() as fake, Daemon(config(fake.base, "robot_per_minute = 0"),
+                                seed=None).start() as d:
+        fake.script(ROBOT_PATH, [{"delay_ms": 1000}, {}, {}, {"status": 500, "body": "oops"}])
+        enqueue(d, ROBOT, "成批", 8)
+        wait_sends(fake, ROBOT_PATH, 1, timeout=10)
+        assert rows(d, "SELECT count(*) FROM outbox WHERE state = 'inflight'") == [(8,)]
+        reqs = wait_sends(fake, ROBOT_PATH, 9, timeout=30)
+        settled(d, [("sent", 8)])
+        texts = [robot_text(r) for r in sends(fake, ROBOT_PATH)]
+        assert texts == ["成批（%d/8）" % i for i in (1, 2, 3, 4, 4, 5, 6, 7, 8)], texts
+        assert [r["status"] for r in reqs[:5]] == [200, 200, 200, 500, 200]
+        assert rows(d, "SELECT attempts FROM outbox ORDER BY id") == [(0,)] * 3 + [(1,)] + [
+            (0,)] * 4
+        times = [r["time"] for r in reqs]
+        assert times == sorted(times)
+
+
+def test_outbox_batch_outcomes_committed_while_it_runs():
+    """Rate limits off, each answer 0.3 s: the outcomes of a batch's first
+    rows are committed while its last rows are still to go (a group commit
+    per tick, not only at the batch's end). A kill -9 then resends only what
+    was not yet settled, and every message arrives."""
+    with Fake() as fake, Daemon(config(fake.base, "robot_per_minute = 0"), seed=None) as d:
+        fake.script(ROBOT_PATH, [{"delay_ms": 300}] * 8)
+        d.start()
+        enqueue(d, ROBOT, "分批", 8)
+        wait_sends(fake, ROBOT_PATH, 4, timeout=10)
+        wait_until(lambda: rows(d, "SELECT count(*) FROM outbox WHERE state = 'sent'")[0][0] >= 2,
+                   "outcomes committed during the batch", 1.0)
+        assert len(sends(fake, ROBOT_PATH)) < 8
+        d.proc.kill()
+        d.proc.wait()
+        settled_at_kill = rows(d, "SELECT count(*) FROM outbox WHERE state = 'sent'")[0][0]
+        d.start()
+        settled(d, [("sent", 8)])
+        got = [robot_text(r) for r in sends(fake, ROBOT_PATH)]
+        assert set(got) == {"分批（%d/8）" % i for i in range(1, 9)}, got
+        assert len(got) - 8 <= 8 - settled_at_kill, (got, settled_at_kill)
+
+
 def test_outbox_burst_for_one_group_does_not_hold_up_others():
     """1,000 queued for one group at 20 a minute take 50 minutes; a message
     for another group queued after them goes at once."""

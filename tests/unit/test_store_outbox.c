@@ -319,6 +319,89 @@ static void test_claim_and_settle(void **state)
 	                 1);
 }
 
+static void free_batch(struct store_outbox_batch_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].payload);
+}
+
+static void test_claim_batch_settle_sent_unclaim(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a"), b = robot("b");
+	struct store_outbox_row row;
+	struct store_outbox_batch_row rows[8];
+	int64_t file_id;
+	size_t n;
+
+	assert_int_equal(enqueue_in_tx(f->st, &a, "x", 100), 0);          /* id 1 */
+	assert_int_equal(enqueue_in_tx(f->st, &a, "y", 50), 0);           /* id 2 */
+	assert_int_equal(enqueue_in_tx(f->st, &b, "w", 10), 0);           /* id 3 */
+	assert_int_equal(enqueue_in_tx(f->st, &a, "late", 900), 0);       /* id 4 */
+	assert_int_equal(store_begin(f->st), 0);                          /* id 5, due now */
+	assert_int_equal(store_outbox_enqueue_file(f->st, &a, "export|x", "f", 0, &file_id), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(enqueue_in_tx(f->st, &a, "after", 2900000000), 0); /* id 6 */
+	assert_int_equal(file_id, 5);
+
+	/* Due ones only, at most max, in send order, claimed. */
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 500, 1, rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, 2);
+	assert_non_null(strstr(rows[0].payload, "hello y"));
+	assert_int_equal(rows[0].request_id, 7);
+	free_batch(rows, n);
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 500, 8, rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, 1);
+	free_batch(rows, n);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'inflight'"
+	                                  " AND sent_at = 500"),
+	                 2);
+	/* Never past a file row, though a row behind it is due. */
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 3000000000, 8, rows,
+	                                          &n),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, 4);
+	free_batch(rows, n);
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 3000000000, 8, rows,
+	                                          &n),
+	                 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'pending'"),
+	                 3);
+
+	/* Sent together; a row not inflight is passed over. */
+	int64_t sent[] = {4, 3};
+	assert_int_equal(store_outbox_settle_sent(f->st, sent, 2, 3000000001), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'sent'"
+	                                  " AND id = 4 AND last_error IS NULL"),
+	                 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'pending'"
+	                                  " AND id = 3"),
+	                 1);
+
+	/* Put back unsent: pending, due no earlier than asked, never attempted. */
+	assert_int_equal(store_outbox_unclaim(f->st, 2, 700, 610), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 2"
+	                                  " AND state = 'pending' AND not_before = 700"
+	                                  " AND attempts = 0 AND sent_at IS NULL"),
+	                 1);
+	assert_int_equal(store_outbox_unclaim(f->st, 2, 700, 610), -ENOENT);
+	/* A row retried before keeps its attempts, error, later not_before and
+	 * the time of its last claim (its rate counts from there). */
+	assert_int_equal(store_outbox_settle(f->st, 1, OUTBOX_RETRY, 800, "HTTP 500", 601), 0);
+	assert_int_equal(store_outbox_claim(f->st, 1, 800, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_unclaim(f->st, 1, 10, 810), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE id = 1"
+	                                  " AND state = 'pending' AND not_before = 800"
+	                                  " AND attempts = 1 AND last_error = 'HTTP 500'"
+	                                  " AND sent_at = 800"),
+	                 1);
+}
+
 static void test_recover(void **state)
 {
 	struct fixture *f = *state;
@@ -481,6 +564,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enqueue_in_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_and_settle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_batch_settle_sent_unclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_dead_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_retry_drop, setup, teardown),
