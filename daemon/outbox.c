@@ -199,10 +199,12 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	return 0;
 }
 
-/* A plain send: its row only becomes sent. */
+/* A plain send: its row only becomes sent (no media id to keep, no sent
+ * card to record). */
 static bool plain_sent(const struct settlement *s)
 {
-	return !s->unclaim && s->fate == OUTBOX_SENT && s->media == MEDIA_UNCHANGED;
+	return !s->unclaim && s->fate == OUTBOX_SENT && s->media == MEDIA_UNCHANGED &&
+	       !s->message_id[0];
 }
 
 /* Writes the queued settlements (inside the pass's transaction): the plain
