@@ -191,7 +191,7 @@ check: deps layers
 	  "$(MAKE) unit integration"
 	sh tests/alongside.sh "nice -n 19 $(MAKE) -j$(JOBS) fuzz-bin" \
 	  "$(MAKE) BUILD=build/san SAN=1 unit integration"
-	$(MAKE) -j$(JOBS) fuzz FUZZ_SECONDS=3
+	$(MAKE) -j$(JOBS) fuzz FUZZ_SECONDS=2
 
 bench: all
 	@sh tests/deps.sh $(DEB_BENCH)
