@@ -37,6 +37,8 @@
 #include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/metrics.h"
+#include "../lib/strbuf.h"
+#include "../messages/sign.h"
 #include "../lib/crypto.h"
 #include "send_internal.h"
 #include "transports.h"
@@ -134,6 +136,38 @@ char *send_base(const struct config_instance *in, const char *key, const char *d
 	while (n > 0 && b[n - 1] == '/')
 		b[--n] = '\0';
 	return b;
+}
+
+int send_media_upload(const struct config_instance *in, const char *base_key,
+                      const char *base_def, const char *path, const char *token,
+                      const char *name, const char *data, size_t len, struct send_http *out,
+                      struct send_form *form)
+{
+	char *base = send_base(in, base_key, base_def);
+	struct strbuf sb;
+
+	if (!base)
+		return -ENOMEM;
+	strbuf_init(&sb);
+	strbuf_appends(&sb, base);
+	free(base);
+	strbuf_appends(&sb, path);
+	sign_urlencode(&sb, token);
+	out->method = HTTPOUT_POST;
+	out->url = strbuf_detach(&sb);
+	form->parts[0] = (struct httpout_part){"media", name, SEND_XLSX_TYPE, data, len};
+	form->n = 1;
+	return out->url ? 0 : -ENOMEM;
+}
+
+char *send_media_id(const struct httpout_response *r)
+{
+	cJSON *root = send_json_parse(r);
+	const char *id = send_json_str(root, "media_id");
+	char *out = id ? strdup(id) : NULL;
+
+	cJSON_Delete(root);
+	return out;
 }
 
 int send_token_post(const struct config_instance *in, const char *base_def, const char *path,

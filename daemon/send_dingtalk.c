@@ -288,22 +288,8 @@ static int upload_build(const struct config_instance *in, const struct dest *d,
                         const char *token, const char *name, const char *data, size_t len,
                         struct send_http *out, struct send_form *form)
 {
-	char *base = send_base(in, "oapi_base", DINGTALK_OAPI);
-	struct strbuf sb;
-
 	(void)d;
-	if (!base)
-		return -ENOMEM;
-	strbuf_init(&sb);
-	strbuf_appends(&sb, base);
-	free(base);
-	strbuf_appends(&sb, "/media/upload?type=file&access_token=");
-	sign_urlencode(&sb, token);
-	out->method = HTTPOUT_POST;
-	out->url = strbuf_detach(&sb);
-	form->parts[0] = (struct httpout_part){"media", name, SEND_XLSX_TYPE, data, len};
-	form->n = 1;
-	return out->url ? 0 : -ENOMEM;
+	return send_media_upload(in, "oapi_base", DINGTALK_OAPI, "/media/upload?type=file&access_token=", token, name, data, len, out, form);
 }
 
 /* The oapi's answer: errcode, with the token codes of the oapi (40014
@@ -326,16 +312,6 @@ static enum send_verdict upload_classify(const struct dest *d, const struct http
 	classify_oapi(r, root, res);
 	cJSON_Delete(root);
 	return VERDICT_DONE;
-}
-
-static char *media_read(const struct httpout_response *r)
-{
-	cJSON *root = send_json_parse(r);
-	const char *id = send_json_str(root, "media_id");
-	char *out = id ? strdup(id) : NULL;
-
-	cJSON_Delete(root);
-	return out;
 }
 
 static char *file_body(const struct dest *d, const char *media_id, const char *name)
@@ -376,7 +352,7 @@ const struct send_platform send_dingtalk = {
 	.build = build,
 	.classify = classify,
 	.upload_build = upload_build,
-	.media_read = media_read,
+	.media_read = send_media_id,
 	.file_body = file_body,
 	.upload_classify = upload_classify,
 };

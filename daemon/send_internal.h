@@ -118,6 +118,18 @@ int send_until_next_minute(void);
  * trailing '/'. Caller frees; NULL on ENOMEM. */
 char *send_base(const struct config_instance *in, const char *key, const char *def);
 
+/* The file upload WeCom and DingTalk's oapi share: a POST to base + path
+ * + the URL-encoded token (base from the instance's base_key, else
+ * base_def; path ends in "access_token="), the file as the "media" part.
+ * out->url is the caller's to free. 0 or -ENOMEM. */
+int send_media_upload(const struct config_instance *in, const char *base_key,
+                      const char *base_def, const char *path, const char *token,
+                      const char *name, const char *data, size_t len, struct send_http *out,
+                      struct send_form *form);
+
+/* The "media_id" of their upload's answer; caller frees, NULL when absent. */
+char *send_media_id(const struct httpout_response *r);
+
 /* The credential exchange DingTalk and Feishu share: f becomes a POST to
  * base + path (base from the instance's api_base, else base_def) with the
  * body {"<id_json>": <instance's id_key>, "<secret_json>": <its secret_key>}.

@@ -221,32 +221,8 @@ static int upload_build(const struct config_instance *in, const struct dest *d,
                         const char *token, const char *name, const char *data, size_t len,
                         struct send_http *out, struct send_form *form)
 {
-	char *base = send_base(in, "api_base", WECOM_API);
-	struct strbuf sb;
-
 	(void)d;
-	if (!base)
-		return -ENOMEM;
-	strbuf_init(&sb);
-	strbuf_appends(&sb, base);
-	free(base);
-	strbuf_appends(&sb, "/cgi-bin/media/upload?type=file&access_token=");
-	sign_urlencode(&sb, token);
-	out->method = HTTPOUT_POST;
-	out->url = strbuf_detach(&sb);
-	form->parts[0] = (struct httpout_part){"media", name, SEND_XLSX_TYPE, data, len};
-	form->n = 1;
-	return out->url ? 0 : -ENOMEM;
-}
-
-static char *media_read(const struct httpout_response *r)
-{
-	cJSON *root = send_json_parse(r);
-	const char *id = send_json_str(root, "media_id");
-	char *out = id ? strdup(id) : NULL;
-
-	cJSON_Delete(root);
-	return out;
+	return send_media_upload(in, "api_base", WECOM_API, "/cgi-bin/media/upload?type=file&access_token=", token, name, data, len, out, form);
 }
 
 /* message/send (agentid added by build) or appchat/send, msgtype file. */
@@ -285,6 +261,6 @@ const struct send_platform send_wecom = {
 	.build = build,
 	.classify = classify,
 	.upload_build = upload_build,
-	.media_read = media_read,
+	.media_read = send_media_id,
 	.file_body = file_body,
 };
