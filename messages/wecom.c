@@ -295,17 +295,24 @@ static void append_field(struct strbuf *sb, const char *name, const char *value)
 	strbuf_appendf(sb, "</%s>", name);
 }
 
+/* Starts sb with a passive reply's <xml> and its addressing fields. */
+static void reply_head(struct strbuf *sb, const char *to_user, const char *corp_id,
+                       int64_t create_time, const char *msg_type)
+{
+	strbuf_init(sb);
+	strbuf_appends(sb, "<xml>");
+	append_field(sb, "ToUserName", to_user);
+	append_field(sb, "FromUserName", corp_id);
+	strbuf_appendf(sb, "<CreateTime>%lld</CreateTime>", (long long)create_time);
+	append_field(sb, "MsgType", msg_type);
+}
+
 char *wecom_render_text(const char *to_user, const char *corp_id, int64_t create_time,
                         const char *content)
 {
 	struct strbuf sb;
 
-	strbuf_init(&sb);
-	strbuf_appends(&sb, "<xml>");
-	append_field(&sb, "ToUserName", to_user);
-	append_field(&sb, "FromUserName", corp_id);
-	strbuf_appendf(&sb, "<CreateTime>%lld</CreateTime>", (long long)create_time);
-	append_field(&sb, "MsgType", "text");
+	reply_head(&sb, to_user, corp_id, create_time, "text");
 	append_field(&sb, "Content", content);
 	strbuf_appends(&sb, "</xml>");
 	return strbuf_detach(&sb);
@@ -316,12 +323,7 @@ char *wecom_render_update_button(const char *to_user, const char *corp_id, int64
 {
 	struct strbuf sb;
 
-	strbuf_init(&sb);
-	strbuf_appends(&sb, "<xml>");
-	append_field(&sb, "ToUserName", to_user);
-	append_field(&sb, "FromUserName", corp_id);
-	strbuf_appendf(&sb, "<CreateTime>%lld</CreateTime>", (long long)create_time);
-	append_field(&sb, "MsgType", "update_button");
+	reply_head(&sb, to_user, corp_id, create_time, "update_button");
 	strbuf_appends(&sb, "<Button>");
 	append_field(&sb, "ReplaceName", replace_name);
 	strbuf_appends(&sb, "</Button></xml>");
