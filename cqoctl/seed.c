@@ -9,6 +9,7 @@
 
 #include "../store/store.h"
 #include "../store/store_demo.h"
+#include "../store/store_import.h"
 #include "../handlers/text/cqoctl.h"
 #include "chunk.h"
 #include "ctl.h"
@@ -38,28 +39,56 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* A seed's chunks defer the schema's triggers to their end, as an
+ * import's do (store_import_batch_begin): the name index of the generated
+ * enterprises and the first terms of their records are written once per
+ * chunk. */
+struct seeding {
+	struct store *st;
+	struct store_bench *bench;
+	struct store_import_batch batch;
+};
+
 static int seed_apply(void *arg, size_t from, size_t to)
 {
-	return store_bench_add(arg, to - from);
+	struct seeding *s = arg;
+
+	return store_bench_add(s->bench, to - from);
+}
+
+static int seed_opened(void *arg)
+{
+	struct seeding *s = arg;
+
+	return store_import_batch_begin(s->st, &s->batch);
+}
+
+static int seed_closing(void *arg, int rc)
+{
+	struct seeding *s = arg;
+
+	return store_import_batch_end(s->st, &s->batch, rc);
 }
 
 int ctl_cmd_seed(struct ctl *c, int argc, char **argv)
 {
-	struct store_bench *b;
+	struct seeding seeding = {.st = c->st};
 	struct chunk_stats done;
 	struct progress bar;
 	long n;
 
 	if (argc != 2 || !ctl_parse_long(argv[1], 1, 10000000, &n))
 		return ctl_usage("seed", TXT_CTL_BAD_NUMBER, "N", 1L, 10000000L);
-	int rc = store_bench_open(c->st, (size_t)n, c->today, &b);
+	int rc = store_bench_open(c->st, (size_t)n, c->today, &seeding.bench);
 	if (rc < 0)
 		return ctl_store_fail("seed", rc);
 	progress_start(&bar, TXT_CTL_SEED_STEP, (size_t)n);
 	rc = chunk_run(c->st, (size_t)n, &seed_limits,
-	               &(struct chunk_job){.apply = seed_apply, .arg = b}, &bar, &done);
+	               &(struct chunk_job){.apply = seed_apply, .opened = seed_opened,
+	                                   .closing = seed_closing, .arg = &seeding},
+	               &bar, &done);
 	progress_end(&bar);
-	store_bench_close(b);
+	store_bench_close(seeding.bench);
 	if (rc < 0 && done.chunks) {
 		char why[256];
 		ctl_store_reason(rc, why, sizeof why);

@@ -833,6 +833,17 @@ def test_large_seed_lets_other_writers_through():
         assert one(d, count) == before + n
         assert one(d, "SELECT count(*) FROM trainings") == one(d, "SELECT count(*) FROM trainings"
                                                               " WHERE appointment_id <= 6") + n
+        # What the deferred triggers write at each chunk's end: every record's
+        # first term, every enterprise in the name index 查询 reads.
+        assert one(d, "SELECT count(*) FROM appointments a WHERE NOT EXISTS (SELECT 1 FROM"
+                      " appointment_terms t WHERE t.appointment_id = a.id)") == 0
+        firm, person = rows(d, "SELECT e.name, p.name FROM appointments a JOIN enterprises e"
+                               " ON e.id = a.enterprise_id JOIN people p ON p.id = a.person_id"
+                               " ORDER BY a.id DESC LIMIT 1")[0]
+        ok(d, "grant", "generic", "u-admin", "admin")
+        d.start()
+        _, body = d.webhook("查询 " + firm, "q-seed")
+        assert person in body["reply"]["text"], body
 
 
 def registry_content(d):
