@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/strbuf.h"
 #include "store_internal.h"
 
 /* A loose index scan: the recursive part seeks the next destination with
@@ -185,17 +186,19 @@ int store_outbox_claim_batch(struct store *st, const char *destination, int64_t 
 int store_outbox_settle_sent(struct store *st, const int64_t *ids, size_t n, int64_t now)
 {
 	/* A JSON array: one statement for any number of rows. */
-	char *list = malloc(n * 21 + 2), *p = list;
+	struct strbuf sb;
+	char *list;
 	sqlite3_stmt *s;
 	int rc;
 
+	strbuf_init(&sb);
+	strbuf_appends(&sb, "[");
+	for (size_t i = 0; i < n; i++)
+		strbuf_appendf(&sb, "%s%" PRId64, i ? "," : "", ids[i]);
+	strbuf_appends(&sb, "]");
+	list = strbuf_detach(&sb);
 	if (!list)
 		return -ENOMEM;
-	*p++ = '[';
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%" PRId64, i ? "," : "", ids[i]);
-	*p++ = ']';
-	*p = '\0';
 	s = store_prepare(st, SENT_MANY_SQL);
 	if (!s) {
 		free(list);
