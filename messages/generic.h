@@ -55,8 +55,9 @@ void generic_msg_free(struct generic_msg *m);
 char *generic_render_reply_body(const struct reply *r);
 /* {"ok":true,"duplicate":<duplicate>,"reply":<body>} around a reply object
  * from generic_render_reply_body (a retry of a handled message gets the
- * first answer again, marked duplicate); caller frees; NULL on ENOMEM or a
- * body that is not JSON. */
+ * first answer again, marked duplicate); the body is copied in as it is,
+ * not parsed; caller frees; NULL on ENOMEM or a body that is not an object
+ * ({…}). */
 char *generic_render_answer(const char *body, bool duplicate);
 /* generic_render_answer(generic_render_reply_body(r), false). */
 char *generic_render_reply(const struct reply *r);

@@ -22,7 +22,7 @@ int store_inbound_record(struct store *st, const char *platform, const char *msg
 	if (rc == SQLITE_DONE)
 		return 0;
 	/* A duplicate is the expected outcome of a platform retry: not logged. */
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return -EEXIST;
 	return store_fail(st, "inbound record", rc);
 }

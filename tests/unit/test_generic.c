@@ -164,6 +164,23 @@ static void test_render_reply_json(void **state)
 	free(s);
 }
 
+/* The kept reply object goes into the answer as it is: byte for byte what
+ * the first answer held, marked duplicate or not; a damaged one is refused. */
+static void test_render_answer_wraps_the_kept_body(void **state)
+{
+	(void)state;
+	char *s = generic_render_answer("{\"text\":\"好\",\"n\":[1, 2]}", true);
+	assert_string_equal(s, "{\"ok\":true,\"duplicate\":true,\"reply\":"
+	                       "{\"text\":\"好\",\"n\":[1, 2]}}");
+	free(s);
+	s = generic_render_answer("{}", false);
+	assert_string_equal(s, "{\"ok\":true,\"duplicate\":false,\"reply\":{}}");
+	free(s);
+	assert_null(generic_render_answer("", false));
+	assert_null(generic_render_answer("{\"text\":\"cut", false));
+	assert_null(generic_render_answer("[]", false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_decode_ok),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_render_reply_json),
+		cmocka_unit_test(test_render_answer_wraps_the_kept_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

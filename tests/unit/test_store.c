@@ -502,6 +502,53 @@ static void test_upgrade_tags_by_year(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM enterprise_tags"), 5);
 }
 
+/* Schema 25 keeps inbound ids in a rowid table: the ids and answers of a
+ * database at schema 24 are kept, a retry of one is still a duplicate, and
+ * the open sanctions of a card come in order from the index, unsorted. */
+static void test_upgrade_inbound_rows(void **state)
+{
+	struct fixture *f = *state;
+	char *answer = NULL;
+	char plan[512] = "";
+	sqlite3_stmt *s;
+
+	assert_int_equal(store_open_at_version(f->path, 24, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO inbound (platform, msg_id, received_at, answer) VALUES"
+		" ('generic:ci', 'm-2', 20, '{\"text\":\"二\"}'), ('wecom', 'm-1', 10, NULL);"),
+		SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM inbound"), 2);
+	/* A rowid table, oldest first. */
+	assert_int_equal(query_int(f->st, "SELECT rowid FROM inbound WHERE msg_id = 'm-1'"), 1);
+	assert_int_equal(store_inbound_answer(f->st, "generic:ci", "m-2", &answer), 0);
+	assert_string_equal(answer, "{\"text\":\"二\"}");
+	free(answer);
+	begin(f->st);
+	assert_int_equal(store_inbound_record(f->st, "generic:ci", "m-2", 30), -EEXIST);
+	assert_int_equal(store_inbound_record(f->st, "wecom", "m-2", 30), 0);
+	assert_int_equal(store_inbound_set_answer(f->st, "wecom", "m-2", "{}"), 0);
+	commit(f->st);
+	assert_int_equal(store_inbound_answer(f->st, "wecom", "m-2", &answer), 0);
+	assert_string_equal(answer, "{}");
+	free(answer);
+
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"EXPLAIN QUERY PLAN SELECT id, kind, issued_on, reason FROM sanctions"
+		" WHERE appointment_id = 1 AND status = 'open'"
+		" ORDER BY issued_on DESC, id DESC LIMIT 8", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t n = strlen(plan);
+		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	assert_null(strstr(plan, "TEMP B-TREE"));
+}
+
 /* Schema 20 adds targets other than the appointment rate: the rates of a
  * database at schema 19 stay as they were, now of the metric 'rate'; a
  * number of filings is a count, never a share. */
@@ -1325,6 +1372,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_name_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_sent_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_open_advice_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_inbound_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
