@@ -13,8 +13,13 @@ static const char POLICY_GET_SQL[] =
 	" coalesce(min_education, ''), coalesce(min_title, ''), eligibility_mode,"
 	" require_appointment_training, remind_term_days, bind_code_days, hours_kinds,"
 	" hours_prorate, hours_remind_dates, positions, positions_small_exempt,"
-	" disqualifications FROM policies WHERE region_code IN (?1, substr(?1, 1, 4), substr(?1, 1, 2))"
-	" ORDER BY length(region_code) DESC LIMIT 1";
+	" disqualifications FROM policies"
+	/* The most specific of the region, its city, its province: three key
+	 * lookups in that order (an IN list sorted by length took a sorter per
+	 * lookup, and every 查询 card makes one). */
+	" WHERE region_code = coalesce((SELECT region_code FROM policies WHERE region_code = ?1),"
+	" (SELECT region_code FROM policies WHERE region_code = substr(?1, 1, 4)),"
+	" (SELECT region_code FROM policies WHERE region_code = substr(?1, 1, 2)))";
 
 static void policy_defaults(struct store_policy *p)
 {
