@@ -19,6 +19,7 @@
 #include "../store/store.h"
 #include "../store/store_outbox.h"
 #include "../handlers/timefmt.h"
+#include "../lib/config.h"
 #include "../lib/platform.h"
 #include "../lib/reply.h"
 #include "../handlers/text/cqoctl.h"
@@ -136,6 +137,7 @@ static int outbox_retry(struct ctl *c, int argc, char **argv)
 
 static int outbox_drop(struct ctl *c, int argc, char **argv)
 {
+	char path[PATH_MAX];
 	long long id;
 	int rc;
 
@@ -151,6 +153,11 @@ static int outbox_drop(struct ctl *c, int argc, char **argv)
 		return ctl_fail(CMD, TXT_CTL_OB_NO_ROW, id);
 	if (rc < 0)
 		return ctl_store_fail(CMD, rc);
+	/* A file row's workbook goes with it, after the COMMIT (a rolled-back
+	 * drop keeps both); other rows have no file, so ENOENT is the rule. */
+	if (store_outbox_file_path(c->cfg->database, id, path, sizeof path) == 0 &&
+	    unlink(path) < 0 && errno != ENOENT)
+		fprintf(stderr, TXT_CTL_OB_FILE_LEFT, path, strerror(errno));
 	printf(TXT_CTL_OB_DROPPED, id);
 	return CTL_OK;
 }

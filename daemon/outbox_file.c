@@ -15,11 +15,10 @@
 
 #include "../handlers/stats_book.h"
 #include "../lib/log.h"
-#include "../lib/path.h"
 #include "../lib/xlsx.h"
 #include "../store/store.h"
+#include "../store/store_outbox.h"
 
-#define FILES_DIR "cqod-files"
 /* A workbook of every category of a province is some hundred KiB. */
 #define FILE_MAX (32 * 1024 * 1024)
 
@@ -35,30 +34,6 @@ struct build {
 	outbox_file_fn done;
 	void *arg;
 };
-
-/* "<database's directory>/cqod-files" into buf; 0 or -ENAMETOOLONG/-ENOMEM. */
-static int files_dir(const char *database, char *buf, size_t len)
-{
-	char *dir = path_dir(database);
-	int n;
-
-	if (!dir)
-		return -ENOMEM;
-	n = snprintf(buf, len, "%s/" FILES_DIR, dir);
-	free(dir);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static int file_path(const char *database, int64_t id, char *buf, size_t len)
-{
-	char dir[PATH_MAX];
-	int rc = files_dir(database, dir, sizeof dir), n;
-
-	if (rc < 0)
-		return rc;
-	n = snprintf(buf, len, "%s/outbox-%" PRId64 ".xlsx", dir, id);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
 
 int outbox_file_name(const char *spec, char *name, size_t len)
 {
@@ -147,10 +122,10 @@ static void on_work(uv_work_t *w)
 {
 	struct build *b = w->data;
 	char dir[PATH_MAX];
-	int rc = files_dir(b->database, dir, sizeof dir);
+	int rc = store_outbox_files_dir(b->database, dir, sizeof dir);
 
 	if (rc == 0)
-		rc = file_path(b->database, b->id, b->path, sizeof b->path);
+		rc = store_outbox_file_path(b->database, b->id, b->path, sizeof b->path);
 	/* The directory is the daemon's alone, like the database beside it. */
 	if (rc == 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		rc = -errno;
@@ -217,7 +192,7 @@ void outbox_file_remove(uv_loop_t *loop, const char *database, int64_t id)
 	char path[PATH_MAX];
 	uv_fs_t *req;
 
-	if (file_path(database, id, path, sizeof path) < 0 || !(req = malloc(sizeof *req)))
+	if (store_outbox_file_path(database, id, path, sizeof path) < 0 || !(req = malloc(sizeof *req)))
 		return;
 	if (uv_fs_unlink(loop, req, path, on_removed) < 0)
 		free(req);

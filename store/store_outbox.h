@@ -57,6 +57,14 @@ int store_outbox_enqueue_claimed(struct store *st, const struct dest *d,
 int store_outbox_enqueue_file(struct store *st, const struct dest *d, const char *spec,
                               const char *idem_key, uint64_t request_id, int64_t *id);
 
+/* Where a file row's file is kept, beside the database: the directory
+ * "<database's directory>/cqod-files" (0700, the daemon's alone) and in it
+ * "outbox-<id>.xlsx", into buf. 0, -ENAMETOOLONG or -ENOMEM. The daemon
+ * builds and removes the file (daemon/outbox_file.h); cqoctl outbox drop
+ * removes it with its row. */
+int store_outbox_files_dir(const char *database, char *buf, size_t len);
+int store_outbox_file_path(const char *database, int64_t id, char *buf, size_t len);
+
 /* The dispatcher's wake-up: called once after a commit that enqueued rows
  * (on the thread that committed). NULL to unset. */
 void store_outbox_set_wake(struct store *st, void (*wake)(void *arg), void *arg);

@@ -58,6 +58,7 @@
 #define TXT_CTL_OB_RETRIED       "消息 %lld 将立即发送\n"
 #define TXT_CTL_OB_RETRIED_DEAD  "%d 条投递失败的消息将立即重发\n"
 #define TXT_CTL_OB_DROPPED       "已删除消息 %lld\n"
+#define TXT_CTL_OB_FILE_LEFT     "cqoctl outbox: 消息已删除，但其文件 %s 未能删除：%s\n"
 #define TXT_CTL_OB_BAD_DEST \
 	"目的地“%s”无效：应为“平台|实例|类型|0|对象”（平台 wecom、dingtalk 或 feishu，" \
 	"类型 user、chat 或 robot）"

@@ -167,6 +167,27 @@ def test_given_up_file_is_removed():
             assert not fake.requests("/cgi-bin/message/send")
 
 
+def test_dropped_file_row_takes_its_file():
+    """cqoctl outbox drop on a file row waiting for its retry removes the
+    workbook too: nothing is left in cqod-files/ that no row will send."""
+    with FakePlatform() as fake:
+        d = daemon(fake)
+        with d:
+            d.ctl("grant", "wecom:w1", "zhangsan", "clerk", "3713")
+            script(fake, "/cgi-bin/media/upload",
+                   [{"body": {"errcode": -1, "errmsg": "system busy"}}] * 5)
+            d.start()
+            wecom_export(d, "导出 统计 2025", "7100000000000000004")
+            fake.wait_requests("/cgi-bin/media/upload")
+            wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
+                       [("pending",)], "the row waiting for its retry", 10)
+            d.stop()
+            assert listing(d) == ["outbox-1.xlsx"]
+            assert d.ctl("outbox", "drop", "1") == "已删除消息 1\n"
+            assert listing(d) == []
+            assert rows(d, "SELECT count(*) FROM outbox WHERE kind = 'file'") == [(0,)]
+
+
 def test_feishu_and_dingtalk_file_messages():
     with FakePlatform() as fake:
         d = daemon(fake)
