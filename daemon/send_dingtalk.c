@@ -219,29 +219,33 @@ static int build_card(const struct config_instance *in, const struct dest *d, cJ
 {
 	const char *tpl = config_instance_get(in, "card_template_id");
 	const char *code = config_instance_get(in, "robot_code");
-	char *base = send_base(in, "api_base", DINGTALK_API);
 	cJSON *deliver = cJSON_GetObjectItemCaseSensitive(
 		root, d->kind == DEST_USER ? "imRobotOpenDeliverModel" : "imGroupOpenDeliverModel");
-	int rc = -ENOMEM;
+	char *base;
+	int rc;
 
+	if (d->kind != DEST_CARD) {
+		if (!tpl || !cJSON_IsObject(deliver)) {
+			*why = !tpl ? "a card, and card_template_id is not set"
+			            : "a card without its deliver model";
+			return -EINVAL;
+		}
+		if (!cJSON_AddStringToObject(root, "cardTemplateId", tpl) ||
+		    !cJSON_AddStringToObject(deliver, "robotCode",
+		                             code ? code : config_instance_get(in, "app_key")))
+			return -ENOMEM;
+	}
+	base = send_base(in, "api_base", DINGTALK_API);
 	if (!base)
 		return -ENOMEM;
-	if (d->kind == DEST_CARD) {
-		out->method = HTTPOUT_PUT;
-		if (asprintf(&out->url, "%s/v1.0/card/instances", base) < 0)
-			out->url = NULL;
-	} else if (!tpl || !cJSON_IsObject(deliver)) {
-		*why = !tpl ? "a card, and card_template_id is not set" : "a card without deliver model";
-		rc = -EINVAL;
-	} else if (cJSON_AddStringToObject(root, "cardTemplateId", tpl) &&
-	           cJSON_AddStringToObject(deliver, "robotCode",
-	                                   code ? code : config_instance_get(in, "app_key")) &&
-	           asprintf(&out->url, "%s/v1.0/card/instances/createAndDeliver", base) < 0) {
-		out->url = NULL;
-	}
+	out->method = d->kind == DEST_CARD ? HTTPOUT_PUT : HTTPOUT_POST;
+	rc = asprintf(&out->url, "%s/v1.0/card/instances%s", base,
+	              d->kind == DEST_CARD ? "" : "/createAndDeliver");
 	free(base);
-	if (!out->url)
-		return rc;
+	if (rc < 0) {
+		out->url = NULL;
+		return -ENOMEM;
+	}
 	if (asprintf(&out->auth, "x-acs-dingtalk-access-token: %s", token) < 0) {
 		out->auth = NULL;
 		return -ENOMEM;
@@ -256,18 +260,18 @@ static int build(const struct config_instance *in, const struct dest *d, const c
 	out->method = HTTPOUT_POST;
 	if (d->kind == DEST_CARD || d->kind == DEST_USER || d->kind == DEST_CHAT) {
 		cJSON *root = cJSON_Parse(body);
-		int rc = 1;
+		bool card = cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "outTrackId");
+		int rc = 0;
 
-		if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "outTrackId"))
+		if (card) {
 			rc = build_card(in, d, root, token, out, why);
-		else if (d->kind == DEST_CARD)
+		} else if (d->kind == DEST_CARD) {
+			*why = "a card update without outTrackId";
 			rc = -EINVAL;
-		cJSON_Delete(root);
-		if (rc <= 0) {
-			if (rc == -EINVAL && !*why)
-				*why = "a card update without outTrackId";
-			return rc;
 		}
+		cJSON_Delete(root);
+		if (card || rc < 0)
+			return rc;
 	}
 	if (d->kind == DEST_SESSION)
 		return build_session(in, d, out, why);

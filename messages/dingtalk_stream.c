@@ -240,8 +240,7 @@ int dingtalk_stream_ack(const struct dingtalk_stream_frame *f, char **out)
 	cJSON *h;
 
 	*out = NULL;
-	if (f->kind != DINGTALK_STREAM_ROBOT && f->kind != DINGTALK_STREAM_EVENT &&
-	    f->kind != DINGTALK_STREAM_CARD)
+	if (f->kind != DINGTALK_STREAM_ROBOT && f->kind != DINGTALK_STREAM_EVENT)
 		return -EINVAL;
 	if (!f->message_id)
 		return -EINVAL;

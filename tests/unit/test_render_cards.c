@@ -428,14 +428,15 @@ static void test_dingtalk_interactive_card(void **state)
 	/* To a group the robot is in: IM_GROUP; the title in its variable. */
 	d = mkdest("dingtalk", DEST_CHAT, "cidGroup==");
 	expect_one(&d, &ack, "k2",
-	           "{\"outTrackId\":\"cqodc9154ee546fd1eb68e1fe96e4c2142a2ff00bc99\",\"callbackType\":\"STREAM\",\"cardData\":{\"cardParamMap\""
-	           ":{\"title\":\"任期提醒\",\"markdown\":\"张三 任期将于 2026-07-01 届满\","
+	           "{\"outTrackId\":\"cqodc9154ee546fd1eb68e1fe96e4c2142a2ff00bc99\","
+	           "\"callbackType\":\"STREAM\",\"cardData\":{\"cardParamMap\":{\"title\":"
+	           "\"任期提醒\",\"markdown\":\"张三 任期将于 2026-07-01 届满\","
 	           "\"note\":\"\",\"btn1_text\":\"收到\",\"btn1_show\":\"true\",\"btn1_style\":"
 	           "\"primary\",\"btn1_cmd\":\"收到\"" NO_BTN(2) NO_BTN(3) NO_BTN(4) "}},"
 	           "\"openSpaceId\":\"dtv1.card//IM_GROUP.cidGroup==\",\"imGroupOpenSpaceModel\":"
 	           "{\"supportForward\":false},\"imGroupOpenDeliverModel\":{},\"userIdType\":1}");
-	/* No key to name the card by, or no template: today's actionCard, and
-	 * for a group the text with the fallback. */
+	/* No key to name the card by, or no template (webhook mode): today's
+	 * actionCard. */
 	d = mkdest("dingtalk", DEST_USER, "manager4220");
 	assert_int_equal(render_message(&d, &ack, NULL, &out), 0);
 	assert_non_null(strstr(out.bodies[0], "\"msgKey\":\"sampleActionCard\""));
