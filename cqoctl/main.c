@@ -25,6 +25,7 @@
 #include "../lib/log.h"
 #include "../store/store.h"
 #include "../store/store_import.h"
+#include "../messages/dingtalk_card.h"
 #include "../messages/platforms.h"
 #include "../handlers/text/cqoctl.h"
 #include "../handlers/text/outbox.h"
@@ -162,6 +163,8 @@ int main(int argc, char **argv)
 		return ctl_fail(NULL, TXT_CTL_PLATFORMS);
 	if (!(c.cfg = load_config(cfg_path, db, data_dir)))
 		return CTL_FAILED;
+	/* What cqoctl queues for DingTalk takes the daemon's card rules. */
+	dingtalk_cards_register(&c.cfg);
 	rc = store_open(c.cfg->database, &c.st);
 	if (rc < 0) {
 		ctl_fail(NULL, TXT_CTL_OPEN_DB, c.cfg->database, strerror(-rc));

@@ -479,9 +479,11 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 		c = set_mime(t, req);
 	else if (!c && req->method != HTTPOUT_GET) {
 		c = curl_easy_setopt(e, CURLOPT_POST, 1L);
-		/* PATCH: a POST's body under another name. */
+		/* PATCH and PUT: a POST's body under another name. */
 		if (!c && req->method == HTTPOUT_PATCH)
 			c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PATCH");
+		if (!c && req->method == HTTPOUT_PUT)
+			c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
 		if (!c)
 			c = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
 		if (!c)
@@ -504,8 +506,8 @@ int httpout_request(struct httpout *h, const struct httpout_req *req, httpout_do
 	if (!req->url || (strncmp(req->url, "https://", 8) != 0 &&
 	                  strncmp(req->url, "http://", 7) != 0) ||
 	    (req->method != HTTPOUT_GET && req->method != HTTPOUT_POST &&
-	     req->method != HTTPOUT_PATCH) ||
-	    (req->method == HTTPOUT_PATCH && req->n_parts) ||
+	     req->method != HTTPOUT_PATCH && req->method != HTTPOUT_PUT) ||
+	    ((req->method == HTTPOUT_PATCH || req->method == HTTPOUT_PUT) && req->n_parts) ||
 	    (req->body_len && !req->body) || (req->n_parts && !req->parts))
 		return -EINVAL;
 	t = calloc(1, sizeof *t);

@@ -25,6 +25,7 @@ enum httpout_method {
 	HTTPOUT_GET = 0,
 	HTTPOUT_POST = 1,
 	HTTPOUT_PATCH = 2,   /* a JSON body, like POST */
+	HTTPOUT_PUT = 3,     /* likewise */
 };
 
 /* One part of a multipart/form-data body: a field, or a file when

@@ -29,6 +29,7 @@
 #include "../handlers/dispatch.h"
 #include "console.h"
 #include "../messages/dingtalk.h"
+#include "../messages/dingtalk_card.h"
 #include "../lib/platform.h"
 #include "../messages/platforms.h"
 #include "../handlers/text/common.h"
@@ -580,6 +581,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cqod: the platform table is malformed\n");
 		return 2;
 	}
+	/* The renderer asks the running configuration which DingTalk
+	 * instances send interactive cards. */
+	dingtalk_cards_register(&d.app.cfg);
 
 	struct config_errors errs = {0};
 	if (cfg_path) {

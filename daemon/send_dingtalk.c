@@ -11,6 +11,15 @@
  *     answer may still list the user in flowControlledStaffIdList (rate
  *     limited) or invalidStaffIdList (unknown user) [the API reference's
  *     field names; behaviour not confirmed against a live endpoint].
+ *     Interactive cards (an instance with card_template_id; bodies from
+ *     render_dingtalk): a DEST_USER or DEST_CHAT body naming an
+ *     outTrackId goes to card/instances/createAndDeliver with the
+ *     instance's cardTemplateId and, in its deliver model, robotCode;
+ *     DEST_CARD is PUT card/instances (a card shown anew). Both answer
+ *     {"success":true,"result":...}; createAndDeliver's result names the
+ *     outTrackId (kept as the message id: an event's card is updated by
+ *     it) and a deliverResults entry per space, whose success false is a
+ *     permanent failure.
  *   oapi.dingtalk.com (oapi_base): DEST_SESSION posts to the
  *     sessionWebhook URL itself, which must lie under oapi_base so a forged
  *     message cannot make us post elsewhere; the custom robot
@@ -37,12 +46,13 @@
 
 static bool kind_ok(enum dest_kind k)
 {
-	return k == DEST_USER || k == DEST_CHAT || k == DEST_ROBOT || k == DEST_SESSION;
+	return k == DEST_USER || k == DEST_CHAT || k == DEST_ROBOT || k == DEST_SESSION ||
+	       k == DEST_CARD;
 }
 
 static bool needs_token(enum dest_kind k)
 {
-	return k == DEST_USER || k == DEST_CHAT;
+	return k == DEST_USER || k == DEST_CHAT || k == DEST_CARD;
 }
 
 /* Throttling codes of the v1.0 gateway, e.g. Forbidden.AccessDenied.QpsLimitForApi
@@ -202,10 +212,67 @@ static int build_openapi(const struct config_instance *in, const struct dest *d,
 	return out->body ? 0 : -EINVAL;
 }
 
+/* A card (its body names an outTrackId): createAndDeliver with the
+ * template and robotCode, or, for DEST_CARD, PUT as rendered. */
+static int build_card(const struct config_instance *in, const struct dest *d, cJSON *root,
+                      const char *token, struct send_http *out, const char **why)
+{
+	const char *tpl = config_instance_get(in, "card_template_id");
+	const char *code = config_instance_get(in, "robot_code");
+	cJSON *deliver = cJSON_GetObjectItemCaseSensitive(
+		root, d->kind == DEST_USER ? "imRobotOpenDeliverModel" : "imGroupOpenDeliverModel");
+	char *base;
+	int rc;
+
+	if (d->kind != DEST_CARD) {
+		if (!tpl || !cJSON_IsObject(deliver)) {
+			*why = !tpl ? "a card, and card_template_id is not set"
+			            : "a card without its deliver model";
+			return -EINVAL;
+		}
+		if (!cJSON_AddStringToObject(root, "cardTemplateId", tpl) ||
+		    !cJSON_AddStringToObject(deliver, "robotCode",
+		                             code ? code : config_instance_get(in, "app_key")))
+			return -ENOMEM;
+	}
+	base = send_base(in, "api_base", DINGTALK_API);
+	if (!base)
+		return -ENOMEM;
+	out->method = d->kind == DEST_CARD ? HTTPOUT_PUT : HTTPOUT_POST;
+	rc = asprintf(&out->url, "%s/v1.0/card/instances%s", base,
+	              d->kind == DEST_CARD ? "" : "/createAndDeliver");
+	free(base);
+	if (rc < 0) {
+		out->url = NULL;
+		return -ENOMEM;
+	}
+	if (asprintf(&out->auth, "x-acs-dingtalk-access-token: %s", token) < 0) {
+		out->auth = NULL;
+		return -ENOMEM;
+	}
+	out->body = cJSON_PrintUnformatted(root);
+	return out->body ? 0 : -ENOMEM;
+}
+
 static int build(const struct config_instance *in, const struct dest *d, const char *body,
                  const char *token, struct send_http *out, const char **why)
 {
 	out->method = HTTPOUT_POST;
+	if (d->kind == DEST_CARD || d->kind == DEST_USER || d->kind == DEST_CHAT) {
+		cJSON *root = cJSON_Parse(body);
+		bool card = cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "outTrackId");
+		int rc = 0;
+
+		if (card) {
+			rc = build_card(in, d, root, token, out, why);
+		} else if (d->kind == DEST_CARD) {
+			*why = "a card update without outTrackId";
+			rc = -EINVAL;
+		}
+		cJSON_Delete(root);
+		if (card || rc < 0)
+			return rc;
+	}
 	if (d->kind == DEST_SESSION)
 		return build_session(in, d, out, why);
 	if (d->kind == DEST_ROBOT)
@@ -220,12 +287,41 @@ static bool list_nonempty(const cJSON *root, const char *name)
 	return cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0;
 }
 
+/* A card's answer (HTTP 200): {"success":true,"result":...}; a created
+ * card's outTrackId becomes the message id. */
+static void classify_card(const struct httpout_response *r, const cJSON *root,
+                          struct send_result *res)
+{
+	const cJSON *result = cJSON_GetObjectItemCaseSensitive(root, "result");
+	const cJSON *each, *list = cJSON_GetObjectItemCaseSensitive(result, "deliverResults");
+	const char *id = cJSON_IsObject(result) ? send_json_str(result, "outTrackId") : NULL;
+	char clean[80];
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "success"))) {
+		send_result_set(res, SEND_PERMANENT, 0, r->status, 0, "dingtalk card: not success");
+		return;
+	}
+	cJSON_ArrayForEach(each, list) {
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(each, "success"))) {
+			send_clean_msg(send_json_str(each, "errorMsg"), clean, sizeof clean);
+			send_result_set(res, SEND_PERMANENT, 0, r->status, 0,
+			                "dingtalk card not delivered: %s", clean);
+			return;
+		}
+	}
+	send_result_set(res, SEND_OK, 0, r->status, 0, "ok");
+	if (id && strlen(id) < sizeof res->message_id)
+		memcpy(res->message_id, id, strlen(id) + 1);
+}
+
 static enum send_verdict classify_openapi(const struct httpout_response *r, const cJSON *root,
                                           struct send_result *res)
 {
 	if (r->status >= 400)
 		return v1_error(r, root, true, res);
-	if (!root)
+	if (root && cJSON_GetObjectItemCaseSensitive(root, "success"))
+		classify_card(r, root, res);
+	else if (!root)
 		send_result_set(res, SEND_TRANSIENT, 0, r->status, 0, "unexpected answer (HTTP %ld)",
 		                r->status);
 	else if (list_nonempty(root, "flowControlledStaffIdList"))

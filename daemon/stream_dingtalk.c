@@ -9,6 +9,15 @@
  * or the next connection), and its second run finds the msgId committed.
  * A lost connection, a refused gateway call and the server's `disconnect`
  * all end in a reconnect with a fresh ticket after stream_backoff_ms.
+ *
+ * With a card template the instance subscribes to card presses as well
+ * (messages/dingtalk_card.h): a press runs the command of the button on
+ * the card it names, kept with the card (store_card_track.h), as a
+ * command of the presser (the frame's messageId its id), with nothing run
+ * for a card or button cqod does not know; after the COMMIT the frame's
+ * acknowledgement carries the card's new face (the answer and who pressed
+ * it; none for a refusal or an everyone's card), and the answer goes to
+ * the presser.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,8 +26,10 @@
 
 #include "../lib/config.h"
 #include "../lib/log.h"
+#include "../messages/dingtalk_card.h"
 #include "../messages/dingtalk_stream.h"
 #include "../messages/platforms.h"
+#include "../store/store_card_track.h"
 #include "app.h"
 #include "httpout.h"
 #include "inbox.h"
@@ -44,6 +55,7 @@ struct stream {
 	uv_timer_t timer;           /* the next reconnect */
 	unsigned attempt;
 	bool gateway_busy;          /* the gateway call is in flight */
+	bool cards;                 /* card_template_id set: card presses subscribed */
 	bool stopping, freeing;
 	unsigned jobs;              /* messages in the inbox */
 };
@@ -55,6 +67,12 @@ struct stream_job {
 	unsigned gen;
 	char *ack;                  /* the frame's answer, sent after the COMMIT */
 	char tenant[257];
+	/* A card press: what it names, its message and the command it runs. */
+	struct dingtalk_press press;
+	struct chat_msg pm;
+	char *message_id;
+	char cmd[1024];
+	bool shared;
 };
 
 static void connect_later(struct stream *s);
@@ -108,6 +126,8 @@ static void job_free(struct stream_job *job)
 {
 	webhook_msg_free(&job->wm);
 	dingtalk_msg_free(&job->dm);
+	dingtalk_press_free(&job->press);
+	free(job->message_id);
 	free(job->ack);
 	free(job);
 }
@@ -172,6 +192,104 @@ static void run_robot(struct stream *s, const struct dingtalk_stream_frame *f)
 	s->jobs++;
 }
 
+/* Inside the batch: the command of the pressed button, if the card is one
+ * cqod sent and shows that button; else the id is only recorded. */
+static int press_prepare(struct webhook_msg *wm, struct store *st)
+{
+	struct stream_job *job = (struct stream_job *)wm;
+	int rc = store_card_track_command(st, PLATFORM, job->s->st.instance,
+	                                  job->press.out_track_id, job->press.slot, job->press.cmd,
+	                                  job->cmd, sizeof job->cmd, &job->shared);
+
+	if (rc == -EIO)
+		return rc;
+	wm->run_command = rc == 0;
+	job->pm.text = rc == 0 ? job->cmd : NULL;
+	if (rc < 0)
+		log_warn("dingtalk:%s: a press of a card or button cqod does not know; nothing done",
+		         job->s->st.instance);
+	return 0;
+}
+
+/* After the COMMIT: the acknowledgement, with the card's new face unless
+ * the card is everyone's or the answer a refusal, then the answer. */
+static void finish_press(struct webhook_msg *wm)
+{
+	struct stream_job *job = (struct stream_job *)wm;
+	struct stream *s = job->s;
+	struct dingtalk_stream_frame f = {.kind = DINGTALK_STREAM_CARD,
+	                                  .message_id = job->message_id};
+	char *face = NULL, *ack = NULL;
+
+	if (wm->result != INBOX_RETRY) {
+		if (wm->result == INBOX_DONE && wm->run_command && !job->shared)
+			face = dingtalk_press_answer(&wm->reply, job->pm.sender_id);
+		if (dingtalk_stream_ack_card(&f, face, &ack) == 0 && job->gen == s->gen)
+			send_text(s, ack);
+		if (wm->result == INBOX_DONE)
+			webhook_deliver(wm);
+	}
+	free(face);
+	free(ack);
+	job_free(job);
+	s->jobs--;
+	maybe_close(s);
+}
+
+static void run_press(struct stream *s, const struct dingtalk_stream_frame *f)
+{
+	struct webhook_where w = {.platform = PLATFORM, .route = "stream", .name = s->st.instance};
+	struct stream_job *job = calloc(1, sizeof *job);
+	const char *why = NULL;
+	char *ack = NULL;
+	int rc;
+
+	if (!job || !(job->message_id = strdup(f->message_id))) {
+		log_warn("dingtalk:%s: out of memory; a press left for DingTalk to push again",
+		         s->st.instance);
+		free(job);
+		return;
+	}
+	rc = dingtalk_press_decode(f->data, strlen(f->data), &job->press, &why);
+	if (rc < 0) {
+		/* Answered all the same: pushed again it would fail again. */
+		log_warn("dingtalk:%s: a card press dropped: %s", s->st.instance,
+		         rc == -ENOMEM ? "out of memory" : why ? why : "malformed");
+		webhook_count(PLATFORM, "malformed");
+		if (rc != -ENOMEM && dingtalk_stream_ack_card(f, NULL, &ack) == 0)
+			send_text(s, ack);
+		free(ack);
+		job_free(job);
+		return;
+	}
+	struct chat_msg *m = &job->pm;
+
+	/* The callback does not say whether the card is in a group: the
+	 * answer is made as for one (personal data masked). */
+	m->platform = PLATFORM;
+	m->instance = s->st.instance;
+	m->chat_id = job->press.space_id ? job->press.space_id : "";
+	m->kind = CHAT_GROUP;
+	m->tenant = job->press.corp_id;
+	m->sender_id = job->press.user_id;
+	m->sender_name = "";
+	m->msg_id = job->message_id;
+	dingtalk_settle(&s->inst, s->st.instance, m, job->tenant, sizeof job->tenant);
+	webhook_msg_init(&job->wm, s->env->app, NULL, &w, m, m->msg_id);
+	job->wm.to_sender = true;
+	job->wm.prepare = press_prepare;
+	job->wm.finish = finish_press;
+	job->s = s;
+	job->gen = s->gen;
+	if (webhook_submit(&job->wm) < 0) {
+		log_warn("dingtalk:%s: inbox unavailable; a press left for DingTalk to push again",
+		         s->st.instance);
+		job_free(job);
+		return;
+	}
+	s->jobs++;
+}
+
 static void on_open(void *arg, struct ws_conn *c)
 {
 	struct stream *s = arg;
@@ -218,6 +336,8 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 			send_text(s, answer);
 	} else if (f.kind == DINGTALK_STREAM_ROBOT) {
 		run_robot(s, &f);
+	} else if (f.kind == DINGTALK_STREAM_CARD) {
+		run_press(s, &f);
 	}
 	free(answer);
 	dingtalk_stream_frame_free(&f);
@@ -283,7 +403,8 @@ static void connect_now(struct stream *s)
 	int rc;
 
 	stream_status_state(&s->st, "connecting");
-	rc = dingtalk_stream_open_request(s->client_id, s->client_secret, "cqod", &body);
+	rc = dingtalk_stream_open_request_cards(s->client_id, s->client_secret, "cqod", s->cards,
+	                                        &body);
 	if (rc == 0 && asprintf(&url, "%s%s", s->api_base, OPEN_PATH) < 0) {
 		url = NULL;
 		rc = -ENOMEM;
@@ -354,6 +475,7 @@ int stream_dingtalk_start(struct stream_env *env, const struct config_instance *
 	s->client_id = strdup(config_instance_get(inst, "app_key"));
 	s->client_secret = strdup(config_instance_get(inst, "app_secret"));
 	s->api_base = strdup(base ? base : DEFAULT_API_BASE);
+	s->cards = config_instance_get(inst, "card_template_id") != NULL;
 	uv_timer_init(env->app->loop, &s->timer);
 	s->timer.data = s;
 	env->live++;

@@ -105,7 +105,12 @@ static int write_answer(void *arg, struct store *st, const struct reply *r)
 		return store_inbound_set_answer(st, wm->source, wm->dedupe_id, wm->answer);
 	}
 	rendered_free(&wm->parts);
-	rc = dest_for_reply(m, &wm->dest);
+	if (wm->to_sender)
+		rc = dest_fill(&wm->dest, m, DEST_USER, m->sender_id);
+	else if (r->n_actions)
+		rc = dest_for_actions(m, &wm->dest);
+	else
+		rc = dest_for_reply(m, &wm->dest);
 	if (rc == 0)
 		rc = render_message(&wm->dest, r, wm->reply_key, &wm->parts);
 	if (rc == -ENOMEM)
@@ -137,6 +142,9 @@ static int run(void *arg, struct store *st)
 {
 	struct webhook_msg *wm = arg;
 	struct dispatch_env env = {.store = st, .cfg = wm->app->cfg};
+
+	if (wm->prepare && wm->prepare(wm, st) < 0)
+		return INBOX_RETRY;
 	struct dispatch_unit u = {
 		.source = wm->source,
 		.dedupe_id = wm->dedupe_id,

@@ -79,6 +79,12 @@ struct webhook_msg {
 	bool supported;               /* false: answered TXT_UNSUPPORTED_MSG */
 	bool keep_answer;             /* the HTTP response is the answer (generic) */
 	char *(*render_answer)(const struct reply *r);   /* keep_answer: heap text */
+	bool to_sender;               /* the answer goes to the sender privately (DEST_USER) */
+	/* Optional, inside the batch's transaction before the unit runs: what
+	 * the message is (a card press's command, from the card it names);
+	 * it may clear run_command (the id is only recorded). 0, or a
+	 * negative errno: the message is retried. */
+	int (*prepare)(struct webhook_msg *wm, struct store *st);
 	void (*finish)(struct webhook_msg *wm);
 
 	int result;                   /* enum inbox_result, for finish */

@@ -49,7 +49,8 @@ enum dest_kind {
 	                   * the instance's oapi_base), until expires_at (0: none) */
 	DEST_REPLY = 4,   /* Feishu reply API (target = message id) */
 	DEST_CARD = 5,    /* a card cqod sent, shown anew: Feishu PATCH im/v1/messages/<id>
-	                   * (target = message id) */
+	                   * (target = message id), DingTalk PUT v1.0/card/instances
+	                   * (target = the card's outTrackId) */
 };
 
 struct dest {
@@ -80,9 +81,21 @@ void dest_platforms_register(bool (*known)(const char *platform));
 int dest_fill(struct dest *out, const struct chat_msg *msg, enum dest_kind kind,
               const char *target);
 
+/* A card whose buttons call back with the card's id and the button's slot
+ * rather than a command (DingTalk's interactive cards): what each button
+ * stands for, kept by the store with the outbox rows (store_card_track.h),
+ * so a press runs only a command the card shows. */
+struct card_track {
+	char id[48];                            /* the card's id (outTrackId) */
+	char *commands[REPLY_ACTIONS_MAX];      /* by slot; NULL past n; owned */
+	size_t n;
+	bool shared;                            /* the reply's `shared` */
+};
+
 struct rendered {
 	char **bodies;   /* n JSON request bodies, each owned */
 	size_t n;
+	struct card_track *track;   /* the last body's card, or NULL; owned */
 };
 void rendered_free(struct rendered *r);
 

@@ -9,6 +9,7 @@
 
 #include "../lib/strbuf.h"
 #include "../lib/textenc.h"
+#include "dingtalk_card.h"
 
 /* Ids and topics are short; a longer one is not DingTalk's. */
 #define FIELD_MAX 256
@@ -45,10 +46,30 @@ static const char *str_member(const cJSON *o, const char *name, size_t max)
 	return v->valuestring;
 }
 
+/* Appends {"type":"CALLBACK","topic":topic} to subs. */
+static bool subscribe(cJSON *subs, const char *topic)
+{
+	cJSON *sub = cJSON_CreateObject();
+
+	/* Once in the array, sub is freed with it. */
+	if (!sub || !cJSON_AddItemToArray(subs, sub)) {
+		cJSON_Delete(sub);
+		return false;
+	}
+	return cJSON_AddStringToObject(sub, "type", "CALLBACK") &&
+	       cJSON_AddStringToObject(sub, "topic", topic);
+}
+
 int dingtalk_stream_open_request(const char *client_id, const char *client_secret,
                                  const char *ua, char **out)
 {
-	cJSON *o, *subs = NULL, *sub;
+	return dingtalk_stream_open_request_cards(client_id, client_secret, ua, false, out);
+}
+
+int dingtalk_stream_open_request_cards(const char *client_id, const char *client_secret,
+                                       const char *ua, bool cards, char **out)
+{
+	cJSON *o, *subs = NULL;
 	bool ok;
 
 	*out = NULL;
@@ -60,13 +81,8 @@ int dingtalk_stream_open_request(const char *client_id, const char *client_secre
 	     cJSON_AddStringToObject(o, "clientSecret", client_secret) &&
 	     cJSON_AddStringToObject(o, "ua", ua ? ua : "") &&
 	     (subs = cJSON_AddArrayToObject(o, "subscriptions"));
-	sub = ok ? cJSON_CreateObject() : NULL;
-	/* Once in the array, sub is freed with o. */
-	ok = sub && cJSON_AddItemToArray(subs, sub);
-	if (!ok)
-		cJSON_Delete(sub);
-	ok = ok && cJSON_AddStringToObject(sub, "type", "CALLBACK") &&
-	     cJSON_AddStringToObject(sub, "topic", DINGTALK_STREAM_TOPIC_ROBOT);
+	ok = ok && subscribe(subs, DINGTALK_STREAM_TOPIC_ROBOT) &&
+	     (!cards || subscribe(subs, DINGTALK_CARD_TOPIC));
 	if (ok)
 		*out = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -138,6 +154,10 @@ static int classify(struct dingtalk_stream_frame *out, const char *type)
 		return 0;
 	}
 	if (strcmp(type, "CALLBACK") == 0) {
+		if (strcmp(out->topic, DINGTALK_CARD_TOPIC) == 0) {
+			out->kind = DINGTALK_STREAM_CARD;
+			return 0;
+		}
 		out->kind = DINGTALK_STREAM_ROBOT;
 		return strcmp(out->topic, DINGTALK_STREAM_TOPIC_ROBOT) == 0 ? 0 : -ENOENT;
 	}
@@ -243,4 +263,35 @@ int dingtalk_stream_pong(const struct dingtalk_stream_frame *f, char **out)
 		return -EINVAL;
 	return answer(cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(f->json, "headers"), true),
 	              cJSON_CreateString(f->data), out);
+}
+
+int dingtalk_stream_ack_card(const struct dingtalk_stream_frame *f, const char *response,
+                             char **out)
+{
+	cJSON *data, *h, *r;
+	char *text;
+
+	*out = NULL;
+	if (f->kind != DINGTALK_STREAM_CARD || !f->message_id)
+		return -EINVAL;
+	r = response ? cJSON_Parse(response) : cJSON_CreateNull();
+	if (!r)
+		return response ? -EINVAL : -ENOMEM;
+	data = cJSON_CreateObject();
+	if (!data) {
+		cJSON_Delete(r);
+		return -ENOMEM;
+	}
+	cJSON_AddItemToObject(data, "response", r);
+	text = cJSON_PrintUnformatted(data);
+	cJSON_Delete(data);
+	h = cJSON_CreateObject();
+	if (h && (!cJSON_AddStringToObject(h, "contentType", "application/json") ||
+	          !cJSON_AddStringToObject(h, "messageId", f->message_id))) {
+		cJSON_Delete(h);
+		h = NULL;
+	}
+	data = text ? cJSON_CreateString(text) : NULL;
+	cJSON_free(text);
+	return answer(h, data, out);
 }

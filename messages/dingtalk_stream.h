@@ -21,11 +21,13 @@
 #ifndef CQOD_DINGTALK_STREAM_H
 #define CQOD_DINGTALK_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dingtalk.h"
 
 #define DINGTALK_STREAM_TOPIC_ROBOT "/v1.0/im/bot/messages/get"
+/* Card presses: DINGTALK_CARD_TOPIC (dingtalk_card.h). */
 /* A frame or gateway answer larger than this is refused. */
 #define DINGTALK_STREAM_MAX (1024 * 1024)
 
@@ -34,6 +36,10 @@
  * missing), -ENOMEM. `ua` may be NULL. */
 int dingtalk_stream_open_request(const char *client_id, const char *client_secret,
                                  const char *ua, char **out);
+/* The same, subscribing to card presses (DINGTALK_CARD_TOPIC) as well
+ * when `cards`. */
+int dingtalk_stream_open_request_cards(const char *client_id, const char *client_secret,
+                                       const char *ua, bool cards, char **out);
 
 /* Parses the gateway answer into the WebSocket URL endpoint?ticket=<ticket>
  * (the ticket percent-encoded); *url malloc'ed. 0; -EINVAL (not JSON, not
@@ -48,6 +54,8 @@ enum dingtalk_stream_kind {
 	                              * KEEPALIVE): nothing to do */
 	DINGTALK_STREAM_ROBOT,       /* CALLBACK robot message: decode, then ack */
 	DINGTALK_STREAM_EVENT,       /* EVENT: ack, nothing else subscribed to */
+	DINGTALK_STREAM_CARD,        /* CALLBACK card press (DINGTALK_CARD_TOPIC):
+	                              * dingtalk_press_decode, then ack */
 };
 
 /* A decoded frame; owns the JSON tree the strings borrow from. */
@@ -63,7 +71,8 @@ struct dingtalk_stream_frame {
 /* Decodes one text message. 0; -EMSGSIZE over DINGTALK_STREAM_MAX; -EINVAL
  * (not UTF-8, not a JSON object, headers or topic missing, a type other
  * than SYSTEM/EVENT/CALLBACK, an EVENT/CALLBACK without messageId, data not
- * a string); -ENOENT for a CALLBACK of a topic other than robot messages:
+ * a string); -ENOENT for a CALLBACK of a topic other than robot messages
+ * and card presses:
  * out is filled then (topic and message_id valid) so the caller can ack and
  * drop it; -ENOMEM. Free with dingtalk_stream_frame_free whatever it
  * returned. */
@@ -81,6 +90,12 @@ int dingtalk_stream_robot(const struct dingtalk_stream_frame *f, const char *ins
  * {"status":"SUCCESS"} as the SDKs send. 0, -EINVAL (a SYSTEM frame),
  * -ENOMEM. */
 int dingtalk_stream_ack(const struct dingtalk_stream_frame *f, char **out);
+
+/* The answer to a card press carrying `response` (JSON, or NULL for none):
+ * data {"response":<response>}, as the SDK's socketCallBackResponse sends.
+ * 0, -EINVAL (not a card press, or response not JSON), -ENOMEM. */
+int dingtalk_stream_ack_card(const struct dingtalk_stream_frame *f, const char *response,
+                             char **out);
 
 /* The echo of a SYSTEM ping: code 200, the ping's own headers and data;
  * *out malloc'ed. 0, -EINVAL (not a ping), -ENOMEM. */

@@ -45,6 +45,7 @@ static const struct config_key_def dingtalk_keys[] = {
 	{"api_base", false, false, true, NULL, NULL, false},
 	{"oapi_base", false, false, true, NULL, NULL, false},
 	{"mode", false, false, false, mode_check, "expected webhook or stream", false},
+	{"card_template_id", false, false, false, NULL, NULL, false},
 };
 
 static const struct config_key_def feishu_keys[] = {
@@ -141,6 +142,7 @@ const struct platform_codec platform_dingtalk = {
 	.tenant_key = "corp_id",
 	.reply_dest = dingtalk_reply_dest,
 	.file_dest = dingtalk_file_dest,
+	.card_dest = dingtalk_card_dest,
 	.render = render_dingtalk,
 };
 
@@ -280,4 +282,14 @@ int dest_for_file(const struct chat_msg *msg, struct dest *out)
 	if (!p || !p->file_dest)
 		return -ENOTSUP;
 	return p->file_dest(msg, out);
+}
+
+int dest_for_actions(const struct chat_msg *msg, struct dest *out)
+{
+	const struct platform_codec *p = msg->platform ? platform_find(msg->platform) : NULL;
+
+	if (!p || !p->card_dest)
+		return dest_for_reply(msg, out);
+	memset(out, 0, sizeof *out);
+	return p->card_dest(msg, out);
 }

@@ -60,6 +60,11 @@ struct platform_codec {
 	 * when the platform takes no files (generic, the intelligent robot),
 	 * as dest_for_file says. */
 	int (*file_dest)(const struct chat_msg *msg, struct dest *out);
+	/* The destination of an answer with actions, where the platform's
+	 * cards take another path than reply_dest (DingTalk's interactive
+	 * cards: not the session webhook); NULL: reply_dest, as
+	 * dest_for_actions says. */
+	int (*card_dest)(const struct chat_msg *msg, struct dest *out);
 	/* render_message for a destination of this platform (platform.h). */
 	int (*render)(const struct dest *d, const struct reply *r, const char *idem_key,
 	              struct rendered *out);
@@ -112,5 +117,10 @@ int dest_for_reply(const struct chat_msg *msg, struct dest *out);
  * operator). -ENOTSUP for platforms that take no files; -EINVAL when a
  * needed field is missing or too long. */
 int dest_for_file(const struct chat_msg *msg, struct dest *out);
+
+/* Where an answer to `msg` that offers actions goes: its platform's
+ * card_dest (DingTalk with a card template: DEST_USER sender_id in a
+ * private chat, else DEST_CHAT chat_id), else dest_for_reply. */
+int dest_for_actions(const struct chat_msg *msg, struct dest *out);
 
 #endif

@@ -22,6 +22,12 @@ void rendered_free(struct rendered *r)
 	free(r->bodies);
 	r->bodies = NULL;
 	r->n = 0;
+	if (r->track) {
+		for (size_t i = 0; i < r->track->n; i++)
+			free(r->track->commands[i]);
+		free(r->track);
+		r->track = NULL;
+	}
 }
 
 int render_push(struct rendered *out, char *body)
@@ -439,6 +445,7 @@ int render_message(const struct dest *d, const struct reply *r, const char *idem
 
 	out->bodies = NULL;
 	out->n = 0;
+	out->track = NULL;
 	if (d->kind != DEST_ROBOT && !d->target[0])
 		return -EINVAL;
 	p = platform_find(d->platform);

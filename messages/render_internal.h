@@ -132,6 +132,7 @@ int wecom_reply_dest(const struct chat_msg *msg, struct dest *out);
 int dingtalk_reply_dest(const struct chat_msg *msg, struct dest *out);
 int feishu_reply_dest(const struct chat_msg *msg, struct dest *out);
 int dingtalk_file_dest(const struct chat_msg *msg, struct dest *out);
+int dingtalk_card_dest(const struct chat_msg *msg, struct dest *out);
 int feishu_file_dest(const struct chat_msg *msg, struct dest *out);
 int wecom_aibot_reply_dest(const struct chat_msg *msg, struct dest *out);
 

@@ -893,6 +893,24 @@ static const char *const migrations[] = {
 	"CREATE INDEX inbound_received ON inbound(received_at);\n"
 	"DROP INDEX sanctions_appointment_status;\n"
 	"CREATE INDEX sanctions_appointment_status ON sanctions(appointment_id, status, issued_on, id);\n",
+
+	/* 26: DingTalk's interactive cards (issue 18): a press calls back with
+	 * the card's id (outTrackId) and the button's slot, not a command, so
+	 * what each button of a card stands for is kept here, written with the
+	 * card's outbox row and replaced by each new face of the card: a press
+	 * runs only a command its card shows. New: no card was sent before. */
+	"CREATE TABLE card_tracks (\n"
+	"  platform    TEXT NOT NULL,\n"
+	"  instance    TEXT NOT NULL,\n"
+	"  track_id    TEXT NOT NULL CHECK (track_id <> ''),\n"
+	"  cmd1        TEXT,\n"
+	"  cmd2        TEXT,\n"
+	"  cmd3        TEXT,\n"
+	"  cmd4        TEXT,\n"
+	"  shared      INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),\n"
+	"  updated_at  INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (platform, instance, track_id)\n"
+	") WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

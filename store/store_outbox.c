@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../lib/clock.h"
+#include "store_card_track.h"
 #include "store_internal.h"
 
 /* "platform|instance|kind|expires|target": the target is at most 511 bytes. */
@@ -118,6 +119,9 @@ static int insert_parts(struct store *st, const struct dest *d, const struct ren
 			rc = 0;
 		}
 	}
+	/* A card that calls back by slot: what its buttons stand for. */
+	if (rc == 0 && parts->track)
+		rc = store_card_track_keep(st, d, parts->track, how->now);
 	rc = store_savepoint_end(st, rc);
 	if (rc == 0)
 		st->outbox_dirty = true;

@@ -12,7 +12,8 @@ The client answers EVENT/CALLBACK frames by messageId ({"code":200,
 "headers":{"messageId",...},"message":"OK","data":"..."}) and echoes SYSTEM
 pings (same headers and data).
 
-A test calls push(msg) (a robot message, as in HTTP mode), ping(),
+A test calls push(msg) (a robot message, as in HTTP mode), press(...) (a
+card callback, topic /v1.0/card/instances/callback), ping(),
 disconnect() (SYSTEM disconnect, then the socket is closed), drop() (TCP
 reset). Frames not acked when their connection ends are pushed again, with
 the same messageId, to the next connection: DingTalk's redelivery.
@@ -21,6 +22,11 @@ Recorded (self.log, see ws.FakeServer): open {client_id, subscriptions},
 connect, ack {message_id, data, code}, pong {message_id}, unknown {text},
 disconnect.
 
+api.dingtalk.com serves the gateway and the OpenAPI alike (one api_base):
+given `api` (a fakeplatform.py base URL), every other POST and PUT is passed
+there (recorded and answered by it), so one instance can receive here and
+send cards there.
+
 Run alone: python3 tests/fake/dingtalk_stream.py [--port N] [--exit-on-eof];
 control paths POST /_ctl/push {"msg":{...}}, /_ctl/ping, /_ctl/disconnect,
 /_ctl/drop, /_ctl/log {"kind":...}."""
@@ -28,6 +34,8 @@ import json
 import os
 import sys
 import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ws import Closed, FakeServer, serve_main   # noqa: E402
@@ -35,11 +43,13 @@ from ws import Closed, FakeServer, serve_main   # noqa: E402
 CLIENT_ID = "dingfakeclientid"
 CLIENT_SECRET = "fake-dingtalk-client-secret"
 TOPIC_ROBOT = "/v1.0/im/bot/messages/get"
+TOPIC_CARD = "/v1.0/card/instances/callback"
 
 
 class DingTalkStream(FakeServer):
-    def __init__(self, port=0, client_id=CLIENT_ID, client_secret=CLIENT_SECRET):
+    def __init__(self, port=0, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, api=None):
         super().__init__(port)
+        self.api = api
         self.client_id = client_id
         self.client_secret = client_secret
         self.tickets = set()
@@ -51,8 +61,26 @@ class DingTalkStream(FakeServer):
             self.seq += 1
             return "%s-%d" % (prefix, self.seq)
 
+    def _pass(self, method, path, headers, raw):
+        """The OpenAPI's request, answered by the fake platform at self.api."""
+        keep = {k: v for k, v in headers.items()
+                if k.lower() in ("content-type", "x-acs-dingtalk-access-token")}
+        req = urllib.request.Request(self.api + path, data=raw, headers=keep, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def http_put(self, path, headers, raw):
+        if self.api:
+            return self._pass("PUT", path, headers, raw)
+        return 404, {"code": "NotFound", "message": "no such API in the fake"}
+
     def http_post(self, path, headers, raw):
         if path != "/v1.0/gateway/connections/open":
+            if self.api:
+                return self._pass("POST", path, headers, raw)
             return 404, {"code": "NotFound", "message": "no such API in the fake"}
         try:
             req = json.loads(raw)
@@ -112,10 +140,11 @@ class DingTalkStream(FakeServer):
                         "time": str(int(time.time() * 1000)), "topic": topic},
             "data": data}, ensure_ascii=False)
 
-    def push(self, msg, topic=TOPIC_ROBOT, type_="CALLBACK"):
+    def push(self, msg, topic=TOPIC_ROBOT, type_="CALLBACK", mid=None):
         """Sends a robot message (a dict, HTTP mode's JSON) to every live
-        connection, or keeps it for the next one; returns its messageId."""
-        mid, text = self._frame(type_, topic, json.dumps(msg, ensure_ascii=False))
+        connection, or keeps it for the next one; returns its messageId
+        (`mid`, to push a frame again as DingTalk's retry does, else new)."""
+        mid, text = self._frame(type_, topic, json.dumps(msg, ensure_ascii=False), mid)
         with self.cond:
             self.unacked[mid] = text
         for c in self.live():
@@ -125,6 +154,14 @@ class DingTalkStream(FakeServer):
             except (Closed, OSError):
                 pass   # dying: the frame stays unacked, for the next connection
         return mid
+
+    def press(self, out_track_id, user_id, action="btn1", cmd=None, corp="dingcorp",
+              space="cidfake==", mid=None):
+        """A card callback: user_id pressed button `action` (its params.cmd
+        when given) of card out_track_id; returns its messageId."""
+        private = {"actionIds": [action], "params": {"cmd": cmd} if cmd is not None else {}}
+        return self.push(card_press(out_track_id, user_id, private, corp, space),
+                         topic=TOPIC_CARD, mid=mid)
 
     def ping(self):
         mid, text = self._frame("SYSTEM", "ping", json.dumps({"opaque": "fake-opaque"}))
@@ -148,8 +185,17 @@ class DingTalkStream(FakeServer):
 
     ctl_push = push
     ctl_ping = ping
+    ctl_press = press
     ctl_disconnect = disconnect
     ctl_drop = drop
+
+
+def card_press(out_track_id, user_id, private, corp="dingcorp", space="cidfake=="):
+    """A card callback's data as DingTalk sends it (content: JSON in a string)."""
+    return {"extension": "{}", "corpId": corp, "spaceType": "IM", "userIdType": 1,
+            "type": "actionCallback", "userId": user_id, "spaceId": space,
+            "outTrackId": out_track_id, "value": "",
+            "content": json.dumps({"cardPrivateData": private}, ensure_ascii=False)}
 
 
 def robot_message(text, msg_id="msgfake1", sender="staff01", conversation="cidfake==",

@@ -69,6 +69,14 @@ def send_default(path, n):
                 "created_at": int(time.time() * 1000)}
     if path == "/open-apis/im/v1/files":
         return {"code": 0, "msg": "success", "data": {"file_key": "file_v2_%d" % n}}
+    # DingTalk's interactive cards: created and delivered (the answer names
+    # the card's outTrackId: _default puts the request's in), or shown anew.
+    if path == "/v1.0/card/instances/createAndDeliver":
+        return {"success": True, "result": {"outTrackId": "", "deliverResults": [
+            {"spaceType": "IM", "spaceId": "space-%d" % n, "success": True, "errorMsg": "",
+             "carrierId": "carrier-%d" % n}]}}
+    if path == "/v1.0/card/instances":
+        return {"success": True, "result": True}
     if path.startswith("/open-apis/bot/v2/hook/"):
         return {"code": 0, "msg": "success", "data": {}, "StatusCode": 0,
                 "StatusMessage": "success"}
@@ -165,6 +173,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 headers = script.get("headers", {})
             else:
                 status, reply, headers = self._default(path)
+                if path == "/v1.0/card/instances/createAndDeliver":
+                    try:
+                        reply["result"]["outTrackId"] = json.loads(body)["outTrackId"]
+                    except (ValueError, KeyError, TypeError):
+                        pass
                 if script is not None:
                     status = script.get("status", status)
                     headers = script.get("headers", headers)

@@ -209,8 +209,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return
             self._answer(200, {"result": res})
             return
-        status, obj = fake.http_post(url.path, dict(self.headers), raw)
+        if self.command == "PUT":
+            status, obj = fake.http_put(url.path, dict(self.headers), raw)
+        else:
+            status, obj = fake.http_post(url.path, dict(self.headers), raw)
         self._answer(status, obj)
+
+    do_PUT = do_POST
 
     def do_GET(self):
         fake = self.server.fake
@@ -330,6 +335,9 @@ class FakeServer:
 
     # -- protocol hooks ------------------------------------------------------
     def http_post(self, path, headers, raw):
+        return 404, {"error": "no such endpoint"}
+
+    def http_put(self, path, headers, raw):
         return 404, {"error": "no such endpoint"}
 
     def ws_admit(self, path, query, headers):

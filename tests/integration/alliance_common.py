@@ -79,10 +79,10 @@ GRANTS = [
     "grant generic ls cqo 3",
     "grant generic ww cqo 5",
     "grant generic zl cqo 4",
-    "grant dingtalk staff-org organizer 1",
+    "grant dingtalk:d1 staff-org organizer 1",
     "grant feishu ou_org organizer 1",
     "grant wecom zhangsan cqo 2",
-    "grant dingtalk staff-ls cqo 3",
+    "grant dingtalk:d1 staff-ls cqo 3",
     "grant feishu ou_zl cqo 4",
 ]
 

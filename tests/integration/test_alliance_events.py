@@ -450,3 +450,61 @@ def test_places_on_cards_follow_signups_coalesced():
         # One row per update sent; none left behind.
         assert w.rows("SELECT count(*) FROM outbox WHERE destination LIKE 'feishu|f1|card|%'"
                       " AND state <> 'sent'")[0][0] == 0
+
+
+def test_places_on_dingtalk_cards_follow_signups_coalesced():
+    """An instance with a card template announces to its groups with an
+    interactive card (createAndDeliver), kept by its outTrackId; sign-ups
+    update it (PUT v1.0/card/instances) paced like any DingTalk destination,
+    one update queued at a time, the last with the right number."""
+    import os
+    import sys
+    from harness import ROOT
+    sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
+    import dingtalk_stream
+    with dingtalk_stream.DingTalkStream() as stream:
+        extra = ("\n[dingtalk:d2]\nmode = stream\napp_key = %s\napp_secret = %s\n"
+                 "robot_code = ding-robot-2\napi_base = %s\ncard_template_id = tpl.schema\n"
+                 "\n[outbox]\nrobot_per_minute = 60\n") % (
+                     dingtalk_stream.CLIENT_ID, dingtalk_stream.CLIENT_SECRET, stream.base)
+        with World(rates=True, extra=extra) as w:
+            # The OpenAPI shares api_base with the Stream gateway: passed on.
+            stream.api = w.fake.base
+            stream.wait_for(lambda e: e["kind"] == "connect")
+            w.ok("订阅 1 群 dingtalk:d2 cidGroup2==")
+            ev = publish(w, cap="10", open_="是")
+            w.drained()
+            sent = [json.loads(r["body"])
+                    for r in w.messages("/v1.0/card/instances/createAndDeliver")]
+            assert len(sent) == 1, sent
+            card = sent[0]
+            assert card["openSpaceId"] == "dtv1.card//IM_GROUP.cidGroup2==", card
+            assert card["imGroupOpenDeliverModel"] == {"robotCode": "ding-robot-2"}, card
+            assert "剩余名额" in card["cardData"]["cardParamMap"]["markdown"], card
+            assert w.rows("SELECT platform, instance, handle FROM sent_cards"
+                          " WHERE event_id = ? AND platform = 'dingtalk'", ev) == \
+                [("dingtalk", "d2", card["outTrackId"])]
+            ops = [("zs", "报名"), ("ls", "报名"), ("zl", "报名"), ("ww", "报名"),
+                   ("zs", "取消报名"), ("ls", "取消报名"), ("zs", "报名"), ("ls", "报名"),
+                   ("zl", "取消报名"), ("zs", "取消报名")]
+            for who, cmd in ops:
+                w.ok("%s %d" % (cmd, ev), who)
+            w.drained()
+            puts = [json.loads(r["body"]) for r in w.fake.requests("/v1.0/card/instances")
+                    if r["path"] == "/v1.0/card/instances" and r["method"] == "PUT"]
+            assert 1 <= len(puts) <= 5, len(puts)
+            assert all(p["outTrackId"] == card["outTrackId"] for p in puts), puts
+            last = puts[-1]
+            assert last["cardUpdateOptions"] == {"updateCardDataByKey": True}, last
+            params = last["cardData"]["cardParamMap"]
+            # 李四 and 王五 hold places: 8 of 10 left.
+            assert "剩余名额**：8 人" in params["markdown"], params["markdown"]
+            assert (params["btn1_cmd"], params["btn2_cmd"]) == \
+                ("报名 %d" % ev, "取消报名 %d" % ev), params
+            # Paced: the updates' attempts at least a second apart.
+            starts = [at for (at,) in w.rows(
+                "SELECT sent_at FROM outbox WHERE destination LIKE 'dingtalk|d2|card|%'"
+                " ORDER BY id")]
+            assert all(b - a >= 1 for a, b in zip(starts, starts[1:])), starts
+            assert w.rows("SELECT count(*) FROM outbox WHERE destination LIKE"
+                          " 'dingtalk|d2|card|%' AND state <> 'sent'")[0][0] == 0

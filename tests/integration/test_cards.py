@@ -1,7 +1,8 @@
 """Interactive cards (issue 18): a button press is a command from the person
 who pressed it. Feishu's card.action.trigger over HTTP (verified like any
 event) and over the long connection, WeCom's template_card_event in the
-encrypted callback: the effect happens once, a replayed callback id does
+encrypted callback, DingTalk's card callback over the Stream connection
+(an instance with a card template): the effect happens once, a replayed callback id does
 nothing twice, a forged signature is refused like any other, and a guest's
 press is refused like the same command typed."""
 import base64
@@ -12,9 +13,9 @@ import sys
 import time
 
 from harness import ROOT, one, wait_until
-from platforms import (WECOM_AES, WECOM_CORP, FakePlatform, feishu_encrypted_body, feishu_event,
-                       feishu_sign, metric, start, wecom_encrypt, wecom_envelope, wecom_inner,
-                       wecom_open_reply, wecom_post, wecom_query, xml_field)
+from platforms import (WECOM_AES, WECOM_CORP, FakePlatform, ding_body, feishu_encrypted_body,
+                       feishu_event, feishu_sign, metric, start, wecom_encrypt, wecom_envelope,
+                       wecom_inner, wecom_open_reply, wecom_post, wecom_query, xml_field)
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
 
@@ -238,4 +239,118 @@ def test_wecom_guest_press_refused_like_typed():
         assert status == 200 and xml_field(wecom_open_reply(body), "ReplaceName") == "未办理"
         wait_until(lambda: sent_to(fake, "guest-w"), "the answer to the press")
         assert sent_to(fake, "guest-w")[0]["text"]["content"] == typed_text
+        assert one(d, "SELECT status FROM appointments WHERE id = 2") == "active"
+
+
+# -- DingTalk interactive cards ------------------------------------------------
+def ding_started(stream, fake):
+    """A DingTalk instance in stream mode with a card template, its
+    connection open."""
+    from test_stream_dingtalk import started
+    return started(stream, fake, "card_template_id = tpl.schema\n")
+
+
+def delivered(fake, n=1):
+    reqs = fake.wait_requests("/v1.0/card/instances/createAndDeliver", n)
+    return [json.loads(r["body"]) for r in reqs]
+
+
+def ding_robot(text, msg_id, sender="staff01"):
+    import dingtalk_stream
+    return dingtalk_stream.robot_message(text, msg_id=msg_id, sender=sender)
+
+
+def response_of(stream, mid):
+    from test_stream_dingtalk import ack_of
+    ack = ack_of(stream, mid)
+    assert ack["code"] == 200, ack
+    return json.loads(ack["data"])["response"]
+
+
+def batch_texts(fake, user):
+    return [json.loads(json.loads(r["body"])["msgParam"]).get("text", "") +
+            json.loads(json.loads(r["body"])["msgParam"]).get("content", "")
+            for r in fake.requests("/v1.0/robot/oToMessages/batchSend")
+            if json.loads(r["body"])["userIds"] == [user]]
+
+
+def test_dingtalk_card_press_runs_once():
+    import dingtalk_stream
+    with FakePlatform() as fake, dingtalk_stream.DingTalkStream(api=fake.base) as stream, \
+            ding_started(stream, fake) as d:
+        assert {"type": "CALLBACK", "topic": dingtalk_stream.TOPIC_CARD} in \
+            stream.entries("open")[0]["subscriptions"]
+        d.ctl("grant", "dingtalk:d1", "staff01", "admin")
+        stream.push(ding_robot("除名 2 违法违规 测试", "dm-1"))
+        req = fake.wait_requests("/v1.0/card/instances/createAndDeliver")[0]
+        assert req["headers"]["x-acs-dingtalk-access-token"].startswith("tok-"), req
+        card = json.loads(req["body"])
+        # The instance's template and robot code, added at sending.
+        assert card["cardTemplateId"] == "tpl.schema", card
+        assert card["openSpaceId"] == "dtv1.card//IM_ROBOT.staff01", card
+        assert card["imRobotOpenDeliverModel"] == {"spaceType": "IM_ROBOT",
+                                                   "robotCode": "ding-robot"}, card
+        assert card["callbackType"] == "STREAM" and card["outTrackId"].startswith("cqod")
+        params = card["cardData"]["cardParamMap"]
+        assert all(isinstance(v, str) for v in params.values()), params
+        assert CODE_RX.fullmatch(params["btn1_cmd"]) and params["btn2_cmd"] == "取消", params
+        assert (params["btn1_show"], params["btn2_show"], params["btn3_show"]) == \
+            ("true", "true", "false"), params
+        assert not fake.requests("/robot/sendBySession")
+        track, confirm = card["outTrackId"], params["btn1_cmd"]
+        before = one(d, "SELECT count(*) FROM sanctions")
+
+        # A card cqod does not know, or a command that is not that button's:
+        # acknowledged, nothing done.
+        for mid in (stream.press("cqod" + "0" * 40, "staff01", "btn1", confirm),
+                    stream.press(track, "staff01", "btn1", "除名 3 违法违规 测试"),
+                    stream.press(track, "staff01", "btn3")):
+            assert response_of(stream, mid) is None
+        assert one(d, "SELECT count(*) FROM sanctions") == before
+        assert one(d, "SELECT status FROM appointments WHERE id = 2") == "active"
+
+        # The press: runs after its COMMIT; the ack shows the card done, and by whom.
+        mid = stream.press(track, "staff01", "btn1", confirm)
+        face = response_of(stream, mid)
+        assert face["cardUpdateOptions"] == {"updateCardDataByKey": True}, face
+        shown = face["cardData"]["cardParamMap"]
+        assert shown["note"] == "办理人：staff01" and "除名" in shown["title"] + shown["markdown"]
+        assert shown["btn1_show"] == "false", shown
+        assert one(d, "SELECT status FROM appointments WHERE id = 2") == "removed"
+        assert one(d, "SELECT count(*) FROM sanctions") == before + 1
+        assert one(d, "SELECT count(*) FROM audit_log WHERE entity = 'sanction'"
+                      " AND actor_user = 'staff01'") == 1
+        # The answer goes to the presser as well.
+        wait_until(lambda: batch_texts(fake, "staff01"), "the answer to the presser")
+
+        # Pushed again (no ack reached DingTalk): nothing twice.
+        stream.press(track, "staff01", "btn1", confirm, mid=mid)
+        wait_until(lambda: len([e for e in stream.entries("ack") if e["message_id"] == mid]) == 2,
+                   "the second ack")
+        assert json.loads([e for e in stream.entries("ack")
+                           if e["message_id"] == mid][1]["data"]) == {"response": None}
+        assert metric(d, "dingtalk", "duplicate") == 1
+        time.sleep(0.3)
+        assert one(d, "SELECT count(*) FROM sanctions") == before + 1
+        assert len(batch_texts(fake, "staff01")) == 1
+
+
+def test_dingtalk_guest_press_refused_like_typed():
+    import dingtalk_stream
+    with FakePlatform() as fake, dingtalk_stream.DingTalkStream(api=fake.base) as stream, \
+            ding_started(stream, fake) as d:
+        d.ctl("grant", "dingtalk:d1", "staff01", "admin")
+        stream.push(ding_robot("除名 2 违法违规 测试", "dm-g1"))
+        card = delivered(fake)[0]
+        track, confirm = card["outTrackId"], card["cardData"]["cardParamMap"]["btn1_cmd"]
+        before = one(d, "SELECT count(*) FROM sanctions")
+        # A guest presses the clerk's 确认: refused as if typed; the card stays.
+        mid = stream.press(track, "guest07", "btn1", confirm)
+        assert response_of(stream, mid) is None
+        wait_until(lambda: batch_texts(fake, "guest07"), "the refusal")
+        # Typed, the same answer (through the message's session webhook).
+        stream.push(json.loads(ding_body(fake, confirm, "dm-g2", sender="guest07")))
+        typed_answer = json.loads(fake.wait_requests("/robot/sendBySession")[0]["body"])
+        assert batch_texts(fake, "guest07") == [typed_answer["text"]["content"]], typed_answer
+        assert one(d, "SELECT count(*) FROM sanctions") == before
         assert one(d, "SELECT status FROM appointments WHERE id = 2") == "active"

@@ -120,6 +120,25 @@ def test_dingtalk_sdk_message_ack_and_ping():
         assert json.loads(pong["data"]) == {"opaque": "fake-opaque"}
 
 
+def test_dingtalk_sdk_card_press_and_its_answer():
+    """The fake's card callback is what the SDK's TOPIC_CARD listener reads,
+    and socketCallBackResponse's answer is data {"response": <result>}."""
+    with dingtalk_stream.DingTalkStream() as fake, \
+            dingtalk_sdk(fake, cards=True) as sdk:
+        fake.wait_for(lambda e: e["kind"] == "connect")
+        assert {"type": "CALLBACK", "topic": dingtalk_stream.TOPIC_CARD} in \
+            fake.entries("open")[0]["subscriptions"]
+        mid = fake.press("cqodtrack", "manager4220", action="btn2", cmd="取消")
+        got = sdk.expect("card")
+        assert (got["message_id"], got["out_track_id"], got["user_id"], got["action"],
+                got["cmd"]) == (mid, "cqodtrack", "manager4220", "btn2", "取消"), got
+        ack = fake.wait_for(lambda e: e["kind"] == "ack" and e["message_id"] == mid)
+        assert ack["code"] == 200 and ack["known"], ack
+        assert json.loads(ack["data"]) == {"response": {
+            "cardUpdateOptions": {"updateCardDataByKey": True},
+            "cardData": {"cardParamMap": {"note": "办理人：manager4220"}}}}
+
+
 def test_dingtalk_sdk_disconnect_drop_and_redelivery():
     with dingtalk_stream.DingTalkStream() as fake, dingtalk_sdk(fake, skip_acks=1) as sdk:
         fake.wait_for(lambda e: e["kind"] == "connect")

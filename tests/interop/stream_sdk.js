@@ -6,10 +6,13 @@
 //
 // Runs until killed, printing one JSON object per line on stdout for what
 // the SDK reports:
-//   dingtalk  {base, client_id, client_secret, skip_acks?}: DWClient of
+//   dingtalk  {base, client_id, client_secret, skip_acks?, cards?}: DWClient of
 //             `dingtalk-stream` with the robot-message callback; each message
 //             is answered with socketCallBackResponse, except the first
 //             skip_acks ones.  -> {ev:"message", message_id, text, msg_id}
+//             With cards, the card callback (TOPIC_CARD) too, each press
+//             answered with socketCallBackResponse and a card update.
+//             -> {ev:"card", message_id, out_track_id, user_id, action, cmd}
 //   feishu    {base, app_id, app_secret}: WSClient of @larksuiteoapi/node-sdk
 //             with an EventDispatcher for im.message.receive_v1 (the SDK acks
 //             on its own once the handler returns).  -> {ev:"ready"},
@@ -30,7 +33,7 @@ const quiet = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
 function dingtalk() {
   const axios = require('axios');
-  const { DWClient, TOPIC_ROBOT } = require('dingtalk-stream');
+  const { DWClient, TOPIC_ROBOT, TOPIC_CARD } = require('dingtalk-stream');
   // The SDK has the gateway's address built in; the fake stands in for it.
   axios.interceptors.request.use((cfg) => {
     cfg.url = cfg.url.replace('https://api.dingtalk.com', opts.base);
@@ -48,6 +51,17 @@ function dingtalk() {
     else
       client.socketCallBackResponse(res.headers.messageId, { handled: true });
   });
+  if (opts.cards) {
+    client.registerCallbackListener(TOPIC_CARD, (res) => {
+      const data = JSON.parse(res.data);
+      const priv = JSON.parse(data.content).cardPrivateData;
+      out({ ev: 'card', message_id: res.headers.messageId, out_track_id: data.outTrackId,
+            user_id: data.userId, action: priv.actionIds[0], cmd: priv.params.cmd });
+      client.socketCallBackResponse(res.headers.messageId, {
+        cardUpdateOptions: { updateCardDataByKey: true },
+        cardData: { cardParamMap: { note: '办理人：' + data.userId } } });
+    });
+  }
   client.connect();
 }
 

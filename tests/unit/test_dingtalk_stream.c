@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../messages/dingtalk_card.h"
 #include "../../messages/dingtalk_stream.h"
 
 #define ROBOT_DATA                                                                          \
@@ -171,9 +172,10 @@ static void test_refused(void **state)
 		assert_int_equal(decode(bad[i], &f), -EINVAL);
 		dingtalk_stream_frame_free(&f);
 	}
-	/* Another topic: refused, but its messageId is there to ack it. */
+	/* Another topic (card presses are one of ours now: test_card_press):
+	 * refused, but its messageId is there to ack it. */
 	assert_int_equal(decode("{\"type\":\"CALLBACK\",\"headers\":{\"topic\":"
-	                        "\"/v1.0/card/instances/callback\",\"messageId\":\"k-1\"},"
+	                        "\"/v1.0/graph/api/invoke\",\"messageId\":\"k-1\"},"
 	                        "\"data\":\"{}\"}", &f), -ENOENT);
 	assert_string_equal(f.message_id, "k-1");
 	assert_int_equal(dingtalk_stream_robot(&f, "d1", &m, &why), -EINVAL);
@@ -199,6 +201,93 @@ static void test_refused(void **state)
 	free(big);
 }
 
+/* A card press as the Stream gateway pushes it (topic
+ * /v1.0/card/instances/callback, data as DingTalk's card callback). */
+#define PRESS_DATA                                                                          \
+	"{\\\"extension\\\":\\\"{}\\\",\\\"corpId\\\":\\\"dingcorp\\\",\\\"spaceType\\\":"         \
+	"\\\"IM\\\",\\\"userIdType\\\":1,\\\"type\\\":\\\"actionCallback\\\",\\\"userId\\\":"      \
+	"\\\"manager4220\\\",\\\"content\\\":\\\"{\\\\\\\"cardPrivateData\\\\\\\":{\\\\\\\""      \
+	"actionIds\\\\\\\":[\\\\\\\"btn2\\\\\\\"],\\\\\\\"params\\\\\\\":{\\\\\\\"cmd\\\\\\\":"    \
+	"\\\\\\\"取消\\\\\\\"}}}\\\",\\\"spaceId\\\":\\\"cidG==\\\",\\\"outTrackId\\\":"           \
+	"\\\"cqodtrack\\\"}"
+
+static const char PRESS[] =
+	"{\"specVersion\":\"1.0\",\"type\":\"CALLBACK\",\"headers\":{\"appId\":\"a1\","
+	"\"connectionId\":\"c1\",\"contentType\":\"application/json\",\"messageId\":\"mid-9\","
+	"\"time\":\"1700000000000\",\"topic\":\"/v1.0/card/instances/callback\"},\"data\":\""
+	PRESS_DATA "\"}";
+
+static void test_card_press(void **state)
+{
+	struct dingtalk_stream_frame f;
+	struct dingtalk_press p;
+	const char *why;
+	char *body, *ack;
+
+	(void)state;
+	/* With a card template the gateway is asked for presses too. */
+	assert_int_equal(dingtalk_stream_open_request_cards("dingid", "secret", "cqod", true, &body),
+	                 0);
+	assert_string_equal(body, "{\"clientId\":\"dingid\",\"clientSecret\":\"secret\","
+	                          "\"ua\":\"cqod\",\"subscriptions\":[{\"type\":\"CALLBACK\","
+	                          "\"topic\":\"/v1.0/im/bot/messages/get\"},{\"type\":\"CALLBACK\","
+	                          "\"topic\":\"/v1.0/card/instances/callback\"}]}");
+	free(body);
+
+	assert_int_equal(decode(PRESS, &f), 0);
+	assert_int_equal(f.kind, DINGTALK_STREAM_CARD);
+	assert_string_equal(f.message_id, "mid-9");
+	assert_int_equal(dingtalk_press_decode(f.data, strlen(f.data), &p, &why), 0);
+	assert_string_equal(p.out_track_id, "cqodtrack");
+	assert_string_equal(p.user_id, "manager4220");
+	assert_string_equal(p.corp_id, "dingcorp");
+	assert_string_equal(p.space_id, "cidG==");
+	assert_int_equal(p.slot, 2);
+	assert_string_equal(p.cmd, "取消");
+	dingtalk_press_free(&p);
+
+	/* Acknowledged as the SDK's socketCallBackResponse(messageId, result). */
+	assert_int_equal(dingtalk_stream_ack_card(&f, "{\"cardData\":{\"cardParamMap\":"
+	                                              "{\"note\":\"x\"}}}", &ack), 0);
+	assert_string_equal(ack, "{\"code\":200,\"headers\":{\"contentType\":\"application/json\","
+	                         "\"messageId\":\"mid-9\"},\"message\":\"OK\",\"data\":"
+	                         "\"{\\\"response\\\":{\\\"cardData\\\":{\\\"cardParamMap\\\":"
+	                         "{\\\"note\\\":\\\"x\\\"}}}}\"}");
+	free(ack);
+	assert_int_equal(dingtalk_stream_ack_card(&f, NULL, &ack), 0);
+	assert_string_equal(ack, "{\"code\":200,\"headers\":{\"contentType\":\"application/json\","
+	                         "\"messageId\":\"mid-9\"},\"message\":\"OK\",\"data\":"
+	                         "\"{\\\"response\\\":null}\"}");
+	free(ack);
+	assert_int_equal(dingtalk_stream_ack_card(&f, "not json", &ack), -EINVAL);
+	dingtalk_stream_frame_free(&f);
+
+	/* Not a button of cqod's, or no card named: refused. */
+#define PRESS_OF(s) dingtalk_press_decode(s, strlen(s), &p, &why)
+	assert_int_equal(PRESS_OF("{\"outTrackId\":\"t\",\"userId\":\"u\",\"content\":"
+	                          "\"{\\\"cardPrivateData\\\":{\\\"actionIds\\\":[\\\"btn5\\\"]}}\"}"),
+	                 -EINVAL);
+	dingtalk_press_free(&p);
+	assert_int_equal(PRESS_OF("{\"userId\":\"u\",\"content\":\"{\\\"cardPrivateData\\\":"
+	                          "{\\\"actionIds\\\":[\\\"btn1\\\"]}}\"}"), -EINVAL);
+	dingtalk_press_free(&p);
+	assert_int_equal(PRESS_OF("[1]"), -EINVAL);
+	dingtalk_press_free(&p);
+	/* Without params the slot alone says which button. */
+	assert_int_equal(PRESS_OF("{\"outTrackId\":\"t\",\"userId\":\"u\",\"content\":"
+	                          "\"{\\\"cardPrivateData\\\":{\\\"actionIds\\\":[\\\"btn1\\\"]}}\"}"),
+	                 0);
+	assert_int_equal(p.slot, 1);
+	assert_null(p.cmd);
+	assert_null(p.corp_id);
+	dingtalk_press_free(&p);
+#undef PRESS_OF
+	/* The robot message's frame is not a press. */
+	assert_int_equal(decode(ROBOT, &f), 0);
+	assert_int_equal(dingtalk_stream_ack_card(&f, NULL, &ack), -EINVAL);
+	dingtalk_stream_frame_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_robot_message_and_ack),
 		cmocka_unit_test(test_system_frames),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_card_press),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../../lib/config.h"
 #include "../../lib/platform.h"
+#include "../../messages/dingtalk_card.h"
 #include "../../messages/platforms.h"
 
 static struct dest mkdest(const char *platform, enum dest_kind kind, const char *target)
@@ -349,6 +352,167 @@ static void test_dingtalk_card(void **state)
 	reply_free(&ack);
 }
 
+/* DingTalk instances: "x" with a card template in stream mode, "y" with a
+ * template but in webhook mode (presses could not come back). */
+static struct config *g_cards_cfg;
+
+static int cards_setup(void **state)
+{
+	char path[] = "/tmp/cqod-render-cards-XXXXXX";
+	int fd = mkstemp(path);
+	struct config_errors errs = {0};
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int rc;
+
+	(void)state;
+	if (!f)
+		return -1;
+	fputs("[dingtalk:x]\napp_key = k\napp_secret = s\nmode = stream\n"
+	      "card_template_id = tpl.schema\n"
+	      "[dingtalk:y]\napp_key = k\napp_secret = s\ncard_template_id = tpl.schema\n", f);
+	fclose(f);
+	rc = config_load(path, &g_cards_cfg, &errs);
+	unlink(path);
+	config_errors_free(&errs);
+	dingtalk_cards_register(&g_cards_cfg);
+	return rc;
+}
+
+static int cards_teardown(void **state)
+{
+	(void)state;
+	dingtalk_cards_register(NULL);
+	config_free(g_cards_cfg);
+	g_cards_cfg = NULL;
+	return 0;
+}
+
+/* The slots' variables of a card: buttons, then hidden empty ones. */
+#define NO_BTN(i) ",\"btn" #i "_text\":\"\",\"btn" #i "_show\":\"false\",\"btn" #i \
+	"_style\":\"default\",\"btn" #i "_cmd\":\"\""
+
+static void test_dingtalk_interactive_card(void **state)
+{
+	struct reply r, ack;
+	struct rendered out;
+	struct dest d;
+
+	(void)state;
+	assert_string_equal(dingtalk_card_template("x"), "tpl.schema");
+	assert_null(dingtalk_card_template("y"));
+	confirm_reply(&r);
+	ack_reply(&ack);
+	/* To one user: createAndDeliver into the robot's chat with the user;
+	 * the buttons by slot, and no fallback (the buttons say it). */
+	d = mkdest("dingtalk", DEST_USER, "manager4220");
+	expect_one(&d, &r, "k1",
+	           "{\"outTrackId\":\"cqoda24f6537af04830f6ad173416617d683c368e97a\",\"callbackType\":"
+	           "\"STREAM\",\"cardData\":{\"cardParamMap\":{\"title\":\"首席质量官助手\","
+	           "\"markdown\":\"将除名：张三（记录号 4）\",\"note\":\"\",\"btn1_text\""
+	           ":\"确认\",\"btn1_show\":\"true\",\"btn1_style\":\"primary\",\"btn1_cmd\":\"确认 "
+	           "123456\",\"btn2_text\":\"取消\",\"btn2_show\":\"true\",\"btn2_style\":\"default\","
+	           "\"btn2_cmd\":\"取消\"" NO_BTN(3) NO_BTN(4) "}},\"openSpaceId\":\"dtv1.card//IM_"
+	           "ROBOT.manager4220\",\"imRobotOpenSpaceModel\":{\"supportForward\":false},"
+	           "\"imRobotOpenDeliverModel\":{\"spaceType\":\"IM_ROBOT\"},\"userIdType\":1}");
+	/* What the buttons stand for goes with it, for the store. */
+	assert_int_equal(render_message(&d, &r, "k1", &out), 0);
+	assert_non_null(out.track);
+	assert_int_equal(strncmp(out.track->id, "cqod", 4), 0);
+	assert_int_equal(strlen(out.track->id), 44);
+	assert_int_equal(out.track->n, 2);
+	assert_string_equal(out.track->commands[0], "确认 123456");
+	assert_string_equal(out.track->commands[1], "取消");
+	assert_false(out.track->shared);
+	rendered_free(&out);
+	assert_null(out.track);
+	/* To a group the robot is in: IM_GROUP; the title in its variable. */
+	d = mkdest("dingtalk", DEST_CHAT, "cidGroup==");
+	expect_one(&d, &ack, "k2",
+	           "{\"outTrackId\":\"cqodc9154ee546fd1eb68e1fe96e4c2142a2ff00bc99\","
+	           "\"callbackType\":\"STREAM\",\"cardData\":{\"cardParamMap\":{\"title\":"
+	           "\"任期提醒\",\"markdown\":\"张三 任期将于 2026-07-01 届满\","
+	           "\"note\":\"\",\"btn1_text\":\"收到\",\"btn1_show\":\"true\",\"btn1_style\":"
+	           "\"primary\",\"btn1_cmd\":\"收到\"" NO_BTN(2) NO_BTN(3) NO_BTN(4) "}},"
+	           "\"openSpaceId\":\"dtv1.card//IM_GROUP.cidGroup==\",\"imGroupOpenSpaceModel\":"
+	           "{\"supportForward\":false},\"imGroupOpenDeliverModel\":{},\"userIdType\":1}");
+	/* No key to name the card by, or no template (webhook mode): today's
+	 * actionCard. */
+	d = mkdest("dingtalk", DEST_USER, "manager4220");
+	assert_int_equal(render_message(&d, &ack, NULL, &out), 0);
+	assert_non_null(strstr(out.bodies[0], "\"msgKey\":\"sampleActionCard\""));
+	assert_null(out.track);
+	rendered_free(&out);
+	snprintf(d.instance, sizeof d.instance, "y");
+	assert_int_equal(render_message(&d, &ack, "k1", &out), 0);
+	assert_non_null(strstr(out.bodies[0], "\"msgKey\":\"sampleActionCard\""));
+	assert_null(out.track);
+	rendered_free(&out);
+	/* A card shown anew: PUT with its outTrackId, the new buttons kept. */
+	d = mkdest("dingtalk", DEST_CARD, "cqodtrack");
+	ack.shared = true;
+	expect_one(&d, &ack, NULL,
+	           "{\"outTrackId\":\"cqodtrack\",\"cardData\":{\"cardParamMap\":{\"title\":\"任期"
+	           "提醒\",\"markdown\":\"张三 任期将于 2026-07-01 届满\",\"note\":\"\","
+	           "\"btn1_text\":\"收到\",\"btn1_show\":\"true\",\"btn1_style\":\"primary\","
+	           "\"btn1_cmd\":\"收到\"" NO_BTN(2) NO_BTN(3) NO_BTN(4) "}},\"cardUpdateOptions\":"
+	           "{\"updateCardDataByKey\":true},\"userIdType\":1}");
+	assert_int_equal(render_message(&d, &ack, NULL, &out), 0);
+	assert_string_equal(out.track->id, "cqodtrack");
+	assert_true(out.track->shared);
+	rendered_free(&out);
+	reply_free(&r);
+	reply_free(&ack);
+}
+
+/* The pressed card's new face: the answer, who pressed, no buttons. */
+static void test_dingtalk_press_answer(void **state)
+{
+	struct reply r;
+	char *face;
+
+	(void)state;
+	ack_reply(&r);
+	face = dingtalk_press_answer(&r, "manager<4220>");
+	assert_non_null(face);
+	assert_string_equal(face,
+	                    "{\"cardUpdateOptions\":{\"updateCardDataByKey\":true},\"cardData\":"
+	                    "{\"cardParamMap\":{\"title\":\"任期提醒\",\"markdown\":\"张三 任期"
+	                    "将于 2026-07-01 届满\",\"note\":\"办理人：manager＜4220＞\""
+	                    NO_BTN(1) NO_BTN(2) NO_BTN(3) NO_BTN(4) "}}}");
+	free(face);
+	/* Everyone's card (no presser named), or a refusal: the card stays. */
+	assert_null(dingtalk_press_answer(&r, NULL));
+	r.is_error = true;
+	assert_null(dingtalk_press_answer(&r, "manager4220"));
+	reply_free(&r);
+}
+
+/* An answer with buttons leaves the session webhook for the OpenAPI where
+ * the instance sends cards: the asker privately, or the group. */
+static void test_dingtalk_card_dest(void **state)
+{
+	struct chat_msg m = {.platform = "dingtalk", .instance = "x", .chat_id = "cidG",
+	                     .sender_id = "u1", .kind = CHAT_GROUP,
+	                     .reply_handle = "https://oapi.dingtalk.com/robot/sendBySession?s=1"};
+	struct dest d;
+
+	(void)state;
+	assert_int_equal(dest_for_actions(&m, &d), 0);
+	assert_int_equal(d.kind, DEST_CHAT);
+	assert_string_equal(d.target, "cidG");
+	m.kind = CHAT_PRIVATE;
+	assert_int_equal(dest_for_actions(&m, &d), 0);
+	assert_int_equal(d.kind, DEST_USER);
+	assert_string_equal(d.target, "u1");
+	m.instance = "y";
+	assert_int_equal(dest_for_actions(&m, &d), 0);
+	assert_int_equal(d.kind, DEST_SESSION);
+	m.platform = "feishu";
+	m.reply_handle = "om_1";
+	assert_int_equal(dest_for_actions(&m, &d), 0);
+	assert_int_equal(d.kind, DEST_REPLY);
+}
+
 static void test_aibot_fallback(void **state)
 {
 	struct reply ack;
@@ -374,6 +538,11 @@ int main(void)
 		cmocka_unit_test(test_wecom_card),
 		cmocka_unit_test(test_dingtalk_card),
 		cmocka_unit_test(test_aibot_fallback),
+		cmocka_unit_test_setup_teardown(test_dingtalk_interactive_card, cards_setup,
+		                                cards_teardown),
+		cmocka_unit_test_setup_teardown(test_dingtalk_press_answer, cards_setup,
+		                                cards_teardown),
+		cmocka_unit_test_setup_teardown(test_dingtalk_card_dest, cards_setup, cards_teardown),
 	};
 
 	if (platforms_register() < 0)

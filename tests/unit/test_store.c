@@ -16,6 +16,7 @@
 #include "../../messages/platforms.h"
 #include "../../store/store.h"
 #include "../../store/store_card.h"
+#include "../../store/store_card_track.h"
 #include "../../store/store_outbox.h"
 #include "../../store/store_policy.h"
 #include "../../store/store_pool.h"
@@ -586,6 +587,96 @@ static void test_upgrade_target_metrics(void **state)
 	                                 " 'new_filings', 0.5);"), SQLITE_OK);
 	commit(f->st);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM targets"), 4);
+}
+
+/* Schema 26 keeps what the buttons of DingTalk's interactive cards stand
+ * for: a database at schema 25 keeps its cards and outbox rows as they
+ * were; a card's outbox rows then bring its buttons, a newer face replaces
+ * them, and a press finds only a button its card shows. */
+static void test_upgrade_card_tracks(void **state)
+{
+	struct fixture *f = *state;
+	const char *rows = "SELECT group_concat(id || idem_key || destination || payload || state ||"
+	                   " attempts || not_before || kind, ';') FROM (SELECT * FROM outbox"
+	                   " ORDER BY id)";
+	const char *cards = "SELECT group_concat(event_id || platform || instance || handle ||"
+	                    " outbox_id || version || created_at) FROM sent_cards";
+	char before[1024], after[1024], cards_before[256], cards_after[256], cmd[64];
+	char *bodies[] = {"{\"outTrackId\":\"cqodt1\"}"};
+	struct card_track t = {.id = "cqodt1", .commands = {"确认 123456", "取消"}, .n = 2};
+	struct rendered parts = {.bodies = bodies, .n = 1, .track = &t};
+	struct dest d = {.platform = "dingtalk", .instance = "d1", .kind = DEST_USER,
+	                 .target = "manager4220"};
+	int64_t ids[1];
+	bool shared = true;
+
+	assert_int_equal(platforms_register(), 0);
+	assert_int_equal(store_open_at_version(f->path, 25, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO alliances (id, name, created_at) VALUES (1, '示例联盟', 1);"
+		"INSERT INTO events (id, alliance_id, kind, title, starts_at, capacity, status,"
+		" created_at, updated_at) VALUES (1, 1, '沙龙', '质量沙龙', 2000, 3, 'published', 1, 1);"
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, created_at, updated_at, sent_at) VALUES"
+		" ('event:1:publish:g1#1', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}',"
+		"  10, 'sent', 10, 11, 11),"
+		" ('remind:1#1', 'dingtalk', 'd1', 'dingtalk|d1|user|0|u5', 'private', '{}', 10,"
+		"  'pending', 10, 10, NULL);"
+		"INSERT INTO sent_cards (event_id, platform, instance, handle, outbox_id, version,"
+		" created_at) VALUES (1, 'feishu', 'app', 'om_1', 1, 2, 11);"), SQLITE_OK);
+	assert_int_equal(query_text(f->st, rows, before, sizeof before), 0);
+	assert_int_equal(query_text(f->st, cards, cards_before, sizeof cards_before), 0);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, rows, after, sizeof after), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(query_text(f->st, cards, cards_after, sizeof cards_after), 0);
+	assert_string_equal(cards_after, cards_before);
+	assert_string_equal(cards_after, "1feishuappom_11211");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM card_tracks"), 0);
+
+	begin(f->st);
+	assert_int_equal(store_outbox_enqueue_claimed(f->st, &d, &parts, "reply:dingtalk:d1:m1", 0,
+	                                              ids), 0);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 1, NULL, cmd,
+	                                          sizeof cmd, &shared), 0);
+	assert_string_equal(cmd, "确认 123456");
+	assert_false(shared);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 2, "取消", cmd,
+	                                          sizeof cmd, &shared), 0);
+	assert_string_equal(cmd, "取消");
+	/* Another button's command, an empty slot, another card or instance. */
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 2,
+	                                          "确认 123456", cmd, sizeof cmd, &shared), -ENOENT);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 3, NULL, cmd,
+	                                          sizeof cmd, &shared), -ENOENT);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt2", 1, NULL, cmd,
+	                                          sizeof cmd, &shared), -ENOENT);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d2", "cqodt1", 1, NULL, cmd,
+	                                          sizeof cmd, &shared), -ENOENT);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 1, NULL, cmd,
+	                                          4, &shared), -ENOSPC);
+	/* A second enqueue of the message changes nothing; a new face of the
+	 * card (everyone's, one button) replaces its buttons. */
+	t.commands[0] = "改";
+	assert_int_equal(store_outbox_enqueue_claimed(f->st, &d, &parts, "reply:dingtalk:d1:m1", 0,
+	                                              ids), -EEXIST);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 1, NULL, cmd,
+	                                          sizeof cmd, &shared), 0);
+	assert_string_equal(cmd, "确认 123456");
+	t.commands[0] = "报名 1";
+	t.n = 1;
+	t.shared = true;
+	assert_int_equal(store_outbox_enqueue_claimed(f->st, &d, &parts, "card:9:1", 0, ids), 0);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 1, "报名 1",
+	                                          cmd, sizeof cmd, &shared), 0);
+	assert_true(shared);
+	assert_int_equal(store_card_track_command(f->st, "dingtalk", "d1", "cqodt1", 2, NULL, cmd,
+	                                          sizeof cmd, &shared), -ENOENT);
+	commit(f->st);
 }
 
 /* Schema 23 keeps the cards cqod sent for updates: a database at schema 22
@@ -1371,6 +1462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_terms_as_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_name_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_sent_cards, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_card_tracks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_open_advice_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_inbound_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
