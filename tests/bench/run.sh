@@ -53,6 +53,15 @@ python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 400000 "$dir/requests.txt"
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 anon_kib() { awk '/^RssAnon/ {print $2}' "/proc/$1/status"; }
+# User + system CPU of a process so far, in clock ticks (fields 14 and 15).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Microseconds of CPU per request: ticks between two readings over the
+# requests wrk made ($3, its report). Steadier than req/s on a shared
+# machine: a peer's figure counts its own process only.
+cpu_per_req() {
+	n=$(awk '/requests in/ {print $1}' "$3")
+	echo "scale=1; ($2 - $1) * 1000000 / $(getconf CLK_TCK) / $n" | bc
+}
 # Samples the process's VmRSS and RssAnon while wrk (pid $2) runs; leaves
 # the peaks in $peak and $peak_anon.
 sample_peaks() {
@@ -74,6 +83,7 @@ done
 idle=$(rss_kib $CQOD_PID) idle_anon=$(anon_kib $CQOD_PID)
 echo "cqod idle: VmRSS $idle KiB, RssAnon $idle_anon KiB"
 
+cqod_t0=$(cpu_ticks $CQOD_PID)
 echo "== cqod: signed webhook, 查询, $CONNS connections, ${DURATION}s"
 BENCH_REQUESTS="$dir/requests.txt" BENCH_THREADS=$THREADS \
 	wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s "$ROOT/tests/bench/webhook.lua" \
@@ -83,6 +93,7 @@ sample_peaks $CQOD_PID $WRK
 wait $WRK || true
 cat "$dir/wrk-cqod.txt"
 cqod_peak=$peak cqod_peak_anon=$peak_anon
+cqod_cpu=$(cpu_per_req "$cqod_t0" "$(cpu_ticks $CQOD_PID)" "$dir/wrk-cqod.txt")
 echo "cqod under load (peak): VmRSS $cqod_peak KiB, RssAnon $cqod_peak_anon KiB"
 
 # 查询 by a two-character part of a name, one at a time: parts of people's
@@ -114,7 +125,11 @@ CONF
 nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" &
 NGINX_PID=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$NPORT/" >/dev/null 2>&1 && break; sleep 0.1; done
+# The one worker: the master's child (the master only waits).
+NGINX_WORKER=$(awk '{print $1}' "/proc/$NGINX_PID/task/$NGINX_PID/children")
+nginx_t0=$(cpu_ticks $NGINX_WORKER)
 wrk -t$THREADS -c$CONNS -d${DURATION}s --latency "http://127.0.0.1:$NPORT/" >"$dir/wrk-nginx.txt"
+nginx_cpu=$(cpu_per_req "$nginx_t0" "$(cpu_ticks $NGINX_WORKER)" "$dir/wrk-nginx.txt")
 cat "$dir/wrk-nginx.txt"
 kill $NGINX_PID; wait $NGINX_PID 2>/dev/null || true; NGINX_PID=""
 
@@ -131,6 +146,7 @@ for _ in $(seq 100); do
 		"http://127.0.0.1:$HPORT/webhook/generic/bench" >/dev/null 2>&1 && break
 	sleep 0.1
 done
+hubot_t0=$(cpu_ticks $HUBOT_PID)
 # The subshell execs node: $HUBOT_PID is node's.
 BENCH_REQUESTS="$dir/requests.txt" BENCH_THREADS=$THREADS \
 	wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -s "$ROOT/tests/bench/webhook.lua" \
@@ -140,6 +156,7 @@ sample_peaks $HUBOT_PID $WRK
 wait $WRK || true
 cat "$dir/wrk-hubot.txt"
 hubot_peak=$peak
+hubot_cpu=$(cpu_per_req "$hubot_t0" "$(cpu_ticks $HUBOT_PID)" "$dir/wrk-hubot.txt")
 echo "Hubot under load (peak): VmRSS $hubot_peak KiB, RssAnon $peak_anon KiB"
 kill $HUBOT_PID; wait $HUBOT_PID 2>/dev/null || true; HUBOT_PID=""
 
@@ -156,6 +173,7 @@ echo "cqod  RssAnon: idle $(mib "$idle_anon") MiB, peak $(mib "$cqod_peak_anon")
 echo "nginx req/s: $nginx_rate  p50: $(pct "$dir/wrk-nginx.txt" 50%)  p99: $(pct "$dir/wrk-nginx.txt" 99%)"
 echo "Hubot req/s: $hubot_rate  p50: $(pct "$dir/wrk-hubot.txt" 50%)  p99: $(pct "$dir/wrk-hubot.txt" 99%)" \
      " VmRSS peak $(mib "$hubot_peak") MiB"
+echo "CPU per request (user+sys, its own process): cqod $cqod_cpu us, nginx $nginx_cpu us, Hubot $hubot_cpu us"
 echo "cqod  查询 by 2 characters: p50 $(pct "$dir/wrk-partial.txt" 50%)  p99 $(pct "$dir/wrk-partial.txt" 99%) (target <= 2ms)"
 echo "ratio cqod/nginx: $(echo "scale=3; $cqod_rate / $nginx_rate" | bc) (target >= 0.5)"
 echo "ratio cqod/Hubot: $(echo "scale=2; $cqod_rate / $hubot_rate" | bc) (target >= 10)"
