@@ -145,6 +145,8 @@ static int run(void *arg, struct store *st)
 		.answer = write_answer,
 		.answer_arg = wm,
 		.ready = wm->ready ? &wm->tally : NULL,
+		.before = wm->before,
+		.before_arg = wm->before_arg,
 	};
 	enum dispatch_outcome out = dispatch_unit(&env, wm->msg, &u, &wm->reply);
 

@@ -80,6 +80,10 @@ struct webhook_msg {
 	bool keep_answer;             /* the HTTP response is the answer (generic) */
 	char *(*render_answer)(const struct reply *r);   /* keep_answer: heap text */
 	void (*finish)(struct webhook_msg *wm);
+	/* Optional (dispatch_unit's `before`): run with the unit, before its
+	 * command, never for a duplicate. */
+	int (*before)(void *arg, struct store *st);
+	void *before_arg;
 
 	int result;                   /* enum inbox_result, for finish */
 	struct reply reply;           /* the command's answer (INBOX_DONE) */

@@ -17,7 +17,9 @@
  * sender, second and card; after the COMMIT the passive reply turns the
  * card's buttons into one reading 已处理 (未办理 when the answer is an
  * error) for the presser (update_button), and the answer goes by
- * message/send. Events are recorded and
+ * message/send. The press's ResponseCode, good once to update the card,
+ * goes to its kept card (an event's announcement, store_card.h) before
+ * the command runs. Events are recorded and
  * acknowledged, never answered: nobody typed them. WeCom retries when the
  * connection fails or times out: a failure that may pass closes the
  * connection unanswered.
@@ -41,6 +43,7 @@
 #include "inbox.h"
 #include "../lib/log.h"
 #include "webhook.h"
+#include "../store/store_card.h"
 
 #define ROUTE "/webhook/wecom"
 #define PLATFORM (platform_wecom.name)
@@ -195,6 +198,16 @@ static char *passive_reply(const struct wecom_job *job, char *inner)
 	return env;
 }
 
+/* A press's fresh code goes to its card, if kept, before the command
+ * runs (dispatch_unit's `before`). */
+static int keep_code(void *arg, struct store *st)
+{
+	struct wecom_job *job = arg;
+
+	return store_card_code(st, PLATFORM, job->name, job->wecom.task_id,
+	                       job->wecom.response_code, clock_now());
+}
+
 static void job_free(struct wecom_job *job)
 {
 	webhook_msg_free(&job->wm);
@@ -309,6 +322,11 @@ static void receive(struct app *app, struct http_request *req, struct wecom_job 
 	job->wm.run_command = job->wecom.kind != WECOM_EVENT;
 	job->wm.supported = job->wecom.kind == WECOM_TEXT || job->wecom.kind == WECOM_CARD;
 	job->wm.finish = finish;
+	if (job->wecom.kind == WECOM_CARD && job->wecom.task_id && *job->wecom.task_id &&
+	    job->wecom.response_code) {
+		job->wm.before = keep_code;
+		job->wm.before_arg = job;
+	}
 	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(req, w, 503, "error", "inbox unavailable");
 		goto fail;
