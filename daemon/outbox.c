@@ -359,6 +359,29 @@ void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate
 	kick(ob);
 }
 
+void outbox_drop_claimed(struct outbox *ob, int64_t id)
+{
+	if (push_settlement(ob, id, OUTBOX_SENT, 0, NULL) < 0) {
+		/* It stays inflight and is sent at the next start: shown twice. */
+		log_error("outbox %" PRId64 ": out of memory dropping it", id);
+		return;
+	}
+	ob->settle[ob->n_settle - 1].drop = true;
+	kick(ob);
+}
+
+void outbox_release_claimed(struct outbox *ob, int64_t id)
+{
+	int64_t now = clock_now();
+
+	if (push_settlement(ob, id, OUTBOX_WAIT, now, NULL) < 0) {
+		log_error("outbox %" PRId64 ": out of memory; it is sent at the next start", id);
+		return;
+	}
+	ob->settle[ob->n_settle - 1].unclaim = true;
+	kick(ob);
+}
+
 static void on_sent(void *arg, const struct send_result *res);
 static uint64_t job_take(void *arg, uint64_t now_ms);
 static void job_done(struct outbox *ob, struct job *job, const struct send_result *res);

@@ -130,6 +130,8 @@ static int write_answer(void *arg, struct store *st, const struct reply *r)
 		rendered_free(&wm->parts);
 		rc = 0;
 	}
+	if (rc == 0 && wm->answer_more)
+		rc = wm->answer_more(wm->answer_more_arg, st, r);
 	return rc;
 }
 
