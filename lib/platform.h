@@ -50,7 +50,8 @@ enum dest_kind {
 	DEST_REPLY = 4,   /* Feishu reply API (target = message id) */
 	DEST_CARD = 5,    /* a card cqod sent, shown anew: Feishu PATCH im/v1/messages/<id>
 	                   * (target = message id); WeCom message/update_template_card
-	                   * (target = msgid; bodies by render_wecom_card_update) */
+	                   * (target = msgid, or the task_id for a press's update;
+	                   * bodies by render_wecom_card_update) */
 };
 
 struct dest {

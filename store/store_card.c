@@ -222,6 +222,20 @@ static int pending_due(struct store *st, const char *dest_text, int64_t *due)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "card update pending", rc);
 }
 
+/* Runs `sql` with `text` bound to ?1 (id > 0: id to ?1, text to ?2). */
+static int step_text(struct store *st, const char *sql, const char *what, int64_t id,
+                     const char *text)
+{
+	sqlite3_stmt *s = store_prepare(st, sql);
+
+	if (!s)
+		return -EIO;
+	if (id > 0)
+		sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, id > 0 ? 2 : 1, text);
+	return store_step_done(st, s, what, NULL);
+}
+
 /* Queues r for a card updated by one-use codes (WeCom's response_code),
  * in place of its pending update, which hands its code on; a fresher code
  * a press brought is used instead. Without any, the update is skipped
@@ -254,25 +268,15 @@ static int update_coded(struct store *st, const struct kept_card *c, const struc
 	rc = render_wecom_card_update(r, &u, &parts);
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
-	if (!(s = store_prepare(st, SUPERSEDE_SQL)))
-		rc = -EIO;
-	else {
-		store_bind_text(s, 1, text);
-		rc = store_step_done(st, s, "card update superseded", NULL);
-	}
+	rc = step_text(st, SUPERSEDE_SQL, "card update superseded", 0, text);
 	if (rc == 0 && (s = store_prepare(st, BUMP_SQL))) {
 		sqlite3_bind_int64(s, 1, c->id);
 		rc = store_step_count(st, s, "card version", &version);
 	} else if (rc == 0) {
 		rc = -EIO;
 	}
-	if (rc == 0 && (s = store_prepare(st, HOLD_SQL))) {
-		sqlite3_bind_int64(s, 1, c->id);
-		store_bind_text(s, 2, u.response_code);
-		rc = store_step_done(st, s, "card code held", NULL);
-	} else if (rc == 0) {
-		rc = -EIO;
-	}
+	if (rc == 0)
+		rc = step_text(st, HOLD_SQL, "card code held", c->id, u.response_code);
 	if (rc == 0) {
 		snprintf(key, sizeof key, "card:%" PRId64 ":%" PRId64, c->id, version);
 		rc = store_outbox_enqueue_rendered(st, d, &parts, 0, key,
