@@ -61,6 +61,8 @@ struct settlement {
 	enum media_op media;
 	char media_id[256];
 	char message_id[128];    /* the platform's id of what was sent; "" none */
+	char response_code[256]; /* and the code that updates its card once; "" none */
+	bool drop;               /* a card's update refused for its code: deleted */
 };
 
 /*
@@ -196,6 +198,8 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 	s->media = MEDIA_UNCHANGED;
 	s->media_id[0] = '\0';
 	s->message_id[0] = '\0';
+	s->response_code[0] = '\0';
+	s->drop = false;
 	return 0;
 }
 
@@ -204,7 +208,7 @@ static int push_settlement(struct outbox *ob, int64_t id, enum store_outbox_fate
 static bool plain_sent(const struct settlement *s)
 {
 	return !s->unclaim && s->fate == OUTBOX_SENT && s->media == MEDIA_UNCHANGED &&
-	       !s->message_id[0];
+	       !s->message_id[0] && !s->drop;
 }
 
 /* Writes the queued settlements (inside the pass's transaction): the plain
@@ -243,6 +247,14 @@ static int flush_settlements(struct outbox *ob, int64_t now)
 				return rc;
 			continue;
 		}
+		/* Its code cannot become good again: no retry, no dead letter. */
+		if (s->drop) {
+			int rc = store_outbox_drop(ob->st, s->id);
+
+			if (rc < 0 && rc != -ENOENT)
+				return rc;
+			continue;
+		}
 		int rc = s->media == MEDIA_UNCHANGED ? 0
 		         : store_outbox_set_media(ob->st, s->id,
 		                                  s->media == MEDIA_KEEP ? s->media_id : NULL, now);
@@ -252,7 +264,10 @@ static int flush_settlements(struct outbox *ob, int64_t now)
 			                         s->fate == OUTBOX_SENT ? NULL : s->error, now);
 		/* An event's card is kept to be shown anew as places change. */
 		if (rc == 0 && s->message_id[0])
-			rc = store_card_sent(ob->st, s->id, s->message_id, now);
+			rc = s->response_code[0]
+			             ? store_card_sent_code(ob->st, s->id, s->message_id,
+			                                    s->response_code, now)
+			             : store_card_sent(ob->st, s->id, s->message_id, now);
 
 		/* Gone: an operator dropped it while it was on the wire. */
 		if (rc < 0 && rc != -ENOENT)
@@ -344,6 +359,29 @@ void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate
 	kick(ob);
 }
 
+void outbox_drop_claimed(struct outbox *ob, int64_t id)
+{
+	if (push_settlement(ob, id, OUTBOX_SENT, 0, NULL) < 0) {
+		/* It stays inflight and is sent at the next start: shown twice. */
+		log_error("outbox %" PRId64 ": out of memory dropping it", id);
+		return;
+	}
+	ob->settle[ob->n_settle - 1].drop = true;
+	kick(ob);
+}
+
+void outbox_release_claimed(struct outbox *ob, int64_t id)
+{
+	int64_t now = clock_now();
+
+	if (push_settlement(ob, id, OUTBOX_WAIT, now, NULL) < 0) {
+		log_error("outbox %" PRId64 ": out of memory; it is sent at the next start", id);
+		return;
+	}
+	ob->settle[ob->n_settle - 1].unclaim = true;
+	kick(ob);
+}
+
 static void on_sent(void *arg, const struct send_result *res);
 static uint64_t job_take(void *arg, uint64_t now_ms);
 static void job_done(struct outbox *ob, struct job *job, const struct send_result *res);
@@ -420,6 +458,10 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	if (fate == OUTBOX_SENT) {
 		log_debug("%soutbox %" PRId64 " sent to %s/%s", req, job->id, job->dest.platform,
 		          job->dest.instance);
+	} else if (res->drop) {
+		metrics_add("cqod_card_updates_dropped_total", "", 1);
+		log_warn("%soutbox %" PRId64 " to %s/%s dropped: %s", req, job->id,
+		         job->dest.platform, job->dest.instance, res->detail);
 	} else if (fate == OUTBOX_DEAD) {
 		metrics_add("cqod_outbox_dead_total", "", 1);
 		log_warn("%soutbox %" PRId64 " to %s/%s given up after %d attempt(s): %s", req,
@@ -440,8 +482,12 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 			st->media = job->media;
 			snprintf(st->media_id, sizeof st->media_id, "%s", job->media_id);
 		}
-		if (fate == OUTBOX_SENT)
+		if (fate == OUTBOX_SENT) {
 			snprintf(st->message_id, sizeof st->message_id, "%s", res->message_id);
+			snprintf(st->response_code, sizeof st->response_code, "%s",
+			         res->response_code);
+		}
+		st->drop = res->drop;
 	}
 	/* A file sent or given up is not needed again; the console's is what
 	 * the operator was given. */
@@ -973,6 +1019,9 @@ static void metrics_init(struct outbox *ob)
 	                 "Outbox rows put back for a later attempt (rate limits included).");
 	metrics_describe("cqod_outbox_dead_total", "counter",
 	                 "Outbox rows given up (permanent failure or too old).");
+	metrics_describe("cqod_card_updates_dropped_total", "counter",
+	                 "Card updates dropped: the platform refused the card's code (spent or "
+	                 "expired).");
 	metrics_gauge("cqod_outbox_depth", "Outbox rows waiting or in flight.", gauge_depth, ob);
 	metrics_gauge("cqod_outbox_oldest_age_seconds",
 	              "How long the oldest due outbox row has been waiting.", gauge_oldest, ob);

@@ -87,6 +87,14 @@ int outbox_fast_pace_init(struct outbox *ob, const struct dest *d, struct outbox
 void outbox_settle_claimed(struct outbox *ob, int64_t id, enum store_outbox_fate fate,
                            int64_t not_before, const char *why);
 
+/* A claimed row not needed after all (what it would show was shown
+ * another way): deleted by the next pass. */
+void outbox_drop_claimed(struct outbox *ob, int64_t id);
+
+/* A claimed row the fast path leaves to the dispatcher: pending again, due
+ * now, no attempt counted (store_outbox_unclaim). */
+void outbox_release_claimed(struct outbox *ob, int64_t id);
+
 /* Stops claiming rows (a shutdown); sends in flight still settle. */
 void outbox_stop(struct outbox *ob);
 

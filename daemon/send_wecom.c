@@ -1,15 +1,19 @@
 /*
  * WeCom (PROTOCOLS.md §1.6): gettoken (GET, per corp_id + secret), then
- * message/send (DEST_USER, with the instance's agentid) and appchat/send
+ * message/send (DEST_USER, with the instance's agentid),
+ * message/update_template_card (DEST_CARD, agentid too) and appchat/send
  * (DEST_CHAT) with ?access_token=; the group robot posts to
  * webhook/send?key= with no token. Answers are HTTP 200 with errcode:
- *   0 ok (message/send: a non-empty invaliduser means the user is unknown)
+ *   0 ok (message/send: a non-empty invaliduser means the user is unknown;
+ *     msgid and, for a card with buttons, response_code are kept)
  *   40014, 42001 token invalid/expired, 41001 token missing: refresh, retry once
  *   45009 frequency limit (also the robot's 20/min): wait for the next minute
  *   45033 too many concurrent calls: a short wait
  *   -1 system busy: transient
  *   anything else (40001 bad secret, 60020 IP not trusted, 93000 bad robot
- *   key, ...): permanent
+ *   key, ...): permanent; for a card's update, whose response_code was
+ *   spent or has expired (WeCom documents no code of its own for that),
+ *   the row is dropped: the code cannot become good again
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,12 +29,20 @@
 
 static bool kind_ok(enum dest_kind k)
 {
-	return k == DEST_USER || k == DEST_CHAT || k == DEST_ROBOT;
+	return k == DEST_USER || k == DEST_CHAT || k == DEST_ROBOT || k == DEST_CARD;
 }
 
 static bool needs_token(enum dest_kind k)
 {
-	return k == DEST_USER || k == DEST_CHAT;
+	return k == DEST_USER || k == DEST_CHAT || k == DEST_CARD;
+}
+
+/* The paths of the app's sends, by kind. */
+static const char *app_path(enum dest_kind k)
+{
+	return k == DEST_USER   ? "/cgi-bin/message/send?access_token="
+	       : k == DEST_CARD ? "/cgi-bin/message/update_template_card?access_token="
+	                        : "/cgi-bin/appchat/send?access_token=";
 }
 
 /* Outcome of a non-zero errcode (token codes excluded). */
@@ -158,14 +170,13 @@ static int build(const struct config_instance *in, const struct dest *d, const c
 		strbuf_appends(&sb, "/cgi-bin/webhook/send?key=");
 		sign_urlencode(&sb, config_instance_get(in, "key"));
 	} else {
-		strbuf_appends(&sb, d->kind == DEST_USER ? "/cgi-bin/message/send?access_token="
-		                                         : "/cgi-bin/appchat/send?access_token=");
+		strbuf_appends(&sb, app_path(d->kind));
 		sign_urlencode(&sb, token);
 	}
 	out->url = strbuf_detach(&sb);
 	if (!out->url)
 		return -ENOMEM;
-	if (d->kind == DEST_USER) {
+	if (d->kind == DEST_USER || d->kind == DEST_CARD) {
 		char *field = agentid_field(in);
 
 		if (!field) {
@@ -180,6 +191,20 @@ static int build(const struct config_instance *in, const struct dest *d, const c
 		}
 	}
 	return 0;
+}
+
+/* What a sent message's answer says about its card: msgid, and the
+ * response_code that updates it once (only for a card with buttons). */
+static void keep_card(const cJSON *root, struct send_result *res)
+{
+	const char *id = send_json_str(root, "msgid");
+	const char *code = send_json_str(root, "response_code");
+
+	if (id && strlen(id) < sizeof res->message_id && code && *code &&
+	    strlen(code) < sizeof res->response_code) {
+		memcpy(res->message_id, id, strlen(id) + 1);
+		memcpy(res->response_code, code, strlen(code) + 1);
+	}
 }
 
 static enum send_verdict classify(const struct dest *d, const struct httpout_response *r,
@@ -203,12 +228,21 @@ static enum send_verdict classify(const struct dest *d, const struct httpout_res
 			send_result_set(res, SEND_PERMANENT, 0, r->status, 0, "wecom: unknown user");
 		else
 			send_result_set(res, SEND_OK, 0, r->status, 0, "ok");
+		if (d->kind == DEST_USER && res->outcome == SEND_OK)
+			keep_card(root, res);
 	} else if ((code == 40014 || code == 42001 || code == 41001) && needs_token(d->kind)) {
 		send_result_set(res, SEND_TRANSIENT, 0, r->status, code, "wecom errcode %ld", code);
 		cJSON_Delete(root);
 		return VERDICT_TOKEN_INVALID;
 	} else {
 		code_result(code, send_json_str(root, "errmsg"), r->status, res);
+		if (d->kind == DEST_CARD && res->outcome == SEND_PERMANENT) {
+			/* errmsg may quote the code: only the number is kept. */
+			send_result_set(res, SEND_PERMANENT, 0, r->status, code,
+			                "wecom errcode %ld: card update refused (code spent or"
+			                " expired)", code);
+			res->drop = true;
+		}
 	}
 	cJSON_Delete(root);
 	return VERDICT_DONE;
@@ -244,7 +278,8 @@ unsigned send_wecom_pace_ms(const struct config *cfg, const struct dest *d)
 {
 	unsigned per_minute, per_hour;
 
-	if (d->kind != DEST_USER)
+	/* A card's update goes at its member's pace, like a message to them. */
+	if (d->kind != DEST_USER && d->kind != DEST_CARD)
 		return outbox_spacing_ms(60000, cfg->outbox_robot_per_minute);
 	/* WeCom drops, without an error, a member's messages beyond either
 	 * limit: the longer spacing keeps within both. */

@@ -135,6 +135,8 @@ static int write_answer(void *arg, struct store *st, const struct reply *r)
 		rendered_free(&wm->parts);
 		rc = 0;
 	}
+	if (rc == 0 && wm->answer_more)
+		rc = wm->answer_more(wm->answer_more_arg, st, r);
 	return rc;
 }
 
@@ -153,6 +155,8 @@ static int run(void *arg, struct store *st)
 		.answer = write_answer,
 		.answer_arg = wm,
 		.ready = wm->ready ? &wm->tally : NULL,
+		.before = wm->before,
+		.before_arg = wm->before_arg,
 	};
 	enum dispatch_outcome out = dispatch_unit(&env, wm->msg, &u, &wm->reply);
 

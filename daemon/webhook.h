@@ -86,6 +86,15 @@ struct webhook_msg {
 	 * negative errno: the message is retried. */
 	int (*prepare)(struct webhook_msg *wm, struct store *st);
 	void (*finish)(struct webhook_msg *wm);
+	/* Optional (dispatch_unit's `before`): run with the unit, before its
+	 * command, never for a duplicate. */
+	int (*before)(void *arg, struct store *st);
+	void *before_arg;
+	/* Optional: writes what goes with the answer, after its rows, in the
+	 * same savepoint (a press's card update for when no passive reply can
+	 * be made); 0 or a negative error (then the unit is retried). */
+	dispatch_answer_fn answer_more;
+	void *answer_more_arg;
 
 	int result;                   /* enum inbox_result, for finish */
 	struct reply reply;           /* the command's answer (INBOX_DONE) */

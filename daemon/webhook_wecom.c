@@ -17,7 +17,12 @@
  * sender, second and card; after the COMMIT the passive reply turns the
  * card's buttons into one reading 已处理 (未办理 when the answer is an
  * error) for the presser (update_button), and the answer goes by
- * message/send. Events are recorded and
+ * message/send. The press's ResponseCode, good once to update the card,
+ * goes to its kept card (an event's announcement, store_card.h) before
+ * the command runs; with it, in case the passive reply cannot be made
+ * (the answer came too late), the same change of the presser's buttons as
+ * an update_template_card row, claimed: dropped once the passive reply
+ * went, else left to the outbox. Events are recorded and
  * acknowledged, never answered: nobody typed them. WeCom retries when the
  * connection fails or times out: a failure that may pass closes the
  * connection unanswered.
@@ -41,6 +46,9 @@
 #include "inbox.h"
 #include "../lib/log.h"
 #include "webhook.h"
+#include "../store/store_card.h"
+#include "../store/store_outbox.h"
+#include "outbox.h"
 
 #define ROUTE "/webhook/wecom"
 #define PLATFORM (platform_wecom.name)
@@ -65,6 +73,7 @@ struct wecom_job {
 	struct wecom_conf conf;
 	struct wecom_msg wecom;
 	uint64_t started_ms;
+	int64_t press_row;       /* a press's card update, claimed; 0 none */
 };
 
 static void conf_free(struct wecom_conf *c)
@@ -195,6 +204,46 @@ static char *passive_reply(const struct wecom_job *job, char *inner)
 	return env;
 }
 
+/* A press's fresh code goes to its card, if kept, before the command
+ * runs (dispatch_unit's `before`). */
+static int keep_code(void *arg, struct store *st)
+{
+	struct wecom_job *job = arg;
+
+	return store_card_code(st, PLATFORM, job->name, job->wecom.task_id,
+	                       job->wecom.response_code, clock_now());
+}
+
+/* A press's card update through the outbox, in case no passive reply can
+ * be made: the presser's buttons become one reading 已处理 (未办理 for a
+ * refusal or an error), by the press's code (dispatch_answer_fn, after the
+ * answer's rows). Written claimed: after the COMMIT it is dropped when the
+ * passive reply went, else released to the outbox. */
+static int queue_press_update(void *arg, struct store *st, const struct reply *r)
+{
+	struct wecom_job *job = arg;
+	const struct wecom_msg *w = &job->wecom;
+	struct wecom_card_update u = {
+		.task_id = w->task_id, .response_code = w->response_code, .userid = w->from_user,
+		.replace_name = r->is_error ? TXT_CARD_NOT_DONE : TXT_CARD_DONE,
+	};
+	struct rendered parts;
+	struct dest d;
+	char key[512];
+	int rc;
+
+	/* A card too odd to name (a TaskId no card of ours has) stays as it is. */
+	if (dest_fill(&d, &w->msg, DEST_CARD, w->task_id) < 0)
+		return 0;
+	rc = render_wecom_card_update(r, &u, &parts);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : 0;
+	snprintf(key, sizeof key, "press:%s:%s", job->name, w->dedupe_id);
+	rc = store_outbox_enqueue_claimed(st, &d, &parts, key, w->msg.request_id, &job->press_row);
+	rendered_free(&parts);
+	return rc == -EEXIST || rc == -EINVAL ? 0 : rc;
+}
+
 static void job_free(struct wecom_job *job)
 {
 	webhook_msg_free(&job->wm);
@@ -219,6 +268,11 @@ static void answer_press(struct wecom_job *job)
 		router_respond(wm->req, ROUTE, 200, XML, env, strlen(env));
 	else
 		respond(wm->req, 200, TEXT, "", 0);
+	/* Too late for the passive reply: the card shows it by the outbox. */
+	if (job->press_row && env)
+		outbox_drop_claimed(wm->app->outbox, job->press_row);
+	else if (job->press_row)
+		outbox_release_claimed(wm->app->outbox, job->press_row);
 	webhook_deliver(wm);
 	free(env);
 }
@@ -309,6 +363,13 @@ static void receive(struct app *app, struct http_request *req, struct wecom_job 
 	job->wm.run_command = job->wecom.kind != WECOM_EVENT;
 	job->wm.supported = job->wecom.kind == WECOM_TEXT || job->wecom.kind == WECOM_CARD;
 	job->wm.finish = finish;
+	if (job->wecom.kind == WECOM_CARD && job->wecom.task_id && *job->wecom.task_id &&
+	    job->wecom.response_code) {
+		job->wm.before = keep_code;
+		job->wm.before_arg = job;
+		job->wm.answer_more = queue_press_update;
+		job->wm.answer_more_arg = job;
+	}
 	if (webhook_submit(&job->wm) < 0) {
 		webhook_reject(req, w, 503, "error", "inbox unavailable");
 		goto fail;

@@ -487,6 +487,8 @@ enum dispatch_outcome dispatch_unit(const struct dispatch_env *env, const struct
 		store_savepoint_end(env->store, 0);
 		return DISPATCH_DUPLICATE;
 	}
+	if (rc == 0 && u->before)
+		rc = u->before(u->before_arg, env->store);
 	if (rc == 0 && u->run_command) {
 		if (u->ready) {
 			count(u->ready->command, u->ready->outcome);

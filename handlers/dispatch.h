@@ -91,6 +91,13 @@ struct dispatch_unit {
 	 * the id is recorded and the answer written as usual, the command is
 	 * not run again. Its metrics are counted from here. */
 	const struct dispatch_tally *ready;
+	/* Optional: runs once the id is recorded (never for a duplicate),
+	 * before the command, inside the unit's savepoint: what the message
+	 * brings besides its command (a press's fresh card code, which the
+	 * command's own card updates then use). 0 or a negative error (then
+	 * the unit is retried). */
+	int (*before)(void *arg, struct store *st);
+	void *before_arg;
 };
 
 /* Runs msg as u says, inside the caller's open transaction; `out`

@@ -50,7 +50,10 @@ enum dest_kind {
 	DEST_REPLY = 4,   /* Feishu reply API (target = message id) */
 	DEST_CARD = 5,    /* a card cqod sent, shown anew: Feishu PATCH im/v1/messages/<id>
 	                   * (target = message id), DingTalk PUT v1.0/card/instances
-	                   * (target = the card's outTrackId) */
+	                   * (target = the card's outTrackId), WeCom
+	                   * message/update_template_card (target = msgid, or the
+	                   * task_id for a press's update; bodies by
+	                   * render_wecom_card_update) */
 };
 
 struct dest {
@@ -117,6 +120,30 @@ int render_message(const struct dest *d, const struct reply *r, const char *idem
  * Caller frees; NULL on ENOMEM or an empty reply. */
 char *render_wecom_text(const struct reply *r);
 
+/* The task_id of the WeCom template card sent under idem_key: "cqod-" and
+ * the first 40 hex digits of the key's SHA-256 (unique per message, as
+ * WeCom requires). 0, or -ENOMEM. */
+#define WECOM_TASK_ID_MAX 46
+int wecom_task_id(const char *idem_key, char out[WECOM_TASK_ID_MAX]);
+
+/* How a sent WeCom template card is shown anew (update_template_card).
+ * Borrowed. response_code is the card's one-use code (72 h); with
+ * replace_name the presser's (userid's) buttons become one that reads it,
+ * else every recipient (atall) sees r as the whole card again, under the
+ * same task_id. */
+struct wecom_card_update {
+	const char *task_id;
+	const char *response_code;
+	const char *userid;        /* replace_name only */
+	const char *replace_name;  /* NULL: the whole card from r */
+};
+
+/* The update_template_card body for u (the sender adds agentid): 0, -E2BIG
+ * (r is too long for one card: leave the card as it is), -EINVAL, -ENOMEM;
+ * on success out holds one body. */
+int render_wecom_card_update(const struct reply *r, const struct wecom_card_update *u,
+                             struct rendered *out);
+
 enum send_outcome {
 	SEND_OK = 0,
 	SEND_RATE_LIMITED = 1,  /* wait retry_after_s, then retry */
@@ -138,6 +165,12 @@ struct send_result {
 	/* The id of the message a send made, where the answer tells it
 	 * (Feishu's data.message_id), so its card can be updated; "" none. */
 	char message_id[128];
+	/* WeCom's response_code of a template card sent with buttons, the one
+	 * code that updates it (update_template_card); "" none. */
+	char response_code[256];
+	/* A card's update refused for its code (spent or expired): the row is
+	 * dropped, not dead; another attempt would only be refused again. */
+	bool drop;
 };
 
 struct sender;

@@ -51,15 +51,27 @@ static const int button_styles[] = {
  * text with its fallback. */
 #define WECOM_CARD_TEXT_MAX 1200
 
-/* The whole reply as one template card carrying its buttons; -E2BIG when
- * its text is too long for a card. */
-static int render_card(const struct dest *d, const struct reply *r, const char *idem_key,
-                       struct rendered *out)
+int wecom_task_id(const char *idem_key, char out[WECOM_TASK_ID_MAX])
 {
 	uint8_t sum[CRYPTO_SHA256_LEN];
 	char hex[2 * CRYPTO_SHA256_LEN + 1];
+
+	if (crypto_sha256(idem_key, strlen(idem_key), sum) < 0)
+		return -ENOMEM;
+	crypto_hex(sum, sizeof sum, hex);
+	memcpy(out, "cqod-", 5);
+	memcpy(out + 5, hex, TASK_ID_HEX);
+	out[5 + TASK_ID_HEX] = '\0';
+	return 0;
+}
+
+/* Appends the template card of r under task_id (the same object sends and
+ * updates it); without actions its button turns grey (replace_text).
+ * -E2BIG when its text is too long for a card. */
+static int append_card(struct strbuf *sb, const struct reply *r, const char *task_id)
+{
 	struct render_doc doc;
-	struct strbuf sb, text;
+	struct strbuf text;
 	int rc;
 
 	rc = render_doc_build(r, MARKUP_PLAIN, false, false, wecom_escape, &doc);
@@ -73,37 +85,98 @@ static int render_card(const struct dest *d, const struct reply *r, const char *
 			strbuf_append(&text, "\n", 1);
 		strbuf_appends(&text, doc.lines[i]);
 	}
-	if (text.len > WECOM_CARD_TEXT_MAX || crypto_sha256(idem_key, strlen(idem_key), sum) < 0) {
-		rc = text.len > WECOM_CARD_TEXT_MAX ? -E2BIG : -ENOMEM;
+	if (text.len > WECOM_CARD_TEXT_MAX) {
 		strbuf_free(&text);
 		render_doc_free(&doc);
-		return rc;
+		return -E2BIG;
 	}
-	crypto_hex(sum, sizeof sum, hex);
-	hex[TASK_ID_HEX] = '\0';
+	strbuf_appends(sb, "{\"card_type\":\"button_interaction\",\"main_title\":{\"title\":");
+	render_json_str(sb, doc.title ? doc.title : TXT_BOT_NAME);
+	strbuf_append(sb, "}", 1);
+	if (text.len) {
+		strbuf_appends(sb, ",\"sub_title_text\":");
+		render_json_str(sb, text.buf);
+	}
+	strbuf_appendf(sb, ",\"task_id\":\"%s\"", task_id);
+	if (!r->n_actions)
+		strbuf_appends(sb, ",\"replace_text\":\"" TXT_CARD_CLOSED "\"");
+	else
+		strbuf_appends(sb, ",\"button_list\":[");
+	for (size_t i = 0; i < r->n_actions; i++) {
+		strbuf_appends(sb, i ? ",{\"text\":" : "{\"text\":");
+		render_json_str(sb, r->actions[i].label);
+		strbuf_appendf(sb, ",\"style\":%d,\"key\":", button_styles[r->actions[i].style]);
+		render_json_str(sb, r->actions[i].command);
+		strbuf_append(sb, "}", 1);
+	}
+	strbuf_appends(sb, r->n_actions ? "]}" : "}");
+	strbuf_free(&text);
+	render_doc_free(&doc);
+	return 0;
+}
+
+/* The whole reply as one template card carrying its buttons; -E2BIG when
+ * its text is too long for a card. */
+static int render_card(const struct dest *d, const struct reply *r, const char *idem_key,
+                       struct rendered *out)
+{
+	char task_id[WECOM_TASK_ID_MAX];
+	struct strbuf sb;
+	int rc;
+
+	if (wecom_task_id(idem_key, task_id) < 0)
+		return -ENOMEM;
 	strbuf_init(&sb);
 	strbuf_appends(&sb, "{\"touser\":");
 	render_json_str(&sb, d->target);
-	strbuf_appends(&sb, ",\"msgtype\":\"template_card\",\"template_card\":{\"card_type\":"
-	                    "\"button_interaction\",\"main_title\":{\"title\":");
-	render_json_str(&sb, doc.title ? doc.title : TXT_BOT_NAME);
+	strbuf_appends(&sb, ",\"msgtype\":\"template_card\",\"template_card\":");
+	rc = append_card(&sb, r, task_id);
+	if (rc < 0) {
+		strbuf_free(&sb);
+		return rc;
+	}
 	strbuf_append(&sb, "}", 1);
-	if (text.len) {
-		strbuf_appends(&sb, ",\"sub_title_text\":");
-		render_json_str(&sb, text.buf);
-	}
-	strbuf_appendf(&sb, ",\"task_id\":\"cqod-%s\",\"button_list\":[", hex);
-	for (size_t i = 0; i < r->n_actions; i++) {
-		strbuf_appends(&sb, i ? ",{\"text\":" : "{\"text\":");
-		render_json_str(&sb, r->actions[i].label);
-		strbuf_appendf(&sb, ",\"style\":%d,\"key\":", button_styles[r->actions[i].style]);
-		render_json_str(&sb, r->actions[i].command);
-		strbuf_append(&sb, "}", 1);
-	}
-	strbuf_appends(&sb, "]}}");
-	strbuf_free(&text);
-	render_doc_free(&doc);
 	return render_push(out, strbuf_detach(&sb));
+}
+
+int render_wecom_card_update(const struct reply *r, const struct wecom_card_update *u,
+                             struct rendered *out)
+{
+	struct strbuf sb;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!u->task_id || !*u->task_id || !u->response_code || !*u->response_code ||
+	    (u->replace_name && (!u->userid || !*u->userid)))
+		return -EINVAL;
+	strbuf_init(&sb);
+	strbuf_append(&sb, "{", 1);
+	if (u->replace_name) {
+		strbuf_appends(&sb, "\"userids\":[");
+		render_json_str(&sb, u->userid);
+		strbuf_append(&sb, "]", 1);
+	} else {
+		strbuf_appends(&sb, "\"atall\":1");
+	}
+	strbuf_appends(&sb, ",\"response_code\":");
+	render_json_str(&sb, u->response_code);
+	if (u->replace_name) {
+		strbuf_appends(&sb, ",\"button\":{\"replace_name\":");
+		render_json_str(&sb, u->replace_name);
+		strbuf_append(&sb, "}", 1);
+	} else {
+		strbuf_appends(&sb, ",\"template_card\":");
+		rc = append_card(&sb, r, u->task_id);
+	}
+	if (rc < 0) {
+		strbuf_free(&sb);
+		return rc;
+	}
+	strbuf_append(&sb, "}", 1);
+	rc = render_push(out, strbuf_detach(&sb));
+	if (rc < 0)
+		rendered_free(out);
+	return rc;
 }
 
 /* WeCom answers the sender, by the app. */

@@ -18,6 +18,8 @@
 /* a pressed WeCom card's buttons once its command ran (update_button) */
 #define TXT_CARD_DONE            "已处理"
 #define TXT_CARD_NOT_DONE        "未办理"
+/* a WeCom card shown anew without buttons (an event cancelled): its grey button */
+#define TXT_CARD_CLOSED          "已关闭"
 /* a pressed Feishu card, replaced by the answer: who pressed it (an <at> follows) */
 #define TXT_CARD_DONE_BY         "办理人："
 

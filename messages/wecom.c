@@ -163,7 +163,10 @@ static bool all_digits(const char *s, size_t max)
 	return n >= 1 && n <= max && strspn(s, "0123456789") == n;
 }
 
-enum { F_TO, F_FROM, F_TIME, F_TYPE, F_CONTENT, F_MSGID, F_AGENT, F_EVENT, F_KEY, F_TASK, F_N };
+enum {
+	F_TO, F_FROM, F_TIME, F_TYPE, F_CONTENT, F_MSGID, F_AGENT, F_EVENT, F_KEY, F_TASK, F_CODE,
+	F_N
+};
 
 /* A button's key is at most 1024 bytes (WeCom's limit). */
 #define EVENT_KEY_MAX 1024
@@ -174,7 +177,7 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 	static const char *const names[F_N] = {"ToUserName", "FromUserName", "CreateTime",
 	                                       "MsgType",    "Content",      "MsgId",
 	                                       "AgentID",    "Event",        "EventKey",
-	                                       "TaskId"};
+	                                       "TaskId",     "ResponseCode"};
 	char *v[F_N];
 	int rc;
 
@@ -194,6 +197,7 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 	out->event = v[F_EVENT];
 	out->event_key = v[F_KEY];
 	out->task_id = v[F_TASK];
+	out->response_code = v[F_CODE];
 	if (!out->to_user || !out->from_user || !out->create_time || !out->msg_type) {
 		*why = "ToUserName, FromUserName, CreateTime and MsgType are required";
 		return -EINVAL;
@@ -225,6 +229,10 @@ int wecom_decode(const char *xml, size_t len, const char *instance, struct wecom
 	if (out->kind != WECOM_TEXT) {
 		free(out->content);
 		out->content = NULL;
+	}
+	if (out->kind != WECOM_CARD || (out->response_code && !*out->response_code)) {
+		free(out->response_code);
+		out->response_code = NULL;
 	}
 	/* Events carry no MsgId; the sender and second identify a retry (and
 	 * the card, a press). */
@@ -264,6 +272,7 @@ void wecom_msg_free(struct wecom_msg *m)
 	free(m->event);
 	free(m->event_key);
 	free(m->task_id);
+	free(m->response_code);
 	free(m->dedupe_id);
 	memset(m, 0, sizeof *m);
 }

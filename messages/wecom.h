@@ -43,6 +43,8 @@ struct wecom_msg {
 	char *event;        /* events: Event, else NULL */
 	char *event_key;    /* WECOM_CARD: EventKey, the command */
 	char *task_id;      /* WECOM_CARD: TaskId, the card; may be NULL */
+	char *response_code; /* WECOM_CARD: ResponseCode, good once to update the
+	                      * card (update_template_card); NULL when none */
 	char *dedupe_id;    /* MsgId; FromUserName "|" CreateTime when there is none, and
 	                     * "|" TaskId after them for a press */
 };

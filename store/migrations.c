@@ -911,6 +911,21 @@ static const char *const migrations[] = {
 	"  updated_at  INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (platform, instance, track_id)\n"
 	") WITHOUT ROWID;\n",
+
+	/* 27: WeCom template cards kept for updates (issue 18). WeCom updates a
+	 * card with a response_code, good once and for 72 hours, given with
+	 * the send and with every press of one of its buttons: response_code
+	 * is the freshest one not yet used (code_at when it came), held_code
+	 * the one the card's pending update will use (a newer update takes it
+	 * over). target is the user the card went to, task_id the card's.
+	 * Feishu's and DingTalk's cards keep NULL in all of them. */
+	"ALTER TABLE sent_cards ADD COLUMN target TEXT;\n"
+	"ALTER TABLE sent_cards ADD COLUMN task_id TEXT;\n"
+	"ALTER TABLE sent_cards ADD COLUMN response_code TEXT;\n"
+	"ALTER TABLE sent_cards ADD COLUMN code_at INTEGER;\n"
+	"ALTER TABLE sent_cards ADD COLUMN held_code TEXT;\n"
+	"CREATE INDEX sent_cards_task ON sent_cards(platform, instance, task_id)\n"
+	"  WHERE task_id IS NOT NULL;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -140,6 +140,8 @@ void store_metrics_init(void)
 	                  "Store transactions from BEGIN to COMMIT or ROLLBACK, by outcome.");
 	metrics_describe("cqod_store_errors_total", "counter",
 	                 "Failed store operations, by kind of SQLite error.");
+	metrics_describe("cqod_card_updates_skipped_total", "counter",
+	                 "Card updates not queued: the card had no unused code left, by platform.");
 }
 
 /* Ends the timing of the transaction begun by store_begin, if timed. */

@@ -40,10 +40,35 @@ WECOM_OK = {"errcode": 0, "errmsg": "ok"}
 DINGTALK_OAPI_OK = {"errcode": 0, "errmsg": "ok"}
 
 
-def send_default(path, n):
-    """The success body of a send endpoint (n counts sends), or None."""
+# WeCom's answer to update_template_card with a response_code used before:
+# the fake's choice (40058, WeCom's invalid parameter), WeCom documents none.
+WECOM_CODE_USED = {"errcode": 40058, "errmsg": "invalid response_code, hint: used or expired"}
+
+
+def json_or_none(body):
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def send_default(path, n, body=b""):
+    """The success body of a send endpoint (n counts sends), or None. Called
+    with STATE.lock held."""
     if path == "/cgi-bin/message/send":
-        return {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "msg-%d" % n}
+        reply = {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "msg-%d" % n}
+        # A template card with buttons: the code that updates it once.
+        sent = json_or_none(body)
+        if isinstance(sent, dict) and sent.get("msgtype") == "template_card":
+            reply["response_code"] = "rc-%d" % n
+        return reply
+    if path == "/cgi-bin/message/update_template_card":
+        sent = json_or_none(body)
+        code = sent.get("response_code") if isinstance(sent, dict) else None
+        if not code or code in STATE.used_codes:
+            return WECOM_CODE_USED
+        STATE.used_codes.add(code)
+        return {"errcode": 0, "errmsg": "ok", "invaliduser": []}
     if path in ("/cgi-bin/appchat/send", "/cgi-bin/webhook/send"):
         return WECOM_OK
     if path in ("/v1.0/robot/oToMessages/batchSend", "/v1.0/robot/groupMessages/send"):
@@ -93,6 +118,7 @@ class State:
         self.scripts = {}       # path_prefix -> list of responses
         self.token_counts = {}  # token path -> tokens issued
         self.sends = 0
+        self.used_codes = set()  # WeCom response_codes spent by update_template_card
 
     def scripted(self, path):
         """Pops the next scripted answer of the longest matching prefix."""
@@ -172,7 +198,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 reply = script["body"]
                 headers = script.get("headers", {})
             else:
-                status, reply, headers = self._default(path)
+                status, reply, headers = self._default(path, body)
                 if path == "/v1.0/card/instances/createAndDeliver":
                     try:
                         reply["result"]["outTrackId"] = json.loads(body)["outTrackId"]
@@ -196,7 +222,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(delay / 1000.0)
         self._answer(status, reply, headers)
 
-    def _default(self, path):
+    def _default(self, path, body):
         """The endpoint's own answer; called with STATE.lock held."""
         if path in TOKEN_ENDPOINTS:
             n = STATE.token_counts.get(path, 0) + 1
@@ -205,7 +231,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/open-apis/bot/v3/info":
             return 200, FEISHU_BOT_INFO, {}
         STATE.sends += 1
-        reply = send_default(path, STATE.sends)
+        reply = send_default(path, STATE.sends, body)
         if reply is None:
             return 404, {"error": "no such endpoint in fakeplatform"}, {}
         return 200, reply, {}

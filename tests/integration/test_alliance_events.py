@@ -6,12 +6,17 @@ cancel notices; an organizer of one alliance unable to touch another; the
 delivery report after a partial failure; robots at their rate limit."""
 import json
 import re
+import sqlite3
 import subprocess
 import time
 
 from alliance_common import World, event_form, message_text, publish
+from harness import metric, wait_until
+from platforms import WECOM_AES, wecom_inner, wecom_post
 
 DENIED = "您没有权限使用"
+# WeCom's update of a template card it sent (response_code, one use each).
+WECOM_CARD_UPDATE = "/cgi-bin/message/update_template_card"
 
 
 def subscribe_all(w):
@@ -286,8 +291,16 @@ def test_change_and_cancel_notify_everyone_signed_up():
         assert not err and "已取消活动 %d" % ev in out, out
         w.drained()
         cancels = [r for r in w.messages() if "【活动取消】" in message_text(r)
-                   and r["method"] == "POST"]
+                   and r["method"] == "POST" and r["path"] != WECOM_CARD_UPDATE]
         assert len(cancels) == 4 and all("已报名的无需前往" in message_text(r) for r in cancels)
+        # 张三's WeCom card of the change (its code unused) turns into the
+        # cancellation, its button grey; the announcement's code was spent
+        # on the sign-ups, so that card stays as it was.
+        wcards = w.fake.requests(WECOM_CARD_UPDATE)
+        assert len(wcards) == 1, wcards
+        tc = body(wcards[0])["template_card"]
+        assert "【活动取消】" in tc["main_title"]["title"] and "button_list" not in tc, tc
+        assert tc["replace_text"] == "已关闭" and body(wcards[0])["atall"] == 1
         # 赵六's cards of the event (Feishu: the announcement, and the change
         # once it was sent) turn into the cancellation, without buttons.
         kept = {"/open-apis/im/v1/messages/" + h for (h,) in
@@ -425,8 +438,8 @@ def test_places_on_cards_follow_signups_coalesced():
         # The group's card and 赵六's (ou_zl, a member): the Feishu sends.
         sent = [r for r in w.messages("/open-apis/im/v1/messages") if r["method"] == "POST"]
         assert len(sent) == 2, sent
-        cards = sorted(h for (h,) in w.rows("SELECT handle FROM sent_cards WHERE event_id = ?",
-                                             ev))
+        cards = sorted(h for (h,) in w.rows("SELECT handle FROM sent_cards WHERE event_id = ?"
+                                             " AND platform = 'feishu'", ev))
         assert len(cards) == 2 and all(h.startswith("om_") for h in cards), cards
         ops = [("zs", "报名"), ("ls", "报名"), ("zl", "报名"), ("ww", "报名"),
                ("zs", "取消报名"), ("ls", "取消报名"), ("zs", "报名"), ("ls", "报名"),
@@ -508,3 +521,119 @@ def test_places_on_dingtalk_cards_follow_signups_coalesced():
             assert all(b - a >= 1 for a, b in zip(starts, starts[1:])), starts
             assert w.rows("SELECT count(*) FROM outbox WHERE destination LIKE"
                           " 'dingtalk|d2|card|%' AND state <> 'sent'")[0][0] == 0
+
+
+def wecom_card(w, ev):
+    """张三's (wecom zhangsan) card of ev's announcement as kept: its row in
+    sent_cards as a dict, and the template card it was sent as."""
+    cols = ("handle", "target", "task_id", "response_code", "held_code")
+    rows = w.rows("SELECT %s FROM sent_cards WHERE event_id = ? AND platform = 'wecom'"
+                  % ", ".join(cols), ev)
+    assert len(rows) == 1, rows
+    sent = [body(r) for r in w.fake.requests("/cgi-bin/message/send")
+            if body(r)["msgtype"] == "template_card" and body(r)["touser"] == "zhangsan"]
+    assert len(sent) == 1, sent
+    return dict(zip(cols, rows[0])), sent[0]["template_card"]
+
+
+def wecom_press(w, key, task, code):
+    """张三 presses the button `key` of the card `task`, WeCom bringing `code`."""
+    inner = wecom_inner(None, sender="zhangsan", msg_id=None, msg_type="event",
+                        extra="<Event><![CDATA[template_card_event]]></Event>\n"
+                              "<EventKey><![CDATA[%s]]></EventKey>\n"
+                              "<TaskId><![CDATA[%s]]></TaskId>\n"
+                              "<CardType><![CDATA[button_interaction]]></CardType>\n"
+                              "<ResponseCode><![CDATA[%s]]></ResponseCode>\n" % (key, task, code))
+    status, _, _ = wecom_post(w.d, inner, name="w1", aes=WECOM_AES, corp="ww-alliance",
+                              token="wecom-token")
+    assert status == 200
+
+
+def skipped(w):
+    return metric(w.d, "cqod_card_updates_skipped_total", 'platform="wecom"') or 0
+
+
+def test_places_on_wecom_cards_follow_signups():
+    """An event's announcement to a WeCom user is a template card whose send
+    answers with a response_code, good once: it is kept with the card. A
+    burst of sign-ups sends one update_template_card with the last count
+    and that code; a later change finds no unused code and is skipped
+    (counted, the spent code never sent again) until a press of the card
+    brings a fresh one."""
+    with World() as w:
+        ev = publish(w, cap="10", open_="是")
+        w.drained()
+        card, sent = wecom_card(w, ev)
+        assert card["target"] == "zhangsan" and card["task_id"] == sent["task_id"], card
+        code = card["response_code"]
+        assert code and code.startswith("rc-"), card
+        ops = [("zs", "报名"), ("ls", "报名"), ("zl", "报名"), ("ww", "报名"),
+               ("zs", "取消报名"), ("ls", "取消报名"), ("zs", "报名"), ("ls", "报名"),
+               ("zl", "取消报名"), ("zs", "取消报名")]
+        for who, cmd in ops:
+            w.ok("%s %d" % (cmd, ev), who)
+        w.drained()
+        ups = w.fake.requests(WECOM_CARD_UPDATE)
+        assert len(ups) == 1, ups
+        last = body(ups[0])
+        assert last["agentid"] == 1000002 and last["atall"] == 1, last
+        assert last["response_code"] == code
+        tc = last["template_card"]
+        assert tc["task_id"] == sent["task_id"] and "剩余名额：8 人" in tc["sub_title_text"], tc
+        assert [b["key"] for b in tc["button_list"]] == ["报名 %d" % ev, "取消报名 %d" % ev]
+        # The code left the card with the update.
+        card, _ = wecom_card(w, ev)
+        assert card["response_code"] is None and card["held_code"] == code, card
+        # Spent: the next change has no code to go with.
+        before = skipped(w)
+        w.ok("报名 %d" % ev, "zs")
+        wait_until(lambda: skipped(w) == before + 1, "the update skipped for want of a code")
+        w.drained()
+        assert len(w.fake.requests(WECOM_CARD_UPDATE)) == 1
+        # 张三 presses 取消报名 on his card: its fresh code shows the place freed.
+        wecom_press(w, "取消报名 %d" % ev, sent["task_id"], "rc-press-1")
+        ups = w.fake.wait_requests(WECOM_CARD_UPDATE, 2, timeout=20)
+        assert len(ups) == 2, ups
+        last = body(ups[1])
+        assert last["response_code"] == "rc-press-1", last
+        assert "剩余名额：8 人" in last["template_card"]["sub_title_text"], last
+        codes = [body(r)["response_code"] for r in ups]
+        assert len(set(codes)) == len(codes), codes
+        w.drained()
+        assert w.rows("SELECT count(*) FROM outbox WHERE destination LIKE 'wecom|w1|card|%'"
+                      " AND state <> 'sent'")[0][0] == 0
+
+
+def test_wecom_card_update_survives_restart_and_spent_code_dropped():
+    """A queued WeCom card update, and the code it goes with, survive a
+    restart. An update WeCom refuses for its code (spent or expired) is
+    dropped: not retried, not dead, counted, logged without the code."""
+    with World() as w:
+        ev = publish(w, cap="10")
+        w.drained()
+        card, sent = wecom_card(w, ev)
+        code = card["response_code"]
+        w.ok("报名 %d" % ev, "ls")
+        assert w.rows("SELECT count(*) FROM outbox WHERE destination LIKE 'wecom|w1|card|%'"
+                      " AND state = 'pending'")[0][0] == 1
+        w.restart({})
+        ups = w.fake.wait_requests(WECOM_CARD_UPDATE, 1, timeout=20)
+        last = body(ups[0])
+        assert last["response_code"] == code, last
+        assert "剩余名额：9 人" in last["template_card"]["sub_title_text"], last
+        # A code WeCom no longer takes (here: the one just spent, put back).
+        w.drained()
+        with sqlite3.connect(w.d.db, timeout=10) as db:
+            db.execute("UPDATE sent_cards SET response_code = ?, code_at = strftime('%s', 'now')"
+                       " WHERE platform = 'wecom'", (code,))
+        mark = w.d.log_mark()
+        w.ok("报名 %d" % ev, "zl")
+        w.d.wait_log(r"outbox \d+ to wecom/w1 dropped: wecom errcode 40058", 20, since=mark)
+        w.drained()
+        ups = w.fake.requests(WECOM_CARD_UPDATE)
+        assert len(ups) == 2 and body(ups[1])["response_code"] == code, ups
+        assert metric(w.d, "cqod_card_updates_dropped_total") == 1
+        assert w.rows("SELECT count(*) FROM outbox WHERE state = 'dead'")[0][0] == 0
+        assert w.rows("SELECT count(*) FROM outbox WHERE destination LIKE 'wecom|w1|card|%'"
+                      " AND state <> 'sent'")[0][0] == 0
+        assert not [line for line in w.d.drain_log() if code in line]

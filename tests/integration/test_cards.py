@@ -12,10 +12,11 @@ import re
 import sys
 import time
 
-from harness import ROOT, one, wait_until
+from harness import ROOT, Daemon, one, wait_until
 from platforms import (WECOM_AES, WECOM_CORP, FakePlatform, ding_body, feishu_encrypted_body,
-                       feishu_event, feishu_sign, metric, start, wecom_encrypt, wecom_envelope,
-                       wecom_inner, wecom_open_reply, wecom_post, wecom_query, xml_field)
+                       feishu_event, feishu_sign, metric, platform_config, start, wecom_encrypt,
+                       wecom_envelope, wecom_inner, wecom_open_reply, wecom_post, wecom_query,
+                       xml_field)
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
 
@@ -227,6 +228,33 @@ def test_wecom_card_press_runs_once():
         time.sleep(0.3)
         assert one(d, "SELECT count(*) FROM sanctions") == before + 1
         assert len(sent_to(fake, "zhangsan")) == 2
+
+
+def test_wecom_press_answered_late_updates_the_card():
+    """A press answered too late for the passive reply (here a 统计 held 4.5 s
+    by the test hook, past the 4 s cqod gives it): the response is an empty
+    200, and the presser's buttons still turn into 已处理 through the outbox,
+    update_template_card with the press's code. A press answered in time
+    leaves no such update behind."""
+    with FakePlatform() as fake, \
+            Daemon(platform_config(fake.base),
+                   env={"CQOD_TEST_HEAVY_READ_DELAY_MS": "4500"}) as d:
+        d.ctl("grant", "wecom:w1", "zhangsan", "admin")
+        d.start()
+        late = wecom_press("统计", task="cqod-task-late")
+        assert wecom_post(d, late)[:2] == (200, b"")
+        ups = fake.wait_requests("/cgi-bin/message/update_template_card", 1)
+        assert json.loads(ups[0]["body"]) == {
+            "agentid": 1000002, "userids": ["zhangsan"], "response_code": "rc-1",
+            "button": {"replace_name": "已处理"}}, ups
+        wait_until(lambda: sent_to(fake, "zhangsan"), "the answer to the press")
+        # In time: the passive reply shows it, the queued update is dropped.
+        status, body, _ = wecom_post(d, wecom_press("whoami", task="cqod-task-in-time"))
+        assert status == 200 and xml_field(wecom_open_reply(body), "ReplaceName") == "已处理"
+        wait_until(lambda: one(d, "SELECT count(*) FROM outbox WHERE idem_key LIKE 'press:%'")
+                   == 1, "the in-time press's update dropped")
+        assert one(d, "SELECT state FROM outbox WHERE idem_key LIKE 'press:%'") == "sent"
+        assert len(fake.requests("/cgi-bin/message/update_template_card")) == 1
 
 
 def test_wecom_guest_press_refused_like_typed():

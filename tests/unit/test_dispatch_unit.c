@@ -184,6 +184,63 @@ static void test_done_then_duplicate(void **state)
 	assert_int_equal(committed(f, "SELECT count(*) FROM targets WHERE rate = 0.8"), 1);
 }
 
+/* What the flow's `before` saw and does. */
+struct before {
+	int calls;
+	int fail;                  /* returned instead of 0 */
+	int targets;               /* rows of targets it saw: the command's not yet */
+};
+
+static int before_command(void *arg, struct store *st)
+{
+	struct before *b = arg;
+	sqlite3_stmt *s;
+
+	b->calls++;
+	assert_int_equal(sqlite3_prepare_v2(st->db, TARGETS, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	b->targets = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return b->fail;
+}
+
+/* A flow's `before` (a press's card code) runs in the unit, before the
+ * command, never for a duplicate; its failure leaves nothing, like the
+ * answer's. */
+static void test_before_runs_first_and_once(void **state)
+{
+	struct fixture *f = *state;
+	struct answer a = {0};
+	struct before b = {.fail = -ENOSPC};
+	struct chat_msg msg = {
+		.platform = "generic", .instance = "t", .chat_id = "c", .kind = CHAT_PRIVATE,
+		.sender_id = "u1", .sender_name = "", .text = SET_TARGET, .msg_id = "mb",
+	};
+	struct dispatch_unit u = {.source = "generic:t", .dedupe_id = "mb", .run_command = true,
+	                          .supported = true, .answer = write_answer, .answer_arg = &a,
+	                          .before = before_command, .before_arg = &b};
+	struct reply r;
+
+	for (int round = 0; round < 3; round++) {
+		reply_init(&r);
+		assert_int_equal(store_begin(f->st), 0);
+		assert_int_equal(dispatch_unit(&f->env, &msg, &u, &r),
+		                 round == 0 ? DISPATCH_RETRY : round == 1 ? DISPATCH_DONE
+		                                                         : DISPATCH_DUPLICATE);
+		assert_int_equal(store_commit(f->st), 0);
+		reply_free(&r);
+		if (round == 0) {
+			assert_int_equal(a.calls, 0);
+			assert_int_equal(committed(f, IDS), 0);
+			b.fail = 0;
+		}
+	}
+	assert_int_equal(b.calls, 2);
+	assert_int_equal(b.targets, 0);
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(committed(f, TARGETS), 1);
+}
+
 /* The answer could not be written (say the disk filled): the command's effect
  * and the id go with it, so the platform's retry runs it. */
 static void test_answer_failure_leaves_nothing(void **state)
@@ -479,6 +536,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_done_then_duplicate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_before_runs_first_and_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_answer_failure_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transient_store_failure_is_retried, setup,
 		                                teardown),

@@ -45,6 +45,9 @@ static void test_intervals_default(void **state)
 	assert_int_equal(outbox_interval_ms(cfg, &fu), 200);
 	assert_int_equal(outbox_interval_ms(cfg, &fr), 200);
 	assert_int_equal(outbox_interval_ms(cfg, &fb), 600);
+	/* A WeCom card's update goes at its member's pace. */
+	struct dest wk = mk("wecom", DEST_CARD);
+	assert_int_equal(outbox_interval_ms(cfg, &wk), 3600);
 	config_free(cfg);
 }
 

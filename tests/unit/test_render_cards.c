@@ -308,6 +308,92 @@ static void test_wecom_card(void **state)
 	reply_free(&r);
 }
 
+/* An event's announcement as a WeCom card: 剩余名额 and two buttons. */
+static void event_reply(struct reply *r, const char *left)
+{
+	reply_init(r);
+	assert_int_equal(reply_set_title(r, "【沙龙】质量沙龙"), 0);
+	assert_int_equal(reply_add_field(r, "剩余名额", "%s", left), 0);
+	assert_int_equal(reply_add_fallback(r, "回复“报名 12”报名。"), 0);
+	assert_int_equal(reply_add_action(r, "报名", "报名 12", REPLY_ACTION_PRIMARY), 0);
+	assert_int_equal(reply_add_action(r, "取消报名", "取消报名 12", REPLY_ACTION_DEFAULT), 0);
+	r->shared = true;
+}
+
+static void expect_update(const struct reply *r, const struct wecom_card_update *u,
+                          const char *want)
+{
+	struct rendered out;
+
+	assert_int_equal(render_wecom_card_update(r, u, &out), 0);
+	assert_int_equal(out.n, 1);
+	if (strcmp(out.bodies[0], want) != 0)
+		fprintf(stderr, " got: %s\nwant: %s\n", out.bodies[0], want);
+	assert_string_equal(out.bodies[0], want);
+	rendered_free(&out);
+}
+
+/* update_template_card, byte for byte: the whole card again for everyone
+ * it went to (atall), under the task_id it was sent with, with the code;
+ * or the presser's buttons replaced. */
+static void test_wecom_card_update(void **state)
+{
+	char task_id[WECOM_TASK_ID_MAX];
+	struct wecom_card_update u = {.response_code = "rc-7"};
+	struct rendered out = {0};
+	struct reply r, plain;
+	struct dest d = mkdest("wecom", DEST_USER, "zhangsan");
+
+	(void)state;
+	/* The task_id is the one the card was sent with. */
+	assert_int_equal(wecom_task_id("k1", task_id), 0);
+	assert_string_equal(task_id, "cqod-6ab9f1eb8f7d3388f4f9d586f66e99fd54080df2");
+	u.task_id = task_id;
+	event_reply(&r, "8 人");
+	expect_one(&d, &r, "k1",
+	           "{\"touser\":\"zhangsan\",\"msgtype\":\"template_card\",\"template_card\":{"
+	           "\"card_type\":\"button_interaction\",\"main_title\":{\"title\":"
+	           "\"【沙龙】质量沙龙\"},\"sub_title_text\":\"剩余名额：8 人\","
+	           "\"task_id\":\"cqod-6ab9f1eb8f7d3388f4f9d586f66e99fd54080df2\",\"button_list\":["
+	           "{\"text\":\"报名\",\"style\":1,\"key\":\"报名 12\"},"
+	           "{\"text\":\"取消报名\",\"style\":2,\"key\":\"取消报名 12\"}]}}");
+	expect_update(&r, &u,
+	              "{\"atall\":1,\"response_code\":\"rc-7\",\"template_card\":{"
+	              "\"card_type\":\"button_interaction\",\"main_title\":{\"title\":"
+	              "\"【沙龙】质量沙龙\"},\"sub_title_text\":\"剩余名额：8 人\","
+	              "\"task_id\":\"cqod-6ab9f1eb8f7d3388f4f9d586f66e99fd54080df2\","
+	              "\"button_list\":[{\"text\":\"报名\",\"style\":1,\"key\":\"报名 12\"},"
+	              "{\"text\":\"取消报名\",\"style\":2,\"key\":\"取消报名 12\"}]}}");
+	/* Without buttons (a cancellation): one grey button. */
+	reply_init(&plain);
+	assert_int_equal(reply_set_title(&plain, "【活动取消】质量沙龙"), 0);
+	assert_int_equal(reply_add_line(&plain, "已报名的无需前往"), 0);
+	expect_update(&plain, &u,
+	              "{\"atall\":1,\"response_code\":\"rc-7\",\"template_card\":{"
+	              "\"card_type\":\"button_interaction\",\"main_title\":{\"title\":"
+	              "\"【活动取消】质量沙龙\"},\"sub_title_text\":\"已报名的无需前往\","
+	              "\"task_id\":\"cqod-6ab9f1eb8f7d3388f4f9d586f66e99fd54080df2\","
+	              "\"replace_text\":\"已关闭\"}}");
+	/* The presser's buttons only. */
+	u.userid = "zhangsan";
+	u.replace_name = "已处理";
+	expect_update(&r, &u,
+	              "{\"userids\":[\"zhangsan\"],\"response_code\":\"rc-7\","
+	              "\"button\":{\"replace_name\":\"已处理\"}}");
+	/* Too long for a card: the card keeps its face. */
+	u.replace_name = NULL;
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(reply_add_line(&plain, "%0100d", i), 0);
+	assert_int_equal(render_wecom_card_update(&plain, &u, &out), -E2BIG);
+	assert_int_equal(out.n, 0);
+	/* No code, no update. */
+	u.response_code = "";
+	assert_int_equal(render_wecom_card_update(&r, &u, &out), -EINVAL);
+	assert_int_equal(out.n, 0);
+	reply_free(&plain);
+	reply_free(&r);
+}
+
 static void test_dingtalk_card(void **state)
 {
 	struct reply r, ack;
@@ -536,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_feishu_card_split),
 		cmocka_unit_test(test_feishu_shared_card),
 		cmocka_unit_test(test_wecom_card),
+		cmocka_unit_test(test_wecom_card_update),
 		cmocka_unit_test(test_dingtalk_card),
 		cmocka_unit_test(test_aibot_fallback),
 		cmocka_unit_test_setup_teardown(test_dingtalk_interactive_card, cards_setup,

@@ -197,6 +197,65 @@ static void test_wecom_app(void **state)
 	cJSON_Delete(reqs);
 }
 
+/* A template card's send keeps its msgid and response_code; its update
+ * goes to update_template_card with agentid, and a refusal of its code
+ * drops the row (the detail never quotes the platform's message, which may
+ * hold the code). */
+static void test_wecom_card_update(void **state)
+{
+	static const char card[] = "{\"touser\":\"zhangsan\",\"msgtype\":\"template_card\","
+	                           "\"template_card\":{\"card_type\":\"button_interaction\"}}";
+	static const char text[] = "{\"touser\":\"zhangsan\",\"msgtype\":\"text\",\"text\":"
+	                           "{\"content\":\"x\"}}";
+	static const char update[] = "{\"atall\":1,\"response_code\":\"rc-2\","
+	                             "\"template_card\":{\"card_type\":\"button_interaction\"}}";
+	/* The token is test_wecom_app's, cached. */
+	static const char *const want[] = {
+		"POST /cgi-bin/message/send?access_token=tok-1",
+		"POST /cgi-bin/message/send?access_token=tok-1",
+		"POST /cgi-bin/message/update_template_card?access_token=tok-1",
+		"POST /cgi-bin/message/update_template_card?access_token=tok-1",
+		"POST /cgi-bin/message/update_template_card?access_token=tok-1",
+	};
+	struct dest d = mkdest("wecom", "w", DEST_USER, "zhangsan");
+	struct dest c = mkdest("wecom", "w", DEST_CARD, "msg-2");
+	struct send_result r;
+	cJSON *reqs;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	r = send_wait(&d, card);
+	assert_int_equal(r.outcome, SEND_OK);
+	assert_string_equal(r.message_id, "msg-1");
+	assert_string_equal(r.response_code, "rc-1");
+	/* No buttons, no code: nothing to keep. */
+	r = send_wait(&d, text);
+	assert_int_equal(r.outcome, SEND_OK);
+	assert_string_equal(r.message_id, "");
+	assert_string_equal(r.response_code, "");
+	r = send_wait(&c, update);
+	assert_int_equal(r.outcome, SEND_OK);
+	assert_false(r.drop);
+	/* The same code again: refused, dropped. */
+	r = send_wait(&c, update);
+	assert_int_equal(r.outcome, SEND_PERMANENT);
+	assert_true(r.drop);
+	assert_int_equal(r.platform_code, 40058);
+	assert_null(strstr(r.detail, "rc-2"));
+	assert_null(strstr(r.detail, "hint"));
+	/* A rate limit is waited out as for any send. */
+	script("/cgi-bin/message/update_template_card",
+	       "[{\"body\":{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}}]");
+	r = send_wait(&c, update);
+	assert_int_equal(r.outcome, SEND_RATE_LIMITED);
+	assert_false(r.drop);
+	reqs = expect_requests(want, 5);
+	assert_string_equal(str(nth(reqs, 2), "body"),
+	                    "{\"agentid\":1000002,\"atall\":1,\"response_code\":\"rc-2\","
+	                    "\"template_card\":{\"card_type\":\"button_interaction\"}}");
+	cJSON_Delete(reqs);
+}
+
 static void test_wecom_token_refused(void **state)
 {
 	static const char body[] = "{\"touser\":\"u\",\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}}";
@@ -1342,6 +1401,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wecom_app),
+		cmocka_unit_test(test_wecom_card_update),
 		cmocka_unit_test(test_wecom_token_refused),
 		cmocka_unit_test(test_wecom_robot_and_codes),
 		cmocka_unit_test(test_wecom_token_errors),

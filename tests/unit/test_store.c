@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../lib/clock.h"
 #include "../../messages/platforms.h"
 #include "../../store/store.h"
 #include "../../store/store_card.h"
@@ -767,6 +768,120 @@ static void test_upgrade_sent_cards(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 6);
 }
 
+/* Schema 27 keeps what updates a WeCom card: a database at schema 26 keeps
+ * its cards and outbox rows as they were (the new columns empty); a WeCom
+ * announcement sent afterwards keeps its user, task_id and code; an update
+ * takes the code along (held, not reusable), a newer update takes over the
+ * held code and the moment it is due, a press's code is the freshest, and
+ * with no unused code (or one past its 72 hours) nothing is queued. */
+static void test_upgrade_wecom_card_codes(void **state)
+{
+	struct fixture *f = *state;
+	struct reply r;
+	char before[1024], after[1024], task_id[WECOM_TASK_ID_MAX];
+	const char *kept = "SELECT group_concat(id || event_id || platform || instance || handle ||"
+	                   " outbox_id || version || created_at, ';') FROM sent_cards";
+	const char *wecom = "SELECT group_concat(idem_key || '=' || destination || '=' || state, ';')"
+	                    " FROM (SELECT * FROM outbox WHERE destination LIKE 'wecom|w1|card|%'"
+	                    " ORDER BY id)";
+	const char *codes = "SELECT ifnull(response_code, '-') || '/' || ifnull(held_code, '-')"
+	                    " FROM sent_cards WHERE platform = 'wecom'";
+	int64_t now = clock_now(), due;
+
+	assert_int_equal(platforms_register(), 0);
+	assert_int_equal(store_open_at_version(f->path, 26, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO alliances (id, name, created_at) VALUES (1, '示例联盟', 1);"
+		"INSERT INTO events (id, alliance_id, kind, title, starts_at, capacity, status,"
+		" created_at, updated_at) VALUES (1, 1, '沙龙', '质量沙龙', 2000, 3, 'published', 1, 1);"
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, created_at, updated_at, sent_at) VALUES"
+		" ('event:1:publish:g1#1', 'feishu', 'app', 'feishu|app|chat|0|oc_1', 'group', '{}',"
+		"  10, 'sent', 10, 11, 11),"
+		" ('event:1:publish:p1:wecom:zhangsan#1', 'wecom', 'w1', 'wecom|w1|user|0|zhangsan',"
+		"  'private', '{}', 10, 'sent', 10, 11, 11);"
+		"INSERT INTO sent_cards (event_id, platform, instance, handle, outbox_id, version,"
+		" created_at) VALUES (1, 'feishu', 'app', 'om_1', 1, 2, 11);"), SQLITE_OK);
+	assert_int_equal(query_text(f->st, kept, before, sizeof before), 0);
+	assert_string_equal(before, "11feishuappom_11211");
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, kept, after, sizeof after), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM sent_cards WHERE target IS NULL AND"
+	                                  " task_id IS NULL AND response_code IS NULL AND code_at"
+	                                  " IS NULL AND held_code IS NULL"), 1);
+
+	begin(f->st);
+	assert_int_equal(store_card_sent_code(f->st, 2, "msg-1", "rc-1", now), 0);
+	assert_int_equal(wecom_task_id("event:1:publish:p1:wecom:zhangsan", task_id), 0);
+	assert_int_equal(query_text(f->st, "SELECT target || '|' || task_id || '|' || response_code"
+	                                   " || '|' || (code_at = strftime('%s', 'now') OR code_at"
+	                                   " > 0) FROM sent_cards WHERE handle = 'msg-1'",
+	                            after, sizeof after), 0);
+	snprintf(before, sizeof before, "zhangsan|%s|rc-1|1", task_id);
+	assert_string_equal(after, before);
+	/* The Feishu card is updated as before; the WeCom one with its code,
+	 * a few seconds later. */
+	reply_init(&r);
+	reply_set_title(&r, "沙龙：质量沙龙");
+	reply_add_field(&r, "剩余名额", "2 人");
+	reply_add_action(&r, "报名", "报名 1", REPLY_ACTION_PRIMARY);
+	assert_int_equal(store_card_update(f->st, 1, &r, 7), 0);
+	assert_int_equal(query_text(f->st, wecom, after, sizeof after), 0);
+	assert_string_equal(after, "card:2:1#1=wecom|w1|card|0|msg-1=pending");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'card:1:3#1'"),
+	                 1);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'card:2:1#1'"
+	                                  " AND payload LIKE '{\"atall\":1,\"response_code\":"
+	                                  "\"rc-1\",%2 人%'"), 1);
+	due = query_int(f->st, "SELECT not_before FROM outbox WHERE idem_key = 'card:2:1#1'");
+	assert_true(due >= now + 5 && due <= now + 7);
+	assert_int_equal(query_text(f->st, codes, after, sizeof after), 0);
+	assert_string_equal(after, "-/rc-1");
+	/* A newer count replaces it, with the code it held and its moment. */
+	reply_free(&r);
+	reply_init(&r);
+	reply_set_title(&r, "沙龙：质量沙龙");
+	reply_add_field(&r, "剩余名额", "1 人");
+	reply_add_action(&r, "报名", "报名 1", REPLY_ACTION_PRIMARY);
+	assert_int_equal(store_card_update(f->st, 1, &r, 8), 0);
+	assert_int_equal(query_text(f->st, wecom, after, sizeof after), 0);
+	assert_string_equal(after, "card:2:2#1=wecom|w1|card|0|msg-1=pending");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'card:2:2#1'"
+	                                  " AND payload LIKE '%\"rc-1\"%1 人%'"), 1);
+	assert_int_equal(query_int(f->st, "SELECT not_before FROM outbox WHERE idem_key ="
+	                                  " 'card:2:2#1'"), due);
+	/* Sent: its code is spent, and the next change finds none. */
+	assert_int_equal(exec(f->st, "UPDATE outbox SET state = 'sent' WHERE state = 'pending'"),
+	                 SQLITE_OK);
+	assert_int_equal(store_card_update(f->st, 1, &r, 9), 0);
+	assert_int_equal(query_text(f->st, wecom, after, sizeof after), 0);
+	assert_string_equal(after, "card:2:2#1=wecom|w1|card|0|msg-1=sent");
+	/* A press brings a fresh one: the next change uses it. */
+	assert_int_equal(store_card_code(f->st, "wecom", "w1", task_id, "rc-2", now), 0);
+	assert_int_equal(store_card_code(f->st, "wecom", "w1", "cqod-other", "rc-9", now), 0);
+	assert_int_equal(store_card_code(f->st, "wecom", "w1", task_id, "", now), -EINVAL);
+	assert_int_equal(query_text(f->st, codes, after, sizeof after), 0);
+	assert_string_equal(after, "rc-2/rc-1");
+	assert_int_equal(store_card_update(f->st, 1, &r, 10), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'card:2:3#1'"
+	                                  " AND payload LIKE '%\"rc-2\"%' AND state = 'pending'"), 1);
+	/* A code past its 72 hours is none. */
+	assert_int_equal(exec(f->st, "UPDATE outbox SET state = 'sent' WHERE state = 'pending';"
+	                             "UPDATE sent_cards SET response_code = 'rc-3',"
+	                             " code_at = strftime('%s', 'now') - 72 * 3600 - 60"
+	                             " WHERE platform = 'wecom'"), SQLITE_OK);
+	assert_int_equal(store_card_update(f->st, 1, &r, 11), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key LIKE 'card:2:%'"
+	                                  " AND state = 'pending'"), 0);
+	commit(f->st);
+	reply_free(&r);
+}
+
 /* Schema 22 indexes enterprise names by their two-character pieces: the
  * names of a database at schema 21 are indexed by the migration (lower
  * case, the last character alone), a part of a name finds its record, and
@@ -1463,6 +1578,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_name_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_sent_cards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_card_tracks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_wecom_card_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_open_advice_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_inbound_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),

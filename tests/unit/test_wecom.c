@@ -172,6 +172,9 @@ static void test_decode_card_event(void **state)
 	assert_int_equal(m.msg.kind, CHAT_PRIVATE);
 	assert_string_equal(m.dedupe_id, "lisi|1700000005|cqod-abc");
 	assert_string_equal(m.msg.msg_id, m.dedupe_id);
+	/* The press's fresh code, which updates the card once. */
+	assert_string_equal(m.task_id, "cqod-abc");
+	assert_string_equal(m.response_code, "rc-1");
 	wecom_msg_free(&m);
 
 	/* Without a key (or another card event) it is an event like any other. */
@@ -182,6 +185,7 @@ static void test_decode_card_event(void **state)
 	assert_int_equal(wecom_decode(keyless, strlen(keyless), "o", &m, &why), 0);
 	assert_int_equal(m.kind, WECOM_EVENT);
 	assert_string_equal(m.msg.text, "");
+	assert_null(m.response_code);
 	wecom_msg_free(&m);
 }
 
