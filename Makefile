@@ -129,6 +129,7 @@ $(BUILD)/cqoctl: $(CQOCTL_OBJ) $(LIBCORE)
 # names; the test defines __wrap_<name>), e.g. to make an allocation fail.
 comma      := ,
 WRAP_test_http := calloc
+WRAP_test_stream_life := ws_conn_close httpout_request
 
 $(LIBUNIT): $(UNIT_SUPPORT_OBJ)
 	@mkdir -p $(dir $@)

@@ -33,6 +33,7 @@
 #include "app.h"
 #include "httpout.h"
 #include "inbox.h"
+#include "stream_life.h"
 #include "streams.h"
 #include "webhook.h"
 #include "ws_client.h"
@@ -40,24 +41,14 @@
 #define PLATFORM (platform_dingtalk.name)
 #define OPEN_PATH "/v1.0/gateway/connections/open"
 #define DEFAULT_API_BASE "https://api.dingtalk.com"
-/* The gateway call: short, as a hung one delays the reconnect. */
-#define GATEWAY_TIMEOUT_MS 5000
 
 struct stream {
-	struct stream_status st;    /* first: what daemon/streams.c reads */
-	struct stream_env *env;
+	struct stream_life life;    /* first: its status is what daemon/streams.c reads */
 	char *client_id, *client_secret, *api_base;
 	/* A copy of the instance's keys for dingtalk_settle: the running
 	 * configuration may be replaced while the stream lives. */
 	struct config_instance inst;
-	struct ws_conn *conn;       /* NULL while not connected */
-	unsigned gen;               /* which connection: an ack goes only to its own */
-	uv_timer_t timer;           /* the next reconnect */
-	unsigned attempt;
-	bool gateway_busy;          /* the gateway call is in flight */
 	bool cards;                 /* card_template_id set: card presses subscribed */
-	bool stopping, freeing;
-	unsigned jobs;              /* messages in the inbox */
 };
 
 struct stream_job {
@@ -75,12 +66,11 @@ struct stream_job {
 	bool shared;
 };
 
-static void connect_later(struct stream *s);
 static const struct ws_callbacks ws_cbs;
 
-static void stream_freed(uv_handle_t *h)
+static void stream_freed(struct stream_life *l)
 {
-	struct stream *s = h->data;
+	struct stream *s = (struct stream *)l;
 
 	for (size_t i = 0; i < s->inst.n_kv; i++) {
 		free(s->inst.kv[i].key);
@@ -92,34 +82,13 @@ static void stream_freed(uv_handle_t *h)
 	free(s->client_id);
 	free(s->client_secret);
 	free(s->api_base);
-	s->env->live--;
 	free(s);
-}
-
-/* Frees s once nothing refers to it any more. */
-static void maybe_free(struct stream *s)
-{
-	if (!s->stopping || s->freeing || s->conn || s->gateway_busy || s->jobs)
-		return;
-	s->freeing = true;
-	stream_status_state(&s->st, "closed");
-	uv_close((uv_handle_t *)&s->timer, stream_freed);
-}
-
-/* Stopping, and the inbox has acknowledged all it had: close cleanly. */
-static void maybe_close(struct stream *s)
-{
-	if (s->stopping && !s->jobs && s->conn) {
-		stream_status_state(&s->st, "closing");
-		ws_conn_close(s->conn);
-	}
-	maybe_free(s);
 }
 
 static void send_text(struct stream *s, const char *text)
 {
-	if (s->conn && ws_send(s->conn, text, strlen(text), false) < 0)
-		log_warn("dingtalk:%s: cannot queue an answer frame", s->st.instance);
+	if (s->life.conn && ws_send(s->life.conn, text, strlen(text), false) < 0)
+		log_warn("dingtalk:%s: cannot queue an answer frame", s->life.st.instance);
 }
 
 static void job_free(struct stream_job *job)
@@ -141,33 +110,33 @@ static void finish(struct webhook_msg *wm)
 	struct stream *s = job->s;
 
 	if (wm->result != INBOX_RETRY) {
-		if (job->gen == s->gen)
+		if (job->gen == s->life.gen)
 			send_text(s, job->ack);
 		if (wm->result == INBOX_DONE)
 			webhook_deliver(wm);
 	}
 	job_free(job);
-	s->jobs--;
-	maybe_close(s);
+	stream_life_job_done(&s->life);
 }
 
 static void run_robot(struct stream *s, const struct dingtalk_stream_frame *f)
 {
-	struct webhook_where w = {.platform = PLATFORM, .route = "stream", .name = s->st.instance};
+	struct webhook_where w = {.platform = PLATFORM, .route = "stream",
+	                          .name = s->life.st.instance};
 	struct stream_job *job = calloc(1, sizeof *job);
 	const char *why = NULL;
 	int rc;
 
 	if (!job || dingtalk_stream_ack(f, &job->ack) < 0) {
 		log_warn("dingtalk:%s: out of memory; a message left for DingTalk to push again",
-		         s->st.instance);
+		         s->life.st.instance);
 		free(job);
 		return;
 	}
-	rc = dingtalk_stream_robot(f, s->st.instance, &job->dm, &why);
+	rc = dingtalk_stream_robot(f, s->life.st.instance, &job->dm, &why);
 	if (rc < 0) {
 		/* Answered all the same: pushed again it would fail again. */
-		log_warn("dingtalk:%s: a robot message dropped: %s", s->st.instance,
+		log_warn("dingtalk:%s: a robot message dropped: %s", s->life.st.instance,
 		         rc == -ENOMEM ? "out of memory" : why ? why : "malformed");
 		webhook_count(PLATFORM, "malformed");
 		if (rc != -ENOMEM)
@@ -177,19 +146,19 @@ static void run_robot(struct stream *s, const struct dingtalk_stream_frame *f)
 	}
 	struct chat_msg *m = &job->dm.msg;
 
-	dingtalk_settle(&s->inst, s->st.instance, m, job->tenant, sizeof job->tenant);
-	webhook_msg_init(&job->wm, s->env->app, NULL, &w, m, m->msg_id);
+	dingtalk_settle(&s->inst, s->life.st.instance, m, job->tenant, sizeof job->tenant);
+	webhook_msg_init(&job->wm, s->life.env->app, NULL, &w, m, m->msg_id);
 	job->wm.supported = job->dm.is_text;
 	job->wm.finish = finish;
 	job->s = s;
-	job->gen = s->gen;
+	job->gen = s->life.gen;
 	if (webhook_submit(&job->wm) < 0) {
 		log_warn("dingtalk:%s: inbox unavailable; a message left for DingTalk to push again",
-		         s->st.instance);
+		         s->life.st.instance);
 		job_free(job);
 		return;
 	}
-	s->jobs++;
+	stream_life_job_add(&s->life);
 }
 
 /* Inside the batch: the command of the pressed button, if the card is one
@@ -197,7 +166,7 @@ static void run_robot(struct stream *s, const struct dingtalk_stream_frame *f)
 static int press_prepare(struct webhook_msg *wm, struct store *st)
 {
 	struct stream_job *job = (struct stream_job *)wm;
-	int rc = store_card_track_command(st, PLATFORM, job->s->st.instance,
+	int rc = store_card_track_command(st, PLATFORM, job->s->life.st.instance,
 	                                  job->press.out_track_id, job->press.slot, job->press.cmd,
 	                                  job->cmd, sizeof job->cmd, &job->shared);
 
@@ -207,7 +176,7 @@ static int press_prepare(struct webhook_msg *wm, struct store *st)
 	job->pm.text = rc == 0 ? job->cmd : NULL;
 	if (rc < 0)
 		log_warn("dingtalk:%s: a press of a card or button cqod does not know; nothing done",
-		         job->s->st.instance);
+		         job->s->life.st.instance);
 	return 0;
 }
 
@@ -224,7 +193,7 @@ static void finish_press(struct webhook_msg *wm)
 	if (wm->result != INBOX_RETRY) {
 		if (wm->result == INBOX_DONE && wm->run_command && !job->shared)
 			face = dingtalk_press_answer(&wm->reply, job->pm.sender_id);
-		if (dingtalk_stream_ack_card(&f, face, &ack) == 0 && job->gen == s->gen)
+		if (dingtalk_stream_ack_card(&f, face, &ack) == 0 && job->gen == s->life.gen)
 			send_text(s, ack);
 		if (wm->result == INBOX_DONE)
 			webhook_deliver(wm);
@@ -232,13 +201,13 @@ static void finish_press(struct webhook_msg *wm)
 	free(face);
 	free(ack);
 	job_free(job);
-	s->jobs--;
-	maybe_close(s);
+	stream_life_job_done(&s->life);
 }
 
 static void run_press(struct stream *s, const struct dingtalk_stream_frame *f)
 {
-	struct webhook_where w = {.platform = PLATFORM, .route = "stream", .name = s->st.instance};
+	struct webhook_where w = {.platform = PLATFORM, .route = "stream",
+	                          .name = s->life.st.instance};
 	struct stream_job *job = calloc(1, sizeof *job);
 	const char *why = NULL;
 	char *ack = NULL;
@@ -246,14 +215,14 @@ static void run_press(struct stream *s, const struct dingtalk_stream_frame *f)
 
 	if (!job || !(job->message_id = strdup(f->message_id))) {
 		log_warn("dingtalk:%s: out of memory; a press left for DingTalk to push again",
-		         s->st.instance);
+		         s->life.st.instance);
 		free(job);
 		return;
 	}
 	rc = dingtalk_press_decode(f->data, strlen(f->data), &job->press, &why);
 	if (rc < 0) {
 		/* Answered all the same: pushed again it would fail again. */
-		log_warn("dingtalk:%s: a card press dropped: %s", s->st.instance,
+		log_warn("dingtalk:%s: a card press dropped: %s", s->life.st.instance,
 		         rc == -ENOMEM ? "out of memory" : why ? why : "malformed");
 		webhook_count(PLATFORM, "malformed");
 		if (rc != -ENOMEM && dingtalk_stream_ack_card(f, NULL, &ack) == 0)
@@ -267,27 +236,27 @@ static void run_press(struct stream *s, const struct dingtalk_stream_frame *f)
 	/* The callback does not say whether the card is in a group: the
 	 * answer is made as for one (personal data masked). */
 	m->platform = PLATFORM;
-	m->instance = s->st.instance;
+	m->instance = s->life.st.instance;
 	m->chat_id = job->press.space_id ? job->press.space_id : "";
 	m->kind = CHAT_GROUP;
 	m->tenant = job->press.corp_id;
 	m->sender_id = job->press.user_id;
 	m->sender_name = "";
 	m->msg_id = job->message_id;
-	dingtalk_settle(&s->inst, s->st.instance, m, job->tenant, sizeof job->tenant);
-	webhook_msg_init(&job->wm, s->env->app, NULL, &w, m, m->msg_id);
+	dingtalk_settle(&s->inst, s->life.st.instance, m, job->tenant, sizeof job->tenant);
+	webhook_msg_init(&job->wm, s->life.env->app, NULL, &w, m, m->msg_id);
 	job->wm.to_sender = true;
 	job->wm.prepare = press_prepare;
 	job->wm.finish = finish_press;
 	job->s = s;
-	job->gen = s->gen;
+	job->gen = s->life.gen;
 	if (webhook_submit(&job->wm) < 0) {
 		log_warn("dingtalk:%s: inbox unavailable; a press left for DingTalk to push again",
-		         s->st.instance);
+		         s->life.st.instance);
 		job_free(job);
 		return;
 	}
-	s->jobs++;
+	stream_life_job_add(&s->life);
 }
 
 static void on_open(void *arg, struct ws_conn *c)
@@ -295,9 +264,8 @@ static void on_open(void *arg, struct ws_conn *c)
 	struct stream *s = arg;
 
 	(void)c;
-	s->attempt = 0;
-	stream_status_state(&s->st, "connected");
-	log_info("dingtalk:%s: stream connected", s->st.instance);
+	stream_life_opened(&s->life);
+	log_info("dingtalk:%s: stream connected", s->life.st.instance);
 }
 
 static void on_message(void *arg, struct ws_conn *c, const char *data, size_t len, bool binary)
@@ -308,29 +276,29 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 	int rc;
 
 	(void)c;
-	if (s->stopping)
+	if (s->life.stopping)
 		return;
-	stream_status_frame(&s->st);
+	stream_status_frame(&s->life.st);
 	if (binary) {
-		log_warn("dingtalk:%s: a binary frame dropped", s->st.instance);
+		log_warn("dingtalk:%s: a binary frame dropped", s->life.st.instance);
 		return;
 	}
 	rc = dingtalk_stream_decode(data, len, &f);
 	if (rc == -ENOENT) {
 		/* Another topic than robot messages: we did not subscribe to it. */
 		log_warn("dingtalk:%s: a frame of an unknown topic answered and dropped",
-		         s->st.instance);
+		         s->life.st.instance);
 		if (dingtalk_stream_ack(&f, &answer) == 0)
 			send_text(s, answer);
 	} else if (rc < 0) {
-		log_warn("dingtalk:%s: a malformed frame dropped (%s)", s->st.instance,
+		log_warn("dingtalk:%s: a malformed frame dropped (%s)", s->life.st.instance,
 		         rc == -EMSGSIZE ? "too large" : rc == -ENOMEM ? "out of memory" : "bad JSON");
 	} else if (f.kind == DINGTALK_STREAM_PING) {
 		if (dingtalk_stream_pong(&f, &answer) == 0)
 			send_text(s, answer);
 	} else if (f.kind == DINGTALK_STREAM_DISCONNECT) {
-		log_info("dingtalk:%s: the server asks to reconnect", s->st.instance);
-		s->attempt = 0;
+		log_info("dingtalk:%s: the server asks to reconnect", s->life.st.instance);
+		s->life.attempt = 0;
 	} else if (f.kind == DINGTALK_STREAM_EVENT) {
 		if (dingtalk_stream_ack(&f, &answer) == 0)
 			send_text(s, answer);
@@ -348,16 +316,11 @@ static void on_close(void *arg, struct ws_conn *c, bool opened, const char *why)
 	struct stream *s = arg;
 
 	(void)c;
-	s->conn = NULL;
-	s->gen++;
-	if (s->stopping) {
-		maybe_free(s);
+	if (stream_life_closed(&s->life))
 		return;
-	}
-	log_warn("dingtalk:%s: stream %s: %s; reconnecting", s->st.instance,
+	log_warn("dingtalk:%s: stream %s: %s; reconnecting", s->life.st.instance,
 	         opened ? "lost" : "not opened", why);
-	stream_status_lost(&s->st);
-	connect_later(s);
+	stream_life_lost(&s->life);
 }
 
 static const struct ws_callbacks ws_cbs = {on_open, on_message, on_close};
@@ -368,82 +331,50 @@ static void on_gateway(void *arg, const struct httpout_response *res)
 	char *url = NULL;
 	int rc;
 
-	s->gateway_busy = false;
-	if (s->stopping) {
-		maybe_free(s);
+	if (stream_life_answered(&s->life))
 		return;
-	}
 	if (res->error || res->status != 200) {
 		log_warn("dingtalk:%s: the stream gateway answered %s%ld; reconnecting",
-		         s->st.instance, res->error ? res->error : "HTTP ",
+		         s->life.st.instance, res->error ? res->error : "HTTP ",
 		         res->error ? 0L : res->status);
-		stream_status_lost(&s->st);
-		connect_later(s);
+		stream_life_lost(&s->life);
 		return;
 	}
 	rc = dingtalk_stream_open_parse(res->body, res->len, &url);
 	if (rc == 0)
-		rc = ws_connect(s->env->ws, url, &ws_cbs, s, &s->conn);
+		rc = ws_connect(s->life.env->ws, url, &ws_cbs, s, &s->life.conn);
 	free(url);
 	if (rc < 0) {
-		log_warn("dingtalk:%s: cannot connect to the stream endpoint: %s", s->st.instance,
+		log_warn("dingtalk:%s: cannot connect to the stream endpoint: %s",
+		         s->life.st.instance,
 		         rc == -EINVAL || rc == -EPROTO ? "bad gateway answer" : strerror(-rc));
-		stream_status_lost(&s->st);
-		connect_later(s);
+		stream_life_lost(&s->life);
 	}
 }
 
-static void connect_now(struct stream *s)
+/* The timer: connect (again), through the gateway for a fresh ticket. */
+static void connect_now(struct stream_life *l)
 {
-	const char *headers[] = {"Content-Type: application/json", "Accept: application/json",
-	                         NULL};
-	struct httpout_req req = {.method = HTTPOUT_POST, .headers = headers,
-	                          .timeout_ms = GATEWAY_TIMEOUT_MS};
-	char *body = NULL, *url = NULL;
+	static const char *const headers[] = {"Content-Type: application/json",
+	                                      "Accept: application/json", NULL};
+	struct stream *s = (struct stream *)l;
+	char *body = NULL;
 	int rc;
 
-	stream_status_state(&s->st, "connecting");
+	stream_status_state(&l->st, "connecting");
 	rc = dingtalk_stream_open_request_cards(s->client_id, s->client_secret, "cqod", s->cards,
 	                                        &body);
-	if (rc == 0 && asprintf(&url, "%s%s", s->api_base, OPEN_PATH) < 0) {
-		url = NULL;
-		rc = -ENOMEM;
-	}
-	if (rc == 0) {
-		req.url = url;
-		req.ca_file = s->env->app->cfg->ca_file;
-		req.body = body;
-		req.body_len = strlen(body);
-		rc = httpout_request(s->env->http, &req, on_gateway, s);
-	}
-	free(url);
+	if (rc == 0)
+		rc = stream_life_post(l, s->api_base, OPEN_PATH, headers, body, on_gateway, s);
 	free(body);
 	if (rc < 0) {
-		log_warn("dingtalk:%s: cannot call the stream gateway: %s", s->st.instance,
+		log_warn("dingtalk:%s: cannot call the stream gateway: %s", l->st.instance,
 		         strerror(-rc));
-		connect_later(s);
-		return;
+		stream_life_retry(l);
 	}
-	s->gateway_busy = true;
 }
 
-static void on_timer(uv_timer_t *t)
-{
-	struct stream *s = t->data;
-
-	if (!s->stopping)
-		connect_now(s);
-}
-
-static void connect_later(struct stream *s)
-{
-	unsigned ms = stream_backoff_ms(s->attempt);
-
-	if (s->attempt < 16)
-		s->attempt++;
-	stream_status_state(&s->st, "waiting");
-	uv_timer_start(&s->timer, on_timer, ms, 0);
-}
+static const struct stream_life_ops life_ops = {.tick = connect_now, .free = stream_freed};
 
 static int copy_instance(struct config_instance *to, const struct config_instance *from)
 {
@@ -470,30 +401,23 @@ int stream_dingtalk_start(struct stream_env *env, const struct config_instance *
 
 	if (!s)
 		return -ENOMEM;
-	stream_status_init(&s->st, PLATFORM, inst->name);
-	s->env = env;
+	stream_life_init(&s->life, env, &life_ops, PLATFORM, inst->name);
 	s->client_id = strdup(config_instance_get(inst, "app_key"));
 	s->client_secret = strdup(config_instance_get(inst, "app_secret"));
 	s->api_base = strdup(base ? base : DEFAULT_API_BASE);
 	s->cards = config_instance_get(inst, "card_template_id") != NULL;
-	uv_timer_init(env->app->loop, &s->timer);
-	s->timer.data = s;
-	env->live++;
 	if (!s->client_id || !s->client_secret || !s->api_base ||
 	    copy_instance(&s->inst, inst) < 0) {
-		s->stopping = true;
-		maybe_free(s);
+		stream_life_stop(&s->life);
 		return -ENOMEM;
 	}
 	/* On the loop, like every later attempt. */
-	uv_timer_start(&s->timer, on_timer, 0, 0);
+	stream_life_begin(&s->life);
 	*out = s;
 	return 0;
 }
 
 void stream_dingtalk_stop(struct stream *s)
 {
-	s->stopping = true;
-	uv_timer_stop(&s->timer);
-	maybe_close(s);
+	stream_life_stop(&s->life);
 }

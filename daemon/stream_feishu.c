@@ -32,6 +32,7 @@
 #include "app.h"
 #include "httpout.h"
 #include "inbox.h"
+#include "stream_life.h"
 #include "streams.h"
 #include "webhook.h"
 #include "ws_client.h"
@@ -39,22 +40,17 @@
 #define PLATFORM (platform_feishu.name)
 #define ENDPOINT_PATH "/callback/ws/endpoint"
 #define DEFAULT_API_BASE "https://open.feishu.cn"
-#define ENDPOINT_TIMEOUT_MS 5000
 #define DEFAULT_PING_S 120
 
 struct stream {
-	struct stream_status st;    /* first: what daemon/streams.c reads */
-	struct stream_env *env;
+	struct stream_life life;    /* first: its status is what daemon/streams.c reads; its
+	                             * timer the next reconnect, or the next ping; its jobs
+	                             * the events in the inbox or waiting for the bot's id */
 	char *app_id, *app_secret, *api_base, *bot_open_id;
-	struct ws_conn *conn;
-	unsigned gen;               /* which connection: an ack goes only to its own */
 	int32_t service;            /* the endpoint URL's service_id, for pings */
 	unsigned ping_s;
 	struct feishu_reasm *reasm; /* events split over frames, per connection */
-	uv_timer_t timer;           /* the next reconnect, or the next ping */
-	unsigned attempt;
-	bool connected, endpoint_busy, stopping, freeing;
-	unsigned jobs;              /* events in the inbox or waiting for the bot's id */
+	bool connected;
 };
 
 struct stream_job {
@@ -71,41 +67,22 @@ struct stream_job {
 static void connect_later(struct stream *s);
 static const struct ws_callbacks ws_cbs;
 
-static void stream_freed(uv_handle_t *h)
+static void stream_freed(struct stream_life *l)
 {
-	struct stream *s = h->data;
+	struct stream *s = (struct stream *)l;
 
 	feishu_reasm_free(s->reasm);
 	free(s->app_id);
 	free(s->app_secret);
 	free(s->api_base);
 	free(s->bot_open_id);
-	s->env->live--;
 	free(s);
-}
-
-static void maybe_free(struct stream *s)
-{
-	if (!s->stopping || s->freeing || s->conn || s->endpoint_busy || s->jobs)
-		return;
-	s->freeing = true;
-	stream_status_state(&s->st, "closed");
-	uv_close((uv_handle_t *)&s->timer, stream_freed);
-}
-
-static void maybe_close(struct stream *s)
-{
-	if (s->stopping && !s->jobs && s->conn) {
-		stream_status_state(&s->st, "closing");
-		ws_conn_close(s->conn);
-	}
-	maybe_free(s);
 }
 
 static void send_binary(struct stream *s, const uint8_t *buf, size_t len)
 {
-	if (s->conn && ws_send(s->conn, buf, len, true) < 0)
-		log_warn("feishu:%s: cannot queue a frame", s->st.instance);
+	if (s->life.conn && ws_send(s->life.conn, buf, len, true) < 0)
+		log_warn("feishu:%s: cannot queue a frame", s->life.st.instance);
 }
 
 /* Sends frame f back as its acknowledgement (on the connection it came by),
@@ -116,12 +93,12 @@ static void ack(struct stream *s, const struct feishu_frame *f, unsigned gen, ui
 	uint8_t *buf = NULL;
 	size_t len = 0;
 
-	if (gen != s->gen || !s->conn)
+	if (gen != s->life.gen || !s->life.conn)
 		return;
 	if (feishu_frame_encode_answer(f, 200, (int64_t)(clock_mono_ms() - started), answer, &buf,
 	                               &len) < 0) {
 		log_warn("feishu:%s: out of memory; an event left for Feishu to push again",
-		         s->st.instance);
+		         s->life.st.instance);
 		return;
 	}
 	send_binary(s, buf, len);
@@ -143,8 +120,7 @@ static void job_done(struct stream_job *job)
 	struct stream *s = job->s;
 
 	job_free(job);
-	s->jobs--;
-	maybe_close(s);
+	stream_life_job_done(&s->life);
 }
 
 static void finish(struct webhook_msg *wm)
@@ -171,7 +147,8 @@ static void finish(struct webhook_msg *wm)
 static void run(struct stream_job *job)
 {
 	struct stream *s = job->s;
-	struct webhook_where w = {.platform = PLATFORM, .route = "stream", .name = s->st.instance};
+	struct webhook_where w = {.platform = PLATFORM, .route = "stream",
+	                          .name = s->life.st.instance};
 
 	if (job->ev.kind == FEISHU_IGNORED || job->ev.kind == FEISHU_CHALLENGE) {
 		webhook_count(PLATFORM, "ignored");
@@ -180,12 +157,12 @@ static void run(struct stream_job *job)
 		return;
 	}
 	job->ev.msg.received_at = clock_now();
-	webhook_msg_init(&job->wm, s->env->app, NULL, &w, &job->ev.msg, job->ev.event_id);
+	webhook_msg_init(&job->wm, s->life.env->app, NULL, &w, &job->ev.msg, job->ev.event_id);
 	job->wm.supported = job->ev.kind == FEISHU_MESSAGE || job->ev.kind == FEISHU_CARD_ACTION;
 	job->wm.finish = finish;
 	if (webhook_submit(&job->wm) < 0) {
 		log_warn("feishu:%s: inbox unavailable; an event left for Feishu to push again",
-		         s->st.instance);
+		         s->life.st.instance);
 		job_done(job);
 	}
 }
@@ -199,11 +176,11 @@ static bool decode(struct stream_job *job, const char *bot, int *rc_out)
 	int rc;
 
 	feishu_event_free(&job->ev);
-	rc = feishu_decode(job->json, job->json_len, s->st.instance, bot, &job->ev, &why);
+	rc = feishu_decode(job->json, job->json_len, s->life.st.instance, bot, &job->ev, &why);
 	*rc_out = rc;
 	if (rc < 0 && rc != -EAGAIN) {
 		/* Acknowledged all the same: pushed again it would fail again. */
-		log_warn("feishu:%s: an event dropped: %s", s->st.instance,
+		log_warn("feishu:%s: an event dropped: %s", s->life.st.instance,
 		         rc == -ENOMEM ? "out of memory" : why ? why : "malformed");
 		webhook_count(PLATFORM, "malformed");
 		if (rc != -ENOMEM)
@@ -223,7 +200,7 @@ static void on_bot(void *arg, const char *bot_open_id)
 	if (!bot_open_id) {
 		/* Not acknowledged: Feishu pushes it again. */
 		log_warn("feishu:%s: cannot tell whether a group message is for the bot: its "
-		         "open_id is not known (see bot_open_id)", job->s->st.instance);
+		         "open_id is not known (see bot_open_id)", job->s->life.st.instance);
 		job_done(job);
 		return;
 	}
@@ -233,7 +210,7 @@ static void on_bot(void *arg, const char *bot_open_id)
 
 static void run_event(struct stream *s, struct feishu_frame *f, char *json, size_t len)
 {
-	struct sender *sender = s->env->app->sender;
+	struct sender *sender = s->life.env->app->sender;
 	struct stream_job *job = calloc(1, sizeof *job);
 	const char *fetched, *bot;
 	int rc;
@@ -244,29 +221,30 @@ static void run_event(struct stream *s, struct feishu_frame *f, char *json, size
 		return;
 	}
 	job->s = s;
-	job->gen = s->gen;
+	job->gen = s->life.gen;
 	job->frame = *f;            /* takes the frame */
 	memset(f, 0, sizeof *f);
 	job->json = json;
 	job->json_len = len;
 	job->started_ms = clock_mono_ms();
-	s->jobs++;
-	fetched = sender ? sender_bot_id(sender, PLATFORM, s->st.instance) : NULL;
+	stream_life_job_add(&s->life);
+	fetched = sender ? sender_bot_id(sender, PLATFORM, s->life.st.instance) : NULL;
 	bot = fetched ? fetched : s->bot_open_id;
 	if (!decode(job, bot, &rc))
 		return;
 	/* A group is where the bot's open_id matters: learn it, in the
 	 * background unless this message needs it now. */
 	if (rc == 0 && job->ev.msg.kind == CHAT_GROUP && !fetched && sender)
-		sender_bot_fetch(sender, PLATFORM, s->st.instance, NULL, NULL);
+		sender_bot_fetch(sender, PLATFORM, s->life.st.instance, NULL, NULL);
 	if (rc == 0) {
 		run(job);
 		return;
 	}
-	rc = sender ? sender_bot_fetch(sender, PLATFORM, s->st.instance, on_bot, job) : -ENOTSUP;
+	rc = sender ? sender_bot_fetch(sender, PLATFORM, s->life.st.instance, on_bot, job)
+	            : -ENOTSUP;
 	if (rc == 0)
 		return;
-	on_bot(job, rc == 1 ? sender_bot_id(sender, PLATFORM, s->st.instance) : NULL);
+	on_bot(job, rc == 1 ? sender_bot_id(sender, PLATFORM, s->life.st.instance) : NULL);
 }
 
 static void on_data(struct stream *s, struct feishu_frame *f)
@@ -279,7 +257,7 @@ static void on_data(struct stream *s, struct feishu_frame *f)
 		return;
 	rc = feishu_reasm_add(s->reasm, f, (int64_t)clock_mono_ms(), &json, &len);
 	if (rc < 0) {
-		log_warn("feishu:%s: an event's frames dropped (%s)", s->st.instance,
+		log_warn("feishu:%s: an event's frames dropped (%s)", s->life.st.instance,
 		         rc == -EMSGSIZE ? "too large" : rc == -ENOBUFS ? "too many incomplete"
 		                                       : rc == -ENOMEM ? "out of memory" : "malformed");
 		return;
@@ -293,10 +271,9 @@ static void on_open(void *arg, struct ws_conn *c)
 	struct stream *s = arg;
 
 	(void)c;
-	s->attempt = 0;
+	stream_life_opened(&s->life);
 	s->connected = true;
-	stream_status_state(&s->st, "connected");
-	log_info("feishu:%s: long connection open", s->st.instance);
+	log_info("feishu:%s: long connection open", s->life.st.instance);
 	connect_later(s);
 }
 
@@ -307,16 +284,16 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 	int rc;
 
 	(void)c;
-	if (s->stopping)
+	if (s->life.stopping)
 		return;
-	stream_status_frame(&s->st);
+	stream_status_frame(&s->life.st);
 	if (!binary) {
-		log_warn("feishu:%s: a text frame dropped", s->st.instance);
+		log_warn("feishu:%s: a text frame dropped", s->life.st.instance);
 		return;
 	}
 	rc = feishu_frame_decode((const uint8_t *)data, len, &f);
 	if (rc < 0) {
-		log_warn("feishu:%s: a malformed frame dropped (%s)", s->st.instance,
+		log_warn("feishu:%s: a malformed frame dropped (%s)", s->life.st.instance,
 		         rc == -EMSGSIZE ? "too large" : rc == -ENOMEM ? "out of memory" : "bad protobuf");
 		return;
 	}
@@ -337,20 +314,14 @@ static void on_close(void *arg, struct ws_conn *c, bool opened, const char *why)
 	struct stream *s = arg;
 
 	(void)c;
-	s->conn = NULL;
 	s->connected = false;
-	s->gen++;
-	uv_timer_stop(&s->timer);
-	if (s->stopping) {
-		maybe_free(s);
+	if (stream_life_closed(&s->life))
 		return;
-	}
 	/* Parts held for an event stay: Feishu pushes the event again, whole,
 	 * on the next connection, and what is never completed expires. */
-	log_warn("feishu:%s: long connection %s: %s; reconnecting", s->st.instance,
+	log_warn("feishu:%s: long connection %s: %s; reconnecting", s->life.st.instance,
 	         opened ? "lost" : "not opened", why);
-	stream_status_lost(&s->st);
-	connect_later(s);
+	stream_life_lost(&s->life);
 }
 
 static const struct ws_callbacks ws_cbs = {on_open, on_message, on_close};
@@ -362,16 +333,13 @@ static void on_endpoint(void *arg, const struct httpout_response *res)
 	long code = 0;
 	int rc;
 
-	s->endpoint_busy = false;
-	if (s->stopping) {
-		maybe_free(s);
+	if (stream_life_answered(&s->life))
 		return;
-	}
 	if (res->error || res->status != 200) {
-		log_warn("feishu:%s: the endpoint API answered %s%ld; reconnecting", s->st.instance,
-		         res->error ? res->error : "HTTP ", res->error ? 0L : res->status);
-		stream_status_lost(&s->st);
-		connect_later(s);
+		log_warn("feishu:%s: the endpoint API answered %s%ld; reconnecting",
+		         s->life.st.instance, res->error ? res->error : "HTTP ",
+		         res->error ? 0L : res->status);
+		stream_life_lost(&s->life);
 		return;
 	}
 	rc = feishu_ws_endpoint_parse(res->body, res->len, &ep, &code);
@@ -379,72 +347,57 @@ static void on_endpoint(void *arg, const struct httpout_response *res)
 		s->service = ep.service;
 		if (ep.config.ping_interval_s > 0)
 			s->ping_s = (unsigned)ep.config.ping_interval_s;
-		rc = ws_connect(s->env->ws, ep.url, &ws_cbs, s, &s->conn);
+		rc = ws_connect(s->life.env->ws, ep.url, &ws_cbs, s, &s->life.conn);
 		feishu_ws_endpoint_free(&ep);
 	}
 	if (rc < 0) {
 		if (rc == -EPROTO)
 			log_warn("feishu:%s: the endpoint API refused (code %ld): check app_id and "
-			         "app_secret", s->st.instance, code);
+			         "app_secret", s->life.st.instance, code);
 		else
-			log_warn("feishu:%s: cannot open the long connection: %s", s->st.instance,
+			log_warn("feishu:%s: cannot open the long connection: %s",
+			         s->life.st.instance,
 			         rc == -EINVAL ? "bad endpoint answer" : strerror(-rc));
-		stream_status_lost(&s->st);
-		connect_later(s);
+		stream_life_lost(&s->life);
 	}
 }
 
 static void connect_now(struct stream *s)
 {
-	const char *headers[] = {"Content-Type: application/json", NULL};
-	struct httpout_req req = {.method = HTTPOUT_POST, .headers = headers,
-	                          .timeout_ms = ENDPOINT_TIMEOUT_MS};
-	char *body = NULL, *url = NULL;
+	static const char *const headers[] = {"Content-Type: application/json", NULL};
+	char *body = NULL;
 	int rc;
 
-	stream_status_state(&s->st, "connecting");
+	stream_status_state(&s->life.st, "connecting");
 	rc = feishu_ws_endpoint_request(s->app_id, s->app_secret, &body);
-	if (rc == 0 && asprintf(&url, "%s%s", s->api_base, ENDPOINT_PATH) < 0) {
-		url = NULL;
-		rc = -ENOMEM;
-	}
-	if (rc == 0) {
-		req.url = url;
-		req.ca_file = s->env->app->cfg->ca_file;
-		req.body = body;
-		req.body_len = strlen(body);
-		rc = httpout_request(s->env->http, &req, on_endpoint, s);
-	}
-	free(url);
+	if (rc == 0)
+		rc = stream_life_post(&s->life, s->api_base, ENDPOINT_PATH, headers, body,
+		                      on_endpoint, s);
 	free(body);
 	if (rc < 0) {
-		log_warn("feishu:%s: cannot call the endpoint API: %s", s->st.instance,
+		log_warn("feishu:%s: cannot call the endpoint API: %s", s->life.st.instance,
 		         strerror(-rc));
 		connect_later(s);
-		return;
 	}
-	s->endpoint_busy = true;
 }
 
 /* Connected: a ping is due (and incomplete events may have expired).
  * Otherwise: reconnect. */
-static void on_timer(uv_timer_t *t)
+static void on_timer(struct stream_life *l)
 {
-	struct stream *s = t->data;
+	struct stream *s = (struct stream *)l;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int dropped;
 
-	if (s->stopping)
-		return;
 	if (!s->connected) {
 		connect_now(s);
 		return;
 	}
 	dropped = feishu_reasm_expire(s->reasm, (int64_t)clock_mono_ms());
 	if (dropped)
-		log_warn("feishu:%s: %d incomplete event(s) dropped after %d s", s->st.instance,
-		         dropped, FEISHU_REASM_EXPIRY_MS / 1000);
+		log_warn("feishu:%s: %d incomplete event(s) dropped after %d s",
+		         s->life.st.instance, dropped, FEISHU_REASM_EXPIRY_MS / 1000);
 	if (feishu_frame_encode_ping(s->service, &buf, &len) == 0)
 		send_binary(s, buf, len);
 	free(buf);
@@ -454,18 +407,13 @@ static void on_timer(uv_timer_t *t)
 /* Arms the timer: the next ping when connected, else the next reconnect. */
 static void connect_later(struct stream *s)
 {
-	unsigned ms;
-
-	if (s->connected) {
-		uv_timer_start(&s->timer, on_timer, (uint64_t)s->ping_s * 1000, 0);
-		return;
-	}
-	ms = stream_backoff_ms(s->attempt);
-	if (s->attempt < 16)
-		s->attempt++;
-	stream_status_state(&s->st, "waiting");
-	uv_timer_start(&s->timer, on_timer, ms, 0);
+	if (s->connected)
+		stream_life_arm(&s->life, (uint64_t)s->ping_s * 1000);
+	else
+		stream_life_retry(&s->life);
 }
+
+static const struct stream_life_ops life_ops = {.tick = on_timer, .free = stream_freed};
 
 int stream_feishu_start(struct stream_env *env, const struct config_instance *inst,
                         struct stream **out)
@@ -476,31 +424,24 @@ int stream_feishu_start(struct stream_env *env, const struct config_instance *in
 
 	if (!s)
 		return -ENOMEM;
-	stream_status_init(&s->st, PLATFORM, inst->name);
-	s->env = env;
+	stream_life_init(&s->life, env, &life_ops, PLATFORM, inst->name);
 	s->ping_s = DEFAULT_PING_S;
 	s->app_id = strdup(config_instance_get(inst, "app_id"));
 	s->app_secret = strdup(config_instance_get(inst, "app_secret"));
 	s->api_base = strdup(base ? base : DEFAULT_API_BASE);
 	s->bot_open_id = bot ? strdup(bot) : NULL;
 	s->reasm = feishu_reasm_new();
-	uv_timer_init(env->app->loop, &s->timer);
-	s->timer.data = s;
-	env->live++;
 	if (!s->app_id || !s->app_secret || !s->api_base || (bot && !s->bot_open_id) ||
 	    !s->reasm) {
-		s->stopping = true;
-		maybe_free(s);
+		stream_life_stop(&s->life);
 		return -ENOMEM;
 	}
-	uv_timer_start(&s->timer, on_timer, 0, 0);
+	stream_life_begin(&s->life);
 	*out = s;
 	return 0;
 }
 
 void stream_feishu_stop(struct stream *s)
 {
-	s->stopping = true;
-	uv_timer_stop(&s->timer);
-	maybe_close(s);
+	stream_life_stop(&s->life);
 }

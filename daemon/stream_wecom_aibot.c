@@ -30,6 +30,7 @@
 #include "../messages/wecom_aibot.h"
 #include "app.h"
 #include "inbox.h"
+#include "stream_life.h"
 #include "streams.h"
 #include "webhook.h"
 #include "ws_client.h"
@@ -52,20 +53,16 @@ struct pending {
 };
 
 struct stream {
-	struct stream_status st;    /* first: what daemon/streams.c reads */
-	struct stream_env *env;
+	struct stream_life life;    /* first: its status is what daemon/streams.c reads; its
+	                             * timer the next reconnect, or the next ping */
 	struct stream *next;        /* the running streams, for the sender */
 	char *bot_id, *secret, *corp_id, *url;
 	unsigned ping_s;
-	struct ws_conn *conn;
 	char sub_req[REQ_ID_MAX];   /* our subscribe's req_id on this connection */
 	uint64_t seq;
-	uv_timer_t timer;           /* the next reconnect, or the next ping */
 	uv_timer_t answers;         /* the earliest pending deadline */
 	struct pending *pending;
-	unsigned attempt;
-	bool subscribed, long_wait, stopping, freeing;
-	unsigned jobs, closing_handles;
+	bool subscribed, long_wait;
 };
 
 struct stream_job {
@@ -91,17 +88,14 @@ static void unlink_running(struct stream *s)
 		}
 }
 
-static void handle_closed(uv_handle_t *h)
+static void stream_freed(struct stream_life *l)
 {
-	struct stream *s = h->data;
+	struct stream *s = (struct stream *)l;
 
-	if (--s->closing_handles)
-		return;
 	free(s->bot_id);
 	free(s->secret);
 	free(s->corp_id);
 	free(s->url);
-	s->env->live--;
 	free(s);
 }
 
@@ -132,7 +126,6 @@ static void report_due(struct stream *s, uint64_t now)
 }
 
 static void on_answers(uv_timer_t *t);
-static void maybe_close(struct stream *s);
 
 static void result_set(struct send_result *res, enum send_outcome outcome, long code,
                        const char *detail)
@@ -146,7 +139,7 @@ static void result_set(struct send_result *res, enum send_outcome outcome, long 
 /* Arms the answers timer for the earliest deadline. */
 static void answers_arm(struct stream *s)
 {
-	uint64_t now = uv_now(s->env->app->loop), next = UINT64_MAX;
+	uint64_t now = uv_now(s->life.env->app->loop), next = UINT64_MAX;
 
 	for (struct pending *e = s->pending; e; e = e->next)
 		if (e->deadline < next)
@@ -161,9 +154,9 @@ static void on_answers(uv_timer_t *t)
 {
 	struct stream *s = t->data;
 
-	report_due(s, uv_now(s->env->app->loop));
+	report_due(s, uv_now(s->life.env->app->loop));
 	answers_arm(s);
-	maybe_close(s);
+	stream_life_maybe_close(&s->life);
 }
 
 /* Every pending send fails now (the connection is gone), as transient:
@@ -178,28 +171,21 @@ static void fail_pending(struct stream *s, const char *why)
 	answers_arm(s);
 }
 
-static void maybe_free(struct stream *s)
+/* Freeing: what is still pending fails, and the answers timer closes. */
+static void release(struct stream_life *l)
 {
-	if (!s->stopping || s->freeing || s->conn || s->jobs)
-		return;
+	struct stream *s = (struct stream *)l;
+
 	fail_pending(s, "long connection closed");
-	s->freeing = true;
-	stream_status_state(&s->st, "closed");
-	s->closing_handles = 2;
-	uv_close((uv_handle_t *)&s->timer, handle_closed);
-	uv_close((uv_handle_t *)&s->answers, handle_closed);
+	stream_life_close_handle(l, (uv_handle_t *)&s->answers);
 }
 
 /* Stopping closes once the inbox's messages are done and the frames sent
  * for them answered: an answer lost with the connection would be sent
  * again later, on a req_id WeCom no longer takes. */
-static void maybe_close(struct stream *s)
+static bool waiting(const struct stream_life *l)
 {
-	if (s->stopping && !s->jobs && !s->pending && s->conn) {
-		stream_status_state(&s->st, "closing");
-		ws_conn_close(s->conn);
-	}
-	maybe_free(s);
+	return ((const struct stream *)l)->pending != NULL;
 }
 
 /* A fresh req_id of ours for `cmd` into buf. */
@@ -211,10 +197,11 @@ static void next_req_id(struct stream *s, const char *cmd, char *buf, size_t siz
 
 static int send_text(struct stream *s, const char *frame)
 {
-	int rc = s->conn ? ws_send(s->conn, frame, strlen(frame), false) : -ENOTCONN;
+	int rc = s->life.conn ? ws_send(s->life.conn, frame, strlen(frame), false) : -ENOTCONN;
 
 	if (rc < 0)
-		log_warn("%s:%s: cannot queue a frame: %s", PLATFORM, s->st.instance, strerror(-rc));
+		log_warn("%s:%s: cannot queue a frame: %s", PLATFORM, s->life.st.instance,
+		         strerror(-rc));
 	return rc;
 }
 
@@ -225,8 +212,7 @@ static void job_done(struct stream_job *job)
 	webhook_msg_free(&job->wm);
 	wecom_aibot_frame_free(&job->f);
 	free(job);
-	s->jobs--;
-	maybe_close(s);
+	stream_life_job_done(&s->life);
 }
 
 static void finish(struct webhook_msg *wm)
@@ -235,7 +221,7 @@ static void finish(struct webhook_msg *wm)
 
 	if (wm->result == INBOX_RETRY)
 		log_warn("%s:%s: a message could not be recorded and is lost (WeCom does not "
-		         "push it again)", PLATFORM, job->s->st.instance);
+		         "push it again)", PLATFORM, job->s->life.st.instance);
 	else if (wm->result == INBOX_DONE)
 		webhook_deliver(wm);
 	job_done(job);
@@ -243,24 +229,25 @@ static void finish(struct webhook_msg *wm)
 
 static void run_message(struct stream *s, struct wecom_aibot_frame *f)
 {
-	struct webhook_where w = {.platform = PLATFORM, .route = "stream", .name = s->st.instance};
+	struct webhook_where w = {.platform = PLATFORM, .route = "stream",
+	                          .name = s->life.st.instance};
 	struct stream_job *job = calloc(1, sizeof *job);
 
 	if (!job) {
-		log_warn("%s:%s: out of memory; a message lost", PLATFORM, s->st.instance);
+		log_warn("%s:%s: out of memory; a message lost", PLATFORM, s->life.st.instance);
 		return;
 	}
 	job->s = s;
 	job->f = *f;                /* takes the frame */
 	memset(f, 0, sizeof *f);
-	s->jobs++;
-	wecom_aibot_chat_msg(&job->f, s->st.instance, s->corp_id, &job->msg);
+	stream_life_job_add(&s->life);
+	wecom_aibot_chat_msg(&job->f, s->life.st.instance, s->corp_id, &job->msg);
 	job->msg.received_at = clock_now();
-	webhook_msg_init(&job->wm, s->env->app, NULL, &w, &job->msg, job->f.msgid);
+	webhook_msg_init(&job->wm, s->life.env->app, NULL, &w, &job->msg, job->f.msgid);
 	job->wm.supported = job->f.text != NULL;
 	job->wm.finish = finish;
 	if (webhook_submit(&job->wm) < 0) {
-		log_warn("%s:%s: inbox unavailable; a message lost", PLATFORM, s->st.instance);
+		log_warn("%s:%s: inbox unavailable; a message lost", PLATFORM, s->life.st.instance);
 		job_done(job);
 	}
 }
@@ -272,17 +259,16 @@ static void on_answer(struct stream *s, const struct wecom_aibot_frame *f)
 		s->sub_req[0] = '\0';
 		if (f->errcode != 0) {
 			log_warn("%s:%s: subscription refused (errcode %ld): check bot_id and secret; "
-			         "trying again in %d s", PLATFORM, s->st.instance, f->errcode,
+			         "trying again in %d s", PLATFORM, s->life.st.instance, f->errcode,
 			         KICKED_BACKOFF_MS / 1000);
 			s->long_wait = true;
-			stream_status_state(&s->st, "refused");
-			ws_conn_close(s->conn);
+			stream_status_state(&s->life.st, "refused");
+			ws_conn_close(s->life.conn);
 			return;
 		}
-		s->attempt = 0;
+		stream_life_opened(&s->life);
 		s->subscribed = true;
-		stream_status_state(&s->st, "connected");
-		log_info("%s:%s: long connection open", PLATFORM, s->st.instance);
+		log_info("%s:%s: long connection open", PLATFORM, s->life.st.instance);
 		connect_later(s);
 		return;
 	}
@@ -302,7 +288,7 @@ static void on_answer(struct stream *s, const struct wecom_aibot_frame *f)
 		e->done(e->arg, &e->fail);
 		free(e);
 		answers_arm(s);
-		maybe_close(s);
+		stream_life_maybe_close(&s->life);
 		return;
 	}
 }
@@ -317,7 +303,7 @@ static void on_open(void *arg, struct ws_conn *c)
 	/* The frame holds the secret: never logged. */
 	if (wecom_aibot_subscribe(s->sub_req, s->bot_id, s->secret, &frame) < 0 ||
 	    send_text(s, frame) < 0)
-		ws_conn_close(s->conn);
+		ws_conn_close(s->life.conn);
 	if (frame) {
 		explicit_bzero(frame, strlen(frame));
 		free(frame);
@@ -331,21 +317,21 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 	int rc;
 
 	(void)c;
-	stream_status_frame(&s->st);
+	stream_status_frame(&s->life.st);
 	if (binary) {
-		log_warn("%s:%s: a binary frame dropped", PLATFORM, s->st.instance);
+		log_warn("%s:%s: a binary frame dropped", PLATFORM, s->life.st.instance);
 		return;
 	}
 	rc = wecom_aibot_decode(data, len, &f);
 	if (rc < 0) {
-		log_warn("%s:%s: a malformed frame dropped (%s)", PLATFORM, s->st.instance,
+		log_warn("%s:%s: a malformed frame dropped (%s)", PLATFORM, s->life.st.instance,
 		         rc == -EMSGSIZE ? "too large" : rc == -ENOMEM ? "out of memory" : "malformed");
 		webhook_count(PLATFORM, "malformed");
 		wecom_aibot_frame_free(&f);
 		return;
 	}
 	/* Stopping: only the answers to what we sent still matter. */
-	if (s->stopping && f.kind != WECOM_AIBOT_ANSWER) {
+	if (s->life.stopping && f.kind != WECOM_AIBOT_ANSWER) {
 		wecom_aibot_frame_free(&f);
 		return;
 	}
@@ -359,13 +345,13 @@ static void on_message(void *arg, struct ws_conn *c, const char *data, size_t le
 		break;
 	case WECOM_AIBOT_KICKED:
 		log_warn("%s:%s: another connection took over this bot (disconnected_event); "
-		         "not reconnecting for %d s", PLATFORM, s->st.instance,
+		         "not reconnecting for %d s", PLATFORM, s->life.st.instance,
 		         KICKED_BACKOFF_MS / 1000);
 		s->long_wait = true;
-		stream_status_state(&s->st, "kicked");
+		stream_status_state(&s->life.st, "kicked");
 		/* WeCom closes it; should it not, a half-dead subscription
 		 * must not look connected. */
-		ws_conn_close(s->conn);
+		ws_conn_close(s->life.conn);
 		break;
 	case WECOM_AIBOT_EVENT:
 		webhook_count(PLATFORM, "ignored");
@@ -379,33 +365,27 @@ static void on_close(void *arg, struct ws_conn *c, bool opened, const char *why)
 	struct stream *s = arg;
 
 	(void)c;
-	s->conn = NULL;
 	s->subscribed = false;
 	s->sub_req[0] = '\0';
-	uv_timer_stop(&s->timer);
 	fail_pending(s, "long connection lost");
-	if (s->stopping) {
-		maybe_free(s);
+	if (stream_life_closed(&s->life))
 		return;
-	}
-	stream_status_lost(&s->st);
+	stream_status_lost(&s->life.st);
 	if (!s->long_wait)
-		log_warn("%s:%s: long connection %s: %s; reconnecting", PLATFORM, s->st.instance,
-		         opened ? "lost" : "not opened", why);
+		log_warn("%s:%s: long connection %s: %s; reconnecting", PLATFORM,
+		         s->life.st.instance, opened ? "lost" : "not opened", why);
 	connect_later(s);
 }
 
 static const struct ws_callbacks ws_cbs = {on_open, on_message, on_close};
 
 /* Connected: a ping is due. Otherwise: reconnect. */
-static void on_timer(uv_timer_t *t)
+static void on_timer(struct stream_life *l)
 {
-	struct stream *s = t->data;
+	struct stream *s = (struct stream *)l;
 	char req[REQ_ID_MAX], *frame = NULL;
 	int rc;
 
-	if (s->stopping)
-		return;
 	if (s->subscribed) {
 		next_req_id(s, "ping", req, sizeof req);
 		if (wecom_aibot_ping(req, &frame) == 0)
@@ -414,38 +394,31 @@ static void on_timer(uv_timer_t *t)
 		connect_later(s);
 		return;
 	}
-	if (s->conn)
+	if (l->conn)
 		return;   /* opening: its end arms the timer again */
 	s->long_wait = false;
-	stream_status_state(&s->st, "connecting");
-	rc = ws_connect(s->env->ws, s->url, &ws_cbs, s, &s->conn);
+	stream_status_state(&l->st, "connecting");
+	rc = ws_connect(l->env->ws, s->url, &ws_cbs, s, &l->conn);
 	if (rc < 0) {
-		log_warn("%s:%s: cannot open the long connection: %s", PLATFORM, s->st.instance,
+		log_warn("%s:%s: cannot open the long connection: %s", PLATFORM, l->st.instance,
 		         strerror(-rc));
-		stream_status_lost(&s->st);
-		connect_later(s);
+		stream_life_lost(l);
 	}
 }
 
 /* Arms the timer: the next ping when subscribed, else the next reconnect. */
 static void connect_later(struct stream *s)
 {
-	unsigned ms;
-
-	if (s->subscribed) {
-		uv_timer_start(&s->timer, on_timer, (uint64_t)s->ping_s * 1000, 0);
-		return;
-	}
-	if (s->long_wait) {
-		ms = KICKED_BACKOFF_MS;
-	} else {
-		ms = stream_backoff_ms(s->attempt);
-		if (s->attempt < 16)
-			s->attempt++;
-		stream_status_state(&s->st, "waiting");
-	}
-	uv_timer_start(&s->timer, on_timer, ms, 0);
+	if (s->subscribed)
+		stream_life_arm(&s->life, (uint64_t)s->ping_s * 1000);
+	else if (s->long_wait)
+		stream_life_arm(&s->life, KICKED_BACKOFF_MS);
+	else
+		stream_life_retry(&s->life);
 }
+
+static const struct stream_life_ops life_ops = {
+	.tick = on_timer, .waiting = waiting, .release = release, .free = stream_freed};
 
 int stream_wecom_aibot_start(struct stream_env *env, const struct config_instance *inst,
                              struct stream **out)
@@ -456,26 +429,21 @@ int stream_wecom_aibot_start(struct stream_env *env, const struct config_instanc
 
 	if (!s)
 		return -ENOMEM;
-	stream_status_init(&s->st, PLATFORM, inst->name);
-	s->env = env;
+	stream_life_init(&s->life, env, &life_ops, PLATFORM, inst->name);
 	s->ping_s = ping ? (unsigned)atoi(ping) : DEFAULT_PING_S;
 	s->bot_id = strdup(config_instance_get(inst, "bot_id"));
 	s->secret = strdup(config_instance_get(inst, "secret"));
 	s->corp_id = strdup(config_instance_get(inst, "corp_id"));
 	s->url = strdup(url ? url : WECOM_AIBOT_URL);
-	uv_timer_init(env->app->loop, &s->timer);
 	uv_timer_init(env->app->loop, &s->answers);
-	s->timer.data = s;
 	s->answers.data = s;
-	env->live++;
 	if (!s->bot_id || !s->secret || !s->corp_id || !s->url) {
-		s->stopping = true;
-		maybe_free(s);
+		stream_life_stop(&s->life);
 		return -ENOMEM;
 	}
 	s->next = running;
 	running = s;
-	uv_timer_start(&s->timer, on_timer, 0, 0);
+	stream_life_begin(&s->life);
 	*out = s;
 	return 0;
 }
@@ -483,9 +451,7 @@ int stream_wecom_aibot_start(struct stream_env *env, const struct config_instanc
 void stream_wecom_aibot_stop(struct stream *s)
 {
 	unlink_running(s);
-	s->stopping = true;
-	uv_timer_stop(&s->timer);
-	maybe_close(s);
+	stream_life_stop(&s->life);
 }
 
 int stream_wecom_aibot_send(const struct dest *d, const char *body, send_done_fn done,
@@ -499,7 +465,7 @@ int stream_wecom_aibot_send(const struct dest *d, const char *body, send_done_fn
 
 	if (d->kind != DEST_REPLY && d->kind != DEST_USER && d->kind != DEST_CHAT)
 		return -EINVAL;
-	while (s && strcmp(s->st.instance, d->instance) != 0)
+	while (s && strcmp(s->life.st.instance, d->instance) != 0)
 		s = s->next;
 	if (!s)
 		return -ENOENT;
@@ -518,7 +484,7 @@ int stream_wecom_aibot_send(const struct dest *d, const char *body, send_done_fn
 		free(e);
 		return rc;
 	}
-	e->deadline = uv_now(s->env->app->loop) + ANSWER_TIMEOUT_MS;
+	e->deadline = uv_now(s->life.env->app->loop) + ANSWER_TIMEOUT_MS;
 	result_set(&e->fail, SEND_TRANSIENT, 0, "no answer in time");
 	/* Not connected: a retryable failure, reported from the loop (never
 	 * from inside this call). */

@@ -6,7 +6,8 @@
  * reconnects on SIGHUP only the instances whose settings changed, shows
  * their state in /healthz and /metrics, and closes them cleanly at
  * shutdown. The protocols live in their transport files
- * (stream_dingtalk.c, stream_feishu.c).
+ * (stream_dingtalk.c, stream_feishu.c, stream_wecom_aibot.c), what they
+ * share of a connection's life in stream_life.c.
  *
  * Never in console mode: a second connection would kick the daemon's.
  */
