@@ -42,7 +42,7 @@ static void gap(struct store *st)
 	int rc = store_checkpoint_passive(st);
 
 	if (rc < 0 && rc != -EBUSY)
-		log_warn("cqoctl: checkpoint between chunks failed (%d)", rc);
+		log_warn("cqoctl: checkpoint between chunks failed: %s", strerror(-rc));
 	uint64_t spent = clock_mono_ms() - t0;
 	if (spent < CHUNK_GAP_MS)
 		pause_ms((unsigned)(CHUNK_GAP_MS - spent));

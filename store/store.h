@@ -73,7 +73,8 @@ uint64_t store_checkpoint_runs(const struct store *st);
  * checkpoint); store_checkpoint_passive copies what it can of the WAL into
  * the database outside any transaction, without taking the write lock, so
  * other writers go on meanwhile. 0 or -errno (-EBUSY: another checkpoint
- * runs). */
+ * runs). Not for a connection whose checkpoints are offloaded (both set
+ * its WAL hook). */
 int store_autocheckpoint(struct store *st, bool on);
 int store_checkpoint_passive(struct store *st);
 
