@@ -17,7 +17,10 @@
  *   - between two chunks the lock is free for CHUNK_GAP_MS, so that any
  *     writer that retries at least that often (SQLite's busy handler
  *     retries within 25 ms during its first 128 ms of waiting, and within
- *     50 ms up to 228 ms) gets in after one chunk at most.
+ *     50 ms up to 228 ms) gets in after one chunk at most;
+ *   - a chunk's COMMIT only appends to the WAL: the WAL is copied into the
+ *     database (a passive checkpoint, which takes no write lock) in the
+ *     gap after it, so the lock is held for the rows, not for the copy.
  * The job's rows must be idempotent for a cut-short job to be finished by
  * running it again; that is the caller's to ensure.
  */

@@ -163,7 +163,7 @@ static int deliver(struct remind_sweep *s, const struct dest *d, const struct re
 		s->stats.messages++;
 		return 0;
 	}
-	int rc = store_outbox_enqueue(s->st, d, r, key, 0, 0);
+	int rc = store_outbox_enqueue_id(s->st, d, r, key, outbox_id);
 	if (rc == -EINVAL) {
 		log_warn("reminders: a %s:%s destination cannot be rendered; skipped", d->platform,
 		         d->instance);
@@ -171,11 +171,9 @@ static int deliver(struct remind_sweep *s, const struct dest *d, const struct re
 	}
 	if (rc == -EEXIST)
 		return 0;
-	if (rc < 0)
-		return rc;
-	s->stats.messages++;
-	rc = store_remind_outbox_id(s->st, key, outbox_id);
-	return rc == -ENOENT ? 0 : rc;
+	if (rc == 0)
+		s->stats.messages++;
+	return rc;
 }
 
 static int link_all(struct remind_sweep *s, const struct remind_item *v, size_t n,

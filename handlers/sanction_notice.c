@@ -37,13 +37,14 @@ static int notify(struct store *st, const struct remind_instances *inst,
 			continue;
 		snprintf(key, sizeof key, "remind:%s:%lld:%s:%s:%s", rule, (long long)sanction_id,
 		         d.platform, d.instance, d.target);
-		rc = store_outbox_enqueue(st, &d, r, key, 0, 0);
+		int64_t id;
+		rc = store_outbox_enqueue_id(st, &d, r, key, &id);
 		if (rc == -EEXIST || rc == -EINVAL) {
 			rc = 0;
 			continue;
 		}
 		if (rc == 0 && !*first)
-			rc = store_remind_outbox_id(st, key, first);
+			*first = id;
 	}
 	return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
@@ -12,12 +13,30 @@
 
 #include "digits.h"
 
+/* SHA-256 fetched once: with EVP_sha256() every digest looks the algorithm
+ * up in OpenSSL's provider store again, under its lock, which costs more
+ * than hashing a short text (a reminder sweep hashes a key per message).
+ * The fetched method lives as long as the process. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+	pthread_once(&sha256_once, sha256_fetch);
+	return sha256_md ? sha256_md : EVP_sha256();
+}
+
 int crypto_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
                        uint8_t out[CRYPTO_SHA256_LEN])
 {
 	unsigned int out_len = 0;
 
-	if (!HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &out_len) ||
+	if (!HMAC(sha256(), key, (int)key_len, data, len, out, &out_len) ||
 	    out_len != CRYPTO_SHA256_LEN)
 		return -EIO;
 	return 0;
@@ -27,7 +46,7 @@ int crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
 {
 	unsigned int out_len = 0;
 
-	if (!EVP_Digest(data, len, out, &out_len, EVP_sha256(), NULL) ||
+	if (!EVP_Digest(data, len, out, &out_len, sha256(), NULL) ||
 	    out_len != CRYPTO_SHA256_LEN)
 		return -EIO;
 	return 0;

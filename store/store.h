@@ -67,6 +67,17 @@ void store_checkpoint_stop(struct store *st);
 /* Checkpoints the worker has run (0 without one). */
 uint64_t store_checkpoint_runs(const struct store *st);
 
+/* Checkpoints by hand, for a writer of many transactions in a row
+ * (cqoctl's chunks): store_autocheckpoint(st, false) keeps this
+ * connection's COMMITs from checkpointing (true restores SQLite's automatic
+ * checkpoint); store_checkpoint_passive copies what it can of the WAL into
+ * the database outside any transaction, without taking the write lock, so
+ * other writers go on meanwhile. 0 or -errno (-EBUSY: another checkpoint
+ * runs). Not for a connection whose checkpoints are offloaded (both set
+ * its WAL hook). */
+int store_autocheckpoint(struct store *st, bool on);
+int store_checkpoint_passive(struct store *st);
+
 /* How long a statement waits for another connection's lock before it
  * fails with -EBUSY; 0 (the default) fails at once. Only for processes that
  * are not an event loop (cqoctl). */

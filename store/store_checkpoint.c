@@ -162,3 +162,17 @@ uint64_t store_checkpoint_runs(const struct store *st)
 {
 	return st->checkpointer ? atomic_load(&st->checkpointer->runs) : 0;
 }
+
+int store_autocheckpoint(struct store *st, bool on)
+{
+	return sqlite3_wal_autocheckpoint(st->db, on ? CHECKPOINT_PAGES : 0) == SQLITE_OK
+	               ? 0 : store_fail(st, "autocheckpoint", SQLITE_ERROR);
+}
+
+int store_checkpoint_passive(struct store *st)
+{
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc == SQLITE_BUSY)
+		return -EBUSY;
+	return rc == SQLITE_OK ? 0 : store_fail(st, "checkpoint", rc);
+}

@@ -6,8 +6,9 @@
  * One row per rendered part, keyed "<idem_key>#<n>" (n from 1), so the
  * parts of one message go out in order and a second enqueue of the same
  * message finds part 1 taken and changes nothing. The rows of one call are
- * inserted under a savepoint of the caller's transaction: on any failure
- * none of them remain, and the caller's own work is left as it was. The commit that makes them
+ * inserted under a savepoint of the caller's transaction (one row: by one
+ * statement, which is undone alone): on any failure none of them remain,
+ * and the caller's own work is left as it was. The commit that makes them
  * visible wakes the dispatcher (store_commit calls the wake-up when
  * outbox_dirty is set).
  */
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "../lib/clock.h"
+#include "../lib/log.h"
 #include "store_card_track.h"
 #include "store_internal.h"
 
@@ -57,6 +59,7 @@ struct enqueue_how {
 	const char *request_id;   /* decimal text, NULL when none */
 	bool claimed;             /* inflight for a fast path, not pending */
 	int64_t *ids;             /* row ids by part, or NULL */
+	int64_t *first_id;        /* the first part's row id, or NULL */
 };
 
 /* Inserts part n (from 1); 0, -EEXIST when the key is taken, or -EIO. */
@@ -90,10 +93,14 @@ static int insert_part(struct store *st, const struct dest *d, const char *dest_
 		return -EEXIST;
 	if (how->ids)
 		how->ids[n - 1] = sqlite3_last_insert_rowid(st->db);
+	if (how->first_id && n == 1)
+		*how->first_id = sqlite3_last_insert_rowid(st->db);
 	return 0;
 }
 
-/* Inserts parts first..n under a savepoint of the caller's transaction. */
+/* Inserts parts first..n under a savepoint of the caller's transaction;
+ * one part is one statement, which SQLite undoes alone if it fails, so it
+ * needs none (most messages: a reminder sweep enqueues thousands). */
 static int insert_parts(struct store *st, const struct dest *d, const struct rendered *parts,
                         size_t first, const char *idem_key, uint64_t request_id,
                         struct enqueue_how *how)
@@ -105,6 +112,17 @@ static int insert_parts(struct store *st, const struct dest *d, const struct ren
 		return -EINVAL;
 	snprintf(req, sizeof req, "%" PRIu64, request_id);
 	how->request_id = request_id ? req : NULL;
+	/* A card's button record is a second statement: that needs the savepoint. */
+	if (parts->n - first == 1 && !parts->track) {
+		if (!store_in_txn(st)) {
+			log_error("store: an enqueue needs the caller's transaction");
+			return -EINVAL;
+		}
+		rc = insert_part(st, d, dest_text, idem_key, first + 1, parts->bodies[first], how);
+		if (rc == 0)
+			st->outbox_dirty = true;
+		return rc;
+	}
 	rc = store_savepoint(st);
 	if (rc)
 		return rc;
@@ -165,6 +183,26 @@ int store_outbox_enqueue(struct store *st, const struct dest *d, const struct re
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : -EINVAL;
 	rc = store_outbox_enqueue_rendered(st, d, &parts, 0, idem_key, not_before, request_id);
+	rendered_free(&parts);
+	return rc;
+}
+
+int store_outbox_enqueue_id(struct store *st, const struct dest *d, const struct reply *r,
+                            const char *idem_key, int64_t *id)
+{
+	int64_t now = clock_now();
+	struct enqueue_how how = {.not_before = now, .now = now, .first_id = id};
+	struct rendered parts;
+
+	*id = 0;
+	if (!st || !d || !r || !idem_key || !*idem_key)
+		return -EINVAL;
+	int rc = render_message(d, r, idem_key, &parts);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : -EINVAL;
+	rc = insert_parts(st, d, &parts, 0, idem_key, 0, &how);
+	if (rc < 0)
+		*id = 0;
 	rendered_free(&parts);
 	return rc;
 }

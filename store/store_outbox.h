@@ -29,6 +29,12 @@ struct store;
 int store_outbox_enqueue(struct store *st, const struct dest *d, const struct reply *r,
                          const char *idem_key, int64_t not_before, uint64_t request_id);
 
+/* store_outbox_enqueue due now, with no request id, that gives the row id
+ * of the message's first part in *id (0 unless it returns 0), for a caller
+ * that links its own rows to the message (the reminder ledger). */
+int store_outbox_enqueue_id(struct store *st, const struct dest *d, const struct reply *r,
+                            const char *idem_key, int64_t *id);
+
 /* The same for bodies already rendered for d: parts->bodies[first..n)
  * become parts first + 1 .. n of the message (keys "<idem_key>#<n>"), so a
  * reply whose first parts went out directly queues the rest. -EEXIST when

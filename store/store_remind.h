@@ -131,8 +131,6 @@ int store_remind_ledger_exists(struct store *st, const struct remind_item *it, b
 /* Points the milestone of `it`, claimed, at outbox row `outbox_id`,
  * unless it points at one already. */
 int store_remind_ledger_link(struct store *st, const struct remind_item *it, int64_t outbox_id);
-/* The outbox row of a message enqueued under idem_key (its first part). */
-int store_remind_outbox_id(struct store *st, const char *idem_key, int64_t *id);
 
 /* The day of the last sweep; -1 when there was none. */
 int store_remind_last_sweep(struct store *st, int64_t *day);

@@ -16,8 +16,6 @@ static const char EXISTS_SQL[] =
 	"SELECT 1 FROM reminder_ledger WHERE rule = ?1 AND record_id = ?2 AND milestone_date = ?3";
 static const char LINK_SQL[] =
 	"UPDATE reminder_ledger SET outbox_id = ?2 WHERE id = ?1 AND outbox_id IS NULL";
-/* store_outbox.c keys the parts of a message "<key>#<n>". */
-static const char OUTBOX_ID_SQL[] = "SELECT id FROM outbox WHERE idem_key = ?1 || '#1'";
 static const char LAST_SWEEP_SQL[] = "SELECT last_date FROM reminder_sweeps WHERE name = ?1";
 static const char SET_SWEEP_SQL[] =
 	"INSERT INTO reminder_sweeps (name, last_date, swept_at) VALUES (?1, ?2, ?3)"
@@ -84,30 +82,6 @@ int store_remind_ledger_link(struct store *st, const struct remind_item *it, int
 	int rc = sqlite3_step(s);
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "ledger link", rc);
-}
-
-/* Reads one integer column of a one-row query bound with text ?1. */
-static int text_to_int(struct store *st, const char *sql, const char *arg, int64_t *out,
-                       const char *what)
-{
-	sqlite3_stmt *s = store_prepare(st, sql);
-
-	if (!s)
-		return -EIO;
-	store_bind_text(s, 1, arg);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		return -ENOENT;
-	return rc == SQLITE_ROW ? 0 : store_fail(st, what, rc);
-}
-
-int store_remind_outbox_id(struct store *st, const char *idem_key, int64_t *id)
-{
-	*id = 0;
-	return text_to_int(st, OUTBOX_ID_SQL, idem_key, id, "outbox id");
 }
 
 int store_remind_last_sweep(struct store *st, int64_t *day)

@@ -1263,6 +1263,56 @@ static void test_checkpoint_worker(void **state)
 	assert_int_equal(query_int(st, "PRAGMA wal_autocheckpoint"), 1000);
 }
 
+/* Size of the database file in bytes. */
+static long long db_bytes(const struct fixture *f)
+{
+	struct stat sb;
+
+	assert_int_equal(stat(f->path, &sb), 0);
+	return (long long)sb.st_size;
+}
+
+/* Writes about 1,200 pages (over the automatic checkpoint's 1,000) in one
+ * transaction. */
+static void write_pages(struct store *st)
+{
+	begin(st);
+	assert_int_equal(exec(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+	                          " WHERE i < 1200) INSERT INTO bulk SELECT randomblob(3900) FROM n"),
+	                 SQLITE_OK);
+	commit(st);
+}
+
+/* Checkpoints by hand (cqoctl's chunks, issue 17): with the automatic one
+ * off, a COMMIT past 1,000 pages leaves the WAL as it is (the next
+ * transaction appends to it rather than starting it again) and the
+ * database file unchanged; the passive checkpoint then copies the pages
+ * into the file. Turned on again, it is SQLite's 1,000 pages. */
+static void test_checkpoint_by_hand(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state);
+
+	assert_int_equal(exec(st, "PRAGMA synchronous = OFF; CREATE TABLE bulk (x BLOB)"),
+	                 SQLITE_OK);
+	assert_int_equal(store_checkpoint_passive(st), 0);
+	long long file = db_bytes(f);
+	assert_int_equal(store_autocheckpoint(st, false), 0);
+	assert_int_equal(query_int(st, "PRAGMA wal_autocheckpoint"), 0);
+	write_pages(st);
+	long long wal = wal_bytes(f);
+	write_pages(st);
+	if (wal_bytes(f) < wal * 3 / 2)
+		fail_msg("the WAL started again (%lld, then %lld bytes): a COMMIT checkpointed", wal,
+		         wal_bytes(f));
+	assert_int_equal(db_bytes(f), file);
+	assert_int_equal(store_checkpoint_passive(st), 0);
+	if (db_bytes(f) < file + 2 * 1200 * 3900LL)
+		fail_msg("database of %lld bytes after the checkpoint", db_bytes(f));
+	assert_int_equal(store_autocheckpoint(st, true), 0);
+	assert_int_equal(query_int(st, "PRAGMA wal_autocheckpoint"), 1000);
+}
+
 static void test_reopen_idempotent(void **state)
 {
 	struct fixture *f = *state;
@@ -1584,6 +1634,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_by_hand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),

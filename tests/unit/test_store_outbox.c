@@ -176,6 +176,43 @@ static void test_enqueue_parts(void **state)
 	                 1);
 }
 
+/* The enqueue that gives the first part's row id (the reminder ledger links
+ * to it): the id of "<key>#1", for one part and for several; 0 and -EEXIST
+ * when the key is taken; refused outside a transaction. */
+static void test_enqueue_id(void **state)
+{
+	struct fixture *f = *state;
+	struct dest d = user("wangwu");
+	struct reply one, many;
+	int64_t id = -1;
+
+	reply_init(&one);
+	reply_init(&many);
+	assert_int_equal(reply_add_line(&one, "一行"), 0);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(reply_add_line(&many, "第%03d行：一些足够长的文字内容", i), 0);
+	assert_int_equal(store_outbox_enqueue_id(f->st, &d, &one, "one", &id), -EINVAL);
+	assert_int_equal(id, 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(enqueue_text(f->st, &d, "before", 0), 0);
+	assert_int_equal(store_outbox_enqueue_id(f->st, &d, &one, "one", &id), 0);
+	assert_int_equal(id, query_int(f->st, "SELECT id FROM outbox WHERE idem_key = 'one#1'"));
+	assert_int_equal(store_outbox_enqueue_id(f->st, &d, &one, "one", &id), -EEXIST);
+	assert_int_equal(id, 0);
+	assert_int_equal(store_outbox_enqueue_id(f->st, &d, &many, "many", &id), 0);
+	assert_int_equal(id, query_int(f->st, "SELECT id FROM outbox WHERE idem_key = 'many#1'"));
+	assert_int_equal(store_commit(f->st), 0);
+	reply_free(&one);
+	reply_free(&many);
+	assert_true(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key LIKE 'many#%'") >=
+	            2);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key = 'one#1'"
+	                                  " AND state = 'pending' AND request_id IS NULL"),
+	                 1);
+	assert_int_equal(f->wakes, 1);
+}
+
 /* Inside a caller's transaction: the wake-up waits for the commit, and a
  * rollback takes the rows (and the wake-up) away. Outside one it refuses:
  * it never makes its own. */
@@ -561,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enqueue_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enqueue_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_in_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_and_settle, setup, teardown),
