@@ -227,7 +227,8 @@ FUZZ_SRC_form     := handlers/args.c handlers/form.c handlers/appoint_form.c han
                      handlers/validate.c handlers/argtext.c lib/reply.c lib/strbuf.c \
                      lib/clock.c lib/creditcode.c lib/industry.c lib/log.c lib/names.c
 FUZZ_SRC_http     := daemon/http_request.c daemon/http_response.c lib/clock.c
-FUZZ_SRC_dingtalk_stream := messages/dingtalk_stream.c messages/dingtalk.c lib/textenc.c \
+FUZZ_SRC_dingtalk_stream := messages/dingtalk_stream.c messages/dingtalk_press.c messages/dingtalk.c \
+                            lib/textenc.c \
                             $(FUZZ_COMMON)
 FUZZ_SRC_feishu_frame    := messages/feishu_frame.c lib/textenc.c $(PROTO_C) $(FUZZ_COMMON)
 FUZZ_SRC_wecom_aibot     := messages/wecom_aibot.c lib/textenc.c $(FUZZ_COMMON)
