@@ -620,6 +620,16 @@ static void test_list_retry_drop(void **state)
 	free(row.payload);
 	assert_int_equal(store_outbox_settle(f->st, 2, OUTBOX_SENT, 0, NULL, 1001), 0);
 	assert_int_equal(store_outbox_retry(f->st, 2, 2000), -EALREADY);
+	/* Sent rows are listed too, though the state index leaves them out. */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_outbox_list(f->st, "sent", 10, on_entry, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ids[0], 2);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_outbox_list(f->st, "pending", 10, on_entry, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ids[0], 3);
+	assert_int_equal(l.ids[1], 1);
 	assert_int_equal(store_outbox_claim(f->st, 3, 1000, &row), 0);
 	free(row.payload);
 	assert_int_equal(store_outbox_settle(f->st, 3, OUTBOX_DEAD, 0, "x", 1001), 0);
