@@ -5,13 +5,18 @@
  *
  *  - libcurl owns the sockets and tells us, through CURLMOPT_SOCKETFUNCTION,
  *    what to wait for on each (IN, OUT, INOUT or REMOVE). Each socket gets one
- *    uv_poll_t, remembered with curl_multi_assign(). REMOVE stops it (libuv
- *    then watches nothing on that descriptor) and keeps it by descriptor
- *    number: libcurl removes a keep-alive connection's socket between its
- *    requests, and the next socket it reports with that number (the same
- *    connection, usually) takes the stopped poll again instead of a new
- *    one. Closing h closes the kept ones; the memory is freed only in the
- *    close callback, as libuv requires.
+ *    uv_poll_t, remembered with curl_multi_assign() and by descriptor number
+ *    (h->socks). libcurl removes a keep-alive connection's socket between
+ *    its requests: REMOVE only stops the poll (libuv then watches nothing
+ *    on that descriptor), and the next socket libcurl reports with that
+ *    number (the same connection, usually) takes it again instead of a new
+ *    one. A poll lives no longer than its descriptor: libcurl closes its
+ *    sockets through our CURLOPT_CLOSESOCKETFUNCTION, which closes the
+ *    socket's poll first (at once when stopped, at its REMOVE otherwise),
+ *    so no poll is ever stopped or closed on a number that meanwhile
+ *    belongs to another handle of the loop (libuv drops the descriptor's
+ *    epoll registration then). The memory is freed only in the close
+ *    callback, as libuv requires.
  *  - libcurl asks for one timer through CURLMOPT_TIMERFUNCTION: we keep one
  *    uv_timer_t, (re)started one-shot with the delay asked for; -1 stops it.
  *    Neither callback calls back into libcurl: readiness and expiry are
@@ -47,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../lib/log.h"
 
@@ -77,6 +83,8 @@ struct sock {
 	uv_poll_t poll;
 	struct httpout *h;
 	curl_socket_t fd;
+	bool idle;                /* removed by libcurl, its socket still open */
+	bool fd_closed;           /* libcurl closed the socket before its REMOVE */
 };
 
 struct httpout {
@@ -87,8 +95,8 @@ struct httpout {
 	size_t n;
 	struct transfer *pool;    /* finished transfers to reuse, on ->next */
 	size_t n_pool;
-	struct sock **idle;       /* stopped polls by descriptor number; owned */
-	size_t n_idle;            /* entries of idle */
+	struct sock **socks;      /* the polls by descriptor number; owned */
+	size_t n_socks;           /* entries of socks */
 	unsigned handles_open;    /* the timer and the socket polls not yet closed */
 	int depth;                /* > 0 while callbacks are being dispatched */
 	bool closing, cleaned;
@@ -243,41 +251,57 @@ static void transfer_finish(struct transfer *t, CURLcode code, const char *overr
 	transfer_put(t);
 }
 
-/* Closes the stopped polls kept for reuse. */
-static void idle_close(struct httpout *h)
+/* Closes s and forgets it. */
+static void sock_close(struct sock *s)
 {
-	for (size_t i = 0; i < h->n_idle; i++)
-		if (h->idle[i])
-			uv_close((uv_handle_t *)&h->idle[i]->poll, on_sock_closed);
-	free(h->idle);
-	h->idle = NULL;
-	h->n_idle = 0;
+	struct httpout *h = s->h;
+
+	if ((size_t)s->fd < h->n_socks && h->socks[s->fd] == s)
+		h->socks[s->fd] = NULL;
+	uv_close((uv_handle_t *)&s->poll, on_sock_closed);
 }
 
-/* Keeps s, stopped, for the next socket with its descriptor number; closes
- * it when there is no room. */
-static void idle_keep(struct httpout *h, struct sock *s)
+/* Closes the polls left (libcurl has closed its sockets by then). */
+static void socks_close(struct httpout *h)
 {
-	size_t fd = (size_t)s->fd;
+	for (size_t i = 0; i < h->n_socks; i++)
+		if (h->socks[i])
+			sock_close(h->socks[i]);
+	free(h->socks);
+	h->socks = NULL;
+	h->n_socks = 0;
+}
 
-	if (fd >= h->n_idle) {
-		size_t n = h->n_idle ? h->n_idle : 64;
-		struct sock **v;
+/* Room in h->socks for descriptor fd: 0 or -ENOMEM. */
+static int socks_room(struct httpout *h, size_t fd)
+{
+	size_t n = h->n_socks ? h->n_socks : 64;
+	struct sock **v;
 
-		while (n <= fd)
-			n *= 2;
-		v = realloc(h->idle, n * sizeof *v);
-		if (!v) {
-			uv_close((uv_handle_t *)&s->poll, on_sock_closed);
-			return;
-		}
-		memset(v + h->n_idle, 0, (n - h->n_idle) * sizeof *v);
-		h->idle = v;
-		h->n_idle = n;
-	}
-	if (h->idle[fd])
-		uv_close((uv_handle_t *)&h->idle[fd]->poll, on_sock_closed);
-	h->idle[fd] = s;
+	if (fd < h->n_socks)
+		return 0;
+	while (n <= fd)
+		n *= 2;
+	v = realloc(h->socks, n * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	memset(v + h->n_socks, 0, (n - h->n_socks) * sizeof *v);
+	h->socks = v;
+	h->n_socks = n;
+	return 0;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION: the socket's poll goes first (see the top). */
+static int on_curl_close(void *clientp, curl_socket_t fd)
+{
+	struct httpout *h = clientp;
+	struct sock *s = fd >= 0 && (size_t)fd < h->n_socks ? h->socks[fd] : NULL;
+
+	if (s && s->idle)
+		sock_close(s);
+	else if (s)
+		s->fd_closed = true;
+	return close(fd);
 }
 
 static void finish_close(struct httpout *h)
@@ -291,7 +315,7 @@ static void finish_close(struct httpout *h)
 	mc = curl_multi_cleanup(h->multi);
 	if (mc != CURLM_OK)
 		log_warn("curl_multi_cleanup: %s", curl_multi_strerror(mc));
-	idle_close(h);
+	socks_close(h);
 	h->multi = NULL;
 	h->cleaned = true;
 	uv_close((uv_handle_t *)&h->timer, on_timer_closed);
@@ -389,23 +413,26 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		if (s) {
-			uv_poll_stop(&s->poll);
 			/* libcurl forgets the socketp of a removed socket itself. */
-			if (h->closing)
-				uv_close((uv_handle_t *)&s->poll, on_sock_closed);
-			else
-				idle_keep(h, s);
+			if (h->closing || s->fd_closed) {
+				sock_close(s);
+			} else {
+				uv_poll_stop(&s->poll);
+				s->idle = true;
+			}
 		}
 		return 0;
 	}
-	if (!s && fd >= 0 && (size_t)fd < h->n_idle && h->idle[fd]) {
-		s = h->idle[fd];
-		h->idle[fd] = NULL;
+	if (!s && fd >= 0 && (size_t)fd < h->n_socks && h->socks[fd]) {
+		s = h->socks[fd];
+		s->idle = s->fd_closed = false;
 		if (curl_multi_assign(h->multi, fd, s) != CURLM_OK) {
-			uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+			sock_close(s);
 			return -1;
 		}
 	} else if (!s) {
+		if (fd < 0 || socks_room(h, (size_t)fd) < 0)
+			return -1;
 		s = calloc(1, sizeof *s);
 		if (!s)
 			return -1;
@@ -419,8 +446,9 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 		s->fd = fd;
 		s->poll.data = s;
 		h->handles_open++;
+		h->socks[fd] = s;
 		if (curl_multi_assign(h->multi, fd, s) != CURLM_OK) {
-			uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+			sock_close(s);
 			return -1;
 		}
 	}
@@ -601,6 +629,10 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 		c = curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_curl_close);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, t->h);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	if (!c)

@@ -174,7 +174,7 @@ static void test_reuse(void **state)
 	struct httpout_req get = {.method = HTTPOUT_GET, .headers = headers};
 	struct httpout_req post = {.method = HTTPOUT_POST, .body = "{\"b\":2}",
 	                           .body_len = strlen("{\"b\":2}")};
-	struct result r1 = {0}, r2 = {0}, r3 = {0};
+	struct result r1 = {0}, r2 = {0}, r3 = {0}, r4 = {0};
 	struct httpout *h;
 	cJSON *reqs, *q, *hd;
 
@@ -182,7 +182,8 @@ static void test_reuse(void **state)
 	assert_int_equal(fake_reset(&g_fake), 0);
 	assert_int_equal(fake_script(&g_fake, "/cgi-bin/gettoken",
 	                             "[{\"status\":200,\"body\":{\"x\":1},\"headers\":{\"X-Test\":\"v 1\"}},"
-	                             " {\"status\":200,\"body\":{\"x\":3}}]"),
+	                             " {\"status\":200,\"body\":{\"x\":3}},"
+	                             " {\"status\":200,\"body\":{\"x\":4},\"headers\":{\"Connection\":\"close\"}}]"),
 	                 0);
 	assert_int_equal(httpout_open(&g_loop, &h), 0);
 	assert_int_equal(httpout_pooled(h), 0);
@@ -206,15 +207,20 @@ static void test_reuse(void **state)
 	assert_int_equal(polls(), 1);
 
 	assert_int_equal(httpout_request(h, &get, on_done, &r3), 0);
-	free((char *)get.url);
 	run_until(&r3.calls, 1);
 	assert_string_equal(r3.body, "{\"x\": 3}");
 	assert_string_equal(r3.header, "");
 	assert_int_equal(polls(), 1);
+	/* A connection libcurl closes takes its poll with it. */
+	assert_int_equal(httpout_request(h, &get, on_done, &r4), 0);
+	free((char *)get.url);
+	run_until(&r4.calls, 1);
+	assert_string_equal(r4.body, "{\"x\": 4}");
+	assert_int_equal(polls(), 0);
 
 	reqs = fake_requests(&g_fake);
-	assert_int_equal(cJSON_GetArraySize(reqs), 3);
-	for (int i = 0; i < 3; i++) {
+	assert_int_equal(cJSON_GetArraySize(reqs), 4);
+	for (int i = 0; i < 4; i++) {
 		q = cJSON_GetArrayItem(reqs, i);
 		hd = cJSON_GetObjectItem(q, "headers");
 		assert_null(cJSON_GetObjectItem(hd, "expect"));
