@@ -29,6 +29,8 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # CPU time (user + system) a process has used so far, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TCK=$(getconf CLK_TCK)
+# Milliseconds a process has spent runnable but waiting for a CPU.
+runq_ms() { awk '{print int($2 / 1000000)}' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
 
 NPORT=$(port_free)
 mkdir -p "$dir/nginx/logs"
@@ -91,12 +93,14 @@ drain() {
 	done
 	t1=$(now)
 	c=$(cpu_ticks $CQOD_PID)
+	q=$(runq_ms $CQOD_PID)
 	n1=$(cpu_ticks $NGINX_WORKER)
 	kill $CQOD_PID; wait $CQOD_PID 2>/dev/null || true; CQOD_PID=""
 	echo "drain, $label: $N messages in $(echo "scale=2; ($t1 - $t0) / 1" | bc) s:" \
 	     "$(echo "$N / ($t1 - $t0)" | bc) messages/s (daemon start included); RSS peak $peak KiB;" \
 	     "CPU per message: cqod $(echo "scale=1; $c * 1000000 / $TCK / $N" | bc) µs," \
-	     "nginx $(echo "scale=1; ($n1 - $n0) * 1000000 / $TCK / $N" | bc) µs"
+	     "nginx $(echo "scale=1; ($n1 - $n0) * 1000000 / $TCK / $N" | bc) µs;" \
+	     "cqod waited $q ms for a CPU"
 }
 
 echo "== outbox: $N messages, rate limits off, to nginx"
