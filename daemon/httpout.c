@@ -5,9 +5,18 @@
  *
  *  - libcurl owns the sockets and tells us, through CURLMOPT_SOCKETFUNCTION,
  *    what to wait for on each (IN, OUT, INOUT or REMOVE). Each socket gets one
- *    uv_poll_t, allocated on first sight and remembered with
- *    curl_multi_assign(); REMOVE stops it and closes it, and the memory is
- *    freed only in the close callback, as libuv requires.
+ *    uv_poll_t, remembered with curl_multi_assign() and by descriptor number
+ *    (h->socks). libcurl removes a keep-alive connection's socket between
+ *    its requests: REMOVE only stops the poll (libuv then watches nothing
+ *    on that descriptor), and the next socket libcurl reports with that
+ *    number (the same connection, usually) takes it again instead of a new
+ *    one. A poll lives no longer than its descriptor: libcurl closes its
+ *    sockets through our CURLOPT_CLOSESOCKETFUNCTION, which closes the
+ *    socket's poll first (at once when stopped, at its REMOVE otherwise),
+ *    so no poll is ever stopped or closed on a number that meanwhile
+ *    belongs to another handle of the loop (libuv drops the descriptor's
+ *    epoll registration then). The memory is freed only in the close
+ *    callback, as libuv requires.
  *  - libcurl asks for one timer through CURLMOPT_TIMERFUNCTION: we keep one
  *    uv_timer_t, (re)started one-shot with the delay asked for; -1 stops it.
  *    Neither callback calls back into libcurl: readiness and expiry are
@@ -26,6 +35,12 @@
  *    the loop still exists (it may call the socket callback to remove
  *    sockets), then the timer is closed; h is freed when the last of its
  *    handles has been closed.
+ *  - Transfers are reused: a finished one goes back to a pool of at most
+ *    POOL_MAX with its easy handle reset (curl_easy_reset keeps nothing of
+ *    the last request's options or answer; live connections stay in the
+ *    multi handle's cache either way), its buffers and its header list
+ *    (kept only while the next request asks for the same headers), so a
+ *    request costs no easy handle, buffer or list of its own.
  *  - TLS verification is always on; no transfer uses signals (CURLOPT_NOSIGNAL,
  *    we are one thread on an event loop); responses are capped at
  *    HTTPOUT_MAX_RESPONSE so a misbehaving peer cannot grow our memory.
@@ -37,11 +52,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../lib/log.h"
 
 #define USER_AGENT "cqod/1.0"
 #define MAX_HEADER_BYTES (64 * 1024)
+/* Finished transfers kept for reuse; beyond it they are freed. */
+#define POOL_MAX 128
+/* A reused transfer keeps response buffers up to this size. */
+#define KEEP_BUFFER 16384
 
 struct transfer {
 	struct transfer *prev, *next;
@@ -63,6 +83,8 @@ struct sock {
 	uv_poll_t poll;
 	struct httpout *h;
 	curl_socket_t fd;
+	bool idle;                /* removed by libcurl, its socket still open */
+	bool fd_closed;           /* libcurl closed the socket before its REMOVE */
 };
 
 struct httpout {
@@ -71,6 +93,10 @@ struct httpout {
 	uv_timer_t timer;
 	struct transfer *head;    /* transfers in flight */
 	size_t n;
+	struct transfer *pool;    /* finished transfers to reuse, on ->next */
+	size_t n_pool;
+	struct sock **socks;      /* the polls by descriptor number; owned */
+	size_t n_socks;           /* entries of socks */
 	unsigned handles_open;    /* the timer and the socket polls not yet closed */
 	int depth;                /* > 0 while callbacks are being dispatched */
 	bool closing, cleaned;
@@ -128,8 +154,78 @@ static void transfer_free(struct transfer *t)
 	free(t);
 }
 
+/* A transfer for a new request: from the pool, or new. NULL without
+ * memory. */
+static struct transfer *transfer_get(struct httpout *h)
+{
+	struct transfer *t = h->pool;
+
+	if (t) {
+		h->pool = t->next;
+		h->n_pool--;
+		t->next = NULL;
+		return t;
+	}
+	t = calloc(1, sizeof *t);
+	if (t && !(t->easy = curl_easy_init())) {
+		free(t);
+		t = NULL;
+	}
+	if (t)
+		t->h = h;
+	return t;
+}
+
+/* Done with t (not linked, not in the multi handle): back to the pool,
+ * emptied, or freed. */
+static void transfer_put(struct transfer *t)
+{
+	struct httpout *h = t->h;
+
+	if (h->closing || h->n_pool >= POOL_MAX) {
+		transfer_free(t);
+		return;
+	}
+	curl_easy_reset(t->easy);
+	curl_mime_free(t->mime);
+	t->mime = NULL;
+	if (t->cap > KEEP_BUFFER) {
+		free(t->body);
+		t->body = NULL;
+		t->cap = 0;
+	}
+	if (t->hcap > KEEP_BUFFER) {
+		free(t->hdrs);
+		t->hdrs = NULL;
+		t->hcap = 0;
+	}
+	if (t->body)
+		t->body[0] = '\0';
+	t->len = t->hlen = 0;
+	t->too_large = false;
+	t->done = NULL;
+	t->arg = NULL;
+	t->errbuf[0] = '\0';
+	t->prev = NULL;
+	t->next = h->pool;
+	h->pool = t;
+	h->n_pool++;
+}
+
+static void pool_free(struct httpout *h)
+{
+	while (h->pool) {
+		struct transfer *t = h->pool;
+
+		h->pool = t->next;
+		transfer_free(t);
+	}
+	h->n_pool = 0;
+}
+
 /* Takes t (already unlinked) out of the multi handle, calls its done
- * callback once and frees it. `override` replaces curl's outcome. */
+ * callback once and puts it back (transfer_put). `override` replaces
+ * curl's outcome. */
 static void transfer_finish(struct transfer *t, CURLcode code, const char *override)
 {
 	struct httpout *h = t->h;
@@ -152,7 +248,60 @@ static void transfer_finish(struct transfer *t, CURLcode code, const char *overr
 		res.error = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
 	}
 	t->done(t->arg, &res);
-	transfer_free(t);
+	transfer_put(t);
+}
+
+/* Closes s and forgets it. */
+static void sock_close(struct sock *s)
+{
+	struct httpout *h = s->h;
+
+	if ((size_t)s->fd < h->n_socks && h->socks[s->fd] == s)
+		h->socks[s->fd] = NULL;
+	uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+}
+
+/* Closes the polls left (libcurl has closed its sockets by then). */
+static void socks_close(struct httpout *h)
+{
+	for (size_t i = 0; i < h->n_socks; i++)
+		if (h->socks[i])
+			sock_close(h->socks[i]);
+	free(h->socks);
+	h->socks = NULL;
+	h->n_socks = 0;
+}
+
+/* Room in h->socks for descriptor fd: 0 or -ENOMEM. */
+static int socks_room(struct httpout *h, size_t fd)
+{
+	size_t n = h->n_socks ? h->n_socks : 64;
+	struct sock **v;
+
+	if (fd < h->n_socks)
+		return 0;
+	while (n <= fd)
+		n *= 2;
+	v = realloc(h->socks, n * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	memset(v + h->n_socks, 0, (n - h->n_socks) * sizeof *v);
+	h->socks = v;
+	h->n_socks = n;
+	return 0;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION: the socket's poll goes first (see the top). */
+static int on_curl_close(void *clientp, curl_socket_t fd)
+{
+	struct httpout *h = clientp;
+	struct sock *s = fd >= 0 && (size_t)fd < h->n_socks ? h->socks[fd] : NULL;
+
+	if (s && s->idle)
+		sock_close(s);
+	else if (s)
+		s->fd_closed = true;
+	return close(fd);
 }
 
 static void finish_close(struct httpout *h)
@@ -161,10 +310,12 @@ static void finish_close(struct httpout *h)
 
 	if (!h->closing || h->depth > 0 || h->cleaned)
 		return;
+	pool_free(h);
 	/* May call the socket callback (REMOVE), which closes the polls. */
 	mc = curl_multi_cleanup(h->multi);
 	if (mc != CURLM_OK)
 		log_warn("curl_multi_cleanup: %s", curl_multi_strerror(mc));
+	socks_close(h);
 	h->multi = NULL;
 	h->cleaned = true;
 	uv_close((uv_handle_t *)&h->timer, on_timer_closed);
@@ -262,13 +413,26 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		if (s) {
-			uv_poll_stop(&s->poll);
 			/* libcurl forgets the socketp of a removed socket itself. */
-			uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+			if (h->closing || s->fd_closed) {
+				sock_close(s);
+			} else {
+				uv_poll_stop(&s->poll);
+				s->idle = true;
+			}
 		}
 		return 0;
 	}
-	if (!s) {
+	if (!s && fd >= 0 && (size_t)fd < h->n_socks && h->socks[fd]) {
+		s = h->socks[fd];
+		s->idle = s->fd_closed = false;
+		if (curl_multi_assign(h->multi, fd, s) != CURLM_OK) {
+			sock_close(s);
+			return -1;
+		}
+	} else if (!s) {
+		if (fd < 0 || socks_room(h, (size_t)fd) < 0)
+			return -1;
 		s = calloc(1, sizeof *s);
 		if (!s)
 			return -1;
@@ -282,8 +446,9 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 		s->fd = fd;
 		s->poll.data = s;
 		h->handles_open++;
+		h->socks[fd] = s;
 		if (curl_multi_assign(h->multi, fd, s) != CURLM_OK) {
-			uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+			sock_close(s);
 			return -1;
 		}
 	}
@@ -423,24 +588,39 @@ static CURLcode set_mime(struct transfer *t, const struct httpout_req *req)
 	return c;
 }
 
+/* No "Expect: 100-continue" round trip before a POST body. */
+#define EXPECT_NONE "Expect:"
+
+/* Whether list (a reused transfer's) is headers followed by EXPECT_NONE. */
+static bool same_headers(const struct curl_slist *list, const char *const *headers)
+{
+	for (const char *const *hd = headers; hd && *hd; hd++, list = list->next)
+		if (!list || strcmp(list->data, *hd) != 0)
+			return false;
+	return list && !list->next && strcmp(list->data, EXPECT_NONE) == 0;
+}
+
 static int set_options(struct transfer *t, const struct httpout_req *req)
 {
 	CURL *e = t->easy;
 	long timeout = req->timeout_ms ? (long)req->timeout_ms : HTTPOUT_DEFAULT_TIMEOUT_MS;
 	CURLcode c = CURLE_OK;
 
-	for (const char *const *hd = req->headers; hd && *hd; hd++) {
-		struct curl_slist *l = curl_slist_append(t->headers, *hd);
+	if (!same_headers(t->headers, req->headers)) {
+		curl_slist_free_all(t->headers);
+		t->headers = NULL;
+		for (const char *const *hd = req->headers; hd && *hd; hd++) {
+			struct curl_slist *l = curl_slist_append(t->headers, *hd);
 
+			if (!l)
+				return -ENOMEM;
+			t->headers = l;
+		}
+		struct curl_slist *l = curl_slist_append(t->headers, EXPECT_NONE);
 		if (!l)
 			return -ENOMEM;
 		t->headers = l;
 	}
-	/* No "Expect: 100-continue" round trip before a POST body. */
-	struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
-	if (!l)
-		return -ENOMEM;
-	t->headers = l;
 
 	c = curl_easy_setopt(e, CURLOPT_URL, req->url);
 	if (!c)
@@ -449,6 +629,10 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 		c = curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_curl_close);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, t->h);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	if (!c)
@@ -510,17 +694,11 @@ int httpout_request(struct httpout *h, const struct httpout_req *req, httpout_do
 	    ((req->method == HTTPOUT_PATCH || req->method == HTTPOUT_PUT) && req->n_parts) ||
 	    (req->body_len && !req->body) || (req->n_parts && !req->parts))
 		return -EINVAL;
-	t = calloc(1, sizeof *t);
+	t = transfer_get(h);
 	if (!t)
 		return -ENOMEM;
-	t->h = h;
 	t->done = done;
 	t->arg = arg;
-	t->easy = curl_easy_init();
-	if (!t->easy) {
-		free(t);
-		return -ENOMEM;
-	}
 	rc = set_options(t, req);
 	if (rc < 0) {
 		transfer_free(t);
@@ -531,7 +709,7 @@ int httpout_request(struct httpout *h, const struct httpout_req *req, httpout_do
 	mc = curl_multi_add_handle(h->multi, t->easy);
 	if (mc != CURLM_OK) {
 		log_error("curl_multi_add_handle: %s", curl_multi_strerror(mc));
-		transfer_free(t);
+		transfer_put(t);
 		return mc == CURLM_OUT_OF_MEMORY ? -ENOMEM : -EIO;
 	}
 	link_transfer(h, t);
@@ -541,6 +719,11 @@ int httpout_request(struct httpout *h, const struct httpout_req *req, httpout_do
 size_t httpout_in_flight(const struct httpout *h)
 {
 	return h->n;
+}
+
+size_t httpout_pooled(const struct httpout *h)
+{
+	return h->n_pool;
 }
 
 void httpout_cancel_all(struct httpout *h)

@@ -84,6 +84,9 @@ const char *httpout_response_header(const struct httpout_response *res, const ch
 /* Requests in flight. */
 size_t httpout_in_flight(const struct httpout *h);
 
+/* Finished transfers kept for the next requests (see httpout.c). */
+size_t httpout_pooled(const struct httpout *h);
+
 /* Ends every request in flight now: each done callback runs (from inside this
  * call) with error "cancelled". Callbacks may start new requests. */
 void httpout_cancel_all(struct httpout *h);

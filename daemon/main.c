@@ -635,6 +635,9 @@ int main(int argc, char **argv)
 	uv_loop_t loop;
 	uv_loop_init(&loop);
 	d.app.loop = &loop;
+	/* Nothing has opened a database yet. */
+	if (store_process_init() < 0)
+		log_warn("store: statement journals spill to temporary files past 64 KiB");
 	int rc = store_open(d.app.cfg->database, &d.app.store);
 	if (rc < 0) {
 		log_error("cannot open database %s: %s", d.app.cfg->database, strerror(-rc));

@@ -357,6 +357,15 @@ int store_open_at_version(const char *path, int target, struct store **out)
 	return 0;
 }
 
+/* The statement journal's spill threshold (SQLite's default: 64 KiB). */
+#define STMT_JOURNAL_IN_MEMORY (1024 * 1024)
+
+int store_process_init(void)
+{
+	return sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_IN_MEMORY) == SQLITE_OK
+	       ? 0 : -EINVAL;
+}
+
 int store_open(const char *path, struct store **out)
 {
 	return store_open_at_version(path, store_migrations_count(), out);

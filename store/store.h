@@ -33,6 +33,14 @@
 
 struct store;
 
+/* For a process that writes many rows in one statement inside a larger
+ * transaction (the daemon's outbox settles hundreds at once): keeps each
+ * statement's journal of the pages it changes in memory up to 1 MiB rather
+ * than spilling it to a temporary file past 64 KiB (a file created,
+ * written and closed per transaction). Call before anything opens a
+ * database. 0, or -EINVAL when SQLite is already in use. */
+int store_process_init(void);
+
 /* Opens (creating if needed) and migrates the database at `path`.
  * *out is freed by store_close. */
 int store_open(const char *path, struct store **out);

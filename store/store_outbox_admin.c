@@ -9,17 +9,21 @@
 
 #include "store_internal.h"
 
+/* "state <> 'sent'": the rows of outbox_unsent, the index of the rows not
+ * sent (the planner uses a partial index only for a query naming its
+ * condition). */
 static const char STATS_SQL[] =
-	"SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'),"
-	"       (SELECT count(*) FROM outbox WHERE state = 'inflight'),"
-	"       (SELECT count(*) FROM outbox WHERE state = 'dead'),"
-	"       (SELECT min(not_before) FROM outbox WHERE state = 'pending' AND not_before <= ?1)";
+	"SELECT (SELECT count(*) FROM outbox WHERE state = 'pending' AND state <> 'sent'),"
+	"       (SELECT count(*) FROM outbox WHERE state = 'inflight' AND state <> 'sent'),"
+	"       (SELECT count(*) FROM outbox WHERE state = 'dead' AND state <> 'sent'),"
+	"       (SELECT min(not_before) FROM outbox WHERE state = 'pending' AND state <> 'sent'"
+	"        AND not_before <= ?1)";
 
 /* Key prefixes are matched as the range [prefix, prefix with its last byte
  * raised), which the unique index on idem_key serves. */
 static const char DEAD_COUNTS_SQL[] =
 	"SELECT count(*) FILTER (WHERE updated_at >= ?1), count(*) FROM outbox"
-	" WHERE state = 'dead' AND NOT (ifnull(idem_key, '') >= ?2 AND ifnull(idem_key, '') < ?3)";
+	" WHERE state = 'dead' AND state <> 'sent' AND NOT (ifnull(idem_key, '') >= ?2 AND ifnull(idem_key, '') < ?3)";
 
 static const char LAST_KEYED_SQL[] =
 	"SELECT max(created_at) FROM outbox WHERE idem_key >= ?1 AND idem_key < ?2";
@@ -28,9 +32,14 @@ static const char LIST_ANY_SQL[] =
 	"SELECT id, state, destination, idem_key, attempts, not_before, created_at, sent_at,"
 	" last_error FROM outbox ORDER BY id DESC LIMIT ?1";
 
-static const char LIST_STATE_SQL[] =
+/* Sent rows are most rows: the newest are found walking ids back. */
+static const char LIST_SENT_SQL[] =
 	"SELECT id, state, destination, idem_key, attempts, not_before, created_at, sent_at,"
-	" last_error FROM outbox WHERE state = ?2 ORDER BY id DESC LIMIT ?1";
+	" last_error FROM outbox WHERE state = 'sent' ORDER BY id DESC LIMIT ?1";
+
+static const char LIST_UNSENT_SQL[] =
+	"SELECT id, state, destination, idem_key, attempts, not_before, created_at, sent_at,"
+	" last_error FROM outbox WHERE state = ?2 AND state <> 'sent' ORDER BY id DESC LIMIT ?1";
 
 static const char STATE_SQL[] = "SELECT state FROM outbox WHERE id = ?1";
 
@@ -40,7 +49,7 @@ static const char RETRY_SQL[] =
 
 static const char RETRY_DEAD_SQL[] =
 	"UPDATE outbox SET state = 'pending', not_before = ?1, updated_at = ?1"
-	" WHERE state = 'dead'";
+	" WHERE state = 'dead' AND state <> 'sent'";
 
 /* reminder_ledger.outbox_id points here: the ledger keeps its milestone
  * (the reminder was decided) without the message. */
@@ -129,14 +138,16 @@ int store_outbox_last_keyed(struct store *st, const char *prefix, int64_t *at)
 int store_outbox_list(struct store *st, const char *state, int limit,
                       int (*fn)(void *arg, const struct store_outbox_entry *e), void *arg)
 {
-	sqlite3_stmt *s = store_prepare(st, state ? LIST_STATE_SQL : LIST_ANY_SQL);
+	sqlite3_stmt *s = store_prepare(st, !state ? LIST_ANY_SQL
+	                                    : strcmp(state, "sent") == 0 ? LIST_SENT_SQL
+	                                                                 : LIST_UNSENT_SQL);
 	struct store_outbox_entry e;
 	int rc;
 
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int(s, 1, limit);
-	if (state)
+	if (state && strcmp(state, "sent") != 0)
 		store_bind_text(s, 2, state);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof e);

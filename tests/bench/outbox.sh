@@ -26,6 +26,11 @@ cp "$ROOT/$BUILD/cqod" "$ROOT/$BUILD/cqoctl" "$dir/"
 port_free() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# CPU time (user + system) a process has used so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TCK=$(getconf CLK_TCK)
+# Milliseconds a process has spent runnable but waiting for a CPU.
+runq_ms() { awk '{print int($2 / 1000000)}' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
 
 NPORT=$(port_free)
 mkdir -p "$dir/nginx/logs"
@@ -46,6 +51,7 @@ CONF
 nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" &
 NGINX_PID=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$NPORT/" >/dev/null 2>&1 && break; sleep 0.1; done
+NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -n 1)
 
 PORT=$(port_free)
 {
@@ -71,9 +77,12 @@ left() {
 	    \"SELECT count(*) FROM outbox WHERE state <> 'sent'\").fetchone()[0])" "$dir/outbox.db"
 }
 
-# Runs the daemon until the outbox is empty; prints the rate and peak RSS.
+# Runs the daemon until the outbox is empty; prints the rate, peak RSS and
+# the CPU time cqod and nginx used per message (on a shared machine the
+# rate moves with the load; the CPU per message much less).
 drain() {
 	label=$1
+	n0=$(cpu_ticks $NGINX_WORKER)
 	t0=$(now)
 	$as_user "$dir/cqod" -c "$dir/cqod.conf" 2>>"$dir/cqod.log" &
 	CQOD_PID=$!
@@ -83,9 +92,15 @@ drain() {
 		sleep 0.2
 	done
 	t1=$(now)
+	c=$(cpu_ticks $CQOD_PID)
+	q=$(runq_ms $CQOD_PID)
+	n1=$(cpu_ticks $NGINX_WORKER)
 	kill $CQOD_PID; wait $CQOD_PID 2>/dev/null || true; CQOD_PID=""
 	echo "drain, $label: $N messages in $(echo "scale=2; ($t1 - $t0) / 1" | bc) s:" \
-	     "$(echo "$N / ($t1 - $t0)" | bc) messages/s (daemon start included); RSS peak $peak KiB"
+	     "$(echo "$N / ($t1 - $t0)" | bc) messages/s (daemon start included); RSS peak $peak KiB;" \
+	     "CPU per message: cqod $(echo "scale=1; $c * 1000000 / $TCK / $N" | bc) µs," \
+	     "nginx $(echo "scale=1; ($n1 - $n0) * 1000000 / $TCK / $N" | bc) µs;" \
+	     "cqod waited $q ms for a CPU"
 }
 
 echo "== outbox: $N messages, rate limits off, to nginx"

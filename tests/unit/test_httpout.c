@@ -150,6 +150,97 @@ static void test_get_and_post(void **state)
 	close_and_drain(h);
 }
 
+static void count_poll(uv_handle_t *hd, void *arg)
+{
+	if (hd->type == UV_POLL && !uv_is_closing(hd))
+		(*(int *)arg)++;
+}
+
+/* Poll handles open on the loop. */
+static int polls(void)
+{
+	int n = 0;
+
+	uv_run(&g_loop, UV_RUN_NOWAIT);
+	uv_walk(&g_loop, count_poll, &n);
+	return n;
+}
+
+/* A finished transfer is reused, and nothing of its request or answer
+ * (headers, method, body, response headers) carries over. */
+static void test_reuse(void **state)
+{
+	const char *headers[] = {"X-Custom: one", NULL};
+	struct httpout_req get = {.method = HTTPOUT_GET, .headers = headers};
+	struct httpout_req post = {.method = HTTPOUT_POST, .body = "{\"b\":2}",
+	                           .body_len = strlen("{\"b\":2}")};
+	struct result r1 = {0}, r2 = {0}, r3 = {0}, r4 = {0};
+	struct httpout *h;
+	cJSON *reqs, *q, *hd;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(fake_script(&g_fake, "/cgi-bin/gettoken",
+	                             "[{\"status\":200,\"body\":{\"x\":1},\"headers\":{\"X-Test\":\"v 1\"}},"
+	                             " {\"status\":200,\"body\":{\"x\":3}},"
+	                             " {\"status\":200,\"body\":{\"x\":4},\"headers\":{\"Connection\":\"close\"}}]"),
+	                 0);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	assert_int_equal(httpout_pooled(h), 0);
+	get.url = strdup(url("/cgi-bin/gettoken?n=1"));
+	assert_int_equal(httpout_request(h, &get, on_done, &r1), 0);
+	run_until(&r1.calls, 1);
+	assert_string_equal(r1.header, "v 1");
+	assert_int_equal(httpout_pooled(h), 1);
+	/* The keep-alive connection's poll is kept, stopped, for its next
+	 * request, which takes it rather than another. */
+	assert_int_equal(polls(), 1);
+
+	post.url = url("/open-apis/im/v1/messages?receive_id_type=open_id");
+	assert_int_equal(httpout_request(h, &post, on_done, &r2), 0);
+	assert_int_equal(httpout_pooled(h), 0);
+	run_until(&r2.calls, 1);
+	assert_int_equal(r2.status, 200);
+	assert_non_null(strstr(r2.body, "\"message_id\""));
+	assert_string_equal(r2.header, "");
+	assert_int_equal(httpout_pooled(h), 1);
+	assert_int_equal(polls(), 1);
+
+	assert_int_equal(httpout_request(h, &get, on_done, &r3), 0);
+	run_until(&r3.calls, 1);
+	assert_string_equal(r3.body, "{\"x\": 3}");
+	assert_string_equal(r3.header, "");
+	assert_int_equal(polls(), 1);
+	/* A connection libcurl closes takes its poll with it. */
+	assert_int_equal(httpout_request(h, &get, on_done, &r4), 0);
+	free((char *)get.url);
+	run_until(&r4.calls, 1);
+	assert_string_equal(r4.body, "{\"x\": 4}");
+	assert_int_equal(polls(), 0);
+
+	reqs = fake_requests(&g_fake);
+	assert_int_equal(cJSON_GetArraySize(reqs), 4);
+	for (int i = 0; i < 4; i++) {
+		q = cJSON_GetArrayItem(reqs, i);
+		hd = cJSON_GetObjectItem(q, "headers");
+		assert_null(cJSON_GetObjectItem(hd, "expect"));
+		if (i == 1) {
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(q, "method")),
+			                    "POST");
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(q, "body")),
+			                    "{\"b\":2}");
+			assert_null(cJSON_GetObjectItem(hd, "x-custom"));
+		} else {
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(q, "method")),
+			                    "GET");
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(hd, "x-custom")),
+			                    "one");
+		}
+	}
+	cJSON_Delete(reqs);
+	close_and_drain(h);
+}
+
 static void test_too_large(void **state)
 {
 	struct httpout_req req = {.method = HTTPOUT_GET};
@@ -295,6 +386,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_and_post),
+		cmocka_unit_test(test_reuse),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_timeout_and_refused),
 		cmocka_unit_test(test_bad_requests),

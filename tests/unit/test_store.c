@@ -1212,6 +1212,59 @@ static long long wal_bytes(const struct fixture *f)
 	return (long long)sb.st_size;
 }
 
+/* Migration 28: the outbox's state index keeps the rows not sent only,
+ * existing ones included; what reads it (counts, listing, recovery) finds
+ * the same rows as before, through it. */
+static void test_upgrade_outbox_unsent(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_stats stats;
+	char plan[512] = "";
+	sqlite3_stmt *s;
+	int n = 0;
+
+	assert_int_equal(store_open_at_version(f->path, 27, &f->st), 0);
+	assert_true(has_object(f->st, "index", "outbox_state_not_before"));
+	assert_int_equal(exec(f->st,
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, created_at, updated_at, sent_at) VALUES"
+		" ('a#1', 'wecom', 'r', 'wecom|r|robot|0|', 'group', '{}', 10, 'sent', 10, 11, 11),"
+		" ('b#1', 'wecom', 'r', 'wecom|r|robot|0|', 'group', '{}', 20, 'inflight', 10, 12, 12),"
+		" ('c#1', 'wecom', 'r', 'wecom|r|robot|0|', 'group', '{}', 30, 'pending', 10, 10, NULL),"
+		" ('d#1', 'wecom', 's', 'wecom|s|robot|0|', 'group', '{}', 5, 'dead', 10, 13, 13);"),
+		SQLITE_OK);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_false(has_object(f->st, "index", "outbox_state_not_before"));
+	assert_true(has_object(f->st, "index", "outbox_unsent"));
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox INDEXED BY outbox_unsent"
+	                                  " WHERE state <> 'sent'"), 3);
+	assert_int_equal(store_outbox_stats(f->st, 100, &stats), 0);
+	assert_int_equal(stats.pending, 1);
+	assert_int_equal(stats.inflight, 1);
+	assert_int_equal(stats.dead, 1);
+	assert_int_equal(stats.oldest_due, 30);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"EXPLAIN QUERY PLAN SELECT count(*) FROM outbox WHERE state = 'dead'"
+		" AND state <> 'sent'", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		strncat(plan, (const char *)sqlite3_column_text(s, 3), sizeof plan - strlen(plan) - 2);
+		strcat(plan, ";");
+	}
+	sqlite3_finalize(s);
+	assert_non_null(strstr(plan, "outbox_unsent"));
+	assert_int_equal(store_outbox_recover(f->st, 200, &n), 0);
+	assert_int_equal(n, 1);
+	/* A row sent leaves the index. */
+	assert_int_equal(exec(f->st, "UPDATE outbox SET state = 'sent' WHERE idem_key = 'b#1'"),
+	                 SQLITE_OK);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox INDEXED BY outbox_unsent"
+	                                  " WHERE state <> 'sent'"), 2);
+}
+
 /* The checkpoint worker (issue 17): commits in small transactions, as the
  * loop makes them, run no checkpoint themselves, yet the worker keeps the
  * WAL well below the 20,000 pages written (80 MB) while they run, and once
@@ -1633,6 +1686,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_inbound_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_outbox_unsent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_by_hand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),

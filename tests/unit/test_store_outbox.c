@@ -6,7 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,6 +441,120 @@ static void test_claim_batch_settle_sent_unclaim(void **state)
 	                 1);
 }
 
+/* The dispatcher's statements find their rows by key, never by walking
+ * rows of one state: while 64 destinations drain, thousands are inflight,
+ * and a settle that scanned them would cost that much every pass. */
+static void test_dispatch_plans(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a");
+	struct store_outbox_batch_row rows[4];
+	struct store_outbox_row row;
+	char sql[2048];
+	size_t n, checked = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char key[8];
+		snprintf(key, sizeof key, "k%d", i);
+		assert_int_equal(enqueue_in_tx(f->st, &a, key, 0), 0);
+	}
+	/* Only the dispatcher's statements in a fresh store's cache. */
+	store_close(f->st);
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	struct store *st = f->st;
+	assert_int_equal(store_outbox_claim(st, 1, 3000000000, &row), 0);
+	free(row.payload);
+	assert_int_equal(store_outbox_claim_batch(st, "wecom|a|robot|0|", 3000000000, 2, rows, &n),
+	                 0);
+	assert_int_equal(n, 2);
+	free_batch(rows, n);
+	int64_t sent[] = {1, 2};
+	assert_int_equal(store_outbox_settle_sent(st, sent, 2, 3000000001), 0);
+	assert_int_equal(store_outbox_unclaim(st, 3, 3000000002, 3000000001), 0);
+
+	for (size_t i = 0; i < st->n_slots; i++) {
+		sqlite3_stmt *stmt = st->slots[i].stmt, *plan;
+		bool by_key = false;
+		if (!stmt || strncmp(sqlite3_sql(stmt), "UPDATE outbox", 13) != 0)
+			continue;
+		snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", sqlite3_sql(stmt));
+		assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &plan, NULL), SQLITE_OK);
+		while (sqlite3_step(plan) == SQLITE_ROW) {
+			const char *detail = (const char *)sqlite3_column_text(plan, 3);
+			if (strncmp(detail, "SEARCH outbox USING INTEGER PRIMARY KEY", 39) == 0)
+				by_key = true;
+		}
+		sqlite3_finalize(plan);
+		if (!by_key)
+			fail_msg("%s\nfinds its rows otherwise than by id", sqlite3_sql(stmt));
+		checked++;
+	}
+	assert_int_equal(checked, 4);
+}
+
+/* Whether this process holds a temporary file of SQLite's (deleted once
+ * opened, named etilqs_...). */
+static bool holds_temp_file(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	bool found = false;
+
+	assert_non_null(d);
+	while (!found && (e = readdir(d))) {
+		char link[300], target[512];
+		ssize_t n;
+
+		snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+		n = readlink(link, target, sizeof target - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			found = strstr(target, "etilqs_") != NULL;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* store_process_init (called by main): settling thousands of rows at once
+ * keeps the statement's journal in memory, no temporary file. */
+static void test_settle_many_in_memory(void **state)
+{
+	struct fixture *f = *state;
+	struct dest a = robot("a");
+	enum { N = 3000 };
+	struct store_outbox_batch_row *rows = calloc(N, sizeof *rows);
+	int64_t *ids = calloc(N, sizeof *ids);
+	size_t n;
+
+	assert_non_null(rows);
+	assert_non_null(ids);
+	assert_int_equal(store_begin(f->st), 0);
+	for (int i = 0; i < N; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "m%d", i);
+		assert_int_equal(enqueue_text(f->st, &a, key, 0), 0);
+	}
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_outbox_claim_batch(f->st, "wecom|a|robot|0|", 3000000000, N, rows,
+	                                          &n), 0);
+	assert_int_equal(n, N);
+	assert_int_equal(store_commit(f->st), 0);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = rows[i].id;
+	free_batch(rows, n);
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_outbox_settle_sent(f->st, ids, N, 3000000001), 0);
+	/* The statement's journal lives until the transaction ends. */
+	assert_false(holds_temp_file());
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'sent'"), N);
+	free(ids);
+	free(rows);
+}
+
 static void test_recover(void **state)
 {
 	struct fixture *f = *state;
@@ -541,6 +657,16 @@ static void test_list_retry_drop(void **state)
 	free(row.payload);
 	assert_int_equal(store_outbox_settle(f->st, 2, OUTBOX_SENT, 0, NULL, 1001), 0);
 	assert_int_equal(store_outbox_retry(f->st, 2, 2000), -EALREADY);
+	/* Sent rows are listed too, though the state index leaves them out. */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_outbox_list(f->st, "sent", 10, on_entry, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ids[0], 2);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_outbox_list(f->st, "pending", 10, on_entry, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ids[0], 3);
+	assert_int_equal(l.ids[1], 1);
 	assert_int_equal(store_outbox_claim(f->st, 3, 1000, &row), 0);
 	free(row.payload);
 	assert_int_equal(store_outbox_settle(f->st, 3, OUTBOX_DEAD, 0, "x", 1001), 0);
@@ -594,6 +720,9 @@ static void test_data_version(void **state)
 
 int main(void)
 {
+	/* As the daemon does, before any database is opened. */
+	if (store_process_init() < 0)
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_enqueue_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_rejects, setup, teardown),
@@ -603,6 +732,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_heads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_and_settle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_batch_settle_sent_unclaim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dispatch_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settle_many_in_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_dead_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_retry_drop, setup, teardown),
