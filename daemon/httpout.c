@@ -11,12 +11,16 @@
  *    on that descriptor), and the next socket libcurl reports with that
  *    number (the same connection, usually) takes it again instead of a new
  *    one. A poll lives no longer than its descriptor: libcurl closes its
- *    sockets through our CURLOPT_CLOSESOCKETFUNCTION, which closes the
- *    socket's poll first (at once when stopped, at its REMOVE otherwise),
- *    so no poll is ever stopped or closed on a number that meanwhile
- *    belongs to another handle of the loop (libuv drops the descriptor's
- *    epoll registration then). The memory is freed only in the close
- *    callback, as libuv requires.
+ *    connections' sockets through our CURLOPT_CLOSESOCKETFUNCTION, which
+ *    closes the socket's poll first (at once when stopped, at its REMOVE
+ *    otherwise), so no poll is ever stopped or closed on a number that
+ *    meanwhile belongs to another handle of the loop (libuv drops the
+ *    descriptor's epoll registration then). Only those sockets keep their
+ *    poll over a REMOVE: CURLOPT_SOCKOPTFUNCTION marks them (h->conn) as
+ *    libcurl makes them; any other (the threaded resolver's socketpair,
+ *    which libcurl closes itself right after its REMOVE) has its poll
+ *    closed at its REMOVE. The memory is freed only in the close callback,
+ *    as libuv requires.
  *  - libcurl asks for one timer through CURLMOPT_TIMERFUNCTION: we keep one
  *    uv_timer_t, (re)started one-shot with the delay asked for; -1 stops it.
  *    Neither callback calls back into libcurl: readiness and expiry are
@@ -96,7 +100,9 @@ struct httpout {
 	struct transfer *pool;    /* finished transfers to reuse, on ->next */
 	size_t n_pool;
 	struct sock **socks;      /* the polls by descriptor number; owned */
-	size_t n_socks;           /* entries of socks */
+	bool *conn;               /* by descriptor number: a connection's socket,
+	                           * closed through on_curl_close; owned */
+	size_t n_socks;           /* entries of socks and of conn */
 	unsigned handles_open;    /* the timer and the socket polls not yet closed */
 	int depth;                /* > 0 while callbacks are being dispatched */
 	bool closing, cleaned;
@@ -269,6 +275,8 @@ static void socks_close(struct httpout *h)
 			sock_close(h->socks[i]);
 	free(h->socks);
 	h->socks = NULL;
+	free(h->conn);
+	h->conn = NULL;
 	h->n_socks = 0;
 }
 
@@ -277,6 +285,7 @@ static int socks_room(struct httpout *h, size_t fd)
 {
 	size_t n = h->n_socks ? h->n_socks : 64;
 	struct sock **v;
+	bool *c;
 
 	if (fd < h->n_socks)
 		return 0;
@@ -287,8 +296,26 @@ static int socks_room(struct httpout *h, size_t fd)
 		return -ENOMEM;
 	memset(v + h->n_socks, 0, (n - h->n_socks) * sizeof *v);
 	h->socks = v;
+	c = realloc(h->conn, n * sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	memset(c + h->n_socks, 0, (n - h->n_socks) * sizeof *c);
+	h->conn = c;
 	h->n_socks = n;
 	return 0;
+}
+
+/* CURLOPT_SOCKOPTFUNCTION: a connection's socket, just made; libcurl
+ * closes it through on_curl_close, so its poll may be kept between its
+ * requests. Without room to mark it, it is not kept. */
+static int on_curl_sockopt(void *clientp, curl_socket_t fd, curlsocktype purpose)
+{
+	struct httpout *h = clientp;
+
+	(void)purpose;
+	if (fd >= 0 && socks_room(h, (size_t)fd) == 0)
+		h->conn[fd] = true;
+	return CURL_SOCKOPT_OK;
 }
 
 /* CURLOPT_CLOSESOCKETFUNCTION: the socket's poll goes first (see the top). */
@@ -297,6 +324,8 @@ static int on_curl_close(void *clientp, curl_socket_t fd)
 	struct httpout *h = clientp;
 	struct sock *s = fd >= 0 && (size_t)fd < h->n_socks ? h->socks[fd] : NULL;
 
+	if (fd >= 0 && (size_t)fd < h->n_socks)
+		h->conn[fd] = false;
 	if (s && s->idle)
 		sock_close(s);
 	else if (s)
@@ -414,7 +443,7 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 	if (what == CURL_POLL_REMOVE) {
 		if (s) {
 			/* libcurl forgets the socketp of a removed socket itself. */
-			if (h->closing || s->fd_closed) {
+			if (h->closing || s->fd_closed || !h->conn[s->fd]) {
 				sock_close(s);
 			} else {
 				uv_poll_stop(&s->poll);
@@ -633,6 +662,10 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 		c = curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_curl_close);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, t->h);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_curl_sockopt);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, t->h);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	if (!c)

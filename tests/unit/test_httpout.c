@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "../../daemon/httpout.h"
 #include "fake_client.h"
@@ -241,6 +243,50 @@ static void test_reuse(void **state)
 	close_and_drain(h);
 }
 
+static void on_readable(uv_poll_t *p, int status, int events)
+{
+	(void)status;
+	(void)events;
+	(*(int *)p->data)++;
+	uv_poll_stop(p);
+}
+
+/* libcurl closes some descriptors without CURLOPT_CLOSESOCKETFUNCTION (the
+ * threaded resolver's socketpair, after its REMOVE): their polls are not
+ * kept, so none is left on a number that another handle of the loop takes
+ * next, where closing it (httpout_close) would unwatch that handle. */
+static void test_no_poll_kept_for_a_resolver_socket(void **state)
+{
+	struct httpout_req req = {.method = HTTPOUT_GET, .url = "http://cqod-test.invalid/",
+	                          .timeout_ms = 5000};
+	struct result r = {0};
+	struct httpout *h;
+	uv_poll_t other;
+	int sv[2], fired = 0;
+
+	(void)state;
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	assert_int_equal(httpout_request(h, &req, on_done, &r), 0);
+	run_until(&r.calls, 1);
+	assert_true(r.error[0] != '\0');
+	assert_int_equal(polls(), 0);
+
+	/* The descriptor numbers the resolver used, now another handle's. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(uv_poll_init_socket(&g_loop, &other, sv[0]), 0);
+	other.data = &fired;
+	assert_int_equal(uv_poll_start(&other, UV_READABLE, on_readable), 0);
+	uv_run(&g_loop, UV_RUN_NOWAIT);
+	httpout_close(h);
+	uv_run(&g_loop, UV_RUN_NOWAIT);
+	assert_int_equal(write(sv[1], "x", 1), 1);
+	run_until(&fired, 1);
+	uv_close((uv_handle_t *)&other, NULL);
+	uv_run(&g_loop, UV_RUN_DEFAULT);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void test_too_large(void **state)
 {
 	struct httpout_req req = {.method = HTTPOUT_GET};
@@ -387,6 +433,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_and_post),
 		cmocka_unit_test(test_reuse),
+		cmocka_unit_test(test_no_poll_kept_for_a_resolver_socket),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_timeout_and_refused),
 		cmocka_unit_test(test_bad_requests),

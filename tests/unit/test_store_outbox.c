@@ -454,7 +454,7 @@ static void test_dispatch_plans(void **state)
 	size_t n, checked = 0;
 
 	for (int i = 0; i < 4; i++) {
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof key, "k%d", i);
 		assert_int_equal(enqueue_in_tx(f->st, &a, key, 0), 0);
 	}
