@@ -9,6 +9,7 @@
  * A running daemon notices these changes through PRAGMA data_version
  * within a second (daemon/outbox.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -135,9 +136,33 @@ static int outbox_retry(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* Removes the files of row id (store_outbox_file_path: "outbox-<id>-….xlsx";
+ * one per spec the id had, since ids are reused), saying which could not. */
+static void remove_files(struct ctl *c, long long id)
+{
+	char dir[PATH_MAX], prefix[48], path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if (store_outbox_files_dir(c->cfg->database, dir, sizeof dir) < 0 || !(d = opendir(dir)))
+		return;
+	snprintf(prefix, sizeof prefix, STORE_OUTBOX_FILE_PREFIX "%lld-", id);
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 || n < 5 ||
+		    strcmp(e->d_name + n - 5, ".xlsx") != 0)
+			continue;
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+			continue;
+		if (unlink(path) < 0 && errno != ENOENT)
+			fprintf(stderr, TXT_CTL_OB_FILE_LEFT, path, strerror(errno));
+	}
+	closedir(d);
+}
+
 static int outbox_drop(struct ctl *c, int argc, char **argv)
 {
-	char path[PATH_MAX];
 	long long id;
 	int rc;
 
@@ -154,10 +179,8 @@ static int outbox_drop(struct ctl *c, int argc, char **argv)
 	if (rc < 0)
 		return ctl_store_fail(CMD, rc);
 	/* A file row's workbook goes with it, after the COMMIT (a rolled-back
-	 * drop keeps both); other rows have no file, so ENOENT is the rule. */
-	if (store_outbox_file_path(c->cfg->database, id, path, sizeof path) == 0 &&
-	    unlink(path) < 0 && errno != ENOENT)
-		fprintf(stderr, TXT_CTL_OB_FILE_LEFT, path, strerror(errno));
+	 * drop keeps both); other rows have none. */
+	remove_files(c, id);
 	printf(TXT_CTL_OB_DROPPED, id);
 	return CTL_OK;
 }

@@ -125,7 +125,7 @@ static void on_work(uv_work_t *w)
 	int rc = store_outbox_files_dir(b->database, dir, sizeof dir);
 
 	if (rc == 0)
-		rc = store_outbox_file_path(b->database, b->id, b->path, sizeof b->path);
+		rc = store_outbox_file_path(b->database, b->id, b->spec, b->path, sizeof b->path);
 	/* The directory is the daemon's alone, like the database beside it. */
 	if (rc == 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		rc = -errno;
@@ -187,12 +187,13 @@ static void on_removed(uv_fs_t *req)
 	free(req);
 }
 
-void outbox_file_remove(uv_loop_t *loop, const char *database, int64_t id)
+void outbox_file_remove(uv_loop_t *loop, const char *database, int64_t id, const char *spec)
 {
 	char path[PATH_MAX];
 	uv_fs_t *req;
 
-	if (store_outbox_file_path(database, id, path, sizeof path) < 0 || !(req = malloc(sizeof *req)))
+	if (store_outbox_file_path(database, id, spec, path, sizeof path) < 0 ||
+	    !(req = malloc(sizeof *req)))
 		return;
 	if (uv_fs_unlink(loop, req, path, on_removed) < 0)
 		free(req);

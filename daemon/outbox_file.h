@@ -37,7 +37,8 @@ typedef void (*outbox_file_fn)(void *arg, int rc, const char *path, char *data, 
 int outbox_file_build(uv_loop_t *loop, const char *database, int64_t id, const char *spec,
                       bool want_bytes, outbox_file_fn done, void *arg);
 
-/* Deletes the file of row `id`, if any, off the loop (nothing to wait for). */
-void outbox_file_remove(uv_loop_t *loop, const char *database, int64_t id);
+/* Deletes the file of row `id` with that spec, if any, off the loop
+ * (nothing to wait for). */
+void outbox_file_remove(uv_loop_t *loop, const char *database, int64_t id, const char *spec);
 
 #endif

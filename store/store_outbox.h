@@ -65,11 +65,17 @@ int store_outbox_enqueue_file(struct store *st, const struct dest *d, const char
 
 /* Where a file row's file is kept, beside the database: the directory
  * "<database's directory>/cqod-files" (0700, the daemon's alone) and in it
- * "outbox-<id>.xlsx", into buf. 0, -ENAMETOOLONG or -ENOMEM. The daemon
+ * "outbox-<id>-<16 hex digits of the SHA-256 of the row's spec>.xlsx", into
+ * buf. The spec is in the name because row ids are reused when the newest
+ * rows are dropped: a file left behind by a dropped row (its removal failed,
+ * or cqoctl died first) must never be sent for another row, which may be
+ * another asker's scope. 0, -EINVAL, -ENAMETOOLONG or -ENOMEM. The daemon
  * builds and removes the file (daemon/outbox_file.h); cqoctl outbox drop
- * removes it with its row. */
+ * removes every file of the row's id with the row. */
+#define STORE_OUTBOX_FILE_PREFIX "outbox-"
 int store_outbox_files_dir(const char *database, char *buf, size_t len);
-int store_outbox_file_path(const char *database, int64_t id, char *buf, size_t len);
+int store_outbox_file_path(const char *database, int64_t id, const char *spec, char *buf,
+                           size_t len);
 
 /* The dispatcher's wake-up: called once after a commit that enqueued rows
  * (on the thread that committed). NULL to unset. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/crypto.h"
 #include "../lib/path.h"
 
 #define FILES_DIR "cqod-files"
@@ -23,15 +24,22 @@ int store_outbox_files_dir(const char *database, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int store_outbox_file_path(const char *database, int64_t id, char *buf, size_t len)
+int store_outbox_file_path(const char *database, int64_t id, const char *spec, char *buf,
+                           size_t len)
 {
+	uint8_t digest[CRYPTO_SHA256_LEN];
+	char hex[2 * CRYPTO_SHA256_LEN + 1];
 	int rc = store_outbox_files_dir(database, buf, len);
 	size_t used;
 	int n;
 
 	if (rc < 0)
 		return rc;
+	if (!spec || crypto_sha256(spec, strlen(spec), digest) < 0)
+		return -EINVAL;
+	crypto_hex(digest, sizeof digest, hex);
 	used = strnlen(buf, len);
-	n = snprintf(buf + used, len - used, "/outbox-%" PRId64 ".xlsx", id);
+	n = snprintf(buf + used, len - used, "/" STORE_OUTBOX_FILE_PREFIX "%" PRId64 "-%.16s.xlsx",
+	             id, hex);
 	return n < 0 || (size_t)n >= len - used ? -ENAMETOOLONG : 0;
 }

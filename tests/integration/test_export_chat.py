@@ -11,6 +11,7 @@ where.
 
 The clock is the real one (the platforms' signatures carry it); the
 tables asked for are of 2025, counted as of its last day."""
+import hashlib
 import json
 import os
 import re
@@ -60,6 +61,13 @@ def files_dir(d):
     return os.path.join(d.dir, "cqod-files")
 
 
+def file_name(d, row_id):
+    """The name of file row row_id's workbook: its id and the start of the
+    SHA-256 of its spec (the row's payload)."""
+    (spec,) = rows(d, "SELECT payload FROM outbox WHERE id = ?", row_id)[0]
+    return "outbox-%d-%s.xlsx" % (row_id, hashlib.sha256(spec.encode()).hexdigest()[:16])
+
+
 def listing(d):
     path = files_dir(d)
     return sorted(os.listdir(path)) if os.path.isdir(path) else []
@@ -100,9 +108,9 @@ def test_wecom_upload_then_file_message():
             content = wecom_export(d, "导出 统计 2025", "7100000000000000001")
             assert content == ("正在生成《%s》，生成后以文件消息发送到本会话，请稍候。" % NAME_2025), \
                 content
-            wait_until(lambda: listing(d) == ["outbox-1.xlsx"], "the file", 10)
+            wait_until(lambda: listing(d) == [file_name(d, 1)], "the file", 10)
             assert stat.S_IMODE(os.stat(files_dir(d)).st_mode) == 0o700
-            assert stat.S_IMODE(os.stat(os.path.join(files_dir(d), "outbox-1.xlsx")).st_mode) \
+            assert stat.S_IMODE(os.stat(os.path.join(files_dir(d), file_name(d, 1))).st_mode) \
                 == 0o600
 
             up = fake.wait_requests("/cgi-bin/media/upload")
@@ -182,10 +190,47 @@ def test_dropped_file_row_takes_its_file():
             wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
                        [("pending",)], "the row waiting for its retry", 10)
             d.stop()
-            assert listing(d) == ["outbox-1.xlsx"]
+            assert listing(d) == [file_name(d, 1)]
             assert d.ctl("outbox", "drop", "1") == "已删除消息 1\n"
             assert listing(d) == []
             assert rows(d, "SELECT count(*) FROM outbox WHERE kind = 'file'") == [(0,)]
+
+
+def test_a_reused_row_id_never_sends_an_old_file():
+    """Outbox ids are reused when the newest row is dropped. A workbook left
+    behind by a dropped row (its removal failed, or cqoctl died before it)
+    is never sent for the row that takes its id: the file is named after the
+    row's spec too, so the new row builds its own table."""
+    with FakePlatform() as fake:
+        d = daemon(fake)
+        with d:
+            d.ctl("grant", "wecom:w1", "zhangsan", "clerk", "3713")
+            # Busy once: the row waits for its retry, its workbook built.
+            script(fake, "/cgi-bin/media/upload",
+                   [{"body": {"errcode": -1, "errmsg": "system busy"}}])
+            d.start()
+            wecom_export(d, "导出 统计 2024", "7100000000000000005")
+            fake.wait_requests("/cgi-bin/media/upload")
+            wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
+                       [("pending",)], "the row waiting for its retry", 10)
+            d.stop()
+            (old,) = listing(d)
+            with open(os.path.join(files_dir(d), old), "rb") as f:
+                left = f.read()
+            (file_id,) = rows(d, "SELECT id FROM outbox WHERE kind = 'file'")[0]
+            # The newest rows dropped (the answer's too): the next row takes the id.
+            for (row_id,) in rows(d, "SELECT id FROM outbox WHERE id >= ? ORDER BY id DESC",
+                                  file_id):
+                d.ctl("outbox", "drop", str(row_id))
+            # As if its removal had failed: the old workbook is still there.
+            with open(os.path.join(files_dir(d), old), "wb") as f:
+                f.write(left)
+            d.start()
+            wecom_export(d, "导出 统计 2025", "7100000000000000006")
+            wait_until(lambda: rows(d, "SELECT id, state FROM outbox WHERE kind = 'file'") ==
+                       [(file_id, "sent")], "the new row, under the same id, sent", 30)
+            up = fake.requests("/cgi-bin/media/upload")[-1]
+            assert_same_book(d, multipart(up)[0][3], "3713", "2025")
 
 
 def test_feishu_and_dingtalk_file_messages():
@@ -260,7 +305,7 @@ def test_console_writes_the_file_and_prints_where():
         d = daemon(fake)
         with d:
             out = console_export(d, "导出 统计 3713 2025", 1)
-            path = os.path.join(files_dir(d), "outbox-1.xlsx")
+            path = os.path.join(files_dir(d), file_name(d, 1))
             assert "正在生成《%s》" % NAME_2025 in out, out
             assert "文件《%s》已生成：%s" % (NAME_2025, path) in out, out
             assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -270,7 +315,7 @@ def test_console_writes_the_file_and_prints_where():
             # that is no tag: one sheet of it.
             out = console_export(d, "导出 统计 临沂市 中小企业 2025", 2)
             assert "临沂市中小企业首席质量官基本情况统计表（2025年）.xlsx" in out, out
-            book = Book(os.path.join(files_dir(d), "outbox-2.xlsx"))
+            book = Book(os.path.join(files_dir(d), file_name(d, 2)))
             assert book.names == ["中小企业"], book.names
             assert book.cells("中小企业")["A1"][0] == \
                 "临沂市（3713） · 中小企业首席质量官统计（2025 年）"
