@@ -31,6 +31,7 @@ struct inbox {
 	uv_check_t check;     /* runs the batch at the end of the loop iteration */
 	uv_idle_t idle;       /* keeps poll from blocking while work is queued */
 	uv_timer_t busy;      /* the next try while the database is locked */
+	uv_async_t released;  /* the checkpoint worker let writers go again */
 	uv_timer_t prune;
 	struct store *st;
 	unsigned batch_max;
@@ -201,6 +202,27 @@ static void on_busy(uv_timer_t *t)
 	run_batch(t->data);
 }
 
+/* The worker's RESTART checkpoint, which holds writers off while it copies
+ * the WAL's last frames, is over: a batch it turned away runs now rather
+ * than at the timer's next try. */
+static void on_released(uv_async_t *h)
+{
+	struct inbox *ib = h->data;
+
+	if (!ib->busy_ms)
+		return;
+	uv_timer_stop(&ib->busy);
+	run_batch(ib);
+}
+
+/* On the checkpoint worker's thread. */
+static void wake_on_release(void *arg)
+{
+	struct inbox *ib = arg;
+
+	uv_async_send(&ib->released);
+}
+
 static int prune(struct store *st, void *arg)
 {
 	const struct inbox *ib = arg;
@@ -238,13 +260,16 @@ int inbox_open(uv_loop_t *loop, struct store *st, unsigned batch_max, unsigned d
 	uv_idle_init(loop, &ib->idle);
 	uv_timer_init(loop, &ib->busy);
 	uv_timer_init(loop, &ib->prune);
-	ib->check.data = ib->idle.data = ib->busy.data = ib->prune.data = ib;
-	ib->handles_open = 4;
+	uv_async_init(loop, &ib->released, on_released);
+	ib->check.data = ib->idle.data = ib->busy.data = ib->prune.data = ib->released.data = ib;
+	ib->handles_open = 5;
 	uv_check_start(&ib->check, on_check);
 	uv_timer_start(&ib->prune, on_prune, 0, PRUNE_INTERVAL_MS);
 	/* The check handle must not keep the loop alive on its own. */
 	uv_unref((uv_handle_t *)&ib->check);
 	uv_unref((uv_handle_t *)&ib->prune);
+	uv_unref((uv_handle_t *)&ib->released);
+	store_checkpoint_on_release(st, wake_on_release, ib);
 	metrics_describe("cqod_inbox_busy_retries_total", "counter",
 	                 "Times messages were answered with a retry because the database stayed"
 	                 " locked.");
@@ -304,6 +329,8 @@ void inbox_close(struct inbox *ib)
 	ib->n_pending = 0;
 	answer_all(rest, true);
 	ib->closing = true;
+	store_checkpoint_on_release(ib->st, NULL, NULL);
+	uv_close((uv_handle_t *)&ib->released, on_handle_closed);
 	uv_close((uv_handle_t *)&ib->check, on_handle_closed);
 	uv_close((uv_handle_t *)&ib->idle, on_handle_closed);
 	uv_close((uv_handle_t *)&ib->busy, on_handle_closed);

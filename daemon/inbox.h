@@ -18,7 +18,8 @@
  *
  * The loop never waits on a lock: when another process holds the write lock
  * (BEGIN fails with -EBUSY at once, there is no busy timeout), the batch is
- * tried again on a short timer; a message still not run INBOX_WAIT_MS after
+ * tried again on a short timer, or as soon as the store's checkpoint worker
+ * says its RESTART, which holds writers off, is over; a message still not run INBOX_WAIT_MS after
  * it arrived is answered INBOX_RETRY, which the flows turn into the answer
  * that makes their platform send it again.
  */

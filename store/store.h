@@ -65,13 +65,17 @@ int store_read_begin(struct store *st);
 int store_read_end(struct store *st);
 
 /* Moves WAL checkpoints off the caller's thread: a worker thread with its
- * own connection runs a passive checkpoint whenever a commit leaves the WAL
- * over 1,000 pages (a RESTART one past 4,000, which may make the caller's
- * BEGIN fail with -EBUSY for a moment), and the caller's commits no longer
- * checkpoint (for the daemon's event loop). store_close stops it (store_checkpoint_stop, which
+ * own connection runs a passive checkpoint as the WAL grows past 1,000
+ * pages and when commits pause (a RESTART one past 4,000, which may make the
+ * caller's BEGIN fail with -EBUSY for a moment; TRUNCATE after a pause), and
+ * the caller's commits no longer checkpoint (for the daemon's event loop). store_close stops it (store_checkpoint_stop, which
  * restores the automatic checkpoint). -EALREADY when started twice. */
 int store_checkpoint_offload(struct store *st);
 void store_checkpoint_stop(struct store *st);
+/* fn(arg) is called on the worker's thread each time a RESTART checkpoint
+ * lets writers go again (NULL: no longer); a caller whose BEGIN failed with
+ * -EBUSY meanwhile may try again then. */
+void store_checkpoint_on_release(struct store *st, void (*fn)(void *arg), void *arg);
 /* Checkpoints the worker has run (0 without one). */
 uint64_t store_checkpoint_runs(const struct store *st);
 
