@@ -155,6 +155,9 @@ def test_expired_media_is_uploaded_again_and_a_failed_message_is_not():
             # Both uploads are the same file: built once, kept until sent.
             assert multipart(ups[0])[0][3] == multipart(ups[1])[0][3]
             wait_until(lambda: listing(d) == [], "the file removed", 10)
+            # The file goes when the send ends; its row settles just after.
+            wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
+                       [("sent",)], "the row settled", 10)
             assert rows(d, "SELECT state, attempts, media_id FROM outbox WHERE kind = 'file'") \
                 == [("sent", 2, media[2])]
 
