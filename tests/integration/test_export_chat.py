@@ -178,21 +178,28 @@ def test_given_up_file_is_removed():
             assert not fake.requests("/cgi-bin/message/send")
 
 
+def file_row_waiting(fake, d, text, msg_id, busy):
+    """张三 (a clerk of 3713) exports with text; the upload is busy (the next
+    `busy` times), so the file row waits for its retry with its workbook
+    built; d stopped."""
+    d.ctl("grant", "wecom:w1", "zhangsan", "clerk", "3713")
+    script(fake, "/cgi-bin/media/upload",
+           [{"body": {"errcode": -1, "errmsg": "system busy"}}] * busy)
+    d.start()
+    wecom_export(d, text, msg_id)
+    fake.wait_requests("/cgi-bin/media/upload")
+    wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
+               [("pending",)], "the row waiting for its retry", 10)
+    d.stop()
+
+
 def test_dropped_file_row_takes_its_file():
     """cqoctl outbox drop on a file row waiting for its retry removes the
     workbook too: nothing is left in cqod-files/ that no row will send."""
     with FakePlatform() as fake:
         d = daemon(fake)
         with d:
-            d.ctl("grant", "wecom:w1", "zhangsan", "clerk", "3713")
-            script(fake, "/cgi-bin/media/upload",
-                   [{"body": {"errcode": -1, "errmsg": "system busy"}}] * 5)
-            d.start()
-            wecom_export(d, "导出 统计 2025", "7100000000000000004")
-            fake.wait_requests("/cgi-bin/media/upload")
-            wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
-                       [("pending",)], "the row waiting for its retry", 10)
-            d.stop()
+            file_row_waiting(fake, d, "导出 统计 2025", "7100000000000000004", 5)
             assert listing(d) == [file_name(d, 1)]
             assert d.ctl("outbox", "drop", "1") == "已删除消息 1\n"
             assert listing(d) == []
@@ -207,16 +214,8 @@ def test_a_reused_row_id_never_sends_an_old_file():
     with FakePlatform() as fake:
         d = daemon(fake)
         with d:
-            d.ctl("grant", "wecom:w1", "zhangsan", "clerk", "3713")
-            # Busy once: the row waits for its retry, its workbook built.
-            script(fake, "/cgi-bin/media/upload",
-                   [{"body": {"errcode": -1, "errmsg": "system busy"}}])
-            d.start()
-            wecom_export(d, "导出 统计 2024", "7100000000000000005")
-            fake.wait_requests("/cgi-bin/media/upload")
-            wait_until(lambda: rows(d, "SELECT state FROM outbox WHERE kind = 'file'") ==
-                       [("pending",)], "the row waiting for its retry", 10)
-            d.stop()
+            # Busy once only: the export after it must go through.
+            file_row_waiting(fake, d, "导出 统计 2024", "7100000000000000005", 1)
             (old,) = listing(d)
             with open(os.path.join(files_dir(d), old), "rb") as f:
                 left = f.read()
