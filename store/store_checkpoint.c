@@ -14,7 +14,7 @@
  * - Past CHECKPOINT_PAGES, a PASSIVE checkpoint each time the WAL has grown
  *   by CHECKPOINT_STEP pages (not after every commit: each checkpoint syncs
  *   the WAL and the database file, beside the loop's own fsyncs), and once
- *   commits pause for IDLE_NS. A passive checkpoint takes no lock: the loop
+ *   commits pause for IDLE_NS, at any size. A passive checkpoint takes no lock: the loop
  *   writes and reads on meanwhile.
  * - A complete checkpoint does not shorten the WAL: SQLite starts it again
  *   from its beginning only in a write transaction that began after the
@@ -112,14 +112,14 @@ static int worker_busy(void *arg, int tries)
 }
 
 /* Waits under cp->lock for a wake or, when commits came after the last
- * checkpoint began (seen: the count then) and the WAL is past the
- * threshold, for a pause in them: a complete checkpoint then lets the next
- * commit start the log again. */
+ * checkpoint began (seen: the count then), for a pause in them, whatever
+ * the WAL's size: a complete checkpoint then lets the next commit start
+ * the log again, so a quiet daemon's log is short (and a burst that ended
+ * just below the threshold is not left to grow from there). */
 static void wait_for_work(struct store_checkpointer *cp, unsigned seen)
 {
 	while (!cp->pending && !cp->stop) {
-		if (atomic_load(&cp->commits) == seen ||
-		    atomic_load(&cp->wal_pages) < CHECKPOINT_PAGES) {
+		if (atomic_load(&cp->commits) == seen || atomic_load(&cp->wal_pages) == 0) {
 			pthread_cond_wait(&cp->wake, &cp->lock);
 			continue;
 		}
