@@ -388,11 +388,18 @@ def serve_main(cls, doc):
     fake = cls(port=opts.port).start()
     print("PORT %d" % fake.port, flush=True)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    # The handler only notes the signal: Event.set() takes the event's lock,
+    # and a handler runs in the main thread, which may hold that very lock
+    # inside stop.wait() just as the stdin thread's set() woke it (a test
+    # closes stdin and sends SIGTERM together): a deadlock, seen as a test
+    # waiting forever for its fake to exit.
+    signalled = []
+    signal.signal(signal.SIGTERM, lambda *a: signalled.append(True))
     if opts.exit_on_eof:
         threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     try:
-        stop.wait()
+        while not signalled and not stop.wait(0.05):
+            pass
     except KeyboardInterrupt:
         pass
     fake.stop()
