@@ -91,6 +91,22 @@ static int query_text(struct store *st, const char *sql, char *buf, size_t len)
 	return rc;
 }
 
+/* The plan SQLite would run sql with, its steps joined by ';' into buf
+ * (cut to fit). */
+static void query_plan(struct store *st, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW && used < len - 1) {
+		int n = snprintf(buf + used, len - used, "%s;", (const char *)sqlite3_column_text(s, 3));
+		used = n < 0 ? len : used + (size_t)n;
+	}
+	sqlite3_finalize(s);
+}
+
 /* The test owns its unit of work: it begins and ends the transaction the
  * store's writes run in. */
 static void begin(struct store *st)
@@ -513,7 +529,6 @@ static void test_upgrade_inbound_rows(void **state)
 	struct fixture *f = *state;
 	char *answer = NULL;
 	char plan[512] = "";
-	sqlite3_stmt *s;
 
 	assert_int_equal(store_open_at_version(f->path, 24, &f->st), 0);
 	assert_int_equal(exec(f->st,
@@ -540,15 +555,11 @@ static void test_upgrade_inbound_rows(void **state)
 	assert_string_equal(answer, "{}");
 	free(answer);
 
-	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+	query_plan(f->st,
 		"EXPLAIN QUERY PLAN SELECT id, kind, issued_on, reason FROM sanctions"
 		" WHERE appointment_id = 1 AND status = 'open'"
-		" ORDER BY issued_on DESC, id DESC LIMIT 8", -1, &s, NULL), SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		size_t n = strlen(plan);
-		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
-	}
-	sqlite3_finalize(s);
+		" ORDER BY issued_on DESC, id DESC LIMIT 8",
+		plan, sizeof plan);
 	assert_null(strstr(plan, "TEMP B-TREE"));
 }
 
@@ -951,7 +962,6 @@ static void test_upgrade_open_advice_index(void **state)
 {
 	struct fixture *f = *state;
 	char plan[512] = "";
-	sqlite3_stmt *s;
 
 	assert_int_equal(store_open_at_version(f->path, 23, &f->st), 0);
 	assert_int_equal(exec(f->st,
@@ -981,17 +991,13 @@ static void test_upgrade_open_advice_index(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM sanctions INDEXED BY"
 	                                  " sanctions_open_advice WHERE status = 'open' AND"
 	                                  " kind = '建议解聘' AND issued_on <= '2026-06-15'"), 1);
-	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+	query_plan(f->st,
 		"EXPLAIN QUERY PLAN SELECT s.id FROM sanctions s"
 		" JOIN appointments a ON a.id = s.appointment_id"
 		" JOIN enterprises e ON e.id = a.enterprise_id"
 		" WHERE s.status = 'open' AND s.kind = '建议解聘' AND s.issued_on <= '2026-06-15'"
-		" AND a.status = 'active'", -1, &s, NULL), SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		size_t n = strlen(plan);
-		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
-	}
-	sqlite3_finalize(s);
+		" AND a.status = 'active'",
+		plan, sizeof plan);
 	assert_non_null(strstr(plan, "SEARCH s USING INDEX sanctions_open_advice"));
 
 	struct store_remind_identity ids[4];
@@ -1002,16 +1008,10 @@ static void test_upgrade_open_advice_index(void **state)
 	assert_string_equal(ids[0].platform, "dingtalk");
 	assert_string_equal(ids[0].user_id, "zs-a");
 	assert_string_equal(ids[1].user_id, "zs-b");
-	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+	query_plan(f->st,
 		"EXPLAIN QUERY PLAN SELECT platform, user_id, coalesce(instance, '') FROM identities"
-		" WHERE person_id = 1 AND role = 'cqo' ORDER BY platform, user_id", -1, &s, NULL),
-		SQLITE_OK);
-	plan[0] = '\0';
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		size_t n = strlen(plan);
-		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
-	}
-	sqlite3_finalize(s);
+		" WHERE person_id = 1 AND role = 'cqo' ORDER BY platform, user_id",
+		plan, sizeof plan);
 	assert_non_null(strstr(plan, "COVERING INDEX identities_person"));
 	assert_null(strstr(plan, "TEMP B-TREE"));
 
@@ -1020,15 +1020,10 @@ static void test_upgrade_open_advice_index(void **state)
 	assert_int_equal(n_ids, 1);
 	assert_string_equal(clerks[0].scope, "3713");
 	free(clerks);
-	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+	query_plan(f->st,
 		"EXPLAIN QUERY PLAN SELECT platform, user_id FROM identities WHERE role = 'clerk'"
-		" ORDER BY platform, user_id", -1, &s, NULL), SQLITE_OK);
-	plan[0] = '\0';
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		size_t n = strlen(plan);
-		snprintf(plan + n, sizeof plan - n, "%s;", (const char *)sqlite3_column_text(s, 3));
-	}
-	sqlite3_finalize(s);
+		" ORDER BY platform, user_id",
+		plan, sizeof plan);
 	assert_non_null(strstr(plan, "INDEX identities_role"));
 	assert_null(strstr(plan, "TEMP B-TREE"));
 }
@@ -1221,7 +1216,6 @@ static void test_upgrade_outbox_unsent(void **state)
 	struct fixture *f = *state;
 	struct store_outbox_stats stats;
 	char plan[512] = "";
-	sqlite3_stmt *s;
 	int n = 0;
 
 	assert_int_equal(store_open_at_version(f->path, 27, &f->st), 0);
@@ -1248,14 +1242,10 @@ static void test_upgrade_outbox_unsent(void **state)
 	assert_int_equal(stats.inflight, 1);
 	assert_int_equal(stats.dead, 1);
 	assert_int_equal(stats.oldest_due, 30);
-	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+	query_plan(f->st,
 		"EXPLAIN QUERY PLAN SELECT count(*) FROM outbox WHERE state = 'dead'"
-		" AND state <> 'sent'", -1, &s, NULL), SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		strncat(plan, (const char *)sqlite3_column_text(s, 3), sizeof plan - strlen(plan) - 2);
-		strcat(plan, ";");
-	}
-	sqlite3_finalize(s);
+		" AND state <> 'sent'",
+		plan, sizeof plan);
 	assert_non_null(strstr(plan, "outbox_unsent"));
 	assert_int_equal(store_outbox_recover(f->st, 200, &n), 0);
 	assert_int_equal(n, 1);
