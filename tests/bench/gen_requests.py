@@ -3,7 +3,8 @@ lines) that query names present in a registry seeded by 'cqoctl seed' (which
 names record k "测试人员%06d", except every 50th, which gets a common name).
 They are stamped now: cqod takes them for 300 seconds. With a fifth
 argument, a comma-separated list of terms, the requests query those terms in
-turn instead (ids bench-t-N, apart from the first set's)."""
+turn instead (ids bench-t-N, apart from the first set's; a sixth argument
+replaces the prefix bench-t, for a second set of the same terms)."""
 import hashlib
 import hmac
 import json
@@ -13,6 +14,7 @@ import time
 secret, count, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 population = int(sys.argv[4]) if len(sys.argv) > 4 else 100000
 terms = sys.argv[5].split(",") if len(sys.argv) > 5 else None
+term_ids = (sys.argv[6] if len(sys.argv) > 6 else "bench-t") + "-%d"
 
 
 def person(i):
@@ -23,7 +25,7 @@ ts = str(int(time.time()))
 with open(path, "w") as f:
     for i in range(count):
         text = "查询 " + (terms[i % len(terms)] if terms else "测试人员%06d" % person(i))
-        body = json.dumps({"msg_id": ("bench-t-%d" if terms else "bench-%d") % i,
+        body = json.dumps({"msg_id": (term_ids if terms else "bench-%d") % i,
                            "chat_id": "bench", "chat_type": "private",
                            "sender_id": "bench-admin", "sender_name": "bench", "text": text},
                           ensure_ascii=False, separators=(",", ":"))

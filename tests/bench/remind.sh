@@ -86,6 +86,11 @@ d.execute('DELETE FROM reminder_sweeps'); d.commit()" "$dir/remind.db"
 echo "== reminders: the daily sweep on the daemon's loop, registry of $N"
 sweep "$DAY_A" "day A, about $((N / 1000)) due (90 days before)"
 sweep "$DAY_B" "day B, about $((N / 250)) due (90, 30, 7, 0 days before) + digests"
+# Start to ready on this registry: exec to sd_notify's READY=1, as systemd
+# sees it (day B is swept already, so nothing else runs at start).
+echo "== cqod: start to ready, registry of $N (target <= 50 ms)"
+CQOD_FAKE_NOW="$DAY_B 09:30:00" python3 "$ROOT/tests/bench/ready.py" "$dir" 5 \
+	$as_user "$dir/cqod" -c "$dir/cqod.conf" || echo "note: a start never became ready"
 t0=$(date +%s.%N)
 CQOD_FAKE_NOW="$DAY_A 09:30:00" $as_user "$dir/cqoctl" -c "$dir/cqod.conf" remind --dry-run \
 	--date "$DAY_C" >"$dir/dry-run.txt"

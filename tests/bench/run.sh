@@ -106,6 +106,23 @@ BENCH_REQUESTS="$dir/partial.txt" BENCH_THREADS=1 \
 	wrk -t1 -c1 -d5s --latency -s "$ROOT/tests/bench/webhook.lua" \
 	"http://127.0.0.1:$PORT" >"$dir/wrk-partial.txt" || true
 cat "$dir/wrk-partial.txt"
+
+# The nationwide 统计 and 未培训 run on a worker with a read-only connection
+# of their own: timed alone, then back to back while the 2-character 查询
+# runs again (new message ids): its p99 should not move.
+echo "== cqod: nationwide 统计 / 未培训 one after another, 3s alone; then 5s beside 查询 by 2 characters"
+heavy_ok=yes
+python3 "$ROOT/tests/bench/heavy.py" "$PORT" "$SECRET" 3 >"$dir/heavy-alone.txt" || heavy_ok=no
+cat "$dir/heavy-alone.txt"
+python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 100000 "$dir/partial2.txt" "$N" \
+	"人员,张飞,员0,赵云,业1,伟刘" bench-h
+python3 "$ROOT/tests/bench/heavy.py" "$PORT" "$SECRET" 5 >"$dir/heavy-beside.txt" &
+HEAVY=$!
+BENCH_REQUESTS="$dir/partial2.txt" BENCH_THREADS=1 \
+	wrk -t1 -c1 -d5s --latency -s "$ROOT/tests/bench/webhook.lua" \
+	"http://127.0.0.1:$PORT" >"$dir/wrk-partial-heavy.txt" || true
+wait $HEAVY || heavy_ok=no
+cat "$dir/heavy-beside.txt" "$dir/wrk-partial-heavy.txt"
 kill $CQOD_PID; wait $CQOD_PID 2>/dev/null || true; CQOD_PID=""
 
 echo "== nginx: fixed 200, 1 worker, $CONNS connections, ${DURATION}s"
@@ -175,6 +192,11 @@ echo "Hubot req/s: $hubot_rate  p50: $(pct "$dir/wrk-hubot.txt" 50%)  p99: $(pct
      " VmRSS peak $(mib "$hubot_peak") MiB"
 echo "CPU per request (user+sys, its own process): cqod $cqod_cpu us, nginx $nginx_cpu us, Hubot $hubot_cpu us"
 echo "cqod  查询 by 2 characters: p50 $(pct "$dir/wrk-partial.txt" 50%)  p99 $(pct "$dir/wrk-partial.txt" 99%) (target <= 2ms)"
+echo "cqod  查询 by 2 characters while 统计 / 未培训 run: p50 $(pct "$dir/wrk-partial-heavy.txt" 50%)" \
+     " p99 $(pct "$dir/wrk-partial-heavy.txt" 99%) (target: p99 unchanged)"
+echo "cqod  nationwide, off the loop: $(grep -h '^统计' "$dir/heavy-alone.txt");" \
+     "$(grep -h '^未培训' "$dir/heavy-alone.txt")"
+[ "$heavy_ok" = yes ] || echo "note: a heavy read was not answered normally (see above)"
 echo "ratio cqod/nginx: $(echo "scale=3; $cqod_rate / $nginx_rate" | bc) (target >= 0.5)"
 echo "ratio cqod/Hubot: $(echo "scale=2; $cqod_rate / $hubot_rate" | bc) (target >= 10)"
 for w in cqod hubot; do
