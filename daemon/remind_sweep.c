@@ -186,64 +186,168 @@ static int link_all(struct remind_sweep *s, const struct remind_item *v, size_t 
 	return rc;
 }
 
-/* The destinations of a person's cqo identities, into d[MAX_DESTS]. */
-static int person_dests(struct remind_sweep *s, int64_t person_id, struct dest *d, size_t *n)
+/* Keeps, in place, the items of v[0..*n) (sorted) not recorded in the
+ * ledger, each milestone once; *n becomes their number. A statement per
+ * 32 items; their ledger rows are written with the messages
+ * (store_remind_ledger_claim_many), in the same transaction. */
+static int fresh_only(struct remind_sweep *s, struct remind_item *v, size_t *n)
 {
-	struct store_remind_identity ids[MAX_DESTS];
-	size_t n_ids;
-	int rc = store_remind_person_identities(s->st, person_id, ids, MAX_DESTS, &n_ids);
+	bool *claimed = *n ? malloc(*n * sizeof *claimed) : NULL;
+	size_t kept = 0;
+	int rc;
 
-	*n = 0;
-	for (size_t i = 0; rc == 0 && i < n_ids; i++)
-		if (remind_dest_for(&s->inst, &ids[i], &d[*n]) == 0)
-			(*n)++;
+	if (*n && !claimed)
+		return -ENOMEM;
+	rc = store_remind_ledger_claimed_many(s->st, v, *n, claimed);
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		const struct remind_item *last = kept ? &v[kept - 1] : NULL;
+
+		if (claimed[i] || (last && last->rule == v[i].rule &&
+		                   last->event_id == v[i].event_id &&
+		                   last->record_id == v[i].record_id &&
+		                   last->milestone == v[i].milestone))
+			continue;
+		v[kept++] = v[i];
+	}
+	free(claimed);
+	if (rc == 0)
+		*n = kept;
 	return rc;
 }
 
-/* Leaves out, in place, the items of categories the person muted. */
-static int drop_muted(struct remind_sweep *s, struct remind_item *v, size_t *n)
+/* The records the items v[0..n) name, read at once: *out (caller frees),
+ * sorted by appointment id, as *known shows them to the texts. */
+static int read_records(struct remind_sweep *s, const struct remind_item *v, size_t n,
+                        struct store_remind_record **out, struct remind_known *known)
 {
-	unsigned mask;
-	size_t kept = 0;
-	int rc = store_remind_mutes(s->st, v[0].person_id, &mask);
+	int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
+	size_t n_ids = 0, n_recs = 0;
+	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < *n; i++) {
-		int c = remind_category_index(remind_category(v[i].rule));
-		if (c < 0 || !(mask & (1u << c)))
-			v[kept++] = v[i];
+	*out = NULL;
+	*known = (struct remind_known){0};
+	if (n && !ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].appointment_id)
+			ids[n_ids++] = v[i].appointment_id;
+	if (n_ids && !(*out = malloc(n_ids * sizeof **out)))
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = store_remind_records_many(s->st, ids, n_ids, *out, &n_recs);
+	free(ids);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		return rc;
 	}
+	*known = (struct remind_known){.v = *out, .n = n_recs};
+	return 0;
+}
+
+/* What a page knows of its persons, read for all of them at once. */
+struct page_people {
+	int64_t *ids;                          /* distinct, ascending */
+	unsigned *masks;                       /* their muted categories */
+	size_t n;
+	struct store_remind_identity *idents;  /* their cqo identities, by person */
+	size_t n_idents, next;                 /* next: the walk's position in idents */
+};
+
+static void page_people_free(struct page_people *pp)
+{
+	free(pp->ids);
+	free(pp->masks);
+	free(pp->idents);
+}
+
+/* The persons of v[0..n) (sorted by person), their mutes and identities. */
+static int page_people_read(struct remind_sweep *s, const struct remind_item *v, size_t n,
+                            struct page_people *pp)
+{
+	*pp = (struct page_people){0};
+	pp->ids = n ? malloc(n * sizeof *pp->ids) : NULL;
+	pp->masks = n ? malloc(n * sizeof *pp->masks) : NULL;
+	if (n && (!pp->ids || !pp->masks))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || v[i].person_id != v[i - 1].person_id)
+			pp->ids[pp->n++] = v[i].person_id;
+	int rc = store_remind_persons_mutes(s->st, pp->ids, pp->n, pp->masks);
+	if (rc == 0)
+		rc = store_remind_persons_identities(s->st, pp->ids, pp->n, &pp->idents,
+		                                     &pp->n_idents);
+	return rc;
+}
+
+/* The destinations of person_id's identities into d[MAX_DESTS]; persons
+ * are asked in ascending order, as the identities are sorted. */
+static size_t page_dests(struct remind_sweep *s, struct page_people *pp, int64_t person_id,
+                         struct dest *d)
+{
+	size_t n = 0, seen = 0;
+
+	while (pp->next < pp->n_idents && pp->idents[pp->next].person_id < person_id)
+		pp->next++;
+	for (size_t i = pp->next; i < pp->n_idents && pp->idents[i].person_id == person_id; i++)
+		if (seen++ < MAX_DESTS && remind_dest_for(&s->inst, &pp->idents[i], &d[n]) == 0)
+			n++;
+	return n;
+}
+
+/* Keeps, in place, the items of v[0..*n) its persons did not mute and can
+ * receive; those of persons without a chat identity go to the clerks'
+ * digest when they need binding. */
+static int keep_receivable(struct remind_sweep *s, struct page_people *pp, struct remind_item *v,
+                           size_t *n)
+{
+	struct dest dests[MAX_DESTS];
+	size_t kept = 0, p = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < *n;) {
+		size_t j = i + 1, from = kept;
+
+		while (j < *n && v[j].person_id == v[i].person_id)
+			j++;
+		while (pp->ids[p] != v[i].person_id)
+			p++;
+		for (size_t k = i; k < j; k++) {
+			int c = remind_category_index(remind_category(v[k].rule));
+			if (c < 0 || !(pp->masks[p] & (1u << c)))
+				v[kept++] = v[k];
+		}
+		if (kept > from && page_dests(s, pp, v[i].person_id, dests) == 0) {
+			for (size_t k = from; rc == 0 && k < kept; k++) {
+				if (!remind_needs_binding(v[k].rule))
+					continue;
+				rc = remind_items_push(&s->digest, &v[k]);
+				s->stats.unbound++;
+			}
+			kept = from;
+		}
+		i = j;
+	}
+	pp->next = 0;
 	*n = kept;
 	return rc;
 }
 
-/* One person's reminders of the day: one message to each of their chat
- * identities, or lines for the clerks when they have none. */
-static int send_person(struct remind_sweep *s, struct remind_item *v, size_t n)
+/* One person's reminders v[0..n) of the day: one message to each of their
+ * chat identities; outbox[0..n) get the first message's row. */
+static int send_person(struct remind_sweep *s, struct page_people *pp,
+                       const struct remind_known *known, const struct remind_item *v, size_t n,
+                       int64_t *outbox)
 {
 	struct dest dests[MAX_DESTS];
-	size_t n_dests;
+	size_t n_dests = page_dests(s, pp, v[0].person_id, dests);
 	struct reply r;
 	char key[KEY_MAX];
 	int64_t first = 0, id;
-	int rc = drop_muted(s, v, &n);
+	int rc;
 
-	if (rc == 0 && n)
-		rc = person_dests(s, v[0].person_id, dests, &n_dests);
-	if (rc < 0 || n == 0)
-		return rc;
-	if (n_dests == 0) {
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			if (!remind_needs_binding(v[i].rule))
-				continue;
-			rc = remind_items_push(&s->digest, &v[i]);
-			s->stats.unbound++;
-		}
-		return rc;
-	}
-	if ((rc = claim(s, v, &n)) < 0 || n == 0)
-		return rc;
 	reply_init(&r);
-	rc = remind_text_person(s->st, v, n, s->o.today, &r);
+	rc = remind_text_person(s->st, known, v, n, s->o.today, &r);
 	for (size_t i = 0; rc == 0 && i < n_dests; i++) {
 		if (!dest_key(key, "", s->today, &dests[i]))
 			continue;
@@ -252,10 +356,48 @@ static int send_person(struct remind_sweep *s, struct remind_item *v, size_t n)
 			first = id;
 	}
 	reply_free(&r);
-	if (rc == 0)
-		rc = link_all(s, v, n, first);
+	for (size_t i = 0; i < n; i++)
+		outbox[i] = first;
 	if (rc == 0)
 		s->stats.items += n;
+	return rc;
+}
+
+/* A page's persons (v sorted by person), set-based: their mutes and
+ * identities and the records the messages show are read for the whole
+ * page in one statement each, what the ledger holds 32 items to a
+ * statement; then each person's message is rendered and enqueued (one row
+ * per identity), and the page's ledger rows are written, 32 to a
+ * statement, pointing at those rows, in the same transaction: a milestone
+ * is recorded exactly when its message is queued. */
+static int send_page(struct remind_sweep *s, struct remind_item *v, size_t n)
+{
+	struct page_people pp;
+	struct store_remind_record *recs = NULL;   /* owned here */
+	struct remind_known known = {0};
+	int64_t *outbox = NULL;
+	int rc = page_people_read(s, v, n, &pp);
+
+	if (rc == 0)
+		rc = keep_receivable(s, &pp, v, &n);
+	if (rc == 0)
+		rc = fresh_only(s, v, &n);
+	if (rc == 0 && n)
+		rc = read_records(s, v, n, &recs, &known);
+	if (rc == 0 && n && !(outbox = calloc(n, sizeof *outbox)))
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < n;) {
+		size_t j = i + 1;
+		while (j < n && v[j].person_id == v[i].person_id)
+			j++;
+		rc = send_person(s, &pp, &known, &v[i], j - i, &outbox[i]);
+		i = j;
+	}
+	if (rc == 0 && !dry(s))
+		rc = store_remind_ledger_claim_many(s->st, v, n, outbox, s->o.now);
+	free(outbox);
+	free(recs);
+	page_people_free(&pp);
 	return rc;
 }
 
@@ -303,23 +445,22 @@ static int step_persons(struct remind_sweep *s)
 	struct remind_items page = {0};
 	int rc = next_page(s, &page);
 
-	for (size_t i = 0; rc == 0 && i < page.n;) {
-		size_t j = i + 1;
-		while (j < page.n && page.v[j].person_id == page.v[i].person_id)
-			j++;
-		rc = send_person(s, &page.v[i], j - i);
-		i = j;
-	}
+	if (rc == 0)
+		rc = send_page(s, page.v, page.n);
 	remind_items_free(&page);
 	if (rc == 0 && !s->hours_left && s->pos >= s->persons.n)
 		s->phase = PHASE_DIGEST;
 	return rc;
 }
 
-/* One clerk's digest of the lines in their scope. */
-static int send_digest(struct remind_sweep *s, const struct store_remind_identity *clerk)
+/* One clerk's digest of the lines in their scope (s->digest is sorted, so
+ * theirs are too); first[i] gets the digest's row for a digest line
+ * s->digest.v[i] that no earlier digest holds. */
+static int send_digest(struct remind_sweep *s, const struct store_remind_identity *clerk,
+                       const struct remind_known *known, int64_t *first)
 {
 	struct remind_items mine = {0};
+	size_t *from = NULL;   /* the position in s->digest of each of mine */
 	struct dest d;
 	struct reply r;
 	char key[KEY_MAX];
@@ -327,40 +468,61 @@ static int send_digest(struct remind_sweep *s, const struct store_remind_identit
 	int64_t id = 0;
 	int rc = 0;
 
-	if (remind_dest_for(&s->inst, clerk, &d) < 0)
+	if (remind_dest_for(&s->inst, clerk, &d) < 0 || !clerk->scope[0] || s->digest.n == 0)
 		return 0;
-	for (size_t i = 0; rc == 0 && i < s->digest.n; i++)
-		if (clerk->scope[0] && store_region_in_scope(s->digest.v[i].region, clerk->scope))
-			rc = remind_items_push(&mine, &s->digest.v[i]);
+	if (!(from = malloc(s->digest.n * sizeof *from)))
+		return -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < s->digest.n; i++) {
+		if (!store_region_in_scope(s->digest.v[i].region, clerk->scope))
+			continue;
+		from[mine.n] = i;
+		rc = remind_items_push(&mine, &s->digest.v[i]);
+	}
 	if (rc == 0 && mine.n) {
-		remind_items_sort(&mine);
 		reply_init(&r);
-		rc = remind_text_digest(s->st, mine.v, mine.n, s->o.today, &r, &lines);
+		rc = remind_text_digest(s->st, known, mine.v, mine.n, s->o.today, &r, &lines);
 		if (rc == 0 && lines && dest_key(key, "digest:", s->today, &d))
 			rc = deliver(s, &d, &r, key, &id);
 		reply_free(&r);
 		/* A reminder the person could not receive keeps no outbox row:
 		 * it was not delivered to them. */
 		for (size_t i = 0; rc == 0 && lines && i < mine.n; i++)
-			if (remind_is_digest(mine.v[i].rule))
-				rc = link_all(s, &mine.v[i], 1, id);
+			if (remind_is_digest(mine.v[i].rule) && !first[from[i]])
+				first[from[i]] = id;
 		if (rc == 0 && lines)
 			s->stats.digests++;
 	}
+	free(from);
 	remind_items_free(&mine);
 	return rc;
 }
 
+/* The digest lines and the undelivered reminders, each claimed once in
+ * the ledger with the first digest that lists it. */
 static int step_digest(struct remind_sweep *s)
 {
 	struct store_remind_identity *clerks = NULL;   /* owned here */
+	struct store_remind_record *recs = NULL;       /* owned here */
+	struct remind_known known = {0};
+	int64_t *first = NULL;
 	size_t n_clerks = 0;
-	int rc = claim(s, s->digest.v, &s->digest.n);
+	int rc;
 
-	if (rc == 0 && s->digest.n)
+	remind_items_sort(&s->digest);
+	rc = fresh_only(s, s->digest.v, &s->digest.n);
+	if (rc == 0 && s->digest.n) {
 		rc = store_remind_role_identities(s->st, "clerk", &clerks, &n_clerks);
+		if (rc == 0)
+			rc = read_records(s, s->digest.v, s->digest.n, &recs, &known);
+		if (rc == 0 && !(first = calloc(s->digest.n, sizeof *first)))
+			rc = -ENOMEM;
+	}
 	for (size_t i = 0; rc == 0 && i < n_clerks; i++)
-		rc = send_digest(s, &clerks[i]);
+		rc = send_digest(s, &clerks[i], &known, first);
+	if (rc == 0 && !dry(s))
+		rc = store_remind_ledger_claim_many(s->st, s->digest.v, s->digest.n, first, s->o.now);
+	free(first);
+	free(recs);
 	free(clerks);
 	if (rc == 0) {
 		s->stats.items += s->digest.n;
@@ -429,17 +591,27 @@ static int step_finish(struct remind_sweep *s)
 	return rc;
 }
 
+/* Whether the phase is small enough to run in the transaction of the step
+ * that ended the phase before it (one disk flush less): the finish, and
+ * digests with nothing to list. */
+static bool light(const struct remind_sweep *s)
+{
+	return s->phase == PHASE_FINISH || (s->phase == PHASE_DIGEST && s->digest.n == 0);
+}
+
 int remind_sweep_step(struct remind_sweep *s, bool *done)
 {
 	int rc = dry(s) ? 0 : store_begin(s->st);
 
 	if (rc < 0)
 		return rc;
-	switch (s->phase) {
-	case PHASE_PERSONS: rc = step_persons(s); break;
-	case PHASE_DIGEST: rc = step_digest(s); break;
-	case PHASE_FINISH: rc = step_finish(s); break;
-	case PHASE_DONE: break;
+	for (bool first = true; rc == 0 && (first || light(s)); first = false) {
+		switch (s->phase) {
+		case PHASE_PERSONS: rc = step_persons(s); break;
+		case PHASE_DIGEST: rc = step_digest(s); break;
+		case PHASE_FINISH: rc = step_finish(s); break;
+		case PHASE_DONE: break;
+		}
 	}
 	if (!dry(s))
 		rc = store_end(s->st, rc);

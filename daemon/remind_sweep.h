@@ -16,8 +16,10 @@
  *    records in their scope.
  *  - The loop keeps serving. Each step is one short transaction (a batch of
  *    persons, then the digests, then the end: the calendar warning and the
- *    day recorded as swept); the caller runs the next step on a later loop
- *    iteration. Its cost follows what is due: dated milestones come from
+ *    day recorded as swept; the end, and digests with nothing to list, join
+ *    the step before them); the caller runs the next step on a later loop
+ *    iteration. A batch of persons is read and claimed set-based (a few
+ *    statements for the whole batch), then one outbox row per message. Its cost follows what is due: dated milestones come from
  *    index ranges (store_remind.h), the annual hours, due for everyone three
  *    times a year, in pages of persons.
  *

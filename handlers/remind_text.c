@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "timefmt.h"
@@ -27,23 +28,51 @@ static bool last_of_run(const struct remind_item *items, size_t n, size_t i)
 	return i + 1 == n || !same_line(&items[i], &items[i + 1]);
 }
 
-/* "示例精密机械有限公司（记录号 2）" */
-static int record_at(struct store *st, int64_t appointment_id, struct store_remind_record *rec,
-                     char *buf, size_t len)
+/* Where the texts read what they show: the store, and the records a
+ * caller already read for many items (NULL: none). */
+struct src {
+	struct store *st;
+	const struct remind_known *known;
+};
+
+static int cmp_record(const void *key, const void *elem)
 {
-	int rc = store_remind_record_get(st, appointment_id, rec);
+	int64_t a = *(const int64_t *)key;
+	int64_t b = ((const struct store_remind_record *)elem)->appointment_id;
+
+	return (a > b) - (a < b);
+}
+
+static int record_get(const struct src *src, int64_t appointment_id,
+                      struct store_remind_record *rec)
+{
+	const struct store_remind_record *hit = NULL;
+
+	if (src->known && src->known->n)
+		hit = bsearch(&appointment_id, src->known->v, src->known->n, sizeof *hit, cmp_record);
+	if (!hit)
+		return store_remind_record_get(src->st, appointment_id, rec);
+	*rec = *hit;
+	return 0;
+}
+
+/* "示例精密机械有限公司（记录号 2）" */
+static int record_at(const struct src *src, int64_t appointment_id,
+                     struct store_remind_record *rec, char *buf, size_t len)
+{
+	int rc = record_get(src, appointment_id, rec);
 
 	if (rc == 0)
 		snprintf(buf, len, TXT_RMD_AT, rec->enterprise_name, (long long)appointment_id);
 	return rc;
 }
 
-static int term_line(struct store *st, const struct remind_item *it, int64_t today, char *buf,
-                     size_t len)
+static int term_line(const struct src *src, const struct remind_item *it, int64_t today,
+                     char *buf, size_t len)
 {
 	struct store_remind_record rec;
 	char at[256];
-	int rc = record_at(st, it->appointment_id, &rec, at, sizeof at);
+	int rc = record_at(src, it->appointment_id, &rec, at, sizeof at);
 	long long left = (long long)(it->at - today);
 
 	if (rc < 0)
@@ -74,16 +103,16 @@ static void summons_when(const struct store_remind_sanction *s, int64_t today, c
 		snprintf(line, len, TXT_RMD_SUMMONS_ON, (long long)id, at, when, s->place);
 }
 
-static int sanction_line(struct store *st, const struct remind_item *it, int64_t today,
+static int sanction_line(const struct src *src, const struct remind_item *it, int64_t today,
                          char *buf, size_t len)
 {
 	struct store_remind_sanction s;
 	struct store_remind_record rec;
 	char at[256];
-	int rc = store_remind_sanction_get(st, it->record_id, &s);
+	int rc = store_remind_sanction_get(src->st, it->record_id, &s);
 
 	if (rc == 0)
-		rc = record_at(st, s.appointment_id, &rec, at, sizeof at);
+		rc = record_at(src, s.appointment_id, &rec, at, sizeof at);
 	if (rc < 0)
 		return rc;
 	if (it->rule == REMIND_SUMMONS)
@@ -93,11 +122,11 @@ static int sanction_line(struct store *st, const struct remind_item *it, int64_t
 	return 0;
 }
 
-static int event_line(struct store *st, const struct remind_item *it, char *buf, size_t len)
+static int event_line(const struct src *src, const struct remind_item *it, char *buf, size_t len)
 {
 	struct store_remind_event ev;
 	char when[32];
-	int rc = store_remind_event_get(st, it->event_id, &ev);
+	int rc = store_remind_event_get(src->st, it->event_id, &ev);
 
 	if (rc < 0)
 		return rc;
@@ -109,8 +138,8 @@ static int event_line(struct store *st, const struct remind_item *it, char *buf,
 
 /* The line of one of a person's items into buf; -ENOENT when what it is
  * about is gone (nothing to say). */
-static int person_line(struct store *st, const struct remind_item *it, int64_t today, char *buf,
-                       size_t len)
+static int person_line(const struct src *src, const struct remind_item *it, int64_t today,
+                       char *buf, size_t len)
 {
 	struct store_remind_record rec;
 	char at[256];
@@ -119,9 +148,9 @@ static int person_line(struct store *st, const struct remind_item *it, int64_t t
 	switch (it->rule) {
 	case REMIND_TERM:
 	case REMIND_OVERDUE:
-		return term_line(st, it, today, buf, len);
+		return term_line(src, it, today, buf, len);
 	case REMIND_TRAINING:
-		if ((rc = record_at(st, it->appointment_id, &rec, at, sizeof at)) == 0)
+		if ((rc = record_at(src, it->appointment_id, &rec, at, sizeof at)) == 0)
 			snprintf(buf, len, TXT_RMD_TRAINING, at, (long long)(today - it->at));
 		return rc;
 	case REMIND_HOURS:
@@ -130,9 +159,9 @@ static int person_line(struct store *st, const struct remind_item *it, int64_t t
 		return 0;
 	case REMIND_SUMMONS:
 	case REMIND_RECTIFY:
-		return sanction_line(st, it, today, buf, len);
+		return sanction_line(src, it, today, buf, len);
 	case REMIND_EVENT:
-		return event_line(st, it, buf, len);
+		return event_line(src, it, buf, len);
 	default:
 		return -ENOENT;
 	}
@@ -163,9 +192,11 @@ static void mark_late(const struct remind_item *it, int64_t today, char *buf, si
 	snprintf(buf + used, len - used, TXT_RMD_LATE, due);
 }
 
-int remind_text_person(struct store *st, const struct remind_item *items, size_t n,
-                       int64_t today, struct reply *r)
+int remind_text_person(struct store *st, const struct remind_known *known,
+                       const struct remind_item *items, size_t n, int64_t today,
+                       struct reply *r)
 {
+	const struct src src_ = {.st = st, .known = known}, *src = &src_;
 	char date[11], line[LINE_MAX_BYTES];
 	int rc = 0;
 
@@ -175,7 +206,7 @@ int remind_text_person(struct store *st, const struct remind_item *items, size_t
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (!last_of_run(items, n, i))
 			continue;
-		rc = person_line(st, &items[i], today, line, sizeof line);
+		rc = person_line(src, &items[i], today, line, sizeof line);
 		if (rc == -ENOENT) {
 			rc = 0;
 			continue;
@@ -193,10 +224,10 @@ int remind_text_person(struct store *st, const struct remind_item *items, size_t
 }
 
 /* "张三（示例精密机械有限公司，记录号 2）" and the record. */
-static int digest_who(struct store *st, int64_t appointment_id, struct store_remind_record *rec,
-                      char *buf, size_t len)
+static int digest_who(const struct src *src, int64_t appointment_id,
+                      struct store_remind_record *rec, char *buf, size_t len)
 {
-	int rc = store_remind_record_get(st, appointment_id, rec);
+	int rc = record_get(src, appointment_id, rec);
 
 	if (rc == 0)
 		snprintf(buf, len, TXT_DIGEST_WHO, rec->person_name, rec->enterprise_name,
@@ -204,16 +235,16 @@ static int digest_who(struct store *st, int64_t appointment_id, struct store_rem
 	return rc;
 }
 
-static int digest_sanction_line(struct store *st, const struct remind_item *it, char *buf,
+static int digest_sanction_line(const struct src *src, const struct remind_item *it, char *buf,
                                 size_t len)
 {
 	struct store_remind_sanction s;
 	struct store_remind_record rec;
 	char who[320], when[32];
-	int rc = store_remind_sanction_get(st, it->record_id, &s);
+	int rc = store_remind_sanction_get(src->st, it->record_id, &s);
 
 	if (rc == 0)
-		rc = digest_who(st, s.appointment_id, &rec, who, sizeof who);
+		rc = digest_who(src, s.appointment_id, &rec, who, sizeof who);
 	if (rc < 0)
 		return rc;
 	if (it->rule == REMIND_SUMMONS) {
@@ -233,8 +264,8 @@ static int digest_sanction_line(struct store *st, const struct remind_item *it, 
 
 /* The digest's line of one item (a digest rule, or a person's reminder
  * that could not be delivered). */
-static int digest_line(struct store *st, const struct remind_item *it, int64_t today, char *buf,
-                       size_t len)
+static int digest_line(const struct src *src, const struct remind_item *it, int64_t today,
+                       char *buf, size_t len)
 {
 	struct store_remind_record rec;
 	char who[320];
@@ -245,7 +276,7 @@ static int digest_line(struct store *st, const struct remind_item *it, int64_t t
 	case REMIND_DIGEST_ENTERPRISE:
 	case REMIND_SUMMONS:
 	case REMIND_RECTIFY:
-		return digest_sanction_line(st, it, buf, len);
+		return digest_sanction_line(src, it, buf, len);
 	case REMIND_HOURS:
 	case REMIND_EVENT:
 	case REMIND_SANCTION:
@@ -256,7 +287,7 @@ static int digest_line(struct store *st, const struct remind_item *it, int64_t t
 	default:
 		break;
 	}
-	if ((rc = digest_who(st, it->appointment_id, &rec, who, sizeof who)) < 0)
+	if ((rc = digest_who(src, it->appointment_id, &rec, who, sizeof who)) < 0)
 		return rc;
 	long long left = (long long)(it->at - today);
 	if (it->rule == REMIND_OVERDUE || it->rule == REMIND_DIGEST_OVERDUE)
@@ -303,9 +334,11 @@ static const enum remind_rule digest_order[] = {
 	REMIND_TERM, REMIND_OVERDUE, REMIND_TRAINING, REMIND_SUMMONS, REMIND_RECTIFY,
 };
 
-int remind_text_digest(struct store *st, const struct remind_item *items, size_t n,
-                       int64_t today, struct reply *r, size_t *lines)
+int remind_text_digest(struct store *st, const struct remind_known *known,
+                       const struct remind_item *items, size_t n, int64_t today,
+                       struct reply *r, size_t *lines)
 {
+	const struct src src_ = {.st = st, .known = known}, *src = &src_;
 	char date[11], line[LINE_MAX_BYTES], shown[LINE_MAX_BYTES + 64];
 	size_t count = 0, more = 0;
 	int rc = 0;
@@ -328,7 +361,7 @@ int remind_text_digest(struct store *st, const struct remind_item *items, size_t
 				more++;
 				continue;
 			}
-			rc = digest_line(st, it, today, line, sizeof line);
+			rc = digest_line(src, it, today, line, sizeof line);
 			if (rc == -ENOENT) {
 				rc = 0;
 				continue;
@@ -355,13 +388,14 @@ int remind_text_digest(struct store *st, const struct remind_item *items, size_t
 
 int remind_text_notice(struct store *st, int64_t sanction_id, struct reply *r)
 {
+	const struct src src_ = {.st = st}, *src = &src_;
 	struct store_remind_sanction s;
 	struct store_remind_record rec;
 	char at[256], reason[512], when[32];
-	int rc = store_remind_sanction_get(st, sanction_id, &s);
+	int rc = store_remind_sanction_get(src->st, sanction_id, &s);
 
 	if (rc == 0)
-		rc = record_at(st, s.appointment_id, &rec, at, sizeof at);
+		rc = record_at(src, s.appointment_id, &rec, at, sizeof at);
 	if (rc < 0)
 		return rc;
 	if (s.reason[0])

@@ -934,6 +934,25 @@ static const char *const migrations[] = {
 	 * name its condition (state <> 'sent'). */
 	"DROP INDEX outbox_state_not_before;\n"
 	"CREATE INDEX outbox_unsent ON outbox(state, not_before) WHERE state <> 'sent';\n",
+
+	/* 29: the outbox's check of its states without an IN list (issue 17):
+	 * SQLite checks a list of more than two values through a temporary
+	 * table it builds again for every row inserted or whose state changes,
+	 * a quarter of an enqueue (a reminder sweep enqueues a row per message,
+	 * the dispatcher changes states all day). The same four states,
+	 * compared one by one, accept and refuse exactly what the list did, so
+	 * every row meets the new check as it met the old: the definition is
+	 * changed in place, as SQLite documents for a CHECK (lang_altertable,
+	 * "other kinds of table schema changes"), no row is touched, and RESET
+	 * reloads this connection's schema. A connection opened before keeps
+	 * the old, equivalent check until it reopens. */
+	"PRAGMA writable_schema = ON;\n"
+	"UPDATE sqlite_schema SET sql = replace(sql,\n"
+	"  'CHECK (state IN (''pending'', ''inflight'', ''sent'', ''dead''))',\n"
+	"  'CHECK (state = ''pending'' OR state = ''inflight'' OR state = ''sent''\n"
+	"                     OR state = ''dead'')')\n"
+	"  WHERE type = 'table' AND name = 'outbox';\n"
+	"PRAGMA writable_schema = RESET;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

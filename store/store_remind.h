@@ -61,6 +61,7 @@ int store_remind_hours_page(struct store *st, const struct store_remind_span *sp
 /* ---- details shown in the messages ---- */
 
 struct store_remind_record {
+	int64_t appointment_id;
 	int64_t person_id;
 	char person_name[64];
 	char enterprise_name[192];
@@ -95,6 +96,7 @@ int store_remind_event_get(struct store *st, int64_t id, struct store_remind_eve
 /* ---- recipients ---- */
 
 struct store_remind_identity {
+	int64_t person_id;         /* store_remind_persons_identities; else 0 */
 	char platform[16];
 	char user_id[128];
 	char instance[33];         /* "" unknown */
@@ -131,6 +133,30 @@ int store_remind_ledger_exists(struct store *st, const struct remind_item *it, b
 /* Points the milestone of `it`, claimed, at outbox row `outbox_id`,
  * unless it points at one already. */
 int store_remind_ledger_link(struct store *st, const struct remind_item *it, int64_t outbox_id);
+
+/* ---- a page of due persons, one statement each (store_remind_page.c) ---- */
+
+/* The records (appointments) of ids[0..n) (repeats allowed), each once,
+ * into out (room for n), sorted by appointment id; records that do not
+ * exist are left out. */
+int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
+                              struct store_remind_record *out, size_t *n_out);
+/* The cqo identities of the persons ids[0..n), in *out (caller frees),
+ * ordered by person, platform and user, each with its person_id. */
+int store_remind_persons_identities(struct store *st, const int64_t *ids, size_t n,
+                                    struct store_remind_identity **out, size_t *n_out);
+/* The categories each of the persons ids[0..n) (sorted, distinct) muted:
+ * masks[i] as store_remind_mutes gives it. */
+int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, unsigned *masks);
+/* claimed[i]: whether the milestone of v[i] is recorded. */
+int store_remind_ledger_claimed_many(struct store *st, const struct remind_item *v, size_t n,
+                                     bool *claimed);
+/* Records the milestones of v[0..n) at `now`, each pointing at outbox row
+ * outbox_ids[i] (0: none); one already recorded is left as it is. Call it
+ * in the transaction that wrote those rows, after store_remind_ledger_
+ * claimed_many in the same transaction left out what was recorded. */
+int store_remind_ledger_claim_many(struct store *st, const struct remind_item *v, size_t n,
+                                   const int64_t *outbox_ids, int64_t now);
 
 /* The day of the last sweep; -1 when there was none. */
 int store_remind_last_sweep(struct store *st, int64_t *day);

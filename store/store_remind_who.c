@@ -60,6 +60,7 @@ int store_remind_record_get(struct store *st, int64_t appointment_id,
 		return -EIO;
 	if ((rc = one_row(st, s, appointment_id, "remind record")) < 0)
 		return rc;
+	out->appointment_id = appointment_id;
 	store_col_text(s, 0, out->person_name, sizeof out->person_name);
 	store_col_text(s, 1, out->enterprise_name, sizeof out->enterprise_name);
 	store_col_text(s, 2, out->term_end, sizeof out->term_end);

@@ -1256,6 +1256,68 @@ static void test_upgrade_outbox_unsent(void **state)
 	                                  " WHERE state <> 'sent'"), 2);
 }
 
+/* Schema 29 checks the outbox's states without an IN list (issue 17): the
+ * rows of a database at schema 28, in every state, are kept as they were;
+ * every state is still accepted and any other refused; an enqueue builds
+ * no temporary table per row any more; the file is sound. */
+static void test_upgrade_outbox_state_check(void **state)
+{
+	struct fixture *f = *state;
+	const char *rows = "SELECT group_concat(id || idem_key || destination || payload || state ||"
+	                   " attempts || not_before || coalesce(sent_at, '-') || kind, ';')"
+	                   " FROM (SELECT * FROM outbox ORDER BY id)";
+	const char *enqueue =
+		"EXPLAIN INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind,"
+		" payload, not_before, created_at, updated_at) VALUES ('e#1', 'wecom', 'r',"
+		" 'wecom|r|robot|0|', 'group', '{}', 1, 1, 1)";
+	char before[1024], after[1024], check[64];
+	sqlite3_stmt *s;
+	int ephemeral = 0;
+
+	assert_int_equal(store_open_at_version(f->path, 28, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, attempts, created_at, updated_at, sent_at, kind) VALUES"
+		" ('a#1', 'wecom', 'r', 'wecom|r|robot|0|', 'group', '{}', 10, 'sent', 0, 10, 11, 11,"
+		"  'message'),"
+		" ('b#1', 'wecom', 'r', 'wecom|r|robot|0|', 'group', '{\"x\":1}', 20, 'inflight', 1, 10,"
+		"  12, 12, 'message'),"
+		" ('c#1', 'feishu', 'f', 'feishu|f|user|0|ou_1', 'private', '{}', 30, 'pending', 2, 10,"
+		"  10, NULL, 'file'),"
+		" ('d#1', 'wecom', 's', 'wecom|s|robot|0|', 'group', '{}', 5, 'dead', 9, 10, 13, 13,"
+		"  'message');"), SQLITE_OK);
+	assert_int_equal(query_text(f->st, rows, before, sizeof before), 0);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, rows, after, sizeof after), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(query_text(f->st, "SELECT quick_check FROM pragma_quick_check", check,
+	                            sizeof check), 0);
+	assert_string_equal(check, "ok");
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox'"
+	                                  " AND sql LIKE '%state IN (%'"), 0);
+	assert_int_equal(exec(f->st, "UPDATE outbox SET state = 'pending' WHERE idem_key = 'b#1';"
+	                             "UPDATE outbox SET state = 'dead' WHERE idem_key = 'c#1';"
+	                             "UPDATE outbox SET state = 'inflight' WHERE idem_key = 'd#1';"
+	                             "UPDATE outbox SET state = 'sent' WHERE idem_key = 'b#1';"),
+	                 SQLITE_OK);
+	assert_int_not_equal(exec(f->st, "UPDATE outbox SET state = 'lost' WHERE idem_key = 'a#1'"),
+	                     SQLITE_OK);
+	assert_int_not_equal(exec(f->st, "UPDATE outbox SET state = NULL WHERE idem_key = 'a#1'"),
+	                     SQLITE_OK);
+	assert_int_not_equal(exec(f->st, "UPDATE outbox SET state = 'Sent' WHERE idem_key = 'a#1'"),
+	                     SQLITE_OK);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE state = 'sent'"), 2);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, enqueue, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		ephemeral += strcmp((const char *)sqlite3_column_text(s, 1), "OpenEphemeral") == 0;
+	sqlite3_finalize(s);
+	assert_int_equal(ephemeral, 0);
+}
+
 /* The checkpoint worker (issue 17): commits in small transactions, as the
  * loop makes them, run no checkpoint themselves, yet the worker keeps the
  * WAL well below the 20,000 pages written (80 MB) while they run, and once
@@ -1738,6 +1800,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_enterprise_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_outbox_unsent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_outbox_state_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_restart_releases_writers, setup,
 		                                teardown),

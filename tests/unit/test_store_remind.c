@@ -446,6 +446,60 @@ static void test_merge(void **state)
 	                            " AND outbox_id IS NOT NULL", (long long)person_of(f, p)), 2);
 }
 
+/* Counts the statements a connection starts (not a trigger's). */
+static int count_stmt(unsigned type, void *arg, void *p, void *x)
+{
+	(void)type;
+	(void)p;
+	if (strncmp((const char *)x, "--", 2) != 0)
+		(*(int *)arg)++;
+	return 0;
+}
+
+/* A page of persons costs a few statements whatever its size, and one
+ * outbox row per message (issue 17, P4: per-person statements were most
+ * of the sweep's time): 30 persons due, each with one identity, one of
+ * them muted and one with two identities, in one step. The ledger and the
+ * outbox rows are those one statement per person wrote: each milestone
+ * points at its person's first message (by platform, then user). */
+static void test_page_statements(void **state)
+{
+	struct fixture *f = F(state);
+	char user[16];
+	int64_t rec[30];
+	int statements = 0;
+
+	for (int i = 0; i < 30; i++) {
+		rec[i] = add_cqo(f, "批", "371302", "2026-11-26", "2023-11-01", false);
+		snprintf(user, sizeof user, "p%d", i);
+		add_identity(f, "wecom", user, "cqo", NULL, rec[i], "w1");
+	}
+	add_identity(f, "feishu", "ou_p1", "cqo", NULL, rec[1], "f1");
+	exec(f->st, "INSERT INTO reminder_mutes (person_id, category)"
+	            " SELECT person_id, 'term' FROM appointments WHERE id = (SELECT min(id) FROM"
+	            " appointments)");
+	f->batch = 100;
+	sqlite3_trace_v2(f->st->db, SQLITE_TRACE_STMT, count_stmt, &statements);
+	struct remind_sweep_stats st = sweep(f, "2026-08-28");   /* 90 days before 11-26 */
+	sqlite3_trace_v2(f->st->db, 0, NULL, NULL);
+	assert_int_equal(st.items, 29);
+	assert_int_equal(st.messages, 30);
+	assert_int_equal(messages_for(f->st, "p0"), 0);
+	assert_int_equal(messages_for(f->st, "p1"), 1);
+	assert_int_equal(messages_for(f->st, "ou_p1"), 1);
+	assert_non_null(strstr(texts_for(f->st, "p29"), "还有 90 天"));
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger l JOIN outbox o"
+	                            " ON o.id = l.outbox_id WHERE l.rule = 'term'"), 29);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger l JOIN outbox o"
+	                            " ON o.id = l.outbox_id WHERE o.destination LIKE 'feishu|%%'"), 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger"), 29);
+	/* One insert per message; the rest grows by a statement per 8 items at
+	 * most: collect's queries, the page's reads, its ledger reads and rows
+	 * (32 or 8 to a statement), the finish, the transactions. It was 6 per
+	 * person. */
+	assert_in_range(statements, 30, 30 + 45);
+}
+
 /* 收到 stops a lapsed term's weekly notice; unacknowledged, it goes on. */
 static void test_overdue_ack(void **state)
 {
@@ -960,6 +1014,7 @@ int main(void)
 		T(test_once_across_restart),
 		T(test_week_downtime),
 		T(test_merge),
+		T(test_page_statements),
 		T(test_overdue_ack),
 		T(test_mute_and_summons),
 		T(test_digest_scope),
