@@ -21,15 +21,17 @@ static void pause_ms(unsigned ms)
 		;
 }
 
-/* Whether a chunk that has run `ms` with `rows` rows should take more: its
- * COMMIT (writing and syncing the pages the rows changed) is expected to
- * take as long per row as the last one did. Before any COMMIT, half the
- * time is kept for it. */
-static bool room_for_more(uint64_t ms, size_t rows, double commit_ms_per_row)
+/* Whether a chunk that has run `ms` with `rows` rows should take another
+ * step: that step is expected to take as long as the last one (step_ms),
+ * and the COMMIT (writing and syncing the pages the rows changed) as long
+ * per row as the last one did. Before any COMMIT, half the time is kept
+ * for it. */
+static bool room_for_more(uint64_t ms, uint64_t step_ms, size_t rows, size_t step_rows,
+                          double commit_ms_per_row)
 {
 	double commit = commit_ms_per_row < 0 ? CHUNK_AIM_MS / 2.0
-	                                       : commit_ms_per_row * (double)rows;
-	return (double)ms + commit < CHUNK_AIM_MS;
+	                                       : commit_ms_per_row * (double)(rows + step_rows);
+	return (double)(ms + step_ms) + commit < CHUNK_AIM_MS;
 }
 
 /* The gap between two chunks: the WAL the chunk before wrote is copied into
@@ -67,12 +69,14 @@ static int run(struct store *st, size_t n, const struct chunk_limits *lim,
 			rc = job->opened(job->arg);
 		while (rc == 0) {
 			size_t j = last - i > lim->step ? i + lim->step : last;
+			uint64_t s0 = clock_mono_ms();
 			rc = job->apply(job->arg, i, j);
+			uint64_t s1 = clock_mono_ms();
 			i = j;
 			if (bar)
 				progress_update(bar, i);
-			if (i == last ||
-			    !room_for_more(clock_mono_ms() - t0, i - out->done, commit_ms_per_row))
+			if (i == last || !room_for_more(s1 - t0, s1 - s0, i - out->done, lim->step,
+			                                commit_ms_per_row))
 				break;
 		}
 		if (job->closing)

@@ -10,9 +10,10 @@
  *     chunk back), so rows [0, done) are in the database whatever happens
  *     after, a crash included;
  *   - a chunk holds the write lock for at most max_rows rows and about
- *     CHUNK_MS: it stops taking rows when the time since its BEGIN
- *     (monotonic clock) and the COMMIT it expects (as long per row as the
- *     last chunk's) come near CHUNK_MS, so it overruns by at most one step
+ *     CHUNK_MS: it takes another step only when the time since its BEGIN
+ *     (monotonic clock), that step (as long as the step before) and the
+ *     COMMIT it expects (as long per row as the last chunk's) stay under
+ *     CHUNK_MS, so it overruns only by a step slower than the one before
  *     and a misjudged COMMIT;
  *   - between two chunks the lock is free for CHUNK_GAP_MS, so that any
  *     writer that retries at least that often (SQLite's busy handler

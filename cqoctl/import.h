@@ -62,6 +62,11 @@ struct import_job {
 	 * earlier row that writes shares an enterprise or person with: counted
 	 * as unchanged, not written. */
 	bool *same;
+	/* Owned: a good CQO row that creates its enterprise, person and record,
+	 * the first row of the file with its credit code and with its name and
+	 * phone: written together with its neighbours of the same kind
+	 * (store_import_cqos_new). */
+	bool *fresh;
 	size_t n_rows, n_bad;
 	size_t current;              /* the row being checked or written */
 	struct import_report *report;   /* owned; the problems found */

@@ -356,9 +356,28 @@ static int check_region(struct import_job *job, struct keyset *cache, size_t i)
 	return 0;
 }
 
+/* Whether row i is the first of the file under `key` in ks. */
+static bool first_row(const struct keyset *ks, const char *key, size_t i)
+{
+	size_t first;
+	return keyset_get(ks, key, &first) && first == i;
+}
+
+/* Whether CQO row i is the first with its person's name and phone. */
+static bool first_person(const struct import_job *job, const struct seen *s, size_t i)
+{
+	const struct store_appoint_person *p = &job->rows[i].in.cqo.person;
+	char key[256];
+
+	snprintf(key, sizeof key, "%s" SEP "%s", p->name, p->phone);
+	return first_row(&s->people, key, i);
+}
+
 /* Whether CQO row i, which the database check found would write nothing
  * (r), stays so once the rows before it are written: none of those that
- * write shares its enterprise or its person. A row that writes is noted. */
+ * write shares its enterprise or its person. A row that writes is noted.
+ * A row that creates all it writes, the first under its keys, is marked
+ * fresh: no row before it writes what it does. */
 static int note_same(struct import_job *job, struct seen *s, size_t i,
                      const struct store_import_result *r)
 {
@@ -366,6 +385,8 @@ static int note_same(struct import_job *job, struct seen *s, size_t i,
 	char person[24];
 	size_t v;
 
+	job->fresh[i] = r->fresh && first_row(&s->enterprises, code, i) &&
+	                (!job->rows[i].in.cqo.person.phone || first_person(job, s, i));
 	snprintf(person, sizeof person, "%lld", (long long)r->person_id);
 	bool shared = keyset_get(&s->written_enterprises, code, &v) ||
 	              (r->person_id && keyset_get(&s->written_people, person, &v));
@@ -472,7 +493,8 @@ int import_prepare(struct import_job *job)
 	job->reasons = calloc(job->n_rows + 1, sizeof *job->reasons);
 	job->blank = calloc(job->n_rows + 1, sizeof *job->blank);
 	job->same = calloc(job->n_rows + 1, sizeof *job->same);
-	if (!job->rows || !job->reasons || !job->blank || !job->same)
+	job->fresh = calloc(job->n_rows + 1, sizeof *job->fresh);
+	if (!job->rows || !job->reasons || !job->blank || !job->same || !job->fresh)
 		return ctl_store_fail(CMD, -ENOMEM);
 	if ((rc = check_fields(job)) != 0)
 		return rc;

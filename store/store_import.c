@@ -45,8 +45,9 @@ int store_import_setup(struct store *st)
 	 * in memory that costs a copy, on disk a write per page. A chunk
 	 * touches more pages than the daemon's 1 MiB cache holds: spilled,
 	 * they are written to the WAL twice and read back from it. */
-	return store_exec(st, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536",
-	                  "import pragmas");
+	int rc = store_exec(st, "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536",
+	                    "import pragmas");
+	return rc ? rc : import_new_setup(st);
 }
 
 /* Every trigger of the schema whose work the import replays, by name:
@@ -194,12 +195,6 @@ int import_would_change(struct store *st, const char *before_sql, int64_t id, st
 	return store_step_row(st, s, what, -1, NULL, -1, NULL);
 }
 
-#define ENTERPRISE_JSON \
-	"json_object('id', id, 'credit_code', credit_code, 'name', name," \
-	" 'region_code', region_code, 'industry_code', industry_code, 'size', size," \
-	" 'nature', nature, 'employees', employees, 'main_products', main_products," \
-	" 'contact_name', contact_name, 'contact_phone', contact_phone)"
-
 static const char ENTERPRISE_FIND_SQL[] = "SELECT id FROM enterprises WHERE credit_code = ?1";
 static const char ENTERPRISE_INSERT_SQL[] =
 	"INSERT INTO enterprises (credit_code, name, region_code, industry_code, size, nature,"
@@ -215,7 +210,7 @@ static const char ENTERPRISE_INSERT_SQL[] =
 	" OR contact_name IS NOT coalesce(?9, contact_name)" \
 	" OR contact_phone IS NOT coalesce(?10, contact_phone))"
 static const char ENTERPRISE_BEFORE_SQL[] =
-	"SELECT " ENTERPRISE_JSON " FROM enterprises" ENTERPRISE_CHANGES;
+	"SELECT " ENTERPRISE_JSON("") " FROM enterprises" ENTERPRISE_CHANGES;
 static const char ENTERPRISE_UPDATE_SQL[] =
 	"UPDATE enterprises SET name = coalesce(?2, name), region_code = coalesce(?3, region_code),"
 	" industry_code = coalesce(?4, industry_code), size = coalesce(?5, size),"
@@ -223,7 +218,7 @@ static const char ENTERPRISE_UPDATE_SQL[] =
 	" main_products = coalesce(?8, main_products), contact_name = coalesce(?9, contact_name),"
 	" contact_phone = coalesce(?10, contact_phone), updated_at = ?11" ENTERPRISE_CHANGES;
 static const char ENTERPRISE_SNAPSHOT_SQL[] =
-	"SELECT " ENTERPRISE_JSON " FROM enterprises WHERE id = ?1";
+	"SELECT " ENTERPRISE_JSON("") " FROM enterprises WHERE id = ?1";
 /* ?3 the year of the list (0: undated). */
 static const char TAGS_GET_SQL[] =
 	"SELECT tag FROM enterprise_tags WHERE enterprise_id = ?1 AND year = ?2";
@@ -388,25 +383,32 @@ void import_enterprise_done_free(struct import_enterprise_done *d)
 	d->before = d->after = NULL;
 }
 
-/* The snapshot `json` ("{...}") with the enterprise's tags added as
- * "tags":["规上","链主"], and "tags_year":2025 for an annual list; NULL on
- * ENOMEM. Caller frees. */
+size_t import_tags_suffix(char *buf, size_t len, unsigned bits, int year)
+{
+	size_t n = (size_t)snprintf(buf, len, ",\"tags\":[");
+
+	for (int i = 0, k = 0; i < STORE_IMPORT_TAGS && n < len; i++)
+		if (bits & (1u << i))
+			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"", k++ ? "," : "", tags[i]);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "]");
+	if (year && n < len)
+		n += (size_t)snprintf(buf + n, len - n, ",\"tags_year\":%d", year);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "}");
+	return n;
+}
+
+/* The snapshot `json` ("{...}") with the enterprise's tags added
+ * (import_tags_suffix); NULL on ENOMEM. Caller frees. */
 static char *with_tags(const char *json, unsigned bits, int year)
 {
-	char list[256] = "";
-	size_t n = 0, len = strlen(json);
+	char suffix[IMPORT_TAGS_SUFFIX_MAX];
+	size_t len = strlen(json), n = import_tags_suffix(suffix, sizeof suffix, bits, year);
+	char *out = malloc(len + n);
 
-	for (int i = 0; i < STORE_IMPORT_TAGS; i++)
-		if (bits & (1u << i))
-			n += (size_t)snprintf(list + n, sizeof list - n, "%s\"%s\"", n ? "," : "",
-			                      tags[i]);
-	char dated[24] = "";
-	if (year)
-		snprintf(dated, sizeof dated, ",\"tags_year\":%d", year);
-	size_t cap = len + n + strlen(dated) + 16;
-	char *out = malloc(cap);
 	if (out)
-		snprintf(out, cap, "%.*s,\"tags\":[%s]%s}", (int)(len - 1), json, list, dated);
+		snprintf(out, len + n, "%.*s%s", (int)(len - 1), json, suffix);
 	return out;
 }
 

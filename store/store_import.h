@@ -88,6 +88,7 @@ struct store_import_result {
 	char conflict_name[64];        /* ... and its CQO's name */
 	/* store_import_cqo_check only: */
 	bool unchanged;                /* the row would write nothing at all */
+	bool fresh;                    /* it would create its enterprise, person and record */
 	int64_t person_id;             /* the person it would write (0: a new one) */
 };
 
@@ -96,8 +97,8 @@ struct store_import_result {
  * anything opens a database. 0, or -EINVAL when SQLite is already in use. */
 int store_import_process_init(void);
 
-/* Sets the connection up for many savepoints; once, before the import's
- * first transaction. */
+/* Sets the connection up for many savepoints and for
+ * store_import_cqos_new; once, before the import's first transaction. */
 int store_import_setup(struct store *st);
 
 /*
@@ -141,11 +142,33 @@ int store_import_cqo(struct store *st, const struct store_actor *who,
                      const struct store_import_cqo *in, int64_t now,
                      struct store_import_result *out);
 
+/*
+ * New CQOs set-based. Rows that each create their enterprise, their person
+ * and their record (store_import_cqo_check said `fresh`) are written
+ * together: staged in a temporary table, then one INSERT ... SELECT per
+ * table and one for their audit rows. It writes exactly what
+ * store_import_cqo would write for them in that order, ids included (a
+ * new row's id is the highest before plus one, so each row's ids are
+ * given up front), so a file written partly one way and partly the other
+ * is the same database. store_import_setup must have run on st.
+ *
+ * Before writing it checks, in the caller's transaction, that every row
+ * is still new: no enterprise with its credit code and no person with its
+ * name and phone, in the database or earlier in `rows`. When one is not,
+ * or the schema refuses a value, nothing is written and -EAGAIN says to
+ * write the rows one by one with store_import_cqo (which sees why). Else 0
+ * (every row created its three) or a negative errno. Rows are borrowed.
+ */
+int store_import_cqos_new(struct store *st, const struct store_actor *who,
+                          const struct store_import_cqo *const *rows, size_t n, int64_t now);
+
 /* What store_import_cqo would say of another record in force, reading
  * only: -EEXIST with out->conflict_id and conflict_name, else 0; out->id
- * is the row's own record (0: a new one), out->person_id its person, and
+ * is the row's own record (0: a new one), out->person_id its person,
  * out->unchanged whether the row would change nothing (its enterprise,
- * categories, person and record as they are), compared as the write would.
+ * categories, person and record as they are), compared as the write would,
+ * and out->fresh whether it would create all three (no enterprise with its
+ * credit code, no person with its name and phone).
  * Another row of the same file that takes the conflicting record out of
  * force first, or changes the same enterprise or person, is the caller's
  * to see. */

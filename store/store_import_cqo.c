@@ -11,20 +11,6 @@
 #include "store_audit.h"
 #include "store_import_internal.h"
 
-/* Snapshots keyed as in store_appoint.c, so 审计 compares like with like;
- * P is "" or a table alias with its dot. */
-#define PERSON_JSON(P) \
-	"json_object('id', " P "id, 'name', " P "name, 'gender', " P "gender," \
-	" 'birth_date', " P "birth_date, 'education', " P "education, 'major', " P "major," \
-	" 'quality_years', " P "quality_years, 'position', " P "position, 'title', " P "title," \
-	" 'phone', " P "phone, 'email', " P "email, 'resume', " P "resume)"
-#define APPOINT_JSON(P) \
-	"json_object('id', " P "id, 'enterprise_id', " P "enterprise_id," \
-	" 'person_id', " P "person_id, 'doc_no', " P "doc_no, 'start_date', " P "start_date," \
-	" 'term_end', " P "term_end, 'status', " P "status, 'ended_on', " P "ended_on," \
-	" 'end_reason', " P "end_reason, 'predecessor_id', " P "predecessor_id," \
-	" 'eligibility_warnings', " P "eligibility_warnings, 'remarks', " P "remarks)"
-
 static const char RECORD_FIND_SQL[] =
 	"SELECT a.id, a.person_id, a.status FROM appointments a JOIN people p ON p.id = a.person_id"
 	" WHERE a.enterprise_id = ?1 AND p.name = ?2 ORDER BY a.id DESC LIMIT 1";
@@ -55,16 +41,13 @@ static const char PERSON_UPDATE_SQL[] =
 static const char PERSON_SNAPSHOT_SQL[] = "SELECT " PERSON_JSON("") " FROM people WHERE id = ?1";
 
 /* ?4 start, ?5 term end or NULL, ?6 the term as a modifier ("+36 months"),
- * ?7 status or NULL, ?8 ended_on or NULL, ?9 end reason. A record not in
- * force without an end date ends on its term end. */
-#define TERM_NEW "coalesce(?5, date(?4, ?6, '-1 day'))"
-#define STATUS_NEW "coalesce(?7, 'active')"
+ * ?7 status or NULL, ?8 ended_on or NULL, ?9 end reason. */
 static const char APPOINT_INSERT_SQL[] =
 	"INSERT INTO appointments (enterprise_id, person_id, doc_no, start_date, term_end, status,"
 	" ended_on, end_reason, remarks, filed_by, filed_at, updated_at)"
-	" VALUES (?1, ?2, ?3, ?4, " TERM_NEW ", " STATUS_NEW ","
-	" CASE WHEN " STATUS_NEW " = 'active' THEN NULL ELSE coalesce(?8, " TERM_NEW ") END,"
-	" CASE WHEN " STATUS_NEW " = 'active' THEN NULL ELSE ?9 END, ?10, ?11, ?12, ?12)";
+	" VALUES (?1, ?2, ?3, ?4, " IMPORT_TERM_NEW("?4", "?5", "?6") ", " IMPORT_STATUS_NEW("?7") ","
+	" " IMPORT_ENDED_NEW("?4", "?5", "?6", "?7", "?8") ", " IMPORT_REASON_NEW("?7", "?9") ","
+	" ?10, ?11, ?12, ?12)";
 /* An update keeps the stored term end when neither it, the start nor the
  * term length (?13 = 1 when the file gave one) is new. */
 #define TERM_UPD \
@@ -324,11 +307,14 @@ int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
 	if (!in->enterprise.credit_code || !in->person.name)
 		return -EINVAL;
 	int rc = import_enterprise_find(st, in->enterprise.credit_code, &w.ent.id);
+	bool new_enterprise = rc == 0;
 	/* A new enterprise has no records yet. */
 	if (rc == 1)
 		rc = record_and_conflict(st, in, &w, out);
-	if (rc == 0 && !w.appointment_id)
+	if (rc == 0 && !w.appointment_id) {
 		rc = person_find(st, &in->person, &w);
+		out->fresh = rc >= 0 && new_enterprise && !w.person_id;
+	}
 	else if (rc == 0 && in->start_date && (rc = would_change(st, in, &w)) >= 0)
 		out->unchanged = rc == 0;
 	out->id = w.appointment_id;

@@ -9,6 +9,48 @@
 #include "store_import.h"
 #include "store_internal.h"
 
+/* Snapshots keyed as in store_appoint.c, so 审计 compares like with like;
+ * P is "" or a table alias with its dot. */
+#define ENTERPRISE_JSON(P) \
+	"json_object('id', " P "id, 'credit_code', " P "credit_code, 'name', " P "name," \
+	" 'region_code', " P "region_code, 'industry_code', " P "industry_code, 'size', " P "size," \
+	" 'nature', " P "nature, 'employees', " P "employees, 'main_products', " P "main_products," \
+	" 'contact_name', " P "contact_name, 'contact_phone', " P "contact_phone)"
+#define PERSON_JSON(P) \
+	"json_object('id', " P "id, 'name', " P "name, 'gender', " P "gender," \
+	" 'birth_date', " P "birth_date, 'education', " P "education, 'major', " P "major," \
+	" 'quality_years', " P "quality_years, 'position', " P "position, 'title', " P "title," \
+	" 'phone', " P "phone, 'email', " P "email, 'resume', " P "resume)"
+#define APPOINT_JSON(P) \
+	"json_object('id', " P "id, 'enterprise_id', " P "enterprise_id," \
+	" 'person_id', " P "person_id, 'doc_no', " P "doc_no, 'start_date', " P "start_date," \
+	" 'term_end', " P "term_end, 'status', " P "status, 'ended_on', " P "ended_on," \
+	" 'end_reason', " P "end_reason, 'predecessor_id', " P "predecessor_id," \
+	" 'eligibility_warnings', " P "eligibility_warnings, 'remarks', " P "remarks)"
+
+/* A new record's values from the row's (SQL expressions given as strings:
+ * parameters or columns): its term end is the one given or the term from
+ * its start; it is active unless a status is given; a record not in force
+ * ends on the date given, else on its term end, and keeps its reason. */
+#define IMPORT_TERM_NEW(start, end, term) "coalesce(" end ", date(" start ", " term ", '-1 day'))"
+#define IMPORT_STATUS_NEW(status) "coalesce(" status ", 'active')"
+#define IMPORT_ENDED_NEW(start, end, term, status, ended) \
+	"CASE WHEN " IMPORT_STATUS_NEW(status) " = 'active' THEN NULL" \
+	" ELSE coalesce(" ended ", " IMPORT_TERM_NEW(start, end, term) ") END"
+#define IMPORT_REASON_NEW(status, reason) \
+	"CASE WHEN " IMPORT_STATUS_NEW(status) " = 'active' THEN NULL ELSE " reason " END"
+
+/* An enterprise's snapshot in its audit rows lists its categories: the
+ * object's closing "}" gives way to ,"tags":["规上","链主"] and, for an
+ * annual list, ,"tags_year":2025, then "}". Writes that text into buf
+ * (IMPORT_TAGS_SUFFIX_MAX holds any) and returns its length. */
+#define IMPORT_TAGS_SUFFIX_MAX 192
+size_t import_tags_suffix(char *buf, size_t len, unsigned bits, int year);
+
+/* Creates the temporary table store_import_cqos_new stages its rows in
+ * (store_import_setup). */
+int import_new_setup(struct store *st);
+
 /* What an upsert did, from its snapshots (NULL before: none; NULL after:
  * nothing written). */
 enum store_import_change import_change_of(const char *before, const char *after);

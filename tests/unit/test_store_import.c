@@ -513,6 +513,117 @@ static void test_checks_read_only(void **state)
 	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
 }
 
+/* Every row of every table an import writes, as text ("|" between
+ * columns, "\n" between rows), audit rows without their time. */
+static void dump(struct store *st, char *buf, size_t len)
+{
+	static const char *const sql[] = {
+		"SELECT * FROM enterprises ORDER BY id",
+		"SELECT * FROM enterprise_tags ORDER BY 1, 2, 3",
+		"SELECT * FROM people ORDER BY id",
+		"SELECT * FROM appointments ORDER BY id",
+		"SELECT * FROM appointment_terms ORDER BY id",
+		"SELECT id, actor_platform, actor_user, chat_id, command, entity, entity_id,"
+		" record_id, before_json, after_json, actor_tenant FROM audit_log ORDER BY id",
+		"SELECT rowid FROM enterprise_name_index WHERE enterprise_name_index MATCH '精密'"
+		" ORDER BY rowid",
+	};
+	size_t n = 0;
+
+	for (size_t q = 0; q < sizeof sql / sizeof sql[0]; q++) {
+		sqlite3_stmt *s;
+		assert_int_equal(sqlite3_prepare_v2(st->db, sql[q], -1, &s, NULL), SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(s); c++) {
+				const unsigned char *t = sqlite3_column_text(s, c);
+				n += (size_t)snprintf(buf + n, len - n, "%s|", t ? (const char *)t : "~");
+				assert_true(n < len);
+			}
+			n += (size_t)snprintf(buf + n, len - n, "\n");
+		}
+		sqlite3_finalize(s);
+	}
+}
+
+/* New CQOs written set-based are what store_import_cqo writes row by row,
+ * ids, audit rows, tags, terms and the name index included; rows that are
+ * no longer new write nothing and say so. */
+static void test_cqos_new_as_row_by_row(void **state)
+{
+	struct fixture *f = *state;
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_B, "李四", NULL);
+	struct store_import_cqo c = cqo("91350100M000200Y5X", "王五", "13800000003");
+	const struct store_import_cqo *rows[] = {&a, &b, &c};
+	struct store_import_batch batch;
+	struct store_import_result r;
+	struct store *ref;
+	char path[128];
+	static char got[16384], want[16384];
+
+	a.enterprise.tags_add = tag("规上") | tag("链主") | tag("特种设备");
+	a.enterprise.tags_year = 2025;
+	a.enterprise.employees = 320;
+	a.person.gender = "男";
+	a.person.quality_years = 12;
+	a.person.resume = "2010年起从事质量管理工作，\n主持\"零缺陷\"项目";
+	a.doc_no = "示聘字〔2024〕第1号";
+	b.enterprise.name = "示例食品有限公司";
+	b.enterprise.tags_add = tag("食品") | tag("规上");
+	b.enterprise.tags_remove = tag("规上");
+	b.status = "ended";
+	b.end_reason = "任期届满";
+	c.enterprise.name = "示例精密机械二厂";
+	c.term_end = "2026-12-31";
+	c.status = "dismissed";
+	c.ended_on = "2025-01-31";
+	c.remarks = "备注";
+
+	/* One CQO already in, so the ids start above 1. */
+	struct store_import_cqo first = cqo("91110000600037342J", "赵六", "13800000009");
+	snprintf(path, sizeof path, "%s/backup.db", f->dir);
+	assert_int_equal(store_fresh_open(path, &ref), 0);
+	assert_int_equal(store_begin(ref), 0);
+	assert_int_equal(store_regions_load_csv(ref, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_import_cqo(ref, &who, &first, NOW, &r), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(store_import_cqo(ref, &who, rows[i], NOW, &r), 0);
+	assert_int_equal(store_commit(ref), 0);
+
+	assert_int_equal(store_import_cqo(f->st, &who, &first, NOW, &r), 0);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(store_import_cqo_check(f->st, rows[i], &r), 0);
+		assert_true(r.fresh);
+	}
+	assert_int_equal(store_import_setup(f->st), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_import_batch_begin(f->st, &batch), 0);
+	assert_true(batch.deferred);
+	assert_int_equal(store_import_cqos_new(f->st, &who, rows, 3, NOW), 0);
+	assert_int_equal(store_import_batch_end(f->st, &batch, 0), 0);
+	assert_int_equal(store_commit(f->st), 0);
+
+	dump(ref, want, sizeof want);
+	dump(f->st, got, sizeof got);
+	assert_string_equal(got, want);
+	assert_non_null(strstr(got, "\"tags\":[\"规上\",\"链主\",\"特种设备\"],\"tags_year\":2025}"));
+	assert_int_equal(audit_rows(f->st), 12);
+
+	/* Not new any more: nothing written, the caller writes them one by one. */
+	assert_int_equal(store_import_cqo_check(f->st, &a, &r), 0);
+	assert_false(r.fresh);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_import_cqos_new(f->st, &who, rows, 3, NOW), -EAGAIN);
+	struct store_import_cqo twice = cqo("91350100M000300Y6J", "孙七", "13800000007");
+	struct store_import_cqo again = cqo("91350100M000400Y7N", "孙七", "13800000007");
+	const struct store_import_cqo *same_person[] = {&twice, &again};
+	assert_int_equal(store_import_cqos_new(f->st, &who, same_person, 2, NOW), -EAGAIN);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(audit_rows(f->st), 12);
+	assert_int_equal(one_int(f->st, "SELECT count(*) FROM enterprises"), 4);
+	store_close(ref);
+}
+
 static void test_trainings(void **state)
 {
 	struct store *st = st_of(state);
@@ -748,6 +859,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_trigger_not_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cqos_new_as_row_by_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
