@@ -13,46 +13,54 @@
 
 /* ?1, ?2 the region-code range; ?3 the length of a row's code; ?4 the date
  * counted; ?5, ?6 the first days of the year and of the next; ?7 the
- * category; ?8 the annual list's year. Per enterprise: the CQO whose term
- * covers the date (NULL: none), and the terms starting in the year by
- * kind. A CQO counts as trained by the person's 任职培训 up to the date,
- * wherever it was recorded. */
-#define TERMS_OF_E \
-	" FROM appointments a JOIN appointment_terms t ON t.appointment_id = a.id" \
-	" WHERE a.enterprise_id = e.id"
-#define STARTING(kind) \
-	" (SELECT count(*)" TERMS_OF_E " AND t.start_date >= ?5 AND t.start_date < ?6 AND " kind ")"
+ * category; ?8 the annual list's year.
+ *
+ * One pass over the members' appointments and terms, grouped by enterprise,
+ * gives each its CQO and its terms starting in the year by kind: the CQO is
+ * the person of the latest-starting term that covers the date of an
+ * appointment not ended before it (cqo_start NULL: none). With exactly one
+ * max() in the group, SQLite takes the bare a.person_id from the row that
+ * max() chose, and never from a row whose value it ignored as NULL once
+ * one was chosen. Each appointment and term is read once (a subquery per
+ * figure read them four times, and the CQO's ran once per use). A CQO
+ * counts as trained by the person's 任职培训 up to the date, wherever it
+ * was recorded. */
+#define COVERS \
+	"t.start_date <= ?4 AND t.term_end >= ?4 AND (a.ended_on IS NULL OR a.ended_on >= ?4)"
+#define STARTS "t.start_date >= ?5 AND t.start_date < ?6 AND "
 #define STATS_PER_ENTERPRISE \
-	"SELECT substr(e.region_code, 1, ?3) AS child," \
-	" (SELECT a.person_id" TERMS_OF_E " AND t.start_date <= ?4 AND t.term_end >= ?4" \
-	"   AND (a.ended_on IS NULL OR a.ended_on >= ?4) ORDER BY t.start_date DESC LIMIT 1)" \
-	"  AS cqo," \
-	STARTING("t.term_no = 1 AND a.predecessor_id IS NULL") " AS firsts," \
-	STARTING("t.term_no >= 2") " AS renewals," \
-	STARTING("t.term_no = 1 AND a.predecessor_id IS NOT NULL") " AS replacements" \
-	" FROM enterprises e WHERE e.region_code >= ?1 AND e.region_code < ?2"
-#define STATS_SQL(members) \
+	"SELECT substr(e.region_code, 1, ?3) AS child, a.person_id AS cqo," \
+	" max(CASE WHEN " COVERS " THEN t.start_date END) AS cqo_start," \
+	" sum(" STARTS "t.term_no = 1 AND a.predecessor_id IS NULL) AS firsts," \
+	" sum(" STARTS "t.term_no >= 2) AS renewals," \
+	" sum(" STARTS "t.term_no = 1 AND a.predecessor_id IS NOT NULL) AS replacements" \
+	" FROM enterprises e LEFT JOIN appointments a ON a.enterprise_id = e.id" \
+	" LEFT JOIN appointment_terms t ON t.appointment_id = a.id" \
+	" WHERE e.region_code >= ?1 AND e.region_code < ?2"
+/* `group` follows the order the members come in, so no sort is needed. */
+#define STATS_SQL(members, group) \
 	"SELECT c.child, coalesce(r.name, ''), c.n, c.appointed, c.trained, c.firsts," \
 	" c.renewals, c.replacements FROM (SELECT x.child, count(*) AS n," \
-	" count(x.cqo) AS appointed, coalesce(sum(x.cqo IS NOT NULL AND EXISTS (SELECT 1" \
-	"   FROM trainings tr WHERE tr.person_id = x.cqo AND tr.kind = '任职培训'" \
+	" count(x.cqo_start) AS appointed, coalesce(sum(x.cqo_start IS NOT NULL AND EXISTS" \
+	"  (SELECT 1 FROM trainings tr WHERE tr.person_id = x.cqo AND tr.kind = '任职培训'" \
 	"   AND tr.date <= ?4)), 0) AS trained, coalesce(sum(x.firsts), 0) AS firsts," \
 	" coalesce(sum(x.renewals), 0) AS renewals," \
 	" coalesce(sum(x.replacements), 0) AS replacements" \
-	" FROM (" STATS_PER_ENTERPRISE members ") x GROUP BY x.child) c" \
+	" FROM (" STATS_PER_ENTERPRISE members " GROUP BY " group ") x GROUP BY x.child) c" \
 	" LEFT JOIN regions r ON r.code = c.child ORDER BY c.child"
 /* Of the category in the year: an undated tag or on the list used. */
 #define TAGGED "g.tag = ?7 AND g.year IN (0, ?8)"
 
-/* Within a region, start from its enterprises (region index); for the whole
- * country, from the category's (tag index). */
+/* Within a region, start from its enterprises (region index, in region
+ * order); for the whole country, from the category's (tag index, in record
+ * order). */
 static const char STATS_REGION_SQL[] = STATS_SQL(
 	" AND EXISTS (SELECT 1 FROM enterprise_tags g WHERE g.enterprise_id = e.id"
-	" AND " TAGGED ")");
+	" AND " TAGGED ")", "e.region_code, e.id");
 static const char STATS_COUNTRY_SQL[] = STATS_SQL(
-	" AND e.id IN (SELECT g.enterprise_id FROM enterprise_tags g WHERE " TAGGED ")");
+	" AND e.id IN (SELECT g.enterprise_id FROM enterprise_tags g WHERE " TAGGED ")", "e.id");
 /* 中小企业 by size. */
-static const char STATS_SME_SQL[] = STATS_SQL(" AND e.size IN ('中型', '小微')");
+static const char STATS_SME_SQL[] = STATS_SQL(" AND e.size IN ('中型', '小微')", "e.id");
 
 /* The newest annual list of the category up to the year among the region's
  * enterprises. */

@@ -519,6 +519,42 @@ static void test_region_lists_use_indexes(void **state)
 	assert_true(checked >= 9);
 }
 
+/* 未培训 reads each CQO's trainings once: one lookup of the person's
+ * trainings per appointment, no subquery per kind of hours. */
+static void test_untrained_reads_trainings_once(void **state)
+{
+	static const char *const scopes[] = {"", "3713"};
+	struct fixture *f = *state;
+	struct store_list_untrained u[2];
+	size_t n, total;
+	char sql[4096];
+
+	for (size_t k = 0; k < sizeof scopes / sizeof scopes[0]; k++) {
+		store_close(f->st);
+		assert_int_equal(store_open(f->path, &f->st), 0);
+		struct store *st = f->st;
+		size_t lookups = 0, subqueries = 0, checked = 0;
+		assert_int_equal(store_list_untrained(st, scopes[k], YEAR, 0, u, 2, &n, &total), 0);
+		for (size_t i = 0; i < st->n_slots; i++) {
+			sqlite3_stmt *stmt = st->slots[i].stmt, *plan;
+			if (!stmt || !strstr(sqlite3_sql(stmt), "trainings"))
+				continue;
+			snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", sqlite3_sql(stmt));
+			assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &plan, NULL), SQLITE_OK);
+			while (sqlite3_step(plan) == SQLITE_ROW) {
+				const char *detail = (const char *)sqlite3_column_text(plan, 3);
+				lookups += strstr(detail, "trainings_person_cover") != NULL;
+				subqueries += strstr(detail, "SUBQUERY") != NULL;
+			}
+			sqlite3_finalize(plan);
+			checked++;
+		}
+		assert_int_equal(checked, 1);
+		assert_int_equal(lookups, 1);
+		assert_int_equal(subqueries, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +568,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vacant, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_lists_use_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untrained_reads_trainings_once, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

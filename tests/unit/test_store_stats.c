@@ -591,14 +591,115 @@ static void test_region_stats_use_indexes(void **state)
 		assert_int_equal(sqlite3_prepare_v2(f->st->db, sql, -1, &plan, NULL), SQLITE_OK);
 		while (sqlite3_step(plan) == SQLITE_ROW) {
 			const char *detail = (const char *)sqlite3_column_text(plan, 3);
-			/* "SCAN c" walks the aggregate's own result rows. */
-			if (strncmp(detail, "SCAN", 4) == 0 && strcmp(detail, "SCAN c") != 0)
+			/* "SCAN c" and "SCAN x" walk the aggregates' own result rows. */
+			if (strncmp(detail, "SCAN", 4) == 0 && strcmp(detail, "SCAN c") != 0 &&
+			    strcmp(detail, "SCAN x") != 0)
 				fail_msg("%s\nscans: %s", sqlite3_sql(stmt), detail);
 		}
 		sqlite3_finalize(plan);
 		checked++;
 	}
 	assert_true(checked >= 2);
+}
+
+/* The plan of the cached statement whose text holds `needle`, its steps
+ * joined by ';' into buf (cut to fit). */
+static void cached_plan(struct store *st, const char *needle, char *buf, size_t len)
+{
+	char sql[8192];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < st->n_slots; i++) {
+		sqlite3_stmt *stmt = st->slots[i].stmt, *plan;
+		if (!stmt || !strstr(sqlite3_sql(stmt), needle))
+			continue;
+		snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", sqlite3_sql(stmt));
+		assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &plan, NULL), SQLITE_OK);
+		while (sqlite3_step(plan) == SQLITE_ROW && used < len - 1) {
+			int n = snprintf(buf + used, len - used, "%s;",
+			                 (const char *)sqlite3_column_text(plan, 3));
+			used = n < 0 ? len : used + (size_t)n;
+		}
+		sqlite3_finalize(plan);
+		return;
+	}
+	fail_msg("no cached statement holds %s", needle);
+}
+
+static size_t occurrences(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Each member's appointments and terms are read in one pass: one lookup of
+ * its appointments, one of their terms, whatever the figures (the whole
+ * country by the category's list, a region, 中小企业 by size). */
+static void test_stats_read_terms_once(void **state)
+{
+	static const char *const cases[][2] = {{"", "规上"}, {"3713", "规上"}, {"", "中小企业"}};
+	struct fixture *f = *state;
+	struct store_stats s;
+	char plan[4096];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		store_close(f->st);
+		assert_int_equal(store_open(f->path, &f->st), 0);
+		assert_int_equal(store_stats_compute(f->st, cases[i][0], cases[i][1], 2026, TODAY, &s),
+		                 0);
+		store_stats_free(&s);
+		cached_plan(f->st, "appointment_terms", plan, sizeof plan);
+		if (occurrences(plan, "SEARCH a ") != 1 || occurrences(plan, "SEARCH t ") != 1)
+			fail_msg("%s %s: %s", cases[i][0], cases[i][1], plan);
+	}
+}
+
+/*
+ * Corners of the CQO counted, in 沂南县 371321 (规上, 2026, today):
+ *   E11  P9 2025-01-01.., 任职培训, dismissed today; P10 succeeds him today,
+ *        untrained: both terms cover the day, the newer one counts, once
+ *   E12  P11 term 1 2024-07-01..2026-06-30, 任职培训; renewed, term 2 from
+ *        2026-07-01 (not yet): term 1 counts
+ */
+static const char CORNERS_SQL[] =
+	"INSERT INTO enterprises (id, credit_code, name, region_code, created_at, updated_at)"
+	" VALUES (11, '91371321TST000011A', 'E11', '371321', 0, 0),"
+	" (12, '91371321TST000012A', 'E12', '371321', 0, 0);"
+	"INSERT INTO enterprise_tags (enterprise_id, tag) VALUES (11, '规上'), (12, '规上');"
+	"INSERT INTO people (id, name, created_at, updated_at) VALUES"
+	" (9, 'P9', 0, 0), (10, 'P10', 0, 0), (11, 'P11', 0, 0);"
+	"INSERT INTO appointments (id, enterprise_id, person_id, start_date, term_end, status,"
+	" ended_on, predecessor_id, filed_at, updated_at) VALUES"
+	" (10, 11, 9, '2025-01-01', '2027-12-31', 'dismissed', '2026-06-15', NULL, 0, 0),"
+	" (11, 11, 10, '2026-06-15', '2029-06-14', 'active', NULL, 10, 0, 0),"
+	" (12, 12, 11, '2024-07-01', '2026-06-30', 'active', NULL, NULL, 0, 0);"
+	"INSERT INTO appointment_terms (appointment_id, term_no, start_date, term_end, created_at)"
+	" VALUES (12, 2, '2026-07-01', '2029-06-30', 0);"
+	"UPDATE appointments SET start_date = '2026-07-01', term_end = '2029-06-30' WHERE id = 12;"
+	"INSERT INTO trainings (appointment_id, person_id, kind, date, hours, created_at) VALUES"
+	" (10, 9, '任职培训', '2025-02-01', 16, 0), (12, 11, '任职培训', '2024-08-01', 16, 0);";
+
+static void test_stats_cqo_corners(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_stats s;
+
+	assert_int_equal(sqlite3_exec(st->db, CORNERS_SQL, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_stats_compute(st, "371321", "规上", 2026, TODAY, &s), 0);
+	assert_int_equal(s.n_rows, 1);
+	expect_row(&s.rows[0], "371321", "沂南县", 2, 2, 1, 0, 0.6, "3713");
+	expect_flow(&s.rows[0], 0, 1, 1);
+	store_stats_free(&s);
+
+	/* Trained the other way round: the successor's training counts. */
+	assert_int_equal(sqlite3_exec(st->db, "UPDATE trainings SET person_id = 10"
+	                              " WHERE person_id = 9", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_stats_compute(st, "371321", "规上", 2026, TODAY, &s), 0);
+	expect_row(&s.rows[0], "371321", "沂南县", 2, 2, 2, 0, 0.6, "3713");
+	store_stats_free(&s);
 }
 
 int main(void)
@@ -612,6 +713,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_target_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_stats_use_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_read_terms_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_cqo_corners, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
