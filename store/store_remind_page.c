@@ -18,10 +18,14 @@ static const char RECORDS_SQL[] =
 	" FROM appointments a"
 	" JOIN people p ON p.id = a.person_id JOIN enterprises e ON e.id = a.enterprise_id"
 	" WHERE a.id IN (SELECT value FROM json_each(?1)) ORDER BY a.id";
+/* Asked by IN, each id is looked up in ascending order, so the rows leave
+ * identities_person (person, role, platform, user) in the order asked for:
+ * a join from json_each sorted them in a temporary b-tree, half the cost
+ * of the statement. */
 static const char IDENTITIES_SQL[] =
 	"SELECT i.person_id, i.platform, i.user_id, coalesce(i.instance, '')"
-	" FROM json_each(?1) j JOIN identities i ON i.person_id = j.value AND i.role = 'cqo'"
-	" ORDER BY i.person_id, i.platform, i.user_id";
+	" FROM identities i WHERE i.person_id IN (SELECT value FROM json_each(?1))"
+	" AND i.role = 'cqo' ORDER BY i.person_id, i.platform, i.user_id";
 static const char MUTES_SQL[] =
 	"SELECT m.person_id, m.category FROM json_each(?1) j"
 	" JOIN reminder_mutes m ON m.person_id = j.value";

@@ -500,6 +500,37 @@ static void test_page_statements(void **state)
 	assert_in_range(statements, 30, 30 + 45);
 }
 
+/* A page's reads come out of their indexes in the order the sweep walks
+ * them (person, then platform and user): none of them sorts its rows
+ * (issue 17, P4: a page's identities were sorted in a temporary b-tree,
+ * half of reading them). */
+static void test_page_reads_unsorted(void **state)
+{
+	struct fixture *f = F(state);
+	char user[16];
+	int reads = 0;
+
+	for (int i = 0; i < 12; i++) {
+		int64_t rec = add_cqo(f, "序", "371302", "2026-11-26", "2023-11-01", false);
+		snprintf(user, sizeof user, "q%d", i);
+		add_identity(f, "wecom", user, "cqo", NULL, rec, "w1");
+		if (i % 3 == 0)
+			add_identity(f, "feishu", user, "cqo", NULL, rec, "f1");
+	}
+	f->batch = 5;
+	struct remind_sweep_stats st = sweep(f, "2026-08-28");   /* 90 days before 11-26 */
+	assert_int_equal(st.items, 12);
+	assert_int_equal(st.messages, 16);
+	for (sqlite3_stmt *s = sqlite3_next_stmt(f->st->db, NULL); s;
+	     s = sqlite3_next_stmt(f->st->db, s)) {
+		if (!strstr(sqlite3_sql(s), "json_each"))
+			continue;
+		reads++;
+		assert_int_equal(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_SORT, 0), 0);
+	}
+	assert_int_equal(reads, 3);
+}
+
 /* 收到 stops a lapsed term's weekly notice; unacknowledged, it goes on. */
 static void test_overdue_ack(void **state)
 {
@@ -1015,6 +1046,7 @@ int main(void)
 		T(test_week_downtime),
 		T(test_merge),
 		T(test_page_statements),
+		T(test_page_reads_unsorted),
 		T(test_overdue_ack),
 		T(test_mute_and_summons),
 		T(test_digest_scope),
