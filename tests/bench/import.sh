@@ -26,5 +26,5 @@ run() {
 		"($(grep 备案记录 "$dir/out.txt"); $(grep 批 "$dir/out.txt"))"
 }
 echo "== cqoctl import cqos: $N generated rows, $(du -h "$dir/cqos.csv" | cut -f1) CSV"
-run "fresh"
-run "again"
+run "fresh (target <= 3 s at 100,000)"
+run "again (target <= 1 s at 100,000)"
