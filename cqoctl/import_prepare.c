@@ -188,8 +188,10 @@ struct seen {
  * *is_new says which, *first is the row already there. 0 or -ENOMEM. */
 static int first_of(struct keyset *ks, const char *key, size_t i, size_t *first, bool *is_new)
 {
-	*is_new = !keyset_get(ks, key, first);
-	return *is_new ? keyset_put(ks, key, i) : 0;
+	int rc = keyset_add(ks, key, i, first);
+
+	*is_new = rc == 1;
+	return rc < 0 ? rc : 0;
 }
 
 #define SEP "\x1f"
@@ -506,8 +508,13 @@ int import_prepare(struct import_job *job)
 	keyset_init(&s.written_people);
 	keyset_init(&regions);
 	keyset_init(&ends);
-	progress_start(&bar, TXT_CTL_IMP_CHECK_STEP, job->n_rows);
+	/* A key per row at most: sized once, never rehashed. */
+	struct keyset *per_row[] = {&s.rows, &s.enterprises, &s.people, &s.active,
+	                            &s.written_enterprises, &s.written_people};
 	rc = 0;
+	for (size_t k = 0; rc == 0 && k < sizeof per_row / sizeof per_row[0]; k++)
+		rc = keyset_reserve(per_row[k], job->n_rows);
+	progress_start(&bar, TXT_CTL_IMP_CHECK_STEP, job->n_rows);
 	for (size_t i = 0; rc == 0 && i < job->n_rows; i++) {
 		progress_update(&bar, i);
 		if (job->blank[i] || job->reasons[i])

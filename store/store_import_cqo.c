@@ -264,13 +264,16 @@ static int audit_all(struct store *st, const struct store_actor *who, struct cqo
 }
 
 /* At a known enterprise (w->ent.id): the row's record, and -EEXIST when
- * the row would leave a record in force while another one is. */
+ * the row would leave a record in force while another one is. A record in
+ * force already has no other beside it (appointments_one_active is
+ * unique), so a re-imported row looks for none. */
 static int record_and_conflict(struct store *st, const struct store_import_cqo *in,
                                struct cqo_work *w, struct store_import_result *out)
 {
 	int rc = record_find(st, in->person.name, w);
+	bool in_force = w->appointment_id && strcmp(w->status, "active") == 0;
 	const char *status = in->status ? in->status : w->appointment_id ? w->status : "active";
-	if (rc == 0 && strcmp(status, "active") == 0)
+	if (rc == 0 && !in_force && strcmp(status, "active") == 0)
 		rc = active_conflict(st, w, out);
 	return rc;
 }

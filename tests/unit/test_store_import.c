@@ -513,6 +513,58 @@ static void test_checks_read_only(void **state)
 	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
 }
 
+static int count_stmt(unsigned type, void *arg, void *p, void *x)
+{
+	(void)type;
+	(void)p;
+	if (strncmp((const char *)x, "--", 2) != 0)
+		(*(int *)arg)++;
+	return 0;
+}
+
+/* The statements one check runs. */
+static int check_statements(struct store *st, const struct store_import_cqo *in,
+                            struct store_import_result *r, int expect_rc)
+{
+	int statements = 0;
+
+	sqlite3_trace_v2(st->db, SQLITE_TRACE_STMT, count_stmt, &statements);
+	assert_int_equal(store_import_cqo_check(st, in, r), expect_rc);
+	sqlite3_trace_v2(st->db, 0, NULL, NULL);
+	return statements;
+}
+
+/* A re-import checks every row of its file: an unchanged row whose record
+ * is in force looks for no other record in force (appointments_one_active
+ * is unique), six lookups; a row that would put its record in force still
+ * does, and finds the conflict; a new enterprise's row looks for its
+ * person by phone. */
+static void test_check_statements(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_A, "李四", "13800000002");
+	struct store_import_result r, w;
+
+	a.enterprise.tags_add = tag("规上");
+	assert_int_equal(check_statements(st, &a, &r, 0), 2);
+	assert_true(r.fresh);
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &w), 0);
+	assert_int_equal(check_statements(st, &a, &r, 0), 6);
+	assert_true(r.unchanged);
+	assert_int_equal(r.id, w.id);
+	assert_int_equal(r.person_id, 1);
+	assert_int_equal(check_statements(st, &b, &r, -EEXIST), 3);
+	assert_int_equal(r.conflict_id, w.id);
+	assert_string_equal(r.conflict_name, "张三");
+	/* Ended, the record put back in force by a row meets no other one. */
+	a.status = "ended";
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &w), 0);
+	a.status = "active";
+	assert_int_equal(check_statements(st, &a, &r, 0), 7);
+	assert_false(r.unchanged);
+}
+
 /* Every row of every table an import writes, as text ("|" between
  * columns, "\n" between rows), audit rows without their time. */
 static void dump(struct store *st, char *buf, size_t len)
@@ -859,6 +911,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_trigger_not_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cqos_new_as_row_by_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
