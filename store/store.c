@@ -371,6 +371,15 @@ int store_open(const char *path, struct store **out)
 	return store_open_at_version(path, store_migrations_count(), out);
 }
 
+/* The read of a read-only connection is over (or never began). */
+static void read_done(struct store *st)
+{
+	if (st->reading) {
+		st->reading = false;
+		store_checkpoint_reader_leave();
+	}
+}
+
 int store_open_readonly(const char *path, struct store **out)
 {
 	struct store *st;
@@ -409,18 +418,29 @@ int store_open_readonly(const char *path, struct store **out)
 
 int store_read_begin(struct store *st)
 {
-	return store_exec(st, "BEGIN DEFERRED", "begin read");
+	if (st->readonly && !st->reading) {
+		store_checkpoint_reader_enter();
+		st->reading = true;
+	}
+	int rc = store_exec(st, "BEGIN DEFERRED", "begin read");
+	if (rc < 0)
+		read_done(st);
+	return rc;
 }
 
 int store_read_end(struct store *st)
 {
-	return store_exec(st, "COMMIT", "end read");
+	int rc = store_exec(st, "COMMIT", "end read");
+
+	read_done(st);
+	return rc;
 }
 
 void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	read_done(st);
 	store_checkpoint_stop(st);
 	for (size_t i = 0; i < st->n_slots; i++)
 		sqlite3_finalize(st->slots[i].stmt);

@@ -60,7 +60,9 @@ int store_open_at_version(const char *path, int target, struct store **out);
  * schema differs. *out is freed by store_close. */
 int store_open_readonly(const char *path, struct store **out);
 /* A read transaction on such a connection, so several queries see one
- * state of the database. 0 or -errno. */
+ * state of the database; off the loop only: begin may wait while the
+ * checkpoint worker restarts the WAL (it does not start one while a read
+ * is open). 0 or -errno. */
 int store_read_begin(struct store *st);
 int store_read_end(struct store *st);
 

@@ -26,7 +26,12 @@
  *   meanwhile and its batch runs again as soon as the RESTART ends
  *   (store_checkpoint_on_release). When a reader kept the passive checkpoint
  *   from completing, the RESTART would wait for that reader with writers
- *   held off: it waits for a later wake instead.
+ *   held off: it waits for a later wake instead. So would it for a read of
+ *   this process's worker threads (an off-loop 统计, a workbook) that began
+ *   after the passive checkpoint, or before it without reading yet: such
+ *   reads pass a gate (store_checkpoint_reader_enter/leave) that the RESTART
+ *   holds while it runs, and it is skipped while one is open. A read that
+ *   comes during a RESTART waits for it on its worker thread, not the loop.
  * - The WAL file is reused from its beginning, not cut back: cutting 16 MiB
  *   off it took 20-30 ms under a lock on this machine, and the appends that
  *   grew it again cost more per fsync than overwrites. Only a file longer
@@ -61,6 +66,25 @@
 #define WAL_LIMIT_BYTES "67108864"
 /* A pause in the commits after which the worker copies what is left. */
 #define IDLE_NS (100 * 1000000L)
+
+/* The gate between this process's off-loop reads and RESTARTs; one per
+ * process, whatever the database (an unrelated read only defers a RESTART). */
+static pthread_mutex_t reader_gate = PTHREAD_MUTEX_INITIALIZER;
+static int open_readers;      /* under reader_gate */
+
+void store_checkpoint_reader_enter(void)
+{
+	pthread_mutex_lock(&reader_gate);
+	open_readers++;
+	pthread_mutex_unlock(&reader_gate);
+}
+
+void store_checkpoint_reader_leave(void)
+{
+	pthread_mutex_lock(&reader_gate);
+	open_readers--;
+	pthread_mutex_unlock(&reader_gate);
+}
 
 struct store_checkpointer {
 	sqlite3 *db;                /* owned; the worker's own connection */
@@ -146,8 +170,14 @@ static bool checkpoint(struct store_checkpointer *cp)
 	atomic_fetch_add(&cp->runs, 1);
 	bool hold = rc == SQLITE_OK && done == log && log >= RESTART_PAGES;
 	if (hold) {
-		rc = sqlite3_wal_checkpoint_v2(cp->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-		atomic_fetch_add(&cp->runs, 1);
+		pthread_mutex_lock(&reader_gate);
+		hold = open_readers == 0;
+		if (hold) {
+			rc = sqlite3_wal_checkpoint_v2(cp->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL,
+			                               NULL);
+			atomic_fetch_add(&cp->runs, 1);
+		}
+		pthread_mutex_unlock(&reader_gate);
 	}
 	atomic_store(&cp->last_rc, rc);
 	return hold;

@@ -46,6 +46,7 @@ struct store {
 	int64_t last_commit;                 /* unix seconds of the last good COMMIT */
 	int64_t changes_at_begin;            /* total changes when BEGIN ran */
 	bool readonly;                       /* store_open_readonly: no checkpoint at close */
+	bool reading;                        /* readonly, between store_read_begin and _end */
 	/* Owned; the checkpoint worker (store_checkpoint.c), if started. */
 	struct store_checkpointer *checkpointer;
 };
@@ -84,6 +85,12 @@ void store_note_bookkeeping(struct store *st);
 
 /* Runs SQL without parameters (schema, pragmas); logs and maps failures. */
 int store_exec(struct store *st, const char *sql, const char *what);
+
+/* A read of a read-only connection opens and closes (store_read_begin and
+ * _end): no RESTART checkpoint starts while one is open, and enter waits
+ * for one that runs (store_checkpoint.c). Worker threads only. */
+void store_checkpoint_reader_enter(void);
+void store_checkpoint_reader_leave(void);
 
 /* ---- the helpers every store file shares (store_shared.c) ---- */
 

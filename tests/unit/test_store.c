@@ -1429,6 +1429,44 @@ static void test_checkpoint_restart_releases_writers(void **state)
 	store_checkpoint_on_release(st, NULL, NULL);
 }
 
+/* A RESTART waits for every reader of the log with writers held off, so it
+ * is not started while a read of the daemon's own (an off-loop 统计, a
+ * workbook) is open, even one that has not read yet: it would hold the loop
+ * up to 20 ms. Once the read has ended, the log starts again anyway. */
+static void test_checkpoint_restart_waits_for_no_reader(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_fresh(state), *ro = NULL;
+	int log = -1, done = -1;
+
+	atomic_store(&releases, 0);
+	assert_int_equal(exec(st, "PRAGMA synchronous = OFF; CREATE TABLE bulk (x BLOB)"),
+	                 SQLITE_OK);
+	assert_int_equal(store_open_readonly(f->path, &ro), 0);
+	assert_int_equal(store_read_begin(ro), 0);
+	assert_int_equal(store_checkpoint_offload(st), 0);
+	store_checkpoint_on_release(st, on_release, NULL);
+	begin(st);
+	assert_int_equal(exec(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+	                          " WHERE i < 4200) INSERT INTO bulk SELECT randomblob(3900) FROM n"),
+	                 SQLITE_OK);
+	commit(st);
+	/* The passive checkpoint copied everything; no RESTART. */
+	assert_int_equal(worker_settled(st), 1);
+	assert_int_equal(atomic_load(&releases), 0);
+	assert_int_equal(store_read_end(ro), 0);
+	store_close(ro);
+	/* Nothing is left to copy and no one reads: the next commit writes the
+	 * log from its beginning without a RESTART. */
+	begin(st);
+	assert_int_equal(exec(st, "DELETE FROM bulk WHERE rowid = 1"), SQLITE_OK);
+	commit(st);
+	assert_int_equal(sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+	                                           &done), SQLITE_OK);
+	assert_in_range(log, 1, 100);
+	store_checkpoint_on_release(st, NULL, NULL);
+}
+
 /* Size of the database file in bytes. */
 static long long db_bytes(const struct fixture *f)
 {
@@ -1803,6 +1841,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_outbox_state_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_restart_releases_writers, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_restart_waits_for_no_reader, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_by_hand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
