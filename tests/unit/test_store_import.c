@@ -19,6 +19,7 @@
 
 #include "../../lib/log.h"
 #include "../../store/store.h"
+#include "statement_count.h"
 #include "store_fresh.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_backup.h"
@@ -513,24 +514,15 @@ static void test_checks_read_only(void **state)
 	assert_int_equal(store_import_cqo(st, &who, &b, NOW, &r), 0);
 }
 
-static int count_stmt(unsigned type, void *arg, void *p, void *x)
-{
-	(void)type;
-	(void)p;
-	if (strncmp((const char *)x, "--", 2) != 0)
-		(*(int *)arg)++;
-	return 0;
-}
-
 /* The statements one check runs. */
 static int check_statements(struct store *st, const struct store_import_cqo *in,
                             struct store_import_result *r, int expect_rc)
 {
 	int statements = 0;
 
-	sqlite3_trace_v2(st->db, SQLITE_TRACE_STMT, count_stmt, &statements);
+	statement_count_start(st, &statements);
 	assert_int_equal(store_import_cqo_check(st, in, r), expect_rc);
-	sqlite3_trace_v2(st->db, 0, NULL, NULL);
+	statement_count_stop(st);
 	return statements;
 }
 

@@ -25,6 +25,7 @@
 #include "../../handlers/sanction_notice.h"
 #include "../../daemon/remind_sweep.h"
 #include "../../store/store.h"
+#include "statement_count.h"
 #include "store_fresh.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_internal.h"
@@ -446,16 +447,6 @@ static void test_merge(void **state)
 	                            " AND outbox_id IS NOT NULL", (long long)person_of(f, p)), 2);
 }
 
-/* Counts the statements a connection starts (not a trigger's). */
-static int count_stmt(unsigned type, void *arg, void *p, void *x)
-{
-	(void)type;
-	(void)p;
-	if (strncmp((const char *)x, "--", 2) != 0)
-		(*(int *)arg)++;
-	return 0;
-}
-
 /* A page of persons costs a few statements whatever its size, and one
  * outbox row per message (issue 17, P4: per-person statements were most
  * of the sweep's time): 30 persons due, each with one identity, one of
@@ -479,9 +470,9 @@ static void test_page_statements(void **state)
 	            " SELECT person_id, 'term' FROM appointments WHERE id = (SELECT min(id) FROM"
 	            " appointments)");
 	f->batch = 100;
-	sqlite3_trace_v2(f->st->db, SQLITE_TRACE_STMT, count_stmt, &statements);
+	statement_count_start(f->st, &statements);
 	struct remind_sweep_stats st = sweep(f, "2026-08-28");   /* 90 days before 11-26 */
-	sqlite3_trace_v2(f->st->db, 0, NULL, NULL);
+	statement_count_stop(f->st);
 	assert_int_equal(st.items, 29);
 	assert_int_equal(st.messages, 30);
 	assert_int_equal(messages_for(f->st, "p0"), 0);
