@@ -69,9 +69,11 @@ int store_read_end(struct store *st);
 /* Moves WAL checkpoints off the caller's thread: a worker thread with its
  * own connection runs a passive checkpoint as the WAL grows past 1,000
  * pages and when commits pause (a RESTART one past 4,000, which may make the
- * caller's BEGIN fail with -EBUSY for a moment; TRUNCATE after a pause), and
- * the caller's commits no longer checkpoint (for the daemon's event loop). store_close stops it (store_checkpoint_stop, which
- * restores the automatic checkpoint). -EALREADY when started twice. */
+ * caller's BEGIN fail with -EBUSY for a moment, never while a read of
+ * store_read_begin is open), and the caller's commits no longer checkpoint
+ * (for the daemon's event loop). store_close stops it
+ * (store_checkpoint_stop, which restores the automatic checkpoint).
+ * -EALREADY when started twice. */
 int store_checkpoint_offload(struct store *st);
 void store_checkpoint_stop(struct store *st);
 /* fn(arg) is called on the worker's thread each time a RESTART checkpoint
