@@ -136,22 +136,18 @@ static int outbox_retry(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-/* Removes the files of row id (store_outbox_file_path: "outbox-<id>-….xlsx";
- * one per spec the id had, since ids are reused), saying which could not. */
+/* Removes the files of row id (one per spec the id had, since ids are
+ * reused), saying which could not. */
 static void remove_files(struct ctl *c, long long id)
 {
-	char dir[PATH_MAX], prefix[48], path[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
 
 	if (store_outbox_files_dir(c->cfg->database, dir, sizeof dir) < 0 || !(d = opendir(dir)))
 		return;
-	snprintf(prefix, sizeof prefix, STORE_OUTBOX_FILE_PREFIX "%lld-", id);
 	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-
-		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 || n < 5 ||
-		    strcmp(e->d_name + n - 5, ".xlsx") != 0)
+		if (!store_outbox_file_of(e->d_name, id))
 			continue;
 		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
 			continue;

@@ -491,7 +491,7 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	}
 	/* A file sent or given up is not needed again; the console's is what
 	 * the operator was given. */
-	if (job->is_file && job->spec && ob->sender && (fate == OUTBOX_SENT || fate == OUTBOX_DEAD))
+	if (job->is_file && ob->sender && (fate == OUTBOX_SENT || fate == OUTBOX_DEAD))
 		outbox_file_remove(ob->loop, (*ob->cfgp)->database, job->id, job->spec);
 	/* Its outcome waits for the pass the batch's end kicks. */
 	if (fate == OUTBOX_SENT && job->next < job->n_batch && !ob->stopping) {

@@ -72,10 +72,12 @@ int store_outbox_enqueue_file(struct store *st, const struct dest *d, const char
  * another asker's scope. 0, -EINVAL, -ENAMETOOLONG or -ENOMEM. The daemon
  * builds and removes the file (daemon/outbox_file.h); cqoctl outbox drop
  * removes every file of the row's id with the row. */
-#define STORE_OUTBOX_FILE_PREFIX "outbox-"
 int store_outbox_files_dir(const char *database, char *buf, size_t len);
 int store_outbox_file_path(const char *database, int64_t id, const char *spec, char *buf,
                            size_t len);
+/* Whether `name` (an entry of that directory) is a file of row id, for
+ * whatever spec: what cqoctl outbox drop removes. */
+bool store_outbox_file_of(const char *name, int64_t id);
 
 /* The dispatcher's wake-up: called once after a commit that enqueued rows
  * (on the thread that committed). NULL to unset. */

@@ -11,6 +11,8 @@
 #include "../lib/path.h"
 
 #define FILES_DIR "cqod-files"
+#define FILE_PREFIX "outbox-"
+#define FILE_SUFFIX ".xlsx"
 
 int store_outbox_files_dir(const char *database, char *buf, size_t len)
 {
@@ -39,7 +41,17 @@ int store_outbox_file_path(const char *database, int64_t id, const char *spec, c
 		return -EINVAL;
 	crypto_hex(digest, sizeof digest, hex);
 	used = strnlen(buf, len);
-	n = snprintf(buf + used, len - used, "/" STORE_OUTBOX_FILE_PREFIX "%" PRId64 "-%.16s.xlsx",
+	n = snprintf(buf + used, len - used, "/" FILE_PREFIX "%" PRId64 "-%.16s" FILE_SUFFIX,
 	             id, hex);
 	return n < 0 || (size_t)n >= len - used ? -ENAMETOOLONG : 0;
+}
+
+bool store_outbox_file_of(const char *name, int64_t id)
+{
+	char prefix[48];
+	size_t n = strlen(name), p, s = strlen(FILE_SUFFIX);
+
+	snprintf(prefix, sizeof prefix, FILE_PREFIX "%" PRId64 "-", id);
+	p = strlen(prefix);
+	return n > p + s && strncmp(name, prefix, p) == 0 && strcmp(name + n - s, FILE_SUFFIX) == 0;
 }

@@ -718,12 +718,34 @@ static void test_data_version(void **state)
 	assert_true(v3 != v2);
 }
 
+/* A file row's files are told by id, whatever the spec: the name the
+ * daemon gives them is one, another id's, a longer id's and a temporary
+ * file's are not (cqoctl outbox drop removes what this matches). */
+static void test_file_of(void **state)
+{
+	char path[512];
+	const char *name;
+
+	(void)state;
+	assert_int_equal(store_outbox_file_path("/var/lib/cqod/cqod.db", 12, "{\"year\":2025}", path,
+	                                        sizeof path), 0);
+	name = strrchr(path, '/') + 1;
+	assert_true(store_outbox_file_of(name, 12));
+	assert_false(store_outbox_file_of(name, 1));
+	assert_false(store_outbox_file_of(name, 123));
+	assert_true(store_outbox_file_of("outbox-12-0123456789abcdef.xlsx", 12));
+	assert_false(store_outbox_file_of("outbox-12-0123456789abcdef.xlsx.tmp", 12));
+	assert_false(store_outbox_file_of("outbox-12-.xlsx", 12));
+	assert_false(store_outbox_file_of("inbox-12-0123456789abcdef.xlsx", 12));
+}
+
 int main(void)
 {
 	/* As the daemon does, before any database is opened. */
 	if (store_process_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_of),
 		cmocka_unit_test_setup_teardown(test_enqueue_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_parts, setup, teardown),
