@@ -11,10 +11,8 @@
 #include "store_audit.h"
 #include "store_import_internal.h"
 
-/* The schema's CHECK list of enterprise_tags.tag, in its order. */
-static const char *const tags[STORE_IMPORT_TAGS] = {
-	"规上", "链主", "好品", "质量奖", "专精特新", "标杆", "食品", "药品", "特种设备",
-};
+#define TAG_NAME(i, name) [i] = name,
+static const char *const tags[STORE_IMPORT_TAGS] = {IMPORT_TAG_LIST(TAG_NAME)};
 
 const char *store_import_tag_name(int i)
 {

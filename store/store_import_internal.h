@@ -110,4 +110,11 @@ bool import_triggers_deferred(struct store *st);
 int import_find_cqo(struct store *st, const char *credit_code, const char *name,
                     int64_t *appointment_id, int64_t *person_id);
 
+/* The tags in bit order (the schema's CHECK list of enterprise_tags.tag):
+ * TAG(index, name). store_import.c's names and the set-based writer's
+ * VALUES list both come from it, so they cannot disagree. */
+#define IMPORT_TAG_LIST(TAG) \
+	TAG(0, "规上") TAG(1, "链主") TAG(2, "好品") TAG(3, "质量奖") TAG(4, "专精特新") \
+	TAG(5, "标杆") TAG(6, "食品") TAG(7, "药品") TAG(8, "特种设备")
+
 #endif

@@ -43,12 +43,13 @@ static const char ENTERPRISES_SQL[] =
 	" employees, main_products, contact_name, contact_phone, created_at, updated_at)"
 	" SELECT ?1 + seq, i_code, i_ename, i_region, i_industry, i_size, i_nature, i_employees,"
 	" i_products, i_contact, i_contact_phone, ?4, ?4 FROM temp.import_new ORDER BY seq";
-/* The bits of i_tags in store_import.c's order of the tags. */
+/* The bits of i_tags, in IMPORT_TAG_LIST's order (the last row, of no
+ * bit, only ends the list). */
+#define TAG_ROW(i, name) "(" #i ", '" name "'), "
 static const char TAGS_SQL[] =
 	"INSERT INTO enterprise_tags (enterprise_id, tag, year)"
 	" SELECT ?1 + n.seq, t.column2, n.i_tags_year FROM temp.import_new n,"
-	" (VALUES (0, '规上'), (1, '链主'), (2, '好品'), (3, '质量奖'), (4, '专精特新'), (5, '标杆'),"
-	" (6, '食品'), (7, '药品'), (8, '特种设备')) t"
+	" (VALUES " IMPORT_TAG_LIST(TAG_ROW) "(NULL, NULL)) t"
 	" WHERE n.i_tags != 0 AND (n.i_tags >> t.column1) & 1";
 static const char PEOPLE_SQL[] =
 	"INSERT INTO people (id, name, gender, birth_date, education, major, quality_years,"
