@@ -491,6 +491,36 @@ static void test_page_statements(void **state)
 	assert_in_range(statements, 30, 30 + 45);
 }
 
+/* A page of more than 32 due persons goes through the ledger's statements
+ * of 32 and 8 items as well as the single ones: 75 persons, each claimed
+ * once, each milestone pointing at that person's own message; a second
+ * sweep of the day finds all 75 claimed and sends nothing. */
+static void test_page_ledger_in_chunks(void **state)
+{
+	struct fixture *f = F(state);
+	char user[16];
+
+	for (int i = 0; i < 75; i++) {
+		int64_t rec = add_cqo(f, "批", "371302", "2026-11-26", "2023-11-01", false);
+		snprintf(user, sizeof user, "p%d", i);
+		add_identity(f, "wecom", user, "cqo", NULL, rec, "w1");
+	}
+	f->batch = 100;
+	struct remind_sweep_stats st = sweep(f, "2026-08-28");
+	assert_int_equal(st.items, 75);
+	assert_int_equal(st.messages, 75);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger"), 75);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger l"
+	                            " JOIN outbox o ON o.id = l.outbox_id"
+	                            " JOIN identities i ON i.person_id = l.person_id"
+	                            " WHERE o.destination LIKE '%%|' || i.user_id"
+	                            " AND l.milestone_date = '2026-08-28'"), 75);
+	st = sweep(f, "2026-08-28");
+	assert_int_equal(st.items, 0);
+	assert_int_equal(st.messages, 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox"), 75);
+}
+
 /* A page's reads come out of their indexes in the order the sweep walks
  * them (person, then platform and user): none of them sorts its rows
  * (issue 17, P4: a page's identities were sorted in a temporary b-tree,
@@ -1037,6 +1067,7 @@ int main(void)
 		T(test_week_downtime),
 		T(test_merge),
 		T(test_page_statements),
+		T(test_page_ledger_in_chunks),
 		T(test_page_reads_unsorted),
 		T(test_overdue_ack),
 		T(test_mute_and_summons),
