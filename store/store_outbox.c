@@ -171,20 +171,29 @@ int store_outbox_enqueue_rendered(struct store *st, const struct dest *d,
 	return insert_parts(st, d, parts, first, idem_key, request_id, &how);
 }
 
+/* Renders r for d and inserts its parts as `how` says. */
+static int enqueue_reply(struct store *st, const struct dest *d, const struct reply *r,
+                         const char *idem_key, uint64_t request_id, struct enqueue_how *how)
+{
+	struct rendered parts;
+	int rc = render_message(d, r, idem_key, &parts);
+
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : -EINVAL;
+	rc = parts.n ? insert_parts(st, d, &parts, 0, idem_key, request_id, how) : -EINVAL;
+	rendered_free(&parts);
+	return rc;
+}
+
 int store_outbox_enqueue(struct store *st, const struct dest *d, const struct reply *r,
                          const char *idem_key, int64_t not_before, uint64_t request_id)
 {
-	struct rendered parts;
-	int rc;
+	int64_t now = clock_now();
+	struct enqueue_how how = {.not_before = not_before > 0 ? not_before : now, .now = now};
 
 	if (!st || !d || !r || !idem_key || !*idem_key || not_before < 0)
 		return -EINVAL;
-	rc = render_message(d, r, idem_key, &parts);
-	if (rc < 0)
-		return rc == -ENOMEM ? rc : -EINVAL;
-	rc = store_outbox_enqueue_rendered(st, d, &parts, 0, idem_key, not_before, request_id);
-	rendered_free(&parts);
-	return rc;
+	return enqueue_reply(st, d, r, idem_key, request_id, &how);
 }
 
 int store_outbox_enqueue_id(struct store *st, const struct dest *d, const struct reply *r,
@@ -192,18 +201,13 @@ int store_outbox_enqueue_id(struct store *st, const struct dest *d, const struct
 {
 	int64_t now = clock_now();
 	struct enqueue_how how = {.not_before = now, .now = now, .first_id = id};
-	struct rendered parts;
 
 	*id = 0;
 	if (!st || !d || !r || !idem_key || !*idem_key)
 		return -EINVAL;
-	int rc = render_message(d, r, idem_key, &parts);
-	if (rc < 0)
-		return rc == -ENOMEM ? rc : -EINVAL;
-	rc = insert_parts(st, d, &parts, 0, idem_key, 0, &how);
+	int rc = enqueue_reply(st, d, r, idem_key, 0, &how);
 	if (rc < 0)
 		*id = 0;
-	rendered_free(&parts);
 	return rc;
 }
 
