@@ -64,9 +64,13 @@ int64_t outbox_dead_notice_check(struct outbox_dead_notice *n, struct store *st,
 		return n->last_at + OUTBOX_DEAD_NOTICE_EVERY_S;
 	if (cfg->outbox_admin_dest) {
 		rc = tell(cfg, st, since_last - from_now, total, now);
-		if (rc < 0)
+		if (rc < 0) {
 			log_warn("outbox: cannot queue the notice about %" PRId64
 			         " messages given up: %s", since_last - from_now, strerror(-rc));
+			/* Not told: the same rows again in a second (the write lock
+			 * was another's, the disk full for a moment). */
+			return now + 1;
+		}
 	} else {
 		log_warn("outbox: %" PRId64 " messages given up since the last report, %" PRId64
 		         " in all (cqoctl outbox --state dead); set [outbox] admin_dest to tell"

@@ -19,6 +19,8 @@
 #include "store_fresh.h"
 #include "../../store/store_internal.h"
 #include "../../store/store_outbox.h"
+#include "../../daemon/outbox_dead_notice.h"
+#include "../../lib/config.h"
 #include "../../messages/platforms.h"
 
 struct fixture {
@@ -718,6 +720,35 @@ static void test_data_version(void **state)
 	assert_true(v3 != v2);
 }
 
+/* A notice that could not be queued (the write lock was another
+ * connection's) is tried again a second later, counting the same rows:
+ * it is not taken as told (the rows it was about were never reported). */
+static void test_dead_notice_retried(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = {.outbox_admin_dest = "dingtalk|admins|robot|0|"};
+	struct outbox_dead_notice n = {0};
+	const int64_t t = 1780000000;
+	sqlite3 *other;
+
+	assert_int_equal(sqlite3_exec(f->st->db,
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, attempts, created_at, updated_at, kind) VALUES"
+		" ('x#1', 'wecom', 'r', 'wecom|r|robot|0|', 'group', '{}', 1, 'dead', 9, 1, 1779999990,"
+		"  'message')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(outbox_dead_notice_check(&n, f->st, &cfg, t), t + 1);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key LIKE"
+	                                  " 'outbox:dead:%'"), 0);
+	/* Told; nothing more is waiting. */
+	assert_int_equal(outbox_dead_notice_check(&n, f->st, &cfg, t + 1), 0);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM outbox WHERE idem_key LIKE"
+	                                  " 'outbox:dead:%'"), 1);
+}
+
 /* A file row's files are told by id, whatever the spec: the name the
  * daemon gives them is one, another id's, a longer id's and a temporary
  * file's are not (cqoctl outbox drop removes what this matches). */
@@ -746,6 +777,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_of),
+		cmocka_unit_test_setup_teardown(test_dead_notice_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_parts, setup, teardown),
