@@ -199,30 +199,45 @@ int reply_add_fallback(struct reply *r, const char *fmt, ...)
 	return 0;
 }
 
+void reply_render_text_to(const struct reply *r, struct strbuf *sb)
+{
+	size_t start = sb->len;
+
+	if (r->title) {
+		strbuf_appends(sb, r->title);
+		strbuf_append(sb, "\n", 1);
+	}
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct reply_item *it = &r->items[i];
+		if (it->kind == REPLY_FIELD) {
+			strbuf_appends(sb, it->key);
+			strbuf_appends(sb, "：");
+		}
+		strbuf_appends(sb, it->text);
+		strbuf_append(sb, "\n", 1);
+	}
+	for (size_t row = 0; row < r->table_rows; row++) {
+		for (size_t c = 0; c < r->table_cols; c++) {
+			if (c)
+				strbuf_append(sb, " | ", 3);
+			strbuf_appends(sb, r->table_cells[row * r->table_cols + c]);
+		}
+		strbuf_append(sb, "\n", 1);
+	}
+	if (r->fallback) {
+		strbuf_appends(sb, r->fallback);
+		strbuf_append(sb, "\n", 1);
+	}
+	/* No trailing newline: adapters add their own framing. */
+	if (!sb->failed && sb->len > start && sb->buf[sb->len - 1] == '\n')
+		sb->buf[--sb->len] = '\0';
+}
+
 char *reply_render_text(const struct reply *r)
 {
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	if (r->title)
-		strbuf_appendf(&sb, "%s\n", r->title);
-	for (size_t i = 0; i < r->n_items; i++) {
-		const struct reply_item *it = &r->items[i];
-		if (it->kind == REPLY_FIELD)
-			strbuf_appendf(&sb, "%s：%s\n", it->key, it->text);
-		else
-			strbuf_appendf(&sb, "%s\n", it->text);
-	}
-	for (size_t row = 0; row < r->table_rows; row++) {
-		for (size_t c = 0; c < r->table_cols; c++)
-			strbuf_appendf(&sb, "%s%s", c ? " | " : "",
-			               r->table_cells[row * r->table_cols + c]);
-		strbuf_append(&sb, "\n", 1);
-	}
-	if (r->fallback)
-		strbuf_appendf(&sb, "%s\n", r->fallback);
-	/* No trailing newline: adapters add their own framing. */
-	if (sb.len && sb.buf[sb.len - 1] == '\n')
-		sb.buf[--sb.len] = '\0';
+	reply_render_text_to(r, &sb);
 	return strbuf_detach(&sb);
 }

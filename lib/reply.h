@@ -105,5 +105,8 @@ int reply_add_fallback(struct reply *r, const char *fmt, ...) __attribute__((for
  * separated by " | ", then the fallback lines. Returns a heap string the
  * caller frees, NULL on ENOMEM. */
 char *reply_render_text(const struct reply *r);
+/* The same text appended to sb (a failed append marks sb, see strbuf.h). */
+struct strbuf;
+void reply_render_text_to(const struct reply *r, struct strbuf *sb);
 
 #endif

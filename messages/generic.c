@@ -8,6 +8,8 @@
 
 #include "../lib/crypto.h"
 #include "../lib/digits.h"
+#include "../lib/jsonstr.h"
+#include "../lib/strbuf.h"
 
 /* The platform's name, here once: the codec row (platforms.c) and every
  * decoded message carry it. */
@@ -114,49 +116,63 @@ void generic_msg_free(struct generic_msg *m)
 	memset(m, 0, sizeof *m);
 }
 
-static cJSON *reply_to_json(const struct reply *r)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON *lines = cJSON_AddArrayToObject(o, "lines");
-	cJSON *fields = cJSON_AddArrayToObject(o, "fields");
-
-	if (r->title)
-		cJSON_AddStringToObject(o, "title", r->title);
-	for (size_t i = 0; i < r->n_items; i++) {
-		const struct reply_item *it = &r->items[i];
-		if (it->kind == REPLY_LINE) {
-			cJSON_AddItemToArray(lines, cJSON_CreateString(it->text));
-			continue;
-		}
-		cJSON *f = cJSON_CreateObject();
-		cJSON_AddStringToObject(f, "key", it->key);
-		cJSON_AddStringToObject(f, "value", it->text);
-		cJSON_AddItemToArray(fields, f);
-	}
-	if (r->table_cols) {
-		cJSON *table = cJSON_AddArrayToObject(o, "table");
-		for (size_t row = 0; row < r->table_rows; row++) {
-			cJSON *cells = cJSON_CreateArray();
-			for (size_t c = 0; c < r->table_cols; c++)
-				cJSON_AddItemToArray(cells, cJSON_CreateString(
-					r->table_cells[row * r->table_cols + c]));
-			cJSON_AddItemToArray(table, cells);
-		}
-	}
-	cJSON_AddBoolToObject(o, "error", r->is_error);
-	char *text = reply_render_text(r);
-	cJSON_AddStringToObject(o, "text", text ? text : "");
-	free(text);
-	return o;
-}
-
+/* The reply object, written member by member in the order the adapter has
+ * always printed it (lines, fields, title, table, error, text): stored
+ * answers are replayed verbatim, so the bytes must not drift. */
 char *generic_render_reply_body(const struct reply *r)
 {
-	cJSON *body = reply_to_json(r);
-	char *s = body ? cJSON_PrintUnformatted(body) : NULL;
+	struct strbuf sb, text;
 
-	cJSON_Delete(body);
-	return s;
+	strbuf_init(&sb);
+	strbuf_appends(&sb, "{\"lines\":[");
+	const char *sep = "";
+	for (size_t i = 0; i < r->n_items; i++) {
+		if (r->items[i].kind != REPLY_LINE)
+			continue;
+		strbuf_appends(&sb, sep);
+		jsonstr_append(&sb, r->items[i].text);
+		sep = ",";
+	}
+	strbuf_appends(&sb, "],\"fields\":[");
+	sep = "";
+	for (size_t i = 0; i < r->n_items; i++) {
+		if (r->items[i].kind != REPLY_FIELD)
+			continue;
+		strbuf_appends(&sb, sep);
+		strbuf_appends(&sb, "{\"key\":");
+		jsonstr_append(&sb, r->items[i].key);
+		strbuf_appends(&sb, ",\"value\":");
+		jsonstr_append(&sb, r->items[i].text);
+		strbuf_appends(&sb, "}");
+		sep = ",";
+	}
+	strbuf_appends(&sb, "]");
+	if (r->title) {
+		strbuf_appends(&sb, ",\"title\":");
+		jsonstr_append(&sb, r->title);
+	}
+	if (r->table_cols) {
+		strbuf_appends(&sb, ",\"table\":[");
+		for (size_t row = 0; row < r->table_rows; row++) {
+			strbuf_appends(&sb, row ? ",[" : "[");
+			for (size_t c = 0; c < r->table_cols; c++) {
+				if (c)
+					strbuf_appends(&sb, ",");
+				jsonstr_append(&sb, r->table_cells[row * r->table_cols + c]);
+			}
+			strbuf_appends(&sb, "]");
+		}
+		strbuf_appends(&sb, "]");
+	}
+	strbuf_appends(&sb, r->is_error ? ",\"error\":true,\"text\":" : ",\"error\":false,\"text\":");
+	strbuf_init(&text);
+	reply_render_text_to(r, &text);
+	if (text.failed)
+		sb.failed = true;
+	jsonstr_append(&sb, text.buf ? text.buf : "");
+	strbuf_free(&text);
+	strbuf_appends(&sb, "}");
+	return strbuf_detach(&sb);
 }
 
 char *generic_render_answer(const char *body, bool duplicate)

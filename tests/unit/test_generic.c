@@ -164,6 +164,99 @@ static void test_render_reply_json(void **state)
 	free(s);
 }
 
+/* What the body was when it was built as a cJSON tree: the oracle the
+ * direct writer must match byte for byte (stored answers are replayed). */
+static char *body_by_cjson(const struct reply *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *lines = cJSON_AddArrayToObject(o, "lines");
+	cJSON *fields = cJSON_AddArrayToObject(o, "fields");
+
+	if (r->title)
+		cJSON_AddStringToObject(o, "title", r->title);
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct reply_item *it = &r->items[i];
+		if (it->kind == REPLY_LINE) {
+			cJSON_AddItemToArray(lines, cJSON_CreateString(it->text));
+			continue;
+		}
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "key", it->key);
+		cJSON_AddStringToObject(f, "value", it->text);
+		cJSON_AddItemToArray(fields, f);
+	}
+	if (r->table_cols) {
+		cJSON *table = cJSON_AddArrayToObject(o, "table");
+		for (size_t row = 0; row < r->table_rows; row++) {
+			cJSON *cells = cJSON_CreateArray();
+			for (size_t c = 0; c < r->table_cols; c++)
+				cJSON_AddItemToArray(cells, cJSON_CreateString(
+					r->table_cells[row * r->table_cols + c]));
+			cJSON_AddItemToArray(table, cells);
+		}
+	}
+	cJSON_AddBoolToObject(o, "error", r->is_error);
+	char *text = reply_render_text(r);
+	cJSON_AddStringToObject(o, "text", text);
+	free(text);
+	char *s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+static size_t cjson_allocations;
+
+static void *counting_malloc(size_t n)
+{
+	cjson_allocations++;
+	return malloc(n);
+}
+
+/* The reply body is written straight into one buffer, no cJSON tree (that
+ * was a seventh of the signed 查询 path's CPU), and reads exactly as the
+ * tree printed it: every escape, an empty reply, a table with no rows. */
+static void test_render_reply_body_as_cjson_printed_it(void **state)
+{
+	static const char *tricky[] = {
+		"", "纯中文", "q\"uote\\back/slash", "\b\f\n\r\t", "\x01\x1f\x7f end",
+		"emoji 😀 and 全角：", "</script>",
+	};
+	const char *hdr[] = {"列\t一", "col \"2\""};
+	cJSON_Hooks hooks = {.malloc_fn = counting_malloc, .free_fn = free};
+	(void)state;
+
+	for (int variant = 0; variant < 4; variant++) {
+		struct reply r;
+		reply_init(&r);
+		if (variant != 1)
+			reply_set_title(&r, "%s", variant ? "标题\n" : "");
+		for (size_t i = 0; variant < 3 && i < sizeof tricky / sizeof *tricky; i++) {
+			reply_add_line(&r, "%s", tricky[i]);
+			reply_add_field(&r, tricky[(i + 1) % 7], "%s", tricky[i]);
+		}
+		if (variant >= 2) {
+			reply_table_begin(&r, 2, hdr);
+			for (size_t i = 0; variant == 2 && i + 1 < sizeof tricky / sizeof *tricky; i++) {
+				const char *row[] = {tricky[i], tricky[i + 1]};
+				reply_table_add_row(&r, row);
+			}
+		}
+		r.is_error = variant == 1;
+		char *want = body_by_cjson(&r);
+
+		cjson_allocations = 0;
+		cJSON_InitHooks(&hooks);
+		char *got = generic_render_reply_body(&r);
+		cJSON_InitHooks(NULL);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		assert_int_equal(cjson_allocations, 0);
+		free(got);
+		free(want);
+		reply_free(&r);
+	}
+}
+
 /* The kept reply object goes into the answer as it is: byte for byte what
  * the first answer held, marked duplicate or not; a damaged one is refused. */
 static void test_render_answer_wraps_the_kept_body(void **state)
@@ -190,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_decode_ok),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_render_reply_json),
+		cmocka_unit_test(test_render_reply_body_as_cjson_printed_it),
 		cmocka_unit_test(test_render_answer_wraps_the_kept_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
