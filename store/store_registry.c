@@ -12,6 +12,7 @@
  * `max` hits rather than sorting them all.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,43 +92,26 @@ static int bind_key(sqlite3_stmt *s, enum search_mode mode, const struct search_
 	return rc;
 }
 
-/* Runs one mode: *anywhere and *total (in scope) from the count statement,
- * then up to max hits. */
-static int search_mode(struct store *st, enum search_mode mode, const struct search_key *key,
-                       const char *scope, struct store_cqo_hit *out, size_t max,
-                       size_t *anywhere, size_t *total)
+/* Reads up to max hits in scope with the page statement sql; *n is how
+ * many. */
+static int read_page(struct store *st, const char *sql, enum search_mode mode,
+                     const struct search_key *key, const char *scope,
+                     struct store_cqo_hit *out, size_t max, size_t *n)
 {
-	const struct search_sql *q = &search_sql[mode];
-	sqlite3_stmt *s = store_prepare(st, q->count_sql);
+	sqlite3_stmt *s = store_prepare(st, sql);
 	int rc;
 
-	if (!s)
-		return -EIO;
-	rc = bind_key(s, mode, key, scope);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	*anywhere = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 1) : 0;
-	store_stmt_done(s);
-	if (rc != SQLITE_ROW)
-		return store_fail(st, "search count", rc);
-	if (*total == 0 || max == 0)
-		return 0;
-
-	if (mode == BY_SUBSTRING && *total > SORT_MAX)
-		s = store_prepare(st, like_walk_sql);
-	else
-		s = store_prepare(st, q->page_sql);
+	*n = 0;
 	if (!s)
 		return -EIO;
 	rc = bind_key(s, mode, key, scope);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 3, max > INT32_MAX ? INT32_MAX : (int64_t)max);
-	for (size_t n = 0; rc == SQLITE_OK && n < max; n++) {
+	while (rc == SQLITE_OK && *n < max) {
 		rc = sqlite3_step(s);
 		if (rc != SQLITE_ROW)
 			break;
-		struct store_cqo_hit *h = &out[n];
+		struct store_cqo_hit *h = &out[(*n)++];
 		h->appointment_id = sqlite3_column_int64(s, 0);
 		store_col_text(s, 1, h->person_name, sizeof h->person_name);
 		store_col_text(s, 2, h->enterprise_name, sizeof h->enterprise_name);
@@ -139,6 +123,48 @@ static int search_mode(struct store *st, enum search_mode mode, const struct sea
 	}
 	store_stmt_done(s);
 	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : store_fail(st, "search", rc);
+}
+
+/* Runs one mode: *anywhere (whether the key matches any record, in scope
+ * or not) and *total (matches in scope), and up to max hits.
+ *
+ * The exact lookups read the page first: a page with fewer hits than max
+ * holds every match in scope, so the count statement runs only when the
+ * page is empty (is there a match outside the scope?) or full. That saves
+ * a statement on the commonest 查询, a name with one record. The substring
+ * search counts first, since the count chooses its page statement. */
+static int search_mode(struct store *st, enum search_mode mode, const struct search_key *key,
+                       const char *scope, struct store_cqo_hit *out, size_t max,
+                       bool *anywhere, size_t *total)
+{
+	const struct search_sql *q = &search_sql[mode];
+	size_t n = 0;
+	int rc;
+
+	if (mode != BY_SUBSTRING && max > 0) {
+		if ((rc = read_page(st, q->page_sql, mode, key, scope, out, max, &n)) < 0)
+			return rc;
+		if (n > 0 && n < max) {
+			*anywhere = true;
+			*total = n;
+			return 0;
+		}
+	}
+	sqlite3_stmt *s = store_prepare(st, q->count_sql);
+	if (!s)
+		return -EIO;
+	rc = bind_key(s, mode, key, scope);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	*anywhere = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
+	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 1) : 0;
+	store_stmt_done(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "search count", rc);
+	if (mode != BY_SUBSTRING || *total == 0 || max == 0)
+		return 0;
+	return read_page(st, *total > SORT_MAX ? like_walk_sql : q->page_sql, mode, key, scope,
+	                 out, max, &n);
 }
 
 /* 18 ASCII letters and digits: a credit code, upper-cased into code[19]. */
@@ -231,11 +257,11 @@ static int search_names(struct store *st, const char *term, const char *scope,
                         struct store_cqo_hit *out, size_t max, size_t *total)
 {
 	struct search_key key = {.text = term};
-	size_t anywhere;
+	bool anywhere;
 	int rc = search_mode(st, BY_PERSON, &key, scope, out, max, &anywhere, total);
-	if (rc == 0 && anywhere == 0)
+	if (rc == 0 && !anywhere)
 		rc = search_mode(st, BY_ENTERPRISE, &key, scope, out, max, &anywhere, total);
-	if (rc != 0 || anywhere != 0)
+	if (rc != 0 || anywhere)
 		return rc;
 	char *pattern = like_pattern(term);   /* both owned here */
 	char *match = name_query(term);
@@ -255,7 +281,7 @@ int store_cqo_search(struct store *st, const char *term, const char *scope,
                      struct store_cqo_hit *out, size_t max, size_t *total)
 {
 	char code[19];
-	size_t anywhere;
+	bool anywhere;
 
 	*total = 0;
 	if (!term || !*term || !scope || strlen(scope) > 6 || (*scope && !digits_only(scope)) ||

@@ -14,6 +14,7 @@
 
 #include "../../lib/creditcode.h"
 #include "../../store/store.h"
+#include "statement_count.h"
 #include "store_fresh.h"
 #include "../../store/store_demo.h"
 #include "../../store/store_internal.h"
@@ -502,6 +503,10 @@ static void test_search_uses_indexes(void **state)
 	assert_int_equal(search(st, "精密", "", h, 4), 2);
 	assert_int_equal(search(st, "示例精密", "37", h, 4), 2);
 	assert_int_equal(search(st, "精", "", h, 4), 2);
+	/* Full and empty pages, so the count statements run too. */
+	assert_int_equal(search(st, r.credit_code, "", h, 1), 2);
+	assert_int_equal(search(st, r.enterprise_name, "", h, 1), 2);
+	assert_int_equal(search(st, num, "61", h, 4), 0);
 
 	for (size_t i = 0; i < st->n_slots; i++) {
 		sqlite3_stmt *s = st->slots[i].stmt, *plan;
@@ -520,6 +525,31 @@ static void test_search_uses_indexes(void **state)
 	}
 	/* Counts and pages of five modes, the card's three statements. */
 	assert_true(checked >= 13);
+}
+
+/* A name with fewer records in scope than the page holds is answered by
+ * the page statement alone; the count runs only for an empty page (is the
+ * name somewhere else?) or a full one (how many more?). */
+static void test_search_statements(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_cqo_hit h[4];
+	char num[32];
+	int n = 0;
+
+	snprintf(num, sizeof num, "%lld", (long long)record_of(st, "张三"));
+	statement_count_start(st, &n);
+	assert_int_equal(search(st, "张三", "37", h, 4), 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(search(st, num, "", h, 4), 1);
+	assert_int_equal(n, 2);
+	/* Full page: the count gives the total. */
+	assert_int_equal(search(st, "示例精密机械有限公司", "", h, 1), 2);
+	assert_int_equal(n, 2 + 2 + 2);
+	/* Empty page in scope, the name elsewhere: no fall-through. */
+	assert_int_equal(search(st, "张三", "61", h, 4), 0);
+	assert_int_equal(n, 6 + 2);
+	statement_count_stop(st);
 }
 
 static void test_bench_seed(void **state)
@@ -589,6 +619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_record_sanctions, setup_demo, teardown),
 		cmocka_unit_test(test_region_in_scope),
 		cmocka_unit_test_setup_teardown(test_search_uses_indexes, setup_demo, teardown),
+		cmocka_unit_test_setup_teardown(test_search_statements, setup_demo, teardown),
 		cmocka_unit_test_setup_teardown(test_bench_seed, setup_empty, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
