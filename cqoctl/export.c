@@ -15,7 +15,7 @@
 #include "../lib/csv.h"
 #include "../store/store.h"
 #include "../store/store_export.h"
-#include "../store/store_lists.h"
+#include "../handlers/category.h"
 #include "../handlers/import_row.h"
 #include "../handlers/text/cqoctl.h"
 #include "../handlers/text/registry.h"
@@ -280,9 +280,9 @@ static int parse_options(struct ctl *c, struct export_opts *o, int argc, char **
 			o->year = (int)v;
 			break;
 		case 'k':
-			if (!store_category_valid(optarg))
+			/* The chat's 统计 words (规模以上, sme …) and 中小企业. */
+			if (!(o->category = category_find(optarg, true)))
 				return ctl_usage(CMD, TXT_CTL_BAD_CATEGORY);
-			o->category = optarg;
 			break;
 		case 'e':
 			if (!ctl_parse_long(optarg, 1, 2147483647L, &v))

@@ -181,11 +181,12 @@ int export_stats(struct ctl *c, const struct export_opts *o, FILE *out)
 		csv_writer_init(&w, out);
 		csv_header(&w);
 	}
-	for (int i = 0; rc == 0 && i < STORE_IMPORT_TAGS; i++) {
-		const char *cat = store_import_tag_name(i);
+	/* Every tag; 中小企业, which is no tag, only when asked for. */
+	for (int i = 0; rc == 0 && i <= STORE_IMPORT_TAGS; i++) {
+		const char *cat = i < STORE_IMPORT_TAGS ? store_import_tag_name(i) : STORE_STATS_SME;
 		struct store_stats s;
 
-		if (o->category && strcmp(o->category, cat) != 0)
+		if (o->category ? strcmp(o->category, cat) != 0 : i == STORE_IMPORT_TAGS)
 			continue;
 		if ((rc = store_stats_compute(c->st, o->region, cat, o->year, c->today, &s)) < 0)
 			break;

@@ -106,7 +106,7 @@
 #define TXT_CTL_STDOUT           "标准输出"
 #define TXT_CTL_BAD_REGION       "地区代码 %s 不存在"
 #define TXT_CTL_BAD_YEAR         "年份应为 2000 到 2200 之间的整数"
-#define TXT_CTL_BAD_CATEGORY     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备"
+#define TXT_CTL_BAD_CATEGORY     "企业类别应为：规上、链主、好品、质量奖、专精特新、标杆、食品、药品、特种设备 或 中小企业"
 #define TXT_CTL_BAD_FORMAT       "格式应为 csv、json 或 xlsx"
 #define TXT_CTL_BAD_NUMBER       "%s 应为 %ld 到 %ld 之间的整数"
 #define TXT_CTL_HELP_DEMO        "创建演示数据（虚构的人员和企业）"

@@ -459,7 +459,7 @@ def test_stats_export_equals_chat():
         d.start()
         n = 0
         for region, category in (("3713", "规上"), ("", "规上"), ("37", "食品"),
-                                 ("371302", "规上"), ("11", "专精特新")):
+                                 ("371302", "规上"), ("11", "专精特新"), ("37", "中小企业")):
             n += 1
             table = chat_table(d, ("统计 %s %s 2026" % (region, category)).replace("  ", " "), n)
             args = ["export", "stats", "--category", category, "--year", "2026"]
@@ -471,6 +471,16 @@ def test_stats_export_equals_chat():
             assert len(table) > 1, table
             assert [r[1:2] + r[4:] for r in got[1:]] == table[1:], (region, got, table)
             assert all(r[2] == category and r[3] == "2026" for r in got[1:])
+
+        # The chat's words for a category name it here too; the rows carry
+        # the stored name.
+        for word, stored in (("规模以上", "规上"), ("sme", "中小企业")):
+            rows = list(csv.reader(io.StringIO(ok(d, "export", "stats", "--category", word,
+                                                  "--year", "2026").lstrip("\ufeff"),
+                                               newline="")))[1:]
+            assert rows and all(r[2] == stored for r in rows), (word, rows)
+        rc, out, err = ctl(d, "export", "stats", "--category", "大型")
+        assert rc != 0 and "中小企业" in err, (out, err)
 
         # Every category at once; JSON has the numbers.
         data = ok(d, "export", "stats", "--region", "3713", "--year", "2026")
