@@ -1,9 +1,10 @@
 /*
- * The reminder sweep's reads and claims for a whole page of due persons;
+ * The reminder sweep's reads for a whole page of due persons;
  * see store_remind.h. The persons' and records' reads are one statement
- * each over the page's ids, passed as one JSON array read with json_each;
- * the ledger is read and written up to 32 items to a statement. A page of
- * hundreds of persons costs a few dozen statements, not several per person.
+ * each over the page's ids, passed as one JSON array read with json_each
+ * (the ledger, up to 32 items to a statement: store_remind_ledger.c). A
+ * page of hundreds of persons costs a few dozen statements, not several per
+ * person.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,68 +30,6 @@ static const char IDENTITIES_SQL[] =
 static const char MUTES_SQL[] =
 	"SELECT m.person_id, m.category FROM json_each(?1) j"
 	" JOIN reminder_mutes m ON m.person_id = j.value";
-/* The ledger is read and written for 32 or 8 items at a time by one
- * statement (and the rest one by one), with bound values: a JSON array
- * of them would be parsed again for each value of each row. Nothing
- * references reminder_ledger, so a statement of many rows checks no child
- * table. */
-#define ROWS_2(r) r ", " r
-#define ROWS_8(r) ROWS_2(ROWS_2(ROWS_2(r)))
-#define ROWS_32(r) ROWS_2(ROWS_2(ROWS_8(r)))
-#define CHUNK_MAX 32
-
-/* The positions, among a chunk's keys, of those already claimed. */
-#define KEY_ROW "(?, ?, ?, ?)"
-#define CLAIMED_WITH "WITH k (i, rule, record_id, milestone_date) AS (VALUES "
-#define CLAIMED_SELECT \
-	") SELECT k.i FROM k WHERE EXISTS (SELECT 1 FROM reminder_ledger l" \
-	" WHERE l.rule = k.rule AND l.record_id = k.record_id" \
-	" AND l.milestone_date = k.milestone_date)"
-static const char *const CLAIMED_SQL[3] = {
-	CLAIMED_WITH KEY_ROW CLAIMED_SELECT,
-	CLAIMED_WITH ROWS_8(KEY_ROW) CLAIMED_SELECT,
-	CLAIMED_WITH ROWS_32(KEY_ROW) CLAIMED_SELECT,
-};
-
-#define CLAIM_ROW "(?, ?, ?, nullif(?, 0), nullif(?, 0), ?)"
-#define CLAIM_INTO \
-	"INSERT INTO reminder_ledger (rule, record_id, milestone_date, person_id, outbox_id," \
-	" created_at) VALUES "
-#define CLAIM_CONFLICT " ON CONFLICT (rule, record_id, milestone_date) DO NOTHING"
-static const char *const CLAIM_SQL[3] = {
-	CLAIM_INTO CLAIM_ROW CLAIM_CONFLICT,
-	CLAIM_INTO ROWS_8(CLAIM_ROW) CLAIM_CONFLICT,
-	CLAIM_INTO ROWS_32(CLAIM_ROW) CLAIM_CONFLICT,
-};
-
-/* The statement of sql[3] for the next chunk of `left` items; *rows gets
- * how many it takes. */
-static sqlite3_stmt *chunk(struct store *st, const char *const sql[3], size_t left,
-                           size_t *rows)
-{
-	int which = left >= CHUNK_MAX ? 2 : left >= 8 ? 1 : 0;
-
-	*rows = which == 2 ? CHUNK_MAX : which == 1 ? 8 : 1;
-	return store_prepare(st, sql[which]);
-}
-
-/* A chunk's ledger keys: rule, record and milestone date of items[k] at
- * parameters first + 1.. (stride: parameters per row). The texts live in
- * rules and dates until the statement is done. */
-static void bind_keys(sqlite3_stmt *s, const struct remind_item *items, size_t rows, int first,
-                      int stride, char rules[][32], char dates[][11])
-{
-	for (size_t k = 0; k < rows; k++) {
-		int p = first + (int)k * stride;
-
-		remind_ledger_rule(&items[k], rules[k]);
-		remind_day_str(items[k].milestone, dates[k]);
-		store_bind_text(s, p + 1, rules[k]);
-		sqlite3_bind_int64(s, p + 2, items[k].record_id);
-		store_bind_text(s, p + 3, dates[k]);
-	}
-}
-
 /* ids[0..n) as a JSON array into sb (caller frees); -ENOMEM. */
 static int ids_json(const int64_t *ids, size_t n, struct strbuf *sb)
 {
@@ -227,55 +166,4 @@ int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, u
 	store_stmt_done(s);
 	strbuf_free(&sb);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "persons mutes", rc);
-}
-
-int store_remind_ledger_claimed_many(struct store *st, const struct remind_item *v, size_t n,
-                                     bool *claimed)
-{
-	char rules[CHUNK_MAX][32], dates[CHUNK_MAX][11];
-	int rc = SQLITE_DONE;
-
-	if (n == 0)
-		return 0;
-	memset(claimed, 0, n * sizeof *claimed);
-	for (size_t at = 0, rows; rc == SQLITE_DONE && at < n; at += rows) {
-		sqlite3_stmt *s = chunk(st, CLAIMED_SQL, n - at, &rows);
-
-		if (!s)
-			return -EIO;
-		for (size_t k = 0; k < rows; k++)
-			sqlite3_bind_int64(s, (int)k * 4 + 1, (int64_t)k);
-		bind_keys(s, &v[at], rows, 1, 4, rules, dates);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			int64_t k = sqlite3_column_int64(s, 0);
-			if (k >= 0 && (size_t)k < rows)
-				claimed[at + (size_t)k] = true;
-		}
-		store_stmt_done(s);
-	}
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "ledger claimed", rc);
-}
-
-int store_remind_ledger_claim_many(struct store *st, const struct remind_item *v, size_t n,
-                                   const int64_t *outbox_ids, int64_t now)
-{
-	char rules[CHUNK_MAX][32], dates[CHUNK_MAX][11];
-	int rc = 0;
-
-	for (size_t at = 0, rows; rc == 0 && at < n; at += rows) {
-		sqlite3_stmt *s = chunk(st, CLAIM_SQL, n - at, &rows);
-
-		if (!s)
-			return -EIO;
-		bind_keys(s, &v[at], rows, 0, 6, rules, dates);
-		for (size_t k = 0; k < rows; k++) {
-			int p = (int)k * 6;
-
-			sqlite3_bind_int64(s, p + 4, v[at + k].person_id);
-			sqlite3_bind_int64(s, p + 5, outbox_ids[at + k]);
-			sqlite3_bind_int64(s, p + 6, now);
-		}
-		rc = store_step_done(st, s, "ledger claim", NULL);
-	}
-	return rc;
 }
