@@ -143,7 +143,7 @@ int store_remind_ledger_claimed_many(struct store *st, const struct remind_item 
 int store_remind_ledger_claim_many(struct store *st, const struct remind_item *v, size_t n,
                                    const int64_t *outbox_ids, int64_t now);
 
-/* ---- a page of due persons, one statement each (store_remind_page.c) ---- */
+/* ---- a page of due persons, one statement each ---- */
 
 /* The records (appointments) of ids[0..n) (repeats allowed), each once,
  * into out (room for n), sorted by appointment id; records that do not
