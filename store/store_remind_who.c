@@ -257,6 +257,14 @@ int store_remind_role_identities(struct store *st, const char *role,
 	return read_identities(st, s, 16, IDENT_SCOPE, out, n, "role identities");
 }
 
+/* The bit of the category muted in text column `col`; 0 for one unknown. */
+static unsigned mute_bit(sqlite3_stmt *s, int col)
+{
+	int c = remind_category_index((const char *)sqlite3_column_text(s, col));
+
+	return c >= 0 ? 1u << c : 0;
+}
+
 int store_remind_mutes(struct store *st, int64_t person_id, unsigned *mask)
 {
 	sqlite3_stmt *s = store_prepare(st, MUTES_SQL);
@@ -266,38 +274,33 @@ int store_remind_mutes(struct store *st, int64_t person_id, unsigned *mask)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, person_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int i = remind_category_index((const char *)sqlite3_column_text(s, 0));
-		if (i >= 0)
-			*mask |= 1u << i;
-	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*mask |= mute_bit(s, 0);
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "reminder mutes", rc);
 }
 
-/* ids[0..n) as a JSON array into sb (caller frees); -ENOMEM. */
-static int ids_json(const int64_t *ids, size_t n, struct strbuf *sb)
+/* Prepares sql with ?1 bound to ids[0..n) as a JSON array, kept in sb
+ * until store_stmt_done (then the caller frees sb; on failure it is
+ * freed): *out, or -ENOMEM or -EIO. */
+static int prepare_ids(struct store *st, const char *sql, const int64_t *ids, size_t n,
+                       struct strbuf *sb, sqlite3_stmt **out)
 {
 	strbuf_init(sb);
 	strbuf_append(sb, "[", 1);
 	for (size_t i = 0; i < n; i++)
 		strbuf_appendf(sb, i ? ",%lld" : "%lld", (long long)ids[i]);
 	strbuf_append(sb, "]", 1);
-	if (!sb->failed)
-		return 0;
-	strbuf_free(sb);
-	return -ENOMEM;
-}
-
-/* Prepares sql and binds ?1 to the JSON in sb (kept alive by the caller
- * until store_stmt_done); NULL when it cannot be prepared. */
-static sqlite3_stmt *prepare_json(struct store *st, const char *sql, const struct strbuf *sb)
-{
-	sqlite3_stmt *s = store_prepare(st, sql);
-
-	if (s)
-		sqlite3_bind_text(s, 1, sb->buf, (int)sb->len, SQLITE_STATIC);
-	return s;
+	if (sb->failed) {
+		strbuf_free(sb);
+		return -ENOMEM;
+	}
+	if (!(*out = store_prepare(st, sql))) {
+		strbuf_free(sb);
+		return -EIO;
+	}
+	sqlite3_bind_text(*out, 1, sb->buf, (int)sb->len, SQLITE_STATIC);
+	return 0;
 }
 
 int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
@@ -310,12 +313,8 @@ int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
 	*n_out = 0;
 	if (n == 0)
 		return 0;
-	if ((rc = ids_json(ids, n, &sb)) < 0)
+	if ((rc = prepare_ids(st, RECORDS_SQL, ids, n, &sb, &s)) < 0)
 		return rc;
-	if (!(s = prepare_json(st, RECORDS_SQL, &sb))) {
-		strbuf_free(&sb);
-		return -EIO;
-	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n_out < n)
 		read_record(s, &out[(*n_out)++]);
 	store_stmt_done(s);
@@ -334,12 +333,8 @@ int store_remind_persons_identities(struct store *st, const int64_t *ids, size_t
 	*n_out = 0;
 	if (n == 0)
 		return 0;
-	if ((rc = ids_json(ids, n, &sb)) < 0)
+	if ((rc = prepare_ids(st, PERSONS_IDS_SQL, ids, n, &sb, &s)) < 0)
 		return rc;
-	if (!(s = prepare_json(st, PERSONS_IDS_SQL, &sb))) {
-		strbuf_free(&sb);
-		return -EIO;
-	}
 	rc = read_identities(st, s, n, IDENT_PERSON, out, n_out, "persons identities");
 	strbuf_free(&sb);
 	return rc;
@@ -361,19 +356,14 @@ int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, u
 	if (n == 0)
 		return 0;
 	memset(masks, 0, n * sizeof *masks);
-	if ((rc = ids_json(ids, n, &sb)) < 0)
+	if ((rc = prepare_ids(st, PERSONS_MUTES_SQL, ids, n, &sb, &s)) < 0)
 		return rc;
-	if (!(s = prepare_json(st, PERSONS_MUTES_SQL, &sb))) {
-		strbuf_free(&sb);
-		return -EIO;
-	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t person = sqlite3_column_int64(s, 0);
 		const int64_t *at = bsearch(&person, ids, n, sizeof *ids, cmp_id);
-		int c = remind_category_index((const char *)sqlite3_column_text(s, 1));
 
-		if (at && c >= 0)
-			masks[at - ids] |= 1u << c;
+		if (at)
+			masks[at - ids] |= mute_bit(s, 1);
 	}
 	store_stmt_done(s);
 	strbuf_free(&sb);
