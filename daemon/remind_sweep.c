@@ -116,32 +116,6 @@ void remind_sweep_stats(const struct remind_sweep *s, struct remind_sweep_stats 
 	*out = s->stats;
 }
 
-/* Claims each item in the ledger (a dry run only looks) and keeps, in
- * place, those not sent before; *n becomes their number. */
-static int claim(struct remind_sweep *s, struct remind_item *v, size_t *n)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < *n; i++) {
-		bool fresh = false;
-		int rc;
-
-		if (dry(s)) {
-			bool exists;
-			rc = store_remind_ledger_exists(s->st, &v[i], &exists);
-			fresh = !exists;
-		} else {
-			rc = store_remind_ledger_claim(s->st, &v[i], s->o.now, &fresh);
-		}
-		if (rc < 0)
-			return rc;
-		if (fresh)
-			v[kept++] = v[i];
-	}
-	*n = kept;
-	return 0;
-}
-
 /* The outbox key of a message: one per kind, day and chat identity, so
  * a repeated step never enqueues it twice. false when it does not fit. */
 static bool dest_key(char key[KEY_MAX], const char *kind, const char *day, const struct dest *d)
@@ -173,16 +147,6 @@ static int deliver(struct remind_sweep *s, const struct dest *d, const struct re
 		return 0;
 	if (rc == 0)
 		s->stats.messages++;
-	return rc;
-}
-
-static int link_all(struct remind_sweep *s, const struct remind_item *v, size_t n,
-                    int64_t outbox_id)
-{
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && outbox_id && !dry(s) && i < n; i++)
-		rc = store_remind_ledger_link(s->st, &v[i], outbox_id);
 	return rc;
 }
 
@@ -247,61 +211,80 @@ static int read_records(struct remind_sweep *s, const struct remind_item *v, siz
 
 /* What a page knows of its persons, read for all of them at once. */
 struct page_people {
-	int64_t *ids;                          /* distinct, ascending */
-	unsigned *masks;                       /* their muted categories */
+	int64_t *ids;              /* distinct, ascending */
+	unsigned *masks;           /* their muted categories */
+	size_t *dest_at, *n_dests; /* where each one's destinations are in dests, how many */
 	size_t n;
-	struct store_remind_identity *idents;  /* their cqo identities, by person */
-	size_t n_idents, next;                 /* next: the walk's position in idents */
+	struct dest *dests;        /* by person: those of their first MAX_DESTS identities */
 };
 
 static void page_people_free(struct page_people *pp)
 {
 	free(pp->ids);
 	free(pp->masks);
-	free(pp->idents);
+	free(pp->dest_at);
+	free(pp->n_dests);
+	free(pp->dests);
 }
 
-/* The persons of v[0..n) (sorted by person), their mutes and identities. */
+/* Each person's destinations, from their cqo identities (sorted by
+ * person, as pp->ids are). */
+static int page_dests(struct remind_sweep *s, struct page_people *pp,
+                      const struct store_remind_identity *idents, size_t n_idents)
+{
+	size_t i = 0, nd = 0;
+
+	if (n_idents && !(pp->dests = malloc(n_idents * sizeof *pp->dests)))
+		return -ENOMEM;
+	for (size_t p = 0; p < pp->n; p++) {
+		size_t seen = 0;
+
+		pp->dest_at[p] = nd;
+		while (i < n_idents && idents[i].person_id < pp->ids[p])
+			i++;
+		for (; i < n_idents && idents[i].person_id == pp->ids[p]; i++) {
+			struct dest *d = &pp->dests[nd];
+
+			if (seen++ < MAX_DESTS && remind_dest_for(&s->inst, &idents[i], d) == 0)
+				nd++;
+		}
+		pp->n_dests[p] = nd - pp->dest_at[p];
+	}
+	return 0;
+}
+
+/* The persons of v[0..n) (sorted by person), their mutes and destinations. */
 static int page_people_read(struct remind_sweep *s, const struct remind_item *v, size_t n,
                             struct page_people *pp)
 {
+	struct store_remind_identity *idents = NULL;   /* owned here */
+	size_t n_idents = 0;
+
 	*pp = (struct page_people){0};
 	pp->ids = n ? malloc(n * sizeof *pp->ids) : NULL;
 	pp->masks = n ? malloc(n * sizeof *pp->masks) : NULL;
-	if (n && (!pp->ids || !pp->masks))
+	pp->dest_at = n ? malloc(n * sizeof *pp->dest_at) : NULL;
+	pp->n_dests = n ? malloc(n * sizeof *pp->n_dests) : NULL;
+	if (n && (!pp->ids || !pp->masks || !pp->dest_at || !pp->n_dests))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || v[i].person_id != v[i - 1].person_id)
 			pp->ids[pp->n++] = v[i].person_id;
 	int rc = store_remind_persons_mutes(s->st, pp->ids, pp->n, pp->masks);
 	if (rc == 0)
-		rc = store_remind_persons_identities(s->st, pp->ids, pp->n, &pp->idents,
-		                                     &pp->n_idents);
+		rc = store_remind_persons_identities(s->st, pp->ids, pp->n, &idents, &n_idents);
+	if (rc == 0)
+		rc = page_dests(s, pp, idents, n_idents);
+	free(idents);
 	return rc;
-}
-
-/* The destinations of person_id's identities into d[MAX_DESTS]; persons
- * are asked in ascending order, as the identities are sorted. */
-static size_t page_dests(struct remind_sweep *s, struct page_people *pp, int64_t person_id,
-                         struct dest *d)
-{
-	size_t n = 0, seen = 0;
-
-	while (pp->next < pp->n_idents && pp->idents[pp->next].person_id < person_id)
-		pp->next++;
-	for (size_t i = pp->next; i < pp->n_idents && pp->idents[i].person_id == person_id; i++)
-		if (seen++ < MAX_DESTS && remind_dest_for(&s->inst, &pp->idents[i], &d[n]) == 0)
-			n++;
-	return n;
 }
 
 /* Keeps, in place, the items of v[0..*n) its persons did not mute and can
  * receive; those of persons without a chat identity go to the clerks'
  * digest when they need binding. */
-static int keep_receivable(struct remind_sweep *s, struct page_people *pp, struct remind_item *v,
-                           size_t *n)
+static int keep_receivable(struct remind_sweep *s, const struct page_people *pp,
+                           struct remind_item *v, size_t *n)
 {
-	struct dest dests[MAX_DESTS];
 	size_t kept = 0, p = 0;
 	int rc = 0;
 
@@ -317,7 +300,7 @@ static int keep_receivable(struct remind_sweep *s, struct page_people *pp, struc
 			if (c < 0 || !(pp->masks[p] & (1u << c)))
 				v[kept++] = v[k];
 		}
-		if (kept > from && page_dests(s, pp, v[i].person_id, dests) == 0) {
+		if (kept > from && pp->n_dests[p] == 0) {
 			for (size_t k = from; rc == 0 && k < kept; k++) {
 				if (!remind_needs_binding(v[k].rule))
 					continue;
@@ -328,19 +311,16 @@ static int keep_receivable(struct remind_sweep *s, struct page_people *pp, struc
 		}
 		i = j;
 	}
-	pp->next = 0;
 	*n = kept;
 	return rc;
 }
 
 /* One person's reminders v[0..n) of the day: one message to each of their
- * chat identities; outbox[0..n) get the first message's row. */
-static int send_person(struct remind_sweep *s, struct page_people *pp,
+ * destinations dests[0..n_dests); outbox[0..n) get the first message's row. */
+static int send_person(struct remind_sweep *s, const struct dest *dests, size_t n_dests,
                        const struct remind_known *known, const struct remind_item *v, size_t n,
                        int64_t *outbox)
 {
-	struct dest dests[MAX_DESTS];
-	size_t n_dests = page_dests(s, pp, v[0].person_id, dests);
 	struct reply r;
 	char key[KEY_MAX];
 	int64_t first = 0, id;
@@ -386,11 +366,14 @@ static int send_page(struct remind_sweep *s, struct remind_item *v, size_t n)
 		rc = read_records(s, v, n, &recs, &known);
 	if (rc == 0 && n && !(outbox = calloc(n, sizeof *outbox)))
 		rc = -ENOMEM;
-	for (size_t i = 0; rc == 0 && i < n;) {
+	for (size_t i = 0, p = 0; rc == 0 && i < n;) {
 		size_t j = i + 1;
 		while (j < n && v[j].person_id == v[i].person_id)
 			j++;
-		rc = send_person(s, &pp, &known, &v[i], j - i, &outbox[i]);
+		while (pp.ids[p] != v[i].person_id)
+			p++;
+		rc = send_person(s, &pp.dests[pp.dest_at[p]], pp.n_dests[p], &known, &v[i], j - i,
+		                 &outbox[i]);
 		i = j;
 	}
 	if (rc == 0 && !dry(s))
@@ -539,6 +522,7 @@ static int calendar_warning(struct remind_sweep *s)
 	struct store_remind_identity *admins = NULL;   /* owned here */
 	size_t n_admins = 0, sent = 0, n = 1;
 	char last[11], key[KEY_MAX];
+	int64_t first = 0;
 	int rc = 0;
 
 	if (until < 0 || s->o.today > until) {
@@ -553,7 +537,7 @@ static int calendar_warning(struct remind_sweep *s)
 	remind_day_str(until, last);
 	struct remind_item it = {.rule = REMIND_CALENDAR, .record_id = until,
 	                         .milestone = until - CALENDAR_WARN_DAYS};
-	if ((rc = claim(s, &it, &n)) < 0 || n == 0)
+	if ((rc = fresh_only(s, &it, &n)) < 0 || n == 0)
 		return rc;
 	rc = store_remind_role_identities(s->st, "admin", &admins, &n_admins);
 	for (size_t i = 0; rc == 0 && i < n_admins; i++) {
@@ -568,12 +552,14 @@ static int calendar_warning(struct remind_sweep *s)
 		rc = remind_text_calendar(until, &r);
 		if (rc == 0)
 			rc = deliver(s, &d, &r, key, &id);
-		if (rc == 0)
-			rc = link_all(s, &it, 1, id);
+		if (rc == 0 && !first)
+			first = id;
 		reply_free(&r);
 		sent++;
 	}
 	free(admins);
+	if (rc == 0 && !dry(s))
+		rc = store_remind_ledger_claim_many(s->st, &it, 1, &first, s->o.now);
 	if (rc == 0 && sent == 0 && !dry(s))
 		log_warn("reminders: the holiday calendar ends on %s and no admin can be told in a "
 		         "chat; load next year's cn-workcalendar.csv", last);

@@ -133,8 +133,17 @@ int store_remind_ledger_exists(struct store *st, const struct remind_item *it, b
 /* Points the milestone of `it`, claimed, at outbox row `outbox_id`,
  * unless it points at one already. */
 int store_remind_ledger_link(struct store *st, const struct remind_item *it, int64_t outbox_id);
+/* claimed[i]: whether the milestone of v[i] is recorded. */
+int store_remind_ledger_claimed_many(struct store *st, const struct remind_item *v, size_t n,
+                                     bool *claimed);
+/* Records the milestones of v[0..n) at `now`, each pointing at outbox row
+ * outbox_ids[i] (0: none); one already recorded is left as it is. Call it
+ * in the transaction that wrote those rows, after store_remind_ledger_
+ * claimed_many in the same transaction left out what was recorded. */
+int store_remind_ledger_claim_many(struct store *st, const struct remind_item *v, size_t n,
+                                   const int64_t *outbox_ids, int64_t now);
 
-/* ---- a page of due persons, one statement each (store_remind_page.c) ---- */
+/* ---- a page of due persons, one statement each ---- */
 
 /* The records (appointments) of ids[0..n) (repeats allowed), each once,
  * into out (room for n), sorted by appointment id; records that do not
@@ -148,15 +157,6 @@ int store_remind_persons_identities(struct store *st, const int64_t *ids, size_t
 /* The categories each of the persons ids[0..n) (sorted, distinct) muted:
  * masks[i] as store_remind_mutes gives it. */
 int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, unsigned *masks);
-/* claimed[i]: whether the milestone of v[i] is recorded. */
-int store_remind_ledger_claimed_many(struct store *st, const struct remind_item *v, size_t n,
-                                     bool *claimed);
-/* Records the milestones of v[0..n) at `now`, each pointing at outbox row
- * outbox_ids[i] (0: none); one already recorded is left as it is. Call it
- * in the transaction that wrote those rows, after store_remind_ledger_
- * claimed_many in the same transaction left out what was recorded. */
-int store_remind_ledger_claim_many(struct store *st, const struct remind_item *v, size_t n,
-                                   const int64_t *outbox_ids, int64_t now);
 
 /* The day of the last sweep; -1 when there was none. */
 int store_remind_last_sweep(struct store *st, int64_t *day);

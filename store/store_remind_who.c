@@ -1,16 +1,27 @@
-/* What a reminder shows and whom it reaches; see store_remind.h. */
+/*
+ * What a reminder shows and whom it reaches; see store_remind.h. Each is
+ * read for one record or person, or for a whole page of the sweep's due
+ * persons in one statement over the page's ids, passed as one JSON array
+ * read with json_each (the ledger, up to 32 items to a statement:
+ * store_remind_ledger.c): a page of hundreds of persons costs a few dozen
+ * statements, not several per person.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/strbuf.h"
 #include "store_internal.h"
 #include "store_remind.h"
 
-static const char RECORD_SQL[] =
-	"SELECT p.name, e.name, a.term_end, e.region_code, a.person_id, a.enterprise_id"
-	" FROM appointments a"
+/* The columns read_record reads. */
+#define RECORD_SELECT \
+	"SELECT a.id, p.name, e.name, a.term_end, e.region_code, a.person_id, a.enterprise_id" \
+	" FROM appointments a" \
 	" JOIN people p ON p.id = a.person_id JOIN enterprises e ON e.id = a.enterprise_id"
-	" WHERE a.id = ?1";
+static const char RECORD_SQL[] = RECORD_SELECT " WHERE a.id = ?1";
+static const char RECORDS_SQL[] =
+	RECORD_SELECT " WHERE a.id IN (SELECT value FROM json_each(?1)) ORDER BY a.id";
 static const char SANCTION_SQL[] =
 	"SELECT appointment_id, kind, coalesce(ground, ''), coalesce(reason, ''), issued_on,"
 	" coalesce(scheduled_at, 0), coalesce(place, ''), coalesce(rectify_by, '')"
@@ -37,6 +48,17 @@ static const char ROLE_IDS_SQL[] =
 	"SELECT platform, user_id, coalesce(instance, ''), coalesce(scope_region, '')"
 	" FROM identities WHERE role = ?1 ORDER BY platform, user_id";
 static const char MUTES_SQL[] = "SELECT category FROM reminder_mutes WHERE person_id = ?1";
+/* Asked by IN, each id is looked up in ascending order, so the rows leave
+ * identities_person (person, role, platform, user) in the order asked for:
+ * a join from json_each sorted them in a temporary b-tree, half the cost
+ * of the statement. */
+static const char PERSONS_IDS_SQL[] =
+	"SELECT i.platform, i.user_id, coalesce(i.instance, ''), i.person_id"
+	" FROM identities i WHERE i.person_id IN (SELECT value FROM json_each(?1))"
+	" AND i.role = 'cqo' ORDER BY i.person_id, i.platform, i.user_id";
+static const char PERSONS_MUTES_SQL[] =
+	"SELECT m.person_id, m.category FROM json_each(?1) j"
+	" JOIN reminder_mutes m ON m.person_id = j.value";
 
 /* Steps a statement bound with integer ?1 = id once; ROW → 0. */
 static int one_row(struct store *st, sqlite3_stmt *s, int64_t id, const char *what)
@@ -47,6 +69,65 @@ static int one_row(struct store *st, sqlite3_stmt *s, int64_t id, const char *wh
 		return 0;
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? -ENOENT : store_fail(st, what, rc);
+}
+
+/* A row of RECORD_SELECT into *out. */
+static void read_record(sqlite3_stmt *s, struct store_remind_record *out)
+{
+	memset(out, 0, sizeof *out);
+	out->appointment_id = sqlite3_column_int64(s, 0);
+	store_col_text(s, 1, out->person_name, sizeof out->person_name);
+	store_col_text(s, 2, out->enterprise_name, sizeof out->enterprise_name);
+	store_col_text(s, 3, out->term_end, sizeof out->term_end);
+	store_col_text(s, 4, out->region, sizeof out->region);
+	out->person_id = sqlite3_column_int64(s, 5);
+	out->enterprise_id = sqlite3_column_int64(s, 6);
+}
+
+/* What column 3 of an identity row holds, after platform, user and
+ * instance. */
+enum ident_extra { IDENT_PLAIN, IDENT_SCOPE, IDENT_PERSON };
+
+static void read_identity(sqlite3_stmt *s, struct store_remind_identity *id,
+                          enum ident_extra extra)
+{
+	memset(id, 0, sizeof *id);
+	store_col_text(s, 0, id->platform, sizeof id->platform);
+	store_col_text(s, 1, id->user_id, sizeof id->user_id);
+	store_col_text(s, 2, id->instance, sizeof id->instance);
+	if (extra == IDENT_SCOPE)
+		store_col_text(s, 3, id->scope, sizeof id->scope);
+	else if (extra == IDENT_PERSON)
+		id->person_id = sqlite3_column_int64(s, 3);
+}
+
+/* Every identity row of the bound statement s into *out (caller frees),
+ * grown from room for `cap` rows; statement done. */
+static int read_identities(struct store *st, sqlite3_stmt *s, size_t cap, enum ident_extra extra,
+                           struct store_remind_identity **out, size_t *n, const char *what)
+{
+	size_t room = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == room) {
+			struct store_remind_identity *v = realloc(*out, (room = room ? room * 2 : cap) *
+			                                                        sizeof *v);
+			if (!v) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = v;
+		}
+		read_identity(s, &(*out)[(*n)++], extra);
+	}
+	store_stmt_done(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return rc == SQLITE_NOMEM ? -ENOMEM : store_fail(st, what, rc);
 }
 
 int store_remind_record_get(struct store *st, int64_t appointment_id,
@@ -60,13 +141,7 @@ int store_remind_record_get(struct store *st, int64_t appointment_id,
 		return -EIO;
 	if ((rc = one_row(st, s, appointment_id, "remind record")) < 0)
 		return rc;
-	out->appointment_id = appointment_id;
-	store_col_text(s, 0, out->person_name, sizeof out->person_name);
-	store_col_text(s, 1, out->enterprise_name, sizeof out->enterprise_name);
-	store_col_text(s, 2, out->term_end, sizeof out->term_end);
-	store_col_text(s, 3, out->region, sizeof out->region);
-	out->person_id = sqlite3_column_int64(s, 4);
-	out->enterprise_id = sqlite3_column_int64(s, 5);
+	read_record(s, out);
 	store_stmt_done(s);
 	return 0;
 }
@@ -111,16 +186,6 @@ int store_remind_event_get(struct store *st, int64_t id, struct store_remind_eve
 	return 0;
 }
 
-static void read_identity(sqlite3_stmt *s, struct store_remind_identity *id, bool with_scope)
-{
-	memset(id, 0, sizeof *id);
-	store_col_text(s, 0, id->platform, sizeof id->platform);
-	store_col_text(s, 1, id->user_id, sizeof id->user_id);
-	store_col_text(s, 2, id->instance, sizeof id->instance);
-	if (with_scope)
-		store_col_text(s, 3, id->scope, sizeof id->scope);
-}
-
 int store_remind_person_identities(struct store *st, int64_t person_id,
                                    struct store_remind_identity *out, size_t max, size_t *n)
 {
@@ -133,7 +198,7 @@ int store_remind_person_identities(struct store *st, int64_t person_id,
 	sqlite3_bind_int64(s, 1, person_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (*n < max)
-			read_identity(s, &out[(*n)++], false);
+			read_identity(s, &out[(*n)++], IDENT_PLAIN);
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "person identities", rc);
 }
@@ -152,7 +217,7 @@ static int read_ids(struct store *st, sqlite3_stmt *s, int64_t id,
 		if (*n >= max)
 			continue;
 		if (ids)
-			read_identity(s, &ids[*n], false);
+			read_identity(s, &ids[*n], IDENT_PLAIN);
 		else
 			ints[*n] = sqlite3_column_int64(s, 0);
 		(*n)++;
@@ -183,33 +248,21 @@ int store_remind_role_identities(struct store *st, const char *role,
                                  struct store_remind_identity **out, size_t *n)
 {
 	sqlite3_stmt *s = store_prepare(st, ROLE_IDS_SQL);
-	size_t cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (!s)
 		return -EIO;
 	store_bind_text(s, 1, role);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct store_remind_identity *v = realloc(*out, (cap = cap ? cap * 2 : 16) *
-			                                                        sizeof *v);
-			if (!v) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = v;
-		}
-		read_identity(s, &(*out)[(*n)++], true);
-	}
-	store_stmt_done(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return rc == SQLITE_NOMEM ? -ENOMEM : store_fail(st, "role identities", rc);
+	return read_identities(st, s, 16, IDENT_SCOPE, out, n, "role identities");
+}
+
+/* The bit of the category muted in text column `col`; 0 for one unknown. */
+static unsigned mute_bit(sqlite3_stmt *s, int col)
+{
+	int c = remind_category_index((const char *)sqlite3_column_text(s, col));
+
+	return c >= 0 ? 1u << c : 0;
 }
 
 int store_remind_mutes(struct store *st, int64_t person_id, unsigned *mask)
@@ -221,11 +274,98 @@ int store_remind_mutes(struct store *st, int64_t person_id, unsigned *mask)
 	if (!s)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, person_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int i = remind_category_index((const char *)sqlite3_column_text(s, 0));
-		if (i >= 0)
-			*mask |= 1u << i;
-	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*mask |= mute_bit(s, 0);
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "reminder mutes", rc);
+}
+
+/* Prepares sql with ?1 bound to ids[0..n) as a JSON array, kept in sb
+ * until store_stmt_done (then the caller frees sb; on failure it is
+ * freed): *out, or -ENOMEM or -EIO. */
+static int prepare_ids(struct store *st, const char *sql, const int64_t *ids, size_t n,
+                       struct strbuf *sb, sqlite3_stmt **out)
+{
+	strbuf_init(sb);
+	strbuf_append(sb, "[", 1);
+	for (size_t i = 0; i < n; i++)
+		strbuf_appendf(sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+	strbuf_append(sb, "]", 1);
+	if (sb->failed) {
+		strbuf_free(sb);
+		return -ENOMEM;
+	}
+	if (!(*out = store_prepare(st, sql))) {
+		strbuf_free(sb);
+		return -EIO;
+	}
+	sqlite3_bind_text(*out, 1, sb->buf, (int)sb->len, SQLITE_STATIC);
+	return 0;
+}
+
+int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
+                              struct store_remind_record *out, size_t *n_out)
+{
+	struct strbuf sb;
+	sqlite3_stmt *s;
+	int rc;
+
+	*n_out = 0;
+	if (n == 0)
+		return 0;
+	if ((rc = prepare_ids(st, RECORDS_SQL, ids, n, &sb, &s)) < 0)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n_out < n)
+		read_record(s, &out[(*n_out)++]);
+	store_stmt_done(s);
+	strbuf_free(&sb);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail(st, "remind records", rc);
+}
+
+int store_remind_persons_identities(struct store *st, const int64_t *ids, size_t n,
+                                    struct store_remind_identity **out, size_t *n_out)
+{
+	struct strbuf sb;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if (n == 0)
+		return 0;
+	if ((rc = prepare_ids(st, PERSONS_IDS_SQL, ids, n, &sb, &s)) < 0)
+		return rc;
+	rc = read_identities(st, s, n, IDENT_PERSON, out, n_out, "persons identities");
+	strbuf_free(&sb);
+	return rc;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, unsigned *masks)
+{
+	struct strbuf sb;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	memset(masks, 0, n * sizeof *masks);
+	if ((rc = prepare_ids(st, PERSONS_MUTES_SQL, ids, n, &sb, &s)) < 0)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t person = sqlite3_column_int64(s, 0);
+		const int64_t *at = bsearch(&person, ids, n, sizeof *ids, cmp_id);
+
+		if (at)
+			masks[at - ids] |= mute_bit(s, 1);
+	}
+	store_stmt_done(s);
+	strbuf_free(&sb);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "persons mutes", rc);
 }

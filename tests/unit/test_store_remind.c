@@ -50,6 +50,7 @@ struct fixture {
 	int batch;
 	int serial;                 /* makes credit codes unique */
 	size_t printed;             /* dry run */
+	int steps;                  /* the last sweep's steps (transactions) */
 };
 
 /* The test owns its unit of work: it begins and ends the transaction the
@@ -220,7 +221,7 @@ static struct remind_sweep_stats sweep_opt(struct fixture *f, const char *today,
 	if (!remind_window(&f->cal, o.today, last, 31, &o.from, &o.to))
 		return stats;
 	assert_int_equal(remind_sweep_begin(f->st, &o, &s), 0);
-	while (!done)
+	for (f->steps = 0; !done; f->steps++)
 		assert_int_equal(remind_sweep_step(s, &done), 0);
 	remind_sweep_stats(s, &stats);
 	remind_sweep_free(s);
@@ -445,6 +446,111 @@ static void test_merge(void **state)
 	                            " WHERE person_id = %lld", (long long)person_of(f, p)), 1);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE person_id = %lld"
 	                            " AND outbox_id IS NOT NULL", (long long)person_of(f, p)), 2);
+}
+
+/* The digests' lines are claimed with the first digest that lists them
+ * (the first clerk by platform and user); a reminder its person could not
+ * receive, and a line no clerk's scope holds, are claimed with no outbox
+ * row. A second sweep of the day then finds them all claimed: no second
+ * digest, nothing counted. */
+static void test_digest_ledger_first(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t g = add_cqo(f, "张测", "371302", "2026-12-23", "2023-11-01", false);
+	int64_t h = add_cqo(f, "王测", "610113", "2026-12-23", "2023-11-01", false);
+
+	add_identity(f, "wecom", "cb", "clerk", "3713", 0, "w1");
+	add_identity(f, "wecom", "ca", "clerk", "37", 0, "w1");
+	struct remind_sweep_stats st = sweep(f, "2026-11-23");
+	assert_int_equal(st.digests, 2);
+	assert_int_equal(st.items, 4);   /* each record's digest line and its unbound term */
+	int64_t first = num(f->st, "SELECT id FROM outbox WHERE destination = 'wecom|w1|user|0|ca'");
+	assert_int_equal(num(f->st, "SELECT outbox_id FROM reminder_ledger WHERE"
+	                            " rule = 'digest_term' AND record_id = %lld", (long long)g),
+	                 first);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'term'"
+	                            " AND record_id = %lld AND outbox_id IS NULL", (long long)g), 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE"
+	                            " rule = 'digest_term' AND record_id = %lld"
+	                            " AND outbox_id IS NULL", (long long)h), 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger"), 4);
+	set_last(f, "2026-11-20");
+	st = sweep(f, "2026-11-23");
+	assert_int_equal(st.digests, 0);
+	assert_int_equal(st.items, 0);
+	assert_int_equal(st.messages, 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM outbox"), 2);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger"), 4);
+}
+
+/* A milestone already in the ledger is not sent again, while the same
+ * person's other milestones of the day and other persons' still are. */
+static void test_page_skips_claimed(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "甲", "371302", "2027-02-21", "2026-10-24", true);
+	int64_t b = add_cqo(f, "乙", "371302", "2027-02-21", "2023-11-01", false);
+	int64_t c = add_cqo(f, "丙", "371302", "2027-02-21", "2023-11-01", false);
+	bool fresh;
+
+	add_identity(f, "wecom", "jia", "cqo", NULL, a, "w1");
+	add_identity(f, "wecom", "yi", "cqo", NULL, b, "w1");
+	add_identity(f, "wecom", "bing", "cqo", NULL, c, "w1");
+	begin(f->st);
+	for (int i = 0; i < 2; i++) {
+		int64_t rec = i ? c : a;
+		struct remind_item it = {.rule = REMIND_TERM, .record_id = rec,
+		                         .person_id = person_of(f, rec),
+		                         .milestone = D("2026-11-23")};
+		assert_int_equal(store_remind_ledger_claim(f->st, &it, 0, &fresh), 0);
+		assert_true(fresh);
+	}
+	commit(f->st);
+	struct remind_sweep_stats st = sweep(f, "2026-11-23");   /* 90 days before */
+	assert_int_equal(st.items, 2);   /* 甲's training, 乙's term */
+	assert_int_equal(st.messages, 2);
+	const char *t = texts_for(f->st, "jia");
+	assert_non_null(strstr(t, "任职培训"));
+	assert_null(strstr(t, "任期提醒"));
+	assert_non_null(strstr(texts_for(f->st, "yi"), "任期提醒"));
+	assert_int_equal(messages_for(f->st, "bing"), 0);
+	/* The rows claimed before are left as they were. */
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger WHERE rule = 'term'"
+	                            " AND outbox_id IS NULL"), 2);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM reminder_ledger"), 4);
+}
+
+/* The end of a sweep, and a digest phase with nothing to list, run in the
+ * transaction of the step before them; a digest with lines is a step of
+ * its own. */
+static void test_light_phases_join(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t last;
+
+	sweep(f, "2026-11-23");   /* nothing due: one step */
+	assert_int_equal(f->steps, 1);
+	assert_int_equal(store_remind_last_sweep(f->st, &last), 0);
+	assert_int_equal(last, D("2026-11-23"));
+	f->batch = 1;
+	for (int i = 0; i < 2; i++) {
+		int64_t rec = add_cqo(f, "轻", "371302", "2027-02-22", "2023-11-01", false);
+		add_identity(f, "wecom", i ? "q1" : "q0", "cqo", NULL, rec, "w1");
+	}
+	sweep(f, "2026-11-24");   /* 90 days before: two pages, no digest */
+	assert_int_equal(messages_for(f->st, "q0") + messages_for(f->st, "q1"), 2);
+	assert_int_equal(f->steps, 2);
+	add_cqo(f, "未绑", "371302", "2027-02-23", "2023-11-01", false);
+	add_cqo(f, "轻", "371302", "2027-02-23", "2023-11-01", false);
+	add_identity(f, "wecom", "clerk", "clerk", "3713", 0, "w1");
+	add_identity(f, "wecom", "q2", "cqo", NULL, num(f->st, "SELECT max(id) FROM appointments"),
+	             "w1");
+	sweep(f, "2026-11-25");   /* two pages, then the digest (未绑) and the end */
+	assert_int_equal(messages_for(f->st, "q2"), 1);
+	assert_int_equal(messages_for(f->st, "clerk"), 1);
+	assert_int_equal(f->steps, 3);
+	assert_int_equal(store_remind_last_sweep(f->st, &last), 0);
+	assert_int_equal(last, D("2026-11-25"));
 }
 
 /* A page of persons costs a few statements whatever its size, and one
@@ -1069,6 +1175,9 @@ int main(void)
 		T(test_page_statements),
 		T(test_page_ledger_in_chunks),
 		T(test_page_reads_unsorted),
+		T(test_digest_ledger_first),
+		T(test_page_skips_claimed),
+		T(test_light_phases_join),
 		T(test_overdue_ack),
 		T(test_mute_and_summons),
 		T(test_digest_scope),
