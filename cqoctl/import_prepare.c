@@ -6,7 +6,10 @@
  * earlier one on every import), then what the database says: regions and
  * the term their policy gives, another CQO in force, a CQO not on record.
  * The database is only read here, in short read transactions. A CQO row
- * that would change nothing is marked so (job->same) and not written.
+ * that would change nothing is marked so (job->same) and not written; one
+ * known so from its digest (store_import_cqo_known) is not checked at all,
+ * one the full check had to find so is remembered after the writes
+ * (job->confirm).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -381,7 +384,7 @@ static bool first_person(const struct import_job *job, const struct seen *s, siz
  * A row that creates all it writes, the first under its keys, is marked
  * fresh: no row before it writes what it does. */
 static int note_same(struct import_job *job, struct seen *s, size_t i,
-                     const struct store_import_result *r)
+                     const struct store_import_result *r, bool known)
 {
 	const char *code = job->rows[i].in.cqo.enterprise.credit_code;
 	char person[24];
@@ -394,6 +397,7 @@ static int note_same(struct import_job *job, struct seen *s, size_t i,
 	              (r->person_id && keyset_get(&s->written_people, person, &v));
 	if (r->unchanged && !shared) {
 		job->same[i] = true;
+		job->confirm[i] = !known;
 		return 0;
 	}
 	int rc = keyset_put(&s->written_enterprises, code, i);
@@ -416,11 +420,19 @@ static int check_database(struct import_job *job, struct seen *s, struct keyset 
 	const char *name;
 	char key[24];
 	size_t by;
+	bool known;
 	int rc;
 
 	switch (job->kind) {
 	case IMPORT_CQOS:
-		rc = store_import_cqo_check(st, q, &r);
+		/* A row known unchanged needs no check; any other is checked in
+		 * full. */
+		rc = store_import_cqo_known(st, q, &r);
+		known = rc == 1;
+		if (rc == 0)
+			rc = store_import_cqo_check(st, q, &r);
+		else if (known)
+			rc = 0;
 		if (rc == -EEXIST) {
 			snprintf(key, sizeof key, "%lld", (long long)r.conflict_id);
 			if (!keyset_get(ends, key, &by)) {
@@ -435,7 +447,7 @@ static int check_database(struct import_job *job, struct seen *s, struct keyset 
 			snprintf(key, sizeof key, "%lld", (long long)r.id);
 			rc = keyset_put(ends, key, i);
 		}
-		return rc == 0 ? note_same(job, s, i, &r) : rc;
+		return rc == 0 ? note_same(job, s, i, &r, known) : rc;
 	case IMPORT_TRAININGS:
 		name = row->in.training.person_name;
 		rc = store_import_record_check(st, row->in.training.credit_code, name);
@@ -496,7 +508,9 @@ int import_prepare(struct import_job *job)
 	job->blank = calloc(job->n_rows + 1, sizeof *job->blank);
 	job->same = calloc(job->n_rows + 1, sizeof *job->same);
 	job->fresh = calloc(job->n_rows + 1, sizeof *job->fresh);
-	if (!job->rows || !job->reasons || !job->blank || !job->same || !job->fresh)
+	job->confirm = calloc(job->n_rows + 1, sizeof *job->confirm);
+	if (!job->rows || !job->reasons || !job->blank || !job->same || !job->fresh ||
+	    !job->confirm)
 		return ctl_store_fail(CMD, -ENOMEM);
 	if ((rc = check_fields(job)) != 0)
 		return rc;
