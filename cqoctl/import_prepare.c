@@ -199,6 +199,37 @@ static int first_of(struct keyset *ks, const char *key, size_t i, size_t *first,
 
 #define SEP "\x1f"
 
+/* "a" SEP "b" into key[len], cut as snprintf would: the CQO rows' keys,
+ * several a row, built without snprintf's cost. */
+static void pair_key(char *key, size_t len, const char *a, const char *b)
+{
+	const char *parts[] = {a, SEP, b};
+	size_t n = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		size_t k = strlen(parts[i]);
+		if (k > len - 1 - n)
+			k = len - 1 - n;
+		memcpy(key + n, parts[i], k);
+		n += k;
+	}
+	key[n] = '\0';
+}
+
+/* A row id as a key (decimal, as "%lld" writes it); ids are positive. */
+static void id_key(char key[24], int64_t id)
+{
+	char digits[24];
+	size_t n = 0;
+
+	do
+		digits[n++] = (char)('0' + id % 10);
+	while ((id /= 10) > 0);
+	for (size_t i = 0; i < n; i++)
+		key[i] = digits[n - 1 - i];
+	key[n] = '\0';
+}
+
 static int cross_cqo(struct import_job *job, struct seen *s, size_t i)
 {
 	const struct store_import_cqo *q = &job->rows[i].in.cqo;
@@ -207,7 +238,7 @@ static int cross_cqo(struct import_job *job, struct seen *s, size_t i)
 	bool fresh;
 	int rc;
 
-	snprintf(key, sizeof key, "%s" SEP "%s", q->enterprise.credit_code, q->person.name);
+	pair_key(key, sizeof key, q->enterprise.credit_code, q->person.name);
 	if ((rc = first_of(&s->rows, key, i, &first, &fresh)) < 0)
 		return rc;
 	if (!fresh) {
@@ -221,7 +252,7 @@ static int cross_cqo(struct import_job *job, struct seen *s, size_t i)
 		return 0;
 	}
 	if (q->person.phone) {
-		snprintf(key, sizeof key, "%s" SEP "%s", q->person.name, q->person.phone);
+		pair_key(key, sizeof key, q->person.name, q->person.phone);
 		if ((rc = first_of(&s->people, key, i, &first, &fresh)) < 0)
 			return rc;
 		if (!fresh && people_differ(&job->rows[first].in.cqo.person, &q->person)) {
@@ -374,7 +405,7 @@ static bool first_person(const struct import_job *job, const struct seen *s, siz
 	const struct store_appoint_person *p = &job->rows[i].in.cqo.person;
 	char key[256];
 
-	snprintf(key, sizeof key, "%s" SEP "%s", p->name, p->phone);
+	pair_key(key, sizeof key, p->name, p->phone);
 	return first_row(&s->people, key, i);
 }
 
@@ -392,7 +423,7 @@ static int note_same(struct import_job *job, struct seen *s, size_t i,
 
 	job->fresh[i] = r->fresh && first_row(&s->enterprises, code, i) &&
 	                (!job->rows[i].in.cqo.person.phone || first_person(job, s, i));
-	snprintf(person, sizeof person, "%lld", (long long)r->person_id);
+	id_key(person, r->person_id);
 	bool shared = keyset_get(&s->written_enterprises, code, &v) ||
 	              (r->person_id && keyset_get(&s->written_people, person, &v));
 	if (r->unchanged && !shared) {
@@ -434,7 +465,7 @@ static int check_database(struct import_job *job, struct seen *s, struct keyset 
 		else if (known)
 			rc = 0;
 		if (rc == -EEXIST) {
-			snprintf(key, sizeof key, "%lld", (long long)r.conflict_id);
+			id_key(key, r.conflict_id);
 			if (!keyset_get(ends, key, &by)) {
 				import_row_problem(job, i, IC_NAME, TXT_IMP_ACTIVE_EXISTS,
 				                   (long long)r.conflict_id, r.conflict_name);
@@ -444,7 +475,7 @@ static int check_database(struct import_job *job, struct seen *s, struct keyset 
 		}
 		/* Ending its record frees the enterprise for the rows after it. */
 		if (rc == 0 && r.id && q->status && strcmp(q->status, "active") != 0) {
-			snprintf(key, sizeof key, "%lld", (long long)r.id);
+			id_key(key, r.id);
 			rc = keyset_put(ends, key, i);
 		}
 		return rc == 0 ? note_same(job, s, i, &r, known) : rc;

@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "../lib/crypto.h"
-#include "../lib/strbuf.h"
 #include "store_import_internal.h"
 
 /* The fields the digest below covers, in the shapes of the structs: a
@@ -57,55 +56,74 @@ _Static_assert(sizeof(struct store_import_cqo) == sizeof(struct digest_cqo),
  * so that digests written before no longer match. */
 #define DIGEST_FORMAT "cqod import digest 1"
 
-/* A value given or not: NULL and "" are both "not given", as the
- * statements bind them. */
-static void put_text(struct strbuf *b, const char *s)
-{
-	uint32_t n = s ? (uint32_t)strlen(s) : 0;
-	char tag = n ? 1 : 0;
+/* What the digest is taken of: each text as a byte (given or not: NULL
+ * and "" are both "not given", as the statements bind them), then, when
+ * given, its length and bytes; each number as 8 bytes. A row of usual
+ * length fits `stack`, built without an allocation. */
+#define N_TEXTS 26
+#define N_INTS 7
 
-	strbuf_append(b, &tag, 1);
-	if (n) {
-		strbuf_append(b, (const char *)&n, sizeof n);
-		strbuf_append(b, s, n);
+struct digest_input {
+	const char *texts[N_TEXTS];
+	long long ints[N_INTS];
+};
+
+static size_t input_bytes(const struct digest_input *in, size_t lens[N_TEXTS])
+{
+	size_t total = sizeof DIGEST_FORMAT - 1 + N_INTS * sizeof(long long);
+
+	for (size_t i = 0; i < N_TEXTS; i++) {
+		lens[i] = in->texts[i] ? strlen(in->texts[i]) : 0;
+		total += 1 + (lens[i] ? sizeof(uint32_t) + lens[i] : 0);
 	}
+	return total;
 }
 
-static void put_int(struct strbuf *b, long long v)
+static void input_write(const struct digest_input *in, const size_t lens[N_TEXTS], char *p)
 {
-	strbuf_append(b, (const char *)&v, sizeof v);
+	memcpy(p, DIGEST_FORMAT, sizeof DIGEST_FORMAT - 1);
+	p += sizeof DIGEST_FORMAT - 1;
+	for (size_t i = 0; i < N_TEXTS; i++) {
+		uint32_t n = (uint32_t)lens[i];
+		*p++ = n ? 1 : 0;
+		if (n) {
+			memcpy(p, &n, sizeof n);
+			memcpy(p + sizeof n, in->texts[i], n);
+			p += sizeof n + n;
+		}
+	}
+	memcpy(p, in->ints, sizeof in->ints);
 }
 
 int import_digest_of(const struct store_import_cqo *in, uint8_t out[IMPORT_DIGEST_LEN])
 {
 	const struct store_import_enterprise *e = &in->enterprise;
 	const struct store_appoint_person *p = &in->person;
-	const char *const texts[] = {
-		e->credit_code, e->name, e->region_code, e->industry_code, e->size, e->nature,
-		e->main_products, e->contact_name, e->contact_phone,
-		p->name, p->gender, p->birth_date, p->education, p->major, p->position, p->title,
-		p->phone, p->email, p->resume,
-		in->doc_no, in->start_date, in->term_end, in->end_reason, in->remarks, in->status,
-		in->ended_on,
+	const struct digest_input d = {
+		.texts = {
+			e->credit_code, e->name, e->region_code, e->industry_code, e->size, e->nature,
+			e->main_products, e->contact_name, e->contact_phone,
+			p->name, p->gender, p->birth_date, p->education, p->major, p->position, p->title,
+			p->phone, p->email, p->resume,
+			in->doc_no, in->start_date, in->term_end, in->end_reason, in->remarks, in->status,
+			in->ended_on,
+		},
+		.ints = {
+			e->employees, e->tags_add, e->tags_remove, e->tags_year, p->quality_years,
+			in->term_months, in->term_given,
+		},
 	};
-	const long long ints[] = {
-		e->employees, e->tags_add, e->tags_remove, e->tags_year, p->quality_years,
-		in->term_months, in->term_given,
-	};
-	struct strbuf b;
+	size_t lens[N_TEXTS];
+	char stack[2048];
+	size_t total = input_bytes(&d, lens);
+	char *buf = total <= sizeof stack ? stack : malloc(total);
 
-	strbuf_init(&b);
-	strbuf_appends(&b, DIGEST_FORMAT);
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-		put_text(&b, texts[i]);
-	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-		put_int(&b, ints[i]);
-	if (b.failed) {
-		strbuf_free(&b);
+	if (!buf)
 		return -ENOMEM;
-	}
-	int rc = crypto_sha256(b.buf, b.len, out);
-	strbuf_free(&b);
+	input_write(&d, lens, buf);
+	int rc = crypto_sha256(buf, total, out);
+	if (buf != stack)
+		free(buf);
 	return rc;
 }
 
