@@ -54,7 +54,8 @@ int store_import_setup(struct store *st)
  * import digests' (import_digests_forget*: an import deletes no
  * enterprise, tag row of another list, person or record, and inserts
  * tags only for an enterprise it writes), and the audit log's two, which
- * only refuse changes an import never makes. A
+ * only refuse changes an import never makes (nor does cqoctl seed, which
+ * writes only new enterprises, people and records). A
  * migration that adds or redefines a trigger updates this list and the
  * replay (test_store_import compares the two ways). */
 static const char UNKNOWN_TRIGGERS_SQL[] =

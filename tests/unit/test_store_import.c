@@ -590,7 +590,12 @@ static void test_digest_known(void **state)
 	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &w), 0);
 	assert_true(known(st, &a, &id));
 	assert_int_equal(id, w.id);
+	/* One lookup, where the check runs six statements. */
+	int statements = 0;
+	statement_count_start(st, &statements);
 	assert_int_equal(store_import_cqo_known(st, &a, &k), 1);
+	statement_count_stop(st);
+	assert_int_equal(statements, 1);
 	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
 	assert_true(r.unchanged);
 	assert_int_equal(k.id, r.id);
