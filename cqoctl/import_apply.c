@@ -276,6 +276,7 @@ static void confirm_unchanged(struct writer *w)
 {
 	struct import_job *job = w->job;
 	struct chunk_stats done;
+	struct progress bar;
 
 	w->n_todo = 0;
 	for (size_t i = 0; i < job->n_rows; i++)
@@ -283,8 +284,10 @@ static void confirm_unchanged(struct writer *w)
 			w->todo[w->n_todo++] = i;
 	if (w->n_todo == 0)
 		return;
+	progress_start(&bar, TXT_CTL_IMP_CONFIRM_STEP, w->n_todo);
 	int rc = chunk_run(w->st, w->n_todo, &import_limits,
-	                   &(struct chunk_job){confirm_rows, NULL, NULL, w}, NULL, &done);
+	                   &(struct chunk_job){confirm_rows, NULL, NULL, w}, &bar, &done);
+	progress_end(&bar);
 	if (rc < 0)
 		log_warn("cqoctl import: unchanged rows not remembered: %s", strerror(-rc));
 }
