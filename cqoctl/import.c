@@ -185,6 +185,7 @@ static void job_free(struct import_job *job)
 	free(job->rows);
 	free(job->blank);
 	free(job->same);
+	free(job->confirm);
 	free(job->fresh);
 	free(job->recs);
 	free(job->fields);

@@ -62,6 +62,10 @@ struct import_job {
 	 * earlier row that writes shares an enterprise or person with: counted
 	 * as unchanged, not written. */
 	bool *same;
+	/* Owned: a row of `same` the full check found unchanged (it was not
+	 * known so, store_import_cqo_known): remembered after the writes
+	 * (store_import_cqo_confirm), so that the next import knows it. */
+	bool *confirm;
 	/* Owned: a good CQO row that creates its enterprise, person and record,
 	 * the first row of the file with its credit code and with its name and
 	 * phone: written together with its neighbours of the same kind

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../lib/csv.h"
+#include "../lib/log.h"
 #include "../store/store.h"
 #include "../store/store_backup.h"
 #include "../store/store_import.h"
@@ -254,6 +255,43 @@ static int chunk_closing(void *arg, int rc)
 	return store_import_batch_end(w->st, &w->batch, rc);
 }
 
+/* The rows of job->confirm, remembered as unchanged where they still are
+ * (chunk_apply_fn over w->todo). */
+static int confirm_rows(void *arg, size_t from, size_t to)
+{
+	struct writer *w = arg;
+	int rc = 0;
+
+	for (size_t k = from; rc == 0 && k < to; k++)
+		rc = store_import_cqo_confirm(w->st, &w->job->rows[w->todo[k]].in.cqo);
+	return rc;
+}
+
+/* After the writes: the rows the checks had to read in full and found
+ * unchanged are remembered, so that the next import of the file knows
+ * them from one lookup each (store_import_cqo_known). In chunks of their
+ * own, which the summary does not count: no row of the registry changes.
+ * A failure only leaves them to be checked in full again: a warning. */
+static void confirm_unchanged(struct writer *w)
+{
+	struct import_job *job = w->job;
+	struct chunk_stats done;
+	struct progress bar;
+
+	w->n_todo = 0;
+	for (size_t i = 0; i < job->n_rows; i++)
+		if (job->confirm[i] && !job->reasons[i])
+			w->todo[w->n_todo++] = i;
+	if (w->n_todo == 0)
+		return;
+	progress_start(&bar, TXT_CTL_IMP_CONFIRM_STEP, w->n_todo);
+	int rc = chunk_run(w->st, w->n_todo, &import_limits,
+	                   &(struct chunk_job){confirm_rows, NULL, NULL, w}, &bar, &done);
+	progress_end(&bar);
+	if (rc < 0)
+		log_warn("cqoctl import: unchanged rows not remembered: %s", strerror(-rc));
+}
+
 /* The good rows of the file. */
 static size_t good_rows(const struct import_job *job)
 {
@@ -382,6 +420,8 @@ int import_apply(struct import_job *job)
 		               &(struct chunk_job){write_rows, chunk_opened, chunk_closing, &w}, &bar,
 		               &done);
 	progress_end(&bar);
+	if (rc == 0 && !job->dry_run)
+		confirm_unchanged(&w);
 	free(w.todo);
 	import_report_flush(job);
 	if (rc == 0 && job->out_of_memory)

@@ -5,6 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define BLOCK_BYTES 65536
+
+struct keyset_block {
+	struct keyset_block *next;
+	size_t used, size;
+	char bytes[];
+};
+
 void keyset_init(struct keyset *ks)
 {
 	memset(ks, 0, sizeof *ks);
@@ -12,10 +20,33 @@ void keyset_init(struct keyset *ks)
 
 void keyset_free(struct keyset *ks)
 {
-	for (size_t i = 0; i < ks->cap; i++)
-		free(ks->slots[i].key);
+	while (ks->blocks) {
+		struct keyset_block *next = ks->blocks->next;
+		free(ks->blocks);
+		ks->blocks = next;
+	}
 	free(ks->slots);
 	keyset_init(ks);
+}
+
+/* A copy of key in the newest block, or in a new one; NULL on ENOMEM. */
+static char *key_copy(struct keyset *ks, const char *key)
+{
+	size_t len = strlen(key) + 1;
+	struct keyset_block *b = ks->blocks;
+
+	if (!b || b->size - b->used < len) {
+		size_t size = len > BLOCK_BYTES ? len : BLOCK_BYTES;
+		if (!(b = malloc(sizeof *b + size)))
+			return NULL;
+		b->next = ks->blocks;
+		b->used = 0;
+		b->size = size;
+		ks->blocks = b;
+	}
+	char *copy = memcpy(b->bytes + b->used, key, len);
+	b->used += len;
+	return copy;
 }
 
 /* FNV-1a. */
@@ -98,7 +129,7 @@ static struct keyset_slot *slot_add(struct keyset *ks, const char *key, bool *ad
 	struct keyset_slot *s = slot_for(ks->slots, ks->cap, h, key);
 	*added = !s->key;
 	if (*added) {
-		if (!(s->key = strdup(key)))
+		if (!(s->key = key_copy(ks, key)))
 			return NULL;
 		s->hash = h;
 		ks->n++;

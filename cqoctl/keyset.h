@@ -11,14 +11,19 @@
 #include <stdint.h>
 
 struct keyset_slot {
-	char *key;         /* owned; NULL = empty slot */
+	char *key;         /* in one of the set's blocks; NULL = empty slot */
 	uint64_t hash;     /* of key, kept for lookups and rebuilding */
 	size_t value;
 };
 
+/* Keys are copied into blocks, freed together with the set: a file's
+ * hundreds of thousands of keys cost a few allocations, not one each. */
+struct keyset_block;
+
 struct keyset {
 	struct keyset_slot *slots;   /* owned; power-of-two size */
 	size_t n, cap;
+	struct keyset_block *blocks; /* owned; the newest first */
 };
 
 void keyset_init(struct keyset *ks);

@@ -141,16 +141,26 @@ static int tag_named(const struct import_header *h, const char *word)
  * full-width. */
 static void read_categories(struct check *c, struct store_import_enterprise *e)
 {
-	static const char *const seps[] = {";", "；", ",", "，", "、", "/", " ", "|", "\u3000"};
+#define SEP(s) {s, sizeof s - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} seps[] = {
+		SEP(";"), SEP("；"), SEP(","), SEP("，"), SEP("、"), SEP("/"), SEP(" "), SEP("|"),
+		SEP("\u3000"),
+	};
+#undef SEP
 	const char *v = cell(c, IC_CATEGORY);
 	char word[64];
 
 	while (v && *v) {
 		size_t len = 0, skip = 0;
 		while (v[len] && !skip) {
+			/* The first byte decides before a comparison: this runs for
+			 * every byte of every row's categories. */
 			for (size_t i = 0; i < N_OF(seps) && !skip; i++)
-				if (strncmp(v + len, seps[i], strlen(seps[i])) == 0)
-					skip = strlen(seps[i]);
+				if (v[len] == seps[i].s[0] && strncmp(v + len, seps[i].s, seps[i].n) == 0)
+					skip = seps[i].n;
 			if (!skip)
 				len++;
 		}

@@ -79,7 +79,15 @@ bool textenc_utf8_valid(const char *s, size_t len, size_t *bad_at)
 	size_t i = 0;
 
 	while (i < len) {
-		/* ASCII runs are the bulk of a CSV file. */
+		/* ASCII runs are the bulk of a CSV file: eight bytes at a time. */
+		uint64_t w;
+		if (len - i >= sizeof w) {
+			memcpy(&w, u + i, sizeof w);
+			if (!(w & 0x8080808080808080ull)) {
+				i += sizeof w;
+				continue;
+			}
+		}
 		if (u[i] < 0x80) {
 			i++;
 			continue;
@@ -113,11 +121,13 @@ bool textenc_is_utf16(const char *buf, size_t len)
 	                    (buf[0] == '\xFE' && buf[1] == '\xFF'));
 }
 
-static int copy_utf8(const char *buf, size_t len, char **out, size_t *out_len, size_t *bad_at)
+/* `valid`: the caller has found buf valid already. */
+static int copy_utf8(const char *buf, size_t len, bool valid, char **out, size_t *out_len,
+                     size_t *bad_at)
 {
 	size_t skip = has_bom(buf, len) ? 3 : 0;
 
-	if (!textenc_utf8_valid(buf + skip, len - skip, bad_at)) {
+	if (!valid && !textenc_utf8_valid(buf + skip, len - skip, bad_at)) {
 		*bad_at += skip;
 		return -EILSEQ;
 	}
@@ -182,16 +192,21 @@ int textenc_to_utf8(enum textenc enc, const char *buf, size_t len, char **out, s
                     enum textenc *used, size_t *bad_at)
 {
 	size_t bad = 0;
+	bool valid = false;
 	int rc;
 
 	*out = NULL;
 	*out_len = 0;
-	if (enc == TEXTENC_AUTO)
-		enc = textenc_detect(buf, len);
+	/* textenc_detect, keeping what it found: a file read as UTF-8 because
+	 * it is valid is not checked twice. */
+	if (enc == TEXTENC_AUTO && !has_bom(buf, len))
+		enc = (valid = textenc_utf8_valid(buf, len, NULL)) ? TEXTENC_UTF8 : TEXTENC_GB18030;
+	else if (enc == TEXTENC_AUTO)
+		enc = TEXTENC_UTF8;
 	if (used)
 		*used = enc;
 	if (enc == TEXTENC_UTF8)
-		rc = copy_utf8(buf, len, out, out_len, &bad);
+		rc = copy_utf8(buf, len, valid, out, out_len, &bad);
 	else
 		rc = convert(enc == TEXTENC_GBK ? "GBK" : "GB18030", buf, len, out, out_len, &bad);
 	if (rc == -EILSEQ && bad_at)

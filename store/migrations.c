@@ -953,6 +953,62 @@ static const char *const migrations[] = {
 	"                     OR state = ''dead'')')\n"
 	"  WHERE type = 'table' AND name = 'outbox';\n"
 	"PRAGMA writable_schema = RESET;\n",
+
+	/* 30: what a re-import found unchanged, remembered (issue 17, P6). A
+	 * row of the 信息表 names its record by credit code and person name;
+	 * when cqoctl import writes such a row, or finds it would change
+	 * nothing, the SHA-256 of the row's values (store_import_digest.c) is
+	 * kept here with the record it names, so that the same row imported
+	 * again costs one lookup instead of the six the check reads.
+	 * Guarantee: a row is here only while nothing the check reads has
+	 * changed since. The triggers drop every row of an enterprise when it,
+	 * its categories, any of its records, or a person of one of its
+	 * records is written or deleted (a renamed person can make another
+	 * record the newest of a name). The check itself stays the source of
+	 * truth: a row not found here is checked in full. Empty at first: the
+	 * first re-import after the upgrade checks every row and records it. */
+	"CREATE TABLE import_digests (\n"
+	"  credit_code    TEXT NOT NULL,\n"
+	"  name           TEXT NOT NULL,\n"
+	"  enterprise_id  INTEGER NOT NULL,\n"
+	"  person_id      INTEGER NOT NULL,\n"
+	"  appointment_id INTEGER NOT NULL,\n"
+	"  digest         BLOB NOT NULL,\n"
+	"  PRIMARY KEY (credit_code, name)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX import_digests_enterprise ON import_digests(enterprise_id);\n"
+	"CREATE TRIGGER import_digests_enterprise_update AFTER UPDATE ON enterprises BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id IN (OLD.id, NEW.id);\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_enterprise_delete AFTER DELETE ON enterprises BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id = OLD.id;\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_tag_insert AFTER INSERT ON enterprise_tags BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id = NEW.enterprise_id;\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_tag_update AFTER UPDATE ON enterprise_tags BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id IN (OLD.enterprise_id, NEW.enterprise_id);\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_tag_delete AFTER DELETE ON enterprise_tags BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id = OLD.enterprise_id;\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_person_update AFTER UPDATE ON people BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id IN\n"
+	"    (SELECT enterprise_id FROM appointments WHERE person_id IN (OLD.id, NEW.id));\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_person_delete AFTER DELETE ON people BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id IN\n"
+	"    (SELECT enterprise_id FROM appointments WHERE person_id = OLD.id);\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_record_insert AFTER INSERT ON appointments BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id = NEW.enterprise_id;\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_record_update AFTER UPDATE ON appointments BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id IN (OLD.enterprise_id, NEW.enterprise_id);\n"
+	"END;\n"
+	"CREATE TRIGGER import_digests_record_delete AFTER DELETE ON appointments BEGIN\n"
+	"  DELETE FROM import_digests WHERE enterprise_id = OLD.enterprise_id;\n"
+	"END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -50,15 +50,23 @@ int store_import_setup(struct store *st)
 
 /* Every trigger of the schema whose work the import replays, by name:
  * the index of names (insert and rename; an import deletes no
- * enterprise), the terms of records (the first, the current one), and the
- * audit log's two, which only refuse changes an import never makes. A
+ * enterprise), the terms of records (the first, the current one), the
+ * import digests' (import_digests_forget*: an import deletes no
+ * enterprise, tag row of another list, person or record, and inserts
+ * tags only for an enterprise it writes), and the audit log's two, which
+ * only refuse changes an import never makes (nor does cqoctl seed, which
+ * writes only new enterprises, people and records). A
  * migration that adds or redefines a trigger updates this list and the
  * replay (test_store_import compares the two ways). */
 static const char UNKNOWN_TRIGGERS_SQL[] =
 	"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name NOT IN"
 	" ('enterprise_name_index_insert', 'enterprise_name_index_rename',"
 	" 'enterprise_name_index_delete', 'appointment_terms_first', 'appointment_terms_current',"
-	" 'audit_log_no_update', 'audit_log_no_delete')";
+	" 'audit_log_no_update', 'audit_log_no_delete', 'import_digests_enterprise_update',"
+	" 'import_digests_enterprise_delete', 'import_digests_tag_insert',"
+	" 'import_digests_tag_update', 'import_digests_tag_delete', 'import_digests_person_update',"
+	" 'import_digests_person_delete', 'import_digests_record_insert',"
+	" 'import_digests_record_update', 'import_digests_record_delete')";
 static const char HIGHEST_IDS_SQL[] =
 	"SELECT (SELECT coalesce(max(id), 0) FROM enterprises),"
 	" (SELECT coalesce(max(id), 0) FROM appointments)";
@@ -369,6 +377,10 @@ int import_enterprise_put(struct store *st, const struct store_import_enterprise
 	}
 	if (rc >= 0)
 		rc = tags_put(st, in, out);
+	/* import_digests_enterprise_update and _tag_*, replayed. */
+	if (rc >= 0 && !out->created && (out->before || out->tags_before != out->tags_after) &&
+	    import_triggers_deferred(st))
+		rc = import_digests_forget(st, out->id);
 	if (rc < 0)
 		import_enterprise_done_free(out);
 	return rc < 0 ? rc : 0;

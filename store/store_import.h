@@ -175,6 +175,28 @@ int store_import_cqos_new(struct store *st, const struct store_actor *who,
 int store_import_cqo_check(struct store *st, const struct store_import_cqo *in,
                            struct store_import_result *out);
 
+/*
+ * The check remembered (import_digests, store_import_digest.c). Every row
+ * store_import_cqo or store_import_cqos_new writes, and every row
+ * store_import_cqo_confirm finds unchanged, leaves a digest of its values
+ * with the record it names; any write of what the check reads drops the
+ * digests of that enterprise. So a row whose digest is there would be
+ * found unchanged by store_import_cqo_check, and is known so from one
+ * lookup.
+ *
+ * store_import_cqo_known, reading only: 1 when the row is known unchanged
+ * (out->unchanged, out->id and out->person_id as the check would give
+ * them), 0 when it is not known (check it with store_import_cqo_check),
+ * or a negative errno.
+ */
+int store_import_cqo_known(struct store *st, const struct store_import_cqo *in,
+                           struct store_import_result *out);
+
+/* In the caller's write transaction: checks the row again
+ * (store_import_cqo_check) and, when it would change nothing, remembers
+ * so. 0 (whatever the check said) or a negative errno. */
+int store_import_cqo_confirm(struct store *st, const struct store_import_cqo *in);
+
 /* 0 when the enterprise has a record of a CQO of that name, else -ENOENT
  * (what store_import_training and store_import_sanction would say). */
 int store_import_record_check(struct store *st, const char *credit_code, const char *person_name);

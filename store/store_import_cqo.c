@@ -174,10 +174,15 @@ static int person_put(struct store *st, const struct store_appoint_person *p, in
 
 	if (!w->person_id && (rc = person_find(st, p, w)) < 0)
 		return rc;
-	if (w->person_id)
-		return import_update(st, PERSON_BEFORE_SQL, PERSON_UPDATE_SQL, PERSON_SNAPSHOT_SQL,
-		                     w->person_id, bind_person, &v, "import person update",
-		                     &w->person_before, &w->person_after);
+	if (w->person_id) {
+		rc = import_update(st, PERSON_BEFORE_SQL, PERSON_UPDATE_SQL, PERSON_SNAPSHOT_SQL,
+		                   w->person_id, bind_person, &v, "import person update",
+		                   &w->person_before, &w->person_after);
+		/* import_digests_person_update, replayed. */
+		if (rc == 0 && w->person_after && import_triggers_deferred(st))
+			rc = import_digests_forget_person(st, w->person_id);
+		return rc;
+	}
 	if (!(s = store_prepare(st, PERSON_INSERT_SQL)))
 		return -EIO;
 	store_bind_text(s, 1, p->name);
@@ -236,14 +241,21 @@ static int appointment_put(struct store *st, const struct store_actor *who,
 		                       &w->appoint_after);
 		if (rc == 0 && w->appoint_after && import_triggers_deferred(st))
 			rc = store_run_int(st, TERM_CURRENT_SQL, "import term", w->appointment_id, NULL);
+		/* import_digests_record_update, replayed. */
+		if (rc == 0 && w->appoint_after && import_triggers_deferred(st))
+			rc = import_digests_forget(st, w->ent.id);
 		return rc;
 	}
 	if (!(s = store_prepare(st, APPOINT_INSERT_SQL)))
 		return -EIO;
 	sqlite3_bind_int64(s, 1, w->ent.id);
 	bind_appointment(s, &v);
-	return store_step_write(st, s, "import appointment insert", true, &w->appointment_id,
-	                        APPOINT_SNAPSHOT_SQL, &w->appoint_after);
+	int rc = store_step_write(st, s, "import appointment insert", true, &w->appointment_id,
+	                          APPOINT_SNAPSHOT_SQL, &w->appoint_after);
+	/* import_digests_record_insert, replayed (a new enterprise has none). */
+	if (rc == 0 && !w->ent.created && import_triggers_deferred(st))
+		rc = import_digests_forget(st, w->ent.id);
+	return rc;
 }
 
 static int audit_all(struct store *st, const struct store_actor *who, struct cqo_work *w,
@@ -346,6 +358,9 @@ int store_import_cqo(struct store *st, const struct store_actor *who,
 		rc = appointment_put(st, who, in, now, &w);
 	if (rc == 0)
 		rc = audit_all(st, who, &w, out);
+	/* Last, after the writes that drop digests: the row as it is now. */
+	if (rc == 0)
+		rc = import_digest_put(st, in, w.person_id, w.appointment_id);
 	out->id = w.appointment_id;
 	work_free(&w);
 	return rc;

@@ -110,6 +110,23 @@ bool import_triggers_deferred(struct store *st);
 int import_find_cqo(struct store *st, const char *credit_code, const char *name,
                     int64_t *appointment_id, int64_t *person_id);
 
+/* The digest of a row's values (store_import_digest.c): SHA-256 over each
+ * value given, "" as not given. 0, -ENOMEM or -EIO. */
+#define IMPORT_DIGEST_LEN 32
+int import_digest_of(const struct store_import_cqo *in, uint8_t out[IMPORT_DIGEST_LEN]);
+
+/* Remembers that row `in`, as written or as checked, names record
+ * appointment_id of person_id and would change nothing. */
+int import_digest_put(struct store *st, const struct store_import_cqo *in, int64_t person_id,
+                      int64_t appointment_id);
+
+/* What migration 30's triggers do, for the writes of an import that has
+ * them off (import_triggers_deferred): drop the digests of an enterprise,
+ * of the enterprises of a person's records, of a record's enterprise. */
+int import_digests_forget(struct store *st, int64_t enterprise_id);
+int import_digests_forget_person(struct store *st, int64_t person_id);
+int import_digests_forget_record(struct store *st, int64_t appointment_id);
+
 /* The tags in bit order (the schema's CHECK list of enterprise_tags.tag):
  * TAG(index, name). store_import.c's names and the set-based writer's
  * VALUES list both come from it, so they cannot disagree. */

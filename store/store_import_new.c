@@ -17,12 +17,13 @@ static const char STAGE_CREATE_SQL[] =
 	" i_contact, i_contact_phone, i_tags, i_tags_year, i_tags_suffix,"
 	" i_pname, i_gender, i_birth, i_education, i_major, i_years, i_position, i_title,"
 	" i_phone, i_email, i_resume,"
-	" i_doc_no, i_start, i_term_end, i_term, i_status, i_ended_on, i_end_reason, i_remarks)";
+	" i_doc_no, i_start, i_term_end, i_term, i_status, i_ended_on, i_end_reason, i_remarks,"
+	" i_digest)";
 static const char STAGE_CLEAR_SQL[] = "DELETE FROM temp.import_new";
 static const char STAGE_INSERT_SQL[] =
 	"INSERT INTO temp.import_new VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 	" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29,"
-	" ?30, ?31, ?32, ?33)";
+	" ?30, ?31, ?32, ?33, ?34)";
 
 /* Rows that are not new any more, or that repeat a person of an earlier
  * row (as store_import_cqo's person_find sees it: by name and phone, only
@@ -66,6 +67,11 @@ static const char APPOINTMENTS_SQL[] =
 	" " IMPORT_ENDED_NEW("i_start", "i_term_end", "i_term", "i_status", "i_ended_on") ","
 	" " IMPORT_REASON_NEW("i_status", "i_end_reason") ","
 	" i_remarks, ?5, ?4, ?4 FROM temp.import_new ORDER BY seq";
+/* What store_import_cqo leaves last (import_digest_put). */
+static const char DIGESTS_SQL[] =
+	"INSERT OR REPLACE INTO import_digests (credit_code, name, enterprise_id, person_id,"
+	" appointment_id, digest) SELECT i_code, i_pname, ?1 + seq, ?2 + seq, ?3 + seq, i_digest"
+	" FROM temp.import_new ORDER BY seq";
 /* Each row's three audit rows in store_import_cqo's order (enterprise,
  * person, record), snapshots read back from the rows written. ?4: at;
  * ?5..?9: the actor's platform, user, chat, command and tenant. */
@@ -101,10 +107,14 @@ static int stage(struct store *st, sqlite3_stmt *s, int64_t seq,
 	const struct store_appoint_person *p = &in->person;
 	unsigned tags = e->tags_add & ~e->tags_remove;
 	char suffix[IMPORT_TAGS_SUFFIX_MAX], term[24];
+	uint8_t digest[IMPORT_DIGEST_LEN];
 
 	if (in->term_months < 1 || in->term_months > 120 || !e->credit_code || !p->name ||
 	    !in->start_date)
 		return -EAGAIN;
+	int rc = import_digest_of(in, digest);
+	if (rc < 0)
+		return rc;
 	snprintf(term, sizeof term, "+%d months", in->term_months);
 	size_t n = import_tags_suffix(suffix, sizeof suffix, tags, e->tags_year);
 	sqlite3_bind_int64(s, 1, seq);
@@ -140,6 +150,7 @@ static int stage(struct store *st, sqlite3_stmt *s, int64_t seq,
 	store_bind_text_or_null(s, 31, in->ended_on);
 	store_bind_text_or_null(s, 32, in->end_reason);
 	store_bind_text_or_null(s, 33, in->remarks);
+	sqlite3_bind_blob(s, 34, digest, sizeof digest, SQLITE_TRANSIENT);
 	return store_step_done(st, s, "import stage row", NULL);
 }
 
@@ -202,7 +213,8 @@ static int write_all(struct store *st, const char *sql, const struct highest *h,
 static int write_new(struct store *st, const struct store_actor *who,
                      const struct store_import_cqo *const *rows, size_t n, int64_t now)
 {
-	static const char *const sql[] = {ENTERPRISES_SQL, TAGS_SQL, PEOPLE_SQL, APPOINTMENTS_SQL};
+	static const char *const sql[] = {ENTERPRISES_SQL, TAGS_SQL, PEOPLE_SQL, APPOINTMENTS_SQL,
+	                                  DIGESTS_SQL};
 	struct highest h;
 	char filed_by[192];
 	int64_t not_new;

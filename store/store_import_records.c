@@ -233,6 +233,9 @@ static int sanction_removal(struct store *st, const struct store_actor *who,
 	if (rc == 0 && after)
 		rc = store_audit_add(st, who, "appointment", appointment_id, appointment_id, before,
 		                     after);
+	/* import_digests_record_update, replayed. */
+	if (rc == 0 && after && import_triggers_deferred(st))
+		rc = import_digests_forget_record(st, appointment_id);
 	free(before);
 	free(after);
 	return rc < 0 ? rc : 0;

@@ -171,6 +171,7 @@
 #define TXT_CTL_IMP_REASON       "%s：%s"                   /* column, why */
 #define TXT_CTL_IMP_MORE         "…"                        /* a value cut short */
 #define TXT_CTL_IMP_CHECK_STEP   "检查"
+#define TXT_CTL_IMP_CONFIRM_STEP "记录未变化的行"
 #define TXT_CTL_IMP_TAG_KIND     "--tag 和 --year 只能用于 enterprises 和 cqos"
 /* cqoctl export */
 #define TXT_CTL_HELP_EXPORT      "导出备案、企业、培训、处理、统计表或活动报名（CSV、JSON 或 Excel）"

@@ -19,6 +19,7 @@
 #include "../../store/store.h"
 #include "../../store/store_card.h"
 #include "../../store/store_card_track.h"
+#include "../../store/store_import.h"
 #include "../../store/store_outbox.h"
 #include "../../store/store_policy.h"
 #include "../../store/store_pool.h"
@@ -1318,6 +1319,65 @@ static void test_upgrade_outbox_state_check(void **state)
 	assert_int_equal(ephemeral, 0);
 }
 
+/* Schema 30 remembers what re-imports found unchanged (import_digests):
+ * a registry made at schema 29 keeps every row as it was and starts with
+ * no digest, so its first re-import checks every row in full; a row found
+ * unchanged is then known, until a write of its enterprise drops it. */
+static void test_upgrade_import_digests(void **state)
+{
+	struct fixture *f = *state;
+	const char *registry =
+		"SELECT group_concat(t, ';') FROM ("
+		" SELECT id || credit_code || name || region_code || employees AS t FROM enterprises"
+		" UNION ALL SELECT enterprise_id || tag || year FROM enterprise_tags"
+		" UNION ALL SELECT id || name || phone || email FROM people"
+		" UNION ALL SELECT id || enterprise_id || person_id || start_date || term_end || status"
+		" FROM appointments"
+		" UNION ALL SELECT appointment_id || term_no || term_end FROM appointment_terms)";
+	const struct store_import_cqo row = {
+		.enterprise = {.credit_code = "91371302DEM0000013", .name = "示例升级有限公司",
+		               .region_code = "371302", .employees = 80,
+		               .tags_add = 1u << store_import_tag_index("规上")},
+		.person = {.name = "张三", .phone = "13800000001", .email = "zs@example.com",
+		           .quality_years = -1},
+		.start_date = "2025-01-01", .term_end = "2027-12-31", .term_months = 36,
+	};
+	struct store_import_result r;
+	char before[1024], after[1024];
+
+	assert_int_equal(store_open_at_version(f->path, 29, &f->st), 0);
+	assert_int_equal(exec(f->st,
+		"INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+		" ('371302', '兰山区', '3713', 3);"
+		"INSERT INTO enterprises (credit_code, name, region_code, employees, created_at,"
+		" updated_at) VALUES ('91371302DEM0000013', '示例升级有限公司', '371302', 80, 1, 1);"
+		"INSERT INTO enterprise_tags (enterprise_id, tag, year) VALUES (1, '规上', 0);"
+		"INSERT INTO people (name, phone, email, created_at, updated_at)"
+		" VALUES ('张三', '13800000001', 'zs@example.com', 1, 1);"
+		"INSERT INTO appointments (enterprise_id, person_id, start_date, term_end, filed_at,"
+		" updated_at) VALUES (1, 1, '2025-01-01', '2027-12-31', 1, 1);"), SQLITE_OK);
+	assert_int_equal(query_text(f->st, registry, before, sizeof before), 0);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_int_equal(store_open(f->path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(query_text(f->st, registry, after, sizeof after), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(query_int(f->st, "SELECT count(*) FROM import_digests"), 0);
+	assert_int_equal(store_import_cqo_known(f->st, &row, &r), 0);
+	assert_int_equal(store_import_cqo_check(f->st, &row, &r), 0);
+	assert_true(r.unchanged);
+	assert_int_equal(store_import_cqo_confirm(f->st, &row), 0);
+	assert_int_equal(store_import_cqo_known(f->st, &row, &r), 1);
+	assert_int_equal(r.id, 1);
+	assert_int_equal(r.person_id, 1);
+	assert_int_equal(exec(f->st, "UPDATE enterprises SET employees = 90"), SQLITE_OK);
+	assert_int_equal(store_import_cqo_known(f->st, &row, &r), 0);
+	assert_int_equal(query_text(f->st, registry, after, sizeof after), 0);
+	assert_string_not_equal(after, before);
+}
+
 /* The checkpoint worker (issue 17): commits in small transactions, as the
  * loop makes them, run no checkpoint themselves, yet the worker keeps the
  * WAL well below the 20,000 pages written (80 MB) while they run, and once
@@ -1839,6 +1899,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_identities_to_tenants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_outbox_unsent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_outbox_state_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_import_digests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_restart_releases_writers, setup,
 		                                teardown),

@@ -21,12 +21,14 @@
 #include "../../store/store.h"
 #include "statement_count.h"
 #include "store_fresh.h"
+#include "../../store/store_appoint.h"
 #include "../../store/store_audit.h"
 #include "../../store/store_backup.h"
 #include "../../store/store_calendar.h"
 #include "../../store/store_export.h"
 #include "../../store/store_import.h"
 #include "../../store/store_internal.h"
+#include "../../store/store_sanction.h"
 #include "../../store/store_stats.h"
 #include "../../store/store_target.h"
 
@@ -557,6 +559,236 @@ static void test_check_statements(void **state)
 	assert_false(r.unchanged);
 }
 
+/* Whether the row is known unchanged from its digest, and then the record
+ * and person it names. */
+static bool known(struct store *st, const struct store_import_cqo *in, int64_t *id)
+{
+	struct store_import_result r;
+	int rc = store_import_cqo_known(st, in, &r);
+
+	assert_true(rc == 0 || rc == 1);
+	assert_true(r.unchanged == (rc == 1));
+	if (id)
+		*id = r.id;
+	return rc == 1;
+}
+
+/* A row written is known unchanged, with the record and person the check
+ * gives; the same row with any value changed is not, and the check says
+ * it would write. */
+static void test_digest_known(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_result r, w, k;
+	int64_t id;
+
+	a.enterprise.tags_add = tag("规上");
+	a.person.email = "zs@example.com";
+	a.remarks = "备注";
+	assert_false(known(st, &a, NULL));
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &w), 0);
+	assert_true(known(st, &a, &id));
+	assert_int_equal(id, w.id);
+	/* One lookup, where the check runs six statements. */
+	int statements = 0;
+	statement_count_start(st, &statements);
+	assert_int_equal(store_import_cqo_known(st, &a, &k), 1);
+	statement_count_stop(st);
+	assert_int_equal(statements, 1);
+	assert_int_equal(store_import_cqo_check(st, &a, &r), 0);
+	assert_true(r.unchanged);
+	assert_int_equal(k.id, r.id);
+	assert_int_equal(k.person_id, r.person_id);
+
+	struct store_import_cqo c[9];
+	for (size_t i = 0; i < 9; i++)
+		c[i] = a;
+	c[0].enterprise.employees = 80;
+	c[1].enterprise.tags_add = tag("链主");
+	c[2].enterprise.name = "改名有限公司";
+	c[3].person.email = "other@example.com";
+	c[4].person.quality_years = 9;
+	c[5].remarks = "另一条备注";
+	c[6].start_date = "2024-04-01";
+	c[7].term_months = 24;
+	c[7].term_given = true;
+	c[8].status = "ended";
+	for (size_t i = 0; i < 9; i++) {
+		assert_false(known(st, &c[i], NULL));
+		assert_int_equal(store_import_cqo_check(st, &c[i], &r), 0);
+		assert_false(r.unchanged);
+	}
+	/* The term a policy lends a row counts: a changed policy, a changed row. */
+	c[0] = a;
+	c[0].term_months = 24;
+	assert_false(known(st, &c[0], NULL));
+	/* Written, the new values are the known ones. */
+	assert_int_equal(store_import_cqo(st, &who, &c[3], NOW, &w), 0);
+	assert_true(known(st, &c[3], NULL));
+	assert_false(known(st, &a, NULL));
+}
+
+/* A change made in chat (备案, 更换, 续聘, 解聘, 除名, 企业类别) to what the
+ * check reads drops the digest of every row it touches: the re-import
+ * checks the row in full and says what it said before there were
+ * digests. Each change is rolled back after, and the digest is back. */
+static void test_digests_forgotten_by_chat(void **state)
+{
+	struct store *st = st_of(state);
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_result r, w;
+	int64_t id, enterprise;
+	char region[16];
+
+	a.enterprise.tags_add = tag("规上");
+	a.enterprise.employees = 100;
+	a.person.email = "zs@example.com";
+	a.status = "active";
+	assert_int_equal(store_import_cqo(st, &who, &a, NOW, &w), 0);
+	id = w.id;
+	assert_int_equal(store_appoint_enterprise_find(st, CODE_A, &enterprise, region), 0);
+
+	for (int change = 0; change < 7; change++) {
+		struct store_appoint_filing f = {
+			.person = {.name = "李四", .phone = "13800000002", .quality_years = -1},
+			.enterprise = {.credit_code = CODE_A, .employees = -1},
+			.start_date = "2025-01-01", .term_months = 36, .now = NOW,
+		};
+		struct store_appoint_filed filed;
+		struct store_sanction_new san = {
+			.appointment_id = id, .kind = "除名", .ground = "违法违规",
+			.issued_on = "2025-06-01", .now = NOW,
+		};
+		char term_end[11];
+		int term_no, expect = 0;
+		int64_t sid;
+
+		assert_true(known(st, &a, NULL));
+		assert_int_equal(store_begin(st), 0);
+		switch (change) {
+		case 0:   /* 企业类别: a category dropped */
+			assert_int_equal(store_enterprise_tags_change(st, &who, enterprise, id, 0,
+			                                              tag("规上"), NULL), 0);
+			break;
+		case 1:   /* 备案 of the person elsewhere, with a new email */
+			f.person = a.person;
+			f.person.email = "new@example.com";
+			f.enterprise = (struct store_appoint_enterprise){.credit_code = CODE_B,
+				.name = "另一有限公司", .region_code = "371302", .employees = -1};
+			assert_int_equal(store_appoint_file(st, &who, &f, &filed), 0);
+			break;
+		case 2:   /* 更换: a successor, the enterprise's employees changed */
+			f.enterprise.employees = 200;
+			f.replaces = id;
+			assert_int_equal(store_appoint_file(st, &who, &f, &filed), 0);
+			expect = -EEXIST;
+			break;
+		case 3:   /* 续聘 */
+			assert_int_equal(store_appoint_renew(st, &who, id, "2027-03-01", 36, NULL, NOW,
+			                                     term_end, &term_no), 0);
+			break;
+		case 4:   /* 解聘 */
+			assert_int_equal(store_appoint_dismiss(st, &who, id, "2025-06-01", "调离",
+			                                       NOW), 0);
+			break;
+		case 5:   /* 除名 */
+			assert_int_equal(store_sanction_issue(st, &who, &san, &sid, NULL), 0);
+			break;
+		default:   /* the person renamed: the row names nobody there, and
+		            * the renamed one's record is in force */
+			assert_int_equal(store_exec(st, "UPDATE people SET name = '张叁'", "rename"), 0);
+			expect = -EEXIST;
+			break;
+		}
+		assert_false(known(st, &a, NULL));
+		assert_int_equal(store_import_cqo_check(st, &a, &r), expect);
+		assert_false(r.unchanged);
+		/* Confirming a row that would change leaves it unknown. */
+		assert_int_equal(store_import_cqo_confirm(st, &a), 0);
+		assert_false(known(st, &a, NULL));
+		assert_int_equal(store_rollback(st), 0);
+	}
+	/* Forgotten otherwise (as after the upgrade), a row found unchanged is
+	 * remembered by its confirmation. */
+	assert_int_equal(store_exec(st, "DELETE FROM import_digests", "forget"), 0);
+	assert_false(known(st, &a, NULL));
+	assert_int_equal(store_import_cqo_confirm(st, &a), 0);
+	assert_true(known(st, &a, &id));
+	assert_int_equal(id, w.id);
+}
+
+/* An import with its triggers off drops the digests the triggers would:
+ * two batches of rows that write each other's enterprise and person, and
+ * a 除名, leave the same digests either way. */
+static void digest_batches(struct store *st, bool defer)
+{
+	struct store_import_cqo a = cqo(CODE_A, "张三", "13800000001");
+	struct store_import_cqo b = cqo(CODE_B, "李四", "13800000002");
+	struct store_import_cqo c = cqo("91350100M000200Y5X", "李四", "13800000002");
+	struct store_import_cqo d = cqo(CODE_A, "王五", "13800000003");
+	struct store_import_cqo e = cqo("91350100M000300Y6J", "孙七", "13800000007");
+	struct store_import_sanction san = {
+		.person_name = "孙七", .credit_code = "91350100M000300Y6J", .kind = "除名",
+		.ground = "违法违规", .issued_on = "2025-06-01",
+	};
+	struct store_import_batch batch = {0};
+	struct store_import_result r;
+
+	c.enterprise.name = "示例精密机械二厂";
+	c.person.email = "ls@example.com";
+	d.status = "ended";
+	e.enterprise.name = "示例精密机械三厂";
+	const struct store_import_cqo *rounds[2][3] = {{&a, &b, &e}, {&c, &d, NULL}};
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(store_begin(st), 0);
+		if (defer) {
+			assert_int_equal(store_import_batch_begin(st, &batch), 0);
+			assert_true(batch.deferred);
+		}
+		for (int i = 0; round < 2 && i < 3 && rounds[round][i]; i++)
+			assert_int_equal(store_import_cqo(st, &who, rounds[round][i], NOW, &r), 0);
+		if (round == 2)
+			assert_int_equal(store_import_sanction(st, &who, &san, NOW, &r), 0);
+		if (defer)
+			assert_int_equal(store_import_batch_end(st, &batch, 0), 0);
+		assert_int_equal(store_commit(st), 0);
+	}
+	/* b's person and a's enterprise were written after them, e's record
+	 * was taken out of force. */
+	assert_false(known(st, &a, NULL));
+	assert_false(known(st, &b, NULL));
+	assert_false(known(st, &e, NULL));
+	assert_true(known(st, &c, NULL));
+	assert_true(known(st, &d, NULL));
+}
+
+static const char DIGESTS_SQL[] =
+	"SELECT group_concat(t, ';') FROM (SELECT credit_code || ' ' || name || ' ' || enterprise_id"
+	" || ' ' || person_id || ' ' || appointment_id || ' ' || hex(digest) AS t"
+	" FROM import_digests ORDER BY 1)";
+
+static void test_digests_replayed_when_deferred(void **state)
+{
+	struct fixture *f = *state;
+	struct store *ref;
+	char path[128];
+	static char got[4096], want[4096];
+
+	snprintf(path, sizeof path, "%s/backup.db", f->dir);
+	assert_int_equal(store_fresh_open(path, &ref), 0);
+	assert_int_equal(store_begin(ref), 0);
+	assert_int_equal(store_regions_load_csv(ref, "data/regions.csv", NULL), 0);
+	assert_int_equal(store_commit(ref), 0);
+	digest_batches(ref, false);
+	digest_batches(f->st, true);
+	one_text(ref, DIGESTS_SQL, want, sizeof want);
+	one_text(f->st, DIGESTS_SQL, got, sizeof got);
+	assert_string_equal(got, want);
+	assert_int_equal(one_int(f->st, "SELECT count(*) FROM import_digests"), 2);
+	store_close(ref);
+}
+
 /* Every row of every table an import writes, as text ("|" between
  * columns, "\n" between rows), audit rows without their time. */
 static void dump(struct store *st, char *buf, size_t len)
@@ -571,6 +803,8 @@ static void dump(struct store *st, char *buf, size_t len)
 		" record_id, before_json, after_json, actor_tenant FROM audit_log ORDER BY id",
 		"SELECT rowid FROM enterprise_name_index WHERE enterprise_name_index MATCH '精密'"
 		" ORDER BY rowid",
+		"SELECT credit_code, name, enterprise_id, person_id, appointment_id, hex(digest)"
+		" FROM import_digests ORDER BY 1, 2",
 	};
 	size_t n = 0;
 
@@ -905,6 +1139,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checks_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cqos_new_as_row_by_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digest_known, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digests_forgotten_by_chat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digests_replayed_when_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanctions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),

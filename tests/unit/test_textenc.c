@@ -55,6 +55,14 @@ static void test_utf8_validation(void **state)
 	(void)state;
 
 	assert_true(textenc_utf8_valid("", 0, NULL));
+	/* A bad byte after, inside and at the end of runs of eight ASCII bytes. */
+	assert_false(textenc_utf8_valid("abcdefgh\x80", 9, &at));
+	assert_int_equal(at, 8);
+	assert_false(textenc_utf8_valid("abcdefghij\xC3xyzuvwabc", 20, &at));
+	assert_int_equal(at, 10);
+	assert_false(textenc_utf8_valid("abcdefghijklmno\xE5\xBC", 17, &at));
+	assert_int_equal(at, 15);
+	assert_true(textenc_utf8_valid("abcdefgh张三abcdefgh", 22, NULL));
 	assert_true(textenc_utf8_valid("张三 ok \xF0\xA0\xAE\xB7", 14, NULL));
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		at = 99;

@@ -132,6 +132,45 @@ static void test_date(void **state)
 	}
 }
 
+/* The edges of the calendar and of the forms, as validate_date has
+ * always drawn them: what it accepts and what it says of the rest. */
+static void test_date_edges(void **state)
+{
+	static const char *const good[][2] = {
+		{"2000-02-29", "2000-02-29"}, {"2096-2-29", "2096-02-29"},
+		{"1900-01-01", "1900-01-01"}, {"2100-12-31", "2100-12-31"},
+		{"2026年1月5日", "2026-01-05"}, {"2026.1.31", "2026-01-31"},
+		{"2026/12/1", "2026-12-01"},  {"2026-04-30", "2026-04-30"},
+		{"2026-01-09", "2026-01-09"},
+	};
+	static const char *const malformed[] = {
+		" 2026-11-21", "2026-11-21 ", "2026-11-21\t", "\t2026-11-21", "2026-011-21",
+		"2026-11-211", "2026-11/21", "2026年11-21", "2026年11月21", "1899-12-31", "2101-01-01",
+		"02026-1-1", "2026--11-21", "2026-11-", "-2026-11-21", "２０２６-11-21", "2026-1 1-21",
+		"2026年11月21日 ", "0900-1-1x",
+	};
+	static const char *const unreal[] = {
+		"2023-02-29", "1900-02-29", "2100-02-29", "2026-13-01", "2026-00-01", "2026-01-00",
+		"2026-01-32", "2026-06-31", "2026-11-31", "2026-99-99", "2026年2月30日", "2026.9.31",
+		"2026/02/29",
+	};
+	char out[11];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_int_equal(validate_date(good[i][0], out, why, sizeof why), 0);
+		assert_string_equal(out, good[i][1]);
+	}
+	for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+		assert_int_equal(validate_date(malformed[i], out, why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_DATE);
+	}
+	for (size_t i = 0; i < sizeof unreal / sizeof unreal[0]; i++) {
+		assert_int_equal(validate_date(unreal[i], out, why, sizeof why), -EINVAL);
+		assert_string_equal(why, TXT_V_DATE_REAL);
+	}
+}
+
 static void test_datetime(void **state)
 {
 	long long t;
@@ -370,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_date_edges),
 		cmocka_unit_test(test_datetime),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_industry),
