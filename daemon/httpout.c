@@ -7,10 +7,17 @@
  *    what to wait for on each (IN, OUT, INOUT or REMOVE). Each socket gets one
  *    uv_poll_t, remembered with curl_multi_assign() and by descriptor number
  *    (h->socks). libcurl removes a keep-alive connection's socket between
- *    its requests: REMOVE only stops the poll (libuv then watches nothing
- *    on that descriptor), and the next socket libcurl reports with that
- *    number (the same connection, usually) takes it again instead of a new
- *    one. A poll lives no longer than its descriptor: libcurl closes its
+ *    its requests: REMOVE does not close the poll, and the next socket
+ *    libcurl reports with that number (the same connection, usually) takes
+ *    it again instead of a new one. A poll waiting for input only stays so
+ *    over the REMOVE, unreferenced (it keeps no loop running), because
+ *    libuv turns every uv_poll_start into one or two epoll_ctl calls, even
+ *    for the same events: the connection's next request, which waits for
+ *    input again, then costs none (a poll is restarted only when its events
+ *    change). Input while libcurl does not watch the socket (the peer
+ *    closing the connection) stops that poll at once; libcurl finds out
+ *    when it reuses or closes the connection. Any other poll is stopped at
+ *    the REMOVE. A poll lives no longer than its descriptor: libcurl closes its
  *    connections' sockets through our CURLOPT_CLOSESOCKETFUNCTION, which
  *    closes the socket's poll first (at once when stopped, at its REMOVE
  *    otherwise), so no poll is ever stopped or closed on a number that
@@ -94,6 +101,7 @@ struct sock {
 	uv_poll_t poll;
 	struct httpout *h;
 	curl_socket_t fd;
+	int events;               /* UV_READABLE | UV_WRITABLE it is started for; 0 stopped */
 	bool idle;                /* removed by libcurl, its socket still open */
 	bool fd_closed;           /* libcurl closed the socket before its REMOVE */
 };
@@ -427,6 +435,13 @@ static void on_poll(uv_poll_t *p, int status, int events)
 	struct sock *s = p->data;
 	int flags = 0;
 
+	if (s->idle) {
+		/* Not libcurl's to hear now; stopped, so it does not fire again. */
+		uv_poll_stop(p);
+		s->events = 0;
+		return;
+	}
+
 	if (status < 0) {
 		flags = CURL_CSELECT_ERR;
 	} else {
@@ -456,7 +471,11 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 			if (h->closing || s->fd_closed || !h->conn[s->fd]) {
 				sock_close(s);
 			} else {
-				uv_poll_stop(&s->poll);
+				if (s->events != UV_READABLE) {
+					uv_poll_stop(&s->poll);
+					s->events = 0;
+				}
+				uv_unref((uv_handle_t *)&s->poll);
 				s->idle = true;
 			}
 		}
@@ -465,6 +484,7 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 	if (!s && fd >= 0 && (size_t)fd < h->n_socks && h->socks[fd]) {
 		s = h->socks[fd];
 		s->idle = s->fd_closed = false;
+		uv_ref((uv_handle_t *)&s->poll);
 		if (curl_multi_assign(h->multi, fd, s) != CURLM_OK) {
 			sock_close(s);
 			return -1;
@@ -495,11 +515,15 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 		events |= UV_READABLE;
 	if (what & CURL_POLL_OUT)
 		events |= UV_WRITABLE;
+	if (events == s->events)
+		return 0;
 	rc = uv_poll_start(&s->poll, events, on_poll);
 	if (rc < 0) {
 		log_error("httpout: cannot poll socket %d: %s", (int)fd, uv_strerror(rc));
+		s->events = 0;
 		return -1;
 	}
+	s->events = events;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -257,6 +258,18 @@ void curl_easy_reset(CURL *curl)
 	real(curl);
 }
 
+/* epoll_ctl, counted likewise (libuv's calls come here first). */
+static int g_epoll_ctls;
+
+int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
+{
+	int (*real)(int, int, int, struct epoll_event *) =
+		(int (*)(int, int, int, struct epoll_event *))dlsym(RTLD_NEXT, "epoll_ctl");
+
+	g_epoll_ctls++;
+	return real(epfd, op, fd, event);
+}
+
 /* Runs req on h and waits for its answer. */
 static void run_one(struct httpout *h, const struct httpout_req *req)
 {
@@ -332,6 +345,41 @@ static void test_reuse_keeps_options(void **state)
 	}
 	cJSON_Delete(reqs);
 	close_and_drain(h);
+}
+
+static void count_active_poll(uv_handle_t *hd, void *arg)
+{
+	if (hd->type == UV_POLL && uv_is_active(hd) && !uv_has_ref(hd))
+		(*(int *)arg)++;
+}
+
+/* Between its requests a keep-alive connection's poll keeps waiting for
+ * input, unreferenced: libuv makes every poll start one or two epoll_ctl
+ * calls, so its next requests, which wait for input again, cost none. It
+ * keeps no loop running meanwhile. */
+static void test_kept_connection_costs_no_epoll_ctl(void **state)
+{
+	struct httpout_req post = {.method = HTTPOUT_POST, .body = "{}", .body_len = 2};
+	struct httpout *h;
+	int idle = 0;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	post.url = url("/cgi-bin/webhook/send?key=k");
+	run_one(h, &post);
+	assert_int_equal(polls(), 1);
+	uv_walk(&g_loop, count_active_poll, &idle);
+	assert_int_equal(idle, 1);
+	g_epoll_ctls = 0;
+	for (int i = 0; i < 5; i++)
+		run_one(h, &post);
+	assert_int_equal(g_epoll_ctls, 0);
+	assert_int_equal(polls(), 1);
+	/* Nothing but the idle connection: the loop has nothing to wait for. */
+	assert_int_equal(uv_run(&g_loop, UV_RUN_NOWAIT), 0);
+	close_and_drain(h);
+	assert_int_equal(polls(), 0);
 }
 
 static void on_readable(uv_poll_t *p, int status, int events)
@@ -525,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_get_and_post),
 		cmocka_unit_test(test_reuse),
 		cmocka_unit_test(test_reuse_keeps_options),
+		cmocka_unit_test(test_kept_connection_costs_no_epoll_ctl),
 		cmocka_unit_test(test_no_poll_kept_for_a_resolver_socket),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_timeout_and_refused),
