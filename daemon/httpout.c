@@ -7,10 +7,17 @@
  *    what to wait for on each (IN, OUT, INOUT or REMOVE). Each socket gets one
  *    uv_poll_t, remembered with curl_multi_assign() and by descriptor number
  *    (h->socks). libcurl removes a keep-alive connection's socket between
- *    its requests: REMOVE only stops the poll (libuv then watches nothing
- *    on that descriptor), and the next socket libcurl reports with that
- *    number (the same connection, usually) takes it again instead of a new
- *    one. A poll lives no longer than its descriptor: libcurl closes its
+ *    its requests: REMOVE does not close the poll, and the next socket
+ *    libcurl reports with that number (the same connection, usually) takes
+ *    it again instead of a new one. A poll waiting for input only stays so
+ *    over the REMOVE, unreferenced (it keeps no loop running), because
+ *    libuv turns every uv_poll_start into one or two epoll_ctl calls, even
+ *    for the same events: the connection's next request, which waits for
+ *    input again, then costs none (a poll is restarted only when its events
+ *    change). Input while libcurl does not watch the socket (the peer
+ *    closing the connection) stops that poll at once; libcurl finds out
+ *    when it reuses or closes the connection. Any other poll is stopped at
+ *    the REMOVE. A poll lives no longer than its descriptor: libcurl closes its
  *    connections' sockets through our CURLOPT_CLOSESOCKETFUNCTION, which
  *    closes the socket's poll first (at once when stopped, at its REMOVE
  *    otherwise), so no poll is ever stopped or closed on a number that
@@ -40,11 +47,16 @@
  *    sockets), then the timer is closed; h is freed when the last of its
  *    handles has been closed.
  *  - Transfers are reused: a finished one goes back to a pool of at most
- *    POOL_MAX with its easy handle reset (curl_easy_reset keeps nothing of
- *    the last request's options or answer; live connections stay in the
- *    multi handle's cache either way), its buffers and its header list
- *    (kept only while the next request asks for the same headers), so a
- *    request costs no easy handle, buffer or list of its own.
+ *    POOL_MAX with its easy handle, its buffers and its header list (kept
+ *    only while the next request asks for the same headers), so a request
+ *    costs no easy handle, buffer or list of its own. The handle keeps its
+ *    options too: those every request has (callbacks, limits, TLS checks,
+ *    the CA file) are set when it is made, and each request sets all the
+ *    others it may use (URL, timeout, headers, method, custom method, body),
+ *    so nothing of the last request's carries over; only a multipart body
+ *    (its MIME tree is freed with the request) or another CA file resets
+ *    the handle (curl_easy_reset) and sets them all again. Live connections
+ *    stay in the multi handle's cache either way.
  *  - TLS verification is always on; no transfer uses signals (CURLOPT_NOSIGNAL,
  *    we are one thread on an event loop); responses are capped at
  *    HTTPOUT_MAX_RESPONSE so a misbehaving peer cannot grow our memory.
@@ -73,6 +85,8 @@ struct transfer {
 	CURL *easy;
 	struct curl_slist *headers;
 	curl_mime *mime;          /* a multipart body; owned */
+	char *ca;                 /* the handle's CA file; NULL: the system's; owned */
+	bool dirty;               /* options to reset before the next request */
 	httpout_done_fn done;
 	void *arg;
 	char *body;               /* response body so far; owned */
@@ -87,6 +101,7 @@ struct sock {
 	uv_poll_t poll;
 	struct httpout *h;
 	curl_socket_t fd;
+	int events;               /* UV_READABLE | UV_WRITABLE it is started for; 0 stopped */
 	bool idle;                /* removed by libcurl, its socket still open */
 	bool fd_closed;           /* libcurl closed the socket before its REMOVE */
 };
@@ -155,6 +170,7 @@ static void transfer_free(struct transfer *t)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
 	curl_mime_free(t->mime);
+	free(t->ca);
 	free(t->body);
 	free(t->hdrs);
 	free(t);
@@ -177,8 +193,11 @@ static struct transfer *transfer_get(struct httpout *h)
 		free(t);
 		t = NULL;
 	}
-	if (t)
+	if (t) {
 		t->h = h;
+		/* Its options are set by the first request. */
+		t->dirty = true;
+	}
 	return t;
 }
 
@@ -192,7 +211,6 @@ static void transfer_put(struct transfer *t)
 		transfer_free(t);
 		return;
 	}
-	curl_easy_reset(t->easy);
 	curl_mime_free(t->mime);
 	t->mime = NULL;
 	if (t->cap > KEEP_BUFFER) {
@@ -417,6 +435,13 @@ static void on_poll(uv_poll_t *p, int status, int events)
 	struct sock *s = p->data;
 	int flags = 0;
 
+	if (s->idle) {
+		/* Not libcurl's to hear now; stopped, so it does not fire again. */
+		uv_poll_stop(p);
+		s->events = 0;
+		return;
+	}
+
 	if (status < 0) {
 		flags = CURL_CSELECT_ERR;
 	} else {
@@ -446,7 +471,11 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 			if (h->closing || s->fd_closed || !h->conn[s->fd]) {
 				sock_close(s);
 			} else {
-				uv_poll_stop(&s->poll);
+				if (s->events != UV_READABLE) {
+					uv_poll_stop(&s->poll);
+					s->events = 0;
+				}
+				uv_unref((uv_handle_t *)&s->poll);
 				s->idle = true;
 			}
 		}
@@ -455,6 +484,7 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 	if (!s && fd >= 0 && (size_t)fd < h->n_socks && h->socks[fd]) {
 		s = h->socks[fd];
 		s->idle = s->fd_closed = false;
+		uv_ref((uv_handle_t *)&s->poll);
 		if (curl_multi_assign(h->multi, fd, s) != CURLM_OK) {
 			sock_close(s);
 			return -1;
@@ -485,11 +515,15 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 		events |= UV_READABLE;
 	if (what & CURL_POLL_OUT)
 		events |= UV_WRITABLE;
+	if (events == s->events)
+		return 0;
 	rc = uv_poll_start(&s->poll, events, on_poll);
 	if (rc < 0) {
 		log_error("httpout: cannot poll socket %d: %s", (int)fd, uv_strerror(rc));
+		s->events = 0;
 		return -1;
 	}
+	s->events = events;
 	return 0;
 }
 
@@ -629,31 +663,12 @@ static bool same_headers(const struct curl_slist *list, const char *const *heade
 	return list && !list->next && strcmp(list->data, EXPECT_NONE) == 0;
 }
 
-static int set_options(struct transfer *t, const struct httpout_req *req)
+/* The options every request of the handle has. */
+static CURLcode set_fixed(struct transfer *t)
 {
 	CURL *e = t->easy;
-	long timeout = req->timeout_ms ? (long)req->timeout_ms : HTTPOUT_DEFAULT_TIMEOUT_MS;
-	CURLcode c = CURLE_OK;
+	CURLcode c = curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 
-	if (!same_headers(t->headers, req->headers)) {
-		curl_slist_free_all(t->headers);
-		t->headers = NULL;
-		for (const char *const *hd = req->headers; hd && *hd; hd++) {
-			struct curl_slist *l = curl_slist_append(t->headers, *hd);
-
-			if (!l)
-				return -ENOMEM;
-			t->headers = l;
-		}
-		struct curl_slist *l = curl_slist_append(t->headers, EXPECT_NONE);
-		if (!l)
-			return -ENOMEM;
-		t->headers = l;
-	}
-
-	c = curl_easy_setopt(e, CURLOPT_URL, req->url);
-	if (!c)
-		c = curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	if (!c)
@@ -677,30 +692,78 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
 	if (!c)
-		c = curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
-	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (!c && req->ca_file)
-		c = curl_easy_setopt(e, CURLOPT_CAINFO, req->ca_file);
+	if (!c && t->ca)
+		c = curl_easy_setopt(e, CURLOPT_CAINFO, t->ca);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_USERAGENT, USER_AGENT);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTPOUT_MAX_RESPONSE);
+	return c;
+}
+
+/* Whether the handle's CA file is the one asked for. */
+static bool same_ca(const char *have, const char *want)
+{
+	return have && want ? strcmp(have, want) == 0 : have == want;
+}
+
+static int set_options(struct transfer *t, const struct httpout_req *req)
+{
+	CURL *e = t->easy;
+	long timeout = req->timeout_ms ? (long)req->timeout_ms : HTTPOUT_DEFAULT_TIMEOUT_MS;
+	const char *custom = req->method == HTTPOUT_PATCH ? "PATCH"
+	                     : req->method == HTTPOUT_PUT ? "PUT" : NULL;
+	CURLcode c = CURLE_OK;
+
+	if (t->dirty || !same_ca(t->ca, req->ca_file)) {
+		curl_easy_reset(e);
+		free(t->ca);
+		t->ca = NULL;
+		if (req->ca_file && !(t->ca = strdup(req->ca_file)))
+			return -ENOMEM;
+		c = set_fixed(t);
+		if (c)
+			return c == CURLE_OUT_OF_MEMORY ? -ENOMEM : -EIO;
+		t->dirty = false;
+	}
+	if (!same_headers(t->headers, req->headers)) {
+		curl_slist_free_all(t->headers);
+		t->headers = NULL;
+		for (const char *const *hd = req->headers; hd && *hd; hd++) {
+			struct curl_slist *l = curl_slist_append(t->headers, *hd);
+
+			if (!l)
+				return -ENOMEM;
+			t->headers = l;
+		}
+		struct curl_slist *l = curl_slist_append(t->headers, EXPECT_NONE);
+		if (!l)
+			return -ENOMEM;
+		t->headers = l;
+	}
+
+	/* A request that fails half set up leaves the handle to be reset. */
+	t->dirty = true;
+	c = curl_easy_setopt(e, CURLOPT_URL, req->url);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
 	if (!c)
 		c = curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+	if (!c)
+		c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, custom);
 	if (!c && req->method == HTTPOUT_GET)
 		c = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-	if (!c && req->method == HTTPOUT_POST && req->n_parts)
+	if (!c && req->method == HTTPOUT_POST && req->n_parts) {
+		/* The MIME tree goes with the request: reset before the next. */
 		c = set_mime(t, req);
-	else if (!c && req->method != HTTPOUT_GET) {
-		c = curl_easy_setopt(e, CURLOPT_POST, 1L);
+		if (c == CURLE_OK)
+			return 0;
+	} else if (!c && req->method != HTTPOUT_GET) {
 		/* PATCH and PUT: a POST's body under another name. */
-		if (!c && req->method == HTTPOUT_PATCH)
-			c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PATCH");
-		if (!c && req->method == HTTPOUT_PUT)
-			c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
+		c = curl_easy_setopt(e, CURLOPT_POST, 1L);
 		if (!c)
 			c = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
 		if (!c)
@@ -708,7 +771,10 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 	}
 	if (c == CURLE_OUT_OF_MEMORY)
 		return -ENOMEM;
-	return c ? -EIO : 0;
+	if (c)
+		return -EIO;
+	t->dirty = false;
+	return 0;
 }
 
 int httpout_request(struct httpout *h, const struct httpout_req *req, httpout_done_fn done,

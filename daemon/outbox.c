@@ -70,9 +70,16 @@ struct settlement {
  * it (a batch): they go out one after another on the same slot, each once
  * the one before was sent, so a destination still has one request in flight
  * and its order holds. Outcomes are written in groups (group commit): by
- * the pass the batch's end kicks, or at the latest SETTLE_MS after one
- * waits, so a burst costs a commit per batch or per tick rather than one
- * per message.
+ * the next pass, at the latest SETTLE_MS after one waits, so a burst costs
+ * a commit per tick rather than one per message.
+ *
+ * While it runs, a batch is on ob->batches and each pass tops it up: once
+ * fewer than BATCH_MAX / 2 of its rows are left to start, the pass claims
+ * the destination's next due rows behind them (still unpaced, in order,
+ * never past a file row). So a destination with rows keeps its job, and
+ * the passes of a drain are the ticks' (not one more per batch's end, each
+ * a commit whose pages, spread over every destination, cost more than its
+ * rows). The rows of a top-up are appended only once its pass commits.
  *
  * The guarantee is the same as for one row: every row of the batch is
  * committed inflight before its first request, and its outcome is written
@@ -99,6 +106,11 @@ struct job {
 	enum media_op media;
 	struct store_outbox_batch_row *batch; /* owned; rows after this one, in order */
 	size_t n_batch, next;          /* next: the first not yet started */
+	size_t cap_batch;              /* rows batch has room for */
+	size_t n_committed;            /* rows whose claim is committed (a top-up's
+	                                * pass may still fail) */
+	bool batched;                  /* unpaced: on ob->batches while it runs */
+	struct job *run_prev, *run_next;
 };
 
 /* A destination's next row, as the pass reads them. */
@@ -127,6 +139,7 @@ struct outbox {
 	uv_timer_t poll;               /* PRAGMA data_version */
 	int64_t data_version;
 	struct outbox_dests dests;
+	struct job *batches;           /* running batches, topped up by each pass */
 	struct settlement *settle;     /* owned; waiting for the next pass */
 	size_t n_settle, cap_settle;
 	size_t in_flight;
@@ -424,7 +437,27 @@ static void batch_unclaim(struct outbox *ob, struct job *job, int64_t not_before
 	}
 	free(job->batch);
 	job->batch = NULL;
-	job->n_batch = 0;
+	job->n_batch = job->cap_batch = job->n_committed = 0;
+}
+
+static void batch_link(struct outbox *ob, struct job *job)
+{
+	job->run_prev = NULL;
+	job->run_next = ob->batches;
+	if (ob->batches)
+		ob->batches->run_prev = job;
+	ob->batches = job;
+}
+
+static void batch_unlink(struct outbox *ob, struct job *job)
+{
+	if (job->run_prev)
+		job->run_prev->run_next = job->run_next;
+	else
+		ob->batches = job->run_next;
+	if (job->run_next)
+		job->run_next->run_prev = job->run_prev;
+	job->run_prev = job->run_next = NULL;
 }
 
 static void job_done(struct outbox *ob, struct job *job, const struct send_result *res)
@@ -493,13 +526,15 @@ static void job_done(struct outbox *ob, struct job *job, const struct send_resul
 	 * the operator was given. */
 	if (job->is_file && ob->sender && (fate == OUTBOX_SENT || fate == OUTBOX_DEAD))
 		outbox_file_remove(ob->loop, (*ob->cfgp)->database, job->id, job->spec);
-	/* Its outcome waits for the pass the batch's end kicks. */
+	/* Its outcome waits for the next pass. */
 	if (fate == OUTBOX_SENT && job->next < job->n_batch && !ob->stopping) {
 		settle_soon(ob);
 		batch_next(ob, job);
 		return;
 	}
 	batch_unclaim(ob, job, fate == OUTBOX_WAIT || fate == OUTBOX_RETRY ? not_before : now);
+	if (job->batched)
+		batch_unlink(ob, job);
 	job->entry->pace.busy = false;
 	ob->in_flight--;
 	free(job->spec);
@@ -803,6 +838,7 @@ static int claim_batch(struct outbox *ob, struct job *job, const char *destinati
 
 	if (!ob->sender || job->is_file || interval || outbox_app_interval_ms(*ob->cfgp, &job->dest))
 		return 0;
+	job->batched = true;
 	rc = store_outbox_claim_batch(ob->st, destination, now, BATCH_MAX - 1, rows, &n);
 	if (rc < 0 || n == 0)
 		return rc;
@@ -813,8 +849,60 @@ static int claim_batch(struct outbox *ob, struct job *job, const char *destinati
 		return -ENOMEM;
 	}
 	memcpy(job->batch, rows, n * sizeof *rows);
-	job->n_batch = n;
+	job->n_batch = job->n_committed = job->cap_batch = n;
 	return 0;
+}
+
+/* Tops up each running batch (see struct job) inside the pass's
+ * transaction; top_up_end keeps or drops what it claimed. 0 or a negative
+ * errno. */
+static int top_up(struct outbox *ob, int64_t now)
+{
+	const struct config *cfg = *ob->cfgp;
+
+	for (struct job *job = ob->batches; job; job = job->run_next) {
+		size_t left = job->n_batch - job->next, n = 0;
+		int rc;
+
+		/* A SIGHUP may have given the destination a pace meanwhile. */
+		if (left >= BATCH_MAX / 2 || outbox_interval_ms(cfg, &job->dest) ||
+		    outbox_app_interval_ms(cfg, &job->dest))
+			continue;
+		/* The rows started are gone (their payloads freed): make room. */
+		if (left && job->next)
+			memmove(job->batch, job->batch + job->next, left * sizeof *job->batch);
+		job->n_batch = job->n_committed = left;
+		job->next = 0;
+		if (job->cap_batch < BATCH_MAX - 1) {
+			struct store_outbox_batch_row *v =
+				realloc(job->batch, (BATCH_MAX - 1) * sizeof *v);
+
+			if (!v)
+				return -ENOMEM;
+			job->batch = v;
+			job->cap_batch = BATCH_MAX - 1;
+		}
+		rc = store_outbox_claim_batch(ob->st, job->entry->key, now, BATCH_MAX - 1 - left,
+		                              job->batch + left, &n);
+		if (rc < 0)
+			return rc;
+		job->n_batch = left + n;
+	}
+	return 0;
+}
+
+/* After the pass's COMMIT (committed) or ROLLBACK: the rows topped up are
+ * kept, or dropped unsent (their claim was rolled back). */
+static void top_up_end(struct outbox *ob, bool committed)
+{
+	for (struct job *job = ob->batches; job; job = job->run_next) {
+		for (size_t i = job->n_committed; !committed && i < job->n_batch; i++)
+			free(job->batch[i].payload);
+		if (committed)
+			job->n_committed = job->n_batch;
+		else
+			job->n_batch = job->n_committed;
+	}
 }
 
 /* Claims what may be sent now; *wake_ms is lowered to when a paced
@@ -904,6 +992,8 @@ static uint64_t run_pass(struct outbox *ob)
 
 	if (rc == 0)
 		rc = flush_settlements(ob, now);
+	if (rc == 0 && !ob->stopping)
+		rc = top_up(ob, now);
 	/* With every slot taken, the next completion runs the next pass. */
 	if (rc == 0 && !ob->stopping && h.limit) {
 		rc = store_outbox_heads(ob->st, on_head, &h);
@@ -913,6 +1003,7 @@ static uint64_t run_pass(struct outbox *ob)
 			rc = claim_due(ob, &h, now_ms, now, &wake_ms, &claims);
 	}
 	rc = store_end(ob->st, rc);
+	top_up_end(ob, rc == 0);
 	if (rc < 0) {
 		claims_free(&claims, false);
 		heads_free(&h);
@@ -921,8 +1012,12 @@ static uint64_t run_pass(struct outbox *ob)
 	}
 	ob->n_settle = 0;
 	heads_free(&h);
-	for (size_t i = 0; i < claims.n; i++)
+	for (size_t i = 0; i < claims.n; i++) {
+		/* Linked first: a send refused at once ends the job inside. */
+		if (claims.v[i].job->batched)
+			batch_link(ob, claims.v[i].job);
 		start_job(ob, claims.v[i].job, claims.v[i].destination, claims.v[i].payload);
+	}
 	/* Candidates that turned out paced left room: read further now (they
 	 * are known next time, so each pass gets further). */
 	if (h.truncated && claims.n < h.limit / 2)

@@ -123,8 +123,10 @@ struct store_outbox_batch_row {
 
 /* Claims `destination`'s next due pending rows (not_before <= now) as
  * store_outbox_claim does, at most max, stopping before the first file row
- * (a file is built off the loop: a batch never runs past one), in one
- * statement. rows[0..*n) in send order. */
+ * (a file is built off the loop: a batch never runs past one): one
+ * statement reads them, one claims those rows by id. rows[0..*n) in send
+ * order. Call inside a transaction (the dispatcher's pass): outside one,
+ * another connection could change a row between the two (-EIO then). */
 int store_outbox_claim_batch(struct store *st, const char *destination, int64_t now, size_t max,
                              struct store_outbox_batch_row *rows, size_t *n);
 

@@ -170,6 +170,28 @@ def test_outbox_batch_outcomes_committed_while_it_runs():
         assert len(got) - 8 <= 8 - settled_at_kill, (got, settled_at_kill)
 
 
+def test_outbox_running_batch_is_topped_up_by_the_next_pass():
+    """Rate limits off, each answer 0.3 s: rows queued for a group while its
+    batch runs are claimed behind it by the next pass (a group commit's
+    tick), not only once the batch has ended, so a drain costs no pass per
+    batch's end. Every message arrives once, in order."""
+    with Fake() as fake, Daemon(config(fake.base, "robot_per_minute = 0"),
+                                seed=None).start() as d:
+        fake.script(ROBOT_PATH, [{"delay_ms": 300}] * 8)
+        enqueue(d, ROBOT, "先到", 4)
+        wait_sends(fake, ROBOT_PATH, 1, timeout=10)
+        enqueue(d, ROBOT, "后到", 4)
+        wait_until(lambda: rows(d, "SELECT count(*) FROM outbox WHERE state = 'inflight'"
+                                   " AND id > 4") == [(4,)],
+                   "the later rows claimed behind the running batch", 3.0)
+        # The first batch's fourth row had not gone yet.
+        assert len(sends(fake, ROBOT_PATH)) < 4
+        settled(d, [("sent", 8)])
+        texts = [robot_text(r) for r in sends(fake, ROBOT_PATH)]
+        assert texts == ["先到（%d/4）" % i for i in range(1, 5)] + [
+            "后到（%d/4）" % i for i in range(1, 5)], texts
+
+
 def test_outbox_burst_for_one_group_does_not_hold_up_others():
     """1,000 queued for one group at 20 a minute take 50 minutes; a message
     for another group queued after them goes at once."""

@@ -7,8 +7,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -243,6 +246,142 @@ static void test_reuse(void **state)
 	close_and_drain(h);
 }
 
+/* curl_easy_reset, counted: this definition comes before libcurl's for
+ * the code linked into this test, and calls it. */
+static int g_resets;
+
+void curl_easy_reset(CURL *curl)
+{
+	void (*real)(CURL *) = (void (*)(CURL *))dlsym(RTLD_NEXT, "curl_easy_reset");
+
+	g_resets++;
+	real(curl);
+}
+
+/* epoll_ctl, counted likewise (libuv's calls come here first). */
+static int g_epoll_ctls;
+
+int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
+{
+	int (*real)(int, int, int, struct epoll_event *) =
+		(int (*)(int, int, int, struct epoll_event *))dlsym(RTLD_NEXT, "epoll_ctl");
+
+	g_epoll_ctls++;
+	return real(epfd, op, fd, event);
+}
+
+/* Runs req on h and waits for its answer. */
+static void run_one(struct httpout *h, const struct httpout_req *req)
+{
+	struct result r = {0};
+
+	assert_int_equal(httpout_request(h, req, on_done, &r), 0);
+	run_until(&r.calls, 1);
+	assert_int_equal(r.status, 200);
+}
+
+/* A reused transfer keeps its handle's options: each request sets those
+ * it may use, so the handle is reset (all its options set again) only
+ * after a multipart body, whose MIME tree is gone with its request. And
+ * nothing of a request carries over to the next: method, body, custom
+ * method, headers. */
+static void test_reuse_keeps_options(void **state)
+{
+	const char *headers[] = {"X-Custom: one", NULL};
+	const char *path = "/open-apis/im/v1/messages/om_1";
+	struct httpout_part part = {"media", "a.xlsx", "application/octet-stream", "xlsx", 4};
+	struct httpout_req get = {.method = HTTPOUT_GET, .headers = headers};
+	struct httpout_req post = {.method = HTTPOUT_POST, .body = "{\"p\":1}", .body_len = 7};
+	struct httpout_req patch = {.method = HTTPOUT_PATCH, .body = "{\"q\":2}", .body_len = 7};
+	struct httpout_req put = {.method = HTTPOUT_PUT, .body = "{\"r\":3}", .body_len = 7};
+	struct httpout_req form = {.method = HTTPOUT_POST, .parts = &part, .n_parts = 1};
+	const char *methods[] = {"GET", "POST", "PATCH", "PUT", "GET", "POST", "POST"};
+	const char *bodies[] = {"", "{\"p\":1}", "{\"q\":2}", "{\"r\":3}", "", NULL, "{\"p\":1}"};
+	struct httpout *h;
+	cJSON *reqs;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	get.url = post.url = patch.url = put.url = form.url = strdup(url(path));
+	g_resets = 0;
+	run_one(h, &get);
+	/* A new handle gets its options once. */
+	assert_int_equal(g_resets, 1);
+	run_one(h, &post);
+	run_one(h, &patch);
+	run_one(h, &put);
+	run_one(h, &get);
+	assert_int_equal(g_resets, 1);
+	assert_int_equal(httpout_pooled(h), 1);
+	run_one(h, &form);
+	assert_int_equal(g_resets, 1);
+	run_one(h, &post);
+	assert_int_equal(g_resets, 2);
+	free((char *)get.url);
+
+	reqs = fake_requests(&g_fake);
+	assert_int_equal(cJSON_GetArraySize(reqs), 7);
+	for (int i = 0; i < 7; i++) {
+		cJSON *q = cJSON_GetArrayItem(reqs, i);
+		cJSON *hd = cJSON_GetObjectItem(q, "headers");
+
+		assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(q, "method")), methods[i]);
+		if (bodies[i])
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(q, "body")),
+			                    bodies[i]);
+		assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(hd, "user-agent")),
+		                    "cqod/1.0");
+		assert_null(cJSON_GetObjectItem(hd, "expect"));
+		if (i == 0 || i == 4)
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(hd, "x-custom")),
+			                    "one");
+		else
+			assert_null(cJSON_GetObjectItem(hd, "x-custom"));
+		if (i == 5)
+			assert_non_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(hd,
+			                                                                 "content-type")),
+			                       "multipart/form-data"));
+	}
+	cJSON_Delete(reqs);
+	close_and_drain(h);
+}
+
+static void count_active_poll(uv_handle_t *hd, void *arg)
+{
+	if (hd->type == UV_POLL && uv_is_active(hd) && !uv_has_ref(hd))
+		(*(int *)arg)++;
+}
+
+/* Between its requests a keep-alive connection's poll keeps waiting for
+ * input, unreferenced: libuv makes every poll start one or two epoll_ctl
+ * calls, so its next requests, which wait for input again, cost none. It
+ * keeps no loop running meanwhile. */
+static void test_kept_connection_costs_no_epoll_ctl(void **state)
+{
+	struct httpout_req post = {.method = HTTPOUT_POST, .body = "{}", .body_len = 2};
+	struct httpout *h;
+	int idle = 0;
+
+	(void)state;
+	assert_int_equal(fake_reset(&g_fake), 0);
+	assert_int_equal(httpout_open(&g_loop, &h), 0);
+	post.url = url("/cgi-bin/webhook/send?key=k");
+	run_one(h, &post);
+	assert_int_equal(polls(), 1);
+	uv_walk(&g_loop, count_active_poll, &idle);
+	assert_int_equal(idle, 1);
+	g_epoll_ctls = 0;
+	for (int i = 0; i < 5; i++)
+		run_one(h, &post);
+	assert_int_equal(g_epoll_ctls, 0);
+	assert_int_equal(polls(), 1);
+	/* Nothing but the idle connection: the loop has nothing to wait for. */
+	assert_int_equal(uv_run(&g_loop, UV_RUN_NOWAIT), 0);
+	close_and_drain(h);
+	assert_int_equal(polls(), 0);
+}
+
 static void on_readable(uv_poll_t *p, int status, int events)
 {
 	(void)status;
@@ -433,6 +572,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_and_post),
 		cmocka_unit_test(test_reuse),
+		cmocka_unit_test(test_reuse_keeps_options),
+		cmocka_unit_test(test_kept_connection_costs_no_epoll_ctl),
 		cmocka_unit_test(test_no_poll_kept_for_a_resolver_socket),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_timeout_and_refused),
