@@ -357,8 +357,14 @@ int store_open_at_version(const char *path, int target, struct store **out)
 	return 0;
 }
 
-/* The statement journal's spill threshold (SQLite's default: 64 KiB). */
-#define STMT_JOURNAL_IN_MEMORY (1024 * 1024)
+/* Statement journals never spill to a file (SQLite spills past 64 KiB by
+ * default). A spill threshold above 128 KiB is unusable with SQLite 3.40:
+ * a journal copied into its file past 1 MiB ends with a zero-byte write
+ * that fails the statement as "database or disk is full", and with it a
+ * migration that rebuilt an index of a large registry at the daemon's
+ * start (test_store_process). The daemon's own statements journal a few
+ * pages; a migration's may hold some MiB once, at start. */
+#define STMT_JOURNAL_IN_MEMORY (-1)
 
 int store_process_init(void)
 {

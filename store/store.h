@@ -35,9 +35,9 @@ struct store;
 
 /* For a process that writes many rows in one statement inside a larger
  * transaction (the daemon's outbox settles hundreds at once): keeps each
- * statement's journal of the pages it changes in memory up to 1 MiB rather
- * than spilling it to a temporary file past 64 KiB (a file created,
- * written and closed per transaction). Call before anything opens a
+ * statement's journal of the pages it changes in memory rather than
+ * spilling it to a temporary file past 64 KiB (a file created, written and
+ * closed per transaction). Call before anything opens a
  * database. 0, or -EINVAL when SQLite is already in use. */
 int store_process_init(void);
 
