@@ -209,6 +209,29 @@ static int read_records(struct remind_sweep *s, const struct remind_item *v, siz
 	return 0;
 }
 
+/* What the persons' messages of v[0..n) show of their records: the items'
+ * own columns and their enterprises' names, read at once (no record or
+ * person is read again); *out (caller frees), sorted by appointment id,
+ * as *known shows them to the texts. */
+static int read_shown(struct remind_sweep *s, const struct remind_item *v, size_t n,
+                      struct store_remind_record **out, struct remind_known *known)
+{
+	size_t n_recs = 0;
+	int rc;
+
+	*known = (struct remind_known){0};
+	if (!(*out = malloc(n * sizeof **out)))
+		return -ENOMEM;
+	rc = store_remind_records_shown(s->st, v, n, *out, &n_recs);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	*known = (struct remind_known){.v = *out, .n = n_recs};
+	return 0;
+}
+
 /* What a page knows of its persons, read for all of them at once. */
 struct page_people {
 	int64_t *ids;              /* distinct, ascending */
@@ -344,9 +367,9 @@ static int send_person(struct remind_sweep *s, const struct dest *dests, size_t 
 }
 
 /* A page's persons (v sorted by person), set-based: their mutes and
- * identities and the records the messages show are read for the whole
- * page in one statement each, what the ledger holds 32 items to a
- * statement; then each person's message is rendered and enqueued (one row
+ * identities and the names of the enterprises their messages show are
+ * read for the whole page in one statement each, what the ledger holds 32
+ * items to a statement; then each person's message is rendered and enqueued (one row
  * per identity), and the page's ledger rows are written, 32 to a
  * statement, pointing at those rows, in the same transaction: a milestone
  * is recorded exactly when its message is queued. */
@@ -363,7 +386,7 @@ static int send_page(struct remind_sweep *s, struct remind_item *v, size_t n)
 	if (rc == 0)
 		rc = fresh_only(s, v, &n);
 	if (rc == 0 && n)
-		rc = read_records(s, v, n, &recs, &known);
+		rc = read_shown(s, v, n, &recs, &known);
 	if (rc == 0 && n && !(outbox = calloc(n, sizeof *outbox)))
 		rc = -ENOMEM;
 	for (size_t i = 0, p = 0; rc == 0 && i < n;) {

@@ -55,6 +55,8 @@ struct remind_item {
 	int64_t event_id;        /* REMIND_EVENT: the event; else 0 */
 	int64_t person_id;       /* whom it concerns; 0 for the calendar */
 	int64_t appointment_id;  /* the registry record (记录号) it is about; 0 if none */
+	int64_t enterprise_id;   /* that record's enterprise, whose name a person's message
+	                          * shows; 0 when the message shows none */
 	int64_t milestone;       /* day number */
 	int64_t due;             /* the working day it is sent on; before today: late */
 	int64_t at;              /* term end, deadline or event day (day number), or the

@@ -1009,6 +1009,20 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER import_digests_record_delete AFTER DELETE ON appointments BEGIN\n"
 	"  DELETE FROM import_digests WHERE enterprise_id = OLD.enterprise_id;\n"
 	"END;\n",
+
+	/* 31: the reminder sweep's terms from the index alone (issue 17, P4).
+	 * The index on the active terms' end also holds each record's person
+	 * and enterprise, so the sweep's term and lapsed-term queries read no
+	 * row of a due record: on 1,000,000 CQOs each due record was a random
+	 * page of appointments (a page fault and a b-tree descent) for three
+	 * columns. The record's id follows the end, so 到期 still reads the
+	 * index in its (term_end, id) order, with no sort; status is in the key
+	 * only because SQLite does not count the partial index's condition as
+	 * a column it holds. One entry per active record as before: 38 MB
+	 * instead of 21 MB at 1,000,000. */
+	"DROP INDEX appointments_active_term_end;\n"
+	"CREATE INDEX appointments_active_term_end\n"
+	"  ON appointments(term_end, id, person_id, enterprise_id, status) WHERE status = 'active';\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -3,12 +3,14 @@
  *
  * Each rule turns the window [from, to] of milestone days into a range of
  * its due date and reads it through an index (migration 11): the term
- * milestones term_end - N through appointments_active_term_end, training
- * through appointments_active_filed, summonses, rectifications,
- * unacknowledged sanctions and 建议解聘 not yet sent to the enterprise
- * through the partial indexes on sanctions (migrations 11 and 23), events
- * through events_status_starts. Lapsed terms and unacknowledged sanctions
- * are read whole: each of them is due (weekly) until it is dealt with.
+ * milestones term_end - N through appointments_active_term_end, which
+ * holds all they read of a record (migration 31: no row of a due record
+ * is read), training through appointments_active_filed, summonses,
+ * rectifications, unacknowledged sanctions and 建议解聘 not yet sent to
+ * the enterprise through the partial indexes on sanctions (migrations 11
+ * and 23), events through events_status_starts. Lapsed terms and
+ * unacknowledged sanctions are read whole: each of them is due (weekly)
+ * until it is dealt with.
  *
  * Policies (most specific region row first, built-in defaults last) are
  * joined in SQL so that no query per row is needed.
@@ -41,7 +43,7 @@ static const char OFFSETS_SQL[] = "SELECT DISTINCT remind_term_days FROM policie
 /* ?1..?2: term_end range; ?3: the built-in remind_term_days. */
 static const char TERM_SQL[] =
 	"SELECT a.id, a.person_id, a.term_end, e.region_code,"
-	" coalesce(" POLICY("remind_term_days") ", ?3)"
+	" coalesce(" POLICY("remind_term_days") ", ?3), a.enterprise_id"
 	" FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id" POLICY_JOINS
 	" WHERE a.status = 'active' AND a.term_end BETWEEN ?1 AND ?2";
 
@@ -55,21 +57,22 @@ static const char OVERDUE_SQL[] =
 	"  AND l.acknowledged_at IS NOT NULL),"
 	" EXISTS (SELECT 1 FROM reminder_ledger l WHERE l.rule = 'digest_overdue'"
 	"  AND l.record_id = a.id AND l.milestone_date > a.term_end"
-	"  AND l.acknowledged_at IS NOT NULL)"
+	"  AND l.acknowledged_at IS NOT NULL), a.enterprise_id"
 	" FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id"
 	" WHERE a.status = 'active' AND a.term_end <= ?1";
 
 /* ?1..?2: filed_at range; ?3: the built-in require_appointment_training. */
 static const char TRAINING_SQL[] =
-	"SELECT a.id, a.person_id, a.filed_at, e.region_code"
+	"SELECT a.id, a.person_id, a.filed_at, e.region_code, a.enterprise_id"
 	" FROM appointments a JOIN enterprises e ON e.id = a.enterprise_id" POLICY_JOINS
 	" WHERE a.status = 'active' AND a.filed_at >= ?1 AND a.filed_at < ?2"
 	" AND coalesce(" POLICY("require_appointment_training") ", ?3) = 1"
 	" AND NOT EXISTS (SELECT 1 FROM trainings t WHERE t.person_id = a.person_id"
 	"  AND t.kind = '任职培训')";
 
+/* Column 5 of each: the record's enterprise. */
 #define SANCTION_FROM \
-	" FROM sanctions s JOIN appointments a ON a.id = s.appointment_id" \
+	", a.enterprise_id FROM sanctions s JOIN appointments a ON a.id = s.appointment_id" \
 	" JOIN enterprises e ON e.id = a.enterprise_id"
 
 static const char SUMMONS_SQL[] =
@@ -219,6 +222,7 @@ static int term_row(sqlite3_stmt *s, const struct store_remind_span *sp, const v
 		.record_id = sqlite3_column_int64(s, 0),
 		.person_id = sqlite3_column_int64(s, 1),
 		.appointment_id = sqlite3_column_int64(s, 0),
+		.enterprise_id = sqlite3_column_int64(s, 5),
 		.at = col_day(s, 2),
 		.days = offset,
 	};
@@ -257,6 +261,7 @@ static int overdue_row(sqlite3_stmt *s, const struct store_remind_span *sp, cons
 		.record_id = sqlite3_column_int64(s, 0),
 		.person_id = sqlite3_column_int64(s, 1),
 		.appointment_id = sqlite3_column_int64(s, 0),
+		.enterprise_id = sqlite3_column_int64(s, 6),
 		.at = col_day(s, 2),
 	};
 	bool acked[2] = {sqlite3_column_int(s, 4) != 0, sqlite3_column_int(s, 5) != 0};
@@ -297,6 +302,7 @@ static int training_row(sqlite3_stmt *s, const struct store_remind_span *sp, con
 		.record_id = sqlite3_column_int64(s, 0),
 		.person_id = sqlite3_column_int64(s, 1),
 		.appointment_id = sqlite3_column_int64(s, 0),
+		.enterprise_id = sqlite3_column_int64(s, 4),
 		.at = clock_cst_day(sqlite3_column_int64(s, 2)),
 		.days = days,
 	};
@@ -325,7 +331,7 @@ static int collect_training(struct store *st, const struct store_remind_span *sp
 }
 
 /* The common columns of the sanction queries: sanction, record, person,
- * region. */
+ * region, and the record's enterprise. */
 static void sanction_item(sqlite3_stmt *s, enum remind_rule rule, struct remind_item *it)
 {
 	*it = (struct remind_item){
@@ -333,6 +339,7 @@ static void sanction_item(sqlite3_stmt *s, enum remind_rule rule, struct remind_
 		.record_id = sqlite3_column_int64(s, 0),
 		.appointment_id = sqlite3_column_int64(s, 1),
 		.person_id = sqlite3_column_int64(s, 2),
+		.enterprise_id = sqlite3_column_int64(s, 5),
 	};
 	store_col_text(s, 3, it->region, sizeof it->region);
 }

@@ -150,6 +150,15 @@ int store_remind_ledger_claim_many(struct store *st, const struct remind_item *v
  * exist are left out. */
 int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
                               struct store_remind_record *out, size_t *n_out);
+/* The records the persons' messages of v[0..n) show, each once, into out
+ * (room for n), sorted by appointment id: of each item with a record and
+ * its enterprise, the record, person, enterprise and region as the item
+ * has them, the term's end as a term item has it ("" otherwise), and the
+ * enterprise's name, read in one statement over the enterprises alone;
+ * person_name is "" (those messages do not name the person). Records of
+ * an enterprise that does not exist are left out. */
+int store_remind_records_shown(struct store *st, const struct remind_item *v, size_t n,
+                               struct store_remind_record *out, size_t *n_out);
 /* The cqo identities of the persons ids[0..n), in *out (caller frees),
  * ordered by person, platform and user, each with its person_id. */
 int store_remind_persons_identities(struct store *st, const int64_t *ids, size_t n,

@@ -4,7 +4,9 @@
  * persons in one statement over the page's ids, passed as one JSON array
  * read with json_each (the ledger, up to 32 items to a statement:
  * store_remind_ledger.c): a page of hundreds of persons costs a few dozen
- * statements, not several per person.
+ * statements, not several per person. What a person's message shows of a
+ * record comes with its items (the collect's index holds it) and from its
+ * enterprise's row, so a page reads no record and no person again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +24,9 @@
 static const char RECORD_SQL[] = RECORD_SELECT " WHERE a.id = ?1";
 static const char RECORDS_SQL[] =
 	RECORD_SELECT " WHERE a.id IN (SELECT value FROM json_each(?1)) ORDER BY a.id";
+/* A page's enterprises, by id, for the names the persons' messages show. */
+static const char ENTERPRISE_NAMES_SQL[] =
+	"SELECT id, name FROM enterprises WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id";
 static const char SANCTION_SQL[] =
 	"SELECT appointment_id, kind, coalesce(ground, ''), coalesce(reason, ''), issued_on,"
 	" coalesce(scheduled_at, 0), coalesce(place, ''), coalesce(rectify_by, '')"
@@ -345,6 +350,113 @@ static int cmp_id(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+static int cmp_record_id(const void *a, const void *b)
+{
+	const struct store_remind_record *x = a, *y = b;
+
+	return cmp_id(&x->appointment_id, &y->appointment_id);
+}
+
+static int cmp_enterprise(const void *a, const void *b)
+{
+	const struct store_remind_record *x = a, *y = b;
+
+	return cmp_id(&x->enterprise_id, &y->enterprise_id);
+}
+
+/* Whether the item's day is its record's term end. */
+static bool term_item(const struct remind_item *it)
+{
+	return it->rule == REMIND_TERM || it->rule == REMIND_OVERDUE ||
+	       it->rule == REMIND_DIGEST_TERM || it->rule == REMIND_DIGEST_OVERDUE;
+}
+
+/* out[0..*n) (sorted by appointment) each once, keeping a term's end. */
+static void unique_records(struct store_remind_record *out, size_t *n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (kept && out[kept - 1].appointment_id == out[i].appointment_id) {
+			if (!out[kept - 1].term_end[0])
+				memcpy(out[kept - 1].term_end, out[i].term_end, sizeof out[i].term_end);
+			continue;
+		}
+		out[kept++] = out[i];
+	}
+	*n = kept;
+}
+
+/* Names out[0..*n) (sorted by enterprise) from the rows of s (id, name,
+ * by id), leaving out those of an enterprise with no row; statement done. */
+static int name_records(struct store *st, sqlite3_stmt *s, struct store_remind_record *out,
+                        size_t *n)
+{
+	size_t i = 0, kept = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		for (; i < *n && out[i].enterprise_id <= id; i++) {
+			if (out[i].enterprise_id < id)
+				continue;
+			out[kept] = out[i];
+			store_col_text(s, 1, out[kept].enterprise_name, sizeof out[kept].enterprise_name);
+			kept++;
+		}
+	}
+	store_stmt_done(s);
+	*n = kept;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "remind enterprise names", rc);
+}
+
+int store_remind_records_shown(struct store *st, const struct remind_item *v, size_t n,
+                               struct store_remind_record *out, size_t *n_out)
+{
+	int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
+	size_t n_recs = 0, n_ids = 0;
+	struct strbuf sb;
+	sqlite3_stmt *s;
+	int rc;
+
+	*n_out = 0;
+	if (n && !ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct store_remind_record *r = &out[n_recs];
+
+		if (!v[i].appointment_id || !v[i].enterprise_id)
+			continue;
+		memset(r, 0, sizeof *r);
+		r->appointment_id = v[i].appointment_id;
+		r->person_id = v[i].person_id;
+		r->enterprise_id = v[i].enterprise_id;
+		memcpy(r->region, v[i].region, sizeof v[i].region);
+		if (term_item(&v[i]))
+			remind_day_str(v[i].at, r->term_end);
+		n_recs++;
+	}
+	qsort(out, n_recs, sizeof *out, cmp_record_id);
+	unique_records(out, &n_recs);
+	/* By enterprise, to meet the names in the order they are read. */
+	qsort(out, n_recs, sizeof *out, cmp_enterprise);
+	for (size_t i = 0; i < n_recs; i++)
+		if (n_ids == 0 || ids[n_ids - 1] != out[i].enterprise_id)
+			ids[n_ids++] = out[i].enterprise_id;
+	rc = n_ids ? prepare_ids(st, ENTERPRISE_NAMES_SQL, ids, n_ids, &sb, &s) : 0;
+	free(ids);
+	if (rc < 0 || n_ids == 0)
+		return rc;
+	rc = name_records(st, s, out, &n_recs);
+	strbuf_free(&sb);
+	if (rc < 0)
+		return rc;
+	qsort(out, n_recs, sizeof *out, cmp_record_id);
+	*n_out = n_recs;
+	return 0;
 }
 
 int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, unsigned *masks)

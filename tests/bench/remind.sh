@@ -8,7 +8,10 @@
 # clerks' digests (one per province). Each day is swept by the real
 # daemon at start, on its loop, and the log line with the sweep's time is
 # printed: the cost follows what is due, not the registry's size. Figures
-# are printed, never asserted.
+# are printed, never asserted. BENCH_REMIND_DB=path keeps the generated
+# registry there (before any sweep) and, when the file exists, copies it
+# instead of seeding again: two builds compare on the same registry (a
+# newer build migrates the copy as it opens it).
 set -eu
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,6 +51,8 @@ send_at = 09:00
 CONF
 [ "$(id -u)" = 0 ] && chown -R 65534:65534 "$dir"
 
+# Generates the registry: $N CQOs.
+seed() {
 echo "== reminders: seeding $N generated CQOs on $SEED_DAY, each with a WeCom identity"
 t0=$(date +%s.%N)
 CQOD_FAKE_NOW="$SEED_DAY 08:00:00" $as_user "$dir/cqoctl" -c "$dir/cqod.conf" seed "$N" >/dev/null
@@ -66,6 +71,20 @@ PY
 [ "$(id -u)" = 0 ] && chown -R 65534:65534 "$dir"
 t1=$(date +%s.%N)
 echo "seed: $(echo "$t1 - $t0" | bc) s"
+}
+if [ -n "${BENCH_REMIND_DB:-}" ] && [ -f "$BENCH_REMIND_DB" ]; then
+	cp "$BENCH_REMIND_DB" "$dir/remind.db"
+	[ "$(id -u)" = 0 ] && chown -R 65534:65534 "$dir"
+	N=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+'SELECT count(*) FROM appointments').fetchone()[0])" "$dir/remind.db")
+	echo "== reminders: the registry of $N CQOs in $BENCH_REMIND_DB, copied"
+else
+	seed
+	if [ -n "${BENCH_REMIND_DB:-}" ]; then
+		cp "$dir/remind.db" "$BENCH_REMIND_DB"
+		echo "the registry is kept in $BENCH_REMIND_DB"
+	fi
+fi
 
 # Starts the daemon at 09:30 on $1 with no sweep recorded, waits for the
 # sweep's log line and prints it.

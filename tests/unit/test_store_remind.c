@@ -1162,6 +1162,171 @@ static void test_unacked_list(void **state)
 	assert_int_equal(total, 0);
 }
 
+/* Whether the program of the statement `sql` opens table `table` (its
+ * b-tree, not an index of it) to read. */
+static bool opens_table(struct store *st, const char *sql, const char *table)
+{
+	char explain[8192];
+	sqlite3_stmt *s;
+	bool opens = false;
+	int64_t root = num(st, "SELECT rootpage FROM sqlite_schema WHERE type = 'table'"
+	                       " AND name = '%s'", table);
+
+	snprintf(explain, sizeof explain, "EXPLAIN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(st->db, explain, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		opens |= strcmp((const char *)sqlite3_column_text(s, 1), "OpenRead") == 0 &&
+		         sqlite3_column_int64(s, 3) == root;
+	sqlite3_finalize(s);
+	return opens;
+}
+
+/* The term milestones and the lapsed terms come out of the index on the
+ * active terms' end alone, which holds the record, person and enterprise
+ * (issue 17, P4: each due record was a read of its table row, a random
+ * page of the registry, for three of its columns). */
+static void test_terms_from_index(void **state)
+{
+	struct fixture *f = F(state);
+	int checked = 0;
+	char sql[8192];
+
+	add_cqo(f, "索", "371302", "2026-11-26", "2023-11-01", false);
+	add_cqo(f, "逾", "371302", "2026-08-14", "2023-11-01", false);
+	struct remind_sweep_stats st = sweep(f, "2026-08-28");   /* 90 days before 11-26 */
+	assert_true(st.items > 0);
+	for (size_t i = 0; i < f->st->n_slots; i++) {
+		sqlite3_stmt *stmt = f->st->slots[i].stmt, *plan;
+		bool covered = false;
+
+		if (!stmt || (!strstr(sqlite3_sql(stmt), "a.term_end BETWEEN") &&
+		              !strstr(sqlite3_sql(stmt), "a.term_end <= ?1")))
+			continue;
+		snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", sqlite3_sql(stmt));
+		assert_int_equal(sqlite3_prepare_v2(f->st->db, sql, -1, &plan, NULL), SQLITE_OK);
+		while (sqlite3_step(plan) == SQLITE_ROW)
+			covered |= strstr((const char *)sqlite3_column_text(plan, 3),
+			                  "COVERING INDEX appointments_active_term_end") != NULL;
+		sqlite3_finalize(plan);
+		if (!covered)
+			fail_msg("%s\nreads the table", sqlite3_sql(stmt));
+		checked++;
+	}
+	assert_int_equal(checked, 2);
+}
+
+/* What a person's message shows of a record (its enterprise's name, the
+ * term's end) comes with the milestone or from the enterprises: a page's
+ * reads open neither the records nor the people (issue 17, P4: the page
+ * read every due record again, and its person, for a name the persons'
+ * messages do not show). The messages say what they said; the clerks'
+ * digests, which name the persons, read them as before. */
+static void test_page_reads_enterprises_only(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "页", "371302", "2026-11-26", "2023-11-01", false);
+	int64_t b = add_cqo(f, "训", "371302", "2026-12-30", "2026-07-29", true);
+	int reads = 0;
+	char want[256];
+
+	add_identity(f, "wecom", "ye", "cqo", NULL, a, "w1");
+	add_identity(f, "wecom", "xun", "cqo", NULL, b, "w1");
+	f->batch = 100;
+	struct remind_sweep_stats st = sweep(f, "2026-08-28");   /* 90 days before 11-26 */
+	assert_int_equal(st.messages, 2);
+	snprintf(want, sizeof want, "页的测试企业（记录号 %lld）", (long long)a);
+	assert_non_null(strstr(texts_for(f->st, "ye"), want));
+	assert_non_null(strstr(texts_for(f->st, "ye"), "2026-11-26"));
+	assert_non_null(strstr(texts_for(f->st, "ye"), "还有 90 天"));
+	snprintf(want, sizeof want, "训的测试企业（记录号 %lld）", (long long)b);
+	assert_non_null(strstr(texts_for(f->st, "xun"), want));
+	for (sqlite3_stmt *s = sqlite3_next_stmt(f->st->db, NULL); s;
+	     s = sqlite3_next_stmt(f->st->db, s)) {
+		if (!strstr(sqlite3_sql(s), "json_each"))
+			continue;
+		reads++;
+		if (opens_table(f->st, sqlite3_sql(s), "appointments") ||
+		    opens_table(f->st, sqlite3_sql(s), "people"))
+			fail_msg("%s\nreads the records or the people", sqlite3_sql(s));
+	}
+	assert_int_equal(reads, 3);
+}
+
+/* Migration 31 widens the index on the active terms' end: a database of
+ * schema 29 keeps every record as it was, the index holds each active one
+ * (none of the others) with its person and enterprise, and the sweep finds
+ * the due ones in it; 到期 still walks it in its order, with no sort. */
+static void test_upgrade_term_index(void **state)
+{
+	struct fixture *f = F(state);
+	char path[128];
+	struct remind_items items = {0};
+	const struct store_remind_span sp = {.from = D("2026-08-28"), .to = D("2026-08-28"),
+	                                     .now = remind_day_start(D("2026-08-28")) + SEND_AT,
+	                                     .cal = &f->cal};
+	sqlite3_stmt *s;
+	int sorts = 0;
+
+	store_close(f->st);
+	snprintf(path, sizeof path, "%s/cqod.db", f->dir);
+	unlink(path);
+	assert_int_equal(store_open_at_version(path, 30, &f->st), 0);
+	exec(f->st,
+	     "INSERT INTO regions VALUES ('37', '山东省', NULL, 1), ('3713', '临沂市', '37', 2),"
+	     " ('371302', '兰山区', '3713', 3);"
+	     "INSERT INTO enterprises (id, credit_code, name, region_code, created_at, updated_at)"
+	     " VALUES (7, '91371302MIG000007X', '迁移一', '371302', 1, 1),"
+	     " (8, '91371302MIG000008X', '迁移二', '371302', 1, 1);"
+	     "INSERT INTO people (id, name, created_at, updated_at) VALUES (40, '迁', 1, 1),"
+	     " (41, '移', 1, 1), (42, '旧', 1, 1);"
+	     "INSERT INTO appointments (id, enterprise_id, person_id, start_date, term_end, status,"
+	     " ended_on, filed_at, updated_at) VALUES"
+	     " (100, 7, 40, '2023-11-27', '2026-11-26', 'active', NULL, 1, 1),"
+	     " (101, 8, 41, '2023-12-01', '2026-11-30', 'active', NULL, 1, 1),"
+	     " (99, 7, 42, '2020-11-27', '2026-11-26', 'ended', '2023-11-26', 1, 1);");
+	store_close(f->st);
+	assert_int_equal(store_open(path, &f->st), 0);
+	assert_int_equal(store_schema_version(f->st), store_migrations_count());
+	assert_int_equal(num(f->st, "SELECT count(*) FROM appointments WHERE"
+	                            " (id, enterprise_id, person_id, term_end, status) IN"
+	                            " (VALUES (100, 7, 40, '2026-11-26', 'active'),"
+	                            " (101, 8, 41, '2026-11-30', 'active'),"
+	                            " (99, 7, 42, '2026-11-26', 'ended'))"), 3);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"SELECT group_concat(name, ',') FROM (SELECT name FROM"
+		" pragma_index_info('appointments_active_term_end') ORDER BY seqno)", -1, &s, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0),
+	                    "term_end,id,person_id,enterprise_id,status");
+	sqlite3_finalize(s);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM appointments INDEXED BY"
+	                            " appointments_active_term_end WHERE status = 'active'"
+	                            " AND term_end >= ''"), 2);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM pragma_integrity_check"
+	                            " WHERE integrity_check <> 'ok'"), 0);
+	assert_int_equal(store_remind_collect(f->st, &sp, &items), 0);
+	assert_int_equal(items.n, 1);
+	assert_int_equal(items.v[0].appointment_id, 100);
+	assert_int_equal(items.v[0].person_id, 40);
+	assert_int_equal(items.v[0].enterprise_id, 7);
+	assert_string_equal(items.v[0].region, "371302");
+	remind_items_free(&items);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+		"SELECT a.id FROM appointments a WHERE a.status = 'active' AND a.term_end >= ?1"
+		" AND a.term_end <= ?2 ORDER BY a.term_end, a.id", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, "2026-01-01", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, "2026-12-31", -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(s, 0), 100);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(s, 0), 101);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sorts = sqlite3_stmt_status(s, SQLITE_STMTSTATUS_SORT, 0);
+	sqlite3_finalize(s);
+	assert_int_equal(sorts, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1175,6 +1340,9 @@ int main(void)
 		T(test_page_statements),
 		T(test_page_ledger_in_chunks),
 		T(test_page_reads_unsorted),
+		T(test_terms_from_index),
+		T(test_page_reads_enterprises_only),
+		T(test_upgrade_term_index),
 		T(test_digest_ledger_first),
 		T(test_page_skips_claimed),
 		T(test_light_phases_join),
