@@ -310,8 +310,12 @@ static int stats_run(struct cmd_ctx *ctx)
 
 /* The spec of the workbook for the file worker (daemon/outbox_file.h):
  * what 导出 统计 asked, and the day it was asked, so a retry builds the
- * same table. Caller frees; NULL on ENOMEM. */
-static char *export_spec(const struct stats_args *a, const char *today, const char *name)
+ * same table. The request's key is in it too: the workbook's file is named
+ * after the row's id and spec, and ids are reused after a drop, so a file
+ * a dropped row left behind must never match a later request for the same
+ * table. Caller frees; NULL on ENOMEM. */
+static char *export_spec(const struct stats_args *a, const char *today, const char *name,
+                         const char *key)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *text = NULL;
@@ -321,7 +325,8 @@ static char *export_spec(const struct stats_args *a, const char *today, const ch
 	    (!a->category || cJSON_AddStringToObject(o, "category", a->category)) &&
 	    cJSON_AddNumberToObject(o, "year", a->year) &&
 	    cJSON_AddStringToObject(o, "today", today) &&
-	    cJSON_AddStringToObject(o, "name", name))
+	    cJSON_AddStringToObject(o, "name", name) &&
+	    cJSON_AddStringToObject(o, "request", key))
 		text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text;
@@ -358,14 +363,14 @@ static int export_stats_run(struct cmd_ctx *ctx)
 		snprintf(kind, sizeof kind, TXT_EXPORT_CATEGORY, category_stem(a.category));
 	snprintf(name, sizeof name, TXT_EXPORT_FILE_NAME, place, kind, a.year);
 	clock_cst_date(ctx->now, today);
-	char *spec = export_spec(&a, today, name);
-	if (!spec)
-		return HANDLER_ERROR;
 	if (ctx->msg->msg_id)
 		snprintf(key, sizeof key, "export:%s:%s:%s", d.platform, d.instance, ctx->msg->msg_id);
 	else   /* the console: its request ids start again with each run */
 		snprintf(key, sizeof key, "export:%s:%s:%ld:%lld:%llu", d.platform, d.instance,
 		         (long)getpid(), (long long)ctx->now, (unsigned long long)ctx->msg->request_id);
+	char *spec = export_spec(&a, today, name, key);
+	if (!spec)
+		return HANDLER_ERROR;
 	handler_actor(ctx, &actor);
 	rc = store_outbox_enqueue_file(ctx->store, &d, spec, key, ctx->msg->request_id, &id);
 	if (rc == 0)

@@ -235,6 +235,31 @@ def test_a_reused_row_id_never_sends_an_old_file():
             assert_same_book(d, multipart(up)[0][3], "3713", "2025")
 
 
+def test_a_reused_row_id_with_the_same_table_never_sends_an_old_file():
+    """The same as above when the new row asks for the very same table (the
+    same 导出 统计 again that day): the file is named after the request as
+    well, so a workbook left behind, with the figures as they stood then, is
+    not taken for the new row's."""
+    with FakePlatform() as fake:
+        d = daemon(fake)
+        with d:
+            file_row_waiting(fake, d, "导出 统计 2024", "7100000000000000007", 1)
+            (old,) = listing(d)
+            (file_id,) = rows(d, "SELECT id FROM outbox WHERE kind = 'file'")[0]
+            for (row_id,) in rows(d, "SELECT id FROM outbox WHERE id >= ? ORDER BY id DESC",
+                                  file_id):
+                d.ctl("outbox", "drop", str(row_id))
+            # Left behind, and holding other figures than today's table.
+            d.ctl("export", "stats", "--region", "3713", "--year", "2023", "--format", "xlsx",
+                  "-o", os.path.join(files_dir(d), old))
+            d.start()
+            wecom_export(d, "导出 统计 2024", "7100000000000000008")
+            wait_until(lambda: rows(d, "SELECT id, state FROM outbox WHERE kind = 'file'") ==
+                       [(file_id, "sent")], "the new row, under the same id, sent", 30)
+            up = fake.requests("/cgi-bin/media/upload")[-1]
+            assert_same_book(d, multipart(up)[0][3], "3713", "2024")
+
+
 def test_feishu_and_dingtalk_file_messages():
     with FakePlatform() as fake:
         d = daemon(fake)
