@@ -206,6 +206,13 @@ def test_dropped_file_row_takes_its_file():
             assert rows(d, "SELECT count(*) FROM outbox WHERE kind = 'file'") == [(0,)]
 
 
+def drop_from(d, file_id):
+    """Drops the newest rows from file_id on (the answer's too), so that the
+    next row takes file_id again."""
+    for (row_id,) in rows(d, "SELECT id FROM outbox WHERE id >= ? ORDER BY id DESC", file_id):
+        d.ctl("outbox", "drop", str(row_id))
+
+
 def test_a_reused_row_id_never_sends_an_old_file():
     """Outbox ids are reused when the newest row is dropped. A workbook left
     behind by a dropped row (its removal failed, or cqoctl died before it)
@@ -220,10 +227,7 @@ def test_a_reused_row_id_never_sends_an_old_file():
             with open(os.path.join(files_dir(d), old), "rb") as f:
                 left = f.read()
             (file_id,) = rows(d, "SELECT id FROM outbox WHERE kind = 'file'")[0]
-            # The newest rows dropped (the answer's too): the next row takes the id.
-            for (row_id,) in rows(d, "SELECT id FROM outbox WHERE id >= ? ORDER BY id DESC",
-                                  file_id):
-                d.ctl("outbox", "drop", str(row_id))
+            drop_from(d, file_id)
             # As if its removal had failed: the old workbook is still there.
             with open(os.path.join(files_dir(d), old), "wb") as f:
                 f.write(left)
@@ -246,9 +250,7 @@ def test_a_reused_row_id_with_the_same_table_never_sends_an_old_file():
             file_row_waiting(fake, d, "导出 统计 2024", "7100000000000000007", 1)
             (old,) = listing(d)
             (file_id,) = rows(d, "SELECT id FROM outbox WHERE kind = 'file'")[0]
-            for (row_id,) in rows(d, "SELECT id FROM outbox WHERE id >= ? ORDER BY id DESC",
-                                  file_id):
-                d.ctl("outbox", "drop", str(row_id))
+            drop_from(d, file_id)
             # Left behind, and holding other figures than today's table.
             d.ctl("export", "stats", "--region", "3713", "--year", "2023", "--format", "xlsx",
                   "-o", os.path.join(files_dir(d), old))

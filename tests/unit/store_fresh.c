@@ -34,15 +34,20 @@ int store_fresh_copy_file(const char *from, const char *to)
 	return rc;
 }
 
+void store_fresh_remove(const char *path)
+{
+	char p[160];
+
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
 static void remove_template(void)
 {
-	char p[128];
-
-	unlink(template_db);
-	snprintf(p, sizeof p, "%s-wal", template_db);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", template_db);
-	unlink(p);
+	store_fresh_remove(template_db);
 	rmdir(template_dir);
 }
 

@@ -16,6 +16,9 @@ struct store;
  * template and opens it. Returns 0 or a negative errno. */
 int store_fresh_open(const char *path, struct store **st);
 
+/* Removes the database at `path` with its -wal and -shm files. */
+void store_fresh_remove(const char *path);
+
 /* Copies the file `from` to the new file `to` (mode 0600). 0 or -EIO. */
 int store_fresh_copy_file(const char *from, const char *to);
 

@@ -44,11 +44,7 @@ static void test_statement_journal_spill_never_fails(void **state)
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(sqlite3_exec(st->db, "PRAGMA quick_check", NULL, NULL, NULL), SQLITE_OK);
 	store_close(st);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/t.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/t.db-shm", dir);
-	unlink(path);
+	store_fresh_remove(path);
 	rmdir(dir);
 }
 
