@@ -8,8 +8,8 @@
 
 #include "../lib/crypto.h"
 #include "../lib/digits.h"
-#include "../lib/jsonstr.h"
 #include "../lib/strbuf.h"
+#include "render_internal.h"
 
 /* The platform's name, here once: the codec row (platforms.c) and every
  * decoded message carry it. */
@@ -130,7 +130,7 @@ char *generic_render_reply_body(const struct reply *r)
 		if (r->items[i].kind != REPLY_LINE)
 			continue;
 		strbuf_appends(&sb, sep);
-		jsonstr_append(&sb, r->items[i].text);
+		render_json_str(&sb, r->items[i].text);
 		sep = ",";
 	}
 	strbuf_appends(&sb, "],\"fields\":[");
@@ -140,16 +140,16 @@ char *generic_render_reply_body(const struct reply *r)
 			continue;
 		strbuf_appends(&sb, sep);
 		strbuf_appends(&sb, "{\"key\":");
-		jsonstr_append(&sb, r->items[i].key);
+		render_json_str(&sb, r->items[i].key);
 		strbuf_appends(&sb, ",\"value\":");
-		jsonstr_append(&sb, r->items[i].text);
+		render_json_str(&sb, r->items[i].text);
 		strbuf_appends(&sb, "}");
 		sep = ",";
 	}
 	strbuf_appends(&sb, "]");
 	if (r->title) {
 		strbuf_appends(&sb, ",\"title\":");
-		jsonstr_append(&sb, r->title);
+		render_json_str(&sb, r->title);
 	}
 	if (r->table_cols) {
 		strbuf_appends(&sb, ",\"table\":[");
@@ -158,7 +158,7 @@ char *generic_render_reply_body(const struct reply *r)
 			for (size_t c = 0; c < r->table_cols; c++) {
 				if (c)
 					strbuf_appends(&sb, ",");
-				jsonstr_append(&sb, r->table_cells[row * r->table_cols + c]);
+				render_json_str(&sb, r->table_cells[row * r->table_cols + c]);
 			}
 			strbuf_appends(&sb, "]");
 		}
@@ -169,7 +169,7 @@ char *generic_render_reply_body(const struct reply *r)
 	reply_render_text_to(r, &text);
 	if (text.failed)
 		sb.failed = true;
-	jsonstr_append(&sb, text.buf ? text.buf : "");
+	render_json_str(&sb, text.buf ? text.buf : "");
 	strbuf_free(&text);
 	strbuf_appends(&sb, "}");
 	return strbuf_detach(&sb);
