@@ -98,6 +98,10 @@ void store_checkpoint_reader_leave(void);
  * store_stmt_done); a NULL pointer binds NULL. The _or_null form also binds
  * NULL for "" (optional columns). Return SQLite result codes. */
 int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
+/* Binds ids[0..n) as a JSON array, "[1,2,3]", so that one statement
+ * (json_each) takes any number of rows; the text is SQLite's to free.
+ * Returns a SQLite result code (SQLITE_NOMEM without memory). */
+int store_bind_ids(sqlite3_stmt *s, int idx, const int64_t *ids, size_t n);
 int store_bind_text_or_null(sqlite3_stmt *s, int idx, const char *text);
 /* Binds v, or NULL for a negative v (optional numbers). */
 int store_bind_long_or_null(sqlite3_stmt *s, int idx, long v);

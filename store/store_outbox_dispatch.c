@@ -118,36 +118,6 @@ int store_outbox_heads(struct store *st,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "outbox heads", rc);
 }
 
-/* ids[0..n) as a JSON array, "[1,2,3]": one statement binds any number
- * of rows. NULL without memory. */
-static char *ids_json(const int64_t *ids, size_t n)
-{
-	/* 20 digits, a sign and a comma each, the brackets and the NUL. */
-	char *out = malloc(n * 22 + 3), *p = out;
-
-	if (!out)
-		return NULL;
-	*p++ = '[';
-	for (size_t i = 0; i < n; i++) {
-		char digits[21];
-		uint64_t v = ids[i] < 0 ? -(uint64_t)ids[i] : (uint64_t)ids[i];
-		size_t k = 0;
-
-		if (i)
-			*p++ = ',';
-		if (ids[i] < 0)
-			*p++ = '-';
-		do
-			digits[k++] = (char)('0' + v % 10);
-		while ((v /= 10));
-		while (k)
-			*p++ = digits[--k];
-	}
-	*p++ = ']';
-	*p = '\0';
-	return out;
-}
-
 /* Reads destination's due rows into rows[0..*n), in send order, up to
  * max and stopping before the first file row. */
 static int read_due(struct store *st, const char *destination, int64_t now, size_t max,
@@ -188,12 +158,29 @@ static int read_due(struct store *st, const char *destination, int64_t now, size
 	return rc == SQLITE_NOMEM ? -ENOMEM : store_fail(st, "outbox due", rc);
 }
 
+/* Runs sql with ?1 the JSON array of ids[0..n) and ?2 now: 0, or a
+ * negative error (what names it in the log). */
+static int run_ids(struct store *st, const char *sql, const int64_t *ids, size_t n, int64_t now,
+                   const char *what)
+{
+	sqlite3_stmt *s = store_prepare(st, sql);
+	int rc;
+
+	if (!s)
+		return -EIO;
+	rc = store_bind_ids(s, 1, ids, n);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, now);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	store_stmt_done(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, what, rc);
+}
+
 int store_outbox_claim_batch(struct store *st, const char *destination, int64_t now, size_t max,
                              struct store_outbox_batch_row *rows, size_t *n)
 {
-	int64_t *ids = NULL;
-	char *list = NULL;
-	sqlite3_stmt *s = NULL;
+	int64_t *ids;
 	size_t got;
 	int rc = read_due(st, destination, now, max, rows, &got);
 
@@ -204,26 +191,13 @@ int store_outbox_claim_batch(struct store *st, const char *destination, int64_t 
 	if ((ids = malloc(got * sizeof *ids))) {
 		for (size_t i = 0; i < got; i++)
 			ids[i] = rows[i].id;
-		list = ids_json(ids, got);
-	}
-	if (list) {
-		rc = -EIO;
-		s = store_prepare(st, CLAIM_BATCH_SQL);
-	}
-	if (s) {
-		store_bind_text(s, 1, list);
-		sqlite3_bind_int64(s, 2, now);
-		rc = sqlite3_step(s);
-		store_stmt_done(s);
+		rc = run_ids(st, CLAIM_BATCH_SQL, ids, got, now, "outbox claim batch");
 		/* Read and claimed in the caller's transaction: every row read is
 		 * still pending. */
-		if (rc != SQLITE_DONE)
-			rc = store_fail(st, "outbox claim batch", rc);
-		else
-			rc = (size_t)sqlite3_changes(st->db) == got ? 0 : -EIO;
+		if (rc == 0 && (size_t)sqlite3_changes(st->db) != got)
+			rc = -EIO;
+		free(ids);
 	}
-	free(list);
-	free(ids);
 	if (rc < 0) {
 		for (size_t i = 0; i < got; i++)
 			free(rows[i].payload);
@@ -235,23 +209,7 @@ int store_outbox_claim_batch(struct store *st, const char *destination, int64_t 
 
 int store_outbox_settle_sent(struct store *st, const int64_t *ids, size_t n, int64_t now)
 {
-	char *list = ids_json(ids, n);
-	sqlite3_stmt *s;
-	int rc;
-
-	if (!list)
-		return -ENOMEM;
-	s = store_prepare(st, SENT_MANY_SQL);
-	if (!s) {
-		free(list);
-		return -EIO;
-	}
-	store_bind_text(s, 1, list);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
-	store_stmt_done(s);
-	free(list);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "outbox settle sent", rc);
+	return run_ids(st, SENT_MANY_SQL, ids, n, now, "outbox settle sent");
 }
 
 int store_outbox_unclaim(struct store *st, int64_t id, int64_t not_before, int64_t now)

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/strbuf.h"
 #include "store_internal.h"
 #include "store_remind.h"
 
@@ -285,52 +284,42 @@ int store_remind_mutes(struct store *st, int64_t person_id, unsigned *mask)
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "reminder mutes", rc);
 }
 
-/* Prepares sql with ?1 bound to ids[0..n) as a JSON array, kept in sb
- * until store_stmt_done (then the caller frees sb; on failure it is
- * freed): *out, or -ENOMEM or -EIO. */
+/* Prepares sql with ?1 bound to ids[0..n) as a JSON array: *out, or
+ * -ENOMEM or -EIO. */
 static int prepare_ids(struct store *st, const char *sql, const int64_t *ids, size_t n,
-                       struct strbuf *sb, sqlite3_stmt **out)
+                       sqlite3_stmt **out)
 {
-	strbuf_init(sb);
-	strbuf_append(sb, "[", 1);
-	for (size_t i = 0; i < n; i++)
-		strbuf_appendf(sb, i ? ",%lld" : "%lld", (long long)ids[i]);
-	strbuf_append(sb, "]", 1);
-	if (sb->failed) {
-		strbuf_free(sb);
-		return -ENOMEM;
-	}
-	if (!(*out = store_prepare(st, sql))) {
-		strbuf_free(sb);
+	int rc;
+
+	if (!(*out = store_prepare(st, sql)))
 		return -EIO;
-	}
-	sqlite3_bind_text(*out, 1, sb->buf, (int)sb->len, SQLITE_STATIC);
-	return 0;
+	rc = store_bind_ids(*out, 1, ids, n);
+	if (rc == SQLITE_OK)
+		return 0;
+	store_stmt_done(*out);
+	return rc == SQLITE_NOMEM ? -ENOMEM : -EIO;
 }
 
 int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
                               struct store_remind_record *out, size_t *n_out)
 {
-	struct strbuf sb;
 	sqlite3_stmt *s;
 	int rc;
 
 	*n_out = 0;
 	if (n == 0)
 		return 0;
-	if ((rc = prepare_ids(st, RECORDS_SQL, ids, n, &sb, &s)) < 0)
+	if ((rc = prepare_ids(st, RECORDS_SQL, ids, n, &s)) < 0)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n_out < n)
 		read_record(s, &out[(*n_out)++]);
 	store_stmt_done(s);
-	strbuf_free(&sb);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail(st, "remind records", rc);
 }
 
 int store_remind_persons_identities(struct store *st, const int64_t *ids, size_t n,
                                     struct store_remind_identity **out, size_t *n_out)
 {
-	struct strbuf sb;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -338,10 +327,9 @@ int store_remind_persons_identities(struct store *st, const int64_t *ids, size_t
 	*n_out = 0;
 	if (n == 0)
 		return 0;
-	if ((rc = prepare_ids(st, PERSONS_IDS_SQL, ids, n, &sb, &s)) < 0)
+	if ((rc = prepare_ids(st, PERSONS_IDS_SQL, ids, n, &s)) < 0)
 		return rc;
 	rc = read_identities(st, s, n, IDENT_PERSON, out, n_out, "persons identities");
-	strbuf_free(&sb);
 	return rc;
 }
 
@@ -418,7 +406,6 @@ int store_remind_records_shown(struct store *st, const struct remind_item *v, si
 {
 	int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
 	size_t n_recs = 0, n_ids = 0;
-	struct strbuf sb;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -446,12 +433,11 @@ int store_remind_records_shown(struct store *st, const struct remind_item *v, si
 	for (size_t i = 0; i < n_recs; i++)
 		if (n_ids == 0 || ids[n_ids - 1] != out[i].enterprise_id)
 			ids[n_ids++] = out[i].enterprise_id;
-	rc = n_ids ? prepare_ids(st, ENTERPRISE_NAMES_SQL, ids, n_ids, &sb, &s) : 0;
+	rc = n_ids ? prepare_ids(st, ENTERPRISE_NAMES_SQL, ids, n_ids, &s) : 0;
 	free(ids);
 	if (rc < 0 || n_ids == 0)
 		return rc;
 	rc = name_records(st, s, out, &n_recs);
-	strbuf_free(&sb);
 	if (rc < 0)
 		return rc;
 	qsort(out, n_recs, sizeof *out, cmp_record_id);
@@ -461,14 +447,13 @@ int store_remind_records_shown(struct store *st, const struct remind_item *v, si
 
 int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, unsigned *masks)
 {
-	struct strbuf sb;
 	sqlite3_stmt *s;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	memset(masks, 0, n * sizeof *masks);
-	if ((rc = prepare_ids(st, PERSONS_MUTES_SQL, ids, n, &sb, &s)) < 0)
+	if ((rc = prepare_ids(st, PERSONS_MUTES_SQL, ids, n, &s)) < 0)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t person = sqlite3_column_int64(s, 0);
@@ -478,6 +463,5 @@ int store_remind_persons_mutes(struct store *st, const int64_t *ids, size_t n, u
 			masks[at - ids] |= mute_bit(s, 1);
 	}
 	store_stmt_done(s);
-	strbuf_free(&sb);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "persons mutes", rc);
 }

@@ -3,6 +3,7 @@
  * reading values, stepping statements, audit rows, actor labels.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,35 @@ int store_bind_text(sqlite3_stmt *s, int idx, const char *text)
 	if (!text)
 		return sqlite3_bind_null(s, idx);
 	return sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
+}
+
+int store_bind_ids(sqlite3_stmt *s, int idx, const int64_t *ids, size_t n)
+{
+	/* 20 digits, a sign and a comma each, the brackets and the NUL. */
+	char *out = malloc(n * 22 + 3), *p = out;
+
+	if (!out)
+		return SQLITE_NOMEM;
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		char digits[21];
+		uint64_t v = ids[i] < 0 ? -(uint64_t)ids[i] : (uint64_t)ids[i];
+		size_t k = 0;
+
+		if (i)
+			*p++ = ',';
+		if (ids[i] < 0)
+			*p++ = '-';
+		do
+			digits[k++] = (char)('0' + v % 10);
+		while ((v /= 10));
+		while (k)
+			*p++ = digits[--k];
+	}
+	*p++ = ']';
+	/* SQLite frees it: at the next bind or clear (store_stmt_done), or now
+	 * if the bind fails. */
+	return sqlite3_bind_text(s, idx, out, (int)(p - out), free);
 }
 
 int store_bind_text_or_null(sqlite3_stmt *s, int idx, const char *text)
