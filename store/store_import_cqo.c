@@ -239,11 +239,13 @@ static int appointment_put(struct store *st, const struct store_actor *who,
 		                       APPOINT_SNAPSHOT_SQL, w->appointment_id, bind_appointment, &v,
 		                       "import appointment update", &w->appoint_before,
 		                       &w->appoint_after);
-		if (rc == 0 && w->appoint_after && import_triggers_deferred(st))
+		/* appointment_terms_current and import_digests_record_update,
+		 * replayed. */
+		if (rc == 0 && w->appoint_after && import_triggers_deferred(st)) {
 			rc = store_run_int(st, TERM_CURRENT_SQL, "import term", w->appointment_id, NULL);
-		/* import_digests_record_update, replayed. */
-		if (rc == 0 && w->appoint_after && import_triggers_deferred(st))
-			rc = import_digests_forget(st, w->ent.id);
+			if (rc == 0)
+				rc = import_digests_forget(st, w->ent.id);
+		}
 		return rc;
 	}
 	if (!(s = store_prepare(st, APPOINT_INSERT_SQL)))

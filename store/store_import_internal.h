@@ -6,6 +6,7 @@
 #ifndef CQOD_STORE_IMPORT_INTERNAL_H
 #define CQOD_STORE_IMPORT_INTERNAL_H
 
+#include "../lib/crypto.h"
 #include "store_import.h"
 #include "store_internal.h"
 
@@ -112,7 +113,7 @@ int import_find_cqo(struct store *st, const char *credit_code, const char *name,
 
 /* The digest of a row's values (store_import_digest.c): SHA-256 over each
  * value given, "" as not given. 0, -ENOMEM or -EIO. */
-#define IMPORT_DIGEST_LEN 32
+#define IMPORT_DIGEST_LEN CRYPTO_SHA256_LEN
 int import_digest_of(const struct store_import_cqo *in, uint8_t out[IMPORT_DIGEST_LEN]);
 
 /* Remembers that row `in`, as written or as checked, names record

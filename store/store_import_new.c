@@ -89,10 +89,6 @@ static const char AUDIT_SQL[] =
 	" FROM temp.import_new n JOIN appointments a ON a.id = ?3 + n.seq)"
 	" ORDER BY seq, k";
 
-static const char SAVEPOINT_SQL[] = "SAVEPOINT import_new";
-static const char RELEASE_SQL[] = "RELEASE import_new";
-static const char UNDO_SQL[] = "ROLLBACK TO import_new";
-
 int import_new_setup(struct store *st)
 {
 	return store_exec(st, STAGE_CREATE_SQL, "import stage");
@@ -242,11 +238,7 @@ int store_import_cqos_new(struct store *st, const struct store_actor *who,
 {
 	if (n == 0)
 		return 0;
-	int rc = store_run(st, SAVEPOINT_SQL, "import new savepoint");
-	if (rc < 0)
-		return rc;
-	rc = write_new(st, who, rows, n, now);
-	int undo = rc < 0 ? store_run(st, UNDO_SQL, "import new undo") : 0;
-	int rel = store_run(st, RELEASE_SQL, "import new release");
-	return rc < 0 ? rc : undo < 0 ? undo : rel;
+	int rc = store_savepoint(st);
+
+	return rc ? rc : store_savepoint_end(st, write_new(st, who, rows, n, now));
 }
