@@ -69,7 +69,7 @@ static const char UNKNOWN_TRIGGERS_SQL[] =
 	" 'import_digests_record_update', 'import_digests_record_delete')";
 static const char HIGHEST_IDS_SQL[] =
 	"SELECT (SELECT coalesce(max(id), 0) FROM enterprises),"
-	" (SELECT coalesce(max(id), 0) FROM appointments)";
+	" (SELECT coalesce(max(id), 0) FROM people), (SELECT coalesce(max(id), 0) FROM appointments)";
 /* What enterprise_name_index_insert and appointment_terms_first do, for
  * every row inserted since the batch began (rowids only grow while the
  * batch holds the write lock). */
@@ -96,10 +96,23 @@ bool import_triggers_deferred(struct store *st)
 	return !on;
 }
 
+int import_highest_ids(struct store *st, int64_t id[3])
+{
+	sqlite3_stmt *s = store_prepare(st, HIGHEST_IDS_SQL);
+
+	if (!s)
+		return -EIO;
+	int rc = sqlite3_step(s);
+	for (int i = 0; i < 3 && rc == SQLITE_ROW; i++)
+		id[i] = sqlite3_column_int64(s, i);
+	store_stmt_done(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "import highest ids", rc);
+}
+
 int store_import_batch_begin(struct store *st, struct store_import_batch *b)
 {
 	sqlite3_stmt *s = store_prepare(st, UNKNOWN_TRIGGERS_SQL);
-	int64_t unknown;
+	int64_t unknown, highest[3];
 	int rc;
 
 	memset(b, 0, sizeof *b);
@@ -107,16 +120,10 @@ int store_import_batch_begin(struct store *st, struct store_import_batch *b)
 		return -EIO;
 	if ((rc = store_step_count(st, s, "import triggers", &unknown)) < 0 || unknown > 0)
 		return rc;
-	if (!(s = store_prepare(st, HIGHEST_IDS_SQL)))
-		return -EIO;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		b->enterprises_after = sqlite3_column_int64(s, 0);
-		b->appointments_after = sqlite3_column_int64(s, 1);
-	}
-	store_stmt_done(s);
-	if (rc != SQLITE_ROW)
-		return store_fail(st, "import highest ids", rc);
+	if ((rc = import_highest_ids(st, highest)) < 0)
+		return rc;
+	b->enterprises_after = highest[0];
+	b->appointments_after = highest[2];
 	/* Statements prepared before are recompiled without their triggers. */
 	if ((rc = triggers_on(st, 0)) == 0)
 		b->deferred = true;

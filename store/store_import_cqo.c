@@ -194,7 +194,7 @@ static int person_put(struct store *st, const struct store_appoint_person *p, in
 struct appoint_values {
 	const struct store_import_cqo *in;
 	int64_t person_id, now;
-	char term[24], filed_by[192];
+	char term[IMPORT_TERM_LEN], filed_by[192];
 };
 
 static void bind_appointment(sqlite3_stmt *s, const void *arg)
@@ -216,12 +216,11 @@ static void bind_appointment(sqlite3_stmt *s, const void *arg)
 	sqlite3_bind_int(s, 13, in->term_given);
 }
 
-/* The term as a date modifier; -EINVAL out of range. */
-static int term_modifier(const struct store_import_cqo *in, struct appoint_values *v)
+int import_term_modifier(int months, char term[IMPORT_TERM_LEN])
 {
-	if (in->term_months < 1 || in->term_months > 120)
+	if (months < 1 || months > 120)
 		return -EINVAL;
-	snprintf(v->term, sizeof v->term, "+%d months", in->term_months);
+	snprintf(term, IMPORT_TERM_LEN, "+%d months", months);
 	return 0;
 }
 
@@ -231,7 +230,7 @@ static int appointment_put(struct store *st, const struct store_actor *who,
 	struct appoint_values v = {.in = in, .person_id = w->person_id, .now = now};
 	sqlite3_stmt *s;
 
-	if (term_modifier(in, &v) < 0)
+	if (import_term_modifier(in->term_months, v.term) < 0)
 		return -EINVAL;
 	store_actor_label(who, v.filed_by, sizeof v.filed_by);
 	if (w->appointment_id) {
@@ -306,7 +305,7 @@ static int would_change(struct store *st, const struct store_import_cqo *in,
 		rc = import_would_change(st, PERSON_BEFORE_SQL, w->person_id, bind_person, &pv,
 		                         "import person check");
 	/* A term out of range is the write's to refuse. */
-	if (rc == 0 && term_modifier(in, &av) < 0)
+	if (rc == 0 && import_term_modifier(in->term_months, av.term) < 0)
 		rc = 1;
 	if (rc == 0)
 		rc = import_would_change(st, APPOINT_BEFORE_SQL, w->appointment_id, bind_appointment,

@@ -113,6 +113,15 @@ int import_find_cqo(struct store *st, const char *credit_code, const char *name,
 
 /* The digest of a row's values (store_import_digest.c): SHA-256 over each
  * value given, "" as not given. 0, -ENOMEM or -EIO. */
+/* A term of `months` (1 to 120) as a date() modifier, "+36 months", into
+ * term; -EINVAL out of that range. */
+/* The highest enterprise, person and record ids now (0 for an empty
+ * table): new rows take the next ones. */
+int import_highest_ids(struct store *st, int64_t id[3]);
+
+#define IMPORT_TERM_LEN 24
+int import_term_modifier(int months, char term[IMPORT_TERM_LEN]);
+
 #define IMPORT_DIGEST_LEN CRYPTO_SHA256_LEN
 int import_digest_of(const struct store_import_cqo *in, uint8_t out[IMPORT_DIGEST_LEN]);
 

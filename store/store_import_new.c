@@ -34,9 +34,6 @@ static const char STAGE_NOT_NEW_SQL[] =
 	" people p WHERE p.name = n.i_pname AND p.phone = n.i_phone)))"
 	" + (SELECT count(i_phone) - count(DISTINCT i_pname || char(31) || i_phone)"
 	" FROM temp.import_new)";
-static const char HIGHEST_IDS_SQL[] =
-	"SELECT (SELECT coalesce(max(id), 0) FROM enterprises),"
-	" (SELECT coalesce(max(id), 0) FROM people), (SELECT coalesce(max(id), 0) FROM appointments)";
 
 /* ?1, ?2, ?3: the highest enterprise, person and record ids before. */
 static const char ENTERPRISES_SQL[] =
@@ -102,16 +99,15 @@ static int stage(struct store *st, sqlite3_stmt *s, int64_t seq,
 	const struct store_import_enterprise *e = &in->enterprise;
 	const struct store_appoint_person *p = &in->person;
 	unsigned tags = e->tags_add & ~e->tags_remove;
-	char suffix[IMPORT_TAGS_SUFFIX_MAX], term[24];
+	char suffix[IMPORT_TAGS_SUFFIX_MAX], term[IMPORT_TERM_LEN];
 	uint8_t digest[IMPORT_DIGEST_LEN];
 
-	if (in->term_months < 1 || in->term_months > 120 || !e->credit_code || !p->name ||
+	if (import_term_modifier(in->term_months, term) < 0 || !e->credit_code || !p->name ||
 	    !in->start_date)
 		return -EAGAIN;
 	int rc = import_digest_of(in, digest);
 	if (rc < 0)
 		return rc;
-	snprintf(term, sizeof term, "+%d months", in->term_months);
 	size_t n = import_tags_suffix(suffix, sizeof suffix, tags, e->tags_year);
 	sqlite3_bind_int64(s, 1, seq);
 	store_bind_text(s, 2, e->credit_code);
@@ -168,19 +164,6 @@ struct highest {
 	int64_t id[3];
 };
 
-static int highest_ids(struct store *st, struct highest *h)
-{
-	sqlite3_stmt *s = store_prepare(st, HIGHEST_IDS_SQL);
-
-	if (!s)
-		return -EIO;
-	int rc = sqlite3_step(s);
-	for (int i = 0; i < 3 && rc == SQLITE_ROW; i++)
-		h->id[i] = sqlite3_column_int64(s, i);
-	store_stmt_done(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, "import highest ids", rc);
-}
-
 /* Runs one of the writing statements; a constraint the schema still
  * enforces gives -EAGAIN. */
 static int write_all(struct store *st, const char *sql, const struct highest *h, int64_t at,
@@ -223,7 +206,7 @@ static int write_new(struct store *st, const struct store_actor *who,
 	    not_new > 0)
 		rc = -EAGAIN;
 	if (rc == 0)
-		rc = highest_ids(st, &h);
+		rc = import_highest_ids(st, h.id);
 	store_actor_label(who, filed_by, sizeof filed_by);
 	for (size_t i = 0; rc == 0 && i < sizeof sql / sizeof sql[0]; i++)
 		rc = write_all(st, sql[i], &h, now, who, filed_by);
