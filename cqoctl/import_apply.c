@@ -96,9 +96,8 @@ struct writer {
 	size_t *todo;                /* owned: the rows to write, in file order */
 	size_t n_todo;
 	/* Fresh rows (job->fresh) not written yet, all after the rows written:
-	 * their indexes and their values. */
+	 * their indexes. */
 	size_t pending[IMPORT_BATCH];
-	const struct store_import_cqo *pending_in[IMPORT_BATCH];
 	size_t n_pending;
 };
 
@@ -197,13 +196,16 @@ static int write_pending(struct writer *w)
 		.person = STORE_IMPORT_CREATED,
 		.record = STORE_IMPORT_CREATED,
 	};
+	const struct store_import_cqo *in[IMPORT_BATCH];
 	size_t n = w->n_pending;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	w->n_pending = 0;
-	rc = store_import_cqos_new(w->st, &w->who, w->pending_in, n, w->job->ctl->now);
+	for (size_t k = 0; k < n; k++)
+		in[k] = &w->job->rows[w->pending[k]].in.cqo;
+	rc = store_import_cqos_new(w->st, &w->who, in, n, w->job->ctl->now);
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		count(&w->t, w->job, &created);
 	if (rc != -EAGAIN)
@@ -227,8 +229,7 @@ static int write_rows(void *arg, size_t from, size_t to)
 		size_t i = w->todo[k];
 
 		if (job->fresh[i]) {
-			w->pending[w->n_pending] = i;
-			w->pending_in[w->n_pending++] = &job->rows[i].in.cqo;
+			w->pending[w->n_pending++] = i;
 			if (w->n_pending == IMPORT_BATCH)
 				rc = write_pending(w);
 			continue;
