@@ -251,6 +251,9 @@ static int cross_cqo(struct import_job *job, struct seen *s, size_t i)
 		import_row_problem(job, i, IC_CREDIT, TXT_IMP_DIFF_ENTERPRISE, job->rows[first].line);
 		return 0;
 	}
+	/* The first row of its enterprise and of its person: if the database
+	 * has neither, no row before it writes what it does (note_same). */
+	bool firsts = fresh;
 	if (q->person.phone) {
 		pair_key(key, sizeof key, q->person.name, q->person.phone);
 		if ((rc = first_of(&s->people, key, i, &first, &fresh)) < 0)
@@ -259,13 +262,17 @@ static int cross_cqo(struct import_job *job, struct seen *s, size_t i)
 			import_row_problem(job, i, IC_NAME, TXT_IMP_DIFF_PERSON, job->rows[first].line);
 			return 0;
 		}
+		firsts = firsts && fresh;
 	}
 	if (!q->status || strcmp(q->status, "active") == 0) {
 		if ((rc = first_of(&s->active, q->enterprise.credit_code, i, &first, &fresh)) < 0)
 			return rc;
-		if (!fresh)
+		if (!fresh) {
 			import_row_problem(job, i, IC_NAME, TXT_IMP_TWO_ACTIVE, job->rows[first].line);
+			return 0;
+		}
 	}
+	job->fresh[i] = firsts;
 	return 0;
 }
 
@@ -392,23 +399,6 @@ static int check_region(struct import_job *job, struct keyset *cache, size_t i)
 	return 0;
 }
 
-/* Whether row i is the first of the file under `key` in ks. */
-static bool first_row(const struct keyset *ks, const char *key, size_t i)
-{
-	size_t first;
-	return keyset_get(ks, key, &first) && first == i;
-}
-
-/* Whether CQO row i is the first with its person's name and phone. */
-static bool first_person(const struct import_job *job, const struct seen *s, size_t i)
-{
-	const struct store_appoint_person *p = &job->rows[i].in.cqo.person;
-	char key[256];
-
-	pair_key(key, sizeof key, p->name, p->phone);
-	return first_row(&s->people, key, i);
-}
-
 /* Whether CQO row i, which the database check found would write nothing
  * (r), stays so once the rows before it are written: none of those that
  * write shares its enterprise or its person. A row that writes is noted.
@@ -421,8 +411,7 @@ static int note_same(struct import_job *job, struct seen *s, size_t i,
 	char person[24];
 	size_t v;
 
-	job->fresh[i] = r->fresh && first_row(&s->enterprises, code, i) &&
-	                (!job->rows[i].in.cqo.person.phone || first_person(job, s, i));
+	job->fresh[i] = job->fresh[i] && r->fresh;
 	id_key(person, r->person_id);
 	bool shared = keyset_get(&s->written_enterprises, code, &v) ||
 	              (r->person_id && keyset_get(&s->written_people, person, &v));
