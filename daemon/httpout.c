@@ -727,7 +727,6 @@ static int set_options(struct transfer *t, const struct httpout_req *req)
 		c = set_fixed(t);
 		if (c)
 			return c == CURLE_OUT_OF_MEMORY ? -ENOMEM : -EIO;
-		t->dirty = false;
 	}
 	if (!same_headers(t->headers, req->headers)) {
 		curl_slist_free_all(t->headers);

@@ -67,9 +67,9 @@ int64_t outbox_dead_notice_check(struct outbox_dead_notice *n, struct store *st,
 		if (rc < 0) {
 			log_warn("outbox: cannot queue the notice about %" PRId64
 			         " messages given up: %s", since_last - from_now, strerror(-rc));
-			/* Not told: the same rows again in a second (the write lock
-			 * was another's, the disk full for a moment). */
-			return now + 1;
+			/* Not told: the same rows again in a second when the write
+			 * lock was another's, else in a minute (a full disk). */
+			return now + (rc == -EBUSY ? 1 : OUTBOX_DEAD_NOTICE_RETRY_S);
 		}
 	} else {
 		log_warn("outbox: %" PRId64 " messages given up since the last report, %" PRId64

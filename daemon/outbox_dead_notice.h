@@ -19,6 +19,9 @@ struct store;
 
 #define OUTBOX_DEAD_NOTICE_PREFIX "outbox:dead:"
 #define OUTBOX_DEAD_NOTICE_EVERY_S 3600
+/* A notice that could not be queued for another reason than a busy write
+ * lock waits this long before it is tried again. */
+#define OUTBOX_DEAD_NOTICE_RETRY_S 60
 
 struct outbox_dead_notice {
 	int64_t last_at;   /* unix seconds of the last notice; 0 never */

@@ -787,6 +787,25 @@ static void test_dead_notice_retried(void **state)
 	                                  " 'outbox:dead:%'"), 1);
 }
 
+/* A notice that fails for a reason a second does not mend (here a
+ * destination that does not parse; in life a full disk) is tried again
+ * a minute later, not every second on the loop. */
+static void test_dead_notice_lasting_failure_waits(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg = {.outbox_admin_dest = "not a destination"};
+	struct outbox_dead_notice n = {0};
+	const int64_t t = 1780000000;
+
+	assert_int_equal(sqlite3_exec(f->st->db,
+		"INSERT INTO outbox (idem_key, platform, instance, destination, chat_kind, payload,"
+		" not_before, state, attempts, created_at, updated_at, kind) VALUES"
+		" ('x#1', 'wecom', 'r', 'wecom|r|robot|0|', 'group', '{}', 1, 'dead', 9, 1, 1779999990,"
+		"  'message')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(outbox_dead_notice_check(&n, f->st, &cfg, t),
+	                 t + OUTBOX_DEAD_NOTICE_RETRY_S);
+}
+
 /* A file row's files are told by id, whatever the spec: the name the
  * daemon gives them is one, another id's, a longer id's and a temporary
  * file's are not (cqoctl outbox drop removes what this matches). */
@@ -816,6 +835,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_of),
 		cmocka_unit_test_setup_teardown(test_dead_notice_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dead_notice_lasting_failure_waits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_parts, setup, teardown),
