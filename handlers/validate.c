@@ -153,16 +153,6 @@ static bool parse_ymd(const char *s, int *y, int *m, int *d, const char **rest)
 	return false;
 }
 
-/* A day of the Gregorian calendar (y as parse_ymd gives it). */
-static bool real_date(int y, int m, int d)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return m != 2 || d != 29 || (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* v (0..99) as two digits at p. */
 static void two_digits(char *p, int v)
 {
@@ -180,7 +170,7 @@ int validate_date(const char *s, char out[11], char *why, size_t n)
 
 	if (!parse_ymd(s, &y, &m, &d, &rest) || *rest)
 		return fail(why, n, TXT_V_DATE);
-	if (!real_date(y, m, d))
+	if (!clock_real_date(y, m, d))
 		return fail(why, n, TXT_V_DATE_REAL);
 	two_digits(out, y / 100);
 	two_digits(out + 2, y % 100);

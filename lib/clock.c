@@ -152,17 +152,22 @@ int64_t clock_cst_day(int64_t t)
 	return (local >= 0 ? local : local - 86399) / 86400;
 }
 
-int clock_parse_date(const char *s, int64_t *day)
+bool clock_real_date(int y, int m, int d)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return m != 2 || d != 29 || (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int clock_parse_date(const char *s, int64_t *day)
+{
 	int y, m, d, n = 0;
 
 	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
 		return -EINVAL;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return -EINVAL;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m == 2 && d == 29 && !leap)
+	if (!clock_real_date(y, m, d))
 		return -EINVAL;
 	*day = days_from_civil(y, m, d);
 	return 0;

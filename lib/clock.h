@@ -10,6 +10,7 @@
 #define CQOD_CLOCK_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Reads CQOD_FAKE_NOW and CQOD_FAKE_NOW_FILE (the file wins); -EINVAL if
@@ -36,5 +37,7 @@ int clock_cst_year(int64_t t);
 int64_t clock_cst_day(int64_t t);
 /* Parses "YYYY-MM-DD" (a real calendar date) into a day number; 0 or -EINVAL. */
 int clock_parse_date(const char *s, int64_t *day);
+/* Whether y-m-d is a day of the Gregorian calendar. */
+bool clock_real_date(int y, int m, int d);
 
 #endif
