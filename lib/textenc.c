@@ -108,11 +108,22 @@ static bool has_bom(const char *buf, size_t len)
 	return len >= 3 && memcmp(buf, BOM, 3) == 0;
 }
 
+/* textenc_detect; *valid: found valid UTF-8 by reading it all (with a BOM
+ * nothing is read). */
+static enum textenc detect(const char *buf, size_t len, bool *valid)
+{
+	*valid = false;
+	if (has_bom(buf, len))
+		return TEXTENC_UTF8;
+	*valid = textenc_utf8_valid(buf, len, NULL);
+	return *valid ? TEXTENC_UTF8 : TEXTENC_GB18030;
+}
+
 enum textenc textenc_detect(const char *buf, size_t len)
 {
-	if (has_bom(buf, len) || textenc_utf8_valid(buf, len, NULL))
-		return TEXTENC_UTF8;
-	return TEXTENC_GB18030;
+	bool valid;
+
+	return detect(buf, len, &valid);
 }
 
 bool textenc_is_utf16(const char *buf, size_t len)
@@ -197,12 +208,10 @@ int textenc_to_utf8(enum textenc enc, const char *buf, size_t len, char **out, s
 
 	*out = NULL;
 	*out_len = 0;
-	/* textenc_detect, keeping what it found: a file read as UTF-8 because
-	 * it is valid is not checked twice. */
-	if (enc == TEXTENC_AUTO && !has_bom(buf, len))
-		enc = (valid = textenc_utf8_valid(buf, len, NULL)) ? TEXTENC_UTF8 : TEXTENC_GB18030;
-	else if (enc == TEXTENC_AUTO)
-		enc = TEXTENC_UTF8;
+	/* Keeping what detection found: a file read as UTF-8 because it is
+	 * valid is not checked twice. */
+	if (enc == TEXTENC_AUTO)
+		enc = detect(buf, len, &valid);
 	if (used)
 		*used = enc;
 	if (enc == TEXTENC_UTF8)
