@@ -179,50 +179,26 @@ static int fresh_only(struct remind_sweep *s, struct remind_item *v, size_t *n)
 	return rc;
 }
 
-/* The records the items v[0..n) name, read at once: *out (caller frees),
- * sorted by appointment id, as *known shows them to the texts. */
-static int read_records(struct remind_sweep *s, const struct remind_item *v, size_t n,
-                        struct store_remind_record **out, struct remind_known *known)
-{
-	int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
-	size_t n_ids = 0, n_recs = 0;
-	int rc = 0;
-
-	*out = NULL;
-	*known = (struct remind_known){0};
-	if (n && !ids)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].appointment_id)
-			ids[n_ids++] = v[i].appointment_id;
-	if (n_ids && !(*out = malloc(n_ids * sizeof **out)))
-		rc = -ENOMEM;
-	if (rc == 0)
-		rc = store_remind_records_many(s->st, ids, n_ids, *out, &n_recs);
-	free(ids);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		return rc;
-	}
-	*known = (struct remind_known){.v = *out, .n = n_recs};
-	return 0;
-}
-
-/* What the persons' messages of v[0..n) show of their records: the items'
- * own columns and their enterprises' names, read at once (no record or
- * person is read again); *out (caller frees), sorted by appointment id,
- * as *known shows them to the texts. */
-static int read_shown(struct remind_sweep *s, const struct remind_item *v, size_t n,
-                      struct store_remind_record **out, struct remind_known *known)
+/* Reads the records of the items v[0..n) with fn (store_remind_records_many
+ * for what the digests show in full, store_remind_records_shown for the
+ * persons' messages): *out (caller frees), sorted by appointment id, as
+ * *known shows them to the texts. */
+static int read_known(struct remind_sweep *s,
+                      int (*fn)(struct store *, const struct remind_item *, size_t,
+                                struct store_remind_record *, size_t *),
+                      const struct remind_item *v, size_t n, struct store_remind_record **out,
+                      struct remind_known *known)
 {
 	size_t n_recs = 0;
 	int rc;
 
+	*out = NULL;
 	*known = (struct remind_known){0};
+	if (n == 0)
+		return 0;
 	if (!(*out = malloc(n * sizeof **out)))
 		return -ENOMEM;
-	rc = store_remind_records_shown(s->st, v, n, *out, &n_recs);
+	rc = fn(s->st, v, n, *out, &n_recs);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
@@ -386,7 +362,7 @@ static int send_page(struct remind_sweep *s, struct remind_item *v, size_t n)
 	if (rc == 0)
 		rc = fresh_only(s, v, &n);
 	if (rc == 0 && n)
-		rc = read_shown(s, v, n, &recs, &known);
+		rc = read_known(s, store_remind_records_shown, v, n, &recs, &known);
 	if (rc == 0 && n && !(outbox = calloc(n, sizeof *outbox)))
 		rc = -ENOMEM;
 	for (size_t i = 0, p = 0; rc == 0 && i < n;) {
@@ -519,7 +495,8 @@ static int step_digest(struct remind_sweep *s)
 	if (rc == 0 && s->digest.n) {
 		rc = store_remind_role_identities(s->st, "clerk", &clerks, &n_clerks);
 		if (rc == 0)
-			rc = read_records(s, s->digest.v, s->digest.n, &recs, &known);
+			rc = read_known(s, store_remind_records_many, s->digest.v, s->digest.n, &recs,
+			                &known);
 		if (rc == 0 && !(first = calloc(s->digest.n, sizeof *first)))
 			rc = -ENOMEM;
 	}

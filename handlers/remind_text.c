@@ -388,14 +388,14 @@ int remind_text_digest(struct store *st, const struct remind_known *known,
 
 int remind_text_notice(struct store *st, int64_t sanction_id, struct reply *r)
 {
-	const struct src src_ = {.st = st}, *src = &src_;
+	const struct src src = {.st = st};
 	struct store_remind_sanction s;
 	struct store_remind_record rec;
 	char at[256], reason[512], when[32];
-	int rc = store_remind_sanction_get(src->st, sanction_id, &s);
+	int rc = store_remind_sanction_get(st, sanction_id, &s);
 
 	if (rc == 0)
-		rc = record_at(src, s.appointment_id, &rec, at, sizeof at);
+		rc = record_at(&src, s.appointment_id, &rec, at, sizeof at);
 	if (rc < 0)
 		return rc;
 	if (s.reason[0])

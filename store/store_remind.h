@@ -145,10 +145,10 @@ int store_remind_ledger_claim_many(struct store *st, const struct remind_item *v
 
 /* ---- a page of due persons, one statement each ---- */
 
-/* The records (appointments) of ids[0..n) (repeats allowed), each once,
- * into out (room for n), sorted by appointment id; records that do not
- * exist are left out. */
-int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
+/* The records (appointments) the items v[0..n) name (repeats allowed;
+ * items with no record skipped), each once, into out (room for n), sorted
+ * by appointment id; records that do not exist are left out. */
+int store_remind_records_many(struct store *st, const struct remind_item *v, size_t n,
                               struct store_remind_record *out, size_t *n_out);
 /* The records the persons' messages of v[0..n) show, each once, into out
  * (room for n), sorted by appointment id: of each item with a record and

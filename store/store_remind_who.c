@@ -300,16 +300,23 @@ static int prepare_ids(struct store *st, const char *sql, const int64_t *ids, si
 	return rc == SQLITE_NOMEM ? -ENOMEM : -EIO;
 }
 
-int store_remind_records_many(struct store *st, const int64_t *ids, size_t n,
+int store_remind_records_many(struct store *st, const struct remind_item *v, size_t n,
                               struct store_remind_record *out, size_t *n_out)
 {
+	int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
+	size_t n_ids = 0;
 	sqlite3_stmt *s;
 	int rc;
 
 	*n_out = 0;
-	if (n == 0)
-		return 0;
-	if ((rc = prepare_ids(st, RECORDS_SQL, ids, n, &s)) < 0)
+	if (n && !ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].appointment_id)
+			ids[n_ids++] = v[i].appointment_id;
+	rc = n_ids ? prepare_ids(st, RECORDS_SQL, ids, n_ids, &s) : 0;
+	free(ids);
+	if (rc < 0 || n_ids == 0)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n_out < n)
 		read_record(s, &out[(*n_out)++]);
