@@ -3,15 +3,17 @@ one after another as signed generic-webhook messages from the bench's admin
 for SECONDS, each timed from request to answer. Prints how many ran and
 their median and worst times; exits 1 if any answer was not a normal reply
 (the figures would be of something else). Usage: heavy.py PORT SECRET SECONDS"""
-import hashlib
-import hmac
 import http.client
 import json
+import os
 import statistics
 import sys
 import time
 
-port, secret, seconds = int(sys.argv[1]), sys.argv[2].encode(), float(sys.argv[3])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_requests import message_body, signature  # noqa: E402
+
+port, secret, seconds = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 commands = ("统计", "未培训")
 times = {c: [] for c in commands}
 bad = 0
@@ -21,15 +23,11 @@ end = time.monotonic() + seconds
 i = 0
 while time.monotonic() < end:
     text = commands[i % len(commands)]
-    body = json.dumps({"msg_id": "bench-heavy-%d-%d" % (stamp, i), "chat_id": "bench",
-                       "chat_type": "private", "sender_id": "bench-admin",
-                       "sender_name": "bench", "text": text},
-                      ensure_ascii=False, separators=(",", ":")).encode()
+    body = message_body("bench-heavy-%d-%d" % (stamp, i), text)
     ts = str(int(time.time()))
-    mac = hmac.new(secret, ts.encode() + b"." + body, hashlib.sha256).hexdigest()
     t0 = time.monotonic()
     conn.request("POST", "/webhook/generic/bench", body,
-                 {"X-Cqod-Timestamp": ts, "X-Cqod-Signature": "sha256=" + mac,
+                 {"X-Cqod-Timestamp": ts, "X-Cqod-Signature": signature(secret, ts, body),
                   "Content-Type": "application/json"})
     resp = conn.getresponse()
     answer = resp.read()

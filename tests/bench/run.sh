@@ -99,12 +99,16 @@ echo "cqod under load (peak): VmRSS $cqod_peak KiB, RssAnon $cqod_peak_anon KiB"
 # 查询 by a two-character part of a name, one at a time: parts of people's
 # names (they fall through to the enterprise-name search) and of enterprise
 # names, none of them a whole name.
+PARTS="人员,张飞,员0,赵云,业1,伟刘"
+# wrk_one REQUESTS OUT: the requests in the file, one at a time, for 5 s.
+wrk_one() {
+	BENCH_REQUESTS="$1" BENCH_THREADS=1 \
+		wrk -t1 -c1 -d5s --latency -s "$ROOT/tests/bench/webhook.lua" \
+		"http://127.0.0.1:$PORT" >"$2" || true
+}
 echo "== cqod: 查询 by a 2-character part of a name, 1 connection, 5s"
-python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 100000 "$dir/partial.txt" "$N" \
-	"人员,张飞,员0,赵云,业1,伟刘"
-BENCH_REQUESTS="$dir/partial.txt" BENCH_THREADS=1 \
-	wrk -t1 -c1 -d5s --latency -s "$ROOT/tests/bench/webhook.lua" \
-	"http://127.0.0.1:$PORT" >"$dir/wrk-partial.txt" || true
+python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 100000 "$dir/partial.txt" "$N" "$PARTS"
+wrk_one "$dir/partial.txt" "$dir/wrk-partial.txt"
 cat "$dir/wrk-partial.txt"
 
 # The nationwide 统计 and 未培训 run on a worker with a read-only connection
@@ -114,14 +118,12 @@ echo "== cqod: nationwide 统计 / 未培训 one after another, 3s alone; then 5
 heavy_ok=yes
 python3 "$ROOT/tests/bench/heavy.py" "$PORT" "$SECRET" 3 >"$dir/heavy-alone.txt" || heavy_ok=no
 cat "$dir/heavy-alone.txt"
-python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 100000 "$dir/partial2.txt" "$N" \
-	"人员,张飞,员0,赵云,业1,伟刘" bench-h
+python3 "$ROOT/tests/bench/gen_requests.py" "$SECRET" 100000 "$dir/partial2.txt" "$N" "$PARTS" \
+	bench-h
 curl -s "http://127.0.0.1:$PORT/metrics" >"$dir/metrics-before.txt"
 python3 "$ROOT/tests/bench/heavy.py" "$PORT" "$SECRET" 5 >"$dir/heavy-beside.txt" &
 HEAVY=$!
-BENCH_REQUESTS="$dir/partial2.txt" BENCH_THREADS=1 \
-	wrk -t1 -c1 -d5s --latency -s "$ROOT/tests/bench/webhook.lua" \
-	"http://127.0.0.1:$PORT" >"$dir/wrk-partial-heavy.txt" || true
+wrk_one "$dir/partial2.txt" "$dir/wrk-partial-heavy.txt"
 wait $HEAVY || heavy_ok=no
 curl -s "http://127.0.0.1:$PORT/metrics" >"$dir/metrics-after.txt"
 cat "$dir/heavy-beside.txt" "$dir/wrk-partial-heavy.txt"
