@@ -208,7 +208,14 @@ class Daemon:
 
     def request(self, method, path, body=None, headers=None, conn=None):
         c = conn or self.conn()
-        c.request(method, path, body=body, headers=headers or {})
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+        except ConnectionRefusedError:
+            # Says why: the daemon gone (and its last words) or still there.
+            code = self.proc.poll() if self.proc else "never started"
+            tail = "\n".join(self.drain_log()[-40:]) if self.proc else ""
+            raise ConnectionRefusedError("connection to cqod on port %s refused; exit status "
+                                         "%s; last log lines:\n%s" % (self.port, code, tail))
         r = c.getresponse()
         data = r.read()
         if conn is None:

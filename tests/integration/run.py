@@ -4,8 +4,9 @@ N failed'. Usage: run.py [--build DIR] [-k SUBSTRING] [-j N]
 
 Tests run in N worker processes (default: 4 per core; they mostly wait on
 daemons). Each test owns its ports and directories, so any order is valid;
-the slowest tests of the previous run (timings kept in DIR) start first so
-the last worker does not finish alone. Tests marked @harness.alone (they
+the slowest tests start first so the last worker does not finish alone:
+their times come from the previous run in DIR, else from the times.json
+kept beside this file (a fresh clone's order). Tests marked @harness.alone (they
 assert how long another process waits for a lock, which a loaded machine
 stretches) run afterwards, one at a time, with nothing else running."""
 import argparse
@@ -94,7 +95,8 @@ def main():
     sys.path.insert(0, HERE)
     tests = collect(opts.k)
     times_path = os.path.join(opts.build, "integration-times.json")
-    times = read_times(times_path)
+    times = read_times(os.path.join(HERE, "times.json"))
+    times.update(read_times(times_path))
     # Unknown tests count as slow: they may be.
     tests.sort(key=lambda t: -times.get("%s::%s" % t, 60.0))
     alone = [t for t in tests if getattr(getattr(load(t[0]), t[1]), "alone", False)]
