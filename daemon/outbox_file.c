@@ -50,6 +50,28 @@ int outbox_file_name(const char *spec, char *name, size_t len)
 	return rc;
 }
 
+/* What write_book reads the registry for. */
+struct book_spec {
+	const char *path, *region, *category, *today;
+	int year;
+};
+
+static int book_read(void *arg, struct store *ro)
+{
+	const struct book_spec *sp = arg;
+	struct xlsx *book = NULL;
+	int64_t enterprises;
+	int rc = xlsx_open(sp->path, &book);
+
+	if (rc == 0) {
+		rc = stats_book_write(ro, sp->region, sp->category, sp->year, sp->today, book,
+		                      &enterprises);
+		int closed = xlsx_close(book, rc == 0);
+		rc = rc ? rc : closed;
+	}
+	return rc;
+}
+
 /* The workbook the spec describes, written to b->path (thread pool). */
 static int write_book(struct build *b)
 {
@@ -59,9 +81,6 @@ static int write_book(struct build *b)
 	const cJSON *category = cJSON_GetObjectItemCaseSensitive(o, "category");
 	const cJSON *year = cJSON_GetObjectItemCaseSensitive(o, "year");
 	const cJSON *today = cJSON_GetObjectItemCaseSensitive(o, "today");
-	struct store *st = NULL;
-	struct xlsx *book = NULL;
-	int64_t enterprises;
 	int rc;
 
 	if (!cJSON_IsString(what) || strcmp(what->valuestring, "stats") != 0 ||
@@ -70,21 +89,10 @@ static int write_book(struct build *b)
 		cJSON_Delete(o);
 		return -EINVAL;
 	}
-	rc = store_open_readonly(b->database, &st);
-	if (rc == 0)
-		rc = store_read_begin(st);
-	if (rc == 0) {
-		rc = xlsx_open(b->path, &book);
-		if (rc == 0) {
-			rc = stats_book_write(st, region->valuestring,
-			                      category ? category->valuestring : NULL,
-			                      year->valueint, today->valuestring, book, &enterprises);
-			int closed = xlsx_close(book, rc == 0);
-			rc = rc ? rc : closed;
-		}
-		store_read_end(st);
-	}
-	store_close(st);
+	struct book_spec sp = {.path = b->path, .region = region->valuestring,
+	                       .category = category ? category->valuestring : NULL,
+	                       .today = today->valuestring, .year = year->valueint};
+	rc = store_read_snapshot(b->database, book_read, &sp);
 	cJSON_Delete(o);
 	return rc;
 }

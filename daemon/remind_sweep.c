@@ -57,10 +57,9 @@ static struct store_remind_span span(const struct remind_sweep *s)
 	                                  .cal = &s->cal};
 }
 
-int remind_sweep_begin(struct store *st, const struct remind_sweep_opts *o,
-                       struct remind_sweep **out)
+int remind_sweep_new(struct store *st, const struct remind_sweep_opts *o,
+                     struct remind_sweep **out)
 {
-	struct remind_items all = {0};
 	struct remind_sweep *s = calloc(1, sizeof *s);
 	int rc;
 
@@ -77,27 +76,50 @@ int remind_sweep_begin(struct store *st, const struct remind_sweep_opts *o,
 	rc = calendar_copy(&s->cal, o->cal);
 	if (rc == 0)
 		rc = remind_instances_from_config(o->cfg, &s->inst);
-	if (rc == 0) {
-		struct store_remind_span sp = span(s);
-		rc = store_remind_collect(st, &sp, &all);
+	if (rc < 0) {
+		remind_sweep_free(s);
+		return rc;
 	}
+	*out = s;
+	return 0;
+}
+
+int remind_sweep_collect(struct remind_sweep *s, struct store *reader)
+{
+	struct remind_items all = {0};
+	struct store_remind_span sp = span(s);
+	int rc = store_remind_collect(reader, &sp, &all);
+
+	remind_items_free(&s->persons);
+	remind_items_free(&s->digest);
 	for (size_t i = 0; rc == 0 && i < all.n; i++)
 		rc = remind_items_push(remind_is_digest(all.v[i].rule) ? &s->digest : &s->persons,
 		                       &all.v[i]);
 	remind_items_free(&all);
-	if (rc < 0) {
-		remind_sweep_free(s);
-		return rc;
+	if (rc == 0) {
+		remind_items_sort(&s->persons);
+		rc = store_remind_hours_days(reader, s->o.from, s->o.to, s->hours, HOURS_DAYS_MAX,
+		                             &s->n_hours);
 	}
-	remind_items_sort(&s->persons);
-	rc = store_remind_hours_days(st, o->from, o->to, s->hours, HOURS_DAYS_MAX, &s->n_hours);
 	if (rc < 0) {
-		remind_sweep_free(s);
-		return rc;
+		remind_items_free(&s->persons);
+		remind_items_free(&s->digest);
+		s->n_hours = 0;
 	}
 	s->hours_left = s->n_hours > 0;
-	*out = s;
-	return 0;
+	return rc;
+}
+
+int remind_sweep_begin(struct store *st, const struct remind_sweep_opts *o,
+                       struct remind_sweep **out)
+{
+	int rc = remind_sweep_new(st, o, out);
+
+	if (rc == 0 && (rc = remind_sweep_collect(*out, st)) < 0) {
+		remind_sweep_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 void remind_sweep_free(struct remind_sweep *s)

@@ -60,8 +60,20 @@ struct remind_sweep_stats {
 	size_t digests;     /* clerks' digests among the messages */
 };
 
-/* Collects what is due; *out is freed by remind_sweep_free. 0, -ENOMEM or
- * a store error. */
+/* A sweep that will write through st (its steps), with nothing collected
+ * yet: copies of o's calendar and instances, so the configuration may be
+ * swapped meanwhile. *out is freed by remind_sweep_free. 0 or -ENOMEM. */
+int remind_sweep_new(struct store *st, const struct remind_sweep_opts *o,
+                     struct remind_sweep **out);
+/* Collects what is due (the milestones in the window, the annual-hours
+ * days) through `reader`: the sweep's own store, or a read-only connection
+ * on another thread (the daemon's worker), for this reads nothing of the
+ * process but the sweep itself, which nobody else may touch meanwhile.
+ * Collecting again replaces what was collected. 0 or a store error (then
+ * nothing is collected). */
+int remind_sweep_collect(struct remind_sweep *s, struct store *reader);
+/* remind_sweep_new and remind_sweep_collect through st; *out is NULL on
+ * an error. */
 int remind_sweep_begin(struct store *st, const struct remind_sweep_opts *o,
                        struct remind_sweep **out);
 /* Runs the next step in a transaction of its own; *done once the sweep is

@@ -2,6 +2,7 @@
 #include "scheduler.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@
 #define RETRY_S 600
 #define SECONDS_PER_DAY 86400
 #define CST_OFFSET (8 * 3600)
+/* Test hook: holds the collecting read on its worker this many
+ * milliseconds, standing in for a large registry's. */
+#define COLLECT_DELAY_ENV "CQOD_TEST_SWEEP_COLLECT_DELAY_MS"
 
 struct scheduler {
 	uv_timer_t timer;
@@ -31,9 +35,12 @@ struct scheduler {
 	struct config *const *cfgp;
 	struct calendar cal;
 	struct remind_sweep *sweep;   /* the sweep in progress, or NULL */
+	bool collecting;              /* its collect runs on a worker, which owns it */
+	bool closed;                  /* the timer closed meanwhile: the worker's end frees */
 	int64_t sweep_day;
 	uint64_t sweep_started_ns;
 	uint64_t sweep_busy_ns;       /* spent in the sweep's own steps */
+	uint64_t collect_ns;          /* its collect on the worker */
 };
 
 /* Loads the data directory's calendar file into the table (a missing file
@@ -95,7 +102,109 @@ static void arm(struct scheduler *s, int64_t seconds)
 	uv_timer_start(&s->timer, on_timer, (uint64_t)seconds * 1000, 0);
 }
 
-/* Begins today's sweep; false when there is nothing to do now. */
+/*
+ * Collecting off the loop.
+ *
+ * What a sweep sends is decided from what is due in its window: index
+ * ranges over the whole registry (every term ending, filing, sanction and
+ * event in the window), tens of milliseconds at a million records and more
+ * after days of downtime. That read runs on libuv's thread pool, over a
+ * read-only connection of its own in one read transaction (as the heavy
+ * reads of webhook.c do), into the sweep, which nothing on the loop touches
+ * until the work is done: no step runs, a SIGHUP's calendar goes to the
+ * scheduler's copy, and a close waits for the worker to hand it back. The
+ * steps then run on the loop as before. Nothing changes for exactly once:
+ * the items are a snapshot taken a moment before the steps, as they were
+ * when the loop read them, and each step's ledger check inside its write
+ * transaction decides what is sent.
+ */
+struct collect {
+	uv_work_t work;
+	struct scheduler *s;
+	struct remind_sweep *sweep;
+	char *database;               /* owned copy: a SIGHUP may replace the config */
+	uint64_t took_ns;
+	int rc;
+};
+
+static void scheduler_free(struct scheduler *s)
+{
+	remind_sweep_free(s->sweep);
+	calendar_free(&s->cal);
+	free(s);
+}
+
+static int collect_read(void *arg, struct store *ro)
+{
+	struct collect *c = arg;
+	const char *delay = getenv(COLLECT_DELAY_ENV);
+
+	if (delay)
+		uv_sleep((unsigned)strtoul(delay, NULL, 10));
+	return remind_sweep_collect(c->sweep, ro);
+}
+
+static void collect_work(uv_work_t *w)
+{
+	struct collect *c = w->data;
+	uint64_t t0 = clock_mono_ns();
+
+	c->rc = store_read_snapshot(c->database, collect_read, c);
+	c->took_ns = clock_mono_ns() - t0;
+}
+
+static void collect_done(uv_work_t *w, int status)
+{
+	struct collect *c = w->data;
+	struct scheduler *s = c->s;
+	int rc = status < 0 ? status : c->rc;
+	char day[11];
+
+	s->collect_ns = c->took_ns;
+	free(c->database);
+	free(c);
+	s->collecting = false;
+	if (s->closed) {
+		scheduler_free(s);
+		return;
+	}
+	if (rc < 0) {
+		remind_day_str(s->sweep_day, day);
+		log_warn("reminders: sweep of %s cannot start: %s; retrying in %d s", day,
+		         strerror(-rc), RETRY_S);
+		remind_sweep_free(s->sweep);
+		s->sweep = NULL;
+		arm(s, RETRY_S);
+		return;
+	}
+	uv_timer_start(&s->timer, on_timer, 0, 0);
+}
+
+/* Hands s->sweep to a worker to collect; 0, or a negative error (then
+ * nothing was started). */
+static int collect_start(struct scheduler *s, const char *database)
+{
+	struct collect *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return -ENOMEM;
+	c->s = s;
+	c->sweep = s->sweep;
+	c->database = strdup(database);
+	c->work.data = c;
+	int rc = c->database ? uv_queue_work(s->timer.loop, &c->work, collect_work, collect_done)
+	                     : -ENOMEM;
+	if (rc < 0) {
+		free(c->database);
+		free(c);
+		return rc;
+	}
+	s->collecting = true;
+	return 0;
+}
+
+/* Begins today's sweep, its collect started on a worker (whose end runs
+ * the steps); false when there is nothing to do now. */
 static bool begin_sweep(struct scheduler *s, int64_t now, int64_t today, int64_t last)
 {
 	const struct config *cfg = *s->cfgp;
@@ -112,7 +221,11 @@ static bool begin_sweep(struct scheduler *s, int64_t now, int64_t today, int64_t
 	if (o.from < today)
 		log_info("reminders: catching up once on milestones since %s", from);
 	s->sweep_started_ns = clock_mono_ns();
-	rc = remind_sweep_begin(s->st, &o, &s->sweep);
+	rc = remind_sweep_new(s->st, &o, &s->sweep);
+	if (rc == 0 && (rc = collect_start(s, cfg->database)) < 0) {
+		remind_sweep_free(s->sweep);
+		s->sweep = NULL;
+	}
 	s->sweep_busy_ns = clock_mono_ns() - s->sweep_started_ns;
 	if (rc < 0) {
 		log_warn("reminders: sweep of %s cannot start: %s; retrying later", day, strerror(-rc));
@@ -134,10 +247,8 @@ static void plan(struct scheduler *s)
 		return;
 	}
 	if (calendar_is_workday(&s->cal, today) && minute >= cfg->remind_send_at && last < today &&
-	    begin_sweep(s, now, today, last)) {
-		uv_timer_start(&s->timer, on_timer, 0, 0);
+	    begin_sweep(s, now, today, last))
 		return;
-	}
 	int64_t wait = seconds_to_next(s, now, cfg->remind_send_at);
 	log_debug("reminders: no sweep due; next check in %lld s", (long long)wait);
 	arm(s, wait);
@@ -150,12 +261,13 @@ static void finish_sweep(struct scheduler *s)
 
 	remind_sweep_stats(s->sweep, &st);
 	remind_day_str(s->sweep_day, day);
-	/* Its own work, and the time until it ended: between its steps the
-	 * loop serves requests and the outbox. */
+	/* Its own work on the loop, its collect on the worker, and the time
+	 * until it ended: meanwhile the loop serves requests and the outbox. */
 	log_info("reminders: swept %s: %zu reminders in %zu messages (%zu clerks' digests, "
-	         "%zu for persons without a chat identity) in %.1f ms (%.1f ms until done)",
+	         "%zu for persons without a chat identity) in %.1f ms on the loop (collected "
+	         "off it in %.1f ms; %.1f ms until done)",
 	         day, st.items, st.messages, st.digests, st.unbound, s->sweep_busy_ns / 1e6,
-	         metrics_since(s->sweep_started_ns) * 1000);
+	         s->collect_ns / 1e6, metrics_since(s->sweep_started_ns) * 1000);
 	metrics_add("cqod_reminder_sweeps_total", "", 1);
 	metrics_add("cqod_reminders_total", "kind=\"person\"", st.items);
 	metrics_add("cqod_reminder_messages_total", "", st.messages);
@@ -242,9 +354,10 @@ static void on_closed(uv_handle_t *h)
 {
 	struct scheduler *s = h->data;
 
-	remind_sweep_free(s->sweep);
-	calendar_free(&s->cal);
-	free(s);
+	if (s->collecting)
+		s->closed = true;
+	else
+		scheduler_free(s);
 }
 
 void scheduler_close(struct scheduler *s)

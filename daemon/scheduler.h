@@ -2,8 +2,9 @@
  * The daily reminder sweep on the event loop.
  *
  * Once a working day, at [reminders] send_at (China Standard Time), the
- * scheduler runs the reminder sweep (remind_sweep.h) one step per loop
- * iteration, then records the day as swept. The day swept last is kept in
+ * scheduler runs the reminder sweep (remind_sweep.h): what is due is
+ * collected on a worker thread over a read-only connection, then the steps
+ * run one per loop iteration, and the day is recorded as swept. The day swept last is kept in
  * the database, so a daemon started after downtime sweeps once, at start
  * (or at send_at, if it starts earlier that day), covering every milestone
  * missed since, instead of once per missed day; on a day off it waits for
@@ -38,7 +39,8 @@ void scheduler_replan(struct scheduler *s);
 
 /* Stops; a sweep in progress is abandoned between two steps (what it sent
  * is in the ledger, the rest is sent by the next start's catch-up). Frees
- * once the timer is closed (the loop must run). */
+ * once the timer is closed and a collect on the worker is done (the loop
+ * must run). */
 void scheduler_close(struct scheduler *s);
 
 #endif

@@ -223,25 +223,22 @@ struct heavy {
 	int rc;
 };
 
+static int heavy_read(void *arg, struct store *ro)
+{
+	struct heavy *h = arg;
+	struct dispatch_env env = {.store = ro};
+	const char *delay = getenv(HEAVY_DELAY_ENV);
+
+	if (delay)
+		uv_sleep((unsigned)strtoul(delay, NULL, 10));
+	return dispatch_read(&env, h->wm->msg, &h->wm->reply, &h->wm->tally);
+}
+
 static void heavy_work(uv_work_t *w)
 {
 	struct heavy *h = w->data;
-	const char *delay = getenv(HEAVY_DELAY_ENV);
-	struct store *ro;
-	int rc = store_open_readonly(h->database, &ro);
 
-	if (rc == 0) {
-		rc = store_read_begin(ro);
-		if (rc == 0) {
-			struct dispatch_env env = {.store = ro};
-			if (delay)
-				uv_sleep((unsigned)strtoul(delay, NULL, 10));
-			rc = dispatch_read(&env, h->wm->msg, &h->wm->reply, &h->wm->tally);
-			store_read_end(ro);
-		}
-		store_close(ro);
-	}
-	h->rc = rc;
+	h->rc = store_read_snapshot(h->database, heavy_read, h);
 }
 
 static void heavy_done(uv_work_t *w, int status)

@@ -442,6 +442,19 @@ int store_read_end(struct store *st)
 	return rc;
 }
 
+int store_read_snapshot(const char *path, int (*fn)(void *arg, struct store *ro), void *arg)
+{
+	struct store *ro;
+	int rc = store_open_readonly(path, &ro);
+
+	if (rc == 0 && (rc = store_read_begin(ro)) == 0) {
+		rc = fn(arg, ro);
+		store_read_end(ro);
+	}
+	store_close(ro);
+	return rc;
+}
+
 void store_close(struct store *st)
 {
 	if (!st)

@@ -65,6 +65,10 @@ int store_open_readonly(const char *path, struct store **out);
  * is open). 0 or -errno. */
 int store_read_begin(struct store *st);
 int store_read_end(struct store *st);
+/* Opens `path` as store_open_readonly does, runs fn(arg, ro) in one read
+ * transaction and closes: fn's result, or the store's error (then fn did
+ * not run). Off the loop only. */
+int store_read_snapshot(const char *path, int (*fn)(void *arg, struct store *ro), void *arg);
 
 /* Moves WAL checkpoints off the caller's thread: a worker thread with its
  * own connection runs a passive checkpoint as the WAL grows past 1,000

@@ -6,7 +6,8 @@
 # milestone falls: about 1,000 due reminders; on day B (seed + 98) all four
 # offsets do (90, 30, 7 and 0 days): about 4,000, and 3,000 lines of the
 # clerks' digests (one per province). Each day is swept by the real
-# daemon at start, on its loop, and the log line with the sweep's time is
+# daemon at start (what is due collected on a worker, the rest on its
+# loop), and the log line with the sweep's times is
 # printed: the cost follows what is due, not the registry's size. Figures
 # are printed, never asserted. BENCH_REMIND_DB=path keeps the generated
 # registry there (before any sweep) and, when the file exists, copies it
@@ -102,7 +103,7 @@ d.execute('DELETE FROM reminder_sweeps'); d.commit()" "$dir/remind.db"
 	line=$(grep "reminders: swept $1" "$dir/cqod-$1.log" || echo "no sweep logged")
 	echo "$2: ${line#*info: }"
 }
-echo "== reminders: the daily sweep on the daemon's loop, registry of $N"
+echo "== reminders: the daily sweep, its time on the daemon's loop, registry of $N"
 sweep "$DAY_A" "day A, about $((N / 1000)) due (90 days before; target <= 20 ms at 1,000,000)"
 sweep "$DAY_B" "day B, about $((N / 250)) due (90, 30, 7, 0 days before) + digests"
 # Start to ready on this registry: exec to sd_notify's READY=1, as systemd

@@ -416,3 +416,45 @@ def test_advise_dismissal_reaches_the_enterprise_contact():
         at(d, "2026-06-30 09:30:00")
         later = texts(d, "clerk-ls")[before:]
         assert later and not any("待送达企业" in t for t in later), later
+
+
+def test_sweep_collects_off_the_loop():
+    """What a sweep sends is collected on a worker thread with a read-only
+    connection: while the test hook holds that read (standing in for a large
+    registry's), a 查询 is answered at once; then the sweep sends what it
+    sends without the hook, and its time on the loop leaves the read out."""
+    hold_ms = 1500
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        d.env["CQOD_TEST_SWEEP_COLLECT_DELAY_MS"] = str(hold_ms)
+        d.use_clock_file("2026-06-26 09:30:00")
+        d.start()
+        t0 = time.monotonic()
+        status, body = d.webhook("查询 张三", "q-held", sender="u-admin")
+        took = time.monotonic() - t0
+        assert status == 200 and "张三" in body["reply"]["text"], body
+        assert swept(d) == [], "the sweep ended before the 查询 was answered"
+        assert took < hold_ms / 1000 / 2, took
+        wait_swept(d, "2026-06-26")
+        msgs = texts(d, "zhangsan")
+        assert len(msgs) == 1 and "还有 8 天" in msgs[0], msgs
+        line = d.wait_log(r"reminders: swept 2026-06-26")
+        m = re.search(r"in ([\d.]+) ms on the loop \(collected off it in ([\d.]+) ms", line)
+        assert m and float(m.group(1)) < hold_ms / 2 <= float(m.group(2)), line
+
+
+def test_stop_while_the_sweep_collects():
+    """SIGTERM while the collect is held on its worker: cqod waits for the
+    worker, exits cleanly with nothing recorded, and the next start sweeps
+    the day once."""
+    with FakePlatform() as fake, reminders_daemon(fake) as d:
+        d.env["CQOD_TEST_SWEEP_COLLECT_DELAY_MS"] = "1000"
+        d.use_clock_file("2026-06-26 09:30:00")
+        d.start()
+        d.wait_log(r"calendar: covers")
+        assert d.stop() == 0
+        assert swept(d) == [] and texts(d, "zhangsan") == []
+        del d.env["CQOD_TEST_SWEEP_COLLECT_DELAY_MS"]
+        d.start()
+        wait_swept(d, "2026-06-26")
+        msgs = texts(d, "zhangsan")
+        assert len(msgs) == 1 and "还有 8 天" in msgs[0], msgs
