@@ -29,6 +29,15 @@
 
 enum phase { PHASE_PERSONS, PHASE_DIGEST, PHASE_FINISH, PHASE_DONE };
 
+/* What a page knows of its persons, read for all of them at once. */
+struct page_people {
+	int64_t *ids;              /* distinct, ascending */
+	unsigned *masks;           /* their muted categories */
+	size_t *dest_at, *n_dests; /* where each one's destinations are in dests, how many */
+	size_t n;
+	struct dest *dests;        /* by person: those of their first MAX_DESTS identities */
+};
+
 struct remind_sweep {
 	struct store *st;
 	struct remind_sweep_opts o;
@@ -44,6 +53,12 @@ struct remind_sweep {
 	enum phase phase;
 	struct remind_sweep_stats stats;
 	char today[11];
+	/* Read with the collect, for the persons' pages (page_people, read_known):
+	 * the persons of `persons`, their mutes and destinations, and what their
+	 * messages show of their records. */
+	struct page_people *people;
+	struct store_remind_record *shown;
+	struct remind_known known;
 };
 
 static bool dry(const struct remind_sweep *s)
@@ -82,55 +97,6 @@ int remind_sweep_new(struct store *st, const struct remind_sweep_opts *o,
 	}
 	*out = s;
 	return 0;
-}
-
-int remind_sweep_collect(struct remind_sweep *s, struct store *reader)
-{
-	struct remind_items all = {0};
-	struct store_remind_span sp = span(s);
-	int rc = store_remind_collect(reader, &sp, &all);
-
-	remind_items_free(&s->persons);
-	remind_items_free(&s->digest);
-	for (size_t i = 0; rc == 0 && i < all.n; i++)
-		rc = remind_items_push(remind_is_digest(all.v[i].rule) ? &s->digest : &s->persons,
-		                       &all.v[i]);
-	remind_items_free(&all);
-	if (rc == 0) {
-		remind_items_sort(&s->persons);
-		rc = store_remind_hours_days(reader, s->o.from, s->o.to, s->hours, HOURS_DAYS_MAX,
-		                             &s->n_hours);
-	}
-	if (rc < 0) {
-		remind_items_free(&s->persons);
-		remind_items_free(&s->digest);
-		s->n_hours = 0;
-	}
-	s->hours_left = s->n_hours > 0;
-	return rc;
-}
-
-int remind_sweep_begin(struct store *st, const struct remind_sweep_opts *o,
-                       struct remind_sweep **out)
-{
-	int rc = remind_sweep_new(st, o, out);
-
-	if (rc == 0 && (rc = remind_sweep_collect(*out, st)) < 0) {
-		remind_sweep_free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
-void remind_sweep_free(struct remind_sweep *s)
-{
-	if (!s)
-		return;
-	calendar_free(&s->cal);
-	remind_instances_free(&s->inst);
-	remind_items_free(&s->persons);
-	remind_items_free(&s->digest);
-	free(s);
 }
 
 void remind_sweep_stats(const struct remind_sweep *s, struct remind_sweep_stats *out)
@@ -201,11 +167,11 @@ static int fresh_only(struct remind_sweep *s, struct remind_item *v, size_t *n)
 	return rc;
 }
 
-/* Reads the records of the items v[0..n) with fn (store_remind_records_many
+/* Reads the records of the items v[0..n) through st with fn (store_remind_records_many
  * for what the digests show in full, store_remind_records_shown for the
  * persons' messages): *out (caller frees), sorted by appointment id, as
  * *known shows them to the texts. */
-static int read_known(struct remind_sweep *s,
+static int read_known(struct store *st,
                       int (*fn)(struct store *, const struct remind_item *, size_t,
                                 struct store_remind_record *, size_t *),
                       const struct remind_item *v, size_t n, struct store_remind_record **out,
@@ -220,7 +186,7 @@ static int read_known(struct remind_sweep *s,
 		return 0;
 	if (!(*out = malloc(n * sizeof **out)))
 		return -ENOMEM;
-	rc = fn(s->st, v, n, *out, &n_recs);
+	rc = fn(st, v, n, *out, &n_recs);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
@@ -229,15 +195,6 @@ static int read_known(struct remind_sweep *s,
 	*known = (struct remind_known){.v = *out, .n = n_recs};
 	return 0;
 }
-
-/* What a page knows of its persons, read for all of them at once. */
-struct page_people {
-	int64_t *ids;              /* distinct, ascending */
-	unsigned *masks;           /* their muted categories */
-	size_t *dest_at, *n_dests; /* where each one's destinations are in dests, how many */
-	size_t n;
-	struct dest *dests;        /* by person: those of their first MAX_DESTS identities */
-};
 
 static void page_people_free(struct page_people *pp)
 {
@@ -274,9 +231,10 @@ static int page_dests(struct remind_sweep *s, struct page_people *pp,
 	return 0;
 }
 
-/* The persons of v[0..n) (sorted by person), their mutes and destinations. */
-static int page_people_read(struct remind_sweep *s, const struct remind_item *v, size_t n,
-                            struct page_people *pp)
+/* The persons of v[0..n) (sorted by person), their mutes and destinations,
+ * read through st. */
+static int page_people_read(struct remind_sweep *s, struct store *st, const struct remind_item *v,
+                            size_t n, struct page_people *pp)
 {
 	struct store_remind_identity *idents = NULL;   /* owned here */
 	size_t n_idents = 0;
@@ -291,12 +249,102 @@ static int page_people_read(struct remind_sweep *s, const struct remind_item *v,
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || v[i].person_id != v[i - 1].person_id)
 			pp->ids[pp->n++] = v[i].person_id;
-	int rc = store_remind_persons_mutes(s->st, pp->ids, pp->n, pp->masks);
+	int rc = store_remind_persons_mutes(st, pp->ids, pp->n, pp->masks);
 	if (rc == 0)
-		rc = store_remind_persons_identities(s->st, pp->ids, pp->n, &idents, &n_idents);
+		rc = store_remind_persons_identities(st, pp->ids, pp->n, &idents, &n_idents);
 	if (rc == 0)
 		rc = page_dests(s, pp, idents, n_idents);
 	free(idents);
+	return rc;
+}
+
+/* The collected persons from person_id on: a view of s->people (nothing
+ * owned), as page_people_read reads a page's. */
+static struct page_people people_from(const struct remind_sweep *s, int64_t person_id)
+{
+	const struct page_people *all = s->people;
+	size_t lo = 0, hi = all->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (all->ids[mid] < person_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (struct page_people){.ids = all->ids + lo, .masks = all->masks + lo,
+	                            .dest_at = all->dest_at + lo, .n_dests = all->n_dests + lo,
+	                            .n = all->n - lo, .dests = all->dests};
+}
+
+static void collected_free(struct remind_sweep *s)
+{
+	if (s->people) {
+		page_people_free(s->people);
+		free(s->people);
+		s->people = NULL;
+	}
+	free(s->shown);
+	s->shown = NULL;
+	s->known = (struct remind_known){0};
+}
+
+void remind_sweep_free(struct remind_sweep *s)
+{
+	if (!s)
+		return;
+	calendar_free(&s->cal);
+	remind_instances_free(&s->inst);
+	remind_items_free(&s->persons);
+	remind_items_free(&s->digest);
+	collected_free(s);
+	free(s);
+}
+
+int remind_sweep_collect(struct remind_sweep *s, struct store *reader)
+{
+	struct remind_items all = {0};
+	struct store_remind_span sp = span(s);
+	int rc = store_remind_collect(reader, &sp, &all);
+
+	remind_items_free(&s->persons);
+	remind_items_free(&s->digest);
+	for (size_t i = 0; rc == 0 && i < all.n; i++)
+		rc = remind_items_push(remind_is_digest(all.v[i].rule) ? &s->digest : &s->persons,
+		                       &all.v[i]);
+	remind_items_free(&all);
+	if (rc == 0) {
+		remind_items_sort(&s->persons);
+		rc = store_remind_hours_days(reader, s->o.from, s->o.to, s->hours, HOURS_DAYS_MAX,
+		                             &s->n_hours);
+	}
+	collected_free(s);
+	if (rc == 0 && !(s->people = calloc(1, sizeof *s->people)))
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = page_people_read(s, reader, s->persons.v, s->persons.n, s->people);
+	if (rc == 0)
+		rc = read_known(reader, store_remind_records_shown, s->persons.v, s->persons.n,
+		                &s->shown, &s->known);
+	if (rc < 0) {
+		remind_items_free(&s->persons);
+		remind_items_free(&s->digest);
+		collected_free(s);
+		s->n_hours = 0;
+	}
+	s->hours_left = s->n_hours > 0;
+	return rc;
+}
+
+int remind_sweep_begin(struct store *st, const struct remind_sweep_opts *o,
+                       struct remind_sweep **out)
+{
+	int rc = remind_sweep_new(st, o, out);
+
+	if (rc == 0 && (rc = remind_sweep_collect(*out, st)) < 0) {
+		remind_sweep_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -371,20 +419,28 @@ static int send_person(struct remind_sweep *s, const struct dest *dests, size_t 
  * per identity), and the page's ledger rows are written, 32 to a
  * statement, pointing at those rows, in the same transaction: a milestone
  * is recorded exactly when its message is queued. */
-static int send_page(struct remind_sweep *s, struct remind_item *v, size_t n)
+static int send_page(struct remind_sweep *s, struct remind_item *v, size_t n, bool collected)
 {
 	struct page_people pp;
 	struct store_remind_record *recs = NULL;   /* owned here */
-	struct remind_known known = {0};
+	struct remind_known known = collected ? s->known : (struct remind_known){0};
 	int64_t *outbox = NULL;
-	int rc = page_people_read(s, v, n, &pp);
+	int rc;
 
+	if (n == 0)
+		return 0;
+	if (collected) {
+		pp = people_from(s, v[0].person_id);
+		rc = 0;
+	} else {
+		rc = page_people_read(s, s->st, v, n, &pp);
+	}
 	if (rc == 0)
 		rc = keep_receivable(s, &pp, v, &n);
 	if (rc == 0)
 		rc = fresh_only(s, v, &n);
-	if (rc == 0 && n)
-		rc = read_known(s, store_remind_records_shown, v, n, &recs, &known);
+	if (rc == 0 && n && !collected)
+		rc = read_known(s->st, store_remind_records_shown, v, n, &recs, &known);
 	if (rc == 0 && n && !(outbox = calloc(n, sizeof *outbox)))
 		rc = -ENOMEM;
 	for (size_t i = 0, p = 0; rc == 0 && i < n;) {
@@ -401,18 +457,20 @@ static int send_page(struct remind_sweep *s, struct remind_item *v, size_t n)
 		rc = store_remind_ledger_claim_many(s->st, v, n, outbox, s->o.now);
 	free(outbox);
 	free(recs);
-	page_people_free(&pp);
+	if (!collected)
+		page_people_free(&pp);
 	return rc;
 }
 
 /* The page of the persons step: the next annual-hours page (on those
- * days) and the dated reminders of the persons it covers, or the next
- * batch of persons. */
-static int next_page(struct remind_sweep *s, struct remind_items *page)
+ * days) and the dated reminders of the persons it covers, read now, or
+ * the next batch of the persons collected (*collected). */
+static int next_page(struct remind_sweep *s, struct remind_items *page, bool *collected)
 {
 	int64_t upto = INT64_MAX;
 	int rc = 0;
 
+	*collected = !s->hours_left;
 	if (s->hours_left) {
 		struct store_remind_span sp = span(s);
 		int64_t next = -1;
@@ -447,10 +505,11 @@ static int next_page(struct remind_sweep *s, struct remind_items *page)
 static int step_persons(struct remind_sweep *s)
 {
 	struct remind_items page = {0};
-	int rc = next_page(s, &page);
+	bool collected;
+	int rc = next_page(s, &page, &collected);
 
 	if (rc == 0)
-		rc = send_page(s, page.v, page.n);
+		rc = send_page(s, page.v, page.n, collected);
 	remind_items_free(&page);
 	if (rc == 0 && !s->hours_left && s->pos >= s->persons.n)
 		s->phase = PHASE_DIGEST;
@@ -517,7 +576,7 @@ static int step_digest(struct remind_sweep *s)
 	if (rc == 0 && s->digest.n) {
 		rc = store_remind_role_identities(s->st, "clerk", &clerks, &n_clerks);
 		if (rc == 0)
-			rc = read_known(s, store_remind_records_many, s->digest.v, s->digest.n, &recs,
+			rc = read_known(s->st, store_remind_records_many, s->digest.v, s->digest.n, &recs,
 			                &known);
 		if (rc == 0 && !(first = calloc(s->digest.n, sizeof *first)))
 			rc = -ENOMEM;

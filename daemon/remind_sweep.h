@@ -14,14 +14,19 @@
  *    chat identity can receive becomes a line of the clerks' digest instead
  *    ("未绑定，无法提醒"); each clerk gets one digest a day, with only the
  *    records in their scope.
- *  - The loop keeps serving. Each step is one short transaction (a batch of
+ *  - The loop keeps serving. The collect reads what is due and, for the
+ *    persons due, their mutes, chat identities and the enterprise names
+ *    their messages show, set-based (a few statements in all), through a
+ *    connection of the caller's choice: the daemon's is read-only, on a
+ *    worker thread. Then each step is one short transaction (a batch of
  *    persons, then the digests, then the end: the calendar warning and the
  *    day recorded as swept; the end, and digests with nothing to list, join
  *    the step before them); the caller runs the next step on a later loop
- *    iteration. A batch of persons is read and claimed set-based (a few
- *    statements for the whole batch), then one outbox row per message. Its cost follows what is due: dated milestones come from
+ *    iteration. A batch of persons reads only the ledger (what an earlier
+ *    run already sent), then writes one outbox row per message and the
+ *    ledger rows. Its cost follows what is due: dated milestones come from
  *    index ranges (store_remind.h), the annual hours, due for everyone three
- *    times a year, in pages of persons.
+ *    times a year, in pages of persons that their steps read.
  *
  * A dry run (cqoctl remind --dry-run) takes the same path but writes
  * nothing: the ledger is only read, and messages go to a print callback.

@@ -107,16 +107,19 @@ static void arm(struct scheduler *s, int64_t seconds)
  *
  * What a sweep sends is decided from what is due in its window: index
  * ranges over the whole registry (every term ending, filing, sanction and
- * event in the window), tens of milliseconds at a million records and more
- * after days of downtime. That read runs on libuv's thread pool, over a
- * read-only connection of its own in one read transaction (as the heavy
- * reads of webhook.c do), into the sweep, which nothing on the loop touches
- * until the work is done: no step runs, a SIGHUP's calendar goes to the
- * scheduler's copy, and a close waits for the worker to hand it back. The
- * steps then run on the loop as before. Nothing changes for exactly once:
- * the items are a snapshot taken a moment before the steps, as they were
- * when the loop read them, and each step's ledger check inside its write
- * transaction decides what is sent.
+ * event in the window), and for the persons due their mutes, chat
+ * identities and enterprise names: tens of milliseconds at a million
+ * records, more after days of downtime. That read runs on libuv's thread
+ * pool, over a read-only connection of its own in one read transaction (as
+ * the heavy reads of webhook.c do), into the sweep, which nothing on the
+ * loop touches until the work is done: no step runs, a SIGHUP's calendar
+ * goes to the scheduler's copy, and a close waits for the worker to hand
+ * it back. The steps then run on the loop as before. Nothing changes for
+ * exactly once: the items are a snapshot taken a moment before the steps,
+ * as they were when the loop read them, and each step's ledger check
+ * inside its write transaction decides what is sent. A chat identity
+ * bound or a category muted while the sweep runs counts from the next
+ * day's sweep, as one bound after its page always did.
  */
 struct collect {
 	uv_work_t work;

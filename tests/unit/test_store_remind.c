@@ -1252,6 +1252,50 @@ static void test_page_reads_enterprises_only(void **state)
 	assert_int_equal(reads, 3);
 }
 
+/* Collected through another connection (the daemon's worker), the persons'
+ * pages read nothing on the sweep's own: their mutes, chat identities and
+ * enterprise names come with the collect, and the steps on the loop read
+ * only the ledger before writing it and the outbox. The messages are the
+ * same. */
+static void test_collect_reads_what_pages_show(void **state)
+{
+	struct fixture *f = F(state);
+	int64_t a = add_cqo(f, "页", "371302", "2026-11-26", "2023-11-01", false);
+	int64_t b = add_cqo(f, "训", "371302", "2026-12-30", "2026-07-29", true);
+	static const char *const shown[] = {"identities", "reminder_mutes", "enterprises",
+	                                    "appointments", "people"};
+	struct remind_sweep_opts o = {.today = D("2026-08-28"), .cal = &f->cal, .cfg = &f->cfg};
+	struct remind_sweep *s;
+	struct store *ro;
+	char path[128], want[256];
+	bool done = false;
+
+	add_identity(f, "wecom", "ye", "cqo", NULL, a, "w1");
+	add_identity(f, "wecom", "xun", "cqo", NULL, b, "w1");
+	o.now = remind_day_start(o.today) + SEND_AT;
+	assert_true(remind_window(&f->cal, o.today, -1, 31, &o.from, &o.to));
+	snprintf(path, sizeof path, "%s/cqod.db", f->dir);
+	assert_int_equal(store_open_readonly(path, &ro), 0);
+	assert_int_equal(remind_sweep_new(f->st, &o, &s), 0);
+	assert_int_equal(store_read_begin(ro), 0);
+	assert_int_equal(remind_sweep_collect(s, ro), 0);
+	assert_int_equal(store_read_end(ro), 0);
+	store_close(ro);
+	while (!done)
+		assert_int_equal(remind_sweep_step(s, &done), 0);
+	remind_sweep_free(s);
+	snprintf(want, sizeof want, "页的测试企业（记录号 %lld）", (long long)a);
+	assert_non_null(strstr(texts_for(f->st, "ye"), want));
+	assert_non_null(strstr(texts_for(f->st, "ye"), "还有 90 天"));
+	snprintf(want, sizeof want, "训的测试企业（记录号 %lld）", (long long)b);
+	assert_non_null(strstr(texts_for(f->st, "xun"), want));
+	for (sqlite3_stmt *st = sqlite3_next_stmt(f->st->db, NULL); st;
+	     st = sqlite3_next_stmt(f->st->db, st))
+		for (size_t i = 0; sqlite3_stmt_readonly(st) && i < sizeof shown / sizeof *shown; i++)
+			if (opens_table(f->st, sqlite3_sql(st), shown[i]))
+				fail_msg("%s\nreads %s on the sweep's connection", sqlite3_sql(st), shown[i]);
+}
+
 /* Migration 31 widens the index on the active terms' end: a database of
  * schema 29 keeps every record as it was, the index holds each active one
  * (none of the others) with its person and enterprise, and the sweep finds
@@ -1342,6 +1386,7 @@ int main(void)
 		T(test_page_reads_unsorted),
 		T(test_terms_from_index),
 		T(test_page_reads_enterprises_only),
+		T(test_collect_reads_what_pages_show),
 		T(test_upgrade_term_index),
 		T(test_digest_ledger_first),
 		T(test_page_skips_claimed),
