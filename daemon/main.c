@@ -51,6 +51,8 @@
 #include "../handlers/tenant.h"
 
 #define DRAIN_POLL_MS 10
+/* How long a write at start may wait for another connection's lock. */
+#define START_BUSY_TIMEOUT_MS 5000
 #define SD_LISTEN_FDS_START 3
 
 struct daemon {
@@ -534,6 +536,9 @@ static int run(struct daemon *d)
 		/* Everything has started: store, listener, outbox and timers. */
 		notify_serving(d);
 	}
+	/* From here on the loop never waits for a lock: a busy database is
+	 * retried on a timer or answered as such. */
+	store_set_busy_timeout(d->app.store, 0);
 	uv_run(loop, UV_RUN_DEFAULT);
 	return rc;
 }
@@ -642,14 +647,20 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		log_error("cannot open database %s: %s", d.app.cfg->database, strerror(-rc));
 		d.exit_code = 1;
-	} else if (load_regions(d.app.store, d.app.cfg->data_dir) < 0 ||
-	           settle_tenants(d.app.store, d.app.cfg) < 0) {
-		d.exit_code = 1;
 	} else {
-		/* Without the worker, commits on the loop checkpoint themselves. */
-		if (store_checkpoint_offload(d.app.store) < 0)
-			log_warn("store: checkpoints stay on the event loop");
-		run(&d);
+		/* Until the loop runs (run() clears it), a write at start waits
+		 * for a lock held elsewhere for a moment (a cqoctl chunk, the
+		 * checkpoint worker's restart) rather than failing the start. */
+		store_set_busy_timeout(d.app.store, START_BUSY_TIMEOUT_MS);
+		if (load_regions(d.app.store, d.app.cfg->data_dir) < 0 ||
+		    settle_tenants(d.app.store, d.app.cfg) < 0) {
+			d.exit_code = 1;
+		} else {
+			/* Without the worker, commits on the loop checkpoint themselves. */
+			if (store_checkpoint_offload(d.app.store) < 0)
+				log_warn("store: checkpoints stay on the event loop");
+			run(&d);
+		}
 	}
 	streams_free(d.app.streams);
 	if (d.app.store)

@@ -100,7 +100,8 @@ int store_checkpoint_passive(struct store *st);
 
 /* How long a statement waits for another connection's lock before it
  * fails with -EBUSY; 0 (the default) fails at once. Only for processes that
- * are not an event loop (cqoctl). */
+ * are not an event loop (cqoctl), or a daemon's start before its loop
+ * runs. */
 void store_set_busy_timeout(struct store *st, int ms);
 
 /* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK), for the owners of a

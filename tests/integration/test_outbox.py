@@ -620,3 +620,31 @@ def test_outbox_config_checked():
         d.write_config("[outbox]\nadmin_dest = feishu|f|chat|0|oc_1\nrobot_per_minute = 0\n")
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
         assert r.returncode == 0 and "configuration OK" in r.stdout, r.stderr
+
+
+def test_start_waits_for_a_write_lock_held_elsewhere():
+    """A daemon started while another process holds the write lock for a
+    moment (a cqoctl chunk; its own checkpoint worker's restart right after
+    the migrations) waits for it before it serves, instead of exiting: then a
+    message a stopped daemon left in flight and the one queued after it go
+    out, in order."""
+    with Fake() as fake, Daemon(config(fake.base), seed=None) as d:
+        enqueue(d, ROBOT, "甲")
+        enqueue(d, ROBOT, "乙")
+        db = sqlite3.connect(d.db, isolation_level=None)
+        db.execute("UPDATE outbox SET state = 'inflight', sent_at = 1 WHERE id = 1")
+        db.execute("BEGIN IMMEDIATE")
+        d.start(wait=False)
+        time.sleep(1.0)
+        alive = d.proc.poll() is None
+        db.execute("COMMIT")
+        db.close()
+        assert alive, "\n".join(d.drain_log()[-5:])
+        line = d.wait_log(r"listening on .*\(port (\d+)\)", 20)
+        d.port = int(re.search(r"\(port (\d+)\)", line).group(1))
+        d.wait_log(r"outbox: 1 message\(s\) were being sent when cqod stopped")
+        reqs = wait_sends(fake, ROBOT_PATH, 2)
+        assert ["甲" in r["body"] for r in reqs] == [True, False], reqs
+        assert "乙" in reqs[1]["body"], reqs
+        settled(d, [("sent", 2)])
+        assert d.webhook("我是谁", "after-lock")[0] == 200
