@@ -132,8 +132,11 @@ class Daemon:
         assert r.returncode == 0, "cqoctl %s failed: %s" % (args, r.stderr)
         return r.stdout
 
-    def start(self, wait=True, args=()):
-        """Starts cqod -c <config>, followed by args."""
+    def start(self, wait=True, args=(), settled=True):
+        """Starts cqod -c <config>, followed by args. With wait, returns once it
+        listens and, with settled, once its scheduler has first looked at the
+        clock: a reminder sweep due at start (on the real date, the calendar's
+        December warning to admins) has run, so it cannot race the test."""
         if self.proc:
             self.proc.stdout.close()
             self.proc.stderr.close()
@@ -149,6 +152,8 @@ class Daemon:
         if wait:
             line = self.wait_log(r"listening on .*\(port (\d+)\)", 20)
             self.port = int(re.search(r"\(port (\d+)\)", line).group(1))
+            if settled:
+                self.wait_log(r"reminders: no sweep due", 20)
         return self
 
     def wait_log(self, pattern, timeout=10.0, since=0):

@@ -427,7 +427,7 @@ def test_sweep_collects_off_the_loop():
     with FakePlatform() as fake, reminders_daemon(fake) as d:
         d.env["CQOD_TEST_SWEEP_COLLECT_DELAY_MS"] = str(hold_ms)
         d.use_clock_file("2026-06-26 09:30:00")
-        d.start()
+        d.start(settled=False)
         t0 = time.monotonic()
         status, body = d.webhook("查询 张三", "q-held", sender="u-admin")
         took = time.monotonic() - t0
@@ -449,7 +449,7 @@ def test_stop_while_the_sweep_collects():
     with FakePlatform() as fake, reminders_daemon(fake) as d:
         d.env["CQOD_TEST_SWEEP_COLLECT_DELAY_MS"] = "1000"
         d.use_clock_file("2026-06-26 09:30:00")
-        d.start()
+        d.start(settled=False)
         d.wait_log(r"calendar: covers")
         assert d.stop() == 0
         assert swept(d) == [] and texts(d, "zhangsan") == []
