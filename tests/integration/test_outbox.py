@@ -630,7 +630,7 @@ def test_start_waits_for_a_write_lock_held_elsewhere():
     the migrations) waits for it before it serves, instead of exiting: then a
     message a stopped daemon left in flight and the one queued after it go
     out, in order."""
-    with Fake() as fake, Daemon(config(fake.base), seed=None) as d:
+    with Fake() as fake, Daemon(config(fake.base, "robot_per_minute = 0"), seed=None) as d:
         enqueue(d, ROBOT, "甲")
         enqueue(d, ROBOT, "乙")
         db = sqlite3.connect(d.db, isolation_level=None)
