@@ -95,7 +95,10 @@ int store_fail(struct store *st, const char *what, int rc)
 {
 	/* sqlite3_errmsg names constraints and columns, never bound values. */
 	log_warn("store: %s: %s", what, sqlite3_errmsg(st->db));
-	metrics_add("cqod_store_errors_total", error_kind(rc), 1);
+	/* A read-only connection lives on a worker thread, and the metrics
+	 * registry is the loop's, unlocked: those failures are logged only. */
+	if (!st->readonly)
+		metrics_add("cqod_store_errors_total", error_kind(rc), 1);
 	enum store_fault f = fault_of(rc);
 	if (f > st->fault)
 		st->fault = f;
@@ -397,6 +400,7 @@ int store_open_readonly(const char *path, struct store **out)
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return -ENOMEM;
+	st->readonly = true;
 	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
 	if (rc != SQLITE_OK) {
 		log_error("store: cannot open %s read-only: %s", path,
@@ -417,7 +421,6 @@ int store_open_readonly(const char *path, struct store **out)
 		store_close(st);
 		return rc;
 	}
-	st->readonly = true;
 	*out = st;
 	return 0;
 }

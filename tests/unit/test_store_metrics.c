@@ -88,6 +88,14 @@ static void test_transactions_and_errors(void **state)
 	assert_int_equal(store_exec(st, "CREATE TABLE t(x UNIQUE); INSERT INTO t VALUES (1);"
 	                                "INSERT INTO t VALUES (1)", "dup"), -EEXIST);
 	assert_int_equal(value_of("cqod_store_errors_total{kind=\"constraint\"}"), 1);
+
+	/* A read-only connection is a worker thread's, and the registry is the
+	 * loop's: its failures are logged, not counted. */
+	struct store *ro;
+	assert_int_equal(store_open_readonly(path, &ro), 0);
+	assert_int_equal(store_exec(ro, "SELECT FROM nothing", "bad sql off the loop"), -EIO);
+	assert_int_equal(value_of("cqod_store_errors_total{kind=\"other\"}"), 1);
+	store_close(ro);
 	store_close(st);
 }
 
