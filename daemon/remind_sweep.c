@@ -56,7 +56,7 @@ struct remind_sweep {
 	/* Read with the collect, for the persons' pages (page_people, read_known):
 	 * the persons of `persons`, their mutes and destinations, and what their
 	 * messages show of their records. */
-	struct page_people *people;
+	struct page_people people;
 	struct store_remind_record *shown;
 	struct remind_known known;
 };
@@ -262,7 +262,7 @@ static int page_people_read(struct remind_sweep *s, struct store *st, const stru
  * owned), as page_people_read reads a page's. */
 static struct page_people people_from(const struct remind_sweep *s, int64_t person_id)
 {
-	const struct page_people *all = s->people;
+	const struct page_people *all = &s->people;
 	size_t lo = 0, hi = all->n;
 
 	while (lo < hi) {
@@ -277,18 +277,6 @@ static struct page_people people_from(const struct remind_sweep *s, int64_t pers
 	                            .n = all->n - lo, .dests = all->dests};
 }
 
-static void collected_free(struct remind_sweep *s)
-{
-	if (s->people) {
-		page_people_free(s->people);
-		free(s->people);
-		s->people = NULL;
-	}
-	free(s->shown);
-	s->shown = NULL;
-	s->known = (struct remind_known){0};
-}
-
 void remind_sweep_free(struct remind_sweep *s)
 {
 	if (!s)
@@ -297,7 +285,8 @@ void remind_sweep_free(struct remind_sweep *s)
 	remind_instances_free(&s->inst);
 	remind_items_free(&s->persons);
 	remind_items_free(&s->digest);
-	collected_free(s);
+	page_people_free(&s->people);
+	free(s->shown);
 	free(s);
 }
 
@@ -307,8 +296,6 @@ int remind_sweep_collect(struct remind_sweep *s, struct store *reader)
 	struct store_remind_span sp = span(s);
 	int rc = store_remind_collect(reader, &sp, &all);
 
-	remind_items_free(&s->persons);
-	remind_items_free(&s->digest);
 	for (size_t i = 0; rc == 0 && i < all.n; i++)
 		rc = remind_items_push(remind_is_digest(all.v[i].rule) ? &s->digest : &s->persons,
 		                       &all.v[i]);
@@ -318,20 +305,11 @@ int remind_sweep_collect(struct remind_sweep *s, struct store *reader)
 		rc = store_remind_hours_days(reader, s->o.from, s->o.to, s->hours, HOURS_DAYS_MAX,
 		                             &s->n_hours);
 	}
-	collected_free(s);
-	if (rc == 0 && !(s->people = calloc(1, sizeof *s->people)))
-		rc = -ENOMEM;
 	if (rc == 0)
-		rc = page_people_read(s, reader, s->persons.v, s->persons.n, s->people);
+		rc = page_people_read(s, reader, s->persons.v, s->persons.n, &s->people);
 	if (rc == 0)
 		rc = read_known(reader, store_remind_records_shown, s->persons.v, s->persons.n,
 		                &s->shown, &s->known);
-	if (rc < 0) {
-		remind_items_free(&s->persons);
-		remind_items_free(&s->digest);
-		collected_free(s);
-		s->n_hours = 0;
-	}
 	s->hours_left = s->n_hours > 0;
 	return rc;
 }

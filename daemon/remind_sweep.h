@@ -74,8 +74,8 @@ int remind_sweep_new(struct store *st, const struct remind_sweep_opts *o,
  * days) through `reader`: the sweep's own store, or a read-only connection
  * on another thread (the daemon's worker), for this reads nothing of the
  * process but the sweep itself, which nobody else may touch meanwhile.
- * Collecting again replaces what was collected. 0 or a store error (then
- * nothing is collected). */
+ * Once per sweep: 0, or a store error or -ENOMEM, after which the sweep is
+ * only to be freed. */
 int remind_sweep_collect(struct remind_sweep *s, struct store *reader);
 /* remind_sweep_new and remind_sweep_collect through st; *out is NULL on
  * an error. */

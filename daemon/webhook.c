@@ -199,11 +199,11 @@ static void done(void *arg, int result)
  * A nationwide aggregate takes a few hundred milliseconds; on the loop it
  * would hold every other message (and the group commit) that long. So the
  * answer is computed first, on libuv's thread pool, with a read-only
- * connection of its own (store_open_readonly, as the file exports do) in
- * one read transaction; then the message goes into the inbox like any
- * other, and its unit records the id and writes that answer (outbox rows,
- * or the answer kept with the id) in the batch's transaction, without
- * running the command again. So the exactly-once rule holds unchanged:
+ * connection of its own in one read transaction (store_read_snapshot, as
+ * the file exports and the reminder sweep's collect do); then the message
+ * goes into the inbox like any other, and its unit records the id and
+ * writes that answer (outbox rows, or the answer kept with the id) in the
+ * batch's transaction, without running the command again. So the exactly-once rule holds unchanged:
  *  - the id and the answer commit together or not at all, and the
  *    platform is answered only after that COMMIT: a crash while the query
  *    runs leaves no trace, and the platform's retry runs it again;
